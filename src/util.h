@@ -1,0 +1,68 @@
+/*
+ * util.h — allocation that never returns NULL, a growable byte buffer,
+ * number parsing that says whether it succeeded, and fatal() for broken
+ * invariants.  Everything else in fairmatch builds on these.
+ */
+#ifndef FM_UTIL_H
+#define FM_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FM_NORETURN __attribute__((noreturn))
+#define FM_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Abort with a message: for bugs and out-of-memory only, never for input. */
+void fatal(const char *fmt, ...) FM_NORETURN FM_PRINTF(1, 2);
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a newly allocated string; caller frees. */
+char *xasprintf(const char *fmt, ...) FM_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) FM_PRINTF(1, 0);
+
+/* A growable byte buffer, always NUL-terminated after the first add. */
+struct buf {
+	char	*data;		/* bytes, NUL-terminated; owned */
+	size_t	 len;		/* bytes used, not counting the NUL */
+	size_t	 cap;		/* bytes allocated */
+};
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_addstr(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) FM_PRINTF(2, 3);
+void buf_reset(struct buf *b);
+/* Hands the bytes to the caller (who frees them) and empties b. */
+char *buf_take(struct buf *b);
+void buf_free(struct buf *b);
+
+/* Parse a whole decimal string within [min, max]; 0 on success, -1 if not. */
+int parse_long(const char *s, long min, long max, long *out);
+/* Parse a whole decimal number (no exponent, no hex); 0 on success. */
+int parse_double(const char *s, double *out);
+
+/* Strict UTF-8 check (no overlongs, no surrogates, nothing past U+10FFFF). */
+int utf8_valid(const char *s, size_t len);
+/* Number of code points in valid UTF-8. */
+size_t utf8_length(const char *s, size_t len);
+
+/* A set of strings, for duplicate detection in one file. */
+struct strset;
+struct strset *strset_new(void);
+/* Adds s; returns 1 if it was new, 0 if already present. */
+int strset_add(struct strset *set, const char *s);
+size_t strset_count(const struct strset *set);
+void strset_free(struct strset *set);
+
+/* Lowercase hex SHA-256 of a file's bytes into hex[65]; 0 or -1 with *cause. */
+int sha256_file(const char *path, char hex[65], char **cause);
+
+/* mkdir -p; 0 or -1 with errno. */
+int mkdir_p(const char *path, int mode);
+
+#endif
