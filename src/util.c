@@ -222,10 +222,11 @@ parse_double(const char *s, double *out)
 	return 0;
 }
 
-int
-utf8_valid(const char *s, size_t len)
+size_t
+utf8_valid_prefix(const char *s, size_t len, size_t *multibyte)
 {
 	const unsigned char *p = (const unsigned char *)s, *e = p + len;
+	size_t mb = 0;
 
 	while (p < e) {
 		unsigned c = *p;
@@ -243,19 +244,26 @@ utf8_valid(const char *s, size_t len)
 		} else if (c >= 0xf0 && c <= 0xf4) {
 			n = 3; cp = c & 0x07; min = 0x10000;
 		} else
-			return 0;
+			break;
 		if ((size_t)(e - p) <= n)
-			return 0;
-		for (size_t i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
+			break;
+		size_t i;
+		for (i = 1; i <= n && (p[i] & 0xc0) == 0x80; i++)
 			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
+		if (i <= n || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			break;
 		p += n + 1;
+		mb++;
 	}
-	return 1;
+	if (multibyte != NULL)
+		*multibyte = mb;
+	return (size_t)(p - (const unsigned char *)s);
+}
+
+int
+utf8_valid(const char *s, size_t len)
+{
+	return utf8_valid_prefix(s, len, NULL) == len;
 }
 
 size_t

@@ -48,6 +48,8 @@ int parse_double(const char *s, double *out);
 
 /* Strict UTF-8 check (no overlongs, no surrogates, nothing past U+10FFFF). */
 int utf8_valid(const char *s, size_t len);
+/* Length of the longest valid prefix; *multibyte (if not NULL) counts its non-ASCII characters. */
+size_t utf8_valid_prefix(const char *s, size_t len, size_t *multibyte);
 /* Number of code points in valid UTF-8. */
 size_t utf8_length(const char *s, size_t len);
 

@@ -1,0 +1,45 @@
+/*
+ * cli.h — the command line: a table of commands, each parsing its own
+ * options through one small option table.
+ */
+#ifndef FM_CLI_H
+#define FM_CLI_H
+
+/* Exit statuses (DESIGN.md, "Command line"). */
+#define EXIT_OK		0
+#define EXIT_REJECTED	1	/* the input was rejected, with a message */
+#define EXIT_USAGE	2
+
+struct cli_opt {
+	const char	*name;		/* "--json" */
+	int		 takes_arg;
+	const char	**arg;		/* where the argument goes, if takes_arg */
+	int		*flag;		/* set to 1 when present, if not takes_arg */
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;		/* after "fairmatch NAME " */
+	const char	*help;		/* what it does, Chinese then English */
+	int		(*exec)(const struct cmd_entry *, int, char **);
+};
+
+/*
+ * Parses argv (after the command name) against opts plus --data and
+ * --help; positional arguments are collected into pos (at most npos).
+ * Returns the number of positionals, or -1 after printing a usage error.
+ * --help prints the command's help and exits 0.
+ */
+int cli_parse(const struct cmd_entry *cmd, int argc, char **argv,
+    const struct cli_opt *opts, char **pos, int npos);
+/* The data directory: --data, else $FAIRMATCH_DATA, else ./var. */
+const char *cli_data_dir(void);
+/* Prints "fairmatch NAME: message" to stderr with the usage line; returns EXIT_USAGE. */
+int cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+int cmd_init(const struct cmd_entry *, int, char **);
+int cmd_import(const struct cmd_entry *, int, char **);
+int cmd_status(const struct cmd_entry *, int, char **);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * cmd_import.c — `fairmatch import supply|demand FILE`.
+ */
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "import.h"
+#include "util.h"
+
+/* Shows rows read so far on a terminal; silent otherwise. */
+static void
+show_progress(size_t rows, void *arg)
+{
+	fprintf(stderr, "\r已读取 %zu 行 / %zu rows read", rows, rows);
+}
+
+/* "cli:<login>" for the uploads record. */
+static char *
+cli_user(void)
+{
+	const char *u = getenv("SUDO_USER");
+	struct passwd *pw;
+
+	if (u == NULL || *u == '\0')
+		u = (pw = getpwuid(geteuid())) != NULL ? pw->pw_name : getenv("USER");
+	return xasprintf("cli:%s", u != NULL ? u : "unknown");
+}
+
+int
+cmd_import(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	const char *sheet = NULL;
+	int json = 0, n, rc;
+	const struct cli_opt opts[] = {
+		{ "--json", 0, NULL, &json },
+		{ "--sheet", 1, &sheet, NULL },
+		{ NULL, 0, NULL, NULL },
+	};
+	char *pos[2], *cause = NULL, *who;
+	const struct catalog *cat;
+	struct import_opts io = { 0 };
+	struct import_report rep;
+	struct store *st;
+
+	if ((n = cli_parse(cmd, argc, argv, opts, pos, 2)) < 0)
+		return EXIT_USAGE;
+	if (n != 2)
+		return cli_usage_error(cmd, "需要目录类型和文件 / needs a catalogue kind and a file");
+	if ((cat = catalog_by_name(pos[0])) == NULL)
+		return cli_usage_error(cmd, "目录类型应为 supply 或 demand / the kind must be"
+		    " supply or demand, not “%s”", pos[0]);
+	if (store_open(cli_data_dir(), 0, &st, &cause) != 0) {
+		fprintf(stderr, "fairmatch import: %s\n", cause);
+		free(cause);
+		return EXIT_REJECTED;
+	}
+	who = cli_user();
+	io.sheet = sheet;
+	io.uploaded_by = who;
+	if (isatty(STDERR_FILENO) && !json)
+		io.progress = show_progress;
+	rc = import_file(st, cat, pos[1], &io, &rep);
+	if (io.progress != NULL && rep.rows >= 10000)
+		fputc('\n', stderr);
+	if (json) {
+		char *s = import_report_json(&rep);
+
+		puts(s);
+		free(s);
+	} else
+		import_report_print(rc == 0 ? stdout : stderr, &rep);
+	import_report_free(&rep);
+	free(who);
+	store_close(st);
+	return rc == 0 ? EXIT_OK : EXIT_REJECTED;
+}

@@ -1,0 +1,54 @@
+/*
+ * main.c — fairmatch's entry point: find the command in the table and run it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util.h"
+
+static const struct cmd_entry commands[] = {
+	{ "init", "[--data DIR]",
+	  "创建数据目录、数据库与各办公室 / create the data directory, the database"
+	  " and the offices", cmd_init },
+	{ "import", "supply|demand FILE [--json] [--sheet NAME] [--data DIR]",
+	  "校验并导入目录文件（CSV、XLSX 或 JSON）；有任何错误则不做任何改动 / validate and"
+	  " load a catalogue file (CSV, XLSX or JSON); any error and nothing changes",
+	  cmd_import },
+	{ "status", "[--json] [--data DIR]",
+	  "显示已导入的目录与最近的上传 / show what the catalogues hold and the latest"
+	  " uploads", cmd_status },
+};
+
+/* The overall usage, listing every command. */
+static void
+usage(FILE *f)
+{
+	fprintf(f, "fairmatch — 供需对接平台 / supply–demand matchmaking for trade fairs\n\n"
+	    "usage: fairmatch COMMAND [ARGS] [--data DIR]\n\n");
+	for (size_t i = 0; i < nitems(commands); i++)
+		fprintf(f, "  %-7s %s\n          %s\n", commands[i].name, commands[i].usage,
+		    commands[i].help);
+	fprintf(f, "\n--data DIR (or FAIRMATCH_DATA) chooses the data directory; default ./var.\n"
+	    "exit status: 0 success, 1 input rejected, 2 usage\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < nitems(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].exec(&commands[i], argc - 2, argv + 2);
+	fprintf(stderr, "fairmatch: 未知命令 / unknown command: %s\n\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

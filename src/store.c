@@ -1,0 +1,270 @@
+/*
+ * store.c — opening the database, pragmas, migrations, transactions.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "util.h"
+
+struct store {
+	sqlite3	*db;		/* the connection; owned */
+	char	*dir;		/* the data directory; owned */
+};
+
+/*
+ * Numbered migrations: the schema is version N once migrations 1..N ran.
+ * Never edit one that has shipped; add the next.
+ */
+static const char *const migrations[] = {
+	/* 1: offices, users, catalogues, uploads. */
+	"CREATE TABLE offices ("
+	"  id        INTEGER PRIMARY KEY,"
+	"  kind      TEXT NOT NULL CHECK (kind IN ('province', 'city', 'expansion')),"
+	"  name      TEXT NOT NULL UNIQUE,"
+	"  city      TEXT,"				/* a city office's prefecture */
+	"  province  TEXT"				/* an expansion office's province */
+	");"
+	"CREATE TABLE users ("
+	"  id            INTEGER PRIMARY KEY,"
+	"  login         TEXT NOT NULL UNIQUE,"
+	"  role          TEXT NOT NULL CHECK (role IN ('admin', 'city', 'expansion',"
+	"                  'organiser', 'kiosk')),"
+	"  office_id     INTEGER REFERENCES offices(id),"
+	"  password_hash TEXT,"				/* argon2id encoded; NULL = cannot log in */
+	"  created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+	");"
+	"CREATE TABLE uploads ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  kind        TEXT NOT NULL CHECK (kind IN ('supply', 'demand')),"
+	"  sha256      TEXT NOT NULL,"			/* the original, kept under uploads/ */
+	"  filename    TEXT NOT NULL,"			/* as the user named it */
+	"  size        INTEGER NOT NULL,"
+	"  format      TEXT NOT NULL,"			/* csv, xlsx, json */
+	"  charset     TEXT,"
+	"  uploaded_by TEXT NOT NULL,"			/* a login, or cli:<os user> */
+	"  user_id     INTEGER REFERENCES users(id),"
+	"  uploaded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	"  rows        INTEGER NOT NULL DEFAULT 0,"
+	"  inserted    INTEGER NOT NULL DEFAULT 0,"
+	"  updated     INTEGER NOT NULL DEFAULT 0,"
+	"  unchanged   INTEGER NOT NULL DEFAULT 0,"
+	"  report      TEXT NOT NULL DEFAULT '{}'"	/* the JSON report shown to the user */
+	");"
+	"CREATE INDEX uploads_sha256 ON uploads(sha256);"
+	"CREATE TABLE suppliers ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  name        TEXT NOT NULL,"
+	"  city        TEXT NOT NULL,"			/* one of the 11 prefectures */
+	"  credit_code TEXT,"
+	"  county      TEXT,"
+	"  UNIQUE (name, city)"
+	");"
+	"CREATE TABLE products ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  code        TEXT NOT NULL UNIQUE,"
+	"  supplier_id INTEGER NOT NULL REFERENCES suppliers(id),"
+	"  name        TEXT NOT NULL,"
+	"  category    TEXT, spec TEXT, brand TEXT,"
+	"  price       TEXT, price_min REAL, price_max REAL,"	/* text as given; NULL = 面议 */
+	"  unit        TEXT, moq TEXT, honours TEXT, keywords TEXT, description TEXT,"
+	"  contact     TEXT, phone TEXT,"
+	"  upload_id   INTEGER REFERENCES uploads(id),"	/* the upload that last changed it */
+	"  updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+	");"
+	"CREATE INDEX products_supplier ON products(supplier_id);"
+	"CREATE TABLE buyers ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  name        TEXT NOT NULL,"
+	"  province    TEXT NOT NULL,"			/* canonical full name */
+	"  buyer_type  TEXT NOT NULL DEFAULT '其他' CHECK (buyer_type IN"
+	"                ('营销中心', '重点经销户', '商会', '其他')),"
+	"  city        TEXT,"
+	"  UNIQUE (name, province)"
+	");"
+	"CREATE TABLE demands ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  code        TEXT NOT NULL UNIQUE,"
+	"  buyer_id    INTEGER NOT NULL REFERENCES buyers(id),"
+	"  product     TEXT NOT NULL,"
+	"  category    TEXT, description TEXT,"
+	"  quantity    REAL, unit TEXT,"
+	"  price       TEXT, price_min REAL, price_max REAL,"
+	"  deadline    TEXT,"				/* YYYY-MM-DD */
+	"  contact     TEXT, phone TEXT,"
+	"  upload_id   INTEGER REFERENCES uploads(id),"
+	"  updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+	");"
+	"CREATE INDEX demands_buyer ON demands(buyer_id);",
+};
+
+int
+store_latest_version(void)
+{
+	return (int)nitems(migrations);
+}
+
+char *
+store_error(struct store *st, const char *what)
+{
+	return xasprintf("数据库错误（%s）：%s / database error (%s): %s", what,
+	    sqlite3_errmsg(st->db), what, sqlite3_errmsg(st->db));
+}
+
+int
+store_exec(struct store *st, const char *sql, char **cause)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		*cause = xasprintf("数据库错误：%s / database error: %s", err ? err : "?",
+		    err ? err : "?");
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+sqlite3_stmt *
+store_prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		fatal("%s: cannot prepare \"%s\": %s", __func__, sql, sqlite3_errmsg(st->db));
+	return stmt;
+}
+
+long long
+store_scalar(struct store *st, const char *sql)
+{
+	sqlite3_stmt *stmt;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+int
+store_version(struct store *st)
+{
+	return (int)store_scalar(st, "PRAGMA user_version");
+}
+
+int
+store_begin(struct store *st, char **cause)
+{
+	return store_exec(st, "BEGIN IMMEDIATE", cause);
+}
+
+int
+store_commit(struct store *st, char **cause)
+{
+	return store_exec(st, "COMMIT", cause);
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Applies the migrations the database has not seen, each in its own transaction. */
+static int
+store_migrate(struct store *st, char **cause)
+{
+	int have = store_version(st);
+
+	if (have > store_latest_version()) {
+		*cause = xasprintf("数据库版本 %d 比本程序（%d）新，请升级 fairmatch / the database is"
+		    " schema version %d, newer than this build knows (%d): upgrade fairmatch",
+		    have, store_latest_version(), have, store_latest_version());
+		return -1;
+	}
+	for (int v = have + 1; v <= store_latest_version(); v++) {
+		char *sql = xasprintf("BEGIN IMMEDIATE; %s; PRAGMA user_version = %d; COMMIT;",
+		    migrations[v - 1], v);
+		int rc = store_exec(st, sql, cause);
+
+		free(sql);
+		if (rc != 0) {
+			store_rollback(st);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+store_open(const char *dir, int create, struct store **out, char **cause)
+{
+	struct store *st;
+	struct stat sb;
+	char *path;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+	if (create && mkdir_p(dir, 0750) == -1) {
+		*cause = xasprintf("无法创建数据目录 %s：%s / cannot create the data directory %s: %s",
+		    dir, strerror(errno), dir, strerror(errno));
+		return -1;
+	}
+	path = xasprintf("%s/fairmatch.db", dir);
+	if (!create && stat(path, &sb) == -1) {
+		*cause = xasprintf("数据目录 %s 尚未初始化，请先运行 fairmatch init --data %s / the data"
+		    " directory %s is not initialised: run `fairmatch init --data %s` first",
+		    dir, dir, dir, dir);
+		free(path);
+		return -1;
+	}
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	st = xcalloc(1, sizeof *st);
+	st->dir = xstrdup(dir);
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		*cause = xasprintf("无法打开数据库 %s：%s / cannot open the database %s: %s", path,
+		    sqlite3_errmsg(st->db), path, sqlite3_errmsg(st->db));
+		free(path);
+		store_close(st);
+		return -1;
+	}
+	free(path);
+	sqlite3_busy_timeout(st->db, 10000);
+	if (store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	    " PRAGMA foreign_keys = ON;", cause) != 0 || store_migrate(st, cause) != 0) {
+		store_close(st);
+		return -1;
+	}
+	*out = st;
+	return 0;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_close_v2(st->db);
+	free(st->dir);
+	free(st);
+}
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+const char *
+store_dir(const struct store *st)
+{
+	return st->dir;
+}

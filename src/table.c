@@ -1,0 +1,120 @@
+/*
+ * table.c — choose a reader by what the file holds, not by its name.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "table.h"
+#include "util.h"
+
+const struct table_limits table_default_limits = {
+	.max_file_bytes = 1024UL * 1024 * 1024,	/* 1 GiB: a million-row CSV fits */
+	.max_row_bytes = 256 * 1024,
+	.max_rows = 2000000,
+	.max_cols = 200,
+	.max_unpacked_bytes = 2048UL * 1024 * 1024,
+	.max_unpack_ratio = 200,
+};
+
+/* What the first bytes of a file say it is. */
+enum sniffed { SNIFF_TEXT, SNIFF_ZIP, SNIFF_JSON, SNIFF_OLE, SNIFF_EMPTY };
+
+/* Reads the first bytes of path and classifies them; -1 with *cause if unreadable. */
+static int
+sniff(const char *path, enum sniffed *out, char **cause)
+{
+	unsigned char head[512];
+	size_t n, i = 0;
+	FILE *f;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		*cause = xasprintf("无法打开文件 %s：%s / cannot open %s: %s", path,
+		    strerror(errno), path, strerror(errno));
+		return -1;
+	}
+	n = fread(head, 1, sizeof head, f);
+	fclose(f);
+	if (n >= 4 && memcmp(head, "PK\003\004", 4) == 0)
+		*out = SNIFF_ZIP;
+	else if (n >= 8 && memcmp(head, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0)
+		*out = SNIFF_OLE;
+	else {
+		if (n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0)
+			i = 3;
+		while (i < n && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' ||
+		    head[i] == '\n'))
+			i++;
+		if (i == n)
+			*out = SNIFF_EMPTY;
+		else if (head[i] == '[' || head[i] == '{')
+			*out = SNIFF_JSON;
+		else
+			*out = SNIFF_TEXT;
+	}
+	return 0;
+}
+
+struct table_reader *
+table_open(const char *path, const char *sheet, const struct table_limits *lim,
+    char **cause)
+{
+	enum sniffed kind;
+
+	if (lim == NULL)
+		lim = &table_default_limits;
+	if (sniff(path, &kind, cause) != 0)
+		return NULL;
+	switch (kind) {
+	case SNIFF_EMPTY:
+		*cause = xstrdup("文件是空的（没有表头行） / the file is empty (no header row)");
+		return NULL;
+	case SNIFF_OLE:
+		*cause = xstrdup("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 或 CSV"
+		    " 后再上传 / this is an old Excel .xls file: save it as .xlsx or CSV"
+		    " and upload that");
+		return NULL;
+	case SNIFF_ZIP:
+		return table_xlsx_open(path, sheet, lim, cause);
+	case SNIFF_JSON:
+		return table_json_open(path, lim, cause);
+	case SNIFF_TEXT:
+		break;
+	}
+	return table_csv_open(path, lim, cause);
+}
+
+int
+table_next(struct table_reader *r, struct table_row *row, char **cause)
+{
+	return r->ops->next(r, row, cause);
+}
+
+void
+table_close(struct table_reader *r)
+{
+	if (r != NULL)
+		r->ops->close(r);
+}
+
+const char *
+table_format(const struct table_reader *r)
+{
+	return r->ops->name;
+}
+
+void
+table_colname(size_t col, char *buf)
+{
+	char tmp[8];
+	size_t n = 0;
+
+	col++;
+	while (col > 0 && n < sizeof tmp - 1) {
+		tmp[n++] = (char)('A' + (col - 1) % 26);
+		col = (col - 1) / 26;
+	}
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+}
