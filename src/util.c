@@ -78,15 +78,17 @@ xstrndup(const char *s, size_t n)
 char *
 xvasprintf(const char *fmt, va_list ap)
 {
+	char small[256], *p;
 	va_list ap2;
 	int n;
-	char *p;
 
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(small, sizeof small, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		fatal("vsnprintf failed for \"%s\"", fmt);
+	if ((size_t)n < sizeof small)
+		return xstrndup(small, (size_t)n);
 	p = xmalloc((size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
