@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Black-box: the real fairmatch binary, its exit codes and output contract
+# (DESIGN.md, "Command line"), on a data directory of its own.
+set -u
+: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
+rm -rf "$WORK" && mkdir -p "$WORK"
+pass=0 fail=0
+
+# check NAME EXPECTED_STATUS COMMAND... : runs it, keeps stdout/stderr in $WORK/out, $WORK/err.
+check() {
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$WORK/out" 2>"$WORK/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL $name: exit $got, wanted $want"
+    sed 's/^/  out: /' "$WORK/out" | head -5
+    sed 's/^/  err: /' "$WORK/err" | head -5
+  fi
+}
+# has NAME FILE TEXT : FILE contains TEXT.
+has() {
+  if grep -qF -- "$3" "$2"; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL $1: $(basename "$2") lacks: $3"
+    sed 's/^/  /' "$2" | head -5
+  fi
+}
+
+export FAIRMATCH_DATA="$WORK/data"
+fm=$FAIRMATCH
+
+check "no command is a usage error" 2 "$fm"
+check "--help lists the commands" 0 "$fm" --help
+has "--help lists import" "$WORK/out" "import"
+check "unknown command" 2 "$fm" frobnicate
+has "unknown command named" "$WORK/err" "frobnicate"
+for c in init import status; do
+  check "$c --help" 0 "$fm" "$c" --help
+  has "$c --help shows usage" "$WORK/out" "usage: fairmatch $c"
+done
+check "import without arguments" 2 "$fm" import
+check "import of an unknown kind" 2 "$fm" import widgets "$FIXTURES/catalog/supply.csv"
+has "unknown kind named" "$WORK/err" "widgets"
+check "unknown option" 2 "$fm" import supply x.csv --frobnicate
+
+check "import before init" 1 "$fm" import supply "$FIXTURES/catalog/supply.csv"
+has "before init says what to do" "$WORK/err" "fairmatch init"
+
+check "init" 0 "$fm" init
+has "init names the directory" "$WORK/out" "$WORK/data"
+check "init again is harmless" 0 "$fm" init
+
+check "import supply xlsx --json" 0 "$fm" import supply "$FIXTURES/catalog/supply.xlsx" --json
+has "json ok" "$WORK/out" '"ok":true'
+has "json counts" "$WORK/out" '"updated":0,"unchanged":0'
+has "json errors" "$WORK/out" '"errors":[]'
+check "import demand gbk csv" 0 "$fm" import demand "$FIXTURES/catalog/demand-gbk.csv"
+has "human summary in Chinese" "$WORK/out" "已导入"
+has "human summary in English" "$WORK/out" "inserted"
+
+check "the same file again" 0 "$fm" import demand "$FIXTURES/catalog/demand.json" --json
+has "all unchanged" "$WORK/out" '"inserted":0,"updated":0'
+
+check "a bad file is rejected" 1 "$fm" import supply "$FIXTURES/bad/city-not-in-zhejiang.csv"
+has "bad file: row in Chinese" "$WORK/err" "第 3 行"
+has "bad file: row in English" "$WORK/err" "row 3"
+has "bad file: nothing changed" "$WORK/err" "nothing was changed"
+check "a bad file, --json" 1 "$fm" import supply "$FIXTURES/bad/city-not-in-zhejiang.csv" --json
+has "json rejected" "$WORK/out" '"ok":false'
+has "json row" "$WORK/out" '"row":3'
+has "json column" "$WORK/out" '"column":"所在城市"'
+check "a missing file" 1 "$fm" import supply "$WORK/no-such-file.csv"
+has "missing file named" "$WORK/err" "no-such-file.csv"
+
+check "status" 0 "$fm" status --json
+products=$(sqlite3 "$WORK/data/fairmatch.db" "SELECT count(*) FROM products")
+has "status counts products" "$WORK/out" "\"products\":$products"
+[ "$products" -ge 400 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL only $products products"; }
+
+check "--data overrides the environment" 0 "$fm" init --data "$WORK/other"
+[ -f "$WORK/other/fairmatch.db" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL --data ignored"; }
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
