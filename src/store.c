@@ -184,6 +184,10 @@ store_migrate(struct store *st, char **cause)
 {
 	int have = store_version(st);
 
+	if (have < 0) {
+		*cause = store_error(st, "PRAGMA user_version");
+		return -1;
+	}
 	if (have > store_latest_version()) {
 		*cause = xasprintf("数据库版本 %d 比本程序（%d）新，请升级 fairmatch / the database is"
 		    " schema version %d, newer than this build knows (%d): upgrade fairmatch",

@@ -50,6 +50,14 @@ int parse_double(const char *s, double *out);
 int utf8_valid(const char *s, size_t len);
 /* Length of the longest valid prefix; *multibyte (if not NULL) counts its non-ASCII characters. */
 size_t utf8_valid_prefix(const char *s, size_t len, size_t *multibyte);
+/*
+ * Decodes one code point at s (n ≥ 1 bytes available): sets *cp, U+FFFD
+ * for a byte that does not start a valid sequence, and returns the bytes
+ * consumed (≥ 1).
+ */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+/* Encodes cp as UTF-8 into out (room for 4 bytes); returns bytes written. */
+size_t utf8_encode(uint32_t cp, char *out);
 /* Number of code points in valid UTF-8. */
 size_t utf8_length(const char *s, size_t len);
 
