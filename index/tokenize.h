@@ -1,0 +1,63 @@
+/*
+ * tokenize.h — what a word is, for both indexes (DESIGN.md, "Text and
+ * tokens").  SQLite FTS5 and Xapian are fed by this one tokenizer, so they
+ * agree.
+ *
+ * Documents get, at each Han character: the character, the bigram it
+ * starts, ICU dictionary words of three or more characters, and the pinyin
+ * of the character, the bigram and the word (full and initials).  Every
+ * token has its own position and its own offsets, so a highlight marks
+ * exactly what matched (龙井 for longjing, not just 龙); nothing here needs
+ * phrase positions.  Latin and digit runs give the whole run (dz47-63) and its parts
+ * (dz47, 63, dz, 47); 500ml gives 500ml, 500 and ml.  Queries get the
+ * bigrams of a Han run (a lone character stays a unigram) and whole Latin
+ * runs, so that 茶叶 matches 茶叶 and not every 茶 and 叶.
+ */
+#ifndef FM_TOKENIZE_H
+#define FM_TOKENIZE_H
+
+#include <stddef.h>
+
+#include "textnorm.h"
+
+/*
+ * Bump when the tokens of any text change: the indexer then rebuilds both
+ * indexes on its next run, since tokens made by the old rules would no
+ * longer match queries made by the new ones.
+ */
+#define TOKENIZE_VERSION 1
+
+enum tok_mode {
+	TOK_DOCUMENT,		/* everything a document is found by */
+	TOK_QUERY,		/* one query term: Han bigrams, whole Latin words */
+	TOK_QUERY_EXPANDED,	/* a whole query: TOK_QUERY, plus the syllable pairs of
+				   pinyin typed without spaces */
+};
+
+struct token {
+	const char	*text;		/* normalised, UTF-8; valid during the callback */
+	size_t		 len;
+	size_t		 start;		/* byte offsets into the original text */
+	size_t		 end;
+	int		 pinyin;	/* a pinyin reading, not text that was written */
+};
+
+/* Called per token; a non-zero return stops tokenizing and is returned. */
+typedef int (*tok_emit_fn)(void *arg, const struct token *tok);
+
+struct tokenizer;
+
+/* NULL with *cause (caller frees) if the ICU or OpenCC data is missing. */
+struct tokenizer *tokenizer_new(char **cause);
+void tokenizer_free(struct tokenizer *tk);
+/* The tokenizer's normaliser, for whole-string normalising; owned by tk. */
+struct textnorm *tokenizer_textnorm(struct tokenizer *tk);
+
+/*
+ * Tokenizes text (len bytes; bytes that are not UTF-8 separate words).
+ * Returns 0, or the first non-zero value emit returned.
+ */
+int tokenize(struct tokenizer *tk, const char *text, size_t len, enum tok_mode mode,
+    tok_emit_fn emit, void *arg);
+
+#endif
