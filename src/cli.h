@@ -41,5 +41,7 @@ int cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
 int cmd_init(const struct cmd_entry *, int, char **);
 int cmd_import(const struct cmd_entry *, int, char **);
 int cmd_status(const struct cmd_entry *, int, char **);
+int cmd_search(const struct cmd_entry *, int, char **);
+int cmd_reindex(const struct cmd_entry *, int, char **);
 
 #endif

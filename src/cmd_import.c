@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "import.h"
+#include "indexing.h"
 #include "util.h"
 
 /* Shows rows read so far on a terminal; silent otherwise. */
@@ -33,9 +34,10 @@ int
 cmd_import(const struct cmd_entry *cmd, int argc, char **argv)
 {
 	const char *sheet = NULL;
-	int json = 0, n, rc;
+	int json = 0, no_index = 0, n, rc;
 	const struct cli_opt opts[] = {
 		{ "--json", 0, NULL, &json },
+		{ "--no-index", 0, NULL, &no_index },
 		{ "--sheet", 1, &sheet, NULL },
 		{ NULL, 0, NULL, NULL },
 	};
@@ -65,6 +67,12 @@ cmd_import(const struct cmd_entry *cmd, int argc, char **argv)
 	rc = import_file(st, cat, pos[1], &io, &rep);
 	if (io.progress != NULL && rep.rows >= 10000)
 		fputc('\n', stderr);
+	/* The import is committed; bringing the indexes up to date can wait for a retry. */
+	if (rc == 0 && !no_index && indexing_update(st, 0, NULL, &cause) != 0) {
+		fprintf(stderr, "fairmatch import: %s（导入已保存，下次运行时会补建索引 / the import is"
+		    " saved; the index catches up on the next run）\n", cause);
+		free(cause);
+	}
 	if (json) {
 		char *s = import_report_json(&rep);
 

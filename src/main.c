@@ -11,10 +11,16 @@ static const struct cmd_entry commands[] = {
 	{ "init", "[--data DIR]",
 	  "创建数据目录、数据库与各办公室 / create the data directory, the database"
 	  " and the offices", cmd_init },
-	{ "import", "supply|demand FILE [--json] [--sheet NAME] [--data DIR]",
+	{ "import", "supply|demand FILE [--json] [--sheet NAME] [--no-index] [--data DIR]",
 	  "校验并导入目录文件（CSV、XLSX 或 JSON）；有任何错误则不做任何改动 / validate and"
 	  " load a catalogue file (CSV, XLSX or JSON); any error and nothing changes",
 	  cmd_import },
+	{ "search", "QUERY [--kind supply|demand] [--limit N] [--region R] [--category C]"
+	  " [--json] [--data DIR]",
+	  "搜索产品或需求（中文、繁体、拼音、型号均可） / search products or demands (Chinese,"
+	  " traditional, pinyin, model numbers)", cmd_search },
+	{ "reindex", "[--data DIR]",
+	  "从数据库重建全文索引 / rebuild the full-text indexes from the store", cmd_reindex },
 	{ "status", "[--json] [--data DIR]",
 	  "显示已导入的目录与最近的上传 / show what the catalogues hold and the latest"
 	  " uploads", cmd_status },

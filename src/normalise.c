@@ -67,9 +67,9 @@ cp_in(const struct cp_range *r, size_t n, uint32_t cp)
 	return 0;
 }
 
-/* Decodes one code point at s; returns its length, CP_INVALID for a stray byte. */
+/* Decodes one code point of NUL-terminated s (never reading past the NUL); returns its length, CP_INVALID for a stray byte. */
 static size_t
-utf8_decode(const char *s, uint32_t *cp)
+utf8_decode_nts(const char *s, uint32_t *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	uint32_t c, min;
@@ -125,7 +125,7 @@ norm_text(const char *s, int keep_breaks)
 	if (s == NULL)
 		return xstrdup("");
 	for (; *s != '\0'; s += n) {
-		n = utf8_decode(s, &cp);
+		n = utf8_decode_nts(s, &cp);
 		if (cp_in(drop_ranges, nitems(drop_ranges), cp))
 			continue;
 		if (keep_breaks && cp_in(break_ranges, nitems(break_ranges), cp)) {
@@ -215,7 +215,7 @@ split_items(const char *s, const char *const *seps, size_t nseps, size_t *count)
 			p += seplen;
 			start = p;
 		} else
-			p += utf8_decode(p, &cp);
+			p += utf8_decode_nts(p, &cp);
 	}
 	*count = n;
 	return items;
@@ -554,7 +554,7 @@ check_credit_code(const char *s, char out[19], const char **why)
 		goto fail;
 	}
 	for (p = line, pos = 0; pos < 18; pos++) {
-		size_t n = utf8_decode(p, &cp);
+		size_t n = utf8_decode_nts(p, &cp);
 		const char *banned;
 
 		if (n != 1 || (v = credit_value(*p)) == -1) {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fts5_tok.h"
 #include "store.h"
 #include "util.h"
 
@@ -100,6 +101,48 @@ static const char *const migrations[] = {
 	"  updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
 	");"
 	"CREATE INDEX demands_buyer ON demands(buyer_id);",
+
+	/*
+	 * 2: search.  Every change to a product or demand is logged; the
+	 * indexer replays the log into the FTS5 tables here and into Xapian
+	 * beside the database, each recording the last entry it applied, so
+	 * a crash between the two commits loses nothing.
+	 */
+	"CREATE TABLE index_log ("
+	"  seq     INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  kind    TEXT NOT NULL CHECK (kind IN ('supply', 'demand')),"
+	"  item_id INTEGER NOT NULL"			/* products.id or demands.id */
+	");"
+	"CREATE TABLE index_state ("
+	"  name TEXT PRIMARY KEY,"			/* 'fts'; Xapian keeps its own */
+	"  seq  INTEGER NOT NULL"			/* last index_log.seq applied */
+	");"
+	"INSERT INTO index_state VALUES ('fts', 0);"
+	"CREATE TRIGGER products_logi AFTER INSERT ON products BEGIN"
+	"  INSERT INTO index_log (kind, item_id) VALUES ('supply', new.id); END;"
+	"CREATE TRIGGER products_logu AFTER UPDATE ON products BEGIN"
+	"  INSERT INTO index_log (kind, item_id) VALUES ('supply', new.id); END;"
+	"CREATE TRIGGER products_logd AFTER DELETE ON products BEGIN"
+	"  INSERT INTO index_log (kind, item_id) VALUES ('supply', old.id); END;"
+	"CREATE TRIGGER demands_logi AFTER INSERT ON demands BEGIN"
+	"  INSERT INTO index_log (kind, item_id) VALUES ('demand', new.id); END;"
+	"CREATE TRIGGER demands_logu AFTER UPDATE ON demands BEGIN"
+	"  INSERT INTO index_log (kind, item_id) VALUES ('demand', new.id); END;"
+	"CREATE TRIGGER demands_logd AFTER DELETE ON demands BEGIN"
+	"  INSERT INTO index_log (kind, item_id) VALUES ('demand', old.id); END;"
+	"INSERT INTO index_log (kind, item_id) SELECT 'supply', id FROM products;"
+	"INSERT INTO index_log (kind, item_id) SELECT 'demand', id FROM demands;"
+	/* What is searchable, one row per item, as the indexer reads it. */
+	"CREATE VIEW product_text AS SELECT p.id, p.code, p.name, p.spec, p.brand, p.keywords,"
+	"  p.category, s.name AS company, p.description, s.city, p.price_min, p.price_max,"
+	"  p.honours FROM products p JOIN suppliers s ON s.id = p.supplier_id;"
+	"CREATE VIEW demand_text AS SELECT d.id, d.code, d.product, d.category, b.name AS buyer,"
+	"  d.description, b.province, b.city, b.buyer_type, d.price_min, d.price_max"
+	"  FROM demands d JOIN buyers b ON b.id = d.buyer_id;"
+	"CREATE VIRTUAL TABLE products_fts USING fts5(name, spec, brand, keywords, category,"
+	"  company, description, tokenize = 'fairmatch', detail = 'column');"
+	"CREATE VIRTUAL TABLE demands_fts USING fts5(product, category, buyer, description,"
+	"  tokenize = 'fairmatch', detail = 'column');",
 };
 
 int
@@ -242,6 +285,10 @@ store_open(const char *dir, int create, struct store **out, char **cause)
 	}
 	free(path);
 	sqlite3_busy_timeout(st->db, 10000);
+	if (fts5_tok_register(st->db, cause) != 0) {
+		store_close(st);
+		return -1;
+	}
 	if (store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 	    " PRAGMA foreign_keys = ON;", cause) != 0 || store_migrate(st, cause) != 0) {
 		store_close(st);

@@ -11,7 +11,6 @@
 #include <cmocka.h>
 
 #include <dirent.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 
 #include "import.h"
 #include "store.h"
+#include "testutil.h"
 #include "util.h"
 
 static const char *formats[] = { ".csv", "-bom.csv", "-gbk.csv", ".xlsx", ".json" };
@@ -29,28 +29,20 @@ static const char *formats[] = { ".csv", "-bom.csv", "-gbk.csv", ".xlsx", ".json
 static struct store *
 fresh_store(char **dirp)
 {
-	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char *dir = xasprintf("%s/fm-import-XXXXXX", tmp), *cause = NULL;
+	char *dir = test_tmpdir("import"), *cause = NULL;
 	struct store *st;
 
-	assert_non_null(mkdtemp(dir));
 	if (store_open(dir, 1, &st, &cause) != 0)
 		fail_msg("store_open: %s", cause);
 	*dirp = dir;
 	return st;
 }
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static void
 drop_store(struct store *st, char *dir)
 {
 	store_close(st);
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	test_rmtree(dir);
 	free(dir);
 }
 
@@ -217,19 +209,6 @@ test_reimport_unchanged(void **state)
 	free(path);
 }
 
-/* Writes text to a file in dir; caller frees the path. */
-static char *
-write_file(const char *dir, const char *name, const char *text)
-{
-	char *path = xasprintf("%s/%s", dir, name);
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	return path;
-}
-
 static const char supply_head[] =
     "产品编号,产品名称,企业名称,统一社会信用代码,所在城市,产品类别,参考价格,联系电话,产品简介\n";
 
@@ -245,7 +224,7 @@ test_one_row_changed(void **state)
 	buf_addf(&t, "%sHZ-T001,西湖龙井明前特级,杭州狮峰茶业有限公司,91330100MA2H3T4K5H,杭州,"
 	    "茶叶,860-1200,0571-87654321,\nJH-H002,金华火腿,浙江金字火腿有限公司,,金华,食品,598,"
 	    "13857912345,\n", supply_head);
-	a = write_file(dir, "a.csv", t.data);
+	a = test_write(dir, "a.csv", t.data);
 	expect_ok(do_import(st, "supply", a, &rep), &rep);
 	assert_int_equal(rep.inserted, 2);
 	import_report_free(&rep);
@@ -253,7 +232,7 @@ test_one_row_changed(void **state)
 	buf_addf(&t, "%sHZ-T001,西湖龙井明前特级,杭州狮峰茶业有限公司,91330100MA2H3T4K5H,杭州市,"
 	    "茶叶,860-1200,0571-87654321,\nJH-H002,金华火腿,浙江金字火腿有限公司,,金华市,食品,628,"
 	    "13857912345,\n", supply_head);
-	b = write_file(dir, "b.csv", t.data);
+	b = test_write(dir, "b.csv", t.data);
 	expect_ok(do_import(st, "supply", b, &rep), &rep);
 	assert_int_equal(rep.updated, 1);
 	assert_int_equal(rep.unchanged, 1);	/* 杭州 and 杭州市 are the same city */
@@ -275,7 +254,7 @@ test_title_row_english_headers(void **state)
 	struct import_report rep;
 	sqlite3_stmt *q;
 
-	path = write_file(dir, "t.csv", "2026年杭州市名优特新产品目录,,,,\n"
+	path = test_write(dir, "t.csv", "2026年杭州市名优特新产品目录,,,,\n"
 	    "City,Product Name,Company,Code,Description\n"
 	    "Hangzhou,杭白菊胎菊,桐乡市菊香农业有限公司,HZ-J01,\"=HYPERLINK(\"\"http://x\"\")\"\n");
 	expect_ok(do_import(st, "supply", path, &rep), &rep);
@@ -300,8 +279,8 @@ test_code_of_another_city(void **state)
 	struct import_report rep;
 	char *before;
 
-	a = write_file(dir, "a.csv", "产品编号,产品名称,企业名称,所在城市\nP001,西湖龙井,杭州狮峰茶业有限公司,杭州\n");
-	b = write_file(dir, "b.csv", "产品编号,产品名称,企业名称,所在城市\nP001,宁波汤圆,宁波缸鸭狗食品有限公司,宁波\n");
+	a = test_write(dir, "a.csv", "产品编号,产品名称,企业名称,所在城市\nP001,西湖龙井,杭州狮峰茶业有限公司,杭州\n");
+	b = test_write(dir, "b.csv", "产品编号,产品名称,企业名称,所在城市\nP001,宁波汤圆,宁波缸鸭狗食品有限公司,宁波\n");
 	expect_ok(do_import(st, "supply", a, &rep), &rep);
 	import_report_free(&rep);
 	before = store_digest(st, 0);

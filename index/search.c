@@ -1,0 +1,436 @@
+/*
+ * search.c — query → tokens → FTS5 expression → ranked hits.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "indexer.h"
+#include "search.h"
+#include "util.h"
+
+/* Tokens of a query, each with the whitespace-separated word it came from. */
+struct qtok {
+	char	*text;
+	size_t	 word;
+};
+
+struct qctx {
+	const char	*query;
+	struct qtok	 toks[SEARCH_MAX_TOKENS];
+	size_t		 n;
+	int		 prefix;	/* the last token matches as a prefix */
+};
+
+#define SNIPPET_BEFORE	12	/* characters of context before the first match */
+#define SNIPPET_CHARS	48	/* characters in a snippet */
+
+/* The whitespace-separated word of query that byte offset at lies in. */
+static size_t
+word_at(const char *query, size_t at)
+{
+	size_t w = 0;
+	int inspace = 0;
+
+	for (size_t i = 0; i < at; i++) {
+		int sp = query[i] == ' ' || query[i] == '\t' || query[i] == '\n' ||
+		    (i + 2 < at && memcmp(query + i, "\xe3\x80\x80", 3) == 0);	/* U+3000 */
+
+		if (sp && !inspace)
+			w++;
+		inspace = sp;
+	}
+	return w;
+}
+
+static int
+query_token(void *arg, const struct token *t)
+{
+	struct qctx *c = arg;
+
+	if (c->n == SEARCH_MAX_TOKENS)
+		return 1;	/* enough: a longer query is cut */
+	for (size_t i = 0; i < c->n; i++)
+		if (strlen(c->toks[i].text) == t->len && memcmp(c->toks[i].text, t->text, t->len) == 0)
+			return 0;
+	c->toks[c->n].text = xstrndup(t->text, t->len);
+	c->toks[c->n].word = word_at(c->query, t->start);
+	c->n++;
+	return 0;
+}
+
+/* Tokenizes query into c; 0, or -1 with *cause if there is nothing to search for. */
+static int
+query_parse(struct tokenizer *tk, const char *query, int last_is_prefix, struct qctx *c,
+    char **cause)
+{
+	size_t len = strlen(query);
+
+	memset(c, 0, sizeof *c);
+	c->query = query;
+	if (!utf8_valid(query, len)) {
+		*cause = xstrdup("查询不是有效的 UTF-8 文本 / the query is not valid UTF-8 text");
+		return -1;
+	}
+	tokenize(tk, query, len, TOK_QUERY_EXPANDED, query_token, c);
+	if (c->n == 0) {
+		*cause = xstrdup("查询中没有可以搜索的字词（只有空格或标点） / the query has nothing to"
+		    " search for (only spaces or punctuation)");
+		return -1;
+	}
+	/* The last token is a prefix if typing goes on and it is a Latin/digit word. */
+	c->prefix = last_is_prefix && len > 0 && query[len - 1] != ' ' &&
+	    (unsigned char)c->toks[c->n - 1].text[0] < 0x80;
+	return 0;
+}
+
+static void
+query_free(struct qctx *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->toks[i].text);
+	c->n = 0;
+}
+
+/* The FTS5 expression: words ANDed, the tokens of one word (a Han run's bigrams) ORed. */
+static char *
+query_expression(const struct qctx *c)
+{
+	struct buf e = { 0 };
+
+	for (size_t i = 0; i < c->n; i++) {
+		int first_of_word = i == 0 || c->toks[i].word != c->toks[i - 1].word;
+		int last_of_word = i + 1 == c->n || c->toks[i + 1].word != c->toks[i].word;
+
+		if (i > 0)
+			buf_addstr(&e, first_of_word ? " AND " : " OR ");
+		if (first_of_word && !last_of_word)
+			buf_addc(&e, '(');
+		buf_addc(&e, '"');
+		for (const char *p = c->toks[i].text; *p != '\0'; p++) {
+			if (*p == '"')
+				buf_addc(&e, '"');
+			buf_addc(&e, *p);
+		}
+		buf_addc(&e, '"');
+		if (c->prefix && i + 1 == c->n)
+			buf_addc(&e, '*');
+		if (last_of_word && !first_of_word)
+			buf_addc(&e, ')');
+	}
+	return buf_take(&e);
+}
+
+char *
+search_expression(struct tokenizer *tk, const char *query, int last_is_prefix, char **cause)
+{
+	struct qctx c;
+	char *e;
+
+	if (query_parse(tk, query, last_is_prefix, &c, cause) != 0)
+		return NULL;
+	e = query_expression(&c);
+	query_free(&c);
+	return e;
+}
+
+/* Byte ranges of a text that matched, gathered by mark_token. */
+struct marks {
+	const struct qctx	*q;
+	size_t			(*r)[2];
+	size_t			 n;
+};
+
+/* tokenize.c callback: keep the range of a token the query asked for. */
+static int
+mark_token(void *arg, const struct token *t)
+{
+	struct marks *m = arg;
+
+	for (size_t i = 0; i < m->q->n; i++) {
+		const char *qt = m->q->toks[i].text;
+		size_t ql = strlen(qt);
+		int prefix = m->q->prefix && i + 1 == m->q->n;
+
+		if (t->len < ql || (!prefix && t->len != ql) || memcmp(t->text, qt, ql) != 0)
+			continue;
+		m->r = xreallocarray(m->r, m->n + 1, sizeof *m->r);
+		m->r[m->n][0] = t->start;
+		m->r[m->n][1] = t->end;
+		m->n++;
+		break;
+	}
+	return 0;
+}
+
+static int
+range_cmp(const void *a, const void *b)
+{
+	const size_t *x = a, *y = b;
+
+	return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : (x[1] < y[1] ? -1 : x[1] > y[1]);
+}
+
+/* Byte offset of the character n characters before (n < 0) or after at. */
+static size_t
+char_step(const char *s, size_t len, size_t at, long n)
+{
+	for (; n < 0 && at > 0; n++)
+		do
+			at--;
+		while (at > 0 && ((unsigned char)s[at] & 0xc0) == 0x80);
+	for (; n > 0 && at < len; n--)
+		do
+			at++;
+		while (at < len && ((unsigned char)s[at] & 0xc0) == 0x80);
+	return at;
+}
+
+/*
+ * text with the query's matches marked (overlapping matches merged, so
+ * 金华火腿 marks 【金华火腿】 once); with window, only a passage around the
+ * first match.  Returns the number of matches; *out is allocated.
+ */
+static size_t
+mark_text(struct tokenizer *tk, const struct qctx *q, const char *text, int window,
+    const struct search_opts *o, char **out)
+{
+	struct marks m = { .q = q };
+	struct buf b = { 0 };
+	size_t len = strlen(text), from = 0, to = len, at, k;
+
+	tokenize(tk, text, len, TOK_DOCUMENT, mark_token, &m);
+	qsort(m.r, m.n, sizeof *m.r, range_cmp);
+	for (size_t i = 1, j = 0; i < m.n; i++) {	/* merge overlaps */
+		if (m.r[i][0] <= m.r[j][1]) {
+			if (m.r[i][1] > m.r[j][1])
+				m.r[j][1] = m.r[i][1];
+		} else
+			memcpy(m.r[++j], m.r[i], sizeof m.r[i]);
+		if (i + 1 == m.n)
+			m.n = j + 1;
+	}
+	if (window && m.n > 0) {
+		from = char_step(text, len, m.r[0][0], -SNIPPET_BEFORE);
+		to = char_step(text, len, from, SNIPPET_CHARS);
+	} else if (window)
+		to = char_step(text, len, 0, SNIPPET_CHARS);
+	if (from > 0)
+		buf_addstr(&b, "…");
+	for (at = from, k = 0; at < to; ) {
+		while (k < m.n && m.r[k][1] <= at)
+			k++;
+		if (k < m.n && m.r[k][0] <= at) {
+			size_t end = m.r[k][1] < to ? m.r[k][1] : to;
+
+			buf_addstr(&b, o->mark_open ? o->mark_open : "");
+			buf_add(&b, text + at, end - at);
+			buf_addstr(&b, o->mark_close ? o->mark_close : "");
+			at = end;
+		} else {
+			size_t end = k < m.n && m.r[k][0] < to ? m.r[k][0] : to;
+
+			buf_add(&b, text + at, end - at);
+			at = end;
+		}
+	}
+	if (to < len)
+		buf_addstr(&b, "…");
+	buf_add(&b, "", 0);
+	*out = buf_take(&b);
+	free(m.r);
+	return m.n;
+}
+
+/* A column as an allocated string ("" for NULL). */
+static char *
+col_dup(sqlite3_stmt *q, int i)
+{
+	const char *s = (const char *)sqlite3_column_text(q, i);
+
+	return xstrdup(s != NULL ? s : "");
+}
+
+/* Binds the MATCH expression and the filters (?1, ?2, ?3). */
+static void
+bind_where(sqlite3_stmt *q, const char *expr, const struct search_opts *o)
+{
+	sqlite3_bind_text(q, 1, expr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, o->region, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, o->category, -1, SQLITE_STATIC);
+}
+
+/* Fills facets from "SELECT value, count(*) … GROUP BY 1". */
+static int
+load_facets(sqlite3 *db, const char *sql, const char *expr, const struct search_opts *o,
+    struct facet **out, size_t *n)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	*n = 0;
+	*out = NULL;
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	bind_where(q, expr, o);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		(*out)[*n].value = col_dup(q, 0);
+		(*out)[*n].count = sqlite3_column_int64(q, 1);
+		(*n)++;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_prefix,
+    const struct search_opts *o, struct search_result *res, char **cause)
+{
+	const struct ix_kind *k = ix_kind_get(o->kind);
+	const char *name_col, *owner_col;
+	struct buf weights = { 0 }, sql = { 0 }, where = { 0 }, cols = { 0 };
+	struct qctx qc;
+	sqlite3_stmt *q;
+	char *whole;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (k == NULL) {
+		*cause = xasprintf("未知的类型 %s（应为 supply 或 demand） / unknown kind %s (supply"
+		    " or demand)", o->kind, o->kind);
+		return -1;
+	}
+	if (query_parse(tk, query, last_is_prefix, &qc, cause) != 0)
+		return -1;
+	res->expression = query_expression(&qc);
+	name_col = k->fields[0].column;
+	owner_col = strcmp(k->name, "supply") == 0 ? "company" : "buyer";
+	for (size_t f = 0; f < k->nfields; f++)
+		buf_addf(&weights, "%s%g", f ? ", " : "", k->fields[f].weight);
+	buf_addf(&where, "%s MATCH ?1 AND (?2 IS NULL OR t.%s = ?2) AND (?3 IS NULL OR"
+	    " t.%s = ?3)", k->fts, k->region, k->category);
+
+	buf_addf(&sql, "SELECT count(*) FROM %s JOIN %s t ON t.id = %s.rowid WHERE %s",
+	    k->fts, k->view, k->fts, where.data);
+	rc = -1;
+	if (sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) == SQLITE_OK) {
+		bind_where(q, res->expression, o);
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			res->total = sqlite3_column_int64(q, 0);
+			rc = 0;
+		}
+		sqlite3_finalize(q);
+	}
+	buf_reset(&sql);
+	buf_addf(&sql, "SELECT t.%s, count(*) FROM %s JOIN %s t ON t.id = %s.rowid WHERE %s"
+	    " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50", k->region, k->fts, k->view, k->fts,
+	    where.data);
+	if (rc == 0)
+		rc = load_facets(db, sql.data, res->expression, o, &res->regions, &res->nregions);
+	buf_reset(&sql);
+	buf_addf(&sql, "SELECT t.%s, count(*) FROM %s JOIN %s t ON t.id = %s.rowid WHERE %s"
+	    " AND t.%s IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50", k->category, k->fts,
+	    k->view, k->fts, where.data, k->category);
+	if (rc == 0)
+		rc = load_facets(db, sql.data, res->expression, o, &res->categories,
+		    &res->ncategories);
+
+	/* Hits, with every searchable column for the snippet. */
+	for (size_t f = 1; f < k->nfields; f++)
+		buf_addf(&cols, ", t.%s", k->fields[f].column);
+	buf_reset(&sql);
+	/*
+	 * A query that names a category ("茶叶") wants that category first:
+	 * the tea canister 茶叶罐 is not tea, though 茶叶 is in its name.
+	 */
+	buf_addf(&sql, "SELECT t.id, t.code, t.%s, -bm25(%s, %s), t.%s, t.%s, t.%s%s FROM %s"
+	    " JOIN %s t ON t.id = %s.rowid WHERE %s ORDER BY t.%s IS ?6 DESC, bm25(%s, %s),"
+	    " t.id LIMIT ?4 OFFSET ?5", name_col, k->fts, weights.data, owner_col, k->region,
+	    k->category, cols.data, k->fts, k->view, k->fts, where.data, k->category, k->fts,
+	    weights.data);
+	whole = textnorm_string(tokenizer_textnorm(tk), query, strlen(query), cause);
+	if (rc == 0 && sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) == SQLITE_OK) {
+		bind_where(q, res->expression, o);
+		sqlite3_bind_int64(q, 4, (sqlite3_int64)(o->limit > 0 && o->limit <=
+		    SEARCH_MAX_LIMIT ? o->limit : 20));
+		sqlite3_bind_int64(q, 5, (sqlite3_int64)o->offset);
+		sqlite3_bind_text(q, 6, whole, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			struct search_hit *h;
+			size_t best = 0;
+
+			res->hits = xreallocarray(res->hits, res->nhits + 1, sizeof *res->hits);
+			h = &res->hits[res->nhits++];
+			h->id = sqlite3_column_int64(q, 0);
+			h->code = col_dup(q, 1);
+			h->name = col_dup(q, 2);
+			h->score = sqlite3_column_double(q, 3);
+			h->owner = col_dup(q, 4);
+			h->region = col_dup(q, 5);
+			h->category = col_dup(q, 6);
+			mark_text(tk, &qc, h->name, 0, o, &h->highlight);
+			h->snippet = NULL;
+			/* The snippet: the other column with the most matches. */
+			for (int c = 7; c < sqlite3_column_count(q); c++) {
+				const char *t = (const char *)sqlite3_column_text(q, c);
+				char *marked;
+				size_t n;
+
+				if (t == NULL || *t == '\0')
+					continue;
+				n = mark_text(tk, &qc, t, 1, o, &marked);
+				if (n > best || h->snippet == NULL) {
+					free(h->snippet);
+					h->snippet = marked;
+					if (n > best)
+						best = n;
+				} else
+					free(marked);
+			}
+			if (h->snippet == NULL)
+				h->snippet = xstrdup("");
+		}
+		sqlite3_finalize(q);
+		rc = rc == SQLITE_DONE ? 0 : -1;
+	} else
+		rc = -1;
+	if (rc != 0)
+		*cause = xasprintf("搜索出错：%s / search failed: %s", sqlite3_errmsg(db),
+		    sqlite3_errmsg(db));
+	buf_free(&weights);
+	buf_free(&sql);
+	buf_free(&where);
+	buf_free(&cols);
+	free(whole);
+	query_free(&qc);
+	return rc;
+}
+
+static void
+facets_free(struct facet *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(f[i].value);
+	free(f);
+}
+
+void
+search_result_free(struct search_result *res)
+{
+	for (size_t i = 0; i < res->nhits; i++) {
+		struct search_hit *h = &res->hits[i];
+
+		free(h->code);
+		free(h->name);
+		free(h->highlight);
+		free(h->snippet);
+		free(h->owner);
+		free(h->region);
+		free(h->category);
+	}
+	free(res->hits);
+	facets_free(res->regions, res->nregions);
+	facets_free(res->categories, res->ncategories);
+	free(res->expression);
+	memset(res, 0, sizeof *res);
+}

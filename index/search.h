@@ -1,0 +1,75 @@
+/*
+ * search.h — kiosk search over the FTS5 tables: the query goes through the
+ * same tokenizer as the documents and becomes an FTS5 expression built
+ * here (user text never reaches FTS5's query parser), ranked by bm25 with
+ * column weights, with snippets and facet counts.
+ */
+#ifndef FM_SEARCH_H
+#define FM_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "tokenize.h"
+
+#define SEARCH_MAX_TOKENS	32	/* a longer query is cut, not refused */
+#define SEARCH_MAX_LIMIT	1000
+
+struct search_opts {
+	const char	*kind;		/* "supply" or "demand" */
+	size_t		 limit;		/* hits wanted, 1..SEARCH_MAX_LIMIT */
+	size_t		 offset;
+	const char	*region;	/* only this city (supply) or province (demand) */
+	const char	*category;	/* only this category */
+	const char	*mark_open;	/* highlight markers, e.g. "【" and "】" */
+	const char	*mark_close;
+};
+
+struct search_hit {
+	int64_t	 id;
+	char	*code;
+	char	*name;		/* product name, or the product a demand wants */
+	char	*highlight;	/* name with matches marked */
+	char	*snippet;	/* the best-matching passage, marked */
+	char	*owner;		/* company or buyer */
+	char	*region;	/* city or province */
+	char	*category;
+	double	 score;		/* higher is better */
+};
+
+struct facet {
+	char	*value;
+	long	 count;
+};
+
+struct search_result {
+	struct search_hit	*hits;
+	size_t			 nhits;
+	long			 total;		/* matches in all */
+	struct facet		*regions;	/* counts by city / province, largest first */
+	size_t			 nregions;
+	struct facet		*categories;
+	size_t			 ncategories;
+	char			*expression;	/* the FTS5 query that ran, for logs and tests */
+};
+
+/*
+ * Runs query.  last_is_prefix: the user may still be typing the last word
+ * (search as you type), so it matches as a prefix.  Fills *res (free with
+ * search_result_free); 0, or -1 with *cause (caller frees) naming what is
+ * wrong with the query.
+ */
+int search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_prefix,
+    const struct search_opts *opts, struct search_result *res, char **cause);
+void search_result_free(struct search_result *res);
+
+/*
+ * The FTS5 expression for query (caller frees), or NULL with *cause when it
+ * holds nothing to search for.  Exposed for tests.
+ */
+char *search_expression(struct tokenizer *tk, const char *query, int last_is_prefix,
+    char **cause);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * cmd_search.c — `fairmatch search` and `fairmatch reindex`.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "indexer.h"
+#include "indexing.h"
+#include "search.h"
+#include "util.h"
+
+/* Facets as a JSON object {value: count}. */
+static json_t *
+facets_json(const struct facet *f, size_t n)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; i < n; i++)
+		json_object_set_new(o, f[i].value, json_integer(f[i].count));
+	return o;
+}
+
+/* The result as DESIGN.md's {"hits":[{"code","name","score"},…]} plus extras. */
+static void
+print_json(const struct search_result *r)
+{
+	json_t *root = json_object(), *hits = json_array();
+	char *s;
+
+	for (size_t i = 0; i < r->nhits; i++) {
+		const struct search_hit *h = &r->hits[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "code", json_string(h->code));
+		json_object_set_new(o, "name", json_string(h->name));
+		json_object_set_new(o, "score", json_real(h->score));
+		json_object_set_new(o, "highlight", json_string(h->highlight));
+		json_object_set_new(o, "snippet", json_string(h->snippet));
+		json_object_set_new(o, "owner", json_string(h->owner));
+		json_object_set_new(o, "region", json_string(h->region));
+		json_object_set_new(o, "category", json_string(h->category));
+		json_array_append_new(hits, o);
+	}
+	json_object_set_new(root, "hits", hits);
+	json_object_set_new(root, "total", json_integer(r->total));
+	json_object_set_new(root, "facets", json_pack("{s:o,s:o}", "region",
+	    facets_json(r->regions, r->nregions), "category",
+	    facets_json(r->categories, r->ncategories)));
+	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	puts(s);
+	free(s);
+	json_decref(root);
+}
+
+/* The result for a person at a terminal. */
+static void
+print_text(const struct search_result *r)
+{
+	printf("共 %ld 条结果 / %ld results\n", r->total, r->total);
+	for (size_t i = 0; i < r->nhits; i++) {
+		const struct search_hit *h = &r->hits[i];
+
+		printf("%3zu. %-12s %s  %s（%s）  %.2f\n", i + 1, h->code, h->highlight, h->owner,
+		    h->region, h->score);
+		if (*h->snippet != '\0' && strcmp(h->snippet, h->highlight) != 0)
+			printf("     %s\n", h->snippet);
+	}
+}
+
+int
+cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	const char *kind = "supply", *limit_s = NULL, *region = NULL, *category = NULL;
+	int json = 0, n, rc;
+	const struct cli_opt opts[] = {
+		{ "--kind", 1, &kind, NULL },
+		{ "--limit", 1, &limit_s, NULL },
+		{ "--region", 1, &region, NULL },
+		{ "--category", 1, &category, NULL },
+		{ "--json", 0, NULL, &json },
+		{ NULL, 0, NULL, NULL },
+	};
+	struct search_opts so = { .limit = 20, .mark_open = "【", .mark_close = "】" };
+	struct search_result res;
+	struct tokenizer *tk;
+	struct store *st;
+	char *pos[1], *cause = NULL;
+	long limit;
+	size_t applied;
+
+	if ((n = cli_parse(cmd, argc, argv, opts, pos, 1)) < 0)
+		return EXIT_USAGE;
+	if (n != 1)
+		return cli_usage_error(cmd, "需要一个查询 / needs a query");
+	if (ix_kind_get(kind) == NULL)
+		return cli_usage_error(cmd, "--kind 应为 supply 或 demand / --kind must be supply"
+		    " or demand");
+	if (limit_s != NULL) {
+		if (parse_long(limit_s, 1, SEARCH_MAX_LIMIT, &limit) != 0)
+			return cli_usage_error(cmd, "--limit 应为 1 到 %d 之间的整数 / --limit must be a"
+			    " whole number from 1 to %d", SEARCH_MAX_LIMIT, SEARCH_MAX_LIMIT);
+		so.limit = (size_t)limit;
+	}
+	so.kind = kind;
+	so.region = region;
+	so.category = category;
+	if (store_open(cli_data_dir(), 0, &st, &cause) != 0 ||
+	    indexing_update(st, 0, &applied, &cause) != 0 ||
+	    (tk = tokenizer_new(&cause)) == NULL) {
+		fprintf(stderr, "fairmatch search: %s\n", cause);
+		free(cause);
+		return EXIT_REJECTED;
+	}
+	rc = search_run(store_db(st), tk, pos[0], 0, &so, &res, &cause);
+	if (rc != 0) {
+		if (json) {
+			json_t *e = json_pack("{s:[],s:s}", "hits", "error", cause);
+			char *s = json_dumps(e, JSON_COMPACT);
+
+			puts(s);
+			free(s);
+			json_decref(e);
+		}
+		fprintf(stderr, "fairmatch search: %s\n", cause);
+		free(cause);
+	} else if (json)
+		print_json(&res);
+	else
+		print_text(&res);
+	search_result_free(&res);
+	tokenizer_free(tk);
+	store_close(st);
+	return rc == 0 ? EXIT_OK : EXIT_REJECTED;
+}
+
+int
+cmd_reindex(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	struct store *st;
+	char *cause = NULL;
+	size_t applied = 0;
+
+	if (cli_parse(cmd, argc, argv, NULL, NULL, 0) < 0)
+		return EXIT_USAGE;
+	if (store_open(cli_data_dir(), 0, &st, &cause) != 0 ||
+	    indexing_update(st, 1, &applied, &cause) != 0) {
+		fprintf(stderr, "fairmatch reindex: %s\n", cause);
+		free(cause);
+		return EXIT_REJECTED;
+	}
+	printf("已重建索引：%zu 条 / reindexed %zu items\n", applied, applied);
+	store_close(st);
+	return EXIT_OK;
+}

@@ -1,0 +1,42 @@
+/*
+ * indexing.c — the commands' way into index/indexer.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "indexer.h"
+#include "indexing.h"
+#include "util.h"
+
+char *
+indexing_xapian_dir(struct store *st)
+{
+	return xasprintf("%s/xapian", store_dir(st));
+}
+
+/* Progress on a terminal: "已索引 n / total". */
+static void
+show_progress(size_t done, size_t total, void *arg)
+{
+	fprintf(stderr, "\r已索引 %zu / %zu / indexed %zu of %zu", done, total, done, total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+int
+indexing_update(struct store *st, int rebuild, size_t *applied, char **cause)
+{
+	char *dir = indexing_xapian_dir(st);
+	struct indexer *ix = indexer_open(store_db(st), dir, cause);
+	ix_progress_fn progress = isatty(STDERR_FILENO) ? show_progress : NULL;
+	int rc;
+
+	free(dir);
+	if (ix == NULL)
+		return -1;
+	rc = rebuild ? indexer_rebuild(ix, applied, progress, NULL, cause) :
+	    indexer_catch_up(ix, applied, progress, NULL, cause);
+	indexer_close(ix);
+	return rc;
+}
