@@ -312,8 +312,9 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 
 	buf_addf(&sql, "SELECT count(*) FROM %s JOIN %s t ON t.id = %s.rowid WHERE %s",
 	    k->fts, k->view, k->fts, where.data);
-	rc = -1;
-	if (sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) == SQLITE_OK) {
+	res->total = -1;
+	rc = o->no_facets ? 0 : -1;
+	if (!o->no_facets && sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) == SQLITE_OK) {
 		bind_where(q, res->expression, o);
 		if (sqlite3_step(q) == SQLITE_ROW) {
 			res->total = sqlite3_column_int64(q, 0);
@@ -325,13 +326,13 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 	buf_addf(&sql, "SELECT t.%s, count(*) FROM %s JOIN %s t ON t.id = %s.rowid WHERE %s"
 	    " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50", k->region, k->fts, k->view, k->fts,
 	    where.data);
-	if (rc == 0)
+	if (rc == 0 && !o->no_facets)
 		rc = load_facets(db, sql.data, res->expression, o, &res->regions, &res->nregions);
 	buf_reset(&sql);
 	buf_addf(&sql, "SELECT t.%s, count(*) FROM %s JOIN %s t ON t.id = %s.rowid WHERE %s"
 	    " AND t.%s IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50", k->category, k->fts,
 	    k->view, k->fts, where.data, k->category);
-	if (rc == 0)
+	if (rc == 0 && !o->no_facets)
 		rc = load_facets(db, sql.data, res->expression, o, &res->categories,
 		    &res->ncategories);
 

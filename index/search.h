@@ -23,6 +23,7 @@ struct search_opts {
 	size_t		 offset;
 	const char	*region;	/* only this city (supply) or province (demand) */
 	const char	*category;	/* only this category */
+	int		 no_facets;	/* skip the total and facet counts (a next page) */
 	const char	*mark_open;	/* highlight markers, e.g. "【" and "】" */
 	const char	*mark_close;
 };
@@ -47,7 +48,7 @@ struct facet {
 struct search_result {
 	struct search_hit	*hits;
 	size_t			 nhits;
-	long			 total;		/* matches in all */
+	long			 total;		/* matches in all; -1 with no_facets */
 	struct facet		*regions;	/* counts by city / province, largest first */
 	size_t			 nregions;
 	struct facet		*categories;

@@ -7,6 +7,8 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "indexer.h"
+#include "indexing.h"
 #include "store.h"
 #include "util.h"
 
@@ -66,6 +68,15 @@ cmd_status(const struct cmd_entry *cmd, int argc, char **argv)
 		if (!json)
 			printf("%8lld  %s\n", n, totals[i].label);
 		json_object_set_new(root, totals[i].key, json_integer(n));
+	}
+	{
+		char *xdir = indexing_xapian_dir(st);
+		long long pending = indexer_pending(store_db(st), xdir);
+
+		if (!json)
+			printf("%8lld  待索引的变更 / changes not yet indexed\n", pending);
+		json_object_set_new(root, "index_pending", json_integer(pending));
+		free(xdir);
 	}
 	json_object_set_new(root, "products_by_city", grouped(st, "各市产品 / products by city",
 	    "SELECT s.city, count(*) FROM products p JOIN suppliers s ON s.id = p.supplier_id"

@@ -19,10 +19,10 @@ measure() {
 }
 
 FAIRMATCH_DATA="$work/data" "$FAIRMATCH" init >/dev/null
-read -r fm_s fm_kb < <(FAIRMATCH_DATA="$work/data" measure "$FAIRMATCH" import supply "$work/supply.csv" --json)
+read -r fm_s fm_kb < <(FAIRMATCH_DATA="$work/data" measure "$FAIRMATCH" import supply "$work/supply.csv" --json --no-index)
 grep -q '"ok":true' "$work/out" || { echo "import failed:"; head -c 2000 "$work/out"; exit 1; }
 inserted=$(sed -n 's/.*"inserted":\([0-9]*\).*/\1/p' "$work/out")
-read -r re_s re_kb < <(FAIRMATCH_DATA="$work/data" measure "$FAIRMATCH" import supply "$work/supply.csv" --json)
+read -r re_s re_kb < <(FAIRMATCH_DATA="$work/data" measure "$FAIRMATCH" import supply "$work/supply.csv" --json --no-index)
 
 read -r sq_s sq_kb < <(measure sqlite3 "$work/peer.db" ".mode csv" ".import $work/supply.csv products")
 
