@@ -38,7 +38,7 @@ static const struct field_spec demand_fields[] = {
 	{ "buyer", "采购单位", "单位名称|需求单位|采购商|buyer name|purchaser", "name", FT_TEXT, HOME_OWNER_KEY, 1, 100 },
 	{ "buyer_type", "单位类型", "类型|采购单位类型|type", "buyer_type", FT_BUYER_TYPE, HOME_OWNER, 0, 10 },
 	{ "province", "所在省份", "省份|省|所在省|省市区", "province", FT_PROVINCE, HOME_OWNER_KEY, 1, 20 },
-	{ "city", "所在城市", "城市|所在市|地市", "city", FT_TEXT, HOME_OWNER, 0, 30 },
+	{ "city", "所在城市", "城市|所在市|地市", "city", FT_CITY, HOME_OWNER, 0, 30 },
 	{ "category", "产品类别", "类别|产品分类|分类|行业", "category", FT_TEXT, HOME_ITEM, 0, 30 },
 	{ "description", "需求描述", "描述|需求说明|要求|details", "description", FT_BLOCK, HOME_ITEM, 0, 2000 },
 	{ "quantity", "采购数量", "数量|需求数量|qty", "quantity", FT_QUANTITY, HOME_ITEM, 0, 30 },
@@ -306,6 +306,13 @@ check_cell(enum field_type t, char *text, struct field_value *v)
 	case FT_BLOCK:
 	case FT_LIST:
 		return NULL;
+	case FT_CITY: {
+		char *city = norm_city_name(text);	/* text is v->text */
+
+		free(v->text);
+		v->text = city;
+		return NULL;
+	}
 	case FT_CODE:
 		return code_ok(text) ? NULL : "编号只能包含字母、数字和 - _ . / / a code may contain"
 		    " only letters, digits and - _ . /";

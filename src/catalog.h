@@ -17,6 +17,7 @@ enum field_type {
 	FT_CODE,	/* an identifier: letters, digits, - _ . / */
 	FT_ZJ_CITY,	/* one of Zhejiang's 11 prefectures */
 	FT_PROVINCE,	/* a province-level division */
+	FT_CITY,	/* a city anywhere: 沈阳 → 沈阳市 */
 	FT_CREDIT,	/* unified social credit code */
 	FT_PHONE,
 	FT_PRICE,	/* number, range or 面议; stored as text + min + max */

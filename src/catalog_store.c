@@ -32,6 +32,8 @@ struct catalog_writer {
 	sqlite3_stmt		*item_region;	/* the region owning a code */
 	sqlite3_stmt		*item_upd;	/* only if something differs */
 	sqlite3_stmt		*item_ins;	/* only if the code is new */
+	struct strset		*owners_seen;	/* owners written by this writer */
+	struct buf		 key;		/* scratch: an owner's key */
 };
 
 /* Appends the store columns of field f to a slot list. */
@@ -174,6 +176,7 @@ catalog_writer_new(struct store *st, const struct catalog *cat)
 
 	w->st = st;
 	w->cat = cat;
+	w->owners_seen = strset_new();
 	writer_prepare(w);
 	if (strcmp(w->item[0].column, "code") != 0)
 		fatal("%s: the first item field of %s must be its code", __func__, cat->name);
@@ -194,6 +197,8 @@ catalog_writer_free(struct catalog_writer *w)
 	free(w->item);
 	free(w->okey);
 	free(w->oattr);
+	strset_free(w->owners_seen);
+	buf_free(&w->key);
 	free(w);
 }
 
@@ -241,6 +246,9 @@ owner_put(struct catalog_writer *w, const struct field_value *vals, int64_t *id,
 	int rc;
 
 	*changed = 0;
+	buf_reset(&w->key);
+	for (i = 0; i < w->nokey; i++)
+		buf_addf(&w->key, "%s\x1f", vals[w->okey[i].field].text);
 	for (i = 0; i < w->nokey; i++)
 		slot_bind(w->owner_get, (int)i + 1, &w->okey[i], vals);
 	rc = sqlite3_step(w->owner_get);
@@ -259,9 +267,15 @@ owner_put(struct catalog_writer *w, const struct field_value *vals, int64_t *id,
 			return -1;
 		*id = sqlite3_last_insert_rowid(db);
 		*changed = 1;
+		strset_add(w->owners_seen, w->key.data);
 		return 0;
 	}
-	if (w->noattr == 0)
+	/*
+	 * The first row of a file that names an owner sets its attributes:
+	 * a later row saying 北京 where the first said 北京市 must not flip
+	 * it, or importing the same file twice would change it twice.
+	 */
+	if (w->noattr == 0 || !strset_add(w->owners_seen, w->key.data))
 		return 0;
 	for (i = 0; i < w->noattr; i++)
 		slot_bind(w->owner_upd, (int)i + 1, &w->oattr[i], vals);

@@ -28,8 +28,9 @@ char *catalog_writer_owner_region(struct catalog_writer *w, const struct field_v
 
 /*
  * Inserts or updates the row in vals (checked by catalog_check_row), marked
- * as changed by upload_id.  0 with *res, or -1 with *cause.  Must run
- * inside a transaction.
+ * as changed by upload_id.  An owner's attributes (credit code, county;
+ * buyer type, city) are taken from the first row that names the owner.
+ * 0 with *res, or -1 with *cause.  Must run inside a transaction.
  */
 int catalog_writer_put(struct catalog_writer *w, const struct field_value *vals,
     int64_t upload_id, enum put_result *res, char **cause);

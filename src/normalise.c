@@ -1428,3 +1428,34 @@ done:
 	free(line);
 	return rc;
 }
+
+/* Suffixes that already make a place name an administrative unit. */
+static const char *const admin_suffixes[] = {
+	"市", "州", "县", "区", "盟", "旗", "地区", "林区",
+};
+
+/* A city outside Zhejiang: 2–4 Han characters without a suffix get 市. */
+char *
+norm_city_name(const char *s)
+{
+	char *t = norm_line(s), *out;
+	size_t len = strlen(t), chars = 0, n;
+	uint32_t cp;
+
+	for (size_t i = 0; i < nitems(admin_suffixes); i++) {
+		size_t sl = strlen(admin_suffixes[i]);
+
+		if (len > sl && strcmp(t + len - sl, admin_suffixes[i]) == 0)
+			return t;
+	}
+	for (const char *p = t; *p != '\0'; p += n, chars++) {
+		n = utf8_decode_nts(p, &cp);
+		if (cp < 0x4e00 || cp > 0x9fff)
+			return t;
+	}
+	if (chars < 2 || chars > 4)
+		return t;
+	out = xasprintf("%s市", t);
+	free(t);
+	return out;
+}

@@ -36,6 +36,13 @@ const char *norm_zj_city(const char *s);
 const char *const *zj_cities(size_t *n);
 
 /*
+ * A city anywhere in China as buyers write it: "沈阳" → "沈阳市".  A name
+ * of 2–4 Han characters without an administrative suffix (市 州 县 区 盟
+ * 旗 地区 林区) gets 市; anything else is only norm_line()d.  Caller frees.
+ */
+char *norm_city_name(const char *s);
+
+/*
  * Province-level divisions of China (34): "重庆" / "重庆市" / "Chongqing" →
  * "重庆市"; "新疆" / "新疆维吾尔自治区" / "Xinjiang" → "新疆维吾尔自治区";
  * "广东" / "广东省" / "Guangdong" → "广东省"; also 内蒙古, 广西, 西藏, 宁夏,

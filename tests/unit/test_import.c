@@ -47,7 +47,7 @@ drop_store(struct store *st, char *dir)
 }
 
 /*
- * SHA-256 over every row of every table, in rowid order.  With
+ * SHA-256 over every row of every table, in the order of its columns.  With
  * catalogue_only, the uploads table and the *_at and upload_id columns are
  * left out, so stores loaded at different times from the same data agree.
  */
@@ -64,13 +64,22 @@ store_digest(struct store *st, int catalogue_only)
 	mbedtls_sha256_starts_ret(&h, 0);
 	while (sqlite3_step(tables) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(tables, 0);
-		char *sql = xasprintf("SELECT * FROM \"%s\" ORDER BY rowid", t);
+		char *sql = xasprintf("SELECT * FROM \"%s\"", t);
 		sqlite3_stmt *rows;
+		struct buf order = { 0 };
 
 		if (catalogue_only && strcmp(t, "uploads") == 0) {
 			free(sql);
 			continue;
 		}
+		/* Ordered by every column: some (FTS5 shadow) tables have no rowid. */
+		rows = store_prepare(st, sql);
+		for (int c = 0; c < sqlite3_column_count(rows); c++)
+			buf_addf(&order, "%s%d", c ? ", " : "", c + 1);
+		sqlite3_finalize(rows);
+		free(sql);
+		sql = xasprintf("SELECT * FROM \"%s\" ORDER BY %s", t, order.data);
+		buf_free(&order);
 		rows = store_prepare(st, sql);
 		free(sql);
 		mbedtls_sha256_update_ret(&h, (const unsigned char *)t, strlen(t) + 1);

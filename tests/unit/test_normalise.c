@@ -984,6 +984,27 @@ test_hostile_bytes(void **state)
 	free(norm_line(NULL));
 }
 
+static void
+test_city_name(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "沈阳", "沈阳市" }, { "北京", "北京市" }, { " 运城 ", "运城市" },
+		{ "呼和浩特", "呼和浩特市" }, { "成都市", "成都市" }, { "恩施州", "恩施州" },
+		{ "阿拉善盟", "阿拉善盟" }, { "神农架林区", "神农架林区" }, { "朝阳区", "朝阳区" },
+		{ "Chengdu", "Chengdu" }, { "乌", "乌" }, { "西双版纳傣族自治州", "西双版纳傣族自治州" },
+		{ "", "" },
+	};
+
+	for (size_t i = 0; i < nitems(cases); i++) {
+		char *got = norm_city_name(cases[i].in);
+
+		if (strcmp(got, cases[i].out) != 0)
+			fail_msg("norm_city_name(“%s”) = “%s”, wanted “%s”", cases[i].in, got,
+			    cases[i].out);
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -1005,6 +1026,7 @@ main(void)
 		cmocka_unit_test(test_date_cases),
 		cmocka_unit_test(test_date_every_day),
 		cmocka_unit_test(test_hostile_bytes),
+		cmocka_unit_test(test_city_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
