@@ -199,7 +199,8 @@ mark_text(struct tokenizer *tk, const struct qctx *q, const char *text, int wind
 	size_t len = strlen(text), from = 0, to = len, at, k;
 
 	tokenize(tk, text, len, TOK_DOCUMENT, mark_token, &m);
-	qsort(m.r, m.n, sizeof *m.r, range_cmp);
+	if (m.n > 1)
+		qsort(m.r, m.n, sizeof *m.r, range_cmp);
 	for (size_t i = 1, j = 0; i < m.n; i++) {	/* merge overlaps */
 		if (m.r[i][0] <= m.r[j][1]) {
 			if (m.r[i][1] > m.r[j][1])

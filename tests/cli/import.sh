@@ -86,5 +86,10 @@ has "status counts products" "$WORK/out" "\"products\":$products"
 check "--data overrides the environment" 0 "$fm" init --data "$WORK/other"
 [ -f "$WORK/other/fairmatch.db" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL --data ignored"; }
 
+# The province table of seed 000, as data: its totals row says 20, 300, 500, 400, 100.
+totals=$(awk -F, 'NR > 1 { a += $2; b += $3; c += $4; d += $5; e += $6 } END { print a, b, c, d, e }' \
+  "$FIXTURES/catalog/provinces.csv")
+[ "$totals" = "20 300 500 400 100" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL province totals: $totals"; }
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
