@@ -291,7 +291,8 @@ catalog_writer_put(struct catalog_writer *w, const struct field_value *vals,
     int64_t upload_id, enum put_result *res, char **cause)
 {
 	sqlite3 *db = store_db(w->st);
-	sqlite3_stmt *stmts[2] = { w->item_upd, w->item_ins };
+	/* Insert first: on a first load nearly every row is new. */
+	sqlite3_stmt *stmts[2] = { w->item_ins, w->item_upd };
 	int64_t owner;
 	int owner_changed;
 
@@ -310,7 +311,7 @@ catalog_writer_put(struct catalog_writer *w, const struct field_value *vals,
 		if (step_done(w, s, w->cat->item_table, cause) != 0)
 			return -1;
 		if (sqlite3_changes(db) > 0) {
-			*res = k == 0 ? PUT_UPDATED : PUT_INSERTED;
+			*res = k == 0 ? PUT_INSERTED : PUT_UPDATED;
 			return 0;
 		}
 	}

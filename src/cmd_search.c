@@ -75,9 +75,10 @@ int
 cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 {
 	const char *kind = "supply", *limit_s = NULL, *region = NULL, *category = NULL;
-	int json = 0, n, rc;
+	int json = 0, prefix = 0, n, rc;
 	const struct cli_opt opts[] = {
 		{ "--kind", 1, &kind, NULL },
+		{ "--prefix", 0, NULL, &prefix },
 		{ "--limit", 1, &limit_s, NULL },
 		{ "--region", 1, &region, NULL },
 		{ "--category", 1, &category, NULL },
@@ -115,7 +116,7 @@ cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 		free(cause);
 		return EXIT_REJECTED;
 	}
-	rc = search_run(store_db(st), tk, pos[0], 0, &so, &res, &cause);
+	rc = search_run(store_db(st), tk, pos[0], prefix, &so, &res, &cause);
 	if (rc != 0) {
 		if (json) {
 			json_t *e = json_pack("{s:[],s:s}", "hits", "error", cause);

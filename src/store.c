@@ -77,7 +77,6 @@ static const char *const migrations[] = {
 	"  upload_id   INTEGER REFERENCES uploads(id),"	/* the upload that last changed it */
 	"  updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
 	");"
-	"CREATE INDEX products_supplier ON products(supplier_id);"
 	"CREATE TABLE buyers ("
 	"  id          INTEGER PRIMARY KEY,"
 	"  name        TEXT NOT NULL,"
@@ -99,8 +98,7 @@ static const char *const migrations[] = {
 	"  contact     TEXT, phone TEXT,"
 	"  upload_id   INTEGER REFERENCES uploads(id),"
 	"  updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
-	");"
-	"CREATE INDEX demands_buyer ON demands(buyer_id);",
+	");",
 
 	/*
 	 * 2: search.  Every change to a product or demand is logged; the
@@ -290,6 +288,7 @@ store_open(const char *dir, int create, struct store **out, char **cause)
 		return -1;
 	}
 	if (store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	    " PRAGMA cache_size = -65536;"
 	    " PRAGMA foreign_keys = ON;", cause) != 0 || store_migrate(st, cause) != 0) {
 		store_close(st);
 		return -1;

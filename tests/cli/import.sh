@@ -86,6 +86,27 @@ has "status counts products" "$WORK/out" "\"products\":$products"
 check "--data overrides the environment" 0 "$fm" init --data "$WORK/other"
 [ -f "$WORK/other/fairmatch.db" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL --data ignored"; }
 
+# Search over the fixtures, as a kiosk buyer types.
+check "search traditional" 0 "$fm" search 電動工具 --json
+has "電動工具 finds 电动工具" "$WORK/out" '电动工具'
+check "search pinyin" 0 "$fm" search longjing --json
+has "longjing finds 龙井" "$WORK/out" '龙井'
+check "search as you type" 0 "$fm" search longj --prefix --json
+has "longj* finds 龙井" "$WORK/out" '龙井'
+check "search demands" 0 "$fm" search 龙井茶叶 --kind demand --json
+has "demand search finds a buyer" "$WORK/out" '"region":"'
+check "search facets" 0 "$fm" search 茶 --json
+has "facets by city" "$WORK/out" '"杭州市":'
+check "search nothing to search" 1 "$fm" search '，。！' --json
+has "clear message" "$WORK/out" 'nothing to search for'
+check "search bad limit" 2 "$fm" search 茶 --limit 0
+check "search unknown kind" 2 "$fm" search 茶 --kind widgets
+for c in search reindex; do
+  check "$c --help" 0 "$fm" "$c" --help
+done
+check "reindex" 0 "$fm" reindex
+has "reindex counts" "$WORK/out" "reindexed $((products + $(sqlite3 "$WORK/data/fairmatch.db" "SELECT count(*) FROM demands")))"
+
 # The province table of seed 000, as data: its totals row says 20, 300, 500, 400, 100.
 totals=$(awk -F, 'NR > 1 { a += $2; b += $3; c += $4; d += $5; e += $6 } END { print a, b, c, d, e }' \
   "$FIXTURES/catalog/provinces.csv")
