@@ -3,6 +3,7 @@
  * its own tokenizer (ICU and OpenCC state is not shared between threads).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include <sqlite3.h>
 
@@ -52,9 +53,14 @@ fts5_tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int 
 {
 	struct fts5_ctx c = { ctx, token };
 	enum tok_mode mode = (flags & FTS5_TOKENIZE_QUERY) ? TOK_QUERY : TOK_DOCUMENT;
+	size_t mark = strlen(TOKENIZE_PINYIN_MARK);
 
 	if (len <= 0)
 		return SQLITE_OK;
+	/* The mark is a character of its own: the offsets stay those of the text. */
+	if (mode == TOK_DOCUMENT && (size_t)len >= mark &&
+	    memcmp(text, TOKENIZE_PINYIN_MARK, mark) == 0)
+		mode = TOK_DOCUMENT_PINYIN;
 	return tokenize((struct tokenizer *)t, text, (size_t)len, mode, fts5_tok_emit, &c);
 }
 

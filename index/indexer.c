@@ -14,25 +14,24 @@
 #include "xapian_c.h"
 
 #define IX_BATCH	20000	/* items per commit of both indexes */
-#define IX_FIELD_GAP	100	/* positions between fields */
 #define IX_TERM_MAX	240	/* Xapian's limit is 245 bytes */
 #define IX_LAST_SEQ	"fairmatch.last_seq"
 
 static const struct ix_field supply_fields[] = {
-	{ "name", "N", 10.0 },
-	{ "spec", "S", 4.0 },
-	{ "brand", "B", 5.0 },
-	{ "keywords", "K", 5.0 },
-	{ "category", "C", 3.0 },
-	{ "company", "O", 2.0 },
-	{ "description", "D", 1.0 },
+	{ "name", "N", 10.0, 1 },
+	{ "spec", "S", 4.0, 0 },
+	{ "brand", "B", 5.0, 1 },
+	{ "keywords", "K", 5.0, 1 },
+	{ "category", "C", 3.0, 0 },
+	{ "company", "O", 2.0, 0 },
+	{ "description", "D", 1.0, 0 },
 };
 
 static const struct ix_field demand_fields[] = {
-	{ "product", "N", 10.0 },
-	{ "category", "C", 3.0 },
-	{ "buyer", "O", 2.0 },
-	{ "description", "D", 1.0 },
+	{ "product", "N", 10.0, 1 },
+	{ "category", "C", 3.0, 0 },
+	{ "buyer", "O", 2.0, 0 },
+	{ "description", "D", 1.0, 0 },
 };
 
 static const struct ix_kind kinds[] = {
@@ -162,13 +161,26 @@ prepare_fts(struct indexer *ix, char **cause)
 		struct buf cols = { 0 };
 		char *sql;
 
-		for (size_t f = 0; f < kinds[k].nfields; f++)
-			buf_addf(&cols, ", %s", kinds[k].fields[f].column);
+		struct buf vals = { 0 };
+
+		/* Short fields carry the mark that asks the tokenizer for pinyin. */
+		for (size_t f = 0; f < kinds[k].nfields; f++) {
+			const struct ix_field *fl = &kinds[k].fields[f];
+
+			buf_addf(&cols, ", %s", fl->column);
+			if (fl->pinyin)
+				buf_addf(&vals, ", '%s' || coalesce(%s, '')", TOKENIZE_PINYIN_MARK,
+				    fl->column);
+			else
+				buf_addf(&vals, ", %s", fl->column);
+		}
 		sql = xasprintf("DELETE FROM %s WHERE rowid = ?", kinds[k].fts);
 		sqlite3_prepare_v2(ix->db, sql, -1, &p->fts_del, NULL);
 		free(sql);
-		sql = xasprintf("INSERT INTO %s (rowid%s) SELECT id%s FROM %s WHERE id = ?",
-		    kinds[k].fts, cols.data, cols.data, kinds[k].view);
+		sql = xasprintf("INSERT INTO %s (rowid%s, region) SELECT id%s, %s FROM %s"
+		    " WHERE id = ?", kinds[k].fts, cols.data, vals.data, kinds[k].region,
+		    kinds[k].view);
+		buf_free(&vals);
 		sqlite3_prepare_v2(ix->db, sql, -1, &p->fts_ins, NULL);
 		free(sql);
 		buf_free(&cols);
@@ -242,24 +254,22 @@ indexer_close(struct indexer *ix)
 struct doc_ctx {
 	struct xc_doc	*doc;
 	const char	*prefix;
-	uint32_t	 pos;
 	struct buf	 term;
 	char		*err;
 };
 
-/* tokenize.c callback: one prefixed posting. */
+/* tokenize.c callback: one prefixed term (no positions: nothing asks for phrases). */
 static int
 doc_token(void *arg, const struct token *t)
 {
 	struct doc_ctx *c = arg;
 
-	c->pos++;
 	buf_reset(&c->term);
 	buf_addstr(&c->term, c->prefix);
 	buf_add(&c->term, t->text, t->len);
 	if (c->term.len > IX_TERM_MAX)
 		return 0;
-	return xc_doc_add_posting(c->doc, c->term.data, c->term.len, c->pos, 1, &c->err);
+	return xc_doc_add_term(c->doc, c->term.data, c->term.len, 1, &c->err);
 }
 
 /* Adds a boolean filter term prefix+value if value is set. */
@@ -296,9 +306,12 @@ build_doc(struct indexer *ix, struct ix_part *p, int64_t id, char **err)
 			if (strcmp(name, p->kind->fields[f].column) != 0)
 				continue;
 			c.prefix = p->kind->fields[f].prefix;
+			/*
+			 * Xapian serves the matcher, whose queries are demands
+			 * written in characters: pinyin is the kiosk's, in FTS5.
+			 */
 			rc = tokenize(ix->tk, text, (size_t)sqlite3_column_bytes(r, col),
 			    TOK_DOCUMENT, doc_token, &c);
-			c.pos += IX_FIELD_GAP;
 		}
 		if (rc != 0)
 			break;
@@ -410,8 +423,9 @@ load_items(struct indexer *ix, long long after, size_t *n, char **cause)
 
 /*
  * Commits a batch: the FTS tables with the store (recording seq), then each
- * Xapian database with seq in its metadata.  A crash between the two is
- * what the log is for.
+ * Xapian database with seq in its metadata (a Xapian commit is atomic, and
+ * documents it flushed earlier on its own are simply applied again after a
+ * crash).  A crash between the two commits is what the log is for.
  */
 static int
 commit_batch(struct indexer *ix, long long seq, char **cause)
@@ -437,7 +451,7 @@ commit_batch(struct indexer *ix, long long seq, char **cause)
 		if (seq <= p->seq)
 			continue;
 		if (xc_db_set_metadata(p->x, IX_LAST_SEQ, XC_NTS, buf, strlen(buf), &err) != 0 ||
-		    xc_db_commit_transaction(p->x, &err) != 0 || xc_db_begin(p->x, &err) != 0) {
+		    xc_db_commit(p->x, &err) != 0) {
 			*cause = xap_error(p->kind->name, err);
 			return -1;
 		}
@@ -485,14 +499,6 @@ indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, v
 		free(items);
 		return -1;
 	}
-	for (size_t k = 0; k < nitems(kinds); k++) {
-		char *err = NULL;
-
-		if (xc_db_begin(ix->parts[k].x, &err) != 0) {
-			*cause = xap_error(kinds[k].name, err);
-			goto fail;
-		}
-	}
 	for (done = 0; done < n; done++) {
 		if (apply_item(ix, &items[done], fts_seq, cause) != 0)
 			goto fail;
@@ -513,15 +519,8 @@ indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, v
 	}
 	if (commit_batch(ix, high, cause) != 0)
 		goto fail;
-	for (size_t k = 0; k < nitems(kinds); k++) {
-		char *err = NULL;
-
+	for (size_t k = 0; k < nitems(kinds); k++)
 		ix->parts[k].seq = high;
-		if (xc_db_commit_transaction(ix->parts[k].x, &err) != 0) {
-			*cause = xap_error(kinds[k].name, err);
-			goto fail;
-		}
-	}
 	/* Both indexes hold everything up to high: the log before it can go. */
 	{
 		char *sql = xasprintf("DELETE FROM index_log WHERE seq <= %lld", high);
@@ -537,14 +536,12 @@ indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, v
 	free(items);
 	return rc;
 fail:
+	/*
+	 * Xapian may keep what it flushed on its own: its last_seq is only
+	 * written with a batch, so the next run reapplies those items.
+	 */
 	if (!sqlite3_get_autocommit(ix->db))
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
-	for (size_t k = 0; k < nitems(kinds); k++) {
-		char *err = NULL;
-
-		if (xc_db_cancel_transaction(ix->parts[k].x, &err) != 0)
-			free(err);
-	}
 	free(items);
 	return rc;
 }

@@ -18,9 +18,10 @@ enum ix_slot { IX_SLOT_PRICE_MIN, IX_SLOT_PRICE_MAX, IX_SLOT_REGION, IX_SLOT_CAT
 
 /* One searchable field of an item. */
 struct ix_field {
-	const char	*column;	/* in the store's *_text view */
+	const char	*column;	/* in the store's *_text view and the FTS5 table */
 	const char	*prefix;	/* Xapian term prefix */
 	double		 weight;	/* FTS5 bm25 column weight; the matcher's default */
+	int		 pinyin;	/* a short field buyers name: index its pinyin */
 };
 
 /* One kind of item: where its text is and how it is indexed. */
@@ -28,7 +29,8 @@ struct ix_kind {
 	const char		*name;		/* "supply" / "demand" */
 	const char		*view;		/* product_text / demand_text */
 	const char		*fts;		/* products_fts / demands_fts */
-	const struct ix_field	*fields;	/* the FTS columns, in order */
+	const struct ix_field	*fields;	/* the FTS columns, in order; then
+						   region and category unindexed */
 	size_t			 nfields;
 	const char		*region;	/* city or province column */
 	const char		*category;

@@ -198,7 +198,7 @@ mark_text(struct tokenizer *tk, const struct qctx *q, const char *text, int wind
 	struct buf b = { 0 };
 	size_t len = strlen(text), from = 0, to = len, at, k;
 
-	tokenize(tk, text, len, TOK_DOCUMENT, mark_token, &m);
+	tokenize(tk, text, len, TOK_DOCUMENT_PINYIN, mark_token, &m);
 	if (m.n > 1)
 		qsort(m.r, m.n, sizeof *m.r, range_cmp);
 	for (size_t i = 1, j = 0; i < m.n; i++) {	/* merge overlaps */
@@ -283,19 +283,83 @@ load_facets(sqlite3 *db, const char *sql, const char *expr, const struct search_
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* A candidate hit before details: its id, score and category. */
+struct cand {
+	int64_t	 id;
+	double	 score;
+	int	 names_category;	/* its category is the whole query */
+};
+
+/* Category matches first, then score, then id: a total order. */
+static int
+cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	if (x->names_category != y->names_category)
+		return y->names_category - x->names_category;
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Fills h (id set) from the item's row: details, highlight and snippet. */
+static int
+hit_details(sqlite3_stmt *q, struct tokenizer *tk, const struct qctx *qc,
+    const struct search_opts *o, struct search_hit *h)
+{
+	size_t best = 0;
+
+	sqlite3_bind_int64(q, 1, h->id);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return -1;
+	}
+	h->code = col_dup(q, 0);
+	h->name = col_dup(q, 1);
+	h->owner = col_dup(q, 2);
+	h->region = col_dup(q, 3);
+	h->category = col_dup(q, 4);
+	mark_text(tk, qc, h->name, 0, o, &h->highlight);
+	/* The snippet: the other column with the most matches. */
+	for (int c = 5; c < sqlite3_column_count(q); c++) {
+		const char *t = (const char *)sqlite3_column_text(q, c);
+		char *marked;
+		size_t n;
+
+		if (t == NULL || *t == '\0')
+			continue;
+		n = mark_text(tk, qc, t, 1, o, &marked);
+		if (n > best || h->snippet == NULL) {
+			free(h->snippet);
+			h->snippet = marked;
+			if (n > best)
+				best = n;
+		} else
+			free(marked);
+	}
+	if (h->snippet == NULL)
+		h->snippet = xstrdup("");
+	sqlite3_reset(q);
+	return 0;
+}
+
 int
 search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_prefix,
     const struct search_opts *o, struct search_result *res, char **cause)
 {
 	const struct ix_kind *k = ix_kind_get(o->kind);
-	const char *name_col, *owner_col;
-	struct buf weights = { 0 }, sql = { 0 }, where = { 0 }, cols = { 0 };
+	struct buf weights = { 0 }, sql = { 0 }, where = { 0 };
+	size_t limit = o->limit > 0 && o->limit <= SEARCH_MAX_LIMIT ? o->limit : 20;
+	size_t want = o->offset + limit, ncand = 0;
+	struct cand *cand = NULL;
 	struct qctx qc;
-	sqlite3_stmt *q;
-	char *whole;
-	int rc;
+	sqlite3_stmt *q = NULL;
+	char *whole = NULL;
+	int rc = -1;
 
 	memset(res, 0, sizeof *res);
+	res->total = -1;
 	if (k == NULL) {
 		*cause = xasprintf("未知的类型 %s（应为 supply 或 demand） / unknown kind %s (supply"
 		    " or demand)", o->kind, o->kind);
@@ -304,105 +368,104 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 	if (query_parse(tk, query, last_is_prefix, &qc, cause) != 0)
 		return -1;
 	res->expression = query_expression(&qc);
-	name_col = k->fields[0].column;
-	owner_col = strcmp(k->name, "supply") == 0 ? "company" : "buyer";
+	whole = textnorm_string(tokenizer_textnorm(tk), query, strlen(query), cause);
 	for (size_t f = 0; f < k->nfields; f++)
 		buf_addf(&weights, "%s%g", f ? ", " : "", k->fields[f].weight);
-	buf_addf(&where, "%s MATCH ?1 AND (?2 IS NULL OR t.%s = ?2) AND (?3 IS NULL OR"
-	    " t.%s = ?3)", k->fts, k->region, k->category);
+	buf_addf(&where, "%s MATCH ?1 AND (?2 IS NULL OR region = ?2) AND (?3 IS NULL OR"
+	    " category = ?3)", k->fts);
 
-	buf_addf(&sql, "SELECT count(*) FROM %s JOIN %s t ON t.id = %s.rowid WHERE %s",
-	    k->fts, k->view, k->fts, where.data);
-	res->total = -1;
-	rc = o->no_facets ? 0 : -1;
-	if (!o->no_facets && sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) == SQLITE_OK) {
-		bind_where(q, res->expression, o);
-		if (sqlite3_step(q) == SQLITE_ROW) {
-			res->total = sqlite3_column_int64(q, 0);
-			rc = 0;
-		}
-		sqlite3_finalize(q);
-	}
-	buf_reset(&sql);
-	buf_addf(&sql, "SELECT t.%s, count(*) FROM %s JOIN %s t ON t.id = %s.rowid WHERE %s"
-	    " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50", k->region, k->fts, k->view, k->fts,
-	    where.data);
-	if (rc == 0 && !o->no_facets)
-		rc = load_facets(db, sql.data, res->expression, o, &res->regions, &res->nregions);
-	buf_reset(&sql);
-	buf_addf(&sql, "SELECT t.%s, count(*) FROM %s JOIN %s t ON t.id = %s.rowid WHERE %s"
-	    " AND t.%s IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50", k->category, k->fts,
-	    k->view, k->fts, where.data, k->category);
-	if (rc == 0 && !o->no_facets)
-		rc = load_facets(db, sql.data, res->expression, o, &res->categories,
-		    &res->ncategories);
-
-	/* Hits, with every searchable column for the snippet. */
-	for (size_t f = 1; f < k->nfields; f++)
-		buf_addf(&cols, ", t.%s", k->fields[f].column);
-	buf_reset(&sql);
 	/*
-	 * A query that names a category ("茶叶") wants that category first:
-	 * the tea canister 茶叶罐 is not tea, though 茶叶 is in its name.
+	 * Candidates from the FTS5 table alone, best bm25 first: no join for
+	 * the thousands of rows a one-character query matches.  Then a query
+	 * that names a category ("茶叶") puts that category first: the tea
+	 * canister 茶叶罐 is not tea, though 茶叶 is in its name.
 	 */
-	buf_addf(&sql, "SELECT t.id, t.code, t.%s, -bm25(%s, %s), t.%s, t.%s, t.%s%s FROM %s"
-	    " JOIN %s t ON t.id = %s.rowid WHERE %s ORDER BY t.%s IS ?6 DESC, bm25(%s, %s),"
-	    " t.id LIMIT ?4 OFFSET ?5", name_col, k->fts, weights.data, owner_col, k->region,
-	    k->category, cols.data, k->fts, k->view, k->fts, where.data, k->category, k->fts,
+	if (want < SEARCH_CANDIDATES)
+		want = SEARCH_CANDIDATES;
+	buf_addf(&sql, "SELECT rowid, -bm25(%s, %s), category FROM %s WHERE %s"
+	    " ORDER BY bm25(%s, %s) LIMIT ?4", k->fts, weights.data, k->fts, where.data, k->fts,
 	    weights.data);
-	whole = textnorm_string(tokenizer_textnorm(tk), query, strlen(query), cause);
-	if (rc == 0 && sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) == SQLITE_OK) {
-		bind_where(q, res->expression, o);
-		sqlite3_bind_int64(q, 4, (sqlite3_int64)(o->limit > 0 && o->limit <=
-		    SEARCH_MAX_LIMIT ? o->limit : 20));
-		sqlite3_bind_int64(q, 5, (sqlite3_int64)o->offset);
-		sqlite3_bind_text(q, 6, whole, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-			struct search_hit *h;
-			size_t best = 0;
+	if (sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) != SQLITE_OK)
+		goto done;
+	bind_where(q, res->expression, o);
+	sqlite3_bind_int64(q, 4, (sqlite3_int64)want);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *cat = (const char *)sqlite3_column_text(q, 2);
 
-			res->hits = xreallocarray(res->hits, res->nhits + 1, sizeof *res->hits);
-			h = &res->hits[res->nhits++];
-			h->id = sqlite3_column_int64(q, 0);
-			h->code = col_dup(q, 1);
-			h->name = col_dup(q, 2);
-			h->score = sqlite3_column_double(q, 3);
-			h->owner = col_dup(q, 4);
-			h->region = col_dup(q, 5);
-			h->category = col_dup(q, 6);
-			mark_text(tk, &qc, h->name, 0, o, &h->highlight);
-			h->snippet = NULL;
-			/* The snippet: the other column with the most matches. */
-			for (int c = 7; c < sqlite3_column_count(q); c++) {
-				const char *t = (const char *)sqlite3_column_text(q, c);
-				char *marked;
-				size_t n;
+		cand = xreallocarray(cand, ncand + 1, sizeof *cand);
+		cand[ncand].id = sqlite3_column_int64(q, 0);
+		cand[ncand].score = sqlite3_column_double(q, 1);
+		cand[ncand].names_category = cat != NULL && whole != NULL && strcmp(cat, whole) == 0;
+		ncand++;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (rc != SQLITE_DONE)
+		goto done;
+	if (ncand > 1)
+		qsort(cand, ncand, sizeof *cand, cand_cmp);
 
-				if (t == NULL || *t == '\0')
-					continue;
-				n = mark_text(tk, &qc, t, 1, o, &marked);
-				if (n > best || h->snippet == NULL) {
-					free(h->snippet);
-					h->snippet = marked;
-					if (n > best)
-						best = n;
-				} else
-					free(marked);
-			}
-			if (h->snippet == NULL)
-				h->snippet = xstrdup("");
-		}
-		sqlite3_finalize(q);
-		rc = rc == SQLITE_DONE ? 0 : -1;
-	} else
+	/* The page: details, highlight and snippet of each hit. */
+	buf_reset(&sql);
+	buf_addf(&sql, "SELECT code, %s, %s, %s, %s", k->fields[0].column,
+	    strcmp(k->name, "supply") == 0 ? "company" : "buyer", k->region, k->category);
+	for (size_t f = 1; f < k->nfields; f++)
+		buf_addf(&sql, ", %s", k->fields[f].column);
+	buf_addf(&sql, " FROM %s WHERE id = ?1", k->view);
+	rc = -1;
+	if (sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) != SQLITE_OK)
+		goto done;
+	for (size_t i = o->offset; i < ncand && res->nhits < limit; i++) {
+		struct search_hit *h;
+
+		res->hits = xreallocarray(res->hits, res->nhits + 1, sizeof *res->hits);
+		h = &res->hits[res->nhits];
+		memset(h, 0, sizeof *h);
+		h->id = cand[i].id;
+		h->score = cand[i].score;
+		if (hit_details(q, tk, &qc, o, h) == 0)
+			res->nhits++;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	rc = 0;
+
+	/* The total and the facets, from the FTS5 table's own columns. */
+	if (!o->no_facets) {
+		buf_reset(&sql);
+		buf_addf(&sql, "SELECT count(*) FROM %s WHERE %s", k->fts, where.data);
 		rc = -1;
+		if (sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) == SQLITE_OK) {
+			bind_where(q, res->expression, o);
+			if (sqlite3_step(q) == SQLITE_ROW) {
+				res->total = sqlite3_column_int64(q, 0);
+				rc = 0;
+			}
+			sqlite3_finalize(q);
+			q = NULL;
+		}
+		buf_reset(&sql);
+		buf_addf(&sql, "SELECT region, count(*) FROM %s WHERE %s GROUP BY 1"
+		    " ORDER BY 2 DESC, 1 LIMIT 50", k->fts, where.data);
+		if (rc == 0)
+			rc = load_facets(db, sql.data, res->expression, o, &res->regions,
+			    &res->nregions);
+		buf_reset(&sql);
+		buf_addf(&sql, "SELECT category, count(*) FROM %s WHERE %s AND category <> ''"
+		    " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50", k->fts, where.data);
+		if (rc == 0)
+			rc = load_facets(db, sql.data, res->expression, o, &res->categories,
+			    &res->ncategories);
+	}
+done:
 	if (rc != 0)
 		*cause = xasprintf("搜索出错：%s / search failed: %s", sqlite3_errmsg(db),
 		    sqlite3_errmsg(db));
+	sqlite3_finalize(q);
+	free(cand);
 	buf_free(&weights);
 	buf_free(&sql);
 	buf_free(&where);
-	buf_free(&cols);
 	free(whole);
 	query_free(&qc);
 	return rc;

@@ -15,7 +15,7 @@
 
 #define MAX_RUN_CHARS	256	/* a Han run longer than this is cut into pieces */
 #define MAX_WORD_CHARS	4	/* ICU words longer than this get no token of their own */
-#define MAX_PINYIN	8	/* pinyin spellings kept per bigram or word */
+#define MAX_PINYIN	2	/* pinyin spellings kept per bigram or word, commonest first */
 
 enum unit_class { U_SEP, U_HAN, U_ALNUM, U_DIGIT, U_JOIN, U_DOT };
 
@@ -287,16 +287,21 @@ find_words(struct tokenizer *tk, const struct unit *u, size_t a, size_t b, size_
 	}
 }
 
-/* Tokens of one run of Han units [a, b). */
+/*
+ * Tokens of one run of Han units [a, b).  Queries: its bigrams (a lone
+ * character stays a unigram).  Documents: every character and bigram; with
+ * pinyin, also the readings of each character, the pinyin of each bigram
+ * and of each ICU dictionary word of three or four characters.
+ */
 static int
 han_run(struct tokenizer *tk, struct unit *u, size_t a, size_t b, enum tok_mode mode,
     tok_emit_fn emit, void *arg)
 {
 	size_t ends[MAX_RUN_CHARS];
-	int rc;
+	int pinyin = mode == TOK_DOCUMENT_PINYIN, rc;
 
 	simplify_run(tk, u, a, b);
-	if (mode != TOK_DOCUMENT) {
+	if (mode == TOK_QUERY || mode == TOK_QUERY_EXPANDED) {
 		if (b - a == 1) {
 			tok_set(tk, u, a, b);
 			return emit_tok(tk, u[a].start, u[a].end, 0, emit, arg);
@@ -308,26 +313,23 @@ han_run(struct tokenizer *tk, struct unit *u, size_t a, size_t b, enum tok_mode 
 		}
 		return 0;
 	}
-	find_words(tk, u, a, b, ends);
+	if (pinyin)
+		find_words(tk, u, a, b, ends);
 	for (size_t i = a; i < b; i++) {
 		tok_set(tk, u, i, i + 1);
 		if ((rc = emit_tok(tk, u[i].start, u[i].end, 0, emit, arg)) != 0 ||
-		    (rc = emit_pinyin(tk, u, i, i + 1, 0, emit, arg)) != 0)
+		    (pinyin && (rc = emit_pinyin(tk, u, i, i + 1, 0, emit, arg)) != 0))
 			return rc;
 		if (i + 1 < b) {
 			tok_set(tk, u, i, i + 2);
 			if ((rc = emit_tok(tk, u[i].start, u[i + 1].end, 0, emit, arg)) != 0 ||
-			    (rc = emit_pinyin(tk, u, i, i + 2, 1, emit, arg)) != 0)
+			    (pinyin && (rc = emit_pinyin(tk, u, i, i + 2, 1, emit, arg)) != 0))
 				return rc;
 		}
-		if (ends[i - a] != 0) {
-			size_t e = a + ends[i - a];
-
-			tok_set(tk, u, i, e);
-			if ((rc = emit_tok(tk, u[i].start, u[e - 1].end, 0, emit, arg)) != 0 ||
-			    (rc = emit_pinyin(tk, u, i, e, 1, emit, arg)) != 0)
-				return rc;
-		}
+		/* A longer word's own text is never asked for (queries are bigrams); its pinyin is. */
+		if (pinyin && ends[i - a] != 0 &&
+		    (rc = emit_pinyin(tk, u, i, a + ends[i - a], 1, emit, arg)) != 0)
+			return rc;
 	}
 	return 0;
 }

@@ -3,9 +3,10 @@
  * tokens").  SQLite FTS5 and Xapian are fed by this one tokenizer, so they
  * agree.
  *
- * Documents get, at each Han character: the character, the bigram it
- * starts, ICU dictionary words of three or more characters, and the pinyin
- * of the character, the bigram and the word (full and initials).  Every
+ * Documents get, at each Han character: the character and the bigram it
+ * starts; with pinyin (TOK_DOCUMENT_PINYIN), also the readings of the
+ * character and the pinyin of the bigram and of ICU dictionary words of
+ * three or four characters (full and initials).  Every
  * token has its own position and its own offsets, so a highlight marks
  * exactly what matched (龙井 for longjing, not just 龙); nothing here needs
  * phrase positions.  Latin and digit runs give the whole run (dz47-63) and its parts
@@ -25,10 +26,13 @@
  * indexes on its next run, since tokens made by the old rules would no
  * longer match queries made by the new ones.
  */
-#define TOKENIZE_VERSION 1
+#define TOKENIZE_VERSION 2
 
 enum tok_mode {
-	TOK_DOCUMENT,		/* everything a document is found by */
+	TOK_DOCUMENT,		/* what a document is found by: characters, bigrams,
+				   Latin words and their parts */
+	TOK_DOCUMENT_PINYIN,	/* the same, and pinyin: for the short fields a buyer
+				   names (product name, brand, keywords, category) */
 	TOK_QUERY,		/* one query term: Han bigrams, whole Latin words */
 	TOK_QUERY_EXPANDED,	/* a whole query: TOK_QUERY, plus the syllable pairs of
 				   pinyin typed without spaces */
@@ -52,6 +56,13 @@ struct tokenizer *tokenizer_new(char **cause);
 void tokenizer_free(struct tokenizer *tk);
 /* The tokenizer's normaliser, for whole-string normalising; owned by tk. */
 struct textnorm *tokenizer_textnorm(struct tokenizer *tk);
+
+/*
+ * Text that begins with this character (U+E000, private use) is tokenized
+ * with pinyin by the FTS5 tokenizer: that is how the indexer says which
+ * columns are short fields a buyer names.
+ */
+#define TOKENIZE_PINYIN_MARK	"\xee\x80\x80"
 
 /*
  * Tokenizes text (len bytes; bytes that are not UTF-8 separate words).

@@ -137,10 +137,11 @@ static const char *const migrations[] = {
 	"CREATE VIEW demand_text AS SELECT d.id, d.code, d.product, d.category, b.name AS buyer,"
 	"  d.description, b.province, b.city, b.buyer_type, d.price_min, d.price_max"
 	"  FROM demands d JOIN buyers b ON b.id = d.buyer_id;"
+	/* The columns of index/indexer.c's field tables, then the region to facet by. */
 	"CREATE VIRTUAL TABLE products_fts USING fts5(name, spec, brand, keywords, category,"
-	"  company, description, tokenize = 'fairmatch', detail = 'column');"
+	"  company, description, region UNINDEXED, tokenize = 'fairmatch');"
 	"CREATE VIRTUAL TABLE demands_fts USING fts5(product, category, buyer, description,"
-	"  tokenize = 'fairmatch', detail = 'column');",
+	"  region UNINDEXED, tokenize = 'fairmatch');",
 };
 
 int

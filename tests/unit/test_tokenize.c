@@ -108,18 +108,35 @@ test_normalise_string(void **state)
 static void
 test_han_document(void **state)
 {
-	char *t = toks("西湖龙井茶", TOK_DOCUMENT);
+	char *t = toks("西湖龙井茶", TOK_DOCUMENT_PINYIN), *plain;
 
 	/* unigrams, bigrams with their byte offsets, pinyin full and initials */
 	assert_tok(t, "龙");
 	assert_tok(t, "龙井");
 	assert_tok(t, "井茶");
 	assert_non_null(strstr(t, "龙井@6-12"));
-	assert_tok(t, "longjing");
+	assert_non_null(strstr(t, "longjing@6-12"));	/* a pinyin match marks 龙井 */
 	assert_tok(t, "lj");
 	assert_tok(t, "xihu");
 	assert_tok(t, "long");
 	assert_no_tok(t, "l");		/* no one-letter initials of single characters */
+	free(t);
+	/* without pinyin (long free text): characters and bigrams only */
+	plain = toks("西湖龙井茶", TOK_DOCUMENT);
+	assert_string_equal(plain, "西@0-3 西湖@0-6 湖@3-6 湖龙@3-9 龙@6-9 龙井@6-12 井@9-12"
+	    " 井茶@9-15 茶@12-15");
+	free(plain);
+}
+
+static void
+test_polyphonic(void **state)
+{
+	char *t = toks("银行", TOK_DOCUMENT_PINYIN);
+
+	assert_tok(t, "yinhang");	/* every reading of 行, the common one among them */
+	assert_tok(t, "yinxing");
+	assert_tok(t, "hang");
+	assert_tok(t, "xing");
 	free(t);
 }
 
@@ -205,6 +222,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalise_string),
 		cmocka_unit_test(test_han_document),
+		cmocka_unit_test(test_polyphonic),
 		cmocka_unit_test(test_traditional_document_and_query),
 		cmocka_unit_test(test_query_forms),
 		cmocka_unit_test(test_model_numbers_and_units),
