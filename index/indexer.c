@@ -631,6 +631,11 @@ indexer_pending(sqlite3 *db, const char *xapian_dir)
 
 	if (low < 0)
 		return -1;
+	/* Made by another tokenizer: every item is to be indexed again. */
+	if (sql_scalar(db, "SELECT coalesce((SELECT seq FROM index_state WHERE name ="
+	    " 'tokenizer'), 0)") != TOKENIZE_VERSION)
+		return sql_scalar(db, "SELECT (SELECT count(*) FROM products) +"
+		    " (SELECT count(*) FROM demands)");
 	for (size_t k = 0; k < nitems(kinds); k++) {
 		char *path = xasprintf("%s/%s", xapian_dir, kinds[k].name), *err = NULL;
 		struct xc_db *x = xc_db_open(path, XC_READ, &err);

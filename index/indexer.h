@@ -63,7 +63,10 @@ int indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progres
 int indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress,
     void *arg, char **cause);
 
-/* Log entries not yet applied to both indexes (-1 on error): cheap. */
+/*
+ * Log entries not yet applied to both indexes, or every item when the
+ * indexes were made by another tokenizer version (-1 on error).  Cheap.
+ */
 long long indexer_pending(sqlite3 *db, const char *xapian_dir);
 
 #endif

@@ -120,19 +120,6 @@ query_expression(const struct qctx *c)
 	return buf_take(&e);
 }
 
-char *
-search_expression(struct tokenizer *tk, const char *query, int last_is_prefix, char **cause)
-{
-	struct qctx c;
-	char *e;
-
-	if (query_parse(tk, query, last_is_prefix, &c, cause) != 0)
-		return NULL;
-	e = query_expression(&c);
-	query_free(&c);
-	return e;
-}
-
 /* Byte ranges of a text that matched, gathered by mark_token. */
 struct marks {
 	const struct qctx	*q;

@@ -67,11 +67,4 @@ int search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is
     const struct search_opts *opts, struct search_result *res, char **cause);
 void search_result_free(struct search_result *res);
 
-/*
- * The FTS5 expression for query (caller frees), or NULL with *cause when it
- * holds nothing to search for.  Exposed for tests.
- */
-char *search_expression(struct tokenizer *tk, const char *query, int last_is_prefix,
-    char **cause);
-
 #endif

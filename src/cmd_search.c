@@ -91,7 +91,6 @@ cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 	struct store *st;
 	char *pos[1], *cause = NULL;
 	long limit;
-	size_t applied;
 
 	if ((n = cli_parse(cmd, argc, argv, opts, pos, 1)) < 0)
 		return EXIT_USAGE;
@@ -110,7 +109,7 @@ cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 	so.region = region;
 	so.category = category;
 	if (store_open(cli_data_dir(), 0, &st, &cause) != 0 ||
-	    indexing_update(st, 0, &applied, &cause) != 0 ||
+	    indexing_catch_up_if_behind(st, &cause) != 0 ||
 	    (tk = tokenizer_new(&cause)) == NULL) {
 		fprintf(stderr, "fairmatch search: %s\n", cause);
 		free(cause);

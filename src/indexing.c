@@ -40,3 +40,15 @@ indexing_update(struct store *st, int rebuild, size_t *applied, char **cause)
 	indexer_close(ix);
 	return rc;
 }
+
+int
+indexing_catch_up_if_behind(struct store *st, char **cause)
+{
+	char *dir = indexing_xapian_dir(st);
+	long long pending = indexer_pending(store_db(st), dir);
+
+	free(dir);
+	if (pending == 0)
+		return 0;
+	return indexing_update(st, 0, NULL, cause);
+}

@@ -20,4 +20,11 @@ char *indexing_xapian_dir(struct store *st);
  */
 int indexing_update(struct store *st, int rebuild, size_t *applied, char **cause);
 
+/*
+ * For commands that only read: brings the indexes up to date only if the
+ * store has changes they have not seen (after a crash, or an import with
+ * --no-index), so that the usual search takes no write lock.
+ */
+int indexing_catch_up_if_behind(struct store *st, char **cause);
+
 #endif

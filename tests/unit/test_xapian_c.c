@@ -4,10 +4,6 @@
  * indexer does it (CJK tokens with positions, a boolean city term, price and
  * category values, the code as data and as "Q" id term), then searched.
  */
-#ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700	/* nftw() */
-#endif
-
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,13 +13,13 @@
 #include <sys/stat.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "xapian_c.h"
 
 #define SLOT_PRICE	0	/* sortable double */
@@ -50,17 +46,10 @@ static const struct sample samples[] = {
 
 /* Per-test state: a fresh directory holding a fresh database. */
 struct fixture {
-	char		 dir[PATH_MAX];		/* mkdtemp'd, removed after */
+	char		*dir;			/* test_tmpdir()'s, removed after */
 	char		 path[PATH_MAX + 16];	/* dir/index */
 	struct xc_db	*db;			/* writable, samples indexed */
 };
-
-/* nftw callback removing one entry. */
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
 
 /* Fails the test with the wrapper's message unless rc is 0. */
 static void
@@ -102,16 +91,12 @@ static int
 setup(void **state)
 {
 	struct fixture	*f;
-	const char	*tmp;
 	char		*err = NULL;
 	size_t		 i;
 
 	f = calloc(1, sizeof *f);
 	assert_non_null(f);
-	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	snprintf(f->dir, sizeof f->dir, "%s/test_xapian_c.XXXXXX", tmp);
-	assert_non_null(mkdtemp(f->dir));
+	f->dir = test_tmpdir("xapian");
 	snprintf(f->path, sizeof f->path, "%s/index", f->dir);
 	f->db = xc_db_open(f->path, XC_WRITE, &err);
 	if (f->db == NULL)
@@ -131,7 +116,8 @@ teardown(void **state)
 	char		*err = NULL;
 
 	check(xc_db_close(f->db, &err), err);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	test_rmtree(f->dir);
+	free(f->dir);
 	free(f);
 	return 0;
 }
