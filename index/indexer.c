@@ -17,21 +17,22 @@
 #define IX_TERM_MAX	240	/* Xapian's limit is 245 bytes */
 #define IX_LAST_SEQ	"fairmatch.last_seq"
 
+/* column, Xapian prefix, weight matched, pinyin, weight matched from */
 static const struct ix_field supply_fields[] = {
-	{ "name", "N", 10.0, 1 },
-	{ "spec", "S", 4.0, 0 },
-	{ "brand", "B", 5.0, 1 },
-	{ "keywords", "K", 5.0, 1 },
-	{ "category", "C", 3.0, 0 },
-	{ "company", "O", 2.0, 0 },
-	{ "description", "D", 1.0, 0 },
+	{ "name", "N", 10.0, 1, 4.0 },
+	{ "spec", "S", 4.0, 0, 1.0 },
+	{ "brand", "B", 5.0, 1, 0.0 },
+	{ "keywords", "K", 5.0, 1, 3.0 },
+	{ "category", "C", 3.0, 0, 2.0 },
+	{ "company", "O", 2.0, 0, 0.0 },
+	{ "description", "D", 1.0, 0, 1.0 },
 };
 
 static const struct ix_field demand_fields[] = {
-	{ "product", "N", 10.0, 1 },
-	{ "category", "C", 3.0, 0 },
-	{ "buyer", "O", 2.0, 0 },
-	{ "description", "D", 1.0, 0 },
+	{ "product", "N", 10.0, 1, 4.0 },
+	{ "category", "C", 3.0, 0, 2.0 },
+	{ "buyer", "O", 2.0, 0, 0.0 },
+	{ "description", "D", 1.0, 0, 1.0 },
 };
 
 static const struct ix_kind kinds[] = {

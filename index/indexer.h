@@ -20,8 +20,10 @@ enum ix_slot { IX_SLOT_PRICE_MIN, IX_SLOT_PRICE_MAX, IX_SLOT_REGION, IX_SLOT_CAT
 struct ix_field {
 	const char	*column;	/* in the store's *_text view and the FTS5 table */
 	const char	*prefix;	/* Xapian term prefix */
-	double		 weight;	/* FTS5 bm25 column weight; the matcher's default */
+	double		 weight;	/* FTS5 bm25 column weight; the matcher's, matched */
 	int		 pinyin;	/* a short field buyers name: index its pinyin */
+	double		 qweight;	/* the matcher's, when the item is the one matched
+					   from: what it wants (0 = not used, a name) */
 };
 
 /* One kind of item: where its text is and how it is indexed. */

@@ -43,5 +43,7 @@ int cmd_import(const struct cmd_entry *, int, char **);
 int cmd_status(const struct cmd_entry *, int, char **);
 int cmd_search(const struct cmd_entry *, int, char **);
 int cmd_reindex(const struct cmd_entry *, int, char **);
+int cmd_match(const struct cmd_entry *, int, char **);
+int cmd_evaluate(const struct cmd_entry *, int, char **);
 
 #endif

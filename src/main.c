@@ -19,6 +19,12 @@ static const struct cmd_entry commands[] = {
 	  " [--prefix] [--json] [--data DIR]",
 	  "搜索产品或需求（中文、繁体、拼音、型号均可） / search products or demands (Chinese,"
 	  " traditional, pinyin, model numbers)", cmd_search },
+	{ "match", "demand|supply CODE [--limit N] [--region R] [--honour H] [--json] [--data DIR]",
+	  "为需求找产品，或为产品找需求，并说明理由 / the products that fit a demand, or the"
+	  " demands that want a product, best first, with reasons", cmd_match },
+	{ "evaluate", "JUDGMENTS.tsv [--json] [--data DIR]",
+	  "用人工评测集衡量匹配质量（nDCG@10、recall@10、MRR） / measure matching against a"
+	  " judged set (nDCG@10, recall@10, MRR)", cmd_evaluate },
 	{ "reindex", "[--data DIR]",
 	  "从数据库重建全文索引 / rebuild the full-text indexes from the store", cmd_reindex },
 	{ "status", "[--json] [--data DIR]",

@@ -1,0 +1,301 @@
+/*
+ * cmd_match.c — `fairmatch match` and `fairmatch evaluate`.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "indexing.h"
+#include "match.h"
+#include "util.h"
+
+/* Opens the store, catches the indexes up if they are behind, and opens a matcher. */
+static struct matcher *
+open_matcher(struct store **st, char **cause)
+{
+	char *dir;
+	struct matcher *m;
+
+	if (store_open(cli_data_dir(), 0, st, cause) != 0)
+		return NULL;
+	if (indexing_catch_up_if_behind(*st, cause) != 0) {
+		store_close(*st);
+		return NULL;
+	}
+	dir = indexing_xapian_dir(*st);
+	m = matcher_open(store_db(*st), dir, cause);
+	free(dir);
+	if (m == NULL)
+		store_close(*st);
+	return m;
+}
+
+/* A hit's reasons as JSON: [{"word","fields":[…]}…, {"category"}]. */
+static json_t *
+why_json(const struct match_hit *h)
+{
+	json_t *why = json_array();
+
+	for (size_t i = 0; i < h->nwhy; i++) {
+		json_t *fields = json_array();
+		char *copy = xstrdup(h->why[i].fields), *save, *f;
+
+		for (f = strtok_r(copy, ",", &save); f != NULL; f = strtok_r(NULL, ",", &save))
+			json_array_append_new(fields, json_string(f));
+		free(copy);
+		json_array_append_new(why, json_pack("{s:s,s:o}", "word", h->why[i].word,
+		    "fields", fields));
+	}
+	if (h->same_category)
+		json_array_append_new(why, json_pack("{s:s}", "category", h->category));
+	return why;
+}
+
+int
+cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	const char *limit_s = NULL, *region = NULL, *honour = NULL;
+	int json = 0, n, rc;
+	const struct cli_opt opts[] = {
+		{ "--limit", 1, &limit_s, NULL },
+		{ "--region", 1, &region, NULL },
+		{ "--honour", 1, &honour, NULL },
+		{ "--json", 0, NULL, &json },
+		{ NULL, 0, NULL, NULL },
+	};
+	struct match_opts mo = { .limit = 20 };
+	struct match_result res;
+	struct matcher *m;
+	struct store *st;
+	char *pos[2], *cause = NULL;
+	long limit;
+
+	if ((n = cli_parse(cmd, argc, argv, opts, pos, 2)) < 0)
+		return EXIT_USAGE;
+	if (n != 2)
+		return cli_usage_error(cmd, "需要类型和编号 / needs a kind and a code");
+	if (strcmp(pos[0], "demand") != 0 && strcmp(pos[0], "supply") != 0)
+		return cli_usage_error(cmd, "类型应为 demand 或 supply / the kind must be demand or"
+		    " supply, not “%s”", pos[0]);
+	if (limit_s != NULL) {
+		if (parse_long(limit_s, 1, MATCH_MAX_LIMIT, &limit) != 0)
+			return cli_usage_error(cmd, "--limit 应为 1 到 %d 之间的整数 / --limit must be a"
+			    " whole number from 1 to %d", MATCH_MAX_LIMIT, MATCH_MAX_LIMIT);
+		mo.limit = (size_t)limit;
+	}
+	if (region != NULL) {
+		mo.regions = &region;
+		mo.nregions = 1;
+	}
+	mo.honour = honour;
+	if ((m = open_matcher(&st, &cause)) == NULL) {
+		fprintf(stderr, "fairmatch match: %s\n", cause);
+		free(cause);
+		return EXIT_REJECTED;
+	}
+	rc = match_code(m, pos[0], pos[1], &mo, &res, &cause);
+	if (rc != 0) {
+		if (json) {
+			json_t *e = json_pack("{s:[],s:s}", "matches", "error", cause);
+			char *s = json_dumps(e, JSON_COMPACT);
+
+			puts(s);
+			free(s);
+			json_decref(e);
+		}
+		fprintf(stderr, "fairmatch match: %s\n", cause);
+		free(cause);
+	} else if (json) {
+		json_t *root = json_object(), *arr = json_array();
+		char *s;
+
+		for (size_t i = 0; i < res.nhits; i++) {
+			const struct match_hit *h = &res.hits[i];
+
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:f,s:s,s:s,s:s,s:o}",
+			    "code", h->code, "name", h->name, "score", h->score, "owner", h->owner,
+			    "region", h->region, "category", h->category, "why", why_json(h)));
+		}
+		json_object_set_new(root, "matches", arr);
+		s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		puts(s);
+		free(s);
+		json_decref(root);
+	} else {
+		printf("%s：%s / matches for %s\n", res.from_name, pos[0][0] == 'd' ? "可供产品" :
+		    "需求方", pos[1]);
+		for (size_t i = 0; i < res.nhits; i++) {
+			const struct match_hit *h = &res.hits[i];
+
+			printf("%3zu. %-12s %s  %s（%s）  %.2f\n     因为 / why:", i + 1, h->code,
+			    h->name, h->owner, h->region, h->score);
+			for (size_t k = 0; k < h->nwhy; k++)
+				printf(" %s[%s]", h->why[k].word, h->why[k].fields);
+			if (h->same_category)
+				printf(" 同类 / same category: %s", h->category);
+			putchar('\n');
+		}
+	}
+	match_result_free(&res);
+	matcher_close(m);
+	store_close(st);
+	return rc == 0 ? EXIT_OK : EXIT_REJECTED;
+}
+
+/* The judgments of one demand: product code → grade. */
+struct judged {
+	char	*demand;
+	char	**products;
+	int	*grades;
+	size_t	 n;
+};
+
+/* Reads "demand<TAB>product<TAB>grade" lines (after a header) grouped by demand. */
+static struct judged *
+read_judgments(const char *path, size_t *n, char **cause)
+{
+	struct judged *j = NULL;
+	char line[512];
+	size_t lineno = 0;
+	FILE *f;
+
+	*n = 0;
+	if ((f = fopen(path, "r")) == NULL) {
+		*cause = xasprintf("无法打开 %s / cannot open %s", path, path);
+		return NULL;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		char *d, *p, *g, *save;
+		long grade;
+		size_t k;
+
+		if (lineno++ == 0 || line[0] == '#' || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\r\n")] = '\0';
+		d = strtok_r(line, "\t", &save);
+		p = strtok_r(NULL, "\t", &save);
+		g = strtok_r(NULL, "\t", &save);
+		if (d == NULL || p == NULL || g == NULL || parse_long(g, 0, 2, &grade) != 0) {
+			*cause = xasprintf("%s 第 %zu 行格式不对（需求编号、产品编号、0–2 的等级） / %s"
+			    " line %zu: want demand code, product code, grade 0–2", path, lineno,
+			    path, lineno);
+			fclose(f);
+			free(j);
+			return NULL;
+		}
+		for (k = 0; k < *n && strcmp(j[k].demand, d) != 0; k++)
+			;
+		if (k == *n) {
+			j = xreallocarray(j, *n + 1, sizeof *j);
+			memset(&j[k], 0, sizeof j[k]);
+			j[k].demand = xstrdup(d);
+			(*n)++;
+		}
+		j[k].products = xreallocarray(j[k].products, j[k].n + 1, sizeof *j[k].products);
+		j[k].grades = xreallocarray(j[k].grades, j[k].n + 1, sizeof *j[k].grades);
+		j[k].products[j[k].n] = xstrdup(p);
+		j[k].grades[j[k].n++] = (int)grade;
+	}
+	fclose(f);
+	return j;
+}
+
+static int
+int_desc(const void *a, const void *b)
+{
+	return *(const int *)b - *(const int *)a;
+}
+
+int
+cmd_evaluate(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	int json = 0, n;
+	const struct cli_opt opts[] = { { "--json", 0, NULL, &json }, { NULL, 0, NULL, NULL } };
+	double ndcg = 0, recall = 0, mrr = 0;
+	struct match_opts mo = { .limit = 10 };
+	struct judged *j;
+	struct matcher *m;
+	struct store *st;
+	char *pos[1], *cause = NULL;
+	size_t nj, scored = 0;
+
+	if ((n = cli_parse(cmd, argc, argv, opts, pos, 1)) < 0)
+		return EXIT_USAGE;
+	if (n != 1)
+		return cli_usage_error(cmd, "需要评测文件 / needs a judgments file");
+	if ((j = read_judgments(pos[0], &nj, &cause)) == NULL ||
+	    (m = open_matcher(&st, &cause)) == NULL) {
+		fprintf(stderr, "fairmatch evaluate: %s\n", cause);
+		free(cause);
+		return EXIT_REJECTED;
+	}
+	for (size_t d = 0; d < nj; d++) {
+		struct match_result res;
+		double dcg = 0, idcg = 0;
+		int *ideal = xcalloc(j[d].n, sizeof *ideal);
+		size_t relevant = 0, found = 0;
+		int first = 0;
+
+		if (match_code(m, "demand", j[d].demand, &mo, &res, &cause) != 0) {
+			fprintf(stderr, "fairmatch evaluate: %s\n", cause);
+			free(cause);
+			cause = NULL;
+			free(ideal);
+			continue;
+		}
+		for (size_t i = 0; i < res.nhits; i++) {
+			int grade = 0;
+
+			for (size_t k = 0; k < j[d].n; k++)
+				if (strcmp(j[d].products[k], res.hits[i].code) == 0)
+					grade = j[d].grades[k];
+			dcg += (pow(2, grade) - 1) / log2((double)i + 2);
+			if (grade > 0) {
+				found++;
+				if (first == 0)
+					first = (int)i + 1;
+			}
+		}
+		for (size_t k = 0; k < j[d].n; k++) {
+			ideal[k] = j[d].grades[k];
+			relevant += ideal[k] > 0;
+		}
+		qsort(ideal, j[d].n, sizeof *ideal, int_desc);
+		for (size_t k = 0; k < j[d].n && k < 10; k++)
+			idcg += (pow(2, ideal[k]) - 1) / log2((double)k + 2);
+		if (relevant > 0) {
+			ndcg += idcg > 0 ? dcg / idcg : 0;
+			recall += (double)found / (double)(relevant < 10 ? relevant : 10);
+			mrr += first > 0 ? 1.0 / first : 0;
+			scored++;
+		}
+		free(ideal);
+		match_result_free(&res);
+	}
+	if (scored > 0) {
+		ndcg /= (double)scored;
+		recall /= (double)scored;
+		mrr /= (double)scored;
+	}
+	if (json)
+		printf("{\"demands\":%zu,\"ndcg10\":%.4f,\"recall10\":%.4f,\"mrr\":%.4f}\n", scored,
+		    ndcg, recall, mrr);
+	else
+		printf("评测需求 / demands judged: %zu\nnDCG@10   %.4f\nrecall@10 %.4f\nMRR       %.4f\n",
+		    scored, ndcg, recall, mrr);
+	for (size_t d = 0; d < nj; d++) {
+		for (size_t k = 0; k < j[d].n; k++)
+			free(j[d].products[k]);
+		free(j[d].products);
+		free(j[d].grades);
+		free(j[d].demand);
+	}
+	free(j);
+	matcher_close(m);
+	store_close(st);
+	return scored > 0 ? EXIT_OK : EXIT_REJECTED;
+}
