@@ -8,12 +8,15 @@
 
 #include "indexer.h"
 #include "match.h"
+#include "textnorm.h"
 #include "tokenize.h"
 #include "util.h"
 #include "xapian_c.h"
 
 #define MATCH_FETCH_MIN	50	/* hits fetched before re-ranking, at least */
 #define MATCH_HEAD_BOOST	1.3	/* the other name ends with a word of this one's */
+#define MATCH_UNIGRAM_WEIGHT	0.3	/* a shared character, beside shared bigrams:
+					   杭白菊 → 菊花茶, 真丝围巾 → 丝巾 */
 
 /* One side: its Xapian database and the statement reading an item by code or id. */
 struct match_side {
@@ -35,6 +38,7 @@ struct qtoken {
 	double	 weight;	/* summed over the fields it appears in */
 	size_t	 field;		/* first field it was seen in */
 	size_t	 start, end;	/* byte offsets there */
+	int	 unigram;	/* one Han character: weighs less, explains little */
 };
 
 struct qbuild {
@@ -99,20 +103,30 @@ matcher_close(struct matcher *m)
 	free(m);
 }
 
+/* Is the token one Han character (a unigram)? */
+static int
+is_unigram(const struct token *t)
+{
+	uint32_t cp;
+
+	return utf8_decode(t->text, t->len, &cp) == t->len && t->len > 1 && textnorm_is_han(cp);
+}
+
 /* tokenize.c callback: add a token of the source item, summing its weight. */
 static int
 collect_token(void *arg, const struct token *t)
 {
 	struct qbuild *b = arg;
+	double w = b->field_weight * (is_unigram(t) ? MATCH_UNIGRAM_WEIGHT : 1.0);
 
 	for (size_t i = 0; i < b->n; i++)
 		if (strlen(b->t[i].text) == t->len && memcmp(b->t[i].text, t->text, t->len) == 0) {
-			b->t[i].weight += b->field_weight;
+			b->t[i].weight += w;
 			return 0;
 		}
 	b->t = xreallocarray(b->t, b->n + 1, sizeof *b->t);
-	b->t[b->n] = (struct qtoken){ xstrndup(t->text, t->len), b->field_weight, b->field,
-	    t->start, t->end };
+	b->t[b->n] = (struct qtoken){ xstrndup(t->text, t->len), w, b->field, t->start,
+	    t->end, is_unigram(t) };
 	b->n++;
 	return 0;
 }
@@ -188,14 +202,17 @@ build_query(const struct qbuild *b, const struct ix_kind *to, const struct match
 /*
  * The reasons of a hit: the source tokens its document matched, merged
  * where they overlap in the source (龙井 + 井茶 → 龙井茶), with the fields
- * of the other side they were found in.
+ * of the other side they were found in.  Single shared characters are
+ * reasons only when nothing longer matched.  Returns whether anything
+ * longer than a character matched.
  */
-static void
+static int
 explain(struct match_hit *h, const struct qbuild *b, const char *const *src_text,
     const struct ix_kind *to, const struct xc_list *terms)
 {
 	unsigned *mask = xcalloc(b->n, sizeof *mask);
 	size_t *order = xcalloc(b->n, sizeof *order), n = 0;
+	int longer;
 
 	for (size_t i = 0; i < xc_list_size(terms); i++) {
 		const char *t = xc_list_item(terms, i, NULL);
@@ -213,6 +230,10 @@ explain(struct match_hit *h, const struct qbuild *b, const char *const *src_text
 	}
 	/* Matched tokens in source order, then merge overlapping runs. */
 	for (size_t k = 0; k < b->n; k++)
+		if (mask[k] != 0 && !b->t[k].unigram)
+			order[n++] = k;
+	longer = n > 0;
+	for (size_t k = 0; k < b->n && !longer; k++)
 		if (mask[k] != 0)
 			order[n++] = k;
 	for (size_t i = 0; i < n; i++)
@@ -251,6 +272,7 @@ explain(struct match_hit *h, const struct qbuild *b, const char *const *src_text
 	}
 	free(order);
 	free(mask);
+	return longer;
 }
 
 /* tokenize.c callback: remember the last query token of a name. */
@@ -361,7 +383,7 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 			continue;
 		b.field = f;
 		b.field_weight = fk->fields[f].qweight;
-		tokenize(m->tk, src[f], strlen(src[f]), TOK_QUERY, collect_token, &b);
+		tokenize(m->tk, src[f], strlen(src[f]), TOK_DOCUMENT, collect_token, &b);
 	}
 	src_category = column(from->by_code, fk->category) ?
 	    xstrdup(column(from->by_code, fk->category)) : NULL;
@@ -419,7 +441,12 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 		/* Chinese names put the thing last: 西湖龙井茶 is a 茶, 茶叶罐 a 罐. */
 		if (name_head_matches(m->tk, &b, h.name))
 			h.score *= MATCH_HEAD_BOOST;
-		explain(&h, &b, src, to->kind, terms);
+		/* A shared character alone is no reason to meet across categories. */
+		if (!explain(&h, &b, src, to->kind, terms) && h.tier == 0) {
+			xc_list_free(terms);
+			hit_free(&h);
+			continue;
+		}
 		xc_list_free(terms);
 		res->hits = xreallocarray(res->hits, res->nhits + 1, sizeof *res->hits);
 		res->hits[res->nhits++] = h;
