@@ -331,10 +331,9 @@ build_doc(struct indexer *ix, struct ix_part *p, int64_t id, char **err)
 			rc = doc_filter(c.doc, "XT", text, &c.err);
 		else if (strcmp(name, "honours") == 0) {
 			/* 浙江名牌产品；中华老字号 → one filter term each */
-			char *copy = xstrdup(text), *save, *h;
+			char *copy = xstrdup(text), *rest = copy, *h;
 
-			for (h = strtok_r(copy, "；", &save); h != NULL && rc == 0;
-			    h = strtok_r(NULL, "；", &save))
+			while (rc == 0 && (h = str_split(&rest, "；")) != NULL)
 				rc = doc_filter(c.doc, "XH", h, &c.err);
 			free(copy);
 		}

@@ -182,6 +182,21 @@ buf_free(struct buf *b)
 	b->len = b->cap = 0;
 }
 
+char *
+str_split(char **s, const char *sep)
+{
+	char *piece = *s, *at;
+
+	if (piece == NULL)
+		return NULL;
+	if ((at = strstr(piece, sep)) != NULL) {
+		*at = '\0';
+		*s = at + strlen(sep);
+	} else
+		*s = NULL;
+	return piece;
+}
+
 int
 parse_long(const char *s, long min, long max, long *out)
 {

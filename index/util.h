@@ -41,6 +41,14 @@ void buf_reset(struct buf *b);
 char *buf_take(struct buf *b);
 void buf_free(struct buf *b);
 
+/*
+ * Splits *s at the next occurrence of the whole string sep (not any of its
+ * bytes, as strtok does: "；" is three bytes that also occur inside other
+ * characters).  Returns the piece and advances *s past sep, or sets *s to
+ * NULL after the last piece; NULL when *s is NULL.  Modifies the string.
+ */
+char *str_split(char **s, const char *sep);
+
 /* Parse a whole decimal string within [min, max]; 0 on success, -1 if not. */
 int parse_long(const char *s, long min, long max, long *out);
 /* Parse a whole decimal number (no exponent, no hex); 0 on success. */
