@@ -4,9 +4,11 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "fair.h"
 #include "import.h"
 #include "indexing.h"
 #include "util.h"
@@ -30,6 +32,22 @@ cli_user(void)
 	return xasprintf("cli:%s", u != NULL ? u : "unknown");
 }
 
+/* `import fairs FILE`: the fairs of the season, all or nothing. */
+static int
+import_fairs(struct store *st, const char *path)
+{
+	size_t n;
+	int rc = fair_import(st, path, &n, stderr);
+
+	if (rc == 0)
+		printf("已导入 %zu 个展会 / imported %zu fairs\n", n, n);
+	else
+		fprintf(stderr, "%s 未导入，数据未作任何改动 / %s was not imported and nothing was"
+		    " changed\n", path, path);
+	store_close(st);
+	return rc == 0 ? EXIT_OK : EXIT_REJECTED;
+}
+
 int
 cmd_import(const struct cmd_entry *cmd, int argc, char **argv)
 {
@@ -51,14 +69,16 @@ cmd_import(const struct cmd_entry *cmd, int argc, char **argv)
 		return EXIT_USAGE;
 	if (n != 2)
 		return cli_usage_error(cmd, "需要目录类型和文件 / needs a catalogue kind and a file");
-	if ((cat = catalog_by_name(pos[0])) == NULL)
-		return cli_usage_error(cmd, "目录类型应为 supply 或 demand / the kind must be"
-		    " supply or demand, not “%s”", pos[0]);
+	if ((cat = catalog_by_name(pos[0])) == NULL && strcmp(pos[0], "fairs") != 0)
+		return cli_usage_error(cmd, "类型应为 supply、demand 或 fairs / the kind must be"
+		    " supply, demand or fairs, not “%s”", pos[0]);
 	if (store_open(cli_data_dir(), 0, &st, &cause) != 0) {
 		fprintf(stderr, "fairmatch import: %s\n", cause);
 		free(cause);
 		return EXIT_REJECTED;
 	}
+	if (cat == NULL)
+		return import_fairs(st, pos[1]);
 	who = cli_user();
 	io.sheet = sheet;
 	io.uploaded_by = who;

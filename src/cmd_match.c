@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "cli.h"
+#include "fair.h"
 #include "indexing.h"
 #include "match.h"
 #include "util.h"
@@ -55,6 +57,105 @@ why_json(const struct match_hit *h)
 	return why;
 }
 
+/*
+ * Batch matching for a fair: every demand of a buyer from the fair's
+ * provinces against the products of its cities, the best `top` each,
+ * stored as the fair's candidate meetings (replacing earlier ones) in one
+ * transaction.  The input of scheduling.
+ */
+static int
+match_fair(struct store *st, struct matcher *m, const char *code, size_t top, int json)
+{
+	struct match_opts mo = { .limit = top };
+	sqlite3_stmt *dq, *ins;
+	struct fair fair;
+	char *cause = NULL;
+	size_t ndemands = 0, ncand = 0, total;
+	int rc = 0;
+
+	if (fair_get(st, code, &fair, &cause) != 0) {
+		fprintf(stderr, "fairmatch match: %s\n", cause);
+		free(cause);
+		return EXIT_REJECTED;
+	}
+	mo.regions = (const char *const *)fair.cities;
+	mo.nregions = fair.ncities;
+	dq = store_prepare(st, "SELECT d.code, d.id FROM demands d JOIN buyers b ON b.id ="
+	    " d.buyer_id WHERE NOT EXISTS (SELECT 1 FROM fair_provinces WHERE fair_id = ?1) OR"
+	    " b.province IN (SELECT province FROM fair_provinces WHERE fair_id = ?1) ORDER BY d.id");
+	ins = store_prepare(st, "INSERT INTO candidates (fair_id, demand_id, product_id, rank,"
+	    " score, why) VALUES (?, ?, ?, ?, ?, ?)");
+	sqlite3_bind_int64(dq, 1, fair.id);
+	total = 0;
+	while (sqlite3_step(dq) == SQLITE_ROW)
+		total++;
+	sqlite3_reset(dq);
+	if (store_begin(st, &cause) != 0)
+		rc = -1;
+	if (rc == 0) {
+		sqlite3_stmt *del = store_prepare(st, "DELETE FROM candidates WHERE fair_id = ?");
+
+		sqlite3_bind_int64(del, 1, fair.id);
+		sqlite3_step(del);
+		sqlite3_finalize(del);
+	}
+	while (rc == 0 && sqlite3_step(dq) == SQLITE_ROW) {
+		const char *dcode = (const char *)sqlite3_column_text(dq, 0);
+		int64_t did = sqlite3_column_int64(dq, 1);
+		struct match_result res;
+
+		ndemands++;
+		if (match_code(m, "demand", dcode, &mo, &res, &cause) != 0) {
+			/* A demand with nothing to match on has no candidates; say so, go on. */
+			fprintf(stderr, "\r%s\n", cause);
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		for (size_t i = 0; i < res.nhits && rc == 0; i++) {
+			json_t *why = why_json(&res.hits[i]);
+			char *s = json_dumps(why, JSON_COMPACT);
+
+			sqlite3_bind_int64(ins, 1, fair.id);
+			sqlite3_bind_int64(ins, 2, did);
+			sqlite3_bind_int64(ins, 3, res.hits[i].id);
+			sqlite3_bind_int64(ins, 4, (sqlite3_int64)i + 1);
+			sqlite3_bind_double(ins, 5, res.hits[i].score);
+			sqlite3_bind_text(ins, 6, s, -1, free);
+			if (sqlite3_step(ins) != SQLITE_DONE) {
+				cause = store_error(st, "candidates");
+				rc = -1;
+			}
+			sqlite3_reset(ins);
+			json_decref(why);
+			ncand++;
+		}
+		match_result_free(&res);
+		if (!json && isatty(STDERR_FILENO))
+			fprintf(stderr, "\r已匹配 %zu / %zu 个需求 / %zu of %zu demands matched",
+			    ndemands, total, ndemands, total);
+	}
+	if (!json && isatty(STDERR_FILENO))
+		fputc('\n', stderr);
+	sqlite3_finalize(dq);
+	sqlite3_finalize(ins);
+	if (rc != 0 || store_commit(st, &cause) != 0) {
+		store_rollback(st);
+		fprintf(stderr, "fairmatch match: %s\n", cause ? cause : "?");
+		free(cause);
+		fair_clear(&fair);
+		return EXIT_REJECTED;
+	}
+	if (json)
+		printf("{\"fair\":\"%s\",\"demands\":%zu,\"candidates\":%zu}\n", fair.code,
+		    ndemands, ncand);
+	else
+		printf("%s：%zu 个需求，%zu 个候选洽谈 / %s: %zu demands, %zu candidate meetings\n",
+		    fair.name, ndemands, ncand, fair.code, ndemands, ncand);
+	fair_clear(&fair);
+	return EXIT_OK;
+}
+
 int
 cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 {
@@ -78,9 +179,10 @@ cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 		return EXIT_USAGE;
 	if (n != 2)
 		return cli_usage_error(cmd, "需要类型和编号 / needs a kind and a code");
-	if (strcmp(pos[0], "demand") != 0 && strcmp(pos[0], "supply") != 0)
-		return cli_usage_error(cmd, "类型应为 demand 或 supply / the kind must be demand or"
-		    " supply, not “%s”", pos[0]);
+	if (strcmp(pos[0], "demand") != 0 && strcmp(pos[0], "supply") != 0 &&
+	    strcmp(pos[0], "fair") != 0)
+		return cli_usage_error(cmd, "类型应为 demand、supply 或 fair / the kind must be"
+		    " demand, supply or fair, not “%s”", pos[0]);
 	if (limit_s != NULL) {
 		if (parse_long(limit_s, 1, MATCH_MAX_LIMIT, &limit) != 0)
 			return cli_usage_error(cmd, "--limit 应为 1 到 %d 之间的整数 / --limit must be a"
@@ -96,6 +198,12 @@ cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 		fprintf(stderr, "fairmatch match: %s\n", cause);
 		free(cause);
 		return EXIT_REJECTED;
+	}
+	if (strcmp(pos[0], "fair") == 0) {
+		rc = match_fair(st, m, pos[1], limit_s != NULL ? mo.limit : 10, json);
+		matcher_close(m);
+		store_close(st);
+		return rc;
 	}
 	rc = match_code(m, pos[0], pos[1], &mo, &res, &cause);
 	if (rc != 0) {

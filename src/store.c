@@ -142,6 +142,37 @@ static const char *const migrations[] = {
 	"  company, description, region UNINDEXED, tokenize = 'fairmatch');"
 	"CREATE VIRTUAL TABLE demands_fts USING fts5(product, category, buyer, description,"
 	"  region UNINDEXED, tokenize = 'fairmatch');",
+
+	/*
+	 * 3: fairs, the cities and provinces each one pairs (seed 000), and
+	 * the candidate meetings the matcher proposes: scheduling's input.
+	 */
+	"CREATE TABLE fairs ("
+	"  id         INTEGER PRIMARY KEY,"
+	"  code       TEXT NOT NULL UNIQUE,"
+	"  name       TEXT NOT NULL,"
+	"  city       TEXT,"				/* where it is held */
+	"  start_date TEXT, end_date TEXT"		/* YYYY-MM-DD */
+	");"
+	"CREATE TABLE fair_cities ("			/* suppliers come from these; none = all */
+	"  fair_id INTEGER NOT NULL REFERENCES fairs(id) ON DELETE CASCADE,"
+	"  city    TEXT NOT NULL,"
+	"  PRIMARY KEY (fair_id, city)"
+	");"
+	"CREATE TABLE fair_provinces ("		/* buyers come from these; none = all */
+	"  fair_id  INTEGER NOT NULL REFERENCES fairs(id) ON DELETE CASCADE,"
+	"  province TEXT NOT NULL,"
+	"  PRIMARY KEY (fair_id, province)"
+	");"
+	"CREATE TABLE candidates ("
+	"  fair_id    INTEGER NOT NULL REFERENCES fairs(id) ON DELETE CASCADE,"
+	"  demand_id  INTEGER NOT NULL REFERENCES demands(id) ON DELETE CASCADE,"
+	"  product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,"
+	"  rank       INTEGER NOT NULL,"		/* 1 = the demand's best match */
+	"  score      REAL NOT NULL,"
+	"  why        TEXT NOT NULL,"			/* the reasons, JSON */
+	"  PRIMARY KEY (fair_id, demand_id, product_id)"
+	");",
 };
 
 int
