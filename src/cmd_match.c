@@ -318,83 +318,142 @@ int_desc(const void *a, const void *b)
 	return *(const int *)b - *(const int *)a;
 }
 
+/* Running sums of the three measures over the demands scored. */
+struct eval_sums {
+	double	 ndcg, recall, mrr;
+	size_t	 scored;
+};
+
+/* Scores one demand's ranked codes (best first) against its judgments. */
+static void
+eval_one(const struct judged *j, char *const *codes, size_t n, struct eval_sums *e)
+{
+	int *ideal = xcalloc(j->n, sizeof *ideal), first = 0;
+	double dcg = 0, idcg = 0;
+	size_t relevant = 0, found = 0;
+
+	for (size_t i = 0; i < n && i < 10; i++) {
+		int grade = 0;
+
+		for (size_t k = 0; k < j->n; k++)
+			if (strcmp(j->products[k], codes[i]) == 0)
+				grade = j->grades[k];
+		dcg += (pow(2, grade) - 1) / log2((double)i + 2);
+		if (grade > 0) {
+			found++;
+			if (first == 0)
+				first = (int)i + 1;
+		}
+	}
+	for (size_t k = 0; k < j->n; k++) {
+		ideal[k] = j->grades[k];
+		relevant += ideal[k] > 0;
+	}
+	qsort(ideal, j->n, sizeof *ideal, int_desc);
+	for (size_t k = 0; k < j->n && k < 10; k++)
+		idcg += (pow(2, ideal[k]) - 1) / log2((double)k + 2);
+	if (relevant > 0) {
+		e->ndcg += idcg > 0 ? dcg / idcg : 0;
+		e->recall += (double)found / (double)(relevant < 10 ? relevant : 10);
+		e->mrr += first > 0 ? 1.0 / first : 0;
+		e->scored++;
+	}
+	free(ideal);
+}
+
+/*
+ * Another engine's ranking for a demand, from "demand<TAB>code" lines in
+ * rank order (the match benchmark's peer writes them); *n codes.
+ */
+static char **
+ranking_of(const char *path, const char *demand, size_t *n)
+{
+	char line[512], **codes = NULL;
+	FILE *f = fopen(path, "r");
+
+	*n = 0;
+	while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+		char *tab = strchr(line, '\t');
+
+		line[strcspn(line, "\r\n")] = '\0';
+		if (tab == NULL)
+			continue;
+		*tab = '\0';
+		if (strcmp(line, demand) != 0)
+			continue;
+		codes = xreallocarray(codes, *n + 1, sizeof *codes);
+		codes[(*n)++] = xstrdup(tab + 1);
+	}
+	if (f != NULL)
+		fclose(f);
+	return codes;
+}
+
 int
 cmd_evaluate(const struct cmd_entry *cmd, int argc, char **argv)
 {
+	const char *ranking = NULL;
 	int json = 0, n;
-	const struct cli_opt opts[] = { { "--json", 0, NULL, &json }, { NULL, 0, NULL, NULL } };
-	double ndcg = 0, recall = 0, mrr = 0;
+	const struct cli_opt opts[] = {
+		{ "--json", 0, NULL, &json },
+		{ "--ranking", 1, &ranking, NULL },
+		{ NULL, 0, NULL, NULL },
+	};
 	struct match_opts mo = { .limit = 10 };
+	struct eval_sums e = { 0 };
 	struct judged *j;
-	struct matcher *m;
-	struct store *st;
+	struct matcher *m = NULL;
+	struct store *st = NULL;
 	char *pos[1], *cause = NULL;
-	size_t nj, scored = 0;
+	size_t nj;
 
 	if ((n = cli_parse(cmd, argc, argv, opts, pos, 1)) < 0)
 		return EXIT_USAGE;
 	if (n != 1)
 		return cli_usage_error(cmd, "需要评测文件 / needs a judgments file");
 	if ((j = read_judgments(pos[0], &nj, &cause)) == NULL ||
-	    (m = open_matcher(&st, &cause)) == NULL) {
+	    (ranking == NULL && (m = open_matcher(&st, &cause)) == NULL)) {
 		fprintf(stderr, "fairmatch evaluate: %s\n", cause);
 		free(cause);
 		return EXIT_REJECTED;
 	}
 	for (size_t d = 0; d < nj; d++) {
 		struct match_result res;
-		double dcg = 0, idcg = 0;
-		int *ideal = xcalloc(j[d].n, sizeof *ideal);
-		size_t relevant = 0, found = 0;
-		int first = 0;
+		char **codes;
+		size_t nc;
 
+		if (ranking != NULL) {
+			codes = ranking_of(ranking, j[d].demand, &nc);
+			eval_one(&j[d], codes, nc, &e);
+			for (size_t i = 0; i < nc; i++)
+				free(codes[i]);
+			free(codes);
+			continue;
+		}
 		if (match_code(m, "demand", j[d].demand, &mo, &res, &cause) != 0) {
 			fprintf(stderr, "fairmatch evaluate: %s\n", cause);
 			free(cause);
 			cause = NULL;
-			free(ideal);
 			continue;
 		}
-		for (size_t i = 0; i < res.nhits; i++) {
-			int grade = 0;
-
-			for (size_t k = 0; k < j[d].n; k++)
-				if (strcmp(j[d].products[k], res.hits[i].code) == 0)
-					grade = j[d].grades[k];
-			dcg += (pow(2, grade) - 1) / log2((double)i + 2);
-			if (grade > 0) {
-				found++;
-				if (first == 0)
-					first = (int)i + 1;
-			}
-		}
-		for (size_t k = 0; k < j[d].n; k++) {
-			ideal[k] = j[d].grades[k];
-			relevant += ideal[k] > 0;
-		}
-		qsort(ideal, j[d].n, sizeof *ideal, int_desc);
-		for (size_t k = 0; k < j[d].n && k < 10; k++)
-			idcg += (pow(2, ideal[k]) - 1) / log2((double)k + 2);
-		if (relevant > 0) {
-			ndcg += idcg > 0 ? dcg / idcg : 0;
-			recall += (double)found / (double)(relevant < 10 ? relevant : 10);
-			mrr += first > 0 ? 1.0 / first : 0;
-			scored++;
-		}
-		free(ideal);
+		codes = xcalloc(res.nhits + 1, sizeof *codes);
+		for (size_t i = 0; i < res.nhits; i++)
+			codes[i] = res.hits[i].code;
+		eval_one(&j[d], codes, res.nhits, &e);
+		free(codes);
 		match_result_free(&res);
 	}
-	if (scored > 0) {
-		ndcg /= (double)scored;
-		recall /= (double)scored;
-		mrr /= (double)scored;
+	if (e.scored > 0) {
+		e.ndcg /= (double)e.scored;
+		e.recall /= (double)e.scored;
+		e.mrr /= (double)e.scored;
 	}
 	if (json)
-		printf("{\"demands\":%zu,\"ndcg10\":%.4f,\"recall10\":%.4f,\"mrr\":%.4f}\n", scored,
-		    ndcg, recall, mrr);
+		printf("{\"demands\":%zu,\"ndcg10\":%.4f,\"recall10\":%.4f,\"mrr\":%.4f}\n",
+		    e.scored, e.ndcg, e.recall, e.mrr);
 	else
 		printf("评测需求 / demands judged: %zu\nnDCG@10   %.4f\nrecall@10 %.4f\nMRR       %.4f\n",
-		    scored, ndcg, recall, mrr);
+		    e.scored, e.ndcg, e.recall, e.mrr);
 	for (size_t d = 0; d < nj; d++) {
 		for (size_t k = 0; k < j[d].n; k++)
 			free(j[d].products[k]);
@@ -405,5 +464,5 @@ cmd_evaluate(const struct cmd_entry *cmd, int argc, char **argv)
 	free(j);
 	matcher_close(m);
 	store_close(st);
-	return scored > 0 ? EXIT_OK : EXIT_REJECTED;
+	return e.scored > 0 ? EXIT_OK : EXIT_REJECTED;
 }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmark: every demand against every product, the best 20 each, at
+# DEMANDS generated demands × PRODUCTS generated products (default 20,000 ×
+# 1,000,000): fairmatch's batch (`match fair` on a fair that pairs everyone)
+# beside Xapian's stock QueryParser with FLAG_CJK_NGRAM (default OR) on the
+# same text, in the same run.  Then the judged set: nDCG@10 of both.
+set -euo pipefail
+products=${1:-1000000}
+demands=${2:-20000}
+here=$(cd "$(dirname "$0")" && pwd)
+fixtures=$(cd "$here/../../fixtures" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export FAIRMATCH_DATA="$work/data"
+
+timed() {	# timed NAME COMMAND...: "seconds peak_kb" into $work/t.NAME
+  local name=$1
+  shift
+  /usr/bin/time -f '%e %M' -o "$work/t.$name" "$@"
+}
+
+"$FMGEN" supply --count "$products" --seed 1 -o "$work/supply.csv"
+"$FMGEN" demand --count "$demands" --seed 2 -o "$work/demand.csv"
+"$FAIRMATCH" init >/dev/null
+"$FAIRMATCH" import supply "$work/supply.csv" --no-index >/dev/null
+"$FAIRMATCH" import demand "$work/demand.csv" --no-index >/dev/null
+printf '展会编号,展会名称\nBENCH,基准测试（所有需求 × 所有产品）\n' > "$work/fairs.csv"
+"$FAIRMATCH" import fairs "$work/fairs.csv" >/dev/null
+
+timed index "$FAIRMATCH" reindex >/dev/null
+timed batch "$FAIRMATCH" match fair BENCH --limit 20 --json >/dev/null
+timed peer_index "$MATCH_PEER" "$work/data/fairmatch.db" "$work/peer" build
+timed peer_batch sh -c "'$MATCH_PEER' '$work/data/fairmatch.db' '$work/peer' rank 20 > '$work/peer.rank' 2>/dev/null"
+read -r ix_s ix_kb < "$work/t.index"
+read -r b_s b_kb < "$work/t.batch"
+read -r pi_s pi_kb < "$work/t.peer_index"
+read -r pb_s pb_kb < "$work/t.peer_batch"
+
+# Quality on the judged set: the fixtures, both engines.
+export FAIRMATCH_DATA="$work/judged"
+"$FAIRMATCH" init >/dev/null
+"$FAIRMATCH" import supply "$fixtures/catalog/supply.csv" >/dev/null
+"$FAIRMATCH" import demand "$fixtures/catalog/demand.csv" >/dev/null
+ours=$("$FAIRMATCH" evaluate "$fixtures/judged/judgments.tsv" --json)
+"$MATCH_PEER" "$work/judged/fairmatch.db" "$work/judged-peer" build
+"$MATCH_PEER" "$work/judged/fairmatch.db" "$work/judged-peer" rank 10 "$fixtures/judged/judgments.tsv" \
+  > "$work/judged.rank" 2>/dev/null
+peer=$("$FAIRMATCH" evaluate "$fixtures/judged/judgments.tsv" --ranking "$work/judged.rank" --json)
+
+printf '\nmatch benchmark: %d demands × %d products, best 20 each\n\n' "$demands" "$products"
+printf '%-44s %10s %12s %12s\n' "run" "seconds" "demands/s" "peak RSS MB"
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
+printf '%-44s %10s %12s %12s\n' "fairmatch: index (FTS5 + Xapian)" "$ix_s" "" "$((ix_kb / 1024))"
+printf '%-44s %10s %12s %12s\n' "fairmatch: batch, stored as candidates" "$b_s" "$(rate "$demands" "$b_s")" "$((b_kb / 1024))"
+printf '%-44s %10s %12s %12s\n' "peer: TermGenerator index (CJK n-grams)" "$pi_s" "" "$((pi_kb / 1024))"
+printf '%-44s %10s %12s %12s\n' "peer: QueryParser batch" "$pb_s" "$(rate "$demands" "$pb_s")" "$((pb_kb / 1024))"
+printf '\njudged set: fairmatch %s\n            peer      %s\n' "$ours" "$peer"
+printf '\n{"bench":"match","demands":%d,"products":%d,"index_s":%s,"batch_s":%s,"peer_index_s":%s,"peer_batch_s":%s,"ours":%s,"peer":%s}\n' \
+  "$demands" "$products" "$ix_s" "$b_s" "$pi_s" "$pb_s" "$ours" "$peer"
