@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "indexing.h"
 #include "normalise.h"
 #include "store.h"
 #include "util.h"
@@ -65,7 +66,8 @@ cmd_init(const struct cmd_entry *cmd, int argc, char **argv)
 		return EXIT_REJECTED;
 	}
 	fresh = store_scalar(st, "SELECT count(*) FROM offices") == 0;
-	if (seed_offices(st, &cause) != 0) {
+	/* Empty indexes from the start, so that search and match work on an empty store. */
+	if (seed_offices(st, &cause) != 0 || indexing_update(st, 0, NULL, &cause) != 0) {
 		fprintf(stderr, "fairmatch init: %s\n", cause);
 		free(cause);
 		store_close(st);
