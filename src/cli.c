@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "util.h"
 
@@ -94,4 +96,25 @@ cli_parse(const struct cmd_entry *cmd, int argc, char **argv, const struct cli_o
 		*o->arg = val;
 	}
 	return n;
+}
+
+void
+cli_print_json(json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	if (s == NULL)
+		fatal("%s: json_dumps failed", __func__);
+	puts(s);
+	free(s);
+	json_decref(v);
+}
+
+void
+cli_fail(const struct cmd_entry *cmd, int json, const char *list, char *cause)
+{
+	if (json)
+		cli_print_json(json_pack("{s:[],s:s}", list, "error", cause));
+	fprintf(stderr, "fairmatch %s: %s\n", cmd->name, cause);
+	free(cause);
 }

@@ -5,6 +5,8 @@
 #ifndef FM_CLI_H
 #define FM_CLI_H
 
+#include <jansson.h>
+
 /* Exit statuses (DESIGN.md, "Command line"). */
 #define EXIT_OK		0
 #define EXIT_REJECTED	1	/* the input was rejected, with a message */
@@ -38,6 +40,14 @@ const char *cli_data_dir(void);
 int cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Prints v as one line of compact JSON and releases it. */
+void cli_print_json(json_t *v);
+/*
+ * Reports a failed command: with json, {"<list>": [], "error": cause} on
+ * stdout; always "fairmatch NAME: cause" on stderr.  Frees cause.
+ */
+void cli_fail(const struct cmd_entry *cmd, int json, const char *list, char *cause);
+
 int cmd_init(const struct cmd_entry *, int, char **);
 int cmd_import(const struct cmd_entry *, int, char **);
 int cmd_status(const struct cmd_entry *, int, char **);
@@ -45,5 +55,6 @@ int cmd_search(const struct cmd_entry *, int, char **);
 int cmd_reindex(const struct cmd_entry *, int, char **);
 int cmd_match(const struct cmd_entry *, int, char **);
 int cmd_evaluate(const struct cmd_entry *, int, char **);
+int cmd_schedule(const struct cmd_entry *, int, char **);
 
 #endif

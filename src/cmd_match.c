@@ -206,20 +206,10 @@ cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 		return rc;
 	}
 	rc = match_code(m, pos[0], pos[1], &mo, &res, &cause);
-	if (rc != 0) {
-		if (json) {
-			json_t *e = json_pack("{s:[],s:s}", "matches", "error", cause);
-			char *s = json_dumps(e, JSON_COMPACT);
-
-			puts(s);
-			free(s);
-			json_decref(e);
-		}
-		fprintf(stderr, "fairmatch match: %s\n", cause);
-		free(cause);
-	} else if (json) {
+	if (rc != 0)
+		cli_fail(cmd, json, "matches", cause);
+	else if (json) {
 		json_t *root = json_object(), *arr = json_array();
-		char *s;
 
 		for (size_t i = 0; i < res.nhits; i++) {
 			const struct match_hit *h = &res.hits[i];
@@ -229,10 +219,7 @@ cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 			    "region", h->region, "category", h->category, "why", why_json(h)));
 		}
 		json_object_set_new(root, "matches", arr);
-		s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		puts(s);
-		free(s);
-		json_decref(root);
+		cli_print_json(root);
 	} else {
 		printf("%s：%s / matches for %s\n", res.from_name, pos[0][0] == 'd' ? "可供产品" :
 		    "需求方", pos[1]);

@@ -29,7 +29,6 @@ static void
 print_json(const struct search_result *r)
 {
 	json_t *root = json_object(), *hits = json_array();
-	char *s;
 
 	for (size_t i = 0; i < r->nhits; i++) {
 		const struct search_hit *h = &r->hits[i];
@@ -50,10 +49,7 @@ print_json(const struct search_result *r)
 	json_object_set_new(root, "facets", json_pack("{s:o,s:o}", "region",
 	    facets_json(r->regions, r->nregions), "category",
 	    facets_json(r->categories, r->ncategories)));
-	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	puts(s);
-	free(s);
-	json_decref(root);
+	cli_print_json(root);
 }
 
 /* The result for a person at a terminal. */
@@ -116,18 +112,9 @@ cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 		return EXIT_REJECTED;
 	}
 	rc = search_run(store_db(st), tk, pos[0], prefix, &so, &res, &cause);
-	if (rc != 0) {
-		if (json) {
-			json_t *e = json_pack("{s:[],s:s}", "hits", "error", cause);
-			char *s = json_dumps(e, JSON_COMPACT);
-
-			puts(s);
-			free(s);
-			json_decref(e);
-		}
-		fprintf(stderr, "fairmatch search: %s\n", cause);
-		free(cause);
-	} else if (json)
+	if (rc != 0)
+		cli_fail(cmd, json, "hits", cause);
+	else if (json)
 		print_json(&res);
 	else
 		print_text(&res);

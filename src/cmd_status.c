@@ -85,13 +85,10 @@ cmd_status(const struct cmd_entry *cmd, int argc, char **argv)
 	    "各省需求 / demands by province", "SELECT b.province, count(*) FROM demands d"
 	    " JOIN buyers b ON b.id = d.buyer_id GROUP BY b.province ORDER BY count(*) DESC,"
 	    " b.province", json));
-	if (json) {
-		char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-		puts(s);
-		free(s);
-	}
-	json_decref(root);
+	if (json)
+		cli_print_json(root);
+	else
+		json_decref(root);
 	store_close(st);
 	return EXIT_OK;
 }
