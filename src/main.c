@@ -11,7 +11,7 @@ static const struct cmd_entry commands[] = {
 	{ "init", "[--data DIR]",
 	  "创建数据目录、数据库与各办公室 / create the data directory, the database"
 	  " and the offices", cmd_init },
-	{ "import", "supply|demand FILE [--json] [--sheet NAME] [--no-index] [--data DIR]",
+	{ "import", "supply|demand|fairs FILE [--json] [--sheet NAME] [--no-index] [--data DIR]",
 	  "校验并导入目录文件（CSV、XLSX 或 JSON）；有任何错误则不做任何改动 / validate and"
 	  " load a catalogue file (CSV, XLSX or JSON); any error and nothing changes",
 	  cmd_import },
@@ -19,9 +19,11 @@ static const struct cmd_entry commands[] = {
 	  " [--prefix] [--json] [--data DIR]",
 	  "搜索产品或需求（中文、繁体、拼音、型号均可） / search products or demands (Chinese,"
 	  " traditional, pinyin, model numbers)", cmd_search },
-	{ "match", "demand|supply CODE [--limit N] [--region R] [--honour H] [--json] [--data DIR]",
-	  "为需求找产品，或为产品找需求，并说明理由 / the products that fit a demand, or the"
-	  " demands that want a product, best first, with reasons", cmd_match },
+	{ "match", "demand|supply|fair CODE [--limit N] [--region R] [--honour H] [--json]"
+	  " [--data DIR]",
+	  "为需求找产品、为产品找需求，并说明理由；或为一个展会批量生成候选洽谈 / the products"
+	  " that fit a demand, or the demands that want a product, best first, with reasons;"
+	  " or a fair's candidate meetings, in one batch", cmd_match },
 	{ "evaluate", "JUDGMENTS.tsv [--json] [--data DIR]",
 	  "用人工评测集衡量匹配质量（nDCG@10、recall@10、MRR） / measure matching against a"
 	  " judged set (nDCG@10, recall@10, MRR)", cmd_evaluate },
@@ -30,6 +32,10 @@ static const struct cmd_entry commands[] = {
 	{ "status", "[--json] [--data DIR]",
 	  "显示已导入的目录与最近的上传 / show what the catalogues hold and the latest"
 	  " uploads", cmd_status },
+	{ "schedule", "--dzn FILE [--fairness D] [--time-limit S] [--seed N] [--json]",
+	  "求解公开的 B2B 会谈排程算例（按展会排程随展会模型提供） / solve a published B2B"
+	  " meeting-scheduling instance (scheduling a stored fair comes with the fair model)",
+	  cmd_schedule },
 };
 
 /* The overall usage, listing every command. */
