@@ -8,9 +8,7 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 db="$WORK/data/fairmatch.db"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+source "$(dirname "$0")/lib.bash"
 q() { sqlite3 "$db" "$1"; }
 
 "$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&
@@ -47,5 +45,4 @@ grep -q "\"candidates\":$n" "$WORK/out" && ok || bad "reported count differs: $(
 "$fm" match fair NO-SUCH-FAIR > "$WORK/out" 2>&1; st=$?
 [ "$st" -eq 1 ] && grep -q "no fair has the code NO-SUCH-FAIR" "$WORK/out" && ok || bad "unknown fair: exit $st"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

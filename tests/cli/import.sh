@@ -4,33 +4,8 @@
 set -u
 : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
 rm -rf "$WORK" && mkdir -p "$WORK"
-pass=0 fail=0
+source "$(dirname "$0")/lib.bash"
 
-# check NAME EXPECTED_STATUS COMMAND... : runs it, keeps stdout/stderr in $WORK/out, $WORK/err.
-check() {
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$WORK/out" 2>"$WORK/err"
-  local got=$?
-  if [ "$got" -eq "$want" ]; then
-    pass=$((pass + 1))
-  else
-    fail=$((fail + 1))
-    echo "FAIL $name: exit $got, wanted $want"
-    sed 's/^/  out: /' "$WORK/out" | head -5
-    sed 's/^/  err: /' "$WORK/err" | head -5
-  fi
-}
-# has NAME FILE TEXT : FILE contains TEXT.
-has() {
-  if grep -qF -- "$3" "$2"; then
-    pass=$((pass + 1))
-  else
-    fail=$((fail + 1))
-    echo "FAIL $1: $(basename "$2") lacks: $3"
-    sed 's/^/  /' "$2" | head -5
-  fi
-}
 
 export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
@@ -112,5 +87,4 @@ totals=$(awk -F, 'NR > 1 { a += $2; b += $3; c += $4; d += $5; e += $6 } END { p
   "$FIXTURES/catalog/provinces.csv")
 [ "$totals" = "20 300 500 400 100" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL province totals: $totals"; }
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

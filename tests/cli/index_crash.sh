@@ -8,9 +8,7 @@ set -u
 rm -rf "$WORK" && mkdir -p "$WORK"
 export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+source "$(dirname "$0")/lib.bash"
 
 cat > "$WORK/a.csv" <<'CSV'
 产品编号,产品名称,企业名称,所在城市,产品类别
@@ -36,5 +34,4 @@ fts=$(sqlite3 "$WORK/data/fairmatch.db" "SELECT seq FROM index_state WHERE name 
   bad "Xapian did not catch up: $(cat "$WORK/status")"
 sqlite3 "$WORK/data/fairmatch.db" "PRAGMA integrity_check" | grep -qx ok && ok || bad "integrity_check"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -8,7 +8,7 @@ set -u
 rm -rf "$WORK" && mkdir -p "$WORK"
 export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
-pass=0 fail=0
+source "$(dirname "$0")/lib.bash"
 
 "$fm" init >/dev/null &&
   "$fm" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&
@@ -38,5 +38,4 @@ code=$(awk -F'\t' 'NR == 2 { print $1 }' "$FIXTURES/judged/judgments.tsv")
   grep -q '"matches":\[{"code":' "$WORK/out" && grep -q '"why":\[{"word":' "$WORK/out" && pass=$((pass + 1)) ||
   { fail=$((fail + 1)); echo "FAIL match --json shape: $(head -c 300 "$WORK/out")"; }
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,33 +7,8 @@ set -u
 rm -rf "$WORK" && mkdir -p "$WORK"
 # The shared directory sits beside the repository.
 b2b=$(cd "$FIXTURES/../../shared/bench/b2b" && pwd) || { echo "FAIL no ../shared/bench/b2b"; exit 1; }
-pass=0 fail=0
+source "$(dirname "$0")/lib.bash"
 
-# check NAME EXPECTED_STATUS COMMAND... : runs it, keeps stdout/stderr in $WORK/out, $WORK/err.
-check() {
-  local name=$1 want=$2
-  shift 2
-  "$@" >"$WORK/out" 2>"$WORK/err"
-  local got=$?
-  if [ "$got" -eq "$want" ]; then
-    pass=$((pass + 1))
-  else
-    fail=$((fail + 1))
-    echo "FAIL $name: exit $got, wanted $want"
-    sed 's/^/  out: /' "$WORK/out" | head -5
-    sed 's/^/  err: /' "$WORK/err" | head -5
-  fi
-}
-# has NAME FILE TEXT : FILE contains TEXT.
-has() {
-  if grep -qF -- "$3" "$2"; then
-    pass=$((pass + 1))
-  else
-    fail=$((fail + 1))
-    echo "FAIL $1: $(basename "$2") lacks: $3"
-    sed 's/^/  /' "$2" | head -5
-  fi
-}
 # json NAME PYTHON-EXPRESSION : the expression holds for d = the JSON in $WORK/out.
 json() {
   if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" \
@@ -98,5 +73,4 @@ awk 'BEGIN { n = 0 } /^forbidden = \[\{0\},$/ { print "forbidden = [{1,2,3,4,5,6
 check "infeasible" 0 "$fm" schedule --dzn "$WORK/infeasible.dzn" --json
 json "status infeasible" 'd["status"] == "infeasible" and d["meetings"] == [] and "participant 1" in d["reason"]'
 
-echo "schedule: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

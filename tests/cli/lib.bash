@@ -1,0 +1,39 @@
+# Helpers the black-box tests source: run a command and check its exit
+# status, look for text in its output, count passes and failures, and print
+# the closing "N passed, N failed" line.  $WORK must be set.
+pass=0 fail=0
+
+# ok / bad MESSAGE: count a check that held or did not.
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+
+# check NAME EXPECTED_STATUS COMMAND... : runs it, keeps stdout/stderr in $WORK/out, $WORK/err.
+check() {
+  local name=$1 want=$2
+  shift 2
+  "$@" >"$WORK/out" 2>"$WORK/err"
+  local got=$?
+  if [ "$got" -eq "$want" ]; then
+    ok
+  else
+    bad "$name: exit $got, wanted $want"
+    sed 's/^/  out: /' "$WORK/out" | head -5
+    sed 's/^/  err: /' "$WORK/err" | head -5
+  fi
+}
+
+# has NAME FILE TEXT : FILE contains TEXT.
+has() {
+  if grep -qF -- "$3" "$2"; then
+    ok
+  else
+    bad "$1: $(basename "$2") lacks: $3"
+    sed 's/^/  /' "$2" | head -5
+  fi
+}
+
+# finish: the closing line; the exit status says whether every check held.
+finish() {
+  echo "$pass passed, $fail failed"
+  [ "$fail" -eq 0 ]
+}
