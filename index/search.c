@@ -247,29 +247,6 @@ bind_where(sqlite3_stmt *q, const char *expr, const struct search_opts *o)
 	sqlite3_bind_text(q, 3, o->category, -1, SQLITE_STATIC);
 }
 
-/* Fills facets from "SELECT value, count(*) … GROUP BY 1". */
-static int
-load_facets(sqlite3 *db, const char *sql, const char *expr, const struct search_opts *o,
-    struct facet **out, size_t *n)
-{
-	sqlite3_stmt *q;
-	int rc;
-
-	*n = 0;
-	*out = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
-		return -1;
-	bind_where(q, expr, o);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		*out = xreallocarray(*out, *n + 1, sizeof **out);
-		(*out)[*n].value = col_dup(q, 0);
-		(*out)[*n].count = sqlite3_column_int64(q, 1);
-		(*n)++;
-	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* A candidate hit before details: its id, score and category. */
 struct cand {
 	int64_t	 id;
@@ -288,6 +265,121 @@ cand_cmp(const void *a, const void *b)
 	if (x->score != y->score)
 		return x->score < y->score ? 1 : -1;
 	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Keeps the best max candidates by score in a min-heap h[0..*n). */
+static void
+heap_offer(struct cand *h, size_t *n, size_t max, const struct cand *c)
+{
+	size_t i;
+
+	if (*n < max) {
+		for (i = (*n)++; i > 0 && h[(i - 1) / 2].score > c->score; i = (i - 1) / 2)
+			h[i] = h[(i - 1) / 2];
+		h[i] = *c;
+		return;
+	}
+	if (c->score <= h[0].score)
+		return;
+	for (i = 0;;) {	/* replace the smallest, sift down */
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		double ms = c->score;
+
+		if (l < *n && h[l].score < ms)
+			m = l, ms = h[l].score;
+		if (r < *n && h[r].score < ms)
+			m = r;
+		if (m == i)
+			break;
+		h[i] = h[m];
+		i = m;
+	}
+	h[i] = *c;
+}
+
+/* Counts of the values of one facet, in a small open-addressing table. */
+struct tally {
+	struct facet	*slots;		/* value NULL = empty */
+	size_t		 cap, n;
+};
+
+/* The slot of value in slots[cap] (cap a power of two): its own, or the empty one it would take. */
+static struct facet *
+tally_slot(struct facet *slots, size_t cap, const char *value)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+	size_t i;
+
+	for (const char *p = value; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	for (i = h & (cap - 1); slots[i].value != NULL; i = (i + 1) & (cap - 1))
+		if (strcmp(slots[i].value, value) == 0)
+			break;
+	return &slots[i];
+}
+
+/* Counts one more of value (NULL and "" are not counted). */
+static void
+tally(struct tally *t, const char *value)
+{
+	struct facet *f;
+
+	if (value == NULL || *value == '\0')
+		return;
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct facet *slots = xcalloc(cap, sizeof *slots);
+
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slots[i].value != NULL)
+				*tally_slot(slots, cap, t->slots[i].value) = t->slots[i];
+		free(t->slots);
+		t->slots = slots;
+		t->cap = cap;
+	}
+	f = tally_slot(t->slots, t->cap, value);
+	if (f->value == NULL) {
+		f->value = xstrdup(value);
+		t->n++;
+	}
+	f->count++;
+}
+
+static int
+facet_cmp(const void *a, const void *b)
+{
+	const struct facet *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->value, y->value);
+}
+
+/* Hands the counts over, largest first, at most SEARCH_MAX_FACETS of them. */
+static void
+tally_take(struct tally *t, struct facet **out, size_t *n)
+{
+	*out = xcalloc(t->n + 1, sizeof **out);
+	*n = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slots[i].value != NULL)
+			(*out)[(*n)++] = t->slots[i];
+	qsort(*out, *n, sizeof **out, facet_cmp);
+	for (size_t i = SEARCH_MAX_FACETS; i < *n; i++)
+		free((*out)[i].value);
+	if (*n > SEARCH_MAX_FACETS)
+		*n = SEARCH_MAX_FACETS;
+	free(t->slots);
+	memset(t, 0, sizeof *t);
+}
+
+static void
+tally_free(struct tally *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->slots[i].value);
+	free(t->slots);
+	memset(t, 0, sizeof *t);
 }
 
 /* Fills h (id set) from the item's row: details, highlight and snippet. */
@@ -340,6 +432,7 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 	size_t limit = o->limit > 0 && o->limit <= SEARCH_MAX_LIMIT ? o->limit : 20;
 	size_t want = o->offset + limit, ncand = 0;
 	struct cand *cand = NULL;
+	struct tally regions = { 0 }, cats = { 0 };
 	struct qctx qc;
 	sqlite3_stmt *q = NULL;
 	char *whole = NULL;
@@ -362,28 +455,32 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 	    " category = ?3)", k->fts);
 
 	/*
-	 * Candidates from the FTS5 table alone, best bm25 first: no join for
-	 * the thousands of rows a one-character query matches.  Then a query
-	 * that names a category ("茶叶") puts that category first: the tea
-	 * canister 茶叶罐 is not tea, though 茶叶 is in its name.
+	 * One pass over the matches in the FTS5 table alone (no join for the
+	 * thousands of rows a one-character query matches): the best `want`
+	 * by bm25 kept in a heap, the total and both facets tallied on the way.
+	 * Then a query that names a category ("茶叶") puts that category
+	 * first: the tea canister 茶叶罐 is not tea, though 茶叶 is in its name.
 	 */
 	if (want < SEARCH_CANDIDATES)
 		want = SEARCH_CANDIDATES;
-	buf_addf(&sql, "SELECT rowid, -bm25(%s, %s), category FROM %s WHERE %s"
-	    " ORDER BY bm25(%s, %s) LIMIT ?4", k->fts, weights.data, k->fts, where.data, k->fts,
-	    weights.data);
+	buf_addf(&sql, "SELECT rowid, -bm25(%s, %s), category, region FROM %s WHERE %s",
+	    k->fts, weights.data, k->fts, where.data);
 	if (sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) != SQLITE_OK)
 		goto done;
 	bind_where(q, res->expression, o);
-	sqlite3_bind_int64(q, 4, (sqlite3_int64)want);
+	cand = xcalloc(want, sizeof *cand);
+	res->total = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const char *cat = (const char *)sqlite3_column_text(q, 2);
+		struct cand c = { sqlite3_column_int64(q, 0), sqlite3_column_double(q, 1), 0 };
 
-		cand = xreallocarray(cand, ncand + 1, sizeof *cand);
-		cand[ncand].id = sqlite3_column_int64(q, 0);
-		cand[ncand].score = sqlite3_column_double(q, 1);
-		cand[ncand].names_category = cat != NULL && whole != NULL && strcmp(cat, whole) == 0;
-		ncand++;
+		c.names_category = cat != NULL && whole != NULL && strcmp(cat, whole) == 0;
+		heap_offer(cand, &ncand, want, &c);
+		res->total++;
+		if (!o->no_facets) {
+			tally(&cats, cat);
+			tally(&regions, (const char *)sqlite3_column_text(q, 3));
+		}
 	}
 	sqlite3_finalize(q);
 	q = NULL;
@@ -391,6 +488,12 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 		goto done;
 	if (ncand > 1)
 		qsort(cand, ncand, sizeof *cand, cand_cmp);
+	if (o->no_facets)
+		res->total = -1;
+	else {
+		tally_take(&regions, &res->regions, &res->nregions);
+		tally_take(&cats, &res->categories, &res->ncategories);
+	}
 
 	/* The page: details, highlight and snippet of each hit. */
 	buf_reset(&sql);
@@ -417,39 +520,14 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 	q = NULL;
 	rc = 0;
 
-	/* The total and the facets, from the FTS5 table's own columns. */
-	if (!o->no_facets) {
-		buf_reset(&sql);
-		buf_addf(&sql, "SELECT count(*) FROM %s WHERE %s", k->fts, where.data);
-		rc = -1;
-		if (sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) == SQLITE_OK) {
-			bind_where(q, res->expression, o);
-			if (sqlite3_step(q) == SQLITE_ROW) {
-				res->total = sqlite3_column_int64(q, 0);
-				rc = 0;
-			}
-			sqlite3_finalize(q);
-			q = NULL;
-		}
-		buf_reset(&sql);
-		buf_addf(&sql, "SELECT region, count(*) FROM %s WHERE %s GROUP BY 1"
-		    " ORDER BY 2 DESC, 1 LIMIT 50", k->fts, where.data);
-		if (rc == 0)
-			rc = load_facets(db, sql.data, res->expression, o, &res->regions,
-			    &res->nregions);
-		buf_reset(&sql);
-		buf_addf(&sql, "SELECT category, count(*) FROM %s WHERE %s AND category <> ''"
-		    " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50", k->fts, where.data);
-		if (rc == 0)
-			rc = load_facets(db, sql.data, res->expression, o, &res->categories,
-			    &res->ncategories);
-	}
 done:
 	if (rc != 0)
 		*cause = xasprintf("搜索出错：%s / search failed: %s", sqlite3_errmsg(db),
 		    sqlite3_errmsg(db));
 	sqlite3_finalize(q);
 	free(cand);
+	tally_free(&regions);
+	tally_free(&cats);
 	buf_free(&weights);
 	buf_free(&sql);
 	buf_free(&where);
