@@ -463,22 +463,21 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 	 */
 	if (want < SEARCH_CANDIDATES)
 		want = SEARCH_CANDIDATES;
-	buf_addf(&sql, "SELECT rowid, -bm25(%s, %s), category, region FROM %s WHERE %s",
-	    k->fts, weights.data, k->fts, where.data);
+	/* Without facets no column is read for the rows that do not make the heap. */
+	buf_addf(&sql, "SELECT rowid, -bm25(%s, %s)%s FROM %s WHERE %s", k->fts, weights.data,
+	    o->no_facets ? "" : ", category, region", k->fts, where.data);
 	if (sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) != SQLITE_OK)
 		goto done;
 	bind_where(q, res->expression, o);
 	cand = xcalloc(want, sizeof *cand);
 	res->total = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *cat = (const char *)sqlite3_column_text(q, 2);
 		struct cand c = { sqlite3_column_int64(q, 0), sqlite3_column_double(q, 1), 0 };
 
-		c.names_category = cat != NULL && whole != NULL && strcmp(cat, whole) == 0;
 		heap_offer(cand, &ncand, want, &c);
 		res->total++;
 		if (!o->no_facets) {
-			tally(&cats, cat);
+			tally(&cats, (const char *)sqlite3_column_text(q, 2));
 			tally(&regions, (const char *)sqlite3_column_text(q, 3));
 		}
 	}
@@ -486,6 +485,23 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 	q = NULL;
 	if (rc != SQLITE_DONE)
 		goto done;
+	/* Whether each candidate's category is the whole query: a lookup by rowid each. */
+	buf_reset(&sql);
+	buf_addf(&sql, "SELECT category FROM %s WHERE rowid = ?", k->fts);
+	rc = -1;
+	if (sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) != SQLITE_OK)
+		goto done;
+	for (size_t i = 0; i < ncand && whole != NULL; i++) {
+		const char *cat;
+
+		sqlite3_bind_int64(q, 1, cand[i].id);
+		if (sqlite3_step(q) == SQLITE_ROW && (cat = (const char *)sqlite3_column_text(q,
+		    0)) != NULL)
+			cand[i].names_category = strcmp(cat, whole) == 0;
+		sqlite3_reset(q);
+	}
+	sqlite3_finalize(q);
+	q = NULL;
 	if (ncand > 1)
 		qsort(cand, ncand, sizeof *cand, cand_cmp);
 	if (o->no_facets)
