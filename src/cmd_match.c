@@ -398,7 +398,10 @@ cmd_evaluate(const struct cmd_entry *cmd, int argc, char **argv)
 		return EXIT_USAGE;
 	if (n != 1)
 		return cli_usage_error(cmd, "需要评测文件 / needs a judgments file");
-	if ((j = read_judgments(pos[0], &nj, &cause)) == NULL ||
+	if (ranking != NULL && access(ranking, R_OK) != 0)
+		cause = xasprintf("无法读取排序文件 %s / cannot read the ranking file %s", ranking,
+		    ranking);
+	if (cause != NULL || (j = read_judgments(pos[0], &nj, &cause)) == NULL ||
 	    (ranking == NULL && (m = open_matcher(&st, &cause)) == NULL)) {
 		fprintf(stderr, "fairmatch evaluate: %s\n", cause);
 		free(cause);
