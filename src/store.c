@@ -173,6 +173,28 @@ static const char *const migrations[] = {
 	"  why        TEXT NOT NULL,"			/* the reasons, JSON */
 	"  PRIMARY KEY (fair_id, demand_id, product_id)"
 	");",
+
+	/*
+	 * 4: the server's sign-ins.  Session and API tokens are random 256-bit
+	 * values the client holds; the store keeps only their SHA-256, so a
+	 * copy of the database opens no doors.  Times are Unix seconds.
+	 */
+	"CREATE TABLE sessions ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE api_tokens ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  token_hash   TEXT NOT NULL UNIQUE,"
+	"  user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  label        TEXT NOT NULL DEFAULT '',"
+	"  created_at   INTEGER NOT NULL,"
+	"  last_used_at INTEGER,"
+	"  revoked      INTEGER NOT NULL DEFAULT 0"
+	");",
 };
 
 int
