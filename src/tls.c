@@ -1,0 +1,537 @@
+/*
+ * tls.c — TLS 1.2 (mbedTLS 2.28) inside a bufferevent that evhttp uses as
+ * its connection (evhttp_set_bevcb).
+ *
+ * The bufferevent is a filter over a socket bufferevent made with fd -1.
+ * Ciphertext is read through the socket bufferevent's input; it is written
+ * with send() straight to the socket, never through the lower bufferevent,
+ * so that when the filter reports its output written the bytes are in the
+ * kernel (evhttp frees the connection at that moment on Connection: close).
+ * On EAGAIN the write waits on an EV_WRITE event of its own. Two things the
+ * filter of libevent 2.1 does not do are done here: output added while the
+ * filter is enabled later is flushed from a "kick" event, and a failed
+ * handshake is reported to evhttp as BEV_EVENT_ERROR. Sessions are cached
+ * per tls_server for abbreviated handshakes; sockets get TCP_NODELAY.
+ */
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+#include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/ssl_cache.h>
+#include <mbedtls/x509_crt.h>
+
+#include "tls.h"
+#include "util.h"
+
+/* Plaintext handed to mbedtls_ssl_write at a time: one record. */
+#define TLS_CHUNK	16384
+/* Sessions kept for abbreviated handshakes, and for how long (seconds). */
+#define TLS_CACHE_ENTRIES	1024
+#define TLS_CACHE_SECONDS	3600
+
+/* ECDHE only, AEAD only; mbedTLS picks in this order. */
+static const int tls_suites[] = {
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	0
+};
+
+struct tls_conn;
+
+struct tls_server {
+	mbedtls_entropy_context	 entropy;
+	mbedtls_ctr_drbg_context drbg;		/* used by this loop's thread only */
+	mbedtls_ssl_config	 conf;
+	mbedtls_x509_crt	 chain;
+	mbedtls_pk_context	 key;
+	mbedtls_ssl_cache_context cache;	/* sessions, for resumption */
+	LIST_HEAD(, tls_conn)	 conns;		/* live connections, for _info */
+	void			(*on_close)(void *);	/* a connection was freed */
+	void			*on_close_arg;
+	int			 dying;		/* tls_server_free called; freed
+						   when the last connection goes */
+};
+
+/* One connection: what the filter's context holds. */
+struct tls_conn {
+	struct tls_server	*ts;
+	struct event_base	*base;
+	struct bufferevent	*bev;		/* the filter evhttp sees */
+	struct bufferevent	*under;		/* socket bufferevent: fd, input */
+	mbedtls_ssl_context	 ssl;
+	struct event		*kick;		/* flushes output from the loop */
+	struct event		*writable;	/* EV_WRITE after EAGAIN */
+	int			 writable_fd;
+	int			 nodelay_fd;	/* fd TCP_NODELAY was set on */
+	size_t			 pending;	/* plaintext length mbedTLS holds
+						   encrypted but not fully sent */
+	int			 failed;	/* handshake or record error */
+	int			 reported;	/* BEV_EVENT_ERROR triggered */
+	int			 peer_closed;	/* close_notify received */
+	int			 sent_close;	/* close_notify sent */
+	int			 freeing;	/* in tls_conn_free */
+	LIST_ENTRY(tls_conn)	 entry;
+};
+
+static void	tls_writable_cb(evutil_socket_t, short, void *);
+static void	tls_server_destroy(struct tls_server *);
+
+/* An mbedTLS error code as text; caller frees. */
+static char *
+tls_strerror(int rc)
+{
+	char	text[160];
+
+	mbedtls_strerror(rc, text, sizeof text);
+	return (xasprintf("%s (-0x%04x)", text, (unsigned)-rc));
+}
+
+/* Whether the handshake on c has finished. */
+static int
+tls_handshake_over(struct tls_conn *c)
+{
+	return (c->ssl.state == MBEDTLS_SSL_HANDSHAKE_OVER);
+}
+
+/* Marks c broken and tells evhttp, once, from the loop (deferred). */
+static void
+tls_fail(struct tls_conn *c)
+{
+	c->failed = 1;
+	if (c->reported || c->freeing)
+		return;
+	c->reported = 1;
+	bufferevent_trigger_event(c->bev, BEV_EVENT_ERROR | BEV_EVENT_READING,
+	    BEV_TRIG_DEFER_CALLBACKS);
+}
+
+/* mbedTLS's send: ciphertext straight to the socket; EAGAIN waits for EV_WRITE. */
+static int
+tls_bio_send(void *arg, const unsigned char *buf, size_t len)
+{
+	struct tls_conn	*c = arg;
+	int		 fd = bufferevent_getfd(c->under);
+	ssize_t		 n;
+
+	if (fd < 0)
+		return (MBEDTLS_ERR_SSL_WANT_WRITE);
+	if (c->nodelay_fd != fd) {
+		/*
+		 * mbedTLS sends each handshake message, and the last record
+		 * of a reply, on its own; Nagle would hold them for the
+		 * peer's delayed ACK (40 ms a connection).
+		 */
+		int	one = 1;
+
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		c->nodelay_fd = fd;
+	}
+	do
+		n = send(fd, buf, len, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	if (n >= 0)
+		return ((int)n);
+	if (errno != EAGAIN && errno != EWOULDBLOCK)
+		return (MBEDTLS_ERR_NET_SEND_FAILED);
+	if (c->freeing)
+		return (MBEDTLS_ERR_SSL_WANT_WRITE);
+	if (c->writable != NULL && c->writable_fd != fd) {
+		event_free(c->writable);
+		c->writable = NULL;
+	}
+	if (c->writable == NULL) {
+		c->writable = event_new(c->base, fd, EV_WRITE, tls_writable_cb,
+		    c);
+		if (c->writable == NULL)
+			return (MBEDTLS_ERR_NET_SEND_FAILED);
+		c->writable_fd = fd;
+	}
+	event_add(c->writable, NULL);
+	return (MBEDTLS_ERR_SSL_WANT_WRITE);
+}
+
+/* mbedTLS's receive: ciphertext from the socket bufferevent's input. */
+static int
+tls_bio_recv(void *arg, unsigned char *buf, size_t len)
+{
+	struct tls_conn	*c = arg;
+	int		 n;
+
+	n = evbuffer_remove(bufferevent_get_input(c->under), buf, len);
+	if (n <= 0)
+		return (MBEDTLS_ERR_SSL_WANT_READ);
+	return (n);
+}
+
+/*
+ * The filter's input side: decrypts every whole record in src into dst,
+ * running the handshake on the way. dst_limit is ignored on purpose: data
+ * left inside mbedTLS would never be read, as no new ciphertext may come.
+ */
+static enum bufferevent_filter_result
+tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit,
+    enum bufferevent_flush_mode mode, void *arg)
+{
+	struct tls_conn		*c = arg;
+	struct evbuffer_iovec	 v;
+	int			 was_over = tls_handshake_over(c), got = 0, n;
+
+	if (c->failed || c->peer_closed) {
+		evbuffer_drain(src, evbuffer_get_length(src));
+		return (c->failed ? BEV_ERROR : BEV_NEED_MORE);
+	}
+	for (;;) {
+		if (evbuffer_reserve_space(dst, TLS_CHUNK, &v, 1) < 1) {
+			tls_fail(c);
+			return (BEV_ERROR);
+		}
+		n = mbedtls_ssl_read(&c->ssl, v.iov_base,
+		    v.iov_len < TLS_CHUNK ? v.iov_len : TLS_CHUNK);
+		if (n > 0) {
+			v.iov_len = (size_t)n;
+			evbuffer_commit_space(dst, &v, 1);
+			got = 1;
+			continue;
+		}
+		if (n == MBEDTLS_ERR_SSL_WANT_READ ||
+		    n == MBEDTLS_ERR_SSL_WANT_WRITE)
+			break;
+		if (n == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || n == 0) {
+			/* Answer in kind; the TCP close that follows ends it. */
+			c->peer_closed = 1;
+			mbedtls_ssl_close_notify(&c->ssl);
+			evbuffer_drain(src, evbuffer_get_length(src));
+			break;
+		}
+		tls_fail(c);
+		evbuffer_drain(src, evbuffer_get_length(src));
+		return (BEV_ERROR);
+	}
+	/* Output that waited for the handshake can go now. */
+	if (!was_over && tls_handshake_over(c) &&
+	    evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+		event_active(c->kick, EV_WRITE, 0);
+	return (got ? BEV_OK : BEV_NEED_MORE);
+}
+
+/*
+ * The filter's output side: encrypts and sends src record by record. Bytes
+ * leave src only once their record is wholly in the kernel; after
+ * WANT_WRITE mbedTLS must be called again with the same length.
+ */
+static enum bufferevent_filter_result
+tls_filter_out(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit,
+    enum bufferevent_flush_mode mode, void *arg)
+{
+	struct tls_conn	*c = arg;
+	size_t		 left, len;
+	int		 wrote = 0, n;
+
+	if (c->failed)
+		return (BEV_ERROR);
+	if (c->peer_closed) {
+		/* Nobody reads any more; let evhttp finish. */
+		evbuffer_drain(src, evbuffer_get_length(src));
+		return (BEV_OK);
+	}
+	while ((left = evbuffer_get_length(src)) > 0) {
+		len = c->pending != 0 ? c->pending :
+		    (left < TLS_CHUNK ? left : TLS_CHUNK);
+		if (len > left)
+			len = left;	/* evhttp drained output under us */
+		n = mbedtls_ssl_write(&c->ssl, evbuffer_pullup(src, len), len);
+		if (n > 0) {
+			evbuffer_drain(src, (size_t)n);
+			c->pending = 0;
+			wrote = 1;
+			continue;
+		}
+		if (n == MBEDTLS_ERR_SSL_WANT_WRITE) {
+			c->pending = len;
+			break;
+		}
+		if (n == MBEDTLS_ERR_SSL_WANT_READ)
+			break;	/* handshake not over; tls_filter_in kicks */
+		tls_fail(c);
+		return (BEV_ERROR);
+	}
+	return (wrote ? BEV_OK : BEV_NEED_MORE);
+}
+
+/* Runs the filter's output from the loop. c may be freed on return. */
+static void
+tls_kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_conn	*c = arg;
+
+	if (c->failed)
+		return;
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+		bufferevent_flush(c->bev, EV_WRITE, BEV_NORMAL);
+}
+
+/* The socket can take more: go on with the handshake or the output. */
+static void
+tls_writable_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_conn	*c = arg;
+	int		 n;
+
+	if (c->failed)
+		return;
+	if (!tls_handshake_over(c)) {
+		n = mbedtls_ssl_handshake(&c->ssl);
+		if (n != 0 && n != MBEDTLS_ERR_SSL_WANT_READ &&
+		    n != MBEDTLS_ERR_SSL_WANT_WRITE) {
+			tls_fail(c);
+			return;
+		}
+	}
+	tls_kick_cb(fd, what, c);
+}
+
+/* Output was added to the filter: flush it once the caller is done. */
+static void
+tls_output_added(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct tls_conn	*c = arg;
+
+	if (info->n_added > 0 && !c->freeing)
+		event_active(c->kick, EV_WRITE, 0);
+}
+
+/* The filter's free_context: runs before the socket bufferevent is freed. */
+static void
+tls_conn_free(void *arg)
+{
+	struct tls_conn		*c = arg;
+	struct tls_server	*ts;
+
+	c->freeing = 1;
+	LIST_REMOVE(c, entry);
+	evbuffer_remove_cb(bufferevent_get_output(c->bev), tls_output_added, c);
+	if (tls_handshake_over(c) && !c->failed && !c->peer_closed &&
+	    !c->sent_close && c->pending == 0)
+		mbedtls_ssl_close_notify(&c->ssl);	/* best effort */
+	event_free(c->kick);
+	if (c->writable != NULL)
+		event_free(c->writable);
+	mbedtls_ssl_free(&c->ssl);
+	ts = c->ts;
+	free(c);
+	if (ts->dying) {
+		if (LIST_EMPTY(&ts->conns))
+			tls_server_destroy(ts);
+	} else if (ts->on_close != NULL)
+		ts->on_close(ts->on_close_arg);
+}
+
+/* Sets what runs when one of ts's connections is freed. */
+void
+tls_server_on_close(struct tls_server *ts, void (*fn)(void *), void *arg)
+{
+	ts->on_close = fn;
+	ts->on_close_arg = arg;
+}
+
+struct bufferevent *
+tls_bufferevent_new(struct tls_server *ts, struct event_base *base)
+{
+	struct tls_conn	*c = xcalloc(1, sizeof *c);
+
+	c->ts = ts;
+	c->base = base;
+	c->writable_fd = -1;
+	c->nodelay_fd = -1;
+	mbedtls_ssl_init(&c->ssl);
+	/* These fail only without memory. */
+	if (mbedtls_ssl_setup(&c->ssl, &ts->conf) != 0)
+		fatal("%s: mbedtls_ssl_setup failed", __func__);
+	mbedtls_ssl_set_bio(&c->ssl, c, tls_bio_send, tls_bio_recv, NULL);
+	if ((c->kick = event_new(base, -1, 0, tls_kick_cb, c)) == NULL)
+		fatal("%s: event_new failed", __func__);
+	c->under = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	if (c->under == NULL)
+		fatal("%s: bufferevent_socket_new failed", __func__);
+	c->bev = bufferevent_filter_new(c->under, tls_filter_in, tls_filter_out,
+	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS, tls_conn_free, c);
+	if (c->bev == NULL)
+		fatal("%s: bufferevent_filter_new failed", __func__);
+	/* From here on the filter owns c and frees it with tls_conn_free. */
+	evbuffer_add_cb(bufferevent_get_output(c->bev), tls_output_added, c);
+	LIST_INSERT_HEAD(&ts->conns, c, entry);
+	return (c->bev);
+}
+
+/* The connection of ts behind bev, or NULL. */
+static struct tls_conn *
+tls_conn_find(struct tls_server *ts, struct bufferevent *bev)
+{
+	struct tls_conn	*c;
+
+	LIST_FOREACH(c, &ts->conns, entry) {
+		if (c->bev == bev)
+			return (c);
+	}
+	return (NULL);
+}
+
+int
+tls_bufferevent_info(struct tls_server *ts, struct bufferevent *bev,
+    const char **version, const char **cipher)
+{
+	struct tls_conn	*c = tls_conn_find(ts, bev);
+
+	if (c == NULL || !tls_handshake_over(c))
+		return (-1);
+	if (version != NULL)
+		*version = mbedtls_ssl_get_version(&c->ssl);
+	if (cipher != NULL)
+		*cipher = mbedtls_ssl_get_ciphersuite(&c->ssl);
+	return (0);
+}
+
+void
+tls_bufferevent_close_notify(struct tls_server *ts, struct bufferevent *bev)
+{
+	struct tls_conn	*c = tls_conn_find(ts, bev);
+
+	if (c == NULL || !tls_handshake_over(c) || c->failed ||
+	    c->peer_closed || c->sent_close || c->pending != 0)
+		return;
+	c->sent_close = 1;
+	c->freeing = 1;		/* no EV_WRITE for it: best effort */
+	mbedtls_ssl_close_notify(&c->ssl);
+	c->freeing = 0;
+}
+
+/* Loads cert and key into ts. 0, or -1 with *cause. */
+static int
+tls_server_load(struct tls_server *ts, const char *cert_path,
+    const char *key_path, char **cause)
+{
+	char	*why;
+	int	 rc;
+
+	if ((rc = mbedtls_x509_crt_parse_file(&ts->chain, cert_path)) != 0) {
+		why = tls_strerror(rc);
+		*cause = xasprintf("无法读取证书 %s：%s / cannot read certificate"
+		    " %s: %s", cert_path, why, cert_path, why);
+		free(why);
+		return (-1);
+	}
+	if ((rc = mbedtls_pk_parse_keyfile(&ts->key, key_path, NULL)) != 0) {
+		why = tls_strerror(rc);
+		*cause = xasprintf("无法读取私钥 %s：%s / cannot read private key"
+		    " %s: %s", key_path, why, key_path, why);
+		free(why);
+		return (-1);
+	}
+	if (mbedtls_pk_check_pair(&ts->chain.pk, &ts->key) != 0) {
+		*cause = xasprintf("私钥 %s 与证书 %s 不匹配 / private key %s does"
+		    " not match certificate %s", key_path, cert_path, key_path,
+		    cert_path);
+		return (-1);
+	}
+	return (0);
+}
+
+struct tls_server *
+tls_server_new(const char *cert_path, const char *key_path, char **cause)
+{
+	static const char	 pers[] = "fairmatch tls_server";
+	struct tls_server	*ts = xcalloc(1, sizeof *ts);
+	char			*why;
+	int			 rc;
+
+	LIST_INIT(&ts->conns);
+	mbedtls_entropy_init(&ts->entropy);
+	mbedtls_ctr_drbg_init(&ts->drbg);
+	mbedtls_ssl_config_init(&ts->conf);
+	mbedtls_x509_crt_init(&ts->chain);
+	mbedtls_pk_init(&ts->key);
+	mbedtls_ssl_cache_init(&ts->cache);
+	mbedtls_ssl_cache_set_max_entries(&ts->cache, TLS_CACHE_ENTRIES);
+	mbedtls_ssl_cache_set_timeout(&ts->cache, TLS_CACHE_SECONDS);
+
+	if (tls_server_load(ts, cert_path, key_path, cause) != 0)
+		goto fail;
+	if ((rc = mbedtls_ctr_drbg_seed(&ts->drbg, mbedtls_entropy_func,
+	    &ts->entropy, (const unsigned char *)pers, sizeof pers - 1)) != 0 ||
+	    (rc = mbedtls_ssl_config_defaults(&ts->conf, MBEDTLS_SSL_IS_SERVER,
+	    MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT)) != 0 ||
+	    (rc = mbedtls_ssl_conf_own_cert(&ts->conf, &ts->chain,
+	    &ts->key)) != 0) {
+		why = tls_strerror(rc);
+		*cause = xasprintf("TLS 初始化失败：%s / TLS setup failed: %s", why,
+		    why);
+		free(why);
+		goto fail;
+	}
+	mbedtls_ssl_conf_rng(&ts->conf, mbedtls_ctr_drbg_random, &ts->drbg);
+	mbedtls_ssl_conf_min_version(&ts->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+	    MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_max_version(&ts->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+	    MBEDTLS_SSL_MINOR_VERSION_3);
+	mbedtls_ssl_conf_ciphersuites(&ts->conf, tls_suites);
+	mbedtls_ssl_conf_renegotiation(&ts->conf,
+	    MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+	mbedtls_ssl_conf_session_cache(&ts->conf, &ts->cache,
+	    mbedtls_ssl_cache_get, mbedtls_ssl_cache_set);
+	return (ts);
+
+fail:
+	tls_server_free(ts);
+	return (NULL);
+}
+
+/*
+ * libevent 2.1 frees a bufferevent late, from the loop or event_base_free(),
+ * so connections evhttp_free() let go may still be alive: they need conf
+ * until then. ts goes with the last of them.
+ */
+void
+tls_server_free(struct tls_server *ts)
+{
+	if (ts == NULL)
+		return;
+	ts->dying = 1;
+	ts->on_close = NULL;
+	if (LIST_EMPTY(&ts->conns))
+		tls_server_destroy(ts);
+}
+
+/* Frees ts and what it holds; no connection may remain. */
+static void
+tls_server_destroy(struct tls_server *ts)
+{
+	mbedtls_ssl_cache_free(&ts->cache);
+	mbedtls_pk_free(&ts->key);
+	mbedtls_x509_crt_free(&ts->chain);
+	mbedtls_ssl_config_free(&ts->conf);
+	mbedtls_ctr_drbg_free(&ts->drbg);
+	mbedtls_entropy_free(&ts->entropy);
+	free(ts);
+}

@@ -1,0 +1,72 @@
+/*
+ * tls.h — HTTPS for the evhttp server: TLS 1.2 with ECDHE and AEAD suites
+ * only (mbedTLS 2.28), a self-signed certificate made on first start, and a
+ * bufferevent that evhttp_set_bevcb() can hand to evhttp.
+ */
+#ifndef FM_TLS_H
+#define FM_TLS_H
+
+struct bufferevent;
+struct event_base;
+struct tls_server;
+
+/*
+ * Makes CERT and KEY (PEM) if neither exists: a self-signed ECDSA P-256
+ * certificate for localhost, 127.0.0.1, ::1 and the host name, valid 825
+ * days, the key written 0600. 0 if both exist or were made (*made set to 1
+ * when made, made may be NULL); -1 with *cause (caller frees) if only one
+ * exists or writing fails.
+ */
+int	tls_cert_ensure(const char *cert_path, const char *key_path, int *made,
+	    char **cause);
+
+/*
+ * The server side of TLS for one event loop (one thread): loads the
+ * certificate chain and key (RSA or EC), with its own ssl_config, entropy,
+ * ctr_drbg and session cache (so nothing is shared between loops). NULL with
+ * *cause (caller frees) on failure. Caller frees with tls_server_free(),
+ * after evhttp_free(): libevent frees bufferevents late (in the loop or in
+ * event_base_free()), so ts lives on until its last connection is gone.
+ */
+struct tls_server *tls_server_new(const char *cert_path, const char *key_path,
+	    char **cause);
+void	tls_server_free(struct tls_server *ts);
+/*
+ * Calls fn(arg) on the loop each time one of ts's connections is freed (to
+ * count them); it runs inside libevent's freeing of the connection, and no
+ * more once tls_server_free() was called.
+ */
+void	tls_server_on_close(struct tls_server *ts, void (*fn)(void *),
+	    void *arg);
+
+/*
+ * A bufferevent for evhttp_set_bevcb(): made with fd -1 as libevent 2.1
+ * requires; evhttp calls bufferevent_setfd() later. Handshake, reading,
+ * writing and close_notify happen inside it; a failed handshake is reported
+ * to evhttp as BEV_EVENT_ERROR. Freeing it (evhttp does) closes the socket.
+ * Use it only on base, the loop ts belongs to. Never NULL: it fails only
+ * without memory, and aborts then, because evhttp would fall back to a
+ * plain-text connection on a NULL.
+ */
+struct bufferevent *tls_bufferevent_new(struct tls_server *ts,
+	    struct event_base *base);
+
+/*
+ * For logs: the protocol ("TLSv1.2") and cipher suite negotiated on bev, a
+ * bufferevent from tls_bufferevent_new() on ts. 0, or -1 if bev is not one
+ * of ts's or its handshake has not finished. The strings are static.
+ */
+int	tls_bufferevent_info(struct tls_server *ts, struct bufferevent *bev,
+	    const char **version, const char **cipher);
+
+/*
+ * Sends close_notify on bev now, if its handshake is over and no record is
+ * half sent. evhttp shuts the socket down for writing before it frees the
+ * bufferevent, so the close_notify tls_bufferevent_new's bufferevent tries
+ * when freed never arrives; call this from an evhttp_connection_set_closecb()
+ * callback, which evhttp runs before that shutdown.
+ */
+void	tls_bufferevent_close_notify(struct tls_server *ts,
+	    struct bufferevent *bev);
+
+#endif
