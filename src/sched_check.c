@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched.h"
+#include "sched_fixed.h"
 #include "util.h"
 
 #define CHECK_MAX_MESSAGES	1000	/* past this, one line says how many more */

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched.h"
+#include "sched_fixed.h"
 #include "util.h"
 
 #define DZN_MAX_FILE	(64L * 1024 * 1024)	/* bigger than any instance by far */

@@ -3,7 +3,7 @@
  */
 #include <stdlib.h>
 
-#include "sched.h"
+#include "sched_fixed.h"
 #include "util.h"
 
 struct sched_model *

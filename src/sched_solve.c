@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sched.h"
+#include "sched_fixed.h"
 #include "util.h"
 
 #define SOLVE_MAX_SLOTS		64

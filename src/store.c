@@ -195,6 +195,80 @@ static const char *const migrations[] = {
 	"  last_used_at INTEGER,"
 	"  revoked      INTEGER NOT NULL DEFAULT 0"
 	");",
+
+	/*
+	 * 5: the fair model and its schedule.  Slots are numbered 1.. across
+	 * the whole fair; a participant is one company on one side; meetings
+	 * keep their id when a re-solve moves them, so deals can point at them.
+	 */
+	"CREATE TABLE fair_days ("
+	"  fair_id INTEGER NOT NULL REFERENCES fairs(id) ON DELETE CASCADE,"
+	"  day     INTEGER NOT NULL,"			/* 1.. */
+	"  date    TEXT,"				/* YYYY-MM-DD, if the fair has dates */
+	"  PRIMARY KEY (fair_id, day)"
+	");"
+	"CREATE TABLE fair_slots ("
+	"  fair_id INTEGER NOT NULL REFERENCES fairs(id) ON DELETE CASCADE,"
+	"  number  INTEGER NOT NULL,"			/* 1.., in time order over all days */
+	"  day     INTEGER NOT NULL,"
+	"  start   TEXT NOT NULL,"			/* HH:MM */
+	"  end     TEXT NOT NULL,"
+	"  session TEXT NOT NULL CHECK (session IN ('am', 'pm')),"
+	"  PRIMARY KEY (fair_id, number),"
+	"  FOREIGN KEY (fair_id, day) REFERENCES fair_days(fair_id, day) ON DELETE CASCADE"
+	");"
+	"CREATE TABLE fair_tables ("
+	"  fair_id     INTEGER NOT NULL REFERENCES fairs(id) ON DELETE CASCADE,"
+	"  number      INTEGER NOT NULL,"		/* 1.. */
+	"  name        TEXT NOT NULL,"			/* as printed: 1号桌 */
+	"  supplier_id INTEGER REFERENCES suppliers(id) ON DELETE SET NULL,"	/* a booth */
+	"  PRIMARY KEY (fair_id, number)"
+	");"
+	"CREATE TABLE participants ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  fair_id     INTEGER NOT NULL REFERENCES fairs(id) ON DELETE CASCADE,"
+	"  side        TEXT NOT NULL CHECK (side IN ('buyer', 'supplier')),"
+	"  buyer_id    INTEGER REFERENCES buyers(id) ON DELETE CASCADE,"
+	"  supplier_id INTEGER REFERENCES suppliers(id) ON DELETE CASCADE,"
+	"  badge       TEXT NOT NULL,"			/* what the kiosk scans */
+	"  name        TEXT NOT NULL,"
+	"  reps        INTEGER NOT NULL DEFAULT 1 CHECK (reps >= 1),"	/* representatives */
+	"  UNIQUE (fair_id, badge),"
+	"  CHECK ((side = 'buyer' AND supplier_id IS NULL)"
+	"      OR (side = 'supplier' AND buyer_id IS NULL))"
+	");"
+	"CREATE INDEX participants_buyer ON participants(fair_id, buyer_id);"
+	"CREATE INDEX participants_supplier ON participants(fair_id, supplier_id);"
+	"CREATE TABLE participant_unavailable ("
+	"  participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,"
+	"  slot           INTEGER NOT NULL,"		/* fair_slots.number */
+	"  PRIMARY KEY (participant_id, slot)"
+	");"
+	"CREATE TABLE meeting_requests ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  fair_id     INTEGER NOT NULL REFERENCES fairs(id) ON DELETE CASCADE,"
+	"  buyer_pid   INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,"
+	"  supplier_pid INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,"
+	"  product_id  INTEGER REFERENCES products(id) ON DELETE SET NULL,"
+	"  state       TEXT NOT NULL DEFAULT 'asked' CHECK (state IN"
+	"                ('asked', 'accepted', 'declined', 'added')),"	/* added = by the organiser */
+	"  value       REAL NOT NULL DEFAULT 0,"
+	"  created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	"  UNIQUE (fair_id, buyer_pid, supplier_pid)"
+	");"
+	"CREATE TABLE meetings ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  fair_id      INTEGER NOT NULL REFERENCES fairs(id) ON DELETE CASCADE,"
+	"  buyer_pid    INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,"
+	"  supplier_pid INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,"
+	"  product_id   INTEGER REFERENCES products(id) ON DELETE SET NULL,"
+	"  slot         INTEGER NOT NULL,"		/* fair_slots.number */
+	"  table_no     INTEGER NOT NULL,"		/* fair_tables.number */
+	"  locked       INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),"
+	"  value        REAL NOT NULL DEFAULT 0,"
+	"  UNIQUE (fair_id, buyer_pid, supplier_pid)"
+	");"
+	"CREATE INDEX meetings_slot ON meetings(fair_id, slot, table_no);",
 };
 
 int

@@ -27,8 +27,9 @@ tic12=$b2b/instances/original/tic-12.original.dzn
 check "schedule --help" 0 "$fm" schedule --help
 has "help shows usage" "$WORK/out" "usage: fairmatch schedule"
 check "schedule without --dzn" 2 "$fm" schedule
-has "no --dzn says fairs come later" "$WORK/err" "fair model"
-check "schedule FAIR is not yet" 2 "$fm" schedule harbin-2011
+has "no fair or --dzn is named" "$WORK/err" "give a fair code or --dzn FILE"
+check "schedule FAIR without a data directory" 1 "$fm" schedule harbin-2011 --data "$WORK/none"
+has "says to run init" "$WORK/err" "fairmatch init"
 check "--dzn and a fair" 2 "$fm" schedule harbin-2011 --dzn "$tic12"
 check "bad --fairness" 2 "$fm" schedule --dzn "$tic12" --fairness -1
 check "bad --time-limit" 2 "$fm" schedule --dzn "$tic12" --time-limit soon

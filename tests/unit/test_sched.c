@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched.h"
+#include "sched_fixed.h"
 #include "util.h"
 
 /* Fails the test unless some violation in rep contains text. */

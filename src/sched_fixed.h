@@ -1,5 +1,5 @@
 /*
- * sched.h — fixed-mode meeting scheduling (DESIGN.md, "Scheduling"): every
+ * sched_fixed.h — fixed-mode meeting scheduling (DESIGN.md, "Scheduling"): every
  * listed one-to-one meeting must be held; place each in a time slot so that
  * no participant has two meetings at once, no slot holds more meetings than
  * there are tables, session (AM/PM), forbidden-slot, fixed-slot and
@@ -12,8 +12,8 @@
  * The .dzn reader and the printers convert from and to the files' 1-based
  * numbers.  The solver and the validator do no I/O.
  */
-#ifndef FM_SCHED_H
-#define FM_SCHED_H
+#ifndef FM_SCHED_FIXED_H
+#define FM_SCHED_FIXED_H
 
 #include <stdint.h>
 

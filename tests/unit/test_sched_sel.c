@@ -1,0 +1,406 @@
+/*
+ * test_sched_sel.c — selection-mode scheduling: the validator catches a
+ * hand-made violation of each rule; the solver reaches the optimum brute
+ * force finds on small random fairs and the bound where only counts bind;
+ * a re-solve keeps locked meetings and moves few others; clashing locks are
+ * refused with a message.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sched_sel.h"
+#include "util.h"
+
+/* Fails unless some violation contains text. */
+static void
+assert_violation(const struct sel_report *rep, const char *text)
+{
+	for (int i = 0; i < rep->nviolations; i++)
+		if (strstr(rep->violations[i], text) != NULL)
+			return;
+	for (int i = 0; i < rep->nviolations; i++)
+		print_message("violation: %s\n", rep->violations[i]);
+	fail_msg("no violation mentions “%s”", text);
+}
+
+/* Two buyers, two suppliers, two slots, two tables; supplier 2 has booth table 2. */
+static struct sel_model *
+tiny(void)
+{
+	struct sel_model *m = sel_model_new(2, 2, 2, 2);
+
+	sel_model_add(m, 0, 0, 5);	/* 1: b1-s1 */
+	sel_model_add(m, 1, 1, 3);	/* 2: b2-s2 */
+	sel_model_add(m, 0, 1, 2);	/* 3: b1-s2 */
+	m->booth[1] = 1;
+	m->bunavail[1 * 2 + 0] = 1;	/* buyer 2 away in slot 1 */
+	return m;
+}
+
+/* Checks slot/table and returns the report (caller frees). */
+static int
+check(const struct sel_model *m, int s0, int t0, int s1, int t1, int s2, int t2,
+    struct sel_report *rep)
+{
+	int slot[3] = { s0, s1, s2 }, table[3] = { t0, t1, t2 };
+
+	return sel_check(m, slot, table, rep);
+}
+
+/* A valid schedule passes with its value recomputed; each change breaks its rule. */
+static void
+test_check_rules(void **state)
+{
+	struct sel_model *m = tiny();
+	struct sel_report rep;
+
+	(void)state;
+	/* b1-s1 slot 2 table 1; b2-s2 slot 2 at its booth; b1-s2 slot 1 at the booth. */
+	assert_int_equal(check(m, 1, 0, 1, 1, 0, 1, &rep), 0);
+	assert_true(fabs(rep.value - 10) < 1e-9);
+	assert_int_equal(rep.meetings, 3);
+	sel_report_free(&rep);
+
+	/* Buyer 2 is away in slot 1. */
+	assert_true(check(m, 1, 0, 0, 1, -1, -1, &rep) > 0);
+	assert_violation(&rep, "buyer 2 is unavailable in slot 1");
+	sel_report_free(&rep);
+
+	/* Supplier 1 away in slot 2. */
+	m->sunavail[0 * 2 + 1] = 1;
+	assert_true(check(m, 1, 0, -1, -1, -1, -1, &rep) > 0);
+	assert_violation(&rep, "supplier 1 is unavailable in slot 2");
+	sel_report_free(&rep);
+	m->sunavail[0 * 2 + 1] = 0;
+
+	/* Buyer 1 twice in slot 2, and at one table. */
+	assert_true(check(m, 1, 0, -1, -1, 1, 0, &rep) > 0);
+	assert_violation(&rep, "buyer 1 has 2 meetings in slot 2");
+	assert_violation(&rep, "table 1 has 2 meetings in slot 2");
+	sel_report_free(&rep);
+
+	/* Supplier 2 twice in slot 2 (at its booth and at table 1). */
+	assert_true(check(m, -1, -1, 1, 1, 1, 0, &rep) > 0);
+	assert_violation(&rep, "supplier 2 has 2 meetings in slot 2");
+	sel_report_free(&rep);
+
+	/* Supplier 1's meeting at supplier 2's booth. */
+	assert_true(check(m, 0, 1, -1, -1, -1, -1, &rep) > 0);
+	assert_violation(&rep, "meeting 1 is at table 2, the booth of supplier 2");
+	sel_report_free(&rep);
+
+	/* No such slot or table. */
+	assert_true(check(m, 2, 0, -1, -1, -1, -1, &rep) > 0);
+	assert_violation(&rep, "meeting 1 has no such slot 3");
+	sel_report_free(&rep);
+
+	/* Locked meeting moved, and dropped. */
+	m->cands[0].lock_slot = 0;
+	m->cands[0].lock_table = 0;
+	assert_true(check(m, 1, 0, -1, -1, -1, -1, &rep) > 0);
+	assert_violation(&rep, "locked meeting 1 moved");
+	sel_report_free(&rep);
+	assert_true(check(m, -1, -1, -1, -1, -1, -1, &rep) > 0);
+	assert_violation(&rep, "locked meeting 1 was dropped");
+	sel_report_free(&rep);
+	m->cands[0].lock_slot = m->cands[0].lock_table = -1;
+
+	/* A pair twice. */
+	sel_model_add(m, 0, 0, 1);
+	{
+		int slot[4] = { 0, -1, -1, 1 }, table[4] = { 0, -1, -1, 0 };
+
+		assert_true(sel_check(m, slot, table, &rep) > 0);
+		assert_violation(&rep, "buyer 1 meets supplier 1 more than once");
+		sel_report_free(&rep);
+	}
+	sel_model_free(m);
+}
+
+/* splitmix64 for the test's own instances. */
+static uint64_t
+mix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+/* A random small fair: up to 4 × 4, 3 slots, 1-2 tables, some away, some reps 2. */
+static struct sel_model *
+random_fair(uint64_t seed)
+{
+	int nb = 2 + (int)(mix(&seed) % 3), ns = 2 + (int)(mix(&seed) % 3);
+	struct sel_model *m = sel_model_new(nb, ns, 3, 1 + (int)(mix(&seed) % 2));
+
+	for (int k = 0; k < nb * 3; k++)
+		m->bunavail[k] = mix(&seed) % 5 == 0;
+	for (int k = 0; k < ns * 3; k++)
+		m->sunavail[k] = mix(&seed) % 5 == 0;
+	if (mix(&seed) % 3 == 0)
+		m->sreps[0] = 2;
+	for (int b = 0; b < nb; b++)
+		for (int s = 0; s < ns; s++)
+			if (mix(&seed) % 3 != 0 && m->ncands < 8)
+				sel_model_add(m, b, s, 1 + (double)(mix(&seed) % 20));
+	return m;
+}
+
+/* The best value by trying every slot (or none) for every candidate. */
+static double
+brute(const struct sel_model *m, int i, int *slot)
+{
+	double best = 0;
+
+	if (i == m->ncands) {
+		double v = 0;
+
+		for (int t = 0; t < m->nslots; t++) {
+			int n = 0;
+
+			for (int j = 0; j < m->ncands; j++)
+				n += slot[j] == t;
+			if (n > m->ntables)
+				return -1;
+		}
+		for (int j = 0; j < m->ncands; j++) {
+			const struct sel_cand *c = &m->cands[j];
+			int bn = 0, sn = 0;
+
+			if (slot[j] < 0)
+				continue;
+			if (m->bunavail[c->buyer * m->nslots + slot[j]] ||
+			    m->sunavail[c->supplier * m->nslots + slot[j]])
+				return -1;
+			for (int k = 0; k < m->ncands; k++)
+				if (slot[k] == slot[j]) {
+					bn += m->cands[k].buyer == c->buyer;
+					sn += m->cands[k].supplier == c->supplier;
+				}
+			if (bn > m->breps[c->buyer] || sn > m->sreps[c->supplier])
+				return -1;
+			v += c->value;
+		}
+		return v;
+	}
+	for (int t = -1; t < m->nslots; t++) {
+		double v;
+
+		slot[i] = t;
+		if ((v = brute(m, i + 1, slot)) > best)
+			best = v;
+	}
+	return best;
+}
+
+/*
+ * 300 small fairs, brute-forced.  With the exhaustive search (the default
+ * for so few candidates) every value is the optimum; the heuristic alone
+ * (exact_max 0) reaches it on most and stays close on the rest.  Every
+ * schedule is valid and no value exceeds the bound.
+ */
+static void
+test_small_optimum(void **state)
+{
+	int misses[2] = { 0, 0 };
+	double worst = 1;
+
+	(void)state;
+	for (uint64_t seed = 1; seed <= 300; seed++) {
+		struct sel_model *m = random_fair(seed);
+		int slot[16];
+		double opt = brute(m, 0, slot);
+
+		for (int heuristic = 0; heuristic < 2; heuristic++) {
+			struct sel_opts o;
+			struct sel_result res;
+			struct sel_report rep;
+			char *cause = NULL;
+
+			sel_opts_init(&o);
+			o.time_limit = 1;
+			if (heuristic)
+				o.exact_max = 0;
+			assert_int_equal(sel_solve(m, &o, &res, &cause), 0);
+			if (sel_check(m, res.slot, res.table, &rep) != 0)
+				fail_msg("seed %llu: %s", (unsigned long long)seed, rep.violations[0]);
+			assert_true(fabs(rep.value - res.value) < 1e-9);
+			assert_true(res.bound >= opt - 1e-6);
+			assert_true(res.value <= opt + 1e-6);
+			if (fabs(res.value - opt) > 1e-6)
+				misses[heuristic]++;
+			if (opt > 0 && res.value / opt < worst)
+				worst = res.value / opt;
+			sel_report_free(&rep);
+			sel_result_free(&res);
+		}
+		sel_model_free(m);
+	}
+	print_message("heuristic alone: %d of 300 below the optimum, worst %.3f\n",
+	    misses[1], worst);
+	assert_int_equal(misses[0], 0);
+	assert_true(misses[1] <= 30);
+	assert_true(worst >= 0.7);
+}
+
+/* Everyone always there: edge colouring places the whole b-matching, value = bound. */
+static void
+test_exact_colouring(void **state)
+{
+	uint64_t seed = 7;
+	struct sel_model *m = sel_model_new(40, 30, 6, 25);
+	struct sel_opts o;
+	struct sel_result res;
+	struct sel_report rep;
+	char *cause = NULL;
+
+	(void)state;
+	for (int k = 0; k < 600; k++) {
+		int b = (int)(mix(&seed) % 40), s = (int)(mix(&seed) % 30), dup = 0;
+
+		for (int i = 0; i < m->ncands; i++)
+			dup |= m->cands[i].buyer == b && m->cands[i].supplier == s;
+		if (!dup)
+			sel_model_add(m, b, s, 1 + (double)(mix(&seed) % 100));
+	}
+	sel_opts_init(&o);
+	assert_int_equal(sel_solve(m, &o, &res, &cause), 0);
+	assert_true(res.exact);
+	assert_int_equal(sel_check(m, res.slot, res.table, &rep), 0);
+	assert_true(fabs(res.value - res.bound) < 1e-6 * res.bound);
+	/* 25 tables × 6 slots cap the meetings; the colouring spreads them evenly. */
+	assert_true(res.meetings <= 150);
+	sel_report_free(&rep);
+	sel_result_free(&res);
+	sel_model_free(m);
+}
+
+/* A fair of 60 × 60 with 8 slots, 20 tables and some away. */
+static struct sel_model *
+medium(uint64_t seed)
+{
+	struct sel_model *m = sel_model_new(60, 60, 8, 20);
+	unsigned char seen[60 * 60] = { 0 };
+
+	for (int t = 0; t < 8; t++)
+		m->slot_day[t] = t / 4;
+	for (int k = 0; k < 60 * 8; k++) {
+		m->bunavail[k] = mix(&seed) % 10 == 0;
+		m->sunavail[k] = mix(&seed) % 10 == 0;
+	}
+	while (m->ncands < 700) {
+		int b = (int)(mix(&seed) % 60), s = (int)(mix(&seed) % 60);
+
+		if (seen[b * 60 + s]++)
+			continue;
+		sel_model_add(m, b, s, 1 + (double)(mix(&seed) % 100));
+	}
+	return m;
+}
+
+/* Lock some, make a buyer late, re-solve: locks stay, few others move. */
+static void
+test_resolve_moves_few(void **state)
+{
+	struct sel_model *m = medium(3);
+	struct sel_opts o;
+	struct sel_result res, again;
+	struct sel_report rep;
+	char *cause = NULL;
+	int locked = 0, late = -1, late_meetings = 0;
+
+	(void)state;
+	sel_opts_init(&o);
+	o.time_limit = 2;
+	assert_int_equal(sel_solve(m, &o, &res, &cause), 0);
+	assert_int_equal(sel_check(m, res.slot, res.table, &rep), 0);
+	sel_report_free(&rep);
+	for (int i = 0; i < m->ncands; i++) {
+		struct sel_cand *c = &m->cands[i];
+
+		c->prev_slot = res.slot[i];
+		c->prev_table = res.table[i];
+		if (res.slot[i] >= 0 && i % 5 == 0) {
+			c->lock_slot = res.slot[i];
+			c->lock_table = res.table[i];
+			locked++;
+		}
+	}
+	/* The buyer of the first unlocked meeting in slot 1 misses the morning's first slot. */
+	for (int i = 0; i < m->ncands && late < 0; i++)
+		if (res.slot[i] == 0 && m->cands[i].lock_slot < 0)
+			late = m->cands[i].buyer;
+	assert_true(late >= 0 && locked > 0);
+	for (int i = 0; i < m->ncands; i++)
+		late_meetings += m->cands[i].buyer == late && res.slot[i] == 0;
+	m->bunavail[late * 8 + 0] = 1;
+
+	assert_int_equal(sel_solve(m, &o, &again, &cause), 0);
+	if (sel_check(m, again.slot, again.table, &rep) != 0)
+		fail_msg("%s", rep.violations[0]);
+	sel_report_free(&rep);
+	for (int i = 0; i < m->ncands; i++)
+		if (m->cands[i].lock_slot >= 0) {
+			assert_int_equal(again.slot[i], res.slot[i]);
+			assert_int_equal(again.table[i], res.table[i]);
+		}
+	/* The late buyer's meeting had to go; a handful of others may shift. */
+	assert_true(again.moved >= late_meetings);
+	assert_true(again.moved <= late_meetings + 5);
+	assert_true(again.value >= res.value - 101);
+	sel_result_free(&res);
+	sel_result_free(&again);
+	sel_model_free(m);
+}
+
+/* Two locked meetings at one table in one slot: refused, naming the meeting. */
+static void
+test_locked_clash(void **state)
+{
+	struct sel_model *m = sel_model_new(2, 2, 2, 1);
+	struct sel_opts o;
+	struct sel_result res;
+	char *cause = NULL;
+
+	(void)state;
+	sel_model_add(m, 0, 0, 1);
+	sel_model_add(m, 1, 1, 1);
+	m->cands[0].lock_slot = m->cands[1].lock_slot = 0;
+	m->cands[0].lock_table = m->cands[1].lock_table = 0;
+	sel_opts_init(&o);
+	assert_int_equal(sel_solve(m, &o, &res, &cause), -1);
+	assert_non_null(strstr(cause, "locked meeting 2 shares its table and slot"));
+	free(cause);
+	cause = NULL;
+	/* A lock in a slot its buyer is away for. */
+	m->cands[1].lock_slot = 1;
+	m->bunavail[1 * 2 + 1] = 1;
+	assert_int_equal(sel_solve(m, &o, &res, &cause), -1);
+	assert_non_null(strstr(cause, "locked meeting 2 cannot stay in slot 2"));
+	free(cause);
+	sel_model_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check_rules),
+		cmocka_unit_test(test_small_optimum),
+		cmocka_unit_test(test_exact_colouring),
+		cmocka_unit_test(test_resolve_moves_few),
+		cmocka_unit_test(test_locked_clash),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
