@@ -1,0 +1,87 @@
+/*
+ * cmd_print.c — `fairmatch print`: the guide, and a fair's agendas, table
+ * sheets, grid and sign-in sheets, as PDF.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "print.h"
+#include "util.h"
+
+/* Shows progress on a terminal. */
+static void
+show_progress(void *arg, double done)
+{
+	if (*(int *)arg)
+		fprintf(stderr, "\r排版中 / laying out: %3.0f%%", done * 100);
+}
+
+/* Prints the outcome: a line, or JSON; the file's pages if known (> 0). */
+static int
+report(const char *out, const char *what, int pages, int json)
+{
+	if (json)
+		cli_print_json(json_pack("{s:s, s:s, s:i}", "file", out, "document", what,
+		    "pages", pages));
+	else if (pages > 0)
+		printf("已写入 %s（%d 页） / wrote %s (%d pages)\n", out, pages, out, pages);
+	else
+		printf("已写入 %s / wrote %s\n", out, out);
+	return EXIT_OK;
+}
+
+int
+cmd_print(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	const char *out = NULL, *base_url = NULL;
+	int json = 0, tty, n, which = -1, pages = 0, rc;
+	const struct cli_opt opts[] = {
+		{ "--out", 1, &out, NULL }, { "--base-url", 1, &base_url, NULL },
+		{ "--json", 0, NULL, &json }, { NULL, 0, NULL, NULL },
+	};
+	char *pos[2], *cause = NULL;
+	struct store *st;
+
+	if ((n = cli_parse(cmd, argc, argv, opts, pos, 2)) < 0)
+		return EXIT_USAGE;
+	if (n == 0)
+		return cli_usage_error(cmd, "缺少要打印的文档 / which document?");
+	if (strcmp(pos[0], "guide") != 0 && (which = print_agenda_doc_by_name(pos[0])) < 0)
+		return cli_usage_error(cmd, "未知文档 / unknown document: %s", pos[0]);
+	if (which < 0 && n != 1)
+		return cli_usage_error(cmd, "guide 不需要展会编号 / guide takes no fair");
+	if (which >= 0 && n != 2)
+		return cli_usage_error(cmd, "缺少展会编号 / which fair?");
+	if (out == NULL)
+		return cli_usage_error(cmd, "缺少 --out FILE.pdf / --out FILE.pdf is required");
+	if (store_open(cli_data_dir(), 0, &st, &cause) != 0) {
+		cli_fail(cmd, 0, NULL, cause);
+		return EXIT_REJECTED;
+	}
+	tty = !json && isatty(STDERR_FILENO);
+	if (which < 0)
+		rc = print_guide(st, out, show_progress, &tty, &cause);
+	else {
+		struct print_opts po = { base_url, show_progress, &tty };
+		struct agenda *a;
+
+		rc = print_agenda_load(st, pos[1], &a, &cause);
+		if (rc == 0) {
+			rc = print_agenda_doc(a, (enum agenda_doc)which, &po, out, &pages, &cause);
+			print_agenda_free(a);
+		}
+	}
+	store_close(st);
+	if (tty)
+		fputc('\n', stderr);
+	if (rc != 0) {
+		cli_fail(cmd, json, "pages", cause);
+		return EXIT_REJECTED;
+	}
+	return report(out, pos[0], pages, json);
+}

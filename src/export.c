@@ -1,0 +1,273 @@
+/*
+ * export.c — the catalogues, a fair's candidates and an upload's report,
+ * read from the store and written through a sink (export_sink.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "catalog.h"
+#include "export.h"
+#include "export_sink.h"
+#include "fair.h"
+#include "util.h"
+
+/* Column i of q as text; numbers without a trailing ".0"; NULL stays NULL.  Caller frees. */
+static char *
+col_text(sqlite3_stmt *q, int i)
+{
+	switch (sqlite3_column_type(q, i)) {
+	case SQLITE_NULL:
+		return NULL;
+	case SQLITE_FLOAT:
+		return xasprintf("%.15g", sqlite3_column_double(q, i));
+	default:
+		return xstrdup((const char *)sqlite3_column_text(q, i));
+	}
+}
+
+/* Writes every row of q (ncols columns) to the sink; returns the rows written. */
+static long long
+rows_out(struct sink *s, sqlite3_stmt *q, size_t ncols)
+{
+	char **cells = xcalloc(ncols, sizeof *cells);
+	long long n = 0;
+
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		for (size_t i = 0; i < ncols; i++)
+			cells[i] = col_text(q, (int)i);
+		sink_row(s, (const char *const *)cells);
+		for (size_t i = 0; i < ncols; i++)
+			free(cells[i]);
+		n++;
+	}
+	free(cells);
+	return n;
+}
+
+/* Closes the sink, or aborts it if the query failed; 0 or -1 with *cause. */
+static int
+finish(struct store *st, struct sink *s, sqlite3_stmt *q, const char *what, char **cause)
+{
+	int rc = sqlite3_errcode(store_db(st));
+
+	if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		*cause = store_error(st, what);
+		sqlite3_finalize(q);
+		sink_abort(s);
+		return -1;
+	}
+	sqlite3_finalize(q);
+	return sink_close(s, cause);
+}
+
+int
+export_catalogue(struct store *st, const char *kind, const char *format, const char *path,
+    long long *rows, char **cause)
+{
+	const struct catalog *cat = catalog_by_name(kind != NULL ? kind : "");
+	struct sink_col *cols;
+	struct buf sql = { 0 };
+	struct sink *s;
+	sqlite3_stmt *q;
+	long long n;
+
+	if (cat == NULL) {
+		*cause = xasprintf("未知目录 %s（可用 supply、demand） / unknown catalogue %s"
+		    " (supply or demand)", kind != NULL ? kind : "", kind != NULL ? kind : "");
+		return -1;
+	}
+	if (sink_open(format, path, &s, cause) != 0)
+		return -1;
+	/* The importer's own headers, in its order, from the field table. */
+	cols = xcalloc(cat->nfields, sizeof *cols);
+	buf_addstr(&sql, "SELECT ");
+	for (size_t f = 0; f < cat->nfields; f++) {
+		const struct field_spec *fs = &cat->fields[f];
+
+		cols[f].head = fs->zh;
+		cols[f].width = fs->max_chars > 100 ? 40 : fs->max_chars > 30 ? 24 : 14;
+		buf_addf(&sql, "%s%s.%s", f ? ", " : "", fs->home == HOME_ITEM ? "i" : "o",
+		    fs->column);
+	}
+	buf_addf(&sql, " FROM %s i JOIN %s o ON o.id = i.%s ORDER BY i.id", cat->item_table,
+	    cat->owner_table, cat->owner_fk);
+	q = store_prepare(st, sql.data);
+	buf_free(&sql);
+	sink_sheet(s, cat->zh, cols, cat->nfields);
+	n = rows_out(s, q, cat->nfields);
+	free(cols);
+	if (finish(st, s, q, cat->name, cause) != 0)
+		return -1;
+	if (rows != NULL)
+		*rows = n;
+	return 0;
+}
+
+/* The candidates sheet. */
+static const struct sink_col candidate_cols[] = {
+	{ "所在省份", 12, 0 }, { "采购单位", 30, 0 }, { "需求编号", 14, 0 },
+	{ "需求产品", 20, 0 }, { "排名", 6, 1 }, { "匹配分", 8, 1 }, { "产品编号", 14, 0 },
+	{ "产品名称", 24, 0 }, { "企业名称", 30, 0 }, { "所在城市", 10, 0 },
+	{ "匹配理由", 40, 0 },
+};
+
+/* The matcher's reasons as text: "龙井茶、绿茶；类别 茶叶"; caller frees. */
+static char *
+why_text(const char *json)
+{
+	json_t *a = json_loads(json != NULL ? json : "[]", 0, NULL), *v;
+	struct buf words = { 0 }, other = { 0 };
+	const char *key;
+	size_t i;
+
+	json_array_foreach(a, i, v) {
+		json_t *x;
+
+		if ((x = json_object_get(v, "word")) != NULL && json_is_string(x))
+			buf_addf(&words, "%s%s", words.len ? "、" : "", json_string_value(x));
+		else
+			json_object_foreach(v, key, x) {
+				if (json_is_string(x))
+					buf_addf(&other, "%s%s %s", other.len ? "；" : "",
+					    strcmp(key, "category") == 0 ? "类别" : key,
+					    json_string_value(x));
+			}
+	}
+	json_decref(a);
+	if (words.len > 0 && other.len > 0)
+		buf_addstr(&words, "；");
+	buf_addstr(&words, other.data != NULL ? other.data : "");
+	buf_free(&other);
+	return buf_take(&words);
+}
+
+int
+export_candidates(struct store *st, const char *fair_code, const char *format,
+    const char *path, long long *rows, char **cause)
+{
+	const size_t ncols = nitems(candidate_cols);
+	struct fair fair;
+	struct sink *s;
+	sqlite3_stmt *q;
+	char *cells[nitems(candidate_cols)];
+	long long n = 0;
+	int rc;
+
+	if (fair_get(st, fair_code, &fair, cause) != 0)
+		return -1;
+	if (sink_open(format, path, &s, cause) != 0) {
+		fair_clear(&fair);
+		return -1;
+	}
+	q = store_prepare(st, "SELECT b.province, b.name, d.code, d.product, c.rank,"
+	    " round(c.score, 3), p.code, p.name, s.name, s.city, c.why FROM candidates c"
+	    " JOIN demands d ON d.id = c.demand_id JOIN buyers b ON b.id = d.buyer_id"
+	    " JOIN products p ON p.id = c.product_id JOIN suppliers s ON s.id = p.supplier_id"
+	    " WHERE c.fair_id = ? ORDER BY b.province, b.name, d.code, c.rank");
+	sqlite3_bind_int64(q, 1, fair.id);
+	fair_clear(&fair);
+	sink_sheet(s, "候选洽谈", candidate_cols, ncols);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		for (size_t i = 0; i < ncols - 1; i++)
+			cells[i] = col_text(q, (int)i);
+		cells[ncols - 1] = why_text((const char *)sqlite3_column_text(q, (int)ncols - 1));
+		sink_row(s, (const char *const *)cells);
+		for (size_t i = 0; i < ncols; i++)
+			free(cells[i]);
+		n++;
+	}
+	rc = finish(st, s, q, "candidates", cause);
+	if (rc == 0 && rows != NULL)
+		*rows = n;
+	return rc;
+}
+
+/* The report's problems sheet, and its summary sheet. */
+static const struct sink_col problem_cols[] = {
+	{ "行", 6, 1 }, { "列", 16, 0 }, { "单元格", 8, 0 }, { "字段", 12, 0 },
+	{ "值", 30, 0 }, { "问题", 80, 0 },
+};
+static const struct sink_col summary_cols[] = { { "项目", 20, 0 }, { "值", 60, 0 } };
+
+/* A JSON member as text, "" if absent; caller frees. */
+static char *
+member_text(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (json_is_integer(v))
+		return xasprintf("%lld", (long long)json_integer_value(v));
+	if (json_is_true(v) || json_is_false(v))
+		return xstrdup(json_is_true(v) ? "是" : "否");
+	return xstrdup("");
+}
+
+int
+export_upload_report(struct store *st, long long upload_id, const char *format,
+    const char *path, long long *rows, char **cause)
+{
+	static const struct {
+		const char	*label;
+		const char	*key;
+	} summary[] = {
+		{ "文件 / file", "file" }, { "类别 / kind", "kind" },
+		{ "格式 / format", "format" }, { "字符集 / charset", "charset" },
+		{ "SHA-256", "sha256" }, { "数据行 / rows", "rows" },
+		{ "新增 / inserted", "inserted" }, { "更新 / updated", "updated" },
+		{ "未变 / unchanged", "unchanged" }, { "问题数 / problems", "error_count" },
+		{ "已接受 / accepted", "ok" },
+	};
+	sqlite3_stmt *q = store_prepare(st, "SELECT report FROM uploads WHERE id = ?");
+	json_t *rep, *errs, *e;
+	struct sink *s;
+	size_t i;
+	long long n = 0;
+
+	sqlite3_bind_int64(q, 1, upload_id);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		sqlite3_finalize(q);
+		*cause = xasprintf("没有编号为 %lld 的上传 / no upload has the id %lld", upload_id,
+		    upload_id);
+		return -1;
+	}
+	rep = json_loads((const char *)sqlite3_column_text(q, 0), 0, NULL);
+	sqlite3_finalize(q);
+	if (rep == NULL)
+		rep = json_object();
+	if (sink_open(format, path, &s, cause) != 0) {
+		json_decref(rep);
+		return -1;
+	}
+	sink_sheet(s, "问题", problem_cols, nitems(problem_cols));
+	errs = json_object_get(rep, "errors");
+	json_array_foreach(errs, i, e) {
+		char *cells[6] = {
+			member_text(e, "row"), member_text(e, "column"), member_text(e, "cell"),
+			member_text(e, "field"), member_text(e, "value"), member_text(e, "message"),
+		};
+
+		sink_row(s, (const char *const *)cells);
+		for (size_t k = 0; k < nitems(cells); k++)
+			free(cells[k]);
+		n++;
+	}
+	if (sink_sheet(s, "概况", summary_cols, nitems(summary_cols)))
+		for (i = 0; i < nitems(summary); i++) {
+			char *v = member_text(rep, summary[i].key);
+			const char *cells[2] = { summary[i].label, v };
+
+			sink_row(s, cells);
+			free(v);
+		}
+	json_decref(rep);
+	if (sink_close(s, cause) != 0)
+		return -1;
+	if (rows != NULL)
+		*rows = n;
+	return 0;
+}

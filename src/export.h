@@ -1,0 +1,30 @@
+/*
+ * export.h — what the store holds, as spreadsheets the offices open in
+ * Excel: the catalogues (with the Chinese headers the importer reads
+ * back), a fair's candidate meetings, and an upload's validation report.
+ *
+ * Two formats: XLSX (libxlsxwriter) and CSV (UTF-8 with a BOM, CRLF, RFC
+ * 4180 quoting, so that Excel opens it as Chinese).  In CSV a cell that
+ * begins with = + - @ or a tab is written after an apostrophe, as Excel
+ * shows such text, so that no exported cell runs as a formula.
+ *
+ * Each function writes one file to a path that appears only when it is
+ * complete, and may be run off the event loop.  0, or -1 and *cause
+ * (caller frees).
+ */
+#ifndef FM_EXPORT_H
+#define FM_EXPORT_H
+
+#include "store.h"
+
+/* kind: "supply" or "demand"; format: "xlsx" or "csv".  *rows gets the rows written. */
+int export_catalogue(struct store *st, const char *kind, const char *format,
+    const char *path, long long *rows, char **cause);
+/* The candidate meetings of the fair with this code, best first per demand. */
+int export_candidates(struct store *st, const char *fair_code, const char *format,
+    const char *path, long long *rows, char **cause);
+/* An upload's report: its counts, then one row per problem (row, column, value, message). */
+int export_upload_report(struct store *st, long long upload_id, const char *format,
+    const char *path, long long *rows, char **cause);
+
+#endif
