@@ -56,5 +56,9 @@ int cmd_reindex(const struct cmd_entry *, int, char **);
 int cmd_match(const struct cmd_entry *, int, char **);
 int cmd_evaluate(const struct cmd_entry *, int, char **);
 int cmd_schedule(const struct cmd_entry *, int, char **);
+int cmd_serve(const struct cmd_entry *, int, char **);
+int cmd_user(const struct cmd_entry *, int, char **);
+int cmd_print(const struct cmd_entry *, int, char **);
+int cmd_export(const struct cmd_entry *, int, char **);
 
 #endif

@@ -1,13 +1,20 @@
 /*
- * cmd_init.c — `fairmatch init`: the data directory, the schema, the offices.
+ * cmd_init.c — `fairmatch init`: the data directory, the schema, the offices,
+ * the first admin and the TLS certificate.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "auth.h"
 #include "cli.h"
 #include "indexing.h"
 #include "normalise.h"
 #include "store.h"
+#include "tls.h"
 #include "util.h"
 
 /* The provincial office and the 11 city offices exist from the start. */
@@ -49,6 +56,66 @@ seed_offices(struct store *st, char **cause)
 	return store_commit(st, cause);
 }
 
+/*
+ * The first admin, when there is no user yet: a made password written to
+ * DIR/admin-password.txt (0600) for the person setting up, never printed
+ * where a terminal log would keep it.
+ */
+static int
+first_admin(struct store *st, const char *dir, char **cause)
+{
+	char *made = NULL, *path;
+	FILE *f;
+	int fd;
+
+	if (store_scalar(st, "SELECT count(*) FROM users") != 0)
+		return 0;
+	if (auth_user_add(st, "admin", "admin", NULL, NULL, &made, cause) != 0)
+		return -1;
+	path = xasprintf("%s/admin-password.txt", dir);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
+	    (f = fdopen(fd, "w")) == NULL) {
+		*cause = xasprintf("无法写入 / cannot write %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		free(made);
+		return -1;
+	}
+	fprintf(f, "%s\n", made);
+	fclose(f);
+	printf("管理员账号 admin 的密码在 %s / the password of the admin account is in %s\n", path,
+	    path);
+	free(path);
+	free(made);
+	return 0;
+}
+
+/* The server's self-signed certificate, made now so that it can be trusted before the first start. */
+static int
+make_certificate(const char *dir, char **cause)
+{
+	char *tls = xasprintf("%s/tls", dir), *cert = NULL, *key = NULL;
+	int made = 0, rc = -1;
+
+	if (mkdir_p(tls, 0700) != 0) {
+		*cause = xasprintf("无法创建 / cannot make %s: %s", tls, strerror(errno));
+		goto out;
+	}
+	cert = xasprintf("%s/cert.pem", tls);
+	key = xasprintf("%s/key.pem", tls);
+	if (tls_cert_ensure(cert, key, &made, cause) != 0)
+		goto out;
+	if (made)
+		printf("已生成自签名证书 / made a self-signed certificate: %s\n", cert);
+	rc = 0;
+out:
+	free(tls);
+	free(cert);
+	free(key);
+	return rc;
+}
+
 int
 cmd_init(const struct cmd_entry *cmd, int argc, char **argv)
 {
@@ -76,6 +143,12 @@ cmd_init(const struct cmd_entry *cmd, int argc, char **argv)
 	printf("%s数据目录 %s（数据库版本 %d） / %s %s (schema version %d)\n",
 	    fresh ? "已初始化" : "已是最新的", dir, store_version(st),
 	    fresh ? "initialised" : "already initialised, up to date:", dir, store_version(st));
+	if (first_admin(st, dir, &cause) != 0 || make_certificate(dir, &cause) != 0) {
+		fprintf(stderr, "fairmatch init: %s\n", cause);
+		free(cause);
+		store_close(st);
+		return EXIT_REJECTED;
+	}
 	store_close(st);
 	return EXIT_OK;
 }

@@ -11,147 +11,62 @@
 
 #include "cli.h"
 #include "fair.h"
-#include "indexing.h"
 #include "match.h"
+#include "matching.h"
+#include "results.h"
 #include "util.h"
 
-/* Opens the store, catches the indexes up if they are behind, and opens a matcher. */
+/* Opens the store and a matcher over it; NULL with *cause. */
 static struct matcher *
 open_matcher(struct store **st, char **cause)
 {
-	char *dir;
 	struct matcher *m;
 
 	if (store_open(cli_data_dir(), 0, st, cause) != 0)
 		return NULL;
-	if (indexing_catch_up_if_behind(*st, cause) != 0) {
-		store_close(*st);
-		return NULL;
-	}
-	dir = indexing_xapian_dir(*st);
-	m = matcher_open(store_db(*st), dir, cause);
-	free(dir);
-	if (m == NULL)
+	if ((m = matching_open(*st, cause)) == NULL)
 		store_close(*st);
 	return m;
 }
 
-/* A hit's reasons as JSON: [{"word","fields":[…]}…, {"category"}]. */
-static json_t *
-why_json(const struct match_hit *h)
+/* Shows batch matching's progress on a terminal. */
+static void
+fair_progress(void *arg, size_t done, size_t total)
 {
-	json_t *why = json_array();
-
-	for (size_t i = 0; i < h->nwhy; i++) {
-		json_t *fields = json_array();
-		char *copy = xstrdup(h->why[i].fields), *save, *f;
-
-		for (f = strtok_r(copy, ",", &save); f != NULL; f = strtok_r(NULL, ",", &save))
-			json_array_append_new(fields, json_string(f));
-		free(copy);
-		json_array_append_new(why, json_pack("{s:s,s:o}", "word", h->why[i].word,
-		    "fields", fields));
-	}
-	if (h->same_category)
-		json_array_append_new(why, json_pack("{s:s}", "category", h->category));
-	return why;
+	if (*(int *)arg)
+		fprintf(stderr, "\r已匹配 %zu / %zu 个需求 / %zu of %zu demands matched", done, total,
+		    done, total);
 }
 
-/*
- * Batch matching for a fair: every demand of a buyer from the fair's
- * provinces against the products of its cities, the best `top` each,
- * stored as the fair's candidate meetings (replacing earlier ones) in one
- * transaction.  The input of scheduling.
- */
+/* `match fair CODE`: the fair's candidate meetings, stored. */
 static int
 match_fair(struct store *st, struct matcher *m, const char *code, size_t top, int json)
 {
-	struct match_opts mo = { .limit = top };
-	sqlite3_stmt *dq, *ins;
+	struct fair_match_stats stats;
+	int tty = !json && isatty(STDERR_FILENO);
 	struct fair fair;
 	char *cause = NULL;
-	size_t ndemands = 0, ncand = 0, total;
-	int rc = 0;
 
-	if (fair_get(st, code, &fair, &cause) != 0) {
+	if (matching_fair(st, m, code, top, fair_progress, &tty, &stats, &cause) != 0 ||
+	    fair_get(st, code, &fair, &cause) != 0) {
+		if (tty)
+			fputc('\n', stderr);
 		fprintf(stderr, "fairmatch match: %s\n", cause);
 		free(cause);
 		return EXIT_REJECTED;
 	}
-	mo.regions = (const char *const *)fair.cities;
-	mo.nregions = fair.ncities;
-	dq = store_prepare(st, "SELECT d.code, d.id FROM demands d JOIN buyers b ON b.id ="
-	    " d.buyer_id WHERE NOT EXISTS (SELECT 1 FROM fair_provinces WHERE fair_id = ?1) OR"
-	    " b.province IN (SELECT province FROM fair_provinces WHERE fair_id = ?1) ORDER BY d.id");
-	ins = store_prepare(st, "INSERT INTO candidates (fair_id, demand_id, product_id, rank,"
-	    " score, why) VALUES (?, ?, ?, ?, ?, ?)");
-	sqlite3_bind_int64(dq, 1, fair.id);
-	total = 0;
-	while (sqlite3_step(dq) == SQLITE_ROW)
-		total++;
-	sqlite3_reset(dq);
-	if (store_begin(st, &cause) != 0)
-		rc = -1;
-	if (rc == 0) {
-		sqlite3_stmt *del = store_prepare(st, "DELETE FROM candidates WHERE fair_id = ?");
-
-		sqlite3_bind_int64(del, 1, fair.id);
-		sqlite3_step(del);
-		sqlite3_finalize(del);
-	}
-	while (rc == 0 && sqlite3_step(dq) == SQLITE_ROW) {
-		const char *dcode = (const char *)sqlite3_column_text(dq, 0);
-		int64_t did = sqlite3_column_int64(dq, 1);
-		struct match_result res;
-
-		ndemands++;
-		if (match_code(m, "demand", dcode, &mo, &res, &cause) != 0) {
-			/* A demand with nothing to match on has no candidates; say so, go on. */
-			fprintf(stderr, "\r%s\n", cause);
-			free(cause);
-			cause = NULL;
-			continue;
-		}
-		for (size_t i = 0; i < res.nhits && rc == 0; i++) {
-			json_t *why = why_json(&res.hits[i]);
-			char *s = json_dumps(why, JSON_COMPACT);
-
-			sqlite3_bind_int64(ins, 1, fair.id);
-			sqlite3_bind_int64(ins, 2, did);
-			sqlite3_bind_int64(ins, 3, res.hits[i].id);
-			sqlite3_bind_int64(ins, 4, (sqlite3_int64)i + 1);
-			sqlite3_bind_double(ins, 5, res.hits[i].score);
-			sqlite3_bind_text(ins, 6, s, -1, free);
-			if (sqlite3_step(ins) != SQLITE_DONE) {
-				cause = store_error(st, "candidates");
-				rc = -1;
-			}
-			sqlite3_reset(ins);
-			json_decref(why);
-			ncand++;
-		}
-		match_result_free(&res);
-		if (!json && isatty(STDERR_FILENO))
-			fprintf(stderr, "\r已匹配 %zu / %zu 个需求 / %zu of %zu demands matched",
-			    ndemands, total, ndemands, total);
-	}
-	if (!json && isatty(STDERR_FILENO))
+	if (tty)
 		fputc('\n', stderr);
-	sqlite3_finalize(dq);
-	sqlite3_finalize(ins);
-	if (rc != 0 || store_commit(st, &cause) != 0) {
-		store_rollback(st);
-		fprintf(stderr, "fairmatch match: %s\n", cause ? cause : "?");
-		free(cause);
-		fair_clear(&fair);
-		return EXIT_REJECTED;
-	}
+	if (stats.skipped > 0)
+		fprintf(stderr, "%zu 个需求没有可匹配的词 / %zu demands had nothing to match on\n",
+		    stats.skipped, stats.skipped);
 	if (json)
-		printf("{\"fair\":\"%s\",\"demands\":%zu,\"candidates\":%zu}\n", fair.code,
-		    ndemands, ncand);
+		cli_print_json(json_pack("{s:s, s:I, s:I}", "fair", fair.code,
+		    "demands", (json_int_t)stats.demands, "candidates", (json_int_t)stats.candidates));
 	else
 		printf("%s：%zu 个需求，%zu 个候选洽谈 / %s: %zu demands, %zu candidate meetings\n",
-		    fair.name, ndemands, ncand, fair.code, ndemands, ncand);
+		    fair.name, stats.demands, stats.candidates, fair.code, stats.demands,
+		    stats.candidates);
 	fair_clear(&fair);
 	return EXIT_OK;
 }
@@ -208,19 +123,9 @@ cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 	rc = match_code(m, pos[0], pos[1], &mo, &res, &cause);
 	if (rc != 0)
 		cli_fail(cmd, json, "matches", cause);
-	else if (json) {
-		json_t *root = json_object(), *arr = json_array();
-
-		for (size_t i = 0; i < res.nhits; i++) {
-			const struct match_hit *h = &res.hits[i];
-
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:f,s:s,s:s,s:s,s:o}",
-			    "code", h->code, "name", h->name, "score", h->score, "owner", h->owner,
-			    "region", h->region, "category", h->category, "why", why_json(h)));
-		}
-		json_object_set_new(root, "matches", arr);
-		cli_print_json(root);
-	} else {
+	else if (json)
+		cli_print_json(match_result_json(&res));
+	else {
 		printf("%s：%s / matches for %s\n", res.from_name, pos[0][0] == 'd' ? "可供产品" :
 		    "需求方", pos[1]);
 		for (size_t i = 0; i < res.nhits; i++) {

@@ -10,47 +10,9 @@
 #include "cli.h"
 #include "indexer.h"
 #include "indexing.h"
+#include "results.h"
 #include "search.h"
 #include "util.h"
-
-/* Facets as a JSON object {value: count}. */
-static json_t *
-facets_json(const struct facet *f, size_t n)
-{
-	json_t *o = json_object();
-
-	for (size_t i = 0; i < n; i++)
-		json_object_set_new(o, f[i].value, json_integer(f[i].count));
-	return o;
-}
-
-/* The result as DESIGN.md's {"hits":[{"code","name","score"},…]} plus extras. */
-static void
-print_json(const struct search_result *r)
-{
-	json_t *root = json_object(), *hits = json_array();
-
-	for (size_t i = 0; i < r->nhits; i++) {
-		const struct search_hit *h = &r->hits[i];
-		json_t *o = json_object();
-
-		json_object_set_new(o, "code", json_string(h->code));
-		json_object_set_new(o, "name", json_string(h->name));
-		json_object_set_new(o, "score", json_real(h->score));
-		json_object_set_new(o, "highlight", json_string(h->highlight));
-		json_object_set_new(o, "snippet", json_string(h->snippet));
-		json_object_set_new(o, "owner", json_string(h->owner));
-		json_object_set_new(o, "region", json_string(h->region));
-		json_object_set_new(o, "category", json_string(h->category));
-		json_array_append_new(hits, o);
-	}
-	json_object_set_new(root, "hits", hits);
-	json_object_set_new(root, "total", json_integer(r->total));
-	json_object_set_new(root, "facets", json_pack("{s:o,s:o}", "region",
-	    facets_json(r->regions, r->nregions), "category",
-	    facets_json(r->categories, r->ncategories)));
-	cli_print_json(root);
-}
 
 /* The result for a person at a terminal. */
 static void
@@ -115,7 +77,7 @@ cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 	if (rc != 0)
 		cli_fail(cmd, json, "hits", cause);
 	else if (json)
-		print_json(&res);
+		cli_print_json(search_result_json(&res));
 	else
 		print_text(&res);
 	search_result_free(&res);

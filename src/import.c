@@ -248,7 +248,7 @@ import_rows(struct store *st, struct table_reader *tr, const struct header_map *
 	while ((rc = table_next(tr, &row, &cause)) == 1) {
 		struct cell_error *errs = NULL;
 		size_t nerrs = 0;
-		const char *code;
+		const char *code, *home;
 		char *region;
 
 		if (row_blank(&row))
@@ -259,6 +259,16 @@ import_rows(struct store *st, struct table_reader *tr, const struct header_map *
 		catalog_check_row(hm, row.line, row.cells, row.ncells, vals, &errs, &nerrs);
 		report_take(rep, errs, nerrs);
 		code = vals[cat->code_field].text;
+		home = vals[cat->region_field].text;
+		if (opts->only_region != NULL && home != NULL &&
+		    strcmp(home, opts->only_region) != 0) {
+			size_t rc_col = hm->col[cat->region_field];
+
+			report_error(rep, row.line, rc_col, hm->names[rc_col],
+			    cat->fields[cat->region_field].key, home, xasprintf("本账号只能上传%s的"
+			    "目录，这一行属于%s / this account may upload only %s's catalogue; this"
+			    " row belongs to %s", opts->only_region, home, opts->only_region, home));
+		}
 		if (code != NULL && !strset_add(codes, code))
 			report_error(rep, row.line, code_col, hm->names[code_col], cat->fields[0].key,
 			    code, xasprintf("编号 %s 在本文件中重复出现 / the code %s appears more"

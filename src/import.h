@@ -21,6 +21,12 @@ struct import_opts {
 	const char			*uploaded_by;	/* "cli:<user>" or a login */
 	int64_t				 user_id;	/* 0 = none */
 	const struct table_limits	*limits;	/* NULL = defaults */
+	/*
+	 * The only city (supply) or province (demand) the uploader may write,
+	 * canonical ("宁波市", "黑龙江省"); NULL = any.  A row of another is
+	 * an error at its region cell.
+	 */
+	const char			*only_region;
 	/* Called every few thousand rows with the rows read so far. */
 	void				(*progress)(size_t rows, void *arg);
 	void				*progress_arg;

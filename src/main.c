@@ -32,10 +32,36 @@ static const struct cmd_entry commands[] = {
 	{ "status", "[--json] [--data DIR]",
 	  "显示已导入的目录与最近的上传 / show what the catalogues hold and the latest"
 	  " uploads", cmd_status },
-	{ "schedule", "--dzn FILE [--fairness D] [--time-limit S] [--seed N] [--json]",
-	  "求解公开的 B2B 会谈排程算例（按展会排程随展会模型提供） / solve a published B2B"
-	  " meeting-scheduling instance (scheduling a stored fair comes with the fair model)",
+	{ "serve", "[--listen ADDR:PORT] [--redirect-listen ADDR:PORT] [--config FILE]"
+	  " [--cert PEM --key PEM] [--web-root DIR] [--threads N] [--port-file F] [--data DIR]",
+	  "运行 HTTPS 服务（网页、接口）；设置见 README / run the HTTPS server (pages and API);"
+	  " every setting is in README", cmd_serve },
+	{ "user", "add LOGIN --role admin|city|expansion|organiser|kiosk [--region R]"
+	  " [--password-file F] | passwd LOGIN | list [--json] | token LOGIN [--label L]",
+	  "管理账号与接口令牌 / manage accounts and API tokens", cmd_user },
+	{ "schedule", "FAIR [--time-limit S] [--seed N] [--json] |\n"
+	  "          setup FAIR [--days N] [--slots-per-day N] [--slot-minutes M] [--start HH:MM]"
+	  " [--lunch HH:MM-HH:MM|none] [--tables N] |\n"
+	  "          show FAIR [--json] | participant FAIR BADGE [--away SLOTS] [--back SLOTS|all]"
+	  " [--reps N] |\n"
+	  "          request FAIR BADGE PRODUCT [--organiser] | accept|decline FAIR REQUEST |\n"
+	  "          lock|unlock FAIR MEETING | move FAIR MEETING SLOT TABLE |\n"
+	  "          --dzn FILE [--fairness D] [--time-limit S] [--seed N] [--json]",
+	  "为展会排一对一会谈并保存；设置时段与桌位、参会者、约谈请求；锁定或移动会谈；"
+	  "求解公开的 B2B 排程算例 / schedule a fair's one-to-one meetings and save them; lay"
+	  " out slots and tables, participants, meeting requests; lock or move a meeting;"
+	  " solve a published B2B instance",
 	  cmd_schedule },
+	{ "print", "guide|agendas|tables|grid|signin [FAIR] --out FILE.pdf [--base-url URL]"
+	  " [--json] [--data DIR]",
+	  "打印供需信息指南，或展会的洽谈日程、桌位表、总表、签到表（PDF） / print the"
+	  " supply–demand guide, or a fair's agendas, table sheets, grid or sign-in sheets"
+	  " (PDF)", cmd_print },
+	{ "export", "supply|demand|candidates FAIR|upload ID --out FILE [--format xlsx|csv]"
+	  " [--json] [--data DIR]",
+	  "导出目录、展会候选洽谈或上传校验报告（XLSX 或带 BOM 的 CSV） / export a catalogue,"
+	  " a fair's candidate meetings or an upload's report (XLSX, or CSV with a BOM)",
+	  cmd_export },
 };
 
 /* The overall usage, listing every command. */

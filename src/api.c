@@ -1,0 +1,843 @@
+/*
+ * api.c — routes, who may call them, and the read handlers; the uploads
+ * are in api_upload.c.  Reads run on the loop with its own store handle;
+ * anything that writes goes to a worker and replies when it is done.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+
+#include "api.h"
+#include "auth.h"
+#include "http.h"
+#include "indexing.h"
+#include "match.h"
+#include "matching.h"
+#include "ratelimit.h"
+#include "results.h"
+#include "search.h"
+#include "search_cache.h"
+#include "util.h"
+
+#define MAX_ARGS	4
+#define SESSION_COOKIE	"fm_session"
+
+typedef void (*handler_fn)(struct hreq *, char **);
+
+struct route {
+	const char	*method;
+	const char	*pattern;	/* "*" stands for one path segment, passed as an argument */
+	int		 roles;		/* who may call it */
+	handler_fn	 fn;
+};
+
+/* ---- small helpers ---- */
+
+/* A row as a JSON object keyed by column names; NULL columns left out. */
+static json_t *
+row_json(sqlite3_stmt *q)
+{
+	json_t *o = json_object();
+
+	for (int i = 0; i < sqlite3_column_count(q); i++) {
+		const char *name = sqlite3_column_name(q, i);
+
+		switch (sqlite3_column_type(q, i)) {
+		case SQLITE_INTEGER:
+			json_object_set_new(o, name, json_integer(sqlite3_column_int64(q, i)));
+			break;
+		case SQLITE_FLOAT:
+			json_object_set_new(o, name, json_real(sqlite3_column_double(q, i)));
+			break;
+		case SQLITE_TEXT:
+			json_object_set_new(o, name, json_string((const char *)
+			    sqlite3_column_text(q, i)));
+			break;
+		default:
+			break;
+		}
+	}
+	return o;
+}
+
+/* A whole-number query argument in [lo, hi], def if absent; -1 after replying 400. */
+static long
+arg_long(struct hreq *h, const char *name, long lo, long hi, long def)
+{
+	const char *s = hreq_arg(h, name);
+	long v;
+
+	if (s == NULL || *s == '\0')
+		return def;
+	if (parse_long(s, lo, hi, &v) != 0) {
+		http_error(h, 400, "bad_argument", "参数 %s 应为 %ld 到 %ld 之间的整数 / %s must be"
+		    " a whole number from %ld to %ld", name, lo, hi, name, lo, hi);
+		return -1;
+	}
+	return v;
+}
+
+/* ---- deferred work: run on a worker, reply on the loop ---- */
+
+/* Back on the loop: send what the worker made. */
+static void
+task_reply(void *arg)
+{
+	struct task *t = arg;
+
+	if (t->token[0] != '\0') {
+		char *cookie = xasprintf(SESSION_COOKIE "=%s; Path=/; Max-Age=%ld; HttpOnly; Secure;"
+		    " SameSite=Strict", t->token, t->h->srv->cfg->session_hours * 3600);
+
+		http_header(t->h, "Set-Cookie", cookie);
+		free(cookie);
+	}
+	http_json(t->h, t->status, t->body);
+	json_decref(t->in);
+	free(t->text);
+	free(t);
+}
+
+void
+api_task_fail(struct task *t, int status, const char *code, char *cause)
+{
+	t->status = status;
+	t->body = json_pack("{s:s, s:s}", "error", code, "message", cause != NULL ? cause : "?");
+	free(cause);
+}
+
+/* On a worker: do the work, then post the reply to the request's loop. */
+static void
+task_main(struct store *st, void *arg)
+{
+	struct task *t = arg;
+
+	t->work(t, st);
+	loop_post(t->h->lp, task_reply, t);
+}
+
+void
+api_task_run(struct hreq *h, void (*work)(struct task *, struct store *), json_t *in, char *text)
+{
+	struct task *t = xcalloc(1, sizeof *t);
+
+	t->h = h;
+	t->work = work;
+	t->in = in;
+	t->text = text;
+	hreq_defer(h);
+	workq_submit(h->srv->quick, task_main, t);
+}
+
+/* ---- jobs ---- */
+
+struct job_wait {
+	struct hreq	*h;
+	json_t		*job;
+};
+
+/* Back on the loop: the finished job, with 200, or 422 for a rejected file. */
+static void
+job_wait_reply(void *arg)
+{
+	struct job_wait *w = arg;
+	json_t *result = json_object_get(w->job, "result");
+	int status = 200;
+
+	if (strcmp(json_string_value(json_object_get(w->job, "state")), "failed") == 0)
+		status = 500;
+	else if (json_is_false(json_object_get(result, "ok")))
+		status = 422;
+	http_json(w->h, status, w->job);
+	free(w);
+}
+
+/* Called by the jobs module when the job is done: post the reply to the loop. */
+static void
+job_done(void *arg, json_t *job)
+{
+	struct job_wait *w = arg;
+
+	w->job = job;
+	loop_post(w->h->lp, job_wait_reply, w);
+}
+
+void
+api_reply_job(struct hreq *h, long long id)
+{
+	const char *wait = hreq_arg(h, "wait");
+
+	if (wait != NULL && strcmp(wait, "1") == 0) {
+		struct job_wait *w = xcalloc(1, sizeof *w);
+
+		w->h = h;
+		hreq_defer(h);
+		if (jobs_on_done(h->srv->jobs, id, job_done, w) != 0)
+			fatal("%s: job %lld vanished", __func__, id);
+		return;
+	}
+	{
+		char *loc = xasprintf("/api/v1/jobs/%lld", id);
+
+		http_header(h, "Location", loc);
+		http_json(h, 202, json_pack("{s:o, s:s}", "job", jobs_json(h->srv->jobs, id, 0, 1),
+		    "location", loc));
+		free(loc);
+	}
+}
+
+/* GET /api/v1/jobs/ID */
+static void
+get_job(struct hreq *h, char **args)
+{
+	long id;
+	json_t *j;
+
+	if (parse_long(args[0], 1, LONG_MAX, &id) != 0 ||
+	    (j = jobs_json(h->srv->jobs, id, h->who.user_id, h->who.role == ROLE_ADMIN)) == NULL) {
+		http_error(h, 404, "not_found", "没有这个任务 / no such job: %s", args[0]);
+		return;
+	}
+	http_json(h, 200, j);
+}
+
+/* ---- sign-in ---- */
+
+/* Worker: check the password, make a session. */
+static void
+login_work(struct task *t, struct store *st)
+{
+	const char *login = json_string_value(json_object_get(t->in, "login"));
+	const char *password = json_string_value(json_object_get(t->in, "password"));
+	struct principal who;
+	char *cause = NULL;
+
+	if (auth_login(st, login, password, t->h->srv->cfg->session_hours, t->token, &who,
+	    &cause) != 0) {
+		ratelimit_fail(t->h->srv->logins, t->h->peer);
+		atomic_fetch_add(&t->h->srv->m.logins_failed, 1);
+		t->token[0] = '\0';
+		api_task_fail(t, 401, "unauthorized", cause);
+		return;
+	}
+	t->h->who = who;
+	t->status = 200;
+	t->body = auth_principal_json(&who);
+}
+
+/* POST /api/v1/login {login, password} */
+static void
+post_login(struct hreq *h, char **args)
+{
+	char *cause = NULL;
+	int status, wait;
+	json_t *in;
+
+	if ((wait = ratelimit_wait(h->srv->logins, h->peer)) > 0) {
+		char secs[16];
+
+		snprintf(secs, sizeof secs, "%d", wait);
+		http_header(h, "Retry-After", secs);
+		atomic_fetch_add(&h->srv->m.rate_limited, 1);
+		http_error(h, 429, "too_many_attempts", "登录失败次数过多，请 %d 秒后再试 / too many"
+		    " failed sign-ins; try again in %d seconds", wait, wait);
+		return;
+	}
+	if ((in = hreq_json_body(h, (size_t)h->srv->cfg->max_body_bytes, &status, &cause)) == NULL) {
+		http_error(h, status, "bad_request", "%s", cause);
+		free(cause);
+		return;
+	}
+	if (!json_is_string(json_object_get(in, "login")) ||
+	    !json_is_string(json_object_get(in, "password"))) {
+		json_decref(in);
+		http_error(h, 400, "bad_request", "需要 login 和 password 两个字符串字段 / needs the"
+		    " string fields login and password");
+		return;
+	}
+	api_task_run(h, login_work, in, NULL);
+}
+
+/* Worker: end the session. */
+static void
+logout_work(struct task *t, struct store *st)
+{
+	char *cause = NULL;
+
+	if (auth_logout(st, t->text, &cause) != 0) {
+		api_task_fail(t, 500, "store", cause);
+		return;
+	}
+	t->status = 200;
+	t->body = json_pack("{s:b}", "ok", 1);
+}
+
+/* POST /api/v1/logout */
+static void
+post_logout(struct hreq *h, char **args)
+{
+	http_header(h, "Set-Cookie", SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; Secure;"
+	    " SameSite=Strict");
+	if (h->who.session_hash[0] == '\0') {
+		http_json(h, 200, json_pack("{s:b}", "ok", 1));
+		return;
+	}
+	api_task_run(h, logout_work, NULL, xstrdup(h->who.session_hash));
+}
+
+/* GET /api/v1/me */
+static void
+get_me(struct hreq *h, char **args)
+{
+	http_json(h, 200, auth_principal_json(&h->who));
+}
+
+/* Worker: add a user. */
+static void
+user_add_work(struct task *t, struct store *st)
+{
+	const char *login = json_string_value(json_object_get(t->in, "login"));
+	const char *role = json_string_value(json_object_get(t->in, "role"));
+	const char *region = json_string_value(json_object_get(t->in, "region"));
+	const char *password = json_string_value(json_object_get(t->in, "password"));
+	char *made = NULL, *cause = NULL;
+
+	if (login == NULL || role == NULL) {
+		t->status = 400;
+		t->body = json_pack("{s:s, s:s}", "error", "bad_request", "message",
+		    "需要 login 和 role / needs login and role");
+		return;
+	}
+	if (auth_user_add(st, login, role, region, password, &made, &cause) != 0) {
+		api_task_fail(t, strstr(cause, "exists") != NULL ? 409 : 400, "rejected", cause);
+		return;
+	}
+	t->status = 201;
+	t->body = json_pack("{s:s, s:s, s:s?}", "login", login, "role", role, "password", made);
+	free(made);
+}
+
+/* POST /api/v1/users {login, role, region, password?} (admin) */
+static void
+post_user(struct hreq *h, char **args)
+{
+	char *cause = NULL;
+	int status;
+	json_t *in = hreq_json_body(h, (size_t)h->srv->cfg->max_body_bytes, &status, &cause);
+
+	if (in == NULL) {
+		http_error(h, status, "bad_request", "%s", cause);
+		free(cause);
+		return;
+	}
+	api_task_run(h, user_add_work, in, NULL);
+}
+
+/* GET /api/v1/users (admin) */
+static void
+get_users(struct hreq *h, char **args)
+{
+	http_json(h, 200, json_pack("{s:o}", "users", auth_user_list(h->lp->st)));
+}
+
+/* ---- catalogues ---- */
+
+/* GET /api/v1/search?q=&kind=&limit=&offset=&region=&category=&prefix= */
+static void
+get_search(struct hreq *h, char **args)
+{
+	struct search_opts so = { .mark_open = "\x01", .mark_close = "\x02" };
+	const char *q = hreq_arg(h, "q"), *kind = hreq_arg(h, "kind");
+	const char *prefix = hreq_arg(h, "prefix");
+	struct search_result res;
+	const char *cached;
+	char *cause = NULL;
+	long limit, offset;
+	long long version;
+
+	if ((limit = arg_long(h, "limit", 1, 100, 20)) < 0 ||
+	    (offset = arg_long(h, "offset", 0, 10000, 0)) < 0)
+		return;
+	if (q == NULL) {
+		http_error(h, 400, "bad_argument", "需要查询参数 q / needs the query argument q");
+		return;
+	}
+	if (kind == NULL)
+		kind = "supply";
+	if (strcmp(kind, "supply") != 0 && strcmp(kind, "demand") != 0) {
+		http_error(h, 400, "bad_argument", "kind 应为 supply 或 demand / kind must be supply"
+		    " or demand");
+		return;
+	}
+	so.kind = kind;
+	so.limit = (size_t)limit;
+	so.offset = (size_t)offset;
+	so.region = hreq_arg(h, "region");
+	so.category = hreq_arg(h, "category");
+	if (so.region != NULL && *so.region == '\0')
+		so.region = NULL;
+	if (so.category != NULL && *so.category == '\0')
+		so.category = NULL;
+	/* The same question since the index last changed: the same answer. */
+	version = store_scalar(h->lp->st, "SELECT seq FROM index_state WHERE name = 'fts'");
+	if ((cached = search_cache_get(h->lp->cache, evhttp_request_get_uri(h->req), version)) !=
+	    NULL) {
+		struct evbuffer *b = evbuffer_new();
+
+		evbuffer_add(b, cached, strlen(cached));
+		evbuffer_add(b, "\n", 1);
+		http_header(h, "Cache-Control", "no-store");
+		http_header(h, "X-Cache", "hit");
+		http_send(h, 200, "application/json; charset=utf-8", b);
+		return;
+	}
+	if (search_run(store_db(h->lp->st), h->lp->tk, q, prefix == NULL ||
+	    strcmp(prefix, "0") != 0, &so, &res, &cause) != 0) {
+		http_error(h, 400, "bad_query", "%s", cause);
+		free(cause);
+		return;
+	}
+	{
+		json_t *out = search_result_json(&res);
+
+		/* Marks as \x01…\x02: the page escapes the text, then turns them into <mark>. */
+		char *text;
+
+		json_object_set_new(out, "mark", json_pack("[s,s]", "\x01", "\x02"));
+		search_result_free(&res);
+		text = json_dumps(out, JSON_COMPACT);
+		search_cache_put(h->lp->cache, evhttp_request_get_uri(h->req), version, text);
+		free(text);
+		http_header(h, "X-Cache", "miss");
+		http_json(h, 200, out);
+	}
+}
+
+/* One product or demand with its supplier or buyer, by code. */
+static void
+get_item(struct hreq *h, const char *sql, const char *what, const char *code)
+{
+	sqlite3_stmt *q = store_prepare(h->lp->st, sql);
+	json_t *o = NULL;
+
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		o = row_json(q);
+	sqlite3_finalize(q);
+	if (o == NULL) {
+		http_error(h, 404, "not_found", "没有编号为 %s 的%s / no %s with code %s", code,
+		    strcmp(what, "product") == 0 ? "产品" : "需求", what, code);
+		return;
+	}
+	http_json(h, 200, o);
+}
+
+/* GET /api/v1/products/CODE */
+static void
+get_product(struct hreq *h, char **args)
+{
+	get_item(h, "SELECT p.code, p.name, p.category, p.spec, p.brand, p.price, p.price_min,"
+	    " p.price_max, p.unit, p.moq, p.honours, p.keywords, p.description, p.contact, p.phone,"
+	    " p.updated_at, s.name AS company, s.city, s.county, s.credit_code"
+	    " FROM products p JOIN suppliers s ON s.id = p.supplier_id WHERE p.code = ?",
+	    "product", args[0]);
+}
+
+/* GET /api/v1/demands/CODE */
+static void
+get_demand(struct hreq *h, char **args)
+{
+	get_item(h, "SELECT d.code, d.product, d.category, d.description, d.quantity, d.unit,"
+	    " d.price, d.price_min, d.price_max, d.deadline, d.contact, d.phone, d.updated_at,"
+	    " b.name AS buyer, b.province, b.city, b.buyer_type"
+	    " FROM demands d JOIN buyers b ON b.id = d.buyer_id WHERE d.code = ?",
+	    "demand", args[0]);
+}
+
+/* GET /api/v1/match/demand|supply/CODE?limit=N */
+static void
+get_match(struct hreq *h, char **args)
+{
+	struct match_opts mo = { 0 };
+	struct match_result res;
+	struct matcher *m;
+	char *dir, *cause = NULL;
+	long limit;
+	int rc;
+
+	if (strcmp(args[0], "demand") != 0 && strcmp(args[0], "supply") != 0) {
+		http_error(h, 404, "not_found", "应为 /match/demand/编号 或 /match/supply/编号 /"
+		    " use /match/demand/CODE or /match/supply/CODE");
+		return;
+	}
+	if ((limit = arg_long(h, "limit", 1, MATCH_MAX_LIMIT, 20)) < 0)
+		return;
+	mo.limit = (size_t)limit;
+	dir = indexing_xapian_dir(h->lp->st);
+	m = matcher_open(store_db(h->lp->st), dir, &cause);
+	free(dir);
+	if (m == NULL) {
+		http_error(h, 503, "index", "%s", cause);
+		free(cause);
+		return;
+	}
+	rc = match_code(m, args[0], args[1], &mo, &res, &cause);
+	matcher_close(m);
+	if (rc != 0) {
+		http_error(h, strstr(cause, "no ") != NULL ? 404 : 422, "no_match", "%s", cause);
+		free(cause);
+		return;
+	}
+	{
+		json_t *out = match_result_json(&res);
+
+		match_result_free(&res);
+		http_json(h, 200, out);
+	}
+}
+
+/* ---- fairs ---- */
+
+/* GET /api/v1/fairs */
+static void
+get_fairs(struct hreq *h, char **args)
+{
+	sqlite3_stmt *q = store_prepare(h->lp->st, "SELECT f.code, f.name, f.city, f.start_date,"
+	    " f.end_date, (SELECT json_group_array(city) FROM fair_cities WHERE fair_id = f.id),"
+	    " (SELECT json_group_array(province) FROM fair_provinces WHERE fair_id = f.id),"
+	    " (SELECT count(*) FROM candidates WHERE fair_id = f.id)"
+	    " FROM fairs f ORDER BY f.start_date, f.code");
+	json_t *a = json_array();
+
+	while (sqlite3_step(q) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:o, s:o, s:I}",
+		    "code", (const char *)sqlite3_column_text(q, 0),
+		    "name", (const char *)sqlite3_column_text(q, 1),
+		    "city", (const char *)sqlite3_column_text(q, 2),
+		    "start_date", (const char *)sqlite3_column_text(q, 3),
+		    "end_date", (const char *)sqlite3_column_text(q, 4),
+		    "cities", json_loads((const char *)sqlite3_column_text(q, 5), 0, NULL),
+		    "provinces", json_loads((const char *)sqlite3_column_text(q, 6), 0, NULL),
+		    "candidates", (json_int_t)sqlite3_column_int64(q, 7)));
+	sqlite3_finalize(q);
+	http_json(h, 200, json_pack("{s:o}", "fairs", a));
+}
+
+/* Job: the fair's batch matching. */
+static void
+fair_match_progress(void *arg, size_t done, size_t total)
+{
+	char what[128];
+
+	snprintf(what, sizeof what, "已匹配 %zu / %zu 个需求 / %zu of %zu demands matched", done,
+	    total, done, total);
+	job_progress(arg, total > 0 ? (double)done / (double)total : 1, what);
+}
+
+/* The fair's code and how many candidates per demand. */
+struct fair_match_arg {
+	char	*code;
+	size_t	 top;
+};
+
+static void
+fair_match_arg_free(void *arg)
+{
+	struct fair_match_arg *a = arg;
+
+	free(a->code);
+	free(a);
+}
+
+static int
+fair_match_job(struct job *j, struct store *st, void *arg, json_t **result, char **cause)
+{
+	struct fair_match_arg *a = arg;
+	struct fair_match_stats stats;
+	struct matcher *m;
+	int rc;
+
+	if ((m = matching_open(st, cause)) == NULL)
+		return -1;
+	rc = matching_fair(st, m, a->code, a->top, fair_match_progress, j, &stats, cause);
+	matcher_close(m);
+	if (rc != 0)
+		return -1;
+	*result = json_pack("{s:s, s:I, s:I, s:I}", "fair", a->code, "demands",
+	    (json_int_t)stats.demands, "candidates", (json_int_t)stats.candidates, "skipped",
+	    (json_int_t)stats.skipped);
+	return 0;
+}
+
+/* POST /api/v1/fairs/CODE/match?top=N (organiser) */
+static void
+post_fair_match(struct hreq *h, char **args)
+{
+	struct fair_match_arg *a;
+	sqlite3_stmt *q = store_prepare(h->lp->st, "SELECT 1 FROM fairs WHERE code = ?");
+	long top;
+	int found;
+
+	sqlite3_bind_text(q, 1, args[0], -1, SQLITE_TRANSIENT);
+	found = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	if (!found) {
+		http_error(h, 404, "not_found", "没有展会 %s / no fair %s", args[0], args[0]);
+		return;
+	}
+	if ((top = arg_long(h, "top", 1, 100, 10)) < 0)
+		return;
+	a = xcalloc(1, sizeof *a);
+	a->code = xstrdup(args[0]);
+	a->top = (size_t)top;
+	api_reply_job(h, jobs_submit(h->srv->jobs, "match", h->who.user_id, fair_match_job, a,
+	    fair_match_arg_free));
+}
+
+/* Job: rebuild the indexes. */
+static int
+reindex_job(struct job *j, struct store *st, void *arg, json_t **result, char **cause)
+{
+	size_t applied = 0;
+
+	job_progress(j, 0, "正在重建索引 / rebuilding the indexes");
+	if (indexing_update(st, 1, &applied, cause) != 0)
+		return -1;
+	*result = json_pack("{s:I}", "reindexed", (json_int_t)applied);
+	return 0;
+}
+
+/* POST /api/v1/reindex (admin) */
+static void
+post_reindex(struct hreq *h, char **args)
+{
+	api_reply_job(h, jobs_submit(h->srv->jobs, "reindex", h->who.user_id, reindex_job, NULL,
+	    NULL));
+}
+
+/* ---- health and metrics ---- */
+
+/* GET /healthz */
+static void
+get_healthz(struct hreq *h, char **args)
+{
+	struct store *st = h->lp->st;
+
+	http_json(h, 200, json_pack("{s:s, s:i, s:I, s:I, s:I, s:I, s:b}", "status", "ok",
+	    "schema", store_version(st),
+	    "products", (json_int_t)store_scalar(st, "SELECT count(*) FROM products"),
+	    "demands", (json_int_t)store_scalar(st, "SELECT count(*) FROM demands"),
+	    "jobs_pending", (json_int_t)jobs_pending(h->srv->jobs),
+	    "uptime", (json_int_t)(time(NULL) - h->srv->started),
+	    "draining", atomic_load(&h->srv->draining) != 0));
+}
+
+/* GET /metrics: Prometheus text, for an admin or a scraper on this machine. */
+static void
+get_metrics(struct hreq *h, char **args)
+{
+	static const char *const le[] = { "0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "1",
+	    "+Inf" };
+	struct metrics *m = &h->srv->m;
+	struct evbuffer *b;
+	long cum = 0, count = 0;
+
+	if (h->who.role != ROLE_ADMIN && strcmp(h->peer, "127.0.0.1") != 0 &&
+	    strcmp(h->peer, "::1") != 0) {
+		http_error(h, 403, "forbidden", "只有管理员或本机可以读取指标 / metrics are for an"
+		    " admin or this machine");
+		return;
+	}
+	b = evbuffer_new();
+	evbuffer_add_printf(b, "# HELP fairmatch_requests_total Requests answered, by status"
+	    " class.\n# TYPE fairmatch_requests_total counter\n");
+	for (int c = 2; c <= 5; c++)
+		evbuffer_add_printf(b, "fairmatch_requests_total{code=\"%dxx\"} %ld\n", c,
+		    atomic_load(&m->requests[c]));
+	evbuffer_add_printf(b, "# HELP fairmatch_request_seconds Time to answer.\n"
+	    "# TYPE fairmatch_request_seconds histogram\n");
+	for (size_t i = 0; i < nitems(le); i++) {
+		cum += atomic_load(&m->latency[i]);
+		evbuffer_add_printf(b, "fairmatch_request_seconds_bucket{le=\"%s\"} %ld\n", le[i],
+		    cum);
+	}
+	count = cum;
+	evbuffer_add_printf(b, "fairmatch_request_seconds_count %ld\n", count);
+	evbuffer_add_printf(b, "# TYPE fairmatch_response_bytes_total counter\n"
+	    "fairmatch_response_bytes_total %ld\n", atomic_load(&m->bytes_out));
+	evbuffer_add_printf(b, "# TYPE fairmatch_connections gauge\nfairmatch_connections %ld\n",
+	    atomic_load(&m->connections));
+	evbuffer_add_printf(b, "# TYPE fairmatch_connections_total counter\n"
+	    "fairmatch_connections_total %ld\n", atomic_load(&m->connections_total));
+	evbuffer_add_printf(b, "# TYPE fairmatch_connections_refused_total counter\n"
+	    "fairmatch_connections_refused_total %ld\n", atomic_load(&m->refused));
+	evbuffer_add_printf(b, "# TYPE fairmatch_logins_failed_total counter\n"
+	    "fairmatch_logins_failed_total %ld\n", atomic_load(&m->logins_failed));
+	evbuffer_add_printf(b, "# TYPE fairmatch_rate_limited_total counter\n"
+	    "fairmatch_rate_limited_total %ld\n", atomic_load(&m->rate_limited));
+	evbuffer_add_printf(b, "# TYPE fairmatch_jobs_pending gauge\nfairmatch_jobs_pending %zu\n",
+	    jobs_pending(h->srv->jobs));
+	http_header(h, "Cache-Control", "no-store");
+	http_send(h, 200, "text/plain; version=0.0.4; charset=utf-8", b);
+}
+
+/* ---- the table ---- */
+
+#define OFFICES		(ROLE_CITY | ROLE_EXPANSION | ROLE_ADMIN)
+#define ORGANISERS	(ROLE_ORGANISER | ROLE_ADMIN)
+
+static const struct route routes[] = {
+	{ "GET",  "/healthz",			ROLE_ANYONE,	get_healthz },
+	{ "GET",  "/metrics",			ROLE_ANYONE,	get_metrics },
+	{ "POST", "/api/v1/login",		ROLE_ANYONE,	post_login },
+	{ "POST", "/api/v1/logout",		ROLE_ANYONE,	post_logout },
+	{ "GET",  "/api/v1/me",			ROLE_ANYONE,	get_me },
+	{ "GET",  "/api/v1/users",		ROLE_ADMIN,	get_users },
+	{ "POST", "/api/v1/users",		ROLE_ADMIN,	post_user },
+	{ "GET",  "/api/v1/search",		ROLE_ANYONE,	get_search },
+	{ "GET",  "/api/v1/products/*",		ROLE_ANYONE,	get_product },
+	{ "GET",  "/api/v1/demands/*",		ROLE_ANYONE,	get_demand },
+	{ "GET",  "/api/v1/match/*/*",		ROLE_SIGNED_IN,	get_match },
+	{ "GET",  "/api/v1/fairs",		ROLE_ANYONE,	get_fairs },
+	{ "POST", "/api/v1/fairs/*/match",	ORGANISERS,	post_fair_match },
+	{ "POST", "/api/v1/uploads",		OFFICES,	api_upload_post },
+	{ "GET",  "/api/v1/uploads",		OFFICES,	api_upload_list },
+	{ "GET",  "/api/v1/uploads/*",		OFFICES,	api_upload_get },
+	{ "GET",  "/api/v1/jobs/*",		ROLE_SIGNED_IN,	get_job },
+	{ "POST", "/api/v1/reindex",		ROLE_ADMIN,	post_reindex },
+	{ "GET",  "/api/v1/fairs/*/schedule",	ROLE_ANYONE,	api_schedule_get },
+	{ "POST", "/api/v1/fairs/*/schedule",	ORGANISERS,	api_schedule_run },
+	{ "POST", "/api/v1/fairs/*/schedule/setup", ORGANISERS,	api_schedule_setup },
+	{ "POST", "/api/v1/fairs/*/meetings/*/lock", ORGANISERS, api_schedule_lock },
+	{ "POST", "/api/v1/fairs/*/meetings/*/move", ORGANISERS, api_schedule_move },
+	{ "POST", "/api/v1/fairs/*/requests",	ROLE_ANYONE,	api_schedule_request },
+};
+
+/* Whether path matches pattern, collecting the "*" segments into args. */
+static int
+route_match(const char *pattern, const char *path, char **args, int *nargs)
+{
+	*nargs = 0;
+	while (*pattern != '\0' && *path != '\0') {
+		if (*pattern == '*') {
+			const char *end = strchr(path, '/');
+			size_t n = end != NULL ? (size_t)(end - path) : strlen(path);
+
+			if (n == 0 || *nargs == MAX_ARGS)
+				return 0;
+			args[(*nargs)++] = xstrndup(path, n);
+			pattern++;
+			path += n;
+		} else if (*pattern++ != *path++)
+			return 0;
+	}
+	return *pattern == '\0' && (*path == '\0' || strcmp(path, "/") == 0);
+}
+
+/* Frees the arguments route_match collected. */
+static void
+args_free(char **args, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(args[i]);
+}
+
+/* Who is asking: an API token, else a session cookie, else nobody.  -1 after replying. */
+static int
+identify(struct hreq *h)
+{
+	const char *authz = hreq_header(h, "Authorization");
+	char *token;
+
+	if (authz != NULL && strncasecmp(authz, "Bearer ", 7) == 0) {
+		if (auth_bearer(h->lp->st, authz + 7, &h->who) != 0) {
+			h->who.role = ROLE_PUBLIC;
+			http_header(h, "WWW-Authenticate", "Bearer");
+			http_error(h, 401, "unauthorized", "令牌无效或已撤销 / the token is invalid or"
+			    " revoked");
+			return -1;
+		}
+		return 0;
+	}
+	if ((token = hreq_cookie(h, SESSION_COOKIE)) != NULL) {
+		if (auth_session(h->lp->st, token, &h->who) != 0)
+			h->who.role = ROLE_PUBLIC;	/* expired: the page asks to sign in again */
+		free(token);
+	}
+	return 0;
+}
+
+/*
+ * Cross-site request forgery: a browser request that changes things must
+ * carry X-Requested-With (which a foreign page cannot add without CORS,
+ * which we never grant) and, if it says where it comes from, come from here.
+ */
+static int
+csrf_ok(struct hreq *h)
+{
+	const char *origin = hreq_header(h, "Origin"), *host = hreq_header(h, "Host");
+
+	if (!h->unsafe || h->who.by_token)
+		return 1;
+	if (hreq_header(h, "X-Requested-With") == NULL)
+		return 0;
+	if (origin != NULL && strcmp(origin, "null") != 0) {
+		const char *o = strstr(origin, "://");
+
+		return o != NULL && host != NULL && strcmp(o + 3, host) == 0;
+	}
+	return 1;
+}
+
+void
+api_handle(struct hreq *h)
+{
+	const struct route *found = NULL;
+	char *args[MAX_ARGS];
+	int nargs = 0, path_known = 0;
+
+	for (size_t i = 0; i < nitems(routes); i++) {
+		if (!route_match(routes[i].pattern, h->path, args, &nargs)) {
+			args_free(args, nargs);
+			continue;
+		}
+		path_known = 1;
+		if (strcmp(routes[i].method, h->method) == 0 ||
+		    (strcmp(h->method, "HEAD") == 0 && strcmp(routes[i].method, "GET") == 0)) {
+			found = &routes[i];
+			break;
+		}
+		args_free(args, nargs);
+	}
+	if (found == NULL) {
+		if (path_known)
+			http_error(h, 405, "method_not_allowed", "%s 不支持 %s / %s does not take %s",
+			    h->path, h->method, h->path, h->method);
+		else
+			http_error(h, 404, "not_found", "没有这个接口 / no such endpoint: %s", h->path);
+		return;
+	}
+	if (identify(h) != 0)
+		goto done;
+	if (!csrf_ok(h)) {
+		http_error(h, 403, "csrf", "跨站请求被拒绝：缺少 X-Requested-With 或来源不符 / cross-site"
+		    " request refused: X-Requested-With missing or the origin differs");
+		goto done;
+	}
+	if ((found->roles & h->who.role) == 0) {
+		if (h->who.user_id == 0)
+			http_error(h, 401, "unauthorized", "请先登录 / sign in first");
+		else
+			http_error(h, 403, "forbidden", "账号 %s（%s）无权这样做 / the account %s (%s)"
+			    " may not do this", h->who.login, role_name(h->who.role), h->who.login,
+			    role_name(h->who.role));
+		goto done;
+	}
+	found->fn(h, args);
+done:
+	args_free(args, nargs);
+}

@@ -1,0 +1,54 @@
+/*
+ * api.h — the JSON API under /api/v1/ (DESIGN.md, "Server"), /healthz and
+ * /metrics: a route table with the roles allowed on each.
+ */
+#ifndef FM_API_H
+#define FM_API_H
+
+#include <jansson.h>
+
+#include "auth.h"
+#include "store.h"
+
+struct hreq;
+struct server;
+
+/* Work for the quick pool: work fills status and body on a worker; the reply follows. */
+struct task {
+	struct hreq	*h;
+	void		(*work)(struct task *, struct store *);
+	int		 status;	/* set by work */
+	json_t		*body;		/* set by work; taken by the reply */
+	char		 token[AUTH_TOKEN_LEN]; /* a new session to set as a cookie */
+	json_t		*in;		/* the request's JSON, or NULL; released after */
+	char		*text;		/* a string argument, or NULL; freed after */
+};
+
+/* Hands work to the quick pool (taking in and text); the reply comes when it is done. */
+void api_task_run(struct hreq *h, void (*work)(struct task *, struct store *), json_t *in,
+    char *text);
+/* Sets t's reply to {"error": code, "message": cause} with status, freeing cause. */
+void api_task_fail(struct task *t, int status, const char *code, char *cause);
+
+/* Answers a request for /api/…, /healthz or /metrics. */
+void api_handle(struct hreq *h);
+
+/* The handlers of api_upload.c, routed by api.c. */
+void api_upload_post(struct hreq *h, char **args);
+void api_upload_list(struct hreq *h, char **args);
+void api_upload_get(struct hreq *h, char **args);
+/* Queues again the uploads received but not yet imported when the server last stopped. */
+void api_upload_resume(struct server *srv);
+
+/* The handlers of api_schedule.c. */
+void api_schedule_get(struct hreq *h, char **args);
+void api_schedule_run(struct hreq *h, char **args);
+void api_schedule_lock(struct hreq *h, char **args);
+void api_schedule_move(struct hreq *h, char **args);
+void api_schedule_request(struct hreq *h, char **args);
+void api_schedule_setup(struct hreq *h, char **args);
+
+/* Replies with the job's JSON once it finishes (wait=1), or 202 with its id now. */
+void api_reply_job(struct hreq *h, long long id);
+
+#endif

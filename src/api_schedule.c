@@ -1,0 +1,287 @@
+/*
+ * api_schedule.c — a fair's schedule over HTTP: read the grid, solve as a
+ * job with progress, lock and move one meeting (validated by the
+ * scheduling module), and the kiosk's meeting request.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "fair_model.h"
+#include "http.h"
+#include "schedule.h"
+#include "util.h"
+
+/* GET /api/v1/fairs/CODE/schedule */
+void
+api_schedule_get(struct hreq *h, char **args)
+{
+	char *cause = NULL;
+	json_t *grid = schedule_json(h->lp->st, args[0], &cause);
+
+	if (grid == NULL) {
+		http_error(h, 404, "not_found", "%s", cause);
+		free(cause);
+		return;
+	}
+	http_json(h, 200, grid);
+}
+
+struct solve_arg {
+	char			*code;
+	struct schedule_opts	 opts;
+};
+
+static void
+solve_arg_free(void *arg)
+{
+	struct solve_arg *a = arg;
+
+	free(a->code);
+	free(a);
+}
+
+/* The solver's progress, as the job's. */
+static void
+solve_progress(void *arg, double fraction)
+{
+	job_progress(arg, fraction, "正在排程 / scheduling");
+}
+
+/* Job: solve and save the fair's schedule. */
+static int
+solve_job(struct job *j, struct store *st, void *arg, json_t **result, char **cause)
+{
+	struct solve_arg *a = arg;
+
+	return schedule_run(st, a->code, &a->opts, solve_progress, j, result, cause);
+}
+
+/* POST /api/v1/fairs/CODE/schedule[?time_limit=S&seed=N] */
+void
+api_schedule_run(struct hreq *h, char **args)
+{
+	const char *tl = hreq_arg(h, "time_limit"), *seed = hreq_arg(h, "seed");
+	struct solve_arg *a;
+	long v_tl = 10, v_seed = 1;
+
+	if ((tl != NULL && parse_long(tl, 1, 600, &v_tl) != 0) ||
+	    (seed != NULL && parse_long(seed, 0, LONG_MAX, &v_seed) != 0)) {
+		http_error(h, 400, "bad_argument", "time_limit 应为 1 到 600 秒，seed 为非负整数 /"
+		    " time_limit must be 1 to 600 seconds and seed a whole number");
+		return;
+	}
+	a = xcalloc(1, sizeof *a);
+	a->code = xstrdup(args[0]);
+	a->opts.time_limit = (double)v_tl;
+	a->opts.seed = (uint64_t)v_seed;
+	api_reply_job(h, jobs_submit(h->srv->jobs, "schedule", h->who.user_id, solve_job, a,
+	    solve_arg_free));
+}
+
+/* The meeting id in args[1]; 0 after replying 404. */
+static long long
+meeting_id(struct hreq *h, char **args)
+{
+	long id;
+
+	if (parse_long(args[1], 1, LONG_MAX, &id) != 0) {
+		http_error(h, 404, "not_found", "没有这场洽谈 / no such meeting: %s", args[1]);
+		return 0;
+	}
+	return id;
+}
+
+/* The JSON body; NULL after replying. */
+static json_t *
+body(struct hreq *h)
+{
+	char *cause = NULL;
+	int status;
+	json_t *in = hreq_json_body(h, (size_t)h->srv->cfg->max_body_bytes, &status, &cause);
+
+	if (in == NULL) {
+		http_error(h, status, "bad_request", "%s", cause);
+		free(cause);
+	}
+	return in;
+}
+
+/* Worker: lock or unlock. */
+static void
+lock_work(struct task *t, struct store *st)
+{
+	long long id = json_integer_value(json_object_get(t->in, "id"));
+	int locked = json_is_true(json_object_get(t->in, "locked"));
+	char *cause = NULL;
+
+	if (schedule_lock(st, t->text, id, locked, &cause) != 0) {
+		api_task_fail(t, 404, "not_found", cause);
+		return;
+	}
+	t->status = 200;
+	t->body = json_pack("{s:I, s:b}", "id", (json_int_t)id, "locked", locked);
+}
+
+/* POST /api/v1/fairs/CODE/meetings/ID/lock {locked} */
+void
+api_schedule_lock(struct hreq *h, char **args)
+{
+	long long id = meeting_id(h, args);
+	json_t *in;
+
+	if (id == 0 || (in = body(h)) == NULL)
+		return;
+	if (!json_is_boolean(json_object_get(in, "locked"))) {
+		json_decref(in);
+		http_error(h, 400, "bad_request", "需要布尔字段 locked / needs the boolean field locked");
+		return;
+	}
+	json_object_set_new(in, "id", json_integer(id));
+	api_task_run(h, lock_work, in, xstrdup(args[0]));
+}
+
+/* Worker: move one meeting, the scheduling module saying which rule it would break. */
+static void
+move_work(struct task *t, struct store *st)
+{
+	long long id = json_integer_value(json_object_get(t->in, "id"));
+	int slot = (int)json_integer_value(json_object_get(t->in, "slot"));
+	int table = (int)json_integer_value(json_object_get(t->in, "table"));
+	char *cause = NULL;
+
+	if (schedule_move(st, t->text, id, slot, table, &cause) != 0) {
+		api_task_fail(t, 409, "conflict", cause);
+		return;
+	}
+	t->status = 200;
+	t->body = json_pack("{s:I, s:i, s:i, s:b}", "id", (json_int_t)id, "slot", slot, "table",
+	    table, "locked", 1);
+}
+
+/* POST /api/v1/fairs/CODE/meetings/ID/move {slot, table} */
+void
+api_schedule_move(struct hreq *h, char **args)
+{
+	long long id = meeting_id(h, args);
+	json_t *in;
+
+	if (id == 0 || (in = body(h)) == NULL)
+		return;
+	if (!json_is_integer(json_object_get(in, "slot")) ||
+	    !json_is_integer(json_object_get(in, "table"))) {
+		json_decref(in);
+		http_error(h, 400, "bad_request", "需要整数字段 slot 和 table / needs the whole-number"
+		    " fields slot and table");
+		return;
+	}
+	json_object_set_new(in, "id", json_integer(id));
+	api_task_run(h, move_work, in, xstrdup(args[0]));
+}
+
+/* Worker: record the kiosk's request. */
+static void
+request_work(struct task *t, struct store *st)
+{
+	const char *badge = json_string_value(json_object_get(t->in, "badge"));
+	const char *product = json_string_value(json_object_get(t->in, "product"));
+	char *cause = NULL;
+
+	if (schedule_request_add(st, t->text, badge, product, &cause) != 0) {
+		api_task_fail(t, 400, "rejected", cause);
+		return;
+	}
+	t->status = 201;
+	t->body = json_pack("{s:b, s:s, s:s}", "ok", 1, "badge", badge, "product", product);
+}
+
+/* POST /api/v1/fairs/CODE/requests {badge, product} — the kiosk, no sign-in. */
+void
+api_schedule_request(struct hreq *h, char **args)
+{
+	json_t *in = body(h);
+
+	if (in == NULL)
+		return;
+	if (!json_is_string(json_object_get(in, "badge")) ||
+	    !json_is_string(json_object_get(in, "product"))) {
+		json_decref(in);
+		http_error(h, 400, "bad_request", "需要字符串字段 badge（胸牌号）和 product（产品编号） /"
+		    " needs the string fields badge and product");
+		return;
+	}
+	api_task_run(h, request_work, in, xstrdup(args[0]));
+}
+
+/* Worker: lay out the fair's days, slots and tables. */
+static void
+setup_work(struct task *t, struct store *st)
+{
+	struct fair_setup fs;
+	json_t *summary = NULL, *v;
+	char *cause = NULL;
+	const char *lunch;
+
+	fair_setup_init(&fs);
+	if ((v = json_object_get(t->in, "days")) != NULL)
+		fs.days = (int)json_integer_value(v);
+	if ((v = json_object_get(t->in, "slots_per_day")) != NULL)
+		fs.slots_per_day = (int)json_integer_value(v);
+	if ((v = json_object_get(t->in, "slot_minutes")) != NULL)
+		fs.slot_minutes = (int)json_integer_value(v);
+	if ((v = json_object_get(t->in, "tables")) != NULL)
+		fs.tables = (int)json_integer_value(v);
+	if ((v = json_object_get(t->in, "start")) != NULL &&
+	    (fs.start = fair_parse_time(json_string_value(v) ? json_string_value(v) : "")) < 0) {
+		api_task_fail(t, 400, "bad_request", xstrdup("start 应为 HH:MM / start must be HH:MM"));
+		return;
+	}
+	v = json_object_get(t->in, "lunch");
+	if (json_is_null(v))
+		fs.lunch_from = fs.lunch_to = -1;
+	else if ((lunch = json_string_value(v)) != NULL) {
+		char from[8] = "", to[8] = "";
+
+		if (sscanf(lunch, "%7[0-9:]-%7[0-9:]", from, to) != 2 ||
+		    (fs.lunch_from = fair_parse_time(from)) < 0 ||
+		    (fs.lunch_to = fair_parse_time(to)) < 0) {
+			api_task_fail(t, 400, "bad_request", xstrdup("lunch 应为 HH:MM-HH:MM 或 null /"
+			    " lunch must be HH:MM-HH:MM or null"));
+			return;
+		}
+	}
+	if (fair_setup(st, t->text, &fs, &summary, &cause) != 0) {
+		api_task_fail(t, 400, "rejected", cause);
+		return;
+	}
+	t->status = 200;
+	t->body = summary;
+}
+
+/*
+ * POST /api/v1/fairs/CODE/schedule/setup {days, slots_per_day,
+ * slot_minutes, start "HH:MM", lunch "HH:MM-HH:MM"|null, tables}: any left
+ * out keep the defaults of `fairmatch schedule setup`.
+ */
+void
+api_schedule_setup(struct hreq *h, char **args)
+{
+	static const char *const ints[] = { "days", "slots_per_day", "slot_minutes", "tables" };
+	json_t *in = body(h);
+
+	if (in == NULL)
+		return;
+	for (size_t i = 0; i < nitems(ints); i++) {
+		json_t *v = json_object_get(in, ints[i]);
+
+		if (v != NULL && !json_is_integer(v)) {
+			json_decref(in);
+			http_error(h, 400, "bad_request", "%s 应为整数 / %s must be a whole number",
+			    ints[i], ints[i]);
+			return;
+		}
+	}
+	api_task_run(h, setup_work, in, xstrdup(args[0]));
+}

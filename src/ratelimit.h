@@ -1,0 +1,18 @@
+/*
+ * ratelimit.h — failures counted per client address over a sliding
+ * minute, to slow down password guessing.  Thread-safe.
+ */
+#ifndef FM_RATELIMIT_H
+#define FM_RATELIMIT_H
+
+struct ratelimit;
+
+/* A limiter allowing per_minute failures per key. */
+struct ratelimit *ratelimit_new(long per_minute);
+void ratelimit_free(struct ratelimit *rl);
+/* Seconds until key may try again, or 0 if it may now. */
+int ratelimit_wait(struct ratelimit *rl, const char *key);
+/* Counts a failure for key. */
+void ratelimit_fail(struct ratelimit *rl, const char *key);
+
+#endif

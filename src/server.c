@@ -1,0 +1,545 @@
+/*
+ * server.c — `fairmatch serve`'s machinery: listening sockets, the event
+ * loops and their threads, the redirecting plain-HTTP port, signals and
+ * the drain on SIGTERM.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+#include <event2/thread.h>
+#include <event2/util.h>
+
+#include "api.h"
+#include "auth.h"
+#include "http.h"
+#include "indexing.h"
+#include "ratelimit.h"
+#include "search_cache.h"
+#include "server.h"
+#include "static.h"
+#include "tls.h"
+#include "util.h"
+
+#define DRAIN_LIMIT	30	/* seconds a drain waits for work in flight */
+
+struct posted {
+	void	(*fn)(void *);
+	void	*arg;
+};
+
+/* Runs a posted function on the loop's thread. */
+static void
+posted_run(evutil_socket_t fd, short what, void *arg)
+{
+	struct posted *p = arg;
+
+	p->fn(p->arg);
+	free(p);
+}
+
+void
+loop_post(struct loop *lp, void (*fn)(void *), void *arg)
+{
+	struct posted *p = xmalloc(sizeof *p);
+
+	p->fn = fn;
+	p->arg = arg;
+	if (event_base_once(lp->base, -1, EV_TIMEOUT, posted_run, p, NULL) != 0)
+		fatal("%s: event_base_once", __func__);
+}
+
+/* A connection is closing: say close_notify first, so the client knows the reply is whole. */
+static void
+on_evcon_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct loop *lp = arg;
+
+	tls_bufferevent_close_notify(lp->tls, evhttp_connection_get_bufferevent(evcon));
+}
+
+/* Every request on an HTTPS loop: the API or a file. */
+static void
+on_request(struct evhttp_request *req, void *arg)
+{
+	struct loop *lp = arg;
+	struct hreq *h;
+
+	/* libevent 2.1 has no hook for a new connection's first request; this is idempotent. */
+	evhttp_connection_set_closecb(evhttp_request_get_connection(req), on_evcon_close, lp);
+	h = hreq_new(lp, req);
+
+	if (h == NULL)
+		return;
+	if (strncmp(h->path, "/api/", 5) == 0 || strcmp(h->path, "/healthz") == 0 ||
+	    strcmp(h->path, "/metrics") == 0)
+		api_handle(h);
+	else
+		static_serve(h);
+}
+
+/* A connection went away: count it, and take new ones again if we were full. */
+static void
+on_conn_closed(void *arg)
+{
+	struct loop *lp = arg;
+
+	atomic_fetch_sub(&lp->srv->m.connections, 1);
+	if (lp->connections-- == lp->max_connections && lp->bound != NULL)
+		evconnlistener_enable(evhttp_bound_socket_get_listener(lp->bound));
+}
+
+/* A new connection: its TLS bufferevent; at the cap, stop accepting until one closes. */
+static struct bufferevent *
+on_connection(struct event_base *base, void *arg)
+{
+	struct loop *lp = arg;
+	struct bufferevent *bev = tls_bufferevent_new(lp->tls, base);	/* never NULL */
+
+	atomic_fetch_add(&lp->srv->m.connections, 1);
+	atomic_fetch_add(&lp->srv->m.connections_total, 1);
+	if (++lp->connections == lp->max_connections && lp->bound != NULL) {
+		evconnlistener_disable(evhttp_bound_socket_get_listener(lp->bound));
+		atomic_fetch_add(&lp->srv->m.refused, 1);
+	}
+	return bev;
+}
+
+/* Whether a Host header is safe to put in a Location: letters, digits, . - : [ ]. */
+static int
+host_valid(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 255)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!(('a' <= *s && *s <= 'z') || ('A' <= *s && *s <= 'Z') ||
+		    ('0' <= *s && *s <= '9') || strchr(".-:[]", *s) != NULL))
+			return 0;
+	return 1;
+}
+
+/* The plain-HTTP port: every request is sent to the same place over HTTPS. */
+static void
+on_plain_request(struct evhttp_request *req, void *arg)
+{
+	struct server *srv = arg;
+	const char *host = evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+	char *name, *colon, *to;
+
+	name = xstrdup(host != NULL && host_valid(host) ? host : "localhost");
+	colon = strrchr(name, ':');
+	if (colon != NULL && strchr(colon, ']') == NULL)
+		*colon = '\0';
+	to = xasprintf("https://%s:%d%s", name, srv->https_port, evhttp_request_get_uri(req));
+	evhttp_add_header(out, "Location", to);
+	evhttp_add_header(out, "Connection", "close");
+	evhttp_add_header(out, "Content-Type", "text/plain; charset=utf-8");
+	evhttp_send_reply(req, 301, "Moved Permanently", NULL);
+	free(to);
+	free(name);
+}
+
+/*
+ * A listening socket for addr ("0.0.0.0:8443", "[::1]:0"), with SO_REUSEPORT
+ * so that every loop has its own and the kernel spreads connections; port,
+ * if not 0, replaces addr's.  The fd, or -1 with *cause.
+ */
+static evutil_socket_t
+listen_on(const char *addr, int port, int *bound_port, char **cause)
+{
+	struct sockaddr_storage ss;
+	int len = sizeof ss, one = 1;
+	socklen_t slen;
+	evutil_socket_t fd;
+
+	const char *colon = strrchr(addr, ':');
+	char *host;
+	long want;
+	int bad;
+
+	/* libevent refuses port 0, which means "any free port": parse with 1, then set it. */
+	memset(&ss, 0, sizeof ss);
+	host = colon != NULL ? xasprintf("%.*s:1", (int)(colon - addr), addr) : xstrdup(addr);
+	bad = colon == NULL || parse_long(colon + 1, 0, 65535, &want) != 0 ||
+	    evutil_parse_sockaddr_port(host, (struct sockaddr *)&ss, &len) != 0;
+	free(host);
+	if (bad) {
+		*cause = xasprintf("监听地址无法解析 / cannot parse the address %s", addr);
+		return -1;
+	}
+	if (port == 0)
+		port = (int)want;
+	{
+		if (ss.ss_family == AF_INET)
+			((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
+		else
+			((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0 ||
+	    bind(fd, (struct sockaddr *)&ss, (socklen_t)len) != 0 || listen(fd, 4096) != 0) {
+		*cause = xasprintf("无法监听 / cannot listen on %s: %s", addr, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	slen = sizeof ss;
+	getsockname(fd, (struct sockaddr *)&ss, &slen);
+	*bound_port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
+	    ((struct sockaddr_in6 *)&ss)->sin6_port);
+	return fd;
+}
+
+/* An evhttp on lp's base with the configured limits, answering every request. */
+static struct evhttp *
+loop_http(struct loop *lp)
+{
+	const struct settings *cfg = lp->srv->cfg;
+	struct evhttp *http = evhttp_new(lp->base);
+
+	if (http == NULL)
+		fatal("%s: evhttp_new", __func__);
+	evhttp_set_timeout(http, (int)cfg->timeout_seconds);
+	evhttp_set_max_headers_size(http, cfg->max_header_bytes);
+	evhttp_set_max_body_size(http, cfg->max_upload_bytes);
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH);
+	evhttp_set_default_content_type(http, "application/json; charset=utf-8");
+	evhttp_set_gencb(http, on_request, lp);
+	return http;
+}
+
+/* Sets up one loop: base, evhttp with limits, TLS, store handle, tokenizer, socket. */
+static int
+loop_init(struct server *srv, struct loop *lp, int index, evutil_socket_t fd,
+    evutil_socket_t plain_fd, char **cause)
+{
+	const struct settings *cfg = srv->cfg;
+
+	lp->srv = srv;
+	lp->index = index;
+	lp->max_connections = cfg->max_connections / srv->nloops;
+	if (lp->max_connections < 1)
+		lp->max_connections = 1;
+	if ((lp->base = event_base_new()) == NULL)
+		fatal("%s: event_base_new", __func__);
+	lp->http = loop_http(lp);
+	if ((lp->tls = tls_server_new(srv->cert, srv->key, cause)) == NULL)
+		return -1;
+	tls_server_on_close(lp->tls, on_conn_closed, lp);
+	evhttp_set_bevcb(lp->http, on_connection, lp);
+	if (store_open(srv->data_dir, 0, &lp->st, cause) != 0)
+		return -1;
+	if ((lp->tk = tokenizer_new(cause)) == NULL)
+		return -1;
+	lp->cache = search_cache_new((size_t)cfg->search_cache);
+	if ((lp->bound = evhttp_accept_socket_with_handle(lp->http, fd)) == NULL) {
+		*cause = xstrdup("evhttp_accept_socket failed");
+		close(fd);
+		return -1;
+	}
+	if (plain_fd >= 0) {
+		lp->plain = loop_http(lp);
+		if ((lp->plain_bound = evhttp_accept_socket_with_handle(lp->plain, plain_fd)) ==
+		    NULL) {
+			*cause = xstrdup("evhttp_accept_socket failed");
+			close(plain_fd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A loop's thread. */
+static void *
+loop_main(void *arg)
+{
+	struct loop *lp = arg;
+
+	event_base_loop(lp->base, EVLOOP_NO_EXIT_ON_EMPTY);
+	return NULL;
+}
+
+/* On a loop: stop taking connections (the drain). */
+static void
+loop_stop_accepting(void *arg)
+{
+	struct loop *lp = arg;
+
+	if (lp->bound != NULL) {
+		evhttp_del_accept_socket(lp->http, lp->bound);
+		lp->bound = NULL;
+	}
+	if (lp->plain_bound != NULL) {
+		evhttp_del_accept_socket(lp->plain, lp->plain_bound);
+		lp->plain_bound = NULL;
+	}
+}
+
+struct drain {
+	struct server	*srv;
+	struct event	*timer;
+	time_t		 since;
+};
+
+/* Every 100 ms while draining: once nothing is in flight (or time is up), stop the loops. */
+static void
+drain_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct drain *d = arg;
+	struct server *srv = d->srv;
+	int idle = atomic_load(&srv->deferred) == 0 && jobs_pending(srv->jobs) == 0 &&
+	    workq_pending(srv->quick) == 0;
+
+	if (!idle && time(NULL) - d->since < DRAIN_LIMIT)
+		return;
+	if (!idle)
+		fprintf(stderr, "fairmatch serve: %d 秒后仍有未完成的工作，强制退出 / work still in"
+		    " flight after %d s; stopping anyway\n", DRAIN_LIMIT, DRAIN_LIMIT);
+	for (int i = 0; i < srv->nloops; i++)
+		event_base_loopexit(srv->loops[i].base, NULL);
+	event_del(d->timer);
+	event_base_loopexit(srv->main_base, NULL);
+}
+
+/* SIGTERM, SIGINT: stop accepting, finish what was acknowledged, exit. */
+static void
+on_stop_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct drain *d = arg;
+	struct server *srv = d->srv;
+	struct timeval tick = { 0, 100000 };
+
+	if (atomic_exchange(&srv->draining, 1))
+		return;
+	fprintf(stderr, "fairmatch serve: 收到信号 %d，正在收尾 / signal %d: draining\n",
+	    (int)sig, (int)sig);
+	for (int i = 0; i < srv->nloops; i++)
+		loop_post(&srv->loops[i], loop_stop_accepting, &srv->loops[i]);
+	if (srv->redirect != NULL) {
+		evhttp_free(srv->redirect);
+		srv->redirect = NULL;
+	}
+	d->since = time(NULL);
+	d->timer = event_new(srv->main_base, -1, EV_PERSIST, drain_tick, d);
+	event_add(d->timer, &tick);
+}
+
+/* SIGHUP: reopen the access log (after rotation). */
+static void
+on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *srv = arg;
+	char *cause = NULL;
+
+	if (http_log_open(srv, &cause) != 0) {
+		fprintf(stderr, "fairmatch serve: %s\n", cause);
+		free(cause);
+	}
+}
+
+/* Resolves the certificate and key, making a self-signed pair on first start. */
+static int
+setup_tls(struct server *srv, char **cause)
+{
+	const struct settings *cfg = srv->cfg;
+	int made = 0;
+
+	if (*cfg->cert != '\0' || *cfg->key != '\0') {
+		if (*cfg->cert == '\0' || *cfg->key == '\0') {
+			*cause = xstrdup("cert 和 key 要同时配置 / set both cert and key, or neither");
+			return -1;
+		}
+		srv->cert = xstrdup(cfg->cert);
+		srv->key = xstrdup(cfg->key);
+		return 0;
+	}
+	{
+		char *dir = xasprintf("%s/tls", srv->data_dir);
+
+		if (mkdir_p(dir, 0700) != 0) {
+			*cause = xasprintf("无法创建 / cannot make %s: %s", dir, strerror(errno));
+			free(dir);
+			return -1;
+		}
+		srv->cert = xasprintf("%s/cert.pem", dir);
+		srv->key = xasprintf("%s/key.pem", dir);
+		free(dir);
+	}
+	if (tls_cert_ensure(srv->cert, srv->key, &made, cause) != 0)
+		return -1;
+	if (made)
+		fprintf(stderr, "fairmatch serve: 已生成自签名证书 / made a self-signed certificate:"
+		    " %s\n", srv->cert);
+	return 0;
+}
+
+/* Writes the bound port where the config says (tests and scripts read it). */
+static void
+write_port_file(const struct server *srv)
+{
+	FILE *f;
+
+	if (*srv->cfg->port_file == '\0' || (f = fopen(srv->cfg->port_file, "w")) == NULL)
+		return;
+	fprintf(f, "%d\n", srv->https_port);
+	fclose(f);
+}
+
+/* Frees what server_run made, in an order that leaves no callback dangling. */
+static void
+server_free(struct server *srv)
+{
+	jobs_stop(srv->jobs);
+	workq_stop(srv->quick);
+	for (int i = 0; i < srv->nloops; i++) {
+		struct loop *lp = &srv->loops[i];
+
+		if (lp->http != NULL)
+			evhttp_free(lp->http);
+		if (lp->plain != NULL)
+			evhttp_free(lp->plain);
+		if (lp->tls != NULL)
+			tls_server_free(lp->tls);
+		if (lp->tk != NULL)
+			tokenizer_free(lp->tk);
+		search_cache_free(lp->cache);
+		if (lp->st != NULL)
+			store_close(lp->st);
+		if (lp->base != NULL)
+			event_base_free(lp->base);
+	}
+	free(srv->loops);
+	if (srv->redirect != NULL)
+		evhttp_free(srv->redirect);
+	if (srv->main_base != NULL)
+		event_base_free(srv->main_base);
+	ratelimit_free(srv->logins);
+	if (srv->access_log != NULL && srv->access_log != stdout)
+		fclose(srv->access_log);
+	pthread_mutex_destroy(&srv->log_lock);
+	free(srv->cert);
+	free(srv->key);
+	free(srv->web_root);
+}
+
+/* Catches the indexes up before serving, so the first search sees everything. */
+static int
+catch_up(const char *data_dir, char **cause)
+{
+	struct store *st;
+	int rc;
+
+	if (store_open(data_dir, 0, &st, cause) != 0)
+		return -1;
+	rc = indexing_catch_up_if_behind(st, cause);
+	store_close(st);
+	return rc;
+}
+
+int
+server_run(const struct settings *cfg, const char *data_dir, char **cause)
+{
+	struct server srv;
+	struct drain drain = { &srv, NULL, 0 };
+	struct event *sigs[3] = { NULL, NULL, NULL };
+	char real[PATH_MAX];
+	int rc = -1;
+
+	memset(&srv, 0, sizeof srv);
+	srv.cfg = cfg;
+	srv.data_dir = data_dir;
+	srv.started = time(NULL);
+	pthread_mutex_init(&srv.log_lock, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (evthread_use_pthreads() != 0)
+		fatal("%s: evthread_use_pthreads", __func__);
+	srv.web_root = xstrdup(realpath(cfg->web_root, real) != NULL ? real : cfg->web_root);
+	srv.logins = ratelimit_new(cfg->login_per_minute);
+	srv.nloops = cfg->threads > 0 ? (int)cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (srv.nloops < 1)
+		srv.nloops = 1;
+	srv.loops = xcalloc((size_t)srv.nloops, sizeof *srv.loops);
+	if ((srv.main_base = event_base_new()) == NULL)
+		fatal("%s: event_base_new", __func__);
+	if (catch_up(data_dir, cause) != 0 || setup_tls(&srv, cause) != 0 ||
+	    http_log_open(&srv, cause) != 0 ||
+	    (srv.jobs = jobs_start(data_dir, cause)) == NULL ||
+	    (srv.quick = workq_start(data_dir, 2, cause)) == NULL)
+		goto out;
+	for (int i = 0; i < srv.nloops; i++) {
+		int port, plain_port = 0;
+		evutil_socket_t fd = listen_on(cfg->listen, srv.https_port, &port, cause);
+		evutil_socket_t plain_fd = -1;
+
+		if (fd >= 0 && *cfg->plain_listen != '\0' &&
+		    (plain_fd = listen_on(cfg->plain_listen, srv.plain_port, &plain_port, cause)) < 0) {
+			close(fd);
+			goto out;
+		}
+		if (fd < 0 || loop_init(&srv, &srv.loops[i], i, fd, plain_fd, cause) != 0)
+			goto out;
+		srv.https_port = port;
+		srv.plain_port = plain_port;
+	}
+	if (srv.plain_port != 0)
+		fprintf(stderr, "fairmatch serve: 不加密的 HTTP / plain HTTP on port %d (plain_listen)\n",
+		    srv.plain_port);
+	if (*cfg->redirect_listen != '\0') {
+		int port;
+		evutil_socket_t fd = listen_on(cfg->redirect_listen, 0, &port, cause);
+
+		if (fd < 0)
+			goto out;
+		srv.redirect = evhttp_new(srv.main_base);
+		evhttp_set_timeout(srv.redirect, (int)cfg->timeout_seconds);
+		evhttp_set_max_headers_size(srv.redirect, cfg->max_header_bytes);
+		evhttp_set_max_body_size(srv.redirect, 0);
+		evhttp_set_gencb(srv.redirect, on_plain_request, &srv);
+		if (evhttp_accept_socket_with_handle(srv.redirect, fd) == NULL) {
+			*cause = xstrdup("evhttp_accept_socket failed");
+			goto out;
+		}
+		fprintf(stderr, "fairmatch serve: 跳转 / redirecting http://%.*s:%d → https\n",
+		    (int)(strrchr(cfg->redirect_listen, ':') - cfg->redirect_listen),
+		    cfg->redirect_listen, port);
+	}
+	sigs[0] = evsignal_new(srv.main_base, SIGTERM, on_stop_signal, &drain);
+	sigs[1] = evsignal_new(srv.main_base, SIGINT, on_stop_signal, &drain);
+	sigs[2] = evsignal_new(srv.main_base, SIGHUP, on_hup, &srv);
+	for (int i = 0; i < 3; i++)
+		event_add(sigs[i], NULL);
+	write_port_file(&srv);
+	api_upload_resume(&srv);
+	fprintf(stderr, "fairmatch serve: 正在服务 / serving https://localhost:%d/ (%d loops, data"
+	    " %s)\n", srv.https_port, srv.nloops, data_dir);
+	for (int i = 0; i < srv.nloops; i++)
+		if (pthread_create(&srv.loops[i].thread, NULL, loop_main, &srv.loops[i]) != 0)
+			fatal("%s: pthread_create", __func__);
+	event_base_loop(srv.main_base, EVLOOP_NO_EXIT_ON_EMPTY);
+	for (int i = 0; i < srv.nloops; i++)
+		pthread_join(srv.loops[i].thread, NULL);
+	fprintf(stderr, "fairmatch serve: 已停止 / stopped\n");
+	rc = 0;
+out:
+	for (int i = 0; i < 3; i++)
+		if (sigs[i] != NULL)
+			event_free(sigs[i]);
+	if (drain.timer != NULL)
+		event_free(drain.timer);
+	server_free(&srv);
+	return rc;
+}

@@ -1,0 +1,351 @@
+#!/usr/bin/env bash
+# The HTTPS server, black-box: the real binary on a loopback port, reached
+# with curl and openssl s_client trusting the certificate `init` made.
+# TLS, keep-alive and close, small and multi-megabyte bodies, every role
+# against every endpoint, each bad fixture uploaded over HTTP, limits,
+# CSRF, path traversal, malformed requests, the redirect port, SIGHUP, SIGTERM.
+set -u
+: "${FAIRMATCH:?}" "${FMGEN:?}" "${FIXTURES:?}" "${WORK:?}"
+rm -rf "$WORK" && mkdir -p "$WORK"
+export FAIRMATCH_DATA="$WORK/data"
+fm=$FAIRMATCH
+db="$WORK/data/fairmatch.db"
+source "$(dirname "$0")/lib.bash"
+q() { sqlite3 "$db" "$1"; }
+# Debian's python3 (script/setup installs it) starts in 0.1 s; a pyenv shim takes a second.
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
+jq_() { "$py" -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+"$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&
+  "$fm" import demand "$FIXTURES/catalog/demand.csv" >/dev/null &&
+  "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null || { echo "FAIL loading"; exit 1; }
+ca="$WORK/data/tls/cert.pem"
+[ -f "$ca" ] && [ "$(stat -c %a "$WORK/data/tls/key.pem")" = 600 ] && ok || bad "init makes the certificate, key 0600"
+[ "$(stat -c %a "$WORK/data/admin-password.txt")" = 600 ] && ok || bad "admin password file 0600"
+openssl x509 -in "$ca" -noout -text > "$WORK/cert.txt"
+has "certificate SANs" "$WORK/cert.txt" "DNS:localhost"
+has "certificate SANs" "$WORK/cert.txt" "IP Address:127.0.0.1"
+has "certificate key" "$WORK/cert.txt" "prime256v1"
+
+# Accounts: one of each role; passwords from files, as a script would.
+pw() { printf '%s\n' "$2" > "$WORK/pw-$1"; echo "$WORK/pw-$1"; }
+"$fm" user add clerk --role city --region 杭州 --password-file "$(pw clerk hangzhou-clerk-1)" >/dev/null &&
+  "$fm" user add hlj --role expansion --region 黑龙江 --password-file "$(pw hlj heilongjiang-1)" >/dev/null &&
+  "$fm" user add org --role organiser --password-file "$(pw org organiser-pass-1)" >/dev/null &&
+  "$fm" user add kiosk1 --role kiosk --password-file "$(pw kiosk1 kiosk-pass-123)" >/dev/null && ok ||
+  bad "user add"
+check "duplicate user" 1 "$fm" user add clerk --role city --region 杭州
+has "duplicate user says so" "$WORK/err" "exists"
+check "city without region" 1 "$fm" user add nb --role city
+check "unknown city" 1 "$fm" user add nb --role city --region 上海
+has "unknown city named" "$WORK/err" "上海"
+check "short password" 1 "$fm" user add shorty --role organiser --password-file "$(pw shorty short)"
+admin_pw=$(cat "$WORK/data/admin-password.txt")
+
+# The server, on free loopback ports, with small limits to test against.
+start() {
+  rm -f "$WORK/port"
+  "$fm" serve --listen 127.0.0.1:0 --redirect-listen 127.0.0.1:0 --port-file "$WORK/port" \
+    --threads 2 --access-log "$WORK/access.log" --max-upload-bytes 8m --max-body-bytes 64k \
+    --login-per-minute 5 --web-root "$WORK/web" "$@" 2>>"$WORK/server.err" &
+  srv=$!
+  for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+  port=$(cat "$WORK/port" 2>/dev/null)
+  base="https://localhost:$port"
+}
+mkdir -p "$WORK/web/app" && echo '<!doctype html><title>展会</title>' > "$WORK/web/index.html"
+echo 'export const x = 1;' > "$WORK/web/app/main.js"
+echo 'TOPSECRET-42' > "$WORK/secret.txt"
+start
+[ -n "$port" ] && ok || { bad "server did not start: $(cat "$WORK/server.err")"; finish; exit 1; }
+
+C() { curl -sS --cacert "$ca" "$@"; }
+# status METHOD PATH [curl args…]: prints the HTTP status.
+status() { local m=$1 p=$2; shift 2; C -o "$WORK/body" -w '%{http_code}' -X "$m" "$@" "$base$p"; }
+
+# TLS: a verified handshake, TLS 1.2, ECDHE with an AEAD cipher; nothing older, nothing else.
+C "$base/healthz" > "$WORK/out" && has "healthz over verified TLS" "$WORK/out" '"status":"ok"' || bad "healthz"
+openssl s_client -connect "127.0.0.1:$port" -servername localhost -CAfile "$ca" </dev/null > "$WORK/s_client" 2>&1
+has "s_client verifies" "$WORK/s_client" "Verify return code: 0 (ok)"
+grep -Eq "Cipher is ECDHE-(ECDSA|RSA)-(AES(128|256)-GCM-SHA(256|384)|CHACHA20-POLY1305)" "$WORK/s_client" && ok ||
+  bad "cipher is not ECDHE + AEAD: $(grep -m1 Cipher "$WORK/s_client")"
+has "TLS 1.2" "$WORK/s_client" "TLSv1.2"
+C --tls-max 1.1 "$base/healthz" >/dev/null 2>&1 && bad "TLS 1.1 accepted" || ok
+openssl s_client -connect "127.0.0.1:$port" -cipher AES128-SHA -tls1_2 </dev/null >/dev/null 2>&1 && bad "a non-ECDHE CBC suite accepted" || ok
+
+# Keep-alive: two requests on one connection; Connection: close and HTTP/1.0 answered whole.
+C -w '%{num_connects}\n' -o /dev/null "$base/healthz" -o /dev/null "$base/api/v1/fairs" > "$WORK/out"
+[ "$(awk '{n += $1} END {print n}' "$WORK/out")" = 1 ] && ok || bad "keep-alive used $(tr '\n' + < "$WORK/out") connections"
+C -H 'Connection: close' "$base/api/v1/fairs" | grep -q YQH-2026 && ok || bad "Connection: close reply"
+C --http1.0 "$base/api/v1/fairs" | grep -q YQH-2026 && ok || bad "HTTP/1.0 reply"
+
+# The plain port only redirects, to the same path over HTTPS.
+plain=$(grep -o 'redirecting http://[0-9.:]*' "$WORK/server.err" | tail -1 | sed 's|redirecting http://||')
+if [ -n "$plain" ]; then
+  curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://$plain/api/v1/fairs?x=1" > "$WORK/out"
+  has "plain HTTP redirects" "$WORK/out" "301 https://127.0.0.1:$port/api/v1/fairs?x=1"
+else
+  bad "the redirect port is not listening"
+fi
+
+# Kiosk search: the same hits as the CLI, with facets and snippets; pinyin too.
+C "$base/api/v1/search?q=%E9%BE%99%E4%BA%95&limit=5" > "$WORK/api.json"
+"$fm" search 龙井 --limit 5 --json > "$WORK/cli.json"
+[ "$(jq_ '[h["code"] for h in d["hits"]]' < "$WORK/api.json")" = "$(jq_ '[h["code"] for h in d["hits"]]' < "$WORK/cli.json")" ] &&
+  ok || bad "API search differs from the CLI"
+jq_ 'd["hits"][0]["code"], "\x01" in d["hits"][0]["highlight"], d["facets"]["region"]' < "$WORK/api.json" > "$WORK/out"
+has "search marks and facets" "$WORK/out" "True"
+C "$base/api/v1/search?q=longjing&limit=3" | jq_ 'd["hits"][0]["name"]' > "$WORK/out"
+has "pinyin search" "$WORK/out" "龙井"
+[ "$(status GET '/api/v1/search?q=x&limit=0')" = 400 ] && has "bad limit" "$WORK/body" '"error":"bad_argument"' || bad "limit=0 accepted"
+[ "$(status GET '/api/v1/search')" = 400 ] && ok || bad "search without q"
+[ "$(status GET /api/v1/products/HZ-0001)" = 200 ] && has "product detail" "$WORK/body" "杭州盛源茶叶有限公司" || bad "product detail"
+[ "$(status GET /api/v1/products/NOPE-1)" = 404 ] && has "unknown product" "$WORK/body" '"error":"not_found"' || bad "unknown product"
+dcode=$(q "SELECT code FROM demands ORDER BY id LIMIT 1")
+[ "$(status GET "/api/v1/demands/$dcode")" = 200 ] && ok || bad "demand detail"
+
+# Sign-in: wrong password refused, right one gives an HttpOnly Secure SameSite cookie.
+login() { touch "$WORK/jar-$1"; C -b "$WORK/jar-$1" -c "$WORK/jar-$1" -o "$WORK/body" -w '%{http_code}' -H 'X-Requested-With: fetch' \
+  -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"$2\"}" "$base/api/v1/login"; }
+[ "$(login clerk wrong-password)" = 401 ] && has "wrong password" "$WORK/body" "wrong login or password" || bad "wrong password accepted"
+[ "$(login nobody wrong-password)" = 401 ] && ok || bad "unknown login"
+[ "$(login clerk hangzhou-clerk-1)" = 200 ] && has "clerk signs in" "$WORK/body" '"role":"city"' || bad "clerk sign-in"
+C -D - -o /dev/null -H 'X-Requested-With: fetch' -H 'Content-Type: application/json' \
+  -d '{"login":"org","password":"organiser-pass-1"}' "$base/api/v1/login" > "$WORK/headers"
+grep -i '^set-cookie' "$WORK/headers" > "$WORK/out"
+has "cookie HttpOnly" "$WORK/out" "HttpOnly"; has "cookie Secure" "$WORK/out" "Secure"; has "cookie SameSite" "$WORK/out" "SameSite=Strict"
+for h in Content-Security-Policy Strict-Transport-Security X-Content-Type-Options; do has "header $h" "$WORK/headers" "$h"; done
+has "frame-ancestors" "$WORK/headers" "frame-ancestors 'none'"
+login org organiser-pass-1 >/dev/null; login hlj heilongjiang-1 >/dev/null; login kiosk1 kiosk-pass-123 >/dev/null
+login admin "$admin_pw" >/dev/null
+[ "$(C -b "$WORK/jar-org" "$base/api/v1/me" | jq_ 'd["role"]')" = organiser ] && ok || bad "/me for the organiser"
+
+# Every role against every endpoint: the status each must get.
+as() { local who=$1 m=$2 p=$3; shift 3
+  if [ "$who" = public ]; then status "$m" "$p" -H 'X-Requested-With: fetch' "$@"
+  else status "$m" "$p" -b "$WORK/jar-$who" -H 'X-Requested-With: fetch' "$@"; fi; }
+matrix() {  # role method path expected
+  while read -r who m p want; do
+    [ -z "$who" ] && continue
+    got=$(as "$who" "$m" "$p")
+    [ "$got" = "$want" ] && ok || bad "$who $m $p: $got, wanted $want ($(head -c 200 "$WORK/body"))"
+  done
+}
+matrix <<EOT
+public GET /api/v1/search?q=茶 200
+public GET /api/v1/fairs 200
+public GET /api/v1/me 200
+public GET /api/v1/match/demand/$dcode 401
+kiosk1 GET /api/v1/match/demand/$dcode 200
+clerk GET /api/v1/match/supply/HZ-0001 200
+public GET /api/v1/users 401
+clerk GET /api/v1/users 403
+org GET /api/v1/users 403
+admin GET /api/v1/users 200
+public GET /api/v1/uploads 401
+kiosk1 GET /api/v1/uploads 403
+org GET /api/v1/uploads 403
+clerk GET /api/v1/uploads 200
+hlj GET /api/v1/uploads 200
+admin GET /api/v1/uploads 200
+public POST /api/v1/fairs/YQH-2026/match 401
+clerk POST /api/v1/fairs/YQH-2026/match 403
+kiosk1 POST /api/v1/fairs/YQH-2026/match 403
+org POST /api/v1/fairs/YQH-2026/match?wait=1 200
+org POST /api/v1/fairs/NO-SUCH/match 404
+public POST /api/v1/reindex 401
+org POST /api/v1/reindex 403
+admin POST /api/v1/reindex?wait=1 200
+public POST /api/v1/uploads?kind=supply 401
+kiosk1 POST /api/v1/uploads?kind=supply 403
+org POST /api/v1/uploads?kind=supply 403
+hlj POST /api/v1/uploads?kind=supply 403
+clerk POST /api/v1/uploads?kind=demand 403
+clerk POST /api/v1/uploads?kind=nonsense 400
+public GET /api/v1/jobs/1 401
+admin GET /api/v1/jobs/1 404
+public DELETE /api/v1/fairs 405
+public GET /api/v1/nothing-here 404
+EOT
+n=$(q "SELECT count(*) FROM candidates c JOIN fairs f ON f.id = c.fair_id WHERE f.code = 'YQH-2026'")
+[ "$n" -gt 0 ] && ok || bad "batch matching over the API stored no candidates"
+
+# CSRF: a browser POST without X-Requested-With, or from another origin, is refused.
+[ "$(status POST /api/v1/logout -b "$WORK/jar-org")" = 403 ] && has "csrf refused" "$WORK/body" '"error":"csrf"' || bad "POST without X-Requested-With"
+[ "$(status POST /api/v1/logout -b "$WORK/jar-org" -H 'X-Requested-With: x' -H 'Origin: https://evil.example')" = 403 ] && ok || bad "foreign origin"
+
+# Uploads: the clerk's own city is accepted; a file with other cities' rows is refused, row by row.
+"$py" - "$FIXTURES/catalog/supply.csv" "$WORK/hz.csv" "$WORK/nb-hz.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+hz = [r for r in rows[1:] if r[4] == "杭州市"]
+nb = [r for r in rows[1:] if r[4] == "宁波市"][:2]
+for r in hz[:3]: r[1] = r[1] + "（新包装）"
+csv.writer(open(sys.argv[2], "w", encoding="utf-8", newline="")).writerows([rows[0]] + hz)
+csv.writer(open(sys.argv[3], "w", encoding="utf-8", newline="")).writerows([rows[0]] + hz[:2] + nb)
+PY
+nhz=$(($(wc -l < "$WORK/hz.csv") - 1))
+# Asked before the upload: not there, and the reply is cached (the second ask on the same
+# connection, hence the same loop, is a hit) …
+u="$base/api/v1/search?q=%E6%96%B0%E5%8C%85%E8%A3%85"
+C "$u" | grep -q '（新包装）' && bad "新包装 before the upload" || ok
+C -o /dev/null -o /dev/null -w '%header{x-cache}\n' "$u" "$u" > "$WORK/out"
+[ "$(tail -1 "$WORK/out")" = hit ] && ok || bad "identical search not cached: $(cat "$WORK/out")"
+before=$(q "SELECT count(*) FROM uploads")
+code=$(as clerk POST '/api/v1/uploads?kind=supply&wait=1' -F "file=@$WORK/hz.csv;filename=杭州目录.csv")
+[ "$code" = 200 ] && ok || bad "clerk uploads Hangzhou: $code $(head -c 300 "$WORK/body")"
+jq_ 'd["result"]["ok"], d["result"]["updated"], d["result"]["unchanged"], d["state"]' < "$WORK/body" > "$WORK/out"
+[ "$(tr '\n' ' ' < "$WORK/out")" = "True 3 $((nhz - 3)) done " ] && ok || bad "upload report: $(tr '\n' ' ' < "$WORK/out")"
+[ "$(q "SELECT filename || ' ' || uploaded_by FROM uploads ORDER BY id DESC LIMIT 1")" = "杭州目录.csv clerk" ] && ok || bad "upload recorded with its name and uploader"
+# … and after it, the cached reply is not served: the change is found at once.
+C "$base/api/v1/search?q=%E6%96%B0%E5%8C%85%E8%A3%85" | grep -q '新包装' && ok || bad "uploaded change is searchable at once (stale cache?)"
+code=$(as clerk POST '/api/v1/uploads?kind=supply&wait=1' --data-binary "@$WORK/nb-hz.csv" -H 'Content-Type: text/csv')
+[ "$code" = 422 ] && ok || bad "clerk uploading Ningbo rows: $code"
+jq_ 'len([e for e in d["result"]["errors"] if "宁波市" in e["message"]])' < "$WORK/body" > "$WORK/out"
+[ "$(cat "$WORK/out")" = 2 ] && ok || bad "each other-city row reported: $(head -c 400 "$WORK/body")"
+C -b "$WORK/jar-clerk" "$base/api/v1/uploads" | jq_ 'len(d["uploads"])' > "$WORK/out"
+C -b "$WORK/jar-hlj" "$base/api/v1/uploads" | jq_ 'len(d["uploads"])' > "$WORK/out2"
+[ "$(cat "$WORK/out")" = 1 ] && [ "$(cat "$WORK/out2")" = 0 ] && ok || bad "upload history is per office: $(cat "$WORK/out") $(cat "$WORK/out2")"
+uid=$(q "SELECT max(id) FROM uploads")
+[ "$(as hlj GET "/api/v1/uploads/$uid")" = 404 ] && ok || bad "another office's upload readable"
+[ "$(as clerk GET "/api/v1/uploads/$uid")" = 200 ] && has "upload report" "$WORK/body" '"report"' || bad "own upload"
+
+# Without wait: 202 and a job to poll, which ends with the report.
+code=$(as clerk POST '/api/v1/uploads?kind=supply' -F "file=@$WORK/hz.csv")
+[ "$code" = 202 ] && ok || bad "upload without wait: $code"
+job=$(jq_ 'd["job"]["id"]' < "$WORK/body")
+for _ in $(seq 50); do
+  C -b "$WORK/jar-clerk" "$base/api/v1/jobs/$job" > "$WORK/job.json"
+  grep -q '"state":"done"' "$WORK/job.json" && break; sleep 0.1
+done
+has "job done with its report" "$WORK/job.json" '"unchanged":'"$nhz"
+[ "$(as hlj GET "/api/v1/jobs/$job")" = 404 ] && ok || bad "another user's job readable"
+
+# Every bad fixture over HTTP: its report, and nothing changed.
+prod=$(q "SELECT count(*) || '/' || sum(length(name)) FROM products")
+ups=$(q "SELECT count(*) FROM uploads")
+while IFS=$'\t' read -r file kind row words; do
+  case "$file" in '#'*|'') continue;; esac
+  code=$(as admin POST "/api/v1/uploads?kind=$kind&wait=1&filename=$file" --data-binary "@$FIXTURES/bad/$file")
+  if [ "$code" = 422 ] && grep -qF -- "$words" "$WORK/body"; then ok
+  else bad "bad fixture $file over HTTP: $code, wanted 422 with “$words”: $(head -c 300 "$WORK/body")"; fi
+done < "$FIXTURES/bad/expected.tsv"
+[ "$(q "SELECT count(*) || '/' || sum(length(name)) FROM products")" = "$prod" ] && [ "$(q "SELECT count(*) FROM uploads")" = "$ups" ] &&
+  ok || bad "a rejected upload changed the store"
+[ -z "$(ls "$WORK/data/spool" 2>/dev/null)" ] && ok || bad "spool not emptied: $(ls "$WORK/data/spool")"
+
+# A multi-megabyte upload with an API token (scripts: no cookie, no CSRF header):
+# the whole body arrives, which the report's last row proves.
+token=$("$fm" user token clerk --label nightly)
+"$py" - "$WORK/hz.csv" "$WORK/big.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+w = csv.writer(open(sys.argv[2], "w", encoding="utf-8", newline=""))
+w.writerow(rows[0])
+for i in range(20000):
+    r = list(rows[1 + i % (len(rows) - 1)])
+    r[0] = "HZB-%05d" % i
+    r[1] = r[1] + " 第%d批" % i
+    if i == 19999:
+        r[3] = "91330100BADCHECK00"     # a credit code whose check digit is wrong
+    w.writerow(r)
+PY
+size=$(stat -c %s "$WORK/big.csv")
+[ "$size" -gt 3000000 ] && ok || bad "big file only $size bytes"
+code=$(C -o "$WORK/body" -w '%{http_code}' -H "Authorization: Bearer $token" --data-binary "@$WORK/big.csv" \
+  "$base/api/v1/uploads?kind=supply&wait=1&filename=big.csv")
+[ "$code" = 422 ] && jq_ '[e["row"] for e in d["result"]["errors"]]' < "$WORK/body" | grep -q '^\[20001\]$' && ok ||
+  bad "3 MB upload with a token: $code $(head -c 300 "$WORK/body")"
+[ "$(status GET /api/v1/me -H 'Authorization: Bearer not-a-real-token')" = 401 ] && ok || bad "bad token accepted"
+
+# Limits: an oversized upload is refused before it is read; a big JSON body too.
+head -c 9000000 /dev/zero > "$WORK/huge"
+code=$(C -o "$WORK/body" -w '%{http_code}' -H "Authorization: Bearer $token" --data-binary "@$WORK/huge" \
+  "$base/api/v1/uploads?kind=supply" 2>/dev/null)
+[ "$code" = 413 ] && ok || bad "9 MB upload over an 8 MB limit: $code"
+"$py" -c "print('{\"login\":\"' + 'x'*100000 + '\",\"password\":\"y\"}')" > "$WORK/bigjson"
+[ "$(status POST /api/v1/login -H 'X-Requested-With: x' --data-binary "@$WORK/bigjson")" = 413 ] && ok || bad "100 kB login body"
+[ "$(status POST /api/v1/login -H 'X-Requested-With: x' -d '{"login":')" = 400 ] && has "bad JSON named" "$WORK/body" "not JSON" || bad "broken JSON"
+long=$(head -c 20000 /dev/zero | tr '\0' a)
+code=$(C -o /dev/null -w '%{http_code}' -H "X-Long: $long" "$base/healthz" 2>/dev/null)
+[ "$code" != 200 ] && ok || bad "20 kB header accepted"
+
+# Static files: types, ETag and 304, no way out of the web root.
+[ "$(status GET /)" = 200 ] && has "index" "$WORK/body" "展会" || bad "GET /"
+etag=$(C -D - -o /dev/null "$base/app/main.js" | tr -d '\r' | awk -F': ' 'tolower($1)=="etag"{print $2}')
+C -D - -o /dev/null "$base/app/main.js" | grep -qi '^content-type: text/javascript' && ok || bad "JS MIME type"
+[ -n "$etag" ] && [ "$(status GET /app/main.js -H "If-None-Match: $etag")" = 304 ] && ok || bad "ETag / 304"
+[ "$(status GET /app)" = 301 ] && ok || bad "directory without slash"
+for p in '/../secret.txt' '/%2e%2e/secret.txt' '/app/%2e%2e/%2e%2e/secret.txt' '/..%2fsecret.txt' '/.hidden' '/app/main.js%00.html'; do
+  got=$(C -o "$WORK/body" -w '%{http_code}' --path-as-is "$base$p")
+  { [ "$got" = 404 ] || [ "$got" = 400 ]; } && ! grep -q TOPSECRET "$WORK/body" && ok || bad "traversal $p: $got"
+done
+
+# Malformed requests: answered 400 or closed; the server stays up.
+for raw in 'GARBAGE\r\n\r\n' 'GET / HTTP/9.9\r\n\r\n' 'GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n' \
+    'POST /api/v1/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n'; do
+  printf "$raw" | timeout 5 openssl s_client -quiet -connect "127.0.0.1:$port" -CAfile "$ca" > "$WORK/raw" 2>/dev/null
+  grep -q "200 OK" "$WORK/raw" && bad "malformed request answered 200: $raw" || ok
+done
+# Plain HTTP on the TLS port gets nothing, and harms nothing.
+curl -s -m 3 -o /dev/null "http://127.0.0.1:$port/healthz" && bad "plain HTTP answered on the TLS port" || ok
+C "$base/healthz" | grep -q ok && ok || bad "server down after malformed requests"
+
+# Rate limiting: after 5 failures a minute from one address, 429 with Retry-After.
+for i in 1 2 3 4 5; do login nobody "wrong-$i" >/dev/null; done
+[ "$(login org organiser-pass-1)" = 429 ] && has "rate limited" "$WORK/body" "too many" || bad "no rate limit"
+
+# Logout ends the session.
+[ "$(status POST /api/v1/logout -b "$WORK/jar-clerk" -H 'X-Requested-With: x')" = 200 ] && ok || bad "logout"
+[ "$(C -b "$WORK/jar-clerk" "$base/api/v1/me" | jq_ 'd["role"]')" = public ] && ok || bad "session still valid after logout"
+"$fm" user passwd hlj --password-file "$(pw hlj2 heilongjiang-2)" >/dev/null
+[ "$(C -b "$WORK/jar-hlj" "$base/api/v1/me" | jq_ 'd["role"]')" = public ] && ok || bad "password change keeps old sessions"
+
+# Scheduling over the API: lay out, solve as a job, read the grid, lock, a refused move.
+[ "$(as kiosk1 POST /api/v1/fairs/YQH-2026/schedule/setup -d '{}')" = 403 ] && ok || bad "a kiosk set up a fair"
+[ "$(as org POST /api/v1/fairs/YQH-2026/schedule/setup -d '{"tables":"many"}')" = 400 ] && ok || bad "tables must be a number"
+[ "$(as org POST /api/v1/fairs/YQH-2026/schedule/setup -d '{"days":1,"slots_per_day":6,"tables":8,"start":"09:00","lunch":null}')" = 200 ] &&
+  has "setup summary" "$WORK/body" '"slots":6' || bad "setup over the API: $(head -c 300 "$WORK/body")"
+[ "$(as org POST '/api/v1/fairs/YQH-2026/schedule?wait=1&time_limit=2')" = 200 ] &&
+  has "schedule job" "$WORK/body" '"valid":true' || bad "schedule over the API: $(head -c 300 "$WORK/body")"
+[ "$(as public GET /api/v1/fairs/YQH-2026/schedule)" = 200 ] || bad "schedule grid"
+cp "$WORK/body" "$WORK/grid.json"
+read -r mid other_slot other_table < <(jq_ '" ".join(map(str, [d["meetings"][0]["id"], d["meetings"][1]["slot"], d["meetings"][1]["table"]]))' < "$WORK/grid.json")
+[ "$(jq_ 'len(d["slots"]), len(d["tables"])' < "$WORK/grid.json" | tr '\n' ' ')" = "6 8 " ] && ok || bad "grid size"
+[ "$(as org POST "/api/v1/fairs/YQH-2026/meetings/$mid/lock" -d '{"locked":true}')" = 200 ] && ok || bad "lock"
+[ "$(as org POST "/api/v1/fairs/YQH-2026/meetings/$mid/move" -d "{\"slot\":$other_slot,\"table\":$other_table}")" = 409 ] &&
+  has "refused move names the table" "$WORK/body" "table" || bad "move onto a taken table: $(head -c 300 "$WORK/body")"
+[ "$(as org POST "/api/v1/fairs/YQH-2026/meetings/$mid/move" -d '{"slot":99,"table":1}')" = 409 ] && ok || bad "move to slot 99"
+[ "$(as kiosk1 POST "/api/v1/fairs/YQH-2026/meetings/$mid/lock" -d '{"locked":false}')" = 403 ] && ok || bad "kiosk locked a meeting"
+badge=$(jq_ 'd["meetings"][0]["buyer"]["badge"]' < "$WORK/grid.json")
+pcode=$(q "SELECT p.code FROM products p JOIN suppliers s ON s.id = p.supplier_id WHERE s.city = '舟山市' LIMIT 1")
+[ "$(as public POST /api/v1/fairs/YQH-2026/requests -d "{\"badge\":\"$badge\",\"product\":\"$pcode\"}")" = 201 ] && ok ||
+  bad "kiosk meeting request: $(head -c 300 "$WORK/body")"
+[ "$(as public POST /api/v1/fairs/YQH-2026/requests -d "{\"badge\":\"NOBODY\",\"product\":\"$pcode\"}")" = 400 ] &&
+  has "unknown badge named" "$WORK/body" "NOBODY" || bad "request with an unknown badge: $(head -c 300 "$WORK/body")"
+
+# Metrics and the access log.
+C "$base/metrics" > "$WORK/metrics"
+has "metrics" "$WORK/metrics" 'fairmatch_requests_total{code="2xx"}'
+has "access log" "$WORK/access.log" '"POST /api/v1/uploads?kind=supply&wait=1" 200'
+has "access log user" "$WORK/access.log" ' clerk'
+
+# SIGHUP reopens the log; SIGTERM drains and exits 0.
+mv "$WORK/access.log" "$WORK/access.log.1"; kill -HUP "$srv"; sleep 0.3
+C "$base/healthz" >/dev/null
+[ -s "$WORK/access.log" ] && ok || bad "SIGHUP did not reopen the access log"
+kill -TERM "$srv"; wait "$srv"; st=$?
+[ "$st" = 0 ] && ok || bad "SIGTERM exit $st"
+has "drained" "$WORK/server.err" "stopped"
+
+# A spooled upload left by a crash is imported at the next start.
+mkdir -p "$WORK/data/spool"
+cp "$WORK/hz.csv" "$WORK/data/spool/crashtest.upload"
+printf '{"kind":"supply","filename":"after-crash.csv","login":"clerk","user_id":2,"only_region":"杭州市","path":"%s"}' \
+  "$WORK/data/spool/crashtest.upload" > "$WORK/data/spool/crashtest.json"
+start
+for _ in $(seq 50); do [ "$(q "SELECT count(*) FROM uploads WHERE filename = 'after-crash.csv'")" = 1 ] && break; sleep 0.1; done
+[ "$(q "SELECT count(*) FROM uploads WHERE filename = 'after-crash.csv'")" = 1 ] && ok || bad "spooled upload not resumed"
+kill -TERM "$srv"; wait "$srv"
+
+finish
