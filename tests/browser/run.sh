@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The web front end in a real browser: Debian's chromium driven by
+# playwright-core (test.mjs) against the real server on a loopback port,
+# with a data directory made here from the fixtures.  Screenshots land in
+# $WORK as artifacts.  Needs FAIRMATCH, FIXTURES and WORK (ctest sets them).
+set -u
+: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$WORK" && mkdir -p "$WORK"
+export FAIRMATCH_DATA="$WORK/data"
+fm=$FAIRMATCH
+
+if [ ! -x "${CHROMIUM:=/usr/bin/chromium}" ]; then
+  echo "FAIL chromium is not installed at $CHROMIUM (script/setup installs it)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/axe-core" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --silent) || { echo "FAIL npm ci in tests/browser"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+# The data: the fixtures, one product whose name is markup, and one account per role.
+{
+  "$fm" init &&
+    "$fm" import supply "$FIXTURES/catalog/supply.csv" &&
+    "$fm" import demand "$FIXTURES/catalog/demand.csv" &&
+    "$fm" import fairs "$FIXTURES/catalog/fairs.csv"
+} >"$WORK/load.log" 2>&1 || { cat "$WORK/load.log"; echo "FAIL loading the fixtures"; echo "0 passed, 1 failed"; exit 1; }
+printf '%s\n' '产品编号,产品名称,企业名称,所在城市,产品类别,关键词,产品简介' \
+  'XSS-0001,<img src=x onerror=alert(1)>,杭州脚本测试有限公司,杭州市,日用小商品,onerror,"<script>alert(2)</script> 描述"' \
+  > "$WORK/xss.csv"
+"$fm" import supply "$WORK/xss.csv" >>"$WORK/load.log" 2>&1 || { cat "$WORK/load.log"; echo "FAIL importing xss.csv"; echo "0 passed, 1 failed"; exit 1; }
+# A good file for the clerk: some of Hangzhou's rows, as the fixtures have them.
+{ head -1 "$FIXTURES/catalog/supply.csv"; grep '^HZ-' "$FIXTURES/catalog/supply.csv" | head -5; } > "$WORK/hangzhou.csv"
+pw() { printf '%s\n' "$2" > "$WORK/pw-$1"; echo "$WORK/pw-$1"; }
+{
+  "$fm" user add clerk --role city --region 杭州 --password-file "$(pw clerk hangzhou-clerk-1)" &&
+    "$fm" user add org --role organiser --password-file "$(pw org organiser-pass-1)"
+} >>"$WORK/load.log" 2>&1 || { cat "$WORK/load.log"; echo "FAIL adding users"; echo "0 passed, 1 failed"; exit 1; }
+
+# The server on free loopback ports; the repository's web/ as its web root.
+"$fm" serve --listen 127.0.0.1:0 --redirect-listen 127.0.0.1:0 --port-file "$WORK/port" \
+  --threads 2 --access-log "$WORK/access.log" --web-root "$here/../../web" 2>"$WORK/server.err" &
+srv=$!
+stop() { kill -TERM "$srv" 2>/dev/null && wait "$srv" 2>/dev/null; }
+trap stop EXIT
+for _ in $(seq 150); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+if [ ! -s "$WORK/port" ]; then
+  cat "$WORK/server.err"
+  echo "FAIL the server did not start"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+export BASE="https://localhost:$(cat "$WORK/port")" CHROMIUM
+export CLERK_PASSWORD=hangzhou-clerk-1 ORG_PASSWORD=organiser-pass-1
+timeout 170 node "$here/test.mjs"
+rc=$?
+stop
+trap - EXIT
+if [ -s "$WORK/server.err" ] && grep -q 'ERROR: AddressSanitizer\|runtime error' "$WORK/server.err"; then
+  sed 's/^/  server: /' "$WORK/server.err" | head -40
+  echo "FAIL the server reported a sanitizer error"
+  exit 1
+fi
+exit $rc

@@ -1,0 +1,426 @@
+// The web front end, end to end: Debian's chromium, headless, driven by
+// playwright-core against the real server run.sh started ($BASE).  Every
+// page is also checked with axe-core (no serious or critical violation),
+// and screenshots go to $WORK.  Prints "N passed, N failed".
+import { chromium } from 'playwright-core';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const { BASE, WORK, FAIRMATCH, CHROMIUM = '/usr/bin/chromium' } = process.env;
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const SHOTS = path.join(WORK, 'screenshots');
+mkdirSync(SHOTS, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const problems = [];	// dialogs, page errors, CSP refusals: each one fails the run
+
+function ok(cond, what, detail = '') {
+	if (cond) { passed++; return true; }
+	failed++;
+	console.log(`FAIL ${what}${detail ? ': ' + detail : ''}`);
+	return false;
+}
+
+// Runs a named step; an exception fails it and the run goes on.
+async function step(name, fn) {
+	const t0 = Date.now();
+	try {
+		await fn();
+	} catch (e) {
+		failed++;
+		console.log(`FAIL ${name}: ${e.message.split('\n').slice(0, 4).join(' | ')}`);
+	}
+	console.log(`  ${name} (${Date.now() - t0} ms)`);
+}
+
+// The CLI's answer, to know what the page should show.
+function cli(...args) {
+	return JSON.parse(execFileSync(FAIRMATCH, args, { encoding: 'utf8' }));
+}
+const expectedCodes = (q, n = 5) => cli('search', q, '--kind', 'supply', '--limit', String(n), '--json').hits.map((h) => h.code);
+
+// axe-core in the page: the serious and critical violations, as text.
+async function axe(page, name) {
+	// Evaluated through the DevTools protocol: the page's CSP rightly refuses an inline <script>.
+	if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE);
+	const res = await page.evaluate(async () => {
+		const r = await window.axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+			.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+	});
+	ok(res.length === 0, `axe ${name}: no serious or critical violations`, res.join('; '));
+}
+
+async function shot(page, name, opts = {}) {
+	await page.screenshot({ path: path.join(SHOTS, name + '.png'), ...opts });
+}
+
+function watch(page, label) {
+	page.on('dialog', async (d) => { problems.push(`${label}: a ${d.type()} dialog fired: ${d.message()}`); await d.dismiss(); });
+	page.on('pageerror', (e) => problems.push(`${label}: page error: ${e.message}`));
+	page.on('console', (m) => {
+		if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`${label}: ${m.text()}`);
+	});
+}
+
+const browser = await chromium.launch({
+	executablePath: CHROMIUM,
+	headless: true,
+	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+		'--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+
+try {
+	// ---------------- the kiosk ----------------
+	const kctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1080, height: 1920 }, locale: 'zh-CN' });
+	const kiosk = await kctx.newPage();
+	watch(kiosk, 'kiosk');
+
+	await step('kiosk start screen', async () => {
+		await kiosk.goto(BASE + '/');
+		await kiosk.waitForSelector('body[data-ready="1"]');
+		ok(await kiosk.locator('#q').isVisible(), 'kiosk shows the search box');
+		ok((await kiosk.getAttribute('html', 'lang')) === 'zh-CN', 'kiosk is Chinese first');
+		await kiosk.waitForFunction(() => document.querySelectorAll('#f-fair option').length > 1);
+		await shot(kiosk, 'kiosk-start');
+		await axe(kiosk, 'kiosk start');
+	});
+
+	async function searchFor(q, codes) {
+		await kiosk.fill('#q', '');
+		await kiosk.locator('#q').pressSequentially(q, { delay: 20 });
+		await kiosk.waitForFunction((want) => {
+			const got = [...document.querySelectorAll('#results a.card')].map((a) => a.dataset.code);
+			return want.every((c) => got.includes(c));
+		}, codes, { timeout: 8000 });
+		const got = await kiosk.$$eval('#results a.card', (as) => as.map((a) => a.dataset.code));
+		ok(codes.every((c) => got.includes(c)), `search ${q} shows ${codes.join(' ')}`, got.join(' '));
+	}
+
+	await step('kiosk search 電動工具', async () => {
+		const codes = expectedCodes('電動工具');
+		ok(codes.length > 0, 'the CLI finds 電動工具');
+		await searchFor('電動工具', codes);
+		ok(await kiosk.locator('#results mark').count() > 0, 'matches are highlighted with <mark>');
+		ok(/\d/.test(await kiosk.textContent('#status')), 'the result count is announced');
+		ok(await kiosk.locator('#f-region button.chip').count() > 0, 'city filters from the facets');
+		await shot(kiosk, 'kiosk-search');
+		await axe(kiosk, 'kiosk results');
+	});
+
+	await step('kiosk filters by city', async () => {
+		const chip = kiosk.locator('#f-region button.chip').first();
+		const city = (await chip.textContent()).replace(/\d+$/, '').trim();
+		await chip.click();
+		await kiosk.waitForFunction(() => document.querySelector('#f-region button[aria-pressed="true"]'));
+		await kiosk.waitForFunction((c) => {
+			const cards = [...document.querySelectorAll('#results a.card .meta')];
+			return cards.length > 0 && cards.every((m) => m.textContent.includes(c));
+		}, city, { timeout: 5000 });
+		ok(true, 'a city chip narrows the results to that city');
+		await kiosk.click('#clear');
+	});
+
+	await step('kiosk search longjing (pinyin)', async () => {
+		await searchFor('longjing', expectedCodes('longjing'));
+	});
+
+	await step('kiosk filters by fair (its paired cities)', async () => {
+		const fairs = await kiosk.evaluate(async () => (await (await fetch('/api/v1/fairs')).json()).fairs);
+		const fair = fairs.find((f) => f.cities.length > 0 && f.cities.includes('杭州市'));
+		await kiosk.selectOption('#f-fair', fair.code);
+		await kiosk.waitForFunction((cities) => {
+			const metas = [...document.querySelectorAll('#results a.card .meta')];
+			return metas.length > 0 && metas.every((m) => cities.some((c) => m.textContent.includes(c)));
+		}, fair.cities, { timeout: 5000 });
+		ok(true, 'a fair keeps only its paired cities');
+		await kiosk.selectOption('#f-fair', '');
+	});
+
+	await step('kiosk product page with QR', async () => {
+		await searchFor('longjing', expectedCodes('longjing', 1));
+		const first = kiosk.locator('#results a.card').first();
+		const code = await first.getAttribute('data-code');
+		await first.click();
+		await kiosk.waitForSelector('#p-body:not([hidden])');
+		const p = await kiosk.evaluate(async (c) => (await fetch('/api/v1/products/' + c)).json(), code);
+		ok((await kiosk.textContent('#p-name')) === p.name, 'the product page shows the name');
+		ok((await kiosk.textContent('#p-company')).includes(p.company), 'and the supplier');
+		ok((await kiosk.textContent('#p-fields')).includes(p.contact), 'and the contact');
+		const src = await kiosk.getAttribute('#p-qr', 'src');
+		ok(src && src.startsWith('data:image/gif;base64,'), 'a QR code is drawn');
+		ok((await kiosk.getAttribute('#p-qr', 'alt')).includes('#/p/' + code), 'the QR links to the page');
+		await shot(kiosk, 'kiosk-product');
+		await axe(kiosk, 'kiosk product');
+		await kiosk.click('#back');
+		await kiosk.waitForSelector('#search-view:not([hidden])');
+	});
+
+	await step('a product named as markup renders as text', async () => {
+		const name = '<img src=x onerror=alert(1)>';
+		const codes = expectedCodes('onerror', 1);
+		ok(codes[0] === 'XSS-0001', 'the CLI finds the markup product', codes.join(' '));
+		await searchFor('onerror', codes);
+		const card = kiosk.locator('#results a.card[data-code="XSS-0001"]');
+		ok((await card.locator('.name').textContent()) === name, 'the name is shown as text');
+		ok(await kiosk.locator('#results img').count() === 0, 'no <img> made from it');
+		await card.click();
+		await kiosk.waitForSelector('#p-body:not([hidden])');
+		ok((await kiosk.textContent('#p-name')) === name, 'the product page shows it as text');
+		ok(await kiosk.locator('#p-fields img, #p-fields script').count() === 0, 'no element made from the description');
+		await kiosk.waitForTimeout(300);
+		ok(!problems.some((p) => p.includes('dialog')), 'no dialog fired');
+		await shot(kiosk, 'kiosk-markup-product');
+		await kiosk.click('#back');
+	});
+
+	await step('kiosk: server unreachable, then back without a reload', async () => {
+		await kiosk.evaluate(() => { window.__notReloaded = true; });
+		await kctx.setOffline(true);
+		await kiosk.fill('#q', '黄酒');
+		await kiosk.waitForSelector('#offline:not([hidden])', { timeout: 5000 });
+		ok(true, 'a notice shows while the server is unreachable');
+		await shot(kiosk, 'kiosk-offline');
+		await kctx.setOffline(false);
+		await kiosk.waitForSelector('#offline', { state: 'hidden', timeout: 10000 });
+		await kiosk.waitForFunction(() => document.querySelectorAll('#results a.card').length > 0, null, { timeout: 5000 });
+		ok(await kiosk.evaluate(() => window.__notReloaded === true), 'recovered without a reload');
+	});
+
+	await step('kiosk idle reset', async () => {
+		const p = await kctx.newPage();
+		watch(p, 'kiosk-idle');
+		await p.goto(BASE + '/?idle=2');
+		await p.waitForSelector('body[data-ready="1"]');
+		await p.fill('#q', '龙井');
+		await p.waitForFunction(() => document.querySelectorAll('#results a.card').length > 0);
+		await p.waitForFunction(() => document.body.dataset.idleReset === '1', null, { timeout: 6000 });
+		ok((await p.inputValue('#q')) === '' && await p.locator('#start').isVisible() &&
+			await p.locator('#results a.card').count() === 0, 'idle resets to the start screen');
+		await p.close();
+	});
+
+	await step('kiosk in English', async () => {
+		await kiosk.click('#lang');
+		ok((await kiosk.getAttribute('html', 'lang')) === 'en', 'lang switches to en');
+		ok((await kiosk.textContent('#search-label')).includes('Search'), 'labels in English');
+		await kiosk.reload();
+		await kiosk.waitForSelector('body[data-ready="1"]');
+		ok((await kiosk.getAttribute('html', 'lang')) === 'en', 'the choice is remembered');
+		await kiosk.click('#lang');
+	});
+
+	// ---------------- the office portal ----------------
+	const octx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+	const office = await octx.newPage();
+	watch(office, 'office');
+
+	await step('office sign-in', async () => {
+		await office.goto(BASE + '/office/');
+		await office.waitForSelector('#login-view:not([hidden])');
+		await axe(office, 'office sign-in');
+		await office.fill('#login-name', 'clerk');
+		await office.fill('#login-pass', 'wrong-password');
+		await office.click('#login-form button[type=submit]');
+		await office.waitForFunction(() => document.querySelector('#login-error').textContent.length > 0);
+		ok(await office.locator('#app').isHidden(), 'a wrong password keeps the portal closed');
+		await office.fill('#login-pass', process.env.CLERK_PASSWORD);
+		await office.click('#login-form button[type=submit]');
+		await office.waitForSelector('#app:not([hidden])');
+		ok((await office.textContent('#who')).includes('clerk'), 'signed in as clerk');
+	});
+
+	await step('office upload of a bad file shows its report', async () => {
+		const bad = path.join(process.env.FIXTURES, 'bad', 'credit-code-check-digit.csv');
+		// What the CLI says of the file (it is rejected, so it changes nothing).
+		const want = JSON.parse(spawnSync(FAIRMATCH, ['import', 'supply', bad, '--json'], { encoding: 'utf8' }).stdout);
+		await office.setInputFiles('#file', bad);
+		await office.waitForSelector('#report:not([hidden])', { timeout: 15000 });
+		const rows = await office.$$eval('#report-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+		const e = want.errors[0];
+		ok(rows.some((r) => r[0] === String(e.row) && r[3] === e.message_zh), 'the report has the row and the message', JSON.stringify(rows));
+		ok(rows.some((r) => r[2] === e.value), 'and the bad value');
+		ok(await office.$eval('#up-progress', (p) => p.value === 1), 'the progress bar is full');
+		const [dl] = await Promise.all([office.waitForEvent('download'), office.click('#report-csv')]);
+		const csv = readFileSync(await dl.path(), 'utf8');
+		ok(csv.charCodeAt(0) === 0xFEFF, 'the CSV starts with a BOM');
+		ok(csv.includes(e.value) && csv.includes(e.message_zh), 'the CSV has the error');
+		writeFileSync(path.join(WORK, 'report.csv'), csv);
+		await shot(office, 'office-report', { fullPage: true });
+		await axe(office, 'office with report');
+	});
+
+	await step('office upload of a good file, and the history', async () => {
+		await office.setInputFiles('#file', path.join(WORK, 'hangzhou.csv'));
+		await office.waitForFunction(() => document.body.dataset.upload === 'done' && !document.querySelector('#report').hidden, null, { timeout: 15000 });
+		const summary = await office.textContent('#report-summary');
+		ok(/导入成功/.test(summary), 'a good file is imported', summary);
+		await office.waitForFunction(() => [...document.querySelectorAll('#history tbody tr')].some((tr) => tr.textContent.includes('hangzhou.csv')));
+		ok(true, 'the upload is in the history');
+		await office.locator('#history tbody tr', { hasText: 'hangzhou.csv' }).locator('button').click();
+		await office.waitForFunction(() => document.querySelector('#report-title').textContent.includes('hangzhou.csv'));
+		ok(true, 'its report opens from the history');
+		await shot(office, 'office-history', { fullPage: true });
+	});
+
+	await step('office browses its own entries', async () => {
+		await office.fill('#own-q', '茶');
+		await office.click('#own-form button[type=submit]');
+		await office.waitForFunction(() => document.querySelectorAll('#own-results li').length > 0);
+		const texts = await office.$$eval('#own-results li', (lis) => lis.map((l) => l.textContent));
+		ok(texts.every((t) => t.includes('杭州市')), 'only the office\'s city', texts.slice(0, 3).join(' | '));
+		await office.locator('#own-results button').first().click();
+		await office.waitForSelector('#entry:not([hidden])');
+		ok((await office.textContent('#entry-fields')).length > 0, 'an entry opens');
+	});
+
+	await step('office sign-out', async () => {
+		await office.click('#logout');
+		await office.waitForSelector('#login-view:not([hidden])');
+		const me = await office.evaluate(async () => (await fetch('/api/v1/me')).json());
+		ok(me.login === null, 'the session is gone', JSON.stringify(me));
+	});
+
+	// ---------------- the organiser console ----------------
+	const cctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 1000 } });
+	const con = await cctx.newPage();
+	watch(con, 'console');
+	const FAIR = 'HQH-2026';
+
+	await step('console sign-in and fairs', async () => {
+		await con.goto(BASE + '/console/');
+		await con.waitForSelector('#login-view:not([hidden])');
+		await con.fill('#login-name', 'org');
+		await con.fill('#login-pass', process.env.ORG_PASSWORD);
+		await con.click('#login-form button[type=submit]');
+		await con.waitForSelector('#app:not([hidden])');
+		await con.waitForFunction(() => document.querySelectorAll('#fairs tbody tr').length > 0);
+		const row = con.locator('#fairs tbody tr', { hasText: FAIR });
+		ok((await row.textContent()).includes('杭州市'), 'the fair shows its paired cities');
+	});
+
+	await step('console batch matching with a progress bar', async () => {
+		await con.locator('#fairs tbody tr', { hasText: FAIR }).locator('button').click();
+		await con.waitForSelector('#fair:not([hidden])');
+		await con.click('#run-match');
+		await con.waitForFunction(() => document.body.dataset.job === 'done', null, { timeout: 30000 });
+		const status = await con.textContent('#job-status');
+		ok(/匹配完成/.test(status), 'matching finishes', status);
+		ok(await con.$eval('#job-progress', (p) => p.value === 1), 'the bar is full');
+		const n = await con.locator('#fairs tbody tr', { hasText: FAIR }).locator('td.num').textContent();
+		ok(Number(n) > 0, 'the fair now has candidates', n);
+	});
+
+	let grid = null;
+	await step('console scheduling and the grid', async () => {
+		// Slots and tables are set up from the command line (there is no API for it yet).
+		execFileSync(FAIRMATCH, ['schedule', 'setup', FAIR, '--tables', '12'], { encoding: 'utf8' });
+		await con.click('#run-schedule');
+		await con.waitForFunction(() => document.body.dataset.job === 'done', null, { timeout: 60000 });
+		const status = await con.textContent('#job-status');
+		ok(/日程已生成/.test(status), 'scheduling finishes', status + ' ' + (await con.textContent('#grid-status')));
+		await con.waitForSelector('#grid td.meeting', { timeout: 10000 });
+		grid = await con.evaluate(async (f) => (await fetch(`/api/v1/fairs/${f}/schedule`)).json(), FAIR);
+		ok(await con.locator('#grid td.meeting').count() === grid.meetings.length, 'the grid shows every meeting');
+		ok(await con.locator('#grid tbody tr').count() === grid.slots.length, 'one row per slot');
+		ok(await con.locator('#grid thead th').count() === grid.tables.length + 1, 'one column per table');
+		const m = grid.meetings[0];
+		const td = con.locator(`#grid td[data-meeting="${m.id}"]`);
+		ok((await td.textContent()).includes(m.buyer.name) && (await td.textContent()).includes(m.supplier.name), 'a cell names buyer and supplier');
+		await shot(con, 'console-grid', { fullPage: true });
+		await axe(con, 'console grid');
+	});
+
+	await step('console lock', async () => {
+		const m = grid.meetings[0];
+		await con.locator(`#grid td[data-meeting="${m.id}"] button[aria-pressed]`).click();
+		await con.waitForSelector(`#grid td.locked[data-meeting="${m.id}"]`);
+		const g = await con.evaluate(async (f) => (await fetch(`/api/v1/fairs/${f}/schedule`)).json(), FAIR);
+		ok(g.meetings.find((x) => x.id === m.id).locked === true, 'the server keeps the lock');
+	});
+
+	await step('console move: refused with the rule, then done', async () => {
+		const busy = (slot, badge) => grid.meetings.some((x) => x.slot === slot && (x.buyer.badge === badge || x.supplier.badge === badge));
+		const free = (slot, table) => !grid.meetings.some((x) => x.slot === slot && x.table === table);
+		// A move that breaks "one meeting per participant per slot".
+		let bad = null;
+		for (const m of grid.meetings) {
+			if (m.locked) continue;
+			const other = grid.meetings.find((x) => x.id !== m.id && x.slot !== m.slot && x.buyer.badge === m.buyer.badge);
+			const tb = other && grid.tables.find((t) => free(other.slot, t.table));
+			if (tb) { bad = { m, slot: other.slot, table: tb.table }; break; }
+		}
+		if (ok(bad, 'the fixture schedule has a move to refuse')) {
+			await con.locator(`#grid td[data-meeting="${bad.m.id}"] button:not([aria-pressed])`).click();
+			await con.locator(`#grid button.target[data-slot="${bad.slot}"][data-table="${bad.table}"]`).click();
+			await con.waitForFunction(() => document.querySelector('#grid-error').textContent.length > 0);
+			ok(true, 'a move that breaks a rule is refused: ' + (await con.textContent('#grid-error')));
+			await shot(con, 'console-move-refused');
+			await con.keyboard.press('Escape');
+		}
+		// A move to a place where both are free.
+		let good = null;
+		for (const m of grid.meetings) {
+			if (m.locked) continue;
+			for (const s of grid.slots) {
+				if (s.slot === m.slot || busy(s.slot, m.buyer.badge) || busy(s.slot, m.supplier.badge)) continue;
+				const tb = grid.tables.find((t) => free(s.slot, t.table));
+				if (tb) { good = { m, slot: s.slot, table: tb.table }; break; }
+			}
+			if (good) break;
+		}
+		if (ok(good, 'the fixture schedule has a free place to move to')) {
+			await con.locator(`#grid td[data-meeting="${good.m.id}"] button:not([aria-pressed])`).click();
+			await con.locator(`#grid button.target[data-slot="${good.slot}"][data-table="${good.table}"]`).click();
+			await con.waitForFunction(() => document.querySelector('#grid-status').textContent.length > 0 ||
+				document.querySelector('#grid-error').textContent.length > 0);
+			const g = await con.evaluate(async (f) => (await fetch(`/api/v1/fairs/${f}/schedule`)).json(), FAIR);
+			const moved = g.meetings.find((x) => x.id === good.m.id);
+			ok(moved && moved.slot === good.slot && moved.table === good.table, 'the meeting moved',
+				(await con.textContent('#grid-error')) + JSON.stringify(moved));
+			grid = g;
+		}
+	});
+
+	await step('console print view', async () => {
+		await con.emulateMedia({ media: 'print' });
+		ok(await con.locator('.bar').isHidden() && await con.locator('#run-match').isHidden(), 'print hides the controls');
+		await shot(con, 'console-print', { fullPage: true });
+		await con.emulateMedia({ media: 'screen' });
+	});
+
+	await step('kiosk: ask for a meeting', async () => {
+		const m = grid.meetings[0];
+		await kiosk.goto(`${BASE}/?fair=${FAIR}#/p/${encodeURIComponent(m.product.code)}`);
+		await kiosk.waitForSelector('#p-body:not([hidden])');
+		await kiosk.click('#ask');
+		await kiosk.fill('#ask-badge', m.buyer.badge);
+		await kiosk.click('#ask-send');
+		await kiosk.waitForFunction(() => document.querySelector('#ask-result').textContent.length > 0);
+		const said = await kiosk.textContent('#ask-result');
+		ok(/已提交/.test(said), 'the request is taken', said);
+		await shot(kiosk, 'kiosk-ask');
+		await axe(kiosk, 'kiosk ask dialog');
+		await kiosk.click('#ask-close');
+		const table = await kiosk.textContent('#p-table');
+		ok(/号桌/.test(table), 'the product page names the supplier\'s table at the fair', table);
+	});
+
+	await step('console sign-out', async () => {
+		await con.click('#logout');
+		await con.waitForSelector('#login-view:not([hidden])');
+		ok(true, 'signed out');
+	});
+
+	ok(problems.length === 0, 'no dialog, page error or CSP refusal', problems.join(' | '));
+} finally {
+	await browser.close();
+}
+
+console.log(`screenshots: ${SHOTS}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,346 @@
+// kiosk.js — the touch kiosk at "/": search as you type, filters from the
+// search's facets and the fair's paired cities, a product page with a QR
+// code and "ask for a meeting", idle reset, and a notice while the server
+// cannot be reached (with recovery, no reload).
+//
+// Settings in the address: ?fair=CODE makes that fair the kiosk's own
+// (kept through idle resets); ?idle=SECONDS changes the 60 s idle reset and
+// ?idle=off turns it off (the QR code's link does, for a visitor's phone).
+import { api, onReachability, ping } from './lib/api.js';
+import { $, h, fill, highlight, debounce } from './lib/dom.js';
+import { t, pick, applyI18n, langButton, onLangChange } from './lib/i18n.js';
+import { qrcode } from './vendor/qrcode.mjs';
+
+const PAGE = 20;
+const WIDE = 100;	// a fair's several cities are filtered here, from this many hits
+const params = new URLSearchParams(location.search);
+const IDLE_OFF = params.get('idle') === 'off';
+const IDLE_MS = Math.max(1, Number(params.get('idle')) || 60) * 1000;
+const EXAMPLES = ['龙井', '電動工具', 'longjing', '黄酒', '领带'];
+
+const state = {
+	q: '', region: '', category: '', fair: '',
+	hits: [], total: 0, facets: { region: {}, category: {} }, marks: ['\u0001', '\u0002'],
+	wide: false,		// hits filtered here to the fair's cities
+	product: null,		// the product on show
+};
+let homeFair = params.get('fair') || '';
+let fairs = [];
+const fairByCode = new Map();
+let searchCtrl = null;
+let productCtrl = null;
+
+// ---- fairs ----
+
+async function loadFairs() {
+	try {
+		fairs = (await api('/api/v1/fairs')).fairs || [];
+	} catch (e) {
+		if (e.status !== 0) console.warn(e);
+		return false;
+	}
+	fairByCode.clear();
+	for (const f of fairs) fairByCode.set(f.code, f);
+	if (homeFair && !fairByCode.has(homeFair)) homeFair = '';
+	if (!state.fair) state.fair = homeFair;
+	drawFairs();
+	return true;
+}
+
+function fairOptions(select, chosen, withAll) {
+	fill(select,
+		withAll ? h('option', { value: '', text: t('kiosk.allFairs') }) : null,
+		fairs.map((f) => h('option', { value: f.code, selected: f.code === chosen, text: f.name })));
+	select.value = chosen;
+}
+
+function drawFairs() {
+	fairOptions($('#f-fair'), state.fair, true);
+	const home = fairByCode.get(homeFair);
+	$('#fair-banner').textContent = home ? home.name : '';
+}
+
+const fairCities = () => {
+	const f = fairByCode.get(state.fair);
+	return f && Array.isArray(f.cities) && f.cities.length ? f.cities : null;
+};
+
+// ---- search ----
+
+async function search({ more = false } = {}) {
+	const q = state.q.trim();
+	searchCtrl?.abort();
+	if (!q) { drawStart(); return; }
+	searchCtrl = new AbortController();
+	const cities = fairCities();
+	const wide = Boolean(cities && !state.region);
+	const p = new URLSearchParams({ q, kind: 'supply', prefix: '1' });
+	p.set('limit', String(wide ? WIDE : PAGE));
+	if (more && !wide) p.set('offset', String(state.hits.length));
+	if (state.region) p.set('region', state.region);
+	if (state.category) p.set('category', state.category);
+	setStatus(t('kiosk.searching'));
+	let res;
+	try {
+		res = await api('/api/v1/search?' + p, { signal: searchCtrl.signal });
+	} catch (e) {
+		if (e.name === 'AbortError') return;
+		setStatus(e.status === 0 ? t('offline.title') : pick(e.message));
+		return;
+	}
+	let hits = res.hits || [];
+	let total = res.total || 0;
+	const facets = res.facets || { region: {}, category: {} };
+	if (wide) {
+		hits = hits.filter((x) => cities.includes(x.region));
+		total = cities.reduce((n, c) => n + (facets.region?.[c] || 0), 0);
+	}
+	state.marks = res.mark || state.marks;
+	state.hits = more ? state.hits.concat(hits) : hits;
+	state.total = total;
+	state.facets = facets;
+	state.wide = wide;
+	drawResults();
+}
+
+function drawStart() {
+	state.hits = []; state.total = 0; state.facets = { region: {}, category: {} };
+	$('#start').hidden = false;
+	fill($('#results'));
+	$('#more').hidden = true;
+	setStatus('');
+	drawChips();
+}
+
+function setStatus(s) { $('#status').textContent = s; }
+
+function drawResults() {
+	$('#start').hidden = true;
+	const list = $('#results');
+	fill(list, state.hits.map((hit) => h('li', {},
+		h('a.card', { href: '#/p/' + encodeURIComponent(hit.code), dataset: { code: hit.code } },
+			h('span.name', {}, highlight(hit.highlight || hit.name, state.marks)),
+			hit.snippet ? h('span.snippet', {}, highlight(hit.snippet, state.marks)) : null,
+			h('span.meta', {},
+				h('span', { text: hit.owner || '' }),
+				h('span', { text: hit.region || '' }),
+				h('span', { text: hit.category || '' }),
+				h('span.code', { text: hit.code }))))));
+	setStatus(state.total === 0 ? t('kiosk.none', { q: state.q.trim() })
+		: t('kiosk.found', { n: state.total, shown: state.hits.length }));
+	$('#more').hidden = state.wide || state.hits.length >= state.total;
+	drawChips();
+}
+
+// The city and category chips: what the search found, the chosen one kept.
+function drawChips() {
+	const cities = fairCities();
+	const regions = Object.entries(state.facets.region || {})
+		.filter(([c]) => !cities || cities.includes(c));
+	chips($('#f-region'), regions, state.region, (v) => { state.region = v; search(); });
+	chips($('#f-category'), Object.entries(state.facets.category || {}), state.category,
+		(v) => { state.category = v; search(); });
+}
+
+function chips(box, entries, chosen, pickFn) {
+	const label = box.firstElementChild;
+	if (chosen && !entries.some(([v]) => v === chosen)) entries.unshift([chosen, null]);
+	entries.sort((a, b) => (b[1] ?? 1e9) - (a[1] ?? 1e9));
+	fill(box, label, entries.slice(0, 12).map(([v, n]) => h('button.chip', {
+		type: 'button', 'aria-pressed': String(v === chosen),
+		onclick: () => pickFn(v === chosen ? '' : v),
+	}, v, n !== null ? h('span.count', { text: n }) : null)));
+	box.hidden = entries.length === 0;
+}
+
+// ---- the product page ----
+
+async function showProduct(code) {
+	$('#search-view').hidden = true;
+	$('#product-view').hidden = false;
+	$('#p-body').hidden = true;
+	$('#p-status').textContent = t('kiosk.loading');
+	productCtrl?.abort();
+	productCtrl = new AbortController();
+	let p;
+	try {
+		p = await api('/api/v1/products/' + encodeURIComponent(code), { signal: productCtrl.signal });
+	} catch (e) {
+		if (e.name === 'AbortError') return;
+		$('#p-status').textContent = e.status === 0 ? t('offline.title') : pick(e.message);
+		return;
+	}
+	state.product = p;
+	drawProduct();
+	$('#p-name').focus({ preventScroll: true });
+	window.scrollTo(0, 0);
+	findTable(p);
+}
+
+const FIELDS = ['category', 'spec', 'brand', 'price', 'moq', 'honours', 'keywords', 'description', 'contact', 'phone'];
+
+function drawProduct() {
+	const p = state.product;
+	if (!p) return;
+	$('#p-status').textContent = '';
+	$('#p-name').textContent = p.name;
+	$('#p-name').tabIndex = -1;
+	$('#p-company').textContent = [p.company, [p.city, p.county].filter(Boolean).join(' ')].filter(Boolean).join(' · ');
+	const value = (k) => {
+		if (k === 'price' && p.price) return p.unit ? t('kiosk.pricePer', { price: p.price, unit: p.unit }) : t('kiosk.priceYuan', { price: p.price });
+		if (k === 'phone' && p.phone) return h('a', { href: 'tel:' + p.phone.replace(/[^0-9+]/g, ''), text: p.phone });
+		return p[k];
+	};
+	fill($('#p-fields'), FIELDS.filter((k) => p[k] !== undefined && p[k] !== null && p[k] !== '')
+		.map((k) => [h('dt', { text: t('field.' + k) }), h('dd', {}, value(k))]));
+	const url = location.origin + '/?idle=off#/p/' + encodeURIComponent(p.code);
+	const qr = qrcode(0, 'M');
+	qr.addData(url);
+	qr.make();
+	const img = $('#p-qr');
+	img.src = qr.createDataURL(8, 4);
+	img.alt = t('kiosk.qrAlt', { url });
+	$('#p-body').hidden = false;
+}
+
+// Where the supplier sits at the fair: the tables of its meetings in the
+// fair's schedule, if the fair has one and it may be read here.
+async function findTable(p) {
+	const fair = state.fair || homeFair;
+	const el = $('#p-table');
+	el.hidden = true;
+	if (!fair) return;
+	try {
+		const g = await api('/api/v1/fairs/' + encodeURIComponent(fair) + '/schedule');
+		const tables = new Map((g.tables || []).map((x) => [x.table, x]));
+		const mine = new Set((g.meetings || []).filter((m) => m.supplier?.name === p.company).map((m) => m.table));
+		if (!mine.size || state.product !== p) return;
+		const names = [...mine].sort((a, b) => a - b).map((n) => tables.get(n)?.name || t('kiosk.tableN', { n }));
+		el.textContent = t('kiosk.tableAt', { fair: fairByCode.get(fair)?.name || fair, tables: names.join('、') });
+		el.hidden = false;
+	} catch { /* no schedule yet, or not public: nothing to show */ }
+}
+
+// ---- ask for a meeting ----
+
+function openAsk() {
+	const d = $('#ask-dialog');
+	fairOptions($('#ask-fair'), state.fair || homeFair || fairs[0]?.code || '', false);
+	$('#ask-product').textContent = [state.product?.name, state.product?.company].filter(Boolean).join(' · ');
+	$('#ask-result').textContent = '';
+	$('#ask-badge').value = '';
+	$('#ask-send').disabled = false;
+	d.showModal();
+	$('#ask-badge').focus();
+}
+
+async function sendAsk(ev) {
+	ev.preventDefault();
+	const badge = $('#ask-badge').value.trim();
+	const fair = $('#ask-fair').value;
+	const out = $('#ask-result');
+	if (!badge) { out.textContent = t('kiosk.badgeNeeded'); $('#ask-badge').focus(); return; }
+	$('#ask-send').disabled = true;
+	try {
+		await api('/api/v1/fairs/' + encodeURIComponent(fair) + '/requests', {
+			method: 'POST', body: { badge, product: state.product.code },
+		});
+		out.textContent = t('kiosk.asked');
+	} catch (e) {
+		out.textContent = e.status === 0 ? t('offline.title') : pick(e.message);
+		$('#ask-send').disabled = false;
+	}
+}
+
+// ---- routing ----
+
+function route() {
+	const m = location.hash.match(/^#\/p\/(.+)$/);
+	if (m) { showProduct(decodeURIComponent(m[1])); return; }
+	productCtrl?.abort();
+	state.product = null;
+	$('#product-view').hidden = true;
+	$('#search-view').hidden = false;
+}
+
+// ---- idle reset ----
+
+let idleTimer = 0;
+function resetIdle() {
+	clearTimeout(idleTimer);
+	if (IDLE_OFF) return;
+	idleTimer = setTimeout(goHome, IDLE_MS);
+}
+
+// Back to the start screen, as the next visitor should find it.
+function goHome() {
+	const d = $('#ask-dialog');
+	if (d.open) d.close();
+	searchCtrl?.abort();
+	state.q = ''; state.region = ''; state.category = ''; state.fair = homeFair;
+	$('#q').value = '';
+	drawFairs();
+	drawStart();
+	if (location.hash && location.hash !== '#/') history.replaceState(null, '', location.pathname + location.search);
+	route();
+	window.scrollTo(0, 0);
+	document.body.dataset.idleReset = String(Number(document.body.dataset.idleReset || 0) + 1);
+}
+
+// ---- the server going away and coming back ----
+
+let retryTimer = 0;
+onReachability((ok) => {
+	$('#offline').hidden = ok;
+	if (!ok && !retryTimer) {
+		retryTimer = setInterval(async () => { if (await ping()) recover(); }, 3000);
+	}
+});
+
+async function recover() {
+	clearInterval(retryTimer);
+	retryTimer = 0;
+	if (!fairs.length) await loadFairs();
+	const m = location.hash.match(/^#\/p\/(.+)$/);
+	if (m) showProduct(decodeURIComponent(m[1]));
+	else if (state.q.trim()) search();
+}
+
+// ---- start ----
+
+function init() {
+	applyI18n();
+	langButton($('#lang'));
+	fill($('#examples'), EXAMPLES.map((w) => h('button.chip', {
+		type: 'button', lang: /^[a-z]+$/.test(w) ? 'en' : 'zh-CN',
+		onclick: () => { $('#q').value = w; state.q = w; search(); },
+	}, w)));
+	const typed = debounce(() => search(), 150);
+	$('#q').addEventListener('input', () => { state.q = $('#q').value; typed(); });
+	$('#search-form').addEventListener('submit', (e) => { e.preventDefault(); typed.cancel(); state.q = $('#q').value; search(); $('#q').blur(); });
+	$('#f-fair').addEventListener('change', () => { state.fair = $('#f-fair').value; state.region = ''; search(); });
+	$('#clear').addEventListener('click', () => { state.region = ''; state.category = ''; state.fair = homeFair; drawFairs(); search(); });
+	$('#more').addEventListener('click', () => search({ more: true }));
+	$('#back').addEventListener('click', () => { if (history.length > 1 && state.cameFromList) history.back(); else location.hash = '#/'; });
+	$('#results').addEventListener('click', (e) => { if (e.target.closest('a.card')) state.cameFromList = true; });
+	$('#home').addEventListener('click', (e) => { e.preventDefault(); goHome(); });
+	$('#ask').addEventListener('click', openAsk);
+	$('#ask-form').addEventListener('submit', sendAsk);
+	$('#ask-close').addEventListener('click', () => $('#ask-dialog').close());
+	window.addEventListener('hashchange', route);
+	for (const ev of ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart', 'scroll']) {
+		document.addEventListener(ev, resetIdle, { passive: true, capture: true });
+	}
+	onLangChange(() => {
+		drawFairs();
+		if (state.product) drawProduct();
+		if (state.q.trim() && state.hits.length) drawResults(); else if (!state.q.trim()) drawStart();
+	});
+	resetIdle();
+	drawStart();
+	loadFairs().then(() => { if (state.q) search(); });
+	route();
+	document.body.dataset.ready = '1';
+}
+
+init();

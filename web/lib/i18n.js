@@ -1,0 +1,73 @@
+// i18n.js — Simplified Chinese first, English on request.  The choice is
+// kept in localStorage.  Static text is marked in the HTML with
+// data-i18n="key" (text) or data-i18n-attr="attr:key;attr:key"; pages call
+// t(key, vars) for text they make.
+import { strings } from './strings.js';
+
+const KEY = 'fairmatch.lang';
+let lang = 'zh';
+try { if (localStorage.getItem(KEY) === 'en') lang = 'en'; } catch { /* storage off: Chinese */ }
+const listeners = new Set();
+
+export const getLang = () => lang;
+
+// The string for key in the current language, with {name} filled from vars.
+export function t(key, vars = {}) {
+	const e = strings[key];
+	let s = e ? e[lang] ?? e.zh : key;
+	for (const [k, v] of Object.entries(vars)) s = s.split('{' + k + '}').join(String(v));
+	return s;
+}
+
+// Puts the current language's strings into root's marked elements.
+export function applyI18n(root = document) {
+	document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+	for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+	for (const el of root.querySelectorAll('[data-i18n-attr]')) {
+		for (const pair of el.dataset.i18nAttr.split(';')) {
+			const [attr, key] = pair.split(':');
+			if (attr && key) el.setAttribute(attr.trim(), t(key.trim()));
+		}
+	}
+	const title = document.querySelector('meta[name="fm-title"]');
+	if (title) document.title = t(title.content);
+}
+
+export function setLang(l) {
+	lang = l === 'en' ? 'en' : 'zh';
+	try { localStorage.setItem(KEY, lang); } catch { /* not kept */ }
+	applyI18n();
+	for (const fn of listeners) fn(lang);
+}
+
+// fn(lang) after every switch (to redraw what the page made itself).
+export const onLangChange = (fn) => listeners.add(fn);
+
+// Wires a button that switches between the two languages.  The button is
+// labelled in the language it switches to, with lang set accordingly.
+export function langButton(btn) {
+	const label = () => {
+		btn.textContent = lang === 'zh' ? 'English' : '中文';
+		btn.lang = lang === 'zh' ? 'en' : 'zh-CN';
+	};
+	btn.addEventListener('click', () => { setLang(lang === 'zh' ? 'en' : 'zh'); label(); });
+	label();
+}
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+// The server's messages read "中文 / English".  The split is at the first
+// " / " after which no Chinese character follows, so a Chinese part that has
+// a slash of its own ("已匹配 3 / 10 个需求 / 3 of 10 …") stays whole; failing
+// that (an English part that quotes a Chinese name), at the first " / "
+// followed by a Latin letter.  A message that does not split is shown whole.
+export function pick(message, l = lang) {
+	const m = String(message ?? '');
+	const cuts = [];
+	for (let at = m.indexOf(' / '); at >= 0; at = m.indexOf(' / ', at + 3)) {
+		if (CJK.test(m.slice(0, at))) cuts.push(at);
+	}
+	const at = cuts.find((c) => !CJK.test(m.slice(c + 3))) ?? cuts.find((c) => /^[A-Za-z]/.test(m.slice(c + 3)));
+	if (at === undefined) return m;
+	return l === 'en' ? m.slice(at + 3) : m.slice(0, at);
+}

@@ -1,0 +1,250 @@
+// office.js — the office portal: upload a catalogue (drag and drop or the
+// picker) with a progress bar for the bytes and then for the server's check,
+// the validation report as a table and as a CSV file made here, the upload
+// history, and the office's own entries.
+import { api, uploadFile, pollJob } from '../lib/api.js';
+import { $, h, fill, highlight } from '../lib/dom.js';
+import { t, pick, applyI18n, langButton, onLangChange, getLang } from '../lib/i18n.js';
+import { downloadCSV } from '../lib/csv.js';
+import { startSession, sessionLost } from '../lib/session.js';
+
+let me = null;
+let report = null;	// {result, filename} on show
+let history = [];
+let entry = null;	// {kind, data} on show
+let busy = false;
+
+const KINDS = { city: ['supply'], expansion: ['demand'], admin: ['supply', 'demand'] };
+const kinds = () => KINDS[me?.role] || [];
+
+// ---- upload ----
+
+function drawKinds() {
+	for (const sel of [$('#kind'), $('#own-kind')]) {
+		const v = sel.value;
+		fill(sel, kinds().map((k) => h('option', { value: k, text: t('kind.' + k) })));
+		if (kinds().includes(v)) sel.value = v;
+		sel.disabled = kinds().length < 2;
+	}
+}
+
+function phase(text, value) {
+	$('#up-state').hidden = false;
+	$('#up-phase').textContent = text;
+	$('#up-progress').value = value;
+}
+
+async function upload(file) {
+	if (busy || !file) return;
+	busy = true;
+	document.body.dataset.upload = 'running';
+	const kind = $('#kind').value;
+	const status = $('#up-status');
+	status.textContent = '';
+	$('#report').hidden = true;
+	phase(t('office.sending', { name: file.name, pct: 0 }), 0);
+	const url = '/api/v1/uploads?kind=' + encodeURIComponent(kind) + '&filename=' + encodeURIComponent(file.name);
+	try {
+		const res = await uploadFile(url, file, (f) => phase(t('office.sending', { name: file.name, pct: Math.round(f * 100) }), f * 0.5));
+		if (res.status !== 202 && res.status !== 200 && res.status !== 422) {
+			const e = { status: res.status, message: res.body?.message || String(res.status) };
+			if (sessionLost(e)) return;
+			throw e;
+		}
+		let job = res.body.job || res.body;
+		if (job.state !== 'done' && job.state !== 'failed') {
+			job = await pollJob(res.body.location || '/api/v1/jobs/' + job.id, (j) => {
+				phase(j.message ? pick(j.message) : t('office.checking'), 0.5 + 0.5 * (j.progress || 0));
+			});
+		}
+		phase(t('office.finished'), 1);
+		if (job.state === 'failed') {
+			status.textContent = t('office.failed', { why: pick(job.message || '') });
+		} else {
+			showReport(job.result || {}, file.name);
+			status.textContent = job.result?.ok ? t('office.okShort') : t('office.rejectedShort');
+		}
+		loadHistory();
+	} catch (e) {
+		status.textContent = t('office.failed', { why: pick(e.message) });
+	} finally {
+		busy = false;
+		document.body.dataset.upload = 'done';
+		$('#file').value = '';
+	}
+}
+
+// ---- the report ----
+
+const message = (e) => (getLang() === 'en' ? e.message_en : e.message_zh) || pick(e.message);
+
+function showReport(result, filename) {
+	report = { result, filename };
+	drawReport();
+	$('#report').hidden = false;
+}
+
+function drawReport() {
+	if (!report) return;
+	const r = report.result;
+	const errors = Array.isArray(r.errors) ? r.errors : [];
+	$('#report-title').textContent = t('office.reportOf', { name: report.filename });
+	$('#report-summary').textContent = r.ok
+		? t('office.ok', { ins: r.inserted || 0, upd: r.updated || 0, same: r.unchanged || 0 })
+		: t('office.rejected', { n: r.error_count ?? errors.length });
+	$('#report-summary').className = r.ok ? 'good' : 'error';
+	fill($('#report-table tbody'), errors.map((e) => h('tr', {},
+		h('td.num', { text: e.row ?? '' }),
+		h('td', { text: e.column ?? e.field ?? '' }),
+		h('td.value', { text: e.value ?? '' }),
+		h('td', { text: message(e) }))));
+	$('#report-table').hidden = errors.length === 0;
+	$('#report-csv').hidden = errors.length === 0;
+}
+
+function reportCSV() {
+	const errors = report?.result?.errors || [];
+	const rows = [['行 row', '列 column', '单元格 cell', '内容 value', '问题', 'problem']];
+	for (const e of errors) rows.push([e.row, e.column ?? e.field, e.cell, e.value, e.message_zh || pick(e.message, 'zh'), e.message_en || pick(e.message, 'en')]);
+	const base = (report.filename || 'upload').replace(/\.[^.]*$/, '');
+	downloadCSV(base + '-校验报告.csv', rows);
+}
+
+// ---- history ----
+
+async function loadHistory() {
+	try {
+		history = (await api('/api/v1/uploads')).uploads || [];
+		$('#hist-status').textContent = history.length ? '' : t('office.noHistory');
+	} catch (e) {
+		if (sessionLost(e)) return;
+		$('#hist-status').textContent = pick(e.message);
+	}
+	drawHistory();
+}
+
+function drawHistory() {
+	fill($('#history tbody'), history.map((u) => h('tr', {},
+		h('td', { text: (u.uploaded_at || '').replace('T', ' ').replace(/\.\d+|Z$/g, '') }),
+		h('td', { text: u.filename }),
+		h('td', { text: t('kind.' + u.kind) }),
+		h('td', { text: u.uploaded_by }),
+		h('td.num', { text: u.rows }),
+		h('td.num', { text: `${u.inserted} / ${u.updated} / ${u.unchanged}` }),
+		h('td', {}, h('button.ghost.small', {
+			type: 'button', text: t('office.view'), 'aria-label': t('office.viewOf', { name: u.filename }),
+			onclick: () => openUpload(u.id),
+		})))));
+}
+
+async function openUpload(id) {
+	try {
+		const u = await api('/api/v1/uploads/' + id);
+		showReport(u.report || { ok: true, inserted: u.inserted, updated: u.updated, unchanged: u.unchanged }, u.filename);
+		$('#report').scrollIntoView({ block: 'start' });
+	} catch (e) {
+		if (!sessionLost(e)) $('#hist-status').textContent = pick(e.message);
+	}
+}
+
+// ---- own entries ----
+
+async function searchOwn(ev) {
+	ev?.preventDefault();
+	const q = $('#own-q').value.trim();
+	const kind = $('#own-kind').value;
+	const out = $('#own-status');
+	if (!q) { out.textContent = t('office.typeSomething'); return; }
+	const p = new URLSearchParams({ q, kind, limit: '50', prefix: '1' });
+	if (me.role !== 'admin' && me.region) p.set('region', me.region);
+	try {
+		const res = await api('/api/v1/search?' + p);
+		const marks = res.mark || ['\u0001', '\u0002'];
+		out.textContent = t('office.ownFound', { n: res.total || 0 });
+		fill($('#own-results'), (res.hits || []).map((x) => h('li', {},
+			h('button.entry-link', { type: 'button', onclick: () => openEntry(kind, x.code) },
+				h('span.code', { text: x.code }), ' ',
+				h('span.name', {}, highlight(x.highlight || x.name, marks)), ' ',
+				h('span.muted', { text: [x.owner, x.region, x.category].filter(Boolean).join(' · ') })))));
+	} catch (e) {
+		if (!sessionLost(e)) out.textContent = pick(e.message);
+	}
+}
+
+const ENTRY_COLUMNS = {
+	supply: [['产品编号', 'code'], ['产品名称', 'name'], ['企业名称', 'company'], ['统一社会信用代码', 'credit_code'],
+		['所在城市', 'city'], ['区县', 'county'], ['产品类别', 'category'], ['规格型号', 'spec'], ['品牌', 'brand'],
+		['参考价格', 'price'], ['计价单位', 'unit'], ['起订量', 'moq'], ['荣誉认证', 'honours'], ['关键词', 'keywords'],
+		['产品简介', 'description'], ['联系人', 'contact'], ['联系电话', 'phone']],
+	demand: [['需求编号', 'code'], ['需求产品', 'product'], ['采购单位', 'buyer'], ['单位类型', 'buyer_type'],
+		['所在省份', 'province'], ['所在城市', 'city'], ['产品类别', 'category'], ['需求描述', 'description'],
+		['采购数量', 'quantity'], ['计量单位', 'unit'], ['目标价格', 'price'], ['截止日期', 'deadline'],
+		['联系人', 'contact'], ['联系电话', 'phone']],
+};
+
+async function openEntry(kind, code) {
+	try {
+		const data = await api((kind === 'supply' ? '/api/v1/products/' : '/api/v1/demands/') + encodeURIComponent(code));
+		entry = { kind, data };
+		drawEntry();
+		$('#entry').hidden = false;
+		$('#entry-title').focus();
+	} catch (e) {
+		if (!sessionLost(e)) $('#own-status').textContent = pick(e.message);
+	}
+}
+
+function drawEntry() {
+	if (!entry) return;
+	const { kind, data } = entry;
+	$('#entry-title').textContent = `${data.code} ${data.name || data.product || ''}`;
+	$('#entry-title').tabIndex = -1;
+	fill($('#entry-fields'), ENTRY_COLUMNS[kind].filter(([, k]) => data[k] !== undefined && data[k] !== null && data[k] !== '')
+		.map(([zh, k]) => [h('dt', { text: getLang() === 'en' ? k : zh }), h('dd', { text: data[k] })]));
+}
+
+function entryCSV() {
+	const cols = ENTRY_COLUMNS[entry.kind];
+	downloadCSV(entry.data.code + '.csv', [cols.map(([zh]) => zh), cols.map(([, k]) => entry.data[k] ?? '')], { formulas: 'keep' });
+}
+
+// ---- wiring ----
+
+function wireDrop() {
+	const drop = $('#drop');
+	for (const ev of ['dragenter', 'dragover']) {
+		drop.addEventListener(ev, (e) => { e.preventDefault(); drop.classList.add('over'); });
+	}
+	for (const ev of ['dragleave', 'drop']) drop.addEventListener(ev, () => drop.classList.remove('over'));
+	drop.addEventListener('drop', (e) => {
+		e.preventDefault();
+		const f = e.dataTransfer?.files?.[0];
+		if (f) upload(f);
+	});
+	// A file dropped beside the zone must not make the browser leave the page.
+	window.addEventListener('dragover', (e) => e.preventDefault());
+	window.addEventListener('drop', (e) => e.preventDefault());
+	$('#file').addEventListener('change', () => upload($('#file').files[0]));
+}
+
+function init() {
+	applyI18n();
+	langButton($('#lang'));
+	wireDrop();
+	$('#report-csv').addEventListener('click', reportCSV);
+	$('#own-form').addEventListener('submit', searchOwn);
+	$('#entry-csv').addEventListener('click', entryCSV);
+	onLangChange(() => { drawKinds(); drawReport(); drawHistory(); drawEntry(); });
+	startSession({
+		allowed: ['city', 'expansion', 'admin'],
+		onSignedIn: (who) => { me = who; drawKinds(); loadHistory(); document.body.dataset.ready = '1'; },
+		onSignedOut: () => {
+			me = null; report = null; history = []; entry = null;
+			$('#report').hidden = true; $('#entry').hidden = true; $('#up-state').hidden = true;
+			fill($('#own-results')); $('#up-status').textContent = ''; $('#own-status').textContent = '';
+		},
+	});
+	document.body.dataset.ready = '1';
+}
+
+init();
