@@ -171,6 +171,12 @@ api_reply_job(struct hreq *h, long long id)
 {
 	const char *wait = hreq_arg(h, "wait");
 
+	if (id < 0) {
+		http_header(h, "Retry-After", "30");
+		http_error(h, 503, "busy", "排队的任务太多，请稍后再试 / too many jobs waiting; try again"
+		    " shortly");
+		return;
+	}
 	if (wait != NULL && strcmp(wait, "1") == 0) {
 		struct job_wait *w = xcalloc(1, sizeof *w);
 
@@ -579,6 +585,7 @@ post_fair_match(struct hreq *h, char **args)
 {
 	struct fair_match_arg *a;
 	sqlite3_stmt *q = store_prepare(h->lp->st, "SELECT 1 FROM fairs WHERE code = ?");
+	long long id;
 	long top;
 	int found;
 
@@ -594,8 +601,10 @@ post_fair_match(struct hreq *h, char **args)
 	a = xcalloc(1, sizeof *a);
 	a->code = xstrdup(args[0]);
 	a->top = (size_t)top;
-	api_reply_job(h, jobs_submit(h->srv->jobs, "match", h->who.user_id, fair_match_job, a,
-	    fair_match_arg_free));
+	if ((id = jobs_submit(h->srv->jobs, "match", h->who.user_id, fair_match_job, a,
+	    fair_match_arg_free)) < 0)
+		fair_match_arg_free(a);
+	api_reply_job(h, id);
 }
 
 /* Job: rebuild the indexes. */
@@ -673,8 +682,8 @@ get_metrics(struct hreq *h, char **args)
 	    atomic_load(&m->connections));
 	evbuffer_add_printf(b, "# TYPE fairmatch_connections_total counter\n"
 	    "fairmatch_connections_total %ld\n", atomic_load(&m->connections_total));
-	evbuffer_add_printf(b, "# TYPE fairmatch_connections_refused_total counter\n"
-	    "fairmatch_connections_refused_total %ld\n", atomic_load(&m->refused));
+	evbuffer_add_printf(b, "# TYPE fairmatch_connection_cap_reached_total counter\n"
+	    "fairmatch_connection_cap_reached_total %ld\n", atomic_load(&m->refused));
 	evbuffer_add_printf(b, "# TYPE fairmatch_logins_failed_total counter\n"
 	    "fairmatch_logins_failed_total %ld\n", atomic_load(&m->logins_failed));
 	evbuffer_add_printf(b, "# TYPE fairmatch_rate_limited_total counter\n"
@@ -715,6 +724,9 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/fairs/*/meetings/*/lock", ORGANISERS, api_schedule_lock },
 	{ "POST", "/api/v1/fairs/*/meetings/*/move", ORGANISERS, api_schedule_move },
 	{ "POST", "/api/v1/fairs/*/requests",	ROLE_ANYONE,	api_schedule_request },
+	{ "GET",  "/api/v1/stats",		OFFICES | ORGANISERS, api_stats_get },
+	{ "GET",  "/api/v1/fairs/*/meetings/*/outcome", OFFICES | ORGANISERS, api_outcome_get },
+	{ "POST", "/api/v1/fairs/*/meetings/*/outcome", ORGANISERS, api_outcome_post },
 };
 
 /* Whether path matches pattern, collecting the "*" segments into args. */

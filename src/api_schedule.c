@@ -66,6 +66,7 @@ api_schedule_run(struct hreq *h, char **args)
 	const char *tl = hreq_arg(h, "time_limit"), *seed = hreq_arg(h, "seed");
 	struct solve_arg *a;
 	long v_tl = 10, v_seed = 1;
+	long long id;
 
 	if ((tl != NULL && parse_long(tl, 1, 600, &v_tl) != 0) ||
 	    (seed != NULL && parse_long(seed, 0, LONG_MAX, &v_seed) != 0)) {
@@ -77,8 +78,10 @@ api_schedule_run(struct hreq *h, char **args)
 	a->code = xstrdup(args[0]);
 	a->opts.time_limit = (double)v_tl;
 	a->opts.seed = (uint64_t)v_seed;
-	api_reply_job(h, jobs_submit(h->srv->jobs, "schedule", h->who.user_id, solve_job, a,
-	    solve_arg_free));
+	if ((id = jobs_submit(h->srv->jobs, "schedule", h->who.user_id, solve_job, a,
+	    solve_arg_free)) < 0)
+		solve_arg_free(a);
+	api_reply_job(h, id);
 }
 
 /* The meeting id in args[1]; 0 after replying 404. */

@@ -5,7 +5,6 @@
  * same validation and report as `fairmatch import`, then indexes.  Spool
  * files left by a crash are imported at the next start.
  */
-#define _GNU_SOURCE		/* memmem, strcasestr */
 #include <dirent.h>
 #include <limits.h>
 #include <errno.h>
@@ -24,6 +23,7 @@
 #include "http.h"
 #include "import.h"
 #include "indexing.h"
+#include "multipart.h"
 #include "util.h"
 
 /* What the import job needs, also kept beside the spooled file as JSON. */
@@ -182,79 +182,6 @@ spool(const char *data_dir, struct upload *u, const void *body, size_t len, char
 	return rc;
 }
 
-/* The value of a parameter (boundary=, filename=) in a header value; caller frees. */
-static char *
-header_param(const char *value, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = value; (p = strcasestr(p, name)) != NULL; p += n) {
-		const char *v = p + n, *end;
-
-		if ((p != value && p[-1] != ' ' && p[-1] != ';') || *v != '=')
-			continue;
-		v++;
-		if (*v == '"') {
-			end = strchr(++v, '"');
-			return end != NULL ? xstrndup(v, (size_t)(end - v)) : NULL;
-		}
-		end = v + strcspn(v, "; \t");
-		return xstrndup(v, (size_t)(end - v));
-	}
-	return NULL;
-}
-
-/*
- * Finds the file in a multipart/form-data body: the part named "file", or
- * else the first part with a filename.  Sets *data, *len and *filename
- * (caller frees).  0, or -1 with *cause saying what is wrong.
- */
-static int
-multipart_file(const char *body, size_t blen, const char *boundary, const char **data,
-    size_t *len, char **filename, char **cause)
-{
-	char *delim = xasprintf("--%s", boundary);
-	size_t dlen = strlen(delim);
-	const char *p = memmem(body, blen, delim, dlen), *end = body + blen;
-	int rc = -1;
-
-	*filename = NULL;
-	while (p != NULL) {
-		const char *hdr = p + dlen, *hend, *content, *next;
-		char *headers, *disp, *name, *fname;
-
-		if (end - hdr >= 2 && memcmp(hdr, "--", 2) == 0)
-			break;				/* the closing delimiter */
-		if ((hend = memmem(hdr, (size_t)(end - hdr), "\r\n\r\n", 4)) == NULL)
-			break;
-		content = hend + 4;
-		next = memmem(content, (size_t)(end - content), delim, dlen);
-		if (next == NULL || next - content < 2)
-			break;
-		headers = xstrndup(hdr, (size_t)(hend - hdr));
-		disp = strcasestr(headers, "Content-Disposition:");
-		name = disp != NULL ? header_param(disp, "name") : NULL;
-		fname = disp != NULL ? header_param(disp, "filename") : NULL;
-		free(headers);
-		if ((name != NULL && strcmp(name, "file") == 0) || (fname != NULL && *fname != '\0')) {
-			*data = content;
-			*len = (size_t)(next - 2 - content);	/* the CRLF before the delimiter */
-			*filename = fname;
-			free(name);
-			rc = 0;
-			break;
-		}
-		free(name);
-		free(fname);
-		p = next;
-	}
-	if (rc != 0)
-		*cause = xstrdup("表单里没有文件（字段名 file） / the form has no file part (field"
-		    " \"file\")");
-	free(delim);
-	return rc;
-}
-
 /* A received upload on its way to the quick pool. */
 struct receipt {
 	struct hreq	*h;
@@ -292,13 +219,13 @@ receipt_work(struct store *st, void *arg)
 	char *boundary = NULL, *fname = NULL;
 
 	if (r->content_type != NULL && strncasecmp(r->content_type, "multipart/form-data", 19) == 0) {
-		if ((boundary = header_param(r->content_type, "boundary")) == NULL) {
+		if ((boundary = multipart_param(r->content_type, "boundary")) == NULL) {
 			r->status = 400;
 			r->cause = xstrdup("multipart 表单缺少 boundary / the multipart form has no"
 			    " boundary");
 			goto out;
 		}
-		if (multipart_file(body, blen, boundary, &data, &len, &fname, &r->cause) != 0) {
+		if (multipart_find_file(body, blen, boundary, &data, &len, &fname, &r->cause) != 0) {
 			r->status = 400;
 			goto out;
 		}
@@ -312,7 +239,12 @@ receipt_work(struct store *st, void *arg)
 		r->status = 507;
 		goto out;
 	}
-	r->job = jobs_submit(r->h->srv->jobs, "import", u->user_id, import_job, u, upload_free);
+	if ((r->job = jobs_submit(r->h->srv->jobs, "import", u->user_id, import_job, u,
+	    upload_free)) < 0) {
+		unlink(u->path);		/* not acknowledged: the reply says to try again */
+		unlink(u->meta);
+		goto out;
+	}
 	r->u = NULL;
 out:
 	free(boundary);
@@ -483,7 +415,12 @@ api_upload_resume(struct server *srv)
 		if ((u = upload_from_meta(meta)) != NULL && access(u->path, R_OK) == 0) {
 			fprintf(stderr, "fairmatch serve: 继续导入上次收到的文件 / importing %s,"
 			    " received before the last stop\n", u->filename);
-			jobs_submit(srv->jobs, "import", u->user_id, import_job, u, upload_free);
+			if (jobs_submit(srv->jobs, "import", u->user_id, import_job, u,
+			    upload_free) < 0) {
+				upload_free(u);		/* left in the spool for the next start */
+				free(meta);
+				break;
+			}
 		} else {
 			if (u != NULL)
 				upload_free(u);

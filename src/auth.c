@@ -375,6 +375,21 @@ password_problem(const char *pw)
 	return NULL;
 }
 
+/* Commits, then hands a made password (none was given) to *made, or frees it. */
+static int
+commit_password(struct store *st, char *pw, const char *given, char **made, char **cause)
+{
+	if (store_commit(st, cause) != 0) {
+		free(pw);
+		return -1;
+	}
+	if (given == NULL)
+		*made = pw;
+	else
+		free(pw);
+	return 0;
+}
+
 int
 auth_user_add(struct store *st, const char *login, const char *role, const char *region,
     const char *password, char **made, char **cause)
@@ -425,15 +440,7 @@ auth_user_add(struct store *st, const char *login, const char *role, const char 
 		free(pw);
 		return -1;
 	}
-	if (store_commit(st, cause) != 0) {
-		free(pw);
-		return -1;
-	}
-	if (password == NULL)
-		*made = pw;
-	else
-		free(pw);
-	return 0;
+	return commit_password(st, pw, password, made, cause);
 }
 
 /* The id of login, or 0 with *cause. */
@@ -489,15 +496,7 @@ auth_user_passwd(struct store *st, const char *login, const char *password, char
 		free(pw);
 		return -1;
 	}
-	if (store_commit(st, cause) != 0) {
-		free(pw);
-		return -1;
-	}
-	if (password == NULL)
-		*made = pw;
-	else
-		free(pw);
-	return 0;
+	return commit_password(st, pw, password, made, cause);
 }
 
 int

@@ -134,7 +134,7 @@ job_main(struct store *st, void *arg)
 	pthread_mutex_unlock(&js->lock);
 }
 
-/* A free slot in the table, forgetting the oldest finished job if need be; locked. */
+/* A free slot, forgetting the oldest finished job if need be, or JOBS_KEPT if all are busy; locked. */
 static size_t
 free_slot(struct jobs *js)
 {
@@ -149,7 +149,7 @@ free_slot(struct jobs *js)
 			best = i;
 	}
 	if (best == JOBS_KEPT)
-		fatal("%s: %d jobs unfinished", __func__, JOBS_KEPT);
+		return JOBS_KEPT;		/* every job still queued or running */
 	job_free(js->table[best]);
 	js->table[best] = NULL;
 	return best;
@@ -161,6 +161,7 @@ jobs_submit(struct jobs *js, const char *kind, int64_t user_id, job_run_fn run, 
 {
 	struct job *j = xcalloc(1, sizeof *j);
 	long long id;
+	size_t slot;
 
 	j->js = js;
 	snprintf(j->kind, sizeof j->kind, "%s", kind);
@@ -170,8 +171,13 @@ jobs_submit(struct jobs *js, const char *kind, int64_t user_id, job_run_fn run, 
 	j->arg_free = arg_free;
 	j->created = time(NULL);
 	pthread_mutex_lock(&js->lock);
+	if ((slot = free_slot(js)) == JOBS_KEPT) {
+		pthread_mutex_unlock(&js->lock);
+		free(j);
+		return -1;
+	}
 	id = j->id = ++js->next_id;
-	js->table[free_slot(js)] = j;
+	js->table[slot] = j;
 	pthread_mutex_unlock(&js->lock);
 	workq_submit(js->writer, job_main, j);
 	return id;

@@ -30,7 +30,9 @@ void jobs_stop(struct jobs *js);
 
 /*
  * Queues a job for user_id (0 = the server itself); arg_free (may be NULL)
- * releases arg after it ran.  Returns the job's id.  Thread-safe.
+ * releases arg after it ran.  Returns the job's id, or -1 when every slot
+ * of the table holds an unfinished job: then nothing was queued and arg is
+ * still the caller's.  Thread-safe.
  */
 long long jobs_submit(struct jobs *js, const char *kind, int64_t user_id, job_run_fn run,
     void *arg, void (*arg_free)(void *));

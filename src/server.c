@@ -408,6 +408,7 @@ server_free(struct server *srv)
 	for (int i = 0; i < srv->nloops; i++) {
 		struct loop *lp = &srv->loops[i];
 
+		lp->bound = lp->plain_bound = NULL;	/* evhttp_free frees them */
 		if (lp->http != NULL)
 			evhttp_free(lp->http);
 		if (lp->plain != NULL)

@@ -49,7 +49,7 @@ struct metrics {
 	atomic_long	 bytes_out;
 	atomic_long	 connections;		/* open now */
 	atomic_long	 connections_total;
-	atomic_long	 refused;		/* over the connection cap */
+	atomic_long	 refused;		/* times a loop reached its connection cap */
 	atomic_long	 logins_failed;
 	atomic_long	 rate_limited;
 };
