@@ -430,7 +430,8 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 	const struct ix_kind *k = ix_kind_get(o->kind);
 	struct buf weights = { 0 }, sql = { 0 }, where = { 0 };
 	size_t limit = o->limit > 0 && o->limit <= SEARCH_MAX_LIMIT ? o->limit : 20;
-	size_t want = o->offset + limit, ncand = 0;
+	size_t want = o->offset < SIZE_MAX - limit ? o->offset + limit : SIZE_MAX;
+	size_t ncand = 0, capcand = 0;
 	struct cand *cand = NULL;
 	struct tally regions = { 0 }, cats = { 0 };
 	struct qctx qc;
@@ -469,11 +470,16 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 	if (sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) != SQLITE_OK)
 		goto done;
 	bind_where(q, res->expression, o);
-	cand = xcalloc(want, sizeof *cand);
 	res->total = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct cand c = { sqlite3_column_int64(q, 0), sqlite3_column_double(q, 1), 0 };
 
+		/* Grown as matches come: an offset far past them must not size it. */
+		if (ncand == capcand && capcand < want) {
+			capcand = capcand == 0 ? SEARCH_CANDIDATES : capcand * 2;
+			capcand = capcand < want ? capcand : want;
+			cand = xreallocarray(cand, capcand, sizeof *cand);
+		}
 		heap_offer(cand, &ncand, want, &c);
 		res->total++;
 		if (!o->no_facets) {

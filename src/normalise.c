@@ -887,10 +887,21 @@ phone_one(const char *s, struct buf *b, enum phone_error *err)
 		return -1;
 	}
 	if (strncmp(digits, "400", 3) == 0 || strncmp(digits, "800", 3) == 0) {
+		const char *ext = ph.ext;
+		size_t i, len = 0;
+
+		/* One more group after the 10 digits is an extension, as in -8012. */
+		for (i = 0; i < ph.ngroups && len < 10; i++)
+			len += strlen(ph.groups[i]);
+		if (len == 10 && i + 1 == ph.ngroups && ph.ext[0] == '\0' &&
+		    strlen(ph.groups[i]) <= 6) {
+			ext = ph.groups[i];
+			n = 10;
+		}
 		if (n == 10) {
 			buf_addf(b, "%.3s-%.3s-%.4s", digits, digits + 3, digits + 6);
-			if (ph.ext[0] != '\0')
-				buf_addf(b, "-%s", ph.ext);
+			if (ext[0] != '\0')
+				buf_addf(b, "-%s", ext);
 			return 0;
 		}
 		if (digits[0] == '4' || (n != 7 && n != 8)) {

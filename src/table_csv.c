@@ -331,14 +331,26 @@ csv_decode_utf8(struct csv_reader *r, const char *src, size_t len, int flush)
 static void
 csv_decode(struct csv_reader *r, const char *src, size_t len, int flush)
 {
+	struct buf joined = { 0 };
+
+	if (r->enc == ENC_UNDECIDED && r->ncarry > 0) {
+		/* The first non-ASCII character, cut by the last chunk, made whole. */
+		buf_add(&joined, r->carry, r->ncarry);
+		buf_add(&joined, src, len);
+		src = joined.data;
+		len = joined.len;
+		r->ncarry = 0;
+	}
 	if (r->enc == ENC_UNDECIDED) {
 		size_t i = 0;
 
 		while (i < len && (unsigned char)src[i] < 0x80)
 			i++;
 		buf_add(&r->text, src, i);
-		if (i == len)
+		if (i == len) {
+			buf_free(&joined);
 			return;
+		}
 		src += i;
 		len -= i;
 		/*
@@ -347,8 +359,15 @@ csv_decode(struct csv_reader *r, const char *src, size_t len, int flush)
 		 * reported as such, not GBK read as mojibake).
 		 */
 		size_t window = flush ? len : utf8_complete_prefix((const unsigned char *)src, len);
+		if (window == 0) {
+			/* Only the start of a character (≤ 3 bytes): decide when the rest comes. */
+			memcpy(r->carry, src, len);
+			r->ncarry = len;
+			buf_free(&joined);
+			return;
+		}
 		size_t mb, good = utf8_valid_prefix(src, window, &mb);
-		if (window > 0 && (good == window || mb >= 4)) {
+		if (good == window || mb >= 4) {
 			r->enc = ENC_UTF8;
 			r->base.charset = "UTF-8";
 		} else
@@ -358,6 +377,7 @@ csv_decode(struct csv_reader *r, const char *src, size_t len, int flush)
 		csv_decode_utf8(r, src, len, flush);
 	else
 		csv_decode_icu(r, src, len, flush);
+	buf_free(&joined);
 }
 
 /* Reads and parses one more chunk; sets eof at the end. */

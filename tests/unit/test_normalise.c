@@ -577,6 +577,13 @@ static const struct phone_case phone_cases[] = {
 	{ "400 1234 567", "400-123-4567", NULL },
 	{ "800-810-8888", "800-810-8888", NULL },
 	{ "400-123-4567转2", "400-123-4567-2", NULL },
+	/*
+	 * Regression (fuzz_normalise, corpus/normalise/roundtrip-phone-service-extension):
+	 * that canonical form, a 400/800 number with an extension, was itself refused.
+	 */
+	{ "400-123-4567-2", "400-123-4567-2", NULL },
+	{ "800-057-1124-12", "800-057-1124-12", NULL },
+	{ "400-123-4567-1234567", NULL, "400/800" },
 	/* several */
 	{ "13812345678；0571-87654321", "13812345678；0571-87654321", NULL },
 	{ "13812345678;13987654321", "13812345678；13987654321", NULL },

@@ -165,6 +165,28 @@ test_search_as_you_type(void **state)
 	assert_codes("longj", 1, "T1");
 }
 
+/*
+ * Regression (fuzz_search, corpus/search/crash-search-huge-offset): the
+ * candidate heap was allocated for offset + limit entries up front, so a
+ * page far past the matches (offset 2^45) aborted on the allocation.
+ */
+static void
+test_huge_offset(void **state)
+{
+	struct search_opts o = { .kind = "supply", .limit = 20, .offset = (size_t)1 << 45 };
+	struct search_result r;
+	char *cause = NULL;
+
+	assert_int_equal(search_run(store_db(st), tk, "茶", 0, &o, &r, &cause), 0);
+	assert_int_equal(r.nhits, 0);
+	assert_true(r.total >= 3);
+	search_result_free(&r);
+	o.offset = SIZE_MAX;
+	assert_int_equal(search_run(store_db(st), tk, "茶", 0, &o, &r, &cause), 0);
+	assert_int_equal(r.nhits, 0);
+	search_result_free(&r);
+}
+
 /* Hostile queries: a result or a clear message, never an SQL error or a crash. */
 static void
 test_hostile_queries(void **state)
@@ -269,6 +291,7 @@ main(void)
 		cmocka_unit_test(test_models_and_units),
 		cmocka_unit_test(test_search_as_you_type),
 		cmocka_unit_test(test_hostile_queries),
+		cmocka_unit_test(test_huge_offset),
 		cmocka_unit_test(test_facets_and_filters),
 		cmocka_unit_test(test_highlight_and_snippet),
 		cmocka_unit_test(test_xapian_index),

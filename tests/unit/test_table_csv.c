@@ -159,6 +159,36 @@ test_gbk_after_long_ascii(void **state)
 	buf_free(&text);
 }
 
+/*
+ * Regression (found by fuzz_csv, corpus/csv/mojibake-csv-utf8-char-cut-by-chunk):
+ * a UTF-8 file whose first non-ASCII character is cut by the end of the
+ * first 64 KiB chunk was read as GB18030, 茶叶 as 鑼跺彾.
+ */
+static void
+test_utf8_char_cut_by_chunk(void **state)
+{
+	struct buf text = { 0 };
+	const char *cs;
+	char *path, *got, *cause = NULL;
+
+	buf_addstr(&text, "code,name\n");
+	while (text.len < 65536 - 40)
+		buf_addstr(&text, "P00001,LED bulb E27 9W\n");
+	buf_addstr(&text, "P99999,");
+	while (text.len < 65536 - 1)
+		buf_addc(&text, 'x');
+	buf_addstr(&text, "茶叶\n");	/* 茶 is bytes 65535..65537 */
+	path = write_tmp(text.data, text.len);
+	got = read_all(path, &cs, &cause, NULL);
+	assert_non_null(got);
+	assert_string_equal(cs, "UTF-8");
+	assert_non_null(strstr(got, "xxx茶叶;"));
+	free(got);
+	unlink(path);
+	free(path);
+	buf_free(&text);
+}
+
 /* Excel's "Unicode text": UTF-16LE with a BOM, tab-separated. */
 static void
 test_utf16_tab_separated(void **state)
@@ -296,6 +326,7 @@ main(void)
 		cmocka_unit_test(test_utf8_plain_and_bom),
 		cmocka_unit_test(test_gbk_detected),
 		cmocka_unit_test(test_gbk_after_long_ascii),
+		cmocka_unit_test(test_utf8_char_cut_by_chunk),
 		cmocka_unit_test(test_utf16_tab_separated),
 		cmocka_unit_test(test_semicolon_and_mixed_line_ends),
 		cmocka_unit_test(test_broken_files),
