@@ -494,7 +494,8 @@ get_match(struct hreq *h, char **args)
 	rc = match_code(m, args[0], args[1], &mo, &res, &cause);
 	matcher_close(m);
 	if (rc != 0) {
-		http_error(h, strstr(cause, "no ") != NULL ? 404 : 422, "no_match", "%s", cause);
+		http_error(h, strstr(cause, "has the code") != NULL ? 404 : 422, "no_match", "%s",
+		    cause);
 		free(cause);
 		return;
 	}

@@ -48,6 +48,11 @@ void api_schedule_move(struct hreq *h, char **args);
 void api_schedule_request(struct hreq *h, char **args);
 void api_schedule_setup(struct hreq *h, char **args);
 
+/* The handlers of api_stats.c: figures against targets, one meeting's outcome. */
+void api_stats_get(struct hreq *h, char **args);
+void api_outcome_get(struct hreq *h, char **args);
+void api_outcome_post(struct hreq *h, char **args);
+
 /* Replies with the job's JSON once it finishes (wait=1), or 202 with its id now. */
 void api_reply_job(struct hreq *h, long long id);
 

@@ -239,7 +239,7 @@ void
 http_json(struct hreq *h, int status, json_t *body)
 {
 	struct evbuffer *b = evbuffer_new();
-	char *s = json_dumps(body, JSON_COMPACT);
+	char *s = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
 
 	json_decref(body);
 	evbuffer_add(b, s, strlen(s));

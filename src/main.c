@@ -62,6 +62,17 @@ static const struct cmd_entry commands[] = {
 	  "导出目录、展会候选洽谈或上传校验报告（XLSX 或带 BOM 的 CSV） / export a catalogue,"
 	  " a fair's candidate meetings or an upload's report (XLSX, or CSV with a BOM)",
 	  cmd_export },
+	{ "outcome", "FAIR MEETING-ID [--held|--no-show] [--intention|--contract|--no-deal]"
+	  " [--amount 万元] [--products P] [--date YYYY-MM-DD] [--evidence FILE] [--json]",
+	  "记录或查看洽谈结果：是否到场、意向或合同、金额（万元）、产品、凭证；每次修改留有记录 /"
+	  " record or show what came of a meeting: held or no-show, intention or contract,"
+	  " amount (万元), products, evidence; every change is kept", cmd_outcome },
+	{ "stats", "[--by fair|province|city|centre|quarter] [--year Y] [--quarter Q]"
+	  " [--fair CODE] [--json] [--out FILE.xlsx|.csv] |\n"
+	  "          targets [import FILE] --year Y [--json]",
+	  "绩效统计：洽谈、未到率、意向、合同与金额，对照年度目标；导入省份与城市目标 /"
+	  " performance figures: meetings, no-show rate, intentions, contracts and amounts"
+	  " against the year's targets; load the province and city targets", cmd_stats },
 };
 
 /* The overall usage, listing every command. */

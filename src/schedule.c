@@ -108,7 +108,7 @@ load_candidates(struct store *st, struct fair_sched *fs)
 	    " ELSE ?3 END, product_id FROM meeting_requests WHERE fair_id = ?1 AND"
 	    " state != 'declined'"
 	    " UNION ALL SELECT buyer_pid, supplier_pid, value, product_id FROM meetings"
-	    " WHERE fair_id = ?1 AND locked = 1)"
+	    " WHERE fair_id = ?1 AND (locked = 1 OR id IN (SELECT meeting_id FROM outcomes)))"
 	    " WHERE NOT EXISTS (SELECT 1 FROM meeting_requests r WHERE r.fair_id = ?1 AND"
 	    " r.buyer_pid = b AND r.supplier_pid = s AND r.state = 'declined')"
 	    " GROUP BY b, s ORDER BY b, s");
@@ -155,8 +155,10 @@ cand_find(const struct sel_model *m, int b, int s)
 static void
 load_meetings(struct store *st, struct fair_sched *fs)
 {
+	/* A meeting whose outcome is recorded has happened: it is as good as locked. */
 	sqlite3_stmt *q = store_prepare(st, "SELECT id, buyer_pid, supplier_pid, slot,"
-	    " table_no, locked FROM meetings WHERE fair_id = ? ORDER BY id");
+	    " table_no, locked OR id IN (SELECT meeting_id FROM outcomes) FROM meetings"
+	    " WHERE fair_id = ? ORDER BY id");
 
 	sqlite3_bind_int64(q, 1, fs->fair.id);
 	while (sqlite3_step(q) == SQLITE_ROW) {

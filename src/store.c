@@ -269,6 +269,70 @@ static const char *const migrations[] = {
 	"  UNIQUE (fair_id, buyer_pid, supplier_pid)"
 	");"
 	"CREATE INDEX meetings_slot ON meetings(fair_id, slot, table_no);",
+
+	/*
+	 * 6: deals and targets (issue 9).  One outcome per meeting; amounts in
+	 * hundredths of 万元 so sums are exact; every change to an outcome
+	 * appends to outcome_history, which is never updated.  Evidence files
+	 * are kept under uploads/ by SHA-256.  Targets are per year, in 亿元.
+	 */
+	"CREATE TABLE outcomes ("
+	"  meeting_id  INTEGER PRIMARY KEY REFERENCES meetings(id) ON DELETE CASCADE,"
+	"  held        INTEGER NOT NULL CHECK (held IN (0, 1)),"	/* 0 = no-show */
+	"  kind        TEXT NOT NULL DEFAULT 'none' CHECK (kind IN"
+	"                ('none', 'intention', 'contract')),"
+	"  amount_cents INTEGER NOT NULL DEFAULT 0 CHECK (amount_cents >= 0),"	/* 0.01 万元 */
+	"  products    TEXT NOT NULL DEFAULT '',"	/* product lines, joined with '；' */
+	"  deal_date   TEXT NOT NULL,"			/* YYYY-MM-DD: counts in its quarter */
+	"  recorded_by TEXT NOT NULL,"			/* a login, or cli:<os user> */
+	"  user_id     INTEGER REFERENCES users(id),"
+	"  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	"  CHECK (held = 1 OR (kind = 'none' AND amount_cents = 0))"
+	");"
+	"CREATE TABLE outcome_history ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  meeting_id  INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
+	"  field       TEXT NOT NULL,"			/* held, kind, amount, products, date, evidence */
+	"  old_value   TEXT,"				/* NULL when first recorded */
+	"  new_value   TEXT,"
+	"  changed_by  TEXT NOT NULL,"
+	"  user_id     INTEGER REFERENCES users(id),"
+	"  changed_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+	");"
+	"CREATE INDEX outcome_history_meeting ON outcome_history(meeting_id, id);"
+	/* A re-solve or a new layout must not take a recorded deal with it. */
+	"CREATE TRIGGER outcomes_keep_meeting BEFORE DELETE ON meetings"
+	"  WHEN EXISTS (SELECT 1 FROM outcomes WHERE meeting_id = old.id) BEGIN"
+	"  SELECT RAISE(ABORT, '这场洽谈已记录结果，不能删除 / a meeting with a recorded"
+	" outcome cannot be removed'); END;"
+	"CREATE TABLE outcome_evidence ("
+	"  meeting_id  INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,"
+	"  sha256      TEXT NOT NULL,"			/* the file, kept under uploads/ */
+	"  filename    TEXT NOT NULL,"
+	"  size        INTEGER NOT NULL,"
+	"  added_by    TEXT NOT NULL,"
+	"  added_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	"  PRIMARY KEY (meeting_id, sha256)"
+	");"
+	"CREATE TABLE province_targets ("
+	"  year        INTEGER NOT NULL,"
+	"  province    TEXT NOT NULL,"			/* canonical full name */
+	"  offices     INTEGER NOT NULL DEFAULT 0,"	/* 拓展办 */
+	"  centres     INTEGER NOT NULL DEFAULT 0,"	/* 营销中心 */
+	"  dealers     INTEGER NOT NULL DEFAULT 0,"	/* 市场外重点经销户 */
+	"  sales_yi    REAL NOT NULL DEFAULT 0,"	/* 扩销目标（亿元） */
+	"  markets_yi  REAL NOT NULL DEFAULT 0,"	/* 三大市场目标（亿元） */
+	"  note        TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (year, province)"
+	");"
+	"CREATE TABLE city_targets ("
+	"  year        INTEGER NOT NULL,"
+	"  city        TEXT NOT NULL,"			/* one of the 11 prefectures */
+	"  sales_yi    REAL NOT NULL DEFAULT 0,"	/* 扩销目标（亿元） */
+	"  markets_yi  REAL NOT NULL DEFAULT 0,"	/* 三大市场目标（亿元） */
+	"  note        TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (year, city)"
+	");",
 };
 
 int

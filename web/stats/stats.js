@@ -1,0 +1,172 @@
+// stats.js — the statistics page (绩效考核): the figures by province, city,
+// fair, marketing centre or quarter from GET /api/v1/stats, a bar chart of
+// contracts and intentions against each target drawn as SVG in the page,
+// and the table, downloadable as CSV.  An office gets only its own figures:
+// the server scopes them, this page just shows what it is given.
+import { api } from '../lib/api.js';
+import { $, h, fill } from '../lib/dom.js';
+import { t, pick, applyI18n, langButton, onLangChange } from '../lib/i18n.js';
+import { startSession, sessionLost, currentUser } from '../lib/session.js';
+import { downloadCSV } from '../lib/csv.js';
+import { strings } from '../lib/strings.js';
+
+Object.assign(strings, {
+	'stats.title': { zh: '绩效统计 · 供需对接', en: 'Performance · fairmatch' },
+	'stats.heading': { zh: '绩效统计', en: 'Deals and performance' },
+	'stats.query': { zh: '统计范围', en: 'What to count' },
+	'stats.by': { zh: '分组', en: 'Group by' },
+	'stats.by.province': { zh: '按省份', en: 'Province' },
+	'stats.by.city': { zh: '按城市', en: 'City' },
+	'stats.by.fair': { zh: '按展会', en: 'Fair' },
+	'stats.by.centre': { zh: '按营销中心', en: 'Marketing centre' },
+	'stats.by.quarter': { zh: '按季度', en: 'Quarter' },
+	'stats.year': { zh: '年份', en: 'Year' },
+	'stats.quarter': { zh: '季度', en: 'Quarter' },
+	'stats.wholeYear': { zh: '全年', en: 'Whole year' },
+	'stats.show': { zh: '查看', en: 'Show' },
+	'stats.csv': { zh: '下载 CSV', en: 'Download CSV' },
+	'stats.chart': { zh: '合同金额与目标', en: 'Contracts against targets' },
+	'stats.table': { zh: '明细', en: 'Figures' },
+	'stats.loading': { zh: '正在统计…', en: 'Counting…' },
+	'stats.none': { zh: '没有数据。', en: 'Nothing to show.' },
+	'stats.scopeAll': { zh: '显示全部办公室的数据。', en: 'Showing every office’s figures.' },
+	'stats.scopeOwn': { zh: '只显示本办（{region}）的数据。', en: 'Showing your office’s figures only ({region}).' },
+	'stats.noteTargets': { zh: '灰色为年度扩销目标，深蓝为合同金额，浅蓝为意向金额（万元）。', en: 'Grey: the year’s target; dark blue: contracts; light blue: intentions (万元).' },
+	'stats.noteAmounts': { zh: '深蓝为合同金额，浅蓝为意向金额（万元）；此分组没有目标。', en: 'Dark blue: contracts; light blue: intentions (万元); this grouping has no targets.' },
+	'stats.chartLabel': { zh: '{name}：合同 {contract} 万元，意向 {intention} 万元{target}', en: '{name}: contracts {contract} 万元, intentions {intention} 万元{target}' },
+	'stats.ofTarget': { zh: '，目标 {target} 万元，完成 {pct}', en: ', target {target} 万元, {pct} reached' },
+	'stats.l.contract': { zh: '合同', en: 'Contracts' },
+	'stats.l.intention': { zh: '意向', en: 'Intentions' },
+	'stats.l.target': { zh: '目标', en: 'Target' },
+	'stats.c.label': { zh: '名称', en: 'Name' },
+	'stats.c.meetings': { zh: '洽谈', en: 'Meetings' },
+	'stats.c.held': { zh: '已洽谈', en: 'Held' },
+	'stats.c.no_show': { zh: '未到', en: 'No-shows' },
+	'stats.c.no_show_rate': { zh: '未到率', en: 'No-show rate' },
+	'stats.c.intentions': { zh: '意向', en: 'Intentions' },
+	'stats.c.contracts': { zh: '合同', en: 'Contracts' },
+	'stats.c.intention_wan': { zh: '意向金额（万元）', en: 'Intentions (万元)' },
+	'stats.c.contract_wan': { zh: '合同金额（万元）', en: 'Contracts (万元)' },
+	'stats.c.target_wan': { zh: '目标（万元）', en: 'Target (万元)' },
+	'stats.c.progress': { zh: '完成率', en: 'Reached' },
+});
+
+const COLS = ['label', 'meetings', 'held', 'no_show', 'no_show_rate', 'intentions', 'contracts',
+	'intention_wan', 'contract_wan', 'target_wan', 'progress'];
+const PCT = new Set(['no_show_rate', 'progress']);
+const SVG = 'http://www.w3.org/2000/svg';
+let figures = null;
+
+const pct = (v) => (v === null || v === undefined ? '—' : (v * 100).toFixed(v < 0.01 ? 2 : 1) + '%');
+const cellText = (r, c) => (PCT.has(c) ? pct(r[c]) : r[c] ?? '—');
+
+// An SVG element with attributes; text goes in as a text node.
+function s(tag, attrs = {}, text) {
+	const el = document.createElementNS(SVG, tag);
+	for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+	if (text !== undefined) el.textContent = String(text);
+	return el;
+}
+
+function query() {
+	const p = new URLSearchParams({ by: $('#by').value });
+	if ($('#year').value) p.set('year', $('#year').value);
+	if ($('#quarter').value && $('#year').value) p.set('quarter', $('#quarter').value);
+	return p.toString();
+}
+
+async function load(ev) {
+	ev?.preventDefault();
+	$('#status').textContent = t('stats.loading');
+	try {
+		figures = await api('/api/v1/stats?' + query());
+		$('#status').textContent = figures.rows.length ? '' : t('stats.none');
+	} catch (e) {
+		if (sessionLost(e)) return;
+		figures = null;
+		$('#status').textContent = pick(e.message);
+	}
+	draw();
+}
+
+function drawTable() {
+	fill($('#figures thead tr'), COLS.map((c, i) => h(i ? 'th.num' : 'th', { scope: 'col', text: t('stats.c.' + c) })));
+	const line = (r, tag) => h('tr', {}, COLS.map((c, i) => (i === 0
+		? h('th', { scope: 'row', text: pick(r.label) })
+		: h(tag + '.num', { text: cellText(r, c) }))));
+	fill($('#figures tbody'), figures ? figures.rows.map((r) => line(r, 'td')) : []);
+	fill($('#figures tfoot'), figures && figures.rows.length ? line(figures.totals, 'td') : []);
+}
+
+// Bars, one row per group: against the target when there is one, else
+// against the largest amount shown.
+function drawChart() {
+	const box = $('#chart');
+	const rows = figures ? figures.rows : [];
+	const targets = rows.some((r) => r.target_wan !== null);
+	$('#chart-note').textContent = rows.length ? t(targets ? 'stats.noteTargets' : 'stats.noteAmounts') : '';
+	if (!rows.length) { fill(box); return; }
+	const num = (v) => Number(v ?? 0);
+	const scale = targets ? null : Math.max(1, ...rows.map((r) => num(r.contract_wan) + num(r.intention_wan)));
+	const W = 900, left = 190, bar = 520, rowH = 30, top = 8;
+	const svg = s('svg', { viewBox: `0 0 ${W} ${top * 2 + rows.length * rowH}`, role: 'img', 'aria-labelledby': 'chart-title chart-note' });
+	rows.forEach((r, i) => {
+		const y = top + i * rowH;
+		const whole = targets ? Math.max(num(r.target_wan), 1) : scale;
+		const cw = Math.min(1, num(r.contract_wan) / whole) * bar;
+		const iw = Math.min(1 - cw / bar, num(r.intention_wan) / whole) * bar;
+		const g = s('g');
+		g.append(s('title', {}, t('stats.chartLabel', {
+			name: r.label, contract: r.contract_wan, intention: r.intention_wan,
+			target: r.target_wan === null ? '' : t('stats.ofTarget', { target: r.target_wan, pct: pct(r.progress) }),
+		})));
+		g.append(s('text', { x: left - 8, y: y + 19, 'text-anchor': 'end', class: 'label' }, r.label.length > 14 ? r.label.slice(0, 13) + '…' : r.label));
+		if (targets) g.append(s('rect', { x: left, y: y + 5, width: r.target_wan === null ? 0 : bar, height: 20, class: 'target' }));
+		g.append(s('rect', { x: left, y: y + 5, width: cw.toFixed(1), height: 20, class: num(r.progress) >= 1 ? 'over' : 'contract' }));
+		g.append(s('rect', { x: (left + cw).toFixed(1), y: y + 5, width: Math.max(0, iw).toFixed(1), height: 20, class: 'intention' }));
+		g.append(s('text', { x: left + bar + 8, y: y + 19, class: 'value' },
+			r.target_wan === null ? `${r.contract_wan} + ${r.intention_wan}` : `${r.contract_wan} / ${r.target_wan}（${pct(r.progress)}）`));
+		svg.append(g);
+	});
+	svg.append(s('line', { x1: left, x2: left, y1: 0, y2: top * 2 + rows.length * rowH, class: 'axis' }));
+	fill(box, svg, h('ul.legend', {},
+		h('li.l-contract', { text: t('stats.l.contract') }),
+		h('li.l-intention', { text: t('stats.l.intention') }),
+		targets ? h('li.l-target', { text: t('stats.l.target') }) : null));
+}
+
+function drawScope() {
+	const me = currentUser();
+	$('#scope').textContent = me && (me.role === 'city' || me.role === 'expansion')
+		? t('stats.scopeOwn', { region: me.region || '' }) : t('stats.scopeAll');
+}
+
+function draw() {
+	drawScope();
+	drawTable();
+	drawChart();
+}
+
+function csv() {
+	if (!figures) return;
+	const rows = [COLS.map((c) => t('stats.c.' + c))];
+	for (const r of [...figures.rows, figures.totals]) rows.push(COLS.map((c, i) => (i ? cellText(r, c) : pick(r.label))));
+	downloadCSV(`stats-${figures.by}-${figures.year ?? 'all'}.csv`, rows);
+}
+
+function init() {
+	applyI18n();
+	langButton($('#lang'));
+	$('#year').value = new Date().getFullYear();
+	$('#query').addEventListener('submit', load);
+	$('#csv').addEventListener('click', csv);
+	onLangChange(draw);
+	startSession({
+		allowed: ['admin', 'organiser', 'city', 'expansion'],
+		onSignedIn: () => load(),
+		onSignedOut: () => { figures = null; draw(); },
+	});
+	document.body.dataset.ready = '1';
+}
+
+init();
