@@ -13,6 +13,7 @@ end
 
 -- FIXED: one path for every request (the peer's static file).
 local fixed = os.getenv("FIXED")
+if fixed == "" then fixed = nil end
 local i = 0
 request = function()
   i = i % #queries + 1

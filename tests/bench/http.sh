@@ -32,6 +32,7 @@ plain_port=$(grep -o 'plain HTTP on port [0-9]*' "$work/server.err" | grep -o '[
 
 # A static file the size of a typical search reply, for nginx.
 mkdir -p "$work/www"
+chmod 755 "$work" "$work/www"		# nginx's workers run as www-data
 curl -sk "https://127.0.0.1:$tls_port/api/v1/search?limit=20&q=%E4%B8%8D%E9%94%88%E9%92%A2" > "$work/www/search.json"
 size=$(stat -c %s "$work/www/search.json")
 ngx_tls=$(free_port) ngx_plain=$(free_port)
@@ -81,4 +82,5 @@ done
 # 10,000 idle keep-alive TLS connections: held, and what they cost in memory.
 read -r held before after < <(python3 "$here/http_idle.py" "$tls_port" 10000 "$srv")
 echo "idle keep-alive TLS connections held: $held of 10000; server RSS $((before / 1024)) MB → $((after / 1024)) MB (+$(((after - before) / 1024)) MB)"
+kill -0 "$srv" 2>/dev/null || { echo "fairmatch died:"; tail -5 "$work/server.err"; }
 echo "{\"bench\":\"http\",\"rows\":$rows,\"reply_bytes\":$size,\"runs\":[$(paste -sd, "$work/json")],\"idle_held\":$held,\"idle_rss_growth_mb\":$(((after - before) / 1024))}"

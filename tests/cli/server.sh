@@ -137,6 +137,8 @@ public GET /api/v1/fairs 200
 public GET /api/v1/me 200
 public GET /api/v1/match/demand/$dcode 401
 kiosk1 GET /api/v1/match/demand/$dcode 200
+kiosk1 GET /api/v1/match/demand/NO-SUCH-CODE 404
+kiosk1 GET /api/v1/match/offer/$dcode 404
 clerk GET /api/v1/match/supply/HZ-0001 200
 public GET /api/v1/users 401
 clerk GET /api/v1/users 403
