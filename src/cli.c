@@ -89,7 +89,8 @@ cli_parse(const struct cmd_entry *cmd, int argc, char **argv, const struct cli_o
 			val = eq + 1;
 		else if (i + 1 < argc)
 			val = argv[++i];
-		if (val == NULL || *val == '\0') {
+		/* An empty value only as --name= (turning a setting off); "" alone is a slip. */
+		if (val == NULL || (*val == '\0' && eq == NULL)) {
 			cli_usage_error(cmd, "%s 需要一个值 / %s needs a value", o->name, o->name);
 			return -1;
 		}
