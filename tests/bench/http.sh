@@ -67,17 +67,30 @@ run() {
   p50=$(awk '$1 == "50.000%" || $1 == "50%" {print $2}' "$work/wrk.out")
   p99=$(awk '$1 == "99.000%" || $1 == "99%" {print $2}' "$work/wrk.out")
   errs=$(grep -o 'Non-2xx or 3xx responses: [0-9]*' "$work/wrk.out" | grep -o '[0-9]*$' || true)
-  printf '%-10s %-6s %-10s %10s %10s %10s %6s\n' "$1" "$4" "$3" "$rps" "$p50" "$p99" "${errs:-0}"
+  printf '%-16s %-6s %-10s %10s %10s %10s %6s\n' "$1" "$4" "$3" "$rps" "$p50" "$p99" "${errs:-0}"
   echo "{\"who\":\"$1\",\"transport\":\"$4\",\"conn\":\"$3\",\"rps\":$rps,\"p50\":\"$p50\",\"p99\":\"$p99\"}" >> "$work/json"
 }
 echo "search reply size: $size bytes; $rows products; wrk -t2 -c64 -d${secs}s (client and servers share the 2 cores)"
-printf '%-10s %-6s %-10s %10s %10s %10s %6s\n' who tls connection req/s p50 p99 non-2xx
+printf '%-16s %-6s %-10s %10s %10s %10s %6s\n' who tls connection req/s p50 p99 non-2xx
+# Warm-up: every query once on every loop, so that the runs measure serving, not the
+# first (uncached) search; the uncached run below measures that.
+CONN=keep-alive wrk -t2 -c8 -d2s -s "$here/http.lua" "https://127.0.0.1:$tls_port/" >/dev/null 2>&1 || true
 for conn in keep-alive close; do
   run fairmatch "https://127.0.0.1:$tls_port/" "$conn" tls
   run nginx "https://127.0.0.1:$ngx_tls/search.json" "$conn" tls
   run fairmatch "http://127.0.0.1:$plain_port/" "$conn" plain
   run nginx "http://127.0.0.1:$ngx_plain/search.json" "$conn" plain
 done
+
+# The same server with its search cache off: every request runs the search.
+kill "$srv"; wait "$srv" 2>/dev/null || true
+rm -f "$work/port"
+"$FAIRMATCH" serve --listen 127.0.0.1:0 --redirect-listen= --search-cache 0 \
+  --port-file "$work/port" --access-log "$work/access.log" 2>> "$work/server.err" &
+srv=$!
+for _ in $(seq 200); do [ -s "$work/port" ] && break; sleep 0.1; done
+tls_port=$(cat "$work/port")
+run fairmatch-nocache "https://127.0.0.1:$tls_port/" keep-alive tls
 
 # 10,000 idle keep-alive TLS connections: held, and what they cost in memory.
 read -r held before after < <(python3 "$here/http_idle.py" "$tls_port" 10000 "$srv")
