@@ -53,6 +53,13 @@ void api_stats_get(struct hreq *h, char **args);
 void api_outcome_get(struct hreq *h, char **args);
 void api_outcome_post(struct hreq *h, char **args);
 
+/* The handlers of api_print.c. */
+void api_print_guide(struct hreq *h, char **args);
+void api_print_fair(struct hreq *h, char **args);
+void api_export_catalogue(struct hreq *h, char **args);
+void api_export_candidates(struct hreq *h, char **args);
+void api_file_get(struct hreq *h, char **args);
+
 /* Replies with the job's JSON once it finishes (wait=1), or 202 with its id now. */
 void api_reply_job(struct hreq *h, long long id);
 

@@ -326,6 +326,22 @@ pcode=$(q "SELECT p.code FROM products p JOIN suppliers s ON s.id = p.supplier_i
 [ "$(as public POST /api/v1/fairs/YQH-2026/requests -d "{\"badge\":\"NOBODY\",\"product\":\"$pcode\"}")" = 400 ] &&
   has "unknown badge named" "$WORK/body" "NOBODY" || bad "request with an unknown badge: $(head -c 300 "$WORK/body")"
 
+# Printing and exports as jobs: the grid as a PDF, the catalogue as XLSX, fetched as files.
+[ "$(as kiosk1 POST /api/v1/fairs/YQH-2026/print/grid)" = 403 ] && ok || bad "a kiosk printed"
+[ "$(as org POST /api/v1/fairs/YQH-2026/print/nonsense)" = 404 ] && ok || bad "unknown document"
+[ "$(as org POST '/api/v1/fairs/YQH-2026/print/grid?wait=1')" = 200 ] || bad "print grid: $(head -c 300 "$WORK/body")"
+url=$(jq_ 'd["result"]["url"]' < "$WORK/body")
+[ "$(as org GET "$url")" = 200 ] && head -c 5 "$WORK/body" | grep -q '%PDF-' && ok || bad "grid PDF not served: $url"
+pdftotext "$WORK/body" - 2>/dev/null | grep -q "09:00" && ok || bad "the grid PDF lacks the first slot's time"
+[ "$(as org POST '/api/v1/export/supply?format=xlsx&wait=1')" = 200 ] || bad "export supply: $(head -c 300 "$WORK/body")"
+url=$(jq_ 'd["result"]["url"]' < "$WORK/body")
+[ "$(as org GET "$url")" = 200 ] && cp "$WORK/body" "$WORK/export.xlsx" && ok || bad "export not served"
+"$fm" import supply "$WORK/export.xlsx" --json > "$WORK/out" 2>&1
+jq_ 'd["ok"], d["inserted"], d["updated"]' < "$WORK/out" | tr '\n' ' ' | grep -q '^True 0 0 $' && ok ||
+  bad "the exported catalogue does not re-import unchanged: $(head -c 300 "$WORK/out")"
+[ "$(as org GET '/api/v1/files/..%2Ffairmatch.db')" = 404 ] && ok || bad "files: a path out of prints/"
+[ "$(as kiosk1 GET "$url")" = 403 ] && ok || bad "a kiosk fetched an export"
+
 # Metrics and the access log.
 C "$base/metrics" > "$WORK/metrics"
 has "metrics" "$WORK/metrics" 'fairmatch_requests_total{code="2xx"}'

@@ -105,6 +105,14 @@ function runMatch() {
 	});
 }
 
+// A PDF or export, rendered by the server as a job, then downloaded.
+function runRender(what) {
+	runJob(`/api/v1/fairs/${enc(fair.code)}/${what}`, t('console.rendering'), async (r) => {
+		$('#job-status').textContent = t('console.rendered');
+		if (r.url) window.location.assign(r.url);
+	});
+}
+
 function runSchedule() {
 	runJob(`/api/v1/fairs/${enc(fair.code)}/schedule`, t('console.scheduling'), async (r) => {
 		$('#job-status').textContent = t('console.scheduled', {
@@ -234,6 +242,7 @@ function init() {
 	$('#run-schedule').addEventListener('click', runSchedule);
 	$('#reload-grid').addEventListener('click', loadGrid);
 	$('#print').addEventListener('click', () => window.print());
+	for (const b of document.querySelectorAll('button.render')) b.addEventListener('click', () => runRender(b.dataset.render));
 	document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && moving) { moving = null; drawGrid(); } });
 	onLangChange(() => { drawFairs(); drawFair(); drawGrid(); });
 	startSession({
