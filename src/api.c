@@ -148,7 +148,9 @@ job_wait_reply(void *arg)
 	json_t *result = json_object_get(w->job, "result");
 	int status = 200;
 
-	if (strcmp(json_string_value(json_object_get(w->job, "state")), "failed") == 0)
+	const char *state = json_string_value(json_object_get(w->job, "state"));
+
+	if (state == NULL || strcmp(state, "failed") == 0)
 		status = 500;
 	else if (json_is_false(json_object_get(result, "ok")))
 		status = 422;
@@ -182,15 +184,19 @@ api_reply_job(struct hreq *h, long long id)
 
 		w->h = h;
 		hreq_defer(h);
-		if (jobs_on_done(h->srv->jobs, id, job_done, w) != 0)
-			fatal("%s: job %lld vanished", __func__, id);
+		if (jobs_on_done(h->srv->jobs, id, job_done, w) != 0) {
+			free(w);
+			http_error(h, 500, "job_lost", "任务 %lld 已不在任务表中 / job %lld is no longer"
+			    " in the job table", id, id);
+		}
 		return;
 	}
 	{
 		char *loc = xasprintf("/api/v1/jobs/%lld", id);
+		json_t *job = jobs_json(h->srv->jobs, id, 0, 1);
 
 		http_header(h, "Location", loc);
-		http_json(h, 202, json_pack("{s:o, s:s}", "job", jobs_json(h->srv->jobs, id, 0, 1),
+		http_json(h, 202, json_pack("{s:o, s:s}", "job", job != NULL ? job : json_null(),
 		    "location", loc));
 		free(loc);
 	}
@@ -221,10 +227,19 @@ login_work(struct task *t, struct store *st)
 	const char *password = json_string_value(json_object_get(t->in, "password"));
 	struct principal who;
 	char *cause = NULL;
+	int rc;
 
-	if (auth_login(st, login, password, t->h->srv->cfg->session_hours, t->token, &who,
-	    &cause) != 0) {
-		ratelimit_fail(t->h->srv->logins, t->h->peer);
+	/* The attempt was counted before it was queued; a good one is taken back. */
+	rc = auth_login(st, login, password, t->h->srv->cfg->session_hours, t->token, &who,
+	    &cause);
+	if (rc != -1)
+		ratelimit_forgive(t->h->srv->logins, t->h->peer);
+	if (rc == -2) {
+		t->token[0] = '\0';
+		api_task_fail(t, 503, "busy", cause);
+		return;
+	}
+	if (rc != 0) {
 		atomic_fetch_add(&t->h->srv->m.logins_failed, 1);
 		t->token[0] = '\0';
 		api_task_fail(t, 401, "unauthorized", cause);
@@ -265,6 +280,8 @@ post_login(struct hreq *h, char **args)
 		    " string fields login and password");
 		return;
 	}
+	/* Counted now, so that many attempts at once cannot all pass the check. */
+	ratelimit_fail(h->srv->logins, h->peer);
 	api_task_run(h, login_work, in, NULL);
 }
 
@@ -832,10 +849,23 @@ api_handle(struct hreq *h)
 		args_free(args, nargs);
 	}
 	if (found == NULL) {
-		if (path_known)
+		if (path_known) {
+			struct buf allow = { 0 };
+
+			for (size_t i = 0; i < nitems(routes); i++) {
+				char *a2[MAX_ARGS];
+				int n2;
+
+				if (route_match(routes[i].pattern, h->path, a2, &n2) &&
+				    strstr(allow.data != NULL ? allow.data : "", routes[i].method) == NULL)
+					buf_addf(&allow, "%s%s", allow.len > 0 ? ", " : "", routes[i].method);
+				args_free(a2, n2);
+			}
+			http_header(h, "Allow", allow.data != NULL ? allow.data : "");
+			buf_free(&allow);
 			http_error(h, 405, "method_not_allowed", "%s 不支持 %s / %s does not take %s",
 			    h->path, h->method, h->path, h->method);
-		else
+		} else
 			http_error(h, 404, "not_found", "没有这个接口 / no such endpoint: %s", h->path);
 		return;
 	}
@@ -847,8 +877,10 @@ api_handle(struct hreq *h)
 		goto done;
 	}
 	if ((found->roles & h->who.role) == 0) {
-		if (h->who.user_id == 0)
+		if (h->who.user_id == 0) {
+			http_header(h, "WWW-Authenticate", "Bearer");
 			http_error(h, 401, "unauthorized", "请先登录 / sign in first");
+		}
 		else
 			http_error(h, 403, "forbidden", "账号 %s（%s）无权这样做 / the account %s (%s)"
 			    " may not do this", h->who.login, role_name(h->who.role), h->who.login,

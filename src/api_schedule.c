@@ -174,10 +174,14 @@ api_schedule_move(struct hreq *h, char **args)
 	if (id == 0 || (in = body(h)) == NULL)
 		return;
 	if (!json_is_integer(json_object_get(in, "slot")) ||
-	    !json_is_integer(json_object_get(in, "table"))) {
+	    !json_is_integer(json_object_get(in, "table")) ||
+	    json_integer_value(json_object_get(in, "slot")) < 1 ||
+	    json_integer_value(json_object_get(in, "slot")) > 100000 ||
+	    json_integer_value(json_object_get(in, "table")) < 1 ||
+	    json_integer_value(json_object_get(in, "table")) > 100000) {
 		json_decref(in);
-		http_error(h, 400, "bad_request", "需要整数字段 slot 和 table / needs the whole-number"
-		    " fields slot and table");
+		http_error(h, 400, "bad_request", "需要 1 到 100000 的整数字段 slot 和 table / needs"
+		    " the whole-number fields slot and table, from 1 to 100000");
 		return;
 	}
 	json_object_set_new(in, "id", json_integer(id));
@@ -279,10 +283,11 @@ api_schedule_setup(struct hreq *h, char **args)
 	for (size_t i = 0; i < nitems(ints); i++) {
 		json_t *v = json_object_get(in, ints[i]);
 
-		if (v != NULL && !json_is_integer(v)) {
+		if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > 100000)) {
 			json_decref(in);
-			http_error(h, 400, "bad_request", "%s 应为整数 / %s must be a whole number",
-			    ints[i], ints[i]);
+			http_error(h, 400, "bad_request", "%s 应为 0 到 100000 的整数 / %s must be a"
+			    " whole number from 0 to 100000", ints[i], ints[i]);
 			return;
 		}
 	}

@@ -219,7 +219,7 @@ auth_login(struct store *st, const char *login, const char *password, long hours
 	sqlite3_finalize(q);
 	if (!good) {
 		*cause = store_error(st, "sessions");
-		return -1;
+		return -2;
 	}
 	memcpy(who->session_hash, hash, sizeof hash);
 	/* Old sessions go when their owner signs in again. */

@@ -54,7 +54,7 @@ int auth_password_check(const char *encoded, const char *password);
  * Checks login and password; on success makes a session lasting hours and
  * returns 0 with its token in token (give it to the client once) and the
  * principal.  -1 with *cause on a wrong login or password (one message for
- * both) or a store failure.
+ * both); -2 with *cause when the store failed (busy: try again).
  */
 int auth_login(struct store *st, const char *login, const char *password, long hours,
     char token[AUTH_TOKEN_LEN], struct principal *who, char **cause);

@@ -73,9 +73,11 @@ first_admin(struct store *st, const char *dir, char **cause)
 	if (auth_user_add(st, "admin", "admin", NULL, NULL, &made, cause) != 0)
 		return -1;
 	path = xasprintf("%s/admin-password.txt", dir);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0 ||
 	    (f = fdopen(fd, "w")) == NULL) {
-		*cause = xasprintf("无法写入 / cannot write %s: %s", path, strerror(errno));
+		*cause = xasprintf("无法写入 %s：%s；请运行 fairmatch user passwd admin 设置管理员密码 /"
+		    " cannot write %s: %s; run `fairmatch user passwd admin` to set the admin's"
+		    " password", path, strerror(errno), path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		free(path);

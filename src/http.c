@@ -137,6 +137,11 @@ hreq_json_body(struct hreq *h, size_t max, int *status, char **cause)
 	json_error_t err;
 	json_t *v;
 
+	if (len == 0) {
+		*status = 400;
+		*cause = xstrdup("请求体是空的，应为 JSON 对象 / the body is empty; send a JSON object");
+		return NULL;
+	}
 	if (len > max) {
 		*status = 413;
 		*cause = xasprintf("请求体超过 %zu 字节 / the body is over %zu bytes", max, max);
@@ -170,9 +175,12 @@ http_header(struct hreq *h, const char *name, const char *value)
 	evhttp_add_header(evhttp_request_get_output_headers(h->req), name, value);
 }
 
-/* One access-log line: time, client, request, status, bytes, milliseconds, user. */
+/*
+ * One access-log line: time, client, request, status, bytes, milliseconds,
+ * user.  uri is a copy: the request may be gone once the reply is sent.
+ */
 static void
-log_request(struct hreq *h, int status, size_t bytes, double ms)
+log_request(struct hreq *h, const char *uri, int status, size_t bytes, double ms)
 {
 	struct server *srv = h->srv;
 	char when[32];
@@ -186,7 +194,7 @@ log_request(struct hreq *h, int status, size_t bytes, double ms)
 	pthread_mutex_lock(&srv->log_lock);
 	if (srv->access_log != NULL) {
 		fprintf(srv->access_log, "%s %s \"%s %s\" %d %zu %.1fms %s\n", when, h->peer,
-		    h->method, evhttp_request_get_uri(h->req), status, bytes, ms,
+		    h->method, uri, status, bytes, ms,
 		    h->who.user_id != 0 ? h->who.login : "-");
 		fflush(srv->access_log);
 	}
@@ -213,6 +221,7 @@ http_send(struct hreq *h, int status, const char *content_type, struct evbuffer 
 {
 	struct evkeyvalq *out = evhttp_request_get_output_headers(h->req);
 	size_t bytes = body != NULL ? evbuffer_get_length(body) : 0;
+	char *uri;
 	double ms;
 
 	for (size_t i = 0; i < nitems(security_headers); i++)
@@ -222,12 +231,20 @@ http_send(struct hreq *h, int status, const char *content_type, struct evbuffer 
 		evhttp_add_header(out, "Content-Type", content_type);
 	if (atomic_load(&h->srv->draining))
 		evhttp_add_header(out, "Connection", "close");
+	/*
+	 * A client that went away while a worker had its request: libevent frees
+	 * the request inside evhttp_send_reply, so copy what the log needs first.
+	 */
+	uri = h->srv->access_log != NULL ? xstrdup(evhttp_request_get_uri(h->req)) : NULL;
 	evhttp_send_reply(h->req, status, NULL, body);
+	h->req = NULL;
 	if (body != NULL)
 		evbuffer_free(body);
 	ms = elapsed_ms(&h->start);
 	count_request(&h->srv->m, status, bytes, ms);
-	log_request(h, status, bytes, ms);
+	if (uri != NULL)
+		log_request(h, uri, status, bytes, ms);
+	free(uri);
 	if (h->deferred)
 		atomic_fetch_sub(&h->srv->deferred, 1);
 	evhttp_clear_headers(&h->query);

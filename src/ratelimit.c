@@ -108,3 +108,15 @@ ratelimit_fail(struct ratelimit *rl, const char *key)
 	e->failures++;
 	pthread_mutex_unlock(&rl->lock);
 }
+
+void
+ratelimit_forgive(struct ratelimit *rl, const char *key)
+{
+	struct rl_entry *e;
+
+	pthread_mutex_lock(&rl->lock);
+	e = lookup(rl, key, 0, time(NULL));
+	if (e != NULL && e->failures > 0)
+		e->failures--;
+	pthread_mutex_unlock(&rl->lock);
+}

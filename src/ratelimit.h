@@ -12,7 +12,9 @@ struct ratelimit *ratelimit_new(long per_minute);
 void ratelimit_free(struct ratelimit *rl);
 /* Seconds until key may try again, or 0 if it may now. */
 int ratelimit_wait(struct ratelimit *rl, const char *key);
-/* Counts a failure for key. */
+/* Counts a failure (or an attempt not yet known to succeed) for key. */
 void ratelimit_fail(struct ratelimit *rl, const char *key);
+/* Takes back one counted attempt of key that succeeded after all. */
+void ratelimit_forgive(struct ratelimit *rl, const char *key);
 
 #endif

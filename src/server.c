@@ -142,7 +142,13 @@ on_plain_request(struct evhttp_request *req, void *arg)
 	colon = strrchr(name, ':');
 	if (colon != NULL && strchr(colon, ']') == NULL)
 		*colon = '\0';
-	to = xasprintf("https://%s:%d%s", name, srv->https_port, evhttp_request_get_uri(req));
+	{
+		const char *uri = evhttp_request_get_uri(req);
+
+		/* Only an absolute path: "GET @evil.example/" must not become a userinfo. */
+		to = xasprintf("https://%s:%d%s", name, srv->https_port,
+		    uri != NULL && uri[0] == '/' && uri[1] != '/' ? uri : "/");
+	}
 	evhttp_add_header(out, "Location", to);
 	evhttp_add_header(out, "Connection", "close");
 	evhttp_add_header(out, "Content-Type", "text/plain; charset=utf-8");
@@ -403,8 +409,9 @@ write_port_file(const struct server *srv)
 static void
 server_free(struct server *srv)
 {
-	jobs_stop(srv->jobs);
+	/* The quick pool first: its work may queue jobs. */
 	workq_stop(srv->quick);
+	jobs_stop(srv->jobs);
 	for (int i = 0; i < srv->nloops; i++) {
 		struct loop *lp = &srv->loops[i];
 

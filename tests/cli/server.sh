@@ -326,6 +326,12 @@ pcode=$(q "SELECT p.code FROM products p JOIN suppliers s ON s.id = p.supplier_i
 [ "$(as public POST /api/v1/fairs/YQH-2026/requests -d "{\"badge\":\"NOBODY\",\"product\":\"$pcode\"}")" = 400 ] &&
   has "unknown badge named" "$WORK/body" "NOBODY" || bad "request with an unknown badge: $(head -c 300 "$WORK/body")"
 
+# A client that hangs up while its job runs: the reply finds no one, and the server carries on.
+as org POST '/api/v1/fairs/YQH-2026/schedule?wait=1&time_limit=2' --max-time 0.5 >/dev/null 2>&1
+sleep 2.5
+C "$base/healthz" | grep -q '"status":"ok"' && ! grep -q "AddressSanitizer" "$WORK/server.err" && ok ||
+  bad "the server was hurt by a client that hung up on its job: $(tail -3 "$WORK/server.err")"
+
 # Printing and exports as jobs: the grid as a PDF, the catalogue as XLSX, fetched as files.
 [ "$(as kiosk1 POST /api/v1/fairs/YQH-2026/print/grid)" = 403 ] && ok || bad "a kiosk printed"
 [ "$(as org POST /api/v1/fairs/YQH-2026/print/nonsense)" = 404 ] && ok || bad "unknown document"
