@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "catalog_store.h"
+#include "blob.h"
 #include "import.h"
 #include "util.h"
 
@@ -119,68 +120,6 @@ find_header(struct table_reader *tr, const struct catalog *cat, struct header_ma
 	return -1;
 }
 
-/* The path of the kept original for a hash. */
-static char *
-blob_path(struct store *st, const char *sha)
-{
-	return xasprintf("%s/uploads/%.2s/%s", store_dir(st), sha, sha);
-}
-
-/*
- * Keeps a durable copy of the original under uploads/ (write, fsync,
- * rename, fsync the directory).  *created says whether it was new.
- */
-static int
-blob_keep(struct store *st, const char *src, const char *sha, int *created, char **cause)
-{
-	char *dst = blob_path(st, sha), *dir, *tmp;
-	char chunk[65536];
-	int in = -1, out = -1, dfd, rc = -1;
-	ssize_t n;
-
-	*created = 0;
-	if (access(dst, F_OK) == 0) {
-		free(dst);
-		return 0;
-	}
-	dir = xasprintf("%s/uploads/%.2s", store_dir(st), sha);
-	tmp = xasprintf("%s.tmp.%ld", dst, (long)getpid());
-	if (mkdir_p(dir, 0750) == -1)
-		goto fail;
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    (out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) == -1)
-		goto fail;
-	while ((n = read(in, chunk, sizeof chunk)) > 0)
-		if (write(out, chunk, (size_t)n) != n)
-			goto fail;
-	if (n < 0 || fsync(out) == -1 || close(out) == -1) {
-		out = -1;
-		goto fail;
-	}
-	out = -1;
-	if (rename(tmp, dst) == -1)
-		goto fail;
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		fsync(dfd);
-		close(dfd);
-	}
-	*created = 1;
-	rc = 0;
-	goto done;
-fail:
-	*cause = xasprintf("无法保存上传文件的原件 %s：%s / cannot keep the original file %s: %s",
-	    dst, strerror(errno), dst, strerror(errno));
-	if (out != -1)
-		close(out);
-	unlink(tmp);
-done:
-	if (in != -1)
-		close(in);
-	free(tmp);
-	free(dir);
-	free(dst);
-	return rc;
-}
 
 /* Inserts the uploads row (counts filled in at the end); its id, or -1. */
 static int64_t
@@ -347,12 +286,12 @@ import_file(struct store *st, const struct catalog *cat, const char *path,
 	if (rep->total_errors > 0)
 		goto done;
 	rep->ok = 1;
-	if (blob_keep(st, path, rep->sha256, &created, &cause) != 0 ||
+	if (store_blob_keep(st, path, rep->sha256, &created, &cause) != 0 ||
 	    upload_finish(st, rep, &cause) != 0 || store_commit(st, &cause) != 0) {
 		rep->ok = 0;
 		report_error(rep, 0, SIZE_MAX, NULL, NULL, NULL, cause);
 		if (created) {
-			char *blob = blob_path(st, rep->sha256);
+			char *blob = store_blob_path(st, rep->sha256);
 
 			unlink(blob);
 			free(blob);

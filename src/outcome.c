@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blob.h"
 #include "normalise.h"
 #include "outcome.h"
 #include "util.h"
@@ -229,64 +230,6 @@ history_if(struct store *st, long long id, const char *field, const char *old,
 	return history_add(st, id, field, old, new, who, user_id, cause);
 }
 
-/* The kept copy's path for a hash (the same place as uploads); caller frees. */
-static char *
-evidence_path(struct store *st, const char *sha)
-{
-	return xasprintf("%s/uploads/%.2s/%s", store_dir(st), sha, sha);
-}
-
-/*
- * Keeps a durable copy of src under uploads/ by its SHA-256 (write, fsync,
- * rename).  *created says whether it was new.  0, or -1 with *cause.
- */
-static int
-evidence_keep(struct store *st, const char *src, const char *sha, int *created,
-    char **cause)
-{
-	char *dst = evidence_path(st, sha), *dir, *tmp, chunk[65536];
-	int in = -1, out = -1, rc = -1;
-	ssize_t n;
-
-	*created = 0;
-	if (access(dst, F_OK) == 0) {
-		free(dst);
-		return 0;
-	}
-	dir = xasprintf("%s/uploads/%.2s", store_dir(st), sha);
-	tmp = xasprintf("%s.tmp.%ld", dst, (long)getpid());
-	if (mkdir_p(dir, 0750) == -1)
-		goto fail;
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    (out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) == -1)
-		goto fail;
-	while ((n = read(in, chunk, sizeof chunk)) > 0)
-		if (write(out, chunk, (size_t)n) != n)
-			goto fail;
-	if (n < 0 || fsync(out) == -1 || close(out) == -1) {
-		out = -1;
-		goto fail;
-	}
-	out = -1;
-	if (rename(tmp, dst) == -1)
-		goto fail;
-	*created = 1;
-	rc = 0;
-	goto done;
-fail:
-	*cause = xasprintf("无法保存凭证文件 %s：%s / evidence: cannot keep %s: %s", src,
-	    strerror(errno), src, strerror(errno));
-	if (out != -1)
-		close(out);
-	unlink(tmp);
-done:
-	if (in != -1)
-		close(in);
-	free(tmp);
-	free(dir);
-	free(dst);
-	return rc;
-}
 
 /* Checks the input alone, before the store is touched.  0, or -1 with *cause. */
 static int
@@ -380,10 +323,10 @@ evidence_add(struct store *st, long long id, const struct outcome_in *in, const 
 		return -1;
 	}
 	if (sha256_file(in->evidence, sha, cause) != 0 ||
-	    evidence_keep(st, in->evidence, sha, &created, cause) != 0)
+	    store_blob_keep(st, in->evidence, sha, &created, cause) != 0)
 		return -1;
 	if (created)
-		*kept = evidence_path(st, sha);
+		*kept = store_blob_path(st, sha);
 	if (name == NULL)
 		name = strrchr(in->evidence, '/') != NULL ? strrchr(in->evidence, '/') + 1 :
 		    in->evidence;
