@@ -47,11 +47,12 @@ mime_type(const char *path)
 	return "application/octet-stream";
 }
 
-/* Whether a request path may name a file: no "..", no hidden names, no backslashes. */
+/* Whether a request path may name a file: no "..", no hidden names, no backslashes, no "//". */
 static int
 path_clean(const char *p)
 {
-	if (*p != '/' || strchr(p, '\\') != NULL)
+	/* "//host/" would make the directory redirect's Location protocol-relative. */
+	if (*p != '/' || strchr(p, '\\') != NULL || strstr(p, "//") != NULL)
 		return 0;
 	for (const char *s = p; (s = strchr(s, '/')) != NULL; s++)
 		if (s[1] == '.')

@@ -278,6 +278,7 @@ etag=$(C -D - -o /dev/null "$base/app/main.js" | tr -d '\r' | awk -F': ' 'tolowe
 C -D - -o /dev/null "$base/app/main.js" | grep -qi '^content-type: text/javascript' && ok || bad "JS MIME type"
 [ -n "$etag" ] && [ "$(status GET /app/main.js -H "If-None-Match: $etag")" = 304 ] && ok || bad "ETag / 304"
 [ "$(status GET /app)" = 301 ] && ok || bad "directory without slash"
+C -D - -o /dev/null --path-as-is "$base//app" | grep -qi '^location: //' && bad "//app redirected to a protocol-relative Location" || ok
 for p in '/../secret.txt' '/%2e%2e/secret.txt' '/app/%2e%2e/%2e%2e/secret.txt' '/..%2fsecret.txt' '/.hidden' '/app/main.js%00.html'; do
   got=$(C -o "$WORK/body" -w '%{http_code}' --path-as-is "$base$p")
   { [ "$got" = 404 ] || [ "$got" = 400 ]; } && ! grep -q TOPSECRET "$WORK/body" && ok || bad "traversal $p: $got"
