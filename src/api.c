@@ -409,13 +409,8 @@ get_search(struct hreq *h, char **args)
 	version = store_scalar(h->lp->st, "SELECT seq FROM index_state WHERE name = 'fts'");
 	if ((cached = search_cache_get(h->lp->cache, evhttp_request_get_uri(h->req), version)) !=
 	    NULL) {
-		struct evbuffer *b = evbuffer_new();
-
-		evbuffer_add(b, cached, strlen(cached));
-		evbuffer_add(b, "\n", 1);
-		http_header(h, "Cache-Control", "no-store");
 		http_header(h, "X-Cache", "hit");
-		http_send(h, 200, "application/json; charset=utf-8", b);
+		http_json_send(h, 200, cached);
 		return;
 	}
 	if (search_run(store_db(h->lp->st), h->lp->tk, q, prefix == NULL ||
@@ -432,11 +427,12 @@ get_search(struct hreq *h, char **args)
 
 		json_object_set_new(out, "mark", json_pack("[s,s]", "\x01", "\x02"));
 		search_result_free(&res);
-		text = json_dumps(out, JSON_COMPACT);
+		text = http_json_text(out);		/* written once: for the cache and the reply */
+		json_decref(out);
 		search_cache_put(h->lp->cache, evhttp_request_get_uri(h->req), version, text);
-		free(text);
 		http_header(h, "X-Cache", "miss");
-		http_json(h, 200, out);
+		http_json_send(h, 200, text);
+		free(text);
 	}
 }
 

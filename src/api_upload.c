@@ -53,13 +53,19 @@ upload_free(void *arg)
 	free(u);
 }
 
-/* Reports the import's progress as rows read against rows the size suggests. */
+/* What import progress is measured against. */
+struct import_meter {
+	struct job	*job;
+	long long	 size;		/* of the spooled file */
+};
+
+/* Reports the import's progress as rows read against rows the size suggests (~100 B each). */
 static void
 import_progress(size_t rows, void *arg)
 {
-	struct job *j = ((void **)arg)[0];
-	long long size = *(long long *)((void **)arg)[1];
-	double guess = size > 0 ? (double)size / 100.0 : 1;
+	struct import_meter *m = arg;
+	struct job *j = m->job;
+	double guess = m->size > 0 ? (double)m->size / 100.0 : 1;
 	char what[96];
 
 	snprintf(what, sizeof what, "已读 %zu 行 / %zu rows read", rows, rows);
@@ -74,8 +80,7 @@ import_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 	struct import_opts io = { 0 };
 	struct import_report rep;
 	struct stat sb;
-	long long size = stat(u->path, &sb) == 0 ? (long long)sb.st_size : 0;
-	void *parg[2] = { j, &size };
+	struct import_meter meter = { j, stat(u->path, &sb) == 0 ? (long long)sb.st_size : 0 };
 	char *json;
 	json_error_t err;
 
@@ -85,7 +90,7 @@ import_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 	io.user_id = u->user_id;
 	io.only_region = u->only_region;
 	io.progress = import_progress;
-	io.progress_arg = parg;
+	io.progress_arg = &meter;
 	job_progress(j, 0, "正在校验 / validating");
 	import_file(st, catalog_by_name(u->kind), u->path, &io, &rep);
 	json = import_report_json(&rep);

@@ -252,18 +252,31 @@ http_send(struct hreq *h, int status, const char *content_type, struct evbuffer 
 	free(h);
 }
 
+char *
+http_json_text(json_t *body)
+{
+	return json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
+}
+
+void
+http_json_send(struct hreq *h, int status, const char *text)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	evbuffer_add(b, text, strlen(text));
+	evbuffer_add(b, "\n", 1);
+	http_header(h, "Cache-Control", "no-store");
+	http_send(h, status, "application/json; charset=utf-8", b);
+}
+
 void
 http_json(struct hreq *h, int status, json_t *body)
 {
-	struct evbuffer *b = evbuffer_new();
-	char *s = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	char *s = http_json_text(body);
 
 	json_decref(body);
-	evbuffer_add(b, s, strlen(s));
-	evbuffer_add(b, "\n", 1);
+	http_json_send(h, status, s);
 	free(s);
-	http_header(h, "Cache-Control", "no-store");
-	http_send(h, status, "application/json; charset=utf-8", b);
 }
 
 void

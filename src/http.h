@@ -55,6 +55,10 @@ void http_header(struct hreq *h, const char *name, const char *value);
 void http_send(struct hreq *h, int status, const char *content_type, struct evbuffer *body);
 /* Replies with JSON (taken) and frees h. */
 void http_json(struct hreq *h, int status, json_t *body);
+/* JSON as the replies write it; caller frees. */
+char *http_json_text(json_t *body);
+/* Replies with JSON already written as text (not taken) and frees h. */
+void http_json_send(struct hreq *h, int status, const char *text);
 /* Replies {"error": code, "message": …} and frees h. */
 void http_error(struct hreq *h, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
