@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -458,6 +459,29 @@ catch_up(const char *data_dir, char **cause)
 	return rc;
 }
 
+/*
+ * Raises the open-file limit towards what max_connections needs (each
+ * connection is a descriptor; the store, logs and spool want a few more):
+ * a soft limit of 1024 would refuse connections long before the cap.
+ */
+static void
+raise_fd_limit(const struct settings *cfg)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)cfg->max_connections + 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		getrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur < want)
+		fprintf(stderr, "fairmatch serve: 警告：文件描述符上限 %llu，少于 max_connections 所需"
+		    " / warning: open-file limit %llu is below what max_connections %ld needs\n",
+		    (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_cur,
+		    (long)cfg->max_connections);
+}
+
 int
 server_run(const struct settings *cfg, const char *data_dir, char **cause)
 {
@@ -473,6 +497,7 @@ server_run(const struct settings *cfg, const char *data_dir, char **cause)
 	srv.started = time(NULL);
 	pthread_mutex_init(&srv.log_lock, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit(cfg);
 	if (evthread_use_pthreads() != 0)
 		fatal("%s: evthread_use_pthreads", __func__);
 	srv.web_root = xstrdup(realpath(cfg->web_root, real) != NULL ? real : cfg->web_root);
