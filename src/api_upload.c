@@ -72,7 +72,30 @@ import_progress(size_t rows, void *arg)
 	job_progress(j, 0.9 * (rows / guess < 1 ? rows / guess : 1), what);
 }
 
-/* Job: import the spooled file, index it, forget the spool. */
+/*
+ * The upload recorded under the spool receipt of path (its file name
+ * without ".upload"), as the import's report with its upload_id; or NULL.
+ * An import that committed before a crash left its spool file is not run
+ * again.
+ */
+static json_t *
+upload_already_done(struct store *st, const char *receipt)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT id, report FROM uploads WHERE receipt = ?");
+	json_t *o = NULL;
+
+	sqlite3_bind_text(q, 1, receipt, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		o = json_loads((const char *)sqlite3_column_text(q, 1), 0, NULL);
+		if (o == NULL)
+			o = json_object();
+		json_object_set_new(o, "upload_id", json_integer(sqlite3_column_int64(q, 0)));
+	}
+	sqlite3_finalize(q);
+	return o;
+}
+
+/* Job: import the spooled file (unless it already was), forget the spool, index. */
 static int
 import_job(struct job *j, struct store *st, void *arg, json_t **result, char **cause)
 {
@@ -81,23 +104,34 @@ import_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 	struct import_report rep;
 	struct stat sb;
 	struct import_meter meter = { j, stat(u->path, &sb) == 0 ? (long long)sb.st_size : 0 };
+	const char *base = strrchr(u->path, '/') != NULL ? strrchr(u->path, '/') + 1 : u->path;
+	char *receipt = xstrndup(base, strcspn(base, "."));
 	char *json;
 	json_error_t err;
 
-	io.filename = u->filename;
-	io.sheet = u->sheet;
-	io.uploaded_by = u->login;
-	io.user_id = u->user_id;
-	io.only_region = u->only_region;
-	io.progress = import_progress;
-	io.progress_arg = &meter;
-	job_progress(j, 0, "正在校验 / validating");
-	import_file(st, catalog_by_name(u->kind), u->path, &io, &rep);
-	json = import_report_json(&rep);
-	*result = json_loads(json, 0, &err);
-	free(json);
-	if (rep.ok) {
-		json_object_set_new(*result, "upload_id", json_integer(rep.upload_id));
+	if ((*result = upload_already_done(st, receipt)) == NULL) {
+		io.filename = u->filename;
+		io.sheet = u->sheet;
+		io.uploaded_by = u->login;
+		io.user_id = u->user_id;
+		io.only_region = u->only_region;
+		io.receipt = receipt;
+		io.progress = import_progress;
+		io.progress_arg = &meter;
+		job_progress(j, 0, "正在校验 / validating");
+		import_file(st, catalog_by_name(u->kind), u->path, &io, &rep);
+		json = import_report_json(&rep);
+		*result = json_loads(json, 0, &err);
+		free(json);
+		if (rep.ok)
+			json_object_set_new(*result, "upload_id", json_integer(rep.upload_id));
+		import_report_free(&rep);
+	}
+	free(receipt);
+	/* Imported or refused, it is done with: the index catches up from the store. */
+	unlink(u->path);
+	unlink(u->meta);
+	if (json_integer_value(json_object_get(*result, "upload_id")) > 0) {
 		job_progress(j, 0.95, "正在建立索引 / indexing");
 		if (indexing_update(st, 0, NULL, cause) != 0) {
 			/* The rows are in; the index catches up at the next change or start. */
@@ -106,9 +140,6 @@ import_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 			*cause = NULL;
 		}
 	}
-	import_report_free(&rep);
-	unlink(u->path);
-	unlink(u->meta);
 	return 0;
 }
 
@@ -414,6 +445,17 @@ api_upload_resume(struct server *srv)
 		char *meta;
 		struct upload *u;
 
+		if (n > 7 && strcmp(e->d_name + n - 7, ".upload") == 0) {
+			/* A body whose JSON was never written: never acknowledged. */
+			char *path = xasprintf("%s/%s", dir, e->d_name);
+
+			meta = xasprintf("%s/%.*s.json", dir, (int)(n - 7), e->d_name);
+			if (access(meta, F_OK) != 0)
+				unlink(path);
+			free(path);
+			free(meta);
+			continue;
+		}
 		if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
 			continue;
 		meta = xasprintf("%s/%s", dir, e->d_name);

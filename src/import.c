@@ -127,7 +127,8 @@ upload_begin(struct store *st, const struct import_report *rep, const struct imp
     char **cause)
 {
 	sqlite3_stmt *q = store_prepare(st, "INSERT INTO uploads (kind, sha256, filename,"
-	    " size, format, charset, uploaded_by, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	    " size, format, charset, uploaded_by, user_id, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+	    " ?)");
 	int64_t id = -1;
 
 	sqlite3_bind_text(q, 1, rep->cat->name, -1, SQLITE_STATIC);
@@ -139,6 +140,7 @@ upload_begin(struct store *st, const struct import_report *rep, const struct imp
 	sqlite3_bind_text(q, 7, o->uploaded_by ? o->uploaded_by : "unknown", -1, SQLITE_STATIC);
 	if (o->user_id > 0)
 		sqlite3_bind_int64(q, 8, o->user_id);
+	sqlite3_bind_text(q, 9, o->receipt, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_DONE)
 		id = sqlite3_last_insert_rowid(store_db(st));
 	else

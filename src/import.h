@@ -27,6 +27,8 @@ struct import_opts {
 	 * an error at its region cell.
 	 */
 	const char			*only_region;
+	/* The spool receipt of an upload received over HTTP, recorded with it; or NULL. */
+	const char			*receipt;
 	/* Called every few thousand rows with the rows read so far. */
 	void				(*progress)(size_t rows, void *arg);
 	void				*progress_arg;

@@ -475,7 +475,7 @@ raise_fd_limit(const struct settings *cfg)
 	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
 		getrlimit(RLIMIT_NOFILE, &rl);
-	if (rl.rlim_cur < want)
+	if (rl.rlim_cur < (rlim_t)cfg->max_connections)
 		fprintf(stderr, "fairmatch serve: 警告：文件描述符上限 %llu，少于 max_connections 所需"
 		    " / warning: open-file limit %llu is below what max_connections %ld needs\n",
 		    (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_cur,

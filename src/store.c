@@ -333,6 +333,14 @@ static const char *const migrations[] = {
 	"  note        TEXT NOT NULL DEFAULT '',"
 	"  PRIMARY KEY (year, city)"
 	");",
+
+	/*
+	 * 7: an upload received over HTTP names its spool receipt, recorded
+	 * in the import's own transaction: a crash after the commit and
+	 * before the spool file is removed must not import it twice.
+	 */
+	"ALTER TABLE uploads ADD COLUMN receipt TEXT;"
+	"CREATE UNIQUE INDEX uploads_receipt ON uploads(receipt) WHERE receipt IS NOT NULL;",
 };
 
 int
