@@ -265,6 +265,12 @@ receipt_work(struct store *st, void *arg)
 			r->status = 400;
 			goto out;
 		}
+		if (fname != NULL && !utf8_valid(fname, strlen(fname))) {
+			r->status = 400;
+			r->cause = xstrdup("上传的文件名不是有效的 UTF-8 / the uploaded file's name is"
+			    " not valid UTF-8");
+			goto out;
+		}
 		if (fname != NULL && *fname != '\0' && u->filename == NULL)
 			u->filename = xstrdup(fname);
 	}

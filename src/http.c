@@ -47,6 +47,19 @@ method_name(enum evhttp_cmd_type cmd, int *unsafe)
 	return "?";
 }
 
+/* Every decoded name and value of the query is UTF-8 (handlers put them in JSON and the store). */
+static int
+query_utf8(const struct evkeyvalq *query)
+{
+	const struct evkeyval *kv;
+
+	TAILQ_FOREACH(kv, query, next)
+		if (!utf8_valid(kv->key, strlen(kv->key)) ||
+		    !utf8_valid(kv->value, strlen(kv->value)))
+			return 0;
+	return 1;
+}
+
 /* Milliseconds since start. */
 static double
 elapsed_ms(const struct timespec *start)
@@ -86,11 +99,11 @@ hreq_new(struct loop *lp, struct evhttp_request *req)
 		raw = "/";
 	h->path = evhttp_uridecode(raw, 0, &len);
 	if (h->path == NULL || strlen(h->path) != len || !utf8_valid(h->path, len) ||
-	    (q != NULL && evhttp_parse_query_str(q, &h->query) != 0)) {
+	    (q != NULL && evhttp_parse_query_str(q, &h->query) != 0) || !query_utf8(&h->query)) {
 		if (h->path == NULL)
 			h->path = xstrdup(raw);
-		http_error(h, 400, "bad_request", "请求路径或参数无法解析 / the path or query"
-		    " cannot be decoded");
+		http_error(h, 400, "bad_request", "请求路径或参数无法解析（须为 UTF-8） / the path"
+		    " or query cannot be decoded (it must be UTF-8)");
 		return NULL;
 	}
 	return h;

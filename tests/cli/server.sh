@@ -99,6 +99,10 @@ C "$base/api/v1/search?q=longjing&limit=3" | jq_ 'd["hits"][0]["name"]' > "$WORK
 has "pinyin search" "$WORK/out" "龙井"
 [ "$(status GET '/api/v1/search?q=x&limit=0')" = 400 ] && has "bad limit" "$WORK/body" '"error":"bad_argument"' || bad "limit=0 accepted"
 [ "$(status GET '/api/v1/search')" = 400 ] && ok || bad "search without q"
+# A query value that is not UTF-8 once decoded is refused up front (fuzz_http found
+# /api/v1/stats?by=%FF and uploads?filename=%FF.csv crashing a worker).
+[ "$(status GET '/api/v1/search?q=%FF%FE')" = 400 ] && has "non-UTF-8 query named" "$WORK/body" "UTF-8" ||
+  bad "a non-UTF-8 query accepted"
 [ "$(status GET /api/v1/products/HZ-0001)" = 200 ] && has "product detail" "$WORK/body" "杭州盛源茶叶有限公司" || bad "product detail"
 [ "$(status GET /api/v1/products/NOPE-1)" = 404 ] && has "unknown product" "$WORK/body" '"error":"not_found"' || bad "unknown product"
 dcode=$(q "SELECT code FROM demands ORDER BY id LIMIT 1")
@@ -194,6 +198,11 @@ C "$u" | grep -q '（新包装）' && bad "新包装 before the upload" || ok
 C -o /dev/null -o /dev/null -w '%header{x-cache}\n' "$u" "$u" > "$WORK/out"
 [ "$(tail -1 "$WORK/out")" = hit ] && ok || bad "identical search not cached: $(cat "$WORK/out")"
 before=$(q "SELECT count(*) FROM uploads")
+printf -- '--b\r\nContent-Disposition: form-data; name="file"; filename="\377.csv"\r\n\r\nx\r\n--b--\r\n' > "$WORK/badname.form"
+[ "$(as clerk POST '/api/v1/uploads?kind=supply' -H 'Content-Type: multipart/form-data; boundary=b' --data-binary "@$WORK/badname.form")" = 400 ] &&
+  has "non-UTF-8 file name named" "$WORK/body" "UTF-8" || bad "a non-UTF-8 file name: $(head -c 200 "$WORK/body")"
+[ "$(as clerk POST '/api/v1/uploads?kind=supply' -H 'Content-Type: multipart/form-data; boundary=b' --data-binary '')" = 400 ] &&
+  ok || bad "an empty multipart upload: $(head -c 200 "$WORK/body")"
 code=$(as clerk POST '/api/v1/uploads?kind=supply&wait=1' -F "file=@$WORK/hz.csv;filename=杭州目录.csv")
 [ "$code" = 200 ] && ok || bad "clerk uploads Hangzhou: $code $(head -c 300 "$WORK/body")"
 jq_ 'd["result"]["ok"], d["result"]["updated"], d["result"]["unchanged"], d["state"]' < "$WORK/body" > "$WORK/out"
