@@ -175,3 +175,212 @@ for sz, p in sorted(sizes)[:12]:
 put("dzn", "comments.dzn", "% a comment\nnBusiness = 2; nMeetings = 1; nTables = 1; nTotalSlots = 1;\n"
     "nMorningSlots = 1; requested = [| 1, 2, 3 |]; meetingsxBusiness = [{1,2},{1,2}];\n"
     "nMeetingsBusiness = [1,1]; forbidden = [{0},{0}]; fixed = [1]; precedences = [{}];\n")
+
+# ---- http: requests for every route of api.c, static files, pipelines, malformed ones.
+# The accounts and their fixed tokens are fuzz_http.c's (and fuzz_http.dict's).
+TOKEN = {who: ("fuzz-token-%s-" % who).ljust(43, "0") for who in ("admin", "clerk", "hlj", "org", "kiosk1")}
+SESSION = {who: ("fuzz-session-%s-" % who).ljust(43, "0") for who in TOKEN}
+PASSWORD = {"admin": "admin-pass-123", "clerk": "hangzhou-clerk-1", "hlj": "heilongjiang-1",
+            "org": "organiser-pass-1", "kiosk1": "kiosk-pass-123"}
+XRW = "X-Requested-With: fetch"
+JSONCT = "Content-Type: application/json"
+
+def bearer(who):
+    return "Authorization: Bearer " + TOKEN[who]
+
+def cookie(who):
+    return "Cookie: fm_session=" + SESSION[who]
+
+def req(method, path, headers=(), body=b"", version="1.1"):
+    """One request: Host, the headers, Content-Length when there is a body."""
+    if isinstance(body, str):
+        body = body.encode()
+    lines = ["%s %s HTTP/%s" % (method, path, version), "Host: localhost"] + list(headers)
+    if body:
+        lines.append("Content-Length: %d" % len(body))
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+def post_json(path, obj, headers=()):
+    return req("POST", path, list(headers) + [JSONCT], json.dumps(obj, ensure_ascii=False))
+
+def multipart(fields, boundary="----fuzzb0undary"):
+    """A multipart/form-data body of (name, filename, type, data) parts, and its Content-Type."""
+    out = b""
+    for name, fname, ctype, data in fields:
+        if isinstance(data, str):
+            data = data.encode()
+        disp = 'form-data; name="%s"' % name + ('; filename="%s"' % fname if fname else "")
+        out += ("--%s\r\nContent-Disposition: %s\r\n" % (boundary, disp)).encode()
+        if ctype:
+            out += ("Content-Type: %s\r\n" % ctype).encode()
+        out += b"\r\n" + data + b"\r\n"
+    out += ("--%s--\r\n" % boundary).encode()
+    return out, "Content-Type: multipart/form-data; boundary=" + boundary
+
+def chunked(body, sizes):
+    """body in chunks of the given sizes, then the last chunk."""
+    out, i = b"", 0
+    for n in sizes + [len(body)]:
+        part = body[i:i + n]
+        if part:
+            out += b"%x\r\n" % len(part) + part + b"\r\n"
+        i += len(part)
+    return out + b"0\r\n\r\n"
+
+def pct(s):
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-._~") else
+                   "".join("%%%02X" % b for b in c.encode()) for c in s)
+
+H = []      # (name, bytes)
+def seed(name, *reqs):
+    H.append((name, b"".join(reqs)))
+
+with open(os.path.join(fix, "catalog", "supply.csv"), encoding="utf-8") as f:
+    srows = list(csv.reader(f))
+with open(os.path.join(fix, "catalog", "demand.csv"), encoding="utf-8") as f:
+    drows = list(csv.reader(f))
+def csv_text(rows):
+    b = io.StringIO()
+    csv.writer(b, lineterminator="\r\n").writerows(rows)
+    return b.getvalue()
+hz = [r for r in srows[1:] if r[4] == "杭州市"][:2]
+hz[0] = hz[0][:1] + [hz[0][1] + "（新包装）"] + hz[0][2:]
+hz_csv = csv_text([srows[0]] + hz)
+hlj = [list(drows[1])]
+hlj[0][0], hlj[0][4], hlj[0][5] = "XQ-HLJ-001", "黑龙江省", "哈尔滨市"
+hlj_csv = csv_text([drows[0]] + hlj)
+pcode, dcode, fair = srows[1][0], drows[1][0], "YQH-2026"
+# A buyer's badge and a product of the fair that fuzz_http.c schedules before the first
+# input (from every 4th product and 8th demand of the fixtures); meetings 1, 2, … exist too.
+badge, fair_product = "B00017", "NB-0023"
+
+# Health, metrics, sign-in and who is asking.
+seed("healthz", req("GET", "/healthz"))
+seed("healthz-head", req("HEAD", "/healthz"))
+seed("metrics", req("GET", "/metrics", ["Accept: text/plain"]))
+seed("login-org", post_json("/api/v1/login", {"login": "org", "password": PASSWORD["org"]}, [XRW]))
+seed("login-wrong", post_json("/api/v1/login", {"login": "clerk", "password": "wrong-password"}, [XRW]))
+seed("login-missing", post_json("/api/v1/login", {"login": "clerk"}, [XRW]))
+seed("login-broken-json", req("POST", "/api/v1/login", [XRW, JSONCT], '{"login":'))
+seed("login-chunked", req("POST", "/api/v1/login", [XRW, JSONCT, "Transfer-Encoding: chunked"],
+     chunked(json.dumps({"login": "kiosk1", "password": PASSWORD["kiosk1"]}).encode(), [7, 20])))
+seed("logout-cookie", req("POST", "/api/v1/logout", [cookie("kiosk1"), XRW]))
+seed("logout-csrf", req("POST", "/api/v1/logout", [cookie("org")]))
+seed("logout-foreign-origin", req("POST", "/api/v1/logout", [cookie("org"), XRW, "Origin: https://evil.example"]))
+seed("me-cookie", req("GET", "/api/v1/me", ["Cookie: lang=zh; fm_session=%s; theme=dark" % SESSION["kiosk1"]]))
+seed("me-bearer", req("GET", "/api/v1/me", [bearer("clerk")]))
+seed("me-bad-bearer", req("GET", "/api/v1/me", ["Authorization: Bearer not-a-real-token"]))
+seed("me-expired-cookie", req("GET", "/api/v1/me", ["Cookie: fm_session=" + "x" * 43]))
+seed("users-list", req("GET", "/api/v1/users", [bearer("admin")]))
+seed("users-forbidden", req("GET", "/api/v1/users", [cookie("clerk")]))
+seed("users-add", post_json("/api/v1/users", {"login": "nbclerk", "role": "city", "region": "宁波",
+     "password": "ningbo-clerk-1"}, [bearer("admin")]))
+seed("users-add-bad", post_json("/api/v1/users", {"login": "x y", "role": "mayor"}, [cookie("admin"), XRW,
+     "Origin: https://localhost"]))
+
+# Search: Chinese percent-encoded and raw, pinyin, filters, pages, bad arguments.
+seed("search-tea", req("GET", "/api/v1/search?q=%s&region=%s" % (pct("茶叶"), pct("杭州市"))))
+seed("search-longjing", req("GET", "/api/v1/search?q=%s&limit=5&offset=5&category=%s" % (pct("龙井"), pct("茶叶"))))
+seed("search-raw-utf8", req("GET", "/api/v1/search?q=龙井&kind=supply"))
+seed("search-demand", req("GET", "/api/v1/search?q=%s&kind=demand&prefix=0" % pct("绍兴 黄酒")))
+seed("search-pinyin", req("GET", "/api/v1/search?q=longjing+cha&limit=3"))
+seed("search-plus-space", req("GET", "/api/v1/search?q=LED%20%E7%81%AF%E6%B3%A1&q=dup"))
+seed("search-bad-limit", req("GET", "/api/v1/search?q=x&limit=0"))
+seed("search-no-q", req("GET", "/api/v1/search?kind=offer"))
+seed("search-bad-escape", req("GET", "/api/v1/search?q=%E8%8C%ZZ&region=%"))
+seed("product", req("GET", "/api/v1/products/" + pcode))
+seed("product-missing", req("GET", "/api/v1/products/NOPE-1/"))
+seed("demand", req("GET", "/api/v1/demands/" + dcode, ["Accept: application/json"]))
+seed("match-demand", req("GET", "/api/v1/match/demand/%s?limit=5" % dcode, [cookie("kiosk1")]))
+seed("match-supply", req("GET", "/api/v1/match/supply/" + pcode, [bearer("clerk")]))
+seed("match-public", req("GET", "/api/v1/match/demand/" + dcode))
+seed("match-bad-side", req("GET", "/api/v1/match/offer/" + dcode, [bearer("kiosk1")]))
+
+# Fairs, jobs, uploads.
+seed("fairs", req("GET", "/api/v1/fairs"))
+seed("fair-match", req("POST", "/api/v1/fairs/%s/match?top=3&wait=1" % fair, [bearer("org")]))
+seed("fair-match-missing", req("POST", "/api/v1/fairs/NO-SUCH/match", [bearer("org")]))
+seed("fair-match-forbidden", req("POST", "/api/v1/fairs/%s/match" % fair, [cookie("clerk"), XRW]))
+seed("job", req("GET", "/api/v1/jobs/1", [bearer("admin")]))
+seed("job-bad-id", req("GET", "/api/v1/jobs/-1", [bearer("org")]))
+body, ct = multipart([("file", "杭州目录.csv", "text/csv", hz_csv)])
+seed("upload-multipart", req("POST", "/api/v1/uploads?kind=supply&wait=1", [bearer("clerk"), ct], body))
+seed("upload-csv-cookie", req("POST", "/api/v1/uploads?kind=demand&filename=hlj.csv", [cookie("hlj"), XRW,
+     "Content-Type: text/csv"], hlj_csv))
+seed("upload-wrong-kind", req("POST", "/api/v1/uploads?kind=demand", [bearer("clerk"), "Content-Type: text/csv"], hz_csv))
+seed("upload-no-kind", req("POST", "/api/v1/uploads", [bearer("admin")], "a,b\r\n"))
+seed("upload-chunked", req("POST", "/api/v1/uploads?kind=supply&wait=1&filename=x.csv", [bearer("admin"),
+     "Transfer-Encoding: chunked", "Content-Type: text/csv"], chunked(hz_csv.encode(), [100, 3, 250])))
+seed("uploads-list", req("GET", "/api/v1/uploads", [cookie("clerk")]))
+seed("upload-get", req("GET", "/api/v1/uploads/1", [bearer("admin")]))
+seed("reindex", req("POST", "/api/v1/reindex?wait=1", [bearer("admin")]))
+
+# Printing, exports, files.
+seed("print-guide", req("POST", "/api/v1/print/guide?wait=1", [bearer("org")]))
+seed("print-grid", req("POST", "/api/v1/fairs/%s/print/grid" % fair, [bearer("org")]))
+seed("print-unknown", req("POST", "/api/v1/fairs/%s/print/nonsense" % fair, [bearer("org")]))
+seed("export-supply", req("POST", "/api/v1/export/supply?format=csv&wait=1", [bearer("org")]))
+seed("export-bad-format", req("POST", "/api/v1/export/demand?format=pdf", [cookie("org"), XRW]))
+seed("export-candidates", req("POST", "/api/v1/fairs/%s/export/candidates?format=xlsx" % fair, [bearer("admin")]))
+seed("file-missing", req("GET", "/api/v1/files/0123456789abcdef-grid-%s.pdf" % fair, [bearer("org")]))
+seed("file-traversal", req("GET", "/api/v1/files/..%2Ffairmatch.db", [bearer("org")]))
+
+# Scheduling, meeting requests, outcomes, statistics.
+seed("schedule-get", req("GET", "/api/v1/fairs/%s/schedule" % fair))
+seed("schedule-setup", post_json("/api/v1/fairs/%s/schedule/setup" % fair, {"days": 1, "slots_per_day": 6,
+     "tables": 8, "start": "09:00", "lunch": None, "slot_minutes": 20}, [bearer("org")]))
+seed("schedule-setup-bad", post_json("/api/v1/fairs/%s/schedule/setup" % fair, {"tables": "many",
+     "lunch": "12:00-13:30"}, [cookie("org"), XRW]))
+seed("schedule-run", req("POST", "/api/v1/fairs/%s/schedule?wait=1&time_limit=1&seed=3" % fair, [bearer("org")]))
+seed("meeting-lock", post_json("/api/v1/fairs/%s/meetings/1/lock" % fair, {"locked": True}, [bearer("org")]))
+seed("meeting-move", post_json("/api/v1/fairs/%s/meetings/1/move" % fair, {"slot": 2, "table": 3}, [bearer("org")]))
+seed("meeting-request", post_json("/api/v1/fairs/%s/requests" % fair, {"badge": badge, "product": fair_product}, [XRW]))
+seed("meeting-request-unknown", post_json("/api/v1/fairs/%s/requests" % fair, {"badge": "B99999", "product": pcode},
+     [cookie("kiosk1"), XRW]))
+seed("outcome-get", req("GET", "/api/v1/fairs/%s/meetings/1/outcome" % fair, [bearer("clerk")]))
+seed("outcome-post", post_json("/api/v1/fairs/%s/meetings/1/outcome" % fair, {"held": True, "kind": "contract",
+     "amount": "120.5", "products": "龙井", "date": "2026-05-20"}, [bearer("org")]))
+seed("stats", req("GET", "/api/v1/stats?by=city&year=2026&quarter=2&fair=" + fair, [bearer("admin")]))
+seed("stats-office", req("GET", "/api/v1/stats?by=province", [cookie("hlj")]))
+seed("stats-bad-year", req("GET", "/api/v1/stats?year=1999", [bearer("org")]))
+
+# Static files and paths that must not leave the web root.
+seed("static-index", req("GET", "/"))
+seed("static-js-etag", req("GET", "/kiosk.js", ['If-None-Match: "0-0"', "Accept-Encoding: gzip"]))
+seed("static-css", req("GET", "/css/base.css"))
+seed("static-dir-redirect", req("GET", "/console"))
+seed("static-traversal", req("GET", "/%2e%2e/%2e%2e/etc/passwd"))
+seed("static-double-slash", req("GET", "//console"))
+seed("static-hidden", req("GET", "/.git/config"))
+seed("static-nul", req("GET", "/kiosk.js%00.html"))
+
+# Methods, versions and framing.
+seed("method-not-allowed", req("DELETE", "/api/v1/fairs", [bearer("admin")]))
+seed("put-login", req("PUT", "/api/v1/login", [JSONCT], "{}"))
+seed("options", req("OPTIONS", "/api/v1/search?q=x"))
+seed("no-endpoint", req("GET", "/api/v1/nothing-here"))
+seed("absolute-uri", b"GET http://localhost/api/v1/fairs HTTP/1.1\r\nHost: localhost\r\n\r\n")
+seed("http10", req("GET", "/api/v1/fairs", [], b"", "1.0"))
+seed("http10-keepalive", req("GET", "/healthz", ["Connection: keep-alive"], b"", "1.0"),
+     req("GET", "/api/v1/me", [cookie("org")], b"", "1.0"))
+seed("expect-continue", req("POST", "/api/v1/login", [XRW, JSONCT, "Expect: 100-continue"], '{"login":"a","password":"b"}'))
+seed("garbage", b"GARBAGE\r\n\r\n")
+seed("bad-version", b"GET / HTTP/9.9\r\n\r\n")
+seed("negative-length", b"GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n")
+seed("bad-chunk", b"POST /api/v1/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n")
+seed("folded-header", b"GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer\r\n " + TOKEN["org"].encode() + b"\r\n\r\n")
+seed("lf-only", b"GET /api/v1/search?q=%E8%8C%B6 HTTP/1.1\nHost: x\n\n")
+
+# Keep-alive pipelines.
+seed("pipeline-3", req("GET", "/healthz"), req("GET", "/api/v1/search?q=" + pct("龙井茶")),
+     req("GET", "/api/v1/fairs", ["Connection: close"]))
+seed("pipeline-login-me", post_json("/api/v1/login", {"login": "clerk", "password": PASSWORD["clerk"]}, [XRW]),
+     req("GET", "/api/v1/me", [cookie("clerk")]))
+seed("pipeline-search-cache", req("GET", "/api/v1/search?q=" + pct("茶")), req("GET", "/api/v1/search?q=" + pct("茶")))
+seed("pipeline-setup-schedule", post_json("/api/v1/fairs/%s/schedule/setup" % fair, {"days": 1, "slots_per_day": 4,
+     "tables": 4}, [bearer("org")]), req("GET", "/api/v1/fairs/%s/schedule" % fair))
+seed("pipeline-meeting", post_json("/api/v1/fairs/%s/meetings/2/lock" % fair, {"locked": False}, [bearer("org")]),
+     req("GET", "/api/v1/fairs/%s/meetings/2/outcome" % fair, [cookie("org")]),
+     req("POST", "/api/v1/fairs/%s/print/agendas?wait=1" % fair, [bearer("org")]))
+for name, data in H:
+    put("http", name, data)
