@@ -547,6 +547,20 @@ get_fairs(struct hreq *h, char **args)
 	http_json(h, 200, json_pack("{s:o}", "fairs", a));
 }
 
+int
+api_fair_known(struct hreq *h, const char *code)
+{
+	sqlite3_stmt *q = store_prepare(h->lp->st, "SELECT 1 FROM fairs WHERE code = ?");
+	int found;
+
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
+	found = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	if (!found)
+		http_error(h, 404, "not_found", "没有展会 %s / no fair %s", code, code);
+	return found;
+}
+
 /* Job: the fair's batch matching. */
 static void
 fair_match_progress(void *arg, size_t done, size_t total)
@@ -598,18 +612,11 @@ static void
 post_fair_match(struct hreq *h, char **args)
 {
 	struct fair_match_arg *a;
-	sqlite3_stmt *q = store_prepare(h->lp->st, "SELECT 1 FROM fairs WHERE code = ?");
 	long long id;
 	long top;
-	int found;
 
-	sqlite3_bind_text(q, 1, args[0], -1, SQLITE_TRANSIENT);
-	found = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_finalize(q);
-	if (!found) {
-		http_error(h, 404, "not_found", "没有展会 %s / no fair %s", args[0], args[0]);
+	if (!api_fair_known(h, args[0]))
 		return;
-	}
 	if ((top = arg_long(h, "top", 1, 100, 10)) < 0)
 		return;
 	a = xcalloc(1, sizeof *a);

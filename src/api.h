@@ -60,6 +60,9 @@ void api_export_catalogue(struct hreq *h, char **args);
 void api_export_candidates(struct hreq *h, char **args);
 void api_file_get(struct hreq *h, char **args);
 
+/* Whether a fair has this code; if not, replies 404 naming it (before a job is queued). */
+int api_fair_known(struct hreq *h, const char *code);
+
 /* Replies with the job's JSON once it finishes (wait=1), or 202 with its id now. */
 void api_reply_job(struct hreq *h, long long id);
 

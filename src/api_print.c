@@ -144,7 +144,8 @@ api_print_fair(struct hreq *h, char **args)
 		    "grid、signin）", args[1]);
 		return;
 	}
-	render_submit(h, args[1], args[0], "pdf");
+	if (api_fair_known(h, args[0]))
+		render_submit(h, args[1], args[0], "pdf");
 }
 
 /* POST /api/v1/export/supply|demand?format= */
@@ -167,7 +168,7 @@ api_export_candidates(struct hreq *h, char **args)
 {
 	const char *format = export_format(h);
 
-	if (format != NULL)
+	if (format != NULL && api_fair_known(h, args[0]))
 		render_submit(h, "candidates", args[0], format);
 }
 

@@ -74,6 +74,8 @@ api_schedule_run(struct hreq *h, char **args)
 		    " time_limit must be 1 to 600 seconds and seed a whole number");
 		return;
 	}
+	if (!api_fair_known(h, args[0]))
+		return;
 	a = xcalloc(1, sizeof *a);
 	a->code = xstrdup(args[0]);
 	a->opts.time_limit = (double)v_tl;

@@ -336,6 +336,11 @@ pcode=$(q "SELECT p.code FROM products p JOIN suppliers s ON s.id = p.supplier_i
 [ "$(as public POST /api/v1/fairs/YQH-2026/requests -d "{\"badge\":\"NOBODY\",\"product\":\"$pcode\"}")" = 400 ] &&
   has "unknown badge named" "$WORK/body" "NOBODY" || bad "request with an unknown badge: $(head -c 300 "$WORK/body")"
 
+# An unknown fair is 404 before any job is queued (it was a failed job: 500).
+for p in '/api/v1/fairs/NOPE/schedule?wait=1' /api/v1/fairs/NOPE/print/grid /api/v1/fairs/NOPE/export/candidates; do
+  [ "$(as org POST "$p")" = 404 ] && has "unknown fair named" "$WORK/body" "NOPE" || bad "$p: $(head -c 200 "$WORK/body")"
+done
+
 # A client that hangs up while its job runs: the reply finds no one, and the server carries on.
 as org POST '/api/v1/fairs/YQH-2026/schedule?wait=1&time_limit=2' --max-time 0.5 >/dev/null 2>&1
 sleep 2.5
