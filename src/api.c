@@ -477,16 +477,40 @@ get_demand(struct hreq *h, char **args)
 	    "demand", args[0]);
 }
 
-/* GET /api/v1/match/demand|supply/CODE?limit=N */
+/* Worker: match one demand or product (tens of milliseconds: not on the event loop). */
 static void
-get_match(struct hreq *h, char **args)
+match_work(struct task *t, struct store *st)
 {
 	struct match_opts mo = { 0 };
 	struct match_result res;
 	struct matcher *m;
-	char *dir, *cause = NULL;
+	char *dir = indexing_xapian_dir(st), *cause = NULL;
+
+	mo.limit = (size_t)json_integer_value(json_object_get(t->in, "limit"));
+	m = matcher_open(store_db(st), dir, &cause);
+	free(dir);
+	if (m == NULL) {
+		api_task_fail(t, 503, "index", cause);
+		return;
+	}
+	if (match_code(m, json_string_value(json_object_get(t->in, "kind")), t->text, &mo, &res,
+	    &cause) != 0) {
+		matcher_close(m);
+		api_task_fail(t, strstr(cause, "has the code") != NULL ? 404 : 422, "no_match",
+		    cause);
+		return;
+	}
+	matcher_close(m);
+	t->status = 200;
+	t->body = match_result_json(&res);
+	match_result_free(&res);
+}
+
+/* GET /api/v1/match/demand|supply/CODE[?limit=N] */
+static void
+get_match(struct hreq *h, char **args)
+{
 	long limit;
-	int rc;
 
 	if (strcmp(args[0], "demand") != 0 && strcmp(args[0], "supply") != 0) {
 		http_error(h, 404, "not_found", "应为 /match/demand/编号 或 /match/supply/编号 /"
@@ -495,29 +519,8 @@ get_match(struct hreq *h, char **args)
 	}
 	if ((limit = arg_long(h, "limit", 1, MATCH_MAX_LIMIT, 20)) < 0)
 		return;
-	mo.limit = (size_t)limit;
-	dir = indexing_xapian_dir(h->lp->st);
-	m = matcher_open(store_db(h->lp->st), dir, &cause);
-	free(dir);
-	if (m == NULL) {
-		http_error(h, 503, "index", "%s", cause);
-		free(cause);
-		return;
-	}
-	rc = match_code(m, args[0], args[1], &mo, &res, &cause);
-	matcher_close(m);
-	if (rc != 0) {
-		http_error(h, strstr(cause, "has the code") != NULL ? 404 : 422, "no_match", "%s",
-		    cause);
-		free(cause);
-		return;
-	}
-	{
-		json_t *out = match_result_json(&res);
-
-		match_result_free(&res);
-		http_json(h, 200, out);
-	}
+	api_task_run(h, match_work, json_pack("{s:s, s:I}", "kind", args[0], "limit",
+	    (json_int_t)limit), xstrdup(args[1]));
 }
 
 /* ---- fairs ---- */
