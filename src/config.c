@@ -60,6 +60,10 @@ static const struct setting_def table[] = {
 	  "上传文件上限 / catalogue upload at most" },
 	{ "timeout_seconds", NUM(timeout_seconds, 1, 3600), "30",
 	  "读写与空闲超时（秒） / read, write and idle timeout (seconds)" },
+	{ "request_timeout_seconds", NUM(request_timeout_seconds, 1, 3600), "20",
+	  "一个请求从第一个字节起须在此秒数内收完，每收到 1 KiB 多给 1 秒 / a request must arrive"
+	  " whole within this many seconds of its first byte, plus a second per KiB received"
+	  " (slow headers and slow bodies are cut off; a big upload on a slow link is not)" },
 	{ "session_hours", NUM(session_hours, 1, 24 * 30), "12",
 	  "登录有效期（小时） / a sign-in lasts (hours)" },
 	{ "login_per_minute", NUM(login_per_minute, 1, 10000), "10",

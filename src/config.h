@@ -21,6 +21,8 @@ struct settings {
 	long	 max_body_bytes;	/* any request body but an upload */
 	long	 max_upload_bytes;	/* a catalogue upload */
 	long	 timeout_seconds;	/* read, write and keep-alive idle */
+	long	 request_timeout_seconds; /* a request whole from its first byte, plus a
+					   second per REQUEST_MIN_RATE bytes (server.c) */
 	long	 session_hours;		/* a sign-in lasts this long */
 	long	 login_per_minute;	/* failed sign-ins allowed per client address */
 	long	 search_cache;		/* search replies kept per loop; 0 = off */

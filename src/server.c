@@ -34,6 +34,9 @@
 #include "util.h"
 
 #define DRAIN_LIMIT	30	/* seconds a drain waits for work in flight */
+#define REQUEST_MIN_RATE 1024	/* bytes of a request that give it a second more */
+#define HANDSHAKES_PER_TURN 1	/* TLS handshake steps a loop runs before it looks for
+				   requests on established connections again */
 
 struct posted {
 	void	(*fn)(void *);
@@ -79,6 +82,9 @@ on_request(struct evhttp_request *req, void *arg)
 
 	/* libevent 2.1 has no hook for a new connection's first request; this is idempotent. */
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req), on_evcon_close, lp);
+	/* The request is whole: its deadline (request_timeout_seconds) stops. */
+	tls_bufferevent_message_done(lp->tls,
+	    evhttp_connection_get_bufferevent(evhttp_request_get_connection(req)));
 	h = hreq_new(lp, req);
 
 	if (h == NULL)
@@ -229,6 +235,27 @@ loop_http(struct loop *lp)
 	return http;
 }
 
+/*
+ * A loop's event base, with three priorities: TLS handshakes (tls.c) run at
+ * the lowest, 2, everything else at 1; after HANDSHAKES_PER_TURN handshake
+ * steps the loop polls again. Each step costs milliseconds of elliptic-curve
+ * arithmetic: a flood of new connections would otherwise hold the loop for
+ * seconds while a kiosk's request on its kept-alive connection waits.
+ */
+static struct event_base *
+loop_base(void)
+{
+	struct event_config *ec = event_config_new();
+	struct event_base *base;
+
+	if (ec == NULL || event_config_set_max_dispatch_interval(ec, NULL, HANDSHAKES_PER_TURN,
+	    2) != 0 || (base = event_base_new_with_config(ec)) == NULL ||
+	    event_base_priority_init(base, 3) != 0)
+		fatal("%s: event_base_new_with_config", __func__);
+	event_config_free(ec);
+	return base;
+}
+
 /* Sets up one loop: base, evhttp with limits, TLS, store handle, tokenizer, socket. */
 static int
 loop_init(struct server *srv, struct loop *lp, int index, evutil_socket_t fd,
@@ -241,12 +268,12 @@ loop_init(struct server *srv, struct loop *lp, int index, evutil_socket_t fd,
 	lp->max_connections = cfg->max_connections / srv->nloops;
 	if (lp->max_connections < 1)
 		lp->max_connections = 1;
-	if ((lp->base = event_base_new()) == NULL)
-		fatal("%s: event_base_new", __func__);
+	lp->base = loop_base();
 	lp->http = loop_http(lp);
 	if ((lp->tls = tls_server_new(srv->cert, srv->key, cause)) == NULL)
 		return -1;
 	tls_server_on_close(lp->tls, on_conn_closed, lp);
+	tls_server_set_deadline(lp->tls, cfg->request_timeout_seconds, REQUEST_MIN_RATE);
 	evhttp_set_bevcb(lp->http, on_connection, lp);
 	if (store_open(srv->data_dir, 0, &lp->st, cause) != 0)
 		return -1;

@@ -12,6 +12,18 @@
  * filter is enabled later is flushed from a "kick" event, and a failed
  * handshake is reported to evhttp as BEV_EVENT_ERROR. Sessions are cached
  * per tls_server for abbreviated handshakes; sockets get TCP_NODELAY.
+ *
+ * The handshake's arithmetic (milliseconds a step) is not done where the
+ * ciphertext arrives but in a "step" event at the base's lowest priority:
+ * with a loop set up for it (server.c), a flood of new connections waits its
+ * turn behind the requests of established ones, while reading, closing and
+ * everything else about any connection stay at the default priority. Until
+ * the handshake is over, at most TLS_HANDSHAKE_INPUT bytes are read ahead.
+ *
+ * A message (an HTTP request) has a deadline from its first plaintext byte,
+ * extended by the bytes it brings, until tls_bufferevent_message_done():
+ * evhttp's timeout is one of inactivity, which a client sending a byte every
+ * few seconds (slowloris) never trips.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -23,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -42,6 +55,8 @@
 
 /* Plaintext handed to mbedtls_ssl_write at a time: one record. */
 #define TLS_CHUNK	16384
+/* Ciphertext read ahead while a handshake step waits its turn. */
+#define TLS_HANDSHAKE_INPUT	65536
 /* Sessions kept for abbreviated handshakes, and for how long (seconds). */
 #define TLS_CACHE_ENTRIES	1024
 #define TLS_CACHE_SECONDS	3600
@@ -80,6 +95,8 @@ struct tls_server {
 	LIST_HEAD(, tls_conn)	 conns;		/* live connections, for _info */
 	void			(*on_close)(void *);	/* a connection was freed */
 	void			*on_close_arg;
+	long			 message_seconds; /* a message's deadline; 0 = none */
+	long			 message_rate;	/* bytes that extend it by a second */
 	int			 dying;		/* tls_server_free called; freed
 						   when the last connection goes */
 };
@@ -92,7 +109,12 @@ struct tls_conn {
 	struct bufferevent	*under;		/* socket bufferevent: fd, input */
 	mbedtls_ssl_context	 ssl;
 	struct event		*kick;		/* flushes output from the loop */
+	struct event		*step;		/* a handshake step (lowest priority) */
 	struct event		*writable;	/* EV_WRITE after EAGAIN */
+	struct event		*deadline;	/* the message's, while one arrives */
+	struct timespec		 message_start;	/* its first plaintext byte */
+	size_t			 message_bytes;	/* its plaintext so far */
+	int			 in_message;	/* the deadline runs */
 	int			 writable_fd;
 	int			 nodelay_fd;	/* fd TCP_NODELAY was set on */
 	size_t			 pending;	/* plaintext length mbedTLS holds
@@ -106,6 +128,7 @@ struct tls_conn {
 };
 
 static void	tls_writable_cb(evutil_socket_t, short, void *);
+static void	tls_deadline_cb(evutil_socket_t, short, void *);
 static void	tls_server_destroy(struct tls_server *);
 
 /* An mbedTLS error code as text; caller frees. */
@@ -134,6 +157,105 @@ tls_fail(struct tls_conn *c)
 		return;
 	c->reported = 1;
 	bufferevent_trigger_event(c->bev, BEV_EVENT_ERROR | BEV_EVENT_READING,
+	    BEV_TRIG_DEFER_CALLBACKS);
+}
+
+/* The priority of c's writable event: the lowest while handshaking, then the default. */
+static int
+tls_conn_priority(struct tls_conn *c)
+{
+	int	n = event_base_get_npriorities(c->base);
+
+	return (tls_handshake_over(c) ? n / 2 : n - 1);
+}
+
+/*
+ * The handshake went on: once it is over, the connection reads freely, and
+ * what came with the client's last flight, or waited to be sent, goes on.
+ */
+static void
+tls_handshake_progressed(struct tls_conn *c)
+{
+	if (!tls_handshake_over(c))
+		return;
+	bufferevent_setwatermark(c->under, EV_READ, 0, 0);
+	if (c->writable != NULL)
+		event_priority_set(c->writable, tls_conn_priority(c));
+	/* Records after the Finished (a request) are still in the socket's input. */
+	if (evbuffer_get_length(bufferevent_get_input(c->under)) > 0)
+		bufferevent_trigger(c->under, EV_READ, BEV_TRIG_IGNORE_WATERMARKS);
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+		event_active(c->kick, EV_WRITE, 0);
+}
+
+/* A handshake step, at the lowest priority, on the ciphertext read so far. */
+static void
+tls_step_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_conn	*c = arg;
+	int		 n;
+
+	if (c->failed || c->freeing || tls_handshake_over(c))
+		return;
+	n = mbedtls_ssl_handshake(&c->ssl);
+	if (n != 0 && n != MBEDTLS_ERR_SSL_WANT_READ &&
+	    n != MBEDTLS_ERR_SSL_WANT_WRITE) {
+		tls_fail(c);
+		return;
+	}
+	tls_handshake_progressed(c);
+}
+
+/* n bytes of plaintext arrived: the first of a message starts its deadline. */
+static void
+tls_message_arrived(struct tls_conn *c, size_t n)
+{
+	struct timeval	 tv = { c->ts->message_seconds, 0 };
+
+	if (c->ts->message_seconds <= 0)
+		return;
+	if (!c->in_message) {
+		c->in_message = 1;
+		c->message_bytes = 0;
+		clock_gettime(CLOCK_MONOTONIC, &c->message_start);
+		if (c->deadline == NULL &&
+		    (c->deadline = evtimer_new(c->base, tls_deadline_cb, c)) == NULL)
+			fatal("%s: evtimer_new failed", __func__);
+		evtimer_add(c->deadline, &tv);
+	}
+	c->message_bytes += n;
+}
+
+/*
+ * The message's deadline: moved on by the bytes that came meanwhile, or
+ * passed, and the connection is given up as if evhttp's own timeout fired.
+ */
+static void
+tls_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_conn	*c = arg;
+	struct timespec	 now;
+	double		 took, allowed, left;
+	struct timeval	 tv;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	took = (double)(now.tv_sec - c->message_start.tv_sec) +
+	    (double)(now.tv_nsec - c->message_start.tv_nsec) / 1e9;
+	allowed = (double)c->ts->message_seconds +
+	    (double)c->message_bytes / (double)c->ts->message_rate;
+	if (took < allowed) {
+		left = allowed - took + 0.001;
+		tv.tv_sec = (time_t)left;
+		tv.tv_usec = (suseconds_t)((left - (double)tv.tv_sec) * 1e6);
+		evtimer_add(c->deadline, &tv);
+		return;
+	}
+	c->in_message = 0;
+	c->failed = 1;		/* read nothing more from it */
+	if (c->reported || c->freeing)
+		return;
+	c->reported = 1;
+	bufferevent_trigger_event(c->bev, BEV_EVENT_TIMEOUT | BEV_EVENT_READING,
 	    BEV_TRIG_DEFER_CALLBACKS);
 }
 
@@ -177,6 +299,7 @@ tls_bio_send(void *arg, const unsigned char *buf, size_t len)
 		if (c->writable == NULL)
 			return (MBEDTLS_ERR_NET_SEND_FAILED);
 		c->writable_fd = fd;
+		event_priority_set(c->writable, tls_conn_priority(c));
 	}
 	event_add(c->writable, NULL);
 	return (MBEDTLS_ERR_SSL_WANT_WRITE);
@@ -206,11 +329,18 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit,
 {
 	struct tls_conn		*c = arg;
 	struct evbuffer_iovec	 v;
-	int			 was_over = tls_handshake_over(c), got = 0, n;
+	size_t			 got = 0;
+	int			 n;
 
 	if (c->failed || c->peer_closed) {
 		evbuffer_drain(src, evbuffer_get_length(src));
 		return (c->failed ? BEV_ERROR : BEV_NEED_MORE);
+	}
+	if (!tls_handshake_over(c)) {
+		/* The handshake's turn comes at the lowest priority (tls_step_cb). */
+		if (evbuffer_get_length(src) > 0)
+			event_active(c->step, EV_TIMEOUT, 0);
+		return (BEV_NEED_MORE);
 	}
 	for (;;) {
 		if (evbuffer_reserve_space(dst, TLS_CHUNK, &v, 1) < 1) {
@@ -222,7 +352,7 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit,
 		if (n > 0) {
 			v.iov_len = (size_t)n;
 			evbuffer_commit_space(dst, &v, 1);
-			got = 1;
+			got += (size_t)n;
 			continue;
 		}
 		if (n == MBEDTLS_ERR_SSL_WANT_READ ||
@@ -239,11 +369,9 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit,
 		evbuffer_drain(src, evbuffer_get_length(src));
 		return (BEV_ERROR);
 	}
-	/* Output that waited for the handshake can go now. */
-	if (!was_over && tls_handshake_over(c) &&
-	    evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
-		event_active(c->kick, EV_WRITE, 0);
-	return (got ? BEV_OK : BEV_NEED_MORE);
+	if (got > 0)
+		tls_message_arrived(c, got);
+	return (got > 0 ? BEV_OK : BEV_NEED_MORE);
 }
 
 /*
@@ -307,17 +435,12 @@ static void
 tls_writable_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tls_conn	*c = arg;
-	int		 n;
 
 	if (c->failed)
 		return;
 	if (!tls_handshake_over(c)) {
-		n = mbedtls_ssl_handshake(&c->ssl);
-		if (n != 0 && n != MBEDTLS_ERR_SSL_WANT_READ &&
-		    n != MBEDTLS_ERR_SSL_WANT_WRITE) {
-			tls_fail(c);
-			return;
-		}
+		tls_step_cb(fd, what, c);
+		return;
 	}
 	tls_kick_cb(fd, what, c);
 }
@@ -347,8 +470,11 @@ tls_conn_free(void *arg)
 	    !c->sent_close && c->pending == 0)
 		mbedtls_ssl_close_notify(&c->ssl);	/* best effort */
 	event_free(c->kick);
+	event_free(c->step);
 	if (c->writable != NULL)
 		event_free(c->writable);
+	if (c->deadline != NULL)
+		event_free(c->deadline);
 	mbedtls_ssl_free(&c->ssl);
 	ts = c->ts;
 	free(c);
@@ -381,11 +507,14 @@ tls_bufferevent_new(struct tls_server *ts, struct event_base *base)
 	if (mbedtls_ssl_setup(&c->ssl, &ts->conf) != 0)
 		fatal("%s: mbedtls_ssl_setup failed", __func__);
 	mbedtls_ssl_set_bio(&c->ssl, c, tls_bio_send, tls_bio_recv, NULL);
-	if ((c->kick = event_new(base, -1, 0, tls_kick_cb, c)) == NULL)
+	if ((c->kick = event_new(base, -1, 0, tls_kick_cb, c)) == NULL ||
+	    (c->step = event_new(base, -1, 0, tls_step_cb, c)) == NULL ||
+	    event_priority_set(c->step, event_base_get_npriorities(base) - 1) != 0)
 		fatal("%s: event_new failed", __func__);
 	c->under = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (c->under == NULL)
 		fatal("%s: bufferevent_socket_new failed", __func__);
+	bufferevent_setwatermark(c->under, EV_READ, 0, TLS_HANDSHAKE_INPUT);
 	c->bev = bufferevent_filter_new(c->under, tls_filter_in, tls_filter_out,
 	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS, tls_conn_free, c);
 	if (c->bev == NULL)
@@ -394,6 +523,13 @@ tls_bufferevent_new(struct tls_server *ts, struct event_base *base)
 	evbuffer_add_cb(bufferevent_get_output(c->bev), tls_output_added, c);
 	LIST_INSERT_HEAD(&ts->conns, c, entry);
 	return (c->bev);
+}
+
+void
+tls_server_set_deadline(struct tls_server *ts, long seconds, long bytes_per_second)
+{
+	ts->message_seconds = seconds;
+	ts->message_rate = bytes_per_second > 0 ? bytes_per_second : 1;
 }
 
 /* The connection of ts behind bev, or NULL. */
@@ -422,6 +558,17 @@ tls_bufferevent_info(struct tls_server *ts, struct bufferevent *bev,
 	if (cipher != NULL)
 		*cipher = mbedtls_ssl_get_ciphersuite(&c->ssl);
 	return (0);
+}
+
+void
+tls_bufferevent_message_done(struct tls_server *ts, struct bufferevent *bev)
+{
+	struct tls_conn	*c = tls_conn_find(ts, bev);
+
+	if (c == NULL || !c->in_message)
+		return;
+	c->in_message = 0;
+	evtimer_del(c->deadline);
 }
 
 void

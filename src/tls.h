@@ -40,8 +40,22 @@ void	tls_server_on_close(struct tls_server *ts, void (*fn)(void *),
 	    void *arg);
 
 /*
+ * Gives each message a client sends (an HTTP request: line, headers and
+ * body) a deadline: from its first plaintext byte it must be whole, as
+ * tls_bufferevent_message_done() says, within seconds plus one second for
+ * every bytes_per_second of it that arrived; past that the connection is
+ * reported to evhttp as BEV_EVENT_TIMEOUT and closed. Between messages
+ * (idle keep-alive, a request being answered) no deadline runs. seconds 0
+ * = none (the default).
+ */
+void	tls_server_set_deadline(struct tls_server *ts, long seconds,
+	    long bytes_per_second);
+
+/*
  * A bufferevent for evhttp_set_bevcb(): made with fd -1 as libevent 2.1
- * requires; evhttp calls bufferevent_setfd() later. Handshake, reading,
+ * requires; evhttp calls bufferevent_setfd() later. Its handshake steps run
+ * at base's lowest priority (the numerically highest), the rest at the
+ * default (npriorities / 2). Handshake, reading,
  * writing and close_notify happen inside it; a failed handshake is reported
  * to evhttp as BEV_EVENT_ERROR. Freeing it (evhttp does) closes the socket.
  * Use it only on base, the loop ts belongs to. Never NULL: it fails only
@@ -58,6 +72,14 @@ struct bufferevent *tls_bufferevent_new(struct tls_server *ts,
  */
 int	tls_bufferevent_info(struct tls_server *ts, struct bufferevent *bev,
 	    const char **version, const char **cipher);
+
+/*
+ * The message arriving on bev (a bufferevent from tls_bufferevent_new() on
+ * ts) is whole: its deadline stops; the next plaintext byte starts the next
+ * message's. Nothing if bev is not one of ts's.
+ */
+void	tls_bufferevent_message_done(struct tls_server *ts,
+	    struct bufferevent *bev);
 
 /*
  * Sends close_notify on bev now, if its handshake is over and no record is
