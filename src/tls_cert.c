@@ -169,7 +169,8 @@ cert_validity(char from[16], char to[16])
 {
 	time_t		now = time(NULL);
 	time_t		start = now - 3600;	/* some slack for clock skew */
-	time_t		end = now + (time_t)CERT_DAYS * 86400;
+	/* CERT_DAYS in all, not a second more: Apple devices refuse longer. */
+	time_t		end = start + (time_t)CERT_DAYS * 86400;
 	struct tm	tm;
 
 	gmtime_r(&start, &tm);

@@ -124,3 +124,10 @@ for n in "${names[@]}"; do
   fi
 done
 echo "$json]}"
+
+# TLS: testssl.sh against the server (tests/bench/testssl.sh, about 2.5 minutes); its
+# verdict is the exit status: a MEDIUM or worse finding, or a weak protocol or cipher
+# suite offered, fails. TESTSSL=0 skips it.
+if [ "${TESTSSL:-1}" != 0 ]; then
+  bash "$here/tests/bench/testssl.sh"
+fi
