@@ -251,9 +251,12 @@ receipt_work(struct store *st, void *arg)
 	struct receipt *r = arg;
 	struct upload *u = r->u;
 	size_t blen = evbuffer_get_length(r->body), len = blen;
-	const char *body = (const char *)evbuffer_pullup(r->body, -1), *data = body;
+	const char *body = (const char *)evbuffer_pullup(r->body, -1), *data;
 	char *boundary = NULL, *fname = NULL;
 
+	if (body == NULL)
+		body = "";		/* evbuffer_pullup of an empty buffer */
+	data = body;
 	if (r->content_type != NULL && strncasecmp(r->content_type, "multipart/form-data", 19) == 0) {
 		if ((boundary = multipart_param(r->content_type, "boundary")) == NULL) {
 			r->status = 400;

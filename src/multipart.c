@@ -37,8 +37,7 @@ multipart_find_file(const char *body, size_t blen, const char *boundary, const c
 {
 	char *delim = xasprintf("--%s", boundary);
 	size_t dlen = strlen(delim);
-	/* An empty body may come as NULL (evbuffer_pullup of nothing): no part in it. */
-	const char *p = blen > 0 ? memmem(body, blen, delim, dlen) : NULL, *end = body + blen;
+	const char *p = memmem(body, blen, delim, dlen), *end = body + blen;
 	int rc = -1;
 
 	*filename = NULL;

@@ -340,7 +340,8 @@ static const char *const migrations[] = {
 	 * before the spool file is removed must not import it twice.
 	 */
 	"ALTER TABLE uploads ADD COLUMN receipt TEXT;"
-	"CREATE UNIQUE INDEX uploads_receipt ON uploads(receipt) WHERE receipt IS NOT NULL;",
+	"CREATE UNIQUE INDEX uploads_receipt ON uploads(receipt)"
+	"  WHERE receipt IS NOT NULL;",
 };
 
 int
