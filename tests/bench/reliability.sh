@@ -32,6 +32,12 @@ else
   done
 fi
 
+# clang and its libFuzzer runtime (Debian 12: clang 14, libclang-rt-14-dev), if missing.
+if ! command -v clang >/dev/null || [ ! -f "$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then
+  echo "installing clang and libFuzzer" >&2
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get install -y -qq clang libclang-rt-14-dev >/dev/null
+fi
 echo "building $build (clang, libFuzzer, ASan, UBSan)" >&2
 CC=clang CXX=clang++ cmake -S "$here" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DFM_FUZZ=ON >/dev/null

@@ -77,7 +77,7 @@ for cycle in $(seq "$cycles"); do
   "$py" "$driver" drive "$port" "$ca" "$clerk" "$org" "$cycle" "$WORK/logs/$(printf %03d "$cycle")" \
     "$FIXTURES/catalog/supply.csv" &
   client=$!
-  # Somewhere in 0.1 to 2 s of traffic: mid-upload, mid-import, mid-solve or between.
+  # Somewhere in the first 2 s of traffic: mid-upload, mid-import, mid-solve or between.
   sleep "$(printf '0.%03d' $((RANDOM % 1000)))"
   sleep $((RANDOM % 2))
   kill -9 "$srv" && kills=$((kills + 1))
