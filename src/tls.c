@@ -174,36 +174,59 @@ tls_conn_priority(struct tls_conn *c)
  * what came with the client's last flight, or waited to be sent, goes on.
  */
 static void
-tls_handshake_progressed(struct tls_conn *c)
+tls_handshake_progressed(struct tls_conn *c, int in_filter)
 {
 	if (!tls_handshake_over(c))
 		return;
 	bufferevent_setwatermark(c->under, EV_READ, 0, 0);
 	if (c->writable != NULL)
 		event_priority_set(c->writable, tls_conn_priority(c));
-	/* Records after the Finished (a request) are still in the socket's input. */
-	if (evbuffer_get_length(bufferevent_get_input(c->under)) > 0)
+	/*
+	 * Records after the Finished (a request) are still in the socket's
+	 * input; in the filter they are read next, else the filter is run.
+	 */
+	if (!in_filter && evbuffer_get_length(bufferevent_get_input(c->under)) > 0)
 		bufferevent_trigger(c->under, EV_READ, BEV_TRIG_IGNORE_WATERMARKS);
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
 		event_active(c->kick, EV_WRITE, 0);
+}
+
+/* One call of the handshake on the ciphertext read so far; -1 if it failed. */
+static int
+tls_handshake_step(struct tls_conn *c, int in_filter)
+{
+	int	 n;
+
+	if (c->failed || c->freeing || tls_handshake_over(c))
+		return (0);
+	n = mbedtls_ssl_handshake(&c->ssl);
+	if (n != 0 && n != MBEDTLS_ERR_SSL_WANT_READ &&
+	    n != MBEDTLS_ERR_SSL_WANT_WRITE) {
+		tls_fail(c);
+		return (-1);
+	}
+	tls_handshake_progressed(c, in_filter);
+	return (0);
 }
 
 /* A handshake step, at the lowest priority, on the ciphertext read so far. */
 static void
 tls_step_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct tls_conn	*c = arg;
-	int		 n;
+	tls_handshake_step(arg, 0);
+}
 
-	if (c->failed || c->freeing || tls_handshake_over(c))
-		return;
-	n = mbedtls_ssl_handshake(&c->ssl);
-	if (n != 0 && n != MBEDTLS_ERR_SSL_WANT_READ &&
-	    n != MBEDTLS_ERR_SSL_WANT_WRITE) {
-		tls_fail(c);
-		return;
-	}
-	tls_handshake_progressed(c);
+/*
+ * Whether the handshake's next step is cheap: the client's ChangeCipherSpec
+ * and Finished, which need no public-key arithmetic.  A resumed session's
+ * client sends them with its first request, and maybe its FIN, in one go:
+ * run at the lowest priority, the step would come after the close, and
+ * evhttp would drop the connection with the request unread.
+ */
+static int
+tls_handshake_cheap(struct tls_conn *c)
+{
+	return (c->ssl.state >= MBEDTLS_SSL_CLIENT_CHANGE_CIPHER_SPEC);
 }
 
 /* n bytes of plaintext arrived: the first of a message starts its deadline. */
@@ -336,8 +359,11 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit,
 		evbuffer_drain(src, evbuffer_get_length(src));
 		return (c->failed ? BEV_ERROR : BEV_NEED_MORE);
 	}
+	if (!tls_handshake_over(c) && tls_handshake_cheap(c) &&
+	    evbuffer_get_length(src) > 0 && tls_handshake_step(c, 1) != 0)
+		return (BEV_ERROR);
 	if (!tls_handshake_over(c)) {
-		/* The handshake's turn comes at the lowest priority (tls_step_cb). */
+		/* The costly steps' turn comes at the lowest priority (tls_step_cb). */
 		if (evbuffer_get_length(src) > 0)
 			event_active(c->step, EV_TIMEOUT, 0);
 		return (BEV_NEED_MORE);

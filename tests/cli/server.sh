@@ -73,6 +73,36 @@ has "TLS 1.2" "$WORK/s_client" "TLSv1.2"
 C --tls-max 1.1 "$base/healthz" >/dev/null 2>&1 && bad "TLS 1.1 accepted" || ok
 openssl s_client -connect "127.0.0.1:$port" -cipher AES128-SHA -tls1_2 </dev/null >/dev/null 2>&1 && bad "a non-ECDHE CBC suite accepted" || ok
 
+# A resumed session whose client sends its Finished, a request and its FIN in one go: each
+# request is answered (the cheap handshake step runs at once, not after the close).
+"$py" - "$port" "$ca" > "$WORK/out" <<'PY'
+import socket, ssl, sys
+port, ca = int(sys.argv[1]), sys.argv[2]
+ctx = ssl.create_default_context(cafile=ca)
+req = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+def ask(session):
+    t = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)),
+                        server_hostname="localhost", session=session)
+    t.sendall(req)
+    half = socket.fromfd(t.fileno(), socket.AF_INET, socket.SOCK_STREAM)
+    half.shutdown(socket.SHUT_WR)
+    half.close()
+    data = b""
+    try:
+        while d := t.recv(4096):
+            data += d
+    except (ssl.SSLError, OSError):
+        pass
+    reused, session = t.session_reused, t.session
+    t.close()
+    return data.startswith(b"HTTP/1.1 200"), reused, session
+_, _, session = ask(None)
+results = [ask(session) for _ in range(100)]
+# Each loop keeps its own session cache: about half land on the loop that knows it.
+print("answered %d" % sum(r[0] for r in results), "resumed", sum(r[1] for r in results) >= 20)
+PY
+has "resumed sessions with request and FIN at once all answered" "$WORK/out" "answered 100 resumed True"
+
 # Keep-alive: two requests on one connection; Connection: close and HTTP/1.0 answered whole.
 C -w '%{num_connects}\n' -o /dev/null "$base/healthz" -o /dev/null "$base/api/v1/fairs" > "$WORK/out"
 [ "$(awk '{n += $1} END {print n}' "$WORK/out")" = 1 ] && ok || bad "keep-alive used $(tr '\n' + < "$WORK/out") connections"
