@@ -254,6 +254,8 @@ receipt_work(struct store *st, void *arg)
 	const char *body = (const char *)evbuffer_pullup(r->body, -1), *data;
 	char *boundary = NULL, *fname = NULL;
 
+	if (body == NULL && blen > 0)
+		fatal("%s: evbuffer_pullup of %zu bytes", __func__, blen);
 	if (body == NULL)
 		body = "";		/* evbuffer_pullup of an empty buffer */
 	data = body;
@@ -478,9 +480,14 @@ api_upload_resume(struct server *srv)
 				break;
 			}
 		} else {
+			/* Half-written: never acknowledged; its body goes too. */
+			char *body = xasprintf("%s/%.*s.upload", dir, (int)(n - 5), e->d_name);
+
 			if (u != NULL)
 				upload_free(u);
-			unlink(meta);		/* half-written: never acknowledged */
+			unlink(body);
+			unlink(meta);
+			free(body);
 		}
 		free(meta);
 	}

@@ -591,10 +591,15 @@ tls_bufferevent_message_done(struct tls_server *ts, struct bufferevent *bev)
 {
 	struct tls_conn	*c = tls_conn_find(ts, bev);
 
+	size_t		 left;
+
 	if (c == NULL || !c->in_message)
 		return;
 	c->in_message = 0;
 	evtimer_del(c->deadline);
+	/* Part of the next (pipelined) request already here starts its deadline now. */
+	if ((left = evbuffer_get_length(bufferevent_get_input(c->bev))) > 0)
+		tls_message_arrived(c, left);
 }
 
 void

@@ -364,11 +364,12 @@ fds0=$(fds) threads0=$(threads)
 settle baseline
 
 # slow PHASE FLAG URL: slowhttptest with 1,000 connections, all opened at once (-r 1000),
-# a header line or body chunk every 3 s, for 24 s; the kiosk client throughout.
+# a header line or body chunk every 3 s, for up to 40 s (it stops once the server has
+# closed every connection); the kiosk client throughout.
 slow() {
   local phase=$1 flag=$2 url=$3 peak=0 n
   latency_start
-  slowhttptest "$flag" -c 1000 -r 1000 -i 3 -l 24 -s 65536 -p 5 -g -o "$WORK/$phase" \
+  slowhttptest "$flag" -c 1000 -r 1000 -i 3 -l 40 -s 65536 -p 5 -g -o "$WORK/$phase" \
     -u "https://127.0.0.1:$port$url" > "$WORK/$phase.out" 2>&1 &
   sht=$!
   # The server's open descriptors while it runs: how many connections it really held.
@@ -379,7 +380,7 @@ slow() {
   [ -s "$WORK/$phase.csv" ] || { bad "$phase: slowhttptest wrote no report: $(tail -5 "$WORK/$phase.out")"; return; }
   # Seconds,Closed,Pending,Connected,Service Available: the most connected at once, and
   # when the first was closed by the server. slowhttptest stops early with "No open
-  # connections left" once the server has closed them all; else it runs its 24 s and
+  # connections left" once the server has closed them all; else it runs its 40 s and
   # closes them itself.
   read -r connected first_cut < <(awk -F, 'NR > 1 { if ($4 > m) m = $4; if ($2 >= 10 && f == "") f = $1 } END { print m + 0, f == "" ? "-" : f }' "$WORK/$phase.csv")
   ended=$(grep -a -o 'Test ended on [0-9]*' "$WORK/$phase.out" | grep -o '[0-9]*$')
@@ -389,7 +390,7 @@ slow() {
   [ "$connected" -ge 900 ] && [ $((peak - fds0)) -ge 900 ] && ok ||
     bad "$phase: slowhttptest had only $connected connections at once, the server $((peak - fds0)): $(grep -a -i -m3 'error\|exit' "$WORK/$phase.out")"
   [ "$why" = "No open connections left" ] && ok ||
-    bad "$phase: the server did not cut off every slow client within 24 s (request_timeout_seconds 8): slowhttptest: $why"
+    bad "$phase: the server did not cut off every slow client within 40 s (request_timeout_seconds 8): slowhttptest: $why"
   awk -v p="$p99_keepalive" 'BEGIN { exit !(p >= 0 && p < 100) }' && ok ||
     bad "$phase: kiosk search p99 on a kept-alive connection is $p99_keepalive ms (must stay under 100 ms)"
   settle "$phase"

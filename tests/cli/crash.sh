@@ -38,7 +38,8 @@ start() {
   "$fm" serve --listen 127.0.0.1:0 --redirect-listen= --port-file "$WORK/port" --threads 2 \
     --access-log= 2>>"$WORK/server.err" &
   srv=$!
-  for _ in $(seq 200); do [ -s "$WORK/port" ] && break; sleep 0.05; done
+  # Up to a minute: a kill mid-index leaves Xapian to catch up before the port is written.
+  for _ in $(seq 1200); do [ -s "$WORK/port" ] || ! kill -0 "$srv" 2>/dev/null && break; sleep 0.05; done
   port=$(cat "$WORK/port" 2>/dev/null)
 }
 
@@ -80,7 +81,12 @@ for cycle in $(seq "$cycles"); do
   # Somewhere in the first 2 s of traffic: mid-upload, mid-import, mid-solve or between.
   sleep "$(printf '0.%03d' $((RANDOM % 1000)))"
   sleep $((RANDOM % 2))
-  kill -9 "$srv" && kills=$((kills + 1))
+  # It must still be running: a server that died by itself is a failure, not a kill.
+  if kill -0 "$srv" 2>/dev/null; then
+    kill -9 "$srv" && kills=$((kills + 1))
+  else
+    bad "cycle $cycle: the server had stopped before the kill: $(tail -5 "$WORK/server.err")"
+  fi
   wait "$srv" 2>/dev/null
   wait "$client"
 done
@@ -100,5 +106,7 @@ grep -h '"event": "ack"' "$WORK"/logs/* | "$py" -c '
 import collections, json, sys
 c = collections.Counter(json.loads(l)["kind"] for l in sys.stdin)
 print("; acknowledged:", ", ".join("%s %d" % kv for kv in sorted(c.items())))'
+[ "$kills" = "$cycles" ] && ok || bad "$kills kills of $cycles"
+grep -E "AddressSanitizer|LeakSanitizer|runtime error" "$WORK/server.err" && bad "a sanitizer report in the server's log" || ok
 echo "kills: $kills, survived: $survived"
 finish
