@@ -440,6 +440,43 @@ settle malformed
 [ "${rss[malformed]}" -le $((${rss[churn]} + 16)) ] && ok ||
   bad "RSS grew from ${rss[churn]} MB after the churn to ${rss[malformed]} MB after the malformed requests"
 
+# The deadline is a request's, not a connection's: a kept-alive connection idle past it still
+# gets its next answer; half a request pipelined behind a whole one is cut at its own
+# deadline (8 s), not left to the 30 s idle timeout.
+"$py" - "$port" "$ca" > "$WORK/deadline" <<'PY'
+import socket, ssl, sys, threading, time
+port, ca = int(sys.argv[1]), sys.argv[2]
+ctx = ssl.create_default_context(cafile=ca)
+req = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"
+out = {}
+def idle():
+    t = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="localhost")
+    t.sendall(req); first = t.recv(65536)
+    time.sleep(10)
+    t.sendall(req); second = t.recv(65536)
+    out["idle"] = first.startswith(b"HTTP/1.1 200") and second.startswith(b"HTTP/1.1 200")
+def partial():
+    t = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="localhost")
+    t.settimeout(40)
+    start = time.monotonic()
+    t.sendall(req + b"GET /hea")
+    data = b""
+    try:
+        while d := t.recv(65536):
+            data += d
+    except (ssl.SSLError, OSError):
+        pass
+    out["partial"] = "%s %.0f" % (data.startswith(b"HTTP/1.1 200"), time.monotonic() - start)
+ts = [threading.Thread(target=f) for f in (idle, partial)]
+[t.start() for t in ts]; [t.join() for t in ts]
+print("idle", out.get("idle"))
+print("partial", out.get("partial"))
+PY
+grep -qx "idle True" "$WORK/deadline" && ok || bad "a kept-alive connection idle past the deadline: $(cat "$WORK/deadline")"
+read -r _ answered secs < <(grep '^partial' "$WORK/deadline")
+[ "$answered" = True ] && [ "${secs:-99}" -lt 20 ] && ok ||
+  bad "half a pipelined request: first answered $answered, closed after ${secs:-?} s (deadline 8 s, idle timeout 30 s)"
+
 # SIGTERM: drained and exit 0, with no sanitizer report.
 kill -TERM "$srv"; wait "$srv"; st=$?
 [ "$st" = 0 ] && ok || bad "SIGTERM: exit $st"
