@@ -101,6 +101,27 @@ cert_write_general_name(unsigned char **p, unsigned char *start, int tag,
 }
 
 /*
+ * Wraps the total bytes written backwards before *p (from start) in a
+ * SEQUENCE and adds them to crt as the non-critical extension oid.
+ */
+static int
+cert_set_sequence(mbedtls_x509write_cert *crt, const char *oid, size_t oid_len,
+    unsigned char **p, unsigned char *start, int total)
+{
+	int	 ret;
+
+	if ((ret = mbedtls_asn1_write_len(p, start, (size_t)total)) < 0)
+		return (ret);
+	total += ret;
+	if ((ret = mbedtls_asn1_write_tag(p, start,
+	    MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) < 0)
+		return (ret);
+	total += ret;
+	return (mbedtls_x509write_crt_set_extension(crt, oid, oid_len, 0, *p,
+	    (size_t)total));
+}
+
+/*
  * Adds the subjectAltName extension (2.28 has no setter): dNSName [2] for
  * localhost and host (if not NULL), iPAddress [7] for 127.0.0.1 and ::1.
  * ASN.1 is written backwards, so the names go in reverse order.
@@ -128,16 +149,8 @@ cert_add_san(mbedtls_x509write_cert *crt, const char *host)
 	if ((ret = cert_write_general_name(&p, buf, 2, "localhost", 9)) < 0)
 		return (ret);
 	total += ret;
-	if ((ret = mbedtls_asn1_write_len(&p, buf, total)) < 0)
-		return (ret);
-	total += ret;
-	if ((ret = mbedtls_asn1_write_tag(&p, buf,
-	    MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) < 0)
-		return (ret);
-	total += ret;
-	return (mbedtls_x509write_crt_set_extension(crt,
-	    MBEDTLS_OID_SUBJECT_ALT_NAME,
-	    MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME), 0, p, total));
+	return (cert_set_sequence(crt, MBEDTLS_OID_SUBJECT_ALT_NAME,
+	    MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME), &p, buf, total));
 }
 
 /* Adds extendedKeyUsage serverAuth. */
@@ -151,16 +164,8 @@ cert_add_eku(mbedtls_x509write_cert *crt)
 	    MBEDTLS_OID_SIZE(MBEDTLS_OID_SERVER_AUTH))) < 0)
 		return (ret);
 	total += ret;
-	if ((ret = mbedtls_asn1_write_len(&p, buf, total)) < 0)
-		return (ret);
-	total += ret;
-	if ((ret = mbedtls_asn1_write_tag(&p, buf,
-	    MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)) < 0)
-		return (ret);
-	total += ret;
-	return (mbedtls_x509write_crt_set_extension(crt,
-	    MBEDTLS_OID_EXTENDED_KEY_USAGE,
-	    MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE), 0, p, total));
+	return (cert_set_sequence(crt, MBEDTLS_OID_EXTENDED_KEY_USAGE,
+	    MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE), &p, buf, total));
 }
 
 /* The validity bounds as mbedTLS wants them: YYYYMMDDhhmmss, UTC. */
