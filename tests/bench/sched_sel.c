@@ -1,5 +1,5 @@
 /*
- * sched_sel.c — the selection-mode benchmark driver: generates a fair
+ * sel_solve.c — the selection-mode benchmark driver: generates a fair
  * deterministically (by default 2,000 buyers × 2,000 suppliers, 16 slots
  * over two days, 300 tables, 50,000 scored candidate pairs, each person
  * away in 10% of the slots), solves it within the time limit, passes the
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched_sel.h"
+#include "sel.h"
 #include "util.h"
 
 /* splitmix64: the generator's own, so that data never depends on the solver's. */

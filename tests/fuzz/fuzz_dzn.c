@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "fuzzutil.h"
-#include "sched_fixed.h"
+#include "fixed.h"
 #include "util.h"
 
 /* Models up to this size are solved too (a few milliseconds each). */
@@ -20,9 +20,9 @@
 #define SOLVE_ITERATIONS	500
 
 static void
-check_model(const struct sched_model *m)
+check_model(const struct fixed_model *m)
 {
-	struct sched_report rep;
+	struct fixed_report rep;
 	int *slot;
 
 	if (m->nparticipants < 0 || m->nmeetings < 0 || m->nslots < 0 || m->nmorning < 0 ||
@@ -31,7 +31,7 @@ check_model(const struct sched_model *m)
 		    " %d tables", m->nparticipants, m->nmeetings, m->nslots, m->nmorning,
 		    m->ntables);
 	for (int i = 0; i < m->nmeetings; i++) {
-		const struct sched_meeting *mt = &m->meetings[i];
+		const struct fixed_meeting *mt = &m->meetings[i];
 
 		if (mt->a < 0 || mt->a >= m->nparticipants || mt->b < 0 ||
 		    mt->b >= m->nparticipants || mt->a == mt->b)
@@ -46,47 +46,47 @@ check_model(const struct sched_model *m)
 	for (int i = 0; i < m->nmeetings; i++)
 		slot[i] = m->meetings[i].fixed >= 0 ? m->meetings[i].fixed :
 		    m->nslots > 0 ? i % m->nslots : -1;
-	sched_check(m, slot, 2, &rep);
-	sched_report_free(&rep);
+	fixed_check(m, slot, 2, &rep);
+	fixed_report_free(&rep);
 	free(slot);
 }
 
 static void
-check_solve(const struct sched_model *m)
+check_solve(const struct fixed_model *m)
 {
-	struct sched_result res;
-	struct sched_report rep;
-	struct sched_opts o;
+	struct fixed_result res;
+	struct fixed_report rep;
+	struct fixed_opts o;
 	char *cause = NULL;
 
-	sched_opts_init(&o);
+	fixed_opts_init(&o);
 	o.time_limit = 0;
 	o.max_iterations = SOLVE_ITERATIONS;
-	if (sched_solve(m, &o, &res, &cause) != 0) {
+	if (fixed_solve(m, &o, &res, &cause) != 0) {
 		free(cause);
 		return;
 	}
-	if (res.status == SCHED_FEASIBLE || res.status == SCHED_OPTIMAL) {
+	if (res.status == FIXED_FEASIBLE || res.status == FIXED_OPTIMAL) {
 		if (res.slot == NULL)
-			fuzz_fail("status %s without a schedule", sched_status_name(res.status));
-		if (sched_check(m, res.slot, o.fairness, &rep) != 0)
+			fuzz_fail("status %s without a schedule", fixed_status_name(res.status));
+		if (fixed_check(m, res.slot, o.fairness, &rep) != 0)
 			fuzz_fail("the solver's %s schedule breaks a rule: %s",
-			    sched_status_name(res.status), rep.violations[0]);
+			    fixed_status_name(res.status), rep.violations[0]);
 		if (rep.breaks != res.breaks)
 			fuzz_fail("the solver counts %d breaks, the validator %d", res.breaks,
 			    rep.breaks);
-		sched_report_free(&rep);
+		fixed_report_free(&rep);
 	}
-	sched_result_free(&res);
+	fixed_result_free(&res);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sched_model *m = NULL;
+	struct fixed_model *m = NULL;
 	char *cause = NULL;
 
-	if (sched_dzn_parse((const char *)data, size, "fuzz.dzn", &m, &cause) != 0) {
+	if (fixed_dzn_parse((const char *)data, size, "fuzz.dzn", &m, &cause) != 0) {
 		if (cause == NULL || !utf8_valid(cause, strlen(cause)))
 			fuzz_fail("a refusal without a valid message");
 		free(cause);
@@ -97,6 +97,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_model(m);
 	if (m->nmeetings <= SOLVE_MAX_MEETINGS && m->nslots <= SOLVE_MAX_SLOTS)
 		check_solve(m);
-	sched_model_free(m);
+	fixed_model_free(m);
 	return 0;
 }

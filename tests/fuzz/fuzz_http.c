@@ -57,7 +57,7 @@
 #include "cli.h"
 #include "config.h"
 #include "fair.h"
-#include "fair_model.h"
+#include "fair_setup.h"
 #include "fuzzutil.h"
 #include "import.h"
 #include "indexing.h"

@@ -15,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched_fixed.h"
+#include "fixed.h"
 #include "util.h"
 
 /* Fails the test unless some violation in rep contains text. */
 static void
-assert_violation(const struct sched_report *rep, const char *text)
+assert_violation(const struct fixed_report *rep, const char *text)
 {
 	for (int i = 0; i < rep->nviolations; i++)
 		if (strstr(rep->violations[i], text) != NULL)
@@ -34,15 +34,15 @@ assert_violation(const struct sched_report *rep, const char *text)
  * Four participants, four slots (two in the morning), two tables:
  * 0: 1–2 morning only, 1: 1–3, 2: 2–4 afternoon only, 3: 3–4.
  */
-static struct sched_model *
+static struct fixed_model *
 small_model(void)
 {
-	struct sched_model *m = sched_model_new(4, 4, 2, 2);
+	struct fixed_model *m = fixed_model_new(4, 4, 2, 2);
 
-	sched_model_add(m, 0, 1, SCHED_AM);
-	sched_model_add(m, 0, 2, SCHED_EITHER);
-	sched_model_add(m, 1, 3, SCHED_PM);
-	sched_model_add(m, 2, 3, SCHED_EITHER);
+	fixed_model_add(m, 0, 1, FIXED_AM);
+	fixed_model_add(m, 0, 2, FIXED_EITHER);
+	fixed_model_add(m, 1, 3, FIXED_PM);
+	fixed_model_add(m, 2, 3, FIXED_EITHER);
 	return m;
 }
 
@@ -50,69 +50,69 @@ small_model(void)
 static void
 test_check_rules(void **state)
 {
-	struct sched_model *m = small_model();
+	struct fixed_model *m = small_model();
 	int good[4] = { 0, 1, 2, 3 }, s[4];
-	struct sched_report rep;
+	struct fixed_report rep;
 
-	assert_int_equal(sched_check(m, good, 2, &rep), 0);
-	sched_report_free(&rep);
+	assert_int_equal(fixed_check(m, good, 2, &rep), 0);
+	fixed_report_free(&rep);
 
 	/* Participant 1 twice in slot 1. */
 	memcpy(s, good, sizeof s);
 	s[1] = 0;
-	assert_true(sched_check(m, s, 2, &rep) > 0);
+	assert_true(fixed_check(m, s, 2, &rep) > 0);
 	assert_violation(&rep, "participant 1 has 2 meetings in slot 1");
-	sched_report_free(&rep);
+	fixed_report_free(&rep);
 
 	/* Three meetings in slot 3 with two tables (and the clashes that brings). */
 	{
-		struct sched_model *w = sched_model_new(6, 4, 4, 2);
+		struct fixed_model *w = fixed_model_new(6, 4, 4, 2);
 		int t[3] = { 2, 2, 2 };
 
-		sched_model_add(w, 0, 1, SCHED_EITHER);
-		sched_model_add(w, 2, 3, SCHED_EITHER);
-		sched_model_add(w, 4, 5, SCHED_EITHER);
-		assert_int_equal(sched_check(w, t, 2, &rep), 1);
+		fixed_model_add(w, 0, 1, FIXED_EITHER);
+		fixed_model_add(w, 2, 3, FIXED_EITHER);
+		fixed_model_add(w, 4, 5, FIXED_EITHER);
+		assert_int_equal(fixed_check(w, t, 2, &rep), 1);
 		assert_violation(&rep, "slot 3 holds 3 meetings but there are 2 tables");
-		sched_report_free(&rep);
-		sched_model_free(w);
+		fixed_report_free(&rep);
+		fixed_model_free(w);
 	}
 
 	/* Morning-only in the afternoon, afternoon-only in the morning. */
 	memcpy(s, good, sizeof s);
 	s[0] = 3;
 	s[3] = 0;
-	assert_true(sched_check(m, s, 2, &rep) > 0);
+	assert_true(fixed_check(m, s, 2, &rep) > 0);
 	assert_violation(&rep, "meeting 1 is morning-only but in slot 4");
-	sched_report_free(&rep);
+	fixed_report_free(&rep);
 	memcpy(s, good, sizeof s);
 	s[2] = 0;
 	s[0] = 1;
 	s[1] = 3;
 	s[3] = 2;
-	assert_true(sched_check(m, s, 2, &rep) > 0);
+	assert_true(fixed_check(m, s, 2, &rep) > 0);
 	assert_violation(&rep, "meeting 3 is afternoon-only but in slot 1");
-	sched_report_free(&rep);
+	fixed_report_free(&rep);
 
 	/* A forbidden slot. */
 	m->forbidden[3 * m->nslots + 3] = 1;
-	assert_int_equal(sched_check(m, good, 2, &rep), 1);
+	assert_int_equal(fixed_check(m, good, 2, &rep), 1);
 	assert_violation(&rep, "meeting 4 is in slot 4, forbidden for participant 4");
-	sched_report_free(&rep);
+	fixed_report_free(&rep);
 	m->forbidden[3 * m->nslots + 3] = 0;
 
 	/* A fixed slot. */
 	m->meetings[1].fixed = 0;
-	assert_int_equal(sched_check(m, good, 2, &rep), 1);
+	assert_int_equal(fixed_check(m, good, 2, &rep), 1);
 	assert_violation(&rep, "meeting 2 is fixed to slot 1 but in slot 2");
-	sched_report_free(&rep);
+	fixed_report_free(&rep);
 	m->meetings[1].fixed = -1;
 
 	/* A precedence: meeting 4 must come before meeting 1. */
-	sched_model_precede(m, 3, 0);
-	assert_int_equal(sched_check(m, good, 2, &rep), 1);
+	fixed_model_precede(m, 3, 0);
+	assert_int_equal(fixed_check(m, good, 2, &rep), 1);
 	assert_violation(&rep, "meeting 4 (slot 4) must come before meeting 1 (slot 1)");
-	sched_report_free(&rep);
+	fixed_report_free(&rep);
 	free(m->meetings[0].before);
 	m->meetings[0].before = NULL;
 	m->meetings[0].nbefore = 0;
@@ -120,10 +120,10 @@ test_check_rules(void **state)
 	/* An unscheduled meeting. */
 	memcpy(s, good, sizeof s);
 	s[2] = -1;
-	assert_true(sched_check(m, s, 2, &rep) > 0);
+	assert_true(fixed_check(m, s, 2, &rep) > 0);
 	assert_violation(&rep, "meeting 3 is not scheduled");
-	sched_report_free(&rep);
-	sched_model_free(m);
+	fixed_report_free(&rep);
+	fixed_model_free(m);
 }
 
 /* Breaks: maximal idle runs strictly between the first and last meeting. */
@@ -146,25 +146,25 @@ test_check_breaks(void **state)
 	};
 
 	for (size_t c = 0; c < nitems(cases); c++) {
-		struct sched_model *m = sched_model_new(6, 7, 7, 7);
-		struct sched_report rep;
+		struct fixed_model *m = fixed_model_new(6, 7, 7, 7);
+		struct fixed_report rep;
 
 		for (int i = 0; i < cases[c].n; i++)
-			sched_model_add(m, 0, i + 1, SCHED_EITHER);
-		assert_int_equal(sched_check(m, cases[c].slots, 100, &rep), 0);
+			fixed_model_add(m, 0, i + 1, FIXED_EITHER);
+		assert_int_equal(fixed_check(m, cases[c].slots, 100, &rep), 0);
 		assert_int_equal(rep.breaks, cases[c].breaks);
 		assert_int_equal(rep.participant_breaks[0], cases[c].breaks);
 		assert_int_equal(rep.max_breaks, cases[c].breaks);
 		assert_int_equal(rep.min_breaks, 0);
-		sched_report_free(&rep);
+		fixed_report_free(&rep);
 		/* With d one below the spread, the schedule is unfair. */
 		if (cases[c].breaks > 0) {
-			assert_int_equal(sched_check(m, cases[c].slots, cases[c].breaks - 1,
+			assert_int_equal(fixed_check(m, cases[c].slots, cases[c].breaks - 1,
 			    &rep), 1);
 			assert_violation(&rep, "unfair");
-			sched_report_free(&rep);
+			fixed_report_free(&rep);
 		}
-		sched_model_free(m);
+		fixed_model_free(m);
 	}
 }
 
@@ -178,16 +178,16 @@ lcg(uint64_t *s)
 
 /* Fewest breaks over every assignment that passes the validator; -1 if none. */
 static int
-brute_force(const struct sched_model *m, int d)
+brute_force(const struct fixed_model *m, int d)
 {
 	int *s = xcalloc((size_t)m->nmeetings, sizeof *s), best = -1;
 
 	for (;;) {
-		struct sched_report rep;
+		struct fixed_report rep;
 
-		if (sched_check(m, s, d, &rep) == 0 && (best < 0 || rep.breaks < best))
+		if (fixed_check(m, s, d, &rep) == 0 && (best < 0 || rep.breaks < best))
 			best = rep.breaks;
-		sched_report_free(&rep);
+		fixed_report_free(&rep);
 		int k = 0;
 		while (k < m->nmeetings && ++s[k] == m->nslots)
 			s[k++] = 0;
@@ -208,11 +208,11 @@ test_solve_brute_force(void **state)
 	for (int round = 0; round < 60; round++) {
 		int np = 4 + (int)(lcg(&seed) % 3), nslots = 4 + (int)(lcg(&seed) % 2);
 		int nm = 5 + (int)(lcg(&seed) % 3), d = (int)(lcg(&seed) % 3);
-		struct sched_model *m = sched_model_new(np, nslots, 2 + (int)(lcg(&seed) % 2),
+		struct fixed_model *m = fixed_model_new(np, nslots, 2 + (int)(lcg(&seed) % 2),
 		    2 + (int)(lcg(&seed) % 2));
-		struct sched_opts o;
-		struct sched_result res;
-		struct sched_report rep;
+		struct fixed_opts o;
+		struct fixed_result res;
+		struct fixed_report rep;
 		char *cause = NULL;
 		int want;
 
@@ -222,40 +222,40 @@ test_solve_brute_force(void **state)
 			do
 				b = (int)(lcg(&seed) % (uint64_t)np);
 			while (b == a);
-			sched_model_add(m, a, b, lcg(&seed) % 5 == 0 ? SCHED_AM :
-			    lcg(&seed) % 6 == 0 ? SCHED_PM : SCHED_EITHER);
+			fixed_model_add(m, a, b, lcg(&seed) % 5 == 0 ? FIXED_AM :
+			    lcg(&seed) % 6 == 0 ? FIXED_PM : FIXED_EITHER);
 		}
 		for (int k = 0; k < 1 + round % 2; k++)
 			m->forbidden[lcg(&seed) % (uint64_t)(np * nslots)] = 1;
 		if (round % 5 == 0)
 			m->meetings[0].fixed = (int)(lcg(&seed) % (uint64_t)nslots);
 		if (round % 4 == 1)
-			sched_model_precede(m, 1, 2);
+			fixed_model_precede(m, 1, 2);
 		want = brute_force(m, d);
-		sched_opts_init(&o);
+		fixed_opts_init(&o);
 		o.fairness = d;
 		o.seed = (uint64_t)round + 1;
 		o.time_limit = 30;
 		o.max_iterations = 300000;
-		assert_int_equal(sched_solve(m, &o, &res, &cause), 0);
+		assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
 		if (want < 0) {
 			infeasible++;
-			assert_true(res.status == SCHED_INFEASIBLE || res.status == SCHED_UNKNOWN);
+			assert_true(res.status == FIXED_INFEASIBLE || res.status == FIXED_UNKNOWN);
 			assert_null(res.slot);
 		} else {
 			assert_non_null(res.slot);
-			assert_int_equal(sched_check(m, res.slot, d, &rep), 0);
+			assert_int_equal(fixed_check(m, res.slot, d, &rep), 0);
 			assert_int_equal(rep.breaks, res.breaks);
-			sched_report_free(&rep);
+			fixed_report_free(&rep);
 			if (res.breaks != want)
 				fail_msg("round %d: solver %d breaks, brute force %d", round,
 				    res.breaks, want);
-			assert_int_equal(res.status, want == 0 ? SCHED_OPTIMAL : SCHED_FEASIBLE);
+			assert_int_equal(res.status, want == 0 ? FIXED_OPTIMAL : FIXED_FEASIBLE);
 			optimal++;
 			positive += want > 0;
 		}
-		sched_result_free(&res);
-		sched_model_free(m);
+		fixed_result_free(&res);
+		fixed_model_free(m);
 	}
 	/* The generator must exercise all three outcomes to mean anything. */
 	print_message("brute force: %d solved (%d with breaks > 0), %d infeasible\n",
@@ -268,63 +268,63 @@ test_solve_brute_force(void **state)
 static void
 test_solve_fixed(void **state)
 {
-	struct sched_model *m = sched_model_new(6, 6, 6, 3);
-	struct sched_opts o;
-	struct sched_result r1, r2;
-	struct sched_report rep;
+	struct fixed_model *m = fixed_model_new(6, 6, 6, 3);
+	struct fixed_opts o;
+	struct fixed_result r1, r2;
+	struct fixed_report rep;
 	char *cause = NULL;
 
 	for (int a = 0; a < 6; a++)
 		for (int b = a + 1; b < 6; b += 2)
-			sched_model_add(m, a, b, SCHED_EITHER);
+			fixed_model_add(m, a, b, FIXED_EITHER);
 	m->meetings[0].fixed = 5;
 	m->meetings[3].fixed = 0;
-	sched_opts_init(&o);
+	fixed_opts_init(&o);
 	o.max_iterations = 200000;
-	assert_int_equal(sched_solve(m, &o, &r1, &cause), 0);
+	assert_int_equal(fixed_solve(m, &o, &r1, &cause), 0);
 	assert_non_null(r1.slot);
 	assert_int_equal(r1.slot[0], 5);
 	assert_int_equal(r1.slot[3], 0);
-	assert_int_equal(sched_check(m, r1.slot, o.fairness, &rep), 0);
-	sched_report_free(&rep);
-	assert_int_equal(sched_solve(m, &o, &r2, &cause), 0);
+	assert_int_equal(fixed_check(m, r1.slot, o.fairness, &rep), 0);
+	fixed_report_free(&rep);
+	assert_int_equal(fixed_solve(m, &o, &r2, &cause), 0);
 	assert_memory_equal(r1.slot, r2.slot, (size_t)m->nmeetings * sizeof *r1.slot);
-	sched_result_free(&r1);
-	sched_result_free(&r2);
-	sched_model_free(m);
+	fixed_result_free(&r1);
+	fixed_result_free(&r2);
+	fixed_model_free(m);
 }
 
 /* What can be proven infeasible is, with the reason. */
 static void
 test_solve_infeasible(void **state)
 {
-	struct sched_model *m = sched_model_new(4, 3, 3, 3);
-	struct sched_opts o;
-	struct sched_result res;
+	struct fixed_model *m = fixed_model_new(4, 3, 3, 3);
+	struct fixed_opts o;
+	struct fixed_result res;
 	char *cause = NULL;
 
 	/* Participant 1 has three meetings, and slot 2 is forbidden to it. */
-	sched_model_add(m, 0, 1, SCHED_EITHER);
-	sched_model_add(m, 0, 2, SCHED_EITHER);
-	sched_model_add(m, 0, 3, SCHED_EITHER);
+	fixed_model_add(m, 0, 1, FIXED_EITHER);
+	fixed_model_add(m, 0, 2, FIXED_EITHER);
+	fixed_model_add(m, 0, 3, FIXED_EITHER);
 	m->forbidden[0 * 3 + 1] = 1;
-	sched_opts_init(&o);
-	assert_int_equal(sched_solve(m, &o, &res, &cause), 0);
-	assert_int_equal(res.status, SCHED_INFEASIBLE);
+	fixed_opts_init(&o);
+	assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
+	assert_int_equal(res.status, FIXED_INFEASIBLE);
 	assert_null(res.slot);
 	assert_non_null(strstr(res.reason, "participant 1"));
-	assert_string_equal(sched_status_name(res.status), "infeasible");
-	sched_result_free(&res);
+	assert_string_equal(fixed_status_name(res.status), "infeasible");
+	fixed_result_free(&res);
 
 	/* A precedence cycle. */
 	m->forbidden[0 * 3 + 1] = 0;
-	sched_model_precede(m, 0, 1);
-	sched_model_precede(m, 1, 0);
-	assert_int_equal(sched_solve(m, &o, &res, &cause), 0);
-	assert_int_equal(res.status, SCHED_INFEASIBLE);
+	fixed_model_precede(m, 0, 1);
+	fixed_model_precede(m, 1, 0);
+	assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
+	assert_int_equal(res.status, FIXED_INFEASIBLE);
 	assert_non_null(strstr(res.reason, "cycle"));
-	sched_result_free(&res);
-	sched_model_free(m);
+	fixed_result_free(&res);
+	fixed_model_free(m);
 }
 
 /* A small valid instance in the benchmark's format. */
@@ -369,10 +369,10 @@ edit(const char *from, const char *to)
 static void
 test_dzn_good(void **state)
 {
-	struct sched_model *m;
+	struct fixed_model *m;
 	char *cause = NULL;
 
-	if (sched_dzn_parse(good_dzn, strlen(good_dzn), "good.dzn", &m, &cause) != 0)
+	if (fixed_dzn_parse(good_dzn, strlen(good_dzn), "good.dzn", &m, &cause) != 0)
 		fail_msg("%s", cause);
 	assert_int_equal(m->nparticipants, 3);
 	assert_int_equal(m->nmeetings, 2);
@@ -381,15 +381,15 @@ test_dzn_good(void **state)
 	assert_int_equal(m->nmorning, 1);
 	assert_int_equal(m->meetings[0].a, 0);
 	assert_int_equal(m->meetings[0].b, 1);
-	assert_int_equal(m->meetings[0].session, SCHED_AM);
-	assert_int_equal(m->meetings[1].session, SCHED_EITHER);
+	assert_int_equal(m->meetings[0].session, FIXED_AM);
+	assert_int_equal(m->meetings[1].session, FIXED_EITHER);
 	assert_int_equal(m->meetings[1].fixed, -1);
 	assert_int_equal(m->meetings[1].nbefore, 1);
 	assert_int_equal(m->meetings[1].before[0], 0);
 	assert_int_equal(m->forbidden[2 * 2 + 0], 1);
 	assert_int_equal(m->forbidden[2 * 2 + 1], 0);
 	assert_int_equal(m->forbidden[0], 0);
-	sched_model_free(m);
+	fixed_model_free(m);
 }
 
 /* Each bad file is refused with a message that says what and where. */
@@ -426,9 +426,9 @@ test_dzn_bad(void **state)
 
 	for (size_t c = 0; c < nitems(cases); c++) {
 		char *text = edit(cases[c].from, cases[c].to), *cause = NULL;
-		struct sched_model *m = NULL;
+		struct fixed_model *m = NULL;
 
-		if (sched_dzn_parse(text, strlen(text), "good.dzn", &m, &cause) == 0)
+		if (fixed_dzn_parse(text, strlen(text), "good.dzn", &m, &cause) == 0)
 			fail_msg("case %zu accepted", c);
 		assert_null(m);
 		if (strstr(cause, cases[c].message) == NULL)
@@ -450,21 +450,21 @@ test_dzn_cut_short(void **state)
 	size_t len = strlen(good_dzn);
 
 	for (size_t cut = 1; cut < len - 2; cut++) {
-		struct sched_model *m = NULL;
+		struct fixed_model *m = NULL;
 		char *cause = NULL;
 
 		/* Cutting only the final ";\n" or whitespace must still be caught or harmless. */
-		if (sched_dzn_parse(good_dzn, cut, "cut.dzn", &m, &cause) == 0)
+		if (fixed_dzn_parse(good_dzn, cut, "cut.dzn", &m, &cause) == 0)
 			fail_msg("cut at %zu accepted", cut);
 		assert_non_null(cause);
 		free(cause);
 	}
 	{
-		struct sched_model *m = NULL;
+		struct fixed_model *m = NULL;
 		char *cause = NULL;
 		const char *at = strstr(good_dzn, "{1,2,3},");
 
-		assert_int_equal(sched_dzn_parse(good_dzn, (size_t)(at - good_dzn) + 4,
+		assert_int_equal(fixed_dzn_parse(good_dzn, (size_t)(at - good_dzn) + 4,
 		    "cut.dzn", &m, &cause), -1);
 		assert_non_null(strstr(cause, "cut.dzn:12: "));
 		assert_non_null(strstr(cause, "the file ends inside “meetingsxBusiness” (cut"
@@ -478,13 +478,13 @@ static void
 test_solve_tic12(void **state)
 {
 	const char *path = FM_SHARED "/bench/b2b/instances/original/tic-12.original.dzn";
-	struct sched_model *m;
-	struct sched_opts o;
-	struct sched_result res;
-	struct sched_report rep;
+	struct fixed_model *m;
+	struct fixed_opts o;
+	struct fixed_result res;
+	struct fixed_report rep;
 	char *cause = NULL;
 
-	if (sched_dzn_read(path, &m, &cause) != 0)
+	if (fixed_dzn_read(path, &m, &cause) != 0)
 		fail_msg("%s", cause);
 	assert_int_equal(m->nparticipants, 42);
 	assert_int_equal(m->nmeetings, 125);
@@ -492,19 +492,19 @@ test_solve_tic12(void **state)
 	assert_int_equal(m->ntables, 21);
 	assert_int_equal(m->meetings[0].a, 0);
 	assert_int_equal(m->meetings[0].b, 7);
-	sched_opts_init(&o);
+	fixed_opts_init(&o);
 	o.time_limit = 120;
-	assert_int_equal(sched_solve(m, &o, &res, &cause), 0);
+	assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
 	assert_non_null(res.slot);
-	assert_int_equal(sched_check(m, res.slot, 2, &rep), 0);
+	assert_int_equal(fixed_check(m, res.slot, 2, &rep), 0);
 	assert_int_equal(rep.breaks, res.breaks);
-	sched_report_free(&rep);
+	fixed_report_free(&rep);
 	assert_int_equal(res.breaks, 0);
-	assert_int_equal(res.status, SCHED_OPTIMAL);
-	sched_result_free(&res);
-	sched_model_free(m);
+	assert_int_equal(res.status, FIXED_OPTIMAL);
+	fixed_result_free(&res);
+	fixed_model_free(m);
 
-	assert_int_equal(sched_dzn_read(FM_SHARED "/bench/b2b/no-such.dzn", &m, &cause), -1);
+	assert_int_equal(fixed_dzn_read(FM_SHARED "/bench/b2b/no-such.dzn", &m, &cause), -1);
 	assert_non_null(strstr(cause, "cannot open"));
 	free(cause);
 }

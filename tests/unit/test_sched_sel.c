@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched_sel.h"
+#include "sel.h"
 #include "util.h"
 
 /* Fails unless some violation contains text. */

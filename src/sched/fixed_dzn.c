@@ -1,5 +1,5 @@
 /*
- * sched_dzn.c — a strict reader for the B2B benchmark's MiniZinc data files
+ * fixed_dzn.c — a strict reader for the B2B benchmark's MiniZinc data files
  * (../shared/bench/b2b/README.md): `name = value;` where a value is an
  * integer, an array `[a, b]`, a 2-D array `[| a, b | c, d |]` or an array of
  * sets `[{a, b}, {}]`.  The text is read whole into values, then checked
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched_fixed.h"
+#include "fixed.h"
 #include "util.h"
 
 #define DZN_MAX_FILE	(64L * 1024 * 1024)	/* bigger than any instance by far */
@@ -465,9 +465,9 @@ dzn_check_shapes(struct dzn_parser *ps)
 
 /* Builds the meetings from "requested", "fixed" and "precedences". */
 static int
-dzn_meetings(struct dzn_parser *ps, struct sched_model *m)
+dzn_meetings(struct dzn_parser *ps, struct fixed_model *m)
 {
-	static const int sessions[] = { 0, SCHED_AM, SCHED_PM, SCHED_EITHER };
+	static const int sessions[] = { 0, FIXED_AM, FIXED_PM, FIXED_EITHER };
 	const struct dzn_value *rq = &ps->val[K_REQUESTED], *fx = &ps->val[K_FIXED];
 	const struct dzn_value *pr = &ps->val[K_PRECEDENCES];
 
@@ -491,7 +491,7 @@ dzn_meetings(struct dzn_parser *ps, struct sched_model *m)
 			return dzn_error(ps, line, "会谈 %d 的时段限制应为 1（上午）、2（下午）或 3（均可），"
 			    "却是 %ld / meeting %d: the session must be 1 (morning), 2"
 			    " (afternoon) or 3 (either), not %ld", i + 1, r[2], i + 1, r[2]);
-		sched_model_add(m, (int)r[0] - 1, (int)r[1] - 1, sessions[r[2]]);
+		fixed_model_add(m, (int)r[0] - 1, (int)r[1] - 1, sessions[r[2]]);
 	}
 	for (int i = 0; i < m->nmeetings; i++) {
 		long f = fx->v[fx->start[i]];
@@ -510,14 +510,14 @@ dzn_meetings(struct dzn_parser *ps, struct sched_model *m)
 				return dzn_error(ps, pr->gline[i], "会谈 %d 的前序会谈 %ld 无效 /"
 				    " meeting %d: preceding meeting %ld is not another meeting"
 				    " (1..%d)", i + 1, q, i + 1, q, m->nmeetings);
-			sched_model_precede(m, (int)q - 1, i);
+			fixed_model_precede(m, (int)q - 1, i);
 		}
 	return 0;
 }
 
 /* Checks the per-participant arrays against the meetings; fills forbidden. */
 static int
-dzn_participants(struct dzn_parser *ps, struct sched_model *m)
+dzn_participants(struct dzn_parser *ps, struct fixed_model *m)
 {
 	const struct dzn_value *mx = &ps->val[K_MEETINGSXBUSINESS];
 	const struct dzn_value *nm = &ps->val[K_NMEETINGSBUSINESS];
@@ -596,11 +596,11 @@ out:
 }
 
 int
-sched_dzn_parse(const char *text, size_t len, const char *name, struct sched_model **out,
+fixed_dzn_parse(const char *text, size_t len, const char *name, struct fixed_model **out,
     char **cause)
 {
 	struct dzn_parser ps;
-	struct sched_model *m = NULL;
+	struct fixed_model *m = NULL;
 	int rc = -1;
 
 	memset(&ps, 0, sizeof ps);
@@ -611,7 +611,7 @@ sched_dzn_parse(const char *text, size_t len, const char *name, struct sched_mod
 	*out = NULL;
 	if (dzn_statements(&ps) != 0 || dzn_check_shapes(&ps) != 0)
 		goto out;
-	m = sched_model_new((int)dzn_scalar(&ps, K_NBUSINESS),
+	m = fixed_model_new((int)dzn_scalar(&ps, K_NBUSINESS),
 	    (int)dzn_scalar(&ps, K_NTOTALSLOTS), (int)dzn_scalar(&ps, K_NMORNINGSLOTS),
 	    (int)dzn_scalar(&ps, K_NTABLES));
 	if (dzn_meetings(&ps, m) != 0 || dzn_participants(&ps, m) != 0)
@@ -620,7 +620,7 @@ sched_dzn_parse(const char *text, size_t len, const char *name, struct sched_mod
 	m = NULL;
 	rc = 0;
 out:
-	sched_model_free(m);
+	fixed_model_free(m);
 	for (int k = 0; k < K_COUNT; k++) {
 		free(ps.val[k].v);
 		free(ps.val[k].start);
@@ -634,7 +634,7 @@ out:
 }
 
 int
-sched_dzn_read(const char *path, struct sched_model **out, char **cause)
+fixed_dzn_read(const char *path, struct fixed_model **out, char **cause)
 {
 	struct buf b = { 0 };
 	char chunk[65536];
@@ -664,7 +664,7 @@ sched_dzn_read(const char *path, struct sched_model **out, char **cause)
 		return -1;
 	}
 	fclose(f);
-	rc = sched_dzn_parse(b.data != NULL ? b.data : "", b.len, path, out, cause);
+	rc = fixed_dzn_parse(b.data != NULL ? b.data : "", b.len, path, out, cause);
 	buf_free(&b);
 	return rc;
 }

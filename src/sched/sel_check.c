@@ -1,17 +1,17 @@
 /*
- * sched_sel_check.c — the independent validator for selection-mode
+ * sel_check.c — the independent validator for selection-mode
  * schedules: every held meeting in range, both sides available, a table
  * one meeting per slot and a booth only its supplier's, nobody in more
  * meetings at once than representatives, a pair at most once, locked
  * meetings where locked; then the value, the count and the gaps
  * recomputed.  Written plainly with counting arrays; it shares nothing with
- * the solver (sched_sel.c), so one mistake cannot hide in both.
+ * the solver (sel_solve.c), so one mistake cannot hide in both.
  */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched_sel.h"
+#include "sel.h"
 #include "util.h"
 
 #define SEL_CHECK_MAX	1000	/* messages kept; past this, only counted */

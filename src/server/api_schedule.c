@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "api.h"
-#include "fair_model.h"
+#include "fair_setup.h"
 #include "http.h"
 #include "schedule.h"
 #include "util.h"

@@ -1,5 +1,5 @@
 /*
- * sched_check.c — the independent validator: given a model and a slot for
+ * fixed_check.c — the independent validator: given a model and a slot for
  * every meeting, lists every broken rule and recomputes the breaks.  It is
  * written plainly, slot by slot, and shares nothing with the solver, so that
  * a solver bug cannot hide behind the same mistake twice.
@@ -8,14 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched_fixed.h"
+#include "fixed.h"
 #include "util.h"
 
 #define CHECK_MAX_MESSAGES	1000	/* past this, one line says how many more */
 
 /* Appends a violation message. */
 static void FM_PRINTF(2, 3)
-violation(struct sched_report *rep, const char *fmt, ...)
+violation(struct fixed_report *rep, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -31,10 +31,10 @@ violation(struct sched_report *rep, const char *fmt, ...)
 
 /* Each meeting: scheduled, in range, in its session, off forbidden slots, on its fixed slot. */
 static void
-check_meetings(const struct sched_model *m, const int *slot, struct sched_report *rep)
+check_meetings(const struct fixed_model *m, const int *slot, struct fixed_report *rep)
 {
 	for (int i = 0; i < m->nmeetings; i++) {
-		const struct sched_meeting *mt = &m->meetings[i];
+		const struct fixed_meeting *mt = &m->meetings[i];
 		int t = slot[i];
 
 		if (t < 0 || t >= m->nslots) {
@@ -42,10 +42,10 @@ check_meetings(const struct sched_model *m, const int *slot, struct sched_report
 			    i + 1);
 			continue;
 		}
-		if (mt->session == SCHED_AM && t >= m->nmorning)
+		if (mt->session == FIXED_AM && t >= m->nmorning)
 			violation(rep, "会谈 %d 限上午，却在时段 %d / meeting %d is morning-only but"
 			    " in slot %d", i + 1, t + 1, i + 1, t + 1);
-		if (mt->session == SCHED_PM && t < m->nmorning)
+		if (mt->session == FIXED_PM && t < m->nmorning)
 			violation(rep, "会谈 %d 限下午，却在时段 %d / meeting %d is afternoon-only"
 			    " but in slot %d", i + 1, t + 1, i + 1, t + 1);
 		if (m->forbidden[mt->a * m->nslots + t])
@@ -73,7 +73,7 @@ check_meetings(const struct sched_model *m, const int *slot, struct sched_report
 
 /* Each slot: no more meetings than tables. */
 static void
-check_tables(const struct sched_model *m, const int *slot, struct sched_report *rep)
+check_tables(const struct fixed_model *m, const int *slot, struct fixed_report *rep)
 {
 	for (int t = 0; t < m->nslots; t++) {
 		int n = 0;
@@ -93,7 +93,7 @@ check_tables(const struct sched_model *m, const int *slot, struct sched_report *
  * runs of idle slots strictly between its first and last meeting.
  */
 static void
-check_participants(const struct sched_model *m, const int *slot, struct sched_report *rep)
+check_participants(const struct fixed_model *m, const int *slot, struct fixed_report *rep)
 {
 	int *busy = xcalloc((size_t)m->nslots, sizeof *busy);
 
@@ -102,7 +102,7 @@ check_participants(const struct sched_model *m, const int *slot, struct sched_re
 
 		memset(busy, 0, (size_t)m->nslots * sizeof *busy);
 		for (int i = 0; i < m->nmeetings; i++) {
-			const struct sched_meeting *mt = &m->meetings[i];
+			const struct fixed_meeting *mt = &m->meetings[i];
 
 			if ((mt->a == p || mt->b == p) && slot[i] >= 0 && slot[i] < m->nslots)
 				busy[slot[i]]++;
@@ -132,7 +132,7 @@ check_participants(const struct sched_model *m, const int *slot, struct sched_re
 }
 
 int
-sched_check(const struct sched_model *m, const int *slot, int d, struct sched_report *rep)
+fixed_check(const struct fixed_model *m, const int *slot, int d, struct fixed_report *rep)
 {
 	memset(rep, 0, sizeof *rep);
 	rep->participant_breaks = xcalloc((size_t)m->nparticipants + 1,
@@ -158,7 +158,7 @@ sched_check(const struct sched_model *m, const int *slot, int d, struct sched_re
 
 /* Frees what the report owns. */
 void
-sched_report_free(struct sched_report *rep)
+fixed_report_free(struct fixed_report *rep)
 {
 	for (int i = 0; i < rep->nviolations; i++)
 		free(rep->violations[i]);

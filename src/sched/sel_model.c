@@ -1,9 +1,9 @@
 /*
- * sched_sel_model.c — building and freeing a selection-mode model.
+ * sel_model.c — building and freeing a selection-mode model.
  */
 #include <stdlib.h>
 
-#include "sched_sel.h"
+#include "sel.h"
 #include "util.h"
 
 struct sel_model *

@@ -70,10 +70,10 @@ cmd_print(const struct cmd_entry *cmd, int argc, char **argv)
 		struct print_opts po = { base_url, show_progress, &tty };
 		struct agenda *a;
 
-		rc = print_agenda_load(st, pos[1], &a, &cause);
+		rc = agenda_load(st, pos[1], &a, &cause);
 		if (rc == 0) {
 			rc = print_agenda_doc(a, (enum agenda_doc)which, &po, out, &pages, &cause);
-			print_agenda_free(a);
+			agenda_free(a);
 		}
 	}
 	store_close(st);

@@ -1,8 +1,8 @@
 /*
- * sched_colour.h — bipartite edge colouring for selection-mode placement.
+ * sel_colour.h — bipartite edge colouring for selection-mode placement.
  */
-#ifndef FM_SCHED_COLOUR_H
-#define FM_SCHED_COLOUR_H
+#ifndef FM_SEL_COLOUR_H
+#define FM_SEL_COLOUR_H
 
 /*
  * Colours nedges edges (edge e joins buyer eb[e] and supplier es[e]) with

@@ -1,5 +1,5 @@
 /*
- * sched_flow.c — the maximum-weight b-matching of a selection model by
+ * sel_flow.c — the maximum-weight b-matching of a selection model by
  * min-cost flow: source → buyer (its capacity) → supplier (one unit per
  * candidate, cost −weight) → sink (its capacity), at most nslots × ntables
  * units in all.  Successive shortest paths with Dijkstra on reduced costs,
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched_sel.h"
+#include "sel.h"
 #include "util.h"
 
 struct flow {

@@ -1,7 +1,7 @@
 /*
- * sched_sel.c — the selection-mode solver.  Locked meetings first; then,
+ * sel_solve.c — the selection-mode solver.  Locked meetings first; then,
  * if nothing but the counts binds, the b-matching placed exactly by edge
- * colouring (sched_colour.c); otherwise the meetings of the schedule being
+ * colouring (sel_colour.c); otherwise the meetings of the schedule being
  * redone at their old slots, the b-matching's choice by value into the
  * slot that leaves the fewest gaps, every other candidate into what room
  * is left, one-step repairs (move a blocking meeting elsewhere), ejection
@@ -14,8 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "sched_colour.h"
-#include "sched_sel.h"
+#include "sel_colour.h"
+#include "sel.h"
 #include "util.h"
 
 #define EPS	1e-9

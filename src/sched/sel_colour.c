@@ -1,5 +1,5 @@
 /*
- * sched_colour.c — exact placement of a chosen set of meetings when no
+ * sel_colour.c — exact placement of a chosen set of meetings when no
  * availability, representative, booth or lock rule binds: a bipartite graph
  * of maximum degree at most nslots has a proper edge colouring with nslots
  * colours (König), found by swapping alternating two-colour paths, and the
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sched_colour.h"
+#include "sel_colour.h"
 #include "util.h"
 
 struct colouring {

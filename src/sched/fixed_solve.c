@@ -1,5 +1,5 @@
 /*
- * sched_solve.c — the fixed-mode solver.  First the easy proofs of
+ * fixed_solve.c — the fixed-mode solver.  First the easy proofs of
  * infeasibility (a meeting with no allowed slot; a set of a participant's
  * meetings confined to fewer slots than it has meetings; a precedence
  * cycle; too many fixed meetings in a slot).  Then a greedy start in the
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sched_fixed.h"
+#include "fixed.h"
 #include "util.h"
 
 #define SOLVE_MAX_SLOTS		64
@@ -35,7 +35,7 @@
 
 /* The search state: a schedule and every count derived from it. */
 struct solve_state {
-	const struct sched_model *m;
+	const struct fixed_model *m;
 	int		 T;		/* slots */
 	int		*slot;		/* slot of each meeting */
 	int		*occ;		/* [p * T + t]: p's meetings in slot t */
@@ -110,7 +110,7 @@ mask_breaks(uint64_t mask)
 static int
 prec_of(const struct solve_state *st, const struct solve_static *ss, int i)
 {
-	const struct sched_meeting *mt = &st->m->meetings[i];
+	const struct fixed_meeting *mt = &st->m->meetings[i];
 	int n = 0;
 
 	for (int k = 0; k < mt->nbefore; k++)
@@ -154,7 +154,7 @@ participant_change(struct solve_state *st, int p, int t, int delta)
 static void
 state_move(struct solve_state *st, const struct solve_static *ss, int i, int t)
 {
-	const struct sched_meeting *mt = &st->m->meetings[i];
+	const struct fixed_meeting *mt = &st->m->meetings[i];
 	int from = st->slot[i];
 
 	if (from == t)
@@ -206,7 +206,7 @@ state_cost(const struct solve_state *st)
 static void
 state_load(struct solve_state *st, const struct solve_static *ss, const int *slot)
 {
-	const struct sched_model *m = st->m;
+	const struct fixed_model *m = st->m;
 
 	memset(st->occ, 0, (size_t)m->nparticipants * (size_t)st->T * sizeof *st->occ);
 	memset(st->mask, 0, (size_t)m->nparticipants * sizeof *st->mask);
@@ -231,7 +231,7 @@ state_load(struct solve_state *st, const struct solve_static *ss, const int *slo
 
 /* Allocates the state's arrays for m. */
 static void
-state_init(struct solve_state *st, const struct sched_model *m, int d)
+state_init(struct solve_state *st, const struct fixed_model *m, int d)
 {
 	memset(st, 0, sizeof *st);
 	st->m = m;
@@ -256,7 +256,7 @@ state_free(struct solve_state *st)
 
 /* Domains, successor lists and participants' meetings. */
 static void
-static_init(struct solve_static *ss, const struct sched_model *m)
+static_init(struct solve_static *ss, const struct fixed_model *m)
 {
 	int n = m->nmeetings;
 
@@ -270,11 +270,11 @@ static_init(struct solve_static *ss, const struct sched_model *m)
 	ss->pmeet = xcalloc((size_t)m->nparticipants + 1, sizeof *ss->pmeet);
 	ss->npmeet = xcalloc((size_t)m->nparticipants + 1, sizeof *ss->npmeet);
 	for (int i = 0; i < n; i++) {
-		const struct sched_meeting *mt = &m->meetings[i];
+		const struct fixed_meeting *mt = &m->meetings[i];
 
 		ss->dom[i] = xcalloc((size_t)m->nslots, sizeof *ss->dom[i]);
 		for (int t = 0; t < m->nslots; t++) {
-			if (!sched_allowed(m, i, t) || (mt->fixed >= 0 && t != mt->fixed))
+			if (!fixed_allowed(m, i, t) || (mt->fixed >= 0 && t != mt->fixed))
 				continue;
 			ss->dom[i][ss->ndom[i]++] = t;
 			ss->dommask[i] |= (uint64_t)1 << t;
@@ -299,7 +299,7 @@ static_init(struct solve_static *ss, const struct sched_model *m)
 }
 
 static void
-static_free(struct solve_static *ss, const struct sched_model *m)
+static_free(struct solve_static *ss, const struct fixed_model *m)
 {
 	for (int i = 0; i < m->nmeetings; i++) {
 		free(ss->dom[i]);
@@ -322,7 +322,7 @@ static_free(struct solve_static *ss, const struct sched_model *m)
  * none was found (which proves nothing).
  */
 static char *
-prove_infeasible(const struct sched_model *m, const struct solve_static *ss)
+prove_infeasible(const struct fixed_model *m, const struct solve_static *ss)
 {
 	int *fixed_in = xcalloc((size_t)m->nslots, sizeof *fixed_in), *indeg, *queue;
 	int head = 0, tail = 0;
@@ -407,7 +407,7 @@ breaks_with(const struct solve_state *st, int p, int t)
 static void
 greedy(struct solve_state *st, const struct solve_static *ss, uint64_t *rng, int *slot)
 {
-	const struct sched_model *m = st->m;
+	const struct fixed_model *m = st->m;
 	int *placed = xcalloc((size_t)m->nmeetings + 1, sizeof *placed);
 
 	/* Start from an empty schedule: every meeting "in" no slot. */
@@ -418,7 +418,7 @@ greedy(struct solve_state *st, const struct solve_static *ss, uint64_t *rng, int
 		int best = -1, best_open = 0, best_deg = 0;
 
 		for (int i = 0; i < m->nmeetings; i++) {
-			const struct sched_meeting *mt = &m->meetings[i];
+			const struct fixed_meeting *mt = &m->meetings[i];
 			int open = 0, deg;
 
 			if (placed[i])
@@ -440,7 +440,7 @@ greedy(struct solve_state *st, const struct solve_static *ss, uint64_t *rng, int
 			}
 		}
 		{
-			const struct sched_meeting *mt = &m->meetings[best];
+			const struct fixed_meeting *mt = &m->meetings[best];
 			int pick = -1;
 			long pick_score = 0;
 
@@ -474,7 +474,7 @@ greedy(struct solve_state *st, const struct solve_static *ss, uint64_t *rng, int
 }
 
 void
-sched_opts_init(struct sched_opts *o)
+fixed_opts_init(struct fixed_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->fairness = 2;
@@ -492,7 +492,7 @@ static int
 kempe(struct solve_state *st, const struct solve_static *ss, int i, int t2, int *undo,
     int *queue, unsigned char *seen)
 {
-	const struct sched_model *m = st->m;
+	const struct fixed_model *m = st->m;
 	int t1 = st->slot[i], head = 0, tail = 0, ok = 1;
 
 	queue[tail++] = i;
@@ -549,7 +549,7 @@ static int
 propose(struct solve_state *st, const struct solve_static *ss, uint64_t *rng, int *undo,
     struct solve_scratch *sc)
 {
-	const struct sched_model *m = st->m;
+	const struct fixed_model *m = st->m;
 	int i = ss->movable[rng_below(rng, ss->nmovable)], r = rng_below(rng, 10);
 	int from, j, p, t, n;
 
@@ -615,8 +615,8 @@ retract(struct solve_state *st, const struct solve_static *ss, const int *undo, 
 }
 
 int
-sched_solve(const struct sched_model *m, const struct sched_opts *o,
-    struct sched_result *res, char **cause)
+fixed_solve(const struct fixed_model *m, const struct fixed_opts *o,
+    struct fixed_result *res, char **cause)
 {
 	struct solve_state st;
 	struct solve_static ss;
@@ -638,7 +638,7 @@ sched_solve(const struct sched_model *m, const struct sched_opts *o,
 	res->bound = 0;
 	static_init(&ss, m);
 	if ((res->reason = prove_infeasible(m, &ss)) != NULL) {
-		res->status = SCHED_INFEASIBLE;
+		res->status = FIXED_INFEASIBLE;
 		static_free(&ss, m);
 		res->seconds = now() - start;
 		return 0;
@@ -706,9 +706,9 @@ sched_solve(const struct sched_model *m, const struct sched_opts *o,
 	res->iterations = it;
 	res->seconds = now() - start;
 	if (res->slot == NULL)
-		res->status = SCHED_UNKNOWN;
+		res->status = FIXED_UNKNOWN;
 	else
-		res->status = res->breaks == res->bound ? SCHED_OPTIMAL : SCHED_FEASIBLE;
+		res->status = res->breaks == res->bound ? FIXED_OPTIMAL : FIXED_FEASIBLE;
 	if (res->slot == NULL)
 		res->breaks = 0;
 	free(slot);
@@ -723,7 +723,7 @@ sched_solve(const struct sched_model *m, const struct sched_opts *o,
 
 /* Frees what the result owns. */
 void
-sched_result_free(struct sched_result *res)
+fixed_result_free(struct fixed_result *res)
 {
 	free(res->slot);
 	free(res->reason);

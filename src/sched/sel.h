@@ -1,18 +1,18 @@
 /*
- * sched_sel.h — selection-mode meeting scheduling (DESIGN.md, "Scheduling"):
+ * sel.h — selection-mode meeting scheduling (DESIGN.md, "Scheduling"):
  * from scored candidate meetings between buyers and suppliers, choose and
  * place meetings in (slot, table) so that nobody has more meetings in a
  * slot than representatives, both sides are available, a table holds one
  * meeting per slot (a booth table only its supplier's), a pair meets at
  * most once and locked meetings keep their place; the most total value,
  * then the fewest idle gaps.  The maximum-weight b-matching (min-cost
- * flow, src/sched_flow.c) bounds the value from above.
+ * flow, src/sel_flow.c) bounds the value from above.
  *
  * Everything is numbered from 0.  The solver and the validator do no I/O
- * and share no code: the validator is in sched_check.c.
+ * and share no code: the validator is in fixed_check.c.
  */
-#ifndef FM_SCHED_SEL_H
-#define FM_SCHED_SEL_H
+#ifndef FM_SEL_H
+#define FM_SEL_H
 
 #include <stdint.h>
 

@@ -1,5 +1,5 @@
 /*
- * print_agenda_load.c — a stored fair's schedule (migration 5: fair_days,
+ * agenda_load.c — a stored fair's schedule (migration 5: fair_days,
  * fair_slots, fair_tables, participants, meetings) read, never written,
  * into the plain structs print_agenda.c renders.
  */
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fair.h"
-#include "print.h"
+#include "agenda.h"
 #include "util.h"
 
 /* The agenda and everything it points at; a is first, so an agenda * is a box *. */
@@ -67,7 +67,7 @@ find(const int64_t *ids, size_t n, int64_t key)
 }
 
 void
-print_agenda_free(struct agenda *a)
+agenda_free(struct agenda *a)
 {
 	struct box *b = (struct box *)a;
 
@@ -254,7 +254,7 @@ load_meetings(struct box *b, struct store *st, int64_t fair_id, char **cause)
 }
 
 int
-print_agenda_load(struct store *st, const char *fair_code, struct agenda **out, char **cause)
+agenda_load(struct store *st, const char *fair_code, struct agenda **out, char **cause)
 {
 	struct fair fair;
 	struct box *b;
@@ -275,7 +275,7 @@ print_agenda_load(struct store *st, const char *fair_code, struct agenda **out, 
 	load_tables(b, st, id);
 	load_parties(b, st, id);
 	if (load_meetings(b, st, id, cause) != 0) {
-		print_agenda_free(&b->a);
+		agenda_free(&b->a);
 		return -1;
 	}
 	*out = &b->a;

@@ -1,5 +1,5 @@
 /*
- * fair_model.h — a fair's days, slots, tables and participants, their
+ * fair_setup.h — a fair's days, slots, tables and participants, their
  * availability, and meeting requests: the input of scheduling.
  */
 #ifndef FM_FAIR_MODEL_H

@@ -1,5 +1,5 @@
 /*
- * fair_model.c — laying out a fair (days, slots around lunch, tables),
+ * fair_setup.c — laying out a fair (days, slots around lunch, tables),
  * taking its participants from its candidates, their availability, and
  * meeting requests from the kiosk and the organiser.
  */
@@ -10,7 +10,7 @@
 #include <jansson.h>
 
 #include "fair.h"
-#include "fair_model.h"
+#include "fair_setup.h"
 #include "schedule.h"
 #include "util.h"
 

@@ -12,7 +12,7 @@
 #include <jansson.h>
 
 #include "fair.h"
-#include "sched_sel.h"
+#include "sel.h"
 #include "schedule.h"
 #include "util.h"
 

@@ -77,11 +77,11 @@ render_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 		struct print_opts po = { r->base_url, render_progress, j };
 		struct agenda *a = NULL;
 
-		rc = print_agenda_load(st, r->fair, &a, cause);
+		rc = agenda_load(st, r->fair, &a, cause);
 		if (rc == 0)
 			rc = print_agenda_doc(a, print_agenda_doc_by_name(r->what), &po, path, &pages,
 			    cause);
-		print_agenda_free(a);
+		agenda_free(a);
 	}
 	if (rc == 0) {
 		char *url = xasprintf("/api/v1/files/%s", name);

@@ -1,5 +1,5 @@
 /*
- * sched_fixed.h — fixed-mode meeting scheduling (DESIGN.md, "Scheduling"): every
+ * fixed.h — fixed-mode meeting scheduling (DESIGN.md, "Scheduling"): every
  * listed one-to-one meeting must be held; place each in a time slot so that
  * no participant has two meetings at once, no slot holds more meetings than
  * there are tables, session (AM/PM), forbidden-slot, fixed-slot and
@@ -12,47 +12,48 @@
  * The .dzn reader and the printers convert from and to the files' 1-based
  * numbers.  The solver and the validator do no I/O.
  */
-#ifndef FM_SCHED_FIXED_H
-#define FM_SCHED_FIXED_H
+#ifndef FM_FIXED_H
+#define FM_FIXED_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Slots a meeting may take, by its session restriction. */
-enum sched_session {
-	SCHED_EITHER = 0,	/* any slot */
-	SCHED_AM,		/* slots 0 .. nmorning-1 */
-	SCHED_PM,		/* slots nmorning .. nslots-1 */
+enum fixed_session {
+	FIXED_EITHER = 0,	/* any slot */
+	FIXED_AM,		/* slots 0 .. nmorning-1 */
+	FIXED_PM,		/* slots nmorning .. nslots-1 */
 };
 
-struct sched_meeting {
+struct fixed_meeting {
 	int	 a;		/* first participant */
 	int	 b;		/* second participant, never a */
-	int	 session;	/* enum sched_session */
+	int	 session;	/* enum fixed_session */
 	int	 fixed;		/* the slot it must take, or -1 if free */
 	int	*before;	/* meetings that must take a strictly earlier slot; owned */
 	int	 nbefore;	/* entries in before */
 };
 
-struct sched_model {
+struct fixed_model {
 	int			 nparticipants;	/* participants 0 .. nparticipants-1 */
 	int			 nmeetings;	/* entries in meetings */
 	int			 nslots;	/* slots 0 .. nslots-1 */
 	int			 nmorning;	/* slots 0 .. nmorning-1 are the morning */
 	int			 ntables;	/* at most this many meetings in one slot */
-	struct sched_meeting	*meetings;	/* owned */
+	struct fixed_meeting	*meetings;	/* owned */
 	unsigned char		*forbidden;	/* [p * nslots + t] = 1: p cannot meet in t; owned */
 };
 
 /* An empty model of the given size (no meetings, nothing forbidden); caller frees. */
-struct sched_model *sched_model_new(int nparticipants, int nslots, int nmorning,
+struct fixed_model *fixed_model_new(int nparticipants, int nslots, int nmorning,
     int ntables);
 /* Appends a free meeting between a and b; returns its index. */
-int sched_model_add(struct sched_model *m, int a, int b, int session);
+int fixed_model_add(struct fixed_model *m, int a, int b, int session);
 /* Adds "meeting first comes strictly before meeting then". */
-void sched_model_precede(struct sched_model *m, int first, int then);
-void sched_model_free(struct sched_model *m);
+void fixed_model_precede(struct fixed_model *m, int first, int then);
+void fixed_model_free(struct fixed_model *m);
 /* Whether meeting i may take slot t by its session and both participants' forbidden slots. */
-int sched_allowed(const struct sched_model *m, int i, int t);
+int fixed_allowed(const struct fixed_model *m, int i, int t);
 
 /*
  * Reads a MiniZinc .dzn instance (format in ../shared/bench/b2b/README.md).
@@ -60,15 +61,15 @@ int sched_allowed(const struct sched_model *m, int i, int t);
  * counts that disagree, a meeting with an unknown participant, or a
  * participant with more meetings than there are slots is refused with a
  * message naming the line.  0 and *out (caller frees with
- * sched_model_free), or -1 and *cause (caller frees).
+ * fixed_model_free), or -1 and *cause (caller frees).
  */
-int sched_dzn_read(const char *path, struct sched_model **out, char **cause);
+int fixed_dzn_read(const char *path, struct fixed_model **out, char **cause);
 /* The same over text in memory; name is used in messages. */
-int sched_dzn_parse(const char *text, size_t len, const char *name,
-    struct sched_model **out, char **cause);
+int fixed_dzn_parse(const char *text, size_t len, const char *name,
+    struct fixed_model **out, char **cause);
 
 /* The independent validator's findings for one schedule. */
-struct sched_report {
+struct fixed_report {
 	char	**violations;	/* messages, Chinese / English; owned */
 	int	  nviolations;	/* entries in violations */
 	int	  breaks;	/* total breaks over all participants */
@@ -81,38 +82,38 @@ struct sched_report {
  * Checks slot[i] (slot of meeting i, -1 = unscheduled) against every hard
  * rule and the fairness bound d, and recomputes the breaks.  Shares no code
  * with the solver.  Returns the number of violations (0 = valid); the
- * report is filled either way and freed with sched_report_free.
+ * report is filled either way and freed with fixed_report_free.
  */
-int sched_check(const struct sched_model *m, const int *slot, int d,
-    struct sched_report *rep);
-void sched_report_free(struct sched_report *rep);
+int fixed_check(const struct fixed_model *m, const int *slot, int d,
+    struct fixed_report *rep);
+void fixed_report_free(struct fixed_report *rep);
 
-enum sched_status {
-	SCHED_UNKNOWN = 0,	/* nothing feasible found in time */
-	SCHED_FEASIBLE,		/* a valid schedule, not proven best */
-	SCHED_OPTIMAL,		/* a valid schedule whose breaks equal the proven bound */
-	SCHED_INFEASIBLE,	/* proven that no valid schedule exists */
+enum fixed_status {
+	FIXED_UNKNOWN = 0,	/* nothing feasible found in time */
+	FIXED_FEASIBLE,		/* a valid schedule, not proven best */
+	FIXED_OPTIMAL,		/* a valid schedule whose breaks equal the proven bound */
+	FIXED_INFEASIBLE,	/* proven that no valid schedule exists */
 };
 /* "optimal", "feasible", "infeasible" or "unknown". */
-const char *sched_status_name(enum sched_status s);
+const char *fixed_status_name(enum fixed_status s);
 
 /* Called now and then while solving; must not call back into the solver. */
-typedef void (*sched_progress_fn)(double seconds, long iterations, int best_breaks,
+typedef void (*fixed_progress_fn)(double seconds, long iterations, int best_breaks,
     void *arg);
 
-struct sched_opts {
+struct fixed_opts {
 	int			 fairness;	/* d: breaks of two participants differ by at most d */
 	double			 time_limit;	/* seconds; <= 0 means no limit */
 	long			 max_iterations;	/* local-search steps; <= 0 means no limit */
 	uint64_t		 seed;		/* same seed and limits, same run */
-	sched_progress_fn	 progress;	/* or NULL */
+	fixed_progress_fn	 progress;	/* or NULL */
 	void			*progress_arg;	/* passed to progress */
 };
 /* Defaults: d = 2, 10 s, no iteration limit, seed 1, no progress. */
-void sched_opts_init(struct sched_opts *o);
+void fixed_opts_init(struct fixed_opts *o);
 
-struct sched_result {
-	enum sched_status	 status;
+struct fixed_result {
+	enum fixed_status	 status;
 	int			*slot;		/* slot of each meeting; owned, NULL unless feasible or optimal */
 	int			 breaks;	/* total breaks of slot, if any */
 	int			 bound;		/* proven lower bound on the breaks */
@@ -126,10 +127,10 @@ struct sched_result {
  * with penalties for broken rules, keeping fixed meetings in place.
  * Deterministic for a seed when stopped by max_iterations, or when it
  * reaches the bound.  Supports at most 64 slots (-1 and *cause otherwise).
- * Fills *res (free with sched_result_free) and returns 0.
+ * Fills *res (free with fixed_result_free) and returns 0.
  */
-int sched_solve(const struct sched_model *m, const struct sched_opts *o,
-    struct sched_result *res, char **cause);
-void sched_result_free(struct sched_result *res);
+int fixed_solve(const struct fixed_model *m, const struct fixed_opts *o,
+    struct fixed_result *res, char **cause);
+void fixed_result_free(struct fixed_result *res);
 
 #endif

@@ -1,15 +1,15 @@
 /*
- * sched_model.c — building and freeing a scheduling model.
+ * fixed_model.c — building and freeing a scheduling model.
  */
 #include <stdlib.h>
 
-#include "sched_fixed.h"
+#include "fixed.h"
 #include "util.h"
 
-struct sched_model *
-sched_model_new(int nparticipants, int nslots, int nmorning, int ntables)
+struct fixed_model *
+fixed_model_new(int nparticipants, int nslots, int nmorning, int ntables)
 {
-	struct sched_model *m = xcalloc(1, sizeof *m);
+	struct fixed_model *m = xcalloc(1, sizeof *m);
 
 	m->nparticipants = nparticipants;
 	m->nslots = nslots;
@@ -21,9 +21,9 @@ sched_model_new(int nparticipants, int nslots, int nmorning, int ntables)
 
 /* Appends a free meeting; the array grows by doubling. */
 int
-sched_model_add(struct sched_model *m, int a, int b, int session)
+fixed_model_add(struct fixed_model *m, int a, int b, int session)
 {
-	struct sched_meeting *mt;
+	struct fixed_meeting *mt;
 
 	if ((m->nmeetings & (m->nmeetings - 1)) == 0)
 		m->meetings = xreallocarray(m->meetings, m->nmeetings == 0 ? 1 :
@@ -40,9 +40,9 @@ sched_model_add(struct sched_model *m, int a, int b, int session)
 
 /* Records that first must come strictly before then. */
 void
-sched_model_precede(struct sched_model *m, int first, int then)
+fixed_model_precede(struct fixed_model *m, int first, int then)
 {
-	struct sched_meeting *mt = &m->meetings[then];
+	struct fixed_meeting *mt = &m->meetings[then];
 
 	mt->before = xreallocarray(mt->before, (size_t)mt->nbefore + 1, sizeof *mt->before);
 	mt->before[mt->nbefore++] = first;
@@ -50,7 +50,7 @@ sched_model_precede(struct sched_model *m, int first, int then)
 
 /* Frees the model and everything it owns. */
 void
-sched_model_free(struct sched_model *m)
+fixed_model_free(struct fixed_model *m)
 {
 	if (m == NULL)
 		return;
@@ -63,29 +63,29 @@ sched_model_free(struct sched_model *m)
 
 /* Session and forbidden slots only; fixed slots are the caller's concern. */
 int
-sched_allowed(const struct sched_model *m, int i, int t)
+fixed_allowed(const struct fixed_model *m, int i, int t)
 {
-	const struct sched_meeting *mt = &m->meetings[i];
+	const struct fixed_meeting *mt = &m->meetings[i];
 
 	if (t < 0 || t >= m->nslots)
 		return 0;
-	if (mt->session == SCHED_AM && t >= m->nmorning)
+	if (mt->session == FIXED_AM && t >= m->nmorning)
 		return 0;
-	if (mt->session == SCHED_PM && t < m->nmorning)
+	if (mt->session == FIXED_PM && t < m->nmorning)
 		return 0;
 	return !m->forbidden[mt->a * m->nslots + t] && !m->forbidden[mt->b * m->nslots + t];
 }
 
 static const char *status_names[] = {
-	[SCHED_UNKNOWN] = "unknown",
-	[SCHED_FEASIBLE] = "feasible",
-	[SCHED_OPTIMAL] = "optimal",
-	[SCHED_INFEASIBLE] = "infeasible",
+	[FIXED_UNKNOWN] = "unknown",
+	[FIXED_FEASIBLE] = "feasible",
+	[FIXED_OPTIMAL] = "optimal",
+	[FIXED_INFEASIBLE] = "infeasible",
 };
 
 /* The status as printed in JSON. */
 const char *
-sched_status_name(enum sched_status s)
+fixed_status_name(enum fixed_status s)
 {
 	if ((size_t)s >= nitems(status_names))
 		return "unknown";

@@ -12,8 +12,8 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "fair_model.h"
-#include "sched_fixed.h"
+#include "fair_setup.h"
+#include "fixed.h"
 #include "schedule.h"
 #include "store.h"
 #include "util.h"
@@ -32,12 +32,12 @@ show_progress(double seconds, long iterations, int best, void *arg)
 
 /* The result as one JSON line, ids and slots 1-based; caller frees. */
 static char *
-result_json(const struct sched_model *m, const struct sched_result *res)
+result_json(const struct fixed_model *m, const struct fixed_result *res)
 {
 	json_t *root = json_object(), *list = json_array();
 	char *s;
 
-	json_object_set_new(root, "status", json_string(sched_status_name(res->status)));
+	json_object_set_new(root, "status", json_string(fixed_status_name(res->status)));
 	json_object_set_new(root, "breaks", json_integer(res->breaks));
 	json_object_set_new(root, "bound", json_integer(res->bound));
 	for (int i = 0; res->slot != NULL && i < m->nmeetings; i++) {
@@ -60,9 +60,9 @@ result_json(const struct sched_model *m, const struct sched_result *res)
 
 /* The result for a person: the figures, then each slot's meetings. */
 static void
-result_print(FILE *f, const struct sched_model *m, const struct sched_result *res)
+result_print(FILE *f, const struct fixed_model *m, const struct fixed_result *res)
 {
-	fprintf(f, "状态 / status: %s\n", sched_status_name(res->status));
+	fprintf(f, "状态 / status: %s\n", fixed_status_name(res->status));
 	if (res->reason != NULL)
 		fprintf(f, "原因 / reason: %s\n", res->reason);
 	if (res->slot == NULL)
@@ -494,10 +494,10 @@ cmd_schedule(const struct cmd_entry *cmd, int argc, char **argv)
 		{ NULL, 0, NULL, NULL },
 	};
 	char *pos[1], *cause = NULL, *s;
-	struct sched_model *m;
-	struct sched_opts so;
-	struct sched_result res;
-	struct sched_report rep;
+	struct fixed_model *m;
+	struct fixed_opts so;
+	struct fixed_result res;
+	struct fixed_report rep;
 	long v;
 
 	for (size_t k = 0; argc > 0 && k < nitems(verbs); k++)
@@ -511,7 +511,7 @@ cmd_schedule(const struct cmd_entry *cmd, int argc, char **argv)
 	if (dzn != NULL && n != 0)
 		return cli_usage_error(cmd, "--dzn 不能与展会同时给出 / --dzn takes no fair as"
 		    " well: %s", pos[0]);
-	sched_opts_init(&so);
+	fixed_opts_init(&so);
 	if (fairness != NULL) {
 		if (parse_long(fairness, 0, 1000, &v) != 0)
 			return cli_usage_error(cmd, "--fairness 应为 0..1000 的整数 / --fairness must"
@@ -530,30 +530,30 @@ cmd_schedule(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	if (dzn == NULL)
 		return solve_fair(cmd, pos[0], so.time_limit, limit != NULL, so.seed, json);
-	if (sched_dzn_read(dzn, &m, &cause) != 0) {
+	if (fixed_dzn_read(dzn, &m, &cause) != 0) {
 		fprintf(stderr, "fairmatch schedule: %s\n", cause);
 		free(cause);
 		return EXIT_REJECTED;
 	}
 	if (!json && isatty(STDERR_FILENO))
 		so.progress = show_progress;
-	if (sched_solve(m, &so, &res, &cause) != 0) {
+	if (fixed_solve(m, &so, &res, &cause) != 0) {
 		fprintf(stderr, "fairmatch schedule: %s\n", cause);
 		free(cause);
-		sched_model_free(m);
+		fixed_model_free(m);
 		return EXIT_REJECTED;
 	}
 	if (so.progress != NULL)
 		fputc('\n', stderr);
 	/* A schedule that fails the validator is a solver bug, never output. */
-	if (res.slot != NULL && sched_check(m, res.slot, so.fairness, &rep) != 0)
+	if (res.slot != NULL && fixed_check(m, res.slot, so.fairness, &rep) != 0)
 		fatal("%s: solver produced an invalid schedule: %s", __func__,
 		    rep.violations[0]);
 	if (res.slot != NULL) {
 		if (rep.breaks != res.breaks)
 			fatal("%s: solver counted %d breaks, validator %d", __func__,
 			    res.breaks, rep.breaks);
-		sched_report_free(&rep);
+		fixed_report_free(&rep);
 	}
 	if (json) {
 		s = result_json(m, &res);
@@ -561,10 +561,10 @@ cmd_schedule(const struct cmd_entry *cmd, int argc, char **argv)
 		free(s);
 	} else
 		result_print(stdout, m, &res);
-	if (res.status == SCHED_UNKNOWN)
+	if (res.status == FIXED_UNKNOWN)
 		fprintf(stderr, "fairmatch schedule: %.0f 秒内未找到有效方案 / no valid schedule"
 		    " found within %.0f s\n", so.time_limit, so.time_limit);
-	sched_result_free(&res);
-	sched_model_free(m);
+	fixed_result_free(&res);
+	fixed_model_free(m);
 	return EXIT_OK;
 }
