@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "indexer.h"
+#include "schema.h"
 #include "tokenize.h"
 #include "util.h"
 #include "xapian_c.h"
@@ -36,9 +37,9 @@ static const struct ix_field demand_fields[] = {
 };
 
 static const struct ix_kind kinds[] = {
-	{ "supply", "product_text", "products_fts", supply_fields, nitems(supply_fields),
+	{ "supply", IX_PRODUCT_TEXT, IX_PRODUCTS_FTS, supply_fields, nitems(supply_fields),
 	  "city", "category" },
-	{ "demand", "demand_text", "demands_fts", demand_fields, nitems(demand_fields),
+	{ "demand", IX_DEMAND_TEXT, IX_DEMANDS_FTS, demand_fields, nitems(demand_fields),
 	  "province", "category" },
 };
 
@@ -226,7 +227,7 @@ indexer_open(sqlite3 *db, const char *xapian_dir, char **cause)
 		}
 	}
 	/* Text indexed by another tokenizer must be indexed again. */
-	if (sql_scalar(db, "SELECT coalesce((SELECT seq FROM index_state WHERE name ="
+	if (sql_scalar(db, "SELECT coalesce((SELECT seq FROM " IX_STATE " WHERE name ="
 	    " 'tokenizer'), 0)") != TOKENIZE_VERSION)
 		ix->stale = 1;
 	return ix;
@@ -399,7 +400,7 @@ load_items(struct indexer *ix, long long after, size_t *n, char **cause)
 	size_t cap = 0;
 
 	*n = 0;
-	if (sqlite3_prepare_v2(ix->db, "SELECT kind, item_id, max(seq) AS s FROM index_log"
+	if (sqlite3_prepare_v2(ix->db, "SELECT kind, item_id, max(seq) AS s FROM " IX_LOG
 	    " WHERE seq > ? GROUP BY kind, item_id ORDER BY s", -1, &q, NULL) != SQLITE_OK) {
 		*cause = sql_error(ix->db, "index_log");
 		return NULL;
@@ -430,7 +431,7 @@ load_items(struct indexer *ix, long long after, size_t *n, char **cause)
 static int
 commit_batch(struct indexer *ix, long long seq, char **cause)
 {
-	char *sql = xasprintf("UPDATE index_state SET seq = %lld WHERE name = 'fts'; COMMIT;",
+	char *sql = xasprintf("UPDATE " IX_STATE " SET seq = %lld WHERE name = 'fts'; COMMIT;",
 	    seq), buf[32];
 
 	if (sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
@@ -463,8 +464,8 @@ int
 indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, void *arg,
     char **cause)
 {
-	long long fts_seq = sql_scalar(ix->db, "SELECT seq FROM index_state WHERE name = 'fts'");
-	long long high = sql_scalar(ix->db, "SELECT coalesce(max(seq), 0) FROM index_log");
+	long long fts_seq = sql_scalar(ix->db, "SELECT seq FROM " IX_STATE " WHERE name = 'fts'");
+	long long high = sql_scalar(ix->db, "SELECT coalesce(max(seq), 0) FROM " IX_LOG);
 	long long low = fts_seq;
 	struct ix_item *items;
 	size_t n, done = 0;
@@ -523,7 +524,7 @@ indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, v
 		ix->parts[k].seq = high;
 	/* Both indexes hold everything up to high: the log before it can go. */
 	{
-		char *sql = xasprintf("DELETE FROM index_log WHERE seq <= %lld", high);
+		char *sql = xasprintf("DELETE FROM " IX_LOG " WHERE seq <= %lld", high);
 
 		sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 		free(sql);
@@ -592,11 +593,11 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 		ix->parts[k].fts_del = ix->parts[k].fts_ins = NULL;
 		rc = recreate_fts(ix->db, kinds[k].fts);
 	}
-	sql = xasprintf("DELETE FROM index_log;"
-	    "INSERT INTO index_log (kind, item_id) SELECT 'supply', id FROM products;"
-	    "INSERT INTO index_log (kind, item_id) SELECT 'demand', id FROM demands;"
-	    "UPDATE index_state SET seq = 0 WHERE name = 'fts';"
-	    "INSERT OR REPLACE INTO index_state VALUES ('tokenizer', %d); COMMIT;",
+	sql = xasprintf("DELETE FROM " IX_LOG ";"
+	    "INSERT INTO " IX_LOG " (kind, item_id) SELECT 'supply', id FROM " IX_PRODUCTS ";"
+	    "INSERT INTO " IX_LOG " (kind, item_id) SELECT 'demand', id FROM " IX_DEMANDS ";"
+	    "UPDATE " IX_STATE " SET seq = 0 WHERE name = 'fts';"
+	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('tokenizer', %d); COMMIT;",
 	    TOKENIZE_VERSION);
 	if (rc == 0 && sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		rc = -1;
@@ -625,17 +626,17 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 long long
 indexer_pending(sqlite3 *db, const char *xapian_dir)
 {
-	long long low = sql_scalar(db, "SELECT seq FROM index_state WHERE name = 'fts'");
+	long long low = sql_scalar(db, "SELECT seq FROM " IX_STATE " WHERE name = 'fts'");
 	char *sql;
 	long long n;
 
 	if (low < 0)
 		return -1;
 	/* Made by another tokenizer: every item is to be indexed again. */
-	if (sql_scalar(db, "SELECT coalesce((SELECT seq FROM index_state WHERE name ="
+	if (sql_scalar(db, "SELECT coalesce((SELECT seq FROM " IX_STATE " WHERE name ="
 	    " 'tokenizer'), 0)") != TOKENIZE_VERSION)
-		return sql_scalar(db, "SELECT (SELECT count(*) FROM products) +"
-		    " (SELECT count(*) FROM demands)");
+		return sql_scalar(db, "SELECT (SELECT count(*) FROM " IX_PRODUCTS ") +"
+		    " (SELECT count(*) FROM " IX_DEMANDS ")");
 	for (size_t k = 0; k < nitems(kinds); k++) {
 		char *path = xasprintf("%s/%s", xapian_dir, kinds[k].name), *err = NULL;
 		struct xc_db *x = xc_db_open(path, XC_READ, &err);
@@ -651,7 +652,7 @@ indexer_pending(sqlite3 *db, const char *xapian_dir)
 		xc_db_close(x, &err);
 		free(err);
 	}
-	sql = xasprintf("SELECT count(*) FROM index_log WHERE seq > %lld", low);
+	sql = xasprintf("SELECT count(*) FROM " IX_LOG " WHERE seq > %lld", low);
 	n = sql_scalar(db, sql);
 	free(sql);
 	return n;

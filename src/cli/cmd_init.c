@@ -17,45 +17,6 @@
 #include "tls.h"
 #include "util.h"
 
-/* The provincial office and the 11 city offices exist from the start. */
-static int
-seed_offices(struct store *st, char **cause)
-{
-	sqlite3_stmt *q = store_prepare(st, "INSERT OR IGNORE INTO offices (kind, name, city)"
-	    " VALUES (?, ?, ?)");
-	const char *const *cities;
-	size_t n;
-	int rc = 0;
-
-	if (store_begin(st, cause) != 0) {
-		sqlite3_finalize(q);
-		return -1;
-	}
-	sqlite3_bind_text(q, 1, "province", -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, "浙江省人民政府经济技术协作办公室", -1, SQLITE_STATIC);
-	sqlite3_bind_null(q, 3);
-	rc |= sqlite3_step(q) != SQLITE_DONE;
-	sqlite3_reset(q);
-	cities = zj_cities(&n);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		char *name = xasprintf("%s经济合作交流办公室", cities[i]);
-
-		sqlite3_bind_text(q, 1, "city", -1, SQLITE_STATIC);
-		sqlite3_bind_text(q, 2, name, -1, free);
-		sqlite3_bind_text(q, 3, cities[i], -1, SQLITE_STATIC);
-		rc |= sqlite3_step(q) != SQLITE_DONE;
-		sqlite3_reset(q);
-	}
-	if (rc != 0)
-		*cause = store_error(st, "offices");
-	sqlite3_finalize(q);
-	if (rc != 0) {
-		store_rollback(st);
-		return -1;
-	}
-	return store_commit(st, cause);
-}
-
 /*
  * The first admin, when there is no user yet: a made password written to
  * DIR/admin-password.txt (0600) for the person setting up, never printed
@@ -68,7 +29,7 @@ first_admin(struct store *st, const char *dir, char **cause)
 	FILE *f;
 	int fd;
 
-	if (store_scalar(st, "SELECT count(*) FROM users") != 0)
+	if (auth_user_count(st) != 0)
 		return 0;
 	if (auth_user_add(st, "admin", "admin", NULL, NULL, &made, cause) != 0)
 		return -1;
@@ -134,9 +95,9 @@ cmd_init(const struct cmd_entry *cmd, int argc, char **argv)
 		free(cause);
 		return EXIT_REJECTED;
 	}
-	fresh = store_scalar(st, "SELECT count(*) FROM offices") == 0;
+	fresh = auth_office_count(st) == 0;
 	/* Empty indexes from the start, so that search and match work on an empty store. */
-	if (seed_offices(st, &cause) != 0 || indexing_update(st, 0, NULL, &cause) != 0) {
+	if (auth_offices_seed(st, &cause) != 0 || indexing_update(st, 0, NULL, &cause) != 0) {
 		fprintf(stderr, "fairmatch init: %s\n", cause);
 		free(cause);
 		store_close(st);

@@ -73,7 +73,7 @@ cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 		free(cause);
 		return EXIT_REJECTED;
 	}
-	rc = search_run(store_db(st), tk, pos[0], prefix, &so, &res, &cause);
+	rc = indexing_search(st, tk, pos[0], prefix, &so, &res, &cause);
 	if (rc != 0)
 		cli_fail(cmd, json, "hits", cause);
 	else if (json)

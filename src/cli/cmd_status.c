@@ -7,42 +7,23 @@
 #include <jansson.h>
 
 #include "cli.h"
-#include "indexer.h"
+#include "catalog_read.h"
 #include "indexing.h"
 #include "store.h"
 #include "util.h"
 
-/* The figures status shows: a label, a JSON key, and the query. */
-static const struct {
-	const char	*label;
-	const char	*key;
-	const char	*sql;
-} totals[] = {
-	{ "产品 / products", "products", "SELECT count(*) FROM products" },
-	{ "供应企业 / suppliers", "suppliers", "SELECT count(*) FROM suppliers" },
-	{ "需求 / demands", "demands", "SELECT count(*) FROM demands" },
-	{ "采购单位 / buyers", "buyers", "SELECT count(*) FROM buyers" },
-	{ "上传 / uploads", "uploads", "SELECT count(*) FROM uploads" },
-};
-
-/* Rows of (name, count) from sql into a JSON object, printing them unless quiet. */
+/* Rows of (name, count) printed under a title unless quiet; the object itself returned. */
 static json_t *
-grouped(struct store *st, const char *title, const char *sql, int quiet)
+grouped(const char *title, json_t *o, int quiet)
 {
-	sqlite3_stmt *q = store_prepare(st, sql);
-	json_t *o = json_object();
+	const char *name;
+	json_t *n;
 
-	if (!quiet)
-		printf("%s\n", title);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(q, 0);
-		long long n = sqlite3_column_int64(q, 1);
-
-		if (!quiet)
-			printf("  %8lld  %s\n", n, name);
-		json_object_set_new(o, name, json_integer(n));
-	}
-	sqlite3_finalize(q);
+	if (quiet)
+		return o;
+	printf("%s\n", title);
+	json_object_foreach(o, name, n)
+		printf("  %8lld  %s\n", (long long)json_integer_value(n), name);
 	return o;
 }
 
@@ -52,6 +33,7 @@ cmd_status(const struct cmd_entry *cmd, int argc, char **argv)
 	int json = 0;
 	const struct cli_opt opts[] = { { "--json", 0, NULL, &json }, { NULL, 0, NULL, NULL } };
 	json_t *root = json_object();
+	struct catalog_totals t;
 	struct store *st;
 	char *cause = NULL;
 
@@ -62,29 +44,33 @@ cmd_status(const struct cmd_entry *cmd, int argc, char **argv)
 		free(cause);
 		return EXIT_REJECTED;
 	}
-	for (size_t i = 0; i < nitems(totals); i++) {
-		long long n = store_scalar(st, totals[i].sql);
-
-		if (!json)
-			printf("%8lld  %s\n", n, totals[i].label);
-		json_object_set_new(root, totals[i].key, json_integer(n));
-	}
+	catalog_totals(st, &t);
 	{
-		char *xdir = indexing_xapian_dir(st);
-		long long pending = indexer_pending(store_db(st), xdir);
+		/* The figures status shows: a label, a JSON key, the count. */
+		const struct {
+			const char	*label;
+			const char	*key;
+			long long	 n;
+		} totals[] = {
+			{ "产品 / products", "products", t.products },
+			{ "供应企业 / suppliers", "suppliers", t.suppliers },
+			{ "需求 / demands", "demands", t.demands },
+			{ "采购单位 / buyers", "buyers", t.buyers },
+			{ "上传 / uploads", "uploads", t.uploads },
+			{ "待索引的变更 / changes not yet indexed", "index_pending",
+			    indexing_pending(st) },
+		};
 
-		if (!json)
-			printf("%8lld  待索引的变更 / changes not yet indexed\n", pending);
-		json_object_set_new(root, "index_pending", json_integer(pending));
-		free(xdir);
+		for (size_t i = 0; i < nitems(totals); i++) {
+			if (!json)
+				printf("%8lld  %s\n", totals[i].n, totals[i].label);
+			json_object_set_new(root, totals[i].key, json_integer(totals[i].n));
+		}
 	}
-	json_object_set_new(root, "products_by_city", grouped(st, "各市产品 / products by city",
-	    "SELECT s.city, count(*) FROM products p JOIN suppliers s ON s.id = p.supplier_id"
-	    " GROUP BY s.city ORDER BY count(*) DESC, s.city", json));
-	json_object_set_new(root, "demands_by_province", grouped(st,
-	    "各省需求 / demands by province", "SELECT b.province, count(*) FROM demands d"
-	    " JOIN buyers b ON b.id = d.buyer_id GROUP BY b.province ORDER BY count(*) DESC,"
-	    " b.province", json));
+	json_object_set_new(root, "products_by_city", grouped("各市产品 / products by city",
+	    catalog_by_region(st, "supply"), json));
+	json_object_set_new(root, "demands_by_province", grouped("各省需求 / demands by province",
+	    catalog_by_region(st, "demand"), json));
 	if (json)
 		cli_print_json(root);
 	else

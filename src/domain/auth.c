@@ -556,3 +556,54 @@ auth_principal_json(const struct principal *who)
 	return json_pack("{s:s, s:s, s:s?}", "login", who->login, "role", role_name(who->role),
 	    "region", who->region[0] != '\0' ? who->region : NULL);
 }
+
+/* The provincial office and the 11 city offices exist from the start. */
+int
+auth_offices_seed(struct store *st, char **cause)
+{
+	sqlite3_stmt *q = store_prepare(st, "INSERT OR IGNORE INTO offices (kind, name, city)"
+	    " VALUES (?, ?, ?)");
+	const char *const *cities;
+	size_t n;
+	int rc = 0;
+
+	if (store_begin(st, cause) != 0) {
+		sqlite3_finalize(q);
+		return -1;
+	}
+	sqlite3_bind_text(q, 1, "province", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, "浙江省人民政府经济技术协作办公室", -1, SQLITE_STATIC);
+	sqlite3_bind_null(q, 3);
+	rc |= sqlite3_step(q) != SQLITE_DONE;
+	sqlite3_reset(q);
+	cities = zj_cities(&n);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char *name = xasprintf("%s经济合作交流办公室", cities[i]);
+
+		sqlite3_bind_text(q, 1, "city", -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, name, -1, free);
+		sqlite3_bind_text(q, 3, cities[i], -1, SQLITE_STATIC);
+		rc |= sqlite3_step(q) != SQLITE_DONE;
+		sqlite3_reset(q);
+	}
+	if (rc != 0)
+		*cause = store_error(st, "offices");
+	sqlite3_finalize(q);
+	if (rc != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return store_commit(st, cause);
+}
+
+long long
+auth_user_count(struct store *st)
+{
+	return store_scalar(st, "SELECT count(*) FROM users");
+}
+
+long long
+auth_office_count(struct store *st)
+{
+	return store_scalar(st, "SELECT count(*) FROM offices");
+}

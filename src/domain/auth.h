@@ -85,4 +85,10 @@ json_t *auth_user_list(struct store *st);
 /* A principal as JSON for /api/v1/me; caller decrefs. */
 json_t *auth_principal_json(const struct principal *who);
 
+/* The provincial office and the 11 city offices (made once; again changes nothing). */
+int auth_offices_seed(struct store *st, char **cause);
+/* How many users and offices there are. */
+long long auth_user_count(struct store *st);
+long long auth_office_count(struct store *st);
+
 #endif

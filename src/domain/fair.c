@@ -297,3 +297,39 @@ fair_clear(struct fair *fair)
 	free(fair->name);
 	memset(fair, 0, sizeof *fair);
 }
+
+json_t *
+fair_list_json(struct store *st)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT f.code, f.name, f.city, f.start_date,"
+	    " f.end_date, (SELECT json_group_array(city) FROM fair_cities WHERE fair_id = f.id),"
+	    " (SELECT json_group_array(province) FROM fair_provinces WHERE fair_id = f.id),"
+	    " (SELECT count(*) FROM candidates WHERE fair_id = f.id)"
+	    " FROM fairs f ORDER BY f.start_date, f.code");
+	json_t *a = json_array();
+
+	while (sqlite3_step(q) == SQLITE_ROW)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:o, s:o, s:I}",
+		    "code", (const char *)sqlite3_column_text(q, 0),
+		    "name", (const char *)sqlite3_column_text(q, 1),
+		    "city", (const char *)sqlite3_column_text(q, 2),
+		    "start_date", (const char *)sqlite3_column_text(q, 3),
+		    "end_date", (const char *)sqlite3_column_text(q, 4),
+		    "cities", json_loads((const char *)sqlite3_column_text(q, 5), 0, NULL),
+		    "provinces", json_loads((const char *)sqlite3_column_text(q, 6), 0, NULL),
+		    "candidates", (json_int_t)sqlite3_column_int64(q, 7)));
+	sqlite3_finalize(q);
+	return a;
+}
+
+int
+fair_exists(struct store *st, const char *code)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM fairs WHERE code = ?");
+	int found;
+
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
+	found = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return found;
+}

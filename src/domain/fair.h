@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "store.h"
 
 struct fair {
@@ -34,5 +36,11 @@ int fair_import(struct store *st, const char *path, size_t *n, FILE *f);
 /* The fair with code; 0, or -1 with *cause.  Free with fair_clear. */
 int fair_get(struct store *st, const char *code, struct fair *fair, char **cause);
 void fair_clear(struct fair *fair);
+
+/* Every fair, by start date: [{code, name, city, start_date, end_date, cities, provinces,
+ * candidates}] (caller decrefs). */
+json_t *fair_list_json(struct store *st);
+/* 1 if a fair has the code, else 0. */
+int fair_exists(struct store *st, const char *code);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "indexer.h"
 #include "indexing.h"
+#include "schema.h"
 #include "util.h"
 
 char *
@@ -44,11 +45,30 @@ indexing_update(struct store *st, int rebuild, size_t *applied, char **cause)
 int
 indexing_catch_up_if_behind(struct store *st, char **cause)
 {
+	if (indexing_pending(st) == 0)
+		return 0;
+	return indexing_update(st, 0, NULL, cause);
+}
+
+long long
+indexing_pending(struct store *st)
+{
 	char *dir = indexing_xapian_dir(st);
 	long long pending = indexer_pending(store_db(st), dir);
 
 	free(dir);
-	if (pending == 0)
-		return 0;
-	return indexing_update(st, 0, NULL, cause);
+	return pending;
+}
+
+long long
+indexing_version(struct store *st)
+{
+	return store_scalar(st, "SELECT seq FROM " IX_STATE " WHERE name = 'fts'");
+}
+
+int
+indexing_search(struct store *st, struct tokenizer *tk, const char *query, int last_is_prefix,
+    const struct search_opts *opts, struct search_result *res, char **cause)
+{
+	return search_run(store_db(st), tk, query, last_is_prefix, opts, res, cause);
 }

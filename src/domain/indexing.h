@@ -8,7 +8,9 @@
 
 #include <stddef.h>
 
+#include "search.h"
 #include "store.h"
+#include "tokenize.h"
 
 /* DIR/xapian, where the Xapian databases live; caller frees. */
 char *indexing_xapian_dir(struct store *st);
@@ -26,5 +28,19 @@ int indexing_update(struct store *st, int rebuild, size_t *applied, char **cause
  * --no-index), so that the usual search takes no write lock.
  */
 int indexing_catch_up_if_behind(struct store *st, char **cause);
+
+/* Changes the indexes have not applied yet (0 when caught up). */
+long long indexing_pending(struct store *st);
+
+/*
+ * The full-text index's version: it changes whenever an import, an edit or
+ * a rebuild changes what search answers (for caching answers).
+ */
+long long indexing_version(struct store *st);
+
+/* search_run over the store's full-text index (index/search.h). */
+int indexing_search(struct store *st, struct tokenizer *tk, const char *query,
+    int last_is_prefix, const struct search_opts *opts, struct search_result *res,
+    char **cause);
 
 #endif

@@ -26,6 +26,16 @@ matching_open(struct store *st, char **cause)
 	return m;
 }
 
+struct matcher *
+matching_open_as_is(struct store *st, char **cause)
+{
+	char *dir = indexing_xapian_dir(st);
+	struct matcher *m = matcher_open(store_db(st), dir, cause);
+
+	free(dir);
+	return m;
+}
+
 int
 matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
     void (*progress)(void *arg, size_t done, size_t total), void *arg,

@@ -12,6 +12,8 @@
 
 /* Catches the indexes up if they are behind and opens a matcher; NULL with *cause. */
 struct matcher *matching_open(struct store *st, char **cause);
+/* The matcher over the indexes as they are, writing nothing (the server's read path). */
+struct matcher *matching_open_as_is(struct store *st, char **cause);
 
 struct fair_match_stats {
 	size_t	 demands;	/* demands matched */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fts5_tok.h"
+#include "schema.h"
 #include "store.h"
 #include "util.h"
 
@@ -106,41 +107,41 @@ static const char *const migrations[] = {
 	 * beside the database, each recording the last entry it applied, so
 	 * a crash between the two commits loses nothing.
 	 */
-	"CREATE TABLE index_log ("
+	"CREATE TABLE " IX_LOG " ("
 	"  seq     INTEGER PRIMARY KEY AUTOINCREMENT,"
 	"  kind    TEXT NOT NULL CHECK (kind IN ('supply', 'demand')),"
 	"  item_id INTEGER NOT NULL"			/* products.id or demands.id */
 	");"
-	"CREATE TABLE index_state ("
+	"CREATE TABLE " IX_STATE " ("
 	"  name TEXT PRIMARY KEY,"			/* 'fts'; Xapian keeps its own */
 	"  seq  INTEGER NOT NULL"			/* last index_log.seq applied */
 	");"
-	"INSERT INTO index_state VALUES ('fts', 0);"
+	"INSERT INTO " IX_STATE " VALUES ('fts', 0);"
 	"CREATE TRIGGER products_logi AFTER INSERT ON products BEGIN"
-	"  INSERT INTO index_log (kind, item_id) VALUES ('supply', new.id); END;"
+	"  INSERT INTO " IX_LOG " (kind, item_id) VALUES ('supply', new.id); END;"
 	"CREATE TRIGGER products_logu AFTER UPDATE ON products BEGIN"
-	"  INSERT INTO index_log (kind, item_id) VALUES ('supply', new.id); END;"
+	"  INSERT INTO " IX_LOG " (kind, item_id) VALUES ('supply', new.id); END;"
 	"CREATE TRIGGER products_logd AFTER DELETE ON products BEGIN"
-	"  INSERT INTO index_log (kind, item_id) VALUES ('supply', old.id); END;"
+	"  INSERT INTO " IX_LOG " (kind, item_id) VALUES ('supply', old.id); END;"
 	"CREATE TRIGGER demands_logi AFTER INSERT ON demands BEGIN"
-	"  INSERT INTO index_log (kind, item_id) VALUES ('demand', new.id); END;"
+	"  INSERT INTO " IX_LOG " (kind, item_id) VALUES ('demand', new.id); END;"
 	"CREATE TRIGGER demands_logu AFTER UPDATE ON demands BEGIN"
-	"  INSERT INTO index_log (kind, item_id) VALUES ('demand', new.id); END;"
+	"  INSERT INTO " IX_LOG " (kind, item_id) VALUES ('demand', new.id); END;"
 	"CREATE TRIGGER demands_logd AFTER DELETE ON demands BEGIN"
-	"  INSERT INTO index_log (kind, item_id) VALUES ('demand', old.id); END;"
-	"INSERT INTO index_log (kind, item_id) SELECT 'supply', id FROM products;"
-	"INSERT INTO index_log (kind, item_id) SELECT 'demand', id FROM demands;"
+	"  INSERT INTO " IX_LOG " (kind, item_id) VALUES ('demand', old.id); END;"
+	"INSERT INTO " IX_LOG " (kind, item_id) SELECT 'supply', id FROM products;"
+	"INSERT INTO " IX_LOG " (kind, item_id) SELECT 'demand', id FROM demands;"
 	/* What is searchable, one row per item, as the indexer reads it. */
-	"CREATE VIEW product_text AS SELECT p.id, p.code, p.name, p.spec, p.brand, p.keywords,"
-	"  p.category, s.name AS company, p.description, s.city, p.price_min, p.price_max,"
+	"CREATE VIEW " IX_PRODUCT_TEXT " AS SELECT p.id, p.code, p.name, p.spec, p.brand,"
+	"  p.keywords, p.category, s.name AS company, p.description, s.city, p.price_min, p.price_max,"
 	"  p.honours FROM products p JOIN suppliers s ON s.id = p.supplier_id;"
-	"CREATE VIEW demand_text AS SELECT d.id, d.code, d.product, d.category, b.name AS buyer,"
-	"  d.description, b.province, b.city, b.buyer_type, d.price_min, d.price_max"
+	"CREATE VIEW " IX_DEMAND_TEXT " AS SELECT d.id, d.code, d.product, d.category,"
+	"  b.name AS buyer, d.description, b.province, b.city, b.buyer_type, d.price_min, d.price_max"
 	"  FROM demands d JOIN buyers b ON b.id = d.buyer_id;"
 	/* The columns of index/indexer.c's field tables, then the region to facet by. */
-	"CREATE VIRTUAL TABLE products_fts USING fts5(name, spec, brand, keywords, category,"
+	"CREATE VIRTUAL TABLE " IX_PRODUCTS_FTS " USING fts5(name, spec, brand, keywords, category,"
 	"  company, description, region UNINDEXED, tokenize = 'fairmatch');"
-	"CREATE VIRTUAL TABLE demands_fts USING fts5(product, category, buyer, description,"
+	"CREATE VIRTUAL TABLE " IX_DEMANDS_FTS " USING fts5(product, category, buyer, description,"
 	"  region UNINDEXED, tokenize = 'fairmatch');",
 
 	/*

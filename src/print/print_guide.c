@@ -14,19 +14,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "normalise.h"
+#include "guide.h"
 #include "pdf.h"
 #include "print.h"
 #include "util.h"
-
-/* Province-level divisions in the order of GB/T 2260, for the demand part. */
-static const char *const province_order[] = {
-	"北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省",
-	"黑龙江省", "上海市", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省",
-	"河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区", "海南省", "重庆市",
-	"四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省",
-	"宁夏回族自治区", "新疆维吾尔自治区", "台湾省", "香港特别行政区", "澳门特别行政区",
-};
 
 /* One entry of the contents: a part, a city or province, or a category. */
 struct toc_entry {
@@ -41,9 +32,9 @@ struct guide {
 	struct store		*st;
 	struct toc_entry	*toc;		/* owned */
 	size_t			 ntoc;
-	long long		 nproducts, ndemands, nsuppliers, nbuyers;
-	char			*city_rank;	/* SQL: a city's place in zj_cities(); owned */
-	char			*prov_rank;	/* SQL: a province's place in GB/T 2260; owned */
+	struct guide_counts	 n;
+	int			 part2;		/* the contents reached the demands */
+	char			*last_region;	/* while building the contents; owned */
 	print_progress		 progress;
 	void			*arg;
 	double			 p0, p1;	/* the progress range of this pass */
@@ -69,23 +60,6 @@ static const struct pdf_table demand_table = {
 	.ncols = nitems(demand_widths), .widths = demand_widths, .head = demand_head,
 };
 
-/* The body's queries; %s is the rank expression. */
-#define PRODUCT_CATEGORY "coalesce(nullif(trim(p.category), ''), '其他')"
-#define DEMAND_CATEGORY "coalesce(nullif(trim(d.category), ''), '其他')"
-
-/* "CASE col WHEN 'a' THEN 0 … ELSE n END" over names; caller frees. */
-static char *
-rank_sql(const char *col, const char *const *names, size_t n)
-{
-	struct buf b = { 0 };
-
-	buf_addf(&b, "CASE %s", col);
-	for (size_t i = 0; i < n; i++)
-		buf_addf(&b, " WHEN '%s' THEN %zu", names[i], i);
-	buf_addf(&b, " ELSE %zu END", n);
-	return buf_take(&b);
-}
-
 /* Appends a contents entry. */
 static void
 toc_add(struct guide *g, int level, const char *key, const char *sub, char *label)
@@ -101,58 +75,45 @@ toc_add(struct guide *g, int level, const char *key, const char *sub, char *labe
 	e->page = 0;
 }
 
-/* Column i of q as text, "" for NULL. */
-static const char *
-col(sqlite3_stmt *q, int i)
+/* One group of the contents (guide_groups): a city or province, and a category. */
+static void
+toc_group(void *arg, int part, const char *region, const char *category, long long n,
+    long long region_total)
 {
-	const char *s = (const char *)sqlite3_column_text(q, i);
+	struct guide *g = arg;
 
-	return s != NULL ? s : "";
+	if (part == 1 && !g->part2) {
+		toc_add(g, 0, NULL, NULL, xstrdup("二、产品需求 / Demands"));
+		g->part2 = 1;
+	}
+	if (category == NULL) {
+		toc_add(g, 1, region, NULL, xasprintf("%s（%lld 项）", region, n));
+		return;
+	}
+	if (g->last_region == NULL || strcmp(g->last_region, region) != 0) {
+		toc_add(g, 1, region, NULL, xasprintf("%s（%lld 项）", region, region_total));
+		free(g->last_region);
+		g->last_region = xstrdup(region);
+	}
+	toc_add(g, 2, region, category, xasprintf("%s（%lld）", category, n));
 }
 
 /*
  * The contents, from grouped counts in the body's order: part 1, each
  * city with its categories; part 2, each province.
  */
-static void
-toc_build(struct guide *g)
+static int
+toc_build(struct guide *g, char **cause)
 {
-	char *sql;
-	sqlite3_stmt *q;
-	const char *last = NULL;
-	char *lastbuf = NULL;
+	int rc;
 
 	toc_add(g, 0, NULL, NULL, xstrdup("一、名优特新产品 / Products"));
-	sql = xasprintf("SELECT s.city, " PRODUCT_CATEGORY ", count(*),"
-	    " sum(count(*)) OVER (PARTITION BY s.city)"
-	    " FROM products p JOIN suppliers s ON s.id = p.supplier_id"
-	    " GROUP BY s.city, 2 ORDER BY %s, s.city, 2", g->city_rank);
-	q = store_prepare(g->st, sql);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *city = col(q, 0), *cat = col(q, 1);
-
-		if (last == NULL || strcmp(last, city) != 0) {
-			toc_add(g, 1, city, NULL, xasprintf("%s（%lld 项）", city,
-			    (long long)sqlite3_column_int64(q, 3)));
-			free(lastbuf);
-			last = lastbuf = xstrdup(city);
-		}
-		toc_add(g, 2, city, cat, xasprintf("%s（%lld）", cat,
-		    (long long)sqlite3_column_int64(q, 2)));
-	}
-	sqlite3_finalize(q);
-	free(sql);
-	free(lastbuf);
-
-	toc_add(g, 0, NULL, NULL, xstrdup("二、产品需求 / Demands"));
-	sql = xasprintf("SELECT b.province, count(*) FROM demands d JOIN buyers b"
-	    " ON b.id = d.buyer_id GROUP BY b.province ORDER BY %s, b.province", g->prov_rank);
-	q = store_prepare(g->st, sql);
-	while (sqlite3_step(q) == SQLITE_ROW)
-		toc_add(g, 1, col(q, 0), NULL, xasprintf("%s（%lld 项）", col(q, 0),
-		    (long long)sqlite3_column_int64(q, 1)));
-	sqlite3_finalize(q);
-	free(sql);
+	rc = guide_groups(g->st, toc_group, g, cause);
+	if (rc == 0 && !g->part2)
+		toc_add(g, 0, NULL, NULL, xstrdup("二、产品需求 / Demands"));
+	free(g->last_region);
+	g->last_region = NULL;
+	return rc;
 }
 
 /* The next contents entry at level with key (and sub) from *at on; it must be there. */
@@ -200,177 +161,186 @@ join2(const char *a, const char *sep, const char *b)
 	return xasprintf("%s%s%s", a, sep, b);
 }
 
-/* Part 1: every product, a city to a page run, a table per category. */
+/* Where a pass through the body is. */
+struct body {
+	struct guide	*g;
+	struct pdf_doc	*doc;
+	char		*region;	/* the city or province being laid out; owned */
+	char		*cat;		/* the category (products); owned */
+	size_t		 at;		/* the contents entry reached */
+	long long	*done, total;
+};
+
+/* Part 1's row: a city to a page run, a table per category. */
 static void
-body_products(struct guide *g, struct pdf_doc *doc, long long *done, long long total)
+body_product(void *arg, const struct guide_product *p)
 {
-	char *sql = xasprintf("SELECT s.city, " PRODUCT_CATEGORY ", p.code, p.name, p.spec,"
-	    " p.brand, p.price, p.unit, s.name, s.county, p.contact, p.phone, p.honours"
-	    " FROM products p JOIN suppliers s ON s.id = p.supplier_id"
-	    " ORDER BY %s, s.city, 2, s.name, p.code", g->city_rank);
-	sqlite3_stmt *q = store_prepare(g->st, sql);
-	char *city = NULL, *cat = NULL;
-	struct toc_entry *part;
-	size_t at = 0;
-	int first = 1;
+	struct body *b = arg;
+	struct guide *g = b->g;
+	struct pdf_doc *doc = b->doc;
+	const char *cells[6];
+	struct toc_entry *e;
+	char *spec, *price, *company, *contact, *name;
 
-	pdf_new_page(doc);
-	part = toc_next(g, &at, 0, NULL, NULL);
-	part->page = pdf_heading(doc, PDF_TITLE, part->label, 60);
-	pdf_set_running(doc, "名优特新产品 / Products");
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *c = col(q, 0), *k = col(q, 1);
-		const char *cells[6];
-		struct toc_entry *e;
-		char *spec, *price, *company, *contact, *name;
+	if (b->region == NULL || strcmp(b->region, p->city) != 0) {
+		char *run = xasprintf("名优特新产品 · %s", p->city);
 
-		if (city == NULL || strcmp(city, c) != 0) {
-			char *run = xasprintf("名优特新产品 · %s", c);
-
-			if (cat != NULL)
-				pdf_table_end(doc);
-			if (!first)
-				pdf_new_page(doc);
-			first = 0;
-			pdf_set_running(doc, run);
-			free(run);
-			free(city);
-			city = xstrdup(c);
-			free(cat);
-			cat = NULL;
-			at++;
-			e = toc_next(g, &at, 1, c, NULL);
-			e->page = pdf_heading(doc, PDF_H1, e->label, 80);
-		}
-		if (cat == NULL || strcmp(cat, k) != 0) {
-			if (cat != NULL)
-				pdf_table_end(doc);
-			free(cat);
-			cat = xstrdup(k);
-			at++;
-			e = toc_next(g, &at, 2, c, k);
-			e->page = pdf_heading(doc, PDF_H2, e->label, 60);
-			pdf_table_begin(doc, &product_table);
-		}
-		name = *col(q, 12) != '\0' ? xasprintf("%s\n【%s】", col(q, 3), col(q, 12)) :
-		    xstrdup(col(q, 3));
-		spec = join2(col(q, 4), " / ", col(q, 5));
-		price = price_text(col(q, 6), col(q, 7));
-		company = *col(q, 9) != '\0' ? xasprintf("%s（%s）", col(q, 8), col(q, 9)) :
-		    xstrdup(col(q, 8));
-		contact = join2(col(q, 10), "\n", col(q, 11));
-		cells[0] = col(q, 2);
-		cells[1] = name;
-		cells[2] = spec;
-		cells[3] = price;
-		cells[4] = company;
-		cells[5] = contact;
-		pdf_table_row(doc, cells);
-		free(name);
-		free(spec);
-		free(price);
-		free(company);
-		free(contact);
-		if (++*done % 200 == 0)
-			guide_progress(g, *done, total);
+		if (b->cat != NULL)
+			pdf_table_end(doc);
+		if (b->region != NULL)
+			pdf_new_page(doc);
+		pdf_set_running(doc, run);
+		free(run);
+		free(b->region);
+		b->region = xstrdup(p->city);
+		free(b->cat);
+		b->cat = NULL;
+		b->at++;
+		e = toc_next(g, &b->at, 1, p->city, NULL);
+		e->page = pdf_heading(doc, PDF_H1, e->label, 80);
 	}
-	if (cat != NULL)
-		pdf_table_end(doc);
-	if (first)
-		pdf_paragraph(doc, PDF_BODY, PDF_LEFT, "（暂无产品 / no products yet）");
-	sqlite3_finalize(q);
-	free(sql);
-	free(city);
-	free(cat);
+	if (b->cat == NULL || strcmp(b->cat, p->category) != 0) {
+		if (b->cat != NULL)
+			pdf_table_end(doc);
+		free(b->cat);
+		b->cat = xstrdup(p->category);
+		b->at++;
+		e = toc_next(g, &b->at, 2, p->city, p->category);
+		e->page = pdf_heading(doc, PDF_H2, e->label, 60);
+		pdf_table_begin(doc, &product_table);
+	}
+	name = *p->honours != '\0' ? xasprintf("%s\n【%s】", p->name, p->honours) :
+	    xstrdup(p->name);
+	spec = join2(p->spec, " / ", p->brand);
+	price = price_text(p->price, p->unit);
+	company = *p->county != '\0' ? xasprintf("%s（%s）", p->company, p->county) :
+	    xstrdup(p->company);
+	contact = join2(p->contact, "\n", p->phone);
+	cells[0] = p->code;
+	cells[1] = name;
+	cells[2] = spec;
+	cells[3] = price;
+	cells[4] = company;
+	cells[5] = contact;
+	pdf_table_row(doc, cells);
+	free(name);
+	free(spec);
+	free(price);
+	free(company);
+	free(contact);
+	if (++*b->done % 200 == 0)
+		guide_progress(g, *b->done, b->total);
 }
 
-/* Part 2: every demand, a province to a page run. */
-static void
-body_demands(struct guide *g, struct pdf_doc *doc, long long *done, long long total)
+/* Part 1: every product. */
+static int
+body_products(struct guide *g, struct pdf_doc *doc, long long *done, long long total,
+    char **cause)
 {
-	char *sql = xasprintf("SELECT b.province, d.code, d.product, " DEMAND_CATEGORY ","
-	    " d.description, b.name, b.city, b.buyer_type, d.quantity, d.unit, d.price,"
-	    " d.deadline, d.contact, d.phone FROM demands d JOIN buyers b ON b.id = d.buyer_id"
-	    " ORDER BY %s, b.province, 4, b.name, d.code", g->prov_rank);
-	sqlite3_stmt *q = store_prepare(g->st, sql);
-	char *prov = NULL;
+	struct body b = { .g = g, .doc = doc, .done = done, .total = total };
 	struct toc_entry *part;
-	size_t at = 0;
-	int first = 1;
+	int rc;
+
+	pdf_new_page(doc);
+	part = toc_next(g, &b.at, 0, NULL, NULL);
+	part->page = pdf_heading(doc, PDF_TITLE, part->label, 60);
+	pdf_set_running(doc, "名优特新产品 / Products");
+	rc = guide_products(g->st, body_product, &b, cause);
+	if (b.cat != NULL)
+		pdf_table_end(doc);
+	if (b.region == NULL)
+		pdf_paragraph(doc, PDF_BODY, PDF_LEFT, "（暂无产品 / no products yet）");
+	free(b.region);
+	free(b.cat);
+	return rc;
+}
+
+/* Part 2's row: a province to a page run. */
+static void
+body_demand(void *arg, const struct guide_demand *d)
+{
+	struct body *b = arg;
+	struct guide *g = b->g;
+	struct pdf_doc *doc = b->doc;
+	const char *cells[7];
+	struct toc_entry *e;
+	char *wanted, *buyer, *qty, *contact, *what;
+
+	if (b->region == NULL || strcmp(b->region, d->province) != 0) {
+		char *run = xasprintf("产品需求 · %s", d->province);
+
+		if (b->region != NULL) {
+			pdf_table_end(doc);
+			pdf_new_page(doc);
+		}
+		pdf_set_running(doc, run);
+		free(run);
+		free(b->region);
+		b->region = xstrdup(d->province);
+		b->at++;
+		e = toc_next(g, &b->at, 1, d->province, NULL);
+		e->page = pdf_heading(doc, PDF_H1, e->label, 80);
+		pdf_table_begin(doc, &demand_table);
+	}
+	what = xasprintf("%s【%s】", d->product, d->category);
+	wanted = join2(what, "\n", d->description);
+	buyer = *d->city != '\0' ? xasprintf("%s（%s，%s）", d->buyer, d->city, d->buyer_type) :
+	    xasprintf("%s（%s）", d->buyer, d->buyer_type);
+	qty = d->has_quantity ? xasprintf("%.10g %s", d->quantity, d->unit) : xstrdup("");
+	contact = join2(d->contact, "\n", d->phone);
+	cells[0] = d->code;
+	cells[1] = wanted;
+	cells[2] = buyer;
+	cells[3] = qty;
+	cells[4] = d->price;
+	cells[5] = d->deadline;
+	cells[6] = contact;
+	pdf_table_row(doc, cells);
+	free(what);
+	free(wanted);
+	free(buyer);
+	free(qty);
+	free(contact);
+	if (++*b->done % 200 == 0)
+		guide_progress(g, *b->done, b->total);
+}
+
+/* Part 2: every demand. */
+static int
+body_demands(struct guide *g, struct pdf_doc *doc, long long *done, long long total,
+    char **cause)
+{
+	struct body b = { .g = g, .doc = doc, .done = done, .total = total };
+	struct toc_entry *part;
+	int rc;
 
 	/* Skip to part 2's entries. */
-	while (at < g->ntoc && !(g->toc[at].level == 0 && at > 0))
-		at++;
+	while (b.at < g->ntoc && !(g->toc[b.at].level == 0 && b.at > 0))
+		b.at++;
 	pdf_new_page(doc);
-	part = toc_next(g, &at, 0, NULL, NULL);
+	part = toc_next(g, &b.at, 0, NULL, NULL);
 	part->page = pdf_heading(doc, PDF_TITLE, part->label, 60);
 	pdf_set_running(doc, "产品需求 / Demands");
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *p = col(q, 0);
-		const char *cells[7];
-		struct toc_entry *e;
-		char *wanted, *buyer, *qty, *contact, *what;
-
-		if (prov == NULL || strcmp(prov, p) != 0) {
-			char *run = xasprintf("产品需求 · %s", p);
-
-			if (prov != NULL) {
-				pdf_table_end(doc);
-				pdf_new_page(doc);
-			}
-			first = 0;
-			pdf_set_running(doc, run);
-			free(run);
-			free(prov);
-			prov = xstrdup(p);
-			at++;
-			e = toc_next(g, &at, 1, p, NULL);
-			e->page = pdf_heading(doc, PDF_H1, e->label, 80);
-			pdf_table_begin(doc, &demand_table);
-		}
-		what = xasprintf("%s【%s】", col(q, 2), col(q, 3));
-		wanted = join2(what, "\n", col(q, 4));
-		buyer = *col(q, 6) != '\0' ? xasprintf("%s（%s，%s）", col(q, 5), col(q, 6),
-		    col(q, 7)) : xasprintf("%s（%s）", col(q, 5), col(q, 7));
-		if (sqlite3_column_type(q, 8) != SQLITE_NULL)
-			qty = xasprintf("%.10g %s", sqlite3_column_double(q, 8), col(q, 9));
-		else
-			qty = xstrdup("");
-		contact = join2(col(q, 12), "\n", col(q, 13));
-		cells[0] = col(q, 1);
-		cells[1] = wanted;
-		cells[2] = buyer;
-		cells[3] = qty;
-		cells[4] = col(q, 10);
-		cells[5] = col(q, 11);
-		cells[6] = contact;
-		pdf_table_row(doc, cells);
-		free(what);
-		free(wanted);
-		free(buyer);
-		free(qty);
-		free(contact);
-		if (++*done % 200 == 0)
-			guide_progress(g, *done, total);
-	}
-	if (prov != NULL)
+	rc = guide_demands(g->st, body_demand, &b, cause);
+	if (b.region != NULL)
 		pdf_table_end(doc);
-	if (first)
+	else
 		pdf_paragraph(doc, PDF_BODY, PDF_LEFT, "（暂无需求 / no demands yet）");
-	sqlite3_finalize(q);
-	free(sql);
-	free(prov);
+	free(b.region);
+	return rc;
 }
 
 /* The body: both parts, each starting on a new page. */
-static void
-guide_body(struct guide *g, struct pdf_doc *doc)
+static int
+guide_body(struct guide *g, struct pdf_doc *doc, char **cause)
 {
-	long long done = 0, total = g->nproducts + g->ndemands;
+	long long done = 0, total = g->n.products + g->n.demands;
 
-	body_products(g, doc, &done, total);
-	body_demands(g, doc, &done, total);
+	if (body_products(g, doc, &done, total, cause) != 0 ||
+	    body_demands(g, doc, &done, total, cause) != 0)
+		return -1;
 	guide_progress(g, total, total);
+	return 0;
 }
 
 /* The cover and the contents; page numbers are offset by front pages. */
@@ -394,8 +364,8 @@ guide_front(struct guide *g, struct pdf_doc *doc, int front)
 	pdf_space(doc, 40);
 	line = xasprintf("收录产品 %lld 项（供应企业 %lld 家），需求 %lld 项（采购单位 %lld 家）\n"
 	    "%lld products from %lld suppliers; %lld demands from %lld buyers",
-	    g->nproducts, g->nsuppliers, g->ndemands, g->nbuyers, g->nproducts, g->nsuppliers,
-	    g->ndemands, g->nbuyers);
+	    g->n.products, g->n.suppliers, g->n.demands, g->n.buyers, g->n.products,
+	    g->n.suppliers, g->n.demands, g->n.buyers);
 	pdf_paragraph(doc, PDF_BODY, PDF_CENTER, line);
 	free(line);
 	pdf_space(doc, 200);
@@ -417,7 +387,7 @@ guide_front(struct guide *g, struct pdf_doc *doc, int front)
 	}
 }
 
-/* Frees the guide's contents and SQL. */
+/* Frees the guide's contents. */
 static void
 guide_clear(struct guide *g)
 {
@@ -427,8 +397,7 @@ guide_clear(struct guide *g)
 		free(g->toc[i].label);
 	}
 	free(g->toc);
-	free(g->city_rank);
-	free(g->prov_rank);
+	free(g->last_region);
 }
 
 int
@@ -439,29 +408,21 @@ print_guide(struct store *st, const char *path, print_progress progress, void *a
 	struct pdf_opts o = { .title = "供需信息指南 · Supply–Demand Guide",
 	    .footer = "fairmatch 供需对接平台", .dry = 1 };
 	struct pdf_doc *doc;
-	const char *const *cities;
-	size_t ncities;
 	int body_pages, front_pages, rc;
 
-	cities = zj_cities(&ncities);
-	g.city_rank = rank_sql("s.city", cities, ncities);
-	g.prov_rank = rank_sql("b.province", province_order, nitems(province_order));
-	g.nproducts = store_scalar(st, "SELECT count(*) FROM products");
-	g.ndemands = store_scalar(st, "SELECT count(*) FROM demands");
-	g.nsuppliers = store_scalar(st, "SELECT count(DISTINCT supplier_id) FROM products");
-	g.nbuyers = store_scalar(st, "SELECT count(DISTINCT buyer_id) FROM demands");
-	if (g.nproducts < 0 || g.ndemands < 0) {
-		*cause = store_error(st, "guide");
+	if (guide_counts(st, &g.n, cause) != 0 || toc_build(&g, cause) != 0) {
 		guide_clear(&g);
 		return -1;
 	}
-	toc_build(&g);
 
 	/* 1: the body alone, dry, to learn where each heading lands. */
 	g.p1 = 0.45;
 	if (pdf_open(NULL, &o, &doc, cause) != 0)
 		goto fail;
-	guide_body(&g, doc);
+	if (guide_body(&g, doc, cause) != 0) {
+		pdf_close(doc, NULL);
+		goto fail;
+	}
 	body_pages = pdf_page(doc);
 	pdf_close(doc, NULL);
 
@@ -480,7 +441,10 @@ print_guide(struct store *st, const char *path, print_progress progress, void *a
 	if (pdf_open(path, &o, &doc, cause) != 0)
 		goto fail;
 	guide_front(&g, doc, front_pages);
-	guide_body(&g, doc);
+	if (guide_body(&g, doc, cause) != 0) {
+		pdf_abort(doc);
+		goto fail;
+	}
 	if (pdf_page(doc) != front_pages + body_pages)
 		fatal("%s: %d pages laid out, %d printed", __func__, front_pages + body_pages,
 		    pdf_page(doc));

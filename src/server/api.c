@@ -13,6 +13,8 @@
 
 #include "api.h"
 #include "auth.h"
+#include "catalog_read.h"
+#include "fair.h"
 #include "http.h"
 #include "indexing.h"
 #include "match.h"
@@ -36,33 +38,6 @@ struct route {
 };
 
 /* ---- small helpers ---- */
-
-/* A row as a JSON object keyed by column names; NULL columns left out. */
-static json_t *
-row_json(sqlite3_stmt *q)
-{
-	json_t *o = json_object();
-
-	for (int i = 0; i < sqlite3_column_count(q); i++) {
-		const char *name = sqlite3_column_name(q, i);
-
-		switch (sqlite3_column_type(q, i)) {
-		case SQLITE_INTEGER:
-			json_object_set_new(o, name, json_integer(sqlite3_column_int64(q, i)));
-			break;
-		case SQLITE_FLOAT:
-			json_object_set_new(o, name, json_real(sqlite3_column_double(q, i)));
-			break;
-		case SQLITE_TEXT:
-			json_object_set_new(o, name, json_string((const char *)
-			    sqlite3_column_text(q, i)));
-			break;
-		default:
-			break;
-		}
-	}
-	return o;
-}
 
 /* A whole-number query argument in [lo, hi], def if absent; -1 after replying 400. */
 static long
@@ -406,14 +381,14 @@ get_search(struct hreq *h, char **args)
 	if (so.category != NULL && *so.category == '\0')
 		so.category = NULL;
 	/* The same question since the index last changed: the same answer. */
-	version = store_scalar(h->lp->st, "SELECT seq FROM index_state WHERE name = 'fts'");
+	version = indexing_version(h->lp->st);
 	if ((cached = search_cache_get(h->lp->cache, evhttp_request_get_uri(h->req), version)) !=
 	    NULL) {
 		http_header(h, "X-Cache", "hit");
 		http_json_send(h, 200, cached);
 		return;
 	}
-	if (search_run(store_db(h->lp->st), h->lp->tk, q, prefix == NULL ||
+	if (indexing_search(h->lp->st, h->lp->tk, q, prefix == NULL ||
 	    strcmp(prefix, "0") != 0, &so, &res, &cause) != 0) {
 		http_error(h, 400, "bad_query", "%s", cause);
 		free(cause);
@@ -438,18 +413,14 @@ get_search(struct hreq *h, char **args)
 
 /* One product or demand with its supplier or buyer, by code. */
 static void
-get_item(struct hreq *h, const char *sql, const char *what, const char *code)
+get_item(struct hreq *h, const char *kind, const char *code)
 {
-	sqlite3_stmt *q = store_prepare(h->lp->st, sql);
-	json_t *o = NULL;
+	json_t *o = catalog_item_json(h->lp->st, kind, code);
 
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		o = row_json(q);
-	sqlite3_finalize(q);
 	if (o == NULL) {
 		http_error(h, 404, "not_found", "没有编号为 %s 的%s / no %s with code %s", code,
-		    strcmp(what, "product") == 0 ? "产品" : "需求", what, code);
+		    strcmp(kind, "supply") == 0 ? "产品" : "需求",
+		    strcmp(kind, "supply") == 0 ? "product" : "demand", code);
 		return;
 	}
 	http_json(h, 200, o);
@@ -459,22 +430,14 @@ get_item(struct hreq *h, const char *sql, const char *what, const char *code)
 static void
 get_product(struct hreq *h, char **args)
 {
-	get_item(h, "SELECT p.code, p.name, p.category, p.spec, p.brand, p.price, p.price_min,"
-	    " p.price_max, p.unit, p.moq, p.honours, p.keywords, p.description, p.contact, p.phone,"
-	    " p.updated_at, s.name AS company, s.city, s.county, s.credit_code"
-	    " FROM products p JOIN suppliers s ON s.id = p.supplier_id WHERE p.code = ?",
-	    "product", args[0]);
+	get_item(h, "supply", args[0]);
 }
 
 /* GET /api/v1/demands/CODE */
 static void
 get_demand(struct hreq *h, char **args)
 {
-	get_item(h, "SELECT d.code, d.product, d.category, d.description, d.quantity, d.unit,"
-	    " d.price, d.price_min, d.price_max, d.deadline, d.contact, d.phone, d.updated_at,"
-	    " b.name AS buyer, b.province, b.city, b.buyer_type"
-	    " FROM demands d JOIN buyers b ON b.id = d.buyer_id WHERE d.code = ?",
-	    "demand", args[0]);
+	get_item(h, "demand", args[0]);
 }
 
 /* Worker: match one demand or product (tens of milliseconds: not on the event loop). */
@@ -484,11 +447,10 @@ match_work(struct task *t, struct store *st)
 	struct match_opts mo = { 0 };
 	struct match_result res;
 	struct matcher *m;
-	char *dir = indexing_xapian_dir(st), *cause = NULL;
+	char *cause = NULL;
 
 	mo.limit = (size_t)json_integer_value(json_object_get(t->in, "limit"));
-	m = matcher_open(store_db(st), dir, &cause);
-	free(dir);
+	m = matching_open_as_is(st, &cause);
 	if (m == NULL) {
 		api_task_fail(t, 503, "index", cause);
 		return;
@@ -529,36 +491,14 @@ get_match(struct hreq *h, char **args)
 static void
 get_fairs(struct hreq *h, char **args)
 {
-	sqlite3_stmt *q = store_prepare(h->lp->st, "SELECT f.code, f.name, f.city, f.start_date,"
-	    " f.end_date, (SELECT json_group_array(city) FROM fair_cities WHERE fair_id = f.id),"
-	    " (SELECT json_group_array(province) FROM fair_provinces WHERE fair_id = f.id),"
-	    " (SELECT count(*) FROM candidates WHERE fair_id = f.id)"
-	    " FROM fairs f ORDER BY f.start_date, f.code");
-	json_t *a = json_array();
-
-	while (sqlite3_step(q) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:o, s:o, s:I}",
-		    "code", (const char *)sqlite3_column_text(q, 0),
-		    "name", (const char *)sqlite3_column_text(q, 1),
-		    "city", (const char *)sqlite3_column_text(q, 2),
-		    "start_date", (const char *)sqlite3_column_text(q, 3),
-		    "end_date", (const char *)sqlite3_column_text(q, 4),
-		    "cities", json_loads((const char *)sqlite3_column_text(q, 5), 0, NULL),
-		    "provinces", json_loads((const char *)sqlite3_column_text(q, 6), 0, NULL),
-		    "candidates", (json_int_t)sqlite3_column_int64(q, 7)));
-	sqlite3_finalize(q);
-	http_json(h, 200, json_pack("{s:o}", "fairs", a));
+	http_json(h, 200, json_pack("{s:o}", "fairs", fair_list_json(h->lp->st)));
 }
 
 int
 api_fair_known(struct hreq *h, const char *code)
 {
-	sqlite3_stmt *q = store_prepare(h->lp->st, "SELECT 1 FROM fairs WHERE code = ?");
-	int found;
+	int found = fair_exists(h->lp->st, code);
 
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
-	found = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_finalize(q);
 	if (!found)
 		http_error(h, 404, "not_found", "没有展会 %s / no fair %s", code, code);
 	return found;
@@ -659,11 +599,13 @@ static void
 get_healthz(struct hreq *h, char **args)
 {
 	struct store *st = h->lp->st;
+	struct catalog_totals t;
 
+	catalog_totals(st, &t);
 	http_json(h, 200, json_pack("{s:s, s:i, s:I, s:I, s:I, s:I, s:b}", "status", "ok",
 	    "schema", store_version(st),
-	    "products", (json_int_t)store_scalar(st, "SELECT count(*) FROM products"),
-	    "demands", (json_int_t)store_scalar(st, "SELECT count(*) FROM demands"),
+	    "products", (json_int_t)t.products,
+	    "demands", (json_int_t)t.demands,
 	    "jobs_pending", (json_int_t)jobs_pending(h->srv->jobs),
 	    "uptime", (json_int_t)(time(NULL) - h->srv->started),
 	    "draining", atomic_load(&h->srv->draining) != 0));

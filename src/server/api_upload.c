@@ -24,6 +24,7 @@
 #include "import.h"
 #include "indexing.h"
 #include "multipart.h"
+#include "uploads.h"
 #include "util.h"
 
 /* What the import job needs, also kept beside the spooled file as JSON. */
@@ -72,29 +73,6 @@ import_progress(size_t rows, void *arg)
 	job_progress(j, 0.9 * (rows / guess < 1 ? rows / guess : 1), what);
 }
 
-/*
- * The upload recorded under the spool receipt of path (its file name
- * without ".upload"), as the import's report with its upload_id; or NULL.
- * An import that committed before a crash left its spool file is not run
- * again.
- */
-static json_t *
-upload_already_done(struct store *st, const char *receipt)
-{
-	sqlite3_stmt *q = store_prepare(st, "SELECT id, report FROM uploads WHERE receipt = ?");
-	json_t *o = NULL;
-
-	sqlite3_bind_text(q, 1, receipt, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		o = json_loads((const char *)sqlite3_column_text(q, 1), 0, NULL);
-		if (o == NULL)
-			o = json_object();
-		json_object_set_new(o, "upload_id", json_integer(sqlite3_column_int64(q, 0)));
-	}
-	sqlite3_finalize(q);
-	return o;
-}
-
 /* Job: import the spooled file (unless it already was), forget the spool, index. */
 static int
 import_job(struct job *j, struct store *st, void *arg, json_t **result, char **cause)
@@ -109,7 +87,7 @@ import_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 	char *json;
 	json_error_t err;
 
-	if ((*result = upload_already_done(st, receipt)) == NULL) {
+	if ((*result = upload_by_receipt(st, receipt)) == NULL) {
 		io.filename = u->filename;
 		io.sheet = u->sheet;
 		io.uploaded_by = u->login;
@@ -341,70 +319,33 @@ api_upload_post(struct hreq *h, char **args)
 	workq_submit(h->srv->quick, receipt_work, r);
 }
 
-/* "WHERE" for the uploads a principal may see: an admin all, an office its own. */
-static sqlite3_stmt *
-uploads_query(struct hreq *h, const char *select, const char *tail)
+/* The uploads the signed-in user may see: an admin all, an office its own. */
+static void
+upload_scope_of(const struct hreq *h, struct upload_scope *scope)
 {
-	char *sql = xasprintf("%s FROM uploads u LEFT JOIN users us ON us.id = u.user_id WHERE"
-	    " (?1 OR us.office_id = (SELECT office_id FROM users WHERE id = ?2)) %s", select, tail);
-	sqlite3_stmt *q = store_prepare(h->lp->st, sql);
-
-	free(sql);
-	sqlite3_bind_int(q, 1, h->who.role == ROLE_ADMIN);
-	sqlite3_bind_int64(q, 2, h->who.user_id);
-	return q;
-}
-
-#define UPLOAD_COLUMNS "SELECT u.id, u.kind, u.filename, u.size, u.format, u.charset," \
-	" u.uploaded_by, u.uploaded_at, u.rows, u.inserted, u.updated, u.unchanged"
-
-/* A row of UPLOAD_COLUMNS as JSON. */
-static json_t *
-upload_json(sqlite3_stmt *q)
-{
-	return json_pack("{s:I, s:s, s:s, s:I, s:s, s:s?, s:s, s:s, s:I, s:I, s:I, s:I}",
-	    "id", (json_int_t)sqlite3_column_int64(q, 0),
-	    "kind", (const char *)sqlite3_column_text(q, 1),
-	    "filename", (const char *)sqlite3_column_text(q, 2),
-	    "size", (json_int_t)sqlite3_column_int64(q, 3),
-	    "format", (const char *)sqlite3_column_text(q, 4),
-	    "charset", (const char *)sqlite3_column_text(q, 5),
-	    "uploaded_by", (const char *)sqlite3_column_text(q, 6),
-	    "uploaded_at", (const char *)sqlite3_column_text(q, 7),
-	    "rows", (json_int_t)sqlite3_column_int64(q, 8),
-	    "inserted", (json_int_t)sqlite3_column_int64(q, 9),
-	    "updated", (json_int_t)sqlite3_column_int64(q, 10),
-	    "unchanged", (json_int_t)sqlite3_column_int64(q, 11));
+	scope->all = h->who.role == ROLE_ADMIN;
+	scope->user_id = h->who.user_id;
 }
 
 void
 api_upload_list(struct hreq *h, char **args)
 {
-	sqlite3_stmt *q = uploads_query(h, UPLOAD_COLUMNS, "ORDER BY u.id DESC LIMIT 200");
-	json_t *a = json_array();
+	struct upload_scope scope;
 
-	while (sqlite3_step(q) == SQLITE_ROW)
-		json_array_append_new(a, upload_json(q));
-	sqlite3_finalize(q);
-	http_json(h, 200, json_pack("{s:o}", "uploads", a));
+	upload_scope_of(h, &scope);
+	http_json(h, 200, json_pack("{s:o}", "uploads", upload_list_json(h->lp->st, &scope)));
 }
 
 void
 api_upload_get(struct hreq *h, char **args)
 {
-	sqlite3_stmt *q = uploads_query(h, UPLOAD_COLUMNS ", u.report", "AND u.id = ?3");
+	struct upload_scope scope;
 	json_t *o = NULL;
 	long id;
 
-	if (parse_long(args[0], 1, LONG_MAX, &id) == 0) {
-		sqlite3_bind_int64(q, 3, id);
-		if (sqlite3_step(q) == SQLITE_ROW) {
-			o = upload_json(q);
-			json_object_set_new(o, "report", json_loads((const char *)
-			    sqlite3_column_text(q, 12), 0, NULL));
-		}
-	}
-	sqlite3_finalize(q);
+	upload_scope_of(h, &scope);
+	if (parse_long(args[0], 1, LONG_MAX, &id) == 0)
+		o = upload_get_json(h->lp->st, &scope, id);
 	if (o == NULL) {
 		http_error(h, 404, "not_found", "没有这次上传，或不属于本办 / no such upload, or not"
 		    " this office's: %s", args[0]);
