@@ -66,7 +66,7 @@ task_reply(void *arg)
 
 	if (t->token[0] != '\0') {
 		char *cookie = xasprintf(SESSION_COOKIE "=%s; Path=/; Max-Age=%ld; HttpOnly; Secure;"
-		    " SameSite=Strict", t->token, t->h->srv->cfg->session_hours * 3600);
+		    " SameSite=Strict", t->token, hreq_settings(t->h)->session_hours * 3600);
 
 		http_header(t->h, "Set-Cookie", cookie);
 		free(cookie);
@@ -105,7 +105,7 @@ api_task_run(struct hreq *h, void (*work)(struct task *, struct store *), json_t
 	t->in = in;
 	t->text = text;
 	hreq_defer(h);
-	workq_submit(h->srv->quick, task_main, t);
+	workq_submit(hreq_quick(h), task_main, t);
 }
 
 /* ---- jobs ---- */
@@ -159,7 +159,7 @@ api_reply_job(struct hreq *h, long long id)
 
 		w->h = h;
 		hreq_defer(h);
-		if (jobs_on_done(h->srv->jobs, id, job_done, w) != 0) {
+		if (jobs_on_done(hreq_jobs(h), id, job_done, w) != 0) {
 			free(w);
 			http_error(h, 500, "job_lost", "任务 %lld 已不在任务表中 / job %lld is no longer"
 			    " in the job table", id, id);
@@ -168,7 +168,7 @@ api_reply_job(struct hreq *h, long long id)
 	}
 	{
 		char *loc = xasprintf("/api/v1/jobs/%lld", id);
-		json_t *job = jobs_json(h->srv->jobs, id, 0, 1);
+		json_t *job = jobs_json(hreq_jobs(h), id, 0, 1);
 
 		http_header(h, "Location", loc);
 		http_json(h, 202, json_pack("{s:o, s:s}", "job", job != NULL ? job : json_null(),
@@ -185,7 +185,7 @@ get_job(struct hreq *h, char **args)
 	json_t *j;
 
 	if (parse_long(args[0], 1, LONG_MAX, &id) != 0 ||
-	    (j = jobs_json(h->srv->jobs, id, h->who.user_id, h->who.role == ROLE_ADMIN)) == NULL) {
+	    (j = jobs_json(hreq_jobs(h), id, h->who.user_id, h->who.role == ROLE_ADMIN)) == NULL) {
 		http_error(h, 404, "not_found", "没有这个任务 / no such job: %s", args[0]);
 		return;
 	}
@@ -205,17 +205,17 @@ login_work(struct task *t, struct store *st)
 	int rc;
 
 	/* The attempt was counted before it was queued; a good one is taken back. */
-	rc = auth_login(st, login, password, t->h->srv->cfg->session_hours, t->token, &who,
+	rc = auth_login(st, login, password, hreq_settings(t->h)->session_hours, t->token, &who,
 	    &cause);
 	if (rc != -1)
-		ratelimit_forgive(t->h->srv->logins, t->h->peer);
+		ratelimit_forgive(hreq_logins(t->h), t->h->peer);
 	if (rc == -2) {
 		t->token[0] = '\0';
 		api_task_fail(t, 503, "busy", cause);
 		return;
 	}
 	if (rc != 0) {
-		atomic_fetch_add(&t->h->srv->m.logins_failed, 1);
+		atomic_fetch_add(&hreq_metrics(t->h)->logins_failed, 1);
 		t->token[0] = '\0';
 		api_task_fail(t, 401, "unauthorized", cause);
 		return;
@@ -233,17 +233,17 @@ post_login(struct hreq *h, char **args)
 	int status, wait;
 	json_t *in;
 
-	if ((wait = ratelimit_wait(h->srv->logins, h->peer)) > 0) {
+	if ((wait = ratelimit_wait(hreq_logins(h), h->peer)) > 0) {
 		char secs[16];
 
 		snprintf(secs, sizeof secs, "%d", wait);
 		http_header(h, "Retry-After", secs);
-		atomic_fetch_add(&h->srv->m.rate_limited, 1);
+		atomic_fetch_add(&hreq_metrics(h)->rate_limited, 1);
 		http_error(h, 429, "too_many_attempts", "登录失败次数过多，请 %d 秒后再试 / too many"
 		    " failed sign-ins; try again in %d seconds", wait, wait);
 		return;
 	}
-	if ((in = hreq_json_body(h, (size_t)h->srv->cfg->max_body_bytes, &status, &cause)) == NULL) {
+	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status, &cause)) == NULL) {
 		http_error(h, status, "bad_request", "%s", cause);
 		free(cause);
 		return;
@@ -256,7 +256,7 @@ post_login(struct hreq *h, char **args)
 		return;
 	}
 	/* Counted now, so that many attempts at once cannot all pass the check. */
-	ratelimit_fail(h->srv->logins, h->peer);
+	ratelimit_fail(hreq_logins(h), h->peer);
 	api_task_run(h, login_work, in, NULL);
 }
 
@@ -325,7 +325,7 @@ post_user(struct hreq *h, char **args)
 {
 	char *cause = NULL;
 	int status;
-	json_t *in = hreq_json_body(h, (size_t)h->srv->cfg->max_body_bytes, &status, &cause);
+	json_t *in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status, &cause);
 
 	if (in == NULL) {
 		http_error(h, status, "bad_request", "%s", cause);
@@ -339,7 +339,7 @@ post_user(struct hreq *h, char **args)
 static void
 get_users(struct hreq *h, char **args)
 {
-	http_json(h, 200, json_pack("{s:o}", "users", auth_user_list(h->lp->st)));
+	http_json(h, 200, json_pack("{s:o}", "users", auth_user_list(hreq_store(h))));
 }
 
 /* ---- catalogues ---- */
@@ -381,14 +381,14 @@ get_search(struct hreq *h, char **args)
 	if (so.category != NULL && *so.category == '\0')
 		so.category = NULL;
 	/* The same question since the index last changed: the same answer. */
-	version = indexing_version(h->lp->st);
-	if ((cached = search_cache_get(h->lp->cache, evhttp_request_get_uri(h->req), version)) !=
+	version = indexing_version(hreq_store(h));
+	if ((cached = search_cache_get(hreq_search_cache(h), evhttp_request_get_uri(h->req), version)) !=
 	    NULL) {
 		http_header(h, "X-Cache", "hit");
 		http_json_send(h, 200, cached);
 		return;
 	}
-	if (indexing_search(h->lp->st, h->lp->tk, q, prefix == NULL ||
+	if (indexing_search(hreq_store(h), hreq_tokenizer(h), q, prefix == NULL ||
 	    strcmp(prefix, "0") != 0, &so, &res, &cause) != 0) {
 		http_error(h, 400, "bad_query", "%s", cause);
 		free(cause);
@@ -404,7 +404,7 @@ get_search(struct hreq *h, char **args)
 		search_result_free(&res);
 		text = http_json_text(out);		/* written once: for the cache and the reply */
 		json_decref(out);
-		search_cache_put(h->lp->cache, evhttp_request_get_uri(h->req), version, text);
+		search_cache_put(hreq_search_cache(h), evhttp_request_get_uri(h->req), version, text);
 		http_header(h, "X-Cache", "miss");
 		http_json_send(h, 200, text);
 		free(text);
@@ -415,7 +415,7 @@ get_search(struct hreq *h, char **args)
 static void
 get_item(struct hreq *h, const char *kind, const char *code)
 {
-	json_t *o = catalog_item_json(h->lp->st, kind, code);
+	json_t *o = catalog_item_json(hreq_store(h), kind, code);
 
 	if (o == NULL) {
 		http_error(h, 404, "not_found", "没有编号为 %s 的%s / no %s with code %s", code,
@@ -491,13 +491,13 @@ get_match(struct hreq *h, char **args)
 static void
 get_fairs(struct hreq *h, char **args)
 {
-	http_json(h, 200, json_pack("{s:o}", "fairs", fair_list_json(h->lp->st)));
+	http_json(h, 200, json_pack("{s:o}", "fairs", fair_list_json(hreq_store(h))));
 }
 
 int
 api_fair_known(struct hreq *h, const char *code)
 {
-	int found = fair_exists(h->lp->st, code);
+	int found = fair_exists(hreq_store(h), code);
 
 	if (!found)
 		http_error(h, 404, "not_found", "没有展会 %s / no fair %s", code, code);
@@ -565,7 +565,7 @@ post_fair_match(struct hreq *h, char **args)
 	a = xcalloc(1, sizeof *a);
 	a->code = xstrdup(args[0]);
 	a->top = (size_t)top;
-	if ((id = jobs_submit(h->srv->jobs, "match", h->who.user_id, fair_match_job, a,
+	if ((id = jobs_submit(hreq_jobs(h), "match", h->who.user_id, fair_match_job, a,
 	    fair_match_arg_free)) < 0)
 		fair_match_arg_free(a);
 	api_reply_job(h, id);
@@ -588,7 +588,7 @@ reindex_job(struct job *j, struct store *st, void *arg, json_t **result, char **
 static void
 post_reindex(struct hreq *h, char **args)
 {
-	api_reply_job(h, jobs_submit(h->srv->jobs, "reindex", h->who.user_id, reindex_job, NULL,
+	api_reply_job(h, jobs_submit(hreq_jobs(h), "reindex", h->who.user_id, reindex_job, NULL,
 	    NULL));
 }
 
@@ -598,7 +598,7 @@ post_reindex(struct hreq *h, char **args)
 static void
 get_healthz(struct hreq *h, char **args)
 {
-	struct store *st = h->lp->st;
+	struct store *st = hreq_store(h);
 	struct catalog_totals t;
 
 	catalog_totals(st, &t);
@@ -606,9 +606,9 @@ get_healthz(struct hreq *h, char **args)
 	    "schema", store_version(st),
 	    "products", (json_int_t)t.products,
 	    "demands", (json_int_t)t.demands,
-	    "jobs_pending", (json_int_t)jobs_pending(h->srv->jobs),
-	    "uptime", (json_int_t)(time(NULL) - h->srv->started),
-	    "draining", atomic_load(&h->srv->draining) != 0));
+	    "jobs_pending", (json_int_t)jobs_pending(hreq_jobs(h)),
+	    "uptime", (json_int_t)(time(NULL) - hreq_server_started(h)),
+	    "draining", hreq_server_draining(h)));
 }
 
 /* GET /metrics: Prometheus text, for an admin or a scraper on this machine. */
@@ -617,7 +617,7 @@ get_metrics(struct hreq *h, char **args)
 {
 	static const char *const le[] = { "0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "1",
 	    "+Inf" };
-	struct metrics *m = &h->srv->m;
+	struct metrics *m = hreq_metrics(h);
 	struct evbuffer *b;
 	long cum = 0, count = 0;
 
@@ -655,7 +655,7 @@ get_metrics(struct hreq *h, char **args)
 	evbuffer_add_printf(b, "# TYPE fairmatch_rate_limited_total counter\n"
 	    "fairmatch_rate_limited_total %ld\n", atomic_load(&m->rate_limited));
 	evbuffer_add_printf(b, "# TYPE fairmatch_jobs_pending gauge\nfairmatch_jobs_pending %zu\n",
-	    jobs_pending(h->srv->jobs));
+	    jobs_pending(hreq_jobs(h)));
 	http_header(h, "Cache-Control", "no-store");
 	http_send(h, 200, "text/plain; version=0.0.4; charset=utf-8", b);
 }
@@ -737,7 +737,7 @@ identify(struct hreq *h)
 	char *token;
 
 	if (authz != NULL && strncasecmp(authz, "Bearer ", 7) == 0) {
-		if (auth_bearer(h->lp->st, authz + 7, &h->who) != 0) {
+		if (auth_bearer(hreq_store(h), authz + 7, &h->who) != 0) {
 			h->who.role = ROLE_PUBLIC;
 			http_header(h, "WWW-Authenticate", "Bearer");
 			http_error(h, 401, "unauthorized", "令牌无效或已撤销 / the token is invalid or"
@@ -747,7 +747,7 @@ identify(struct hreq *h)
 		return 0;
 	}
 	if ((token = hreq_cookie(h, SESSION_COOKIE)) != NULL) {
-		if (auth_session(h->lp->st, token, &h->who) != 0)
+		if (auth_session(hreq_store(h), token, &h->who) != 0)
 			h->who.role = ROLE_PUBLIC;	/* expired: the page asks to sign in again */
 		free(token);
 	}

@@ -11,7 +11,7 @@
 #include "store.h"
 
 struct hreq;
-struct server;
+struct jobs;
 
 /* Work for the quick pool: work fills status and body on a worker; the reply follows. */
 struct task {
@@ -38,7 +38,7 @@ void api_upload_post(struct hreq *h, char **args);
 void api_upload_list(struct hreq *h, char **args);
 void api_upload_get(struct hreq *h, char **args);
 /* Queues again the uploads received but not yet imported when the server last stopped. */
-void api_upload_resume(struct server *srv);
+void api_upload_resume(const char *data_dir, struct jobs *jobs);
 
 /* The handlers of api_schedule.c. */
 void api_schedule_get(struct hreq *h, char **args);

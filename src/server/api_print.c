@@ -107,8 +107,8 @@ render_submit(struct hreq *h, const char *what, const char *fair, const char *fo
 	r->fair = fair != NULL ? xstrdup(fair) : NULL;
 	r->format = xstrdup(format);
 	r->base_url = xasprintf("https://%s", host != NULL ? host : "localhost");
-	r->dir = xasprintf("%s/prints", h->srv->data_dir);
-	if ((id = jobs_submit(h->srv->jobs, "render", h->who.user_id, render_job, r,
+	r->dir = xasprintf("%s/prints", hreq_data_dir(h));
+	if ((id = jobs_submit(hreq_jobs(h), "render", h->who.user_id, render_job, r,
 	    render_free)) < 0)
 		render_free(r);
 	api_reply_job(h, id);
@@ -197,7 +197,7 @@ api_file_get(struct hreq *h, char **args)
 	for (size_t i = 0; dot != NULL && i < nitems(types); i++)
 		if (strcmp(dot, types[i][0]) == 0)
 			type = types[i][1];
-	path = xasprintf("%s/prints/%s", h->srv->data_dir, name);
+	path = xasprintf("%s/prints/%s", hreq_data_dir(h), name);
 	if (type == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		free(path);
 		http_error(h, 404, "not_found", "没有这个文件 / no such file: %s", name);

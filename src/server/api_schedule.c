@@ -19,7 +19,7 @@ void
 api_schedule_get(struct hreq *h, char **args)
 {
 	char *cause = NULL;
-	json_t *grid = schedule_json(h->lp->st, args[0], &cause);
+	json_t *grid = schedule_json(hreq_store(h), args[0], &cause);
 
 	if (grid == NULL) {
 		http_error(h, 404, "not_found", "%s", cause);
@@ -80,7 +80,7 @@ api_schedule_run(struct hreq *h, char **args)
 	a->code = xstrdup(args[0]);
 	a->opts.time_limit = (double)v_tl;
 	a->opts.seed = (uint64_t)v_seed;
-	if ((id = jobs_submit(h->srv->jobs, "schedule", h->who.user_id, solve_job, a,
+	if ((id = jobs_submit(hreq_jobs(h), "schedule", h->who.user_id, solve_job, a,
 	    solve_arg_free)) < 0)
 		solve_arg_free(a);
 	api_reply_job(h, id);
@@ -105,7 +105,7 @@ body(struct hreq *h)
 {
 	char *cause = NULL;
 	int status;
-	json_t *in = hreq_json_body(h, (size_t)h->srv->cfg->max_body_bytes, &status, &cause);
+	json_t *in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status, &cause);
 
 	if (in == NULL) {
 		http_error(h, status, "bad_request", "%s", cause);

@@ -187,7 +187,7 @@ api_outcome_post(struct hreq *h, char **args)
 
 	if (id == 0)
 		return;
-	in = hreq_json_body(h, (size_t)h->srv->cfg->max_body_bytes, &status, &cause);
+	in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status, &cause);
 	if (in == NULL) {
 		http_error(h, status, "bad_request", "%s", cause);
 		free(cause);

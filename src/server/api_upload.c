@@ -264,7 +264,7 @@ receipt_work(struct store *st, void *arg)
 		r->status = 507;
 		goto out;
 	}
-	if ((r->job = jobs_submit(r->h->srv->jobs, "import", u->user_id, import_job, u,
+	if ((r->job = jobs_submit(hreq_jobs(r->h), "import", u->user_id, import_job, u,
 	    upload_free)) < 0) {
 		unlink(u->path);		/* not acknowledged: the reply says to try again */
 		unlink(u->meta);
@@ -316,7 +316,7 @@ api_upload_post(struct hreq *h, char **args)
 	if (hreq_header(h, "Content-Type") != NULL)
 		r->content_type = xstrdup(hreq_header(h, "Content-Type"));
 	hreq_defer(h);
-	workq_submit(h->srv->quick, receipt_work, r);
+	workq_submit(hreq_quick(h), receipt_work, r);
 }
 
 /* The uploads the signed-in user may see: an admin all, an office its own. */
@@ -333,7 +333,7 @@ api_upload_list(struct hreq *h, char **args)
 	struct upload_scope scope;
 
 	upload_scope_of(h, &scope);
-	http_json(h, 200, json_pack("{s:o}", "uploads", upload_list_json(h->lp->st, &scope)));
+	http_json(h, 200, json_pack("{s:o}", "uploads", upload_list_json(hreq_store(h), &scope)));
 }
 
 void
@@ -345,7 +345,7 @@ api_upload_get(struct hreq *h, char **args)
 
 	upload_scope_of(h, &scope);
 	if (parse_long(args[0], 1, LONG_MAX, &id) == 0)
-		o = upload_get_json(h->lp->st, &scope, id);
+		o = upload_get_json(hreq_store(h), &scope, id);
 	if (o == NULL) {
 		http_error(h, 404, "not_found", "没有这次上传，或不属于本办 / no such upload, or not"
 		    " this office's: %s", args[0]);
@@ -386,9 +386,9 @@ upload_from_meta(const char *meta_path)
 }
 
 void
-api_upload_resume(struct server *srv)
+api_upload_resume(const char *data_dir, struct jobs *jobs)
 {
-	char *dir = spool_dir(srv->data_dir);
+	char *dir = spool_dir(data_dir);
 	DIR *d = opendir(dir);
 	struct dirent *e;
 
@@ -414,7 +414,7 @@ api_upload_resume(struct server *srv)
 		if ((u = upload_from_meta(meta)) != NULL && access(u->path, R_OK) == 0) {
 			fprintf(stderr, "fairmatch serve: 继续导入上次收到的文件 / importing %s,"
 			    " received before the last stop\n", u->filename);
-			if (jobs_submit(srv->jobs, "import", u->user_id, import_job, u,
+			if (jobs_submit(jobs, "import", u->user_id, import_job, u,
 			    upload_free) < 0) {
 				upload_free(u);		/* left in the spool for the next start */
 				free(meta);

@@ -11,6 +11,7 @@
 #include <event2/event.h>
 
 #include "http.h"
+#include "server_int.h"
 #include "util.h"
 
 /* Headers on every reply (DESIGN.md: CSP without inline script, HSTS, no framing). */
@@ -324,4 +325,78 @@ http_log_open(struct server *srv, char **cause)
 	srv->access_log = f;
 	pthread_mutex_unlock(&srv->log_lock);
 	return 0;
+}
+
+/* ---- what a handler may reach of the server, through its request ---- */
+
+struct store *
+hreq_store(const struct hreq *h)
+{
+	return h->lp->st;
+}
+
+struct tokenizer *
+hreq_tokenizer(const struct hreq *h)
+{
+	return h->lp->tk;
+}
+
+struct search_cache *
+hreq_search_cache(const struct hreq *h)
+{
+	return h->lp->cache;
+}
+
+const struct settings *
+hreq_settings(const struct hreq *h)
+{
+	return h->srv->cfg;
+}
+
+const char *
+hreq_data_dir(const struct hreq *h)
+{
+	return h->srv->data_dir;
+}
+
+const char *
+hreq_web_root(const struct hreq *h)
+{
+	return h->srv->web_root;
+}
+
+struct jobs *
+hreq_jobs(const struct hreq *h)
+{
+	return h->srv->jobs;
+}
+
+struct workq *
+hreq_quick(const struct hreq *h)
+{
+	return h->srv->quick;
+}
+
+struct ratelimit *
+hreq_logins(const struct hreq *h)
+{
+	return h->srv->logins;
+}
+
+struct metrics *
+hreq_metrics(const struct hreq *h)
+{
+	return &h->srv->m;
+}
+
+time_t
+hreq_server_started(const struct hreq *h)
+{
+	return h->srv->started;
+}
+
+int
+hreq_server_draining(const struct hreq *h)
+{
+	return atomic_load(&h->srv->draining) != 0;
 }

@@ -66,4 +66,23 @@ void http_error(struct hreq *h, int status, const char *code, const char *fmt, .
 /* Reopens the access log (SIGHUP); 0 or -1 with *cause. */
 int http_log_open(struct server *srv, char **cause);
 
+/*
+ * What a handler may reach of the server, through its request: the loop's
+ * read-only store handle, tokenizer and search cache; the settings; the
+ * writer (jobs) and the quick pool; the sign-in rate limiter and the
+ * counters.  struct server and struct loop stay opaque outside the core.
+ */
+struct store *hreq_store(const struct hreq *h);
+struct tokenizer *hreq_tokenizer(const struct hreq *h);
+struct search_cache *hreq_search_cache(const struct hreq *h);
+const struct settings *hreq_settings(const struct hreq *h);
+const char *hreq_data_dir(const struct hreq *h);
+const char *hreq_web_root(const struct hreq *h);
+struct jobs *hreq_jobs(const struct hreq *h);
+struct workq *hreq_quick(const struct hreq *h);
+struct ratelimit *hreq_logins(const struct hreq *h);
+struct metrics *hreq_metrics(const struct hreq *h);
+time_t hreq_server_started(const struct hreq *h);
+int hreq_server_draining(const struct hreq *h);
+
 #endif

@@ -28,7 +28,7 @@
 #include "indexing.h"
 #include "ratelimit.h"
 #include "search_cache.h"
-#include "server.h"
+#include "server_int.h"
 #include "static.h"
 #include "tls.h"
 #include "util.h"
@@ -583,7 +583,7 @@ server_run(const struct settings *cfg, const char *data_dir, char **cause)
 	for (int i = 0; i < 3; i++)
 		event_add(sigs[i], NULL);
 	write_port_file(&srv);
-	api_upload_resume(&srv);
+	api_upload_resume(srv.data_dir, srv.jobs);
 	fprintf(stderr, "fairmatch serve: 正在服务 / serving https://localhost:%d/ (%d loops, data"
 	    " %s)\n", srv.https_port, srv.nloops, data_dir);
 	for (int i = 0; i < srv.nloops; i++)

@@ -24,24 +24,6 @@
 struct tls_server;
 struct ratelimit;
 
-/* One event loop: everything on it is touched by its thread only. */
-struct loop {
-	struct server			*srv;
-	int				 index;
-	pthread_t			 thread;
-	struct event_base		*base;
-	struct evhttp			*http;
-	struct evhttp_bound_socket	*bound;		/* NULL once draining */
-	struct evhttp			*plain;		/* plain_listen's, or NULL */
-	struct evhttp_bound_socket	*plain_bound;
-	struct store			*st;		/* reads only */
-	struct tokenizer		*tk;
-	struct search_cache		*cache;		/* kiosk search replies */
-	struct tls_server		*tls;
-	long				 connections;	/* open on this loop */
-	long				 max_connections; /* this loop's share of the cap */
-};
-
 /* Counters for /metrics; atomics, updated from every loop. */
 struct metrics {
 	atomic_long	 requests[6];		/* by status class: [2] = 2xx … [5] = 5xx */
@@ -54,27 +36,8 @@ struct metrics {
 	atomic_long	 rate_limited;
 };
 
-struct server {
-	const struct settings	*cfg;
-	const char		*data_dir;
-	char			*cert, *key;		/* resolved paths */
-	char			*web_root;		/* canonical */
-	int			 https_port;		/* bound */
-	int			 plain_port;		/* bound, if plain_listen */
-	struct event_base	*main_base;		/* signals, drain timer, redirects */
-	struct evhttp		*redirect;
-	struct loop		*loops;
-	int			 nloops;
-	struct jobs		*jobs;			/* the writer */
-	struct workq		*quick;			/* sign-ins and small writes */
-	struct ratelimit	*logins;
-	pthread_mutex_t		 log_lock;
-	FILE			*access_log;		/* NULL = off */
-	struct metrics		 m;
-	atomic_int		 draining;
-	atomic_long		 deferred;		/* requests waiting on a worker */
-	time_t			 started;
-};
+struct loop;
+struct server;
 
 /* Runs the server until SIGTERM or SIGINT; 0, or -1 with *cause if it could not start. */
 int server_run(const struct settings *cfg, const char *data_dir, char **cause);

@@ -70,7 +70,7 @@ etag_matches(const char *header, const char *etag)
 void
 static_serve(struct hreq *h)
 {
-	const char *root = h->srv->web_root, *rel = h->path;
+	const char *root = hreq_web_root(h), *rel = h->path;
 	char *path, real[PATH_MAX], etag[64];
 	struct evbuffer *body;
 	struct stat sb;
