@@ -8,7 +8,8 @@
 // ?idle=off turns it off (the QR code's link does, for a visitor's phone).
 import { api, onReachability, ping } from './lib/api.js';
 import { $, h, fill, highlight, debounce } from './lib/dom.js';
-import { t, pick, applyI18n, langButton, onLangChange } from './lib/i18n.js';
+import { t, pick, onLangChange } from './lib/i18n.js';
+import { mountHeader, setBanner } from './lib/header.js';
 import { qrcode } from './vendor/qrcode.mjs';
 
 const PAGE = 20;
@@ -57,7 +58,7 @@ function fairOptions(select, chosen, withAll) {
 function drawFairs() {
 	fairOptions($('#f-fair'), state.fair, true);
 	const home = fairByCode.get(homeFair);
-	$('#fair-banner').textContent = home ? home.name : '';
+	setBanner(home ? home.name : '');
 }
 
 const fairCities = () => {
@@ -309,8 +310,7 @@ async function recover() {
 // ---- start ----
 
 function init() {
-	applyI18n();
-	langButton($('#lang'));
+	mountHeader({ title: 'kiosk.heading', skipTo: '#q', skipLabel: 'common.skip', onHome: goHome });
 	fill($('#examples'), EXAMPLES.map((w) => h('button.chip', {
 		type: 'button', lang: /^[a-z]+$/.test(w) ? 'en' : 'zh-CN',
 		onclick: () => { $('#q').value = w; state.q = w; search(); },
@@ -323,7 +323,6 @@ function init() {
 	$('#more').addEventListener('click', () => search({ more: true }));
 	$('#back').addEventListener('click', () => { if (history.length > 1 && state.cameFromList) history.back(); else location.hash = '#/'; });
 	$('#results').addEventListener('click', (e) => { if (e.target.closest('a.card')) state.cameFromList = true; });
-	$('#home').addEventListener('click', (e) => { e.preventDefault(); goHome(); });
 	$('#ask').addEventListener('click', openAsk);
 	$('#ask-form').addEventListener('submit', sendAsk);
 	$('#ask-close').addEventListener('click', () => $('#ask-dialog').close());

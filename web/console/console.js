@@ -4,7 +4,8 @@
 // meeting can be locked or moved; the server checks every move.
 import { api, pollJob } from '../lib/api.js';
 import { $, h, fill } from '../lib/dom.js';
-import { t, pick, applyI18n, langButton, onLangChange } from '../lib/i18n.js';
+import { t, pick, onLangChange } from '../lib/i18n.js';
+import { mountHeader } from '../lib/header.js';
 import { startSession, sessionLost } from '../lib/session.js';
 
 let fairs = [];
@@ -236,8 +237,7 @@ async function moveTo(slot, table) {
 // ---- wiring ----
 
 function init() {
-	applyI18n();
-	langButton($('#lang'));
+	mountHeader({ title: 'console.heading', signIn: true });
 	$('#run-match').addEventListener('click', runMatch);
 	$('#run-schedule').addEventListener('click', runSchedule);
 	$('#reload-grid').addEventListener('click', loadGrid);

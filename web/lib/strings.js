@@ -4,6 +4,8 @@ export const strings = {
 	'common.skip': { zh: '跳到搜索框', en: 'Skip to the search box' },
 	'common.skipMain': { zh: '跳到主要内容', en: 'Skip to the main content' },
 	'common.close': { zh: '关闭', en: 'Close' },
+	// The language switch is labelled in the language it switches to.
+	'common.otherLang': { zh: 'English', en: '中文' },
 
 	'offline.title': { zh: '暂时连不上服务器', en: 'The server cannot be reached' },
 	'offline.body': { zh: '正在自动重试，恢复后页面会自动更新，无需刷新。', en: 'Retrying by itself; the page updates when it is back, no reload needed.' },

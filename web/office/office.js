@@ -4,7 +4,8 @@
 // history, and the office's own entries.
 import { api, uploadFile, pollJob } from '../lib/api.js';
 import { $, h, fill, highlight } from '../lib/dom.js';
-import { t, pick, applyI18n, langButton, onLangChange, getLang } from '../lib/i18n.js';
+import { t, pick, onLangChange, getLang } from '../lib/i18n.js';
+import { mountHeader } from '../lib/header.js';
 import { downloadCSV } from '../lib/csv.js';
 import { startSession, sessionLost } from '../lib/session.js';
 
@@ -228,8 +229,7 @@ function wireDrop() {
 }
 
 function init() {
-	applyI18n();
-	langButton($('#lang'));
+	mountHeader({ title: 'office.heading', signIn: true });
 	wireDrop();
 	$('#report-csv').addEventListener('click', reportCSV);
 	$('#own-form').addEventListener('submit', searchOwn);

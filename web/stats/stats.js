@@ -5,7 +5,8 @@
 // the server scopes them, this page just shows what it is given.
 import { api } from '../lib/api.js';
 import { $, h, fill } from '../lib/dom.js';
-import { t, pick, applyI18n, langButton, onLangChange } from '../lib/i18n.js';
+import { t, pick, onLangChange } from '../lib/i18n.js';
+import { mountHeader } from '../lib/header.js';
 import { startSession, sessionLost, currentUser } from '../lib/session.js';
 import { downloadCSV } from '../lib/csv.js';
 
@@ -113,8 +114,7 @@ function csv() {
 }
 
 function init() {
-	applyI18n();
-	langButton($('#lang'));
+	mountHeader({ title: 'stats.heading', signIn: true });
 	$('#year').value = new Date().getFullYear();
 	$('#query').addEventListener('submit', load);
 	$('#csv').addEventListener('click', csv);
