@@ -17,7 +17,6 @@ const WIDE = 100;	// a fair's several cities are filtered here, from this many h
 const params = new URLSearchParams(location.search);
 const IDLE_OFF = params.get('idle') === 'off';
 const IDLE_MS = Math.max(1, Number(params.get('idle')) || 60) * 1000;
-const EXAMPLES = ['龙井', '電動工具', 'longjing', '黄酒', '领带'];
 
 const state = {
 	q: '', region: '', category: '', fair: '',
@@ -217,7 +216,7 @@ async function findTable(p) {
 		const mine = new Set((g.meetings || []).filter((m) => m.supplier?.name === p.company).map((m) => m.table));
 		if (!mine.size || state.product !== p) return;
 		const names = [...mine].sort((a, b) => a - b).map((n) => tables.get(n)?.name || t('kiosk.tableN', { n }));
-		el.textContent = t('kiosk.tableAt', { fair: fairByCode.get(fair)?.name || fair, tables: names.join('、') });
+		el.textContent = t('kiosk.tableAt', { fair: fairByCode.get(fair)?.name || fair, tables: names.join(t('common.listSep')) });
 		el.hidden = false;
 	} catch { /* no schedule yet, or not public: nothing to show */ }
 }
@@ -311,7 +310,7 @@ async function recover() {
 
 function init() {
 	mountHeader({ title: 'kiosk.heading', skipTo: '#q', skipLabel: 'common.skip', onHome: goHome });
-	fill($('#examples'), EXAMPLES.map((w) => h('button.chip', {
+	fill($('#examples'), t('kiosk.examples').split(' ').map((w) => h('button.chip', {
 		type: 'button', lang: /^[a-z]+$/.test(w) ? 'en' : 'zh-CN',
 		onclick: () => { $('#q').value = w; state.q = w; search(); },
 	}, w)));

@@ -30,7 +30,7 @@ async function loadFairs() {
 	drawFair();
 }
 
-const list = (a) => (Array.isArray(a) && a.length ? a.join('、') : '');
+const list = (a) => (Array.isArray(a) && a.length ? a.join(t('common.listSep')) : '');
 
 function drawFairs() {
 	fill($('#fairs tbody'), fairs.map((f) => h('tr', { 'aria-current': fair?.code === f.code ? 'true' : null },
@@ -60,7 +60,7 @@ function openFair(code) {
 
 function drawFair() {
 	if (!fair) return;
-	$('#fair-title').textContent = `${fair.name}（${fair.code}）`;
+	$('#fair-title').textContent = t('console.fairTitle', { name: fair.name, code: fair.code });
 	$('#fair-title').tabIndex = -1;
 	$('#fair-pairing').textContent = t('console.pairing', {
 		cities: list(fair.cities) || t('console.allCities'),

@@ -1,7 +1,7 @@
 // i18n.js — Simplified Chinese first, English on request.  The choice is
-// kept in localStorage.  Static text is marked in the HTML with
-// data-i18n="key" (text) or data-i18n-attr="attr:key;attr:key"; pages call
-// t(key, vars) for text they make.
+// kept in localStorage.  Every string a person reads is in strings.js: the
+// HTML has none of its own, only elements marked data-i18n="key" (text) or
+// data-i18n-attr="attr:key;attr:key"; pages call t(key, vars) for text they make.
 import { strings } from './strings.js';
 
 const KEY = 'fairmatch.lang';

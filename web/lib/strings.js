@@ -1,4 +1,6 @@
-// strings.js — every string the pages show, in Simplified Chinese and English.
+// strings.js — every string the pages show, in Simplified Chinese and English;
+// the pages' HTML and scripts look them up by key and carry none of their own
+// (tests/browser checks both, and that no page ever shows a key).
 // {name} marks a value filled in by t().
 export const strings = {
 	'common.skip': { zh: '跳到搜索框', en: 'Skip to the search box' },
@@ -6,6 +8,13 @@ export const strings = {
 	'common.close': { zh: '关闭', en: 'Close' },
 	// The language switch is labelled in the language it switches to.
 	'common.otherLang': { zh: 'English', en: '中文' },
+	// Between the items of a list in running text.
+	'common.listSep': { zh: '、', en: ', ' },
+
+	// Messages made here when the server cannot say: both languages, as the server writes them.
+	'api.unreachable': { zh: '无法连接服务器', en: 'The server cannot be reached' },
+	'api.status': { zh: '服务器返回 {status}', en: 'The server answered {status}' },
+	'api.uploadCut': { zh: '上传中断：无法连接服务器', en: 'Upload interrupted: the server cannot be reached' },
 
 	'offline.title': { zh: '暂时连不上服务器', en: 'The server cannot be reached' },
 	'offline.body': { zh: '正在自动重试，恢复后页面会自动更新，无需刷新。', en: 'Retrying by itself; the page updates when it is back, no reload needed.' },
@@ -20,6 +29,8 @@ export const strings = {
 	'kiosk.clear': { zh: '清除条件', en: 'Clear filters' },
 	'kiosk.city': { zh: '城市', en: 'City' },
 	'kiosk.category': { zh: '类别', en: 'Category' },
+	// The example searches, separated by spaces: simplified, traditional and pinyin.
+	'kiosk.examples': { zh: '龙井 電動工具 longjing 黄酒 领带', en: '龙井 電動工具 longjing 黄酒 领带' },
 	'kiosk.startHint': { zh: '输入中文、繁体或拼音即可搜索，例如：', en: 'Type Chinese (simplified or traditional) or pinyin, for example:' },
 	'kiosk.more': { zh: '显示更多', en: 'Show more' },
 	'kiosk.searching': { zh: '正在搜索…', en: 'Searching…' },
@@ -86,9 +97,11 @@ export const strings = {
 	'office.reportOf': { zh: '校验报告：{name}', en: 'Validation report: {name}' },
 	'office.ok': { zh: '导入成功：新增 {ins} 条，更新 {upd} 条，未变 {same} 条。', en: 'Imported: {ins} new, {upd} updated, {same} unchanged.' },
 	'office.rejected': { zh: '发现 {n} 处错误，整个文件未导入。改正后重新上传即可。', en: '{n} errors found; nothing from the file was imported. Correct them and upload again.' },
+	'office.reportFile': { zh: '{name}-校验报告.csv', en: '{name}-report.csv' },
 	'office.reportCsv': { zh: '下载报告（CSV）', en: 'Download the report (CSV)' },
 	'office.col.row': { zh: '行', en: 'Row' },
 	'office.col.column': { zh: '列', en: 'Column' },
+	'office.col.cell': { zh: '单元格', en: 'Cell' },
 	'office.col.value': { zh: '内容', en: 'Value' },
 	'office.col.message': { zh: '问题', en: 'Problem' },
 	'office.history': { zh: '上传记录', en: 'Uploads' },
@@ -157,6 +170,7 @@ export const strings = {
 	'console.f.open': { zh: '打开', en: 'Open' },
 	'console.open': { zh: '打开', en: 'Open' },
 	'console.openFair': { zh: '打开 {name}', en: 'Open {name}' },
+	'console.fairTitle': { zh: '{name}（{code}）', en: '{name} ({code})' },
 	'console.allCities': { zh: '全部城市', en: 'all cities' },
 	'console.allProvinces': { zh: '全部省份', en: 'all provinces' },
 	'console.pairing': { zh: '供方：{cities}；需方：{provinces}；已有候选洽谈 {n} 个。', en: 'Suppliers from {cities}; buyers from {provinces}; {n} candidate meetings so far.' },
@@ -224,6 +238,8 @@ export const strings = {
 	'stats.noteAmounts': { zh: '深蓝为合同金额，浅蓝为意向金额（万元）；此分组没有目标。', en: 'Dark blue: contracts; light blue: intentions (万元); this grouping has no targets.' },
 	'stats.chartLabel': { zh: '{name}：合同 {contract} 万元，意向 {intention} 万元{target}', en: '{name}: contracts {contract} 万元, intentions {intention} 万元{target}' },
 	'stats.ofTarget': { zh: '，目标 {target} 万元，完成 {pct}', en: ', target {target} 万元, {pct} reached' },
+	'stats.valueAmounts': { zh: '{contract} + {intention}', en: '{contract} + {intention}' },
+	'stats.valueOfTarget': { zh: '{contract} / {target}（{pct}）', en: '{contract} / {target} ({pct})' },
 	'stats.l.contract': { zh: '合同', en: 'Contracts' },
 	'stats.l.intention': { zh: '意向', en: 'Intentions' },
 	'stats.l.target': { zh: '目标', en: 'Target' },

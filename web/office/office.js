@@ -103,12 +103,16 @@ function drawReport() {
 	$('#report-csv').hidden = errors.length === 0;
 }
 
+// The report as CSV, in both languages: "行 Row" over the numbers, and the
+// problem in Chinese and in English side by side.
 function reportCSV() {
 	const errors = report?.result?.errors || [];
-	const rows = [['行 row', '列 column', '单元格 cell', '内容 value', '问题', 'problem']];
+	const bi = (k) => tIn('zh', k) + ' ' + tIn('en', k);
+	const rows = [[bi('office.col.row'), bi('office.col.column'), bi('office.col.cell'), bi('office.col.value'),
+		tIn('zh', 'office.col.message'), tIn('en', 'office.col.message')]];
 	for (const e of errors) rows.push([e.row, e.column ?? e.field, e.cell, e.value, e.message_zh || pick(e.message, 'zh'), e.message_en || pick(e.message, 'en')]);
 	const base = (report.filename || 'upload').replace(/\.[^.]*$/, '');
-	downloadCSV(base + '-校验报告.csv', rows);
+	downloadCSV(t('office.reportFile', { name: base }), rows);
 }
 
 // ---- history ----

@@ -84,7 +84,8 @@ function drawChart() {
 		g.append(s('rect', { x: left, y: y + 5, width: cw.toFixed(1), height: 20, class: num(r.progress) >= 1 ? 'over' : 'contract' }));
 		g.append(s('rect', { x: (left + cw).toFixed(1), y: y + 5, width: Math.max(0, iw).toFixed(1), height: 20, class: 'intention' }));
 		g.append(s('text', { x: left + bar + 8, y: y + 19, class: 'value' },
-			r.target_wan === null ? `${r.contract_wan} + ${r.intention_wan}` : `${r.contract_wan} / ${r.target_wan}（${pct(r.progress)}）`));
+			r.target_wan === null ? t('stats.valueAmounts', { contract: r.contract_wan, intention: r.intention_wan })
+				: t('stats.valueOfTarget', { contract: r.contract_wan, target: r.target_wan, pct: pct(r.progress) })));
 		svg.append(g);
 	});
 	svg.append(s('line', { x1: left, x2: left, y1: 0, y2: top * 2 + rows.length * rowH, class: 'axis' }));
