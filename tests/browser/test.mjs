@@ -177,11 +177,16 @@ function chineseLiterals(file) {
 	return found;
 }
 
+// A browser that does not start fails the run, with what it said.
 const browser = await chromium.launch({
 	executablePath: CHROMIUM,
 	headless: true,
 	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
 		'--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+}).catch((e) => {
+	console.log(`FAIL chromium at ${CHROMIUM} did not start: ${e.message.split('\n').slice(0, 3).join(' | ')}`);
+	console.log('0 passed, 1 failed');
+	process.exit(1);
 });
 
 try {
