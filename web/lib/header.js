@@ -41,9 +41,7 @@ export function mountHeader({ title, skipTo = '#main', skipLabel = 'common.skipM
 
 	const place = $('[data-fm-sign-in]');
 	if (signIn && !place) throw new Error('header.js: the page has no <section data-fm-sign-in>');
-	if (signIn) {
-		place.replaceWith(signInForm());
-	}
+	if (signIn) place.replaceWith(signInForm());
 	applyI18n();
 	onLangChange(drawUser);
 }
