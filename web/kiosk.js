@@ -8,7 +8,8 @@
 // ?idle=off turns it off (the QR code's link does, for a visitor's phone).
 import { api, onReachability, ping } from './lib/api.js';
 import { $, h, fill, highlight, debounce } from './lib/dom.js';
-import { t, pick, applyI18n, langButton, onLangChange } from './lib/i18n.js';
+import { t, pick, onLangChange } from './lib/i18n.js';
+import { mountHeader, setBanner } from './lib/header.js';
 import { qrcode } from './vendor/qrcode.mjs';
 
 const PAGE = 20;
@@ -16,7 +17,6 @@ const WIDE = 100;	// a fair's several cities are filtered here, from this many h
 const params = new URLSearchParams(location.search);
 const IDLE_OFF = params.get('idle') === 'off';
 const IDLE_MS = Math.max(1, Number(params.get('idle')) || 60) * 1000;
-const EXAMPLES = ['龙井', '電動工具', 'longjing', '黄酒', '领带'];
 
 const state = {
 	q: '', region: '', category: '', fair: '',
@@ -57,7 +57,7 @@ function fairOptions(select, chosen, withAll) {
 function drawFairs() {
 	fairOptions($('#f-fair'), state.fair, true);
 	const home = fairByCode.get(homeFair);
-	$('#fair-banner').textContent = home ? home.name : '';
+	setBanner(home ? home.name : '');
 }
 
 const fairCities = () => {
@@ -216,7 +216,7 @@ async function findTable(p) {
 		const mine = new Set((g.meetings || []).filter((m) => m.supplier?.name === p.company).map((m) => m.table));
 		if (!mine.size || state.product !== p) return;
 		const names = [...mine].sort((a, b) => a - b).map((n) => tables.get(n)?.name || t('kiosk.tableN', { n }));
-		el.textContent = t('kiosk.tableAt', { fair: fairByCode.get(fair)?.name || fair, tables: names.join('、') });
+		el.textContent = t('kiosk.tableAt', { fair: fairByCode.get(fair)?.name || fair, tables: names.join(t('common.listSep')) });
 		el.hidden = false;
 	} catch { /* no schedule yet, or not public: nothing to show */ }
 }
@@ -309,9 +309,8 @@ async function recover() {
 // ---- start ----
 
 function init() {
-	applyI18n();
-	langButton($('#lang'));
-	fill($('#examples'), EXAMPLES.map((w) => h('button.chip', {
+	mountHeader({ title: 'kiosk.heading', skipTo: '#q', skipLabel: 'common.skip', onHome: goHome });
+	fill($('#examples'), t('kiosk.examples').split(' ').map((w) => h('button.chip', {
 		type: 'button', lang: /^[a-z]+$/.test(w) ? 'en' : 'zh-CN',
 		onclick: () => { $('#q').value = w; state.q = w; search(); },
 	}, w)));
@@ -323,7 +322,6 @@ function init() {
 	$('#more').addEventListener('click', () => search({ more: true }));
 	$('#back').addEventListener('click', () => { if (history.length > 1 && state.cameFromList) history.back(); else location.hash = '#/'; });
 	$('#results').addEventListener('click', (e) => { if (e.target.closest('a.card')) state.cameFromList = true; });
-	$('#home').addEventListener('click', (e) => { e.preventDefault(); goHome(); });
 	$('#ask').addEventListener('click', openAsk);
 	$('#ask-form').addEventListener('submit', sendAsk);
 	$('#ask-close').addEventListener('click', () => $('#ask-dialog').close());

@@ -10,8 +10,15 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 
+# No browser is a failure, never a skip: a run that tested nothing must not pass.
 if [ ! -x "${CHROMIUM:=/usr/bin/chromium}" ]; then
-  echo "FAIL chromium is not installed at $CHROMIUM (script/setup installs it)"
+  echo "FAIL chromium is missing: there is no browser at $CHROMIUM, so the web pages cannot be tested"
+  echo "     (script/setup installs Debian's chromium; CHROMIUM=/path/to/chromium names another)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+if ! command -v node >/dev/null 2>&1; then
+  echo "FAIL node is missing: the browser tests run under Node.js 20 or later (script/setup installs it)"
   echo "0 passed, 1 failed"
   exit 1
 fi

@@ -4,9 +4,10 @@
 // and screenshots go to $WORK.  Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const { BASE, WORK, FAIRMATCH, CHROMIUM = '/usr/bin/chromium' } = process.env;
 const require = createRequire(import.meta.url);
@@ -67,11 +68,125 @@ function watch(page, label) {
 	});
 }
 
+// ---- the shared header, and strings.js ----
+
+// The header and the sign-in form as text, one shape per page: tag, id,
+// class, parts and the like, not what they say (the title and the skip
+// link's target differ by page) nor their state (hidden, lang).  The same
+// component gives the same shape on every page.
+async function shapes(page) {
+	return page.evaluate(() => {
+		const skip = new Set(['hidden', 'lang', 'disabled', 'aria-pressed']);
+		const shape = (el, deep) => el.tagName.toLowerCase() +
+			[...el.attributes].filter((a) => !skip.has(a.name)).map((a) => `[${a.name}=${a.value}]`).sort().join('') +
+			(deep(el) ? '(' + [...el.children].map((c) => shape(c, deep)).join(',') + ')' : '');
+		const headers = [...document.querySelectorAll('[data-fm-component="header"]')];
+		const signIns = [...document.querySelectorAll('[data-fm-component="sign-in"]')];
+		const header = headers[0];
+		const first = document.body.firstElementChild;
+		return {
+			headers: headers.length,
+			signIns: signIns.length,
+			// the skip link first in the body, the header right after it
+			placed: Boolean(header && first?.dataset.fmPart === 'skip' && first.nextElementSibling === header),
+			parts: [...document.querySelectorAll('[data-fm-part]')].map((e) => e.dataset.fmPart),
+			header: header ? shape(header, (el) => el.dataset.fmPart !== 'title') : null,
+			signIn: signIns[0] ? shape(signIns[0], () => true) : null,
+		};
+	});
+}
+const headerShapes = {};
+async function recordShapes(page, name) {
+	const s = await shapes(page);
+	ok(s.headers === 1 && s.placed, `${name}: one header, first in the page`, JSON.stringify(s.parts));
+	headerShapes[name] = s;
+}
+
+// What a person can read on the page, in its current language: the visible
+// text, the title, the visible labels, placeholders and options.  Flags a
+// key of strings.js, anything shaped like one ("office.col.row", also a key
+// it lacks) and snake_case (a field's name such as credit_code).
+async function rawKeys(page) {
+	return page.evaluate(async () => {
+		const { strings } = await import('/lib/strings.js');
+		const keys = new Set(Object.keys(strings));
+		const groups = [...new Set([...keys].map((k) => k.split('.')[0]))];
+		const keyLike = new RegExp(`\\b(?:${groups.join('|')})\\.[A-Za-z_.]*[A-Za-z_]`, 'g');
+		const snake = /\b[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+\b/g;
+		const texts = [document.title, document.body.innerText];
+		for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], [alt]')) {
+			if (!el.checkVisibility()) continue;
+			for (const a of ['placeholder', 'aria-label', 'title', 'alt']) texts.push(el.getAttribute(a) || '');
+		}
+		for (const o of document.querySelectorAll('select option')) if (o.parentElement.checkVisibility()) texts.push(o.textContent);
+		for (const ti of document.querySelectorAll('svg title')) texts.push(ti.textContent);
+		const found = new Set();
+		for (const text of texts) {
+			for (const m of text.matchAll(keyLike)) found.add(m[0]);
+			for (const m of text.matchAll(snake)) found.add(m[0]);
+			for (const w of text.split(/\s+/)) if (keys.has(w)) found.add(w);
+		}
+		return [...found];
+	});
+}
+
+// rawKeys in Chinese and in English (the page is switched there and back).
+async function noRawKeys(page, name, alsoEnglish = async () => {}) {
+	for (let i = 0; i < 2; i++) {
+		const lang = await page.getAttribute('html', 'lang');
+		const found = await rawKeys(page);
+		ok(found.length === 0, `${name} (${lang}): no raw string key shown`, found.join(' '));
+		if (lang === 'en') await alsoEnglish();
+		await page.click('#lang');
+		await page.waitForFunction((l) => document.documentElement.lang !== l, lang);
+	}
+}
+
+// The readable strings in the scripts' literals: Chinese anywhere but in
+// strings.js (and the vendored QR code library).  A small scanner: comments,
+// strings, templates and regular expressions, enough for web/'s own code.
+function chineseLiterals(file) {
+	const src = readFileSync(file, 'utf8');
+	const cjk = /[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/;
+	const found = [];
+	let i = 0;
+	let prev = '';	// the last significant character outside a comment
+	while (i < src.length) {
+		const c = src[i];
+		if (c === '/' && src[i + 1] === '/') { i = src.indexOf('\n', i); if (i < 0) break; continue; }
+		if (c === '/' && src[i + 1] === '*') { i = src.indexOf('*/', i + 2) + 2; continue; }
+		const regex = c === '/' && (prev === '' || '(,=:[!&|?{};'.includes(prev));
+		if (c === '"' || c === "'" || c === '`' || regex) {
+			let j = i + 1;
+			let inClass = false;
+			while (j < src.length && (src[j] !== c || inClass)) {
+				if (src[j] === '\\') j++;
+				else if (regex && src[j] === '[') inClass = true;
+				else if (regex && src[j] === ']') inClass = false;
+				j++;
+			}
+			const lit = src.slice(i, j + 1);
+			if (!regex && cjk.test(lit)) found.push(`${path.basename(file)}:${src.slice(0, i).split('\n').length}: ${lit}`);
+			prev = c;
+			i = j + 1;
+			continue;
+		}
+		if (!/\s/.test(c)) prev = c;
+		i++;
+	}
+	return found;
+}
+
+// A browser that does not start fails the run, with what it said.
 const browser = await chromium.launch({
 	executablePath: CHROMIUM,
 	headless: true,
 	args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
 		'--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+}).catch((e) => {
+	console.log(`FAIL chromium at ${CHROMIUM} did not start: ${e.message.split('\n').slice(0, 3).join(' | ')}`);
+	console.log('0 passed, 1 failed');
+	process.exit(1);
 });
 
 try {
@@ -88,6 +203,8 @@ try {
 		await kiosk.waitForFunction(() => document.querySelectorAll('#f-fair option').length > 1);
 		await shot(kiosk, 'kiosk-start');
 		await axe(kiosk, 'kiosk start');
+		await recordShapes(kiosk, 'kiosk');
+		await noRawKeys(kiosk, 'kiosk start');
 	});
 
 	async function searchFor(q, codes) {
@@ -110,6 +227,7 @@ try {
 		ok(await kiosk.locator('#f-region button.chip').count() > 0, 'city filters from the facets');
 		await shot(kiosk, 'kiosk-search');
 		await axe(kiosk, 'kiosk results');
+		await noRawKeys(kiosk, 'kiosk results');
 	});
 
 	await step('kiosk filters by city', async () => {
@@ -156,6 +274,7 @@ try {
 		ok((await kiosk.getAttribute('#p-qr', 'alt')).includes('#/p/' + code), 'the QR links to the page');
 		await shot(kiosk, 'kiosk-product');
 		await axe(kiosk, 'kiosk product');
+		await noRawKeys(kiosk, 'kiosk product');
 		await kiosk.click('#back');
 		await kiosk.waitForSelector('#search-view:not([hidden])');
 	});
@@ -223,6 +342,9 @@ try {
 		await office.goto(BASE + '/office/');
 		await office.waitForSelector('#login-view:not([hidden])');
 		await axe(office, 'office sign-in');
+		await recordShapes(office, 'office');
+		await noRawKeys(office, 'office sign-in');
+		await shot(office, 'office-sign-in');
 		await office.fill('#login-name', 'clerk');
 		await office.fill('#login-pass', 'wrong-password');
 		await office.click('#login-form button[type=submit]');
@@ -232,6 +354,7 @@ try {
 		await office.click('#login-form button[type=submit]');
 		await office.waitForSelector('#app:not([hidden])');
 		ok((await office.textContent('#who')).includes('clerk'), 'signed in as clerk');
+		ok((await shapes(office)).header === headerShapes.office.header, 'the header keeps its shape once signed in');
 	});
 
 	await step('office upload of a bad file shows its report', async () => {
@@ -276,6 +399,13 @@ try {
 		await office.locator('#own-results button').first().click();
 		await office.waitForSelector('#entry:not([hidden])');
 		ok((await office.textContent('#entry-fields')).length > 0, 'an entry opens');
+		await noRawKeys(office, 'office entry', async () => {
+			// In English every field has a label, not its name (credit_code, moq).
+			const labels = await office.$$eval('#entry-fields dt', (dts) => dts.map((d) => d.textContent));
+			ok(labels.length > 5 && labels.every((l) => /[A-Z ]/.test(l) && !/^[a-z_]+$/.test(l)), 'the English entry has labels', labels.join(' | '));
+			ok(labels.includes('Unified social credit code') && labels.includes('Minimum order'), 'credit_code and moq are labelled', labels.join(' | '));
+			await shot(office, 'office-entry-en', { fullPage: true });
+		});
 	});
 
 	await step('office sign-out', async () => {
@@ -294,6 +424,7 @@ try {
 	await step('console sign-in and fairs', async () => {
 		await con.goto(BASE + '/console/');
 		await con.waitForSelector('#login-view:not([hidden])');
+		await recordShapes(con, 'console');
 		await con.fill('#login-name', 'org');
 		await con.fill('#login-pass', process.env.ORG_PASSWORD);
 		await con.click('#login-form button[type=submit]');
@@ -333,6 +464,7 @@ try {
 		ok((await td.textContent()).includes(m.buyer.name) && (await td.textContent()).includes(m.supplier.name), 'a cell names buyer and supplier');
 		await shot(con, 'console-grid', { fullPage: true });
 		await axe(con, 'console grid');
+		await noRawKeys(con, 'console grid');
 	});
 
 	await step('console lock', async () => {
@@ -397,6 +529,8 @@ try {
 		const m = grid.meetings[0];
 		await kiosk.goto(`${BASE}/?fair=${FAIR}#/p/${encodeURIComponent(m.product.code)}`);
 		await kiosk.waitForSelector('#p-body:not([hidden])');
+		const banner = kiosk.locator('[data-fm-part="banner"]');
+		ok(await banner.isVisible() && (await banner.textContent()).length > 0, 'the header names the kiosk\'s fair');
 		await kiosk.click('#ask');
 		await kiosk.fill('#ask-badge', m.buyer.badge);
 		await kiosk.click('#ask-send');
@@ -414,6 +548,84 @@ try {
 		await con.click('#logout');
 		await con.waitForSelector('#login-view:not([hidden])');
 		ok(true, 'signed out');
+	});
+
+	await step('stats page: sign-in, figures, sign-out', async () => {
+		const st = await cctx.newPage();
+		watch(st, 'stats');
+		await st.goto(BASE + '/stats/');
+		await st.waitForSelector('#login-view:not([hidden])');
+		await recordShapes(st, 'stats');
+		await noRawKeys(st, 'stats sign-in');
+		await st.fill('#login-name', 'org');
+		await st.fill('#login-pass', process.env.ORG_PASSWORD);
+		await st.click('#login-form button[type=submit]');
+		await st.waitForSelector('#app:not([hidden])');
+		ok((await st.textContent('#who')).includes('org'), 'signed in as org on the stats page');
+		await st.waitForFunction(() => document.querySelectorAll('#figures thead th').length > 0);
+		await shot(st, 'stats', { fullPage: true });
+		await axe(st, 'stats');
+		await noRawKeys(st, 'stats figures');
+		await st.click('#logout');
+		await st.waitForSelector('#login-view:not([hidden])');
+		ok(await st.locator('[data-fm-part="user"]').isHidden(), 'signed out: the header shows nobody');
+		await st.close();
+	});
+
+	await step('the header and the sign-in form are one component on every page', async () => {
+		const names = Object.keys(headerShapes);
+		ok(names.join() === 'kiosk,office,console,stats', 'shapes from every page', names.join());
+		for (const n of names) {
+			const s = headerShapes[n];
+			ok(s.parts.join() === 'skip,title,banner,user,lang', `${n}: the header's parts`, s.parts.join());
+			ok(s.header === headerShapes.kiosk.header, `${n}: the same header as the kiosk's`, `${s.header} ≠ ${headerShapes.kiosk.header}`);
+		}
+		ok(headerShapes.kiosk.signIns === 0, 'the kiosk has no sign-in form');
+		for (const n of ['office', 'console', 'stats']) {
+			const s = headerShapes[n];
+			ok(s.signIns === 1 && s.signIn === headerShapes.office.signIn, `${n}: the same sign-in form as the office's`, `${s.signIn} ≠ ${headerShapes.office.signIn}`);
+		}
+	});
+
+	await step('the pages carry no header, sign-in form or text of their own', async () => {
+		const pages = await kiosk.evaluate(async (urls) => {
+			const out = {};
+			for (const u of urls) {
+				const doc = new DOMParser().parseFromString(await (await fetch(u)).text(), 'text/html');
+				const text = [];
+				const walk = (n) => {
+					for (const c of n.childNodes) {
+						if (c.nodeType === Node.TEXT_NODE && c.textContent.trim()) text.push(c.textContent.trim());
+						else if (c.nodeType === Node.ELEMENT_NODE && c.tagName !== 'SCRIPT' && c.tagName !== 'STYLE') walk(c);
+					}
+				};
+				walk(doc.documentElement);
+				for (const el of doc.querySelectorAll('[placeholder], [alt], [title], [aria-label]')) {
+					for (const a of ['placeholder', 'alt', 'title', 'aria-label']) if (el.getAttribute(a)?.trim()) text.push(`${a}="${el.getAttribute(a)}"`);
+				}
+				out[u] = {
+					text,
+					slots: doc.querySelectorAll('[data-fm-header]').length,
+					signInSlots: doc.querySelectorAll('[data-fm-sign-in]').length,
+					copies: doc.querySelectorAll('header.bar, a.skip, #lang, #who, #logout, #login-view, #login-form').length,
+				};
+			}
+			return out;
+		}, ['/', '/office/', '/console/', '/stats/']);
+		for (const [u, p] of Object.entries(pages)) {
+			ok(p.slots === 1 && p.copies === 0, `${u}: only a place for the shared header`, JSON.stringify(p));
+			ok(p.signInSlots === (u === '/' ? 0 : 1), `${u}: ${u === '/' ? 'no' : 'a'} place for the shared sign-in form`);
+			ok(p.text.length === 0, `${u}: no text in the HTML`, p.text.join(' | '));
+		}
+	});
+
+	await step('no Chinese literal in the scripts outside strings.js', async () => {
+		const web = fileURLToPath(new URL('../../web/', import.meta.url));
+		const files = readdirSync(web, { recursive: true }).map((f) => path.join(web, f))
+			.filter((f) => /\.m?js$/.test(f) && !f.includes(`${path.sep}vendor${path.sep}`) && !f.endsWith(path.join('lib', 'strings.js')));
+		const found = files.flatMap(chineseLiterals);
+		ok(files.length >= 10, 'the scripts are found', files.length);
+		ok(found.length === 0, 'every Chinese string is in strings.js', found.join(' | '));
 	});
 
 	ok(problems.length === 0, 'no dialog, page error or CSP refusal', problems.join(' | '));

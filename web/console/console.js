@@ -4,7 +4,8 @@
 // meeting can be locked or moved; the server checks every move.
 import { api, pollJob } from '../lib/api.js';
 import { $, h, fill } from '../lib/dom.js';
-import { t, pick, applyI18n, langButton, onLangChange } from '../lib/i18n.js';
+import { t, pick, onLangChange } from '../lib/i18n.js';
+import { mountHeader } from '../lib/header.js';
 import { startSession, sessionLost } from '../lib/session.js';
 
 let fairs = [];
@@ -29,7 +30,7 @@ async function loadFairs() {
 	drawFair();
 }
 
-const list = (a) => (Array.isArray(a) && a.length ? a.join('、') : '');
+const list = (a) => (Array.isArray(a) && a.length ? a.join(t('common.listSep')) : '');
 
 function drawFairs() {
 	fill($('#fairs tbody'), fairs.map((f) => h('tr', { 'aria-current': fair?.code === f.code ? 'true' : null },
@@ -59,7 +60,7 @@ function openFair(code) {
 
 function drawFair() {
 	if (!fair) return;
-	$('#fair-title').textContent = `${fair.name}（${fair.code}）`;
+	$('#fair-title').textContent = t('console.fairTitle', { name: fair.name, code: fair.code });
 	$('#fair-title').tabIndex = -1;
 	$('#fair-pairing').textContent = t('console.pairing', {
 		cities: list(fair.cities) || t('console.allCities'),
@@ -236,8 +237,7 @@ async function moveTo(slot, table) {
 // ---- wiring ----
 
 function init() {
-	applyI18n();
-	langButton($('#lang'));
+	mountHeader({ title: 'console.heading', signIn: true });
 	$('#run-match').addEventListener('click', runMatch);
 	$('#run-schedule').addEventListener('click', runSchedule);
 	$('#reload-grid').addEventListener('click', loadGrid);

@@ -2,6 +2,7 @@
 // cookie, the CSRF header on every request that changes something, errors as
 // ApiError with the server's bilingual message, and a shared notion of
 // whether the server can be reached at all.
+import { both } from './i18n.js';
 
 export class ApiError extends Error {
 	constructor(status, code, message, body) {
@@ -39,14 +40,14 @@ export async function api(path, { method = 'GET', body, signal, headers = {} } =
 	} catch (e) {
 		if (e.name === 'AbortError') throw e;
 		setReachable(false);
-		throw new ApiError(0, 'network', '无法连接服务器 / the server cannot be reached');
+		throw new ApiError(0, 'network', both('api.unreachable'));
 	}
 	setReachable(true);
 	let data = null;
 	try { data = await res.json(); } catch { /* not JSON: handled below */ }
 	if (!res.ok) {
 		throw new ApiError(res.status, data?.error || 'http_' + res.status,
-			data?.message || `服务器返回 ${res.status} / the server answered ${res.status}`, data);
+			data?.message || both('api.status', { status: res.status }), data);
 	}
 	return data;
 }
@@ -97,7 +98,7 @@ export function uploadFile(url, file, onProgress) {
 		});
 		xhr.addEventListener('error', () => {
 			setReachable(false);
-			reject(new ApiError(0, 'network', '上传中断：无法连接服务器 / upload interrupted: the server cannot be reached'));
+			reject(new ApiError(0, 'network', both('api.uploadCut')));
 		});
 		const form = new FormData();
 		form.append('file', file, file.name);

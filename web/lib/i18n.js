@@ -1,7 +1,7 @@
 // i18n.js — Simplified Chinese first, English on request.  The choice is
-// kept in localStorage.  Static text is marked in the HTML with
-// data-i18n="key" (text) or data-i18n-attr="attr:key;attr:key"; pages call
-// t(key, vars) for text they make.
+// kept in localStorage.  Every string a person reads is in strings.js: the
+// HTML has none of its own, only elements marked data-i18n="key" (text) or
+// data-i18n-attr="attr:key;attr:key"; pages call t(key, vars) for text they make.
 import { strings } from './strings.js';
 
 const KEY = 'fairmatch.lang';
@@ -11,13 +11,20 @@ const listeners = new Set();
 
 export const getLang = () => lang;
 
-// The string for key in the current language, with {name} filled from vars.
-export function t(key, vars = {}) {
+// The string for key in language l, with {name} filled from vars.  A key
+// that strings.js lacks comes back as it is (the browser tests look for that).
+export function tIn(l, key, vars = {}) {
 	const e = strings[key];
-	let s = e ? e[lang] ?? e.zh : key;
+	let s = e ? e[l] ?? e.zh : key;
 	for (const [k, v] of Object.entries(vars)) s = s.split('{' + k + '}').join(String(v));
 	return s;
 }
+
+// The string for key in the current language.
+export const t = (key, vars = {}) => tIn(lang, key, vars);
+
+// "中文 / English", as the server writes its messages (pick() splits them).
+export const both = (key, vars = {}) => tIn('zh', key, vars) + ' / ' + tIn('en', key, vars);
 
 // Puts the current language's strings into root's marked elements.
 export function applyI18n(root = document) {
@@ -47,7 +54,7 @@ export const onLangChange = (fn) => listeners.add(fn);
 // labelled in the language it switches to, with lang set accordingly.
 export function langButton(btn) {
 	const label = () => {
-		btn.textContent = lang === 'zh' ? 'English' : '中文';
+		btn.textContent = t('common.otherLang');
 		btn.lang = lang === 'zh' ? 'en' : 'zh-CN';
 	};
 	btn.addEventListener('click', () => { setLang(lang === 'zh' ? 'en' : 'zh'); label(); });

@@ -1,9 +1,11 @@
-// session.js — sign-in for the office portal and the organiser console:
-// who is signed in (GET /me), the sign-in form, signing out, and what to
-// do when a session runs out in the middle of the work.
+// session.js — sign-in for the office portal, the organiser console and the
+// statistics page: who is signed in (GET /me), signing in with the form
+// header.js made, signing out, and what to do when a session runs out in
+// the middle of the work.
 import { api } from './api.js';
 import { $ } from './dom.js';
-import { t, pick, onLangChange } from './i18n.js';
+import { t, pick } from './i18n.js';
+import { showUser } from './header.js';
 
 let me = null;
 let opts = null;
@@ -16,7 +18,6 @@ export async function startSession(options) {
 	opts = options;
 	$('#login-form').addEventListener('submit', signIn);
 	$('#logout').addEventListener('click', signOut);
-	onLangChange(drawWho);
 	try {
 		me = await api('/api/v1/me');
 	} catch (e) {
@@ -30,7 +31,7 @@ function enter() {
 	const ok = me && me.login && opts.allowed.includes(me.role);
 	$('#login-view').hidden = Boolean(ok);
 	$('#app').hidden = !ok;
-	drawWho();
+	showUser(me);
 	if (ok) {
 		opts.onSignedIn(me);
 	} else {
@@ -38,12 +39,6 @@ function enter() {
 		$('#login-name').focus();
 	}
 	document.body.dataset.signedIn = ok ? me.login : '';
-}
-
-function drawWho() {
-	const signed = me && me.login;
-	$('#who').textContent = signed ? t('login.who', { login: me.login, role: t('role.' + me.role), region: me.region || '' }).trim() : '';
-	$('#logout').hidden = !signed;
 }
 
 async function signIn(ev) {

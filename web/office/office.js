@@ -4,7 +4,8 @@
 // history, and the office's own entries.
 import { api, uploadFile, pollJob } from '../lib/api.js';
 import { $, h, fill, highlight } from '../lib/dom.js';
-import { t, pick, applyI18n, langButton, onLangChange, getLang } from '../lib/i18n.js';
+import { t, tIn, pick, onLangChange, getLang } from '../lib/i18n.js';
+import { mountHeader } from '../lib/header.js';
 import { downloadCSV } from '../lib/csv.js';
 import { startSession, sessionLost } from '../lib/session.js';
 
@@ -102,12 +103,16 @@ function drawReport() {
 	$('#report-csv').hidden = errors.length === 0;
 }
 
+// The report as CSV, in both languages: "行 Row" over the numbers, and the
+// problem in Chinese and in English side by side.
 function reportCSV() {
 	const errors = report?.result?.errors || [];
-	const rows = [['行 row', '列 column', '单元格 cell', '内容 value', '问题', 'problem']];
+	const bi = (k) => tIn('zh', k) + ' ' + tIn('en', k);
+	const rows = [[bi('office.col.row'), bi('office.col.column'), bi('office.col.cell'), bi('office.col.value'),
+		tIn('zh', 'office.col.message'), tIn('en', 'office.col.message')]];
 	for (const e of errors) rows.push([e.row, e.column ?? e.field, e.cell, e.value, e.message_zh || pick(e.message, 'zh'), e.message_en || pick(e.message, 'en')]);
 	const base = (report.filename || 'upload').replace(/\.[^.]*$/, '');
-	downloadCSV(base + '-校验报告.csv', rows);
+	downloadCSV(t('office.reportFile', { name: base }), rows);
 }
 
 // ---- history ----
@@ -171,16 +176,15 @@ async function searchOwn(ev) {
 	}
 }
 
+// An entry's fields, in the catalogue's column order.  Each is labelled by
+// strings.js 'entry.KIND.FIELD', whose Chinese is the catalogue's column name.
 const ENTRY_COLUMNS = {
-	supply: [['产品编号', 'code'], ['产品名称', 'name'], ['企业名称', 'company'], ['统一社会信用代码', 'credit_code'],
-		['所在城市', 'city'], ['区县', 'county'], ['产品类别', 'category'], ['规格型号', 'spec'], ['品牌', 'brand'],
-		['参考价格', 'price'], ['计价单位', 'unit'], ['起订量', 'moq'], ['荣誉认证', 'honours'], ['关键词', 'keywords'],
-		['产品简介', 'description'], ['联系人', 'contact'], ['联系电话', 'phone']],
-	demand: [['需求编号', 'code'], ['需求产品', 'product'], ['采购单位', 'buyer'], ['单位类型', 'buyer_type'],
-		['所在省份', 'province'], ['所在城市', 'city'], ['产品类别', 'category'], ['需求描述', 'description'],
-		['采购数量', 'quantity'], ['计量单位', 'unit'], ['目标价格', 'price'], ['截止日期', 'deadline'],
-		['联系人', 'contact'], ['联系电话', 'phone']],
+	supply: ['code', 'name', 'company', 'credit_code', 'city', 'county', 'category', 'spec', 'brand',
+		'price', 'unit', 'moq', 'honours', 'keywords', 'description', 'contact', 'phone'],
+	demand: ['code', 'product', 'buyer', 'buyer_type', 'province', 'city', 'category', 'description',
+		'quantity', 'unit', 'price', 'deadline', 'contact', 'phone'],
 };
+const columnKey = (kind, k) => `entry.${kind}.${k}`;
 
 async function openEntry(kind, code) {
 	try {
@@ -199,13 +203,15 @@ function drawEntry() {
 	const { kind, data } = entry;
 	$('#entry-title').textContent = `${data.code} ${data.name || data.product || ''}`;
 	$('#entry-title').tabIndex = -1;
-	fill($('#entry-fields'), ENTRY_COLUMNS[kind].filter(([, k]) => data[k] !== undefined && data[k] !== null && data[k] !== '')
-		.map(([zh, k]) => [h('dt', { text: getLang() === 'en' ? k : zh }), h('dd', { text: data[k] })]));
+	fill($('#entry-fields'), ENTRY_COLUMNS[kind].filter((k) => data[k] !== undefined && data[k] !== null && data[k] !== '')
+		.map((k) => [h('dt', { text: t(columnKey(kind, k)) }), h('dd', { text: data[k] })]));
 }
 
+// The entry as a catalogue file of one row, to edit and upload again: its
+// header is the catalogue's (Chinese) column names, whatever the page's language.
 function entryCSV() {
 	const cols = ENTRY_COLUMNS[entry.kind];
-	downloadCSV(entry.data.code + '.csv', [cols.map(([zh]) => zh), cols.map(([, k]) => entry.data[k] ?? '')], { formulas: 'keep' });
+	downloadCSV(entry.data.code + '.csv', [cols.map((k) => tIn('zh', columnKey(entry.kind, k))), cols.map((k) => entry.data[k] ?? '')], { formulas: 'keep' });
 }
 
 // ---- wiring ----
@@ -228,8 +234,7 @@ function wireDrop() {
 }
 
 function init() {
-	applyI18n();
-	langButton($('#lang'));
+	mountHeader({ title: 'office.heading', signIn: true });
 	wireDrop();
 	$('#report-csv').addEventListener('click', reportCSV);
 	$('#own-form').addEventListener('submit', searchOwn);

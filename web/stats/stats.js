@@ -5,51 +5,10 @@
 // the server scopes them, this page just shows what it is given.
 import { api } from '../lib/api.js';
 import { $, h, fill } from '../lib/dom.js';
-import { t, pick, applyI18n, langButton, onLangChange } from '../lib/i18n.js';
+import { t, pick, onLangChange } from '../lib/i18n.js';
+import { mountHeader } from '../lib/header.js';
 import { startSession, sessionLost, currentUser } from '../lib/session.js';
 import { downloadCSV } from '../lib/csv.js';
-import { strings } from '../lib/strings.js';
-
-Object.assign(strings, {
-	'stats.title': { zh: '绩效统计 · 供需对接', en: 'Performance · fairmatch' },
-	'stats.heading': { zh: '绩效统计', en: 'Deals and performance' },
-	'stats.query': { zh: '统计范围', en: 'What to count' },
-	'stats.by': { zh: '分组', en: 'Group by' },
-	'stats.by.province': { zh: '按省份', en: 'Province' },
-	'stats.by.city': { zh: '按城市', en: 'City' },
-	'stats.by.fair': { zh: '按展会', en: 'Fair' },
-	'stats.by.centre': { zh: '按营销中心', en: 'Marketing centre' },
-	'stats.by.quarter': { zh: '按季度', en: 'Quarter' },
-	'stats.year': { zh: '年份', en: 'Year' },
-	'stats.quarter': { zh: '季度', en: 'Quarter' },
-	'stats.wholeYear': { zh: '全年', en: 'Whole year' },
-	'stats.show': { zh: '查看', en: 'Show' },
-	'stats.csv': { zh: '下载 CSV', en: 'Download CSV' },
-	'stats.chart': { zh: '合同金额与目标', en: 'Contracts against targets' },
-	'stats.table': { zh: '明细', en: 'Figures' },
-	'stats.loading': { zh: '正在统计…', en: 'Counting…' },
-	'stats.none': { zh: '没有数据。', en: 'Nothing to show.' },
-	'stats.scopeAll': { zh: '显示全部办公室的数据。', en: 'Showing every office’s figures.' },
-	'stats.scopeOwn': { zh: '只显示本办（{region}）的数据。', en: 'Showing your office’s figures only ({region}).' },
-	'stats.noteTargets': { zh: '灰色为年度扩销目标，深蓝为合同金额，浅蓝为意向金额（万元）。', en: 'Grey: the year’s target; dark blue: contracts; light blue: intentions (万元).' },
-	'stats.noteAmounts': { zh: '深蓝为合同金额，浅蓝为意向金额（万元）；此分组没有目标。', en: 'Dark blue: contracts; light blue: intentions (万元); this grouping has no targets.' },
-	'stats.chartLabel': { zh: '{name}：合同 {contract} 万元，意向 {intention} 万元{target}', en: '{name}: contracts {contract} 万元, intentions {intention} 万元{target}' },
-	'stats.ofTarget': { zh: '，目标 {target} 万元，完成 {pct}', en: ', target {target} 万元, {pct} reached' },
-	'stats.l.contract': { zh: '合同', en: 'Contracts' },
-	'stats.l.intention': { zh: '意向', en: 'Intentions' },
-	'stats.l.target': { zh: '目标', en: 'Target' },
-	'stats.c.label': { zh: '名称', en: 'Name' },
-	'stats.c.meetings': { zh: '洽谈', en: 'Meetings' },
-	'stats.c.held': { zh: '已洽谈', en: 'Held' },
-	'stats.c.no_show': { zh: '未到', en: 'No-shows' },
-	'stats.c.no_show_rate': { zh: '未到率', en: 'No-show rate' },
-	'stats.c.intentions': { zh: '意向', en: 'Intentions' },
-	'stats.c.contracts': { zh: '合同', en: 'Contracts' },
-	'stats.c.intention_wan': { zh: '意向金额（万元）', en: 'Intentions (万元)' },
-	'stats.c.contract_wan': { zh: '合同金额（万元）', en: 'Contracts (万元)' },
-	'stats.c.target_wan': { zh: '目标（万元）', en: 'Target (万元)' },
-	'stats.c.progress': { zh: '完成率', en: 'Reached' },
-});
 
 const COLS = ['label', 'meetings', 'held', 'no_show', 'no_show_rate', 'intentions', 'contracts',
 	'intention_wan', 'contract_wan', 'target_wan', 'progress'];
@@ -125,7 +84,8 @@ function drawChart() {
 		g.append(s('rect', { x: left, y: y + 5, width: cw.toFixed(1), height: 20, class: num(r.progress) >= 1 ? 'over' : 'contract' }));
 		g.append(s('rect', { x: (left + cw).toFixed(1), y: y + 5, width: Math.max(0, iw).toFixed(1), height: 20, class: 'intention' }));
 		g.append(s('text', { x: left + bar + 8, y: y + 19, class: 'value' },
-			r.target_wan === null ? `${r.contract_wan} + ${r.intention_wan}` : `${r.contract_wan} / ${r.target_wan}（${pct(r.progress)}）`));
+			r.target_wan === null ? t('stats.valueAmounts', { contract: r.contract_wan, intention: r.intention_wan })
+				: t('stats.valueOfTarget', { contract: r.contract_wan, target: r.target_wan, pct: pct(r.progress) })));
 		svg.append(g);
 	});
 	svg.append(s('line', { x1: left, x2: left, y1: 0, y2: top * 2 + rows.length * rowH, class: 'axis' }));
@@ -155,8 +115,7 @@ function csv() {
 }
 
 function init() {
-	applyI18n();
-	langButton($('#lang'));
+	mountHeader({ title: 'stats.heading', signIn: true });
 	$('#year').value = new Date().getFullYear();
 	$('#query').addEventListener('submit', load);
 	$('#csv').addEventListener('click', csv);
