@@ -1,6 +1,6 @@
 /*
  * outcome.c — recording what came of a meeting, with its history and its
- * evidence files (issue 9).
+ * evidence files.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /*
- * outcome.h — what came of a scheduled meeting (issue 9): held or a
+ * outcome.h — what came of a scheduled meeting: held or a
  * no-show, an intention or a contract, its amount in 万元, the product
  * lines and the evidence files.  Every change appends to the history; an
  * amount is never edited in place without a trace.

@@ -1,5 +1,5 @@
 /*
- * stats.h — the network's performance figures (绩效考核, issue 9): per
+ * stats.h — the network's performance figures (绩效考核): per
  * fair, province, city, marketing centre or quarter, the meetings held,
  * the no-show rate, intentions, contracts and their amounts, against the
  * year's targets.

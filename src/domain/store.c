@@ -272,7 +272,7 @@ static const char *const migrations[] = {
 	"CREATE INDEX meetings_slot ON meetings(fair_id, slot, table_no);",
 
 	/*
-	 * 6: deals and targets (issue 9).  One outcome per meeting; amounts in
+	 * 6: deals and targets.  One outcome per meeting; amounts in
 	 * hundredths of 万元 so sums are exact; every change to an outcome
 	 * appends to outcome_history, which is never updated.  Evidence files
 	 * are kept under uploads/ by SHA-256.  Targets are per year, in 亿元.

@@ -1,5 +1,5 @@
 /*
- * targets.h — the network's yearly targets as data (issue 9, seed 000):
+ * targets.h — the network's yearly targets as data (seed 000):
  * per province 拓展办, 营销中心, 市场外重点经销户, 扩销目标 and 三大市场目标;
  * per city 扩销目标 and 三大市场目标.  Amounts in 亿元.
  */

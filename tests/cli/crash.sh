@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crash safety of the server (issue 10): SIGKILL at a random moment while a
+# Crash safety of the server: SIGKILL at a random moment while a
 # client uploads catalogues, records outcomes, re-solves the schedule and
 # locks meetings, $CRASH_CYCLES times (default 50).  After each kill the
 # server is started again on the same data; once it has imported what was

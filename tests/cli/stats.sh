@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Deals and statistics end to end (issue 9): 渝洽会 scheduled from the
+# Deals and statistics end to end: 渝洽会 scheduled from the
 # fixtures; seed 000's province targets and the city targets loaded (their
 # totals reproduced); outcomes recorded for a hand-made set of meetings, one
 # corrected (its history kept), evidence kept by SHA-256; bad amounts, dates
