@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "generic.h"
 #include "indexer.h"
 #include "schema.h"
 #include "tokenize.h"
@@ -533,7 +534,7 @@ indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, v
 		progress(n, n, arg);
 	if (applied != NULL)
 		*applied = n;
-	rc = 0;
+	rc = generic_refresh(ix->db, ix->tk, n, cause);
 	free(items);
 	return rc;
 fail:

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "generic.h"
 #include "indexer.h"
 #include "match.h"
 #include "textnorm.h"
@@ -29,6 +30,7 @@ struct match_side {
 struct matcher {
 	sqlite3			*db;
 	struct tokenizer	*tk;
+	struct generic		*generic;	/* numbers, units and generic words */
 	struct match_side	 sides[2];	/* supply, demand */
 };
 
@@ -39,13 +41,24 @@ struct qtoken {
 	size_t	 field;		/* first field it was seen in */
 	size_t	 start, end;	/* byte offsets there */
 	int	 unigram;	/* one Han character: weighs less, explains little */
+	enum word_class	 cls;	/* only content makes a match */
+	unsigned	 fields;	/* the source fields it appears in, a bit each */
 };
 
 struct qbuild {
-	struct qtoken	*t;
-	size_t		 n;
-	double		 field_weight;	/* of the field being tokenized */
-	size_t		 field;
+	struct qtoken		*t;
+	size_t			 n;
+	double			 field_weight;	/* of the field being tokenized */
+	size_t			 field;
+	const char		*text;		/* of the field being tokenized */
+	const struct generic	*generic;
+};
+
+/* What a hit shares with the item matched from, beyond numbers and generic words. */
+enum evidence {
+	EV_NONE,	/* nothing: numbers, units, generic words at most */
+	EV_CHAR,	/* a character (杭白菊 and 菊花茶): enough within a category */
+	EV_WORD,	/* a word */
 };
 
 struct matcher *
@@ -59,6 +72,7 @@ matcher_open(sqlite3 *db, const char *xapian_dir, char **cause)
 		free(m);
 		return NULL;
 	}
+	m->generic = generic_load(db);
 	for (size_t i = 0; i < nitems(names); i++) {
 		struct match_side *s = &m->sides[i];
 		char *path = xasprintf("%s/%s", xapian_dir, names[i]), *err = NULL, *sql;
@@ -100,6 +114,7 @@ matcher_close(struct matcher *m)
 			free(err);
 	}
 	tokenizer_free(m->tk);
+	generic_free(m->generic);
 	free(m);
 }
 
@@ -122,11 +137,14 @@ collect_token(void *arg, const struct token *t)
 	for (size_t i = 0; i < b->n; i++)
 		if (strlen(b->t[i].text) == t->len && memcmp(b->t[i].text, t->text, t->len) == 0) {
 			b->t[i].weight += w;
+			b->t[i].fields |= 1u << b->field;
 			return 0;
 		}
 	b->t = xreallocarray(b->t, b->n + 1, sizeof *b->t);
 	b->t[b->n] = (struct qtoken){ xstrndup(t->text, t->len), w, b->field, t->start,
-	    t->end, is_unigram(t) };
+	    t->end, is_unigram(t), generic_classify(b->generic, t->text, t->len,
+	    t->start > 0 && b->text[t->start - 1] >= '0' && b->text[t->start - 1] <= '9'),
+	    1u << b->field };
 	b->n++;
 	return 0;
 }
@@ -199,20 +217,199 @@ build_query(const struct qbuild *b, const struct ix_kind *to, const struct match
 	return q;
 }
 
-/*
- * The reasons of a hit: the source tokens its document matched, merged
- * where they overlap in the source (龙井 + 井茶 → 龙井茶), with the fields
- * of the other side they were found in.  Single shared characters are
- * reasons only when nothing longer matched.  Returns whether anything
- * longer than a character matched.
- */
-static int
-explain(struct match_hit *h, const struct qbuild *b, const char *const *src_text,
-    const struct ix_kind *to, const struct xc_list *terms)
+/* The matched fields (a bit each) of the source token text, or 0. */
+static unsigned
+token_mask(const struct qbuild *b, const unsigned *mask, const char *text, size_t len)
 {
-	unsigned *mask = xcalloc(b->n, sizeof *mask);
-	size_t *order = xcalloc(b->n, sizeof *order), n = 0;
-	int longer;
+	for (size_t k = 0; k < b->n; k++)
+		if (strncmp(b->t[k].text, text, len) == 0 && b->t[k].text[len] == '\0')
+			return mask[k];
+	return 0;
+}
+
+/* A word of the source, as TOK_WORDS gives it. */
+struct sword {
+	char		*text;		/* folded */
+	size_t		 start, end;	/* bytes in the field's text */
+	size_t		 chars;
+	unsigned	 fields;	/* other side's fields it was found in; 0 = not */
+	int		 noise;		/* a number, a unit or a generic word */
+	int		 single;	/* single Han characters, joined */
+};
+
+/* Where a field's words and the bigrams inside one word are gathered. */
+struct wctx {
+	const struct qbuild	*b;
+	const unsigned		*mask;
+	struct sword		*w;
+	size_t			 n;
+	unsigned		 fields;	/* of the word being checked: AND of its bigrams */
+	int			 all_generic;
+};
+
+/* tokenize.c callback (TOK_QUERY over one word): is each bigram a matched token? */
+static int
+word_bigram(void *arg, const struct token *t)
+{
+	struct wctx *c = arg;
+
+	c->fields &= token_mask(c->b, c->mask, t->text, t->len);
+	if (!generic_has(c->b->generic, t->text, t->len))
+		c->all_generic = 0;
+	return 0;
+}
+
+/* tokenize.c callback (TOK_WORDS over a field): one word, kept to look at after. */
+static int
+field_word(void *arg, const struct token *t)
+{
+	struct wctx *c = arg;
+
+	c->w = xreallocarray(c->w, c->n + 1, sizeof *c->w);
+	c->w[c->n++] = (struct sword){ xstrndup(t->text, t->len), t->start, t->end,
+	    utf8_length(t->text, t->len), 0, 0, 0 };
+	return 0;
+}
+
+/*
+ * Joins runs of single Han characters into one word: that is how ICU
+ * leaves a word its dictionary lacks (加 饭 酒 for 加饭酒).
+ */
+static void
+join_unknown(struct wctx *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->n; i++) {
+		struct sword *w = &c->w[i], *prev = n > 0 ? &c->w[n - 1] : NULL;
+
+		if (prev != NULL && w->chars == 1 && (unsigned char)w->text[0] >= 0x80 &&
+		    prev->end == w->start &&
+		    (unsigned char)prev->text[0] >= 0x80 && prev->single) {
+			char *t = xasprintf("%s%s", prev->text, w->text);
+
+			free(prev->text);
+			free(w->text);
+			prev->text = t;
+			prev->end = w->end;
+			prev->chars++;
+			continue;
+		}
+		c->w[n] = *w;
+		c->w[n].single = w->chars == 1 && (unsigned char)w->text[0] >= 0x80;
+		n++;
+	}
+	c->n = n;
+}
+
+/* Sets whether a word of the source matched, and whether it is noise. */
+static void
+word_match(struct tokenizer *tk, const struct wctx *c, struct sword *w)
+{
+	size_t len = strlen(w->text);
+	enum word_class cls = generic_classify(c->b->generic, w->text, len, 0);
+	struct wctx inner = { .b = c->b, .mask = c->mask, .fields = ~0u, .all_generic = 1 };
+
+	if (cls == WORD_CONTENT && w->chars > 1 && (unsigned char)w->text[0] >= 0x80) {
+		/* A longer Han word matched if all its bigrams did. */
+		tokenize(tk, w->text, len, TOK_QUERY, word_bigram, &inner);
+		w->fields = inner.fields;
+		w->noise = inner.all_generic;
+	} else {
+		w->fields = cls == WORD_NUMBER ? 0 : token_mask(c->b, c->mask, w->text, len);
+		w->noise = cls != WORD_CONTENT;
+	}
+}
+
+/* Adds the reason text[a, e) found in fields, unless the hit has it already. */
+static void
+add_reason(struct match_hit *h, const struct ix_kind *to, const char *text, size_t len,
+    unsigned fields)
+{
+	struct buf names = { 0 };
+
+	for (size_t i = 0; i < h->nwhy; i++)
+		if (strlen(h->why[i].word) == len && memcmp(h->why[i].word, text, len) == 0)
+			return;
+	for (size_t f = 0; f < to->nfields; f++)
+		if (fields & (1u << f))
+			buf_addf(&names, "%s%s", names.len ? "," : "", to->fields[f].column);
+	h->why = xreallocarray(h->why, h->nwhy + 1, sizeof *h->why);
+	h->why[h->nwhy].word = xstrndup(text, len);
+	h->why[h->nwhy].fields = buf_take(&names);
+	h->nwhy++;
+}
+
+/*
+ * The reasons in one field of the source: runs of its dictionary words
+ * that matched, a run going on only where the text goes on in the other
+ * item too (the bigram across the words matched in the same field as
+ * both: 龙井 + 茶 → 龙井茶, but not 绍兴 + 加饭酒 when only 兴加 matched),
+ * without numbers, units or generic words at either end.  Single
+ * characters only when weak is set.
+ */
+static void
+field_reasons(struct match_hit *h, const struct ix_kind *to, const char *text,
+    const struct wctx *c, int weak)
+{
+	for (size_t i = 0; i < c->n; ) {
+		size_t j = i + 1, a, e, chars = 0;
+		unsigned fields;
+
+		if (c->w[i].fields == 0) {
+			i++;
+			continue;
+		}
+		fields = c->w[i].fields;
+		while (j < c->n && c->w[j].fields != 0 && c->w[j].start == c->w[j - 1].end) {
+			char *last = c->w[j - 1].text, *next = c->w[j].text;
+			struct buf pair = { 0 };
+			size_t k1 = utf8_length(last, strlen(last)), skip = 0, k;
+			uint32_t cp;
+			unsigned across;
+
+			/* The last character of one word and the first of the next. */
+			for (size_t n = 0; n + 1 < k1; n++)
+				skip += utf8_decode(last + skip, strlen(last) - skip, &cp);
+			buf_addstr(&pair, last + skip);
+			k = utf8_decode(next, strlen(next), &cp);
+			buf_add(&pair, next, k);
+			across = token_mask(c->b, c->mask, pair.data, pair.len);
+			buf_free(&pair);
+			/* The same run of text, in one field of the other item. */
+			if ((fields & c->w[j].fields & across) == 0)
+				break;
+			fields &= c->w[j].fields & across;
+			j++;
+		}
+		/* Trim noise at both ends. */
+		for (a = i; a < j && c->w[a].noise; a++)
+			;
+		for (e = j; e > a && c->w[e - 1].noise; e--)
+			;
+		for (size_t k = a; k < e; k++)
+			chars += c->w[k].chars;
+		if (a < e && (chars > 1 || weak ||
+		    (unsigned char)c->w[a].text[0] < 0x80))
+			add_reason(h, to, text + c->w[a].start, c->w[e - 1].end - c->w[a].start,
+			    fields);
+		i = j;
+	}
+}
+
+/*
+ * What a hit shares with the source, and its reasons: whole words of the
+ * source as a person reads them (its dictionary words, merged where the
+ * other item has the same run of text), never a bare number, a unit or a
+ * generic word, and single characters only when nothing longer matched.
+ */
+static enum evidence
+explain(struct tokenizer *tk, struct match_hit *h, const struct qbuild *b,
+    const char *const *src_text, const struct ix_kind *from, const struct ix_kind *to,
+    const struct xc_list *terms)
+{
+	unsigned *mask = xcalloc(b->n, sizeof *mask), what = 0;
+	enum evidence ev = EV_NONE;
 
 	for (size_t i = 0; i < xc_list_size(terms); i++) {
 		const char *t = xc_list_item(terms, i, NULL);
@@ -228,51 +425,29 @@ explain(struct match_hit *h, const struct qbuild *b, const char *const *src_text
 			break;
 		}
 	}
-	/* Matched tokens in source order, then merge overlapping runs. */
+	/* Evidence is what the source is or wants: its category's name is not (日用小商品 → 日用). */
+	for (size_t f = 0; f < from->nfields; f++)
+		if (strcmp(from->fields[f].column, from->category) != 0)
+			what |= 1u << f;
 	for (size_t k = 0; k < b->n; k++)
-		if (mask[k] != 0 && !b->t[k].unigram)
-			order[n++] = k;
-	longer = n > 0;
-	for (size_t k = 0; k < b->n && !longer; k++)
-		if (mask[k] != 0)
-			order[n++] = k;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++) {
-			const struct qtoken *x = &b->t[order[i]], *y = &b->t[order[j]];
+		if (mask[k] != 0 && b->t[k].cls == WORD_CONTENT && (b->t[k].fields & what))
+			ev = b->t[k].unigram ? (ev > EV_CHAR ? ev : EV_CHAR) : EV_WORD;
+	for (size_t f = 0; f < from->nfields && ev != EV_NONE; f++) {
+		struct wctx c = { .b = b, .mask = mask };
 
-			if (y->field < x->field || (y->field == x->field && y->start < x->start)) {
-				size_t tmp = order[i];
-
-				order[i] = order[j];
-				order[j] = tmp;
-			}
-		}
-	for (size_t i = 0; i < n; ) {
-		const struct qtoken *first = &b->t[order[i]];
-		size_t end = first->end, j = i + 1;
-		unsigned fields = mask[order[i]];
-		struct buf names = { 0 };
-
-		/* Overlapping tokens found in the same fields read as one word. */
-		while (j < n && b->t[order[j]].field == first->field &&
-		    b->t[order[j]].start < end && mask[order[j]] == fields) {
-			if (b->t[order[j]].end > end)
-				end = b->t[order[j]].end;
-			j++;
-		}
-		for (size_t f = 0; f < to->nfields; f++)
-			if (fields & (1u << f))
-				buf_addf(&names, "%s%s", names.len ? "," : "", to->fields[f].column);
-		h->why = xreallocarray(h->why, h->nwhy + 1, sizeof *h->why);
-		h->why[h->nwhy].word = xstrndup(src_text[first->field] + first->start,
-		    end - first->start);
-		h->why[h->nwhy].fields = buf_take(&names);
-		h->nwhy++;
-		i = j;
+		if (from->fields[f].qweight <= 0 || *src_text[f] == '\0')
+			continue;
+		tokenize(tk, src_text[f], strlen(src_text[f]), TOK_WORDS, field_word, &c);
+		join_unknown(&c);
+		for (size_t i = 0; i < c.n; i++)
+			word_match(tk, &c, &c.w[i]);
+		field_reasons(h, to, src_text[f], &c, ev == EV_CHAR);
+		for (size_t i = 0; i < c.n; i++)
+			free(c.w[i].text);
+		free(c.w);
 	}
-	free(order);
 	free(mask);
-	return longer;
+	return ev;
 }
 
 /* tokenize.c callback: remember the last query token of a name. */
@@ -360,7 +535,7 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 	size_t limit = o->limit > 0 && o->limit <= MATCH_MAX_LIMIT ? o->limit : 20;
 	const char **src = xcalloc(fk->nfields, sizeof *src);
 	char *src_category = NULL, *err = NULL;
-	struct qbuild b = { 0 };
+	struct qbuild b = { .generic = m->generic };
 	struct xc_enquire *e = NULL;
 	struct xc_query *q = NULL;
 	struct xc_mset *ms = NULL;
@@ -383,6 +558,7 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 			continue;
 		b.field = f;
 		b.field_weight = fk->fields[f].qweight;
+		b.text = src[f];
 		tokenize(m->tk, src[f], strlen(src[f]), TOK_DOCUMENT, collect_token, &b);
 	}
 	src_category = column(from->by_code, fk->category) ?
@@ -411,6 +587,7 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 		struct xc_hit xh;
 		struct match_hit h = { 0 };
 		struct xc_list *terms = NULL;
+		enum evidence ev;
 		char *data = NULL;
 		size_t len;
 
@@ -441,8 +618,14 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 		/* Chinese names put the thing last: 西湖龙井茶 is a 茶, 茶叶罐 a 罐. */
 		if (name_head_matches(m->tk, &b, h.name))
 			h.score *= MATCH_HEAD_BOOST;
-		/* A shared character alone is no reason to meet across categories. */
-		if (!explain(&h, &b, src, to->kind, terms) && h.tier == 0) {
+		/*
+		 * A match needs a shared word or category: numbers, units and
+		 * generic words only add to the score (羊毛50% is no reason to
+		 * meet a buyer of 50 styles of glasses), and a shared character
+		 * alone is no reason to meet across categories.
+		 */
+		ev = explain(m->tk, &h, &b, src, fk, to->kind, terms);
+		if (!(h.tier == 2 || ev == EV_WORD || (ev == EV_CHAR && h.tier == 1))) {
 			xc_list_free(terms);
 			hit_free(&h);
 			continue;

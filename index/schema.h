@@ -14,6 +14,9 @@
  *                  (struct ix_kind in indexer.h names them)
  *   a kind's FTS5  the fields' columns in order, then region UNINDEXED
  *   IX_PRODUCTS, IX_DEMANDS   the items themselves (id), for a rebuild
+ *   IX_GENERIC     word PRIMARY KEY, items, categories, top_share: the
+ *                  generic words derived from the items (index/generic.h);
+ *                  IX_STATE 'generic' counts the items changed since
  */
 #ifndef FM_SCHEMA_H
 #define FM_SCHEMA_H
@@ -26,5 +29,6 @@
 #define IX_DEMAND_TEXT	"demand_text"
 #define IX_PRODUCTS_FTS	"products_fts"
 #define IX_DEMANDS_FTS	"demands_fts"
+#define IX_GENERIC	"generic_words"
 
 #endif

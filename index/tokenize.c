@@ -252,9 +252,10 @@ simplify_run(struct tokenizer *tk, struct unit *u, size_t a, size_t b)
 	free(s);
 }
 
-/* Marks in ends[] the character index where an ICU word of ≥ 3 chars starting at i ends. */
+/* Marks in ends[] the character index where an ICU word of min..max chars starting at i ends. */
 static void
-find_words(struct tokenizer *tk, const struct unit *u, size_t a, size_t b, size_t *ends)
+find_words(struct tokenizer *tk, const struct unit *u, size_t a, size_t b, size_t min,
+    size_t max, size_t *ends)
 {
 	UErrorCode ec = U_ZERO_ERROR;
 	int32_t n = 0, prev, next;
@@ -281,7 +282,7 @@ find_words(struct tokenizer *tk, const struct unit *u, size_t a, size_t b, size_
 		cs = ci;
 		for (ce = cs; ce < b - a && tk->u16_at[ce] < next; ce++)
 			;
-		if (ce - cs >= 3 && ce - cs <= MAX_WORD_CHARS)
+		if (ce - cs >= min && ce - cs <= max)
 			ends[cs] = ce;
 		prev = next;
 	}
@@ -301,6 +302,18 @@ han_run(struct tokenizer *tk, struct unit *u, size_t a, size_t b, enum tok_mode 
 	int pinyin = mode == TOK_DOCUMENT_PINYIN, rc;
 
 	simplify_run(tk, u, a, b);
+	if (mode == TOK_WORDS) {
+		find_words(tk, u, a, b, 1, MAX_RUN_CHARS, ends);
+		for (size_t i = a; i < b; i++) {
+			if (ends[i - a] == 0)
+				continue;
+			tok_set(tk, u, i, a + ends[i - a]);
+			if ((rc = emit_tok(tk, u[i].start, u[a + ends[i - a] - 1].end, 0, emit,
+			    arg)) != 0)
+				return rc;
+		}
+		return 0;
+	}
 	if (mode == TOK_QUERY || mode == TOK_QUERY_EXPANDED) {
 		if (b - a == 1) {
 			tok_set(tk, u, a, b);
@@ -314,7 +327,7 @@ han_run(struct tokenizer *tk, struct unit *u, size_t a, size_t b, enum tok_mode 
 		return 0;
 	}
 	if (pinyin)
-		find_words(tk, u, a, b, ends);
+		find_words(tk, u, a, b, 3, MAX_WORD_CHARS, ends);
 	for (size_t i = a; i < b; i++) {
 		tok_set(tk, u, i, i + 1);
 		if ((rc = emit_tok(tk, u[i].start, u[i].end, 0, emit, arg)) != 0 ||
@@ -392,7 +405,7 @@ alnum_run(struct tokenizer *tk, const struct unit *u, size_t a, size_t b, enum t
 		return rc;
 	if (mode == TOK_QUERY_EXPANDED)
 		return pinyin_bigrams(tk, u, a, b, emit, arg);
-	if (mode == TOK_QUERY)
+	if (mode == TOK_QUERY || mode == TOK_WORDS)
 		return 0;
 	for (size_t p = a; p < b; ) {
 		size_t q = p;

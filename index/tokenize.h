@@ -36,6 +36,9 @@ enum tok_mode {
 	TOK_QUERY,		/* one query term: Han bigrams, whole Latin words */
 	TOK_QUERY_EXPANDED,	/* a whole query: TOK_QUERY, plus the syllable pairs of
 				   pinyin typed without spaces */
+	TOK_WORDS,		/* what a person reads as words: the ICU dictionary
+				   words of a Han run (any length, single characters
+				   too) and whole Latin runs; for saying why */
 };
 
 struct token {

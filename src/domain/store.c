@@ -343,6 +343,18 @@ static const char *const migrations[] = {
 	"ALTER TABLE uploads ADD COLUMN receipt TEXT;"
 	"CREATE UNIQUE INDEX uploads_receipt ON uploads(receipt)"
 	"  WHERE receipt IS NOT NULL;",
+
+	/*
+	 * 8: the generic words (要求, 产品, 优质 …) the indexer derives from the
+	 * catalogues, which never make a match on their own: derived data,
+	 * worked out again from the items whenever it is missing.
+	 */
+	"CREATE TABLE " IX_GENERIC " ("
+	"  word       TEXT PRIMARY KEY,"		/* folded, as the tokenizer gives it */
+	"  items      INTEGER NOT NULL,"		/* items using it */
+	"  categories INTEGER NOT NULL,"		/* categories using it */
+	"  top_share  REAL NOT NULL"			/* share of its items in its commonest one */
+	") WITHOUT ROWID;",
 };
 
 int

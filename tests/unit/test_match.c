@@ -25,13 +25,19 @@ static const char products[] =
     "C1,马口铁茶叶罐,义乌市恒美包装有限公司,金华,日用小商品,包装；铁罐,可装茶叶、咖啡\n"
     "E1,锂电冲击电钻,永康市恒锐工具有限公司,金华,五金工具,电动工具；电钻,无刷电机\n"
     "E2,角磨机,永康市恒锐工具有限公司,金华,五金工具,电动工具,100mm 磨片\n"
-    "H1,金华火腿整腿,浙江金字火腿有限公司,金华,食品,火腿,三年陈\n";
+    "H1,金华火腿整腿,浙江金字火腿有限公司,金华,食品,火腿,三年陈\n"
+    "S1,男士羊毛西服套装,温州报喜鸟服饰有限公司,温州,纺织服装,西服；正装,"
+    "\"面料羊毛50%、涤纶50%，修身版型\"\n"
+    "G1,钛合金光学眼镜架,温州明辉眼镜有限公司,温州,日用小商品,眼镜；镜架,"
+    "\"超轻钛架，可配近视镜片，现货50款\"\n";
 
 static const char demands[] =
     "需求编号,需求产品,采购单位,所在省份,产品类别,需求描述\n"
     "D1,龙井茶叶,重庆朝天门市场浙江产品营销中心,重庆,茶叶,春节前到货\n"
     "D2,電動工具,成都五金机电城浙江产品营销中心,四川,五金工具,锂电款优先\n"
-    "D3,，。！,北京某商贸有限公司,北京,,\n";
+    "D3,，。！,北京某商贸有限公司,北京,,\n"
+    "D4,光学眼镜,哈尔滨秋林集团浙江产品营销中心,黑龙江,日用小商品,"
+    "\"要求镜架轻便，款式不少于50款，单位：副\"\n";
 
 static struct store *st;
 static struct matcher *m;
@@ -130,11 +136,48 @@ test_reasons(void **state)
 	assert_int_equal(r.nhits, 1);
 	assert_true(r.hits[0].same_category);
 	for (size_t i = 0; i < r.hits[0].nwhy; i++)
-		if (strcmp(r.hits[0].why[i].word, "龙井茶") == 0 &&	/* 龙井 + 井茶, one word */
+		if (strcmp(r.hits[0].why[i].word, "龙井") == 0 &&	/* a word of 龙井茶叶 */
 		    strstr(r.hits[0].why[i].fields, "name") != NULL)
 			merged = 1;
 	if (!merged)
-		fail_msg("no reason “龙井茶” found in name");
+		for (size_t i = 0; i < r.hits[0].nwhy; i++)
+			print_message("reason %s in %s\n", r.hits[0].why[i].word,
+			    r.hits[0].why[i].fields);
+	if (!merged)
+		fail_msg("no reason “龙井” found in name");
+	match_result_free(&r);
+}
+
+/*
+ * A buyer of 光学眼镜 (不少于50款) was offered a suit maker (羊毛50%): a
+ * shared number is no match, and reasons are words, never 50 or 要求.
+ */
+static void
+test_glasses_not_matched_to_suit_on_50(void **state)
+{
+	struct match_opts o = { .limit = 10 };
+	struct match_result r;
+	char *cause = NULL, *got = matches("demand", "D4", NULL);
+	int glasses = 0;
+
+	if (strstr(got, "S1") != NULL || strncmp(got, "G1", 2) != 0)
+		fail_msg("光学眼镜 matched “%s”", got);
+	free(got);
+	got = matches("supply", "S1", NULL);
+	if (strstr(got, "D4") != NULL)
+		fail_msg("the suit matched the glasses demand: “%s”", got);
+	free(got);
+	assert_int_equal(match_code(m, "demand", "D4", &o, &r, &cause), 0);
+	for (size_t i = 0; i < r.hits[0].nwhy; i++) {
+		const char *w = r.hits[0].why[i].word;
+
+		if (strpbrk(w, "0123456789") != NULL || strstr(w, "要求") != NULL ||
+		    strstr(w, "单位") != NULL)
+			fail_msg("a noise word as a reason: “%s”", w);
+		glasses |= strcmp(w, "眼镜") == 0 || strcmp(w, "光学眼镜") == 0;
+	}
+	if (!glasses)
+		fail_msg("no reason 眼镜 for the spectacle frames");
 	match_result_free(&r);
 }
 
@@ -183,6 +226,7 @@ main(void)
 		cmocka_unit_test(test_bigram_coverage),
 		cmocka_unit_test(test_traditional_demand),
 		cmocka_unit_test(test_reasons),
+		cmocka_unit_test(test_glasses_not_matched_to_suit_on_50),
 		cmocka_unit_test(test_product_to_demands),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_bad_input),

@@ -175,6 +175,21 @@ test_query_forms(void **state)
 	free(t);
 }
 
+/* Words as a person reads them: ICU's dictionary words, whole Latin runs, Simplified. */
+static void
+test_words(void **state)
+{
+	char *t;
+
+	/* A word the dictionary lacks stays characters (the matcher joins them). */
+	t = toks("光学眼镜 TR90镜架", TOK_WORDS);
+	assert_string_equal(t, "光学@0-6 眼镜@6-12 tr90@13-17 镜@17-20 架@20-23");
+	free(t);
+	t = toks("西湖龍井茶", TOK_WORDS);
+	assert_string_equal(t, "西湖@0-6 龙井@6-12 茶@12-15");
+	free(t);
+}
+
 static void
 test_model_numbers_and_units(void **state)
 {
@@ -225,6 +240,7 @@ main(void)
 		cmocka_unit_test(test_polyphonic),
 		cmocka_unit_test(test_traditional_document_and_query),
 		cmocka_unit_test(test_query_forms),
+		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_model_numbers_and_units),
 		cmocka_unit_test(test_hostile_input),
 	};

@@ -1,0 +1,441 @@
+/*
+ * generic.c — deriving the generic words from the catalogues, storing
+ * them, and telling content words from numbers, units and generic words.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "generic.h"
+#include "indexer.h"
+#include "schema.h"
+#include "util.h"
+
+/*
+ * The hand-written supplement: words and units a small catalogue may not
+ * use often enough to be found generic, though they are.
+ */
+static const char *const seed_words[] = {
+	"a", "cm", "db", "g", "hz", "kg", "km", "kv", "kw", "l", "m", "ma", "mah", "mg", "ml",
+	"mm", "pcs", "t", "v", "w",
+	"价格",		/* price */
+	"供应",		/* supply */
+	"优质",		/* fine quality */
+	"单位",		/* unit; buyer */
+	"厂家",		/* manufacturer */
+	"批发",		/* wholesale */
+	"数量",		/* quantity */
+	"款式",		/* style, design */
+	"规格",		/* specification */
+	"要求",		/* requirement */
+	"质量",		/* quality */
+	"产品",		/* product */
+};
+
+/* --- counting ---------------------------------------------------------- */
+
+/* One token's counts. */
+struct gs_entry {
+	char	*word;
+	size_t	 items;		/* items using it */
+	size_t	 categories;	/* categories finished with it */
+	size_t	 top;		/* most items in one finished category */
+	size_t	 cur;		/* items in category cat so far */
+	size_t	 cat;		/* the category cur counts */
+	size_t	 last_item;	/* the last item counted, to count each item once */
+};
+
+struct generic_stats {
+	struct gs_entry	*e;		/* entries */
+	size_t		 n, cap;
+	size_t		*slots;		/* open addressing: entry index + 1, 0 = empty */
+	size_t		 nslots;	/* a power of two */
+	char		*category;	/* the category being added */
+	size_t		 cat;		/* its number, 1.. */
+	size_t		 item;		/* the item being added, 1.. */
+};
+
+static uint64_t
+hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+struct generic_stats *
+generic_stats_new(void)
+{
+	struct generic_stats *s = xcalloc(1, sizeof *s);
+
+	s->nslots = 4096;
+	s->slots = xcalloc(s->nslots, sizeof *s->slots);
+	return s;
+}
+
+void
+generic_stats_free(struct generic_stats *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		free(s->e[i].word);
+	free(s->e);
+	free(s->slots);
+	free(s->category);
+	free(s);
+}
+
+/* Doubles the slot table. */
+static void
+gs_grow(struct generic_stats *s)
+{
+	size_t nslots = s->nslots * 2, *slots = xcalloc(nslots, sizeof *slots);
+
+	for (size_t i = 0; i < s->n; i++) {
+		size_t at = hash_bytes(s->e[i].word, strlen(s->e[i].word)) & (nslots - 1);
+
+		while (slots[at] != 0)
+			at = (at + 1) & (nslots - 1);
+		slots[at] = i + 1;
+	}
+	free(s->slots);
+	s->slots = slots;
+	s->nslots = nslots;
+}
+
+/* The entry of word, made if new. */
+static struct gs_entry *
+gs_entry(struct generic_stats *s, const char *word, size_t len)
+{
+	size_t at;
+
+	if ((s->n + 1) * 2 > s->nslots)
+		gs_grow(s);
+	at = hash_bytes(word, len) & (s->nslots - 1);
+	for (; s->slots[at] != 0; at = (at + 1) & (s->nslots - 1)) {
+		struct gs_entry *e = &s->e[s->slots[at] - 1];
+
+		if (strncmp(e->word, word, len) == 0 && e->word[len] == '\0')
+			return e;
+	}
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->e = xreallocarray(s->e, s->cap, sizeof *s->e);
+	}
+	s->e[s->n] = (struct gs_entry){ .word = xstrndup(word, len) };
+	s->slots[at] = ++s->n;
+	return &s->e[s->n - 1];
+}
+
+/* Folds the count of the entry's last category into its totals. */
+static void
+gs_finish(struct gs_entry *e)
+{
+	if (e->cur == 0)
+		return;
+	e->categories++;
+	if (e->cur > e->top)
+		e->top = e->cur;
+	e->cur = 0;
+}
+
+static int
+has_digit(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return 1;
+	return 0;
+}
+
+/* tokenize.c callback: count a token of the current item once. */
+static int
+gs_token(void *arg, const struct token *t)
+{
+	struct generic_stats *s = arg;
+	struct gs_entry *e;
+
+	/* Numbers are told by their digits, not by statistics. */
+	if (t->pinyin || has_digit(t->text, t->len))
+		return 0;
+	e = gs_entry(s, t->text, t->len);
+	if (e->last_item == s->item)
+		return 0;
+	e->last_item = s->item;
+	e->items++;
+	if (e->cat != s->cat) {
+		gs_finish(e);
+		e->cat = s->cat;
+	}
+	e->cur++;
+	return 0;
+}
+
+void
+generic_stats_add(struct generic_stats *s, struct tokenizer *tk, const char *category,
+    const char *text)
+{
+	if (category == NULL || *category == '\0' || text == NULL)
+		return;
+	if (s->category == NULL || strcmp(s->category, category) != 0) {
+		free(s->category);
+		s->category = xstrdup(category);
+		s->cat++;
+	}
+	s->item++;
+	tokenize(tk, text, strlen(text), TOK_DOCUMENT, gs_token, s);
+}
+
+static int
+word_more_used(const void *a, const void *b)
+{
+	const struct generic_word *x = a, *y = b;
+
+	if (x->items != y->items)
+		return x->items < y->items ? 1 : -1;
+	return strcmp(x->word, y->word);
+}
+
+size_t
+generic_stats_derive(const struct generic_stats *s, struct generic_word **out)
+{
+	size_t need = (s->cat + GENERIC_MIN_SHARE - 1) / GENERIC_MIN_SHARE, n = 0;
+
+	if (need < GENERIC_MIN_CATEGORIES)
+		need = GENERIC_MIN_CATEGORIES;
+	*out = NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		struct gs_entry e = s->e[i];
+
+		gs_finish(&e);
+		if (e.categories < need || (double)e.top > GENERIC_MAX_TOP_SHARE * (double)e.items)
+			continue;
+		*out = xreallocarray(*out, n + 1, sizeof **out);
+		(*out)[n++] = (struct generic_word){ xstrdup(e.word), e.items, e.categories,
+		    (double)e.top / (double)e.items };
+	}
+	if (n > 1)
+		qsort(*out, n, sizeof **out, word_more_used);
+	return n;
+}
+
+void
+generic_words_free(struct generic_word *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(w[i].word);
+	free(w);
+}
+
+/* --- storing ----------------------------------------------------------- */
+
+static char *
+sql_error(sqlite3 *db, const char *what)
+{
+	return xasprintf("推导通用词时数据库出错（%s）：%s / database error while deriving the"
+	    " generic words (%s): %s", what, sqlite3_errmsg(db), what, sqlite3_errmsg(db));
+}
+
+static long long
+scalar(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *q;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+/*
+ * Every item's category and the text of the fields the matcher reads from
+ * (what it is or wants), fields one per line, grouped by category.
+ */
+static char *
+items_sql(void)
+{
+	struct buf sql = { 0 };
+	size_t nk;
+	const struct ix_kind *k = ix_kinds(&nk);
+
+	for (size_t i = 0; i < nk; i++) {
+		buf_addf(&sql, "%sSELECT %s AS category, ''", i ? " UNION ALL " : "", k[i].category);
+		for (size_t f = 0; f < k[i].nfields; f++)
+			if (k[i].fields[f].qweight > 0)
+				buf_addf(&sql, " || char(10) || coalesce(%s, '')", k[i].fields[f].column);
+		buf_addf(&sql, " FROM %s", k[i].view);
+	}
+	buf_addstr(&sql, " ORDER BY 1");
+	return buf_take(&sql);
+}
+
+/* Derives the list from the store's items and replaces the stored one. */
+static int
+derive_and_store(sqlite3 *db, struct tokenizer *tk, char **cause)
+{
+	struct generic_stats *s = generic_stats_new();
+	struct generic_word *w = NULL;
+	sqlite3_stmt *q = NULL, *ins = NULL;
+	char *sql = items_sql();
+	size_t n = 0;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
+		*cause = sql_error(db, "items");
+		goto done;
+	}
+	while (sqlite3_step(q) == SQLITE_ROW)
+		generic_stats_add(s, tk, (const char *)sqlite3_column_text(q, 0),
+		    (const char *)sqlite3_column_text(q, 1));
+	n = generic_stats_derive(s, &w);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE; DELETE FROM " IX_GENERIC, NULL, NULL, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(db, "INSERT INTO " IX_GENERIC " (word, items,"
+	    " categories, top_share) VALUES (?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK) {
+		*cause = sql_error(db, IX_GENERIC);
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_bind_text(ins, 1, w[i].word, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 2, (sqlite3_int64)w[i].items);
+		sqlite3_bind_int64(ins, 3, (sqlite3_int64)w[i].categories);
+		sqlite3_bind_double(ins, 4, w[i].top_share);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			*cause = sql_error(db, IX_GENERIC);
+			goto done;
+		}
+		sqlite3_reset(ins);
+	}
+	if (sqlite3_exec(db, "INSERT OR REPLACE INTO " IX_STATE " VALUES ('generic', 0); COMMIT",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		*cause = sql_error(db, "COMMIT");
+		goto done;
+	}
+	rc = 0;
+done:
+	if (rc != 0 && !sqlite3_get_autocommit(db))
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	generic_words_free(w, n);
+	generic_stats_free(s);
+	free(sql);
+	return rc;
+}
+
+int
+generic_refresh(sqlite3 *db, struct tokenizer *tk, size_t applied, char **cause)
+{
+	/* IX_STATE 'generic': items changed since the list was derived; no row = never derived. */
+	long long changed = scalar(db, "SELECT coalesce((SELECT seq FROM " IX_STATE
+	    " WHERE name = 'generic'), -1)");
+	long long items = scalar(db, "SELECT (SELECT count(*) FROM " IX_PRODUCTS ") +"
+	    " (SELECT count(*) FROM " IX_DEMANDS ")");
+	char *sql;
+	int rc = 0;
+
+	if (changed < -1 || items < 0) {
+		*cause = sql_error(db, IX_STATE);
+		return -1;
+	}
+	if (changed < 0 || (changed + (long long)applied) * GENERIC_REFRESH_SHARE >= items)
+		return derive_and_store(db, tk, cause);
+	if (applied == 0)
+		return 0;
+	sql = xasprintf("UPDATE " IX_STATE " SET seq = %lld WHERE name = 'generic'",
+	    changed + (long long)applied);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		*cause = sql_error(db, IX_STATE);
+		rc = -1;
+	}
+	free(sql);
+	return rc;
+}
+
+/* --- using ------------------------------------------------------------- */
+
+struct generic {
+	char	**words;	/* sorted bytewise, derived and hand-written */
+	size_t	  n;
+};
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct generic *
+generic_load(sqlite3 *db)
+{
+	struct generic *g = xcalloc(1, sizeof *g);
+	sqlite3_stmt *q;
+
+	g->words = xreallocarray(NULL, nitems(seed_words), sizeof *g->words);
+	for (size_t i = 0; i < nitems(seed_words); i++)
+		g->words[g->n++] = xstrdup(seed_words[i]);
+	if (sqlite3_prepare_v2(db, "SELECT word FROM " IX_GENERIC, -1, &q, NULL) == SQLITE_OK) {
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			g->words = xreallocarray(g->words, g->n + 1, sizeof *g->words);
+			g->words[g->n++] = xstrdup((const char *)sqlite3_column_text(q, 0));
+		}
+		sqlite3_finalize(q);
+	}
+	qsort(g->words, g->n, sizeof *g->words, str_cmp);
+	return g;
+}
+
+void
+generic_free(struct generic *g)
+{
+	if (g == NULL)
+		return;
+	for (size_t i = 0; i < g->n; i++)
+		free(g->words[i]);
+	free(g->words);
+	free(g);
+}
+
+int
+generic_has(const struct generic *g, const char *word, size_t len)
+{
+	size_t lo = 0, hi = g->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strncmp(g->words[mid], word, len);
+
+		if (c == 0 && g->words[mid][len] != '\0')
+			c = 1;
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+enum word_class
+generic_classify(const struct generic *g, const char *tok, size_t len, int after_digit)
+{
+	uint32_t cp;
+	int latin = 1;
+
+	if (has_digit(tok, len))
+		return WORD_NUMBER;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)tok[i] >= 0x80)
+			latin = 0;
+	/* Letters or one character right after a number measure it: 500ml, 50款. */
+	if (after_digit && (latin || utf8_decode(tok, len, &cp) == len))
+		return WORD_UNIT;
+	return generic_has(g, tok, len) ? WORD_GENERIC : WORD_CONTENT;
+}
