@@ -331,6 +331,8 @@ build_doc(struct indexer *ix, struct ix_part *p, int64_t id, char **err)
 			    IX_SLOT_PRICE_MAX, sqlite3_column_double(r, col), &c.err);
 		else if (strcmp(name, "buyer_type") == 0)
 			rc = doc_filter(c.doc, "XT", text, &c.err);
+		else if (strcmp(name, "deadline") == 0 && *text != '\0')
+			rc = xc_doc_set_value(c.doc, IX_SLOT_DEADLINE, text, XC_NTS, &c.err);
 		else if (strcmp(name, "honours") == 0) {
 			/* 浙江名牌产品；中华老字号 → one filter term each */
 			char *copy = xstrdup(text), *rest = copy, *h;

@@ -14,7 +14,8 @@
 #include <sqlite3.h>
 
 /* Xapian value slots and term prefixes, shared with the searcher and matcher. */
-enum ix_slot { IX_SLOT_PRICE_MIN, IX_SLOT_PRICE_MAX, IX_SLOT_REGION, IX_SLOT_CATEGORY };
+enum ix_slot { IX_SLOT_PRICE_MIN, IX_SLOT_PRICE_MAX, IX_SLOT_REGION, IX_SLOT_CATEGORY,
+    IX_SLOT_DEADLINE };	/* YYYY-MM-DD, a demand's last day */
 
 /* One searchable field of an item. */
 struct ix_field {

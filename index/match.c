@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "generic.h"
 #include "indexer.h"
@@ -170,11 +171,30 @@ column(sqlite3_stmt *q, const char *name)
 	return NULL;
 }
 
+/* The day before date (YYYY-MM-DD) into out; 0 if date is not one. */
+static int
+day_before(const char *date, char out[11])
+{
+	struct tm tm = { 0 };
+	time_t t;
+
+	if (sscanf(date, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_mday -= 1;
+	tm.tm_hour = 12;
+	t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	return strftime(out, 11, "%Y-%m-%d", &tm) == 10;
+}
+
 /* The query tree: OR over tokens of (OR over the other side's fields of field-weighted terms). */
 static struct xc_query *
 build_query(const struct qbuild *b, const struct ix_kind *to, const struct match_opts *o)
 {
 	struct xc_query **tokq = xcalloc(b->n, sizeof *tokq), *q;
+	char last[11];
 	struct xc_query **fq = xcalloc(to->nfields, sizeof *fq);
 	struct buf term = { 0 };
 
@@ -201,6 +221,14 @@ build_query(const struct qbuild *b, const struct ix_kind *to, const struct match
 		pair[1] = xc_query_combine(XC_OP_OR, rq, o->nregions);
 		q = xc_query_combine(XC_OP_FILTER, pair, 2);
 		free(rq);
+	}
+	if (o->open_on != NULL && strcmp(to->name, "demand") == 0 && day_before(o->open_on, last)) {
+		struct xc_query *pair[2];
+
+		/* Demands whose deadline has passed; those without one stay. */
+		pair[0] = q;
+		pair[1] = xc_query_value_range(IX_SLOT_DEADLINE, NULL, 0, last, strlen(last));
+		q = xc_query_combine(XC_OP_AND_NOT, pair, 2);
 	}
 	if (o->honour != NULL) {
 		struct xc_query *pair[2];

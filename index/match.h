@@ -26,6 +26,8 @@ struct match_opts {
 						   (demand), e.g. a fair's invited cities */
 	size_t			 nregions;
 	const char		*honour;	/* only items with this honour (浙江名牌产品) */
+	const char		*open_on;	/* YYYY-MM-DD: no demand whose deadline is
+						   before it; NULL = deadlines not looked at */
 };
 
 /* One reason: a word of the item matched from, found in these fields. */

@@ -9,8 +9,9 @@
  *                  indexed row, written by the store's triggers
  *   IX_STATE       name, seq: the last IX_LOG entry the FTS5 tables applied
  *                  ('fts'), and the tokenizer version ('tokenizer')
- *   a kind's view  one row per item: id, code, every field's column, the
- *                  region and facet columns, price_min, price_max
+ *   a kind's view  one row per item on offer (a withdrawn one is left
+ *                  out): id, code, every field's column, the region and
+ *                  facet columns, price_min, price_max, a demand's deadline
  *                  (struct ix_kind in indexer.h names them)
  *   a kind's FTS5  the fields' columns in order, then region UNINDEXED
  *   IX_PRODUCTS, IX_DEMANDS   the items themselves (id), for a rebuild

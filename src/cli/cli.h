@@ -40,6 +40,9 @@ const char *cli_data_dir(void);
 int cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* "cli:<login>" (the sudo user, else the effective one), as the record of who did it; caller frees. */
+char *cli_user(void);
+
 /* Prints v as one line of compact JSON and releases it. */
 void cli_print_json(json_t *v);
 /*
@@ -62,5 +65,6 @@ int cmd_print(const struct cmd_entry *, int, char **);
 int cmd_export(const struct cmd_entry *, int, char **);
 int cmd_outcome(const struct cmd_entry *, int, char **);
 int cmd_stats(const struct cmd_entry *, int, char **);
+int cmd_withdraw(const struct cmd_entry *, int, char **);
 
 #endif

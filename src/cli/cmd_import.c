@@ -1,7 +1,6 @@
 /*
  * cmd_import.c — `fairmatch import supply|demand FILE`.
  */
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,18 +17,6 @@ static void
 show_progress(size_t rows, void *arg)
 {
 	fprintf(stderr, "\r已读取 %zu 行 / %zu rows read", rows, rows);
-}
-
-/* "cli:<login>" for the uploads record. */
-static char *
-cli_user(void)
-{
-	const char *u = getenv("SUDO_USER");
-	struct passwd *pw;
-
-	if (u == NULL || *u == '\0')
-		u = (pw = getpwuid(geteuid())) != NULL ? pw->pw_name : getenv("USER");
-	return xasprintf("cli:%s", u != NULL ? u : "unknown");
 }
 
 /* `import fairs FILE`: the fairs of the season, all or nothing. */

@@ -120,7 +120,7 @@ cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 		store_close(st);
 		return rc;
 	}
-	rc = match_code(m, pos[0], pos[1], &mo, &res, &cause);
+	rc = matching_code(st, m, pos[0], pos[1], &mo, &res, &cause);
 	if (rc != 0)
 		cli_fail(cmd, json, "matches", cause);
 	else if (json)

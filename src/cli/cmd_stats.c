@@ -2,12 +2,10 @@
  * cmd_stats.c — `fairmatch outcome` (what came of a meeting) and
  * `fairmatch stats` (the figures against targets, and loading targets).
  */
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
@@ -16,18 +14,6 @@
 #include "stats.h"
 #include "targets.h"
 #include "util.h"
-
-/* "cli:<login>", as the record of who did it; caller frees. */
-static char *
-who_cli(void)
-{
-	const char *u = getenv("SUDO_USER");
-	struct passwd *pw;
-
-	if (u == NULL || *u == '\0')
-		u = (pw = getpwuid(geteuid())) != NULL ? pw->pw_name : getenv("USER");
-	return xasprintf("cli:%s", u != NULL ? u : "unknown");
-}
 
 /* Prints v as one line of JSON with short reals (0.3333, not 0.33329999…); releases it. */
 static void
@@ -142,7 +128,7 @@ cmd_outcome(const struct cmd_entry *cmd, int argc, char **argv)
 		o = outcome_get(st, pos[0], id, &all, &err, &cause);
 		rc = o != NULL ? 0 : -1;
 	} else {
-		who = who_cli();
+		who = cli_user();
 		rc = outcome_record(st, pos[0], id, &in, who, 0, &all, &o, &err, &cause);
 		free(who);
 	}

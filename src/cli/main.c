@@ -73,6 +73,10 @@ static const struct cmd_entry commands[] = {
 	  "绩效统计：洽谈、未到率、意向、合同与金额，对照年度目标；导入省份与城市目标 /"
 	  " performance figures: meetings, no-show rate, intentions, contracts and amounts"
 	  " against the year's targets; load the province and city targets", cmd_stats },
+	{ "withdraw", "supply|demand CODE [--restore] [--json] [--data DIR]",
+	  "撤回一个产品或需求（不再被搜索和匹配），或用 --restore 恢复；再次导入同一编号不会恢复 /"
+	  " withdraw a product or demand (no longer searched or matched), or restore it with"
+	  " --restore; importing the same code again does not restore it", cmd_withdraw },
 };
 
 /* The overall usage, listing every command. */

@@ -39,11 +39,13 @@ catalog_item_json(struct store *st, const char *kind, const char *code)
 	static const char product_sql[] =
 	    "SELECT p.code, p.name, p.category, p.spec, p.brand, p.price, p.price_min,"
 	    " p.price_max, p.unit, p.moq, p.honours, p.keywords, p.description, p.contact, p.phone,"
-	    " p.updated_at, s.name AS company, s.city, s.county, s.credit_code"
+	    " p.updated_at, p.withdrawn_at, p.withdrawn_by, s.name AS company, s.city, s.county,"
+	    " s.credit_code"
 	    " FROM products p JOIN suppliers s ON s.id = p.supplier_id WHERE p.code = ?";
 	static const char demand_sql[] =
 	    "SELECT d.code, d.product, d.category, d.description, d.quantity, d.unit,"
 	    " d.price, d.price_min, d.price_max, d.deadline, d.contact, d.phone, d.updated_at,"
+	    " d.withdrawn_at, d.withdrawn_by,"
 	    " b.name AS buyer, b.province, b.city, b.buyer_type"
 	    " FROM demands d JOIN buyers b ON b.id = d.buyer_id WHERE d.code = ?";
 	sqlite3_stmt *q = store_prepare(st, strcmp(kind, "demand") == 0 ? demand_sql :

@@ -11,6 +11,7 @@
 #include "matching.h"
 #include "results.h"
 #include "util.h"
+#include "withdraw.h"
 
 struct matcher *
 matching_open(struct store *st, char **cause)
@@ -37,6 +38,21 @@ matching_open_as_is(struct store *st, char **cause)
 }
 
 int
+matching_code(struct store *st, struct matcher *m, const char *kind, const char *code,
+    const struct match_opts *o, struct match_result *res, char **cause)
+{
+	struct match_opts mo = *o;
+	char today[11];
+
+	memset(res, 0, sizeof *res);
+	withdraw_today(today);
+	if (withdraw_check_open(st, kind, code, today, cause) != 0)
+		return -1;
+	mo.open_on = today;
+	return match_code(m, kind, code, &mo, res, cause);
+}
+
+int
 matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
     void (*progress)(void *arg, size_t done, size_t total), void *arg,
     struct fair_match_stats *stats, char **cause)
@@ -44,6 +60,7 @@ matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
 	struct match_opts mo = { .limit = top };
 	sqlite3_stmt *dq, *ins, *del;
 	struct fair fair;
+	char today[11];
 	size_t total = 0;
 	int rc = 0;
 
@@ -52,12 +69,18 @@ matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
 		return -1;
 	mo.regions = (const char *const *)fair.cities;
 	mo.nregions = fair.ncities;
+	/* Demands on offer: not withdrawn, deadline not passed; products alike, in the index. */
+	withdraw_today(today);
+	mo.open_on = today;
 	dq = store_prepare(st, "SELECT d.code, d.id FROM demands d JOIN buyers b ON b.id ="
-	    " d.buyer_id WHERE NOT EXISTS (SELECT 1 FROM fair_provinces WHERE fair_id = ?1) OR"
-	    " b.province IN (SELECT province FROM fair_provinces WHERE fair_id = ?1) ORDER BY d.id");
+	    " d.buyer_id WHERE (NOT EXISTS (SELECT 1 FROM fair_provinces WHERE fair_id = ?1) OR"
+	    " b.province IN (SELECT province FROM fair_provinces WHERE fair_id = ?1)) AND"
+	    " d.withdrawn_at IS NULL AND (coalesce(d.deadline, '') = '' OR d.deadline >= ?2)"
+	    " ORDER BY d.id");
 	ins = store_prepare(st, "INSERT INTO candidates (fair_id, demand_id, product_id, rank,"
 	    " score, why) VALUES (?, ?, ?, ?, ?, ?)");
 	sqlite3_bind_int64(dq, 1, fair.id);
+	sqlite3_bind_text(dq, 2, today, -1, SQLITE_STATIC);
 	while (sqlite3_step(dq) == SQLITE_ROW)
 		total++;
 	sqlite3_reset(dq);

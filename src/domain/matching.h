@@ -15,6 +15,14 @@ struct matcher *matching_open(struct store *st, char **cause);
 /* The matcher over the indexes as they are, writing nothing (the server's read path). */
 struct matcher *matching_open_as_is(struct store *st, char **cause);
 
+/*
+ * match_code() for an item on offer: a withdrawn item, or a demand past its
+ * deadline, is refused with *cause; matches leave out withdrawn items (the
+ * indexes hold none) and demands past their deadline (withdraw.h's today).
+ */
+int matching_code(struct store *st, struct matcher *m, const char *kind, const char *code,
+    const struct match_opts *o, struct match_result *res, char **cause);
+
 struct fair_match_stats {
 	size_t	 demands;	/* demands matched */
 	size_t	 candidates;	/* candidate meetings stored */
@@ -22,8 +30,9 @@ struct fair_match_stats {
 };
 
 /*
- * Batch matching for a fair: every demand of a buyer from the fair's
- * provinces against the products of its cities, the best top of each,
+ * Batch matching for a fair: every demand on offer (not withdrawn, deadline
+ * not passed) of a buyer from the fair's provinces against the products of
+ * its cities, the best top of each,
  * stored as the fair's candidate meetings (replacing earlier ones) in one
  * transaction: the input of scheduling.  progress (may be NULL) is called
  * after each demand.  0, or -1 with *cause and nothing changed.

@@ -355,6 +355,29 @@ static const char *const migrations[] = {
 	"  categories INTEGER NOT NULL,"		/* categories using it */
 	"  top_share  REAL NOT NULL"			/* share of its items in its commonest one */
 	") WITHOUT ROWID;",
+
+	/*
+	 * 9: an office withdraws a product or demand (and may restore it).  A
+	 * withdrawn item keeps its row but leaves the views the indexes read,
+	 * so the update's index_log entry takes it out of search and
+	 * matching.  Demands carry their deadline to the matching index: each
+	 * is logged again to be indexed with it.
+	 */
+	"ALTER TABLE products ADD COLUMN withdrawn_at TEXT;"	/* NULL = offered */
+	"ALTER TABLE products ADD COLUMN withdrawn_by TEXT;"	/* a login, or cli:<os user> */
+	"ALTER TABLE demands ADD COLUMN withdrawn_at TEXT;"
+	"ALTER TABLE demands ADD COLUMN withdrawn_by TEXT;"
+	"DROP VIEW " IX_PRODUCT_TEXT ";"
+	"DROP VIEW " IX_DEMAND_TEXT ";"
+	"CREATE VIEW " IX_PRODUCT_TEXT " AS SELECT p.id, p.code, p.name, p.spec, p.brand,"
+	"  p.keywords, p.category, s.name AS company, p.description, s.city, p.price_min, p.price_max,"
+	"  p.honours FROM products p JOIN suppliers s ON s.id = p.supplier_id"
+	"  WHERE p.withdrawn_at IS NULL;"
+	"CREATE VIEW " IX_DEMAND_TEXT " AS SELECT d.id, d.code, d.product, d.category,"
+	"  b.name AS buyer, d.description, b.province, b.city, b.buyer_type, d.price_min, d.price_max,"
+	"  d.deadline FROM demands d JOIN buyers b ON b.id = d.buyer_id"
+	"  WHERE d.withdrawn_at IS NULL;"
+	"INSERT INTO " IX_LOG " (kind, item_id) SELECT 'demand', id FROM demands;",
 };
 
 int

@@ -417,6 +417,12 @@ get_item(struct hreq *h, const char *kind, const char *code)
 {
 	json_t *o = catalog_item_json(hreq_store(h), kind, code);
 
+	/* A withdrawn item is its office's to see (and restore), not the kiosk's. */
+	if (o != NULL && json_object_get(o, "withdrawn_at") != NULL &&
+	    (h->who.role & (ROLE_CITY | ROLE_EXPANSION | ROLE_ADMIN | ROLE_ORGANISER)) == 0) {
+		json_decref(o);
+		o = NULL;
+	}
 	if (o == NULL) {
 		http_error(h, 404, "not_found", "没有编号为 %s 的%s / no %s with code %s", code,
 		    strcmp(kind, "supply") == 0 ? "产品" : "需求",
@@ -455,8 +461,8 @@ match_work(struct task *t, struct store *st)
 		api_task_fail(t, 503, "index", cause);
 		return;
 	}
-	if (match_code(m, json_string_value(json_object_get(t->in, "kind")), t->text, &mo, &res,
-	    &cause) != 0) {
+	if (matching_code(st, m, json_string_value(json_object_get(t->in, "kind")), t->text, &mo,
+	    &res, &cause) != 0) {
 		matcher_close(m);
 		api_task_fail(t, strstr(cause, "has the code") != NULL ? 404 : 422, "no_match",
 		    cause);
@@ -676,6 +682,11 @@ static const struct route routes[] = {
 	{ "GET",  "/api/v1/search",		ROLE_ANYONE,	get_search },
 	{ "GET",  "/api/v1/products/*",		ROLE_ANYONE,	get_product },
 	{ "GET",  "/api/v1/demands/*",		ROLE_ANYONE,	get_demand },
+	{ "POST", "/api/v1/products/*/withdraw", OFFICES,	api_withdraw_product },
+	{ "POST", "/api/v1/products/*/restore",	OFFICES,	api_restore_product },
+	{ "POST", "/api/v1/demands/*/withdraw",	OFFICES,	api_withdraw_demand },
+	{ "POST", "/api/v1/demands/*/restore",	OFFICES,	api_restore_demand },
+	{ "GET",  "/api/v1/withdrawn",		OFFICES,	api_withdrawn_list },
 	{ "GET",  "/api/v1/match/*/*",		ROLE_SIGNED_IN,	get_match },
 	{ "GET",  "/api/v1/fairs",		ROLE_ANYONE,	get_fairs },
 	{ "POST", "/api/v1/fairs/*/match",	ORGANISERS,	post_fair_match },

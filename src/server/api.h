@@ -60,6 +60,13 @@ void api_export_catalogue(struct hreq *h, char **args);
 void api_export_candidates(struct hreq *h, char **args);
 void api_file_get(struct hreq *h, char **args);
 
+/* The handlers of api_withdraw.c: an office withdraws and restores its own entries. */
+void api_withdraw_product(struct hreq *h, char **args);
+void api_restore_product(struct hreq *h, char **args);
+void api_withdraw_demand(struct hreq *h, char **args);
+void api_restore_demand(struct hreq *h, char **args);
+void api_withdrawn_list(struct hreq *h, char **args);
+
 /* Whether a fair has this code; if not, replies 404 naming it (before a job is queued). */
 int api_fair_known(struct hreq *h, const char *code);
 

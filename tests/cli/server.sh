@@ -206,6 +206,50 @@ EOT
 n=$(q "SELECT count(*) FROM candidates c JOIN fairs f ON f.id = c.fair_id WHERE f.code = 'YQH-2026'")
 [ "$n" -gt 0 ] && ok || bad "batch matching over the API stored no candidates"
 
+# Withdrawal: an office withdraws and restores its own entries only; a withdrawn
+# entry leaves search and matching at once, and the kiosk cannot read it.
+hljd=XQ-HLJ-901
+printf '%s\n' 需求编号,需求产品,采购单位,所在省份,产品类别,需求描述,截止日期 \
+  "$hljd,光学眼镜,哈尔滨秋林集团浙江产品营销中心,黑龙江省,日用小商品,需纯钛镜架，款式不少于50款。,2027-06-30" > "$WORK/hlj.csv"
+"$fm" import demand "$WORK/hlj.csv" >/dev/null || bad "importing a 黑龙江 demand"
+matrix <<EOT
+public POST /api/v1/products/HZ-0024/withdraw 401
+kiosk1 POST /api/v1/products/HZ-0024/withdraw 403
+org POST /api/v1/products/HZ-0024/withdraw 403
+hlj POST /api/v1/products/HZ-0024/withdraw 403
+clerk POST /api/v1/products/NB-0001/withdraw 403
+clerk POST /api/v1/demands/$hljd/withdraw 403
+hlj POST /api/v1/demands/XQ-BJ-009/restore 403
+clerk POST /api/v1/products/NO-SUCH/withdraw 404
+kiosk1 GET /api/v1/withdrawn 403
+EOT
+as hlj POST /api/v1/products/HZ-0024/withdraw >/dev/null
+has "expansion office refused products" "$WORK/body" "only a city office withdraws or restores products"
+as clerk POST /api/v1/products/NB-0001/withdraw >/dev/null
+has "another city's product refused" "$WORK/body" "belongs to 宁波市, not 杭州市"
+as clerk POST /api/v1/products/NO-SUCH/withdraw >/dev/null
+has "unknown code named" "$WORK/body" "no product has the code NO-SUCH"
+[ "$(as clerk POST /api/v1/products/HZ-0024/withdraw)" = 200 ] &&
+  has "withdrawn" "$WORK/body" '"code":"HZ-0024","withdrawn":true,"changed":true' || bad "clerk withdraws HZ-0024: $(cat "$WORK/body")"
+[ "$(as clerk POST /api/v1/products/HZ-0024/withdraw)" = 200 ] &&
+  has "withdrawing twice changes nothing" "$WORK/body" '"changed":false' || bad "second withdrawal"
+[ "$(q "SELECT withdrawn_by FROM products WHERE code = 'HZ-0024'")" = clerk ] && ok || bad "withdrawn_by not recorded"
+as public GET "/api/v1/search?q=%E8%A5%BF%E6%B9%96%E9%BE%99%E4%BA%95&limit=50" >/dev/null
+grep -q '"code":"HZ-0024"' "$WORK/body" && bad "kiosk search shows a withdrawn product" || ok
+has "kiosk search still finds the others" "$WORK/body" '"code":"HZ-0002"'
+[ "$(as public GET /api/v1/products/HZ-0024)" = 404 ] && ok || bad "the kiosk reads a withdrawn product"
+[ "$(as clerk GET /api/v1/products/HZ-0024)" = 200 ] && has "office sees when" "$WORK/body" '"withdrawn_at":' || bad "office reads its withdrawn product"
+[ "$(as clerk GET /api/v1/withdrawn)" = 200 ] && has "office lists it" "$WORK/body" '"code":"HZ-0024"' || bad "withdrawn list"
+[ "$(as hlj GET /api/v1/withdrawn)" = 200 ] && has "expansion office lists its demands" "$WORK/body" '"kind":"demand","withdrawn":[]' || bad "hlj withdrawn list"
+[ "$(as kiosk1 GET "/api/v1/match/demand/XQ-BJ-009?limit=50")" = 200 ] && ! grep -q '"code":"HZ-0024"' "$WORK/body" && ok ||
+  bad "a withdrawn product matched: $(head -c 300 "$WORK/body")"
+[ "$(as kiosk1 GET /api/v1/match/supply/HZ-0024)" = 422 ] && has "matching from it refused" "$WORK/body" "was withdrawn on" || bad "match from a withdrawn product"
+[ "$(as clerk POST /api/v1/products/HZ-0024/restore)" = 200 ] && has "restored" "$WORK/body" '"withdrawn":false,"changed":true' || bad "restore"
+as public GET "/api/v1/search?q=%E8%A5%BF%E6%B9%96%E9%BE%99%E4%BA%95&limit=50" >/dev/null
+has "restored product searched again" "$WORK/body" '"code":"HZ-0024"'
+[ "$(as hlj POST "/api/v1/demands/$hljd/withdraw")" = 200 ] && ok || bad "hlj withdraws its demand"
+[ "$(as admin POST "/api/v1/demands/$hljd/restore")" = 200 ] && has "admin restores any" "$WORK/body" '"changed":true' || bad "admin restore"
+
 # CSRF: a browser POST without X-Requested-With, or from another origin, is refused.
 [ "$(status POST /api/v1/logout -b "$WORK/jar-org")" = 403 ] && has "csrf refused" "$WORK/body" '"error":"csrf"' || bad "POST without X-Requested-With"
 [ "$(status POST /api/v1/logout -b "$WORK/jar-org" -H 'X-Requested-With: x' -H 'Origin: https://evil.example')" = 403 ] && ok || bad "foreign origin"
