@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Withdrawn entries and demands past their deadline: `fairmatch withdraw`,
+# and search, single matching and a fair's batch matching leaving them out.
+set -u
+: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
+rm -rf "$WORK" && mkdir -p "$WORK"
+export FAIRMATCH_DATA="$WORK/data" FAIRMATCH_TODAY=2026-12-01
+fm=$FAIRMATCH
+db="$WORK/data/fairmatch.db"
+source "$(dirname "$0")/lib.bash"
+q() { sqlite3 "$db" "$1"; }
+# lacks NAME FILE TEXT : FILE does not contain TEXT.
+lacks() { grep -qF -- "$3" "$2" && bad "$1: $(basename "$2") has: $3" || ok; }
+
+"$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&
+  "$fm" import demand "$FIXTURES/catalog/demand.csv" >/dev/null &&
+  "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null || { echo "FAIL loading the fixtures"; exit 1; }
+
+check "match before" 0 "$fm" match demand XQ-JL-007 --limit 50 --json
+has "the frames match before" "$WORK/out" '"code":"WZ-0004"'
+
+# Withdrawing a product: out of matching and search at once.
+check "withdraw a product" 0 "$fm" withdraw supply WZ-0004
+has "says so" "$WORK/out" "product WZ-0004 withdrawn: no longer searched or matched"
+[ -n "$(q "SELECT withdrawn_at FROM products WHERE code = 'WZ-0004'")" ] && ok || bad "withdrawn_at not set"
+q "SELECT withdrawn_by FROM products WHERE code = 'WZ-0004'" | grep -q '^cli:' && ok || bad "withdrawn_by not cli:<user>"
+check "match after" 0 "$fm" match demand XQ-JL-007 --limit 50 --json
+lacks "a withdrawn product is not matched" "$WORK/out" '"code":"WZ-0004"'
+has "the other frames still are" "$WORK/out" '"code":"WZ-0006"'
+check "search after" 0 "$fm" search 光学镜架 --limit 50 --json
+lacks "a withdrawn product is not searched" "$WORK/out" '"code":"WZ-0004"'
+check "withdraw again" 0 "$fm" withdraw supply WZ-0004
+has "nothing changed" "$WORK/out" "product WZ-0004 was withdrawn already: nothing changed"
+check "match from a withdrawn product" 1 "$fm" match supply WZ-0004
+has "refused with why" "$WORK/err" "product WZ-0004 was withdrawn on"
+
+# Importing the same code again updates it and leaves it withdrawn.
+check "import again" 0 "$fm" import supply "$FIXTURES/catalog/supply.csv" --json
+[ -n "$(q "SELECT withdrawn_at FROM products WHERE code = 'WZ-0004'")" ] && ok || bad "an import restored WZ-0004"
+check "match after the import" 0 "$fm" match demand XQ-JL-007 --limit 50 --json
+lacks "still not matched" "$WORK/out" '"code":"WZ-0004"'
+
+check "restore" 0 "$fm" withdraw supply WZ-0004 --restore
+has "restored" "$WORK/out" "product WZ-0004 restored: searched and matched again"
+[ -z "$(q "SELECT withdrawn_at FROM products WHERE code = 'WZ-0004'")" ] && ok || bad "withdrawn_at kept"
+check "match after restoring" 0 "$fm" match demand XQ-JL-007 --limit 50 --json
+has "matched again" "$WORK/out" '"code":"WZ-0004"'
+
+check "unknown code" 1 "$fm" withdraw supply NO-SUCH
+has "unknown code named" "$WORK/err" "no product has the code NO-SUCH"
+check "bad kind" 2 "$fm" withdraw widget X
+check "no code" 2 "$fm" withdraw supply
+
+# A withdrawn demand: not matched from products, not in a fair's batch.
+check "withdraw a demand --json" 0 "$fm" withdraw demand XQ-BJ-009 --json
+has "json" "$WORK/out" '{"kind":"demand","code":"XQ-BJ-009","withdrawn":true,"changed":true}'
+check "match a tea" 0 "$fm" match supply HZ-0024 --limit 100 --json
+lacks "withdrawn demand not matched" "$WORK/out" '"code":"XQ-BJ-009"'
+has "other tea demands are" "$WORK/out" '"code":"XQ-'
+check "fair batch" 0 "$fm" match fair XQH-2026 --limit 5 --json
+n() { q "SELECT count(*) FROM candidates c JOIN demands d ON d.id = c.demand_id WHERE d.code = '$1'"; }
+[ "$(n XQ-BJ-009)" = 0 ] && ok || bad "a withdrawn demand has candidates"
+[ "$(n XQ-JL-007)" -gt 0 ] && ok || bad "an open demand has no candidates"
+q "SELECT count(*) FROM candidates c JOIN products p ON p.id = c.product_id WHERE p.withdrawn_at IS NOT NULL" |
+  grep -qx 0 && ok || bad "a withdrawn product among the candidates"
+check "restore the demand" 0 "$fm" withdraw demand XQ-BJ-009 --restore
+
+# Deadlines: XQ-JL-007 closes on 2027-05-05; that day it is still open.
+FAIRMATCH_TODAY=2027-05-05 check "on its last day" 0 "$fm" match demand XQ-JL-007 --limit 5
+FAIRMATCH_TODAY=2027-05-06 check "past its deadline" 1 "$fm" match demand XQ-JL-007 --limit 5
+has "closed, with the date" "$WORK/err" "demand XQ-JL-007 closed on 2027-05-05 (its deadline) and is not matched"
+FAIRMATCH_TODAY=2027-05-05 check "frames to demands, open" 0 "$fm" match supply WZ-0004 --limit 100 --json
+has "open demand matched" "$WORK/out" '"code":"XQ-JL-007"'
+FAIRMATCH_TODAY=2027-05-06 check "frames to demands, closed" 0 "$fm" match supply WZ-0004 --limit 100 --json
+lacks "closed demand not matched" "$WORK/out" '"code":"XQ-JL-007"'
+has "later deadlines still matched" "$WORK/out" '"code":"XQ-SC-001"'
+FAIRMATCH_TODAY=2027-05-06 check "fair batch, later" 0 "$fm" match fair XQH-2026 --limit 5
+[ "$(n XQ-JL-007)" = 0 ] && ok || bad "a closed demand has candidates"
+[ "$(n XQ-SC-001)" -gt 0 ] && ok || bad "a demand still open has no candidates"
+
+finish
