@@ -408,6 +408,24 @@ try {
 		});
 	});
 
+	await step('office withdraws an entry and restores it', async () => {
+		const li = office.locator('#own-results li').first();
+		const code = await li.getAttribute('data-code');
+		const name = await li.locator('.name').textContent();
+		await li.getByRole('button', { name: '撤回 ' + code }).click();
+		await office.waitForFunction((c) => [...document.querySelectorAll('#withdrawn li')].some((l) => l.dataset.code === c), code);
+		ok((await office.textContent('#wd-status')).includes(code), 'the portal says it was withdrawn', await office.textContent('#wd-status'));
+		ok(await office.locator(`#own-results li[data-code="${code}"]`).count() === 0, 'it leaves the entries list');
+		const kiosk = (q) => office.evaluate(async (q) => (await (await fetch('/api/v1/search?q=' + encodeURIComponent(q) + '&limit=100')).json()).hits.map((x) => x.code), q);
+		const found = await kiosk(name);
+		ok(!found.includes(code), 'kiosk search no longer shows it', found.join(' '));
+		await axe(office, 'office with a withdrawn entry');
+		await office.locator('#withdrawn li', { hasText: code }).getByRole('button', { name: '恢复 ' + code }).click();
+		await office.waitForFunction((c) => ![...document.querySelectorAll('#withdrawn li')].some((l) => l.dataset.code === c), code);
+		const again = await kiosk(name);
+		ok(again.includes(code), 'restored, it is searched again', again.join(' '));
+	});
+
 	await step('office sign-out', async () => {
 		await office.click('#logout');
 		await office.waitForSelector('#login-view:not([hidden])');

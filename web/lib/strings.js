@@ -114,7 +114,7 @@ export const strings = {
 	'office.h.counts': { zh: '新增 / 更新 / 未变', en: 'New / updated / same' },
 	'office.h.report': { zh: '报告', en: 'Report' },
 	'office.view': { zh: '查看报告', en: 'Report' },
-	'office.viewOf': { zh: '查看 {name} 的报告', en: 'Report of {name}' },
+	'office.viewOf': { zh: '查看报告：{name}', en: 'Report of {name}' },
 	'office.own': { zh: '本办条目', en: 'This office\'s entries' },
 	'office.ownSearch': { zh: '查找', en: 'Find' },
 	'office.ownPlaceholder': { zh: '名称、编号或关键词', en: 'Name, code or keyword' },
@@ -122,6 +122,16 @@ export const strings = {
 	'office.ownFound': { zh: '找到 {n} 条。', en: '{n} found.' },
 	'office.correctHint': { zh: '修改方法：下载这一条为 CSV，在 Excel 中改好后按原样上传；同一编号的条目会被更新。', en: 'To correct it: download it as CSV, edit it in Excel and upload it as it is; the entry with the same code is updated.' },
 	'office.entryCsv': { zh: '下载此条（CSV）以便修改', en: 'Download this entry (CSV) to correct it' },
+	'office.withdraw': { zh: '撤回', en: 'Withdraw' },
+	'office.withdrawOf': { zh: '撤回 {code}', en: 'Withdraw {code}' },
+	'office.restore': { zh: '恢复', en: 'Restore' },
+	'office.restoreOf': { zh: '恢复 {code}', en: 'Restore {code}' },
+	'office.withdrawn': { zh: '已撤回的条目', en: 'Withdrawn entries' },
+	'office.withdrawnHint': { zh: '撤回的条目不再出现在查询和匹配中。再次上传同一编号会更新其内容，但仍保持撤回，需在这里恢复。', en: 'Withdrawn entries are no longer searched or matched. Uploading the same code again updates the entry but keeps it withdrawn: restore it here.' },
+	'office.noWithdrawn': { zh: '没有撤回的条目。', en: 'No withdrawn entries.' },
+	'office.withdrawnWhen': { zh: '{when} 由 {by} 撤回', en: 'withdrawn {when} by {by}' },
+	'office.withdrewOne': { zh: '已撤回 {code}：不再被查询和匹配。', en: '{code} withdrawn: no longer searched or matched.' },
+	'office.restoredOne': { zh: '已恢复 {code}：重新参与查询和匹配。', en: '{code} restored: searched and matched again.' },
 
 	// An office's own entry, field by field.  The Chinese is the catalogue's
 	// column name as the import reads it: an entry downloaded as CSV to be

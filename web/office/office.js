@@ -13,6 +13,7 @@ let me = null;
 let report = null;	// {result, filename} on show
 let history = [];
 let entry = null;	// {kind, data} on show
+let withdrawn = [];	// [{kind, code, name, withdrawn_at, withdrawn_by}]
 let busy = false;
 
 const KINDS = { city: ['supply'], expansion: ['demand'], admin: ['supply', 'demand'] };
@@ -166,11 +167,59 @@ async function searchOwn(ev) {
 		const res = await api('/api/v1/search?' + p);
 		const marks = res.mark || ['\u0001', '\u0002'];
 		out.textContent = t('office.ownFound', { n: res.total || 0 });
-		fill($('#own-results'), (res.hits || []).map((x) => h('li', {},
+		fill($('#own-results'), (res.hits || []).map((x) => h('li', { dataset: { code: x.code } },
 			h('button.entry-link', { type: 'button', onclick: () => openEntry(kind, x.code) },
 				h('span.code', { text: x.code }), ' ',
 				h('span.name', {}, highlight(x.highlight || x.name, marks)), ' ',
-				h('span.muted', { text: [x.owner, x.region, x.category].filter(Boolean).join(' · ') })))));
+				h('span.muted', { text: [x.owner, x.region, x.category].filter(Boolean).join(' · ') })),
+			' ',
+			h('button.ghost.withdraw', { type: 'button', text: t('office.withdraw'),
+				'aria-label': t('office.withdrawOf', { code: x.code }),
+				onclick: () => setWithdrawn(kind, x.code, true) }))));
+	} catch (e) {
+		if (!sessionLost(e)) out.textContent = pick(e.message);
+	}
+}
+
+// ---- withdrawn entries ----
+
+const itemPath = (kind, code) => (kind === 'supply' ? '/api/v1/products/' : '/api/v1/demands/') + encodeURIComponent(code);
+
+async function loadWithdrawn() {
+	try {
+		withdrawn = [];
+		for (const kind of kinds()) {
+			const res = await api('/api/v1/withdrawn?kind=' + kind);
+			withdrawn.push(...(res.withdrawn || []).map((x) => ({ ...x, kind })));
+		}
+		drawWithdrawn();
+	} catch (e) {
+		if (!sessionLost(e)) $('#wd-status').textContent = pick(e.message);
+	}
+}
+
+function drawWithdrawn() {
+	if (!withdrawn.length) {
+		fill($('#withdrawn'), h('li.muted', { text: t('office.noWithdrawn') }));
+		return;
+	}
+	fill($('#withdrawn'), withdrawn.map((x) => h('li', { dataset: { code: x.code } },
+		h('span.code', { text: x.code }), ' ', h('span.name', { text: x.name }), ' ',
+		h('span.muted', { text: t('office.withdrawnWhen', { when: x.withdrawn_at.replace('T', ' ').replace('Z', ''), by: x.withdrawn_by || '' }) }),
+		' ',
+		h('button.ghost.restore', { type: 'button', text: t('office.restore'),
+			'aria-label': t('office.restoreOf', { code: x.code }),
+			onclick: () => setWithdrawn(x.kind, x.code, false) }))));
+}
+
+// Withdraws (on) or restores an entry; the lists follow.
+async function setWithdrawn(kind, code, on) {
+	const out = $('#wd-status');
+	try {
+		await api(itemPath(kind, code) + (on ? '/withdraw' : '/restore'), { method: 'POST' });
+		out.textContent = t(on ? 'office.withdrewOne' : 'office.restoredOne', { code });
+		if (on) document.querySelector(`#own-results li[data-code="${CSS.escape(code)}"]`)?.remove();
+		await loadWithdrawn();
 	} catch (e) {
 		if (!sessionLost(e)) out.textContent = pick(e.message);
 	}
@@ -188,7 +237,7 @@ const columnKey = (kind, k) => `entry.${kind}.${k}`;
 
 async function openEntry(kind, code) {
 	try {
-		const data = await api((kind === 'supply' ? '/api/v1/products/' : '/api/v1/demands/') + encodeURIComponent(code));
+		const data = await api(itemPath(kind, code));
 		entry = { kind, data };
 		drawEntry();
 		$('#entry').hidden = false;
@@ -239,14 +288,15 @@ function init() {
 	$('#report-csv').addEventListener('click', reportCSV);
 	$('#own-form').addEventListener('submit', searchOwn);
 	$('#entry-csv').addEventListener('click', entryCSV);
-	onLangChange(() => { drawKinds(); drawReport(); drawHistory(); drawEntry(); });
+	onLangChange(() => { drawKinds(); drawReport(); drawHistory(); drawEntry(); drawWithdrawn(); });
 	startSession({
 		allowed: ['city', 'expansion', 'admin'],
-		onSignedIn: (who) => { me = who; drawKinds(); loadHistory(); document.body.dataset.ready = '1'; },
+		onSignedIn: (who) => { me = who; drawKinds(); loadHistory(); loadWithdrawn(); document.body.dataset.ready = '1'; },
 		onSignedOut: () => {
-			me = null; report = null; history = []; entry = null;
+			me = null; report = null; history = []; entry = null; withdrawn = [];
 			$('#report').hidden = true; $('#entry').hidden = true; $('#up-state').hidden = true;
-			fill($('#own-results')); $('#up-status').textContent = ''; $('#own-status').textContent = '';
+			fill($('#own-results')); fill($('#withdrawn'));
+			$('#up-status').textContent = ''; $('#own-status').textContent = ''; $('#wd-status').textContent = '';
 		},
 	});
 	document.body.dataset.ready = '1';
