@@ -240,20 +240,6 @@ sql_error(sqlite3 *db, const char *what)
 	    " generic words (%s): %s", what, sqlite3_errmsg(db), what, sqlite3_errmsg(db));
 }
 
-static long long
-scalar(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *q;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		v = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return v;
-}
-
 /*
  * Every item's category and the text of the fields the matcher reads from
  * (what it is or wants), fields one per line, grouped by category.
@@ -332,14 +318,21 @@ done:
 int
 generic_refresh(sqlite3 *db, struct tokenizer *tk, size_t applied, char **cause)
 {
-	/* IX_STATE 'generic': items changed since the list was derived; no row = never derived. */
-	long long changed = scalar(db, "SELECT coalesce((SELECT seq FROM " IX_STATE
-	    " WHERE name = 'generic'), -1)");
-	long long items = scalar(db, "SELECT (SELECT count(*) FROM " IX_PRODUCTS ") +"
-	    " (SELECT count(*) FROM " IX_DEMANDS ")");
+	sqlite3_stmt *q;
+	long long changed = -2, items = -1;
 	char *sql;
 	int rc = 0;
 
+	/* IX_STATE 'generic': items changed since the list was derived; no row = never derived. */
+	if (sqlite3_prepare_v2(db, "SELECT coalesce((SELECT seq FROM " IX_STATE " WHERE name ="
+	    " 'generic'), -1), (SELECT count(*) FROM " IX_PRODUCTS ") + (SELECT count(*) FROM "
+	    IX_DEMANDS ")", -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			changed = sqlite3_column_int64(q, 0);
+			items = sqlite3_column_int64(q, 1);
+		}
+		sqlite3_finalize(q);
+	}
 	if (changed < -1 || items < 0) {
 		*cause = sql_error(db, IX_STATE);
 		return -1;

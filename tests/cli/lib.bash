@@ -32,6 +32,16 @@ has() {
   fi
 }
 
+# load_catalogues [fairs]: a fresh store in $FAIRMATCH_DATA with the fixture
+# catalogues (and the fairs); exits the test if they do not load.
+load_catalogues() {
+  "$FAIRMATCH" init >/dev/null &&
+    "$FAIRMATCH" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&
+    "$FAIRMATCH" import demand "$FIXTURES/catalog/demand.csv" >/dev/null &&
+    { [ "${1:-}" != fairs ] || "$FAIRMATCH" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null; } ||
+    { echo "FAIL loading the fixtures"; exit 1; }
+}
+
 # finish: the closing line; the exit status says whether every check held.
 finish() {
   echo "$pass passed, $fail failed"

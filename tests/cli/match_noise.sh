@@ -10,9 +10,7 @@ export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
 
-"$fm" init >/dev/null &&
-  "$fm" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&
-  "$fm" import demand "$FIXTURES/catalog/demand.csv" >/dev/null || { echo "FAIL loading the fixtures"; exit 1; }
+load_catalogues
 
 # The generic words are derived from the catalogues at indexing time.
 generic=$(sqlite3 "$FAIRMATCH_DATA/fairmatch.db" "SELECT group_concat(word, ' ') FROM generic_words")

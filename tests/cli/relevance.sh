@@ -10,9 +10,7 @@ export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
 
-"$fm" init >/dev/null &&
-  "$fm" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&
-  "$fm" import demand "$FIXTURES/catalog/demand.csv" >/dev/null || { echo "FAIL loading the fixtures"; exit 1; }
+load_catalogues
 
 "$fm" evaluate "$FIXTURES/judged/judgments.tsv" --json > "$WORK/eval" 2>"$WORK/err" || {
   echo "FAIL evaluate: $(cat "$WORK/err")"; exit 1; }

@@ -12,9 +12,7 @@ q() { sqlite3 "$db" "$1"; }
 # lacks NAME FILE TEXT : FILE does not contain TEXT.
 lacks() { grep -qF -- "$3" "$2" && bad "$1: $(basename "$2") has: $3" || ok; }
 
-"$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&
-  "$fm" import demand "$FIXTURES/catalog/demand.csv" >/dev/null &&
-  "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null || { echo "FAIL loading the fixtures"; exit 1; }
+load_catalogues fairs
 
 check "match before" 0 "$fm" match demand XQ-JL-007 --limit 50 --json
 has "the frames match before" "$WORK/out" '"code":"WZ-0004"'
