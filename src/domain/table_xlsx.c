@@ -520,19 +520,10 @@ xlsx_unescape(struct buf *b)
 					break;
 				cp = cp * 16 + h;
 			}
+			/* At most 3 bytes replace the 7 of the escape. */
 			if (k == 6 && (cp < 0xd800 || cp > 0xdfff)) {
-				if (cp == 0)
-					;
-				else if (cp < 0x80)
-					*d++ = cp;
-				else if (cp < 0x800) {
-					*d++ = 0xc0 | (cp >> 6);
-					*d++ = 0x80 | (cp & 0x3f);
-				} else {
-					*d++ = 0xe0 | (cp >> 12);
-					*d++ = 0x80 | ((cp >> 6) & 0x3f);
-					*d++ = 0x80 | (cp & 0x3f);
-				}
+				if (cp != 0)
+					d += utf8_encode(cp, d);
 				i += 6;
 				continue;
 			}
