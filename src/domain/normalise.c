@@ -17,8 +17,6 @@
 #include "normalise.h"
 #include "util.h"
 
-#define CP_INVALID	UINT32_MAX	/* a byte that does not start valid UTF-8 */
-
 /* ------------------------------------------------------------------ */
 /* Code points                                                          */
 
@@ -67,40 +65,6 @@ cp_in(const struct cp_range *r, size_t n, uint32_t cp)
 	return 0;
 }
 
-/* Decodes one code point of NUL-terminated s (never reading past the NUL); returns its length, CP_INVALID for a stray byte. */
-static size_t
-utf8_decode_nts(const char *s, uint32_t *cp)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	uint32_t c, min;
-	size_t n;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 1; c = p[0] & 0x1f; min = 0x80;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 2; c = p[0] & 0x0f; min = 0x800;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 3; c = p[0] & 0x07; min = 0x10000;
-	} else
-		goto invalid;
-	for (size_t i = 1; i <= n; i++) {
-		if ((p[i] & 0xc0) != 0x80)	/* also stops at the NUL */
-			goto invalid;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		goto invalid;
-	*cp = c;
-	return n + 1;
-invalid:
-	*cp = CP_INVALID;
-	return 1;
-}
-
 /* The ASCII character a full-width digit or letter becomes, or 0. */
 static char
 fullwidth_ascii(uint32_t cp)
@@ -118,14 +82,16 @@ norm_text(const char *s, int keep_breaks)
 {
 	struct buf b = { 0 };
 	int space = 0, breaks = 0;
+	const char *end;
 	uint32_t cp;
 	size_t n;
 	char a;
 
 	if (s == NULL)
 		return xstrdup("");
-	for (; *s != '\0'; s += n) {
-		n = utf8_decode_nts(s, &cp);
+	end = s + strlen(s);
+	for (; s < end; s += n) {
+		n = utf8_decode(s, (size_t)(end - s), &cp);
 		if (cp_in(drop_ranges, nitems(drop_ranges), cp))
 			continue;
 		if (keep_breaks && cp_in(break_ranges, nitems(break_ranges), cp)) {
@@ -194,7 +160,7 @@ split_items(const char *s, const char *const *seps, size_t nseps, size_t *count)
 {
 	char **items = NULL;
 	size_t n = 0;
-	const char *start = s;
+	const char *start = s, *end = s + strlen(s);
 	uint32_t cp;
 
 	for (const char *p = s;; ) {
@@ -215,7 +181,7 @@ split_items(const char *s, const char *const *seps, size_t nseps, size_t *count)
 			p += seplen;
 			start = p;
 		} else
-			p += utf8_decode_nts(p, &cp);
+			p += utf8_decode(p, (size_t)(end - p), &cp);
 	}
 	*count = n;
 	return items;
@@ -533,7 +499,7 @@ int
 check_credit_code(const char *s, char out[19], const char **why)
 {
 	char *line = norm_line(s != NULL ? s : ""), *w = line;
-	const char *p;
+	const char *p, *end;
 	size_t len, pos;
 	int sum = 0, check, v;
 	uint32_t cp;
@@ -543,7 +509,8 @@ check_credit_code(const char *s, char out[19], const char **why)
 		if (*r != ' ')
 			*w++ = (*r >= 'a' && *r <= 'z') ? (char)(*r - 'a' + 'A') : *r;
 	*w = '\0';
-	len = utf8_length(line, strlen(line));
+	end = w;
+	len = utf8_length(line, (size_t)(end - line));
 	if (len != 18) {
 		if (len == 15 && strspn(line, "0123456789") == 15)
 			*why = credit_old_regno_msg;
@@ -554,7 +521,7 @@ check_credit_code(const char *s, char out[19], const char **why)
 		goto fail;
 	}
 	for (p = line, pos = 0; pos < 18; pos++) {
-		size_t n = utf8_decode_nts(p, &cp);
+		size_t n = utf8_decode(p, (size_t)(end - p), &cp);
 		const char *banned;
 
 		if (n != 1 || (v = credit_value(*p)) == -1) {
@@ -913,23 +880,6 @@ phone_one(const char *s, struct buf *b, enum phone_error *err)
 	return -1;
 }
 
-/* Copies src into out (outsz bytes) without cutting a UTF-8 character. */
-static void
-copy_truncated(char *out, size_t outsz, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (outsz == 0)
-		return;
-	if (n >= outsz) {
-		n = outsz - 1;
-		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-			n--;
-	}
-	memcpy(out, src, n);
-	out[n] = '\0';
-}
-
 /* Checks every number in s; out gets their canonical forms joined by "；". */
 int
 check_phone(const char *s, char *out, size_t outsz, const char **why)
@@ -953,7 +903,7 @@ check_phone(const char *s, char *out, size_t outsz, const char **why)
 			rc = -1;
 		}
 	}
-	copy_truncated(out, outsz, rc == 0 && b.data != NULL ? b.data : "");
+	utf8_copy(out, outsz, rc == 0 && b.data != NULL ? b.data : "");
 	buf_free(&b);
 	free_items(items, n);
 	return rc;
@@ -1460,7 +1410,7 @@ norm_city_name(const char *s)
 			return t;
 	}
 	for (const char *p = t; *p != '\0'; p += n, chars++) {
-		n = utf8_decode_nts(p, &cp);
+		n = utf8_decode(p, (size_t)(t + len - p), &cp);
 		if (cp < 0x4e00 || cp > 0x9fff)
 			return t;
 	}
