@@ -214,15 +214,12 @@ parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
-int
-parse_double(const char *s, double *out)
+size_t
+scan_decimal(const char *s)
 {
 	const char *p = s;
-	char *end;
-	double v;
 	int digits = 0;
 
-	/* Accept only [-]digits[.digits]: strtod alone would take "inf", "0x1p3", "1e9". */
 	if (*p == '-' || *p == '+')
 		p++;
 	for (; *p >= '0' && *p <= '9'; p++)
@@ -230,7 +227,18 @@ parse_double(const char *s, double *out)
 	if (*p == '.')
 		for (p++; *p >= '0' && *p <= '9'; p++)
 			digits++;
-	if (digits == 0 || *p != '\0')
+	return digits > 0 ? (size_t)(p - s) : 0;
+}
+
+int
+parse_double(const char *s, double *out)
+{
+	size_t n = scan_decimal(s);
+	char *end;
+	double v;
+
+	/* Accept only [-]digits[.digits]: strtod alone would take "inf", "0x1p3", "1e9". */
+	if (n == 0 || s[n] != '\0')
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);

@@ -53,6 +53,8 @@ char *str_split(char **s, const char *sep);
 int parse_long(const char *s, long min, long max, long *out);
 /* Parse a whole decimal number (no exponent, no hex); 0 on success. */
 int parse_double(const char *s, double *out);
+/* Length of the plain decimal [-+]digits[.digits] that s begins with; 0 if it has no digit. */
+size_t scan_decimal(const char *s);
 
 /* Strict UTF-8 check (no overlongs, no surrogates, nothing past U+10FFFF). */
 int utf8_valid(const char *s, size_t len);

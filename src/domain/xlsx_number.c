@@ -103,18 +103,11 @@ xlsx_code_kind(const char *code)
 int
 xlsx_parse_number(const char *s, double *out)
 {
-	const char *p = s;
+	size_t n = scan_decimal(s);
+	const char *p = s + n;
 	char *end;
-	int digits = 0;
 
-	if (*p == '-' || *p == '+')
-		p++;
-	for (; *p >= '0' && *p <= '9'; p++)
-		digits++;
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			digits++;
-	if (digits == 0)
+	if (n == 0)
 		return -1;
 	if (*p == 'e' || *p == 'E') {
 		p++;
