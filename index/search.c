@@ -162,13 +162,9 @@ static size_t
 char_step(const char *s, size_t len, size_t at, long n)
 {
 	for (; n < 0 && at > 0; n++)
-		do
-			at--;
-		while (at > 0 && ((unsigned char)s[at] & 0xc0) == 0x80);
+		at = utf8_char_start(s, at - 1);
 	for (; n > 0 && at < len; n--)
-		do
-			at++;
-		while (at < len && ((unsigned char)s[at] & 0xc0) == 0x80);
+		at = utf8_char_next(s, len, at);
 	return at;
 }
 

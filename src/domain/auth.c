@@ -137,19 +137,11 @@ make_password(void)
 	return pw;
 }
 
-/* Copies s into a fixed field, cut at a character boundary. */
+/* Copies a column's text (NULL as "") into a fixed field, cut at a character boundary. */
 static void
 copy_field(char *dst, size_t size, const unsigned char *s)
 {
-	size_t n = s != NULL ? strlen((const char *)s) : 0;
-
-	if (n >= size) {
-		n = size - 1;
-		while (n > 0 && (s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(dst, s != NULL ? (const char *)s : "", n);
-	dst[n] = '\0';
+	utf8_copy(dst, size, s != NULL ? (const char *)s : "");
 }
 
 /* Fills who from a row of (id, role, login, city, province). */
