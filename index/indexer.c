@@ -418,7 +418,13 @@ load_items(struct indexer *ix, long long after, size_t *n, char **cause)
 		items[*n].seq = sqlite3_column_int64(q, 2);
 		(*n)++;
 	}
-	sqlite3_finalize(q);
+	/* A step that failed is not the end of the log. */
+	if (sqlite3_finalize(q) != SQLITE_OK) {
+		*cause = sql_error(ix->db, "index_log");
+		free(items);
+		*n = 0;
+		return NULL;
+	}
 	return items != NULL ? items : xcalloc(1, sizeof *items);
 }
 

@@ -22,8 +22,7 @@ api_schedule_get(struct hreq *h, char **args)
 	json_t *grid = schedule_json(h->lp->st, args[0], &cause);
 
 	if (grid == NULL) {
-		http_error(h, 404, "not_found", "%s", cause);
-		free(cause);
+		api_fail(h, h->lp->st, 404, "not_found", cause);
 		return;
 	}
 	http_json(h, 200, grid);
