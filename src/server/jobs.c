@@ -47,11 +47,11 @@ struct jobs {
 };
 
 struct jobs *
-jobs_start(const char *data_dir, char **cause)
+jobs_start(const char *data_dir, int busy_ms, char **cause)
 {
 	struct jobs *js = xcalloc(1, sizeof *js);
 
-	if ((js->writer = workq_start(data_dir, 1, cause)) == NULL) {
+	if ((js->writer = workq_start(data_dir, 1, busy_ms, cause)) == NULL) {
 		free(js);
 		return NULL;
 	}
