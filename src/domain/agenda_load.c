@@ -128,9 +128,9 @@ load_slots(struct box *b, struct store *st, int64_t fair_id, char **cause)
 	sqlite3_stmt *q;
 	size_t n = 0;
 
-	if (store_query_id(st, "SELECT s.number, coalesce(d.date, '第 ' || s.day"
-	    " || ' 天'), s.start, s.end FROM fair_slots s LEFT JOIN fair_days d"
-	    " ON d.fair_id = s.fair_id AND d.day = s.day WHERE s.fair_id = ? ORDER BY s.number", fair_id, &q, cause) != 0)
+	if (store_query_id(st, "SELECT s.number, coalesce(d.date, '第 ' || s.day || ' 天'),"
+	    " s.start, s.end FROM fair_slots s LEFT JOIN fair_days d ON d.fair_id = s.fair_id"
+	    " AND d.day = s.day WHERE s.fair_id = ? ORDER BY s.number", fair_id, &q, cause) != 0)
 		return -1;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		b->slots = xreallocarray(b->slots, n + 1, sizeof *b->slots);
@@ -176,10 +176,10 @@ load_tables(struct box *b, struct store *st, int64_t fair_id, char **cause)
 static int
 load_parties(struct box *b, struct store *st, int64_t fair_id, char **cause)
 {
-	/* One pass over each catalogue for the first contact of every owner (no supplier_id index). */
 	sqlite3_stmt *q;
 	size_t n = 0;
 
+	/* One pass over each catalogue for the first contact of every owner (no supplier_id index). */
 	if (store_query_id(st, "WITH"
 	    " bc AS (SELECT buyer_id AS id, contact, phone, min(id) FROM demands"
 	    "   WHERE contact <> '' GROUP BY buyer_id),"

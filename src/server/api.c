@@ -91,6 +91,15 @@ api_fail(struct hreq *h, struct store *st, int status, const char *code, char *c
 	free(cause);
 }
 
+void
+api_reply_list(struct hreq *h, const char *key, json_t *list, char *cause)
+{
+	if (list == NULL)
+		api_fail(h, h->lp->st, 500, "store", cause);
+	else
+		http_json(h, 200, json_pack("{s:o}", key, list));
+}
+
 /* ---- deferred work: run on a worker, reply on the loop ---- */
 
 /* Back on the loop: send what the worker made. */
@@ -386,11 +395,7 @@ get_users(struct hreq *h, char **args)
 	char *cause = NULL;
 	json_t *users = auth_user_list(h->lp->st, &cause);
 
-	if (users == NULL) {
-		api_fail(h, h->lp->st, 500, "store", cause);
-		return;
-	}
-	http_json(h, 200, json_pack("{s:o}", "users", users));
+	api_reply_list(h, "users", users, cause);
 }
 
 /* ---- catalogues ---- */
@@ -553,11 +558,7 @@ get_fairs(struct hreq *h, char **args)
 	char *cause = NULL;
 	json_t *fairs = fair_list_json(h->lp->st, &cause);
 
-	if (fairs == NULL) {
-		api_fail(h, h->lp->st, 500, "store", cause);
-		return;
-	}
-	http_json(h, 200, json_pack("{s:o}", "fairs", fairs));
+	api_reply_list(h, "fairs", fairs, cause);
 }
 
 int

@@ -46,6 +46,8 @@ int api_fail_status(enum store_fail f, int status, const char **code);
  * api_fail_status says, with cause as the message (freed).
  */
 void api_fail(struct hreq *h, struct store *st, int status, const char *code, char *cause);
+/* Replies {key: list} (list taken), or, when list is NULL, the loop store's failure (api_fail). */
+void api_reply_list(struct hreq *h, const char *key, json_t *list, char *cause);
 
 /* Answers a request for /api/…, /healthz or /metrics. */
 void api_handle(struct hreq *h);

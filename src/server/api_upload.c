@@ -352,11 +352,8 @@ api_upload_list(struct hreq *h, char **args)
 	json_t *list;
 
 	upload_scope_of(h, &scope);
-	if ((list = upload_list_json(h->lp->st, &scope, &cause)) == NULL) {
-		api_fail(h, h->lp->st, 500, "store", cause);
-		return;
-	}
-	http_json(h, 200, json_pack("{s:o}", "uploads", list));
+	list = upload_list_json(h->lp->st, &scope, &cause);
+	api_reply_list(h, "uploads", list, cause);
 }
 
 void
