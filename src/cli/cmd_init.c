@@ -99,7 +99,8 @@ cmd_init(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	/* Empty indexes from the start, so that search and match work on an empty store. */
 	if ((offices = auth_office_count(st, &cause)) < 0 || auth_offices_seed(st, &cause) != 0 ||
-	    indexing_update(st, 0, NULL, &cause) != 0 || (version = store_version(st, &cause)) < 0) {
+	    indexing_update(st, 0, NULL, &cause) != 0 ||
+	    (version = store_version(st, &cause)) < 0) {
 		fprintf(stderr, "fairmatch init: %s\n", cause);
 		free(cause);
 		store_close(st);

@@ -81,7 +81,10 @@ int auth_user_passwd(struct store *st, const char *login, const char *password, 
 /* A new API token for login; its value in token, shown once. */
 int auth_token_add(struct store *st, const char *login, const char *label,
     char token[AUTH_TOKEN_LEN], char **cause);
-/* Every user: [{login, role, office, region, created_at, tokens}]; caller decrefs.  NULL with *cause. */
+/*
+ * Every user: [{login, role, office, region, created_at, tokens}]; caller
+ * decrefs.  NULL with *cause.
+ */
 json_t *auth_user_list(struct store *st, char **cause);
 /* A principal as JSON for /api/v1/me; caller decrefs. */
 json_t *auth_principal_json(const struct principal *who);

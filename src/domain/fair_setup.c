@@ -151,7 +151,8 @@ fair_setup(struct store *st, const char *code, const struct fair_setup *fs,
 		return -1;
 	}
 	if ((before = count(st, "SELECT count(*) FROM meetings WHERE fair_id = ?", fair.id,
-	    cause)) < 0 || run(st, "DELETE FROM fair_days WHERE fair_id = ?", fair.id, NULL, cause) != 0 ||
+	    cause)) < 0 ||
+	    run(st, "DELETE FROM fair_days WHERE fair_id = ?", fair.id, NULL, cause) != 0 ||
 	    run(st, "DELETE FROM fair_tables WHERE fair_id = ?", fair.id, NULL, cause) != 0 ||
 	    lay_out(st, fair.id, fs, cause) != 0 ||
 	    run(st, "DELETE FROM meetings WHERE fair_id = ?1 AND (slot > (SELECT count(*) FROM"

@@ -224,8 +224,8 @@ fair_sched_load(struct store *st, const char *code, struct fair_sched *fs, char 
 		goto fail;
 	fs->m = sel_model_new(fs->buyers.n, fs->suppliers.n, nslots, ntables);
 
-	if (store_query_id(st, "SELECT number, day FROM fair_slots WHERE fair_id = ? ORDER BY number",
-	    fs->fair.id, &q, cause) != 0)
+	if (store_query_id(st, "SELECT number, day FROM fair_slots WHERE fair_id = ? ORDER BY"
+	    " number", fs->fair.id, &q, cause) != 0)
 		goto fail;
 	for (int t = 0; t < nslots && sqlite3_step(q) == SQLITE_ROW; t++)
 		fs->m->slot_day[t] = sqlite3_column_int(q, 1);

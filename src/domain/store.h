@@ -92,7 +92,10 @@ void store_note_failure(struct store *st);
 /* The kind of the last failure recorded on st since store_failure_reset. */
 enum store_fail store_failure(const struct store *st);
 void store_failure_reset(struct store *st);
-/* 1 if f is the store's own failure (busy, disk, full, corrupt, memory, read-only, our SQL), not the input's. */
+/*
+ * 1 if f is the store's own failure (busy, the disk, full, corrupt, memory,
+ * read-only, our SQL) rather than the input's.
+ */
 int store_fail_hard(enum store_fail f);
 /* Its name for an error code in a reply: "busy", "store_io", … */
 const char *store_fail_name(enum store_fail f);

@@ -38,7 +38,10 @@ upload_by_receipt(struct store *st, const char *receipt, json_t **out, char **ca
 #define UPLOAD_COLUMNS "SELECT u.id, u.kind, u.filename, u.size, u.format, u.charset," \
 	" u.uploaded_by, u.uploaded_at, u.rows, u.inserted, u.updated, u.unchanged"
 
-/* The uploads in scope: an admin all, an office its own; tail adds to WHERE.  NULL with *cause. */
+/*
+ * The uploads in scope: an admin all, an office its own; tail adds to WHERE.
+ * NULL with *cause.
+ */
 static sqlite3_stmt *
 uploads_query(struct store *st, const struct upload_scope *scope, const char *select,
     const char *tail, char **cause)

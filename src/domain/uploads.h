@@ -33,7 +33,10 @@ struct upload_scope {
  * decrefs), or NULL with *cause.
  */
 json_t *upload_list_json(struct store *st, const struct upload_scope *scope, char **cause);
-/* One upload in scope with its report in *out (caller decrefs; NULL if none): 0, or -1 with *cause. */
+/*
+ * One upload in scope with its report in *out (caller decrefs; NULL if
+ * none): 0, or -1 with *cause.
+ */
 int upload_get_json(struct store *st, const struct upload_scope *scope, int64_t id,
     json_t **out, char **cause);
 

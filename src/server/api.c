@@ -520,7 +520,8 @@ match_work(struct task *t, struct store *st)
 	}
 	if (match_code(m, json_string_value(json_object_get(t->in, "kind")), t->text, &mo, &res,
 	    &cause) != 0) {
-		store_note_failure(st);		/* index/ read the store: a lock or the disk is 503/500 */
+		/* index/ read the store: a lock or the disk answers 503 or 500, not 422. */
+		store_note_failure(st);
 		matcher_close(m);
 		api_task_fail(t, strstr(cause, "has the code") != NULL ? 404 : 422, "no_match",
 		    cause);
@@ -835,8 +836,8 @@ identify(struct hreq *h)
 			api_fail(h, h->lp->st, 500, "store", cause);
 			return -1;
 		}
-		if (rc != 0)
-			h->who.role = ROLE_PUBLIC;	/* expired: the page asks to sign in again */
+		if (rc != 0)		/* expired: the page asks to sign in again */
+			h->who.role = ROLE_PUBLIC;
 	}
 	return 0;
 }

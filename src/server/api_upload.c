@@ -88,7 +88,7 @@ import_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 	json_error_t err;
 	int rc = 0;
 
-	/* A store that fails (busy: the client is told to send it again) leaves nothing to resume. */
+	/* A store that fails (busy: the client sends it again) leaves nothing to resume. */
 	if (upload_by_receipt(st, receipt, result, cause) != 0)
 		rc = -1;
 	else if (*result == NULL) {
