@@ -51,7 +51,10 @@ void hreq_defer(struct hreq *h);
 
 /* Adds a response header. */
 void http_header(struct hreq *h, const char *name, const char *value);
-/* Replies with body (taken; may be NULL) and frees h. */
+/* Seconds a 503 without a Retry-After of its own tells the client to wait. */
+#define HTTP_RETRY_AFTER	"2"
+
+/* Replies with body (taken; may be NULL) and frees h.  A 503 gets a Retry-After. */
 void http_send(struct hreq *h, int status, const char *content_type, struct evbuffer *body);
 /* Replies with JSON (taken) and frees h. */
 void http_json(struct hreq *h, int status, json_t *body);

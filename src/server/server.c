@@ -275,8 +275,10 @@ loop_init(struct server *srv, struct loop *lp, int index, evutil_socket_t fd,
 	tls_server_on_close(lp->tls, on_conn_closed, lp);
 	tls_server_set_deadline(lp->tls, cfg->request_timeout_seconds, REQUEST_MIN_RATE);
 	evhttp_set_bevcb(lp->http, on_connection, lp);
-	if (store_open(srv->data_dir, 0, &lp->st, cause) != 0)
+	/* A loop only reads: its handle cannot write, so a write put there by mistake fails. */
+	if (store_open_readonly(srv->data_dir, &lp->st, cause) != 0)
 		return -1;
+	store_busy_timeout(lp->st, (int)cfg->busy_timeout_ms);
 	if ((lp->tk = tokenizer_new(cause)) == NULL)
 		return -1;
 	lp->cache = search_cache_new((size_t)cfg->search_cache);
@@ -537,8 +539,8 @@ server_run(const struct settings *cfg, const char *data_dir, char **cause)
 		fatal("%s: event_base_new", __func__);
 	if (catch_up(data_dir, cause) != 0 || setup_tls(&srv, cause) != 0 ||
 	    http_log_open(&srv, cause) != 0 ||
-	    (srv.jobs = jobs_start(data_dir, cause)) == NULL ||
-	    (srv.quick = workq_start(data_dir, 2, cause)) == NULL)
+	    (srv.jobs = jobs_start(data_dir, (int)cfg->busy_timeout_ms, cause)) == NULL ||
+	    (srv.quick = workq_start(data_dir, 2, (int)cfg->busy_timeout_ms, cause)) == NULL)
 		goto out;
 	for (int i = 0; i < srv.nloops; i++) {
 		int port, plain_port = 0;
