@@ -340,7 +340,7 @@ vals_id(struct vals *v, const char *s, int add)
 				return v->ht[j];
 	if (!add || v->n > UINT16_MAX)
 		return 0;
-	if (v->n == v->cap) {
+	if (v->n >= v->cap) {
 		v->cap = v->cap ? v->cap * 2 : 64;
 		v->v = xreallocarray(v->v, v->cap, sizeof *v->v);
 		v->bm = xreallocarray(v->bm, v->cap, sizeof *v->bm);
