@@ -615,32 +615,6 @@ search_result_free(struct search_result *res)
 	memset(res, 0, sizeof *res);
 }
 
-/* The cities of fair code into *cities (none: NULL, every city); 0, or -1 if no such fair. */
-static int
-fair_cities(sqlite3 *db, const char *code, char ***cities, size_t *n)
-{
-	sqlite3_stmt *q;
-	int found = 0;
-
-	*cities = NULL;
-	*n = 0;
-	if (sqlite3_prepare_v2(db, "SELECT fc.city FROM fairs f LEFT JOIN fair_cities fc ON"
-	    " fc.fair_id = f.id WHERE f.code = ?", -1, &q, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *c = (const char *)sqlite3_column_text(q, 0);
-
-		found = 1;
-		if (c == NULL)
-			continue;
-		*cities = xreallocarray(*cities, *n + 1, sizeof **cities);
-		(*cities)[(*n)++] = xstrdup(c);
-	}
-	sqlite3_finalize(q);
-	return found ? 0 : -1;
-}
-
 /* serve_count → facet, taking the strings. */
 static void
 facets_from(struct serve_count *c, size_t n, struct facet **out, size_t *nout)
@@ -665,8 +639,7 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 	struct serve_result sr;
 	sqlite3_stmt *q = NULL;
 	struct qctx qc;
-	char **cities = NULL, *whole;
-	size_t ncities = 0;
+	char *whole;
 	int rc = -1;
 
 	memset(res, 0, sizeof *res);
@@ -676,16 +649,8 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 		    " or demand)", o->kind, o->kind);
 		return -1;
 	}
-	if (o->fair != NULL && fair_cities(db, o->fair, &cities, &ncities) != 0) {
-		*cause = xasprintf("没有编号为 %s 的展会 / no fair has the code %s", o->fair, o->fair);
+	if (query_parse(tk, query, last_is_prefix, &qc, cause) != 0)
 		return -1;
-	}
-	if (query_parse(tk, query, last_is_prefix, &qc, cause) != 0) {
-		for (size_t i = 0; i < ncities; i++)
-			free(cities[i]);
-		free(cities);
-		return -1;
-	}
 	res->expression = query_expression(&qc);
 	for (size_t i = 0; i < qc.n; i++) {
 		terms[i].text = qc.toks[i].text;
@@ -699,8 +664,8 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 	sq.category_first = whole;
 	sq.city = o->region;
 	sq.category = o->category;
-	sq.fair_cities = o->fair != NULL && ncities > 0 ? (const char *const *)cities : NULL;
-	sq.nfair_cities = ncities;
+	sq.fair_cities = o->fair_cities;
+	sq.nfair_cities = o->nfair_cities;
 	sq.offset = o->offset;
 	sq.limit = o->limit > 0 && o->limit <= SEARCH_MAX_LIMIT ? o->limit : 20;
 	sq.facets = !o->no_facets;
@@ -728,9 +693,6 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 done:
 	sqlite3_finalize(q);
 	serve_result_free(&sr);
-	for (size_t i = 0; i < ncities; i++)
-		free(cities[i]);
-	free(cities);
 	free(whole);
 	query_free(&qc);
 	return rc;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "indexer.h"
+#include "schema.h"
 #include "serve_load.h"
 #include "util.h"
 
@@ -84,7 +85,7 @@ serve_store_seq(sqlite3 *db)
 	long long seq = -1;
 
 	if (sqlite3_prepare_v2(db, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name ="
-	    " 'index_log'), 0)", -1, &q, NULL) != SQLITE_OK)
+	    " '" IX_LOG "'), 0)", -1, &q, NULL) != SQLITE_OK)
 		return -1;
 	if (sqlite3_step(q) == SQLITE_ROW)
 		seq = sqlite3_column_int64(q, 0);
@@ -178,7 +179,7 @@ serve_catch_up(struct serve *sv, sqlite3 *db, struct tokenizer *tk, const char *
 		goto done;
 	}
 	sql = row_sql(k, 1);
-	if (sqlite3_prepare_v2(db, "SELECT DISTINCT item_id FROM index_log WHERE seq > ? AND"
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT item_id FROM " IX_LOG " WHERE seq > ? AND"
 	    " seq <= ? AND kind = ?", -1, &items, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, sql, -1, &row, NULL) != SQLITE_OK) {
 		free(sql);
@@ -228,8 +229,8 @@ done:
 int
 serve_mark_position(sqlite3 *db, long long seq, char **cause)
 {
-	char *sql = seq < 0 ? xstrdup("DELETE FROM index_state WHERE name = 'serve'") :
-	    xasprintf("INSERT OR REPLACE INTO index_state VALUES ('serve', %lld)", seq);
+	char *sql = seq < 0 ? xstrdup("DELETE FROM " IX_STATE " WHERE name = 'serve'") :
+	    xasprintf("INSERT OR REPLACE INTO " IX_STATE " VALUES ('serve', %lld)", seq);
 	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 
 	free(sql);
