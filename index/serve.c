@@ -27,6 +27,7 @@
 #define IMP_SCALE	(65535.0 / IMP_MAX)	/* impact → uint16_t */
 #define FREQ_SCALE	4.0			/* weighted frequencies in quarters */
 #define NO_SLOT		UINT32_MAX
+#define RESCORE_EXTRA	64	/* candidates past the page rescored exactly */
 
 /* Postings a token gained after the bulk build. */
 struct tail {
@@ -137,9 +138,10 @@ struct pacc {
 };
 
 struct heap_ent {
-	float		score;
+	double		score;
 	int		first;		/* of the category the query names */
 	int64_t		id;
+	uint32_t	slot;
 };
 
 struct serve_scratch {
@@ -836,7 +838,7 @@ tok_has_prefix(const struct serve *sv, uint32_t t, const char *p, size_t n)
  */
 static size_t
 acc_prefix(const struct serve *sv, struct serve_scratch *s, size_t nt, const char *p,
-    size_t n, uint32_t bit)
+    size_t n, uint32_t bit, double *idf_out)
 {
 	size_t lo = 0, hi = sv->nsorted, np = 0, live = 0;
 	double w;
@@ -865,7 +867,7 @@ acc_prefix(const struct serve *sv, struct serve_scratch *s, size_t nt, const cha
 			    sv->toks[i].tail->n);
 	for (size_t i = 0; i < np; i++)
 		live += is_live(sv, s->ptouched[i]);
-	w = idf(sv, (uint32_t)live);
+	w = *idf_out = idf(sv, (uint32_t)live);
 	for (size_t i = 0; i < np; i++) {
 		uint32_t d = s->ptouched[i];
 		struct acc *e = &s->acc[d];
@@ -961,6 +963,28 @@ facet_take(const struct vals *v, const long *count, size_t *n)
 	return out;
 }
 
+/*
+ * The exact bm25 of slot d, as FTS5 computes it (in double, phrase by
+ * phrase), from its forward entries: quantised impacts can swap two
+ * documents whose scores differ by less than their rounding.
+ */
+static double
+rescore(const struct serve *sv, uint32_t d, const struct serve_query *q, const long *tid,
+    const double *w)
+{
+	double f[SERVE_MAX_TERMS] = { 0 }, score = 0;
+	double k = BM25_K1 * (1.0 - BM25_B + BM25_B * sv->dlen[d] / sv->avgdl);
+
+	for (uint64_t i = sv->fwd_off[d]; i < sv->fwd_off[d + 1]; i++)
+		for (size_t t = 0; t < q->nterms; t++)
+			if (q->terms[t].prefix ? tok_has_prefix(sv, sv->fwd_tok[i], q->terms[t].text,
+			    q->terms[t].len) : tid[t] == (long)sv->fwd_tok[i])
+				f[t] += sv->fwd_freq[i] / FREQ_SCALE;
+	for (size_t t = 0; t < q->nterms; t++)
+		score += w[t] * (f[t] * IMP_MAX / (f[t] + k));
+	return score;
+}
+
 void
 serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
     struct serve_result *r)
@@ -968,6 +992,8 @@ serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query 
 	size_t want = q->offset + q->limit, nt = 0, nh = 0;
 	uint32_t words = 0, all, cat_first = 0, cat_only = 0;
 	int filter = 0, none = 0;
+	long tid_of[SERVE_MAX_TERMS];
+	double idf_of[SERVE_MAX_TERMS];
 
 	memset(r, 0, sizeof *r);
 	if (want < q->offset)
@@ -1002,15 +1028,19 @@ serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query 
 		long tid;
 
 		words |= bit;
+		tid_of[i] = -1;
+		idf_of[i] = 0;
 		if (t->prefix) {
-			nt = acc_prefix(sv, s, nt, t->text, t->len, bit);
+			nt = acc_prefix(sv, s, nt, t->text, t->len, bit, &idf_of[i]);
 			continue;
 		}
 		if ((tid = tok_find(sv, t->text, t->len, hash_bytes(t->text, t->len))) < 0)
 			continue;
+		tid_of[i] = tid;
+		idf_of[i] = idf(sv, sv->toks[tid].df);
 		{
 			const struct stok *k = &sv->toks[tid];
-			float w = (float)(idf(sv, k->df) / IMP_SCALE);
+			float w = (float)(idf_of[i] / IMP_SCALE);
 
 			nt = acc_list(s, nt, sv->pdoc + k->base, sv->pimp + k->base, k->nbase, w, bit);
 			if (k->tail != NULL)
@@ -1018,6 +1048,8 @@ serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query 
 		}
 	}
 	all = words;
+	/* Candidates past the page, for the exact rescoring. */
+	want = want > SIZE_MAX - RESCORE_EXTRA ? SIZE_MAX : want + RESCORE_EXTRA;
 
 	/* Every match counted; the best `want` kept. */
 	if (q->facets) {
@@ -1046,8 +1078,11 @@ serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query 
 		c.score = e->score;
 		c.first = cat_first != 0 && sv->cat[d] == cat_first;
 		c.id = sv->pid[d];
+		c.slot = d;
 		heap_offer(s->heap, &nh, want, &c);
 	}
+	for (size_t i = 0; i < nh; i++)
+		s->heap[i].score = rescore(sv, s->heap[i].slot, q, tid_of, idf_of);
 	qsort(s->heap, nh, sizeof *s->heap, ent_cmp);
 	if (q->offset < nh) {
 		r->nhits = nh - q->offset < q->limit ? nh - q->offset : q->limit;
