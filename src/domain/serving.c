@@ -18,7 +18,8 @@ struct serving {
 	int		 follow;
 	pthread_t	 thread;
 	pthread_mutex_t	 lock;		/* stop and wake */
-	pthread_cond_t	 wake;
+	pthread_cond_t	 wake;		/* the follower: look now */
+	pthread_cond_t	 done;		/* readers: the follower applied a batch */
 	int		 stop;
 	char		*dir;		/* the store's, for the follower's own connection */
 };
@@ -79,6 +80,7 @@ follow_main(void *arg)
 			cause = NULL;
 		}
 		pthread_mutex_lock(&sv->lock);
+		pthread_cond_broadcast(&sv->done);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += SERVING_POLL_MS * 1000000L;
 		ts.tv_sec += ts.tv_nsec / 1000000000L;
@@ -114,6 +116,7 @@ serving_start(struct store *st, int follow, char **cause)
 	sv->dir = xstrdup(store_dir(st));
 	pthread_mutex_init(&sv->lock, NULL);
 	pthread_cond_init(&sv->wake, NULL);
+	pthread_cond_init(&sv->done, NULL);
 	if (follow) {
 		/* Keep the log from here on, before anything can be imported past it. */
 		if (serve_mark_position(store_db(st), serve_seq(layer), cause) != 0 ||
@@ -142,9 +145,31 @@ serving_stop(struct serving *sv)
 	}
 	pthread_mutex_destroy(&sv->lock);
 	pthread_cond_destroy(&sv->wake);
+	pthread_cond_destroy(&sv->done);
 	serve_free(sv->layer);
 	free(sv->dir);
 	free(sv);
+}
+
+void
+serving_fresh(struct serving *sv, struct store *st)
+{
+	long long seq = serve_store_seq(store_db(st));
+	struct timespec until;
+
+	if (!sv->follow || seq <= serve_seq(sv->layer))
+		return;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += SERVING_FRESH_MS / 1000;
+	until.tv_nsec += (SERVING_FRESH_MS % 1000) * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&sv->lock);
+	pthread_cond_signal(&sv->wake);
+	while (serve_seq(sv->layer) < seq && !sv->stop)
+		if (pthread_cond_timedwait(&sv->done, &sv->lock, &until) != 0)
+			break;
+	pthread_mutex_unlock(&sv->lock);
 }
 
 int

@@ -16,6 +16,7 @@
 #include "tokenize.h"
 
 #define SERVING_POLL_MS	200	/* how often the follower looks at the log */
+#define SERVING_FRESH_MS 250	/* the longest a search waits for it to catch up */
 
 struct serving;
 
@@ -49,6 +50,13 @@ int serving_applies(const struct search_opts *o);
 int serving_search(struct serving *sv, struct store *st, struct tokenizer *tk,
     struct serve_scratch *s, const char *query, int last_is_prefix, const char *fair,
     const struct search_opts *o, struct search_result *res, char **cause);
+
+/*
+ * Read your writes: if the store has log entries the layer has not applied
+ * (a commit this request may follow), wakes the follower and waits for it,
+ * at most SERVING_FRESH_MS.  One cheap query when nothing is pending.
+ */
+void serving_fresh(struct serving *sv, struct store *st);
 
 /* The log position the answers reflect (for caching them). */
 long long serving_version(struct serving *sv);

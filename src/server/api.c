@@ -402,6 +402,8 @@ get_search(struct hreq *h, char **args)
 		return;
 	}
 	/* The same question since the index last changed: the same answer. */
+	if (served)
+		serving_fresh(sv, h->lp->st);
 	version = served ? serving_version(sv) : indexing_version(h->lp->st);
 	if ((cached = search_cache_get(h->lp->cache, evhttp_request_get_uri(h->req), version)) !=
 	    NULL) {
