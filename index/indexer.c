@@ -535,7 +535,9 @@ indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, v
 		ix->parts[k].seq = high;
 	/* Both indexes hold everything up to high: the log before it can go. */
 	{
-		char *sql = xasprintf("DELETE FROM " IX_LOG " WHERE seq <= %lld", high);
+		/* Kept for a server's serving layer that has not read them yet. */
+		char *sql = xasprintf("DELETE FROM " IX_LOG " WHERE seq <= min(%lld, coalesce((SELECT"
+		    " seq FROM " IX_STATE " WHERE name = 'serve'), %lld))", high, high);
 
 		sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 		free(sql);

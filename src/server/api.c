@@ -400,13 +400,20 @@ get_users(struct hreq *h, char **args)
 
 /* ---- catalogues ---- */
 
-/* GET /api/v1/search?q=&kind=&limit=&offset=&region=&category=&prefix= */
+/*
+ * GET /api/v1/search?q=&kind=&limit=&offset=&region=&category=&fair=&prefix=&engine=
+ * Products are answered by the serving layer (the kiosk path); demands, and
+ * engine=fts5, by FTS5 over the record.
+ */
 static void
 get_search(struct hreq *h, char **args)
 {
 	struct search_opts so = { .mark_open = "\x01", .mark_close = "\x02" };
 	const char *q = hreq_arg(h, "q"), *kind = hreq_arg(h, "kind");
-	const char *prefix = hreq_arg(h, "prefix");
+	const char *prefix = hreq_arg(h, "prefix"), *fair = hreq_arg(h, "fair");
+	const char *engine = hreq_arg(h, "engine");
+	struct serving *sv = hreq_serving(h);
+	int served;
 	struct search_result res;
 	const char *cached;
 	char *cause = NULL;
@@ -436,8 +443,26 @@ get_search(struct hreq *h, char **args)
 		so.region = NULL;
 	if (so.category != NULL && *so.category == '\0')
 		so.category = NULL;
+	if (fair != NULL && *fair == '\0')
+		fair = NULL;
+	if (engine != NULL && strcmp(engine, "fts5") != 0 && strcmp(engine, "serve") != 0) {
+		http_error(h, 400, "bad_argument", "engine 应为 serve 或 fts5 / engine must be serve"
+		    " or fts5");
+		return;
+	}
+	served = sv != NULL && serving_applies(&so) && (engine == NULL ||
+	    strcmp(engine, "serve") == 0);
+	if (fair != NULL && !served) {
+		http_error(h, 400, "bad_argument", "按展会筛选只用于产品搜索 / the fair filter is for"
+		    " product search only");
+		return;
+	}
 	/* The same question since the index last changed: the same answer. */
-	if ((version = indexing_version(hreq_store(h), &cause)) < 0) {
+	if (served)
+		serving_fresh(sv, hreq_store(h));
+	if (served)
+		version = serving_version(sv);
+	else if ((version = indexing_version(hreq_store(h), &cause)) < 0) {
 		api_fail(h, hreq_store(h), 500, "store", cause);
 		return;
 	}
@@ -447,8 +472,10 @@ get_search(struct hreq *h, char **args)
 		http_json_send(h, 200, cached);
 		return;
 	}
-	if (indexing_search(hreq_store(h), hreq_tokenizer(h), q, prefix == NULL ||
-	    strcmp(prefix, "0") != 0, &so, &res, &cause) != 0) {
+	if ((served ? serving_search(sv, hreq_store(h), hreq_tokenizer(h), hreq_scratch(h), q,
+	    prefix == NULL || strcmp(prefix, "0") != 0, fair, &so, &res, &cause) :
+	    indexing_search(hreq_store(h), hreq_tokenizer(h), q, prefix == NULL ||
+	    strcmp(prefix, "0") != 0, &so, &res, &cause)) != 0) {
 		api_fail(h, hreq_store(h), 400, "bad_query", cause);
 		return;
 	}
@@ -464,6 +491,7 @@ get_search(struct hreq *h, char **args)
 		json_decref(out);
 		search_cache_put(hreq_search_cache(h), evhttp_request_get_uri(h->req), version, text);
 		http_header(h, "X-Cache", "miss");
+		http_header(h, "X-Search-Engine", served ? "serve" : "fts5");
 		http_json_send(h, 200, text);
 		free(text);
 	}

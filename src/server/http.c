@@ -403,3 +403,15 @@ hreq_server_draining(const struct hreq *h)
 {
 	return atomic_load(&h->srv->draining) != 0;
 }
+
+struct serving *
+hreq_serving(const struct hreq *h)
+{
+	return h->srv->serving;
+}
+
+struct serve_scratch *
+hreq_scratch(const struct hreq *h)
+{
+	return h->lp->scratch;
+}

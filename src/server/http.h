@@ -78,6 +78,9 @@ int http_log_open(struct server *srv, char **cause);
 struct store *hreq_store(const struct hreq *h);
 struct tokenizer *hreq_tokenizer(const struct hreq *h);
 struct search_cache *hreq_search_cache(const struct hreq *h);
+/* The kiosk search serving layer (NULL when off) and this loop's scratch for it. */
+struct serving *hreq_serving(const struct hreq *h);
+struct serve_scratch *hreq_scratch(const struct hreq *h);
 const struct settings *hreq_settings(const struct hreq *h);
 const char *hreq_data_dir(const struct hreq *h);
 const char *hreq_web_root(const struct hreq *h);
