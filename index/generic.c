@@ -271,15 +271,20 @@ derive_and_store(sqlite3 *db, struct tokenizer *tk, char **cause)
 	sqlite3_stmt *q = NULL, *ins = NULL;
 	char *sql = items_sql();
 	size_t n = 0;
-	int rc = -1;
+	int rc = -1, step;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
 		*cause = sql_error(db, "items");
 		goto done;
 	}
-	while (sqlite3_step(q) == SQLITE_ROW)
+	while ((step = sqlite3_step(q)) == SQLITE_ROW)
 		generic_stats_add(s, tk, (const char *)sqlite3_column_text(q, 0),
 		    (const char *)sqlite3_column_text(q, 1));
+	if (step != SQLITE_DONE) {
+		/* A lock or the disk mid-read is not the end of the items. */
+		*cause = sql_error(db, "items");
+		goto done;
+	}
 	n = generic_stats_derive(s, &w);
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE; DELETE FROM " IX_GENERIC, NULL, NULL, NULL) !=
 	    SQLITE_OK || sqlite3_prepare_v2(db, "INSERT INTO " IX_GENERIC " (word, items,"
@@ -365,20 +370,29 @@ str_cmp(const void *a, const void *b)
 }
 
 struct generic *
-generic_load(sqlite3 *db)
+generic_load(sqlite3 *db, char **cause)
 {
 	struct generic *g = xcalloc(1, sizeof *g);
 	sqlite3_stmt *q;
+	int rc, step = SQLITE_DONE;
 
 	g->words = xreallocarray(NULL, nitems(seed_words), sizeof *g->words);
 	for (size_t i = 0; i < nitems(seed_words); i++)
 		g->words[g->n++] = xstrdup(seed_words[i]);
-	if (sqlite3_prepare_v2(db, "SELECT word FROM " IX_GENERIC, -1, &q, NULL) == SQLITE_OK) {
-		while (sqlite3_step(q) == SQLITE_ROW) {
+	rc = sqlite3_prepare_v2(db, "SELECT word FROM " IX_GENERIC, -1, &q, NULL);
+	if (rc == SQLITE_OK) {
+		while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 			g->words = xreallocarray(g->words, g->n + 1, sizeof *g->words);
 			g->words[g->n++] = xstrdup((const char *)sqlite3_column_text(q, 0));
 		}
 		sqlite3_finalize(q);
+	}
+	/* No table (SQLITE_ERROR: a database before it): the hand-written list alone. */
+	if ((rc != SQLITE_OK && rc != SQLITE_ERROR) || step != SQLITE_DONE) {
+		*cause = xasprintf("读取通用词时数据库出错：%s / database error while reading the"
+		    " generic words: %s", sqlite3_errmsg(db), sqlite3_errmsg(db));
+		generic_free(g);
+		return NULL;
 	}
 	qsort(g->words, g->n, sizeof *g->words, str_cmp);
 	return g;

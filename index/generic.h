@@ -74,8 +74,11 @@ int generic_refresh(sqlite3 *db, struct tokenizer *tk, size_t applied, char **ca
 
 struct generic;
 
-/* The stored list and the hand-written one; never NULL (empty without a table). */
-struct generic *generic_load(sqlite3 *db);
+/*
+ * The stored list and the hand-written one (that alone without the table);
+ * NULL with *cause when reading the table fails (a lock, the disk).
+ */
+struct generic *generic_load(sqlite3 *db, char **cause);
 void generic_free(struct generic *g);
 
 /* Whether the folded word is generic (derived or hand-written). */

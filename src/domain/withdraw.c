@@ -41,7 +41,8 @@ withdraw_item(struct store *st, const char *kind, const char *code, int restore,
 	const struct wd_kind *k = wd_kind(kind);
 	enum withdraw_result r = WITHDRAW_FAILED;
 	sqlite3_stmt *q;
-	char *sql;
+	char *sql, *owner = NULL;
+	int rc, found, withdrawn = 0;
 
 	if (k == NULL) {
 		*cause = xasprintf("类型应为 supply 或 demand / the kind must be supply or demand");
@@ -49,68 +50,83 @@ withdraw_item(struct store *st, const char *kind, const char *code, int restore,
 	}
 	sql = xasprintf("SELECT i.withdrawn_at IS NOT NULL, o.%s FROM %s i JOIN %s o ON o.id ="
 	    " i.%s WHERE i.code = ?", k->region, k->items, k->owners, k->owner_key);
-	q = store_prepare(st, sql);
+	rc = store_query(st, sql, &q, cause);
 	free(sql);
+	if (rc != 0)
+		return WITHDRAW_FAILED;
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(q) != SQLITE_ROW) {
+	if ((found = sqlite3_step(q) == SQLITE_ROW)) {
+		withdrawn = sqlite3_column_int(q, 0);
+		owner = xstrdup((const char *)sqlite3_column_text(q, 1));
+	}
+	if (store_finish(st, q, cause) != 0) {
+		free(owner);
+		return WITHDRAW_FAILED;
+	}
+	if (!found) {
 		*cause = xasprintf("没有编号为 %s 的%s / no %s has the code %s", code, k->zh, k->en,
 		    code);
 		r = WITHDRAW_NOT_FOUND;
-	} else if (only_region != NULL && strcmp(only_region,
-	    (const char *)sqlite3_column_text(q, 1)) != 0) {
+	} else if (only_region != NULL && strcmp(only_region, owner) != 0) {
 		*cause = xasprintf("%s %s 属于%s，不属于%s，不能撤回或恢复 / %s %s belongs to %s,"
-		    " not %s: it is not yours to withdraw or restore", k->zh, code,
-		    sqlite3_column_text(q, 1), only_region, k->en, code, sqlite3_column_text(q, 1),
-		    only_region);
+		    " not %s: it is not yours to withdraw or restore", k->zh, code, owner,
+		    only_region, k->en, code, owner, only_region);
 		r = WITHDRAW_FORBIDDEN;
-	} else if (sqlite3_column_int(q, 0) == !restore)
+	} else if (withdrawn == !restore)
 		r = WITHDRAW_ALREADY;
-	sqlite3_finalize(q);
+	free(owner);
 	if (r != WITHDRAW_FAILED)
 		return r;
 	/* The update's trigger logs the item: the indexer takes it out or puts it back. */
 	sql = xasprintf("UPDATE %s SET withdrawn_at = %s, withdrawn_by = ? WHERE code = ?",
 	    k->items, restore ? "NULL" : "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')");
-	q = store_prepare(st, sql);
+	rc = store_query(st, sql, &q, cause);
 	free(sql);
+	if (rc != 0)
+		return WITHDRAW_FAILED;
 	if (restore)
 		sqlite3_bind_null(q, 1);
 	else
 		sqlite3_bind_text(q, 1, by, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 2, code, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(q) == SQLITE_DONE)
+	if (store_run(st, q, cause) == 0)
 		r = WITHDRAW_DONE;
-	else
-		*cause = store_error(st, k->items);
 	sqlite3_finalize(q);
 	return r;
 }
 
 json_t *
-withdraw_list_json(struct store *st, const char *kind, const char *only_region)
+withdraw_list_json(struct store *st, const char *kind, const char *only_region, char **cause)
 {
 	const struct wd_kind *k = wd_kind(kind);
-	json_t *arr = json_array();
+	json_t *arr;
 	sqlite3_stmt *q;
 	char *sql;
+	int rc;
 
 	if (k == NULL)
-		return arr;
+		return json_array();
 	sql = xasprintf("SELECT i.code, i.%s, o.name, o.%s, i.withdrawn_at, i.withdrawn_by"
 	    " FROM %s i JOIN %s o ON o.id = i.%s WHERE i.withdrawn_at IS NOT NULL AND"
 	    " (?1 IS NULL OR o.%s = ?1) ORDER BY i.withdrawn_at DESC, i.code", k->name,
 	    k->region, k->items, k->owners, k->owner_key, k->region);
-	q = store_prepare(st, sql);
+	rc = store_query(st, sql, &q, cause);
 	free(sql);
+	if (rc != 0)
+		return NULL;
 	if (only_region != NULL)
 		sqlite3_bind_text(q, 1, only_region, -1, SQLITE_TRANSIENT);
+	arr = json_array();
 	while (sqlite3_step(q) == SQLITE_ROW)
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?}",
 		    "code", sqlite3_column_text(q, 0), "name", sqlite3_column_text(q, 1),
 		    "owner", sqlite3_column_text(q, 2), "region", sqlite3_column_text(q, 3),
 		    "withdrawn_at", sqlite3_column_text(q, 4),
 		    "withdrawn_by", sqlite3_column_text(q, 5)));
-	sqlite3_finalize(q);
+	if (store_finish(st, q, cause) != 0) {
+		json_decref(arr);
+		return NULL;
+	}
 	return arr;
 }
 
@@ -137,31 +153,37 @@ withdraw_check_open(struct store *st, const char *kind, const char *code, const 
     char **cause)
 {
 	const struct wd_kind *k = wd_kind(kind);
+	char *withdrawn = NULL, *deadline = NULL, *sql;
 	sqlite3_stmt *q;
-	char *sql;
-	int rc = 0;
+	int rc;
 
 	if (k == NULL)
 		return 0;
 	sql = xasprintf("SELECT withdrawn_at, %s FROM %s WHERE code = ?",
 	    strcmp(kind, "demand") == 0 ? "deadline" : "NULL", k->items);
-	q = store_prepare(st, sql);
+	rc = store_query(st, sql, &q, cause);
 	free(sql);
+	if (rc != 0)
+		return -1;
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(q) == SQLITE_ROW) {
-		const char *withdrawn = (const char *)sqlite3_column_text(q, 0);
-		const char *deadline = (const char *)sqlite3_column_text(q, 1);
-
-		if (withdrawn != NULL) {
-			*cause = xasprintf("%s %s 已于 %s 撤回，不参与匹配 / %s %s was withdrawn on %s"
-			    " and is not matched", k->zh, code, withdrawn, k->en, code, withdrawn);
-			rc = -1;
-		} else if (deadline != NULL && *deadline != '\0' && strcmp(deadline, today) < 0) {
-			*cause = xasprintf("需求 %s 已过截止日期 %s，不参与匹配 / demand %s closed on"
-			    " %s (its deadline) and is not matched", code, deadline, code, deadline);
-			rc = -1;
-		}
+		if (sqlite3_column_type(q, 0) != SQLITE_NULL)
+			withdrawn = xstrdup((const char *)sqlite3_column_text(q, 0));
+		if (sqlite3_column_type(q, 1) != SQLITE_NULL)
+			deadline = xstrdup((const char *)sqlite3_column_text(q, 1));
 	}
-	sqlite3_finalize(q);
+	if (store_finish(st, q, cause) != 0)
+		rc = -1;
+	else if (withdrawn != NULL) {
+		*cause = xasprintf("%s %s 已于 %s 撤回，不参与匹配 / %s %s was withdrawn on %s"
+		    " and is not matched", k->zh, code, withdrawn, k->en, code, withdrawn);
+		rc = -1;
+	} else if (deadline != NULL && *deadline != '\0' && strcmp(deadline, today) < 0) {
+		*cause = xasprintf("需求 %s 已过截止日期 %s，不参与匹配 / demand %s closed on"
+		    " %s (its deadline) and is not matched", code, deadline, code, deadline);
+		rc = -1;
+	}
+	free(withdrawn);
+	free(deadline);
 	return rc;
 }

@@ -109,6 +109,8 @@ void
 api_withdrawn_list(struct hreq *h, char **args)
 {
 	const char *kind = hreq_arg(h, "kind"), *region;
+	char *cause = NULL;
+	json_t *list;
 
 	if (kind == NULL)
 		kind = h->who.role == ROLE_EXPANSION ? "demand" : "supply";
@@ -119,6 +121,9 @@ api_withdrawn_list(struct hreq *h, char **args)
 	}
 	if (withdraw_scope(h, kind, &region) != 0)
 		return;
-	http_json(h, 200, json_pack("{s:s, s:o}", "kind", kind, "withdrawn",
-	    withdraw_list_json(hreq_store(h), kind, region)));
+	if ((list = withdraw_list_json(hreq_store(h), kind, region, &cause)) == NULL) {
+		api_fail(h, hreq_store(h), 500, "store", cause);
+		return;
+	}
+	http_json(h, 200, json_pack("{s:s, s:o}", "kind", kind, "withdrawn", list));
 }

@@ -76,4 +76,36 @@ FAIRMATCH_TODAY=2027-05-06 check "fair batch, later" 0 "$fm" match fair XQH-2026
 [ "$(n XQ-JL-007)" = 0 ] && ok || bad "a closed demand has candidates"
 [ "$(n XQ-SC-001)" -gt 0 ] && ok || bad "a demand still open has no candidates"
 
+# The running server's kiosk search answers from its serving layer, which follows the
+# index log: a withdrawal from the command line takes the product out within a second,
+# and restoring it brings it back, with no restart or rebuild.
+rm -f "$WORK/port"
+"$fm" serve --listen 127.0.0.1:0 --redirect-listen 127.0.0.1:0 --port-file "$WORK/port" \
+  --threads 2 2>>"$WORK/server.err" &
+srv=$!
+for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+base="https://localhost:$(cat "$WORK/port" 2>/dev/null)"
+# kiosk: searches 光学镜架 as the kiosk does, headers in $WORK/hdr, hits in $WORK/out.
+kiosk() { curl -sS --cacert "$WORK/data/tls/cert.pem" -D "$WORK/hdr" -o "$WORK/out" \
+  "$base/api/v1/search?q=%E5%85%89%E5%AD%A6%E9%95%9C%E6%9E%B6&limit=50"; }
+# within_a_second TEST: runs the kiosk search until TEST holds, for at most a second.
+within_a_second() {
+  local t0=$(date +%s%N)
+  while :; do
+    kiosk && "$@" && return 0
+    [ $(( ($(date +%s%N) - t0) / 1000000 )) -ge 1000 ] && return 1
+    sleep 0.05
+  done
+}
+found() { grep -q '"code":"WZ-0004"' "$WORK/out"; }
+gone() { grep -q '"code":"WZ-0006"' "$WORK/out" && ! found; }
+kiosk && found && grep -qi '^x-search-engine: serve' "$WORK/hdr" && ok ||
+  bad "kiosk search through the serving layer does not find WZ-0004: $(head -c 300 "$WORK/out") $(cat "$WORK/server.err")"
+check "withdraw beside the server" 0 "$fm" withdraw supply WZ-0004
+within_a_second gone && ok || bad "the server's kiosk search still finds WZ-0004 a second after its withdrawal"
+grep -qi '^x-search-engine: serve' "$WORK/hdr" && ok || bad "not answered by the serving layer: $(cat "$WORK/hdr")"
+check "restore beside the server" 0 "$fm" withdraw supply WZ-0004 --restore
+within_a_second found && ok || bad "the server's kiosk search does not find WZ-0004 a second after it was restored"
+kill -TERM "$srv"; wait "$srv" && ok || bad "server exit: $(tail -3 "$WORK/server.err")"
+
 finish

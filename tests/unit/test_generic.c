@@ -117,9 +117,11 @@ test_classify(void **state)
 {
 	sqlite3 *db;
 	struct generic *g;
+	char *cause = NULL;
 
 	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-	g = generic_load(db);		/* no table: the hand-written list alone */
+	g = generic_load(db, &cause);	/* no table: the hand-written list alone */
+	assert_non_null(g);
 	assert_int_equal(generic_classify(g, "50", 2, 0), WORD_NUMBER);
 	assert_int_equal(generic_classify(g, "500ml", 5, 0), WORD_NUMBER);
 	assert_int_equal(generic_classify(g, "6204", 4, 0), WORD_NUMBER);
