@@ -2,9 +2,11 @@
  * cli.c — option parsing shared by the commands.
  */
 #include <stdarg.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -118,4 +120,15 @@ cli_fail(const struct cmd_entry *cmd, int json, const char *list, char *cause)
 		cli_print_json(json_pack("{s:[],s:s}", list, "error", cause));
 	fprintf(stderr, "fairmatch %s: %s\n", cmd->name, cause);
 	free(cause);
+}
+
+char *
+cli_who(void)
+{
+	const char *u = getenv("SUDO_USER");
+	struct passwd *pw;
+
+	if (u == NULL || *u == '\0')
+		u = (pw = getpwuid(geteuid())) != NULL ? pw->pw_name : getenv("USER");
+	return xasprintf("cli:%s", u != NULL ? u : "unknown");
 }

@@ -20,18 +20,6 @@ show_progress(size_t rows, void *arg)
 	fprintf(stderr, "\r已读取 %zu 行 / %zu rows read", rows, rows);
 }
 
-/* "cli:<login>" for the uploads record. */
-static char *
-cli_user(void)
-{
-	const char *u = getenv("SUDO_USER");
-	struct passwd *pw;
-
-	if (u == NULL || *u == '\0')
-		u = (pw = getpwuid(geteuid())) != NULL ? pw->pw_name : getenv("USER");
-	return xasprintf("cli:%s", u != NULL ? u : "unknown");
-}
-
 /* `import fairs FILE`: the fairs of the season, all or nothing. */
 static int
 import_fairs(struct store *st, const char *path)
@@ -79,7 +67,7 @@ cmd_import(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	if (cat == NULL)
 		return import_fairs(st, pos[1]);
-	who = cli_user();
+	who = cli_who();
 	io.sheet = sheet;
 	io.uploaded_by = who;
 	if (isatty(STDERR_FILENO) && !json)

@@ -119,15 +119,20 @@ static int
 solve_fair(const struct cmd_entry *cmd, const char *code, double limit, int limit_given,
     uint64_t seed, int json)
 {
-	struct schedule_opts so = { limit_given ? limit : 10, seed };
+	char *who = cli_who();
+	struct schedule_opts so = { limit_given ? limit : 0, seed, who };
 	struct store *st;
 	json_t *res;
 	char *cause = NULL;
-	int tty = !json && isatty(STDERR_FILENO);
+	int tty = !json && isatty(STDERR_FILENO), rc;
 
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = open_store(cmd)) == NULL) {
+		free(who);
 		return EXIT_REJECTED;
-	if (schedule_run(st, code, &so, tty ? fair_progress : NULL, NULL, &res, &cause) != 0)
+	}
+	rc = schedule_run(st, code, &so, tty ? fair_progress : NULL, NULL, &res, &cause);
+	free(who);
+	if (rc != 0)
 		return finish(cmd, st, -1, cause);
 	if (tty)
 		fputc('\n', stderr);
@@ -328,7 +333,7 @@ static int
 verb_answer(const struct cmd_entry *cmd, int argc, char **argv, const char *state)
 {
 	struct store *st;
-	char *pos[2], *cause = NULL;
+	char *pos[2], *cause = NULL, *who;
 	long id;
 	int rc;
 
@@ -337,7 +342,9 @@ verb_answer(const struct cmd_entry *cmd, int argc, char **argv, const char *stat
 		return cli_usage_error(cmd, "用法 / usage: schedule accept|decline FAIR REQUEST-ID");
 	if ((st = open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
-	rc = fair_request_answer(st, pos[0], id, state, &cause);
+	who = cli_who();
+	rc = fair_request_answer(st, pos[0], id, state, who, &cause);
+	free(who);
 	if (rc == 0)
 		printf("约谈请求 %ld：%s / meeting request %ld: %s\n", id, state, id, state);
 	return finish(cmd, st, rc, cause);

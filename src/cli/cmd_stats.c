@@ -17,18 +17,6 @@
 #include "targets.h"
 #include "util.h"
 
-/* "cli:<login>", as the record of who did it; caller frees. */
-static char *
-who_cli(void)
-{
-	const char *u = getenv("SUDO_USER");
-	struct passwd *pw;
-
-	if (u == NULL || *u == '\0')
-		u = (pw = getpwuid(geteuid())) != NULL ? pw->pw_name : getenv("USER");
-	return xasprintf("cli:%s", u != NULL ? u : "unknown");
-}
-
 /* Prints v as one line of JSON with short reals (0.3333, not 0.33329999…); releases it. */
 static void
 print_json(json_t *v)
@@ -142,7 +130,7 @@ cmd_outcome(const struct cmd_entry *cmd, int argc, char **argv)
 		o = outcome_get(st, pos[0], id, &all, &err, &cause);
 		rc = o != NULL ? 0 : -1;
 	} else {
-		who = who_cli();
+		who = cli_who();
 		rc = outcome_record(st, pos[0], id, &in, who, 0, &all, &o, &err, &cause);
 		free(who);
 	}

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "fair.h"
+#include "rows.h"
 #include "sel.h"
 #include "schedule.h"
 #include "util.h"
@@ -266,16 +267,13 @@ fair_sched_load(struct store *st, const char *code, struct fair_sched *fs, char 
 	return 0;
 }
 
-/* Writes the schedule: moves kept meetings, adds new, deletes dropped; in one transaction. */
+/* Writes the schedule into `meetings`: moves kept meetings, adds new, deletes dropped. */
 static int
-fair_sched_save(struct store *st, struct fair_sched *fs, const struct sel_result *res,
-    char **cause)
+write_meetings(struct store *st, struct fair_sched *fs, const struct sel_result *res)
 {
 	sqlite3_stmt *upd, *ins, *del;
 	int rc = 0;
 
-	if (store_begin(st, cause) != 0)
-		return -1;
 	upd = store_prepare(st, "UPDATE meetings SET slot = ?, table_no = ?, value = ?,"
 	    " product_id = ? WHERE id = ?");
 	ins = store_prepare(st, "INSERT INTO meetings (fair_id, buyer_pid, supplier_pid,"
@@ -334,16 +332,84 @@ fair_sched_save(struct store *st, struct fair_sched *fs, const struct sel_result
 		sqlite3_reset(q);
 		sqlite3_clear_bindings(q);
 	}
-	if (rc != 0)
-		*cause = store_error(st, "meetings");
 	sqlite3_finalize(upd);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(del);
-	if (rc != 0 || store_commit(st, cause) != 0) {
-		store_rollback(st);
+	return rc != 0 ? -1 : 0;
+}
+
+/*
+ * Records the solve as the fair's next version, a draft (earlier drafts
+ * are discarded), its meetings by pair; *number gets its number.
+ */
+static int
+write_version(struct store *st, struct fair_sched *fs, const struct sel_result *res,
+    json_t *summary, const char *who, int *number)
+{
+	sqlite3_stmt *q;
+	char *text = json_dumps(summary, JSON_COMPACT);
+	int64_t vid;
+	int rc = 0;
+
+	q = store_prepare(st, "UPDATE schedule_versions SET state = 'discarded' WHERE"
+	    " fair_id = ? AND state = 'draft'");
+	sqlite3_bind_int64(q, 1, fs->fair.id);
+	rc |= sqlite3_step(q) != SQLITE_DONE;
+	sqlite3_finalize(q);
+	q = store_prepare(st, "INSERT INTO schedule_versions (fair_id, number, state, summary,"
+	    " created_by) VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM"
+	    " schedule_versions WHERE fair_id = ?1), 'draft', ?2, ?3) RETURNING id, number");
+	sqlite3_bind_int64(q, 1, fs->fair.id);
+	sqlite3_bind_text(q, 2, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, who != NULL ? who : "", -1, SQLITE_TRANSIENT);
+	if (rc != 0 || sqlite3_step(q) != SQLITE_ROW) {
+		sqlite3_finalize(q);
+		free(text);
 		return -1;
 	}
-	return 0;
+	vid = sqlite3_column_int64(q, 0);
+	*number = sqlite3_column_int(q, 1);
+	sqlite3_finalize(q);
+	free(text);
+	q = store_prepare(st, "INSERT INTO version_meetings (version_id, buyer_pid,"
+	    " supplier_pid, product_id, slot, table_no, value, locked) VALUES (?, ?, ?, ?, ?,"
+	    " ?, ?, ?)");
+	for (int i = 0; i < fs->m->ncands && rc == 0; i++) {
+		const struct sel_cand *c = &fs->m->cands[i];
+
+		if (res->slot[i] < 0)
+			continue;
+		sqlite3_bind_int64(q, 1, vid);
+		sqlite3_bind_int64(q, 2, fs->buyers.ids[c->buyer]);
+		sqlite3_bind_int64(q, 3, fs->suppliers.ids[c->supplier]);
+		if (fs->product[i] >= 0)
+			sqlite3_bind_int64(q, 4, fs->product[i]);
+		else
+			sqlite3_bind_null(q, 4);
+		sqlite3_bind_int(q, 5, res->slot[i] + 1);
+		sqlite3_bind_int(q, 6, res->table[i] + 1);
+		sqlite3_bind_double(q, 7, c->value);
+		sqlite3_bind_int(q, 8, c->lock_slot >= 0);
+		rc |= sqlite3_step(q) != SQLITE_DONE;
+		sqlite3_reset(q);
+		sqlite3_clear_bindings(q);
+	}
+	sqlite3_finalize(q);
+	return rc != 0 ? -1 : 0;
+}
+
+/* Whether the fair has a published version. */
+static int
+has_published(struct store *st, int64_t fair_id)
+{
+	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM schedule_versions WHERE fair_id = ?"
+	    " AND state = 'published'");
+	int yes;
+
+	sqlite3_bind_int64(q, 1, fair_id);
+	yes = sqlite3_step(q) == SQLITE_ROW;
+	sqlite3_finalize(q);
+	return yes;
 }
 
 int
@@ -355,10 +421,15 @@ schedule_run(struct store *st, const char *fair_code, const struct schedule_opts
 	struct sel_opts so;
 	struct sel_result res;
 	struct sel_report rep;
+	int redo = 0, added = 0, number = 0, apply;
+	json_t *summary;
 
 	if (fair_sched_load(st, fair_code, &fs, cause) != 0)
 		return -1;
+	for (int i = 0; i < fs.m->ncands; i++)
+		redo |= fs.m->cands[i].prev_slot >= 0;
 	sel_opts_init(&so);
+	so.time_limit = redo ? 1.5 : 10;
 	if (opts != NULL && opts->time_limit > 0)
 		so.time_limit = opts->time_limit;
 	if (opts != NULL)
@@ -379,54 +450,38 @@ schedule_run(struct store *st, const char *fair_code, const struct schedule_opts
 		fair_sched_free(&fs);
 		return -1;
 	}
-	if (fair_sched_save(st, &fs, &res, cause) != 0) {
-		sel_report_free(&rep);
-		sel_result_free(&res);
-		fair_sched_free(&fs);
-		return -1;
-	}
-	*result = json_pack("{s:s,s:f,s:f,s:f,s:i,s:i,s:i,s:i,s:b,s:f,s:b}", "fair",
-	    fs.fair.code, "value", rep.value, "bound", res.bound, "ratio",
+	for (int i = 0; i < fs.m->ncands; i++)
+		added += res.slot[i] >= 0 && fs.meeting[i] < 0;
+	apply = !has_published(st, fs.fair.id);
+	summary = json_pack("{s:s,s:b,s:f,s:f,s:f,s:i,s:i,s:i,s:i,s:i,s:b,s:f,s:b}", "fair",
+	    fs.fair.code, "applied", apply, "value", rep.value, "bound", res.bound, "ratio",
 	    res.bound > 0 ? rep.value / res.bound : 1.0, "meetings", rep.meetings,
-	    "moved", res.moved + fs.stale, "dropped", res.dropped + fs.stale, "gaps", rep.gaps,
-	    "exact", res.exact, "seconds", res.seconds, "valid", 1);
+	    "added", added, "moved", res.moved + fs.stale, "dropped", res.dropped + fs.stale,
+	    "gaps", rep.gaps, "exact", res.exact, "seconds", res.seconds, "valid", 1);
+	if (store_begin(st, cause) != 0)
+		goto fail;
+	if (write_version(st, &fs, &res, summary, opts != NULL ? opts->who : NULL,
+	    &number) != 0 || (apply && write_meetings(st, &fs, &res) != 0)) {
+		*cause = store_error(st, "meetings");
+		store_rollback(st);
+		goto fail;
+	}
+	if (store_commit(st, cause) != 0) {
+		store_rollback(st);
+		goto fail;
+	}
+	json_object_set_new(summary, "version", json_integer(number));
+	*result = summary;
 	sel_report_free(&rep);
 	sel_result_free(&res);
 	fair_sched_free(&fs);
 	return 0;
-}
-
-/* Appends one JSON object per row of q, keys the column names (NULL stays null). */
-static json_t *
-rows_json(sqlite3_stmt *q)
-{
-	json_t *list = json_array();
-
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		json_t *o = json_object();
-
-		for (int k = 0; k < sqlite3_column_count(q); k++) {
-			json_t *v;
-
-			switch (sqlite3_column_type(q, k)) {
-			case SQLITE_INTEGER:
-				v = json_integer(sqlite3_column_int64(q, k));
-				break;
-			case SQLITE_FLOAT:
-				v = json_real(sqlite3_column_double(q, k));
-				break;
-			case SQLITE_NULL:
-				v = json_null();
-				break;
-			default:
-				v = json_string((const char *)sqlite3_column_text(q, k));
-				break;
-			}
-			json_object_set_new(o, sqlite3_column_name(q, k), v);
-		}
-		json_array_append_new(list, o);
-	}
-	return list;
+fail:
+	json_decref(summary);
+	sel_report_free(&rep);
+	sel_result_free(&res);
+	fair_sched_free(&fs);
+	return -1;
 }
 
 json_t *

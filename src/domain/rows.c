@@ -1,0 +1,51 @@
+/*
+ * rows.c — a statement's rows as JSON objects, keyed by column name.
+ */
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "rows.h"
+
+json_t *
+rows_json(sqlite3_stmt *q)
+{
+	json_t *list = json_array();
+
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		json_t *o = json_object();
+
+		for (int k = 0; k < sqlite3_column_count(q); k++) {
+			json_t *v;
+
+			switch (sqlite3_column_type(q, k)) {
+			case SQLITE_INTEGER:
+				v = json_integer(sqlite3_column_int64(q, k));
+				break;
+			case SQLITE_FLOAT:
+				v = json_real(sqlite3_column_double(q, k));
+				break;
+			case SQLITE_NULL:
+				v = json_null();
+				break;
+			default:
+				v = json_string((const char *)sqlite3_column_text(q, k));
+				break;
+			}
+			json_object_set_new(o, sqlite3_column_name(q, k), v);
+		}
+		json_array_append_new(list, o);
+	}
+	return list;
+}
+
+
+json_t *
+row_json(sqlite3_stmt *q)
+{
+	json_t *all = rows_json(q), *first = json_array_get(all, 0);
+
+	if (first != NULL)
+		json_incref(first);
+	json_decref(all);
+	return first;
+}
