@@ -15,6 +15,7 @@
 #include "rows.h"
 #include "sel.h"
 #include "schedule.h"
+#include "schedule_version.h"
 #include "util.h"
 
 /* A participant id and its index on its side. */
@@ -495,7 +496,8 @@ schedule_json(struct store *st, const char *fair_code, char **cause)
 
 	if (fair_get(st, fair_code, &fair, cause) != 0)
 		return NULL;
-	root = json_pack("{s:s,s:s}", "fair", fair.code, "name", fair.name);
+	root = json_pack("{s:s,s:s,s:i}", "fair", fair.code, "name", fair.name, "version",
+	    schedule_version_published(st, fair.id));
 	q = store_prepare(st, "SELECT number AS slot, day, start, end, session FROM fair_slots"
 	    " WHERE fair_id = ? ORDER BY number");
 	sqlite3_bind_int64(q, 1, fair.id);
@@ -509,7 +511,8 @@ schedule_json(struct store *st, const char *fair_code, char **cause)
 	sqlite3_finalize(q);
 	q = store_prepare(st, "SELECT m.id, m.slot, m.table_no AS \"table\", b.badge AS bb,"
 	    " b.name AS bn, s.badge AS sb, s.name AS sn, p.code AS pc, p.name AS pn,"
-	    " m.locked, m.value FROM meetings m JOIN participants b ON b.id = m.buyer_pid"
+	    " m.locked, m.value, m.late_minutes, m.no_show FROM meetings m JOIN participants b"
+	    " ON b.id = m.buyer_pid"
 	    " JOIN participants s ON s.id = m.supplier_pid LEFT JOIN products p ON"
 	    " p.id = m.product_id WHERE m.fair_id = ? ORDER BY m.slot, m.table_no");
 	sqlite3_bind_int64(q, 1, fair.id);

@@ -448,7 +448,7 @@ try {
 
 	let grid = null;
 	await step('console scheduling and the grid', async () => {
-		// Slots and tables are set up from the command line (there is no API for it yet).
+		// Slots and tables set up from the command line here; fair_day.mjs sets a fair up in the console.
 		execFileSync(FAIRMATCH, ['schedule', 'setup', FAIR, '--tables', '12'], { encoding: 'utf8' });
 		await con.click('#run-schedule');
 		await con.waitForFunction(() => document.body.dataset.job === 'done', null, { timeout: 60000 });
