@@ -19,7 +19,7 @@
  * declared in pinyin.h. Identical reading lists share one place in the pool.
  * Same input, same output: nothing depends on time, locale or addresses.
  *
- * Needs nothing but libc. Exits 1 with a message naming the line on input
+ * Needs nothing but libc and src/base (for its UTF-8 decoder). Exits 1 with a message naming the line on input
  * it cannot read (an unknown letter in a reading, an absurd code point), so
  * that a new Unihan release breaks the build rather than the table.
  */
@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "util.h"
 
 #define READING_MAX	8	/* longest toneless reading + NUL ("zhuang") */
 #define LIST_MAX	255	/* readings per code point: fits uint8_t n */
@@ -141,47 +141,22 @@ grow(void *base, size_t *size, size_t want, size_t elsize)
 	*size = n;
 }
 
-/* Decodes one UTF-8 sequence at *s, advancing it; 0 for a malformed one. */
-static uint32_t
-utf8_next(const char **s)
-{
-	const unsigned char	*p = (const unsigned char *)*s;
-	uint32_t		 cp;
-	size_t			 len, i;
-
-	if (p[0] < 0x80)
-		len = 1, cp = p[0];
-	else if ((p[0] & 0xe0) == 0xc0)
-		len = 2, cp = p[0] & 0x1f;
-	else if ((p[0] & 0xf0) == 0xe0)
-		len = 3, cp = p[0] & 0x0f;
-	else if ((p[0] & 0xf8) == 0xf0)
-		len = 4, cp = p[0] & 0x07;
-	else
-		return (0);
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return (0);
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	*s += len;
-	return (cp);
-}
-
 /* Writes the toneless ASCII of the reading in [s, end) to out. */
 static void
 make_toneless(const char *s, const char *end, char out[READING_MAX])
 {
 	const char	*ascii;
 	char		 shown[64];
-	size_t		 len = 0, i;
+	size_t		 len = 0, i, n;
 	uint32_t	 cp;
 	int		 c;
 
 	snprintf(shown, sizeof shown, "%.*s", (int)(end - s), s);
-	while (s < end) {
-		if (*s == '\0' || (cp = utf8_next(&s)) == 0)
-			fail("malformed UTF-8 in reading", shown);
+	if (memchr(s, '\0', (size_t)(end - s)) != NULL ||
+	    !utf8_valid(s, (size_t)(end - s)))
+		fail("malformed UTF-8 in reading", shown);
+	for (; s < end; s += n) {
+		n = utf8_decode(s, (size_t)(end - s), &cp);
 		if (cp >= 'a' && cp <= 'z')
 			c = (int)cp;
 		else if (cp >= 'A' && cp <= 'Z')

@@ -418,7 +418,13 @@ load_items(struct indexer *ix, long long after, size_t *n, char **cause)
 		items[*n].seq = sqlite3_column_int64(q, 2);
 		(*n)++;
 	}
-	sqlite3_finalize(q);
+	/* A step that failed is not the end of the log. */
+	if (sqlite3_finalize(q) != SQLITE_OK) {
+		*cause = sql_error(ix->db, "index_log");
+		free(items);
+		*n = 0;
+		return NULL;
+	}
 	return items != NULL ? items : xcalloc(1, sizeof *items);
 }
 
@@ -440,10 +446,15 @@ commit_batch(struct indexer *ix, long long seq, char **cause)
 		return -1;
 	}
 	free(sql);
-	/* Fault injection for the crash-safety test: die between the two commits. */
+#ifdef FM_FAULT_INJECTION
+	/*
+	 * The crash-safety test (tests/cli/index_crash.sh) dies here, between the
+	 * two commits.  Only test builds have the hook (CMake FM_FAULT_INJECTION).
+	 */
 	if (getenv("FAIRMATCH_FAULT") != NULL &&
 	    strcmp(getenv("FAIRMATCH_FAULT"), "index-between-commits") == 0)
 		raise(SIGKILL);
+#endif
 	snprintf(buf, sizeof buf, "%lld", seq);
 	for (size_t k = 0; k < nitems(kinds); k++) {
 		struct ix_part *p = &ix->parts[k];
@@ -524,7 +535,9 @@ indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, v
 		ix->parts[k].seq = high;
 	/* Both indexes hold everything up to high: the log before it can go. */
 	{
-		char *sql = xasprintf("DELETE FROM " IX_LOG " WHERE seq <= %lld", high);
+		/* Kept for a server's serving layer that has not read them yet. */
+		char *sql = xasprintf("DELETE FROM " IX_LOG " WHERE seq <= min(%lld, coalesce((SELECT"
+		    " seq FROM " IX_STATE " WHERE name = 'serve'), %lld))", high, high);
 
 		sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 		free(sql);

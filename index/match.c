@@ -79,9 +79,13 @@ matcher_open(sqlite3 *db, const char *xapian_dir, char **cause)
 		sql = xasprintf("SELECT * FROM %s WHERE id = ?", s->kind->view);
 		sqlite3_prepare_v2(db, sql, -1, &s->by_id, NULL);
 		free(sql);
-		if (s->by_code == NULL || s->by_id == NULL)
-			fatal("%s: cannot prepare on %s: %s", __func__, s->kind->view,
+		if (s->by_code == NULL || s->by_id == NULL) {
+			*cause = xasprintf("匹配时数据库出错（%s）：%s / database error while"
+			    " matching (%s): %s", s->kind->view, sqlite3_errmsg(db), s->kind->view,
 			    sqlite3_errmsg(db));
+			matcher_close(m);
+			return NULL;
+		}
 	}
 	return m;
 }
@@ -364,14 +368,21 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 	struct xc_enquire *e = NULL;
 	struct xc_query *q = NULL;
 	struct xc_mset *ms = NULL;
-	int rc = -1;
+	int rc = -1, step;
 
 	memset(res, 0, sizeof *res);
 	res->from_kind = fk->name;
 	sqlite3_bind_text(from->by_code, 1, code, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(from->by_code) != SQLITE_ROW) {
-		*cause = xasprintf("没有编号为 %s 的%s / no %s has the code %s", code,
-		    fi == 0 ? "产品" : "需求", fi == 0 ? "product" : "demand", code);
+	if ((step = sqlite3_step(from->by_code)) != SQLITE_ROW) {
+		sqlite3 *db = sqlite3_db_handle(from->by_code);
+
+		/* A store that failed is not "no such code". */
+		if (step != SQLITE_DONE)
+			*cause = xasprintf("匹配时数据库出错：%s / database error while matching: %s",
+			    sqlite3_errmsg(db), sqlite3_errmsg(db));
+		else
+			*cause = xasprintf("没有编号为 %s 的%s / no %s has the code %s", code,
+			    fi == 0 ? "产品" : "需求", fi == 0 ? "product" : "demand", code);
 		goto done;
 	}
 	/* What the item wants, field by field, as query tokens. */

@@ -162,13 +162,9 @@ static size_t
 char_step(const char *s, size_t len, size_t at, long n)
 {
 	for (; n < 0 && at > 0; n++)
-		do
-			at--;
-		while (at > 0 && ((unsigned char)s[at] & 0xc0) == 0x80);
+		at = utf8_char_start(s, at - 1);
 	for (; n > 0 && at < len; n--)
-		do
-			at++;
-		while (at < len && ((unsigned char)s[at] & 0xc0) == 0x80);
+		at = utf8_char_next(s, len, at);
 	return at;
 }
 
@@ -179,13 +175,13 @@ char_step(const char *s, size_t len, size_t at, long n)
  */
 static size_t
 mark_text(struct tokenizer *tk, const struct qctx *q, const char *text, int window,
-    const struct search_opts *o, char **out)
+    enum tok_mode mode, const struct search_opts *o, char **out)
 {
 	struct marks m = { .q = q };
 	struct buf b = { 0 };
 	size_t len = strlen(text), from = 0, to = len, at, k;
 
-	tokenize(tk, text, len, TOK_DOCUMENT_PINYIN, mark_token, &m);
+	tokenize(tk, text, len, mode, mark_token, &m);
 	if (m.n > 1)
 		qsort(m.r, m.n, sizeof *m.r, range_cmp);
 	for (size_t i = 1, j = 0; i < m.n; i++) {	/* merge overlaps */
@@ -382,12 +378,27 @@ tally_free(struct tally *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* Fills h (id set) from the item's row: details, highlight and snippet. */
+/* Whether the query has a Latin word, which may be pinyin. */
 static int
-hit_details(sqlite3_stmt *q, struct tokenizer *tk, const struct qctx *qc,
-    const struct search_opts *o, struct search_hit *h)
+query_has_latin(const struct qctx *qc)
+{
+	for (size_t i = 0; i < qc->n; i++)
+		if ((unsigned char)qc->toks[i].text[0] < 0x80)
+			return 1;
+	return 0;
+}
+
+/*
+ * Fills h (id set) from the item's row: details, highlight and snippet.
+ * Pinyin is worked out only for the fields that have it, and only when the
+ * query has a Latin word: a query in characters never matches a reading.
+ */
+static int
+hit_details(sqlite3_stmt *q, struct tokenizer *tk, const struct ix_kind *k,
+    const struct qctx *qc, const struct search_opts *o, struct search_hit *h)
 {
 	size_t best = 0;
+	int latin = query_has_latin(qc);
 
 	sqlite3_bind_int64(q, 1, h->id);
 	if (sqlite3_step(q) != SQLITE_ROW) {
@@ -399,16 +410,18 @@ hit_details(sqlite3_stmt *q, struct tokenizer *tk, const struct qctx *qc,
 	h->owner = col_dup(q, 2);
 	h->region = col_dup(q, 3);
 	h->category = col_dup(q, 4);
-	mark_text(tk, qc, h->name, 0, o, &h->highlight);
+	mark_text(tk, qc, h->name, 0, latin ? TOK_DOCUMENT_PINYIN : TOK_DOCUMENT, o,
+	    &h->highlight);
 	/* The snippet: the other column with the most matches. */
 	for (int c = 5; c < sqlite3_column_count(q); c++) {
 		const char *t = (const char *)sqlite3_column_text(q, c);
+		size_t f = (size_t)c - 4, n;
 		char *marked;
-		size_t n;
 
 		if (t == NULL || *t == '\0')
 			continue;
-		n = mark_text(tk, qc, t, 1, o, &marked);
+		n = mark_text(tk, qc, t, 1, latin && f < k->nfields && k->fields[f].pinyin ?
+		    TOK_DOCUMENT_PINYIN : TOK_DOCUMENT, o, &marked);
 		if (n > best || h->snippet == NULL) {
 			free(h->snippet);
 			h->snippet = marked;
@@ -421,6 +434,23 @@ hit_details(sqlite3_stmt *q, struct tokenizer *tk, const struct qctx *qc,
 		h->snippet = xstrdup("");
 	sqlite3_reset(q);
 	return 0;
+}
+
+/* The statement hit_details reads: code, name, owner, region, category, the other fields. */
+static int
+details_prepare(sqlite3 *db, const struct ix_kind *k, sqlite3_stmt **q)
+{
+	struct buf sql = { 0 };
+	int rc;
+
+	buf_addf(&sql, "SELECT code, %s, %s, %s, %s", k->fields[0].column,
+	    strcmp(k->name, "supply") == 0 ? "company" : "buyer", k->region, k->category);
+	for (size_t f = 1; f < k->nfields; f++)
+		buf_addf(&sql, ", %s", k->fields[f].column);
+	buf_addf(&sql, " FROM %s WHERE id = ?1", k->view);
+	rc = sqlite3_prepare_v2(db, sql.data, -1, q, NULL);
+	buf_free(&sql);
+	return rc == SQLITE_OK ? 0 : -1;
 }
 
 int
@@ -518,14 +548,8 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 	}
 
 	/* The page: details, highlight and snippet of each hit. */
-	buf_reset(&sql);
-	buf_addf(&sql, "SELECT code, %s, %s, %s, %s", k->fields[0].column,
-	    strcmp(k->name, "supply") == 0 ? "company" : "buyer", k->region, k->category);
-	for (size_t f = 1; f < k->nfields; f++)
-		buf_addf(&sql, ", %s", k->fields[f].column);
-	buf_addf(&sql, " FROM %s WHERE id = ?1", k->view);
 	rc = -1;
-	if (sqlite3_prepare_v2(db, sql.data, -1, &q, NULL) != SQLITE_OK)
+	if (details_prepare(db, k, &q) != 0)
 		goto done;
 	for (size_t i = o->offset; i < ncand && res->nhits < limit; i++) {
 		struct search_hit *h;
@@ -535,7 +559,7 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 		memset(h, 0, sizeof *h);
 		h->id = cand[i].id;
 		h->score = cand[i].score;
-		if (hit_details(q, tk, &qc, o, h) == 0)
+		if (hit_details(q, tk, k, &qc, o, h) == 0)
 			res->nhits++;
 	}
 	sqlite3_finalize(q);
@@ -585,4 +609,87 @@ search_result_free(struct search_result *res)
 	facets_free(res->categories, res->ncategories);
 	free(res->expression);
 	memset(res, 0, sizeof *res);
+}
+
+/* serve_count → facet, taking the strings. */
+static void
+facets_from(struct serve_count *c, size_t n, struct facet **out, size_t *nout)
+{
+	*out = xcalloc(n + 1, sizeof **out);
+	for (size_t i = 0; i < n; i++) {
+		(*out)[i].value = c[i].value;
+		(*out)[i].count = c[i].count;
+		c[i].value = NULL;
+	}
+	*nout = n;
+}
+
+int
+search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct serve_scratch *s,
+    const char *query, int last_is_prefix, const struct search_opts *o,
+    struct search_result *res, char **cause)
+{
+	const struct ix_kind *k = ix_kind_get(o->kind);
+	struct serve_term terms[SEARCH_MAX_TOKENS];
+	struct serve_query sq = { 0 };
+	struct serve_result sr;
+	sqlite3_stmt *q = NULL;
+	struct qctx qc;
+	char *whole;
+	int rc = -1;
+
+	memset(res, 0, sizeof *res);
+	res->total = -1;
+	if (k == NULL) {
+		*cause = xasprintf("未知的类型 %s（应为 supply 或 demand） / unknown kind %s (supply"
+		    " or demand)", o->kind, o->kind);
+		return -1;
+	}
+	if (query_parse(tk, query, last_is_prefix, &qc, cause) != 0)
+		return -1;
+	res->expression = query_expression(&qc);
+	for (size_t i = 0; i < qc.n; i++) {
+		terms[i].text = qc.toks[i].text;
+		terms[i].len = strlen(qc.toks[i].text);
+		terms[i].word = (unsigned)(qc.toks[i].word % SERVE_MAX_TERMS);
+		terms[i].prefix = qc.prefix && i + 1 == qc.n;
+	}
+	whole = textnorm_string(tokenizer_textnorm(tk), query, strlen(query), cause);
+	sq.terms = terms;
+	sq.nterms = qc.n;
+	sq.category_first = whole;
+	sq.city = o->region;
+	sq.category = o->category;
+	sq.fair_cities = o->fair_cities;
+	sq.nfair_cities = o->nfair_cities;
+	sq.offset = o->offset;
+	sq.limit = o->limit > 0 && o->limit <= SEARCH_MAX_LIMIT ? o->limit : 20;
+	sq.facets = !o->no_facets;
+	serve_query(sv, s, &sq, &sr);
+	if (!o->no_facets) {
+		res->total = sr.total;
+		facets_from(sr.cities, sr.ncities, &res->regions, &res->nregions);
+		facets_from(sr.categories, sr.ncategories, &res->categories, &res->ncategories);
+	}
+	if (details_prepare(db, k, &q) != 0) {
+		*cause = xasprintf("搜索出错：%s / search failed: %s", sqlite3_errmsg(db),
+		    sqlite3_errmsg(db));
+		goto done;
+	}
+	res->hits = xcalloc(sr.nhits + 1, sizeof *res->hits);
+	for (size_t i = 0; i < sr.nhits; i++) {
+		struct search_hit *h = &res->hits[res->nhits];
+
+		h->id = sr.hits[i].id;
+		h->score = sr.hits[i].score;
+		if (hit_details(q, tk, k, &qc, o, h) == 0)
+			res->nhits++;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(q);
+	serve_result_free(&sr);
+	free(whole);
+	query_free(&qc);
+	return rc;
 }

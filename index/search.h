@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "serve.h"
 #include "tokenize.h"
 
 #define SEARCH_MAX_TOKENS	32	/* a longer query is cut, not refused */
@@ -25,6 +26,9 @@ struct search_opts {
 	size_t		 offset;
 	const char	*region;	/* only this city (supply) or province (demand) */
 	const char	*category;	/* only this category */
+	const char *const *fair_cities;	/* only suppliers from these cities (a fair's; the
+					   serving layer only), or NULL */
+	size_t		 nfair_cities;
 	int		 no_facets;	/* skip the total and facet counts (a next page) */
 	const char	*mark_open;	/* highlight markers, e.g. "【" and "】" */
 	const char	*mark_close;
@@ -67,5 +71,14 @@ struct search_result {
 int search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_prefix,
     const struct search_opts *opts, struct search_result *res, char **cause);
 void search_result_free(struct search_result *res);
+
+/*
+ * The kiosk path: the same query, filters and result as search_run, ranked
+ * by the serving layer sv (of o->kind) instead of FTS5; hit details come from
+ * the store.  s is the calling thread's scratch.
+ */
+int search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv,
+    struct serve_scratch *s, const char *query, int last_is_prefix,
+    const struct search_opts *opts, struct search_result *res, char **cause);
 
 #endif

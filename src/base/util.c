@@ -1,6 +1,7 @@
 /*
- * util.c — allocation, buffers, number parsing, UTF-8 checks, a string set,
- * SHA-256 of a file, mkdir -p.
+ * util.c — allocation, buffers, number parsing, UTF-8 (the project's one
+ * decoder and encoder, character boundaries), a string set, SHA-256 of a
+ * file, mkdir -p.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -213,15 +214,12 @@ parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
-int
-parse_double(const char *s, double *out)
+size_t
+scan_decimal(const char *s)
 {
 	const char *p = s;
-	char *end;
-	double v;
 	int digits = 0;
 
-	/* Accept only [-]digits[.digits]: strtod alone would take "inf", "0x1p3", "1e9". */
 	if (*p == '-' || *p == '+')
 		p++;
 	for (; *p >= '0' && *p <= '9'; p++)
@@ -229,7 +227,18 @@ parse_double(const char *s, double *out)
 	if (*p == '.')
 		for (p++; *p >= '0' && *p <= '9'; p++)
 			digits++;
-	if (digits == 0 || *p != '\0')
+	return digits > 0 ? (size_t)(p - s) : 0;
+}
+
+int
+parse_double(const char *s, double *out)
+{
+	size_t n = scan_decimal(s);
+	char *end;
+	double v;
+
+	/* Accept only [-]digits[.digits]: strtod alone would take "inf", "0x1p3", "1e9". */
+	if (n == 0 || s[n] != '\0')
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
@@ -338,15 +347,76 @@ utf8_encode(uint32_t cp, char *out)
 	return 4;
 }
 
+/* Whether c is a continuation byte (10xxxxxx), never the start of a character. */
+static int
+utf8_is_continuation(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
 size_t
 utf8_length(const char *s, size_t len)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < len; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
+		if (!utf8_is_continuation(s[i]))
 			n++;
 	return n;
+}
+
+size_t
+utf8_char_start(const char *s, size_t at)
+{
+	while (at > 0 && utf8_is_continuation(s[at]))
+		at--;
+	return at;
+}
+
+size_t
+utf8_char_next(const char *s, size_t len, size_t at)
+{
+	if (at >= len)
+		return len;
+	do
+		at++;
+	while (at < len && utf8_is_continuation(s[at]));
+	return at;
+}
+
+size_t
+utf8_complete_prefix(const char *s, size_t len)
+{
+	for (size_t back = 1; back <= 3 && back <= len; back++) {
+		unsigned char c = (unsigned char)s[len - back];
+		size_t need;
+
+		if (utf8_is_continuation(s[len - back]))
+			continue;
+		if (c >= 0xf0)
+			need = 4;
+		else if (c >= 0xe0)
+			need = 3;
+		else if (c >= 0xc0)
+			need = 2;
+		else
+			need = 1;
+		return need > back ? len - back : len;
+	}
+	return len;
+}
+
+void
+utf8_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (size == 0)
+		return;
+	if (n >= size)
+		n = utf8_char_start(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 /* Open addressing with linear probing; keys owned by the set. */

@@ -53,6 +53,8 @@ char *str_split(char **s, const char *sep);
 int parse_long(const char *s, long min, long max, long *out);
 /* Parse a whole decimal number (no exponent, no hex); 0 on success. */
 int parse_double(const char *s, double *out);
+/* Length of the plain decimal [-+]digits[.digits] that s begins with; 0 if it has no digit. */
+size_t scan_decimal(const char *s);
 
 /* Strict UTF-8 check (no overlongs, no surrogates, nothing past U+10FFFF). */
 int utf8_valid(const char *s, size_t len);
@@ -68,6 +70,17 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 size_t utf8_encode(uint32_t cp, char *out);
 /* Number of code points in valid UTF-8. */
 size_t utf8_length(const char *s, size_t len);
+/*
+ * Character boundaries, found by skipping continuation bytes (nothing is
+ * validated): the start of the character that holds byte at (0 at the
+ * least), and the start of the character after it (len at the most).
+ */
+size_t utf8_char_start(const char *s, size_t at);
+size_t utf8_char_next(const char *s, size_t len, size_t at);
+/* Length of s without an incomplete sequence at its end, for text read in chunks. */
+size_t utf8_complete_prefix(const char *s, size_t len);
+/* Copies src into dst (size bytes) like strlcpy, but never cuts a character. */
+void utf8_copy(char *dst, size_t size, const char *src);
 
 /* A set of strings, for duplicate detection in one file. */
 struct strset;

@@ -26,11 +26,12 @@ static int
 first_admin(struct store *st, const char *dir, char **cause)
 {
 	char *made = NULL, *path;
+	long long users;
 	FILE *f;
 	int fd;
 
-	if (auth_user_count(st) != 0)
-		return 0;
+	if ((users = auth_user_count(st, cause)) != 0)
+		return users < 0 ? -1 : 0;
 	if (auth_user_add(st, "admin", "admin", NULL, NULL, &made, cause) != 0)
 		return -1;
 	path = xasprintf("%s/admin-password.txt", dir);
@@ -85,7 +86,8 @@ cmd_init(const struct cmd_entry *cmd, int argc, char **argv)
 	struct store *st;
 	char *cause = NULL;
 	const char *dir;
-	int fresh;
+	long long offices;
+	int version;
 
 	if (cli_parse(cmd, argc, argv, NULL, NULL, 0) < 0)
 		return EXIT_USAGE;
@@ -95,17 +97,18 @@ cmd_init(const struct cmd_entry *cmd, int argc, char **argv)
 		free(cause);
 		return EXIT_REJECTED;
 	}
-	fresh = auth_office_count(st) == 0;
 	/* Empty indexes from the start, so that search and match work on an empty store. */
-	if (auth_offices_seed(st, &cause) != 0 || indexing_update(st, 0, NULL, &cause) != 0) {
+	if ((offices = auth_office_count(st, &cause)) < 0 || auth_offices_seed(st, &cause) != 0 ||
+	    indexing_update(st, 0, NULL, &cause) != 0 ||
+	    (version = store_version(st, &cause)) < 0) {
 		fprintf(stderr, "fairmatch init: %s\n", cause);
 		free(cause);
 		store_close(st);
 		return EXIT_REJECTED;
 	}
 	printf("%s数据目录 %s（数据库版本 %d） / %s %s (schema version %d)\n",
-	    fresh ? "已初始化" : "已是最新的", dir, store_version(st),
-	    fresh ? "initialised" : "already initialised, up to date:", dir, store_version(st));
+	    offices == 0 ? "已初始化" : "已是最新的", dir, version,
+	    offices == 0 ? "initialised" : "already initialised, up to date:", dir, version);
 	if (first_admin(st, dir, &cause) != 0 || make_certificate(dir, &cause) != 0) {
 		fprintf(stderr, "fairmatch init: %s\n", cause);
 		free(cause);

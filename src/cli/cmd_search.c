@@ -12,6 +12,7 @@
 #include "indexing.h"
 #include "results.h"
 #include "search.h"
+#include "serving.h"
 #include "util.h"
 
 /* The result for a person at a terminal. */
@@ -33,13 +34,16 @@ int
 cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 {
 	const char *kind = "supply", *limit_s = NULL, *region = NULL, *category = NULL;
-	int json = 0, prefix = 0, n, rc;
+	const char *fair = NULL, *engine = NULL;
+	int json = 0, prefix = 0, n, rc, served;
 	const struct cli_opt opts[] = {
 		{ "--kind", 1, &kind, NULL },
 		{ "--prefix", 0, NULL, &prefix },
 		{ "--limit", 1, &limit_s, NULL },
 		{ "--region", 1, &region, NULL },
 		{ "--category", 1, &category, NULL },
+		{ "--fair", 1, &fair, NULL },
+		{ "--engine", 1, &engine, NULL },
 		{ "--json", 0, NULL, &json },
 		{ NULL, 0, NULL, NULL },
 	};
@@ -66,6 +70,14 @@ cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 	so.kind = kind;
 	so.region = region;
 	so.category = category;
+	if (engine != NULL && strcmp(engine, "serve") != 0 && strcmp(engine, "fts5") != 0)
+		return cli_usage_error(cmd, "--engine 应为 serve 或 fts5 / --engine must be serve or"
+		    " fts5");
+	/* Products go through the serving layer (the kiosk's path), unless asked otherwise. */
+	served = serving_applies(&so) && (engine == NULL || strcmp(engine, "serve") == 0);
+	if (fair != NULL && !served)
+		return cli_usage_error(cmd, "--fair 只用于产品搜索 / --fair is for product search"
+		    " only");
 	if (store_open(cli_data_dir(), 0, &st, &cause) != 0 ||
 	    indexing_catch_up_if_behind(st, &cause) != 0 ||
 	    (tk = tokenizer_new(&cause)) == NULL) {
@@ -73,7 +85,19 @@ cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 		free(cause);
 		return EXIT_REJECTED;
 	}
-	rc = indexing_search(st, tk, pos[0], prefix, &so, &res, &cause);
+	if (served) {
+		/* A command builds the layer from the store, as a server does at start. */
+		struct serving *sv = serving_start(st, 0, &cause);
+		struct serve_scratch *s = serve_scratch_new();
+
+		rc = sv == NULL ? -1 : serving_search(sv, st, tk, s, pos[0], prefix, fair, &so,
+		    &res, &cause);
+		if (sv == NULL)
+			memset(&res, 0, sizeof res);
+		serve_scratch_free(s);
+		serving_stop(sv);
+	} else
+		rc = indexing_search(st, tk, pos[0], prefix, &so, &res, &cause);
 	if (rc != 0)
 		cli_fail(cmd, json, "hits", cause);
 	else if (json)

@@ -210,9 +210,11 @@ stats_targets(const struct cmd_entry *cmd, int n, char **pos, int year, int json
 		cli_fail(cmd, json, "rows", cause);
 		return EXIT_REJECTED;
 	}
-	if (n == 1)
-		out = targets_json(st, year);
-	else if (targets_import(st, pos[2], year, &out, &cause) != 0) {
+	if (n == 1 && (out = targets_json(st, year, &cause)) == NULL) {
+		store_close(st);
+		cli_fail(cmd, json, "rows", cause);
+		return EXIT_REJECTED;
+	} else if (n > 1 && targets_import(st, pos[2], year, &out, &cause) != 0) {
 		store_close(st);
 		fprintf(stderr, "fairmatch stats: %s：%s；未做任何改动 / %s: %s; nothing was"
 		    " changed\n", pos[2], cause, pos[2], cause);

@@ -32,7 +32,7 @@ cmd_status(const struct cmd_entry *cmd, int argc, char **argv)
 {
 	int json = 0;
 	const struct cli_opt opts[] = { { "--json", 0, NULL, &json }, { NULL, 0, NULL, NULL } };
-	json_t *root = json_object();
+	json_t *root, *by_city, *by_province;
 	struct catalog_totals t;
 	struct store *st;
 	char *cause = NULL;
@@ -44,7 +44,21 @@ cmd_status(const struct cmd_entry *cmd, int argc, char **argv)
 		free(cause);
 		return EXIT_REJECTED;
 	}
-	catalog_totals(st, &t);
+	if (catalog_totals(st, &t, &cause) != 0 ||
+	    (by_city = catalog_by_region(st, "supply", &cause)) == NULL) {
+		fprintf(stderr, "fairmatch status: %s\n", cause);
+		free(cause);
+		store_close(st);
+		return EXIT_REJECTED;
+	}
+	if ((by_province = catalog_by_region(st, "demand", &cause)) == NULL) {
+		fprintf(stderr, "fairmatch status: %s\n", cause);
+		free(cause);
+		json_decref(by_city);
+		store_close(st);
+		return EXIT_REJECTED;
+	}
+	root = json_object();
 	{
 		/* The figures status shows: a label, a JSON key, the count. */
 		const struct {
@@ -68,9 +82,9 @@ cmd_status(const struct cmd_entry *cmd, int argc, char **argv)
 		}
 	}
 	json_object_set_new(root, "products_by_city", grouped("各市产品 / products by city",
-	    catalog_by_region(st, "supply"), json));
+	    by_city, json));
 	json_object_set_new(root, "demands_by_province", grouped("各省需求 / demands by province",
-	    catalog_by_region(st, "demand"), json));
+	    by_province, json));
 	if (json)
 		cli_print_json(root);
 	else

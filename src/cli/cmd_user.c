@@ -94,9 +94,11 @@ cmd_user(const struct cmd_entry *cmd, int argc, char **argv)
 		else
 			rc = EXIT_REJECTED;
 	} else if (strcmp(pos[0], "list") == 0) {
-		json_t *users = auth_user_list(st);
+		json_t *users = auth_user_list(st, &cause);
 
-		if (json)
+		if (users == NULL)
+			rc = EXIT_REJECTED;
+		else if (json)
 			cli_print_json(json_pack("{s:o}", "users", users));
 		else {
 			size_t i;

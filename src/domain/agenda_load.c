@@ -86,22 +86,25 @@ agenda_free(struct agenda *a)
 	free(b);
 }
 
-/* Whether the store has the schedule's tables (migration 5). */
+/* Whether the store has the schedule's tables (migration 5): 1, 0, or -1 with *cause. */
 static int
-has_schedule(struct store *st)
+has_schedule(struct store *st, char **cause)
 {
-	return store_scalar(st, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-	    " AND name IN ('fair_slots', 'fair_tables', 'participants', 'meetings')") == 4;
+	long long n = store_scalar(st, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+	    " AND name IN ('fair_slots', 'fair_tables', 'participants', 'meetings')", cause);
+
+	return n < 0 ? -1 : n == 4;
 }
 
 /* The fair's heading. */
-static void
-load_fair(struct box *b, struct store *st, int64_t fair_id)
+static int
+load_fair(struct box *b, struct store *st, int64_t fair_id, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT code, name, city, start_date, end_date"
-	    " FROM fairs WHERE id = ?");
+	sqlite3_stmt *q;
 
-	sqlite3_bind_int64(q, 1, fair_id);
+	if (store_query_id(st, "SELECT code, name, city, start_date, end_date"
+	    " FROM fairs WHERE id = ?", fair_id, &q, cause) != 0)
+		return -1;
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		const char *from, *to;
 
@@ -115,19 +118,20 @@ load_fair(struct box *b, struct store *st, int64_t fair_id)
 		else
 			b->a.fair.dates = from != NULL ? from : to;
 	}
-	sqlite3_finalize(q);
+	return store_finish(st, q, cause);
 }
 
 /* The timetable: slots in number order, each with its day's date (or 第 N 天). */
-static void
-load_slots(struct box *b, struct store *st, int64_t fair_id)
+static int
+load_slots(struct box *b, struct store *st, int64_t fair_id, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT s.number, coalesce(d.date, '第 ' || s.day"
-	    " || ' 天'), s.start, s.end FROM fair_slots s LEFT JOIN fair_days d"
-	    " ON d.fair_id = s.fair_id AND d.day = s.day WHERE s.fair_id = ? ORDER BY s.number");
+	sqlite3_stmt *q;
 	size_t n = 0;
 
-	sqlite3_bind_int64(q, 1, fair_id);
+	if (store_query_id(st, "SELECT s.number, coalesce(d.date, '第 ' || s.day || ' 天'),"
+	    " s.start, s.end FROM fair_slots s LEFT JOIN fair_days d ON d.fair_id = s.fair_id"
+	    " AND d.day = s.day WHERE s.fair_id = ? ORDER BY s.number", fair_id, &q, cause) != 0)
+		return -1;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		b->slots = xreallocarray(b->slots, n + 1, sizeof *b->slots);
 		b->slot_no = xreallocarray(b->slot_no, n + 1, sizeof *b->slot_no);
@@ -135,20 +139,21 @@ load_slots(struct box *b, struct store *st, int64_t fair_id)
 		b->slots[n] = (struct agenda_slot){ keep(b, q, 1), keep(b, q, 2), keep(b, q, 3) };
 		n++;
 	}
-	sqlite3_finalize(q);
 	b->a.slots = b->slots;
 	b->a.nslots = n;
+	return store_finish(st, q, cause);
 }
 
 /* The tables, by number, labelled as printed. */
-static void
-load_tables(struct box *b, struct store *st, int64_t fair_id)
+static int
+load_tables(struct box *b, struct store *st, int64_t fair_id, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT number, name FROM fair_tables"
-	    " WHERE fair_id = ? ORDER BY number");
+	sqlite3_stmt *q;
 	size_t n = 0;
 
-	sqlite3_bind_int64(q, 1, fair_id);
+	if (store_query_id(st, "SELECT number, name FROM fair_tables"
+	    " WHERE fair_id = ? ORDER BY number", fair_id, &q, cause) != 0)
+		return -1;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		const char *name = keep(b, q, 1);
 
@@ -159,20 +164,23 @@ load_tables(struct box *b, struct store *st, int64_t fair_id)
 		    keep_str(b, xasprintf("%lld", (long long)b->table_no[n])));
 		n++;
 	}
-	sqlite3_finalize(q);
 	b->a.tables = (const char *const *)b->tables;
 	b->a.ntables = n;
+	return store_finish(st, q, cause);
 }
 
 /*
  * The participants, by id, with their region and a contact person from
  * their first product or demand that names one.
  */
-static void
-load_parties(struct box *b, struct store *st, int64_t fair_id)
+static int
+load_parties(struct box *b, struct store *st, int64_t fair_id, char **cause)
 {
+	sqlite3_stmt *q;
+	size_t n = 0;
+
 	/* One pass over each catalogue for the first contact of every owner (no supplier_id index). */
-	sqlite3_stmt *q = store_prepare(st, "WITH"
+	if (store_query_id(st, "WITH"
 	    " bc AS (SELECT buyer_id AS id, contact, phone, min(id) FROM demands"
 	    "   WHERE contact <> '' GROUP BY buyer_id),"
 	    " sc AS (SELECT supplier_id AS id, contact, phone, min(id) FROM products"
@@ -185,10 +193,8 @@ load_parties(struct box *b, struct store *st, int64_t fair_id)
 	    " FROM participants p LEFT JOIN buyers by ON by.id = p.buyer_id"
 	    " LEFT JOIN suppliers su ON su.id = p.supplier_id"
 	    " LEFT JOIN bc ON bc.id = p.buyer_id LEFT JOIN sc ON sc.id = p.supplier_id"
-	    " WHERE p.fair_id = ? ORDER BY p.id");
-	size_t n = 0;
-
-	sqlite3_bind_int64(q, 1, fair_id);
+	    " WHERE p.fair_id = ? ORDER BY p.id", fair_id, &q, cause) != 0)
+		return -1;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		const char *side = (const char *)sqlite3_column_text(q, 1);
 
@@ -203,9 +209,9 @@ load_parties(struct box *b, struct store *st, int64_t fair_id)
 		};
 		n++;
 	}
-	sqlite3_finalize(q);
 	b->a.parties = b->parties;
 	b->a.nparties = n;
+	return store_finish(st, q, cause);
 }
 
 /*
@@ -215,18 +221,19 @@ load_parties(struct box *b, struct store *st, int64_t fair_id)
 static int
 load_meetings(struct box *b, struct store *st, int64_t fair_id, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT m.slot, m.table_no, m.buyer_pid,"
+	sqlite3_stmt *q;
+	size_t n = 0;
+	int rc = 0;
+
+	if (store_query_id(st, "SELECT m.slot, m.table_no, m.buyer_pid,"
 	    " m.supplier_pid, (SELECT d.product FROM candidates c JOIN demands d ON d.id ="
 	    "   c.demand_id WHERE c.fair_id = m.fair_id AND c.product_id = m.product_id AND"
 	    "   d.buyer_id = bp.buyer_id ORDER BY c.rank LIMIT 1),"
 	    " pr.name || coalesce('（' || nullif(pr.spec, '') || '）', '')"
 	    " FROM meetings m JOIN participants bp ON bp.id = m.buyer_pid"
 	    " LEFT JOIN products pr ON pr.id = m.product_id WHERE m.fair_id = ?"
-	    " ORDER BY m.slot, m.table_no");
-	size_t n = 0;
-	int rc = 0;
-
-	sqlite3_bind_int64(q, 1, fair_id);
+	    " ORDER BY m.slot, m.table_no", fair_id, &q, cause) != 0)
+		return -1;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		long s = find(b->slot_no, b->a.nslots, sqlite3_column_int64(q, 0));
 		long t = find(b->table_no, b->a.ntables, sqlite3_column_int64(q, 1));
@@ -247,10 +254,13 @@ load_meetings(struct box *b, struct store *st, int64_t fair_id, char **cause)
 		b->meetings[n++] = (struct agenda_meeting){ (size_t)s, (size_t)t, (size_t)by,
 		    (size_t)su, keep(b, q, 4), keep(b, q, 5) };
 	}
-	sqlite3_finalize(q);
 	b->a.meetings = b->meetings;
 	b->a.nmeetings = n;
-	return rc;
+	if (rc != 0) {
+		sqlite3_finalize(q);
+		return -1;
+	}
+	return store_finish(st, q, cause);
 }
 
 int
@@ -259,8 +269,11 @@ agenda_load(struct store *st, const char *fair_code, struct agenda **out, char *
 	struct fair fair;
 	struct box *b;
 	int64_t id;
+	int have = has_schedule(st, cause);
 
-	if (!has_schedule(st)) {
+	if (have < 0)
+		return -1;
+	if (!have) {
 		*cause = xstrdup("数据库中还没有展会日程表，请先升级 / this store has no schedule"
 		    " tables yet");
 		return -1;
@@ -270,11 +283,9 @@ agenda_load(struct store *st, const char *fair_code, struct agenda **out, char *
 	id = fair.id;
 	fair_clear(&fair);
 	b = xcalloc(1, sizeof *b);
-	load_fair(b, st, id);
-	load_slots(b, st, id);
-	load_tables(b, st, id);
-	load_parties(b, st, id);
-	if (load_meetings(b, st, id, cause) != 0) {
+	if (load_fair(b, st, id, cause) != 0 || load_slots(b, st, id, cause) != 0 ||
+	    load_tables(b, st, id, cause) != 0 || load_parties(b, st, id, cause) != 0 ||
+	    load_meetings(b, st, id, cause) != 0) {
 		agenda_free(&b->a);
 		return -1;
 	}

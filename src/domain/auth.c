@@ -137,19 +137,11 @@ make_password(void)
 	return pw;
 }
 
-/* Copies s into a fixed field, cut at a character boundary. */
+/* Copies a column's text (NULL as "") into a fixed field, cut at a character boundary. */
 static void
 copy_field(char *dst, size_t size, const unsigned char *s)
 {
-	size_t n = s != NULL ? strlen((const char *)s) : 0;
-
-	if (n >= size) {
-		n = size - 1;
-		while (n > 0 && (s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(dst, s != NULL ? (const char *)s : "", n);
-	dst[n] = '\0';
+	utf8_copy(dst, size, s != NULL ? (const char *)s : "");
 }
 
 /* Fills who from a row of (id, role, login, city, province). */
@@ -189,12 +181,14 @@ int
 auth_login(struct store *st, const char *login, const char *password, long hours,
     char token[AUTH_TOKEN_LEN], struct principal *who, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT " PRINCIPAL_COLUMNS ", u.password_hash"
-	    " FROM users u LEFT JOIN offices o ON o.id = u.office_id WHERE u.login = ?");
+	sqlite3_stmt *q;
 	char hash[65];
 	int found, good;
 	time_t now = time(NULL);
 
+	if (store_query(st, "SELECT " PRINCIPAL_COLUMNS ", u.password_hash FROM users u"
+	    " LEFT JOIN offices o ON o.id = u.office_id WHERE u.login = ?", &q, cause) != 0)
+		return -2;
 	sqlite3_bind_text(q, 1, login, -1, SQLITE_STATIC);
 	found = sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 5) == SQLITE_TEXT;
 	if (found) {
@@ -202,52 +196,53 @@ auth_login(struct store *st, const char *login, const char *password, long hours
 		good = auth_password_check((const char *)sqlite3_column_text(q, 5), password);
 	} else
 		good = auth_password_check(dummy_hash(), password) && 0;
-	sqlite3_finalize(q);
+	if (store_finish(st, q, cause) != 0)
+		return -2;
 	if (!good) {
 		*cause = xstrdup("用户名或密码不对 / wrong login or password");
 		return -1;
 	}
 	auth_random_token(token);
 	auth_sha256_hex(token, hash);
-	q = store_prepare(st, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
-	    " VALUES (?, ?, ?, ?)");
+	if (store_query(st, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+	    " VALUES (?, ?, ?, ?)", &q, cause) != 0)
+		return -2;
 	sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, who->user_id);
 	sqlite3_bind_int64(q, 3, now);
 	sqlite3_bind_int64(q, 4, now + hours * 3600);
-	good = sqlite3_step(q) == SQLITE_DONE;
-	sqlite3_finalize(q);
-	if (!good) {
-		*cause = store_error(st, "sessions");
-		return -2;
-	}
-	memcpy(who->session_hash, hash, sizeof hash);
-	/* Old sessions go when their owner signs in again. */
-	q = store_prepare(st, "DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?");
-	sqlite3_bind_int64(q, 1, who->user_id);
-	sqlite3_bind_int64(q, 2, now);
 	sqlite3_step(q);
-	sqlite3_finalize(q);
+	if (store_finish(st, q, cause) != 0)
+		return -2;
+	memcpy(who->session_hash, hash, sizeof hash);
+	/* Old sessions go when their owner signs in again; if that fails, they go next time. */
+	if (store_query(st, "DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?", &q,
+	    NULL) == 0) {
+		sqlite3_bind_int64(q, 1, who->user_id);
+		sqlite3_bind_int64(q, 2, now);
+		sqlite3_step(q);
+		store_finish(st, q, NULL);
+		store_failure_reset(st);
+	}
 	return 0;
 }
 
 int
 auth_logout(struct store *st, const char *hash, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "DELETE FROM sessions WHERE token_hash = ?");
-	int rc;
+	sqlite3_stmt *q;
 
+	if (store_query(st, "DELETE FROM sessions WHERE token_hash = ?", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
-	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(q);
-	if (rc != 0)
-		*cause = store_error(st, "sessions");
-	return rc;
+	sqlite3_step(q);
+	return store_finish(st, q, cause);
 }
 
 /* Looks a token's hash up with sql (one parameter, the hash, and the time). */
 static int
-principal_by_token(struct store *st, const char *sql, const char *token, struct principal *who)
+principal_by_token(struct store *st, const char *sql, const char *token, struct principal *who,
+    char **cause)
 {
 	sqlite3_stmt *q;
 	char hash[65];
@@ -256,7 +251,8 @@ principal_by_token(struct store *st, const char *sql, const char *token, struct 
 	if (strlen(token) != AUTH_TOKEN_LEN - 1)
 		return -1;
 	auth_sha256_hex(token, hash);
-	q = store_prepare(st, sql);
+	if (store_query(st, sql, &q, cause) != 0)
+		return -2;
 	sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, time(NULL));
 	if (sqlite3_step(q) == SQLITE_ROW) {
@@ -264,24 +260,23 @@ principal_by_token(struct store *st, const char *sql, const char *token, struct 
 		memcpy(who->session_hash, hash, sizeof hash);
 		rc = who->role != 0 ? 0 : -1;
 	}
-	sqlite3_finalize(q);
-	return rc;
+	return store_finish(st, q, cause) != 0 ? -2 : rc;
 }
 
 int
-auth_session(struct store *st, const char *token, struct principal *who)
+auth_session(struct store *st, const char *token, struct principal *who, char **cause)
 {
 	return principal_by_token(st, "SELECT " PRINCIPAL_COLUMNS " FROM sessions s"
 	    " JOIN users u ON u.id = s.user_id LEFT JOIN offices o ON o.id = u.office_id"
-	    " WHERE s.token_hash = ? AND s.expires_at > ?", token, who);
+	    " WHERE s.token_hash = ? AND s.expires_at > ?", token, who, cause);
 }
 
 int
-auth_bearer(struct store *st, const char *token, struct principal *who)
+auth_bearer(struct store *st, const char *token, struct principal *who, char **cause)
 {
 	int rc = principal_by_token(st, "SELECT " PRINCIPAL_COLUMNS " FROM api_tokens t"
 	    " JOIN users u ON u.id = t.user_id LEFT JOIN offices o ON o.id = u.office_id"
-	    " WHERE t.token_hash = ? AND t.revoked = 0 AND ? > 0", token, who);
+	    " WHERE t.token_hash = ? AND t.revoked = 0 AND ? > 0", token, who, cause);
 
 	if (rc == 0) {
 		who->by_token = 1;
@@ -323,13 +318,15 @@ office_for(struct store *st, int role, const char *region, int64_t *id, char **c
 		    region, region);
 		return -1;
 	}
-	q = store_prepare(st, role == ROLE_CITY ?
+	if (store_query(st, role == ROLE_CITY ?
 	    "SELECT id FROM offices WHERE kind = 'city' AND city = ?" :
-	    "SELECT id FROM offices WHERE kind = 'expansion' AND province = ?");
+	    "SELECT id FROM offices WHERE kind = 'expansion' AND province = ?", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_text(q, 1, canon, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		*id = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
+	if (store_finish(st, q, cause) != 0)
+		return -1;
 	if (*id != 0)
 		return 0;
 	if (role == ROLE_CITY) {
@@ -337,15 +334,14 @@ office_for(struct store *st, int role, const char *region, int64_t *id, char **c
 		    " run fairmatch init", canon, canon);
 		return -1;
 	}
-	q = store_prepare(st, "INSERT INTO offices (kind, name, province) VALUES ('expansion', ?, ?)");
+	if (store_query(st, "INSERT INTO offices (kind, name, province) VALUES ('expansion', ?, ?)",
+	    &q, cause) != 0)
+		return -1;
 	sqlite3_bind_text(q, 1, xasprintf("驻%s拓展办", province_short(canon)), -1, free);
 	sqlite3_bind_text(q, 2, canon, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		sqlite3_finalize(q);
-		*cause = store_error(st, "offices");
+	sqlite3_step(q);
+	if (store_finish(st, q, cause) != 0)
 		return -1;
-	}
-	sqlite3_finalize(q);
 	*id = sqlite3_last_insert_rowid(store_db(st));
 	return 0;
 }
@@ -422,20 +418,24 @@ auth_user_add(struct store *st, const char *login, const char *role, const char 
 		store_rollback(st);
 		return -1;
 	}
+	if (store_query(st, "INSERT INTO users (login, role, office_id, password_hash)"
+	    " VALUES (?, ?, ?, ?)", &q, cause) != 0) {
+		store_rollback(st);
+		return -1;
+	}
 	pw = password != NULL ? xstrdup(password) : make_password();
 	enc = auth_password_hash(pw);
-	q = store_prepare(st, "INSERT INTO users (login, role, office_id, password_hash)"
-	    " VALUES (?, ?, ?, ?)");
 	sqlite3_bind_text(q, 1, login, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, role_name(r), -1, SQLITE_STATIC);
 	if (office != 0)
 		sqlite3_bind_int64(q, 3, office);
 	sqlite3_bind_text(q, 4, enc, -1, free);
 	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		*cause = rc == SQLITE_CONSTRAINT ? xasprintf("用户 %s 已存在 / the user %s exists",
-		    login, login) : store_error(st, "users");
+	if (store_finish(st, q, cause) != 0) {
+		if (rc == SQLITE_CONSTRAINT) {
+			free(*cause);
+			*cause = xasprintf("用户 %s 已存在 / the user %s exists", login, login);
+		}
 		store_rollback(st);
 		free(pw);
 		return -1;
@@ -447,13 +447,16 @@ auth_user_add(struct store *st, const char *login, const char *role, const char 
 static int64_t
 user_id(struct store *st, const char *login, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT id FROM users WHERE login = ?");
+	sqlite3_stmt *q;
 	int64_t id = 0;
 
+	if (store_query(st, "SELECT id FROM users WHERE login = ?", &q, cause) != 0)
+		return 0;
 	sqlite3_bind_text(q, 1, login, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		id = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
+	if (store_finish(st, q, cause) != 0)
+		return 0;
 	if (id == 0)
 		*cause = xasprintf("没有用户 %s / no user %s", login, login);
 	return id;
@@ -481,17 +484,20 @@ auth_user_passwd(struct store *st, const char *login, const char *password, char
 		return -1;
 	}
 	pw = password != NULL ? xstrdup(password) : make_password();
-	q = store_prepare(st, "UPDATE users SET password_hash = ? WHERE id = ?");
-	sqlite3_bind_text(q, 1, auth_password_hash(pw), -1, free);
-	sqlite3_bind_int64(q, 2, id);
-	ok = sqlite3_step(q) == SQLITE_DONE;
-	sqlite3_finalize(q);
-	q = store_prepare(st, "DELETE FROM sessions WHERE user_id = ?");
-	sqlite3_bind_int64(q, 1, id);
-	ok = ok && sqlite3_step(q) == SQLITE_DONE;
-	sqlite3_finalize(q);
+	ok = store_query(st, "UPDATE users SET password_hash = ? WHERE id = ?", &q, cause) == 0;
+	if (ok) {
+		sqlite3_bind_text(q, 1, auth_password_hash(pw), -1, free);
+		sqlite3_bind_int64(q, 2, id);
+		sqlite3_step(q);
+		ok = store_finish(st, q, cause) == 0 &&
+		    store_query(st, "DELETE FROM sessions WHERE user_id = ?", &q, cause) == 0;
+	}
+	if (ok) {
+		sqlite3_bind_int64(q, 1, id);
+		sqlite3_step(q);
+		ok = store_finish(st, q, cause) == 0;
+	}
 	if (!ok) {
-		*cause = store_error(st, "users");
 		store_rollback(st);
 		free(pw);
 		return -1;
@@ -506,36 +512,35 @@ auth_token_add(struct store *st, const char *login, const char *label,
 	sqlite3_stmt *q;
 	char hash[65];
 	int64_t id;
-	int ok;
 
 	if ((id = user_id(st, login, cause)) == 0)
 		return -1;
 	auth_random_token(token);
 	auth_sha256_hex(token, hash);
-	q = store_prepare(st, "INSERT INTO api_tokens (token_hash, user_id, label, created_at)"
-	    " VALUES (?, ?, ?, ?)");
+	if (store_query(st, "INSERT INTO api_tokens (token_hash, user_id, label, created_at)"
+	    " VALUES (?, ?, ?, ?)", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, id);
 	sqlite3_bind_text(q, 3, label != NULL ? label : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 4, time(NULL));
-	ok = sqlite3_step(q) == SQLITE_DONE;
-	sqlite3_finalize(q);
-	if (!ok) {
-		*cause = store_error(st, "api_tokens");
-		return -1;
-	}
-	return 0;
+	sqlite3_step(q);
+	return store_finish(st, q, cause);
 }
 
 json_t *
-auth_user_list(struct store *st)
+auth_user_list(struct store *st, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT u.login, u.role, o.name,"
+	sqlite3_stmt *q;
+	json_t *a;
+
+	if (store_query(st, "SELECT u.login, u.role, o.name,"
 	    " coalesce(o.city, o.province), u.created_at,"
 	    " (SELECT count(*) FROM api_tokens t WHERE t.user_id = u.id AND t.revoked = 0)"
-	    " FROM users u LEFT JOIN offices o ON o.id = u.office_id ORDER BY u.login");
-	json_t *a = json_array();
-
+	    " FROM users u LEFT JOIN offices o ON o.id = u.office_id ORDER BY u.login", &q,
+	    cause) != 0)
+		return NULL;
+	a = json_array();
 	while (sqlite3_step(q) == SQLITE_ROW)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:I}",
 		    "login", (const char *)sqlite3_column_text(q, 0),
@@ -544,7 +549,10 @@ auth_user_list(struct store *st)
 		    "region", (const char *)sqlite3_column_text(q, 3),
 		    "created_at", (const char *)sqlite3_column_text(q, 4),
 		    "tokens", (json_int_t)sqlite3_column_int64(q, 5)));
-	sqlite3_finalize(q);
+	if (store_finish(st, q, cause) != 0) {
+		json_decref(a);
+		return NULL;
+	}
 	return a;
 }
 
@@ -561,21 +569,22 @@ auth_principal_json(const struct principal *who)
 int
 auth_offices_seed(struct store *st, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "INSERT OR IGNORE INTO offices (kind, name, city)"
-	    " VALUES (?, ?, ?)");
+	sqlite3_stmt *q;
 	const char *const *cities;
 	size_t n;
-	int rc = 0;
+	int rc;
 
-	if (store_begin(st, cause) != 0) {
-		sqlite3_finalize(q);
+	if (store_begin(st, cause) != 0)
+		return -1;
+	if (store_query(st, "INSERT OR IGNORE INTO offices (kind, name, city) VALUES (?, ?, ?)",
+	    &q, cause) != 0) {
+		store_rollback(st);
 		return -1;
 	}
 	sqlite3_bind_text(q, 1, "province", -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, "浙江省人民政府经济技术协作办公室", -1, SQLITE_STATIC);
 	sqlite3_bind_null(q, 3);
-	rc |= sqlite3_step(q) != SQLITE_DONE;
-	sqlite3_reset(q);
+	rc = store_run(st, q, cause);
 	cities = zj_cities(&n);
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		char *name = xasprintf("%s经济合作交流办公室", cities[i]);
@@ -583,11 +592,8 @@ auth_offices_seed(struct store *st, char **cause)
 		sqlite3_bind_text(q, 1, "city", -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, name, -1, free);
 		sqlite3_bind_text(q, 3, cities[i], -1, SQLITE_STATIC);
-		rc |= sqlite3_step(q) != SQLITE_DONE;
-		sqlite3_reset(q);
+		rc = store_run(st, q, cause);
 	}
-	if (rc != 0)
-		*cause = store_error(st, "offices");
 	sqlite3_finalize(q);
 	if (rc != 0) {
 		store_rollback(st);
@@ -597,13 +603,13 @@ auth_offices_seed(struct store *st, char **cause)
 }
 
 long long
-auth_user_count(struct store *st)
+auth_user_count(struct store *st, char **cause)
 {
-	return store_scalar(st, "SELECT count(*) FROM users");
+	return store_scalar(st, "SELECT count(*) FROM users", cause);
 }
 
 long long
-auth_office_count(struct store *st)
+auth_office_count(struct store *st, char **cause)
 {
-	return store_scalar(st, "SELECT count(*) FROM offices");
+	return store_scalar(st, "SELECT count(*) FROM offices", cause);
 }

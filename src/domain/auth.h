@@ -62,10 +62,11 @@ int auth_login(struct store *st, const char *login, const char *password, long h
 int auth_logout(struct store *st, const char *hash, char **cause);
 /*
  * The principal of a session token (cookie) or an API token (bearer).
- * 0 if valid and current, -1 if not.  Reads only.
+ * 0 if valid and current, -1 if not, -2 with *cause if the store failed.
+ * Reads only.
  */
-int auth_session(struct store *st, const char *token, struct principal *who);
-int auth_bearer(struct store *st, const char *token, struct principal *who);
+int auth_session(struct store *st, const char *token, struct principal *who, char **cause);
+int auth_bearer(struct store *st, const char *token, struct principal *who, char **cause);
 
 /*
  * Adds a user.  region: the city (role city) or province (role expansion)
@@ -80,15 +81,18 @@ int auth_user_passwd(struct store *st, const char *login, const char *password, 
 /* A new API token for login; its value in token, shown once. */
 int auth_token_add(struct store *st, const char *login, const char *label,
     char token[AUTH_TOKEN_LEN], char **cause);
-/* Every user: [{login, role, office, region, created_at, tokens}]; caller decrefs. */
-json_t *auth_user_list(struct store *st);
+/*
+ * Every user: [{login, role, office, region, created_at, tokens}]; caller
+ * decrefs.  NULL with *cause.
+ */
+json_t *auth_user_list(struct store *st, char **cause);
 /* A principal as JSON for /api/v1/me; caller decrefs. */
 json_t *auth_principal_json(const struct principal *who);
 
 /* The provincial office and the 11 city offices (made once; again changes nothing). */
 int auth_offices_seed(struct store *st, char **cause);
-/* How many users and offices there are. */
-long long auth_user_count(struct store *st);
-long long auth_office_count(struct store *st);
+/* How many users and offices there are; -1 with *cause. */
+long long auth_user_count(struct store *st, char **cause);
+long long auth_office_count(struct store *st, char **cause);
 
 #endif

@@ -107,11 +107,8 @@ cell_error_add(struct cell_error **errs, size_t *nerrs, size_t row, size_t col,
 	if (value != NULL) {
 		size_t n = strlen(value);
 
-		if (n > 200) {
-			n = 200;
-			while (n > 0 && ((unsigned char)value[n] & 0xc0) == 0x80)
-				n--;
-		}
+		if (n > 200)
+			n = utf8_char_start(value, 200);
 		e->value = xstrndup(value, n);
 	} else
 		e->value = NULL;

@@ -33,8 +33,9 @@ row_json(sqlite3_stmt *q)
 	return o;
 }
 
-json_t *
-catalog_item_json(struct store *st, const char *kind, const char *code)
+int
+catalog_item_json(struct store *st, const char *kind, const char *code, json_t **out,
+    char **cause)
 {
 	static const char product_sql[] =
 	    "SELECT p.code, p.name, p.category, p.spec, p.brand, p.price, p.price_min,"
@@ -46,40 +47,54 @@ catalog_item_json(struct store *st, const char *kind, const char *code)
 	    " d.price, d.price_min, d.price_max, d.deadline, d.contact, d.phone, d.updated_at,"
 	    " b.name AS buyer, b.province, b.city, b.buyer_type"
 	    " FROM demands d JOIN buyers b ON b.id = d.buyer_id WHERE d.code = ?";
-	sqlite3_stmt *q = store_prepare(st, strcmp(kind, "demand") == 0 ? demand_sql :
-	    product_sql);
-	json_t *o = NULL;
+	sqlite3_stmt *q;
 
+	*out = NULL;
+	if (store_query(st, strcmp(kind, "demand") == 0 ? demand_sql : product_sql, &q,
+	    cause) != 0)
+		return -1;
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(q) == SQLITE_ROW)
-		o = row_json(q);
-	sqlite3_finalize(q);
-	return o;
+		*out = row_json(q);
+	if (store_finish(st, q, cause) != 0) {
+		json_decref(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
 }
 
-void
-catalog_totals(struct store *st, struct catalog_totals *t)
+int
+catalog_totals(struct store *st, struct catalog_totals *t, char **cause)
 {
-	t->products = store_scalar(st, "SELECT count(*) FROM products");
-	t->suppliers = store_scalar(st, "SELECT count(*) FROM suppliers");
-	t->demands = store_scalar(st, "SELECT count(*) FROM demands");
-	t->buyers = store_scalar(st, "SELECT count(*) FROM buyers");
-	t->uploads = store_scalar(st, "SELECT count(*) FROM uploads");
+	if ((t->products = store_scalar(st, "SELECT count(*) FROM products", cause)) < 0 ||
+	    (t->suppliers = store_scalar(st, "SELECT count(*) FROM suppliers", cause)) < 0 ||
+	    (t->demands = store_scalar(st, "SELECT count(*) FROM demands", cause)) < 0 ||
+	    (t->buyers = store_scalar(st, "SELECT count(*) FROM buyers", cause)) < 0 ||
+	    (t->uploads = store_scalar(st, "SELECT count(*) FROM uploads", cause)) < 0)
+		return -1;
+	return 0;
 }
 
 json_t *
-catalog_by_region(struct store *st, const char *kind)
+catalog_by_region(struct store *st, const char *kind, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, strcmp(kind, "demand") == 0 ?
+	sqlite3_stmt *q;
+	json_t *o;
+
+	if (store_query(st, strcmp(kind, "demand") == 0 ?
 	    "SELECT b.province, count(*) FROM demands d JOIN buyers b ON b.id = d.buyer_id"
 	    " GROUP BY b.province ORDER BY count(*) DESC, b.province" :
 	    "SELECT s.city, count(*) FROM products p JOIN suppliers s ON s.id = p.supplier_id"
-	    " GROUP BY s.city ORDER BY count(*) DESC, s.city");
-	json_t *o = json_object();
-
+	    " GROUP BY s.city ORDER BY count(*) DESC, s.city", &q, cause) != 0)
+		return NULL;
+	o = json_object();
 	while (sqlite3_step(q) == SQLITE_ROW)
 		json_object_set_new(o, (const char *)sqlite3_column_text(q, 0),
 		    json_integer(sqlite3_column_int64(q, 1)));
-	sqlite3_finalize(q);
+	if (store_finish(st, q, cause) != 0) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }

@@ -13,9 +13,11 @@
 /*
  * One product (kind "supply") with its supplier, or one demand ("demand")
  * with its buyer, as an object keyed by column; NULL columns left out.
- * The object (caller decrefs), or NULL when there is no such code.
+ * 0 with *out (caller decrefs; NULL when there is no such code), or -1
+ * with *cause when the store failed.
  */
-json_t *catalog_item_json(struct store *st, const char *kind, const char *code);
+int catalog_item_json(struct store *st, const char *kind, const char *code, json_t **out,
+    char **cause);
 
 struct catalog_totals {
 	long long	 products;
@@ -24,13 +26,14 @@ struct catalog_totals {
 	long long	 buyers;
 	long long	 uploads;
 };
-/* Row counts of the catalogue tables. */
-void catalog_totals(struct store *st, struct catalog_totals *t);
+/* Row counts of the catalogue tables: 0, or -1 with *cause. */
+int catalog_totals(struct store *st, struct catalog_totals *t, char **cause);
 
 /*
  * Products by supplier city ("supply") or demands by buyer province
- * ("demand"), most first: an object of name → count (caller decrefs).
+ * ("demand"), most first: an object of name → count (caller decrefs), or
+ * NULL with *cause.
  */
-json_t *catalog_by_region(struct store *st, const char *kind);
+json_t *catalog_by_region(struct store *st, const char *kind, char **cause);
 
 #endif

@@ -81,12 +81,13 @@ slot_bind(sqlite3_stmt *stmt, int idx, const struct slot *s, const struct field_
 }
 
 /* Builds the statements from the field table. */
-static void
-writer_prepare(struct catalog_writer *w)
+static int
+writer_prepare(struct catalog_writer *w, char **cause)
 {
 	const struct catalog *cat = w->cat;
 	struct buf a = { 0 }, b = { 0 }, c = { 0 };
 	size_t i;
+	int rc = -1;
 
 	for (size_t f = 0; f < cat->nfields; f++) {
 		const struct field_spec *fs = &cat->fields[f];
@@ -103,7 +104,8 @@ writer_prepare(struct catalog_writer *w)
 	buf_addf(&a, "SELECT id FROM %s WHERE ", cat->owner_table);
 	for (i = 0; i < w->nokey; i++)
 		buf_addf(&a, "%s%s = ?%zu", i ? " AND " : "", w->okey[i].column, i + 1);
-	w->owner_get = store_prepare(w->st, a.data);
+	if (store_query(w->st, a.data, &w->owner_get, cause) != 0)
+		goto fail;
 	buf_reset(&a);
 
 	/* INSERT INTO owner (keys, attrs) VALUES (?1, …) */
@@ -115,7 +117,8 @@ writer_prepare(struct catalog_writer *w)
 		buf_addf(&b, "%s?%zu", i ? ", " : "", i + 1);
 	}
 	buf_addf(&a, ") VALUES (%s)", b.data);
-	w->owner_ins = store_prepare(w->st, a.data);
+	if (store_query(w->st, a.data, &w->owner_ins, cause) != 0)
+		goto fail;
 	buf_reset(&a);
 	buf_reset(&b);
 
@@ -129,14 +132,16 @@ writer_prepare(struct catalog_writer *w)
 		    i + 1, col);
 	}
 	buf_addf(&a, " WHERE id = ?%zu AND (%s)", w->noattr + 1, b.data);
-	w->owner_upd = store_prepare(w->st, a.data);
+	if (store_query(w->st, a.data, &w->owner_upd, cause) != 0)
+		goto fail;
 	buf_reset(&a);
 	buf_reset(&b);
 
 	buf_addf(&a, "SELECT o.%s FROM %s i JOIN %s o ON o.id = i.%s WHERE i.code = ?1",
 	    cat->fields[cat->region_field].column, cat->item_table, cat->owner_table,
 	    cat->owner_fk);
-	w->item_region = store_prepare(w->st, a.data);
+	if (store_query(w->st, a.data, &w->item_region, cause) != 0)
+		goto fail;
 	buf_reset(&a);
 
 	/*
@@ -151,7 +156,8 @@ writer_prepare(struct catalog_writer *w)
 	buf_addf(&a, "%s = ?%zu, upload_id = ?%zu, updated_at = strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ',"
 	    " 'now') WHERE code = ?1 AND (%s%s IS NOT ?%zu)", cat->owner_fk, w->nitem + 1,
 	    w->nitem + 2, b.data, cat->owner_fk, w->nitem + 1);
-	w->item_upd = store_prepare(w->st, a.data);
+	if (store_query(w->st, a.data, &w->item_upd, cause) != 0)
+		goto fail;
 	buf_reset(&a);
 	buf_reset(&b);
 
@@ -163,21 +169,26 @@ writer_prepare(struct catalog_writer *w)
 	}
 	buf_addf(&a, "%s, upload_id) VALUES (%s?%zu, ?%zu) ON CONFLICT (code) DO NOTHING",
 	    cat->owner_fk, c.data, w->nitem + 1, w->nitem + 2);
-	w->item_ins = store_prepare(w->st, a.data);
+	rc = store_query(w->st, a.data, &w->item_ins, cause);
+fail:
 	buf_free(&a);
 	buf_free(&b);
 	buf_free(&c);
+	return rc == 0 ? 0 : -1;
 }
 
 struct catalog_writer *
-catalog_writer_new(struct store *st, const struct catalog *cat)
+catalog_writer_new(struct store *st, const struct catalog *cat, char **cause)
 {
 	struct catalog_writer *w = xcalloc(1, sizeof *w);
 
 	w->st = st;
 	w->cat = cat;
 	w->owners_seen = strset_new();
-	writer_prepare(w);
+	if (writer_prepare(w, cause) != 0) {
+		catalog_writer_free(w);
+		return NULL;
+	}
 	if (strcmp(w->item[0].column, "code") != 0)
 		fatal("%s: the first item field of %s must be its code", __func__, cat->name);
 	return w;
@@ -202,38 +213,36 @@ catalog_writer_free(struct catalog_writer *w)
 	free(w);
 }
 
-char *
-catalog_writer_owner_region(struct catalog_writer *w, const struct field_value *vals)
+int
+catalog_writer_owner_region(struct catalog_writer *w, const struct field_value *vals,
+    char **region, char **cause)
 {
 	const struct catalog *cat = w->cat;
 	sqlite3_stmt *q = w->item_region;
-	char *region = NULL;
+	int rc;
 
+	*region = NULL;
 	sqlite3_bind_text(q, 1, vals[cat->code_field].text, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW) {
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const char *have = (const char *)sqlite3_column_text(q, 0);
 
 		if (have != NULL && strcmp(have, vals[cat->region_field].text) != 0)
-			region = xstrdup(have);
-	}
+			*region = xstrdup(have);
+	} else if (rc != SQLITE_DONE)
+		*cause = store_error(w->st, cat->item_table);
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
-	return region;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Steps a write statement to done; -1 with *cause on failure. */
 static int
-step_done(struct catalog_writer *w, sqlite3_stmt *stmt, const char *what, char **cause)
+step_done(struct catalog_writer *w, sqlite3_stmt *stmt, char **cause)
 {
-	int rc = sqlite3_step(stmt);
+	int rc = store_run(w->st, stmt, cause);
 
-	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		*cause = store_error(w->st, what);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 /* Finds or creates the owner row; *changed if it was created or its attributes changed. */
@@ -263,7 +272,7 @@ owner_put(struct catalog_writer *w, const struct field_value *vals, int64_t *id,
 		for (i = 0; i < w->nokey + w->noattr; i++)
 			slot_bind(w->owner_ins, (int)i + 1, i < w->nokey ? &w->okey[i] :
 			    &w->oattr[i - w->nokey], vals);
-		if (step_done(w, w->owner_ins, w->cat->owner_table, cause) != 0)
+		if (step_done(w, w->owner_ins, cause) != 0)
 			return -1;
 		*id = sqlite3_last_insert_rowid(db);
 		*changed = 1;
@@ -280,7 +289,7 @@ owner_put(struct catalog_writer *w, const struct field_value *vals, int64_t *id,
 	for (i = 0; i < w->noattr; i++)
 		slot_bind(w->owner_upd, (int)i + 1, &w->oattr[i], vals);
 	sqlite3_bind_int64(w->owner_upd, (int)w->noattr + 1, *id);
-	if (step_done(w, w->owner_upd, w->cat->owner_table, cause) != 0)
+	if (step_done(w, w->owner_upd, cause) != 0)
 		return -1;
 	*changed = sqlite3_changes(db) > 0;
 	return 0;
@@ -308,7 +317,7 @@ catalog_writer_put(struct catalog_writer *w, const struct field_value *vals,
 			sqlite3_bind_int64(s, (int)w->nitem + 2, upload_id);
 		else
 			sqlite3_bind_null(s, (int)w->nitem + 2);
-		if (step_done(w, s, w->cat->item_table, cause) != 0)
+		if (step_done(w, s, cause) != 0)
 			return -1;
 		if (sqlite3_changes(db) > 0) {
 			*res = k == 0 ? PUT_INSERTED : PUT_UPDATED;

@@ -16,15 +16,19 @@ enum put_result { PUT_INSERTED, PUT_UPDATED, PUT_UNCHANGED };
 
 struct catalog_writer;
 
-struct catalog_writer *catalog_writer_new(struct store *st, const struct catalog *cat);
+/* Prepares the writer's statements; NULL with *cause if the store failed. */
+struct catalog_writer *catalog_writer_new(struct store *st, const struct catalog *cat,
+    char **cause);
 void catalog_writer_free(struct catalog_writer *w);
 
 /*
  * If the code in vals already belongs to another city (supply) or province
- * (demand), returns that region (caller frees); else NULL.  Codes are
- * unique across the province, so one office cannot overwrite another's row.
+ * (demand), sets *region to that region (caller frees); else to NULL.  Codes
+ * are unique across the province, so one office cannot overwrite another's
+ * row.  0, or -1 with *cause if the store failed.
  */
-char *catalog_writer_owner_region(struct catalog_writer *w, const struct field_value *vals);
+int catalog_writer_owner_region(struct catalog_writer *w, const struct field_value *vals,
+    char **region, char **cause);
 
 /*
  * Inserts or updates the row in vals (checked by catalog_check_row), marked

@@ -49,17 +49,12 @@ rows_out(struct sink *s, sqlite3_stmt *q, size_t ncols)
 
 /* Closes the sink, or aborts it if the query failed; 0 or -1 with *cause. */
 static int
-finish(struct store *st, struct sink *s, sqlite3_stmt *q, const char *what, char **cause)
+finish(struct store *st, struct sink *s, sqlite3_stmt *q, char **cause)
 {
-	int rc = sqlite3_errcode(store_db(st));
-
-	if (rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		*cause = store_error(st, what);
-		sqlite3_finalize(q);
+	if (store_finish(st, q, cause) != 0) {
 		sink_abort(s);
 		return -1;
 	}
-	sqlite3_finalize(q);
 	return sink_close(s, cause);
 }
 
@@ -94,12 +89,17 @@ export_catalogue(struct store *st, const char *kind, const char *format, const c
 	}
 	buf_addf(&sql, " FROM %s i JOIN %s o ON o.id = i.%s ORDER BY i.id", cat->item_table,
 	    cat->owner_table, cat->owner_fk);
-	q = store_prepare(st, sql.data);
+	if (store_query(st, sql.data, &q, cause) != 0) {
+		buf_free(&sql);
+		free(cols);
+		sink_abort(s);
+		return -1;
+	}
 	buf_free(&sql);
 	sink_sheet(s, cat->zh, cols, cat->nfields);
 	n = rows_out(s, q, cat->nfields);
 	free(cols);
-	if (finish(st, s, q, cat->name, cause) != 0)
+	if (finish(st, s, q, cause) != 0)
 		return -1;
 	if (rows != NULL)
 		*rows = n;
@@ -162,13 +162,17 @@ export_candidates(struct store *st, const char *fair_code, const char *format,
 		fair_clear(&fair);
 		return -1;
 	}
-	q = store_prepare(st, "SELECT b.province, b.name, d.code, d.product, c.rank,"
+	rc = store_query_id(st, "SELECT b.province, b.name, d.code, d.product, c.rank,"
 	    " round(c.score, 3), p.code, p.name, s.name, s.city, c.why FROM candidates c"
 	    " JOIN demands d ON d.id = c.demand_id JOIN buyers b ON b.id = d.buyer_id"
 	    " JOIN products p ON p.id = c.product_id JOIN suppliers s ON s.id = p.supplier_id"
-	    " WHERE c.fair_id = ? ORDER BY b.province, b.name, d.code, c.rank");
-	sqlite3_bind_int64(q, 1, fair.id);
+	    " WHERE c.fair_id = ? ORDER BY b.province, b.name, d.code, c.rank", fair.id, &q,
+	    cause);
 	fair_clear(&fair);
+	if (rc != 0) {
+		sink_abort(s);
+		return -1;
+	}
 	sink_sheet(s, "候选洽谈", candidate_cols, ncols);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		for (size_t i = 0; i < ncols - 1; i++)
@@ -179,7 +183,7 @@ export_candidates(struct store *st, const char *fair_code, const char *format,
 			free(cells[i]);
 		n++;
 	}
-	rc = finish(st, s, q, "candidates", cause);
+	rc = finish(st, s, q, cause);
 	if (rc == 0 && rows != NULL)
 		*rows = n;
 	return rc;
@@ -222,21 +226,27 @@ export_upload_report(struct store *st, long long upload_id, const char *format,
 		{ "未变 / unchanged", "unchanged" }, { "问题数 / problems", "error_count" },
 		{ "已接受 / accepted", "ok" },
 	};
-	sqlite3_stmt *q = store_prepare(st, "SELECT report FROM uploads WHERE id = ?");
-	json_t *rep, *errs, *e;
+	sqlite3_stmt *q;
+	json_t *rep = NULL, *errs, *e;
 	struct sink *s;
 	size_t i;
 	long long n = 0;
+	int found;
 
-	sqlite3_bind_int64(q, 1, upload_id);
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_finalize(q);
+	if (store_query_id(st, "SELECT report FROM uploads WHERE id = ?", upload_id, &q,
+	    cause) != 0)
+		return -1;
+	if ((found = sqlite3_step(q) == SQLITE_ROW))
+		rep = json_loads((const char *)sqlite3_column_text(q, 0), 0, NULL);
+	if (store_finish(st, q, cause) != 0) {
+		json_decref(rep);
+		return -1;
+	}
+	if (!found) {
 		*cause = xasprintf("没有编号为 %lld 的上传 / no upload has the id %lld", upload_id,
 		    upload_id);
 		return -1;
 	}
-	rep = json_loads((const char *)sqlite3_column_text(q, 0), 0, NULL);
-	sqlite3_finalize(q);
 	if (rep == NULL)
 		rep = json_object();
 	if (sink_open(format, path, &s, cause) != 0) {

@@ -120,52 +120,53 @@ fair_check(const struct table_row *row, const size_t *col, struct fair_row *r, F
 	return problems;
 }
 
-/* Writes one fair: upsert by code, then its cities and provinces afresh. */
+/* Writes one fair: upsert by code, then its cities and provinces afresh.  0 or -1 with *cause. */
 static int
-fair_write(struct store *st, const struct fair_row *r)
+fair_write(struct store *st, const struct fair_row *r, char **cause)
 {
-	sqlite3 *db = store_db(st);
-	sqlite3_stmt *q = store_prepare(st, "INSERT INTO fairs (code, name, city, start_date,"
-	    " end_date) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO UPDATE SET"
-	    " name = ?2, city = ?3, start_date = ?4, end_date = ?5 RETURNING id");
 	const char *lists[2] = { r->cities, r->provinces };
 	static const char *tables[2] = { "fair_cities", "fair_provinces" };
 	static const char *columns[2] = { "city", "province" };
+	sqlite3_stmt *q;
 	int64_t id = -1;
+	int rc = 0;
 
+	if (store_query(st, "INSERT INTO fairs (code, name, city, start_date, end_date)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code) DO UPDATE SET"
+	    " name = ?2, city = ?3, start_date = ?4, end_date = ?5 RETURNING id", &q, cause) != 0)
+		return -1;
 	for (int i = 0; i < 5; i++)
 		sqlite3_bind_text(q, i + 1, r->v[i], -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW)
+	if (sqlite3_step(q) == SQLITE_ROW) {
 		id = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	if (id < 0)
+		sqlite3_step(q);		/* past the RETURNING row, so a failure shows */
+	}
+	if (store_finish(st, q, cause) != 0)
 		return -1;
-	for (int t = 0; t < 2; t++) {
+	for (int t = 0; t < 2 && rc == 0; t++) {
 		char *sql = xasprintf("DELETE FROM %s WHERE fair_id = %lld", tables[t],
 		    (long long)id), *copy, *rest, *it;
 
-		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-			free(sql);
-			return -1;
-		}
+		rc = store_exec(st, sql, cause);
 		free(sql);
-		if (lists[t] == NULL)
+		if (rc != 0 || lists[t] == NULL)
 			continue;
 		sql = xasprintf("INSERT OR IGNORE INTO %s (fair_id, %s) VALUES (?, ?)", tables[t],
 		    columns[t]);
-		q = store_prepare(st, sql);
+		rc = store_query(st, sql, &q, cause);
 		free(sql);
+		if (rc != 0)
+			break;
 		rest = copy = xstrdup(lists[t]);
-		while ((it = str_split(&rest, "；")) != NULL) {
+		while (rc == 0 && (it = str_split(&rest, "；")) != NULL) {
 			sqlite3_bind_int64(q, 1, id);
 			sqlite3_bind_text(q, 2, it, -1, SQLITE_STATIC);
-			sqlite3_step(q);
-			sqlite3_reset(q);
+			rc = store_run(st, q, cause);
 		}
 		free(copy);
 		sqlite3_finalize(q);
 	}
-	return 0;
+	return rc;
 }
 
 int
@@ -216,8 +217,8 @@ fair_import(struct store *st, const char *path, size_t *n, FILE *f)
 			continue;
 		}
 		problems += fair_check(&row, col, &r, f);
-		if (problems == 0 && fair_write(st, &r) != 0) {
-			fprintf(f, "  %s\n", cause = store_error(st, "fairs"));
+		if (problems == 0 && fair_write(st, &r, &cause) != 0) {
+			fprintf(f, "  %s\n", cause);
 			free(cause);
 			cause = NULL;
 			problems++;
@@ -243,32 +244,33 @@ fair_import(struct store *st, const char *path, size_t *n, FILE *f)
 	return 0;
 }
 
-/* Every text of a one-column query for fair id into a new array. */
-static char **
-fair_list(struct store *st, const char *sql, int64_t id, size_t *n)
+/* Every text of a one-column query for fair id into *out (*n of them): 0, or -1 with *cause. */
+static int
+fair_list(struct store *st, const char *sql, int64_t id, char ***out, size_t *n, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, sql);
-	char **out = NULL;
+	sqlite3_stmt *q;
 
-	*n = 0;
-	sqlite3_bind_int64(q, 1, id);
+	if (store_query_id(st, sql, id, &q, cause) != 0)
+		return -1;
 	while (sqlite3_step(q) == SQLITE_ROW) {
-		out = xreallocarray(out, *n + 1, sizeof *out);
-		out[(*n)++] = xstrdup((const char *)sqlite3_column_text(q, 0));
+		*out = xreallocarray(*out, *n + 1, sizeof **out);
+		(*out)[(*n)++] = xstrdup((const char *)sqlite3_column_text(q, 0));
 	}
-	sqlite3_finalize(q);
-	return out;
+	return store_finish(st, q, cause);
 }
 
 int
 fair_get(struct store *st, const char *code, struct fair *fair, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT id, code, name FROM fairs WHERE code = ?");
+	sqlite3_stmt *q;
 
 	memset(fair, 0, sizeof *fair);
+	if (store_query(st, "SELECT id, code, name FROM fairs WHERE code = ?", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_finalize(q);
+		if (store_finish(st, q, cause) != 0)
+			return -1;
 		*cause = xasprintf("没有编号为 %s 的展会（先用 fairmatch import fairs 导入） / no fair"
 		    " has the code %s (load fairs with `fairmatch import fairs FILE`)", code, code);
 		return -1;
@@ -277,10 +279,13 @@ fair_get(struct store *st, const char *code, struct fair *fair, char **cause)
 	fair->code = xstrdup((const char *)sqlite3_column_text(q, 1));
 	fair->name = xstrdup((const char *)sqlite3_column_text(q, 2));
 	sqlite3_finalize(q);
-	fair->cities = fair_list(st, "SELECT city FROM fair_cities WHERE fair_id = ? ORDER BY"
-	    " rowid", fair->id, &fair->ncities);
-	fair->provinces = fair_list(st, "SELECT province FROM fair_provinces WHERE fair_id = ?"
-	    " ORDER BY rowid", fair->id, &fair->nprovinces);
+	if (fair_list(st, "SELECT city FROM fair_cities WHERE fair_id = ? ORDER BY rowid",
+	    fair->id, &fair->cities, &fair->ncities, cause) != 0 ||
+	    fair_list(st, "SELECT province FROM fair_provinces WHERE fair_id = ? ORDER BY rowid",
+	    fair->id, &fair->provinces, &fair->nprovinces, cause) != 0) {
+		fair_clear(fair);
+		return -1;
+	}
 	return 0;
 }
 
@@ -299,15 +304,18 @@ fair_clear(struct fair *fair)
 }
 
 json_t *
-fair_list_json(struct store *st)
+fair_list_json(struct store *st, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT f.code, f.name, f.city, f.start_date,"
+	sqlite3_stmt *q;
+	json_t *a;
+
+	if (store_query(st, "SELECT f.code, f.name, f.city, f.start_date,"
 	    " f.end_date, (SELECT json_group_array(city) FROM fair_cities WHERE fair_id = f.id),"
 	    " (SELECT json_group_array(province) FROM fair_provinces WHERE fair_id = f.id),"
 	    " (SELECT count(*) FROM candidates WHERE fair_id = f.id)"
-	    " FROM fairs f ORDER BY f.start_date, f.code");
-	json_t *a = json_array();
-
+	    " FROM fairs f ORDER BY f.start_date, f.code", &q, cause) != 0)
+		return NULL;
+	a = json_array();
 	while (sqlite3_step(q) == SQLITE_ROW)
 		json_array_append_new(a, json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:o, s:o, s:I}",
 		    "code", (const char *)sqlite3_column_text(q, 0),
@@ -318,18 +326,22 @@ fair_list_json(struct store *st)
 		    "cities", json_loads((const char *)sqlite3_column_text(q, 5), 0, NULL),
 		    "provinces", json_loads((const char *)sqlite3_column_text(q, 6), 0, NULL),
 		    "candidates", (json_int_t)sqlite3_column_int64(q, 7)));
-	sqlite3_finalize(q);
+	if (store_finish(st, q, cause) != 0) {
+		json_decref(a);
+		return NULL;
+	}
 	return a;
 }
 
 int
-fair_exists(struct store *st, const char *code)
+fair_exists(struct store *st, const char *code, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM fairs WHERE code = ?");
+	sqlite3_stmt *q;
 	int found;
 
+	if (store_query(st, "SELECT 1 FROM fairs WHERE code = ?", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_text(q, 1, code, -1, SQLITE_TRANSIENT);
 	found = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_finalize(q);
-	return found;
+	return store_finish(st, q, cause) != 0 ? -1 : found;
 }

@@ -38,9 +38,9 @@ int fair_get(struct store *st, const char *code, struct fair *fair, char **cause
 void fair_clear(struct fair *fair);
 
 /* Every fair, by start date: [{code, name, city, start_date, end_date, cities, provinces,
- * candidates}] (caller decrefs). */
-json_t *fair_list_json(struct store *st);
-/* 1 if a fair has the code, else 0. */
-int fair_exists(struct store *st, const char *code);
+ * candidates}] (caller decrefs), or NULL with *cause. */
+json_t *fair_list_json(struct store *st, char **cause);
+/* 1 if a fair has the code, 0 if none has, -1 with *cause if the store failed. */
+int fair_exists(struct store *st, const char *code, char **cause);
 
 #endif

@@ -41,41 +41,36 @@ fair_parse_time(const char *s)
 static int
 run(struct store *st, const char *sql, int64_t fair_id, const char *text, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, sql);
-	int rc;
+	sqlite3_stmt *q;
 
-	sqlite3_bind_int64(q, 1, fair_id);
+	if (store_query_id(st, sql, fair_id, &q, cause) != 0)
+		return -1;
 	if (text != NULL)
 		sqlite3_bind_text(q, 2, text, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		*cause = store_error(st, "fair model");
-		return -1;
-	}
-	return 0;
+	sqlite3_step(q);
+	return store_finish(st, q, cause);
 }
 
 /* Writes the days, slots and tables of fs for the fair; 0, or -1 and *cause. */
 static int
 lay_out(struct store *st, int64_t fid, const struct fair_setup *fs, char **cause)
 {
-	sqlite3_stmt *day = store_prepare(st, "INSERT INTO fair_days (fair_id, day, date)"
-	    " SELECT ?1, ?2, date(start_date, '+' || (?2 - 1) || ' days') FROM fairs WHERE"
-	    " id = ?1");
-	sqlite3_stmt *slot = store_prepare(st, "INSERT INTO fair_slots (fair_id, number, day,"
-	    " start, end, session) VALUES (?, ?, ?, ?, ?, ?)");
-	sqlite3_stmt *tab = store_prepare(st, "INSERT INTO fair_tables (fair_id, number, name)"
-	    " VALUES (?, ?, ?)");
+	sqlite3_stmt *day = NULL, *slot = NULL, *tab = NULL;
 	int number = 0, rc = 0, noon = fs->lunch_from >= 0 ? fs->lunch_from : 12 * 60;
 
+	if (store_query(st, "INSERT INTO fair_days (fair_id, day, date)"
+	    " SELECT ?1, ?2, date(start_date, '+' || (?2 - 1) || ' days') FROM fairs WHERE"
+	    " id = ?1", &day, cause) != 0 || store_query(st, "INSERT INTO fair_slots (fair_id,"
+	    " number, day, start, end, session) VALUES (?, ?, ?, ?, ?, ?)", &slot, cause) != 0 ||
+	    store_query(st, "INSERT INTO fair_tables (fair_id, number, name) VALUES (?, ?, ?)",
+	    &tab, cause) != 0)
+		rc = -1;
 	for (int d = 1; d <= fs->days && rc == 0; d++) {
 		int at = fs->start;
 
 		sqlite3_bind_int64(day, 1, fid);
 		sqlite3_bind_int(day, 2, d);
-		rc |= sqlite3_step(day) != SQLITE_DONE;
-		sqlite3_reset(day);
+		rc = store_run(st, day, cause);
 		for (int k = 0; k < fs->slots_per_day && rc == 0; k++) {
 			char from[32], to[32];
 
@@ -99,8 +94,7 @@ lay_out(struct store *st, int64_t fid, const struct fair_setup *fs, char **cause
 			sqlite3_bind_text(slot, 5, to, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(slot, 6, at - fs->slot_minutes < noon ? "am" : "pm", -1,
 			    SQLITE_STATIC);
-			rc |= sqlite3_step(slot) != SQLITE_DONE;
-			sqlite3_reset(slot);
+			rc = store_run(st, slot, cause);
 		}
 	}
 	for (int k = 1; k <= fs->tables && rc == 0; k++) {
@@ -110,29 +104,26 @@ lay_out(struct store *st, int64_t fid, const struct fair_setup *fs, char **cause
 		sqlite3_bind_int64(tab, 1, fid);
 		sqlite3_bind_int(tab, 2, k);
 		sqlite3_bind_text(tab, 3, name, -1, SQLITE_TRANSIENT);
-		rc |= sqlite3_step(tab) != SQLITE_DONE;
-		sqlite3_reset(tab);
+		rc = store_run(st, tab, cause);
 	}
-	if (rc != 0 && *cause == NULL)
-		*cause = store_error(st, "fair layout");
 	sqlite3_finalize(day);
 	sqlite3_finalize(slot);
 	sqlite3_finalize(tab);
 	return rc != 0 ? -1 : 0;
 }
 
-/* One count for the fair. */
+/* One count for the fair; -1 with *cause. */
 static long long
-count(struct store *st, const char *sql, int64_t fid)
+count(struct store *st, const char *sql, int64_t fid, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, sql);
-	long long n = -1;
+	sqlite3_stmt *q;
+	long long n = 0;
 
-	sqlite3_bind_int64(q, 1, fid);
+	if (store_query_id(st, sql, fid, &q, cause) != 0)
+		return -1;
 	if (sqlite3_step(q) == SQLITE_ROW)
 		n = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return n;
+	return store_finish(st, q, cause) == 0 ? n : -1;
 }
 
 int
@@ -140,7 +131,7 @@ fair_setup(struct store *st, const char *code, const struct fair_setup *fs,
     json_t **summary, char **cause)
 {
 	struct fair fair;
-	long long before;
+	long long before, buyers, suppliers, after;
 	int nslots = fs->days * fs->slots_per_day;
 
 	*cause = NULL;
@@ -159,8 +150,9 @@ fair_setup(struct store *st, const char *code, const struct fair_setup *fs,
 		fair_clear(&fair);
 		return -1;
 	}
-	before = count(st, "SELECT count(*) FROM meetings WHERE fair_id = ?", fair.id);
-	if (run(st, "DELETE FROM fair_days WHERE fair_id = ?", fair.id, NULL, cause) != 0 ||
+	if ((before = count(st, "SELECT count(*) FROM meetings WHERE fair_id = ?", fair.id,
+	    cause)) < 0 ||
+	    run(st, "DELETE FROM fair_days WHERE fair_id = ?", fair.id, NULL, cause) != 0 ||
 	    run(st, "DELETE FROM fair_tables WHERE fair_id = ?", fair.id, NULL, cause) != 0 ||
 	    lay_out(st, fair.id, fs, cause) != 0 ||
 	    run(st, "DELETE FROM meetings WHERE fair_id = ?1 AND (slot > (SELECT count(*) FROM"
@@ -185,14 +177,17 @@ fair_setup(struct store *st, const char *code, const struct fair_setup *fs,
 		fair_clear(&fair);
 		return -1;
 	}
+	if ((buyers = count(st, "SELECT count(*) FROM participants WHERE fair_id = ? AND"
+	    " side = 'buyer'", fair.id, cause)) < 0 || (suppliers = count(st, "SELECT count(*)"
+	    " FROM participants WHERE fair_id = ? AND side = 'supplier'", fair.id, cause)) < 0 ||
+	    (after = count(st, "SELECT count(*) FROM meetings WHERE fair_id = ?", fair.id,
+	    cause)) < 0) {
+		fair_clear(&fair);
+		return -1;
+	}
 	*summary = json_pack("{s:s,s:i,s:i,s:i,s:I,s:I,s:I}", "fair", fair.code, "days",
-	    fs->days, "slots", nslots, "tables", fs->tables,
-	    "buyers", (json_int_t)count(st, "SELECT count(*) FROM participants WHERE"
-	    " fair_id = ? AND side = 'buyer'", fair.id),
-	    "suppliers", (json_int_t)count(st, "SELECT count(*) FROM participants WHERE"
-	    " fair_id = ? AND side = 'supplier'", fair.id),
-	    "dropped", (json_int_t)(before - count(st, "SELECT count(*) FROM meetings WHERE"
-	    " fair_id = ?", fair.id)));
+	    fs->days, "slots", nslots, "tables", fs->tables, "buyers", (json_int_t)buyers,
+	    "suppliers", (json_int_t)suppliers, "dropped", (json_int_t)(before - after));
 	fair_clear(&fair);
 	return 0;
 }
@@ -202,20 +197,24 @@ static int
 participant(struct store *st, const struct fair *fair, const char *badge, int64_t *pid,
     int *buyer, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT id, side = 'buyer' FROM participants"
-	    " WHERE fair_id = ? AND badge = ?");
+	sqlite3_stmt *q;
 	int rc = -1;
 
+	if (store_query(st, "SELECT id, side = 'buyer' FROM participants WHERE fair_id = ? AND"
+	    " badge = ?", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_int64(q, 1, fair->id);
 	sqlite3_bind_text(q, 2, badge, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		*pid = sqlite3_column_int64(q, 0);
 		*buyer = sqlite3_column_int(q, 1);
 		rc = 0;
-	} else
+	}
+	if (store_finish(st, q, cause) != 0)
+		return -1;
+	if (rc != 0)
 		*cause = xasprintf("展会 %s 没有胸牌号为 %s 的参会者 / no participant of fair %s"
 		    " has the badge %s", fair->code, badge, fair->code, badge);
-	sqlite3_finalize(q);
 	return rc;
 }
 
@@ -234,7 +233,11 @@ fair_participant_set(struct store *st, const char *code, const char *badge,
 		fair_clear(&fair);
 		return -1;
 	}
-	have = count(st, "SELECT count(*) FROM fair_slots WHERE fair_id = ?", fair.id);
+	if ((have = count(st, "SELECT count(*) FROM fair_slots WHERE fair_id = ?", fair.id,
+	    cause)) < 0) {
+		fair_clear(&fair);
+		return -1;
+	}
 	for (int k = 0; k < nslots; k++)
 		if (slots[k] < 1 || slots[k] > have) {
 			*cause = xasprintf("展会 %s 没有时段 %d（共 %lld 个） / fair %s has no slot %d"
@@ -246,36 +249,35 @@ fair_participant_set(struct store *st, const char *code, const char *badge,
 		fair_clear(&fair);
 		return -1;
 	}
-	if (nslots == 0 && !away && reps <= 0) {
-		sqlite3_stmt *q = store_prepare(st, "DELETE FROM participant_unavailable WHERE"
-		    " participant_id = ?");
-
-		sqlite3_bind_int64(q, 1, pid);
-		rc |= sqlite3_step(q) != SQLITE_DONE;
-		sqlite3_finalize(q);
-	}
+	if (nslots == 0 && !away && reps <= 0)
+		rc = run(st, "DELETE FROM participant_unavailable WHERE participant_id = ?", pid,
+		    NULL, cause);
 	for (int k = 0; k < nslots && rc == 0; k++) {
-		sqlite3_stmt *q = store_prepare(st, away ? "INSERT OR IGNORE INTO"
-		    " participant_unavailable (participant_id, slot) VALUES (?, ?)" :
-		    "DELETE FROM participant_unavailable WHERE participant_id = ? AND slot = ?");
+		sqlite3_stmt *q;
 
+		if ((rc = store_query(st, away ? "INSERT OR IGNORE INTO participant_unavailable"
+		    " (participant_id, slot) VALUES (?, ?)" : "DELETE FROM participant_unavailable"
+		    " WHERE participant_id = ? AND slot = ?", &q, cause)) != 0)
+			break;
 		sqlite3_bind_int64(q, 1, pid);
 		sqlite3_bind_int(q, 2, slots[k]);
-		rc |= sqlite3_step(q) != SQLITE_DONE;
-		sqlite3_finalize(q);
+		sqlite3_step(q);
+		rc = store_finish(st, q, cause);
 	}
 	if (reps > 0 && rc == 0) {
-		sqlite3_stmt *q = store_prepare(st, "UPDATE participants SET reps = ? WHERE id = ?");
+		sqlite3_stmt *q;
 
-		sqlite3_bind_int(q, 1, reps);
-		sqlite3_bind_int64(q, 2, pid);
-		rc |= sqlite3_step(q) != SQLITE_DONE;
-		sqlite3_finalize(q);
+		if ((rc = store_query(st, "UPDATE participants SET reps = ? WHERE id = ?", &q,
+		    cause)) == 0) {
+			sqlite3_bind_int(q, 1, reps);
+			sqlite3_bind_int64(q, 2, pid);
+			sqlite3_step(q);
+			rc = store_finish(st, q, cause);
+		}
 	}
-	if (rc != 0) {
-		*cause = store_error(st, "participant");
+	if (rc != 0)
 		store_rollback(st);
-	} else if (store_commit(st, cause) != 0) {
+	else if (store_commit(st, cause) != 0) {
 		store_rollback(st);
 		rc = 1;
 	}
@@ -307,11 +309,12 @@ request_put(struct store *st, const char *code, const char *badge, const char *p
 		    " supplier; only buyers ask for meetings", badge, badge);
 		goto out;
 	}
-	q = store_prepare(st, "SELECT p.id, (SELECT id FROM participants WHERE fair_id = ?1 AND"
+	if (store_query(st, "SELECT p.id, (SELECT id FROM participants WHERE fair_id = ?1 AND"
 	    " supplier_id = p.supplier_id), (SELECT max(c.score) FROM candidates c JOIN demands"
 	    " d ON d.id = c.demand_id JOIN participants b ON b.buyer_id = d.buyer_id WHERE"
 	    " c.fair_id = ?1 AND c.product_id = p.id AND b.id = ?3) FROM products p WHERE"
-	    " p.code = ?2");
+	    " p.code = ?2", &q, cause) != 0)
+		goto out;
 	sqlite3_bind_int64(q, 1, fair.id);
 	sqlite3_bind_text(q, 2, product_code, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 3, pid);
@@ -321,7 +324,8 @@ request_put(struct store *st, const char *code, const char *badge, const char *p
 			spid = sqlite3_column_int64(q, 1);
 		score = sqlite3_column_double(q, 2);
 	}
-	sqlite3_finalize(q);
+	if (store_finish(st, q, cause) != 0)
+		goto out;
 	if (product < 0) {
 		*cause = xasprintf("没有编号为 %s 的产品 / no product has the code %s",
 		    product_code, product_code);
@@ -332,31 +336,33 @@ request_put(struct store *st, const char *code, const char *badge, const char *p
 		    " not a participant of fair %s", product_code, code, product_code, code);
 		goto out;
 	}
-	q = store_prepare(st, force ? "INSERT INTO meeting_requests (fair_id, buyer_pid,"
+	if (store_query(st, force ? "INSERT INTO meeting_requests (fair_id, buyer_pid,"
 	    " supplier_pid, product_id, state, value) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO"
 	    " UPDATE SET state = excluded.state, product_id = excluded.product_id" :
 	    "INSERT INTO meeting_requests (fair_id, buyer_pid, supplier_pid, product_id, state,"
-	    " value) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+	    " value) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", &q, cause) != 0)
+		goto out;
 	sqlite3_bind_int64(q, 1, fair.id);
 	sqlite3_bind_int64(q, 2, pid);
 	sqlite3_bind_int64(q, 3, spid);
 	sqlite3_bind_int64(q, 4, product);
 	sqlite3_bind_text(q, 5, state, -1, SQLITE_STATIC);
 	sqlite3_bind_double(q, 6, score);
-	if (sqlite3_step(q) != SQLITE_DONE)
-		*cause = store_error(st, "meeting_requests");
-	else
-		rc = 0;
-	sqlite3_finalize(q);
-	if (rc == 0 && id != NULL) {
-		q = store_prepare(st, "SELECT id FROM meeting_requests WHERE fair_id = ? AND"
-		    " buyer_pid = ? AND supplier_pid = ?");
+	sqlite3_step(q);
+	if (store_finish(st, q, cause) != 0)
+		goto out;
+	if (id != NULL) {
+		if (store_query(st, "SELECT id FROM meeting_requests WHERE fair_id = ? AND"
+		    " buyer_pid = ? AND supplier_pid = ?", &q, cause) != 0)
+			goto out;
 		sqlite3_bind_int64(q, 1, fair.id);
 		sqlite3_bind_int64(q, 2, pid);
 		sqlite3_bind_int64(q, 3, spid);
 		*id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
-		sqlite3_finalize(q);
+		if (store_finish(st, q, cause) != 0)
+			goto out;
 	}
+	rc = 0;
 out:
 	fair_clear(&fair);
 	return rc;
@@ -399,21 +405,24 @@ fair_request_answer(struct store *st, const char *code, long long request_id,
 	}
 	if (fair_get(st, code, &fair, cause) != 0)
 		return -1;
-	q = store_prepare(st, "UPDATE meeting_requests SET state = ?, decided_by = ?,"
-	    " decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? AND fair_id = ?");
+	if (store_query(st, "UPDATE meeting_requests SET state = ?, decided_by = ?,"
+	    " decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? AND fair_id = ?",
+	    &q, cause) != 0) {
+		fair_clear(&fair);
+		return -1;
+	}
 	sqlite3_bind_text(q, 1, state, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, who != NULL ? who : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 3, request_id);
 	sqlite3_bind_int64(q, 4, fair.id);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		*cause = store_error(st, "meeting_requests");
+	sqlite3_step(q);
+	if (store_finish(st, q, cause) != 0)
 		rc = -1;
-	} else if (sqlite3_changes(store_db(st)) == 0) {
+	else if (sqlite3_changes(store_db(st)) == 0) {
 		*cause = xasprintf("展会 %s 没有编号为 %lld 的约谈请求 / fair %s has no meeting"
 		    " request %lld", code, request_id, code, request_id);
 		rc = -1;
 	}
-	sqlite3_finalize(q);
 	fair_clear(&fair);
 	return rc;
 }

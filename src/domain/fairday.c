@@ -1,7 +1,8 @@
 /*
  * fairday.c — the organiser's actions on a fair, from setup to the last
  * no-show (fairday.h): each reads or writes the store in one statement or
- * one transaction and answers with JSON.
+ * one transaction and answers with JSON.  A failure of the store is -1
+ * with *cause like any other; the server tells it apart by store_failure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,18 +60,24 @@ pid_of(struct store *st, const struct fair *fair, const char *badge, int64_t *pi
 
 	if (badge == NULL)
 		return fail(status, 400, cause, xstrdup("需要胸牌号 badge / needs the badge"));
-	q = store_prepare(st, "SELECT id, side = 'buyer' FROM participants WHERE fair_id = ? AND"
-	    " badge = upper(trim(?))");
-	sqlite3_bind_int64(q, 1, fair->id);
+	if (store_query_id(st, "SELECT id, side = 'buyer' FROM participants WHERE fair_id = ? AND"
+	    " badge = upper(trim(?))", fair->id, &q, cause) != 0) {
+		*status = 500;
+		return -1;
+	}
 	sqlite3_bind_text(q, 2, badge, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		*pid = sqlite3_column_int64(q, 0);
 		*buyer = sqlite3_column_int(q, 1);
 		rc = 0;
-	} else
+	}
+	if (store_finish(st, q, cause) != 0) {
+		*status = 500;
+		return -1;
+	}
+	if (rc != 0)
 		fail(status, 404, cause, xasprintf("展会 %s 没有胸牌号为 %s 的参会者 / no participant"
 		    " of fair %s has the badge %s", fair->code, badge, fair->code, badge));
-	sqlite3_finalize(q);
 	return rc;
 }
 
@@ -79,32 +86,73 @@ static int
 exec_fair(struct store *st, const char *sql, int64_t fid, int64_t id, const char *text,
     int *status, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, sql);
-	int rc;
+	sqlite3_stmt *q;
 
-	sqlite3_bind_int64(q, 1, fid);
+	*status = 500;
+	if (store_query_id(st, sql, fid, &q, cause) != 0)
+		return -1;
 	sqlite3_bind_int64(q, 2, id);
 	if (text != NULL)
 		sqlite3_bind_text(q, 3, text, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return fail(status, 500, cause, store_error(st, "fair day"));
+	sqlite3_step(q);
+	return store_finish(st, q, cause);
+}
+
+/*
+ * Steps q, an INSERT … RETURNING id, and finishes it: 0 and *id, or -1
+ * with *cause and a 500 if it failed or returned nothing.
+ */
+static int
+returning_id(struct store *st, sqlite3_stmt *q, const char *what, int64_t *id, int *status,
+    char **cause)
+{
+	*id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+	*status = 500;
+	if (store_finish(st, q, cause) != 0)
+		return -1;
+	if (*id < 0)
+		return fail(status, 500, cause, xasprintf("%s：没有写入 / %s: nothing was written",
+		    what, what));
 	return 0;
 }
 
-/* Rows of sql bound to ?1 fair id, ?2 an id, as a JSON list. */
+/* Rows of sql bound to ?1 fair id, ?2 an id, as a JSON list; NULL with a 500. */
 static json_t *
-rows_fair(struct store *st, const char *sql, int64_t fid, int64_t id)
+rows_fair(struct store *st, const char *sql, int64_t fid, int64_t id, int *status,
+    char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, sql);
-	json_t *rows;
+	json_t *rows = rows_query(st, sql, fid, id, cause);
 
-	sqlite3_bind_int64(q, 1, fid);
-	sqlite3_bind_int64(q, 2, id);
-	rows = rows_json(q);
-	sqlite3_finalize(q);
+	if (rows == NULL)
+		*status = 500;
 	return rows;
+}
+
+/* One integer from sql bound to ?1 fair id, ?2 an id; 0 and *n, or -1 with a 500. */
+static int
+scalar_fair(struct store *st, const char *sql, int64_t fid, int64_t id, long long *n,
+    int *status, char **cause)
+{
+	sqlite3_stmt *q;
+
+	*status = 500;
+	*n = 0;
+	if (store_query_id(st, sql, fid, &q, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(q, 2, id);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*n = sqlite3_column_int64(q, 0);
+	return store_finish(st, q, cause);
+}
+
+/* Sets key of o to v (taken); -1 if v is NULL (a failure already reported). */
+static int
+set_rows(json_t *o, const char *key, json_t *v)
+{
+	if (v == NULL)
+		return -1;
+	json_object_set_new(o, key, v);
+	return 0;
 }
 
 /* One participant per row: ?1 fair, ?2 a participant id or 0 for all. */
@@ -140,13 +188,15 @@ participants_fix(json_t *rows)
 	return rows;
 }
 
-/* One participant as JSON (a new reference). */
+/* One participant as JSON (a new reference), or NULL with *status and *cause. */
 static json_t *
-participant_json(struct store *st, int64_t fid, int64_t pid)
+participant_json(struct store *st, int64_t fid, int64_t pid, int *status, char **cause)
 {
-	json_t *rows = participants_fix(rows_fair(st, participants_sql, fid, pid));
+	json_t *rows = participants_fix(rows_fair(st, participants_sql, fid, pid, status, cause));
 	json_t *one = json_array_get(rows, 0);
 
+	if (rows != NULL && one == NULL)
+		fail(status, 404, cause, xstrdup("没有这个参会者 / no such participant"));
 	json_incref(one);
 	json_decref(rows);
 	return one;
@@ -166,9 +216,15 @@ fairday_setup_get(struct store *st, const char *code, json_t *in, const char *wh
 	if (fair_of(st, code, &fair, status, cause) != 0)
 		return -1;
 	slots = rows_fair(st, "SELECT number AS slot, day, start, end, session, " WHEN("number")
-	    " AS \"when\" FROM fair_slots WHERE fair_id = ?1 ORDER BY number", fair.id, 0);
-	tables = rows_fair(st, "SELECT number AS \"table\", name, location FROM fair_tables WHERE"
-	    " fair_id = ?1 ORDER BY number", fair.id, 0);
+	    " AS \"when\" FROM fair_slots WHERE fair_id = ?1 ORDER BY number", fair.id, 0, status,
+	    cause);
+	tables = slots == NULL ? NULL : rows_fair(st, "SELECT number AS \"table\", name, location"
+	    " FROM fair_tables WHERE fair_id = ?1 ORDER BY number", fair.id, 0, status, cause);
+	if (tables == NULL) {
+		json_decref(slots);
+		fair_clear(&fair);
+		return -1;
+	}
 	json_array_foreach(slots, i, v) {
 		int d = (int)json_integer_value(json_object_get(v, "day"));
 
@@ -223,30 +279,26 @@ fairday_tables_set(struct store *st, const char *code, json_t *in, const char *w
 	}
 	if (store_begin(st, cause) != 0) {
 		fair_clear(&fair);
-		*status = 503;
+		*status = 500;
 		return -1;
 	}
-	q = store_prepare(st, "UPDATE fair_tables SET name = ?3, location = ?4 WHERE"
-	    " fair_id = ?1 AND number = ?2");
-	json_array_foreach(list, i, t) {
-		sqlite3_bind_int64(q, 1, fair.id);
+	*status = 500;
+	if (store_query_id(st, "UPDATE fair_tables SET name = ?3, location = ?4 WHERE"
+	    " fair_id = ?1 AND number = ?2", fair.id, &q, cause) != 0)
+		rc = -1;
+	for (i = 0; rc == 0 && i < json_array_size(list); i++) {
+		t = json_array_get(list, i);
 		sqlite3_bind_int64(q, 2, json_integer_value(json_object_get(t, "table")));
 		sqlite3_bind_text(q, 3, str(t, "name"), -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(q, 4, str(t, "location") ? str(t, "location") : "", -1,
 		    SQLITE_TRANSIENT);
-		if (sqlite3_step(q) != SQLITE_DONE)
-			rc = -1;
-		else if (sqlite3_changes(store_db(st)) == 0 && rc == 0) {
+		if ((rc = store_run(st, q, cause)) == 0 && sqlite3_changes(store_db(st)) == 0)
 			rc = fail(status, 404, cause, xasprintf("展会 %s 没有 %lld 号桌 / fair %s has no"
 			    " table %lld", fair.code, json_integer_value(json_object_get(t, "table")),
 			    fair.code, json_integer_value(json_object_get(t, "table"))));
-		}
-		sqlite3_reset(q);
 	}
 	sqlite3_finalize(q);
 	if (rc != 0 || store_commit(st, cause) != 0) {
-		if (*cause == NULL)
-			fail(status, 500, cause, store_error(st, "tables"));
 		store_rollback(st);
 		fair_clear(&fair);
 		return -1;
@@ -260,15 +312,17 @@ fairday_participants(struct store *st, const char *code, json_t *in, const char 
     json_t **out, int *status, char **cause)
 {
 	struct fair fair;
+	json_t *rows;
 
 	(void)in;
 	(void)who;
 	if (fair_of(st, code, &fair, status, cause) != 0)
 		return -1;
-	*out = json_pack("{s:s,s:o}", "fair", fair.code, "participants",
-	    participants_fix(rows_fair(st, participants_sql, fair.id, 0)));
+	rows = participants_fix(rows_fair(st, participants_sql, fair.id, 0, status, cause));
+	if (rows != NULL)
+		*out = json_pack("{s:s,s:o}", "fair", fair.code, "participants", rows);
 	fair_clear(&fair);
-	return 0;
+	return rows != NULL ? 0 : -1;
 }
 
 /* A participant's meetings: ?1 fair, ?2 participant. */
@@ -341,16 +395,22 @@ fairday_participant(struct store *st, const char *code, json_t *in, const char *
 		fair_clear(&fair);
 		return -1;
 	}
-	*out = participant_json(st, fair.id, pid);
-	json_object_set_new(*out, "meetings", rows_fair(st, meetings_of_sql, fair.id, pid));
-	json_object_set_new(*out, "requests", requests_fix(rows_fair(st, requests_sql, fair.id,
-	    pid)));
-	json_object_set_new(*out, "candidates", rows_fair(st, "WITH " PAIRS_CTE " SELECT"
+	if ((*out = participant_json(st, fair.id, pid, status, cause)) == NULL ||
+	    set_rows(*out, "meetings", rows_fair(st, meetings_of_sql, fair.id, pid, status,
+	    cause)) != 0 ||
+	    set_rows(*out, "requests", requests_fix(rows_fair(st, requests_sql, fair.id, pid,
+	    status, cause))) != 0 ||
+	    set_rows(*out, "candidates", rows_fair(st, "WITH " PAIRS_CTE " SELECT"
 	    " o.badge, o.name, round(pairs.v, 2) AS value, EXISTS (SELECT 1 FROM meetings m WHERE"
 	    " m.fair_id = ?1 AND m.buyer_pid = pairs.b AND m.supplier_pid = pairs.s) AS scheduled"
 	    " FROM pairs JOIN participants o ON o.id = CASE WHEN pairs.b = ?2 THEN pairs.s ELSE"
 	    " pairs.b END WHERE pairs.b = ?2 OR pairs.s = ?2 ORDER BY pairs.v DESC LIMIT 50",
-	    fair.id, pid));
+	    fair.id, pid, status, cause)) != 0) {
+		json_decref(*out);
+		*out = NULL;
+		fair_clear(&fair);
+		return -1;
+	}
 	fair_clear(&fair);
 	return 0;
 }
@@ -369,7 +429,7 @@ fairday_walk_in(struct store *st, const char *code, json_t *in, const char *who,
 	json_int_t reps = json_is_integer(json_object_get(in, "reps")) ?
 	    json_integer_value(json_object_get(in, "reps")) : 1;
 	sqlite3_stmt *q;
-	int64_t pid = -1, company;
+	int64_t pid, company;
 	size_t i;
 	int buyer;
 
@@ -389,7 +449,7 @@ fairday_walk_in(struct store *st, const char *code, json_t *in, const char *who,
 		return -1;
 	if (store_begin(st, cause) != 0) {
 		fair_clear(&fair);
-		*status = 503;
+		*status = 500;
 		return -1;
 	}
 	/*
@@ -397,52 +457,51 @@ fairday_walk_in(struct store *st, const char *code, json_t *in, const char *who,
 	 * province, a supplier with its city), so outcomes and figures count
 	 * it; its badge, BW001 or SW001…, stands apart from B<id> and S<id>.
 	 */
-	q = store_prepare(st, buyer ? "INSERT INTO buyers (name, province) VALUES (?1, ?2)"
+	*status = 500;
+	if (store_query(st, buyer ? "INSERT INTO buyers (name, province) VALUES (?1, ?2)"
 	    " ON CONFLICT DO UPDATE SET name = excluded.name RETURNING id" :
 	    "INSERT INTO suppliers (name, city) VALUES (?1, ?2) ON CONFLICT DO UPDATE SET"
-	    " name = excluded.name RETURNING id");
+	    " name = excluded.name RETURNING id", &q, cause) != 0)
+		goto fail;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 2, region, -1, SQLITE_TRANSIENT);
-	company = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
-	sqlite3_finalize(q);
-	q = store_prepare(st, "INSERT INTO participants (fair_id, side, buyer_id, supplier_id,"
+	if (returning_id(st, q, buyer ? "buyers" : "suppliers", &company, status, cause) != 0 ||
+	    store_query_id(st, "INSERT INTO participants (fair_id, side, buyer_id, supplier_id,"
 	    " badge, name, reps, walk_in, checked_in_at) VALUES (?1, ?2, ?6, ?7,"
 	    " printf('%sW%03d', ?3, 1 + (SELECT count(*) FROM participants WHERE fair_id = ?1 AND"
-	    " side = ?2 AND walk_in = 1)), ?4, ?5, 1, " NOW ") RETURNING id");
-	sqlite3_bind_int64(q, 1, fair.id);
+	    " side = ?2 AND walk_in = 1)), ?4, ?5, 1, " NOW ") RETURNING id", fair.id, &q,
+	    cause) != 0)
+		goto fail;
 	sqlite3_bind_text(q, 2, side, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, buyer ? "B" : "S", -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 4, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 5, reps);
-	if (company >= 0)
-		sqlite3_bind_int64(q, buyer ? 6 : 7, company);
-	if (company >= 0 && sqlite3_step(q) == SQLITE_ROW)
-		pid = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	if (pid < 0)
-		fail(status, 500, cause, store_error(st, "participants"));
+	sqlite3_bind_int64(q, buyer ? 6 : 7, company);
+	if (returning_id(st, q, "participants", &pid, status, cause) != 0)
+		goto fail;
 	json_array_foreach(pairs, i, v) {
 		int64_t other;
 		int obuyer;
 
-		if (pid < 0)
-			break;
 		if (pid_of(st, &fair, json_string_value(v), &other, &obuyer, status, cause) != 0 ||
 		    (obuyer == buyer && fail(status, 400, cause, xasprintf("%s 与新参会者同为%s，"
 		    "不能洽谈 / %s is on the same side", json_string_value(v), buyer ? "采购方" :
 		    "供应方", json_string_value(v)))) ||
 		    add_pair(st, &fair, buyer ? pid : other, buyer ? other : pid, "added", who,
 		    status, cause) != 0)
-			pid = -1;
+			goto fail;
 	}
-	if (pid < 0 || store_commit(st, cause) != 0) {
-		store_rollback(st);
-		fair_clear(&fair);
-		return -1;
+	if (store_commit(st, cause) != 0) {
+		*status = 500;
+		goto fail;
 	}
-	*out = participant_json(st, fair.id, pid);
+	*out = participant_json(st, fair.id, pid, status, cause);
 	fair_clear(&fair);
-	return 0;
+	return *out != NULL ? 0 : -1;
+fail:
+	store_rollback(st);
+	fair_clear(&fair);
+	return -1;
 }
 
 /* Reads a list of slot numbers; 0, or -1 with a 400. */
@@ -514,15 +573,17 @@ fairday_requests(struct store *st, const char *code, json_t *in, const char *who
     json_t **out, int *status, char **cause)
 {
 	struct fair fair;
+	json_t *rows;
 
 	(void)in;
 	(void)who;
 	if (fair_of(st, code, &fair, status, cause) != 0)
 		return -1;
-	*out = json_pack("{s:s,s:o}", "fair", fair.code, "requests",
-	    requests_fix(rows_fair(st, requests_sql, fair.id, 0)));
+	rows = requests_fix(rows_fair(st, requests_sql, fair.id, 0, status, cause));
+	if (rows != NULL)
+		*out = json_pack("{s:s,s:o}", "fair", fair.code, "requests", rows);
 	fair_clear(&fair);
-	return 0;
+	return rows != NULL ? 0 : -1;
 }
 
 int
@@ -550,26 +611,24 @@ static int
 add_pair(struct store *st, const struct fair *fair, int64_t b, int64_t s, const char *state,
     const char *who, int *status, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "INSERT INTO meeting_requests (fair_id, buyer_pid,"
+	sqlite3_stmt *q;
+
+	*status = 500;
+	if (store_query_id(st, "INSERT INTO meeting_requests (fair_id, buyer_pid,"
 	    " supplier_pid, state, value, asked_by, decided_by, decided_at) VALUES (?1, ?2, ?3,"
 	    " ?4, coalesce((SELECT max(c.score) FROM candidates c JOIN demands d ON"
 	    " d.id = c.demand_id JOIN products p ON p.id = c.product_id JOIN participants pb ON"
 	    " pb.buyer_id = d.buyer_id JOIN participants ps ON ps.supplier_id = p.supplier_id"
 	    " WHERE c.fair_id = ?1 AND pb.id = ?2 AND ps.id = ?3), 0), ?5, ?5, " NOW ")"
 	    " ON CONFLICT DO UPDATE SET state = excluded.state, decided_by = excluded.decided_by,"
-	    " decided_at = excluded.decided_at");
-	int rc;
-
-	sqlite3_bind_int64(q, 1, fair->id);
+	    " decided_at = excluded.decided_at", fair->id, &q, cause) != 0)
+		return -1;
 	sqlite3_bind_int64(q, 2, b);
 	sqlite3_bind_int64(q, 3, s);
 	sqlite3_bind_text(q, 4, state, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 5, who != NULL ? who : "", -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(q);
-	if (rc != 0)
-		fail(status, 500, cause, store_error(st, "meeting_requests"));
-	return rc;
+	sqlite3_step(q);
+	return store_finish(st, q, cause);
 }
 
 int
@@ -615,8 +674,14 @@ fairday_check_in(struct store *st, const char *code, json_t *in, const char *who
 		fair_clear(&fair);
 		return -1;
 	}
-	*out = participant_json(st, fair.id, pid);
-	json_object_set_new(*out, "meetings", rows_fair(st, meetings_of_sql, fair.id, pid));
+	if ((*out = participant_json(st, fair.id, pid, status, cause)) == NULL ||
+	    set_rows(*out, "meetings", rows_fair(st, meetings_of_sql, fair.id, pid, status,
+	    cause)) != 0) {
+		json_decref(*out);
+		*out = NULL;
+		fair_clear(&fair);
+		return -1;
+	}
 	fair_clear(&fair);
 	return 0;
 }
@@ -626,32 +691,38 @@ fairday_arrivals(struct store *st, const char *code, json_t *in, const char *who
     json_t **out, int *status, char **cause)
 {
 	struct fair fair;
-	sqlite3_stmt *q;
+	json_t *counts;
 
 	(void)in;
 	(void)who;
 	if (fair_of(st, code, &fair, status, cause) != 0)
 		return -1;
-	q = store_prepare(st, "SELECT count(*), count(checked_in_at), sum(no_show) FROM"
-	    " participants p WHERE fair_id = ?1 AND EXISTS (SELECT 1 FROM meetings m WHERE"
-	    " m.buyer_pid = p.id OR m.supplier_pid = p.id)");
-	sqlite3_bind_int64(q, 1, fair.id);
-	sqlite3_step(q);
-	*out = json_pack("{s:s,s:I,s:I,s:I}", "fair", fair.code,
-	    "expected", (json_int_t)sqlite3_column_int64(q, 0),
-	    "arrived", (json_int_t)sqlite3_column_int64(q, 1),
-	    "no_show", (json_int_t)sqlite3_column_int64(q, 2));
-	sqlite3_finalize(q);
-	json_object_set_new(*out, "arrivals", rows_fair(st, "SELECT badge, side, name,"
+	if ((counts = rows_fair(st, "SELECT count(*) AS expected, count(checked_in_at) AS"
+	    " arrived, coalesce(sum(no_show), 0) AS no_show FROM participants p WHERE"
+	    " fair_id = ?1 AND EXISTS (SELECT 1 FROM meetings m WHERE m.buyer_pid = p.id OR"
+	    " m.supplier_pid = p.id)", fair.id, 0, status, cause)) == NULL) {
+		fair_clear(&fair);
+		return -1;
+	}
+	*out = json_array_get(counts, 0);
+	json_incref(*out);
+	json_decref(counts);
+	json_object_set_new(*out, "fair", json_string(fair.code));
+	if (set_rows(*out, "arrivals", rows_fair(st, "SELECT badge, side, name,"
 	    " checked_in_at FROM participants WHERE fair_id = ?1 AND checked_in_at IS NOT NULL"
-	    " ORDER BY checked_in_at DESC, badge LIMIT 200", fair.id, 0));
-	json_object_set_new(*out, "waiting", rows_fair(st, "SELECT p.badge, p.side, p.name,"
+	    " ORDER BY checked_in_at DESC, badge LIMIT 200", fair.id, 0, status, cause)) != 0 ||
+	    set_rows(*out, "waiting", rows_fair(st, "SELECT p.badge, p.side, p.name,"
 	    " (SELECT min(slot) FROM meetings m WHERE m.buyer_pid = p.id OR m.supplier_pid = p.id)"
 	    " AS first_slot, " WHEN("(SELECT min(slot) FROM meetings m WHERE m.buyer_pid = p.id"
 	    " OR m.supplier_pid = p.id)") " AS first_when FROM participants p WHERE"
 	    " p.fair_id = ?1 AND p.checked_in_at IS NULL AND p.no_show = 0 AND EXISTS (SELECT 1"
 	    " FROM meetings m WHERE m.buyer_pid = p.id OR m.supplier_pid = p.id) ORDER BY"
-	    " first_slot, p.badge LIMIT 200", fair.id, 0));
+	    " first_slot, p.badge LIMIT 200", fair.id, 0, status, cause)) != 0) {
+		json_decref(*out);
+		*out = NULL;
+		fair_clear(&fair);
+		return -1;
+	}
 	fair_clear(&fair);
 	return 0;
 }
@@ -673,7 +744,7 @@ fairday_no_show(struct store *st, const char *code, json_t *in, const char *who,
 	struct fair fair;
 	int64_t pid;
 	int buyer;
-	sqlite3_stmt *q;
+	long long n;
 
 	(void)who;
 	if (fair_of(st, code, &fair, status, cause) != 0)
@@ -684,7 +755,7 @@ fairday_no_show(struct store *st, const char *code, json_t *in, const char *who,
 	}
 	if (store_begin(st, cause) != 0) {
 		fair_clear(&fair);
-		*status = 503;
+		*status = 500;
 		return -1;
 	}
 	for (size_t k = 0; k < nitems(steps); k++)
@@ -696,17 +767,15 @@ fairday_no_show(struct store *st, const char *code, json_t *in, const char *who,
 	if (store_commit(st, cause) != 0) {
 		store_rollback(st);
 		fair_clear(&fair);
-		*status = 503;
+		*status = 500;
 		return -1;
 	}
-	q = store_prepare(st, "SELECT count(*) FROM meetings WHERE fair_id = ? AND no_show = 1"
-	    " AND (buyer_pid = ?2 OR supplier_pid = ?2)");
-	sqlite3_bind_int64(q, 1, fair.id);
-	sqlite3_bind_int64(q, 2, pid);
-	sqlite3_step(q);
-	*out = json_pack("{s:s,s:I}", "badge", str(in, "badge"), "meetings",
-	    (json_int_t)sqlite3_column_int64(q, 0));
-	sqlite3_finalize(q);
+	if (scalar_fair(st, "SELECT count(*) FROM meetings WHERE fair_id = ?1 AND no_show = 1"
+	    " AND (buyer_pid = ?2 OR supplier_pid = ?2)", fair.id, pid, &n, status, cause) != 0) {
+		fair_clear(&fair);
+		return -1;
+	}
+	*out = json_pack("{s:s,s:I}", "badge", str(in, "badge"), "meetings", (json_int_t)n);
 	fair_clear(&fair);
 	return 0;
 }
@@ -755,7 +824,10 @@ fairday_backfill(struct store *st, const char *code, json_t *in, const char *who
 	(void)who;
 	if (fair_of(st, code, &fair, status, cause) != 0)
 		return -1;
-	rows = rows_fair(st, backfill_sql, fair.id, 0);
+	if ((rows = rows_fair(st, backfill_sql, fair.id, 0, status, cause)) == NULL) {
+		fair_clear(&fair);
+		return -1;
+	}
 	json_array_foreach(rows, i, r) {
 		json_object_set_new(r, "present", json_loads(str(r, "present"), 0, NULL));
 		json_object_set_new(r, "partner", json_loads(str(r, "partner"), 0, NULL));
@@ -774,63 +846,49 @@ fairday_backfill_accept(struct store *st, const char *code, json_t *in, const ch
 	json_int_t freed = json_integer_value(json_object_get(in, "meeting"));
 	size_t i;
 	sqlite3_stmt *q;
-	int64_t id = -1;
+	int64_t id;
 
 	if (fair_of(st, code, &fair, status, cause) != 0)
 		return -1;
-	/* Only a proposal as it stands now: the place still freed, both still free. */
-	if (fairday_backfill(st, code, NULL, who, &all, status, cause) != 0) {
+	if (store_begin(st, cause) != 0) {
 		fair_clear(&fair);
+		*status = 500;
 		return -1;
 	}
+	/* Only a proposal as it stands now: the place still freed, both still free. */
+	if (fairday_backfill(st, code, NULL, who, &all, status, cause) != 0)
+		goto fail;
 	json_array_foreach(json_object_get(all, "proposals"), i, r)
 		if (json_integer_value(json_object_get(r, "meeting")) == freed)
 			pick = r;
 	if (pick == NULL) {
-		json_decref(all);
-		fair_clear(&fair);
-		return fail(status, 409, cause, xasprintf("会谈 %lld 空出的位置已没有可补的洽谈 /"
+		fail(status, 409, cause, xasprintf("会谈 %lld 空出的位置已没有可补的洽谈 /"
 		    " no backfill is possible any more in the place meeting %lld freed",
 		    (long long)freed, (long long)freed));
-	}
-	if (store_begin(st, cause) != 0) {
-		json_decref(all);
-		fair_clear(&fair);
-		*status = 503;
-		return -1;
+		goto fail;
 	}
 	/* The no-show's meeting gives up its place (the no-show stays on its participant). */
-	q = store_prepare(st, "DELETE FROM meetings WHERE id = ?1 AND fair_id = ?2 AND id NOT IN"
-	    " (SELECT meeting_id FROM outcomes)");
-	sqlite3_bind_int64(q, 1, freed);
-	sqlite3_bind_int64(q, 2, fair.id);
-	sqlite3_step(q);
-	sqlite3_finalize(q);
-	q = store_prepare(st, "INSERT INTO meetings (fair_id, buyer_pid, supplier_pid, slot,"
+	if (exec_fair(st, "DELETE FROM meetings WHERE fair_id = ?1 AND id = ?2 AND id NOT IN"
+	    " (SELECT meeting_id FROM outcomes)", fair.id, freed, NULL, status, cause) != 0 ||
+	    store_query_id(st, "INSERT INTO meetings (fair_id, buyer_pid, supplier_pid, slot,"
 	    " table_no, locked, value, backfill) SELECT ?1, b.id, s.id, ?4, ?5, 1, ?6, 1 FROM"
 	    " participants b, participants s WHERE b.fair_id = ?1 AND s.fair_id = ?1 AND"
-	    " b.badge = ?2 AND s.badge = ?3 RETURNING id");
+	    " b.badge = ?2 AND s.badge = ?3 RETURNING id", fair.id, &q, cause) != 0)
+		goto fail;
 	{
 		json_t *pr = json_object_get(pick, "present"), *pa = json_object_get(pick, "partner");
 		int pb = strcmp(str(pr, "side"), "buyer") == 0;
 
-		sqlite3_bind_int64(q, 1, fair.id);
 		sqlite3_bind_text(q, 2, str(pb ? pr : pa, "badge"), -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(q, 3, str(pb ? pa : pr, "badge"), -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(q, 4, json_integer_value(json_object_get(pick, "slot")));
 		sqlite3_bind_int64(q, 5, json_integer_value(json_object_get(pick, "table")));
 		sqlite3_bind_double(q, 6, json_number_value(json_object_get(pick, "score")));
 	}
-	if (sqlite3_step(q) == SQLITE_ROW)
-		id = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	if (id < 0 || store_commit(st, cause) != 0) {
-		if (*cause == NULL)
-			fail(status, 500, cause, store_error(st, "meetings"));
-		store_rollback(st);
-		json_decref(all);
-		fair_clear(&fair);
-		return -1;
+	if (returning_id(st, q, "meetings", &id, status, cause) != 0 ||
+	    store_commit(st, cause) != 0) {
+		*status = 500;
+		goto fail;
 	}
 	*out = json_pack("{s:I,s:O,s:O,s:O,s:O,s:O}", "id", (json_int_t)id, "slot",
 	    json_object_get(pick, "slot"), "when", json_object_get(pick, "when"), "table",
@@ -839,6 +897,11 @@ fairday_backfill_accept(struct store *st, const char *code, json_t *in, const ch
 	json_decref(all);
 	fair_clear(&fair);
 	return 0;
+fail:
+	store_rollback(st);
+	json_decref(all);
+	fair_clear(&fair);
+	return -1;
 }
 
 int
@@ -848,7 +911,6 @@ fairday_late(struct store *st, const char *code, json_t *in, const char *who,
 	struct fair fair;
 	json_t *id = json_object_get(in, "id"), *min = json_object_get(in, "minutes");
 	sqlite3_stmt *q;
-	int changed;
 
 	(void)who;
 	if (!json_is_integer(id) || !json_is_integer(min) || json_integer_value(min) < 0 ||
@@ -857,17 +919,24 @@ fairday_late(struct store *st, const char *code, json_t *in, const char *who,
 		    " needs the meeting's id and minutes from 0 to 240"));
 	if (fair_of(st, code, &fair, status, cause) != 0)
 		return -1;
-	q = store_prepare(st, "UPDATE meetings SET late_minutes = ?3 WHERE fair_id = ?1 AND"
-	    " id = ?2");
-	sqlite3_bind_int64(q, 1, fair.id);
+	if (store_query_id(st, "UPDATE meetings SET late_minutes = ?3 WHERE fair_id = ?1 AND"
+	    " id = ?2", fair.id, &q, cause) != 0) {
+		*status = 500;
+		fair_clear(&fair);
+		return -1;
+	}
 	sqlite3_bind_int64(q, 2, json_integer_value(id));
 	sqlite3_bind_int64(q, 3, json_integer_value(min));
-	changed = sqlite3_step(q) == SQLITE_DONE ? sqlite3_changes(store_db(st)) : -1;
-	sqlite3_finalize(q);
-	if (changed <= 0) {
-		fail(status, changed < 0 ? 500 : 404, cause, changed < 0 ? store_error(st,
-		    "meetings") : xasprintf("展会 %s 没有编号为 %lld 的洽谈 / fair %s has no meeting"
-		    " %lld", fair.code, json_integer_value(id), fair.code, json_integer_value(id)));
+	sqlite3_step(q);
+	if (store_finish(st, q, cause) != 0) {
+		*status = 500;
+		fair_clear(&fair);
+		return -1;
+	}
+	if (sqlite3_changes(store_db(st)) == 0) {
+		fail(status, 404, cause, xasprintf("展会 %s 没有编号为 %lld 的洽谈 / fair %s has no"
+		    " meeting %lld", fair.code, json_integer_value(id), fair.code,
+		    json_integer_value(id)));
 		fair_clear(&fair);
 		return -1;
 	}

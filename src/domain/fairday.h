@@ -10,7 +10,9 @@
  * API's body; keys below), who does it (a login, or "cli:<user>"), and
  * *out, a new reference (caller decrefs); 0, or -1 with *cause (caller
  * frees), a message for a person, Chinese / English, and *status, the
- * HTTP status that fits (400 bad input, 404 unknown, 409 a rule).
+ * HTTP status that fits (400 bad input, 404 unknown, 409 a rule).  A
+ * failure of the store is -1 too, recorded on st (store_failure), which
+ * the server turns into 503 or 500 whatever *status says.
  */
 #ifndef FM_FAIRDAY_H
 #define FM_FAIRDAY_H

@@ -51,28 +51,26 @@ col(sqlite3_stmt *q, int i)
 	return s != NULL ? s : "";
 }
 
-/* Finishes q: 0 if it ran to the end, or -1 and *cause. */
+/* Prepares sql, which it frees; 0, or -1 and *cause. */
 static int
-finish(struct store *st, sqlite3_stmt *q, int rc, char **cause)
+query_owned(struct store *st, char *sql, sqlite3_stmt **q, char **cause)
 {
-	sqlite3_finalize(q);
-	if (rc == SQLITE_DONE)
-		return 0;
-	*cause = store_error(st, "guide");
-	return -1;
+	int rc = store_query(st, sql, q, cause);
+
+	free(sql);
+	return rc;
 }
 
 int
 guide_counts(struct store *st, struct guide_counts *c, char **cause)
 {
-	c->products = store_scalar(st, "SELECT count(*) FROM products");
-	c->demands = store_scalar(st, "SELECT count(*) FROM demands");
-	c->suppliers = store_scalar(st, "SELECT count(DISTINCT supplier_id) FROM products");
-	c->buyers = store_scalar(st, "SELECT count(DISTINCT buyer_id) FROM demands");
-	if (c->products < 0 || c->demands < 0 || c->suppliers < 0 || c->buyers < 0) {
-		*cause = store_error(st, "guide");
+	if ((c->products = store_scalar(st, "SELECT count(*) FROM products", cause)) < 0 ||
+	    (c->demands = store_scalar(st, "SELECT count(*) FROM demands", cause)) < 0 ||
+	    (c->suppliers = store_scalar(st, "SELECT count(DISTINCT supplier_id) FROM products",
+	    cause)) < 0 ||
+	    (c->buyers = store_scalar(st, "SELECT count(DISTINCT buyer_id) FROM demands",
+	    cause)) < 0)
 		return -1;
-	}
 	return 0;
 }
 
@@ -81,30 +79,29 @@ guide_groups(struct store *st, guide_group_fn fn, void *arg, char **cause)
 {
 	char *rank = city_rank(), *sql;
 	sqlite3_stmt *q;
-	int rc;
 
 	sql = xasprintf("SELECT s.city, " PRODUCT_CATEGORY ", count(*),"
 	    " sum(count(*)) OVER (PARTITION BY s.city)"
 	    " FROM products p JOIN suppliers s ON s.id = p.supplier_id"
 	    " GROUP BY s.city, 2 ORDER BY %s, s.city, 2", rank);
 	free(rank);
-	q = store_prepare(st, sql);
-	free(sql);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+	if (query_owned(st, sql, &q, cause) != 0)
+		return -1;
+	while (sqlite3_step(q) == SQLITE_ROW)
 		fn(arg, 0, col(q, 0), col(q, 1), sqlite3_column_int64(q, 2),
 		    sqlite3_column_int64(q, 3));
-	if (finish(st, q, rc, cause) != 0)
+	if (store_finish(st, q, cause) != 0)
 		return -1;
 
 	rank = rank_sql("b.province", province_order, nitems(province_order));
 	sql = xasprintf("SELECT b.province, count(*) FROM demands d JOIN buyers b"
 	    " ON b.id = d.buyer_id GROUP BY b.province ORDER BY %s, b.province", rank);
 	free(rank);
-	q = store_prepare(st, sql);
-	free(sql);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+	if (query_owned(st, sql, &q, cause) != 0)
+		return -1;
+	while (sqlite3_step(q) == SQLITE_ROW)
 		fn(arg, 1, col(q, 0), NULL, sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 1));
-	return finish(st, q, rc, cause);
+	return store_finish(st, q, cause);
 }
 
 int
@@ -115,12 +112,12 @@ guide_products(struct store *st, guide_product_fn fn, void *arg, char **cause)
 	    " p.brand, p.price, p.unit, s.name, s.county, p.contact, p.phone, p.honours"
 	    " FROM products p JOIN suppliers s ON s.id = p.supplier_id"
 	    " ORDER BY %s, s.city, 2, s.name, p.code", rank);
-	sqlite3_stmt *q = store_prepare(st, sql);
-	int rc;
+	sqlite3_stmt *q;
 
 	free(rank);
-	free(sql);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	if (query_owned(st, sql, &q, cause) != 0)
+		return -1;
+	while (sqlite3_step(q) == SQLITE_ROW) {
 		struct guide_product p = {
 			.city = col(q, 0), .category = col(q, 1), .code = col(q, 2),
 			.name = col(q, 3), .spec = col(q, 4), .brand = col(q, 5),
@@ -131,7 +128,7 @@ guide_products(struct store *st, guide_product_fn fn, void *arg, char **cause)
 
 		fn(arg, &p);
 	}
-	return finish(st, q, rc, cause);
+	return store_finish(st, q, cause);
 }
 
 int
@@ -142,12 +139,12 @@ guide_demands(struct store *st, guide_demand_fn fn, void *arg, char **cause)
 	    " d.description, b.name, b.city, b.buyer_type, d.quantity, d.unit, d.price,"
 	    " d.deadline, d.contact, d.phone FROM demands d JOIN buyers b ON b.id = d.buyer_id"
 	    " ORDER BY %s, b.province, 4, b.name, d.code", rank);
-	sqlite3_stmt *q = store_prepare(st, sql);
-	int rc;
+	sqlite3_stmt *q;
 
 	free(rank);
-	free(sql);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	if (query_owned(st, sql, &q, cause) != 0)
+		return -1;
+	while (sqlite3_step(q) == SQLITE_ROW) {
 		struct guide_demand d = {
 			.province = col(q, 0), .code = col(q, 1), .product = col(q, 2),
 			.category = col(q, 3), .description = col(q, 4), .buyer = col(q, 5),
@@ -160,5 +157,5 @@ guide_demands(struct store *st, guide_demand_fn fn, void *arg, char **cause)
 
 		fn(arg, &d);
 	}
-	return finish(st, q, rc, cause);
+	return store_finish(st, q, cause);
 }

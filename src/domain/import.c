@@ -126,11 +126,11 @@ static int64_t
 upload_begin(struct store *st, const struct import_report *rep, const struct import_opts *o,
     char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "INSERT INTO uploads (kind, sha256, filename,"
-	    " size, format, charset, uploaded_by, user_id, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-	    " ?)");
-	int64_t id = -1;
+	sqlite3_stmt *q;
 
+	if (store_query(st, "INSERT INTO uploads (kind, sha256, filename, size, format, charset,"
+	    " uploaded_by, user_id, receipt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_text(q, 1, rep->cat->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, rep->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, rep->filename, -1, SQLITE_STATIC);
@@ -141,35 +141,29 @@ upload_begin(struct store *st, const struct import_report *rep, const struct imp
 	if (o->user_id > 0)
 		sqlite3_bind_int64(q, 8, o->user_id);
 	sqlite3_bind_text(q, 9, o->receipt, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_DONE)
-		id = sqlite3_last_insert_rowid(store_db(st));
-	else
-		*cause = store_error(st, "uploads");
-	sqlite3_finalize(q);
-	return id;
+	sqlite3_step(q);
+	if (store_finish(st, q, cause) != 0)
+		return -1;
+	return sqlite3_last_insert_rowid(store_db(st));
 }
 
 /* Fills in the uploads row's counts and report. */
 static int
 upload_finish(struct store *st, const struct import_report *rep, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "UPDATE uploads SET rows = ?, inserted = ?,"
-	    " updated = ?, unchanged = ?, report = ? WHERE id = ?");
-	char *json = import_report_json(rep);
-	int rc = 0;
+	sqlite3_stmt *q;
 
+	if (store_query(st, "UPDATE uploads SET rows = ?, inserted = ?, updated = ?,"
+	    " unchanged = ?, report = ? WHERE id = ?", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)rep->rows);
 	sqlite3_bind_int64(q, 2, (sqlite3_int64)rep->inserted);
 	sqlite3_bind_int64(q, 3, (sqlite3_int64)rep->updated);
 	sqlite3_bind_int64(q, 4, (sqlite3_int64)rep->unchanged);
-	sqlite3_bind_text(q, 5, json, -1, free);
+	sqlite3_bind_text(q, 5, import_report_json(rep), -1, free);
 	sqlite3_bind_int64(q, 6, rep->upload_id);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		*cause = store_error(st, "uploads");
-		rc = -1;
-	}
-	sqlite3_finalize(q);
-	return rc;
+	sqlite3_step(q);
+	return store_finish(st, q, cause);
 }
 
 /* Reads, checks and (while the file is clean) writes every data row. */
@@ -178,19 +172,26 @@ import_rows(struct store *st, struct table_reader *tr, const struct header_map *
     const struct import_opts *opts, struct import_report *rep)
 {
 	const struct catalog *cat = hm->cat;
-	struct catalog_writer *w = catalog_writer_new(st, cat);
-	struct field_value *vals = xcalloc(cat->nfields, sizeof *vals);
-	struct strset *codes = strset_new();
+	struct catalog_writer *w;
+	struct field_value *vals;
+	struct strset *codes;
 	size_t code_col = hm->col[cat->code_field];
 	struct table_row row;
 	char *cause = NULL;
 	int rc;
 
+	if ((w = catalog_writer_new(st, cat, &cause)) == NULL) {
+		report_error(rep, 0, SIZE_MAX, NULL, NULL, NULL, cause);
+		return;
+	}
+	vals = xcalloc(cat->nfields, sizeof *vals);
+	codes = strset_new();
+
 	while ((rc = table_next(tr, &row, &cause)) == 1) {
 		struct cell_error *errs = NULL;
 		size_t nerrs = 0;
 		const char *code, *home;
-		char *region;
+		char *region = NULL;
 
 		if (row_blank(&row))
 			continue;
@@ -215,7 +216,10 @@ import_rows(struct store *st, struct table_reader *tr, const struct header_map *
 			    code, xasprintf("编号 %s 在本文件中重复出现 / the code %s appears more"
 			    " than once in this file", code, code));
 		else if (code != NULL && vals[cat->region_field].text != NULL &&
-		    (region = catalog_writer_owner_region(w, vals)) != NULL) {
+		    catalog_writer_owner_region(w, vals, &region, &cause) != 0) {
+			report_error(rep, row.line, SIZE_MAX, NULL, NULL, NULL, cause);
+			cause = NULL;
+		} else if (code != NULL && region != NULL) {
 			report_error(rep, row.line, code_col, hm->names[code_col], cat->fields[0].key,
 			    code, xasprintf("编号 %s 已被%s的一条记录使用；编号在全省唯一，请换一个编号 /"
 			    " the code %s already belongs to a row of %s; codes are unique across"

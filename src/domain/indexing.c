@@ -34,10 +34,14 @@ indexing_update(struct store *st, int rebuild, size_t *applied, char **cause)
 	int rc;
 
 	free(dir);
-	if (ix == NULL)
+	if (ix == NULL) {
+		store_note_failure(st);
 		return -1;
+	}
 	rc = rebuild ? indexer_rebuild(ix, applied, progress, NULL, cause) :
 	    indexer_catch_up(ix, applied, progress, NULL, cause);
+	if (rc != 0)
+		store_note_failure(st);
 	indexer_close(ix);
 	return rc;
 }
@@ -45,6 +49,7 @@ indexing_update(struct store *st, int rebuild, size_t *applied, char **cause)
 int
 indexing_catch_up_if_behind(struct store *st, char **cause)
 {
+	/* A count that fails (-1) is caught up on: the update reports the failure. */
 	if (indexing_pending(st) == 0)
 		return 0;
 	return indexing_update(st, 0, NULL, cause);
@@ -61,14 +66,17 @@ indexing_pending(struct store *st)
 }
 
 long long
-indexing_version(struct store *st)
+indexing_version(struct store *st, char **cause)
 {
-	return store_scalar(st, "SELECT seq FROM " IX_STATE " WHERE name = 'fts'");
+	return store_scalar(st, "SELECT seq FROM " IX_STATE " WHERE name = 'fts'", cause);
 }
 
 int
 indexing_search(struct store *st, struct tokenizer *tk, const char *query, int last_is_prefix,
     const struct search_opts *opts, struct search_result *res, char **cause)
 {
-	return search_run(store_db(st), tk, query, last_is_prefix, opts, res, cause);
+	if (search_run(store_db(st), tk, query, last_is_prefix, opts, res, cause) == 0)
+		return 0;
+	store_note_failure(st);
+	return -1;
 }

@@ -29,16 +29,17 @@ int indexing_update(struct store *st, int rebuild, size_t *applied, char **cause
  */
 int indexing_catch_up_if_behind(struct store *st, char **cause);
 
-/* Changes the indexes have not applied yet (0 when caught up). */
+/* Changes the indexes have not applied yet (0 when caught up, -1 if the store failed). */
 long long indexing_pending(struct store *st);
 
 /*
  * The full-text index's version: it changes whenever an import, an edit or
- * a rebuild changes what search answers (for caching answers).
+ * a rebuild changes what search answers (for caching answers).  -1 with
+ * *cause when the store failed.
  */
-long long indexing_version(struct store *st);
+long long indexing_version(struct store *st, char **cause);
 
-/* search_run over the store's full-text index (index/search.h). */
+/* search_run over the store's full-text index (index/search.h); a failure is recorded on st. */
 int indexing_search(struct store *st, struct tokenizer *tk, const char *query,
     int last_is_prefix, const struct search_opts *opts, struct search_result *res,
     char **cause);

@@ -42,34 +42,42 @@ matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
     struct fair_match_stats *stats, char **cause)
 {
 	struct match_opts mo = { .limit = top };
-	sqlite3_stmt *dq, *ins, *del;
+	sqlite3_stmt *dq = NULL, *ins = NULL, *del = NULL;
 	struct fair fair;
 	size_t total = 0;
-	int rc = 0;
+	int rc = 0, step;
 
 	memset(stats, 0, sizeof *stats);
 	if (fair_get(st, code, &fair, cause) != 0)
 		return -1;
 	mo.regions = (const char *const *)fair.cities;
 	mo.nregions = fair.ncities;
-	dq = store_prepare(st, "SELECT d.code, d.id FROM demands d JOIN buyers b ON b.id ="
+	if (store_query(st, "SELECT d.code, d.id FROM demands d JOIN buyers b ON b.id ="
 	    " d.buyer_id WHERE NOT EXISTS (SELECT 1 FROM fair_provinces WHERE fair_id = ?1) OR"
-	    " b.province IN (SELECT province FROM fair_provinces WHERE fair_id = ?1) ORDER BY d.id");
-	ins = store_prepare(st, "INSERT INTO candidates (fair_id, demand_id, product_id, rank,"
-	    " score, why) VALUES (?, ?, ?, ?, ?, ?)");
+	    " b.province IN (SELECT province FROM fair_provinces WHERE fair_id = ?1) ORDER BY d.id",
+	    &dq, cause) != 0 || store_query(st, "INSERT INTO candidates (fair_id, demand_id,"
+	    " product_id, rank, score, why) VALUES (?, ?, ?, ?, ?, ?)", &ins, cause) != 0 ||
+	    store_query(st, "DELETE FROM candidates WHERE fair_id = ?", &del, cause) != 0) {
+		sqlite3_finalize(dq);
+		sqlite3_finalize(ins);
+		fair_clear(&fair);
+		return -1;
+	}
 	sqlite3_bind_int64(dq, 1, fair.id);
-	while (sqlite3_step(dq) == SQLITE_ROW)
+	while ((step = sqlite3_step(dq)) == SQLITE_ROW)
 		total++;
 	sqlite3_reset(dq);
-	if (store_begin(st, cause) != 0)
+	if (step != SQLITE_DONE) {
+		*cause = store_error(st, "demands");
+		rc = -1;
+	}
+	if (rc == 0 && store_begin(st, cause) != 0)
 		rc = -1;
 	if (rc == 0) {
-		del = store_prepare(st, "DELETE FROM candidates WHERE fair_id = ?");
 		sqlite3_bind_int64(del, 1, fair.id);
-		sqlite3_step(del);
-		sqlite3_finalize(del);
+		rc = store_run(st, del, cause);
 	}
-	while (rc == 0 && sqlite3_step(dq) == SQLITE_ROW) {
+	while (rc == 0 && (step = sqlite3_step(dq)) == SQLITE_ROW) {
 		const char *dcode = (const char *)sqlite3_column_text(dq, 0);
 		int64_t did = sqlite3_column_int64(dq, 1);
 		struct match_result res;
@@ -91,11 +99,7 @@ matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
 			sqlite3_bind_int64(ins, 4, (sqlite3_int64)i + 1);
 			sqlite3_bind_double(ins, 5, res.hits[i].score);
 			sqlite3_bind_text(ins, 6, json_dumps(why, JSON_COMPACT), -1, free);
-			if (sqlite3_step(ins) != SQLITE_DONE) {
-				*cause = store_error(st, "candidates");
-				rc = -1;
-			}
-			sqlite3_reset(ins);
+			rc = store_run(st, ins, cause);
 			json_decref(why);
 			stats->candidates++;
 		}
@@ -103,8 +107,13 @@ matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
 		if (progress != NULL)
 			progress(arg, stats->demands, total);
 	}
+	if (rc == 0 && step != SQLITE_DONE) {
+		*cause = store_error(st, "demands");
+		rc = -1;
+	}
 	sqlite3_finalize(dq);
 	sqlite3_finalize(ins);
+	sqlite3_finalize(del);
 	if (rc == 0 && store_commit(st, cause) != 0)
 		rc = -1;
 	if (rc != 0)

@@ -5,6 +5,11 @@
  *
  * On failure each check returns -1 and sets *why to a static message
  * "中文 / English" saying what is wrong with the value (never NULL).
+ *
+ * One file per family of rules: normalise_text.c (white space, full
+ * width, lists), normalise_place.c, normalise_credit.c, normalise_phone.c,
+ * normalise_number.c (prices, quantities) and normalise_date.c; what they
+ * share among themselves is in normalise_int.h.
  */
 #ifndef FM_NORMALISE_H
 #define FM_NORMALISE_H

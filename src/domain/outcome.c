@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "blob.h"
+#include "fair.h"
 #include "normalise.h"
 #include "outcome.h"
 #include "util.h"
@@ -128,39 +129,43 @@ meeting_find(struct store *st, const char *fair, long long id,
 	int found;
 
 	memset(m, 0, sizeof *m);
-	q = store_prepare(st, "SELECT id FROM fairs WHERE code = ?");
-	sqlite3_bind_text(q, 1, fair, -1, SQLITE_TRANSIENT);
-	found = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_finalize(q);
+	*err = OUTCOME_STORE;
+	if ((found = fair_exists(st, fair, cause)) < 0)
+		return -1;
 	if (!found) {
 		*err = OUTCOME_NOT_FOUND;
 		*cause = xasprintf("没有编号为 %s 的展会 / no fair has the code %s", fair, fair);
 		return -1;
 	}
-	q = store_prepare(st, "SELECT m.id, s.city, b.province, COALESCE(fd.date, f.start_date),"
+	if (store_query(st, "SELECT m.id, s.city, b.province, COALESCE(fd.date, f.start_date),"
 	    " b.name, s.name FROM meetings m JOIN fairs f ON f.id = m.fair_id"
 	    " JOIN participants pb ON pb.id = m.buyer_pid JOIN buyers b ON b.id = pb.buyer_id"
 	    " JOIN participants ps ON ps.id = m.supplier_pid"
 	    " JOIN suppliers s ON s.id = ps.supplier_id"
 	    " LEFT JOIN fair_slots sl ON sl.fair_id = m.fair_id AND sl.number = m.slot"
 	    " LEFT JOIN fair_days fd ON fd.fair_id = m.fair_id AND fd.day = sl.day"
-	    " WHERE f.code = ? AND m.id = ?");
+	    " WHERE f.code = ? AND m.id = ?", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_text(q, 1, fair, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 2, id);
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_finalize(q);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		m->id = sqlite3_column_int64(q, 0);
+		m->city = col_dup(q, 1);
+		m->province = col_dup(q, 2);
+		m->day = col_dup(q, 3);
+		m->buyer = col_dup(q, 4);
+		m->supplier = col_dup(q, 5);
+	}
+	if (store_finish(st, q, cause) != 0) {
+		meeting_row_clear(m);
+		return -1;
+	}
+	if (m->buyer == NULL) {
 		*err = OUTCOME_NOT_FOUND;
 		*cause = xasprintf("展会 %s 没有编号为 %lld 的洽谈 / fair %s has no meeting %lld",
 		    fair, id, fair, id);
 		return -1;
 	}
-	m->id = sqlite3_column_int64(q, 0);
-	m->city = col_dup(q, 1);
-	m->province = col_dup(q, 2);
-	m->day = col_dup(q, 3);
-	m->buyer = col_dup(q, 4);
-	m->supplier = col_dup(q, 5);
-	sqlite3_finalize(q);
 	if ((scope->city != NULL && strcmp(scope->city, m->city) != 0) ||
 	    (scope->province != NULL && strcmp(scope->province, m->province) != 0)) {
 		*err = OUTCOME_FORBIDDEN;
@@ -173,14 +178,16 @@ meeting_find(struct store *st, const char *fair, long long id,
 	return 0;
 }
 
-/* The stored outcome of a meeting; o->exists 0 if none. */
-static void
-outcome_load(struct store *st, long long id, struct outcome_row *o)
+/* The stored outcome of a meeting; o->exists 0 if none.  0, or -1 with *cause. */
+static int
+outcome_load(struct store *st, long long id, struct outcome_row *o, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT held, kind, amount_cents, products,"
-	    " deal_date FROM outcomes WHERE meeting_id = ?");
+	sqlite3_stmt *q;
 
 	memset(o, 0, sizeof *o);
+	if (store_query(st, "SELECT held, kind, amount_cents, products, deal_date FROM outcomes"
+	    " WHERE meeting_id = ?", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_int64(q, 1, id);
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		o->exists = 1;
@@ -190,7 +197,7 @@ outcome_load(struct store *st, long long id, struct outcome_row *o)
 		o->products = col_dup(q, 3);
 		o->date = col_dup(q, 4);
 	}
-	sqlite3_finalize(q);
+	return store_finish(st, q, cause);
 }
 
 /* Appends one history row; 0 or -1 with *cause. */
@@ -198,10 +205,11 @@ static int
 history_add(struct store *st, long long id, const char *field, const char *old,
     const char *new, const char *who, int64_t user_id, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "INSERT INTO outcome_history (meeting_id, field,"
-	    " old_value, new_value, changed_by, user_id) VALUES (?, ?, ?, ?, ?, ?)");
-	int rc;
+	sqlite3_stmt *q;
 
+	if (store_query(st, "INSERT INTO outcome_history (meeting_id, field, old_value,"
+	    " new_value, changed_by, user_id) VALUES (?, ?, ?, ?, ?, ?)", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_text(q, 2, field, -1, SQLITE_STATIC);
 	if (old != NULL)
@@ -211,13 +219,8 @@ history_add(struct store *st, long long id, const char *field, const char *old,
 	sqlite3_bind_text(q, 5, who, -1, SQLITE_TRANSIENT);
 	if (user_id > 0)
 		sqlite3_bind_int64(q, 6, user_id);
-	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		*cause = store_error(st, "outcome history");
-		return -1;
-	}
-	return 0;
+	sqlite3_step(q);
+	return store_finish(st, q, cause);
 }
 
 /* A history row when old and new differ (NULL old: first recording). */
@@ -264,18 +267,21 @@ static int
 outcome_write(struct store *st, const struct meeting_row *m, const struct outcome_row *old,
     const struct outcome_row *new, const char *who, int64_t user_id, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "INSERT INTO outcomes (meeting_id, held, kind,"
+	sqlite3_stmt *q;
+	char *oa, *na;
+	const char *oh = old->exists ? (old->held ? "held" : "no-show") : NULL;
+	int rc;
+
+	if (store_query(st, "INSERT INTO outcomes (meeting_id, held, kind,"
 	    " amount_cents, products, deal_date, recorded_by, user_id) VALUES"
 	    " (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meeting_id) DO UPDATE SET held = excluded.held,"
 	    " kind = excluded.kind, amount_cents = excluded.amount_cents,"
 	    " products = excluded.products, deal_date = excluded.deal_date,"
 	    " recorded_by = excluded.recorded_by, user_id = excluded.user_id,"
-	    " recorded_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')");
-	char *oa = old->exists ? outcome_amount_text(old->cents) : NULL;
-	char *na = outcome_amount_text(new->cents);
-	const char *oh = old->exists ? (old->held ? "held" : "no-show") : NULL;
-	int rc;
-
+	    " recorded_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", &q, cause) != 0)
+		return -1;
+	oa = old->exists ? outcome_amount_text(old->cents) : NULL;
+	na = outcome_amount_text(new->cents);
 	sqlite3_bind_int64(q, 1, m->id);
 	sqlite3_bind_int(q, 2, new->held);
 	sqlite3_bind_text(q, 3, new->kind, -1, SQLITE_STATIC);
@@ -285,12 +291,10 @@ outcome_write(struct store *st, const struct meeting_row *m, const struct outcom
 	sqlite3_bind_text(q, 7, who, -1, SQLITE_TRANSIENT);
 	if (user_id > 0)
 		sqlite3_bind_int64(q, 8, user_id);
-	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		*cause = store_error(st, "outcome");
+	sqlite3_step(q);
+	if (store_finish(st, q, cause) != 0)
 		rc = -1;
-	} else if (history_if(st, m->id, "held", oh, new->held ? "held" : "no-show", who,
+	else if (history_if(st, m->id, "held", oh, new->held ? "held" : "no-show", who,
 	    user_id, cause) != 0 ||
 	    history_if(st, m->id, "kind", old->kind, new->kind, who, user_id, cause) != 0 ||
 	    history_if(st, m->id, "amount", oa, na, who, user_id, cause) != 0 ||
@@ -330,19 +334,17 @@ evidence_add(struct store *st, long long id, const struct outcome_in *in, const 
 	if (name == NULL)
 		name = strrchr(in->evidence, '/') != NULL ? strrchr(in->evidence, '/') + 1 :
 		    in->evidence;
-	q = store_prepare(st, "INSERT OR IGNORE INTO outcome_evidence (meeting_id, sha256,"
-	    " filename, size, added_by) VALUES (?, ?, ?, ?, ?)");
+	if (store_query(st, "INSERT OR IGNORE INTO outcome_evidence (meeting_id, sha256,"
+	    " filename, size, added_by) VALUES (?, ?, ?, ?, ?)", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_text(q, 2, sha, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(q, 4, (sqlite3_int64)sb.st_size);
 	sqlite3_bind_text(q, 5, who, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		*cause = store_error(st, "outcome evidence");
+	sqlite3_step(q);
+	if (store_finish(st, q, cause) != 0)
 		return -1;
-	}
 	if (sqlite3_changes(store_db(st)) == 0)
 		return 0;
 	note = xasprintf("%s %s", sha, name);
@@ -411,8 +413,12 @@ outcome_record(struct store *st, const char *fair, long long id,
 		store_rollback(st);
 		return -1;
 	}
-	outcome_load(st, id, &old);
 	memset(&new, 0, sizeof new);
+	if (outcome_load(st, id, &old, cause) != 0) {
+		*err = OUTCOME_STORE;
+		store_rollback(st);
+		goto done;
+	}
 	*err = OUTCOME_BAD;
 	if (outcome_merge(&m, &old, in, cents, date, &new, cause) != 0 ||
 	    outcome_write(st, &m, &old, &new, who, user_id, cause) != 0 ||
@@ -434,33 +440,34 @@ done:
 	return rc;
 }
 
-/* The evidence and history lists of a meeting, added to o. */
-static void
-outcome_lists(struct store *st, long long id, json_t *o)
+/* The evidence and history lists of a meeting, added to o; 0, or -1 with *cause. */
+static int
+outcome_lists(struct store *st, long long id, json_t *o, char **cause)
 {
 	json_t *ev = json_array(), *hist = json_array();
 	sqlite3_stmt *q;
 
-	q = store_prepare(st, "SELECT sha256, filename, size, added_by, added_at FROM"
-	    " outcome_evidence WHERE meeting_id = ? ORDER BY added_at, sha256");
-	sqlite3_bind_int64(q, 1, id);
+	json_object_set_new(o, "evidence", ev);
+	json_object_set_new(o, "history", hist);
+	if (store_query_id(st, "SELECT sha256, filename, size, added_by, added_at FROM"
+	    " outcome_evidence WHERE meeting_id = ? ORDER BY added_at, sha256", id, &q,
+	    cause) != 0)
+		return -1;
 	while (sqlite3_step(q) == SQLITE_ROW)
 		json_array_append_new(ev, json_pack("{s:s, s:s, s:I, s:s, s:s}",
 		    "sha256", sqlite3_column_text(q, 0), "filename", sqlite3_column_text(q, 1),
 		    "size", (json_int_t)sqlite3_column_int64(q, 2),
 		    "added_by", sqlite3_column_text(q, 3), "added_at", sqlite3_column_text(q, 4)));
-	sqlite3_finalize(q);
-	q = store_prepare(st, "SELECT field, old_value, new_value, changed_by, changed_at FROM"
-	    " outcome_history WHERE meeting_id = ? ORDER BY id");
-	sqlite3_bind_int64(q, 1, id);
+	if (store_finish(st, q, cause) != 0 || store_query_id(st, "SELECT field, old_value,"
+	    " new_value, changed_by, changed_at FROM outcome_history WHERE meeting_id = ?"
+	    " ORDER BY id", id, &q, cause) != 0)
+		return -1;
 	while (sqlite3_step(q) == SQLITE_ROW)
 		json_array_append_new(hist, json_pack("{s:s, s:s?, s:s?, s:s, s:s}",
 		    "field", sqlite3_column_text(q, 0), "old", sqlite3_column_text(q, 1),
 		    "new", sqlite3_column_text(q, 2), "by", sqlite3_column_text(q, 3),
 		    "at", sqlite3_column_text(q, 4)));
-	sqlite3_finalize(q);
-	json_object_set_new(o, "evidence", ev);
-	json_object_set_new(o, "history", hist);
+	return store_finish(st, q, cause);
 }
 
 json_t *
@@ -469,19 +476,24 @@ outcome_get(struct store *st, const char *fair, long long id,
 {
 	struct meeting_row m;
 	struct outcome_row o;
+	sqlite3_stmt *q = NULL;
 	json_t *j;
 	char *amount;
 
 	if (meeting_find(st, fair, id, scope, &m, err, cause) != 0)
 		return NULL;
-	outcome_load(st, id, &o);
+	*err = OUTCOME_STORE;
+	if (outcome_load(st, id, &o, cause) != 0 || (o.exists && store_query_id(st,
+	    "SELECT recorded_by, recorded_at FROM outcomes WHERE meeting_id = ?", id, &q,
+	    cause) != 0)) {
+		outcome_row_clear(&o);
+		meeting_row_clear(&m);
+		return NULL;
+	}
 	j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "meeting", (json_int_t)id,
 	    "fair", fair, "buyer", m.buyer, "supplier", m.supplier, "city", m.city,
 	    "province", m.province, "recorded", o.exists);
 	if (o.exists) {
-		sqlite3_stmt *q = store_prepare(st, "SELECT recorded_by, recorded_at FROM"
-		    " outcomes WHERE meeting_id = ?");
-
 		amount = outcome_amount_text(o.cents);
 		json_object_set_new(j, "held", json_boolean(o.held));
 		json_object_set_new(j, "kind", json_string(o.kind));
@@ -489,17 +501,18 @@ outcome_get(struct store *st, const char *fair, long long id,
 		json_object_set_new(j, "amount_wan", json_real((double)o.cents / 100.0));
 		json_object_set_new(j, "products", json_string(o.products));
 		json_object_set_new(j, "date", json_string(o.date));
-		sqlite3_bind_int64(q, 1, id);
 		if (sqlite3_step(q) == SQLITE_ROW) {
 			json_object_set_new(j, "recorded_by",
 			    json_string((const char *)sqlite3_column_text(q, 0)));
 			json_object_set_new(j, "recorded_at",
 			    json_string((const char *)sqlite3_column_text(q, 1)));
 		}
-		sqlite3_finalize(q);
 		free(amount);
 	}
-	outcome_lists(st, id, j);
+	if (store_finish(st, q, cause) != 0 || outcome_lists(st, id, j, cause) != 0) {
+		json_decref(j);
+		j = NULL;
+	}
 	outcome_row_clear(&o);
 	meeting_row_clear(&m);
 	return j;

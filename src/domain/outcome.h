@@ -35,6 +35,7 @@ enum outcome_err {
 	OUTCOME_BAD = 1,		/* the input: a field and its value are named */
 	OUTCOME_NOT_FOUND,		/* no such fair or meeting */
 	OUTCOME_FORBIDDEN,		/* another office's meeting */
+	OUTCOME_STORE,			/* the store failed (store_failure says how) */
 };
 
 /*

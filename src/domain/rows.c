@@ -7,7 +7,7 @@
 #include "rows.h"
 
 json_t *
-rows_json(sqlite3_stmt *q)
+rows_json(struct store *st, sqlite3_stmt *q, char **cause)
 {
 	json_t *list = json_array();
 
@@ -35,17 +35,21 @@ rows_json(sqlite3_stmt *q)
 		}
 		json_array_append_new(list, o);
 	}
+	if (store_finish(st, q, cause) != 0) {
+		json_decref(list);
+		return NULL;
+	}
 	return list;
 }
 
-
 json_t *
-row_json(sqlite3_stmt *q)
+rows_query(struct store *st, const char *sql, int64_t a, int64_t b, char **cause)
 {
-	json_t *all = rows_json(q), *first = json_array_get(all, 0);
+	sqlite3_stmt *q;
 
-	if (first != NULL)
-		json_incref(first);
-	json_decref(all);
-	return first;
+	if (store_query_id(st, sql, a, &q, cause) != 0)
+		return NULL;
+	if (sqlite3_bind_parameter_count(q) >= 2)
+		sqlite3_bind_int64(q, 2, b);
+	return rows_json(st, q, cause);
 }

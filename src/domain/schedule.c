@@ -54,20 +54,21 @@ pmap_find(const struct pmap *p, int64_t id)
 	return -1;
 }
 
-/* Fills a map from a query of ids in ascending order bound to the fair. */
-static void
-pmap_load(struct store *st, struct pmap *p, const char *sql, int64_t fid)
+/* Fills a map from a query of ids in ascending order bound to the fair; 0, or -1 with *cause. */
+static int
+pmap_load(struct store *st, struct pmap *p, const char *sql, int64_t fid, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, sql);
+	sqlite3_stmt *q;
 
 	p->ids = NULL;
 	p->n = 0;
-	sqlite3_bind_int64(q, 1, fid);
+	if (store_query_id(st, sql, fid, &q, cause) != 0)
+		return -1;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		p->ids = xreallocarray(p->ids, (size_t)p->n + 1, sizeof *p->ids);
 		p->ids[p->n++] = sqlite3_column_int64(q, 0);
 	}
-	sqlite3_finalize(q);
+	return store_finish(st, q, cause);
 }
 
 /* Frees a loaded fair model. */
@@ -96,10 +97,12 @@ grow(struct fair_sched *fs)
 }
 
 /* Candidate pairs: the matcher's best score per pair, raised by requests; declined left out. */
-static void
-load_candidates(struct store *st, struct fair_sched *fs)
+static int
+load_candidates(struct store *st, struct fair_sched *fs, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT b, s, max(v), product FROM ("
+	sqlite3_stmt *q;
+
+	if (store_query_id(st, "SELECT b, s, max(v), product FROM ("
 	    " SELECT pb.id AS b, ps.id AS s, c.score AS v, c.product_id AS product"
 	    " FROM candidates c JOIN demands d ON d.id = c.demand_id"
 	    " JOIN products p ON p.id = c.product_id"
@@ -113,9 +116,8 @@ load_candidates(struct store *st, struct fair_sched *fs)
 	    " WHERE fair_id = ?1 AND (locked = 1 OR id IN (SELECT meeting_id FROM outcomes)))"
 	    " WHERE NOT EXISTS (SELECT 1 FROM meeting_requests r WHERE r.fair_id = ?1 AND"
 	    " r.buyer_pid = b AND r.supplier_pid = s AND r.state = 'declined')"
-	    " GROUP BY b, s ORDER BY b, s");
-
-	sqlite3_bind_int64(q, 1, fs->fair.id);
+	    " GROUP BY b, s ORDER BY b, s", fs->fair.id, &q, cause) != 0)
+		return -1;
 	sqlite3_bind_double(q, 2, SCHEDULE_ASKED_BONUS);
 	sqlite3_bind_double(q, 3, SCHEDULE_ACCEPTED_BONUS);
 	while (sqlite3_step(q) == SQLITE_ROW) {
@@ -130,7 +132,7 @@ load_candidates(struct store *st, struct fair_sched *fs)
 		if (sqlite3_column_type(q, 3) != SQLITE_NULL)
 			fs->product[fs->m->ncands - 1] = sqlite3_column_int64(q, 3);
 	}
-	sqlite3_finalize(q);
+	return store_finish(st, q, cause);
 }
 
 /* The candidate of a pair, or -1 (candidates are sorted by buyer, then supplier). */
@@ -153,16 +155,17 @@ cand_find(const struct sel_model *m, int b, int s)
 	return -1;
 }
 
-/* The current meetings: previous places, and locks. */
-static void
-load_meetings(struct store *st, struct fair_sched *fs)
+/* The current meetings: previous places, and locks; 0, or -1 with *cause. */
+static int
+load_meetings(struct store *st, struct fair_sched *fs, char **cause)
 {
-	/* A meeting whose outcome is recorded has happened: it is as good as locked. */
-	sqlite3_stmt *q = store_prepare(st, "SELECT id, buyer_pid, supplier_pid, slot,"
-	    " table_no, locked OR id IN (SELECT meeting_id FROM outcomes) FROM meetings"
-	    " WHERE fair_id = ? ORDER BY id");
+	sqlite3_stmt *q;
 
-	sqlite3_bind_int64(q, 1, fs->fair.id);
+	/* A meeting whose outcome is recorded has happened: it is as good as locked. */
+	if (store_query_id(st, "SELECT id, buyer_pid, supplier_pid, slot, table_no, locked OR id IN"
+	    " (SELECT meeting_id FROM outcomes) FROM meetings WHERE fair_id = ? ORDER BY id",
+	    fs->fair.id, &q, cause) != 0)
+		return -1;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		int b = pmap_find(&fs->buyers, sqlite3_column_int64(q, 1));
 		int s = pmap_find(&fs->suppliers, sqlite3_column_int64(q, 2));
@@ -182,7 +185,7 @@ load_meetings(struct store *st, struct fair_sched *fs)
 			c->lock_table = c->prev_table;
 		}
 	}
-	sqlite3_finalize(q);
+	return store_finish(st, q, cause);
 }
 
 /* Builds the fair's model; 0, or -1 and *cause. */
@@ -190,18 +193,25 @@ static int
 fair_sched_load(struct store *st, const char *code, struct fair_sched *fs, char **cause)
 {
 	sqlite3_stmt *q;
-	int nslots, ntables;
+	int nslots = 0, ntables = 0;
 
 	memset(fs, 0, sizeof *fs);
 	if (fair_get(st, code, &fs->fair, cause) != 0)
 		return -1;
-	q = store_prepare(st, "SELECT (SELECT count(*) FROM fair_slots WHERE fair_id = ?1),"
-	    " (SELECT count(*) FROM fair_tables WHERE fair_id = ?1)");
-	sqlite3_bind_int64(q, 1, fs->fair.id);
-	sqlite3_step(q);
-	nslots = sqlite3_column_int(q, 0);
-	ntables = sqlite3_column_int(q, 1);
-	sqlite3_finalize(q);
+	if (store_query_id(st, "SELECT (SELECT count(*) FROM fair_slots WHERE fair_id = ?1),"
+	    " (SELECT count(*) FROM fair_tables WHERE fair_id = ?1)", fs->fair.id, &q,
+	    cause) != 0) {
+		fair_clear(&fs->fair);
+		return -1;
+	}
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		nslots = sqlite3_column_int(q, 0);
+		ntables = sqlite3_column_int(q, 1);
+	}
+	if (store_finish(st, q, cause) != 0) {
+		fair_clear(&fs->fair);
+		return -1;
+	}
 	if (nslots == 0 || ntables == 0) {
 		*cause = xasprintf("展会 %s 尚未设置时段与桌位，请先运行 fairmatch schedule setup %s /"
 		    " fair %s has no slots or tables yet: run `fairmatch schedule setup %s` first",
@@ -209,22 +219,21 @@ fair_sched_load(struct store *st, const char *code, struct fair_sched *fs, char 
 		fair_clear(&fs->fair);
 		return -1;
 	}
-	pmap_load(st, &fs->buyers, "SELECT id FROM participants WHERE fair_id = ? AND"
-	    " side = 'buyer' ORDER BY id", fs->fair.id);
-	pmap_load(st, &fs->suppliers, "SELECT id FROM participants WHERE fair_id = ? AND"
-	    " side = 'supplier' ORDER BY id", fs->fair.id);
+	if (pmap_load(st, &fs->buyers, "SELECT id FROM participants WHERE fair_id = ? AND"
+	    " side = 'buyer' ORDER BY id", fs->fair.id, cause) != 0 ||
+	    pmap_load(st, &fs->suppliers, "SELECT id FROM participants WHERE fair_id = ? AND"
+	    " side = 'supplier' ORDER BY id", fs->fair.id, cause) != 0)
+		goto fail;
 	fs->m = sel_model_new(fs->buyers.n, fs->suppliers.n, nslots, ntables);
 
-	q = store_prepare(st, "SELECT number, day FROM fair_slots WHERE fair_id = ? ORDER BY"
-	    " number");
-	sqlite3_bind_int64(q, 1, fs->fair.id);
+	if (store_query_id(st, "SELECT number, day FROM fair_slots WHERE fair_id = ? ORDER BY"
+	    " number", fs->fair.id, &q, cause) != 0)
+		goto fail;
 	for (int t = 0; t < nslots && sqlite3_step(q) == SQLITE_ROW; t++)
 		fs->m->slot_day[t] = sqlite3_column_int(q, 1);
-	sqlite3_finalize(q);
-
-	q = store_prepare(st, "SELECT p.id, p.side = 'buyer', p.reps FROM participants p"
-	    " WHERE p.fair_id = ?");
-	sqlite3_bind_int64(q, 1, fs->fair.id);
+	if (store_finish(st, q, cause) != 0 || store_query_id(st, "SELECT p.id, p.side = 'buyer',"
+	    " p.reps FROM participants p WHERE p.fair_id = ?", fs->fair.id, &q, cause) != 0)
+		goto fail;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(q, 0);
 
@@ -233,12 +242,10 @@ fair_sched_load(struct store *st, const char *code, struct fair_sched *fs, char 
 		else
 			fs->m->sreps[pmap_find(&fs->suppliers, id)] = sqlite3_column_int(q, 2);
 	}
-	sqlite3_finalize(q);
-
-	q = store_prepare(st, "SELECT u.participant_id, p.side = 'buyer', u.slot FROM"
-	    " participant_unavailable u JOIN participants p ON p.id = u.participant_id"
-	    " WHERE p.fair_id = ?");
-	sqlite3_bind_int64(q, 1, fs->fair.id);
+	if (store_finish(st, q, cause) != 0 || store_query_id(st, "SELECT u.participant_id,"
+	    " p.side = 'buyer', u.slot FROM participant_unavailable u JOIN participants p ON"
+	    " p.id = u.participant_id WHERE p.fair_id = ?", fs->fair.id, &q, cause) != 0)
+		goto fail;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(q, 0);
 		int t = sqlite3_column_int(q, 2) - 1;
@@ -250,64 +257,63 @@ fair_sched_load(struct store *st, const char *code, struct fair_sched *fs, char 
 		else
 			fs->m->sunavail[(size_t)pmap_find(&fs->suppliers, id) * nslots + t] = 1;
 	}
-	sqlite3_finalize(q);
-
-	q = store_prepare(st, "SELECT t.number, p.id FROM fair_tables t JOIN participants p"
-	    " ON p.fair_id = t.fair_id AND p.supplier_id = t.supplier_id WHERE t.fair_id = ?");
-	sqlite3_bind_int64(q, 1, fs->fair.id);
+	if (store_finish(st, q, cause) != 0 || store_query_id(st, "SELECT t.number, p.id FROM"
+	    " fair_tables t JOIN participants p ON p.fair_id = t.fair_id AND"
+	    " p.supplier_id = t.supplier_id WHERE t.fair_id = ?", fs->fair.id, &q, cause) != 0)
+		goto fail;
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		int s = pmap_find(&fs->suppliers, sqlite3_column_int64(q, 1));
 
 		if (s >= 0)
 			fs->m->booth[s] = sqlite3_column_int(q, 0) - 1;
 	}
-	sqlite3_finalize(q);
-
-	load_candidates(st, fs);
-	load_meetings(st, fs);
+	if (store_finish(st, q, cause) != 0 || load_candidates(st, fs, cause) != 0 ||
+	    load_meetings(st, fs, cause) != 0)
+		goto fail;
 	return 0;
+fail:
+	fair_sched_free(fs);
+	return -1;
 }
 
 /* Writes the schedule into `meetings`: moves kept meetings, adds new, deletes dropped. */
 static int
-write_meetings(struct store *st, struct fair_sched *fs, const struct sel_result *res)
+write_meetings(struct store *st, struct fair_sched *fs, const struct sel_result *res,
+    char **cause)
 {
-	sqlite3_stmt *upd, *ins, *del;
+	sqlite3_stmt *upd = NULL, *ins = NULL, *del = NULL, *q = NULL;
 	int rc = 0;
 
-	upd = store_prepare(st, "UPDATE meetings SET slot = ?, table_no = ?, value = ?,"
-	    " product_id = ? WHERE id = ?");
-	ins = store_prepare(st, "INSERT INTO meetings (fair_id, buyer_pid, supplier_pid,"
-	    " product_id, slot, table_no, value) VALUES (?, ?, ?, ?, ?, ?, ?)");
-	del = store_prepare(st, "DELETE FROM meetings WHERE id = ?");
+	if (store_query(st, "UPDATE meetings SET slot = ?, table_no = ?, value = ?,"
+	    " product_id = ? WHERE id = ?", &upd, cause) != 0 || store_query(st, "INSERT INTO"
+	    " meetings (fair_id, buyer_pid, supplier_pid, product_id, slot, table_no, value)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?)", &ins, cause) != 0 ||
+	    store_query(st, "DELETE FROM meetings WHERE id = ?", &del, cause) != 0 ||
+	    store_query_id(st, "SELECT id, buyer_pid, supplier_pid FROM meetings WHERE fair_id = ?",
+	    fs->fair.id, &q, cause) != 0)
+		rc = -1;
 	/* Meetings whose pair is no longer a candidate go first. */
-	{
-		sqlite3_stmt *q = store_prepare(st, "SELECT id, buyer_pid, supplier_pid FROM"
-		    " meetings WHERE fair_id = ?");
+	while (rc == 0 && sqlite3_step(q) == SQLITE_ROW) {
+		int b = pmap_find(&fs->buyers, sqlite3_column_int64(q, 1));
+		int s = pmap_find(&fs->suppliers, sqlite3_column_int64(q, 2));
 
-		sqlite3_bind_int64(q, 1, fs->fair.id);
-		while (rc == 0 && sqlite3_step(q) == SQLITE_ROW) {
-			int b = pmap_find(&fs->buyers, sqlite3_column_int64(q, 1));
-			int s = pmap_find(&fs->suppliers, sqlite3_column_int64(q, 2));
-
-			if (b >= 0 && s >= 0 && cand_find(fs->m, b, s) >= 0)
-				continue;
-			sqlite3_bind_int64(del, 1, sqlite3_column_int64(q, 0));
-			rc |= sqlite3_step(del) != SQLITE_DONE;
-			sqlite3_reset(del);
-		}
-		sqlite3_finalize(q);
+		if (b >= 0 && s >= 0 && cand_find(fs->m, b, s) >= 0)
+			continue;
+		sqlite3_bind_int64(del, 1, sqlite3_column_int64(q, 0));
+		rc = store_run(st, del, cause);
 	}
+	if (rc == 0)
+		rc = store_finish(st, q, cause);
+	else
+		sqlite3_finalize(q);
 	for (int i = 0; i < fs->m->ncands && rc == 0; i++) {
 		const struct sel_cand *c = &fs->m->cands[i];
-		sqlite3_stmt *q;
 
 		if (res->slot[i] < 0) {
 			if (fs->meeting[i] < 0)
 				continue;
 			sqlite3_bind_int64(del, 1, fs->meeting[i]);
-			rc |= sqlite3_step(del) != SQLITE_DONE;
-			sqlite3_reset(del);
+			rc = store_run(st, del, cause);
 			continue;
 		}
 		if (fs->meeting[i] >= 0) {
@@ -329,52 +335,53 @@ write_meetings(struct store *st, struct fair_sched *fs, const struct sel_result 
 			sqlite3_bind_int64(q, 4, fs->product[i]);
 		else
 			sqlite3_bind_null(q, 4);
-		rc |= sqlite3_step(q) != SQLITE_DONE;
-		sqlite3_reset(q);
+		rc = store_run(st, q, cause);
 		sqlite3_clear_bindings(q);
 	}
 	sqlite3_finalize(upd);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(del);
-	return rc != 0 ? -1 : 0;
+	return rc;
 }
 
 /*
  * Records the solve as the fair's next version, a draft (earlier drafts
- * are discarded), its meetings by pair; *number gets its number.
+ * are discarded), its meetings by pair; *number gets its number.  0, or
+ * -1 with *cause.
  */
 static int
 write_version(struct store *st, struct fair_sched *fs, const struct sel_result *res,
-    json_t *summary, const char *who, int *number)
+    json_t *summary, const char *who, int *number, char **cause)
 {
 	sqlite3_stmt *q;
-	char *text = json_dumps(summary, JSON_COMPACT);
-	int64_t vid;
-	int rc = 0;
+	char *text;
+	int64_t vid = -1;
+	int rc;
 
-	q = store_prepare(st, "UPDATE schedule_versions SET state = 'discarded' WHERE"
-	    " fair_id = ? AND state = 'draft'");
-	sqlite3_bind_int64(q, 1, fs->fair.id);
-	rc |= sqlite3_step(q) != SQLITE_DONE;
-	sqlite3_finalize(q);
-	q = store_prepare(st, "INSERT INTO schedule_versions (fair_id, number, state, summary,"
-	    " created_by) VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM"
-	    " schedule_versions WHERE fair_id = ?1), 'draft', ?2, ?3) RETURNING id, number");
-	sqlite3_bind_int64(q, 1, fs->fair.id);
+	if (store_query_id(st, "UPDATE schedule_versions SET state = 'discarded' WHERE"
+	    " fair_id = ? AND state = 'draft'", fs->fair.id, &q, cause) != 0)
+		return -1;
+	sqlite3_step(q);
+	if (store_finish(st, q, cause) != 0 || store_query_id(st, "INSERT INTO"
+	    " schedule_versions (fair_id, number, state, summary, created_by) VALUES (?1,"
+	    " (SELECT coalesce(max(number), 0) + 1 FROM schedule_versions WHERE fair_id = ?1),"
+	    " 'draft', ?2, ?3) RETURNING id, number", fs->fair.id, &q, cause) != 0)
+		return -1;
+	text = json_dumps(summary, JSON_COMPACT);
 	sqlite3_bind_text(q, 2, text, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 3, who != NULL ? who : "", -1, SQLITE_TRANSIENT);
-	if (rc != 0 || sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_finalize(q);
-		free(text);
-		return -1;
-	}
-	vid = sqlite3_column_int64(q, 0);
-	*number = sqlite3_column_int(q, 1);
-	sqlite3_finalize(q);
 	free(text);
-	q = store_prepare(st, "INSERT INTO version_meetings (version_id, buyer_pid,"
-	    " supplier_pid, product_id, slot, table_no, value, locked) VALUES (?, ?, ?, ?, ?,"
-	    " ?, ?, ?)");
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		vid = sqlite3_column_int64(q, 0);
+		*number = sqlite3_column_int(q, 1);
+	}
+	if (store_finish(st, q, cause) != 0)
+		return -1;
+	if (store_query(st, "INSERT INTO version_meetings (version_id, buyer_pid, supplier_pid,"
+	    " product_id, slot, table_no, value, locked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &q,
+	    cause) != 0)
+		return -1;
+	rc = 0;
 	for (int i = 0; i < fs->m->ncands && rc == 0; i++) {
 		const struct sel_cand *c = &fs->m->cands[i];
 
@@ -391,26 +398,11 @@ write_version(struct store *st, struct fair_sched *fs, const struct sel_result *
 		sqlite3_bind_int(q, 6, res->table[i] + 1);
 		sqlite3_bind_double(q, 7, c->value);
 		sqlite3_bind_int(q, 8, c->lock_slot >= 0);
-		rc |= sqlite3_step(q) != SQLITE_DONE;
-		sqlite3_reset(q);
+		rc = store_run(st, q, cause);
 		sqlite3_clear_bindings(q);
 	}
 	sqlite3_finalize(q);
-	return rc != 0 ? -1 : 0;
-}
-
-/* Whether the fair has a published version. */
-static int
-has_published(struct store *st, int64_t fair_id)
-{
-	sqlite3_stmt *q = store_prepare(st, "SELECT 1 FROM schedule_versions WHERE fair_id = ?"
-	    " AND state = 'published'");
-	int yes;
-
-	sqlite3_bind_int64(q, 1, fair_id);
-	yes = sqlite3_step(q) == SQLITE_ROW;
-	sqlite3_finalize(q);
-	return yes;
+	return rc;
 }
 
 int
@@ -422,7 +414,7 @@ schedule_run(struct store *st, const char *fair_code, const struct schedule_opts
 	struct sel_opts so;
 	struct sel_result res;
 	struct sel_report rep;
-	int redo = 0, added = 0, number = 0, apply;
+	int redo = 0, added = 0, number = 0, published;
 	json_t *summary;
 
 	if (fair_sched_load(st, fair_code, &fs, cause) != 0)
@@ -453,30 +445,29 @@ schedule_run(struct store *st, const char *fair_code, const struct schedule_opts
 	}
 	for (int i = 0; i < fs.m->ncands; i++)
 		added += res.slot[i] >= 0 && fs.meeting[i] < 0;
-	apply = !has_published(st, fs.fair.id);
-	summary = json_pack("{s:s,s:b,s:f,s:f,s:f,s:i,s:i,s:i,s:i,s:i,s:b,s:f,s:b}", "fair",
-	    fs.fair.code, "applied", apply, "value", rep.value, "bound", res.bound, "ratio",
+	summary = json_pack("{s:s,s:f,s:f,s:f,s:i,s:i,s:i,s:i,s:i,s:b,s:f,s:b}", "fair",
+	    fs.fair.code, "value", rep.value, "bound", res.bound, "ratio",
 	    res.bound > 0 ? rep.value / res.bound : 1.0, "meetings", rep.meetings,
 	    "added", added, "moved", res.moved + fs.stale, "dropped", res.dropped + fs.stale,
 	    "gaps", rep.gaps, "exact", res.exact, "seconds", res.seconds, "valid", 1);
 	if (store_begin(st, cause) != 0)
 		goto fail;
-	if (write_version(st, &fs, &res, summary, opts != NULL ? opts->who : NULL,
-	    &number) != 0 || (apply && write_meetings(st, &fs, &res) != 0)) {
-		*cause = store_error(st, "meetings");
-		store_rollback(st);
-		goto fail;
-	}
-	if (store_commit(st, cause) != 0) {
-		store_rollback(st);
-		goto fail;
-	}
+	/* While no version is published, the solve is the schedule at once. */
+	if ((published = schedule_version_published(st, fs.fair.id, cause)) < 0)
+		goto rollback;
+	json_object_set_new(summary, "applied", json_boolean(published == 0));
+	if (write_version(st, &fs, &res, summary, opts != NULL ? opts->who : NULL, &number,
+	    cause) != 0 || (published == 0 && write_meetings(st, &fs, &res, cause) != 0) ||
+	    store_commit(st, cause) != 0)
+		goto rollback;
 	json_object_set_new(summary, "version", json_integer(number));
 	*result = summary;
 	sel_report_free(&rep);
 	sel_result_free(&res);
 	fair_sched_free(&fs);
 	return 0;
+rollback:
+	store_rollback(st);
 fail:
 	json_decref(summary);
 	sel_report_free(&rep);
@@ -489,35 +480,36 @@ json_t *
 schedule_json(struct store *st, const char *fair_code, char **cause)
 {
 	struct fair fair;
-	sqlite3_stmt *q;
-	json_t *root, *meetings;
+	json_t *root, *slots, *tables, *meetings;
 	size_t i;
 	json_t *m;
+	int version;
 
 	if (fair_get(st, fair_code, &fair, cause) != 0)
 		return NULL;
-	root = json_pack("{s:s,s:s,s:i}", "fair", fair.code, "name", fair.name, "version",
-	    schedule_version_published(st, fair.id));
-	q = store_prepare(st, "SELECT number AS slot, day, start, end, session FROM fair_slots"
-	    " WHERE fair_id = ? ORDER BY number");
-	sqlite3_bind_int64(q, 1, fair.id);
-	json_object_set_new(root, "slots", rows_json(q));
-	sqlite3_finalize(q);
-	q = store_prepare(st, "SELECT t.number AS \"table\", t.name, s.name AS booth FROM"
-	    " fair_tables t LEFT JOIN suppliers s ON s.id = t.supplier_id WHERE t.fair_id = ?"
-	    " ORDER BY t.number");
-	sqlite3_bind_int64(q, 1, fair.id);
-	json_object_set_new(root, "tables", rows_json(q));
-	sqlite3_finalize(q);
-	q = store_prepare(st, "SELECT m.id, m.slot, m.table_no AS \"table\", b.badge AS bb,"
-	    " b.name AS bn, s.badge AS sb, s.name AS sn, p.code AS pc, p.name AS pn,"
-	    " m.locked, m.value, m.late_minutes, m.no_show FROM meetings m JOIN participants b"
-	    " ON b.id = m.buyer_pid"
-	    " JOIN participants s ON s.id = m.supplier_pid LEFT JOIN products p ON"
-	    " p.id = m.product_id WHERE m.fair_id = ? ORDER BY m.slot, m.table_no");
-	sqlite3_bind_int64(q, 1, fair.id);
-	meetings = rows_json(q);
-	sqlite3_finalize(q);
+	if ((version = schedule_version_published(st, fair.id, cause)) < 0) {
+		fair_clear(&fair);
+		return NULL;
+	}
+	slots = rows_query(st, "SELECT number AS slot, day, start, end, session FROM"
+	    " fair_slots WHERE fair_id = ? ORDER BY number", fair.id, 0, cause);
+	tables = slots == NULL ? NULL : rows_query(st, "SELECT t.number AS \"table\","
+	    " t.name, s.name AS booth FROM fair_tables t LEFT JOIN suppliers s ON"
+	    " s.id = t.supplier_id WHERE t.fair_id = ? ORDER BY t.number", fair.id, 0, cause);
+	meetings = tables == NULL ? NULL : rows_query(st, "SELECT m.id, m.slot, m.table_no"
+	    " AS \"table\", b.badge AS bb, b.name AS bn, s.badge AS sb, s.name AS sn, p.code AS"
+	    " pc, p.name AS pn, m.locked, m.value, m.late_minutes, m.no_show FROM meetings m"
+	    " JOIN participants b ON b.id = m.buyer_pid JOIN participants s ON"
+	    " s.id = m.supplier_pid LEFT JOIN products p ON p.id = m.product_id WHERE"
+	    " m.fair_id = ? ORDER BY m.slot, m.table_no", fair.id, 0, cause);
+	if (meetings == NULL) {
+		json_decref(slots);
+		json_decref(tables);
+		fair_clear(&fair);
+		return NULL;
+	}
+	root = json_pack("{s:s,s:s,s:i,s:o,s:o}", "fair", fair.code, "name", fair.name,
+	    "version", version, "slots", slots, "tables", tables);
 	/* Nest the sides and the product as the API shows them. */
 	json_array_foreach(meetings, i, m) {
 		json_t *pc = json_object_get(m, "pc");
@@ -552,19 +544,22 @@ schedule_lock(struct store *st, const char *fair_code, long long meeting_id, int
 
 	if (fair_get(st, fair_code, &fair, cause) != 0)
 		return -1;
-	q = store_prepare(st, "UPDATE meetings SET locked = ? WHERE id = ? AND fair_id = ?");
+	if (store_query(st, "UPDATE meetings SET locked = ? WHERE id = ? AND fair_id = ?", &q,
+	    cause) != 0) {
+		fair_clear(&fair);
+		return -1;
+	}
 	sqlite3_bind_int(q, 1, locked != 0);
 	sqlite3_bind_int64(q, 2, meeting_id);
 	sqlite3_bind_int64(q, 3, fair.id);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		*cause = store_error(st, "meetings");
+	sqlite3_step(q);
+	if (store_finish(st, q, cause) != 0)
 		rc = -1;
-	} else if (sqlite3_changes(store_db(st)) == 0) {
+	else if (sqlite3_changes(store_db(st)) == 0) {
 		*cause = xasprintf("展会 %s 没有编号为 %lld 的会谈 / fair %s has no meeting %lld",
 		    fair_code, meeting_id, fair_code, meeting_id);
 		rc = -1;
 	}
-	sqlite3_finalize(q);
 	fair_clear(&fair);
 	return rc;
 }
@@ -572,27 +567,32 @@ schedule_lock(struct store *st, const char *fair_code, long long meeting_id, int
 /*
  * The first rule a move of meeting id to (slot, table) would break, in
  * Chinese (*zh) and English (*en); 0 if none, else 1.  Caller frees both.
+ * -1 with *cause if the store failed.
  */
 static int
 move_problem(struct store *st, const struct fair *fair, long long id, int slot, int table,
-    char **zh, char **en)
+    char **zh, char **en, char **cause)
 {
 	sqlite3_stmt *q;
-	int64_t bpid, spid;
+	int64_t bpid = -1, spid = -1;
 
-	q = store_prepare(st, "SELECT buyer_pid, supplier_pid FROM meetings WHERE id = ? AND"
-	    " fair_id = ?");
+	*zh = *en = NULL;
+	if (store_query(st, "SELECT buyer_pid, supplier_pid FROM meetings WHERE id = ? AND"
+	    " fair_id = ?", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, fair->id);
-	if (sqlite3_step(q) != SQLITE_ROW) {
-		sqlite3_finalize(q);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		bpid = sqlite3_column_int64(q, 0);
+		spid = sqlite3_column_int64(q, 1);
+	}
+	if (store_finish(st, q, cause) != 0)
+		return -1;
+	if (bpid < 0) {
 		*zh = xasprintf("展会 %s 没有编号为 %lld 的会谈", fair->code, id);
 		*en = xasprintf("fair %s has no meeting %lld", fair->code, id);
 		return 1;
 	}
-	bpid = sqlite3_column_int64(q, 0);
-	spid = sqlite3_column_int64(q, 1);
-	sqlite3_finalize(q);
 
 	/* Each rule: a query that returns a row naming who or what is in the way. */
 	static const struct {
@@ -623,9 +623,9 @@ move_problem(struct store *st, const struct fair *fair, long long id, int slot, 
 		  " (SELECT supplier_id FROM participants WHERE id = ?6)",
 		  { "该桌是 ", " 的展位" }, { "the table is the booth of ", "" } },
 	};
-	*zh = *en = NULL;
 	for (size_t k = 0; k < nitems(rules) && *zh == NULL; k++) {
-		q = store_prepare(st, rules[k].sql);
+		if (store_query(st, rules[k].sql, &q, cause) != 0)
+			return -1;
 		sqlite3_bind_int64(q, 1, fair->id);
 		sqlite3_bind_int64(q, 2, id);
 		sqlite3_bind_int(q, 3, slot);
@@ -638,7 +638,12 @@ move_problem(struct store *st, const struct fair *fair, long long id, int slot, 
 			*zh = xasprintf("%s%s%s", rules[k].zh[0], what, rules[k].zh[1]);
 			*en = xasprintf("%s%s%s", rules[k].en[0], what, rules[k].en[1]);
 		}
-		sqlite3_finalize(q);
+		if (store_finish(st, q, cause) != 0) {
+			free(*zh);
+			free(*en);
+			*zh = *en = NULL;
+			return -1;
+		}
 	}
 	return *zh != NULL;
 }
@@ -650,7 +655,7 @@ schedule_move(struct store *st, const char *fair_code, long long meeting_id, int
 	struct fair fair;
 	sqlite3_stmt *q;
 	char *zh, *en;
-	int rc = 0;
+	int rc = 0, problem;
 
 	if (fair_get(st, fair_code, &fair, cause) != 0)
 		return -1;
@@ -658,7 +663,12 @@ schedule_move(struct store *st, const char *fair_code, long long meeting_id, int
 		fair_clear(&fair);
 		return -1;
 	}
-	if (move_problem(st, &fair, meeting_id, slot, table, &zh, &en)) {
+	if ((problem = move_problem(st, &fair, meeting_id, slot, table, &zh, &en, cause)) < 0) {
+		store_rollback(st);
+		fair_clear(&fair);
+		return -1;
+	}
+	if (problem) {
 		*cause = xasprintf("不能把会谈 %lld 移到时段 %d、%d 号桌：%s / cannot move meeting"
 		    " %lld to slot %d, table %d: %s", meeting_id, slot, table, zh, meeting_id, slot,
 		    table, en);
@@ -668,16 +678,15 @@ schedule_move(struct store *st, const char *fair_code, long long meeting_id, int
 		fair_clear(&fair);
 		return -1;
 	}
-	q = store_prepare(st, "UPDATE meetings SET slot = ?, table_no = ?, locked = 1 WHERE"
-	    " id = ?");
-	sqlite3_bind_int(q, 1, slot);
-	sqlite3_bind_int(q, 2, table);
-	sqlite3_bind_int64(q, 3, meeting_id);
-	if (sqlite3_step(q) != SQLITE_DONE) {
-		*cause = store_error(st, "meetings");
+	if (store_query(st, "UPDATE meetings SET slot = ?, table_no = ?, locked = 1 WHERE"
+	    " id = ?", &q, cause) == 0) {
+		sqlite3_bind_int(q, 1, slot);
+		sqlite3_bind_int(q, 2, table);
+		sqlite3_bind_int64(q, 3, meeting_id);
+		sqlite3_step(q);
+		rc = store_finish(st, q, cause);
+	} else
 		rc = -1;
-	}
-	sqlite3_finalize(q);
 	if (rc != 0 || store_commit(st, cause) != 0) {
 		store_rollback(st);
 		rc = -1;

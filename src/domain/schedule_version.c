@@ -20,61 +20,68 @@ static int
 version_find(struct store *st, const struct fair *fair, int number, int64_t *id, int *num,
     char *state, size_t statesz, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, number > 0 ?
+	sqlite3_stmt *q;
+	int found = 0;
+
+	if (store_query_id(st, number > 0 ?
 	    "SELECT id, number, state FROM schedule_versions WHERE fair_id = ?1 AND number = ?2" :
 	    "SELECT id, number, state FROM schedule_versions WHERE fair_id = ?1 AND"
-	    " state = 'draft' ORDER BY number DESC LIMIT 1");
-	int rc = -1;
-
-	sqlite3_bind_int64(q, 1, fair->id);
-	sqlite3_bind_int(q, 2, number);
+	    " state = 'draft' ORDER BY number DESC LIMIT 1", fair->id, &q, cause) != 0)
+		return -1;
+	if (number > 0)
+		sqlite3_bind_int(q, 2, number);
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		*id = sqlite3_column_int64(q, 0);
 		*num = sqlite3_column_int(q, 1);
 		snprintf(state, statesz, "%s", (const char *)sqlite3_column_text(q, 2));
-		rc = 0;
-	} else if (number > 0)
+		found = 1;
+	}
+	if (store_finish(st, q, cause) != 0)
+		return -1;
+	if (found)
+		return 0;
+	if (number > 0)
 		*cause = xasprintf("展会 %s 没有第 %d 版日程 / fair %s has no schedule version %d",
 		    fair->code, number, fair->code, number);
 	else
 		*cause = xasprintf("展会 %s 没有待发布的日程草稿，请先生成洽谈日程 / fair %s has no"
 		    " draft schedule: make the schedule first", fair->code, fair->code);
-	sqlite3_finalize(q);
-	return rc;
+	return -1;
 }
 
 int
-schedule_version_published(struct store *st, long long fair_id)
+schedule_version_published(struct store *st, long long fair_id, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT number FROM schedule_versions WHERE"
-	    " fair_id = ? AND state = 'published'");
+	sqlite3_stmt *q;
 	int n = 0;
 
-	sqlite3_bind_int64(q, 1, fair_id);
+	if (store_query_id(st, "SELECT number FROM schedule_versions WHERE fair_id = ? AND"
+	    " state = 'published'", fair_id, &q, cause) != 0)
+		return -1;
 	if (sqlite3_step(q) == SQLITE_ROW)
 		n = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
-	return n;
+	return store_finish(st, q, cause) != 0 ? -1 : n;
 }
 
 json_t *
 schedule_versions_json(struct store *st, const char *fair_code, char **cause)
 {
 	struct fair fair;
-	sqlite3_stmt *q;
 	json_t *root, *list, *v;
 	size_t i;
 	int published, draft = 0;
 
 	if (fair_get(st, fair_code, &fair, cause) != 0)
 		return NULL;
-	q = store_prepare(st, "SELECT v.number, v.state, v.created_by, v.created_at,"
+	if ((list = rows_query(st, "SELECT v.number, v.state, v.created_by, v.created_at,"
 	    " v.published_at, (SELECT count(*) FROM version_meetings m WHERE"
 	    " m.version_id = v.id) AS meetings, v.summary FROM schedule_versions v WHERE"
-	    " v.fair_id = ? ORDER BY v.number DESC");
-	sqlite3_bind_int64(q, 1, fair.id);
-	list = rows_json(q);
-	sqlite3_finalize(q);
+	    " v.fair_id = ? ORDER BY v.number DESC", fair.id, 0, cause)) == NULL ||
+	    (published = schedule_version_published(st, fair.id, cause)) < 0) {
+		json_decref(list);
+		fair_clear(&fair);
+		return NULL;
+	}
 	json_array_foreach(list, i, v) {
 		json_t *sum = json_loads(json_string_value(json_object_get(v, "summary")), 0, NULL);
 
@@ -82,7 +89,6 @@ schedule_versions_json(struct store *st, const char *fair_code, char **cause)
 		if (draft == 0 && strcmp(json_string_value(json_object_get(v, "state")), "draft") == 0)
 			draft = (int)json_integer_value(json_object_get(v, "number"));
 	}
-	published = schedule_version_published(st, fair.id);
 	root = json_pack("{s:s,s:o,s:o,s:o}", "fair", fair.code,
 	    "published", published > 0 ? json_integer(published) : json_null(),
 	    "draft", draft > 0 ? json_integer(draft) : json_null(), "versions", list);
@@ -128,18 +134,17 @@ place_json(json_t *row, const char *slot, const char *table, const char *when,
 	    json_object_get(row, name));
 }
 
-/* The diff of version vid as JSON (no version fields yet). */
+/* The diff of version vid as JSON (no version fields yet); NULL with *cause. */
 static json_t *
-diff_of(struct store *st, int64_t fair_id, int64_t vid)
+diff_of(struct store *st, int64_t fair_id, int64_t vid, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, diff_sql);
+	sqlite3_stmt *q;
 	json_t *rows, *row, *out;
 	size_t i;
+	long long unchanged = 0;
 
-	sqlite3_bind_int64(q, 1, vid);
-	sqlite3_bind_int64(q, 2, fair_id);
-	rows = rows_json(q);
-	sqlite3_finalize(q);
+	if ((rows = rows_query(st, diff_sql, vid, fair_id, cause)) == NULL)
+		return NULL;
 	out = json_pack("{s:[],s:[],s:[]}", "added", "moved", "dropped");
 	json_array_foreach(rows, i, row) {
 		json_t *c = json_pack("{s:{s:O,s:O},s:{s:O,s:O},s:o,s:o}",
@@ -153,14 +158,21 @@ diff_of(struct store *st, int64_t fair_id, int64_t vid)
 		    "kind"))), c);
 	}
 	json_decref(rows);
-	q = store_prepare(st, "SELECT count(*) FROM version_meetings v JOIN meetings m ON"
+	if (store_query_id(st, "SELECT count(*) FROM version_meetings v JOIN meetings m ON"
 	    " m.fair_id = ?2 AND m.buyer_pid = v.buyer_pid AND m.supplier_pid = v.supplier_pid"
-	    " AND m.slot = v.slot AND m.table_no = v.table_no WHERE v.version_id = ?1");
-	sqlite3_bind_int64(q, 1, vid);
+	    " AND m.slot = v.slot AND m.table_no = v.table_no WHERE v.version_id = ?1", vid, &q,
+	    cause) != 0) {
+		json_decref(out);
+		return NULL;
+	}
 	sqlite3_bind_int64(q, 2, fair_id);
-	sqlite3_step(q);
-	json_object_set_new(out, "unchanged", json_integer(sqlite3_column_int64(q, 0)));
-	sqlite3_finalize(q);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		unchanged = sqlite3_column_int64(q, 0);
+	if (store_finish(st, q, cause) != 0) {
+		json_decref(out);
+		return NULL;
+	}
+	json_object_set_new(out, "unchanged", json_integer(unchanged));
 	return out;
 }
 
@@ -170,37 +182,52 @@ schedule_version_diff(struct store *st, const char *fair_code, int number, char 
 	struct fair fair;
 	char state[16];
 	int64_t vid;
-	int num;
+	int num, published;
 	json_t *out;
 
 	if (fair_get(st, fair_code, &fair, cause) != 0)
 		return NULL;
-	if (version_find(st, &fair, number, &vid, &num, state, sizeof state, cause) != 0) {
+	if (version_find(st, &fair, number, &vid, &num, state, sizeof state, cause) != 0 ||
+	    (published = schedule_version_published(st, fair.id, cause)) < 0 ||
+	    (out = diff_of(st, fair.id, vid, cause)) == NULL) {
 		fair_clear(&fair);
 		return NULL;
 	}
-	out = diff_of(st, fair.id, vid);
 	json_object_set_new(out, "fair", json_string(fair.code));
 	json_object_set_new(out, "version", json_integer(num));
 	json_object_set_new(out, "state", json_string(state));
-	json_object_set_new(out, "against", schedule_version_published(st, fair.id) > 0 ?
-	    json_integer(schedule_version_published(st, fair.id)) : json_null());
+	json_object_set_new(out, "against", published > 0 ? json_integer(published) :
+	    json_null());
 	fair_clear(&fair);
 	return out;
 }
 
-/* Runs one statement bound to (version id, fair id); 0, or -1. */
+/* Runs one statement bound to (version id, fair id); 0, or -1 with *cause. */
 static int
-exec2(struct store *st, const char *sql, int64_t vid, int64_t fair_id)
+exec2(struct store *st, const char *sql, int64_t vid, int64_t fair_id, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, sql);
-	int rc;
+	sqlite3_stmt *q;
 
-	sqlite3_bind_int64(q, 1, vid);
+	if (store_query_id(st, sql, vid, &q, cause) != 0)
+		return -1;
 	sqlite3_bind_int64(q, 2, fair_id);
-	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(q);
-	return rc;
+	sqlite3_step(q);
+	return store_finish(st, q, cause);
+}
+
+/* How many meetings the fair has; -1 with *cause. */
+static long long
+count_meetings(struct store *st, int64_t fair_id, char **cause)
+{
+	sqlite3_stmt *q;
+	long long n = 0;
+
+	if (store_query_id(st, "SELECT count(*) FROM meetings WHERE fair_id = ?", fair_id, &q,
+	    cause) != 0)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	return store_finish(st, q, cause) != 0 ? -1 : n;
 }
 
 /* Publishes the version with id vid of fair: see schedule_version_publish. */
@@ -229,34 +256,28 @@ publish(struct store *st, const struct fair *fair, int64_t vid, int num, json_t 
 		" strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",
 	};
 	json_t *diff;
-	sqlite3_stmt *q;
+	long long meetings;
 
 	if (store_begin(st, cause) != 0)
 		return -1;
-	diff = diff_of(st, fair->id, vid);
+	if ((diff = diff_of(st, fair->id, vid, cause)) == NULL)
+		goto fail;
 	for (size_t k = 0; k < nitems(apply); k++)
-		if (exec2(st, apply[k], vid, fair->id) != 0) {
-			*cause = store_error(st, "schedule version");
-			store_rollback(st);
-			json_decref(diff);
-			return -1;
-		}
-	if (store_commit(st, cause) != 0) {
-		store_rollback(st);
-		json_decref(diff);
-		return -1;
-	}
-	q = store_prepare(st, "SELECT count(*) FROM meetings WHERE fair_id = ?");
-	sqlite3_bind_int64(q, 1, fair->id);
-	sqlite3_step(q);
+		if (exec2(st, apply[k], vid, fair->id, cause) != 0)
+			goto fail;
+	if ((meetings = count_meetings(st, fair->id, cause)) < 0 || store_commit(st, cause) != 0)
+		goto fail;
 	*summary = json_pack("{s:s,s:i,s:I,s:I,s:I,s:I}", "fair", fair->code, "version", num,
 	    "added", (json_int_t)json_array_size(json_object_get(diff, "added")),
 	    "moved", (json_int_t)json_array_size(json_object_get(diff, "moved")),
 	    "dropped", (json_int_t)json_array_size(json_object_get(diff, "dropped")),
-	    "meetings", (json_int_t)sqlite3_column_int64(q, 0));
-	sqlite3_finalize(q);
+	    "meetings", (json_int_t)meetings);
 	json_decref(diff);
 	return 0;
+fail:
+	store_rollback(st);
+	json_decref(diff);
+	return -1;
 }
 
 int
@@ -294,19 +315,23 @@ schedule_version_undo(struct store *st, const char *fair_code, json_t **summary,
 
 	if (fair_get(st, fair_code, &fair, cause) != 0)
 		return -1;
-	q = store_prepare(st, "SELECT id, number FROM schedule_versions WHERE fair_id = ? AND"
-	    " state = 'old' ORDER BY published_at DESC, number DESC LIMIT 1");
-	sqlite3_bind_int64(q, 1, fair.id);
+	if (store_query_id(st, "SELECT id, number FROM schedule_versions WHERE fair_id = ? AND"
+	    " state = 'old' ORDER BY published_at DESC, number DESC LIMIT 1", fair.id, &q,
+	    cause) != 0) {
+		fair_clear(&fair);
+		return -1;
+	}
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		vid = sqlite3_column_int64(q, 0);
 		num = sqlite3_column_int(q, 1);
 	}
-	sqlite3_finalize(q);
-	if (vid < 0)
-		*cause = xasprintf("展会 %s 没有可恢复的上一版日程 / fair %s has no earlier published"
-		    " schedule to go back to", fair.code, fair.code);
-	else
-		rc = publish(st, &fair, vid, num, summary, cause);
+	if (store_finish(st, q, cause) == 0) {
+		if (vid < 0)
+			*cause = xasprintf("展会 %s 没有可恢复的上一版日程 / fair %s has no earlier"
+			    " published schedule to go back to", fair.code, fair.code);
+		else
+			rc = publish(st, &fair, vid, num, summary, cause);
+	}
 	fair_clear(&fair);
 	return rc;
 }
@@ -328,11 +353,8 @@ schedule_version_discard(struct store *st, const char *fair_code, int number, ch
 		    " version %d is %s", num, state, num, state);
 		goto out;
 	}
-	if (exec2(st, "UPDATE schedule_versions SET state = 'discarded' WHERE id = ?1 AND"
-	    " fair_id = ?2", vid, fair.id) != 0)
-		*cause = store_error(st, "schedule version");
-	else
-		rc = 0;
+	rc = exec2(st, "UPDATE schedule_versions SET state = 'discarded' WHERE id = ?1 AND"
+	    " fair_id = ?2", vid, fair.id, cause);
 out:
 	fair_clear(&fair);
 	return rc;

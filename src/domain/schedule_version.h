@@ -5,7 +5,8 @@
  * changes against the current schedule (meetings added, moved, dropped,
  * and whose); publishing keeps the version it replaces, so publishing
  * that one again (undo) brings it back.  Messages are for a person,
- * Chinese / English, in *cause (caller frees).
+ * Chinese / English, in *cause (caller frees); a failure of the store is
+ * one too, recorded on st (store_failure).
  */
 #ifndef FM_SCHEDULE_VERSION_H
 #define FM_SCHEDULE_VERSION_H
@@ -49,7 +50,7 @@ int schedule_version_undo(struct store *st, const char *fair_code, json_t **summ
 int schedule_version_discard(struct store *st, const char *fair_code, int number,
     char **cause);
 
-/* The published version's number for fair_id, or 0 if none is. */
-int schedule_version_published(struct store *st, long long fair_id);
+/* The published version's number for fair_id, 0 if none is, or -1 with *cause. */
+int schedule_version_published(struct store *st, long long fair_id, char **cause);
 
 #endif

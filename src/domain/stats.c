@@ -100,15 +100,27 @@ struct grow {
 	int		 used;
 };
 
-/* Runs the grouped query; rows into *out (caller frees), their number returned. */
-static size_t
+/* Frees n grouped rows. */
+static void
+group_rows_free(struct grow *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].key);
+		free(rows[i].label);
+	}
+	free(rows);
+}
+
+/* Runs the grouped query; *n rows into *out (caller frees).  0, or -1 with *cause. */
+static int
 group_rows(struct store *st, const struct grouping *g, const struct stats_query *sq,
-    struct grow **out)
+    struct grow **out, size_t *nout, char **cause)
 {
 	struct buf sql = { 0 };
 	sqlite3_stmt *q;
 	struct grow *rows = NULL;
 	size_t n = 0;
+	int rc;
 
 	buf_addstr(&sql, "WITH base AS (SELECT m.id, f.code AS fair, f.name AS fair_name,"
 	    " b.province, b.name AS buyer, b.buyer_type, s.city, " DEAL_DATE " AS d,"
@@ -130,8 +142,10 @@ group_rows(struct store *st, const struct grouping *g, const struct stats_query 
 	    " AND (?3 IS NULL OR city = ?3) AND (?4 IS NULL OR province = ?4)"
 	    " AND (?5 IS NULL OR fair = ?5)%s%s GROUP BY 1 ORDER BY 1", g->key, g->label,
 	    g->where != NULL ? " AND " : "", g->where != NULL ? g->where : "");
-	q = store_prepare(st, sql.data);
+	rc = store_query(st, sql.data, &q, cause);
 	buf_free(&sql);
+	if (rc != 0)
+		return -1;
 	sqlite3_bind_int(q, 1, sq->year);
 	sqlite3_bind_int(q, 2, sq->quarter);
 	if (sq->scope.city != NULL)
@@ -151,9 +165,13 @@ group_rows(struct store *st, const struct grouping *g, const struct stats_query 
 			rows[n].c[i] = sqlite3_column_int64(q, 2 + i);
 		n++;
 	}
-	sqlite3_finalize(q);
+	if (store_finish(st, q, cause) != 0) {
+		group_rows_free(rows, n);
+		return -1;
+	}
 	*out = rows;
-	return n;
+	*nout = n;
+	return 0;
 }
 
 /* Whether this query shows targets, and for which place only (NULL = all). */
@@ -210,12 +228,17 @@ stats_json(struct store *st, const struct stats_query *sq, char **cause)
 		    sq->year);
 		return NULL;
 	}
-	n = group_rows(st, g, sq, &gr);
+	if (group_rows(st, g, sq, &gr, &n, cause) != 0)
+		return NULL;
 	rows = json_array();
 	if (targets_apply(g, sq, &only)) {
-		sqlite3_stmt *q = store_prepare(st, g->targets);
+		sqlite3_stmt *q;
 
-		sqlite3_bind_int(q, 1, sq->year);
+		if (store_query_id(st, g->targets, sq->year, &q, cause) != 0) {
+			group_rows_free(gr, n);
+			json_decref(rows);
+			return NULL;
+		}
 		while (sqlite3_step(q) == SQLITE_ROW) {
 			const char *place = (const char *)sqlite3_column_text(q, 0);
 			double yi = sqlite3_column_double(q, 1);
@@ -231,15 +254,16 @@ stats_json(struct store *st, const struct stats_query *sq, char **cause)
 			} else
 				row_add(rows, tot, &tot_target, place, place, zero, yi);
 		}
-		sqlite3_finalize(q);
+		if (store_finish(st, q, cause) != 0) {
+			group_rows_free(gr, n);
+			json_decref(rows);
+			return NULL;
+		}
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (!gr[i].used)
 			row_add(rows, tot, &tot_target, gr[i].key, gr[i].label, gr[i].c, -1);
-		free(gr[i].key);
-		free(gr[i].label);
-	}
-	free(gr);
+	group_rows_free(gr, n);
 	out = json_pack("{s:s, s:o, s:o, s:o, s:o}", "by", g->name,
 	    "year", sq->year != 0 ? json_integer(sq->year) : json_null(),
 	    "quarter", sq->quarter != 0 ? json_integer(sq->quarter) : json_null(),

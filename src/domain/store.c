@@ -14,8 +14,9 @@
 #include "util.h"
 
 struct store {
-	sqlite3	*db;		/* the connection; owned */
-	char	*dir;		/* the data directory; owned */
+	sqlite3		*db;		/* the connection; owned */
+	char		*dir;		/* the data directory; owned */
+	enum store_fail	 fail;		/* the last failure recorded, until reset */
 };
 
 /*
@@ -393,55 +394,223 @@ store_latest_version(void)
 	return (int)nitems(migrations);
 }
 
+/* What an SQLite result code means for whoever asked. */
+static enum store_fail
+fail_kind(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK: case SQLITE_ROW: case SQLITE_DONE:
+		return STORE_OK;
+	case SQLITE_BUSY: case SQLITE_LOCKED:
+		return STORE_BUSY;
+	case SQLITE_IOERR: case SQLITE_CANTOPEN: case SQLITE_PROTOCOL:
+		return STORE_IO;
+	case SQLITE_FULL:
+		return STORE_FULL;
+	case SQLITE_CORRUPT: case SQLITE_NOTADB:
+		return STORE_CORRUPT;
+	case SQLITE_NOMEM:
+		return STORE_NOMEM;
+	case SQLITE_READONLY:
+		return STORE_READONLY;
+	default:
+		return STORE_OTHER;
+	}
+}
+
+static const char *const fail_names[] = {
+	[STORE_OK] = "ok", [STORE_BUSY] = "busy", [STORE_IO] = "store_io",
+	[STORE_FULL] = "store_full", [STORE_CORRUPT] = "store_corrupt",
+	[STORE_NOMEM] = "store_nomem", [STORE_READONLY] = "store_readonly",
+	[STORE_BUG] = "store_bug", [STORE_OTHER] = "store",
+};
+
+const char *
+store_fail_name(enum store_fail f)
+{
+	return (size_t)f < nitems(fail_names) ? fail_names[f] : "store";
+}
+
+void
+store_note_failure(struct store *st)
+{
+	st->fail = fail_kind(sqlite3_extended_errcode(st->db));
+	if (st->fail == STORE_OK)
+		st->fail = STORE_OTHER;
+}
+
+enum store_fail
+store_failure(const struct store *st)
+{
+	return st->fail;
+}
+
+void
+store_failure_reset(struct store *st)
+{
+	st->fail = STORE_OK;
+}
+
+int
+store_fail_hard(enum store_fail f)
+{
+	return f != STORE_OK && f != STORE_OTHER;
+}
+
+/* Records rc's kind and words it for a person: "what: SQLite's words". */
+static char *
+fail_message(struct store *st, int rc, const char *what, const char *words)
+{
+	st->fail = fail_kind(rc);
+	if (st->fail == STORE_BUSY)
+		return xasprintf("数据库正忙（%s）：%s，请稍后再试 / the database is busy (%s): %s;"
+		    " try again shortly", what, words, what, words);
+	return xasprintf("数据库错误（%s）：%s / database error (%s): %s", what, words, what,
+	    words);
+}
+
 char *
 store_error(struct store *st, const char *what)
 {
-	return xasprintf("数据库错误（%s）：%s / database error (%s): %s", what,
-	    sqlite3_errmsg(st->db), what, sqlite3_errmsg(st->db));
+	return fail_message(st, sqlite3_extended_errcode(st->db), what, sqlite3_errmsg(st->db));
+}
+
+/*
+ * A statement named for a person: its verb and the first table it names
+ * ("INSERT INTO sessions", "SELECT … FROM products", "UPDATE meetings").
+ */
+static void
+statement_what(const char *sql, char *out, size_t size)
+{
+	const char *verb = sql + strspn(sql, " \t\n");
+	int verblen = (int)strcspn(verb, " \t\n(");
+	const char *from = strstr(verb, " FROM "), *into = strstr(verb, " INTO ");
+	const char *at = from == NULL || (into != NULL && into < from) ? into : from;
+
+	if (strncmp(verb, "UPDATE ", 7) == 0 || strncmp(verb, "PRAGMA ", 7) == 0)
+		snprintf(out, size, "%.*s %.*s", verblen, verb, (int)strcspn(verb + 7, " \t\n(=;"),
+		    verb + 7);
+	else if (at != NULL)
+		snprintf(out, size, "%.*s%s%.4s %.*s", verblen, verb,
+		    at == verb + verblen ? " " : " … ", at + 1, (int)strcspn(at + 6, " \t\n(,;"),
+		    at + 6);
+	else					/* BEGIN IMMEDIATE, COMMIT */
+		snprintf(out, size, "%.*s", (int)strcspn(verb, ";"), verb);
+}
+
+/* Records a failure of statement sql with rc as a message for a person. */
+static char *
+statement_error(struct store *st, const char *sql, int rc)
+{
+	char what[96];
+
+	statement_what(sql != NULL ? sql : "?", what, sizeof what);
+	return fail_message(st, rc, what, sqlite3_errmsg(st->db));
 }
 
 int
 store_exec(struct store *st, const char *sql, char **cause)
 {
 	char *err = NULL;
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &err);
 
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		*cause = xasprintf("数据库错误：%s / database error: %s", err ? err : "?",
-		    err ? err : "?");
+	if (rc != SQLITE_OK) {
+		char what[96];
+
+		statement_what(sql, what, sizeof what);
+		*cause = fail_message(st, sqlite3_extended_errcode(st->db), what, err ? err : "?");
 		sqlite3_free(err);
 		return -1;
 	}
 	return 0;
 }
 
-sqlite3_stmt *
-store_prepare(struct store *st, const char *sql)
+int
+store_query(struct store *st, const char *sql, sqlite3_stmt **q, char **cause)
 {
-	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, q, NULL);
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+	if (rc == SQLITE_OK)
+		return 0;
+	*q = NULL;
+	rc = sqlite3_extended_errcode(st->db);
+	if ((rc & 0xff) == SQLITE_ERROR) {
+#ifndef NDEBUG
 		fatal("%s: cannot prepare \"%s\": %s", __func__, sql, sqlite3_errmsg(st->db));
-	return stmt;
-}
-
-long long
-store_scalar(struct store *st, const char *sql)
-{
-	sqlite3_stmt *stmt;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+#endif
+		*cause = statement_error(st, sql, rc);
+		st->fail = STORE_BUG;
 		return -1;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
+	}
+	*cause = statement_error(st, sql, rc);
+	return -1;
 }
 
 int
-store_version(struct store *st)
+store_query_id(struct store *st, const char *sql, int64_t id, sqlite3_stmt **q, char **cause)
 {
-	return (int)store_scalar(st, "PRAGMA user_version");
+	if (store_query(st, sql, q, cause) != 0)
+		return -1;
+	sqlite3_bind_int64(*q, 1, id);
+	return 0;
+}
+
+int
+store_finish(struct store *st, sqlite3_stmt *q, char **cause)
+{
+	char what[96];
+	char *msg;
+
+	if (q == NULL)
+		return 0;
+	statement_what(sqlite3_sql(q), what, sizeof what);	/* q is gone after finalize */
+	if (sqlite3_finalize(q) == SQLITE_OK)
+		return 0;
+	msg = fail_message(st, sqlite3_extended_errcode(st->db), what, sqlite3_errmsg(st->db));
+	if (cause != NULL)
+		*cause = msg;
+	else
+		free(msg);
+	return -1;
+}
+
+int
+store_run(struct store *st, sqlite3_stmt *q, char **cause)
+{
+	int rc = sqlite3_step(q);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		*cause = statement_error(st, sqlite3_sql(q), sqlite3_extended_errcode(st->db));
+		sqlite3_reset(q);
+		return -1;
+	}
+	sqlite3_reset(q);
+	return 0;
+}
+
+long long
+store_scalar(struct store *st, const char *sql, char **cause)
+{
+	sqlite3_stmt *q;
+	long long v = 0;
+
+	if (store_query(st, sql, &q, cause) != 0)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	return store_finish(st, q, cause) == 0 ? v : -1;
+}
+
+int
+store_version(struct store *st, char **cause)
+{
+	return (int)store_scalar(st, "PRAGMA user_version", cause);
+}
+
+void
+store_busy_timeout(struct store *st, int ms)
+{
+	sqlite3_busy_timeout(st->db, ms);
 }
 
 int
@@ -467,12 +636,10 @@ store_rollback(struct store *st)
 static int
 store_migrate(struct store *st, char **cause)
 {
-	int have = store_version(st);
+	int have = store_version(st, cause);
 
-	if (have < 0) {
-		*cause = store_error(st, "PRAGMA user_version");
+	if (have < 0)
 		return -1;
-	}
 	if (have > store_latest_version()) {
 		*cause = xasprintf("数据库版本 %d 比本程序（%d）新，请升级 fairmatch / the database is"
 		    " schema version %d, newer than this build knows (%d): upgrade fairmatch",
@@ -493,47 +660,94 @@ store_migrate(struct store *st, char **cause)
 	return 0;
 }
 
+/* The database's path in dir, or NULL with *cause if it was never made. */
+static char *
+store_path(const char *dir, int create, char **cause)
+{
+	char *path = xasprintf("%s/fairmatch.db", dir);
+	struct stat sb;
+
+	if (!create && stat(path, &sb) == -1) {
+		*cause = xasprintf("数据目录 %s 尚未初始化，请先运行 fairmatch init --data %s / the data"
+		    " directory %s is not initialised: run `fairmatch init --data %s` first",
+		    dir, dir, dir, dir);
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* Opens path with flags into a new store with the tokenizer registered; NULL with *cause. */
+static struct store *
+store_connect(const char *dir, const char *path, int flags, char **cause)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+
+	st->dir = xstrdup(dir);
+	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		*cause = xasprintf("无法打开数据库 %s：%s / cannot open the database %s: %s", path,
+		    sqlite3_errmsg(st->db), path, sqlite3_errmsg(st->db));
+		store_close(st);
+		return NULL;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	if (fts5_tok_register(st->db, cause) != 0) {
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
 int
 store_open(const char *dir, int create, struct store **out, char **cause)
 {
 	struct store *st;
-	struct stat sb;
 	char *path;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
 	if (create && mkdir_p(dir, 0750) == -1) {
 		*cause = xasprintf("无法创建数据目录 %s：%s / cannot create the data directory %s: %s",
 		    dir, strerror(errno), dir, strerror(errno));
 		return -1;
 	}
-	path = xasprintf("%s/fairmatch.db", dir);
-	if (!create && stat(path, &sb) == -1) {
-		*cause = xasprintf("数据目录 %s 尚未初始化，请先运行 fairmatch init --data %s / the data"
-		    " directory %s is not initialised: run `fairmatch init --data %s` first",
-		    dir, dir, dir, dir);
-		free(path);
+	if ((path = store_path(dir, create, cause)) == NULL)
 		return -1;
-	}
-	if (create)
-		flags |= SQLITE_OPEN_CREATE;
-	st = xcalloc(1, sizeof *st);
-	st->dir = xstrdup(dir);
-	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
-		*cause = xasprintf("无法打开数据库 %s：%s / cannot open the database %s: %s", path,
-		    sqlite3_errmsg(st->db), path, sqlite3_errmsg(st->db));
-		free(path);
-		store_close(st);
-		return -1;
-	}
+	st = store_connect(dir, path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0),
+	    cause);
 	free(path);
-	sqlite3_busy_timeout(st->db, 10000);
-	if (fts5_tok_register(st->db, cause) != 0) {
-		store_close(st);
+	if (st == NULL)
 		return -1;
-	}
 	if (store_exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 	    " PRAGMA cache_size = -65536;"
 	    " PRAGMA foreign_keys = ON;", cause) != 0 || store_migrate(st, cause) != 0) {
+		store_close(st);
+		return -1;
+	}
+	*out = st;
+	return 0;
+}
+
+int
+store_open_readonly(const char *dir, struct store **out, char **cause)
+{
+	struct store *st;
+	char *path;
+	int have;
+
+	if ((path = store_path(dir, 0, cause)) == NULL)
+		return -1;
+	st = store_connect(dir, path, SQLITE_OPEN_READONLY, cause);
+	free(path);
+	if (st == NULL)
+		return -1;
+	if (store_exec(st, "PRAGMA cache_size = -65536;", cause) != 0 ||
+	    (have = store_version(st, cause)) < 0) {
+		store_close(st);
+		return -1;
+	}
+	if (have != store_latest_version()) {
+		*cause = xasprintf("数据库版本 %d，本程序需要 %d：请先以读写方式打开一次 / the database is"
+		    " schema version %d and this build needs %d: open it read-write once first",
+		    have, store_latest_version(), have, store_latest_version());
 		store_close(st);
 		return -1;
 	}

@@ -222,29 +222,6 @@ csv_line_at(struct csv_reader *r, const char *more, size_t upto)
 	return line;
 }
 
-/* Length of s without an incomplete UTF-8 sequence at its end. */
-static size_t
-utf8_complete_prefix(const unsigned char *s, size_t len)
-{
-	for (size_t back = 1; back <= 3 && back <= len; back++) {
-		unsigned char c = s[len - back];
-		size_t need;
-
-		if ((c & 0xc0) == 0x80)
-			continue;
-		if (c >= 0xf0)
-			need = 4;
-		else if (c >= 0xe0)
-			need = 3;
-		else if (c >= 0xc0)
-			need = 2;
-		else
-			need = 1;
-		return need > back ? len - back : len;
-	}
-	return len;
-}
-
 /* Starts ICU conversion from charset to UTF-8. */
 static int
 csv_start_icu(struct csv_reader *r, const char *charset)
@@ -311,7 +288,7 @@ csv_decode_utf8(struct csv_reader *r, const char *src, size_t len, int flush)
 
 	buf_add(&chunk, r->carry, r->ncarry);
 	buf_add(&chunk, src, len);
-	ok = flush ? chunk.len : utf8_complete_prefix((unsigned char *)chunk.data, chunk.len);
+	ok = flush ? chunk.len : utf8_complete_prefix(chunk.data, chunk.len);
 	r->ncarry = chunk.len - ok;
 	memcpy(r->carry, chunk.data + ok, r->ncarry);
 	size_t good = utf8_valid_prefix(chunk.data, ok, NULL);
@@ -358,7 +335,7 @@ csv_decode(struct csv_reader *r, const char *src, size_t len, int flush)
 		 * UTF-8 characters (then a later bad byte is a mixed file,
 		 * reported as such, not GBK read as mojibake).
 		 */
-		size_t window = flush ? len : utf8_complete_prefix((const unsigned char *)src, len);
+		size_t window = flush ? len : utf8_complete_prefix(src, len);
 		if (window == 0) {
 			/* Only the start of a character (≤ 3 bytes): decide when the rest comes. */
 			memcpy(r->carry, src, len);

@@ -8,10 +8,10 @@
  * expat, which is suspended at the end of each row.  Every byte taken out
  * of the zip is counted against the limits, whatever the zip directory
  * claims, because a small upload can unpack to gigabytes (a zip bomb).
+ * What a number cell shows (a number, a date, a time) is xlsx_number.c's.
  */
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,20 +23,13 @@
 
 #include "table.h"
 #include "util.h"
+#include "xlsx_number.h"
 
 #define XLSX_CHUNK		65536		/* bytes read from the zip at a time */
 #define XLSX_RATIO_FLOOR	(1024 * 1024)	/* smaller parts skip the ratio check */
 #define XLSX_MAX_COLUMN		16384		/* XFD, Excel's last column */
 #define XLSX_MAX_ROW		1048576		/* Excel's last row */
 #define XLSX_NAMES_LISTED	20		/* sheet names quoted in an error */
-#define XLSX_LAST_SERIAL	2958466.0	/* 10000-01-01: past Excel's dates */
-
-enum xlsx_kind {
-	XLSX_NUMBER,			/* a plain number */
-	XLSX_DATE,			/* a date: YYYY-MM-DD */
-	XLSX_TIME,			/* a time of day: HH:MM:SS */
-	XLSX_DATETIME			/* both: YYYY-MM-DD HH:MM:SS */
-};
 
 enum xlsx_type {
 	XLSX_T_NUMBER,			/* t="n" or none */
@@ -59,24 +52,6 @@ static const struct {
 	{ "b", XLSX_T_BOOL },
 	{ "e", XLSX_T_ERROR },
 	{ "d", XLSX_T_DATE },
-};
-
-/* Excel's built-in date and time formats (ECMA-376 18.8.30, zh-CN ids too). */
-static const struct {
-	long		 first;		/* first numFmtId of the range */
-	long		 last;		/* last numFmtId of the range */
-	enum xlsx_kind	 kind;		/* what cells in it hold */
-} xlsx_builtin_formats[] = {
-	{ 14, 17, XLSX_DATE },
-	{ 18, 21, XLSX_TIME },
-	{ 22, 22, XLSX_DATETIME },
-	{ 27, 31, XLSX_DATE },
-	{ 32, 35, XLSX_TIME },
-	{ 36, 36, XLSX_DATE },
-	{ 45, 47, XLSX_TIME },
-	{ 50, 54, XLSX_DATE },
-	{ 55, 56, XLSX_TIME },
-	{ 57, 58, XLSX_DATE },
 };
 
 /* Other documents that are zips too, to say what was uploaded instead. */
@@ -520,19 +495,10 @@ xlsx_unescape(struct buf *b)
 					break;
 				cp = cp * 16 + h;
 			}
+			/* At most 3 bytes replace the 7 of the escape. */
 			if (k == 6 && (cp < 0xd800 || cp > 0xdfff)) {
-				if (cp == 0)
-					;
-				else if (cp < 0x80)
-					*d++ = cp;
-				else if (cp < 0x800) {
-					*d++ = 0xc0 | (cp >> 6);
-					*d++ = 0x80 | (cp & 0x3f);
-				} else {
-					*d++ = 0xe0 | (cp >> 12);
-					*d++ = 0x80 | ((cp >> 6) & 0x3f);
-					*d++ = 0x80 | (cp & 0x3f);
-				}
+				if (cp != 0)
+					d += utf8_encode(cp, d);
 				i += 6;
 				continue;
 			}
@@ -595,57 +561,6 @@ xlsx_rels_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 	rel->target = xstrdup(target);
 }
 
-/* What a custom number format code displays: a number, date or time. */
-static enum xlsx_kind
-xlsx_code_kind(const char *code)
-{
-	int date = 0, month = 0, time = 0;
-	const char *p, *end;
-
-	if (strcasecmp(code, "General") == 0 || strcmp(code, "@") == 0)
-		return XLSX_NUMBER;
-	for (p = code; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			if ((end = strchr(p + 1, '"')) == NULL)
-				return XLSX_NUMBER;
-			p = end;
-			break;
-		case '[':
-			if ((end = strchr(p + 1, ']')) == NULL)
-				return XLSX_NUMBER;
-			/* [h], [mm], [ss]: elapsed time; [Red], [$-804]: not. */
-			if (end > p + 1 &&
-			    strspn(p + 1, "hHmMsS") == (size_t)(end - p - 1))
-				time = 1;
-			p = end;
-			break;
-		case '\\':
-		case '_':
-		case '*':
-			if (p[1] != '\0')
-				p++;
-			break;
-		case 'y': case 'Y': case 'd': case 'D':
-			date = 1;
-			break;
-		case 'm': case 'M':
-			month = 1;
-			break;
-		case 'h': case 'H': case 's': case 'S':
-			time = 1;
-			break;
-		}
-	}
-	if (time && date)
-		return XLSX_DATETIME;
-	if (time)
-		return XLSX_TIME;
-	if (date || month)
-		return XLSX_DATE;
-	return XLSX_NUMBER;
-}
-
 /* Handles an element of styles.xml: number formats and cell formats. */
 static void
 xlsx_styles_start(void *ud, const XML_Char *name, const XML_Char **attrs)
@@ -696,18 +611,11 @@ xlsx_styles_end(void *ud, const XML_Char *name)
 static enum xlsx_kind
 xlsx_numfmt_kind(struct xlsx_reader *r, long id)
 {
-	size_t i;
-
-	for (i = r->nnumfmts; i > 0; i--) {
+	for (size_t i = r->nnumfmts; i > 0; i--) {
 		if (r->numfmts[i - 1].id == id)
 			return r->numfmts[i - 1].kind;
 	}
-	for (i = 0; i < nitems(xlsx_builtin_formats); i++) {
-		if (id >= xlsx_builtin_formats[i].first &&
-		    id <= xlsx_builtin_formats[i].last)
-			return xlsx_builtin_formats[i].kind;
-	}
-	return XLSX_NUMBER;
+	return xlsx_builtin_kind(id);
 }
 
 /* Starts collecting the text of a <t> element. */
@@ -913,158 +821,6 @@ xlsx_cell_start(struct xlsx_reader *r, const char **attrs)
 	buf_reset(&r->text);
 }
 
-/* Checks that s is a decimal number as Excel stores it, and reads it. */
-static int
-xlsx_parse_number(const char *s, double *out)
-{
-	const char *p = s;
-	char *end;
-	int digits = 0;
-
-	if (*p == '-' || *p == '+')
-		p++;
-	for (; *p >= '0' && *p <= '9'; p++)
-		digits++;
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			digits++;
-	if (digits == 0)
-		return -1;
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '-' || *p == '+')
-			p++;
-		if (*p < '0' || *p > '9')
-			return -1;
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p != '\0')
-		return -1;
-	errno = 0;
-	*out = strtod(s, &end);
-	if (*end != '\0' || !isfinite(*out))
-		return -1;
-	return 0;
-}
-
-/* Appends v as Excel shows it: 15 significant digits, never an exponent. */
-static void
-xlsx_format_number(double v, struct buf *out)
-{
-	char tmp[64], digits[32], *e, *p;
-	size_t nd = 0;
-	long exp, point, i;
-
-	if (v == 0) {
-		buf_addc(out, '0');
-		return;
-	}
-	snprintf(tmp, sizeof tmp, "%.15g", v);
-	if ((e = strchr(tmp, 'e')) == NULL) {
-		buf_addstr(out, tmp);
-		return;
-	}
-	exp = strtol(e + 1, NULL, 10);
-	*e = '\0';
-	p = tmp;
-	if (*p == '-') {
-		buf_addc(out, '-');
-		p++;
-	}
-	for (; *p != '\0'; p++) {
-		if (*p >= '0' && *p <= '9' && nd < sizeof digits - 1)
-			digits[nd++] = *p;
-	}
-	point = 1 + exp;
-	if (point <= 0) {
-		buf_addstr(out, "0.");
-		for (i = 0; i < -point; i++)
-			buf_addc(out, '0');
-		buf_add(out, digits, nd);
-	} else if ((size_t)point >= nd) {
-		buf_add(out, digits, nd);
-		for (i = nd; i < point; i++)
-			buf_addc(out, '0');
-	} else {
-		buf_add(out, digits, point);
-		buf_addc(out, '.');
-		buf_add(out, digits + point, nd - point);
-	}
-}
-
-/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (H. Hinnant). */
-static long
-xlsx_days_from_civil(long y, long m, long d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The date of day z counted from 1970-01-01 (H. Hinnant). */
-static void
-xlsx_civil_from_days(long z, long *y, unsigned *m, unsigned *d)
-{
-	long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-/* Appends serial v as a date and/or time; -1 if it is not one. */
-static int
-xlsx_format_date(double v, enum xlsx_kind kind, int date1904, struct buf *out)
-{
-	long days, secs, y;
-	unsigned m, d;
-
-	if (!(v >= 0) || v >= XLSX_LAST_SERIAL)
-		return -1;
-	days = (long)floor(v);
-	secs = lround((v - days) * 86400.0);
-	if (secs >= 86400) {
-		days++;
-		secs -= 86400;
-	}
-	/* Day 0 of the 1900 system is "1900-01-00": only its time means anything. */
-	if (days == 0 && !date1904 && kind == XLSX_DATE)
-		return -1;
-	if (days == 0 && (kind == XLSX_TIME || !date1904)) {
-		buf_addf(out, "%02ld:%02ld:%02ld", secs / 3600,
-		    secs / 60 % 60, secs % 60);
-		return 0;
-	}
-	if (date1904)
-		xlsx_civil_from_days(xlsx_days_from_civil(1904, 1, 1) + days,
-		    &y, &m, &d);
-	else if (days == 60) {
-		/* Lotus 1-2-3's leap day, which Excel keeps. */
-		y = 1900;
-		m = 2;
-		d = 29;
-	} else
-		xlsx_civil_from_days(xlsx_days_from_civil(1899, 12, 31) +
-		    (days > 60 ? days - 1 : days), &y, &m, &d);
-	buf_addf(out, "%04ld-%02u-%02u", y, m, d);
-	if (kind != XLSX_DATE)
-		buf_addf(out, " %02ld:%02ld:%02ld", secs / 3600,
-		    secs / 60 % 60, secs % 60);
-	return 0;
-}
-
 /* Formats the collected text of the current cell into r->value. */
 static int
 xlsx_cell_value(struct xlsx_reader *r, const char *name)
@@ -1073,7 +829,6 @@ xlsx_cell_value(struct xlsx_reader *r, const char *name)
 	enum xlsx_kind kind;
 	double v;
 	long idx;
-	size_t n;
 
 	buf_reset(&r->value);
 	switch (r->ctype) {
@@ -1118,13 +873,7 @@ xlsx_cell_value(struct xlsx_reader *r, const char *name)
 		}
 		return 0;
 	case XLSX_T_DATE:
-		/* ISO 8601: keep the date, and the time unless it is midnight. */
-		n = strcspn(text, "T");
-		buf_add(&r->value, text, n);
-		if (text[n] == 'T' && strncmp(text + n + 1, "00:00:00", 8) != 0) {
-			buf_addc(&r->value, ' ');
-			buf_add(&r->value, text + n + 1, strnlen(text + n + 1, 8));
-		}
+		xlsx_format_iso_date(text, &r->value);
 		return 0;
 	case XLSX_T_NUMBER:
 		break;

@@ -107,9 +107,10 @@ row_insert(struct store *st, const struct tkind *k, int year, const char *place,
 	for (size_t c = 1; c < k->ncols; c++)
 		buf_addstr(&sql, ", ?");
 	buf_addstr(&sql, ")");
-	q = store_prepare(st, sql.data);
+	rc = store_query_id(st, sql.data, year, &q, cause);
 	buf_free(&sql);
-	sqlite3_bind_int(q, 1, year);
+	if (rc != 0)
+		return -1;
 	sqlite3_bind_text(q, 2, place, -1, SQLITE_STATIC);
 	for (size_t c = 1; c < k->ncols; c++, p++) {
 		if (k->cols[c].number == 0)
@@ -120,10 +121,11 @@ row_insert(struct store *st, const struct tkind *k, int year, const char *place,
 			sqlite3_bind_double(q, p, v[c]);
 	}
 	rc = sqlite3_step(q);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		*cause = rc == SQLITE_CONSTRAINT ? xasprintf("“%s”出现了两次 / %s appears twice",
-		    place, place) : store_error(st, "targets");
+	if (store_finish(st, q, cause) != 0) {
+		if (rc == SQLITE_CONSTRAINT) {
+			free(*cause);
+			*cause = xasprintf("“%s”出现了两次 / %s appears twice", place, place);
+		}
 		return -1;
 	}
 	return 0;
@@ -284,21 +286,24 @@ fail:
 	return -1;
 }
 
-/* One kind's rows for year as a JSON array, summing into sum. */
+/* One kind's rows for year as a JSON array, summing into sum; NULL with *cause. */
 static json_t *
-kind_rows(struct store *st, const struct tkind *k, int year, double *sum)
+kind_rows(struct store *st, const struct tkind *k, int year, double *sum, char **cause)
 {
 	struct buf b = { 0 };
-	json_t *a = json_array();
+	json_t *a;
 	sqlite3_stmt *q;
+	int rc;
 
 	buf_addf(&b, "SELECT %s", k->cols[0].field);
 	for (size_t c = 1; c < k->ncols; c++)
 		buf_addf(&b, ", %s", k->cols[c].field);
 	buf_addf(&b, " FROM %s WHERE year = ? ORDER BY rowid", k->table);
-	q = store_prepare(st, b.data);
+	rc = store_query_id(st, b.data, year, &q, cause);
 	buf_free(&b);
-	sqlite3_bind_int(q, 1, year);
+	if (rc != 0)
+		return NULL;
+	a = json_array();
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		json_t *o = json_object();
 
@@ -317,15 +322,25 @@ kind_rows(struct store *st, const struct tkind *k, int year, double *sum)
 		}
 		json_array_append_new(a, o);
 	}
-	sqlite3_finalize(q);
+	if (store_finish(st, q, cause) != 0) {
+		json_decref(a);
+		return NULL;
+	}
 	return a;
 }
 
 json_t *
-targets_json(struct store *st, int year)
+targets_json(struct store *st, int year, char **cause)
 {
 	double ps[8] = { 0 }, cs[8] = { 0 };
-	json_t *p = kind_rows(st, &tkinds[0], year, ps), *c = kind_rows(st, &tkinds[1], year, cs);
+	json_t *p, *c;
+
+	if ((p = kind_rows(st, &tkinds[0], year, ps, cause)) == NULL)
+		return NULL;
+	if ((c = kind_rows(st, &tkinds[1], year, cs, cause)) == NULL) {
+		json_decref(p);
+		return NULL;
+	}
 
 	return json_pack("{s:i, s:o, s:o, s:o, s:o}", "year", year, "provinces", p, "cities", c,
 	    "totals", sums_json(&tkinds[0], ps), "city_totals", sums_json(&tkinds[1], cs));

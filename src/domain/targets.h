@@ -20,7 +20,10 @@
  */
 int targets_import(struct store *st, const char *path, int year, json_t **out,
     char **cause);
-/* A year's targets: {year, provinces: […], cities: […], totals, city_totals}. */
-json_t *targets_json(struct store *st, int year);
+/*
+ * A year's targets: {year, provinces: […], cities: […], totals, city_totals}
+ * (caller decrefs), or NULL with *cause.
+ */
+json_t *targets_json(struct store *st, int year, char **cause);
 
 #endif

@@ -6,36 +6,54 @@
 #include "uploads.h"
 #include "util.h"
 
-json_t *
-upload_by_receipt(struct store *st, const char *receipt)
+/* Finishes q; on failure drops *out and returns -1 with *cause. */
+static int
+finish_row(struct store *st, sqlite3_stmt *q, json_t **out, char **cause)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT id, report FROM uploads WHERE receipt = ?");
-	json_t *o = NULL;
+	if (store_finish(st, q, cause) == 0)
+		return 0;
+	json_decref(*out);
+	*out = NULL;
+	return -1;
+}
 
+int
+upload_by_receipt(struct store *st, const char *receipt, json_t **out, char **cause)
+{
+	sqlite3_stmt *q;
+
+	*out = NULL;
+	if (store_query(st, "SELECT id, report FROM uploads WHERE receipt = ?", &q, cause) != 0)
+		return -1;
 	sqlite3_bind_text(q, 1, receipt, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW) {
-		o = json_loads((const char *)sqlite3_column_text(q, 1), 0, NULL);
-		if (o == NULL)
-			o = json_object();
-		json_object_set_new(o, "upload_id", json_integer(sqlite3_column_int64(q, 0)));
+		*out = json_loads((const char *)sqlite3_column_text(q, 1), 0, NULL);
+		if (*out == NULL)
+			*out = json_object();
+		json_object_set_new(*out, "upload_id", json_integer(sqlite3_column_int64(q, 0)));
 	}
-	sqlite3_finalize(q);
-	return o;
+	return finish_row(st, q, out, cause);
 }
 
 #define UPLOAD_COLUMNS "SELECT u.id, u.kind, u.filename, u.size, u.format, u.charset," \
 	" u.uploaded_by, u.uploaded_at, u.rows, u.inserted, u.updated, u.unchanged"
 
-/* The uploads in scope: an admin all, an office its own; tail adds to WHERE. */
+/*
+ * The uploads in scope: an admin all, an office its own; tail adds to WHERE.
+ * NULL with *cause.
+ */
 static sqlite3_stmt *
 uploads_query(struct store *st, const struct upload_scope *scope, const char *select,
-    const char *tail)
+    const char *tail, char **cause)
 {
 	char *sql = xasprintf("%s FROM uploads u LEFT JOIN users us ON us.id = u.user_id WHERE"
 	    " (?1 OR us.office_id = (SELECT office_id FROM users WHERE id = ?2)) %s", select, tail);
-	sqlite3_stmt *q = store_prepare(st, sql);
+	sqlite3_stmt *q;
+	int rc = store_query(st, sql, &q, cause);
 
 	free(sql);
+	if (rc != 0)
+		return NULL;
 	sqlite3_bind_int(q, 1, scope->all != 0);
 	sqlite3_bind_int64(q, 2, scope->user_id);
 	return q;
@@ -61,29 +79,35 @@ upload_json(sqlite3_stmt *q)
 }
 
 json_t *
-upload_list_json(struct store *st, const struct upload_scope *scope)
+upload_list_json(struct store *st, const struct upload_scope *scope, char **cause)
 {
-	sqlite3_stmt *q = uploads_query(st, scope, UPLOAD_COLUMNS, "ORDER BY u.id DESC LIMIT 200");
-	json_t *a = json_array();
+	sqlite3_stmt *q = uploads_query(st, scope, UPLOAD_COLUMNS, "ORDER BY u.id DESC LIMIT 200",
+	    cause);
+	json_t *a;
 
+	if (q == NULL)
+		return NULL;
+	a = json_array();
 	while (sqlite3_step(q) == SQLITE_ROW)
 		json_array_append_new(a, upload_json(q));
-	sqlite3_finalize(q);
-	return a;
+	return finish_row(st, q, &a, cause) == 0 ? a : NULL;
 }
 
-json_t *
-upload_get_json(struct store *st, const struct upload_scope *scope, int64_t id)
+int
+upload_get_json(struct store *st, const struct upload_scope *scope, int64_t id, json_t **out,
+    char **cause)
 {
-	sqlite3_stmt *q = uploads_query(st, scope, UPLOAD_COLUMNS ", u.report", "AND u.id = ?3");
-	json_t *o = NULL;
+	sqlite3_stmt *q = uploads_query(st, scope, UPLOAD_COLUMNS ", u.report", "AND u.id = ?3",
+	    cause);
 
+	*out = NULL;
+	if (q == NULL)
+		return -1;
 	sqlite3_bind_int64(q, 3, id);
 	if (sqlite3_step(q) == SQLITE_ROW) {
-		o = upload_json(q);
-		json_object_set_new(o, "report", json_loads((const char *)
+		*out = upload_json(q);
+		json_object_set_new(*out, "report", json_loads((const char *)
 		    sqlite3_column_text(q, 12), 0, NULL));
 	}
-	sqlite3_finalize(q);
-	return o;
+	return finish_row(st, q, out, cause);
 }

@@ -13,10 +13,11 @@
 
 /*
  * The upload recorded under a spool receipt, as the import's report with
- * its upload_id (caller decrefs); NULL if none is.  An import that
- * committed before a crash left its spool file is not run again.
+ * its upload_id, in *out (caller decrefs; NULL if none is).  An import that
+ * committed before a crash left its spool file is not run again.  0, or -1
+ * with *cause when the store failed.
  */
-json_t *upload_by_receipt(struct store *st, const char *receipt);
+int upload_by_receipt(struct store *st, const char *receipt, json_t **out, char **cause);
 
 /*
  * Whose uploads a reader may see: all of them (an admin) or those of the
@@ -27,9 +28,16 @@ struct upload_scope {
 	int64_t	 user_id;
 };
 
-/* The newest 200 uploads in scope: [{id, kind, filename, …}] (caller decrefs). */
-json_t *upload_list_json(struct store *st, const struct upload_scope *scope);
-/* One upload in scope with its report (caller decrefs), or NULL. */
-json_t *upload_get_json(struct store *st, const struct upload_scope *scope, int64_t id);
+/*
+ * The newest 200 uploads in scope: [{id, kind, filename, …}] (caller
+ * decrefs), or NULL with *cause.
+ */
+json_t *upload_list_json(struct store *st, const struct upload_scope *scope, char **cause);
+/*
+ * One upload in scope with its report in *out (caller decrefs; NULL if
+ * none): 0, or -1 with *cause.
+ */
+int upload_get_json(struct store *st, const struct upload_scope *scope, int64_t id,
+    json_t **out, char **cause);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * api.c — routes, who may call them, and the read handlers; the uploads
- * are in api_upload.c.  Reads run on the loop with its own store handle;
+ * are in api_upload.c.  Reads run on the loop with its own read-only store handle;
  * anything that writes goes to a worker and replies when it is done.
  */
 #include <limits.h>
@@ -56,6 +56,50 @@ arg_long(struct hreq *h, const char *name, long lo, long hi, long def)
 	return v;
 }
 
+/* ---- failures of the store ---- */
+
+/* The store's own failures, and what a client is told. */
+static const struct {
+	enum store_fail	 fail;
+	int		 status;
+} store_statuses[] = {
+	{ STORE_BUSY, 503 },		/* another writer: try again (Retry-After) */
+	{ STORE_IO, 500 },
+	{ STORE_FULL, 500 },
+	{ STORE_CORRUPT, 500 },
+	{ STORE_NOMEM, 500 },
+	{ STORE_READONLY, 500 },
+	{ STORE_BUG, 500 },
+};
+
+int
+api_fail_status(enum store_fail f, int status, const char **code)
+{
+	for (size_t i = 0; i < nitems(store_statuses); i++)
+		if (store_statuses[i].fail == f) {
+			*code = store_fail_name(f);
+			return store_statuses[i].status;
+		}
+	return status;
+}
+
+void
+api_fail(struct hreq *h, struct store *st, int status, const char *code, char *cause)
+{
+	status = api_fail_status(store_failure(st), status, &code);
+	http_error(h, status, code, "%s", cause != NULL ? cause : "?");
+	free(cause);
+}
+
+void
+api_reply_list(struct hreq *h, const char *key, json_t *list, char *cause)
+{
+	if (list == NULL)
+		api_fail(h, hreq_store(h), 500, "store", cause);
+	else
+		http_json(h, 200, json_pack("{s:o}", key, list));
+}
+
 /* ---- deferred work: run on a worker, reply on the loop ---- */
 
 /* Back on the loop: send what the worker made. */
@@ -80,6 +124,8 @@ task_reply(void *arg)
 void
 api_task_fail(struct task *t, int status, const char *code, char *cause)
 {
+	if (t->st != NULL)
+		status = api_fail_status(store_failure(t->st), status, &code);
 	t->status = status;
 	t->body = json_pack("{s:s, s:s}", "error", code, "message", cause != NULL ? cause : "?");
 	free(cause);
@@ -91,7 +137,10 @@ task_main(struct store *st, void *arg)
 {
 	struct task *t = arg;
 
+	store_failure_reset(st);	/* what an earlier task left is not this one's */
+	t->st = st;
 	t->work(t, st);
+	t->st = NULL;
 	loop_post(t->h->lp, task_reply, t);
 }
 
@@ -115,18 +164,22 @@ struct job_wait {
 	json_t		*job;
 };
 
-/* Back on the loop: the finished job, with 200, or 422 for a rejected file. */
+/*
+ * Back on the loop: the finished job, with 200, or 422 for a rejected file;
+ * a failed one 500, or 503 when the store was busy (try again).
+ */
 static void
 job_wait_reply(void *arg)
 {
 	struct job_wait *w = arg;
 	json_t *result = json_object_get(w->job, "result");
+	const char *state = json_string_value(json_object_get(w->job, "state"));
+	const char *error = json_string_value(json_object_get(w->job, "error"));
 	int status = 200;
 
-	const char *state = json_string_value(json_object_get(w->job, "state"));
-
 	if (state == NULL || strcmp(state, "failed") == 0)
-		status = 500;
+		status = error != NULL && strcmp(error, store_fail_name(STORE_BUSY)) == 0 ? 503 :
+		    500;
 	else if (json_is_false(json_object_get(result, "ok")))
 		status = 422;
 	http_json(w->h, status, w->job);
@@ -211,7 +264,7 @@ login_work(struct task *t, struct store *st)
 		ratelimit_forgive(hreq_logins(t->h), t->h->peer);
 	if (rc == -2) {
 		t->token[0] = '\0';
-		api_task_fail(t, 503, "busy", cause);
+		api_task_fail(t, 500, "store", cause);
 		return;
 	}
 	if (rc != 0) {
@@ -339,18 +392,28 @@ post_user(struct hreq *h, char **args)
 static void
 get_users(struct hreq *h, char **args)
 {
-	http_json(h, 200, json_pack("{s:o}", "users", auth_user_list(hreq_store(h))));
+	char *cause = NULL;
+	json_t *users = auth_user_list(hreq_store(h), &cause);
+
+	api_reply_list(h, "users", users, cause);
 }
 
 /* ---- catalogues ---- */
 
-/* GET /api/v1/search?q=&kind=&limit=&offset=&region=&category=&prefix= */
+/*
+ * GET /api/v1/search?q=&kind=&limit=&offset=&region=&category=&fair=&prefix=&engine=
+ * Products are answered by the serving layer (the kiosk path); demands, and
+ * engine=fts5, by FTS5 over the record.
+ */
 static void
 get_search(struct hreq *h, char **args)
 {
 	struct search_opts so = { .mark_open = "\x01", .mark_close = "\x02" };
 	const char *q = hreq_arg(h, "q"), *kind = hreq_arg(h, "kind");
-	const char *prefix = hreq_arg(h, "prefix");
+	const char *prefix = hreq_arg(h, "prefix"), *fair = hreq_arg(h, "fair");
+	const char *engine = hreq_arg(h, "engine");
+	struct serving *sv = hreq_serving(h);
+	int served;
 	struct search_result res;
 	const char *cached;
 	char *cause = NULL;
@@ -380,18 +443,40 @@ get_search(struct hreq *h, char **args)
 		so.region = NULL;
 	if (so.category != NULL && *so.category == '\0')
 		so.category = NULL;
+	if (fair != NULL && *fair == '\0')
+		fair = NULL;
+	if (engine != NULL && strcmp(engine, "fts5") != 0 && strcmp(engine, "serve") != 0) {
+		http_error(h, 400, "bad_argument", "engine 应为 serve 或 fts5 / engine must be serve"
+		    " or fts5");
+		return;
+	}
+	served = sv != NULL && serving_applies(&so) && (engine == NULL ||
+	    strcmp(engine, "serve") == 0);
+	if (fair != NULL && !served) {
+		http_error(h, 400, "bad_argument", "按展会筛选只用于产品搜索 / the fair filter is for"
+		    " product search only");
+		return;
+	}
 	/* The same question since the index last changed: the same answer. */
-	version = indexing_version(hreq_store(h));
+	if (served)
+		serving_fresh(sv, hreq_store(h));
+	if (served)
+		version = serving_version(sv);
+	else if ((version = indexing_version(hreq_store(h), &cause)) < 0) {
+		api_fail(h, hreq_store(h), 500, "store", cause);
+		return;
+	}
 	if ((cached = search_cache_get(hreq_search_cache(h), evhttp_request_get_uri(h->req), version)) !=
 	    NULL) {
 		http_header(h, "X-Cache", "hit");
 		http_json_send(h, 200, cached);
 		return;
 	}
-	if (indexing_search(hreq_store(h), hreq_tokenizer(h), q, prefix == NULL ||
-	    strcmp(prefix, "0") != 0, &so, &res, &cause) != 0) {
-		http_error(h, 400, "bad_query", "%s", cause);
-		free(cause);
+	if ((served ? serving_search(sv, hreq_store(h), hreq_tokenizer(h), hreq_scratch(h), q,
+	    prefix == NULL || strcmp(prefix, "0") != 0, fair, &so, &res, &cause) :
+	    indexing_search(hreq_store(h), hreq_tokenizer(h), q, prefix == NULL ||
+	    strcmp(prefix, "0") != 0, &so, &res, &cause)) != 0) {
+		api_fail(h, hreq_store(h), 400, "bad_query", cause);
 		return;
 	}
 	{
@@ -406,6 +491,7 @@ get_search(struct hreq *h, char **args)
 		json_decref(out);
 		search_cache_put(hreq_search_cache(h), evhttp_request_get_uri(h->req), version, text);
 		http_header(h, "X-Cache", "miss");
+		http_header(h, "X-Search-Engine", served ? "serve" : "fts5");
 		http_json_send(h, 200, text);
 		free(text);
 	}
@@ -415,8 +501,13 @@ get_search(struct hreq *h, char **args)
 static void
 get_item(struct hreq *h, const char *kind, const char *code)
 {
-	json_t *o = catalog_item_json(hreq_store(h), kind, code);
+	char *cause = NULL;
+	json_t *o;
 
+	if (catalog_item_json(hreq_store(h), kind, code, &o, &cause) != 0) {
+		api_fail(h, hreq_store(h), 500, "store", cause);
+		return;
+	}
 	if (o == NULL) {
 		http_error(h, 404, "not_found", "没有编号为 %s 的%s / no %s with code %s", code,
 		    strcmp(kind, "supply") == 0 ? "产品" : "需求",
@@ -457,6 +548,8 @@ match_work(struct task *t, struct store *st)
 	}
 	if (match_code(m, json_string_value(json_object_get(t->in, "kind")), t->text, &mo, &res,
 	    &cause) != 0) {
+		/* index/ read the store: a lock or the disk answers 503 or 500, not 422. */
+		store_note_failure(st);
 		matcher_close(m);
 		api_task_fail(t, strstr(cause, "has the code") != NULL ? 404 : 422, "no_match",
 		    cause);
@@ -491,17 +584,23 @@ get_match(struct hreq *h, char **args)
 static void
 get_fairs(struct hreq *h, char **args)
 {
-	http_json(h, 200, json_pack("{s:o}", "fairs", fair_list_json(hreq_store(h))));
+	char *cause = NULL;
+	json_t *fairs = fair_list_json(hreq_store(h), &cause);
+
+	api_reply_list(h, "fairs", fairs, cause);
 }
 
 int
 api_fair_known(struct hreq *h, const char *code)
 {
-	int found = fair_exists(hreq_store(h), code);
+	char *cause = NULL;
+	int found = fair_exists(hreq_store(h), code, &cause);
 
-	if (!found)
+	if (found < 0)
+		api_fail(h, hreq_store(h), 500, "store", cause);
+	else if (!found)
 		http_error(h, 404, "not_found", "没有展会 %s / no fair %s", code, code);
-	return found;
+	return found > 0;
 }
 
 /* Job: the fair's batch matching. */
@@ -600,10 +699,15 @@ get_healthz(struct hreq *h, char **args)
 {
 	struct store *st = hreq_store(h);
 	struct catalog_totals t;
+	char *cause = NULL;
+	int schema;
 
-	catalog_totals(st, &t);
+	if (catalog_totals(st, &t, &cause) != 0 || (schema = store_version(st, &cause)) < 0) {
+		api_fail(h, st, 500, "store", cause);
+		return;
+	}
 	http_json(h, 200, json_pack("{s:s, s:i, s:I, s:I, s:I, s:I, s:b}", "status", "ok",
-	    "schema", store_version(st),
+	    "schema", schema,
 	    "products", (json_int_t)t.products,
 	    "demands", (json_int_t)t.demands,
 	    "jobs_pending", (json_int_t)jobs_pending(hreq_jobs(h)),
@@ -755,10 +859,16 @@ static int
 identify(struct hreq *h)
 {
 	const char *authz = hreq_header(h, "Authorization");
-	char *token;
+	char *token, *cause = NULL;
+	int rc;
 
 	if (authz != NULL && strncasecmp(authz, "Bearer ", 7) == 0) {
-		if (auth_bearer(hreq_store(h), authz + 7, &h->who) != 0) {
+		if ((rc = auth_bearer(hreq_store(h), authz + 7, &h->who, &cause)) == -2) {
+			h->who.role = ROLE_PUBLIC;
+			api_fail(h, hreq_store(h), 500, "store", cause);
+			return -1;
+		}
+		if (rc != 0) {
 			h->who.role = ROLE_PUBLIC;
 			http_header(h, "WWW-Authenticate", "Bearer");
 			http_error(h, 401, "unauthorized", "令牌无效或已撤销 / the token is invalid or"
@@ -768,9 +878,15 @@ identify(struct hreq *h)
 		return 0;
 	}
 	if ((token = hreq_cookie(h, SESSION_COOKIE)) != NULL) {
-		if (auth_session(hreq_store(h), token, &h->who) != 0)
-			h->who.role = ROLE_PUBLIC;	/* expired: the page asks to sign in again */
+		rc = auth_session(hreq_store(h), token, &h->who, &cause);
 		free(token);
+		if (rc == -2) {
+			h->who.role = ROLE_PUBLIC;
+			api_fail(h, hreq_store(h), 500, "store", cause);
+			return -1;
+		}
+		if (rc != 0)		/* expired: the page asks to sign in again */
+			h->who.role = ROLE_PUBLIC;
 	}
 	return 0;
 }
@@ -838,6 +954,7 @@ api_handle(struct hreq *h)
 			http_error(h, 404, "not_found", "没有这个接口 / no such endpoint: %s", h->path);
 		return;
 	}
+	store_failure_reset(hreq_store(h));	/* what an earlier request left is not this one's */
 	if (identify(h) != 0)
 		goto done;
 	if (!csrf_ok(h)) {

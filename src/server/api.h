@@ -16,6 +16,7 @@ struct jobs;
 /* Work for the quick pool: work fills status and body on a worker; the reply follows. */
 struct task {
 	struct hreq	*h;
+	struct store	*st;		/* the worker's handle, while work runs */
 	void		(*work)(struct task *, struct store *);
 	int		 status;	/* set by work */
 	json_t		*body;		/* set by work; taken by the reply */
@@ -27,8 +28,26 @@ struct task {
 /* Hands work to the quick pool (taking in and text); the reply comes when it is done. */
 void api_task_run(struct hreq *h, void (*work)(struct task *, struct store *), json_t *in,
     char *text);
-/* Sets t's reply to {"error": code, "message": cause} with status, freeing cause. */
+/*
+ * Sets t's reply to {"error": code, "message": cause} with status, freeing
+ * cause; a failure of the store itself overrides them (api_store_status).
+ */
 void api_task_fail(struct task *t, int status, const char *code, char *cause);
+
+/*
+ * The status and code for a failure of kind f (store_failure): 503 "busy"
+ * when another writer holds the database (try again), 500 when the store
+ * itself is broken (disk, full, corrupt, a read-only handle, a bug in our
+ * SQL), else status and code as the caller judged the input.
+ */
+int api_fail_status(enum store_fail f, int status, const char **code);
+/*
+ * Replies to a failure a domain function just reported on st, as
+ * api_fail_status says, with cause as the message (freed).
+ */
+void api_fail(struct hreq *h, struct store *st, int status, const char *code, char *cause);
+/* Replies {key: list} (list taken), or, when list is NULL, the loop store's failure (api_fail). */
+void api_reply_list(struct hreq *h, const char *key, json_t *list, char *cause);
 
 /* Answers a request for /api/…, /healthz or /metrics. */
 void api_handle(struct hreq *h);

@@ -5,7 +5,8 @@
  * no-shows, backfill and late meetings.  Each route is one domain action
  * of fairday.h's shape: reads run on the loop with its read-only store,
  * writes on the quick pool; the body (and the path's badge or id) is the
- * action's input.
+ * action's input.  A failure of the store itself answers 503 (busy) or 500
+ * whatever status the action chose (api_fail, api_task_fail).
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -72,10 +73,8 @@ fair_read(struct hreq *h, char **args, fairday_fn *fn, const char *key)
 	if (path_arg(h, args, key, in) == 0) {
 		if (fn(hreq_store(h), args[0], in, h->who.login, &out, &status, &cause) == 0)
 			http_json(h, 200, out);
-		else {
-			http_error(h, status, code_of(status), "%s", cause);
-			free(cause);
-		}
+		else
+			api_fail(h, hreq_store(h), status, code_of(status), cause);
 	}
 	json_decref(in);
 }

@@ -22,8 +22,7 @@ api_schedule_get(struct hreq *h, char **args)
 	json_t *grid = schedule_json(hreq_store(h), args[0], &cause);
 
 	if (grid == NULL) {
-		http_error(h, 404, "not_found", "%s", cause);
-		free(cause);
+		api_fail(h, hreq_store(h), 404, "not_found", cause);
 		return;
 	}
 	http_json(h, 200, grid);

@@ -86,8 +86,12 @@ import_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 	char *receipt = xstrndup(base, strcspn(base, "."));
 	char *json;
 	json_error_t err;
+	int rc = 0;
 
-	if ((*result = upload_by_receipt(st, receipt)) == NULL) {
+	/* A store that fails (busy: the client sends it again) leaves nothing to resume. */
+	if (upload_by_receipt(st, receipt, result, cause) != 0)
+		rc = -1;
+	else if (*result == NULL) {
 		io.filename = u->filename;
 		io.sheet = u->sheet;
 		io.uploaded_by = u->login;
@@ -103,12 +107,25 @@ import_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 		free(json);
 		if (rep.ok)
 			json_object_set_new(*result, "upload_id", json_integer(rep.upload_id));
+		else if (store_fail_hard(store_failure(st))) {
+			/* Not refused: the store failed it; the report's first problem says how. */
+			const char *why = json_string_value(json_object_get(json_array_get(
+			    json_object_get(*result, "errors"), 0), "message"));
+
+			*cause = xstrdup(why != NULL ? why : "?");
+			rc = -1;
+		}
 		import_report_free(&rep);
 	}
 	free(receipt);
 	/* Imported or refused, it is done with: the index catches up from the store. */
 	unlink(u->path);
 	unlink(u->meta);
+	if (rc != 0) {
+		json_decref(*result);
+		*result = NULL;
+		return -1;
+	}
 	if (json_integer_value(json_object_get(*result, "upload_id")) > 0) {
 		job_progress(j, 0.95, "正在建立索引 / indexing");
 		if (indexing_update(st, 0, NULL, cause) != 0) {
@@ -331,21 +348,28 @@ void
 api_upload_list(struct hreq *h, char **args)
 {
 	struct upload_scope scope;
+	char *cause = NULL;
+	json_t *list;
 
 	upload_scope_of(h, &scope);
-	http_json(h, 200, json_pack("{s:o}", "uploads", upload_list_json(hreq_store(h), &scope)));
+	list = upload_list_json(hreq_store(h), &scope, &cause);
+	api_reply_list(h, "uploads", list, cause);
 }
 
 void
 api_upload_get(struct hreq *h, char **args)
 {
 	struct upload_scope scope;
+	char *cause = NULL;
 	json_t *o = NULL;
 	long id;
 
 	upload_scope_of(h, &scope);
-	if (parse_long(args[0], 1, LONG_MAX, &id) == 0)
-		o = upload_get_json(hreq_store(h), &scope, id);
+	if (parse_long(args[0], 1, LONG_MAX, &id) == 0 &&
+	    upload_get_json(hreq_store(h), &scope, id, &o, &cause) != 0) {
+		api_fail(h, hreq_store(h), 500, "store", cause);
+		return;
+	}
 	if (o == NULL) {
 		http_error(h, 404, "not_found", "没有这次上传，或不属于本办 / no such upload, or not"
 		    " this office's: %s", args[0]);

@@ -68,6 +68,9 @@ static const struct setting_def table[] = {
 	  "登录有效期（小时） / a sign-in lasts (hours)" },
 	{ "login_per_minute", NUM(login_per_minute, 1, 10000), "10",
 	  "每个地址每分钟允许的失败登录 / failed sign-ins per address per minute" },
+	{ "busy_timeout_ms", NUM(busy_timeout_ms, 0, 600000), "10000",
+	  "写入等待另一写者的锁的毫秒数，超时则答 503 / milliseconds a write waits for another"
+	  " writer's lock before the request is answered 503" },
 	{ "search_cache", NUM(search_cache, 0, 1000000), "2048",
 	  "每个事件循环缓存的搜索结果条数（0 = 关闭） / search replies cached per event loop"
 	  " (0 = off)" },

@@ -249,6 +249,9 @@ http_send(struct hreq *h, int status, const char *content_type, struct evbuffer 
 			evhttp_add_header(out, security_headers[i][0], security_headers[i][1]);
 	if (content_type != NULL)
 		evhttp_add_header(out, "Content-Type", content_type);
+	/* Every 503 says when to try again; a caller that knows better set its own. */
+	if (status == 503 && evhttp_find_header(out, "Retry-After") == NULL)
+		evhttp_add_header(out, "Retry-After", HTTP_RETRY_AFTER);
 	if (atomic_load(&h->srv->draining))
 		evhttp_add_header(out, "Connection", "close");
 	/*
@@ -405,4 +408,16 @@ int
 hreq_server_draining(const struct hreq *h)
 {
 	return atomic_load(&h->srv->draining) != 0;
+}
+
+struct serving *
+hreq_serving(const struct hreq *h)
+{
+	return h->srv->serving;
+}
+
+struct serve_scratch *
+hreq_scratch(const struct hreq *h)
+{
+	return h->lp->scratch;
 }

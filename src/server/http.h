@@ -53,7 +53,10 @@ void hreq_defer(struct hreq *h);
 
 /* Adds a response header. */
 void http_header(struct hreq *h, const char *name, const char *value);
-/* Replies with body (taken; may be NULL) and frees h. */
+/* Seconds a 503 without a Retry-After of its own tells the client to wait. */
+#define HTTP_RETRY_AFTER	"2"
+
+/* Replies with body (taken; may be NULL) and frees h.  A 503 gets a Retry-After. */
 void http_send(struct hreq *h, int status, const char *content_type, struct evbuffer *body);
 /* Replies with JSON (taken) and frees h. */
 void http_json(struct hreq *h, int status, json_t *body);
@@ -77,6 +80,9 @@ int http_log_open(struct server *srv, char **cause);
 struct store *hreq_store(const struct hreq *h);
 struct tokenizer *hreq_tokenizer(const struct hreq *h);
 struct search_cache *hreq_search_cache(const struct hreq *h);
+/* The kiosk search serving layer (NULL when off) and this loop's scratch for it. */
+struct serving *hreq_serving(const struct hreq *h);
+struct serve_scratch *hreq_scratch(const struct hreq *h);
 const struct settings *hreq_settings(const struct hreq *h);
 const char *hreq_data_dir(const struct hreq *h);
 const char *hreq_web_root(const struct hreq *h);

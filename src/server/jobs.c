@@ -30,6 +30,7 @@ struct job {
 	enum job_state	 state;
 	double		 progress;	/* 0..1 */
 	char		*message;	/* what it is doing, or why it failed */
+	enum store_fail	 fail;		/* a failure of the store itself that failed it */
 	json_t		*result;	/* when done */
 	time_t		 created, finished;
 	job_run_fn	 run;
@@ -46,11 +47,11 @@ struct jobs {
 };
 
 struct jobs *
-jobs_start(const char *data_dir, char **cause)
+jobs_start(const char *data_dir, int busy_ms, char **cause)
 {
 	struct jobs *js = xcalloc(1, sizeof *js);
 
-	if ((js->writer = workq_start(data_dir, 1, cause)) == NULL) {
+	if ((js->writer = workq_start(data_dir, 1, busy_ms, cause)) == NULL) {
 		free(js);
 		return NULL;
 	}
@@ -90,6 +91,9 @@ job_json_locked(const struct job *j)
 	    "kind", j->kind, "state", state_names[j->state], "progress", j->progress,
 	    "message", j->message, "created", (json_int_t)j->created);
 
+	if (j->fail != STORE_OK)
+		json_object_set_new(o, "error", json_string(store_fail_name(j->fail)));
+
 	if (j->result != NULL)
 		json_object_set(o, "result", j->result);
 	if (j->finished != 0)
@@ -111,12 +115,15 @@ job_main(struct store *st, void *arg)
 	pthread_mutex_lock(&js->lock);
 	j->state = JOB_RUNNING;
 	pthread_mutex_unlock(&js->lock);
+	store_failure_reset(st);	/* what an earlier job left is not this one's */
 	rc = j->run(j, st, j->arg, &result, &cause);
 	if (j->arg_free != NULL)
 		j->arg_free(j->arg);
 	j->arg = NULL;
 	pthread_mutex_lock(&js->lock);
 	j->state = rc == 0 ? JOB_DONE : JOB_FAILED;
+	if (rc != 0 && store_fail_hard(store_failure(st)))
+		j->fail = store_failure(st);
 	j->progress = 1;
 	free(j->message);
 	j->message = rc == 0 ? NULL : (cause != NULL ? cause : xstrdup("?"));

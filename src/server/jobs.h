@@ -23,8 +23,11 @@ struct job;
 typedef int (*job_run_fn)(struct job *j, struct store *st, void *arg, json_t **result,
     char **cause);
 
-/* Starts the writer thread on the store in data_dir; NULL with *cause. */
-struct jobs *jobs_start(const char *data_dir, char **cause);
+/*
+ * Starts the writer thread on the store in data_dir, waiting up to busy_ms
+ * for another writer's lock; NULL with *cause.
+ */
+struct jobs *jobs_start(const char *data_dir, int busy_ms, char **cause);
 /* Runs every queued job to the end, then stops. */
 void jobs_stop(struct jobs *js);
 

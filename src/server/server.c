@@ -275,11 +275,14 @@ loop_init(struct server *srv, struct loop *lp, int index, evutil_socket_t fd,
 	tls_server_on_close(lp->tls, on_conn_closed, lp);
 	tls_server_set_deadline(lp->tls, cfg->request_timeout_seconds, REQUEST_MIN_RATE);
 	evhttp_set_bevcb(lp->http, on_connection, lp);
-	if (store_open(srv->data_dir, 0, &lp->st, cause) != 0)
+	/* A loop only reads: its handle cannot write, so a write put there by mistake fails. */
+	if (store_open_readonly(srv->data_dir, &lp->st, cause) != 0)
 		return -1;
+	store_busy_timeout(lp->st, (int)cfg->busy_timeout_ms);
 	if ((lp->tk = tokenizer_new(cause)) == NULL)
 		return -1;
 	lp->cache = search_cache_new((size_t)cfg->search_cache);
+	lp->scratch = serve_scratch_new();
 	if ((lp->bound = evhttp_accept_socket_with_handle(lp->http, fd)) == NULL) {
 		*cause = xstrdup("evhttp_accept_socket failed");
 		close(fd);
@@ -453,12 +456,14 @@ server_free(struct server *srv)
 		if (lp->tk != NULL)
 			tokenizer_free(lp->tk);
 		search_cache_free(lp->cache);
+		serve_scratch_free(lp->scratch);
 		if (lp->st != NULL)
 			store_close(lp->st);
 		if (lp->base != NULL)
 			event_base_free(lp->base);
 	}
 	free(srv->loops);
+	serving_stop(srv->serving);
 	if (srv->redirect != NULL)
 		evhttp_free(srv->redirect);
 	if (srv->main_base != NULL)
@@ -472,16 +477,21 @@ server_free(struct server *srv)
 	free(srv->web_root);
 }
 
-/* Catches the indexes up before serving, so the first search sees everything. */
+/*
+ * Catches the indexes up before serving, so the first search sees
+ * everything, and builds the serving layer, which follows the log from then.
+ */
 static int
-catch_up(const char *data_dir, char **cause)
+catch_up(struct server *srv, char **cause)
 {
 	struct store *st;
 	int rc;
 
-	if (store_open(data_dir, 0, &st, cause) != 0)
+	if (store_open(srv->data_dir, 0, &st, cause) != 0)
 		return -1;
 	rc = indexing_catch_up_if_behind(st, cause);
+	if (rc == 0 && (srv->serving = serving_start(st, 1, cause)) == NULL)
+		rc = -1;
 	store_close(st);
 	return rc;
 }
@@ -535,10 +545,10 @@ server_run(const struct settings *cfg, const char *data_dir, char **cause)
 	srv.loops = xcalloc((size_t)srv.nloops, sizeof *srv.loops);
 	if ((srv.main_base = event_base_new()) == NULL)
 		fatal("%s: event_base_new", __func__);
-	if (catch_up(data_dir, cause) != 0 || setup_tls(&srv, cause) != 0 ||
+	if (catch_up(&srv, cause) != 0 || setup_tls(&srv, cause) != 0 ||
 	    http_log_open(&srv, cause) != 0 ||
-	    (srv.jobs = jobs_start(data_dir, cause)) == NULL ||
-	    (srv.quick = workq_start(data_dir, 2, cause)) == NULL)
+	    (srv.jobs = jobs_start(data_dir, (int)cfg->busy_timeout_ms, cause)) == NULL ||
+	    (srv.quick = workq_start(data_dir, 2, (int)cfg->busy_timeout_ms, cause)) == NULL)
 		goto out;
 	for (int i = 0; i < srv.nloops; i++) {
 		int port, plain_port = 0;

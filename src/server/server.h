@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "jobs.h"
+#include "serving.h"
 #include "store.h"
 #include "tokenize.h"
 #include "workq.h"

@@ -21,6 +21,7 @@ struct loop {
 	struct store			*st;		/* reads only */
 	struct tokenizer		*tk;
 	struct search_cache		*cache;		/* kiosk search replies */
+	struct serve_scratch		*scratch;	/* the serving layer's accumulator */
 	struct tls_server		*tls;
 	long				 connections;	/* open on this loop */
 	long				 max_connections; /* this loop's share of the cap */
@@ -37,6 +38,7 @@ struct server {
 	struct evhttp		*redirect;
 	struct loop		*loops;
 	int			 nloops;
+	struct serving		*serving;		/* kiosk search, kept current */
 	struct jobs		*jobs;			/* the writer */
 	struct workq		*quick;			/* sign-ins and small writes */
 	struct ratelimit	*logins;

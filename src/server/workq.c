@@ -61,7 +61,7 @@ worker_main(void *arg)
 }
 
 struct workq *
-workq_start(const char *data_dir, int nthreads, char **cause)
+workq_start(const char *data_dir, int nthreads, int busy_ms, char **cause)
 {
 	struct workq *wq = xcalloc(1, sizeof *wq);
 
@@ -78,6 +78,7 @@ workq_start(const char *data_dir, int nthreads, char **cause)
 			workq_stop(wq);
 			return NULL;
 		}
+		store_busy_timeout(w->st, busy_ms);
 		if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
 			fatal("%s: pthread_create", __func__);
 		wq->nworkers++;

@@ -16,10 +16,11 @@ struct workq;
 typedef void (*work_fn)(struct store *st, void *arg);
 
 /*
- * Starts nthreads workers, each opening the store in data_dir.  NULL with
- * *cause if a store cannot be opened.
+ * Starts nthreads workers, each opening the store in data_dir read-write
+ * and waiting up to busy_ms for another writer's lock.  NULL with *cause if
+ * a store cannot be opened.
  */
-struct workq *workq_start(const char *data_dir, int nthreads, char **cause);
+struct workq *workq_start(const char *data_dir, int nthreads, int busy_ms, char **cause);
 /* Queues fn(st, arg) to run on some worker, in order of submission.  Thread-safe. */
 void workq_submit(struct workq *wq, work_fn fn, void *arg);
 /* Work queued or running. */

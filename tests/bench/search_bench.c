@@ -1,6 +1,8 @@
 /*
- * search_bench.c — query latency of fairmatch's kiosk search and of
- * SQLite's trigram FTS5 over the same products, in one process, one run.
+ * search_bench.c — query latency of fairmatch's kiosk search (the serving
+ * layer, built here from the store and timed) and of SQLite's trigram FTS5
+ * over the same products, in one process, one run; with FTS5=1 also
+ * today's FTS5 path, and how many queries' top 20 agree between the two.
  *
  * usage: search_bench DATADIR TRIGRAM_DB QUERIES ROUNDS
  * Prints a table per query class and one JSON line.
@@ -9,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "search.h"
+#include "serve_load.h"
 #include "store.h"
 #include "util.h"
 
@@ -21,8 +25,28 @@ struct sample {
 	double	*ours;		/* ms per round, top 20 */
 	double	*ours_facets;	/* ms per round, top 20 + total + facets */
 	double	*tri;		/* ms per round, peer */
-	long	 ours_hits, tri_hits;
+	double	*fts;		/* ms per round, today's FTS5 path (FTS5=1) */
+	long	 ours_hits, tri_hits, fts_hits;
+	int	 same_top;	/* FTS5 and the serving layer agree on the top 20 */
 };
+
+/* Resident and peak resident memory of this process, MB. */
+static void
+rss_mb(double *now, double *peak)
+{
+	struct rusage ru;
+	FILE *f = fopen("/proc/self/statm", "r");
+	long pages = 0, res = 0;
+
+	if (f != NULL) {
+		if (fscanf(f, "%ld %ld", &pages, &res) != 2)
+			res = 0;
+		fclose(f);
+	}
+	*now = (double)res * 4096.0 / 1048576.0;
+	getrusage(RUSAGE_SELF, &ru);
+	*peak = (double)ru.ru_maxrss / 1024.0;
+}
 
 static double
 now_ms(void)
@@ -83,6 +107,12 @@ main(int argc, char **argv)
 	size_t ns = 0, rounds;
 	struct store *st;
 	struct tokenizer *tk;
+	struct serve *sv;
+	struct serve_scratch *scratch = serve_scratch_new();
+	struct serve_stats sst;
+	double build_ms, rss0, rss1, peak, dummy;
+	int with_fts = getenv("FTS5") != NULL && strcmp(getenv("FTS5"), "1") == 0;
+	size_t same = 0;
 	sqlite3 *tri;
 	sqlite3_stmt *tq;
 	char line[512], *cause = NULL;
@@ -97,6 +127,22 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s\n", cause);
 		return 1;
 	}
+	/* The serving layer, from scratch: what a server does at start. */
+	rss_mb(&rss0, &dummy);
+	build_ms = now_ms();
+	if ((sv = serve_load(store_db(st), tk, "supply", &cause)) == NULL) {
+		fprintf(stderr, "%s\n", cause);
+		return 1;
+	}
+	build_ms = now_ms() - build_ms;
+	rss_mb(&rss1, &peak);
+	serve_stats(sv, &sst);
+	printf("serving layer: %zu products, %zu tokens, %zu postings (%.1f a product), %zu"
+	    " forward entries; built in %.1f s; %.0f MB counted (postings %.0f, forward %.0f,"
+	    " bitmaps %.1f), RSS +%.0f MB, peak RSS %.0f MB\n", sst.docs, sst.tokens, sst.postings,
+	    sst.docs ? (double)sst.postings / (double)sst.docs : 0.0, sst.forward, build_ms / 1e3,
+	    sst.bytes / 1048576.0, sst.postings_bytes / 1048576.0, sst.forward_bytes / 1048576.0,
+	    sst.bitmap_bytes / 1048576.0, rss1 - rss0, peak);
 	if (sqlite3_open_v2(argv[2], &tri, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(tri, "SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rank LIMIT 20",
 	    -1, &tq, NULL) != SQLITE_OK) {
@@ -122,6 +168,7 @@ main(int argc, char **argv)
 		s[ns].ours = xcalloc(rounds, sizeof(double));
 		s[ns].ours_facets = xcalloc(rounds, sizeof(double));
 		s[ns].tri = xcalloc(rounds, sizeof(double));
+		s[ns].fts = xcalloc(rounds, sizeof(double));
 		ns++;
 	}
 	fclose(f);
@@ -134,7 +181,8 @@ main(int argc, char **argv)
 			double t0;
 
 			t0 = now_ms();
-			if (search_run(store_db(st), tk, s[i].q, 0, &o, &res, &cause) != 0) {
+			if (search_serve_run(store_db(st), tk, sv, scratch, s[i].q, 0, &o, &res,
+			    &cause) != 0) {
 				fprintf(stderr, "%s: %s\n", s[i].q, cause);
 				free(cause);
 				cause = NULL;
@@ -144,13 +192,33 @@ main(int argc, char **argv)
 
 			o.no_facets = 0;
 			t0 = now_ms();
-			if (search_run(store_db(st), tk, s[i].q, 0, &o, &res, &cause) == 0)
+			if (search_serve_run(store_db(st), tk, sv, scratch, s[i].q, 0, &o, &res,
+			    &cause) == 0)
 				s[i].ours_hits = res.total;
 			else {
 				free(cause);
 				cause = NULL;
 			}
 			s[i].ours_facets[r] = now_ms() - t0;
+
+			if (with_fts) {
+				struct search_result fr;
+
+				t0 = now_ms();
+				if (search_run(store_db(st), tk, s[i].q, 0, &o, &fr, &cause) == 0) {
+					s[i].fts[r] = now_ms() - t0;
+					s[i].fts_hits = fr.total;
+					s[i].same_top = fr.nhits == res.nhits;
+					for (size_t h = 0; h < fr.nhits && s[i].same_top; h++)
+						s[i].same_top = fr.hits[h].id == res.hits[h].id;
+					if (r == 0 && !s[i].same_top)
+						fprintf(stderr, "top 20 differ for %s\n", s[i].q);
+					search_result_free(&fr);
+				} else {
+					free(cause);
+					cause = NULL;
+				}
+			}
 			search_result_free(&res);
 
 			t0 = now_ms();
@@ -160,18 +228,23 @@ main(int argc, char **argv)
 	}
 
 	/* Per query class: p50 and p99 over all its queries and rounds. */
-	printf("%-12s %-16s %9s %9s %9s %9s %9s %9s %10s %10s\n", "class", "example",
-	    "ours p50", "ours p99", "+facets50", "+facets99", "tri p50", "tri p99",
+	for (size_t i = 0; i < ns; i++)
+		same += s[i].same_top;
+	if (with_fts)
+		printf("today's FTS5 path agrees on the top 20 for %zu of %zu queries\n", same, ns);
+	printf("%-12s %-16s %9s %9s %9s %9s %9s %9s %9s %10s %10s\n", "class", "example",
+	    "ours p50", "ours p99", "+facets50", "+facets99", "tri p50", "tri p99", "fts5 p50",
 	    "ours hits", "tri hits");
 	{
 		double *all_o = xcalloc(ns * rounds, sizeof(double));
 		double *all_f = xcalloc(ns * rounds, sizeof(double));
 		double *all_t = xcalloc(ns * rounds, sizeof(double));
+		double *all_s = xcalloc(ns * rounds, sizeof(double));
 		size_t na = 0;
 
 		for (size_t i = 0; i < ns; ) {
 			size_t j = i, n = 0;
-			double *vo, *vf, *vt;
+			double *vo, *vf, *vt, *vs;
 			long oh = 0, th = 0;
 
 			while (j < ns && strcmp(s[j].cls, s[i].cls) == 0)
@@ -179,35 +252,46 @@ main(int argc, char **argv)
 			vo = xcalloc((j - i) * rounds, sizeof(double));
 			vf = xcalloc((j - i) * rounds, sizeof(double));
 			vt = xcalloc((j - i) * rounds, sizeof(double));
+			vs = xcalloc((j - i) * rounds, sizeof(double));
 			for (size_t k = i; k < j; k++) {
 				for (size_t r = 0; r < rounds; r++, n++, na++) {
 					vo[n] = all_o[na] = s[k].ours[r];
 					vf[n] = all_f[na] = s[k].ours_facets[r];
 					vt[n] = all_t[na] = s[k].tri[r];
+					vs[n] = all_s[na] = s[k].fts[r];
 				}
 				oh += s[k].ours_hits;
 				th += s[k].tri_hits;
 			}
-			printf("%-12s %-16s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %10ld %10ld\n",
+			printf("%-12s %-16s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %10ld %10ld\n",
 			    s[i].cls, s[i].q, pct(vo, n, 50), pct(vo, n, 99), pct(vf, n, 50),
-			    pct(vf, n, 99), pct(vt, n, 50), pct(vt, n, 99), oh / (long)(j - i),
-			    th / (long)(j - i));
+			    pct(vf, n, 99), pct(vt, n, 50), pct(vt, n, 99), pct(vs, n, 50),
+			    oh / (long)(j - i), th / (long)(j - i));
 			free(vo);
 			free(vf);
 			free(vt);
+			free(vs);
 			i = j;
 		}
 		printf("{\"queries\":%zu,\"rounds\":%zu,\"ours_p50_ms\":%.3f,\"ours_p99_ms\":%.3f,"
 		    "\"ours_facets_p50_ms\":%.3f,\"ours_facets_p99_ms\":%.3f,"
-		    "\"trigram_p50_ms\":%.3f,\"trigram_p99_ms\":%.3f}\n", ns, rounds,
+		    "\"trigram_p50_ms\":%.3f,\"trigram_p99_ms\":%.3f,\"serve_build_s\":%.2f,"
+		    "\"serving_mb\":%.0f,\"serve_rss_mb\":%.0f,\"serve_peak_rss_mb\":%.0f,"
+		    "\"postings\":%zu,\"fts5_p50_ms\":%.3f,\"fts5_p99_ms\":%.3f,"
+		    "\"fts5_same_top20\":%zu}\n", ns, rounds,
 		    pct(all_o, na, 50), pct(all_o, na, 99), pct(all_f, na, 50), pct(all_f, na, 99),
-		    pct(all_t, na, 50), pct(all_t, na, 99));
+		    pct(all_t, na, 50), pct(all_t, na, 99), build_ms / 1e3, sst.bytes / 1048576.0,
+		    rss1 - rss0, peak, sst.postings, with_fts ? pct(all_s, na, 50) : -1.0,
+		    with_fts ? pct(all_s, na, 99) : -1.0, with_fts ? same : 0);
+		free(all_s);
 		free(all_o);
 		free(all_f);
 		free(all_t);
 	}
 	sqlite3_finalize(tq);
 	sqlite3_close(tri);
+	serve_scratch_free(scratch);
+	serve_free(sv);
 	tokenizer_free(tk);
 	store_close(st);
 	return 0;

@@ -16,6 +16,9 @@ T1,西湖龙井茶,杭州狮峰茶业有限公司,杭州,茶叶
 E1,锂电冲击电钻,永康市恒锐工具有限公司,金华,五金工具
 CSV
 
+# The hook is compiled only into test builds (FM_FAULT_INJECTION); this test needs it.
+grep -q FAIRMATCH_FAULT "$fm" || { echo "FAIL: $fm was built without FM_FAULT_INJECTION"; exit 1; }
+
 "$fm" init >/dev/null || bad "init"
 FAIRMATCH_FAULT=index-between-commits "$fm" import supply "$WORK/a.csv" >/dev/null 2>&1
 status=$?

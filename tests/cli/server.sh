@@ -400,6 +400,15 @@ has "access log" "$WORK/access.log" '"POST /api/v1/uploads?kind=supply&wait=1" 2
 has "access log user" "$WORK/access.log" ' clerk'
 
 # SIGHUP reopens the log; SIGTERM drains and exits 0.
+# An import from the command line while the server runs: the kiosk's serving layer follows
+# the index log, so the next search (within a second) finds the product, with no rebuild.
+printf '产品编号,产品名称,企业名称,所在城市,产品类别\nSV-0001,跟随日志测试壶,杭州跟随测试有限公司,杭州,日用品\n' > "$WORK/follow.csv"
+"$fm" import supply "$WORK/follow.csv" >/dev/null 2>"$WORK/err" || bad "CLI import beside the server: $(cat "$WORK/err")"
+sleep 1
+C -D "$WORK/hdr" "$base/api/v1/search?q=%E8%B7%9F%E9%9A%8F%E6%97%A5%E5%BF%97" > "$WORK/out"
+grep -q 'SV-0001' "$WORK/out" && grep -qi 'x-search-engine: serve' "$WORK/hdr" && ok ||
+  bad "a CLI import is not found by the server's kiosk search: $(head -c 300 "$WORK/out")"
+
 mv "$WORK/access.log" "$WORK/access.log.1"; kill -HUP "$srv"; sleep 0.3
 C "$base/healthz" >/dev/null
 [ -s "$WORK/access.log" ] && ok || bad "SIGHUP did not reopen the access log"

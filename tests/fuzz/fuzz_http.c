@@ -234,11 +234,23 @@ import_fixture(const char *kind, int every)
 	import_report_free(&rep);
 }
 
+/* sql prepared on the harness's store; a failure is the harness's. */
+static sqlite3_stmt *
+prepare(const char *sql)
+{
+	sqlite3_stmt *q;
+	char *cause = NULL;
+
+	if (store_query(st, sql, &q, &cause) != 0)
+		fuzz_fail("%s", cause);
+	return q;
+}
+
 /* Runs one statement binding the account's token hash, its login and the time. */
 static void
 account_exec(const char *sql, const char *token, const struct account *a)
 {
-	sqlite3_stmt *q = store_prepare(st, sql);
+	sqlite3_stmt *q = prepare(sql);
 	char hash[65];
 	int rc;
 
@@ -266,7 +278,7 @@ sessions_put(void)
 static int
 sessions_missing(void)
 {
-	sqlite3_stmt *q = store_prepare(st, "SELECT count(*) FROM sessions WHERE token_hash = ?");
+	sqlite3_stmt *q = prepare("SELECT count(*) FROM sessions WHERE token_hash = ?");
 	size_t found = 0;
 
 	for (size_t i = 0; i < nitems(accounts); i++) {

@@ -54,7 +54,7 @@ drop_store(struct store *st, char *dir)
 static char *
 store_digest(struct store *st, int catalogue_only)
 {
-	sqlite3_stmt *tables = store_prepare(st, "SELECT name FROM sqlite_master WHERE"
+	sqlite3_stmt *tables = test_prepare(st, "SELECT name FROM sqlite_master WHERE"
 	    " type = 'table' ORDER BY name");
 	mbedtls_sha256_context h;
 	unsigned char d[32];
@@ -73,14 +73,14 @@ store_digest(struct store *st, int catalogue_only)
 			continue;
 		}
 		/* Ordered by every column: some (FTS5 shadow) tables have no rowid. */
-		rows = store_prepare(st, sql);
+		rows = test_prepare(st, sql);
 		for (int c = 0; c < sqlite3_column_count(rows); c++)
 			buf_addf(&order, "%s%d", c ? ", " : "", c + 1);
 		sqlite3_finalize(rows);
 		free(sql);
 		sql = xasprintf("SELECT * FROM \"%s\" ORDER BY %s", t, order.data);
 		buf_free(&order);
-		rows = store_prepare(st, sql);
+		rows = test_prepare(st, sql);
 		free(sql);
 		mbedtls_sha256_update_ret(&h, (const unsigned char *)t, strlen(t) + 1);
 		while (sqlite3_step(rows) == SQLITE_ROW) {
@@ -210,7 +210,7 @@ test_reimport_unchanged(void **state)
 	after = store_digest(st, 1);
 	assert_string_equal(before, after);
 	assert_int_equal(count_blobs(dir), 1);	/* one original, kept once */
-	assert_int_equal(store_scalar(st, "SELECT count(*) FROM uploads"), 2);
+	assert_int_equal(test_scalar(st, "SELECT count(*) FROM uploads"), 2);
 	import_report_free(&rep);
 	free(before);
 	free(after);
@@ -245,7 +245,7 @@ test_one_row_changed(void **state)
 	expect_ok(do_import(st, "supply", b, &rep), &rep);
 	assert_int_equal(rep.updated, 1);
 	assert_int_equal(rep.unchanged, 1);	/* 杭州 and 杭州市 are the same city */
-	assert_int_equal(store_scalar(st, "SELECT price_min FROM products WHERE code = 'JH-H002'"),
+	assert_int_equal(test_scalar(st, "SELECT price_min FROM products WHERE code = 'JH-H002'"),
 	    628);
 	import_report_free(&rep);
 	buf_free(&t);
@@ -268,7 +268,7 @@ test_title_row_english_headers(void **state)
 	    "Hangzhou,杭白菊胎菊,桐乡市菊香农业有限公司,HZ-J01,\"=HYPERLINK(\"\"http://x\"\")\"\n");
 	expect_ok(do_import(st, "supply", path, &rep), &rep);
 	assert_int_equal(rep.inserted, 1);
-	q = store_prepare(st, "SELECT p.description, s.city FROM products p JOIN suppliers s"
+	q = test_prepare(st, "SELECT p.description, s.city FROM products p JOIN suppliers s"
 	    " ON s.id = p.supplier_id WHERE p.code = 'HZ-J01'");
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
 	assert_string_equal(sqlite3_column_text(q, 0), "=HYPERLINK(\"http://x\")");

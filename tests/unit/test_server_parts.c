@@ -201,7 +201,7 @@ test_jobs(void **state)
 
 	assert_int_equal(store_open(dir, 1, &st, &cause), 0);
 	store_close(st);
-	js = jobs_start(dir, &cause);
+	js = jobs_start(dir, 10000, &cause);
 	assert_non_null(js);
 	id = jobs_submit(js, "double", 7, double_job, &arg, NULL);
 	assert_true(id > 0);

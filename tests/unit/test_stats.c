@@ -207,18 +207,18 @@ test_refused(void **state)
 	    &cause), -1);
 	assert_non_null(strstr(cause, "no-show"));
 	free(cause);
-	assert_int_equal(store_scalar(st, "SELECT amount_cents FROM outcomes WHERE"
+	assert_int_equal(test_scalar(st, "SELECT amount_cents FROM outcomes WHERE"
 	    " meeting_id = 1"), 12500);
-	assert_int_equal(store_scalar(st, "SELECT count(*) FROM outcomes WHERE meeting_id = 5"), 0);
+	assert_int_equal(test_scalar(st, "SELECT count(*) FROM outcomes WHERE meeting_id = 5"), 0);
 }
 
 /* Seed 000's table: 20 拓展办, 300 营销中心, 500 经销户, 400 and 100 亿元. */
 static void
 test_targets_totals(void **state)
 {
-	json_t *t = targets_json(st, 2026), *p = json_object_get(t, "totals"),
-	    *c = json_object_get(t, "city_totals");
 	char *bad, *cause = NULL;
+	json_t *t = targets_json(st, 2026, &cause), *p = json_object_get(t, "totals"),
+	    *c = json_object_get(t, "city_totals");
 	json_t *out = NULL;
 
 	(void)state;
@@ -247,9 +247,9 @@ test_targets_totals(void **state)
 	assert_non_null(strstr(cause, "row 2, column 扩销目标 (B2): \"七十\""));
 	free(cause);
 	free(bad);
-	assert_int_equal(store_scalar(st, "SELECT count(*) FROM province_targets WHERE"
+	assert_int_equal(test_scalar(st, "SELECT count(*) FROM province_targets WHERE"
 	    " year = 2026"), 20);
-	assert_int_equal(store_scalar(st, "SELECT count(*) FROM city_targets WHERE"
+	assert_int_equal(test_scalar(st, "SELECT count(*) FROM city_targets WHERE"
 	    " year = 2026"), 11);
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -44,4 +45,26 @@ test_write(const char *dir, const char *name, const char *text)
 	fputs(text, f);
 	fclose(f);
 	return path;
+}
+
+sqlite3_stmt *
+test_prepare(struct store *st, const char *sql)
+{
+	sqlite3_stmt *q;
+	char *cause = NULL;
+
+	if (store_query(st, sql, &q, &cause) != 0)
+		fatal("%s: %s", __func__, cause);
+	return q;
+}
+
+long long
+test_scalar(struct store *st, const char *sql)
+{
+	char *cause = NULL;
+	long long v = store_scalar(st, sql, &cause);
+
+	if (v < 0 && cause != NULL)
+		fatal("%s: %s", __func__, cause);
+	return v;
 }

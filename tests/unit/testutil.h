@@ -12,4 +12,11 @@ void test_rmtree(const char *dir);
 /* Writes text to dir/name; returns the path, caller frees. */
 char *test_write(const char *dir, const char *name, const char *text);
 
+struct store;
+struct sqlite3_stmt;
+/* sql prepared on st (caller finalizes); a failure ends the test program. */
+struct sqlite3_stmt *test_prepare(struct store *st, const char *sql);
+/* One integer from sql on st; a failure ends the test program. */
+long long test_scalar(struct store *st, const char *sql);
+
 #endif

@@ -1,0 +1,1192 @@
+/*
+ * serve.c — impact postings, forward index and facet bitmaps in memory.
+ *
+ * Layout.  Distinct tokens live in one hash table (struct stok, their bytes
+ * in one arena).  The bulk build lays every list out once, back to back:
+ * docids (uint32_t) and impacts (uint16_t) in two parallel arrays, 6 bytes a
+ * posting.  Documents put after the build get new docids past all others
+ * and their postings go to a per-token tail, so every list stays in docid
+ * order; a replaced or removed document's docid is only marked dead (its
+ * old postings are skipped at query time) until the next full build.  The
+ * forward index keeps each document's (token, weighted frequency) pairs,
+ * 6 bytes an entry, and its length in tokens.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <roaring/roaring.h>
+
+#include "serve.h"
+#include "util.h"
+
+#define BM25_K1		1.2	/* FTS5's bm25 constants */
+#define BM25_B		0.75
+#define IMP_MAX		(BM25_K1 + 1.0)		/* an impact is below this */
+#define IMP_SCALE	(65535.0 / IMP_MAX)	/* impact → uint16_t */
+#define FREQ_SCALE	4.0			/* weighted frequencies in quarters */
+#define NO_SLOT		UINT32_MAX
+#define RESCORE_EXTRA	64	/* candidates past the page rescored exactly */
+
+/* Postings a token gained after the bulk build. */
+struct tail {
+	uint32_t	 n, cap;
+	uint32_t	*doc;
+	uint16_t	*imp;
+};
+
+/* One distinct token. */
+struct stok {
+	uint64_t	 str;		/* offset of its bytes in sv->strs */
+	uint32_t	 len;
+	uint32_t	 hash;
+	uint64_t	 base;		/* its first posting in the base arrays */
+	uint32_t	 nbase;		/* postings there */
+	uint32_t	 df;		/* live documents that have it */
+	struct tail	*tail;		/* postings added since; NULL if none */
+};
+
+/* Interned attribute values (cities, categories); id 0 is "none". */
+struct vals {
+	char			**v;		/* v[id], v[0] unused */
+	roaring_bitmap_t	**bm;		/* live docids with that value */
+	size_t			  n, cap;	/* ids in use (counting 0) */
+	uint32_t		 *ht;		/* hash table of ids; 0 = empty */
+	size_t			  htcap;
+};
+
+struct serve {
+	pthread_rwlock_t	 lock;
+	double			 wq[SERVE_MAX_TERMS];	/* field weights × FREQ_SCALE */
+	size_t			 nfields;
+	int			 built;
+	long long		 seq;
+
+	/* Tokens. */
+	struct stok		*toks;
+	size_t			 ntok, captok;
+	uint32_t		*tht;		/* hash table of token ids + 1; 0 = empty */
+	size_t			 thtcap;
+	char			*strs;		/* token bytes */
+	size_t			 nstrs, capstrs;
+	uint32_t		*sorted;	/* token ids in byte order, for prefixes */
+	size_t			 nsorted;	/* tokens [nsorted, ntok) came later, unsorted */
+
+	/* Base postings, laid out by serve_build_finish. */
+	uint32_t		*pdoc;
+	uint16_t		*pimp;
+	size_t			 npost;
+	size_t			 ntail;		/* postings in tails */
+
+	/* Documents, by docid (slot). */
+	int64_t			*pid;		/* product id */
+	uint16_t		*dlen;		/* length in tokens (capped) */
+	uint16_t		*city, *cat;	/* value ids */
+	uint64_t		*fwd_off;	/* forward entries [fwd_off[d], fwd_off[d+1]) */
+	uint64_t		*live;		/* bitset */
+	size_t			 nslots, capslots;
+	size_t			 ndocs;		/* live */
+	uint64_t		 sumlen;	/* Σ length of live documents */
+	double			 avgdl;		/* fixed at the build: impacts depend on it */
+	roaring_bitmap_t	*live_bm;
+
+	/* Forward index. */
+	uint32_t		*fwd_tok;
+	uint16_t		*fwd_freq;	/* weighted frequency × FREQ_SCALE, capped */
+	size_t			 nfwd, capfwd;
+
+	/* Product id → slot. */
+	int64_t			*idk;
+	uint32_t		*idv;
+	size_t			 idcap, nid;
+
+	struct vals		 cities, cats;
+};
+
+/* A document's tokens before it joins: a small hash table over its own arena. */
+struct dtok {
+	uint32_t	off, len;	/* in d->text */
+	uint32_t	hash;
+	double		freq;		/* weighted */
+};
+
+struct serve_doc {
+	int64_t		 id;
+	char		*city, *category;
+	struct dtok	*t;
+	size_t		 n, cap;
+	uint32_t	*ht;		/* index + 1; 0 = empty */
+	size_t		 htcap;
+	struct buf	 text;
+	uint32_t	 len;		/* tokens, counting repeats */
+	double		 w[SERVE_MAX_TERMS];	/* the layer's field weights */
+	size_t		 nfields;
+};
+
+/* Accumulator entry, one per docid. */
+struct acc {
+	float		score;
+	uint32_t	mask;		/* words matched */
+	uint32_t	stamp;		/* query that last touched it */
+};
+
+/* Prefix-term accumulator: summed frequencies. */
+struct pacc {
+	float		freq;
+	uint32_t	stamp;
+};
+
+struct heap_ent {
+	double		score;
+	int		first;		/* of the category the query names */
+	int64_t		id;
+	uint32_t	slot;
+};
+
+struct serve_scratch {
+	struct acc	*acc;
+	struct pacc	*pacc;
+	size_t		 cap;
+	uint32_t	 epoch;
+	uint32_t	*touched, *ptouched;
+	long		*ccount, *kcount;	/* facet counts by value id */
+	size_t		 ccap, kcap;
+	uint8_t		*callow;		/* allowed cities by value id */
+	size_t		 acap;
+	struct heap_ent	*heap;
+	size_t		 hcap;
+};
+
+static uint32_t
+hash_bytes(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static uint32_t
+hash_id(int64_t id)
+{
+	uint64_t x = (uint64_t)id * 0x9e3779b97f4a7c15ULL;
+
+	return (uint32_t)(x >> 32);
+}
+
+/* ---- documents before they join ---- */
+
+struct serve_doc *
+serve_doc_new(const struct serve *sv)
+{
+	struct serve_doc *d = xcalloc(1, sizeof *d);
+
+	for (size_t f = 0; f < sv->nfields; f++)
+		d->w[f] = sv->wq[f] / FREQ_SCALE;
+	d->nfields = sv->nfields;
+	return d;
+}
+
+void
+serve_doc_free(struct serve_doc *d)
+{
+	if (d == NULL)
+		return;
+	free(d->city);
+	free(d->category);
+	free(d->t);
+	free(d->ht);
+	buf_free(&d->text);
+	free(d);
+}
+
+void
+serve_doc_reset(struct serve_doc *d, int64_t id, const char *city, const char *category)
+{
+	free(d->city);
+	free(d->category);
+	d->id = id;
+	d->city = city != NULL && *city != '\0' ? xstrdup(city) : NULL;
+	d->category = category != NULL && *category != '\0' ? xstrdup(category) : NULL;
+	d->n = 0;
+	d->len = 0;
+	buf_reset(&d->text);
+	if (d->ht != NULL)
+		memset(d->ht, 0, d->htcap * sizeof *d->ht);
+}
+
+/* Doubles the document's hash table. */
+static void
+doc_rehash(struct serve_doc *d)
+{
+	free(d->ht);
+	d->htcap = d->htcap ? d->htcap * 2 : 256;
+	d->ht = xcalloc(d->htcap, sizeof *d->ht);
+	for (size_t i = 0; i < d->n; i++) {
+		size_t j = d->t[i].hash & (d->htcap - 1);
+
+		while (d->ht[j] != 0)
+			j = (j + 1) & (d->htcap - 1);
+		d->ht[j] = (uint32_t)i + 1;
+	}
+}
+
+void
+serve_doc_token(struct serve_doc *d, size_t field, const char *text, size_t len)
+{
+	uint32_t h;
+	size_t j;
+
+	if (len == 0 || len > UINT16_MAX || field >= d->nfields)
+		return;
+	h = hash_bytes(text, len);
+	d->len++;	/* FTS5 counts every token in a row's length */
+	if ((d->n + 1) * 2 > d->htcap)
+		doc_rehash(d);
+	for (j = h & (d->htcap - 1); d->ht[j] != 0; j = (j + 1) & (d->htcap - 1)) {
+		struct dtok *t = &d->t[d->ht[j] - 1];
+
+		if (t->hash == h && t->len == len && memcmp(d->text.data + t->off, text, len) == 0) {
+			t->freq += d->w[field];
+			return;
+		}
+	}
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 128;
+		d->t = xreallocarray(d->t, d->cap, sizeof *d->t);
+	}
+	d->t[d->n] = (struct dtok){ (uint32_t)d->text.len, (uint32_t)len, h, d->w[field] };
+	buf_add(&d->text, text, len);
+	d->ht[j] = (uint32_t)++d->n;
+}
+
+/* ---- the layer ---- */
+
+struct serve *
+serve_new(const double *weights, size_t nfields)
+{
+	struct serve *sv = xcalloc(1, sizeof *sv);
+
+	if (nfields > SERVE_MAX_TERMS)
+		fatal("%s: %zu fields", __func__, nfields);
+	for (size_t f = 0; f < nfields; f++)
+		sv->wq[f] = weights[f] * FREQ_SCALE;
+	sv->nfields = nfields;
+	pthread_rwlock_init(&sv->lock, NULL);
+	sv->live_bm = roaring_bitmap_create();
+	sv->cities.n = sv->cats.n = 1;	/* id 0: none */
+	return sv;
+}
+
+static void
+vals_free(struct vals *v)
+{
+	for (size_t i = 1; i < v->n; i++) {
+		free(v->v[i]);
+		roaring_bitmap_free(v->bm[i]);
+	}
+	free(v->v);
+	free(v->bm);
+	free(v->ht);
+}
+
+void
+serve_free(struct serve *sv)
+{
+	if (sv == NULL)
+		return;
+	for (size_t t = 0; t < sv->ntok; t++)
+		if (sv->toks[t].tail != NULL) {
+			free(sv->toks[t].tail->doc);
+			free(sv->toks[t].tail->imp);
+			free(sv->toks[t].tail);
+		}
+	free(sv->toks);
+	free(sv->tht);
+	free(sv->strs);
+	free(sv->sorted);
+	free(sv->pdoc);
+	free(sv->pimp);
+	free(sv->pid);
+	free(sv->dlen);
+	free(sv->city);
+	free(sv->cat);
+	free(sv->fwd_off);
+	free(sv->live);
+	roaring_bitmap_free(sv->live_bm);
+	free(sv->fwd_tok);
+	free(sv->fwd_freq);
+	free(sv->idk);
+	free(sv->idv);
+	vals_free(&sv->cities);
+	vals_free(&sv->cats);
+	pthread_rwlock_destroy(&sv->lock);
+	free(sv);
+}
+
+/* The id of value s in v (0 for none); adds it if add, else 0 when unknown. */
+static uint32_t
+vals_id(struct vals *v, const char *s, int add)
+{
+	uint32_t h;
+	size_t j;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	h = hash_bytes(s, strlen(s));
+	if (v->htcap > 0)
+		for (j = h & (v->htcap - 1); v->ht[j] != 0; j = (j + 1) & (v->htcap - 1))
+			if (strcmp(v->v[v->ht[j]], s) == 0)
+				return v->ht[j];
+	if (!add || v->n > UINT16_MAX)
+		return 0;
+	if (v->n >= v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 64;
+		v->v = xreallocarray(v->v, v->cap, sizeof *v->v);
+		v->bm = xreallocarray(v->bm, v->cap, sizeof *v->bm);
+	}
+	v->v[v->n] = xstrdup(s);
+	v->bm[v->n] = roaring_bitmap_create();
+	v->n++;
+	if (v->n * 2 > v->htcap) {
+		free(v->ht);
+		v->htcap = v->htcap ? v->htcap * 2 : 128;
+		v->ht = xcalloc(v->htcap, sizeof *v->ht);
+		for (uint32_t i = 1; i < v->n; i++) {
+			j = hash_bytes(v->v[i], strlen(v->v[i])) & (v->htcap - 1);
+			while (v->ht[j] != 0)
+				j = (j + 1) & (v->htcap - 1);
+			v->ht[j] = i;
+		}
+	} else {
+		for (j = h & (v->htcap - 1); v->ht[j] != 0; j = (j + 1) & (v->htcap - 1))
+			;
+		v->ht[j] = (uint32_t)(v->n - 1);
+	}
+	return (uint32_t)(v->n - 1);
+}
+
+/* The token id of text, or -1. */
+static long
+tok_find(const struct serve *sv, const char *text, size_t len, uint32_t h)
+{
+	if (sv->thtcap == 0)
+		return -1;
+	for (size_t j = h & (sv->thtcap - 1); sv->tht[j] != 0; j = (j + 1) & (sv->thtcap - 1)) {
+		const struct stok *t = &sv->toks[sv->tht[j] - 1];
+
+		if (t->hash == h && t->len == len && memcmp(sv->strs + t->str, text, len) == 0)
+			return (long)sv->tht[j] - 1;
+	}
+	return -1;
+}
+
+static void
+tok_rehash(struct serve *sv)
+{
+	free(sv->tht);
+	sv->thtcap = sv->thtcap ? sv->thtcap * 2 : 4096;
+	sv->tht = xcalloc(sv->thtcap, sizeof *sv->tht);
+	for (size_t i = 0; i < sv->ntok; i++) {
+		size_t j = sv->toks[i].hash & (sv->thtcap - 1);
+
+		while (sv->tht[j] != 0)
+			j = (j + 1) & (sv->thtcap - 1);
+		sv->tht[j] = (uint32_t)i + 1;
+	}
+}
+
+/* The token id of text, added if new. */
+static uint32_t
+tok_intern(struct serve *sv, const char *text, size_t len, uint32_t h)
+{
+	long found = tok_find(sv, text, len, h);
+	size_t j;
+
+	if (found >= 0)
+		return (uint32_t)found;
+	if (sv->ntok == sv->captok) {
+		sv->captok = sv->captok ? sv->captok * 2 : 4096;
+		sv->toks = xreallocarray(sv->toks, sv->captok, sizeof *sv->toks);
+	}
+	while (sv->nstrs + len > sv->capstrs) {
+		sv->capstrs = sv->capstrs ? sv->capstrs * 2 : 65536;
+		sv->strs = xreallocarray(sv->strs, sv->capstrs, 1);
+	}
+	memcpy(sv->strs + sv->nstrs, text, len);
+	sv->toks[sv->ntok] = (struct stok){ .str = sv->nstrs, .len = (uint32_t)len, .hash = h };
+	sv->nstrs += len;
+	sv->ntok++;
+	if (sv->ntok * 2 > sv->thtcap)
+		tok_rehash(sv);
+	else {
+		for (j = h & (sv->thtcap - 1); sv->tht[j] != 0; j = (j + 1) & (sv->thtcap - 1))
+			;
+		sv->tht[j] = (uint32_t)sv->ntok;
+	}
+	return (uint32_t)(sv->ntok - 1);
+}
+
+/* The slot of product id, or NO_SLOT. */
+static uint32_t
+id_find(const struct serve *sv, int64_t id)
+{
+	if (sv->idcap == 0)
+		return NO_SLOT;
+	for (size_t j = hash_id(id) & (sv->idcap - 1); sv->idv[j] != NO_SLOT;
+	    j = (j + 1) & (sv->idcap - 1))
+		if (sv->idk[j] == id)
+			return sv->idv[j];
+	return NO_SLOT;
+}
+
+/* Maps id to slot (replacing what it mapped to). */
+static void
+id_set(struct serve *sv, int64_t id, uint32_t slot)
+{
+	size_t j;
+
+	if ((sv->nid + 1) * 2 > sv->idcap) {
+		int64_t *ok = sv->idk;
+		uint32_t *ov = sv->idv;
+		size_t ocap = sv->idcap;
+
+		sv->idcap = sv->idcap ? sv->idcap * 2 : 1024;
+		sv->idk = xcalloc(sv->idcap, sizeof *sv->idk);
+		sv->idv = xmalloc(sv->idcap * sizeof *sv->idv);
+		memset(sv->idv, 0xff, sv->idcap * sizeof *sv->idv);
+		sv->nid = 0;
+		for (size_t i = 0; i < ocap; i++)
+			if (ov[i] != NO_SLOT)
+				id_set(sv, ok[i], ov[i]);
+		free(ok);
+		free(ov);
+	}
+	for (j = hash_id(id) & (sv->idcap - 1); sv->idv[j] != NO_SLOT; j = (j + 1) & (sv->idcap - 1))
+		if (sv->idk[j] == id) {
+			sv->idv[j] = slot;
+			return;
+		}
+	sv->idk[j] = id;
+	sv->idv[j] = slot;
+	sv->nid++;
+}
+
+static int
+is_live(const struct serve *sv, uint32_t d)
+{
+	return (sv->live[d >> 6] >> (d & 63)) & 1;
+}
+
+/* Quantised impact of weighted frequency fq (× FREQ_SCALE) in a document of len tokens. */
+static uint16_t
+impact(const struct serve *sv, uint16_t fq, uint16_t len)
+{
+	double f = fq / FREQ_SCALE;
+	double k = BM25_K1 * (1.0 - BM25_B + BM25_B * len / sv->avgdl);
+	long q = lrint(f * IMP_MAX / (f + k) * IMP_SCALE);
+
+	return (uint16_t)(q < 1 ? 1 : q > 65535 ? 65535 : q);
+}
+
+/* Marks slot d dead: out of the bitmaps and of its tokens' document frequencies. */
+static void
+slot_kill(struct serve *sv, uint32_t d)
+{
+	if (!is_live(sv, d))
+		return;
+	sv->live[d >> 6] &= ~(1ULL << (d & 63));
+	roaring_bitmap_remove(sv->live_bm, d);
+	if (sv->city[d] != 0)
+		roaring_bitmap_remove(sv->cities.bm[sv->city[d]], d);
+	if (sv->cat[d] != 0)
+		roaring_bitmap_remove(sv->cats.bm[sv->cat[d]], d);
+	for (uint64_t i = sv->fwd_off[d]; i < sv->fwd_off[d + 1]; i++)
+		sv->toks[sv->fwd_tok[i]].df--;
+	sv->ndocs--;
+	sv->sumlen -= sv->dlen[d];
+}
+
+/* Gives d a new slot (the old one, if any, dies): attributes, forward entries, df. */
+static uint32_t
+slot_add(struct serve *sv, const struct serve_doc *d)
+{
+	uint32_t old = id_find(sv, d->id), s;
+
+	if (old != NO_SLOT)
+		slot_kill(sv, old);
+	if (sv->nslots + 1 >= sv->capslots) {
+		size_t cap = sv->capslots ? sv->capslots * 2 : 1024, ow = (sv->capslots + 63) / 64;
+
+		sv->pid = xreallocarray(sv->pid, cap, sizeof *sv->pid);
+		sv->dlen = xreallocarray(sv->dlen, cap, sizeof *sv->dlen);
+		sv->city = xreallocarray(sv->city, cap, sizeof *sv->city);
+		sv->cat = xreallocarray(sv->cat, cap, sizeof *sv->cat);
+		sv->fwd_off = xreallocarray(sv->fwd_off, cap + 1, sizeof *sv->fwd_off);
+		sv->live = xreallocarray(sv->live, (cap + 63) / 64, sizeof *sv->live);
+		memset(sv->live + ow, 0, ((cap + 63) / 64 - ow) * sizeof *sv->live);
+		if (sv->capslots == 0)
+			sv->fwd_off[0] = 0;
+		sv->capslots = cap;
+	}
+	s = (uint32_t)sv->nslots++;
+	sv->pid[s] = d->id;
+	sv->dlen[s] = (uint16_t)(d->len > UINT16_MAX ? UINT16_MAX : d->len);
+	sv->city[s] = (uint16_t)vals_id(&sv->cities, d->city, 1);
+	sv->cat[s] = (uint16_t)vals_id(&sv->cats, d->category, 1);
+	while (sv->nfwd + d->n > sv->capfwd) {
+		sv->capfwd = sv->capfwd ? sv->capfwd * 2 : 65536;
+		sv->fwd_tok = xreallocarray(sv->fwd_tok, sv->capfwd, sizeof *sv->fwd_tok);
+		sv->fwd_freq = xreallocarray(sv->fwd_freq, sv->capfwd, sizeof *sv->fwd_freq);
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const struct dtok *t = &d->t[i];
+		uint32_t tid = tok_intern(sv, d->text.data + t->off, t->len, t->hash);
+		double fq = t->freq * FREQ_SCALE;
+
+		sv->fwd_tok[sv->nfwd] = tid;
+		sv->fwd_freq[sv->nfwd] = (uint16_t)(fq > UINT16_MAX ? UINT16_MAX : lrint(fq));
+		sv->nfwd++;
+		sv->toks[tid].df++;
+	}
+	sv->fwd_off[s + 1] = sv->nfwd;
+	sv->live[s >> 6] |= 1ULL << (s & 63);
+	roaring_bitmap_add(sv->live_bm, s);
+	if (sv->city[s] != 0)
+		roaring_bitmap_add(sv->cities.bm[sv->city[s]], s);
+	if (sv->cat[s] != 0)
+		roaring_bitmap_add(sv->cats.bm[sv->cat[s]], s);
+	sv->ndocs++;
+	sv->sumlen += sv->dlen[s];
+	id_set(sv, d->id, s);
+	return s;
+}
+
+void
+serve_build_add(struct serve *sv, const struct serve_doc *d)
+{
+	if (sv->built)
+		fatal("%s: the build is finished", __func__);
+	slot_add(sv, d);
+}
+
+static const struct serve *sort_sv;	/* for tok_cmp: the build runs on one thread */
+
+static int
+tok_cmp(const void *a, const void *b)
+{
+	const struct stok *x = &sort_sv->toks[*(const uint32_t *)a];
+	const struct stok *y = &sort_sv->toks[*(const uint32_t *)b];
+	int c = memcmp(sort_sv->strs + x->str, sort_sv->strs + y->str, x->len < y->len ? x->len :
+	    y->len);
+
+	return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+void
+serve_build_finish(struct serve *sv, long long seq)
+{
+	sv->avgdl = sv->ndocs > 0 ? (double)sv->sumlen / (double)sv->ndocs : 1.0;
+	if (sv->avgdl <= 0)
+		sv->avgdl = 1.0;
+	/* Lists laid out back to back, each in docid order: count, then fill. */
+	sv->npost = 0;
+	for (size_t t = 0; t < sv->ntok; t++) {
+		sv->toks[t].base = sv->npost;
+		sv->npost += sv->toks[t].df;
+		sv->toks[t].nbase = 0;
+	}
+	sv->pdoc = xmalloc((sv->npost + 1) * sizeof *sv->pdoc);
+	sv->pimp = xmalloc((sv->npost + 1) * sizeof *sv->pimp);
+	for (uint32_t d = 0; d < sv->nslots; d++) {
+		if (!is_live(sv, d))
+			continue;
+		for (uint64_t i = sv->fwd_off[d]; i < sv->fwd_off[d + 1]; i++) {
+			struct stok *t = &sv->toks[sv->fwd_tok[i]];
+			uint64_t p = t->base + t->nbase++;
+
+			sv->pdoc[p] = d;
+			sv->pimp[p] = impact(sv, sv->fwd_freq[i], sv->dlen[d]);
+		}
+	}
+	sv->sorted = xmalloc((sv->ntok + 1) * sizeof *sv->sorted);
+	for (size_t t = 0; t < sv->ntok; t++)
+		sv->sorted[t] = (uint32_t)t;
+	sort_sv = sv;
+	qsort(sv->sorted, sv->ntok, sizeof *sv->sorted, tok_cmp);
+	sort_sv = NULL;
+	sv->nsorted = sv->ntok;
+	roaring_bitmap_run_optimize(sv->live_bm);
+	for (size_t i = 1; i < sv->cities.n; i++)
+		roaring_bitmap_run_optimize(sv->cities.bm[i]);
+	for (size_t i = 1; i < sv->cats.n; i++)
+		roaring_bitmap_run_optimize(sv->cats.bm[i]);
+	sv->seq = seq;
+	sv->built = 1;
+}
+
+/* Adds d after the build: new slot, postings in the tails. */
+static void
+put_locked(struct serve *sv, const struct serve_doc *d)
+{
+	uint32_t s = slot_add(sv, d);
+
+	if (sv->avgdl <= 0)
+		sv->avgdl = 1.0;
+	for (uint64_t i = sv->fwd_off[s]; i < sv->fwd_off[s + 1]; i++) {
+		struct stok *t = &sv->toks[sv->fwd_tok[i]];
+		struct tail *tl = t->tail;
+
+		if (tl == NULL)
+			tl = t->tail = xcalloc(1, sizeof *tl);
+		if (tl->n == tl->cap) {
+			tl->cap = tl->cap ? tl->cap * 2 : 4;
+			tl->doc = xreallocarray(tl->doc, tl->cap, sizeof *tl->doc);
+			tl->imp = xreallocarray(tl->imp, tl->cap, sizeof *tl->imp);
+		}
+		tl->doc[tl->n] = s;
+		tl->imp[tl->n] = impact(sv, sv->fwd_freq[i], sv->dlen[s]);
+		tl->n++;
+		sv->ntail++;
+	}
+}
+
+static void
+remove_locked(struct serve *sv, int64_t id)
+{
+	uint32_t s = id_find(sv, id);
+
+	if (s != NO_SLOT)
+		slot_kill(sv, s);
+}
+
+void
+serve_put(struct serve *sv, const struct serve_doc *d)
+{
+	pthread_rwlock_wrlock(&sv->lock);
+	if (!sv->built)
+		slot_add(sv, d);
+	else
+		put_locked(sv, d);
+	pthread_rwlock_unlock(&sv->lock);
+}
+
+void
+serve_remove(struct serve *sv, int64_t id)
+{
+	pthread_rwlock_wrlock(&sv->lock);
+	remove_locked(sv, id);
+	pthread_rwlock_unlock(&sv->lock);
+}
+
+void
+serve_apply(struct serve *sv, struct serve_doc *const *put, size_t nput,
+    const int64_t *removed, size_t nremoved, long long seq)
+{
+	pthread_rwlock_wrlock(&sv->lock);
+	for (size_t i = 0; i < nremoved; i++)
+		remove_locked(sv, removed[i]);
+	for (size_t i = 0; i < nput; i++) {
+		if (!sv->built)
+			slot_add(sv, put[i]);
+		else
+			put_locked(sv, put[i]);
+	}
+	if (seq > sv->seq)
+		sv->seq = seq;
+	pthread_rwlock_unlock(&sv->lock);
+}
+
+long long
+serve_seq(struct serve *sv)
+{
+	long long seq;
+
+	pthread_rwlock_rdlock(&sv->lock);
+	seq = sv->seq;
+	pthread_rwlock_unlock(&sv->lock);
+	return seq;
+}
+
+/* ---- queries ---- */
+
+struct serve_scratch *
+serve_scratch_new(void)
+{
+	struct serve_scratch *s = xcalloc(1, sizeof *s);
+
+	s->epoch = 1;
+	return s;
+}
+
+void
+serve_scratch_free(struct serve_scratch *s)
+{
+	if (s == NULL)
+		return;
+	free(s->acc);
+	free(s->pacc);
+	free(s->touched);
+	free(s->ptouched);
+	free(s->ccount);
+	free(s->kcount);
+	free(s->callow);
+	free(s->heap);
+	free(s);
+}
+
+/* Grows s for sv's documents and values; starts a new query epoch. */
+static void
+scratch_ready(struct serve_scratch *s, const struct serve *sv)
+{
+	if (s->cap < sv->nslots) {
+		size_t cap = sv->nslots + sv->nslots / 4 + 64;
+
+		s->acc = xreallocarray(s->acc, cap, sizeof *s->acc);
+		s->pacc = xreallocarray(s->pacc, cap, sizeof *s->pacc);
+		memset(s->acc + s->cap, 0, (cap - s->cap) * sizeof *s->acc);
+		memset(s->pacc + s->cap, 0, (cap - s->cap) * sizeof *s->pacc);
+		s->touched = xreallocarray(s->touched, cap, sizeof *s->touched);
+		s->ptouched = xreallocarray(s->ptouched, cap, sizeof *s->ptouched);
+		s->cap = cap;
+	}
+	if (s->ccap < sv->cities.n) {
+		s->ccap = sv->cities.n + 16;
+		s->ccount = xreallocarray(s->ccount, s->ccap, sizeof *s->ccount);
+		s->callow = xreallocarray(s->callow, s->ccap, sizeof *s->callow);
+	}
+	if (s->kcap < sv->cats.n) {
+		s->kcap = sv->cats.n + 16;
+		s->kcount = xreallocarray(s->kcount, s->kcap, sizeof *s->kcount);
+	}
+	if (++s->epoch == 0) {	/* wrapped: forget every stamp */
+		for (size_t i = 0; i < s->cap; i++)
+			s->acc[i].stamp = s->pacc[i].stamp = 0;
+		s->epoch = 1;
+	}
+}
+
+/* FTS5's idf: log((N - n + 0.5) / (n + 0.5)), never below 1e-6. */
+static double
+idf(const struct serve *sv, uint32_t df)
+{
+	double v = log(((double)sv->ndocs - df + 0.5) / (df + 0.5));
+
+	return v <= 0.0 ? 1e-6 : v;
+}
+
+/* Adds w · impact of each posting of list (doc, imp, n) for word bit. */
+static size_t
+acc_list(struct serve_scratch *s, size_t nt, const uint32_t *doc, const uint16_t *imp,
+    size_t n, float w, uint32_t bit)
+{
+	struct acc *acc = s->acc;
+	uint32_t ep = s->epoch;
+
+	for (size_t i = 0; i < n; i++) {
+		struct acc *e = &acc[doc[i]];
+
+		if (e->stamp != ep) {
+			e->stamp = ep;
+			e->score = 0;
+			e->mask = 0;
+			s->touched[nt++] = doc[i];
+		}
+		e->score += w * imp[i];
+		e->mask |= bit;
+	}
+	return nt;
+}
+
+/* Sums the recovered weighted frequencies of one list into the prefix accumulator. */
+static size_t
+pacc_list(const struct serve *sv, struct serve_scratch *s, size_t np, const uint32_t *doc,
+    const uint16_t *imp, size_t n)
+{
+	uint32_t ep = s->epoch;
+
+	for (size_t i = 0; i < n; i++) {
+		struct pacc *e = &s->pacc[doc[i]];
+		double k = BM25_K1 * (1.0 - BM25_B + BM25_B * sv->dlen[doc[i]] / sv->avgdl);
+		double v = imp[i] / IMP_SCALE, f;
+
+		if (v > IMP_MAX - 1e-9)
+			v = IMP_MAX - 1e-9;
+		f = v * k / (IMP_MAX - v);	/* impact = f·(k1+1)/(f+k), inverted */
+		if (e->stamp != ep) {
+			e->stamp = ep;
+			e->freq = 0;
+			s->ptouched[np++] = doc[i];
+		}
+		e->freq += (float)f;
+	}
+	return np;
+}
+
+/* Whether token t's bytes start with p. */
+static int
+tok_has_prefix(const struct serve *sv, uint32_t t, const char *p, size_t n)
+{
+	return sv->toks[t].len >= n && memcmp(sv->strs + sv->toks[t].str, p, n) == 0;
+}
+
+/*
+ * A prefix term, as FTS5 scores one: a document's frequency is the sum over
+ * every token with the prefix, its idf that of the documents having any.
+ */
+static size_t
+acc_prefix(const struct serve *sv, struct serve_scratch *s, size_t nt, const char *p,
+    size_t n, uint32_t bit, double *idf_out)
+{
+	size_t lo = 0, hi = sv->nsorted, np = 0, live = 0;
+	double w;
+
+	while (lo < hi) {	/* the first sorted token ≥ p */
+		size_t mid = (lo + hi) / 2;
+		const struct stok *t = &sv->toks[sv->sorted[mid]];
+		size_t m = t->len < n ? t->len : n;
+		int c = memcmp(sv->strs + t->str, p, m);
+
+		if (c < 0 || (c == 0 && t->len < n))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < sv->nsorted && tok_has_prefix(sv, sv->sorted[i], p, n); i++) {
+		const struct stok *t = &sv->toks[sv->sorted[i]];
+
+		np = pacc_list(sv, s, np, sv->pdoc + t->base, sv->pimp + t->base, t->nbase);
+		if (t->tail != NULL)
+			np = pacc_list(sv, s, np, t->tail->doc, t->tail->imp, t->tail->n);
+	}
+	for (size_t i = sv->nsorted; i < sv->ntok; i++)	/* tokens that came with updates */
+		if (tok_has_prefix(sv, (uint32_t)i, p, n) && sv->toks[i].tail != NULL)
+			np = pacc_list(sv, s, np, sv->toks[i].tail->doc, sv->toks[i].tail->imp,
+			    sv->toks[i].tail->n);
+	for (size_t i = 0; i < np; i++)
+		live += is_live(sv, s->ptouched[i]);
+	w = *idf_out = idf(sv, (uint32_t)live);
+	for (size_t i = 0; i < np; i++) {
+		uint32_t d = s->ptouched[i];
+		struct acc *e = &s->acc[d];
+		double k = BM25_K1 * (1.0 - BM25_B + BM25_B * sv->dlen[d] / sv->avgdl);
+		double f = s->pacc[d].freq;
+
+		if (e->stamp != s->epoch) {
+			e->stamp = s->epoch;
+			e->score = 0;
+			e->mask = 0;
+			s->touched[nt++] = d;
+		}
+		/* Quantised like a stored impact, so a one-token prefix scores as the token. */
+		e->score += (float)(w / IMP_SCALE * lrint(f * IMP_MAX / (f + k) * IMP_SCALE));
+		e->mask |= bit;
+	}
+	return nt;
+}
+
+/* Whether a ranks after b: category first, then score, then the smaller id. */
+static int
+ent_worse(const struct heap_ent *a, const struct heap_ent *b)
+{
+	if (a->first != b->first)
+		return a->first < b->first;
+	if (a->score != b->score)
+		return a->score < b->score;
+	return a->id > b->id;
+}
+
+/* Keeps the best max entries in a heap whose root is the worst. */
+static void
+heap_offer(struct heap_ent *h, size_t *n, size_t max, const struct heap_ent *c)
+{
+	size_t i;
+
+	if (*n < max) {
+		for (i = (*n)++; i > 0 && ent_worse(c, &h[(i - 1) / 2]); i = (i - 1) / 2)
+			h[i] = h[(i - 1) / 2];
+		h[i] = *c;
+		return;
+	}
+	if (max == 0 || !ent_worse(&h[0], c))
+		return;
+	for (i = 0;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		const struct heap_ent *mv = c;
+
+		if (l < *n && ent_worse(&h[l], mv))
+			m = l, mv = &h[l];
+		if (r < *n && ent_worse(&h[r], mv))
+			m = r;
+		if (m == i)
+			break;
+		h[i] = h[m];
+		i = m;
+	}
+	h[i] = *c;
+}
+
+static int
+ent_cmp(const void *a, const void *b)
+{
+	return ent_worse(a, b) ? 1 : ent_worse(b, a) ? -1 : 0;
+}
+
+static int
+count_cmp(const void *a, const void *b)
+{
+	const struct serve_count *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return strcmp(x->value, y->value);
+}
+
+/* The non-zero counts of v, largest first, at most SERVE_MAX_FACETS. */
+static struct serve_count *
+facet_take(const struct vals *v, const long *count, size_t *n)
+{
+	struct serve_count *out = xcalloc(v->n + 1, sizeof *out);
+	size_t k = 0;
+
+	for (size_t i = 1; i < v->n; i++)
+		if (count[i] > 0)
+			out[k++] = (struct serve_count){ v->v[i], count[i] };
+	qsort(out, k, sizeof *out, count_cmp);
+	if (k > SERVE_MAX_FACETS)
+		k = SERVE_MAX_FACETS;
+	for (size_t i = 0; i < k; i++)
+		out[i].value = xstrdup(out[i].value);
+	*n = k;
+	return out;
+}
+
+/*
+ * The exact bm25 of slot d, as FTS5 computes it (in double, phrase by
+ * phrase), from its forward entries: quantised impacts can swap two
+ * documents whose scores differ by less than their rounding.
+ */
+static double
+rescore(const struct serve *sv, uint32_t d, const struct serve_query *q, const long *tid,
+    const double *w)
+{
+	double f[SERVE_MAX_TERMS] = { 0 }, score = 0;
+	double k = BM25_K1 * (1.0 - BM25_B + BM25_B * sv->dlen[d] / sv->avgdl);
+
+	for (uint64_t i = sv->fwd_off[d]; i < sv->fwd_off[d + 1]; i++)
+		for (size_t t = 0; t < q->nterms; t++)
+			if (q->terms[t].prefix ? tok_has_prefix(sv, sv->fwd_tok[i], q->terms[t].text,
+			    q->terms[t].len) : tid[t] == (long)sv->fwd_tok[i])
+				f[t] += sv->fwd_freq[i] / FREQ_SCALE;
+	for (size_t t = 0; t < q->nterms; t++)
+		score += w[t] * (f[t] * IMP_MAX / (f[t] + k));
+	return score;
+}
+
+void
+serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
+    struct serve_result *r)
+{
+	size_t want = q->offset + q->limit, nt = 0, nh = 0;
+	uint32_t words = 0, all, cat_first = 0, cat_only = 0;
+	int filter = 0, none = 0;
+	long tid_of[SERVE_MAX_TERMS];
+	double idf_of[SERVE_MAX_TERMS];
+
+	memset(r, 0, sizeof *r);
+	if (want < q->offset)
+		want = SIZE_MAX;
+	pthread_rwlock_rdlock(&sv->lock);
+	scratch_ready(s, sv);
+
+	/* Filters: unknown values match nothing. */
+	if (q->city != NULL || q->fair_cities != NULL) {
+		uint32_t c;
+
+		filter = 1;
+		memset(s->callow, q->fair_cities != NULL ? 0 : 1, sv->cities.n);
+		for (size_t i = 0; q->fair_cities != NULL && i < q->nfair_cities; i++)
+			if ((c = vals_id(&sv->cities, q->fair_cities[i], 0)) != 0)
+				s->callow[c] = 1;
+		if (q->city != NULL) {
+			c = vals_id(&sv->cities, q->city, 0);
+			for (size_t i = 0; i < sv->cities.n; i++)
+				s->callow[i] = s->callow[i] && i == c && c != 0;
+		}
+		s->callow[0] = 0;
+	}
+	if (q->category != NULL && (cat_only = vals_id(&sv->cats, q->category, 0)) == 0)
+		none = 1;
+	if (q->category_first != NULL)
+		cat_first = vals_id(&sv->cats, q->category_first, 0);
+
+	for (size_t i = 0; i < q->nterms && !none; i++) {
+		const struct serve_term *t = &q->terms[i];
+		uint32_t bit = 1u << (t->word % SERVE_MAX_TERMS);
+		long tid;
+
+		words |= bit;
+		tid_of[i] = -1;
+		idf_of[i] = 0;
+		if (t->prefix) {
+			nt = acc_prefix(sv, s, nt, t->text, t->len, bit, &idf_of[i]);
+			continue;
+		}
+		if ((tid = tok_find(sv, t->text, t->len, hash_bytes(t->text, t->len))) < 0)
+			continue;
+		tid_of[i] = tid;
+		idf_of[i] = idf(sv, sv->toks[tid].df);
+		{
+			const struct stok *k = &sv->toks[tid];
+			float w = (float)(idf_of[i] / IMP_SCALE);
+
+			nt = acc_list(s, nt, sv->pdoc + k->base, sv->pimp + k->base, k->nbase, w, bit);
+			if (k->tail != NULL)
+				nt = acc_list(s, nt, k->tail->doc, k->tail->imp, k->tail->n, w, bit);
+		}
+	}
+	all = words;
+	/* Candidates past the page, for the exact rescoring. */
+	want = want > SIZE_MAX - RESCORE_EXTRA ? SIZE_MAX : want + RESCORE_EXTRA;
+
+	/* Every match counted; the best `want` kept. */
+	if (q->facets) {
+		memset(s->ccount, 0, sv->cities.n * sizeof *s->ccount);
+		memset(s->kcount, 0, sv->cats.n * sizeof *s->kcount);
+	}
+	if (want > nt)
+		want = nt;
+	if (want > s->hcap) {
+		s->hcap = want;
+		s->heap = xreallocarray(s->heap, s->hcap + 1, sizeof *s->heap);
+	}
+	for (size_t i = 0; i < nt && !none; i++) {
+		uint32_t d = s->touched[i];
+		const struct acc *e = &s->acc[d];
+		struct heap_ent c;
+
+		if (e->mask != all || !is_live(sv, d) || (filter && !s->callow[sv->city[d]]) ||
+		    (cat_only != 0 && sv->cat[d] != cat_only))
+			continue;
+		r->total++;
+		if (q->facets) {
+			s->ccount[sv->city[d]]++;
+			s->kcount[sv->cat[d]]++;
+		}
+		c.score = e->score;
+		c.first = cat_first != 0 && sv->cat[d] == cat_first;
+		c.id = sv->pid[d];
+		c.slot = d;
+		heap_offer(s->heap, &nh, want, &c);
+	}
+	for (size_t i = 0; i < nh; i++)
+		s->heap[i].score = rescore(sv, s->heap[i].slot, q, tid_of, idf_of);
+	qsort(s->heap, nh, sizeof *s->heap, ent_cmp);
+	if (q->offset < nh) {
+		r->nhits = nh - q->offset < q->limit ? nh - q->offset : q->limit;
+		r->hits = xcalloc(r->nhits + 1, sizeof *r->hits);
+		for (size_t i = 0; i < r->nhits; i++) {
+			r->hits[i].id = s->heap[q->offset + i].id;
+			r->hits[i].score = s->heap[q->offset + i].score;
+		}
+	}
+	if (q->facets) {
+		r->cities = facet_take(&sv->cities, s->ccount, &r->ncities);
+		r->categories = facet_take(&sv->cats, s->kcount, &r->ncategories);
+	}
+	pthread_rwlock_unlock(&sv->lock);
+}
+
+void
+serve_result_free(struct serve_result *r)
+{
+	for (size_t i = 0; i < r->ncities; i++)
+		free(r->cities[i].value);
+	for (size_t i = 0; i < r->ncategories; i++)
+		free(r->categories[i].value);
+	free(r->cities);
+	free(r->categories);
+	free(r->hits);
+	memset(r, 0, sizeof *r);
+}
+
+/* ---- bitmaps and figures ---- */
+
+roaring_bitmap_t *
+serve_filter_bitmap(struct serve *sv, const char *city, const char *category,
+    const char *const *fair_cities, size_t nfair_cities)
+{
+	roaring_bitmap_t *b;
+	uint32_t c;
+
+	pthread_rwlock_rdlock(&sv->lock);
+	b = roaring_bitmap_copy(sv->live_bm);
+	if (fair_cities != NULL) {
+		roaring_bitmap_t *u = roaring_bitmap_create();
+
+		for (size_t i = 0; i < nfair_cities; i++)
+			if ((c = vals_id(&sv->cities, fair_cities[i], 0)) != 0)
+				roaring_bitmap_or_inplace(u, sv->cities.bm[c]);
+		roaring_bitmap_and_inplace(b, u);
+		roaring_bitmap_free(u);
+	}
+	if (city != NULL) {
+		if ((c = vals_id(&sv->cities, city, 0)) != 0)
+			roaring_bitmap_and_inplace(b, sv->cities.bm[c]);
+		else
+			roaring_bitmap_clear(b);
+	}
+	if (category != NULL) {
+		if ((c = vals_id(&sv->cats, category, 0)) != 0)
+			roaring_bitmap_and_inplace(b, sv->cats.bm[c]);
+		else
+			roaring_bitmap_clear(b);
+	}
+	pthread_rwlock_unlock(&sv->lock);
+	return b;
+}
+
+int64_t
+serve_docid_product(struct serve *sv, uint32_t docid)
+{
+	int64_t id = -1;
+
+	pthread_rwlock_rdlock(&sv->lock);
+	if (docid < sv->nslots && is_live(sv, docid))
+		id = sv->pid[docid];
+	pthread_rwlock_unlock(&sv->lock);
+	return id;
+}
+
+void
+serve_stats(struct serve *sv, struct serve_stats *st)
+{
+	size_t tails = 0, bm = roaring_bitmap_size_in_bytes(sv->live_bm);
+
+	pthread_rwlock_rdlock(&sv->lock);
+	for (size_t t = 0; t < sv->ntok; t++)
+		if (sv->toks[t].tail != NULL)
+			tails += sizeof(struct tail) + sv->toks[t].tail->cap * 6;
+	for (size_t i = 1; i < sv->cities.n; i++)
+		bm += roaring_bitmap_size_in_bytes(sv->cities.bm[i]);
+	for (size_t i = 1; i < sv->cats.n; i++)
+		bm += roaring_bitmap_size_in_bytes(sv->cats.bm[i]);
+	memset(st, 0, sizeof *st);
+	st->docs = sv->ndocs;
+	st->slots = sv->nslots;
+	st->tokens = sv->ntok;
+	st->postings = sv->npost + sv->ntail;
+	st->forward = sv->nfwd;
+	st->postings_bytes = sv->npost * 6 + tails;
+	st->forward_bytes = sv->capfwd * 6 + (sv->capslots + 1) * sizeof *sv->fwd_off;
+	st->bitmap_bytes = bm;
+	st->avgdl = sv->avgdl;
+	st->bytes = st->postings_bytes + st->forward_bytes + bm +
+	    sv->captok * sizeof *sv->toks + sv->thtcap * sizeof *sv->tht + sv->capstrs +
+	    sv->ntok * sizeof *sv->sorted +
+	    sv->capslots * (sizeof *sv->pid + sizeof *sv->dlen + 2 * sizeof *sv->city) +
+	    sv->capslots / 8 + sv->idcap * (sizeof *sv->idk + sizeof *sv->idv);
+	pthread_rwlock_unlock(&sv->lock);
+}

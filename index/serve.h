@@ -1,0 +1,146 @@
+/*
+ * serve.h — the serving layer: kiosk search (and, later, batch matching)
+ * over in-memory impact postings, derived from the store and never the
+ * record (DESIGN.md, "Which engine answers what").
+ *
+ * Per token a posting list of (docid, impact), docids ascending, where
+ * impact is FTS5's bm25 term-frequency part with the kinds' field weights,
+ * quantised to 16 bits; a query scores Σ idf · impact in a dense
+ * accumulator, counts every match (exact totals), tallies both facets and
+ * keeps the best offset+limit in a heap, so paging reaches every hit.
+ * Per document a forward index (token, weighted frequency) and the
+ * document's length, so impacts can be recomputed (a matcher's exact
+ * rescoring) and a replaced document's tokens are known.  Cities and
+ * categories are CRoaring bitmaps; a fair is a set of cities.
+ *
+ * The layer is pure C over the tokenizer's output: callers feed tokens
+ * (serve_doc_token); serve_load.c does that from the store.  Thread safety:
+ * queries take a read lock, updates a write lock, so loops may query while
+ * one updater applies the index log.
+ */
+#ifndef FM_SERVE_H
+#define FM_SERVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SERVE_MAX_TERMS		32	/* query terms; words are at most this many too */
+#define SERVE_MAX_FACETS	50	/* values listed per facet */
+
+struct serve;
+struct serve_doc;
+struct serve_scratch;
+
+/*
+ * One document as the tokenizer saw it, before it joins the layer: the
+ * reusable collector of its tokens, weighted by sv's field weights (it may
+ * be filled on any thread).  Owned by the caller.
+ */
+struct serve_doc *serve_doc_new(const struct serve *sv);
+void serve_doc_free(struct serve_doc *d);
+/* Starts document id (a product's rowid) afresh; city and category may be NULL. */
+void serve_doc_reset(struct serve_doc *d, int64_t id, const char *city, const char *category);
+/* One token of field (an index into the weights given to serve_new). */
+void serve_doc_token(struct serve_doc *d, size_t field, const char *text, size_t len);
+
+/*
+ * An empty layer whose fields weigh weights[0..nfields) (FTS5's bm25 column
+ * weights; multiples of 1/4 up to 256).  Documents added before
+ * serve_build_finish form the bulk-built base; afterwards serve_put and
+ * serve_remove update it in place.
+ */
+struct serve *serve_new(const double *weights, size_t nfields);
+void serve_free(struct serve *sv);
+/* Bulk build: adds a document (ids need not be ordered; an id given twice keeps the last). */
+void serve_build_add(struct serve *sv, const struct serve_doc *d);
+/* Ends the bulk build: lays the postings out; seq = the last index_log entry it reflects. */
+void serve_build_finish(struct serve *sv, long long seq);
+
+/*
+ * Updates (after serve_build_finish): put adds or replaces the document
+ * d's id names; remove forgets id (no-op if unknown).  Each takes the write
+ * lock; serve_apply does a batch under one lock and records seq.
+ */
+void serve_put(struct serve *sv, const struct serve_doc *d);
+void serve_remove(struct serve *sv, int64_t id);
+void serve_apply(struct serve *sv, struct serve_doc *const *put, size_t nput,
+    const int64_t *removed, size_t nremoved, long long seq);
+/* The last index_log entry reflected. */
+long long serve_seq(struct serve *sv);
+
+/* One term of a query: words are ANDed, the terms of one word ORed (as today's FTS5 expression). */
+struct serve_term {
+	const char	*text;
+	size_t		 len;
+	unsigned	 word;		/* 0..SERVE_MAX_TERMS-1 */
+	int		 prefix;	/* matches every token starting with text */
+};
+
+struct serve_query {
+	const struct serve_term	*terms;
+	size_t			 nterms;
+	const char		*category_first;	/* hits of this category rank first
+							   (the query names it), or NULL */
+	const char		*city;		/* only this city, or NULL */
+	const char		*category;	/* only this category, or NULL */
+	const char *const	*fair_cities;	/* only these cities (a fair), or NULL */
+	size_t			 nfair_cities;
+	size_t			 offset, limit;
+	int			 facets;	/* tally cities and categories */
+};
+
+struct serve_hit {
+	int64_t	 id;
+	double	 score;
+};
+
+struct serve_count {
+	char	*value;		/* allocated */
+	long	 count;
+};
+
+struct serve_result {
+	struct serve_hit	*hits;		/* the page; allocated */
+	size_t			 nhits;
+	long			 total;		/* every match, exact */
+	struct serve_count	*cities;	/* largest first, at most SERVE_MAX_FACETS */
+	size_t			 ncities;
+	struct serve_count	*categories;
+	size_t			 ncategories;
+};
+
+/* Per-thread working memory for queries (the accumulator); caller frees. */
+struct serve_scratch *serve_scratch_new(void);
+void serve_scratch_free(struct serve_scratch *s);
+
+/* Runs q; fills *r (free with serve_result_free).  Never fails: unknown tokens match nothing. */
+void serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
+    struct serve_result *r);
+void serve_result_free(struct serve_result *r);
+
+/*
+ * Filters as CRoaring bitmaps: the live documents of a city, a category,
+ * or a fair's cities (any of them); caller frees with roaring_bitmap_free.
+ * For filtered counts without text, and for the matcher's candidates.
+ */
+struct roaring_bitmap_s;
+struct roaring_bitmap_s *serve_filter_bitmap(struct serve *sv, const char *city,
+    const char *category, const char *const *fair_cities, size_t nfair_cities);
+/* The product id of an internal docid (for bitmap users); -1 if dead. */
+int64_t serve_docid_product(struct serve *sv, uint32_t docid);
+
+struct serve_stats {
+	size_t	docs;		/* live documents */
+	size_t	slots;		/* documents ever added (dead ones until a rebuild) */
+	size_t	tokens;		/* distinct tokens */
+	size_t	postings;	/* posting entries, base and updates */
+	size_t	forward;	/* forward-index entries */
+	size_t	bytes;		/* memory held, all of it */
+	size_t	postings_bytes;
+	size_t	forward_bytes;
+	size_t	bitmap_bytes;
+	double	avgdl;
+};
+void serve_stats(struct serve *sv, struct serve_stats *st);
+
+#endif

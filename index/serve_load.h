@@ -1,0 +1,44 @@
+/*
+ * serve_load.h — the serving layer from the store: built from scratch (a
+ * kind's text view, tokenized as the indexer does), then kept current by
+ * replaying the index log, the way the indexer keeps FTS5 and Xapian.
+ */
+#ifndef FM_SERVE_LOAD_H
+#define FM_SERVE_LOAD_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+#include "serve.h"
+#include "tokenize.h"
+
+/*
+ * Builds the layer of kind ("supply" or "demand") from every row of its
+ * view, in one read transaction, recording the log position it reflects.
+ * NULL with *cause (caller frees).  tk is the caller's (not thread-safe).
+ */
+struct serve *serve_load(sqlite3 *db, struct tokenizer *tk, const char *kind, char **cause);
+
+/*
+ * Applies the index log entries of kind after serve_seq(sv): each item
+ * logged is read again and put, or removed if it is gone.  *applied (if
+ * not NULL) gets the items applied.  0, or -1 with *cause.
+ */
+int serve_catch_up(struct serve *sv, sqlite3 *db, struct tokenizer *tk, const char *kind,
+    size_t *applied, char **cause);
+
+/*
+ * The log position the store has reached (the largest index_log seq ever
+ * given); -1 on error.  Cheap: the serving thread polls it.
+ */
+long long serve_store_seq(sqlite3 *db);
+
+/*
+ * Where a server's serving layer stands, so the indexer keeps the log
+ * entries it has not read yet (index_state 'serve'); seq < 0 forgets it
+ * (at a clean shutdown).  0 or -1 with *cause.
+ */
+int serve_mark_position(sqlite3 *db, long long seq, char **cause);
+
+#endif

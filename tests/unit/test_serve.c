@@ -1,0 +1,429 @@
+/*
+ * test_serve.c — the serving layer against brute force: a seeded random
+ * catalogue of documents over a small vocabulary, queried with ANDed words
+ * of ORed terms; totals, facet counts, the fair filter, paging to the last
+ * hit and updates after the build must agree with counting by hand.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <roaring/roaring.h>
+
+#include "serve.h"
+#include "util.h"
+
+#define NDOCS	2000
+#define NVOCAB	60
+#define NFIELDS	3
+#define MAXTOK	12
+
+static const double weights[NFIELDS] = { 10, 4, 1 };
+static const char *const cities[] = { "杭州", "宁波", "温州", "金华", "台州" };
+static const char *const cats[] = { "茶叶", "五金", "纺织", "食品" };
+
+/* The catalogue as brute force sees it. */
+struct bdoc {
+	int64_t	 id;
+	int	 tok[NFIELDS][MAXTOK];	/* vocabulary indexes, -1 = none */
+	int	 city, cat;		/* -1 = none */
+	int	 live;
+};
+
+static struct bdoc docs[NDOCS + 8];
+static size_t ndocs;
+static char vocab[NVOCAB][16];
+static uint64_t rng = 88172645463325252ULL;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+/* Zipf-ish: small indexes are common, as common characters are. */
+static int
+rnd_tok(void)
+{
+	return (int)(rnd(NVOCAB) * rnd(NVOCAB) / NVOCAB);
+}
+
+static void
+fill_doc(struct serve_doc *d, const struct bdoc *b)
+{
+	serve_doc_reset(d, b->id, b->city >= 0 ? cities[b->city] : NULL,
+	    b->cat >= 0 ? cats[b->cat] : NULL);
+	for (int f = 0; f < NFIELDS; f++)
+		for (int i = 0; i < MAXTOK && b->tok[f][i] >= 0; i++)
+			serve_doc_token(d, (size_t)f, vocab[b->tok[f][i]], strlen(vocab[b->tok[f][i]]));
+}
+
+static void
+make_doc(struct bdoc *b, int64_t id)
+{
+	b->id = id;
+	b->live = 1;
+	b->city = (int)rnd(nitems(cities) + 1) - 1;
+	b->cat = (int)rnd(nitems(cats) + 1) - 1;
+	for (int f = 0; f < NFIELDS; f++) {
+		int n = (int)rnd(MAXTOK);
+
+		for (int i = 0; i < MAXTOK; i++)
+			b->tok[f][i] = i < n ? rnd_tok() : -1;
+	}
+}
+
+static int
+has_tok(const struct bdoc *b, int t)
+{
+	for (int f = 0; f < NFIELDS; f++)
+		for (int i = 0; i < MAXTOK && b->tok[f][i] >= 0; i++)
+			if (b->tok[f][i] == t)
+				return 1;
+	return 0;
+}
+
+/* A query: words[w] lists vocabulary indexes, ORed; words ANDed. */
+struct bquery {
+	int	 words[3][3];
+	int	 nwords, nper[3];
+};
+
+static int
+bmatch(const struct bdoc *b, const struct bquery *q)
+{
+	if (!b->live)
+		return 0;
+	for (int w = 0; w < q->nwords; w++) {
+		int any = 0;
+
+		for (int i = 0; i < q->nper[w]; i++)
+			any |= has_tok(b, q->words[w][i]);
+		if (!any)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+to_serve(const struct bquery *bq, struct serve_term *t, size_t *n)
+{
+	*n = 0;
+	for (int w = 0; w < bq->nwords; w++)
+		for (int i = 0; i < bq->nper[w]; i++) {
+			t[*n].text = vocab[bq->words[w][i]];
+			t[*n].len = strlen(vocab[bq->words[w][i]]);
+			t[*n].word = (unsigned)w;
+			t[*n].prefix = 0;
+			(*n)++;
+		}
+}
+
+static struct serve *
+build(void)
+{
+	struct serve *sv = serve_new(weights, NFIELDS);
+	struct serve_doc *d = serve_doc_new(sv);
+
+	for (size_t i = 0; i < ndocs; i++) {
+		fill_doc(d, &docs[i]);
+		serve_build_add(sv, d);
+	}
+	serve_doc_free(d);
+	serve_build_finish(sv, 7);
+	return sv;
+}
+
+static int
+setup(void **state)
+{
+	for (int i = 0; i < NVOCAB; i++)
+		snprintf(vocab[i], sizeof vocab[i], "t%02d", i);
+	ndocs = NDOCS;
+	for (size_t i = 0; i < ndocs; i++)
+		make_doc(&docs[i], (int64_t)(i * 3 + 1));	/* ids not dense */
+	return 0;
+}
+
+static long
+count_facet(const struct serve_count *c, size_t n, const char *value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(c[i].value, value) == 0)
+			return c[i].count;
+	return 0;
+}
+
+/* Totals, facets and hit order for random queries, with and without filters. */
+static void
+check_queries(struct serve *sv, int nq)
+{
+	struct serve_scratch *s = serve_scratch_new();
+
+	for (int k = 0; k < nq; k++) {
+		struct bquery bq = { .nwords = 1 + (int)rnd(3) };
+		struct serve_term terms[9];
+		struct serve_query q = { 0 };
+		struct serve_result r;
+		const char *fair[2] = { cities[rnd(5)], cities[rnd(5)] };
+		int filter = (int)rnd(4);	/* 0 none, 1 fair, 2 city, 3 category */
+		long total = 0, ccount[5] = { 0 }, kcount[4] = { 0 };
+
+		for (int w = 0; w < bq.nwords; w++) {
+			bq.nper[w] = 1 + (int)rnd(3);
+			for (int i = 0; i < bq.nper[w]; i++)
+				bq.words[w][i] = (int)rnd(NVOCAB);
+		}
+		to_serve(&bq, terms, &q.nterms);
+		q.terms = terms;
+		q.limit = 10;
+		q.facets = 1;
+		if (filter == 1) {
+			q.fair_cities = fair;
+			q.nfair_cities = 2;
+		} else if (filter == 2)
+			q.city = fair[0];
+		else if (filter == 3)
+			q.category = cats[1];
+		for (size_t i = 0; i < ndocs; i++) {
+			const struct bdoc *b = &docs[i];
+
+			if (!bmatch(b, &bq))
+				continue;
+			if (filter == 1 && (b->city < 0 || (strcmp(cities[b->city], fair[0]) != 0 &&
+			    strcmp(cities[b->city], fair[1]) != 0)))
+				continue;
+			if (filter == 2 && (b->city < 0 || strcmp(cities[b->city], fair[0]) != 0))
+				continue;
+			if (filter == 3 && b->cat != 1)
+				continue;
+			total++;
+			if (b->city >= 0)
+				ccount[b->city]++;
+			if (b->cat >= 0)
+				kcount[b->cat]++;
+		}
+		serve_query(sv, s, &q, &r);
+		assert_int_equal(r.total, total);
+		for (int c = 0; c < 5; c++)
+			assert_int_equal(count_facet(r.cities, r.ncities, cities[c]), ccount[c]);
+		for (int c = 0; c < 4; c++)
+			assert_int_equal(count_facet(r.categories, r.ncategories, cats[c]), kcount[c]);
+		assert_true(r.nhits == (size_t)(total < 10 ? total : 10));
+		for (size_t i = 1; i < r.nhits; i++)
+			assert_true(r.hits[i - 1].score > r.hits[i].score ||
+			    (r.hits[i - 1].score == r.hits[i].score && r.hits[i - 1].id < r.hits[i].id));
+		serve_result_free(&r);
+	}
+	serve_scratch_free(s);
+}
+
+static void
+test_totals_facets_filters(void **state)
+{
+	struct serve *sv = build();
+	struct serve_stats st;
+
+	serve_stats(sv, &st);
+	assert_int_equal(st.docs, NDOCS);
+	assert_int_equal(serve_seq(sv), 7);
+	check_queries(sv, 300);
+	serve_free(sv);
+}
+
+/* The fair filter as a bitmap: the live documents of its cities. */
+static void
+test_fair_bitmap(void **state)
+{
+	struct serve *sv = build();
+	const char *fair[] = { "宁波", "温州", "没有这个城市" };
+	roaring_bitmap_t *b = serve_filter_bitmap(sv, NULL, NULL, fair, 3);
+	uint64_t want = 0;
+	roaring_uint32_iterator_t it;
+
+	for (size_t i = 0; i < ndocs; i++)
+		want += docs[i].city == 1 || docs[i].city == 2;
+	assert_int_equal(roaring_bitmap_get_cardinality(b), want);
+	roaring_init_iterator(b, &it);
+	for (; it.has_value; roaring_advance_uint32_iterator(&it)) {
+		int64_t id = serve_docid_product(sv, it.current_value);
+
+		assert_true(id >= 1 && (id - 1) % 3 == 0);
+		assert_true(docs[(id - 1) / 3].city == 1 || docs[(id - 1) / 3].city == 2);
+	}
+	roaring_bitmap_free(b);
+	b = serve_filter_bitmap(sv, "杭州", "茶叶", NULL, 0);
+	want = 0;
+	for (size_t i = 0; i < ndocs; i++)
+		want += docs[i].city == 0 && docs[i].cat == 0;
+	assert_int_equal(roaring_bitmap_get_cardinality(b), want);
+	roaring_bitmap_free(b);
+	serve_free(sv);
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Pages of 7 reach every hit, each once, in one order. */
+static void
+test_paging_to_the_last_hit(void **state)
+{
+	struct serve *sv = build();
+	struct serve_scratch *s = serve_scratch_new();
+	struct serve_term t = { vocab[0], strlen(vocab[0]), 0, 0 };
+	struct serve_query q = { .terms = &t, .nterms = 1, .limit = 7 };
+	struct serve_result r;
+	int64_t *seen = NULL;
+	size_t n = 0, want = 0;
+	double last = 1e300;
+
+	for (size_t i = 0; i < ndocs; i++)
+		want += has_tok(&docs[i], 0);
+	assert_true(want > 100);
+	for (q.offset = 0;; q.offset += 7) {
+		serve_query(sv, s, &q, &r);
+		assert_int_equal(r.total, want);
+		if (r.nhits == 0) {
+			serve_result_free(&r);
+			break;
+		}
+		for (size_t i = 0; i < r.nhits; i++) {
+			assert_true(r.hits[i].score <= last);
+			last = r.hits[i].score;
+			seen = xreallocarray(seen, n + 1, sizeof *seen);
+			seen[n++] = r.hits[i].id;
+		}
+		serve_result_free(&r);
+	}
+	assert_int_equal(n, want);
+	qsort(seen, n, sizeof *seen, id_cmp);
+	for (size_t i = 1; i < n; i++)
+		assert_true(seen[i] != seen[i - 1]);
+	free(seen);
+	serve_scratch_free(s);
+	serve_free(sv);
+}
+
+/* Puts, replacements and removals after the build: brute force still agrees. */
+static void
+test_update_after_build(void **state)
+{
+	struct serve *sv = build();
+	struct serve_doc *d = serve_doc_new(sv);
+	struct serve_scratch *s = serve_scratch_new();
+	struct serve_term t = { "新词", strlen("新词"), 0, 0 };
+	struct serve_query q = { .terms = &t, .nterms = 1, .limit = 5, .facets = 1 };
+	struct serve_result r;
+	int64_t gone[2];
+
+	/* A new document with a token nobody had. */
+	make_doc(&docs[ndocs], 100000);
+	docs[ndocs].city = 4;
+	fill_doc(d, &docs[ndocs]);
+	serve_doc_token(d, 0, "新词", strlen("新词"));
+	serve_put(sv, d);
+	ndocs++;
+	serve_query(sv, s, &q, &r);
+	assert_int_equal(r.total, 1);
+	assert_int_equal(r.hits[0].id, 100000);
+	assert_int_equal(count_facet(r.cities, r.ncities, "台州"), 1);
+	serve_result_free(&r);
+	/* Its prefix finds it too. */
+	t.len = strlen("新");
+	t.prefix = 1;
+	serve_query(sv, s, &q, &r);
+	assert_int_equal(r.total, 1);
+	serve_result_free(&r);
+
+	/* Replace 50 documents (new tokens, new city), remove two, batch-apply. */
+	for (size_t i = 0; i < 50; i++) {
+		size_t k = rnd((uint32_t)(ndocs - 1));
+
+		make_doc(&docs[k], docs[k].id);
+		fill_doc(d, &docs[k]);
+		serve_put(sv, d);
+	}
+	gone[0] = docs[3].id;
+	gone[1] = docs[4].id;
+	docs[3].live = docs[4].live = 0;
+	serve_apply(sv, NULL, 0, gone, 2, 42);
+	assert_int_equal(serve_seq(sv), 42);
+	serve_remove(sv, 99999999);	/* unknown: nothing happens */
+	check_queries(sv, 200);
+
+	/* A document put again unchanged is still one document. */
+	fill_doc(d, &docs[10]);
+	serve_put(sv, d);
+	check_queries(sv, 50);
+	serve_doc_free(d);
+	serve_scratch_free(s);
+	serve_free(sv);
+}
+
+/* Scores: the document with the term in the heavier field, and fewer tokens, ranks first. */
+static void
+test_scores_follow_bm25(void **state)
+{
+	struct serve *sv = serve_new(weights, NFIELDS);
+	struct serve_doc *d = serve_doc_new(sv);
+	struct serve_scratch *s = serve_scratch_new();
+	struct serve_term t = { "茶", strlen("茶"), 0, 0 };
+	struct serve_query q = { .terms = &t, .nterms = 1, .limit = 5, .category_first = "茶具" };
+	struct serve_result r;
+
+	serve_doc_reset(d, 1, "杭州", NULL);		/* in the description */
+	serve_doc_token(d, 2, "茶", strlen("茶"));
+	serve_doc_token(d, 0, "杯", strlen("杯"));
+	serve_build_add(sv, d);
+	serve_doc_reset(d, 2, "杭州", NULL);		/* in the name */
+	serve_doc_token(d, 0, "茶", strlen("茶"));
+	serve_doc_token(d, 2, "杯", strlen("杯"));
+	serve_build_add(sv, d);
+	serve_doc_reset(d, 3, "杭州", "茶具");	/* the category the query names */
+	serve_doc_token(d, 2, "茶", strlen("茶"));
+	serve_doc_token(d, 2, "壶", strlen("壶"));
+	serve_doc_token(d, 2, "壶", strlen("壶"));
+	serve_build_add(sv, d);
+	serve_doc_reset(d, 4, "杭州", NULL);		/* no tea */
+	serve_doc_token(d, 0, "杯", strlen("杯"));
+	serve_build_add(sv, d);
+	serve_build_finish(sv, 0);
+	serve_query(sv, s, &q, &r);
+	assert_int_equal(r.total, 3);
+	assert_int_equal(r.hits[0].id, 3);
+	assert_int_equal(r.hits[1].id, 2);
+	assert_int_equal(r.hits[2].id, 1);
+	assert_true(r.hits[1].score > r.hits[2].score);
+	serve_result_free(&r);
+	serve_doc_free(d);
+	serve_scratch_free(s);
+	serve_free(sv);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_totals_facets_filters),
+		cmocka_unit_test(test_fair_bitmap),
+		cmocka_unit_test(test_paging_to_the_last_hit),
+		cmocka_unit_test(test_update_after_build),
+		cmocka_unit_test(test_scores_follow_bm25),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
