@@ -89,14 +89,12 @@ void fixed_anneal(const struct fixed_model *m, const struct fixed_opts *o,
     double time_limit, struct fixed_share *sh);
 
 /*
- * The SAT search: encodes m with the per-participant bounds b, then asks
- * CaDiCaL for a schedule with at most K breaks, for K = the shared bound
- * upwards, or (downward) for K = one less than the best so far, starting
- * from that schedule's phases; phase is CaDiCaL's initial phase (0 or 1).
- * Offers what it finds and raises the bound on each refutation until sh
- * says stop.
+ * The SAT search: encodes m with the per-participant bounds b, then for
+ * K = the shared bound upwards asks CaDiCaL for a schedule with at most K
+ * breaks; phase is CaDiCaL's initial phase (0 or 1).  Offers what it finds
+ * and raises the bound on each refutation until sh says stop.
  */
 void fixed_sat(const struct fixed_model *m, const struct fixed_bounds *b, int phase,
-    int downward, struct fixed_share *sh);
+    struct fixed_share *sh);
 
 #endif

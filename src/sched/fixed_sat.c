@@ -10,8 +10,9 @@
  * those counts gives "the total is at least k".
  *
  * Clauses: each meeting in exactly one allowed slot; at most one meeting
- * per participant and slot; at most tables meetings per slot (a totalizer
- * over the slot's x); precedences on
+ * per participant and slot; at most tables meetings per slot, counted over
+ * star clusters (each meeting given to one of its participants, whose
+ * meetings in a slot are at most one); precedences on
  * "meeting i by slot t" prefixes; fairness in general form with min(k)
  * "every participant has at least k breaks": p having k + d + 1 breaks
  * forces min(k + 1), and min(k) forces k breaks on everyone.  Implied
@@ -20,8 +21,8 @@
  * are at most 2 × tables, even, and at least twice what the other slots
  * cannot hold; the per-participant bounds of fixed_bound.c hold as units.
  * Both table counts are kept: the busy count decides the instances whose
- * tables are nearly full (forumt-14crafe: 0.2 s against 7 s without it),
- * the meeting count the others (ticf-13crafc: 11 s against over 27 s).
+ * tables are nearly full (forumt-14crafe: 0.5 s against over 7 s without
+ * it); without it the others are up to 1.5 times faster.
  *
  * Search: for K = the proven bound upwards, assume "total < K + 1" on the
  * totalizer's output.  The first satisfiable K is optimal.  A refutation
@@ -227,27 +228,85 @@ encode_busy(struct enc *e)
 	free(row);
 }
 
-/* At most tables meetings in each slot, where more could be. */
+/*
+ * Stars that cover every meeting: each meeting goes to one of its two
+ * participants, the one with more meetings left first.  A star has at most
+ * one meeting per slot, so a slot's meetings are counted by its stars.
+ * Returns the centre of each meeting; caller frees.
+ */
+static int *
+star_centres(const struct fixed_model *m)
+{
+	int *centre = xcalloc((size_t)m->nmeetings + 1, sizeof *centre);
+	int *left = xcalloc((size_t)m->nparticipants + 1, sizeof *left), done = 0;
+
+	for (int i = 0; i < m->nmeetings; i++) {
+		centre[i] = -1;
+		left[m->meetings[i].a]++;
+		left[m->meetings[i].b]++;
+	}
+	while (done < m->nmeetings) {
+		int c = 0;
+
+		for (int p = 1; p < m->nparticipants; p++)
+			if (left[p] > left[c])
+				c = p;
+		for (int i = 0; i < m->nmeetings; i++) {
+			const struct fixed_meeting *mt = &m->meetings[i];
+
+			if (centre[i] >= 0 || (mt->a != c && mt->b != c))
+				continue;
+			centre[i] = c;
+			left[mt->a]--;
+			left[mt->b]--;
+			done++;
+		}
+	}
+	free(left);
+	return centre;
+}
+
+/* At most tables meetings in each slot, counted over star clusters. */
 static void
 encode_tables(struct enc *e)
 {
 	const struct fixed_model *m = e->m;
-	int *row = xcalloc((size_t)m->nmeetings + 1, sizeof *row), *out, nout;
-	int cap = m->ntables + 1;
+	int *centre = star_centres(m), *row = xcalloc((size_t)m->nparticipants + 1, sizeof *row);
+	int *lits = xcalloc((size_t)m->nmeetings + 1, sizeof *lits), *out, nout;
 
 	for (int t = 0; t < e->T; t++) {
 		int n = 0;
 
-		for (int i = 0; i < m->nmeetings; i++)
-			if (e->x[i * e->T + t] != 0)
-				row[n++] = e->x[i * e->T + t];
-		if (n < cap)
+		for (int c = 0; c < m->nparticipants; c++) {
+			int k = 0, star;
+
+			for (int i = 0; i < m->nmeetings; i++)
+				if (centre[i] == c && e->x[i * e->T + t] != 0)
+					lits[k++] = e->x[i * e->T + t];
+			if (k == 0)
+				continue;
+			if (k == 1)
+				star = lits[0];
+			else {
+				star = newvar(e);
+				for (int q = 0; q < k; q++)
+					clause(e, -lits[q], star, 0);
+				for (int q = 0; q < k; q++)
+					ccadical_add(e->s, lits[q]);
+				ccadical_add(e->s, -star);
+				ccadical_add(e->s, 0);
+			}
+			row[n++] = star;
+		}
+		if (n <= m->ntables)
 			continue;
-		out = totalizer(e, row, n, cap, 0, &nout);
-		clause(e, -out[cap - 1], 0);
+		out = totalizer(e, row, n, m->ntables + 1, 0, &nout);
+		clause(e, -out[m->ntables], 0);
 		free(out);
 	}
+	free(centre);
 	free(row);
+	free(lits);
 }
 
 /*
@@ -511,40 +570,12 @@ encode(struct enc *e, const struct fixed_bounds *fb, int d)
 	free(dom);
 }
 
-/*
- * Solves once with the best shared schedule assumed, so that CaDiCaL's
- * saved phases start from it; the next search begins near that schedule.
- */
-static void
-hint(struct enc *e, int *slot, int *hinted)
-{
-	struct fixed_share *sh = e->sh;
-	const struct fixed_model *m = e->m;
-	int ub;
-
-	pthread_mutex_lock(&sh->lock);
-	ub = atomic_load(&sh->ub);
-	if (sh->best == NULL || ub >= *hinted) {
-		pthread_mutex_unlock(&sh->lock);
-		return;
-	}
-	memcpy(slot, sh->best, (size_t)m->nmeetings * sizeof *slot);
-	pthread_mutex_unlock(&sh->lock);
-	*hinted = ub;
-	for (int i = 0; i < m->nmeetings; i++)
-		if (e->x[i * e->T + slot[i]] != 0)
-			ccadical_assume(e->s, e->x[i * e->T + slot[i]]);
-	e->K = INT_MAX;
-	ccadical_limit(e->s, "conflicts", 1000);
-	(void)ccadical_solve(e->s);
-}
-
 void
 fixed_sat(const struct fixed_model *m, const struct fixed_bounds *fb, int phase,
-    int downward, struct fixed_share *sh)
+    struct fixed_share *sh)
 {
 	struct enc e;
-	int *slot = xcalloc((size_t)m->nmeetings + 1, sizeof *slot), hinted = INT_MAX;
+	int *slot = xcalloc((size_t)m->nmeetings + 1, sizeof *slot);
 
 	memset(&e, 0, sizeof e);
 	e.m = m;
@@ -559,9 +590,7 @@ fixed_sat(const struct fixed_model *m, const struct fixed_bounds *fb, int phase,
 
 		if (lb >= ub)
 			break;
-		if (downward)
-			hint(&e, slot, &hinted);
-		e.K = downward ? (ub == INT_MAX ? INT_MAX : ub - 1) : lb;
+		e.K = lb;
 		if (e.K < e.ninputs) {
 			if (e.K + 1 > e.ntotal)
 				encode_total(&e, e.K + 1);

@@ -24,7 +24,6 @@ struct core {
 	const struct fixed_bounds	*fb;
 	struct fixed_share		*sh;
 	int				 phase;	/* CaDiCaL's initial phase for this core */
-	int				 downward;	/* 1: from the best schedule down */
 };
 
 void
@@ -48,7 +47,7 @@ anneal_then_sat(void *arg)
 	if (c->o->time_limit > 0 && c->o->time_limit * WARMUP_SHARE < warmup)
 		warmup = c->o->time_limit * WARMUP_SHARE;
 	fixed_anneal(c->m, c->o, warmup, c->sh);
-	fixed_sat(c->m, c->fb, c->phase, c->downward, c->sh);
+	fixed_sat(c->m, c->fb, c->phase, c->sh);
 	return NULL;
 }
 
@@ -58,7 +57,7 @@ sat_only(void *arg)
 {
 	struct core *c = arg;
 
-	fixed_sat(c->m, c->fb, c->phase, c->downward, c->sh);
+	fixed_sat(c->m, c->fb, c->phase, c->sh);
 	return NULL;
 }
 
@@ -67,7 +66,7 @@ static void
 portfolio(const struct fixed_model *m, const struct fixed_opts *o,
     const struct fixed_bounds *fb, struct fixed_share *sh)
 {
-	struct core first = { m, o, fb, sh, 0, 0 }, second = { m, o, fb, sh, 1, 0 };
+	struct core first = { m, o, fb, sh, 0 }, second = { m, o, fb, sh, 1 };
 	pthread_t tid;
 
 	if (!o->exact) {
