@@ -37,6 +37,7 @@ for r in rows:
               r["maxsat_seconds"] or "-")
 EOF2
 
+read -r load_start _ </proc/loadavg
 printf '%-34s %2s %7s %6s %6s %-10s %7s %7s %8s %-7s\n' instance d optimum breaks bound status wall_s cpu_s paper_s verdict
 rows=()
 while read -r file d pstatus popt psecs; do
@@ -77,7 +78,8 @@ EOF2
 done <"$tmp/cases"
 
 printf '%s\n' "${rows[@]}" >"$tmp/rows"
-python3 - "$tmp/rows" "$limit" "$all" <<'EOF2'
+read -r load_end _ </proc/loadavg
+python3 - "$tmp/rows" "$limit" "$all" "$load_start" "$load_end" "$(nproc)" <<'EOF2'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 limit, everything = float(sys.argv[2]), sys.argv[3] == "1"
@@ -93,7 +95,9 @@ print(f"originals d = 2: {orig_ok}/{len(orig)} proven optimal"
       + (f"; variants: {var_ok}/{len(var)} correct; originals d = 0, 1, 3: {fair_ok}/{len(fair)}"
          if everything else "")
       + f"; contradictions {wrong}; worst {worst:.1f} s wall ({limit:g} s limit, 2 threads)")
+print(f"load average {sys.argv[4]} at the start, {sys.argv[5]} at the end, on {sys.argv[6]} cores")
 summary = {"bench": "sched", "time_limit": limit, "threads": 2,
+           "load_start": float(sys.argv[4]), "load_end": float(sys.argv[5]),
            "originals_optimal": orig_ok, "originals": len(orig),
            "worst_s": worst, "worst_cpu_s": max(r["cpu_s"] for r in rows),
            "contradictions": wrong}
