@@ -116,6 +116,39 @@ at_most_one(struct enc *e, const int *lits, int n)
 	}
 }
 
+/* A literal true exactly when one of lits is: -yes, the one literal, or a new variable. */
+static int
+or_lit(struct enc *e, const int *lits, int n)
+{
+	int v;
+
+	if (n == 0)
+		return -e->yes;
+	if (n == 1)
+		return lits[0];
+	v = newvar(e);
+	for (int k = 0; k < n; k++)
+		clause(e, -lits[k], v, 0);
+	for (int k = 0; k < n; k++)
+		ccadical_add(e->s, lits[k]);
+	ccadical_add(e->s, -v);
+	ccadical_add(e->s, 0);
+	return v;
+}
+
+/* A literal true exactly when prev or lit is, either possibly -yes. */
+static int
+or2_lit(struct enc *e, int prev, int lit)
+{
+	int pair[2], n = 0;
+
+	if (prev != -e->yes)
+		pair[n++] = prev;
+	if (lit != -e->yes)
+		pair[n++] = lit;
+	return or_lit(e, pair, n);
+}
+
 /*
  * A totalizer over in[0..n-1]: out[k-1] is forced true when at least k
  * inputs are; with exact, also forced false when fewer are.  Counts up to
@@ -191,29 +224,16 @@ encode_busy(struct enc *e)
 		for (int i = 0; i < m->nmeetings; i++)
 			degree += m->meetings[i].a == p || m->meetings[i].b == p;
 		for (int t = 0; t < e->T; t++) {
-			int n = 0, b;
+			int n = 0;
 
 			for (int i = 0; i < m->nmeetings; i++)
 				if ((m->meetings[i].a == p || m->meetings[i].b == p) &&
 				    e->x[i * e->T + t] != 0)
 					lits[n++] = e->x[i * e->T + t];
-			if (n == 0)
-				b = -e->yes;
-			else if (n == 1)
-				b = lits[0];
-			else {
-				b = newvar(e);
-				for (int k = 0; k < n; k++)
-					clause(e, -lits[k], b, 0);
-				for (int k = 0; k < n; k++)
-					ccadical_add(e->s, lits[k]);
-				ccadical_add(e->s, -b);
-				ccadical_add(e->s, 0);
-				at_most_one(e, lits, n);
-			}
-			e->busy[p * e->T + t] = b;
-			if (b != -e->yes)
-				row[nrow++] = b;
+			e->busy[p * e->T + t] = or_lit(e, lits, n);
+			at_most_one(e, lits, n);
+			if (n > 0)
+				row[nrow++] = e->busy[p * e->T + t];
 		}
 		if (degree == 0 || nrow == 0)
 			continue;
@@ -278,25 +298,13 @@ encode_tables(struct enc *e)
 		int n = 0;
 
 		for (int c = 0; c < m->nparticipants; c++) {
-			int k = 0, star;
+			int k = 0;
 
 			for (int i = 0; i < m->nmeetings; i++)
 				if (centre[i] == c && e->x[i * e->T + t] != 0)
 					lits[k++] = e->x[i * e->T + t];
-			if (k == 0)
-				continue;
-			if (k == 1)
-				star = lits[0];
-			else {
-				star = newvar(e);
-				for (int q = 0; q < k; q++)
-					clause(e, -lits[q], star, 0);
-				for (int q = 0; q < k; q++)
-					ccadical_add(e->s, lits[q]);
-				ccadical_add(e->s, -star);
-				ccadical_add(e->s, 0);
-			}
-			row[n++] = star;
+			if (k > 0)
+				row[n++] = or_lit(e, lits, k);
 		}
 		if (n <= m->ntables)
 			continue;
@@ -352,17 +360,7 @@ encode_prefix(struct enc *e, int i)
 	for (int t = 0; t < e->T; t++) {
 		int x = e->x[i * e->T + t];
 
-		if (x == 0)
-			pre[t] = prev;
-		else if (prev == -e->yes)
-			pre[t] = x;
-		else {
-			pre[t] = newvar(e);
-			clause(e, -prev, pre[t], 0);
-			clause(e, -x, pre[t], 0);
-			clause(e, -pre[t], prev, x, 0);
-		}
-		prev = pre[t];
+		prev = pre[t] = or2_lit(e, prev, x != 0 ? x : -e->yes);
 	}
 	return pre;
 }
@@ -416,18 +414,7 @@ encode_breaks(struct enc *e, const struct fixed_bounds *fb)
 		int n = 0;
 
 		for (int t = 0; t < e->T; t++) {
-			int prev = t > 0 ? met[t - 1] : -e->yes;
-
-			if (busy[t] == -e->yes)
-				met[t] = prev;
-			else if (prev == -e->yes)
-				met[t] = busy[t];
-			else {
-				met[t] = newvar(e);
-				clause(e, -prev, met[t], 0);
-				clause(e, -busy[t], met[t], 0);
-				clause(e, -met[t], prev, busy[t], 0);
-			}
+			met[t] = or2_lit(e, t > 0 ? met[t - 1] : -e->yes, busy[t]);
 			if (t >= 2 && busy[t] != -e->yes && met[t - 2] != -e->yes &&
 			    busy[t - 1] != e->yes) {
 				int end = newvar(e);

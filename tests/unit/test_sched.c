@@ -202,6 +202,19 @@ brute_force(const struct fixed_model *m, int d)
 	return best;
 }
 
+/* Fails the test unless res's schedule passes the validator with the breaks it claims. */
+static void
+assert_valid(const struct fixed_model *m, const struct fixed_result *res, int d)
+{
+	struct fixed_report rep;
+
+	assert_non_null(res->slot);
+	if (fixed_check(m, res->slot, d, &rep) != 0)
+		fail_msg("invalid schedule: %s", rep.violations[0]);
+	assert_int_equal(rep.breaks, res->breaks);
+	fixed_report_free(&rep);
+}
+
 /* Options for a run that does not depend on the clock. */
 static void
 test_opts(struct fixed_opts *o, int d)
@@ -224,7 +237,6 @@ assert_solved(const struct fixed_model *m, int d, int want, const char *what, in
 {
 	struct fixed_opts o;
 	struct fixed_result res;
-	struct fixed_report rep;
 	char *cause = NULL;
 
 	test_opts(&o, d);
@@ -236,10 +248,7 @@ assert_solved(const struct fixed_model *m, int d, int want, const char *what, in
 		assert_null(res.slot);
 		assert_non_null(res.reason);
 	} else {
-		assert_non_null(res.slot);
-		assert_int_equal(fixed_check(m, res.slot, d, &rep), 0);
-		assert_int_equal(rep.breaks, res.breaks);
-		fixed_report_free(&rep);
+		assert_valid(m, &res, d);
 		if (res.status != FIXED_OPTIMAL || res.breaks != want || res.bound != want)
 			fail_msg("%s %d: %s with %d breaks (bound %d), brute force %d", what,
 			    round, fixed_status_name(res.status), res.breaks, res.bound, want);
@@ -564,7 +573,6 @@ test_solve_tic12(void **state)
 	struct fixed_model *m = fixture("tic-12.original.dzn");
 	struct fixed_opts o;
 	struct fixed_result res;
-	struct fixed_report rep;
 	char *cause = NULL;
 
 	assert_int_equal(m->nparticipants, 42);
@@ -575,10 +583,7 @@ test_solve_tic12(void **state)
 	assert_int_equal(m->meetings[0].b, 7);
 	test_opts(&o, 2);
 	assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
-	assert_non_null(res.slot);
-	assert_int_equal(fixed_check(m, res.slot, 2, &rep), 0);
-	assert_int_equal(rep.breaks, res.breaks);
-	fixed_report_free(&rep);
+	assert_valid(m, &res, 2);
 	assert_int_equal(res.breaks, 0);
 	assert_int_equal(res.status, FIXED_OPTIMAL);
 	fixed_result_free(&res);
@@ -600,7 +605,6 @@ test_solve_proven(void **state)
 	struct fixed_model *m = fixture("forumt-14crafe.original.dzn");
 	struct fixed_opts o;
 	struct fixed_result res;
-	struct fixed_report rep;
 	char *cause = NULL;
 
 	test_opts(&o, 2);
@@ -610,9 +614,7 @@ test_solve_proven(void **state)
 	assert_int_equal(res.breaks, 5);
 	assert_int_equal(res.bound, 5);
 	assert_int_equal(res.lower, 4);
-	assert_int_equal(fixed_check(m, res.slot, 2, &rep), 0);
-	assert_int_equal(rep.breaks, 5);
-	fixed_report_free(&rep);
+	assert_valid(m, &res, 2);
 	fixed_result_free(&res);
 
 	o.conflicts = 1;
@@ -620,8 +622,7 @@ test_solve_proven(void **state)
 	assert_int_equal(res.status, FIXED_FEASIBLE);
 	assert_int_equal(res.bound, 4);
 	assert_true(res.breaks > 5);
-	assert_int_equal(fixed_check(m, res.slot, 2, &rep), 0);
-	fixed_report_free(&rep);
+	assert_valid(m, &res, 2);
 	fixed_result_free(&res);
 
 	/* d = 0 is infeasible (published UNSAT): the bounds alone prove it. */
