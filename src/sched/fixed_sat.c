@@ -12,10 +12,10 @@
  * Clauses: each meeting in exactly one allowed slot; at most one meeting
  * per participant and slot; at most tables meetings per slot, counted over
  * star clusters (each meeting given to one of its participants, whose
- * meetings in a slot are at most one); precedences on
- * "meeting i by slot t" prefixes; fairness in general form with min(k)
- * "every participant has at least k breaks": p having k + d + 1 breaks
- * forces min(k + 1), and min(k) forces k breaks on everyone.  Implied
+ * meetings in a slot are at most one); precedences on "meeting i by slot
+ * t" prefixes; fairness in general form with least(k) "every participant
+ * has at least k breaks": p having k + d + 1 breaks forces least(k + 1),
+ * and least(k) forces k breaks on everyone.  Implied
  * clauses help the solver: each participant is busy in exactly as many
  * slots as it has meetings; a slot's busy participants, counted exactly,
  * are at most 2 × tables, even, and at least twice what the other slots
