@@ -88,13 +88,16 @@ int fixed_share_over(struct fixed_share *sh);
 void fixed_anneal(const struct fixed_model *m, const struct fixed_opts *o,
     double time_limit, struct fixed_share *sh);
 
+#define FIXED_SAT_SETTINGS	2	/* CaDiCaL settings the portfolio chooses from */
+
 /*
  * The SAT search: encodes m with the per-participant bounds b, then for
  * K = the shared bound upwards asks CaDiCaL for a schedule with at most K
- * breaks; phase is CaDiCaL's initial phase (0 or 1).  Offers what it finds
- * and raises the bound on each refutation until sh says stop.
+ * breaks; setting (0 .. FIXED_SAT_SETTINGS-1) picks CaDiCaL's options.
+ * Offers what it finds and raises the bound on each refutation until sh
+ * says stop.
  */
-void fixed_sat(const struct fixed_model *m, const struct fixed_bounds *b, int phase,
+void fixed_sat(const struct fixed_model *m, const struct fixed_bounds *b, int setting,
     struct fixed_share *sh);
 
 #endif

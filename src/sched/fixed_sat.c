@@ -39,6 +39,21 @@
 #include "util.h"
 
 #define PAIRWISE_AMO	5	/* at most this many literals: pairwise at-most-one */
+#define SETTING_OPTIONS	4	/* CaDiCaL options per setting, at most */
+
+/*
+ * The portfolio's two settings: CaDiCaL's defaults with initial phase 0,
+ * and phase 1 with the options of CaDiCaL's "sat" configuration (for
+ * satisfiable formulas), so that the two cores search differently.
+ */
+static const struct {
+	const char	*name;
+	int		 value;
+} settings[FIXED_SAT_SETTINGS][SETTING_OPTIONS] = {
+	{ { "phase", 0 } },
+	{ { "phase", 1 }, { "stabilizeonly", 1 }, { "elimreleff", 10 },
+	  { "subsumereleff", 60 } },
+};
 #define TOTAL_CAP_MIN	16	/* the total's first totalizer counts this far at least */
 
 /* The formula being built and the solver that holds it. */
@@ -558,7 +573,7 @@ encode(struct enc *e, const struct fixed_bounds *fb, int d)
 }
 
 void
-fixed_sat(const struct fixed_model *m, const struct fixed_bounds *fb, int phase,
+fixed_sat(const struct fixed_model *m, const struct fixed_bounds *fb, int setting,
     struct fixed_share *sh)
 {
 	struct enc e;
@@ -569,7 +584,8 @@ fixed_sat(const struct fixed_model *m, const struct fixed_bounds *fb, int phase,
 	e.sh = sh;
 	e.s = ccadical_init();
 	ccadical_set_option(e.s, "quiet", 1);
-	ccadical_set_option(e.s, "phase", phase);
+	for (int k = 0; k < SETTING_OPTIONS && settings[setting][k].name != NULL; k++)
+		ccadical_set_option(e.s, settings[setting][k].name, settings[setting][k].value);
 	encode(&e, fb, sh->d);
 	ccadical_set_terminate(e.s, &e, terminate);
 	while (!fixed_share_over(sh)) {

@@ -3,8 +3,8 @@
  * infeasibility proofs of fixed_bound.c, then a portfolio.  One core runs
  * the SAT search at once; the other anneals briefly (a good schedule in
  * hand early, for an answer at any time) and then runs the SAT search with
- * the other initial phase, since the two phases are fast on different
- * instances.  They share the best schedule and the bound, and stop as soon
+ * the other setting (initial phase 1, CaDiCaL's options for satisfiable
+ * formulas), since the settings are fast on different instances.  They share the best schedule and the bound, and stop as soon
  * as these meet.
  */
 #include <limits.h>
@@ -23,7 +23,7 @@ struct core {
 	const struct fixed_opts		*o;
 	const struct fixed_bounds	*fb;
 	struct fixed_share		*sh;
-	int				 phase;	/* CaDiCaL's initial phase for this core */
+	int				 setting;	/* CaDiCaL's options for this core (fixed_sat.c) */
 };
 
 void
@@ -47,7 +47,7 @@ anneal_then_sat(void *arg)
 	if (c->o->time_limit > 0 && c->o->time_limit * WARMUP_SHARE < warmup)
 		warmup = c->o->time_limit * WARMUP_SHARE;
 	fixed_anneal(c->m, c->o, warmup, c->sh);
-	fixed_sat(c->m, c->fb, c->phase, c->sh);
+	fixed_sat(c->m, c->fb, c->setting, c->sh);
 	return NULL;
 }
 
@@ -57,7 +57,7 @@ sat_only(void *arg)
 {
 	struct core *c = arg;
 
-	fixed_sat(c->m, c->fb, c->phase, c->sh);
+	fixed_sat(c->m, c->fb, c->setting, c->sh);
 	return NULL;
 }
 
@@ -74,7 +74,7 @@ portfolio(const struct fixed_model *m, const struct fixed_opts *o,
 		return;
 	}
 	if (o->threads <= 1 || pthread_create(&tid, NULL, anneal_then_sat, &second) != 0) {
-		first.phase = 0;
+		first.setting = 0;
 		anneal_then_sat(&first);
 		return;
 	}
