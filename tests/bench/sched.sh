@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/bench/sched.sh [SECONDS] — solve the 20 original B2B instances
-# (../shared/bench/b2b, JAIR 74, 2022) with fairness d = 2 and SECONDS per
+# (the full set in $B2B, which script/bench sets; JAIR 74, 2022) with fairness d = 2 and SECONDS per
 # instance (default 20); beside each, the proven optimum from
 # known_optima.csv.  The validator runs inside `fairmatch schedule` on every
 # schedule before it is printed; this script checks the JSON's shape as well.
@@ -8,8 +8,7 @@
 set -euo pipefail
 : "${FAIRMATCH:?}"
 limit=${1:-20}
-here=$(cd "$(dirname "$0")/../.." && pwd)
-b2b=${B2B:-$here/../shared/bench/b2b}
+b2b=${B2B:?set B2B to the B2B benchmark directory (script/bench does)}
 optima=$b2b/known_optima.csv
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -5,8 +5,9 @@
 set -u
 : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
 rm -rf "$WORK" && mkdir -p "$WORK"
-# The shared directory sits beside the repository.
-b2b=$(cd "$FIXTURES/../../shared/bench/b2b" && pwd) || { echo "FAIL no ../shared/bench/b2b"; exit 1; }
+# The published instance the tests use (fixtures/b2b/README.md).
+b2b=$FIXTURES/b2b
+[ -f "$b2b/tic-12.original.dzn" ] || { echo "FAIL no $b2b/tic-12.original.dzn"; exit 1; }
 source "$(dirname "$0")/lib.bash"
 
 # json NAME PYTHON-EXPRESSION : the expression holds for d = the JSON in $WORK/out.
@@ -22,7 +23,7 @@ json() {
 }
 
 fm=$FAIRMATCH
-tic12=$b2b/instances/original/tic-12.original.dzn
+tic12=$b2b/tic-12.original.dzn
 
 check "schedule --help" 0 "$fm" schedule --help
 has "help shows usage" "$WORK/out" "usage: fairmatch schedule"
