@@ -11,8 +11,8 @@
 # Prints, per phase: the kiosk's p50, p99 and greatest search latency in each
 # mode (the test used to require p99 < 100 ms on the kept-alive connection
 # under slowhttptest); for slowhttptest, how many were connected at once and
-# when the server began closing them and when the last was closed (the test
-# used to require every one closed within 40 s); connections a second in the
+# when the server began closing them and when slowhttptest stopped because all
+# were closed (the test used to require that within 40 s); connections a second in the
 # churn; how long half a pipelined request was held before the server cut it
 # (deadline 8 s, idle timeout 30 s); the RSS. Then one JSON line. It reports;
 # it never fails on a figure.
@@ -71,7 +71,7 @@ slow_rows=() slow_json=()
 # slow PHASE FLAG URL: slowhttptest as in the test, but with its 40 s limit: when did
 # the server begin closing the slow connections, and when had it closed them all?
 slow() {
-  local phase=$1 flag=$2 url=$3 peak=0 n connected first last ended why
+  local phase=$1 flag=$2 url=$3 peak=0 n connected first ended why
   latency_start
   slowhttptest "$flag" -c 1000 -r 1000 -i 3 -l 40 -s 65536 -p 5 -g -o "$work/$phase" \
     -u "https://127.0.0.1:$port$url" > "$work/$phase.out" 2>&1 &
@@ -80,13 +80,15 @@ slow() {
   wait "$sht" || true; sht=0
   latency_stop "$phase"
   # Seconds,Closed,Pending,Connected,Service Available.
-  read -r connected first last < <(awk -F, 'NR > 1 { if ($4 > m) m = $4; if ($2 >= 10 && f == "") f = $1;
-    if ($2 >= 990 && l == "") l = $1 } END { print m + 0, f == "" ? "-" : f, l == "" ? "-" : l }' "$work/$phase.csv")
+  read -r connected first < <(awk -F, 'NR > 1 { if ($4 > m) m = $4; if ($2 >= 10 && f == "") f = $1 }
+    END { print m + 0, f == "" ? "-" : f }' "$work/$phase.csv")
   ended=$(grep -a -o 'Test ended on [0-9]*' "$work/$phase.out" | grep -o '[0-9]*$' || echo -)
   why=$(grep -a -o 'Exit status:.*' "$work/$phase.out" | sed 's/\x1b\[[0-9;]*m//g; s/Exit status: *//')
-  slow_rows+=("$(printf '%-13s %5d of 1000 connected at once (server: %d); closing began at %s s, 99%% closed at %s s; slowhttptest stopped at %s s: "%s"' \
-    "$phase" "$connected" "$((peak - fds0))" "$first" "$last" "$ended" "$why")")
-  slow_json+=("{\"phase\":\"$phase\",\"connected\":$connected,\"server_peak\":$((peak - fds0)),\"first_closed_s\":\"$first\",\"closed_99pct_s\":\"$last\",\"stopped_s\":\"$ended\",\"exit\":\"$why\"}")
+  # slowhttptest stops when the server has closed every connection ("No open connections
+  # left"), or at its 40 s limit.
+  slow_rows+=("$(printf '%-13s %5d of 1000 connected at once (server: %d); the server began closing them at %s s; slowhttptest stopped at %s s: "%s"' \
+    "$phase" "$connected" "$((peak - fds0))" "$first" "$ended" "$why")")
+  slow_json+=("{\"phase\":\"$phase\",\"connected\":$connected,\"server_peak\":$((peak - fds0)),\"first_closed_s\":\"$first\",\"stopped_s\":\"$ended\",\"exit\":\"$why\"}")
 }
 slow slow-headers -H "/api/v1/search?q=%E8%8C%B6"
 slow slow-body -B "/api/v1/login"
