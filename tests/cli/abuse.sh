@@ -26,9 +26,9 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
+need curl python3 slowhttptest
 # Debian's python3 (script/setup installs it) starts in 0.1 s; a pyenv shim takes a second.
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
-command -v slowhttptest >/dev/null || { bad "slowhttptest is not installed (script/setup installs it)"; finish; exit 1; }
 # slowhttptest needs a descriptor per connection.
 [ "$(ulimit -n)" -ge 4096 ] || ulimit -n 4096 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 

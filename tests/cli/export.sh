@@ -10,6 +10,7 @@ export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+need sqlite3 unzip
 q() { sqlite3 "$db" "$1"; }
 # field FILE KEY: a number from an import report.
 field() { sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p" "$1"; }

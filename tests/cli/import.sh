@@ -5,6 +5,7 @@ set -u
 : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
 rm -rf "$WORK" && mkdir -p "$WORK"
 source "$(dirname "$0")/lib.bash"
+need sqlite3
 
 
 export FAIRMATCH_DATA="$WORK/data"

@@ -9,6 +9,7 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
+need sqlite3
 
 cat > "$WORK/a.csv" <<'CSV'
 产品编号,产品名称,企业名称,所在城市,产品类别

@@ -9,6 +9,7 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 b2b=$FIXTURES/b2b
 [ -f "$b2b/tic-12.original.dzn" ] || { echo "FAIL no $b2b/tic-12.original.dzn"; exit 1; }
 source "$(dirname "$0")/lib.bash"
+need python3
 
 # json NAME PYTHON-EXPRESSION : the expression holds for d = the JSON in $WORK/out.
 json() {

@@ -11,6 +11,7 @@ export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+need curl openssl pdftotext python3 sqlite3 timeout
 q() { sqlite3 "$db" "$1"; }
 # Debian's python3 (script/setup installs it) starts in 0.1 s; a pyenv shim takes a second.
 py=/usr/bin/python3; [ -x "$py" ] || py=python3

@@ -14,6 +14,7 @@ export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+need curl python3 sqlite3 unzip
 q() { sqlite3 "$db" "$1"; }
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 
