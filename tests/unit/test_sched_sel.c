@@ -295,8 +295,8 @@ test_exact_colouring(void **state)
 	assert_true(res.exact);
 	assert_int_equal(sel_check(m, res.slot, res.table, &rep), 0);
 	assert_true(fabs(res.value - res.bound) < 1e-6 * res.bound);
-	/* 25 tables × 6 slots cap the meetings; the colouring spreads them evenly. */
-	assert_true(res.meetings <= 150);
+	/* 25 tables × 6 slots cap the meetings, and the colouring fills every one. */
+	assert_int_equal(res.meetings, 150);
 	sel_report_free(&rep);
 	sel_result_free(&res);
 	sel_model_free(m);
