@@ -38,7 +38,9 @@ check "bad --time-limit" 2 "$fm" schedule --dzn "$tic12" --time-limit soon
 check "bad --seed" 2 "$fm" schedule --dzn "$tic12" --seed x
 check "unknown option" 2 "$fm" schedule --dzn "$tic12" --frobnicate
 
-check "tic-12 --json" 0 "$fm" schedule --dzn "$tic12" --fairness 2 --time-limit 30 --seed 7 --json
+# The time limit is a cap that only stops a hang: the search stops at the bound (0 breaks)
+# long before; tests/unit/test_sched.c checks it within a step budget.
+check "tic-12 --json" 0 "$fm" schedule --dzn "$tic12" --fairness 2 --time-limit 600 --seed 7 --json
 json "status optimal" 'd["status"] == "optimal" and d["breaks"] == 0 and d["bound"] == 0'
 json "every meeting once, 1-based" \
   'sorted(m["id"] for m in d["meetings"]) == list(range(1, 126)) and all(1 <= m["slot"] <= 8 for m in d["meetings"])'
@@ -48,7 +50,7 @@ json "no clash in the printed schedule" '
   [tuple(map(int, r.split(",")[:2])) for r in
    open("'"$tic12"'").read().split("[|")[1].split("|]")[0].split("|") if r.strip()],
   {m["id"] - 1: m["slot"] for m in d["meetings"]})'
-check "tic-12 text" 0 "$fm" schedule --dzn "$tic12" --time-limit 30
+check "tic-12 text" 0 "$fm" schedule --dzn "$tic12" --time-limit 600
 has "text shows the status" "$WORK/out" "status: optimal"
 has "text shows slot 8" "$WORK/out" "slot 8:"
 
