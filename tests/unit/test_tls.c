@@ -60,6 +60,7 @@ static pthread_mutex_t		 seen_lock = PTHREAD_MUTEX_INITIALIZER;
 static char			 seen_cipher[128];	/* last /small's suite */
 static char			 seen_addr[64];		/* last /small's client */
 static int			 conns_freed;		/* by tls_server_on_close */
+static int			 conns_made;		/* by server_bevcb: accepted */
 
 /* The test pattern, POST_SIZE bytes, not periodic at any small length. */
 static unsigned char		*patbuf;
@@ -274,11 +275,26 @@ test_cert_half_missing(void **state)
 
 /* ---- the server ---- */
 
-/* evhttp_set_bevcb's callback: every connection through TLS. */
+/* evhttp_set_bevcb's callback: every connection through TLS; counts them. */
 static struct bufferevent *
 server_bevcb(struct event_base *base, void *arg)
 {
+	pthread_mutex_lock(&seen_lock);
+	conns_made++;
+	pthread_mutex_unlock(&seen_lock);
 	return (tls_bufferevent_new(arg, base));
+}
+
+/* Connections accepted so far. */
+static int
+made_count(void)
+{
+	int	n;
+
+	pthread_mutex_lock(&seen_lock);
+	n = conns_made;
+	pthread_mutex_unlock(&seen_lock);
+	return (n);
 }
 
 /* tls_server_on_close's callback: counts freed connections. */
@@ -711,7 +727,7 @@ static void
 test_rsa_certificate(void **state)
 {
 	struct test_server	 rsa;
-	int			 fd;
+	int			 fd, made;
 	char			*c = xasprintf("%s/rsa.pem", dir), *cmd, *out;
 	char			*k = xasprintf("%s/rsa.key", dir);
 
@@ -749,9 +765,13 @@ test_rsa_certificate(void **state)
 	 * Regression: a connection open when the server stops is freed by
 	 * libevent only in event_base_free(), after tls_server_free().
 	 */
+	made = made_count();
 	fd = connect_to(rsa.port);
 	send(fd, "\x16\x03\x01", 3, MSG_NOSIGNAL);
-	usleep(200 * 1000);
+	/* Stopped once it holds the connection (a minute only stops a hang). */
+	for (int tries = 0; tries < 1200 && made_count() == made; tries++)
+		usleep(50 * 1000);
+	assert_int_equal(made_count(), made + 1);
 	server_stop(&rsa);
 	close(fd);
 	free(c);
@@ -942,7 +962,8 @@ test_no_fd_leak(void **state)
 		close(fd);
 	}
 
-	for (int tries = 0; tries < 40; tries++) {
+	/* Until all are let go: a minute only stops a hang. */
+	for (int tries = 0; tries < 1200; tries++) {
 		if ((after = count_fds()) <= before &&
 		    freed_count() >= freed + 245)
 			break;
