@@ -53,6 +53,7 @@ const browser = await chromium.launch({ executablePath: '$chromium', headless: t
 	args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
 async function signIn(login, pass) {
 	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 1000 } });
+	ctx.setDefaultTimeout(60000);	// only stops a hang: the page gets there late, not wrong, when busy
 	const page = await ctx.newPage();
 	page.on('dialog', async (d) => { fail('a dialog: ' + d.message()); await d.dismiss(); });
 	page.on('pageerror', (e) => fail('page error: ' + e.message));
