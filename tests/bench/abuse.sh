@@ -108,7 +108,7 @@ abuse malformed > "$work/malformed"
 latency_stop malformed
 
 IDLE=10 abuse deadline > "$work/deadline"
-read -r _ _ _ how held < <(grep '^partial' "$work/deadline")
+read -r _ _ _ how held < <(grep '^partial' "$work/deadline") || true
 
 printf '%-13s %-9s %6s %8s %8s %8s %9s %6s %6s\n' phase mode searches uncached p50_ms p99_ms max_ms errors rss_mb
 printf '%s\n' "${rows[@]}"
