@@ -53,6 +53,7 @@ struct sel_state {
 	double		 start;
 	double		 limit;
 	long		 iterations;
+	long		 max_iterations;
 	sel_progress_fn	 progress;
 	void		*progress_arg;
 };
@@ -84,12 +85,14 @@ stuck(const struct sel_state *st, int j)
 	return st->pinned[j] || (st->kept[j] && !st->free_kept);
 }
 
-/* Whether the time is up; reports progress now and then. */
+/* Whether the time or the iterations are up; reports progress now and then. */
 static int
 out_of_time(struct sel_state *st)
 {
 	double used;
 
+	if (st->max_iterations > 0 && st->iterations >= st->max_iterations)
+		return 1;
 	if ((++st->iterations & 255) != 0)
 		return 0;
 	used = (now() - st->start) / st->limit;
@@ -686,6 +689,7 @@ sel_solve(const struct sel_model *m, const struct sel_opts *o, struct sel_result
 	st.m = m;
 	st.start = now();
 	st.limit = o->time_limit > 0 ? o->time_limit : 10;
+	st.max_iterations = o->max_iterations;
 	st.rng = o->seed * 0x9E3779B97F4A7C15ULL + 1;
 	st.progress = o->progress;
 	st.progress_arg = o->progress_arg;

@@ -4,7 +4,9 @@
  * over two days, 300 tables, 50,000 scored candidate pairs, each person
  * away in 10% of the slots), solves it within the time limit, passes the
  * schedule through the independent validator and prints one JSON line:
- * value beside the b-matching bound, meetings, gaps, seconds, validity.
+ * value beside the b-matching bound, meetings, gaps, improvement moves
+ * (the unit in which tests/unit/test_sched_sel.c budgets a search),
+ * seconds, validity.
  *
  * With CHANGES > 0 it then plays a fair day: CHANGES late changes in
  * turn, a no-show (a participant away from then on) and a late accepted
@@ -176,11 +178,12 @@ main(int argc, char **argv)
 	printf("{\"bench\":\"sched_sel\",\"buyers\":%d,\"suppliers\":%d,\"slots\":%d,"
 	    "\"tables\":%d,\"candidates\":%d,\"away_pct\":%d,\"seed\":%llu,"
 	    "\"value\":%.2f,\"bound\":%.2f,\"ratio\":%.5f,\"meetings\":%d,\"gaps\":%d,"
-	    "\"exact\":%s,\"seconds\":%.2f,\"valid\":%s,\"recomputed_value\":%.2f}\n",
+	    "\"exact\":%s,\"iterations\":%ld,\"seconds\":%.2f,\"valid\":%s,"
+	    "\"recomputed_value\":%.2f}\n",
 	    nb, ns, nslots, ntables, ncands, away, (unsigned long long)seed, res.value,
 	    res.bound, res.bound > 0 ? res.value / res.bound : 1, res.meetings, rep.gaps,
-	    res.exact ? "true" : "false", res.seconds, rep.nviolations == 0 ? "true" : "false",
-	    rep.value);
+	    res.exact ? "true" : "false", res.iterations, res.seconds,
+	    rep.nviolations == 0 ? "true" : "false", rep.value);
 	sel_report_free(&rep);
 	if (changes > 0)
 		rc = late_changes(m, &res, changes, resolve, seed);

@@ -64,7 +64,7 @@ test_check_rules(void **state)
 	/* Participant 1 twice in slot 1. */
 	memcpy(s, good, sizeof s);
 	s[1] = 0;
-	assert_true(fixed_check(m, s, 2, &rep) > 0);
+	assert_int_equal(fixed_check(m, s, 2, &rep), 1);
 	assert_violation(&rep, "participant 1 has 2 meetings in slot 1");
 	fixed_report_free(&rep);
 
@@ -86,7 +86,7 @@ test_check_rules(void **state)
 	memcpy(s, good, sizeof s);
 	s[0] = 3;
 	s[3] = 0;
-	assert_true(fixed_check(m, s, 2, &rep) > 0);
+	assert_int_equal(fixed_check(m, s, 2, &rep), 1);
 	assert_violation(&rep, "meeting 1 is morning-only but in slot 4");
 	fixed_report_free(&rep);
 	memcpy(s, good, sizeof s);
@@ -94,7 +94,7 @@ test_check_rules(void **state)
 	s[0] = 1;
 	s[1] = 3;
 	s[3] = 2;
-	assert_true(fixed_check(m, s, 2, &rep) > 0);
+	assert_int_equal(fixed_check(m, s, 2, &rep), 1);
 	assert_violation(&rep, "meeting 3 is afternoon-only but in slot 1");
 	fixed_report_free(&rep);
 
@@ -124,7 +124,7 @@ test_check_rules(void **state)
 	/* An unscheduled meeting. */
 	memcpy(s, good, sizeof s);
 	s[2] = -1;
-	assert_true(fixed_check(m, s, 2, &rep) > 0);
+	assert_int_equal(fixed_check(m, s, 2, &rep), 1);
 	assert_violation(&rep, "meeting 3 is not scheduled");
 	fixed_report_free(&rep);
 	fixed_model_free(m);
