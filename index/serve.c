@@ -1083,7 +1083,8 @@ serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query 
 	}
 	for (size_t i = 0; i < nh; i++)
 		s->heap[i].score = rescore(sv, s->heap[i].slot, q, tid_of, idf_of);
-	qsort(s->heap, nh, sizeof *s->heap, ent_cmp);
+	if (nh > 1)
+		qsort(s->heap, nh, sizeof *s->heap, ent_cmp);
 	if (q->offset < nh) {
 		r->nhits = nh - q->offset < q->limit ? nh - q->offset : q->limit;
 		r->hits = xcalloc(r->nhits + 1, sizeof *r->hits);

@@ -122,9 +122,8 @@ cli_fail(const struct cmd_entry *cmd, int json, const char *list, char *cause)
 	free(cause);
 }
 
-/* "cli:<login>" for the records of who did what. */
 char *
-cli_user(void)
+cli_who(void)
 {
 	const char *u = getenv("SUDO_USER");
 	struct passwd *pw;

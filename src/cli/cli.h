@@ -40,8 +40,8 @@ const char *cli_data_dir(void);
 int cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* "cli:<login>" (the sudo user, else the effective one), as the record of who did it; caller frees. */
-char *cli_user(void);
+/* "cli:<login>", the record of who did something from the command line; caller frees. */
+char *cli_who(void);
 
 /* Prints v as one line of compact JSON and releases it. */
 void cli_print_json(json_t *v);

@@ -66,7 +66,7 @@ cmd_import(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	if (cat == NULL)
 		return import_fairs(st, pos[1]);
-	who = cli_user();
+	who = cli_who();
 	io.sheet = sheet;
 	io.uploaded_by = who;
 	if (isatty(STDERR_FILENO) && !json)

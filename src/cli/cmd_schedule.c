@@ -40,6 +40,7 @@ result_json(const struct fixed_model *m, const struct fixed_result *res)
 	json_object_set_new(root, "status", json_string(fixed_status_name(res->status)));
 	json_object_set_new(root, "breaks", json_integer(res->breaks));
 	json_object_set_new(root, "bound", json_integer(res->bound));
+	json_object_set_new(root, "lower", json_integer(res->lower));
 	for (int i = 0; res->slot != NULL && i < m->nmeetings; i++) {
 		json_t *e = json_object();
 
@@ -67,8 +68,9 @@ result_print(FILE *f, const struct fixed_model *m, const struct fixed_result *re
 		fprintf(f, "原因 / reason: %s\n", res->reason);
 	if (res->slot == NULL)
 		return;
-	fprintf(f, "空档 / breaks: %d (下界 / bound %d)，%.1f 秒 / s，%ld 步 / steps\n",
-	    res->breaks, res->bound, res->seconds, res->iterations);
+	fprintf(f, "空档 / breaks: %d (已证下界 / proven bound %d，初始下界 / first bound %d)，"
+	    "%.1f 秒 / s，%ld 步 / steps\n", res->breaks, res->bound, res->lower, res->seconds,
+	    res->iterations);
 	for (int t = 0; t < m->nslots; t++) {
 		fprintf(f, "时段 / slot %d:", t + 1);
 		for (int i = 0; i < m->nmeetings; i++)
@@ -119,15 +121,20 @@ static int
 solve_fair(const struct cmd_entry *cmd, const char *code, double limit, int limit_given,
     uint64_t seed, int json)
 {
-	struct schedule_opts so = { limit_given ? limit : 10, seed };
+	char *who = cli_who();
+	struct schedule_opts so = { limit_given ? limit : 0, seed, who };
 	struct store *st;
 	json_t *res;
 	char *cause = NULL;
-	int tty = !json && isatty(STDERR_FILENO);
+	int tty = !json && isatty(STDERR_FILENO), rc;
 
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = open_store(cmd)) == NULL) {
+		free(who);
 		return EXIT_REJECTED;
-	if (schedule_run(st, code, &so, tty ? fair_progress : NULL, NULL, &res, &cause) != 0)
+	}
+	rc = schedule_run(st, code, &so, tty ? fair_progress : NULL, NULL, &res, &cause);
+	free(who);
+	if (rc != 0)
 		return finish(cmd, st, -1, cause);
 	if (tty)
 		fputc('\n', stderr);
@@ -328,7 +335,7 @@ static int
 verb_answer(const struct cmd_entry *cmd, int argc, char **argv, const char *state)
 {
 	struct store *st;
-	char *pos[2], *cause = NULL;
+	char *pos[2], *cause = NULL, *who;
 	long id;
 	int rc;
 
@@ -337,7 +344,9 @@ verb_answer(const struct cmd_entry *cmd, int argc, char **argv, const char *stat
 		return cli_usage_error(cmd, "用法 / usage: schedule accept|decline FAIR REQUEST-ID");
 	if ((st = open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
-	rc = fair_request_answer(st, pos[0], id, state, &cause);
+	who = cli_who();
+	rc = fair_request_answer(st, pos[0], id, state, who, &cause);
+	free(who);
 	if (rc == 0)
 		printf("约谈请求 %ld：%s / meeting request %ld: %s\n", id, state, id, state);
 	return finish(cmd, st, rc, cause);
@@ -483,13 +492,17 @@ static const struct {
 int
 cmd_schedule(const struct cmd_entry *cmd, int argc, char **argv)
 {
-	const char *dzn = NULL, *fairness = NULL, *limit = NULL, *seed = NULL;
-	int json = 0, n;
+	const char *dzn = NULL, *fairness = NULL, *limit = NULL, *seed = NULL, *threads = NULL;
+	const char *conflicts = NULL;
+	int json = 0, anneal_only = 0, n;
 	const struct cli_opt opts[] = {
 		{ "--dzn", 1, &dzn, NULL },
 		{ "--fairness", 1, &fairness, NULL },
 		{ "--time-limit", 1, &limit, NULL },
 		{ "--seed", 1, &seed, NULL },
+		{ "--threads", 1, &threads, NULL },
+		{ "--conflicts", 1, &conflicts, NULL },
+		{ "--anneal-only", 0, NULL, &anneal_only },
 		{ "--json", 0, NULL, &json },
 		{ NULL, 0, NULL, NULL },
 	};
@@ -528,6 +541,15 @@ cmd_schedule(const struct cmd_entry *cmd, int argc, char **argv)
 			    " non-negative whole number, not “%s”", seed);
 		so.seed = (uint64_t)v;
 	}
+	if (threads != NULL && number(cmd, "--threads", threads, 1, 2, &so.threads) != 0)
+		return EXIT_USAGE;
+	if (conflicts != NULL) {
+		if (parse_long(conflicts, 1, 2147483647L, &v) != 0)
+			return cli_usage_error(cmd, "--conflicts 应为正整数 / --conflicts must be a"
+			    " positive whole number, not “%s”", conflicts);
+		so.conflicts = v;
+	}
+	so.exact = !anneal_only;
 	if (dzn == NULL)
 		return solve_fair(cmd, pos[0], so.time_limit, limit != NULL, so.seed, json);
 	if (fixed_dzn_read(dzn, &m, &cause) != 0) {

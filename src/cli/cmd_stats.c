@@ -128,7 +128,7 @@ cmd_outcome(const struct cmd_entry *cmd, int argc, char **argv)
 		o = outcome_get(st, pos[0], id, &all, &err, &cause);
 		rc = o != NULL ? 0 : -1;
 	} else {
-		who = cli_user();
+		who = cli_who();
 		rc = outcome_record(st, pos[0], id, &in, who, 0, &all, &o, &err, &cause);
 		free(who);
 	}

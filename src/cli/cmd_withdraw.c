@@ -34,7 +34,7 @@ cmd_withdraw(const struct cmd_entry *cmd, int argc, char **argv)
 		cli_fail(cmd, json, "withdrawn", cause);
 		return EXIT_REJECTED;
 	}
-	who = cli_user();
+	who = cli_who();
 	r = withdraw_item(st, pos[0], pos[1], restore, who, NULL, &cause);
 	free(who);
 	/* Search and matching follow at once: the change goes through the index log. */

@@ -391,7 +391,7 @@ fair_request_find(struct store *st, const char *code, const char *badge,
 
 int
 fair_request_answer(struct store *st, const char *code, long long request_id,
-    const char *state, char **cause)
+    const char *state, const char *who, char **cause)
 {
 	struct fair fair;
 	sqlite3_stmt *q;
@@ -405,14 +405,16 @@ fair_request_answer(struct store *st, const char *code, long long request_id,
 	}
 	if (fair_get(st, code, &fair, cause) != 0)
 		return -1;
-	if (store_query(st, "UPDATE meeting_requests SET state = ? WHERE id = ? AND"
-	    " fair_id = ?", &q, cause) != 0) {
+	if (store_query(st, "UPDATE meeting_requests SET state = ?, decided_by = ?,"
+	    " decided_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? AND fair_id = ?",
+	    &q, cause) != 0) {
 		fair_clear(&fair);
 		return -1;
 	}
 	sqlite3_bind_text(q, 1, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 2, request_id);
-	sqlite3_bind_int64(q, 3, fair.id);
+	sqlite3_bind_text(q, 2, who != NULL ? who : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(q, 3, request_id);
+	sqlite3_bind_int64(q, 4, fair.id);
 	sqlite3_step(q);
 	if (store_finish(st, q, cause) != 0)
 		rc = -1;

@@ -46,10 +46,10 @@ int fair_participant_set(struct store *st, const char *code, const char *badge,
 
 /*
  * Sets a request's state: "accepted", "declined", or "added" (by the
- * organiser).  0, or -1 and *cause.
+ * organiser), recording who decided (or NULL) and when.  0, or -1 and *cause.
  */
 int fair_request_answer(struct store *st, const char *code, long long request_id,
-    const char *state, char **cause);
+    const char *state, const char *who, char **cause);
 
 /* An organiser's request: like the kiosk's, but added at once; *id gets its id. */
 int fair_request_organiser(struct store *st, const char *code, const char *badge,

@@ -12,8 +12,10 @@
 #include <jansson.h>
 
 #include "fair.h"
+#include "rows.h"
 #include "sel.h"
 #include "schedule.h"
+#include "schedule_version.h"
 #include "util.h"
 
 /* A participant id and its index on its side. */
@@ -274,16 +276,14 @@ fail:
 	return -1;
 }
 
-/* Writes the schedule: moves kept meetings, adds new, deletes dropped; in one transaction. */
+/* Writes the schedule into `meetings`: moves kept meetings, adds new, deletes dropped. */
 static int
-fair_sched_save(struct store *st, struct fair_sched *fs, const struct sel_result *res,
+write_meetings(struct store *st, struct fair_sched *fs, const struct sel_result *res,
     char **cause)
 {
 	sqlite3_stmt *upd = NULL, *ins = NULL, *del = NULL, *q = NULL;
 	int rc = 0;
 
-	if (store_begin(st, cause) != 0)
-		return -1;
 	if (store_query(st, "UPDATE meetings SET slot = ?, table_no = ?, value = ?,"
 	    " product_id = ? WHERE id = ?", &upd, cause) != 0 || store_query(st, "INSERT INTO"
 	    " meetings (fair_id, buyer_pid, supplier_pid, product_id, slot, table_no, value)"
@@ -341,11 +341,68 @@ fair_sched_save(struct store *st, struct fair_sched *fs, const struct sel_result
 	sqlite3_finalize(upd);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(del);
-	if (rc != 0 || store_commit(st, cause) != 0) {
-		store_rollback(st);
+	return rc;
+}
+
+/*
+ * Records the solve as the fair's next version, a draft (earlier drafts
+ * are discarded), its meetings by pair; *number gets its number.  0, or
+ * -1 with *cause.
+ */
+static int
+write_version(struct store *st, struct fair_sched *fs, const struct sel_result *res,
+    json_t *summary, const char *who, int *number, char **cause)
+{
+	sqlite3_stmt *q;
+	char *text;
+	int64_t vid = -1;
+	int rc;
+
+	if (store_query_id(st, "UPDATE schedule_versions SET state = 'discarded' WHERE"
+	    " fair_id = ? AND state = 'draft'", fs->fair.id, &q, cause) != 0)
 		return -1;
+	sqlite3_step(q);
+	if (store_finish(st, q, cause) != 0 || store_query_id(st, "INSERT INTO"
+	    " schedule_versions (fair_id, number, state, summary, created_by) VALUES (?1,"
+	    " (SELECT coalesce(max(number), 0) + 1 FROM schedule_versions WHERE fair_id = ?1),"
+	    " 'draft', ?2, ?3) RETURNING id, number", fs->fair.id, &q, cause) != 0)
+		return -1;
+	text = json_dumps(summary, JSON_COMPACT);
+	sqlite3_bind_text(q, 2, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, who != NULL ? who : "", -1, SQLITE_TRANSIENT);
+	free(text);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		vid = sqlite3_column_int64(q, 0);
+		*number = sqlite3_column_int(q, 1);
 	}
-	return 0;
+	if (store_finish(st, q, cause) != 0)
+		return -1;
+	if (store_query(st, "INSERT INTO version_meetings (version_id, buyer_pid, supplier_pid,"
+	    " product_id, slot, table_no, value, locked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &q,
+	    cause) != 0)
+		return -1;
+	rc = 0;
+	for (int i = 0; i < fs->m->ncands && rc == 0; i++) {
+		const struct sel_cand *c = &fs->m->cands[i];
+
+		if (res->slot[i] < 0)
+			continue;
+		sqlite3_bind_int64(q, 1, vid);
+		sqlite3_bind_int64(q, 2, fs->buyers.ids[c->buyer]);
+		sqlite3_bind_int64(q, 3, fs->suppliers.ids[c->supplier]);
+		if (fs->product[i] >= 0)
+			sqlite3_bind_int64(q, 4, fs->product[i]);
+		else
+			sqlite3_bind_null(q, 4);
+		sqlite3_bind_int(q, 5, res->slot[i] + 1);
+		sqlite3_bind_int(q, 6, res->table[i] + 1);
+		sqlite3_bind_double(q, 7, c->value);
+		sqlite3_bind_int(q, 8, c->lock_slot >= 0);
+		rc = store_run(st, q, cause);
+		sqlite3_clear_bindings(q);
+	}
+	sqlite3_finalize(q);
+	return rc;
 }
 
 int
@@ -357,10 +414,15 @@ schedule_run(struct store *st, const char *fair_code, const struct schedule_opts
 	struct sel_opts so;
 	struct sel_result res;
 	struct sel_report rep;
+	int redo = 0, added = 0, number = 0, published;
+	json_t *summary;
 
 	if (fair_sched_load(st, fair_code, &fs, cause) != 0)
 		return -1;
+	for (int i = 0; i < fs.m->ncands; i++)
+		redo |= fs.m->cands[i].prev_slot >= 0;
 	sel_opts_init(&so);
+	so.time_limit = redo ? 1.5 : 10;
 	if (opts != NULL && opts->time_limit > 0)
 		so.time_limit = opts->time_limit;
 	if (opts != NULL)
@@ -381,72 +443,37 @@ schedule_run(struct store *st, const char *fair_code, const struct schedule_opts
 		fair_sched_free(&fs);
 		return -1;
 	}
-	if (fair_sched_save(st, &fs, &res, cause) != 0) {
-		sel_report_free(&rep);
-		sel_result_free(&res);
-		fair_sched_free(&fs);
-		return -1;
-	}
-	*result = json_pack("{s:s,s:f,s:f,s:f,s:i,s:i,s:i,s:i,s:b,s:f,s:b}", "fair",
+	for (int i = 0; i < fs.m->ncands; i++)
+		added += res.slot[i] >= 0 && fs.meeting[i] < 0;
+	summary = json_pack("{s:s,s:f,s:f,s:f,s:i,s:i,s:i,s:i,s:i,s:b,s:f,s:b}", "fair",
 	    fs.fair.code, "value", rep.value, "bound", res.bound, "ratio",
 	    res.bound > 0 ? rep.value / res.bound : 1.0, "meetings", rep.meetings,
-	    "moved", res.moved + fs.stale, "dropped", res.dropped + fs.stale, "gaps", rep.gaps,
-	    "exact", res.exact, "seconds", res.seconds, "valid", 1);
+	    "added", added, "moved", res.moved + fs.stale, "dropped", res.dropped + fs.stale,
+	    "gaps", rep.gaps, "exact", res.exact, "seconds", res.seconds, "valid", 1);
+	if (store_begin(st, cause) != 0)
+		goto fail;
+	/* While no version is published, the solve is the schedule at once. */
+	if ((published = schedule_version_published(st, fs.fair.id, cause)) < 0)
+		goto rollback;
+	json_object_set_new(summary, "applied", json_boolean(published == 0));
+	if (write_version(st, &fs, &res, summary, opts != NULL ? opts->who : NULL, &number,
+	    cause) != 0 || (published == 0 && write_meetings(st, &fs, &res, cause) != 0) ||
+	    store_commit(st, cause) != 0)
+		goto rollback;
+	json_object_set_new(summary, "version", json_integer(number));
+	*result = summary;
 	sel_report_free(&rep);
 	sel_result_free(&res);
 	fair_sched_free(&fs);
 	return 0;
-}
-
-/*
- * One JSON object per row of q, keys the column names (NULL stays null);
- * q is finished.  NULL with *cause if a step failed.
- */
-static json_t *
-rows_json(struct store *st, sqlite3_stmt *q, char **cause)
-{
-	json_t *list = json_array();
-
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		json_t *o = json_object();
-
-		for (int k = 0; k < sqlite3_column_count(q); k++) {
-			json_t *v;
-
-			switch (sqlite3_column_type(q, k)) {
-			case SQLITE_INTEGER:
-				v = json_integer(sqlite3_column_int64(q, k));
-				break;
-			case SQLITE_FLOAT:
-				v = json_real(sqlite3_column_double(q, k));
-				break;
-			case SQLITE_NULL:
-				v = json_null();
-				break;
-			default:
-				v = json_string((const char *)sqlite3_column_text(q, k));
-				break;
-			}
-			json_object_set_new(o, sqlite3_column_name(q, k), v);
-		}
-		json_array_append_new(list, o);
-	}
-	if (store_finish(st, q, cause) != 0) {
-		json_decref(list);
-		return NULL;
-	}
-	return list;
-}
-
-/* The rows of sql for the fair as a JSON array (rows_json); NULL with *cause. */
-static json_t *
-fair_rows_json(struct store *st, const char *sql, int64_t fid, char **cause)
-{
-	sqlite3_stmt *q;
-
-	if (store_query_id(st, sql, fid, &q, cause) != 0)
-		return NULL;
-	return rows_json(st, q, cause);
+rollback:
+	store_rollback(st);
+fail:
+	json_decref(summary);
+	sel_report_free(&rep);
+	sel_result_free(&res);
+	fair_sched_free(&fs);
+	return -1;
 }
 
 json_t *
@@ -456,28 +483,33 @@ schedule_json(struct store *st, const char *fair_code, char **cause)
 	json_t *root, *slots, *tables, *meetings;
 	size_t i;
 	json_t *m;
+	int version;
 
 	if (fair_get(st, fair_code, &fair, cause) != 0)
 		return NULL;
-	slots = fair_rows_json(st, "SELECT number AS slot, day, start, end, session FROM"
-	    " fair_slots WHERE fair_id = ? ORDER BY number", fair.id, cause);
-	tables = slots == NULL ? NULL : fair_rows_json(st, "SELECT t.number AS \"table\","
+	if ((version = schedule_version_published(st, fair.id, cause)) < 0) {
+		fair_clear(&fair);
+		return NULL;
+	}
+	slots = rows_query(st, "SELECT number AS slot, day, start, end, session FROM"
+	    " fair_slots WHERE fair_id = ? ORDER BY number", fair.id, 0, cause);
+	tables = slots == NULL ? NULL : rows_query(st, "SELECT t.number AS \"table\","
 	    " t.name, s.name AS booth FROM fair_tables t LEFT JOIN suppliers s ON"
-	    " s.id = t.supplier_id WHERE t.fair_id = ? ORDER BY t.number", fair.id, cause);
-	meetings = tables == NULL ? NULL : fair_rows_json(st, "SELECT m.id, m.slot, m.table_no"
+	    " s.id = t.supplier_id WHERE t.fair_id = ? ORDER BY t.number", fair.id, 0, cause);
+	meetings = tables == NULL ? NULL : rows_query(st, "SELECT m.id, m.slot, m.table_no"
 	    " AS \"table\", b.badge AS bb, b.name AS bn, s.badge AS sb, s.name AS sn, p.code AS"
-	    " pc, p.name AS pn, m.locked, m.value FROM meetings m JOIN participants b ON"
-	    " b.id = m.buyer_pid JOIN participants s ON s.id = m.supplier_pid LEFT JOIN products"
-	    " p ON p.id = m.product_id WHERE m.fair_id = ? ORDER BY m.slot, m.table_no", fair.id,
-	    cause);
+	    " pc, p.name AS pn, m.locked, m.value, m.late_minutes, m.no_show FROM meetings m"
+	    " JOIN participants b ON b.id = m.buyer_pid JOIN participants s ON"
+	    " s.id = m.supplier_pid LEFT JOIN products p ON p.id = m.product_id WHERE"
+	    " m.fair_id = ? ORDER BY m.slot, m.table_no", fair.id, 0, cause);
 	if (meetings == NULL) {
 		json_decref(slots);
 		json_decref(tables);
 		fair_clear(&fair);
 		return NULL;
 	}
-	root = json_pack("{s:s,s:s,s:o,s:o}", "fair", fair.code, "name", fair.name, "slots",
-	    slots, "tables", tables);
+	root = json_pack("{s:s,s:s,s:i,s:o,s:o}", "fair", fair.code, "name", fair.name,
+	    "version", version, "slots", slots, "tables", tables);
 	/* Nest the sides and the product as the API shows them. */
 	json_array_foreach(meetings, i, m) {
 		json_t *pc = json_object_get(m, "pc");

@@ -15,8 +15,9 @@
 #include "store.h"
 
 struct schedule_opts {
-	double		 time_limit;	/* seconds; <= 0 means 10 */
+	double		 time_limit;	/* seconds; <= 0: 10 for a first solve, 1.5 to redo one */
 	uint64_t	 seed;		/* same seed, same schedule (within the limit) */
+	const char	*who;		/* who asked, for the version's record; or NULL */
 };
 
 /* Values that put requests above every matcher score. */
@@ -25,11 +26,15 @@ struct schedule_opts {
 
 /*
  * Solves the fair's schedule from its candidates, requests, availability
- * and locked meetings, checks it with the independent validator and saves
- * it in `meetings` in one transaction: meetings that stay keep their ids.
- * progress (or NULL) gets the fraction done now and then, from this
- * thread.  0 and *result, the summary {"fair","value","bound","ratio",
- * "meetings","moved","dropped","gaps","exact","seconds","valid"} (caller
+ * and the current meetings (locked ones stay; the others are kept where
+ * the value allows), checks it with the independent validator and saves
+ * it as a new version (schedule_version.h) in one transaction.  While no
+ * version is published the solve also becomes the current schedule in
+ * `meetings` (meetings that stay keep their ids); once one is, the new
+ * version is a draft until it is published.  progress (or NULL) gets the
+ * fraction done now and then, from this thread.  0 and *result, the
+ * summary {"fair","version","applied","value","bound","ratio","meetings",
+ * "added","moved","dropped","gaps","exact","seconds","valid"} (caller
  * decrefs), or -1 and *cause.
  */
 int schedule_run(struct store *st, const char *fair_code, const struct schedule_opts *opts,

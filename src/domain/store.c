@@ -346,10 +346,46 @@ static const char *const migrations[] = {
 	"  WHERE receipt IS NOT NULL;",
 
 	/*
-	 * 8: held for the schedule versions of branch `fair`, which is merged
-	 * first and replaces this no-op with its migration 8.
+	 * 8: schedules as versions, and the fair day.  Each solve is a
+	 * version (its meetings as a snapshot by pair); `meetings` holds the
+	 * published one, or before any is published the latest solve.  Tables
+	 * get a location; participants a check-in and a no-show; meetings a
+	 * late mark, a no-show mark and a backfill mark; requests say who
+	 * asked and who decided, when.
 	 */
-	"SELECT 1",
+	"CREATE TABLE schedule_versions ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  fair_id      INTEGER NOT NULL REFERENCES fairs(id) ON DELETE CASCADE,"
+	"  number       INTEGER NOT NULL,"		/* 1.. per fair */
+	"  state        TEXT NOT NULL CHECK (state IN ('draft', 'published', 'old',"
+	"                 'discarded')),"		/* old = published before */
+	"  summary      TEXT NOT NULL DEFAULT '{}',"	/* the solver's figures, JSON */
+	"  created_by   TEXT NOT NULL DEFAULT '',"
+	"  created_at   TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	"  published_at TEXT,"
+	"  UNIQUE (fair_id, number)"
+	");"
+	"CREATE TABLE version_meetings ("
+	"  version_id   INTEGER NOT NULL REFERENCES schedule_versions(id) ON DELETE CASCADE,"
+	"  buyer_pid    INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,"
+	"  supplier_pid INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,"
+	"  product_id   INTEGER REFERENCES products(id) ON DELETE SET NULL,"
+	"  slot         INTEGER NOT NULL,"
+	"  table_no     INTEGER NOT NULL,"
+	"  value        REAL NOT NULL DEFAULT 0,"
+	"  locked       INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (version_id, buyer_pid, supplier_pid)"
+	");"
+	"ALTER TABLE fair_tables ADD COLUMN location TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE participants ADD COLUMN checked_in_at TEXT;"
+	"ALTER TABLE participants ADD COLUMN no_show INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE participants ADD COLUMN walk_in INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE meetings ADD COLUMN late_minutes INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE meetings ADD COLUMN no_show INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE meetings ADD COLUMN backfill INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE meeting_requests ADD COLUMN asked_by TEXT NOT NULL DEFAULT 'kiosk';"
+	"ALTER TABLE meeting_requests ADD COLUMN decided_by TEXT;"
+	"ALTER TABLE meeting_requests ADD COLUMN decided_at TEXT;",
 
 	/*
 	 * 9: the generic words (要求, 产品, 优质 …) the indexer derives from the

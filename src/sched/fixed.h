@@ -105,11 +105,17 @@ struct fixed_opts {
 	int			 fairness;	/* d: breaks of two participants differ by at most d */
 	double			 time_limit;	/* seconds; <= 0 means no limit */
 	long			 max_iterations;	/* local-search steps; <= 0 means no limit */
+	int			 exact;		/* 1: the SAT search with proofs; 0: annealing alone */
+	int			 threads;	/* 1: one after the other; 2: side by side */
+	long			 conflicts;	/* per SAT call; <= 0 means no limit */
 	uint64_t		 seed;		/* same seed and limits, same run */
 	fixed_progress_fn	 progress;	/* or NULL */
 	void			*progress_arg;	/* passed to progress */
 };
-/* Defaults: d = 2, 10 s, no iteration limit, seed 1, no progress. */
+/*
+ * Defaults: d = 2, 10 s, no iteration or conflict limit, exact, 2 threads,
+ * seed 1, no progress.
+ */
 void fixed_opts_init(struct fixed_opts *o);
 
 struct fixed_result {
@@ -118,16 +124,20 @@ struct fixed_result {
 	int			 breaks;	/* total breaks of slot, if any */
 	int			 bound;		/* proven lower bound on the breaks */
 	long			 iterations;	/* local-search steps taken */
+	int			 lower;		/* the bound before searching (fixed_bound.c) */
 	double			 seconds;	/* time spent */
 	char			*reason;	/* why infeasible, Chinese / English; owned, or NULL */
 };
 
 /*
- * Solves m: a greedy start, then local search over slot moves and swaps
- * with penalties for broken rules, keeping fixed meetings in place.
- * Deterministic for a seed when stopped by max_iterations, or when it
- * reaches the bound.  Supports at most 64 slots (-1 and *cause otherwise).
- * Fills *res (free with fixed_result_free) and returns 0.
+ * Solves m: the cheap bounds and infeasibility proofs first, then a short
+ * annealing run and the incremental SAT search (docs/scheduling.md), on
+ * two threads sharing the best schedule and the bound unless threads is 1.
+ * Stops when they meet, at the time limit, or when a SAT call runs out of
+ * conflicts; the answer is the best schedule with the best proven bound.
+ * With one thread, a conflict and an iteration limit, the same run every
+ * time.  Supports at most 64 slots (-1 and *cause otherwise).  Fills *res
+ * (free with fixed_result_free) and returns 0.
  */
 int fixed_solve(const struct fixed_model *m, const struct fixed_opts *o,
     struct fixed_result *res, char **cause);

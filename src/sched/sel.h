@@ -62,6 +62,7 @@ typedef void (*sel_progress_fn)(void *arg, double fraction);
 
 struct sel_opts {
 	double		 time_limit;	/* seconds; <= 0 means 10 */
+	long		 max_iterations;	/* improvement moves tried; <= 0 means no limit */
 	uint64_t	 seed;		/* same seed, same schedule (when the limit is not hit) */
 	int		 exact_max;	/* up to this many free candidates: exhaustive search */
 	sel_progress_fn	 progress;	/* or NULL */

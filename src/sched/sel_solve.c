@@ -7,8 +7,15 @@
  * is left, one-step repairs (move a blocking meeting elsewhere), ejection
  * moves (drop cheaper blockers for a better meeting, re-place them) until
  * the time limit, idle gaps reduced by single moves, and tables last.
- * Meetings that sit where the old schedule had them are never moved by
- * repairs, ejections or gap moves, so a re-solve moves few.
+ *
+ * A re-solve is lexicographic: the most value first, then the fewest
+ * changes to the schedule being redone.  Meetings that sit where the old
+ * schedule had them ("kept") are never moved by gap moves; repairs and
+ * ejections first try without touching them, and only then may move or
+ * drop them, and an ejection is kept only when the value rises.  The
+ * ejection pass runs after the exhaustive search of a small set of new
+ * candidates too, so an accepted request is never left out for weaker
+ * meetings a swap would displace.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +41,9 @@ struct sel_state {
 	int		*nbc;
 	int		**sc;		/* candidates of each supplier */
 	int		*nsc;
-	unsigned char	*pinned;	/* locked, or kept at its old slot */
+	unsigned char	*pinned;	/* locked: never moves */
+	unsigned char	*kept;		/* placed at its old slot: moves only for value */
+	int		 free_kept;	/* whether repairs and ejections may move kept ones */
 	int		*dayfirst;	/* per slot: the first slot of its day */
 	int		*daylast;	/* per slot: the last slot of its day */
 	int		*undo;		/* log of (candidate, old slot) pairs */
@@ -44,6 +53,7 @@ struct sel_state {
 	double		 start;
 	double		 limit;
 	long		 iterations;
+	long		 max_iterations;
 	sel_progress_fn	 progress;
 	void		*progress_arg;
 };
@@ -68,12 +78,21 @@ rng_next(uint64_t *s)
 	return *s * 0x2545F4914F6CDD1DULL;
 }
 
-/* Whether the time is up; reports progress now and then. */
+/* Whether meeting j may not be moved or dropped now. */
+static int
+stuck(const struct sel_state *st, int j)
+{
+	return st->pinned[j] || (st->kept[j] && !st->free_kept);
+}
+
+/* Whether the time or the iterations are up; reports progress now and then. */
 static int
 out_of_time(struct sel_state *st)
 {
 	double used;
 
+	if (st->max_iterations > 0 && st->iterations >= st->max_iterations)
+		return 1;
 	if ((++st->iterations & 255) != 0)
 		return 0;
 	used = (now() - st->start) / st->limit;
@@ -244,7 +263,7 @@ blockers(struct sel_state *st, int i, int t, int *out)
 		for (int k = 0; k < st->nin[t]; k++) {
 			int j = st->inslot[(size_t)t * m->ntables + k];
 
-			if (!st->pinned[j] && (m->booth[m->cands[j].supplier] < 0 ||
+			if (!stuck(st, j) && (m->booth[m->cands[j].supplier] < 0 ||
 			    st->sload[m->cands[j].supplier * m->nslots + t] > 1) &&
 			    (cheapest < 0 || m->cands[j].value < m->cands[cheapest].value))
 				cheapest = j;
@@ -270,7 +289,7 @@ repair(struct sel_state *st, int i, int t, int *buf)
 		return 0;
 	n = blockers(st, i, t, buf);
 	for (int k = 0; k < n; k++)
-		if (st->pinned[buf[k]])
+		if (stuck(st, buf[k]))
 			return 0;
 	for (int k = 0; k < n; k++)
 		take(st, buf[k]);
@@ -327,7 +346,7 @@ eject(struct sel_state *st, int i, int t, int *buf, int *buf2)
 	    m->sunavail[(size_t)m->cands[i].supplier * m->nslots + t])
 		return 0;
 	for (int k = 0; k < n; k++) {
-		if (st->pinned[buf[k]])
+		if (stuck(st, buf[k]))
 			return 0;
 		lost += m->cands[buf[k]].value;
 	}
@@ -425,7 +444,7 @@ reduce_gaps(struct sel_state *st)
 		for (int i = 0; i < m->ncands; i++) {
 			int t = st->slot[i], bestu = -1, bestd = 0, leave;
 
-			if (t < 0 || st->pinned[i])
+			if (t < 0 || st->pinned[i] || st->kept[i])
 				continue;
 			if (out_of_time(st))
 				return;
@@ -670,11 +689,13 @@ sel_solve(const struct sel_model *m, const struct sel_opts *o, struct sel_result
 	st.m = m;
 	st.start = now();
 	st.limit = o->time_limit > 0 ? o->time_limit : 10;
+	st.max_iterations = o->max_iterations;
 	st.rng = o->seed * 0x9E3779B97F4A7C15ULL + 1;
 	st.progress = o->progress;
 	st.progress_arg = o->progress_arg;
 	st.slot = xcalloc((size_t)m->ncands + 1, sizeof *st.slot);
 	st.pinned = xcalloc((size_t)m->ncands + 1, 1);
+	st.kept = xcalloc((size_t)m->ncands + 1, 1);
 	st.bload = xcalloc((size_t)m->nbuyers * m->nslots + 1, sizeof *st.bload);
 	st.sload = xcalloc((size_t)m->nsuppliers * m->nslots + 1, sizeof *st.sload);
 	st.gen = xcalloc((size_t)m->nslots + 1, sizeof *st.gen);
@@ -721,7 +742,7 @@ sel_solve(const struct sel_model *m, const struct sel_opts *o, struct sel_result
 
 			if (st.slot[i] < 0 && t >= 0 && t < m->nslots && fits(&st, i, t)) {
 				put(&st, i, t);
-				st.pinned[i] = 1;
+				st.kept[i] = 1;
 				kept++;
 			}
 		}
@@ -734,38 +755,50 @@ sel_solve(const struct sel_model *m, const struct sel_opts *o, struct sel_result
 		if (n <= o->exact_max) {
 			place_small(&st, order, n);
 			placed_exact = kept == 0;
-			n = 0;
-		}
-		for (int pass = 0; pass < 2; pass++)
-			for (int k = 0; k < n; k++) {
-				int i = order[k];
+		} else
+			for (int pass = 0; pass < 2; pass++)
+				for (int k = 0; k < n; k++) {
+					int i = order[k];
 
-				if (st.slot[i] >= 0 || chosen[i] != (pass == 0))
-					continue;
-				place(&st, i, buf);
-				st.nundo = 0;
-				if (out_of_time(&st))
+					if (st.slot[i] >= 0 || chosen[i] != (pass == 0))
+						continue;
+					place(&st, i, buf);
+					st.nundo = 0;
+					if (out_of_time(&st))
+						break;
+				}
+		/*
+		 * Ejections until nothing improves or time runs out, whatever
+		 * the number of new candidates: first around the kept
+		 * meetings, then, for what is still out, through them.
+		 */
+		n = 0;
+		for (int i = 0; i < m->ncands; i++)
+			if (!st.pinned[i])
+				order[n++] = i;
+		qsort(order, (size_t)n, sizeof *order, by_value);
+		for (int through = 0; through < 2 && !placed_exact; through++) {
+			st.free_kept = through;
+			for (int round = 0; round < 50; round++) {
+				int better = 0;
+
+				for (int k = 0; k < n && !out_of_time(&st); k++) {
+					int i = order[k];
+
+					if (st.slot[i] >= 0)
+						continue;
+					for (int t = 0; t < m->nslots; t++)
+						if (eject(&st, i, t, buf, buf2)) {
+							better = 1;
+							break;
+						}
+					st.nundo = 0;
+				}
+				if (!better || out_of_time(&st))
 					break;
 			}
-		/* Ejections until nothing improves or time runs out. */
-		for (int round = 0; round < 50; round++) {
-			int better = 0;
-
-			for (int k = 0; k < n && !out_of_time(&st); k++) {
-				int i = order[k];
-
-				if (st.slot[i] >= 0)
-					continue;
-				for (int t = 0; t < m->nslots; t++)
-					if (eject(&st, i, t, buf, buf2)) {
-						better = 1;
-						break;
-					}
-				st.nundo = 0;
-			}
-			if (!better || out_of_time(&st))
-				break;
 		}
+		st.free_kept = 0;
 	}
 	reduce_gaps(&st);
 
@@ -807,7 +840,7 @@ out:
 	for (int s = 0; s < m->nsuppliers; s++)
 		free(st.sc[s]);
 	free(st.bc); free(st.sc); free(st.nbc); free(st.nsc);
-	free(st.slot); free(st.pinned); free(st.bload); free(st.sload); free(st.gen);
+	free(st.slot); free(st.pinned); free(st.kept); free(st.bload); free(st.sload); free(st.gen);
 	free(st.dayfirst); free(st.daylast); free(st.undo);
 	free(st.inslot); free(st.nin); free(st.pos);
 	free(buf); free(buf2); free(chosen); free(w); free(order);

@@ -67,6 +67,28 @@ void api_schedule_move(struct hreq *h, char **args);
 void api_schedule_request(struct hreq *h, char **args);
 void api_schedule_setup(struct hreq *h, char **args);
 
+/* The handlers of api_fairday.c: running a fair, setup to the last no-show. */
+void api_fair_setup_get(struct hreq *h, char **args);
+void api_fair_tables(struct hreq *h, char **args);
+void api_fair_participants(struct hreq *h, char **args);
+void api_fair_walk_in(struct hreq *h, char **args);
+void api_fair_participant(struct hreq *h, char **args);
+void api_fair_availability(struct hreq *h, char **args);
+void api_fair_check_in(struct hreq *h, char **args);
+void api_fair_no_show(struct hreq *h, char **args);
+void api_fair_requests(struct hreq *h, char **args);
+void api_fair_request_decide(struct hreq *h, char **args);
+void api_fair_pair(struct hreq *h, char **args);
+void api_fair_arrivals(struct hreq *h, char **args);
+void api_fair_backfill(struct hreq *h, char **args);
+void api_fair_backfill_accept(struct hreq *h, char **args);
+void api_fair_late(struct hreq *h, char **args);
+void api_fair_versions(struct hreq *h, char **args);
+void api_fair_version_diff(struct hreq *h, char **args);
+void api_fair_version_publish(struct hreq *h, char **args);
+void api_fair_version_discard(struct hreq *h, char **args);
+void api_fair_undo(struct hreq *h, char **args);
+
 /* The handlers of api_stats.c: figures against targets, one meeting's outcome. */
 void api_stats_get(struct hreq *h, char **args);
 void api_outcome_get(struct hreq *h, char **args);

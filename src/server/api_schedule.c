@@ -30,6 +30,7 @@ api_schedule_get(struct hreq *h, char **args)
 
 struct solve_arg {
 	char			*code;
+	char			*who;		/* the login, for the version's record */
 	struct schedule_opts	 opts;
 };
 
@@ -39,6 +40,7 @@ solve_arg_free(void *arg)
 	struct solve_arg *a = arg;
 
 	free(a->code);
+	free(a->who);
 	free(a);
 }
 
@@ -64,7 +66,7 @@ api_schedule_run(struct hreq *h, char **args)
 {
 	const char *tl = hreq_arg(h, "time_limit"), *seed = hreq_arg(h, "seed");
 	struct solve_arg *a;
-	long v_tl = 10, v_seed = 1;
+	long v_tl = 0, v_seed = 1;
 	long long id;
 
 	if ((tl != NULL && parse_long(tl, 1, 600, &v_tl) != 0) ||
@@ -79,6 +81,8 @@ api_schedule_run(struct hreq *h, char **args)
 	a->code = xstrdup(args[0]);
 	a->opts.time_limit = (double)v_tl;
 	a->opts.seed = (uint64_t)v_seed;
+	a->who = xstrdup(h->who.login);
+	a->opts.who = a->who;
 	if ((id = jobs_submit(hreq_jobs(h), "schedule", h->who.user_id, solve_job, a,
 	    solve_arg_free)) < 0)
 		solve_arg_free(a);

@@ -143,6 +143,12 @@ hreq_cookie(struct hreq *h, const char *name)
 	return NULL;
 }
 
+size_t
+hreq_body_length(struct hreq *h)
+{
+	return evbuffer_get_length(evhttp_request_get_input_buffer(h->req));
+}
+
 json_t *
 hreq_json_body(struct hreq *h, size_t max, int *status, char **cause)
 {

@@ -41,6 +41,8 @@ const char *hreq_arg(struct hreq *h, const char *name);
 const char *hreq_header(struct hreq *h, const char *name);
 /* The value of cookie name, or NULL; caller frees. */
 char *hreq_cookie(struct hreq *h, const char *name);
+/* The body's length in bytes (0: none). */
+size_t hreq_body_length(struct hreq *h);
 /*
  * The body as a JSON object, at most max bytes.  NULL with *status and
  * *cause (caller frees) when it is too big, not JSON or not an object.

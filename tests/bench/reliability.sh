@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tests/bench/reliability.sh [SECONDS [HARNESS ...]] — the long fuzz runs.
+# tests/bench/reliability.sh [SECONDS [HARNESS ...]] — the long fuzz runs, then
+# the server under load and abuse (tests/bench/abuse.sh), then testssl.sh.
 # Builds build-fuzz/ with clang and libFuzzer (FM_FUZZ=ON: ASan + UBSan),
 # then runs every harness in tests/fuzz (or those named) for SECONDS each
 # (default $FUZZ_SECONDS or 300), $FUZZ_JOBS at a time (default: the cores).
@@ -130,6 +131,14 @@ for n in "${names[@]}"; do
   fi
 done
 echo "$json]}"
+
+# The server under load and abuse (tests/bench/abuse.sh, about 2 minutes): the kiosk's
+# search latencies (p50, p99, max) under slowhttptest, churn and malformed requests, and
+# when the slow clients were cut off; tests/cli/abuse.sh checks the behaviour, untimed.
+# ABUSE=0 skips it.
+if [ "${ABUSE:-1}" != 0 ]; then
+  bash "$here/tests/bench/abuse.sh"
+fi
 
 # TLS: testssl.sh against the server (tests/bench/testssl.sh, about 2.5 minutes); its
 # verdict is the exit status: a MEDIUM or worse finding, or a weak protocol or cipher

@@ -15,6 +15,10 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = path.join(WORK, 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
+// Every wait is for something the page does; its limit only stops a hang, and a
+// busy machine gets there late, not wrong (tests never assert on time).
+const HANG = 60000;
+
 let passed = 0;
 let failed = 0;
 const problems = [];	// dialogs, page errors, CSP refusals: each one fails the run
@@ -192,6 +196,7 @@ const browser = await chromium.launch({
 try {
 	// ---------------- the kiosk ----------------
 	const kctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1080, height: 1920 }, locale: 'zh-CN' });
+	kctx.setDefaultTimeout(HANG);
 	const kiosk = await kctx.newPage();
 	watch(kiosk, 'kiosk');
 
@@ -213,7 +218,7 @@ try {
 		await kiosk.waitForFunction((want) => {
 			const got = [...document.querySelectorAll('#results a.card')].map((a) => a.dataset.code);
 			return want.every((c) => got.includes(c));
-		}, codes, { timeout: 8000 });
+		}, codes, { timeout: HANG });
 		const got = await kiosk.$$eval('#results a.card', (as) => as.map((a) => a.dataset.code));
 		ok(codes.every((c) => got.includes(c)), `search ${q} shows ${codes.join(' ')}`, got.join(' '));
 	}
@@ -238,7 +243,7 @@ try {
 		await kiosk.waitForFunction((c) => {
 			const cards = [...document.querySelectorAll('#results a.card .meta')];
 			return cards.length > 0 && cards.every((m) => m.textContent.includes(c));
-		}, city, { timeout: 5000 });
+		}, city, { timeout: HANG });
 		ok(true, 'a city chip narrows the results to that city');
 		await kiosk.click('#clear');
 	});
@@ -254,7 +259,7 @@ try {
 		await kiosk.waitForFunction((cities) => {
 			const metas = [...document.querySelectorAll('#results a.card .meta')];
 			return metas.length > 0 && metas.every((m) => cities.some((c) => m.textContent.includes(c)));
-		}, fair.cities, { timeout: 5000 });
+		}, fair.cities, { timeout: HANG });
 		ok(true, 'a fair keeps only its paired cities');
 		await kiosk.selectOption('#f-fair', '');
 	});
@@ -301,12 +306,12 @@ try {
 		await kiosk.evaluate(() => { window.__notReloaded = true; });
 		await kctx.setOffline(true);
 		await kiosk.fill('#q', '黄酒');
-		await kiosk.waitForSelector('#offline:not([hidden])', { timeout: 5000 });
+		await kiosk.waitForSelector('#offline:not([hidden])', { timeout: HANG });
 		ok(true, 'a notice shows while the server is unreachable');
 		await shot(kiosk, 'kiosk-offline');
 		await kctx.setOffline(false);
-		await kiosk.waitForSelector('#offline', { state: 'hidden', timeout: 10000 });
-		await kiosk.waitForFunction(() => document.querySelectorAll('#results a.card').length > 0, null, { timeout: 5000 });
+		await kiosk.waitForSelector('#offline', { state: 'hidden', timeout: HANG });
+		await kiosk.waitForFunction(() => document.querySelectorAll('#results a.card').length > 0, null, { timeout: HANG });
 		ok(await kiosk.evaluate(() => window.__notReloaded === true), 'recovered without a reload');
 	});
 
@@ -317,7 +322,7 @@ try {
 		await p.waitForSelector('body[data-ready="1"]');
 		await p.fill('#q', '龙井');
 		await p.waitForFunction(() => document.querySelectorAll('#results a.card').length > 0);
-		await p.waitForFunction(() => document.body.dataset.idleReset === '1', null, { timeout: 6000 });
+		await p.waitForFunction(() => document.body.dataset.idleReset === '1', null, { timeout: HANG });
 		ok((await p.inputValue('#q')) === '' && await p.locator('#start').isVisible() &&
 			await p.locator('#results a.card').count() === 0, 'idle resets to the start screen');
 		await p.close();
@@ -335,6 +340,7 @@ try {
 
 	// ---------------- the office portal ----------------
 	const octx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+	octx.setDefaultTimeout(HANG);
 	const office = await octx.newPage();
 	watch(office, 'office');
 
@@ -362,7 +368,7 @@ try {
 		// What the CLI says of the file (it is rejected, so it changes nothing).
 		const want = JSON.parse(spawnSync(FAIRMATCH, ['import', 'supply', bad, '--json'], { encoding: 'utf8' }).stdout);
 		await office.setInputFiles('#file', bad);
-		await office.waitForSelector('#report:not([hidden])', { timeout: 15000 });
+		await office.waitForSelector('#report:not([hidden])', { timeout: HANG });
 		const rows = await office.$$eval('#report-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
 		const e = want.errors[0];
 		ok(rows.some((r) => r[0] === String(e.row) && r[3] === e.message_zh), 'the report has the row and the message', JSON.stringify(rows));
@@ -379,7 +385,7 @@ try {
 
 	await step('office upload of a good file, and the history', async () => {
 		await office.setInputFiles('#file', path.join(WORK, 'hangzhou.csv'));
-		await office.waitForFunction(() => document.body.dataset.upload === 'done' && !document.querySelector('#report').hidden, null, { timeout: 15000 });
+		await office.waitForFunction(() => document.body.dataset.upload === 'done' && !document.querySelector('#report').hidden, null, { timeout: HANG });
 		const summary = await office.textContent('#report-summary');
 		ok(/导入成功/.test(summary), 'a good file is imported', summary);
 		await office.waitForFunction(() => [...document.querySelectorAll('#history tbody tr')].some((tr) => tr.textContent.includes('hangzhou.csv')));
@@ -435,6 +441,7 @@ try {
 
 	// ---------------- the organiser console ----------------
 	const cctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 1000 } });
+	cctx.setDefaultTimeout(HANG);
 	const con = await cctx.newPage();
 	watch(con, 'console');
 	const FAIR = 'HQH-2026';
@@ -456,7 +463,7 @@ try {
 		await con.locator('#fairs tbody tr', { hasText: FAIR }).locator('button').click();
 		await con.waitForSelector('#fair:not([hidden])');
 		await con.click('#run-match');
-		await con.waitForFunction(() => document.body.dataset.job === 'done', null, { timeout: 30000 });
+		await con.waitForFunction(() => document.body.dataset.job === 'done', null, { timeout: HANG });
 		const status = await con.textContent('#job-status');
 		ok(/匹配完成/.test(status), 'matching finishes', status);
 		ok(await con.$eval('#job-progress', (p) => p.value === 1), 'the bar is full');
@@ -466,13 +473,13 @@ try {
 
 	let grid = null;
 	await step('console scheduling and the grid', async () => {
-		// Slots and tables are set up from the command line (there is no API for it yet).
+		// Slots and tables set up from the command line here; fair_day.mjs sets a fair up in the console.
 		execFileSync(FAIRMATCH, ['schedule', 'setup', FAIR, '--tables', '12'], { encoding: 'utf8' });
 		await con.click('#run-schedule');
-		await con.waitForFunction(() => document.body.dataset.job === 'done', null, { timeout: 60000 });
+		await con.waitForFunction(() => document.body.dataset.job === 'done', null, { timeout: HANG });
 		const status = await con.textContent('#job-status');
 		ok(/日程已生成/.test(status), 'scheduling finishes', status + ' ' + (await con.textContent('#grid-status')));
-		await con.waitForSelector('#grid td.meeting', { timeout: 10000 });
+		await con.waitForSelector('#grid td.meeting', { timeout: HANG });
 		grid = await con.evaluate(async (f) => (await fetch(`/api/v1/fairs/${f}/schedule`)).json(), FAIR);
 		ok(await con.locator('#grid td.meeting').count() === grid.meetings.length, 'the grid shows every meeting');
 		ok(await con.locator('#grid tbody tr').count() === grid.slots.length, 'one row per slot');
@@ -506,10 +513,11 @@ try {
 		}
 		if (ok(bad, 'the fixture schedule has a move to refuse')) {
 			await con.locator(`#grid td[data-meeting="${bad.m.id}"] button:not([aria-pressed])`).click();
-			await con.locator(`#grid button.target[data-slot="${bad.slot}"][data-table="${bad.table}"]`).click();
-			await con.waitForFunction(() => document.querySelector('#grid-error').textContent.length > 0);
-			ok(true, 'a move that breaks a rule is refused: ' + (await con.textContent('#grid-error')));
-			await shot(con, 'console-move-refused');
+			// Move mode offers only places the rules allow: this one is not offered.
+			await con.waitForSelector('#grid button.target');
+			ok(await con.locator(`#grid button.target[data-slot="${bad.slot}"][data-table="${bad.table}"]`).count() === 0,
+				'a place where a side is busy is not offered as a move target');
+			await shot(con, 'console-move-offered');
 			await con.keyboard.press('Escape');
 		}
 		// A move to a place where both are free.

@@ -15,6 +15,7 @@ rm -rf "$WORK" && mkdir -p "$WORK/logs"
 export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
+need python3
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 driver="$(dirname "$0")/crash.py"
 cycles=${CRASH_CYCLES:-50}

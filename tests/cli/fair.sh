@@ -9,6 +9,7 @@ export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+need sqlite3
 q() { sqlite3 "$db" "$1"; }
 
 "$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&

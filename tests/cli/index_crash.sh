@@ -9,6 +9,7 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
+need sqlite3
 
 cat > "$WORK/a.csv" <<'CSV'
 产品编号,产品名称,企业名称,所在城市,产品类别
@@ -26,7 +27,7 @@ status=$?
 products=$(sqlite3 "$WORK/data/fairmatch.db" "SELECT count(*) FROM products")
 [ "$products" = 2 ] && ok || bad "the committed import is not there ($products products)"
 fts=$(sqlite3 "$WORK/data/fairmatch.db" "SELECT seq FROM index_state WHERE name = 'fts'")
-[ "$fts" -gt 0 ] && ok || bad "the FTS commit did not happen before the kill"
+[ "$fts" = 2 ] && ok || bad "the FTS commit (both rows) did not happen before the kill: seq ${fts:-none}"
 "$fm" status --json > "$WORK/status" && grep -q '"index_pending":2' "$WORK/status" && ok ||
   bad "Xapian should be behind by 2: $(cat "$WORK/status")"
 

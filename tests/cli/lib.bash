@@ -1,6 +1,7 @@
 # Helpers the black-box tests source: run a command and check its exit
-# status, look for text in its output, count passes and failures, and print
-# the closing "N passed, N failed" line.  $WORK must be set.
+# status, look for text in its output, count passes and failures, fail on
+# a missing tool, and print the closing "N passed, N failed" line.  $WORK
+# must be set.
 pass=0 fail=0
 
 # ok / bad MESSAGE: count a check that held or did not.
@@ -40,6 +41,16 @@ load_catalogues() {
     "$FAIRMATCH" import demand "$FIXTURES/catalog/demand.csv" >/dev/null &&
     { [ "${1:-}" != fairs ] || "$FAIRMATCH" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null; } ||
     { echo "FAIL loading the fixtures"; exit 1; }
+}
+
+# need TOOL... : every tool is on the PATH; else each missing one is a failure (script/setup
+# installs them all) and the test ends here, failed.
+need() {
+  local t missing=0
+  for t in "$@"; do
+    command -v "$t" >/dev/null 2>&1 || { bad "$t is not installed (script/setup installs it)"; missing=1; }
+  done
+  [ "$missing" = 0 ] || { finish; exit 1; }
 }
 
 # finish: the closing line; the exit status says whether every check held.

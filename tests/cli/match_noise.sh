@@ -9,6 +9,7 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
+need sqlite3
 
 load_catalogues
 

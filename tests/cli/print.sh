@@ -11,6 +11,7 @@ export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+need pdfinfo pdftotext sqlite3
 q() { sqlite3 "$db" "$1"; }
 pages() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p'; }
 text() { pdftotext -layout "$1" - 2>/dev/null; }

@@ -12,6 +12,7 @@ export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+need python3 sqlite3
 q() { sqlite3 "$db" "$1"; }
 
 "$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&
@@ -30,9 +31,12 @@ has "setup JSON" "$WORK/out" '"slots":6,"tables":3'
 [ "$(q "SELECT group_concat(start || '-' || session, ' ') FROM fair_slots ORDER BY number")" = \
   "10:40-am 11:00-am 11:20-am 11:40-am 13:30-pm 13:50-pm" ] && ok ||
   bad "slots around lunch: $(q "SELECT group_concat(start, ' ') FROM fair_slots")"
-nb=$(q "SELECT count(*) FROM participants WHERE side = 'buyer'")
-[ "$nb" -gt 0 ] && [ "$(q "SELECT count(*) FROM participants WHERE side = 'supplier'")" -gt 0 ] && ok ||
-  bad "no participants taken from the candidates"
+# The participants are the candidates' buyers and suppliers, each once.
+want=$(q "SELECT (SELECT count(DISTINCT d.buyer_id) FROM candidates c JOIN demands d ON d.id = c.demand_id)
+  || ' ' || (SELECT count(DISTINCT p.supplier_id) FROM candidates c JOIN products p ON p.id = c.product_id)")
+got=$(q "SELECT (SELECT count(*) FROM participants WHERE side = 'buyer') || ' ' ||
+  (SELECT count(*) FROM participants WHERE side = 'supplier')")
+[ "$got" = "$want" ] && [ "$want" != "0 0" ] && ok || bad "participants (buyers suppliers): $got, the candidates have $want"
 check "setup bad lunch" 2 "$fm" schedule setup YQH-2026 --lunch 13:00-12:00
 has "setup bad lunch" "$WORK/err" "--lunch must be HH:MM-HH:MM"
 
@@ -47,7 +51,9 @@ rid=$(sed -n 's/.*meeting request \([0-9]*\).*/\1/p' "$WORK/out")
 check "accept" 0 "$fm" schedule accept YQH-2026 "$rid"
 [ "$(q "SELECT state FROM meeting_requests WHERE id = $rid")" = accepted ] && ok || bad "request not accepted"
 
-check "schedule" 0 "$fm" schedule YQH-2026 --time-limit 2 --json
+# The time limit is a cap that only stops a hang: the search ends by itself long before,
+# so the schedule does not depend on how fast the machine is.
+check "schedule" 0 "$fm" schedule YQH-2026 --time-limit 600 --json
 cp "$WORK/out" "$WORK/run1.json"
 python3 - "$WORK/run1.json" <<'PY' && ok || bad "schedule summary: $(cat "$WORK/run1.json")"
 import json, sys
@@ -57,7 +63,8 @@ assert d["meetings"] > 0 and 0 < d["value"] <= d["bound"] + 1e-6, d
 assert d["moved"] == 0 and d["dropped"] == 0, d
 PY
 n=$(q "SELECT count(*) FROM meetings")
-[ "$n" -gt 0 ] && ok || bad "no meetings stored"
+[ "$n" -gt 0 ] && [ "$n" = "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["meetings"])' "$WORK/run1.json")" ] &&
+  ok || bad "$n meetings stored, not the $(cat "$WORK/run1.json") reported"
 # The accepted request is held (it outranks every matcher score).
 [ "$(q "SELECT count(*) FROM meetings m JOIN meeting_requests r ON r.buyer_pid = m.buyer_pid
         AND r.supplier_pid = m.supplier_pid WHERE r.id = $rid")" = 1 ] && ok || bad "accepted request not held"
@@ -91,7 +98,7 @@ read -r oid obadge oslot < <(q "SELECT m.id, p.badge, m.slot FROM meetings m JOI
 check "away" 0 "$fm" schedule participant YQH-2026 "$obadge" --away "$oslot"
 check "move into an away slot" 1 "$fm" schedule move YQH-2026 "$oid" "$oslot" 1
 has "move into an away slot" "$WORK/err" "is unavailable in that slot"
-check "re-solve" 0 "$fm" schedule YQH-2026 --time-limit 2 --json
+check "re-solve" 0 "$fm" schedule YQH-2026 --time-limit 600 --json
 python3 - "$WORK/out" <<'PY' && ok || bad "re-solve moved too many: $(cat "$WORK/out")"
 import json, sys
 d = json.load(open(sys.argv[1]))

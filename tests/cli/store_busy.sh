@@ -17,6 +17,8 @@ source "$(dirname "$0")/lib.bash"
   "$fm" user add clerk --role city --region 湖州 --password-file "$WORK/pw" >/dev/null ||
   { echo "FAIL loading"; exit 1; }
 token=$("$fm" user token clerk)
+"$fm" user add org --role organiser --password-file "$WORK/pw" >/dev/null &&
+  org=$("$fm" user token org | tail -1 | awk '{print $NF}') || { echo "FAIL loading"; exit 1; }
 printf '产品编号,产品名称,企业名称,所在城市,产品类别\nT9,安吉白茶,安吉溪龙茶业有限公司,湖州,茶叶\n' > "$WORK/up.csv"
 admin_pw=$(cat "$WORK/data/admin-password.txt")
 ca="$WORK/data/tls/cert.pem"
@@ -70,6 +72,17 @@ grep -q '"error":"busy"' "$WORK/body" && grep -q 'database is locked' "$WORK/bod
 [ "$(C "$base/api/v1/fairs")" = 200 ] && ok || bad "fairs while locked: $(cat "$WORK/body")"
 grep -q '"LOCK"' "$WORK/body" && bad "a read saw the uncommitted fair" || ok
 [ "$(C "$base/healthz")" = 200 ] && ok || bad "healthz while locked: $(cat "$WORK/body")"
+
+# The fair day: an action that writes is 503 busy, its reads go on.
+[ "$(C -H "Authorization: Bearer $org" -H 'Content-Type: application/json' --data \
+  '{"side":"buyer","name":"锁时到场","region":"黑龙江省"}' \
+  "$base/api/v1/fairs/HQH-2026/participants")" = 503 ] && ok ||
+  bad "walk-in while locked: $(cat "$WORK/body")"
+grep -q '"error":"busy"' "$WORK/body" && ok || bad "walk-in error code: $(cat "$WORK/body")"
+[ "$(C -H "Authorization: Bearer $org" "$base/api/v1/fairs/HQH-2026/participants")" = 200 ] &&
+  ok || bad "participants while locked: $(cat "$WORK/body")"
+[ "$(C -H "Authorization: Bearer $org" "$base/api/v1/fairs/HQH-2026/versions")" = 200 ] &&
+  ok || bad "versions while locked: $(cat "$WORK/body")"
 
 wait "$cli"; [ $? -eq 1 ] && ok || bad "the command line under the lock: exit not 1"
 has "the command line says why" "$WORK/cli.err" "database is locked"

@@ -8,6 +8,7 @@ export FAIRMATCH_DATA="$WORK/data" FAIRMATCH_TODAY=2026-12-01
 fm=$FAIRMATCH
 db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+need curl sqlite3
 q() { sqlite3 "$db" "$1"; }
 # lacks NAME FILE TEXT : FILE does not contain TEXT.
 lacks() { grep -qF -- "$3" "$2" && bad "$1: $(basename "$2") has: $3" || ok; }

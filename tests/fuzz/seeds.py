@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """seeds.py OUTDIR — raw seed inputs for every harness, from the fixtures, the
-bad-file corpus and the B2B instances, written to OUTDIR/<name>/.  The committed
+bad-file corpus and the B2B instances (fixtures/b2b, and the full set in $B2B
+when script/bench sets it), written to OUTDIR/<name>/.  The committed
 corpus (corpus/<name>/) is these seeds minimised with libFuzzer's -merge=1 and
 grown by fuzzing: tests/bench/reliability.sh does both."""
 import csv, io, json, os, sys, zipfile
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 fix = os.path.join(root, "fixtures")
-b2b = os.path.join(root, "..", "shared", "bench", "b2b", "instances")
+b2b = [os.path.join(fix, "b2b")] + ([os.path.join(os.environ["B2B"], "instances")]
+                                    if os.environ.get("B2B") else [])
 out = sys.argv[1]
 
 def put(name, fname, data):
@@ -165,12 +167,13 @@ start = good.index("good_dzn[] =")
 body = good[start:good.index(";\n\n", start)]
 text = "".join(l.strip()[1:-1].encode().decode("unicode_escape") for l in body.splitlines()[1:])
 put("dzn", "good.dzn", text)
-sizes = []
-for d in sorted(os.listdir(b2b)):
-    for f in sorted(os.listdir(os.path.join(b2b, d))):
-        p = os.path.join(b2b, d, f)
-        sizes.append((os.path.getsize(p), p))
-for sz, p in sorted(sizes)[:12]:
+dzn = {}     # by name: fixtures/b2b's are copies of files in the full set
+for top in b2b:
+    for d, _, files in sorted(os.walk(top)):
+        for f in sorted(files):
+            if f.endswith(".dzn"):
+                dzn[f] = os.path.join(d, f)
+for sz, _, p in sorted((os.path.getsize(p), f, p) for f, p in dzn.items())[:12]:
     put("dzn", os.path.basename(p), read(p))
 put("dzn", "comments.dzn", "% a comment\nnBusiness = 2; nMeetings = 1; nTables = 1; nTotalSlots = 1;\n"
     "nMorningSlots = 1; requested = [| 1, 2, 3 |]; meetingsxBusiness = [{1,2},{1,2}];\n"

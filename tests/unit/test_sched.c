@@ -1,9 +1,13 @@
 /*
  * test_sched.c — fixed-mode scheduling: the validator catches a hand-made
- * violation of each rule and counts breaks right; the solver reaches the
- * optimum that brute force finds on small random instances, keeps fixed
- * meetings, proves the easy infeasibilities; the .dzn reader refuses bad
- * files with a message naming what is wrong; a real instance is solved.
+ * violation of each rule and counts breaks right; the exact solver proves
+ * the optimum that brute force finds on small random instances (sessions,
+ * forbidden and fixed slots, precedences, fairness where nobody is forced
+ * to 0 breaks), keeps fixed meetings, proves infeasibility; the .dzn reader
+ * refuses bad files with a message naming what is wrong; published
+ * instances (fixtures/b2b) are solved, proven optimal within a conflict
+ * budget, and proven infeasible.  Nothing here depends on the clock: the
+ * SAT calls end by a conflict budget and annealing by an iteration budget.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,7 +64,7 @@ test_check_rules(void **state)
 	/* Participant 1 twice in slot 1. */
 	memcpy(s, good, sizeof s);
 	s[1] = 0;
-	assert_true(fixed_check(m, s, 2, &rep) > 0);
+	assert_int_equal(fixed_check(m, s, 2, &rep), 1);
 	assert_violation(&rep, "participant 1 has 2 meetings in slot 1");
 	fixed_report_free(&rep);
 
@@ -82,7 +86,7 @@ test_check_rules(void **state)
 	memcpy(s, good, sizeof s);
 	s[0] = 3;
 	s[3] = 0;
-	assert_true(fixed_check(m, s, 2, &rep) > 0);
+	assert_int_equal(fixed_check(m, s, 2, &rep), 1);
 	assert_violation(&rep, "meeting 1 is morning-only but in slot 4");
 	fixed_report_free(&rep);
 	memcpy(s, good, sizeof s);
@@ -90,7 +94,7 @@ test_check_rules(void **state)
 	s[0] = 1;
 	s[1] = 3;
 	s[3] = 2;
-	assert_true(fixed_check(m, s, 2, &rep) > 0);
+	assert_int_equal(fixed_check(m, s, 2, &rep), 1);
 	assert_violation(&rep, "meeting 3 is afternoon-only but in slot 1");
 	fixed_report_free(&rep);
 
@@ -120,7 +124,7 @@ test_check_rules(void **state)
 	/* An unscheduled meeting. */
 	memcpy(s, good, sizeof s);
 	s[2] = -1;
-	assert_true(fixed_check(m, s, 2, &rep) > 0);
+	assert_int_equal(fixed_check(m, s, 2, &rep), 1);
 	assert_violation(&rep, "meeting 3 is not scheduled");
 	fixed_report_free(&rep);
 	fixed_model_free(m);
@@ -198,22 +202,75 @@ brute_force(const struct fixed_model *m, int d)
 	return best;
 }
 
-/* The solver matches brute force on small random instances. */
+/* Fails the test unless res's schedule passes the validator with the breaks it claims. */
+static void
+assert_valid(const struct fixed_model *m, const struct fixed_result *res, int d)
+{
+	struct fixed_report rep;
+
+	assert_non_null(res->slot);
+	if (fixed_check(m, res->slot, d, &rep) != 0)
+		fail_msg("invalid schedule: %s", rep.violations[0]);
+	assert_int_equal(rep.breaks, res->breaks);
+	fixed_report_free(&rep);
+}
+
+/* Options for a run that does not depend on the clock. */
+static void
+test_opts(struct fixed_opts *o, int d)
+{
+	fixed_opts_init(o);
+	o->fairness = d;
+	o->threads = 1;
+	o->time_limit = 0;
+	o->max_iterations = 2000;
+	o->conflicts = 200000;
+}
+
+/*
+ * Solves m with fairness d and checks the answer against want (brute
+ * force's optimum, or -1 for none): proven optimal with a valid schedule,
+ * or proven infeasible; the first bound never exceeds the optimum.
+ */
+static void
+assert_solved(const struct fixed_model *m, int d, int want, const char *what, int round)
+{
+	struct fixed_opts o;
+	struct fixed_result res;
+	char *cause = NULL;
+
+	test_opts(&o, d);
+	assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
+	if (want < 0) {
+		if (res.status != FIXED_INFEASIBLE)
+			fail_msg("%s %d: status %s, brute force finds no schedule", what, round,
+			    fixed_status_name(res.status));
+		assert_null(res.slot);
+		assert_non_null(res.reason);
+	} else {
+		assert_valid(m, &res, d);
+		if (res.status != FIXED_OPTIMAL || res.breaks != want || res.bound != want)
+			fail_msg("%s %d: %s with %d breaks (bound %d), brute force %d", what,
+			    round, fixed_status_name(res.status), res.breaks, res.bound, want);
+		if (res.lower > want)
+			fail_msg("%s %d: first bound %d above the optimum %d", what, round,
+			    res.lower, want);
+	}
+	fixed_result_free(&res);
+}
+
+/* The exact solver matches brute force on small random instances. */
 static void
 test_solve_brute_force(void **state)
 {
 	uint64_t seed = 12345;
 	int optimal = 0, positive = 0, infeasible = 0;
 
-	for (int round = 0; round < 60; round++) {
+	for (int round = 0; round < 80; round++) {
 		int np = 4 + (int)(lcg(&seed) % 3), nslots = 4 + (int)(lcg(&seed) % 2);
 		int nm = 5 + (int)(lcg(&seed) % 3), d = (int)(lcg(&seed) % 3);
 		struct fixed_model *m = fixed_model_new(np, nslots, 2 + (int)(lcg(&seed) % 2),
 		    2 + (int)(lcg(&seed) % 2));
-		struct fixed_opts o;
-		struct fixed_result res;
-		struct fixed_report rep;
-		char *cause = NULL;
 		int want;
 
 		for (int i = 0; i < nm; i++) {
@@ -229,32 +286,20 @@ test_solve_brute_force(void **state)
 			m->forbidden[lcg(&seed) % (uint64_t)(np * nslots)] = 1;
 		if (round % 5 == 0)
 			m->meetings[0].fixed = (int)(lcg(&seed) % (uint64_t)nslots);
-		if (round % 4 == 1)
+		if (round % 3 == 1)
 			fixed_model_precede(m, 1, 2);
+		if (round % 4 == 3) {
+			fixed_model_precede(m, 3, 0);
+			fixed_model_precede(m, 4, 3);
+		}
 		want = brute_force(m, d);
-		fixed_opts_init(&o);
-		o.fairness = d;
-		o.seed = (uint64_t)round + 1;
-		o.time_limit = 30;
-		o.max_iterations = 300000;
-		assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
-		if (want < 0) {
+		assert_solved(m, d, want, "round", round);
+		if (want < 0)
 			infeasible++;
-			assert_true(res.status == FIXED_INFEASIBLE || res.status == FIXED_UNKNOWN);
-			assert_null(res.slot);
-		} else {
-			assert_non_null(res.slot);
-			assert_int_equal(fixed_check(m, res.slot, d, &rep), 0);
-			assert_int_equal(rep.breaks, res.breaks);
-			fixed_report_free(&rep);
-			if (res.breaks != want)
-				fail_msg("round %d: solver %d breaks, brute force %d", round,
-				    res.breaks, want);
-			assert_int_equal(res.status, want == 0 ? FIXED_OPTIMAL : FIXED_FEASIBLE);
+		else {
 			optimal++;
 			positive += want > 0;
 		}
-		fixed_result_free(&res);
 		fixed_model_free(m);
 	}
 	/* The generator must exercise all three outcomes to mean anything. */
@@ -262,6 +307,42 @@ test_solve_brute_force(void **state)
 	    optimal, positive, infeasible);
 	assert_true(positive > 0);
 	assert_true(infeasible > 0);
+}
+
+/*
+ * Fairness in general form: every participant has at least two meetings,
+ * so none is forced to 0 breaks, and on some instances the fairness bound
+ * changes the optimum or makes the instance infeasible.
+ */
+static void
+test_solve_fairness_general(void **state)
+{
+	uint64_t seed = 777;
+	int binding = 0;
+
+	for (int round = 0; round < 40; round++) {
+		int np = 4, nslots = 6, d = (int)(lcg(&seed) % 2), free_opt, want;
+		struct fixed_model *m = fixed_model_new(np, nslots, 3, 2);
+
+		/* Each participant meets two or three others. */
+		for (int a = 0; a < np; a++)
+			for (int b = a + 1; b < np; b++)
+				if ((b == a + 1 || (a == 0 && b == np - 1)) || lcg(&seed) % 3 == 0)
+					fixed_model_add(m, a, b, lcg(&seed) % 4 == 0 ? FIXED_AM :
+					    FIXED_EITHER);
+		/* Forbidden slots in the middle of the day make breaks likely. */
+		for (int p = 0; p < np; p++)
+			m->forbidden[p * nslots + 1 + (int)(lcg(&seed) % 4)] = 1;
+		if (round % 3 == 0)
+			fixed_model_precede(m, 0, 1);
+		want = brute_force(m, d);
+		free_opt = brute_force(m, 100);
+		binding += want != free_opt;
+		assert_solved(m, d, want, "fairness round", round);
+		fixed_model_free(m);
+	}
+	print_message("fairness: %d of 40 where d changes the answer\n", binding);
+	assert_true(binding > 0);
 }
 
 /* Fixed meetings keep their slot; the same seed gives the same schedule. */
@@ -279,8 +360,7 @@ test_solve_fixed(void **state)
 			fixed_model_add(m, a, b, FIXED_EITHER);
 	m->meetings[0].fixed = 5;
 	m->meetings[3].fixed = 0;
-	fixed_opts_init(&o);
-	o.max_iterations = 200000;
+	test_opts(&o, 2);
 	assert_int_equal(fixed_solve(m, &o, &r1, &cause), 0);
 	assert_non_null(r1.slot);
 	assert_int_equal(r1.slot[0], 5);
@@ -473,40 +553,103 @@ test_dzn_cut_short(void **state)
 	}
 }
 
+/* Reads fixtures/b2b/name; fails the test if it cannot. */
+static struct fixed_model *
+fixture(const char *name)
+{
+	struct fixed_model *m;
+	char *path = xasprintf("%s/b2b/%s", FM_FIXTURES, name), *cause = NULL;
+
+	if (fixed_dzn_read(path, &m, &cause) != 0)
+		fail_msg("%s", cause);
+	free(path);
+	return m;
+}
+
 /* tic-12 (42 participants, 125 meetings, 8 slots): optimum 0 with d = 2. */
 static void
 test_solve_tic12(void **state)
 {
-	const char *path = FM_SHARED "/bench/b2b/instances/original/tic-12.original.dzn";
-	struct fixed_model *m;
+	struct fixed_model *m = fixture("tic-12.original.dzn");
 	struct fixed_opts o;
 	struct fixed_result res;
-	struct fixed_report rep;
 	char *cause = NULL;
 
-	if (fixed_dzn_read(path, &m, &cause) != 0)
-		fail_msg("%s", cause);
 	assert_int_equal(m->nparticipants, 42);
 	assert_int_equal(m->nmeetings, 125);
 	assert_int_equal(m->nslots, 8);
 	assert_int_equal(m->ntables, 21);
 	assert_int_equal(m->meetings[0].a, 0);
 	assert_int_equal(m->meetings[0].b, 7);
-	fixed_opts_init(&o);
-	o.time_limit = 120;
+	test_opts(&o, 2);
 	assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
-	assert_non_null(res.slot);
-	assert_int_equal(fixed_check(m, res.slot, 2, &rep), 0);
-	assert_int_equal(rep.breaks, res.breaks);
-	fixed_report_free(&rep);
+	assert_valid(m, &res, 2);
 	assert_int_equal(res.breaks, 0);
 	assert_int_equal(res.status, FIXED_OPTIMAL);
 	fixed_result_free(&res);
 	fixed_model_free(m);
 
-	assert_int_equal(fixed_dzn_read(FM_SHARED "/bench/b2b/no-such.dzn", &m, &cause), -1);
+	assert_int_equal(fixed_dzn_read(FM_FIXTURES "/b2b/no-such.dzn", &m, &cause), -1);
 	assert_non_null(strstr(cause, "cannot open"));
 	free(cause);
+}
+
+/*
+ * forumt-14crafe (published optimum 5 with d = 2, first bound 4): the SAT
+ * search refutes 4 breaks and finds 5 within a fixed conflict budget; with
+ * one conflict per call it stops early with the best schedule and bound.
+ */
+static void
+test_solve_proven(void **state)
+{
+	struct fixed_model *m = fixture("forumt-14crafe.original.dzn");
+	struct fixed_opts o;
+	struct fixed_result res;
+	char *cause = NULL;
+
+	test_opts(&o, 2);
+	o.conflicts = 100000;
+	assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
+	assert_int_equal(res.status, FIXED_OPTIMAL);
+	assert_int_equal(res.breaks, 5);
+	assert_int_equal(res.bound, 5);
+	assert_int_equal(res.lower, 4);
+	assert_valid(m, &res, 2);
+	fixed_result_free(&res);
+
+	o.conflicts = 1;
+	assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
+	assert_int_equal(res.status, FIXED_FEASIBLE);
+	assert_int_equal(res.bound, 4);
+	assert_true(res.breaks > 5);
+	assert_valid(m, &res, 2);
+	fixed_result_free(&res);
+
+	/* d = 0 is infeasible (published UNSAT): the bounds alone prove it. */
+	test_opts(&o, 0);
+	assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
+	assert_int_equal(res.status, FIXED_INFEASIBLE);
+	assert_non_null(strstr(res.reason, "fairness"));
+	fixed_result_free(&res);
+	fixed_model_free(m);
+}
+
+/* tic-12 with 40% of meetings fixed (published UNSAT): the SAT search proves it. */
+static void
+test_solve_infeasible_variant(void **state)
+{
+	struct fixed_model *m = fixture("tic-12.fixed040-Forb.dzn");
+	struct fixed_opts o;
+	struct fixed_result res;
+	char *cause = NULL;
+
+	test_opts(&o, 2);
+	assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
+	assert_int_equal(res.status, FIXED_INFEASIBLE);
+	assert_null(res.slot);
+	assert_non_null(strstr(res.reason, "SAT"));
+	fixed_result_free(&res);
+	fixed_model_free(m);
 }
 
 int
@@ -516,12 +659,15 @@ main(void)
 		cmocka_unit_test(test_check_rules),
 		cmocka_unit_test(test_check_breaks),
 		cmocka_unit_test(test_solve_brute_force),
+		cmocka_unit_test(test_solve_fairness_general),
 		cmocka_unit_test(test_solve_fixed),
 		cmocka_unit_test(test_solve_infeasible),
 		cmocka_unit_test(test_dzn_good),
 		cmocka_unit_test(test_dzn_bad),
 		cmocka_unit_test(test_dzn_cut_short),
 		cmocka_unit_test(test_solve_tic12),
+		cmocka_unit_test(test_solve_proven),
+		cmocka_unit_test(test_solve_infeasible_variant),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -179,7 +179,7 @@ test_huge_offset(void **state)
 
 	assert_int_equal(search_run(store_db(st), tk, "茶", 0, &o, &r, &cause), 0);
 	assert_int_equal(r.nhits, 0);
-	assert_true(r.total >= 3);
+	assert_int_equal(r.total, 4);		/* the matches are counted, none shown */
 	search_result_free(&r);
 	o.offset = SIZE_MAX;
 	assert_int_equal(search_run(store_db(st), tk, "茶", 0, &o, &r, &cause), 0);

@@ -414,6 +414,33 @@ test_scores_follow_bm25(void **state)
 	serve_free(sv);
 }
 
+/*
+ * A word no product has, asked first on a loop, finds nothing, and sorting
+ * the empty page passes no NULL to qsort (UBSan stopped the server on 木耳).
+ */
+static void
+test_no_hit_sorts_nothing(void **state)
+{
+	struct serve *sv = serve_new(weights, NFIELDS);
+	struct serve_doc *d = serve_doc_new(sv);
+	struct serve_scratch *s = serve_scratch_new();
+	struct serve_term t = { "木耳", strlen("木耳"), 0, 0 };
+	struct serve_query q = { .terms = &t, .nterms = 1, .limit = 20, .facets = 1 };
+	struct serve_result r;
+
+	serve_doc_reset(d, 1, "杭州", "茶叶");
+	serve_doc_token(d, 0, "茶", strlen("茶"));
+	serve_build_add(sv, d);
+	serve_build_finish(sv, 0);
+	serve_query(sv, s, &q, &r);
+	assert_int_equal(r.total, 0);
+	assert_int_equal(r.nhits, 0);
+	serve_result_free(&r);
+	serve_doc_free(d);
+	serve_scratch_free(s);
+	serve_free(sv);
+}
+
 int
 main(void)
 {
@@ -423,6 +450,7 @@ main(void)
 		cmocka_unit_test(test_paging_to_the_last_hit),
 		cmocka_unit_test(test_update_after_build),
 		cmocka_unit_test(test_scores_follow_bm25),
+		cmocka_unit_test(test_no_hit_sorts_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -222,6 +222,8 @@ test_jobs(void **state)
 	assert_null(jobs_json(js, bad, 8, 0));
 	w.job = jobs_json(js, bad, 8, 1);
 	assert_non_null(w.job);
+	assert_int_equal(json_integer_value(json_object_get(w.job, "id")), bad);
+	assert_string_equal(json_string_value(json_object_get(w.job, "state")), "failed");
 	json_decref(w.job);
 	/* Waiting on a finished job answers at once. */
 	w.job = NULL;
@@ -235,8 +237,9 @@ test_jobs(void **state)
 	while (nblocked < 600 && (blocked[nblocked] = jobs_submit(js, "block", 1, blocking_job,
 	    &release, NULL)) > 0)
 		nblocked++;
-	assert_true(nblocked < 600);
-	assert_true(nblocked >= 500);
+	/* The table keeps 512 jobs; the finished ones made room, then the 513th is refused. */
+	assert_int_equal(nblocked, 512);
+	assert_int_equal(blocked[512], -1);
 	release = 1;
 	jobs_stop(js);
 	test_rmtree(dir);

@@ -1,12 +1,15 @@
 // console.js — the organiser console: the fairs with their pairing (which
 // cities supply, which provinces buy), batch matching and scheduling as jobs
 // with a progress bar, and the schedule grid (slots × tables) where a
-// meeting can be locked or moved; the server checks every move.
+// meeting can be locked or moved; move mode offers only the places the
+// rules allow, and the server checks every move.  Running the fair (layout,
+// participants, requests, versions, the fair day) is in fairday.js.
 import { api, pollJob } from '../lib/api.js';
 import { $, h, fill } from '../lib/dom.js';
 import { t, pick, onLangChange } from '../lib/i18n.js';
 import { mountHeader } from '../lib/header.js';
 import { startSession, sessionLost } from '../lib/session.js';
+import { initFairDay, openFairDay, redrawFairDay, loadVersions, people } from './fairday.js';
 
 let fairs = [];
 let fair = null;	// the open fair
@@ -56,6 +59,7 @@ function openFair(code) {
 	$('#fair').hidden = false;
 	$('#fair-title').focus();
 	loadGrid();
+	openFairDay(code, loadGrid);
 }
 
 function drawFair() {
@@ -86,10 +90,16 @@ async function runJob(path, label, done) {
 		if (job.state !== 'done' && job.state !== 'failed') {
 			job = await pollJob(res.location || '/api/v1/jobs/' + job.id, (j) => bar(j.message ? pick(j.message) : label, j.progress || 0));
 		}
-		bar(job.state === 'failed' ? label : t('console.done'), 1);
-		if (job.state === 'failed') status.textContent = t('console.failed', { why: pick(job.message || '') });
-		else await done(job.result || {});
+		// A failed job leaves no bar behind that still says it is working.
+		if (job.state === 'failed') {
+			$('#job').hidden = true;
+			status.textContent = t('console.failed', { why: pick(job.message || '') });
+		} else {
+			bar(t('console.done'), 1);
+			await done(job.result || {});
+		}
 	} catch (e) {
+		$('#job').hidden = true;
 		if (!sessionLost(e)) status.textContent = t('console.failed', { why: pick(e.message) });
 	} finally {
 		busy = false;
@@ -116,6 +126,14 @@ function runRender(what) {
 
 function runSchedule() {
 	runJob(`/api/v1/fairs/${enc(fair.code)}/schedule`, t('console.scheduling'), async (r) => {
+		await loadVersions();
+		// Once a version is published a solve is a draft: the changes wait for "publish".
+		if (r.applied === false) {
+			$('#job-status').textContent = t('console.v.draftMade', {
+				version: r.version, meetings: r.meetings ?? 0, ratio: r.ratio !== undefined ? Math.round(r.ratio * 1000) / 10 : '—',
+			});
+			return;
+		}
 		$('#job-status').textContent = t('console.scheduled', {
 			meetings: r.meetings ?? 0, value: fmt(r.value), bound: fmt(r.bound),
 			ratio: r.ratio !== undefined ? Math.round(r.ratio * 1000) / 10 : '—', gaps: r.gaps ?? 0, dropped: r.dropped ?? 0,
@@ -180,20 +198,34 @@ function drawGrid() {
 
 const meetingText = (m) => `${m.buyer?.name || m.buyer?.badge || '?'} ↔ ${m.supplier?.name || m.supplier?.badge || '?'}`;
 
+// Whether moving the meeting being moved to (slot, table) keeps every rule
+// the grid can see: both sides free and present then, the table nobody
+// else's booth.  The server checks again.
+function accepts(slot, table) {
+	const m = moving;
+	if (!m || (table.booth && table.booth !== m.supplier?.name)) return false;
+	for (const o of grid.meetings || []) {
+		if (o.id !== m.id && o.slot === slot.slot && (o.buyer?.badge === m.buyer?.badge || o.supplier?.badge === m.supplier?.badge)) return false;
+	}
+	return !people.some((p) => (p.badge === m.buyer?.badge || p.badge === m.supplier?.badge) && p.away.includes(slot.slot));
+}
+
 function cell(slot, table, m) {
 	if (!m) {
-		return h('td.empty', {}, moving ? h('button.ghost.small.target', {
+		return h('td.empty', {}, moving && accepts(slot, table) ? h('button.ghost.small.target', {
 			type: 'button', text: t('console.moveHere'), dataset: { slot: slot.slot, table: table.table },
 			'aria-label': t('console.moveHereLabel', { slot: slotLabel(slot), table: table.name || table.table }),
 			onclick: () => moveTo(slot.slot, table.table),
 		}) : null);
 	}
 	const isMoving = moving && moving.id === m.id;
-	return h('td.meeting' + (m.locked ? '.locked' : '') + (isMoving ? '.moving' : ''), { dataset: { meeting: m.id } },
+	return h('td.meeting' + (m.locked ? '.locked' : '') + (isMoving ? '.moving' : '') + (m.late_minutes ? '.late' : '') + (m.no_show ? '.no-show' : ''), { dataset: { meeting: m.id } },
 		h('span.buyer', { text: m.buyer?.name || m.buyer?.badge || '' }),
 		h('span.supplier', { text: m.supplier?.name || m.supplier?.badge || '' }),
 		m.product ? h('span.product.muted', { text: m.product.name || m.product.code }) : null,
 		m.locked ? h('span.lock-mark', { text: t('console.lockedMark') }) : null,
+		m.late_minutes ? h('span.lock-mark', { text: t('console.p.late', { n: m.late_minutes }) }) : null,
+		m.no_show ? h('span.lock-mark', { text: t('console.p.noShow') }) : null,
 		h('span.cell-actions.no-print', {},
 			h('button.ghost.small', {
 				type: 'button', 'aria-pressed': String(Boolean(m.locked)),
@@ -238,17 +270,22 @@ async function moveTo(slot, table) {
 
 function init() {
 	mountHeader({ title: 'console.heading', signIn: true });
+	initFairDay();
 	$('#run-match').addEventListener('click', runMatch);
 	$('#run-schedule').addEventListener('click', runSchedule);
 	$('#reload-grid').addEventListener('click', loadGrid);
 	$('#print').addEventListener('click', () => window.print());
 	for (const b of document.querySelectorAll('button.render')) b.addEventListener('click', () => runRender(b.dataset.render));
 	document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && moving) { moving = null; drawGrid(); } });
-	onLangChange(() => { drawFairs(); drawFair(); drawGrid(); });
+	onLangChange(() => { drawFairs(); drawFair(); drawGrid(); redrawFairDay(); });
 	startSession({
 		allowed: ['organiser', 'admin'],
 		onSignedIn: () => loadFairs(),
-		onSignedOut: () => { fairs = []; fair = null; grid = null; moving = null; $('#fair').hidden = true; fill($('#fairs tbody')); },
+		onSignedOut: () => {
+			fairs = []; fair = null; grid = null; moving = null;
+			for (const id of ['#fair', '#setup', '#people', '#requests', '#versions', '#day']) $(id).hidden = true;
+			fill($('#fairs tbody'));
+		},
 	});
 	document.body.dataset.ready = '1';
 }

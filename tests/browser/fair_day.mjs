@@ -1,0 +1,188 @@
+// A fair run end to end through the organiser console alone, in Debian's
+// chromium (playwright-core) against the server run.sh started ($BASE):
+// matching, the layout, the schedule published as version 1, a request
+// made late and accepted, a re-solve whose draft shows what it changes,
+// publish, a walk-in, check-in, a no-show and its backfill, an outcome.
+// Screenshots go to $WORK/screenshots (docs/fair-day.md shows some).
+// Prints "N passed, N failed".
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+const { BASE, WORK, CHROMIUM = '/usr/bin/chromium', ORG_PASSWORD } = process.env;
+const SHOTS = path.join(WORK, 'screenshots');
+const FAIR = 'YQH-2026';
+mkdirSync(SHOTS, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const ok = (cond, what, detail = '') => {
+	if (cond) passed++;
+	else { failed++; console.log(`FAIL ${what}${detail ? ': ' + detail : ''}`); }
+};
+// Stops at the first step that throws: each step needs the one before it.
+async function step(name, fn) {
+	try {
+		await fn();
+		console.log(`  ${name}`);
+		return true;
+	} catch (e) {
+		failed++;
+		console.log(`FAIL ${name}: ${e.message.split('\n').slice(0, 4).join(' | ')}`);
+		return false;
+	}
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 1000 } });
+const con = await ctx.newPage();
+const problems = [];
+con.on('pageerror', (e) => problems.push(e.message));
+con.on('dialog', async (d) => { problems.push('a dialog: ' + d.message()); await d.dismiss(); });
+const shot = (name, el) => (el ? con.locator(el) : con).screenshot({ path: path.join(SHOTS, name + '.png') });
+const text = (sel) => con.textContent(sel);
+const jobDone = () => con.waitForFunction(() => document.body.dataset.job === 'done', null, { timeout: 60000 });
+const api = (p) => con.evaluate(async (u) => (await fetch(u)).json(), `/api/v1/fairs/${FAIR}${p}`);
+const reopen = async () => {
+	await con.locator('#fairs tbody tr', { hasText: FAIR }).locator('button').click();
+	await con.waitForSelector('#people-list tbody tr');
+};
+
+const steps = [
+	['sign in and open the fair', async () => {
+		await con.goto(BASE + '/console/');
+		await con.fill('#login-name', 'org');
+		await con.fill('#login-pass', ORG_PASSWORD);
+		await con.click('#login-form button[type=submit]');
+		await con.waitForSelector('#app:not([hidden])');
+		await con.waitForFunction(() => document.querySelectorAll('#fairs tbody tr').length > 0);
+		await con.locator('#fairs tbody tr', { hasText: FAIR }).locator('button').click();
+		await con.waitForSelector('#setup:not([hidden])');
+		ok(/还没有布局/.test(await text('#setup-status')), 'a fair with no layout says so');
+	}],
+	['matching', async () => {
+		await con.click('#run-match');
+		await jobDone();
+		ok(/匹配完成/.test(await text('#job-status')), 'matching finishes', await text('#job-status'));
+	}],
+	['a refused layout, then the layout', async () => {
+		await con.fill('#s-lunch-from', '13:00');
+		await con.fill('#s-lunch-to', '12:00');
+		await con.click('#setup-save');
+		await con.waitForFunction(() => /lunch|午休/.test(document.querySelector('#setup-status').textContent));
+		ok(/午休须先开始后结束/.test(await text('#setup-status')), 'a bad lunch is refused, saying why', await text('#setup-status'));
+		await con.fill('#s-days', '1');
+		await con.fill('#s-per', '6');
+		await con.fill('#s-min', '20');
+		await con.fill('#s-start', '10:40');
+		await con.fill('#s-lunch-from', '12:00');
+		await con.fill('#s-lunch-to', '13:30');
+		await con.fill('#s-tables', '3');
+		await con.click('#setup-save');
+		await con.waitForFunction(() => /布局已保存/.test(document.querySelector('#setup-status').textContent));
+		await con.waitForSelector('#tables-list tbody tr');
+		await con.fill('#tables-list tbody tr:first-child .t-name', 'A厅1号');
+		await con.fill('#tables-list tbody tr:first-child .t-where', 'A厅东侧');
+		await con.click('#tables-save');
+		await con.waitForFunction(() => /桌名与位置已保存/.test(document.querySelector('#setup-status').textContent));
+		const s = await api('/setup');
+		ok(s.slots.length === 6 && s.tables[0].name === 'A厅1号' && s.lunch === '12:00-13:30', 'the layout is stored', JSON.stringify(s).slice(0, 200));
+		await shot('fair-day-setup', '#setup');
+	}],
+	['schedule and publish version 1', async () => {
+		await con.waitForSelector('#people-list tbody tr');
+		await con.click('#run-schedule');
+		await jobDone();
+		await con.waitForSelector('#grid td.meeting');
+		await con.waitForSelector('#diff:not([hidden])');
+		await con.click('#publish');
+		await con.waitForFunction(() => /第 1 版已发布/.test(document.querySelector('#versions-status').textContent));
+		ok((await api('/versions')).published === 1, 'version 1 is published');
+	}],
+	['a late request, recorded and accepted in the console', async () => {
+		const cands = await con.evaluate(async () => (await fetch('/api/v1/fairs/YQH-2026/participants')).json());
+		// A buyer's candidate not in the schedule.
+		let ask = null;
+		for (const p of cands.participants.filter((x) => x.side === 'buyer')) {
+			const d = await api('/participants/' + p.badge);
+			const c = d.candidates.find((x) => !x.scheduled);
+			if (c) { ask = { buyer: p.badge, supplier: c.badge }; break; }
+		}
+		ok(ask !== null, 'a candidate pair outside the schedule');
+		// Asked on the day: the organiser records it by badges, then accepts it.
+		await con.fill('#pair-buyer', ask.buyer);
+		await con.fill('#pair-supplier', ask.supplier);
+		await con.click('#pair-form button[type=submit]');
+		await con.waitForFunction(() => /组织方添加/.test(document.querySelector('#requests-status').textContent));
+		await con.waitForSelector('#requests-list tbody tr');
+		const row = con.locator('#requests-list tbody tr').first();
+		await row.locator('button.accept').click();
+		await con.waitForFunction(() => /已处理/.test(document.querySelector('#requests-status').textContent));
+		const rs = (await api('/requests')).requests;
+		ok(rs[0].state === 'accepted' && rs[0].decided_by === 'org', 'the request is accepted, by whom', JSON.stringify(rs[0]));
+		globalThis.asked = ask;
+	}],
+	['re-solve: a draft and its diff, then publish', async () => {
+		const before = (await api('/schedule')).meetings.length;
+		await con.click('#run-schedule');
+		await jobDone();
+		ok(/草稿/.test(await text('#job-status')), 'a re-solve after publishing is a draft', await text('#job-status'));
+		ok((await api('/schedule')).meetings.length === before, 'the published schedule is untouched by the draft');
+		await con.waitForSelector('#diff:not([hidden]) #diff-list li');
+		const diff = await text('#diff-list');
+		ok(/新增/.test(diff) && /第1天/.test(diff), 'the diff names the added meeting by time', diff.slice(0, 200));
+		await shot('fair-day-diff', '#versions');
+		await con.click('#publish');
+		await con.waitForFunction(() => /第 2 版已发布/.test(document.querySelector('#versions-status').textContent));
+		const g = await api('/schedule');
+		ok(g.meetings.some((m) => m.buyer.badge === globalThis.asked.buyer && m.supplier.badge === globalThis.asked.supplier), 'the accepted pair is scheduled');
+		ok(g.version === 2, 'the grid carries the version');
+	}],
+	['walk-in, check-in, no-show and backfill', async () => {
+		const g = await api('/schedule');
+		const m = g.meetings.slice().sort((a, b) => a.slot - b.slot || a.table - b.table)[0];
+		await con.fill('#w-name', '临时采购商');
+		await con.fill('#w-region', '重庆市');
+		await con.fill('#w-pairs', m.supplier.badge);
+		await con.click('#walkin-form button[type=submit]');
+		await con.waitForFunction(() => /BW001/.test(document.querySelector('#people-status').textContent));
+		await con.fill('#checkin-badge', m.supplier.badge.toLowerCase());
+		await con.click('#checkin-form button[type=submit]');
+		await con.waitForFunction(() => /已签到/.test(document.querySelector('#checkin-status').textContent));
+		await con.locator(`#people-list tr[data-badge="${m.buyer.badge}"] button.noshow`).click();
+		await con.waitForFunction(() => /未到场/.test(document.querySelector('#people-status').textContent));
+		await con.waitForSelector(`#backfill li[data-meeting="${m.id}"] button`);
+		ok((await text('#backfill')).includes('临时采购商'), 'backfill proposes the walk-in in the freed place');
+		await shot('fair-day-backfill', '#day');
+		await con.locator(`#backfill li[data-meeting="${m.id}"] button`).click();
+		await con.waitForFunction(() => /已补位/.test(document.querySelector('#backfill-status').textContent));
+		const after = await api('/schedule');
+		ok(after.meetings.some((x) => x.buyer.badge === 'BW001' && x.slot === m.slot && x.table === m.table), 'the backfill meeting takes the freed place');
+	}],
+	['an outcome for the backfill meeting', async () => {
+		await con.locator('#people-list tr[data-badge="BW001"] button.details').click();
+		await con.waitForSelector('#person:not([hidden]) form.outcome-form');
+		const f = con.locator('#person form.outcome-form').first();
+		await f.locator('.o-kind').selectOption('contract');
+		await f.locator('.o-amount').fill('50');
+		await f.locator('.o-products').fill('火锅底料');
+		await f.locator('button[type=submit]').click();
+		await con.waitForFunction(() => /结果已保存/.test(document.querySelector('#people-status').textContent));
+		await con.waitForFunction(() => /已记录/.test(document.querySelector('#person').textContent));
+		await shot('fair-day-outcome', '#people');
+		const stats = await con.evaluate(async () => (await fetch('/api/v1/stats?by=fair&fair=YQH-2026')).json());
+		ok(stats.totals.contracts === 1 && stats.totals.contract_wan === '50.00', 'the statistics count the contract', JSON.stringify(stats.totals));
+		await shot('fair-day-console');
+	}],
+	['print view hides the controls', async () => {
+		await con.emulateMedia({ media: 'print' });
+		ok(await con.locator('#setup').isHidden() && await con.locator('#day').isHidden() && await con.locator('#grid .cell-actions').first().isHidden(), 'print shows the grid alone');
+		await con.emulateMedia({ media: 'screen' });
+	}],
+];
+
+for (const [name, fn] of steps) if (!(await step(name, fn))) break;
+ok(problems.length === 0, 'no page errors or dialogs', problems.join(' | '));
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# A fair run end to end over the API only, as the console runs it: the real
+# server on a loopback port, an organiser's token.  Batch matching, layout
+# (with a refused one), table names, availability, a solve published as
+# version 1, a kiosk request accepted late, a re-solve that is a draft (the
+# current schedule untouched) whose diff names the added meeting, publish,
+# undo and publish again, a walk-in with a hand pair, check-in, a no-show
+# whose freed place is backfilled, a meeting marked late, an outcome and the
+# figures that follow it.
+set -u
+: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
+rm -rf "$WORK" && mkdir -p "$WORK"
+export FAIRMATCH_DATA="$WORK/data"
+fm=$FAIRMATCH
+db="$WORK/data/fairmatch.db"
+source "$(dirname "$0")/lib.bash"
+q() { sqlite3 "$db" "$1"; }
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
+jq_() { "$py" -c "import json,sys; d=json.load(open('$WORK/out')); print($1)"; }
+
+"$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&
+  "$fm" import demand "$FIXTURES/catalog/demand.csv" >/dev/null &&
+  "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null &&
+  printf 'organiser-pass-1\n' > "$WORK/pw" &&
+  "$fm" user add org --role organiser --password-file "$WORK/pw" >/dev/null || { echo "FAIL loading"; exit 1; }
+token=$("$fm" user token org | tail -1 | awk '{print $NF}')
+
+"$fm" serve --listen 127.0.0.1:0 --redirect-listen= --port-file "$WORK/port" --threads 2 \
+  --access-log "$WORK/access.log" 2>"$WORK/server.err" &
+srv=$!
+trap 'kill -TERM $srv 2>/dev/null; wait $srv 2>/dev/null' EXIT
+for _ in $(seq 150); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+base="https://localhost:$(cat "$WORK/port")/api/v1/fairs/YQH-2026"
+
+# api NAME STATUS METHOD PATH [JSON]: the reply's body in $WORK/out, its status checked.
+api() {
+  local name=$1 want=$2 method=$3 path=$4 body=${5-}
+  local args=(-s -o "$WORK/out" -w '%{http_code}' --cacert "$WORK/data/tls/cert.pem"
+    -H "Authorization: Bearer $token" -X "$method")
+  [ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
+  local got
+  got=$(curl "${args[@]}" "$base$path")
+  if [ "$got" = "$want" ]; then ok; else bad "$name: HTTP $got, wanted $want: $(head -c 300 "$WORK/out")"; fi
+}
+
+api "match" 200 POST "/match?top=5&wait=1"
+api "setup refused" 400 POST /schedule/setup '{"days":1,"slots_per_day":6,"lunch":"13:00-12:00"}'
+has "setup refused says why" "$WORK/out" "lunch must end after it starts"
+api "setup" 200 POST /schedule/setup \
+  '{"days":1,"slots_per_day":6,"slot_minutes":20,"start":"10:40","lunch":"12:00-13:30","tables":3}'
+api "setup read" 200 GET /setup
+[ "$(jq_ 'd["slot_minutes"], d["start"], d["lunch"], len(d["tables"])')" = "20 10:40 12:00-13:30 3" ] &&
+  ok || bad "setup read back: $(cat "$WORK/out")"
+api "tables" 200 POST /tables '{"tables":[{"table":1,"name":"A厅1号","location":"A厅东"}]}'
+has "table named" "$WORK/out" '"name":"A厅1号"'
+api "table unknown" 404 POST /tables '{"tables":[{"table":9,"name":"X"}]}'
+
+api "participants" 200 GET /participants
+nb=$(jq_ 'sum(1 for p in d["participants"] if p["side"] == "buyer")')
+[ "$nb" -gt 0 ] && ok || bad "no buyers listed"
+away=$(q "SELECT badge FROM participants WHERE side = 'supplier' ORDER BY id LIMIT 1")
+api "availability" 200 POST "/participants/$away/availability" '{"away":[2],"reps":2}'
+[ "$(jq_ 'd["away"], d["reps"]')" = "[2] 2" ] && ok || bad "availability: $(cat "$WORK/out")"
+api "availability bad slot" 400 POST "/participants/$away/availability" '{"away":[99]}'
+
+# Version 1: made and published.
+api "schedule" 200 POST "/schedule?wait=1"
+[ "$(jq_ 'd["result"]["version"], d["result"]["applied"]')" = "1 True" ] && ok || bad "first solve: $(cat "$WORK/out")"
+n1=$(q "SELECT count(*) FROM meetings")
+api "publish 1" 200 POST /versions/1/publish
+api "versions" 200 GET /versions
+[ "$(jq_ 'd["published"], d["draft"]')" = "1 None" ] && ok || bad "versions: $(cat "$WORK/out")"
+
+# A kiosk request for a pair not scheduled, accepted late.
+read -r badge product < <(q "SELECT pb.badge, p.code FROM candidates c JOIN demands d ON d.id = c.demand_id
+  JOIN products p ON p.id = c.product_id JOIN participants pb ON pb.buyer_id = d.buyer_id
+  JOIN participants ps ON ps.supplier_id = p.supplier_id WHERE NOT EXISTS (SELECT 1 FROM meetings m
+  WHERE m.buyer_pid = pb.id AND m.supplier_pid = ps.id) ORDER BY c.score LIMIT 1" | tr '|' ' ')
+curl -s -o /dev/null --cacert "$WORK/data/tls/cert.pem" -H 'Content-Type: application/json' -H 'X-Requested-With: fetch' \
+  --data-binary "{\"badge\":\"$badge\",\"product\":\"$product\"}" "$base/requests"
+api "requests" 200 GET /requests
+rid=$(jq_ 'd["requests"][0]["id"]')
+[ "$(jq_ 'd["requests"][0]["state"], d["requests"][0]["asked_by"]')" = "asked kiosk" ] && ok ||
+  bad "request listed: $(cat "$WORK/out")"
+api "accept" 200 POST "/requests/$rid/decide" '{"state":"accepted"}'
+api "accepted by" 200 GET /requests
+[ "$(jq_ 'd["requests"][0]["state"], d["requests"][0]["decided_by"]')" = "accepted org" ] && ok ||
+  bad "decided: $(cat "$WORK/out")"
+
+# The re-solve is a draft: the current schedule stays until it is published.
+before=$(q "SELECT group_concat(id || ':' || slot || ':' || table_no) FROM meetings ORDER BY id")
+api "re-solve" 200 POST "/schedule?wait=1"
+[ "$(jq_ 'd["result"]["version"], d["result"]["applied"]')" = "2 False" ] && ok || bad "re-solve: $(cat "$WORK/out")"
+[ "$(q "SELECT group_concat(id || ':' || slot || ':' || table_no) FROM meetings ORDER BY id")" = "$before" ] &&
+  ok || bad "a draft changed the current schedule"
+api "diff" 200 GET /versions/draft/diff
+jq_ "[c['buyer']['badge'] for c in d['added']]" > "$WORK/added"
+has "diff names the accepted request" "$WORK/added" "$badge"
+jq_ "d['added'][0]['to']['when'], d['added'][0]['to']['table_name']" > "$WORK/where"
+has "diff names the slot by time" "$WORK/where" "第1天"
+api "publish 2" 200 POST /versions/2/publish
+held() { q "SELECT count(*) FROM meetings m JOIN meeting_requests r ON r.buyer_pid = m.buyer_pid
+  AND r.supplier_pid = m.supplier_pid WHERE r.id = $rid"; }
+[ "$(held)" = 1 ] && ok || bad "accepted request not held after publishing"
+api "undo" 200 POST /schedule/undo
+[ "$(jq_ 'd["version"]')" = 1 ] && [ "$(held)" = 0 ] && ok || bad "undo: $(cat "$WORK/out")"
+api "publish 2 again" 200 POST /versions/2/publish
+[ "$(held)" = 1 ] && ok || bad "publish again"
+api "discard published" 409 POST /versions/2/discard
+
+# The day: a walk-in paired by hand, check-in, a no-show, its place backfilled.
+read -r mid nb ns < <(q "SELECT m.id, b.badge, s.badge FROM meetings m JOIN participants b ON b.id = m.buyer_pid
+  JOIN participants s ON s.id = m.supplier_pid ORDER BY m.slot, m.id LIMIT 1" | tr '|' ' ')
+api "walk-in" 200 POST /participants "{\"side\":\"buyer\",\"name\":\"临时采购商\",\"region\":\"重庆市\",\"pairs\":[\"$ns\"]}"
+walk=$(jq_ 'd["badge"]')
+[ "$walk" = BW001 ] && ok || bad "walk-in badge: $walk"
+api "walk-in refused" 400 POST /participants '{"side":"visitor","name":"x"}'
+api "check-in" 200 POST "/participants/$ns/checkin"
+api "check-in unknown" 404 POST "/participants/NOPE/checkin"
+api "arrivals" 200 GET /arrivals
+[ "$(jq_ 'd["arrived"] >= 1 and any(a["badge"] == "'"$ns"'" for a in d["arrivals"])')" = True ] && ok ||
+  bad "arrivals: $(cat "$WORK/out")"
+api "no-show" 200 POST "/participants/$nb/noshow"
+[ "$(jq_ 'd["meetings"] >= 1')" = True ] && ok || bad "no-show: $(cat "$WORK/out")"
+[ "$(q "SELECT no_show FROM meetings WHERE id = $mid")" = 1 ] && ok || bad "meeting not marked"
+api "backfill" 200 GET /backfill
+jq_ "[(p['meeting'], p['partner']['badge']) for p in d['proposals']]" > "$WORK/proposals"
+has "backfill proposes the walk-in" "$WORK/proposals" "($mid, '$walk')"
+api "backfill accept" 200 POST /backfill "{\"meeting\":$mid}"
+bid=$(jq_ 'd["id"]')
+[ "$(q "SELECT b.badge || ' ' || m.locked || ' ' || m.backfill FROM meetings m JOIN participants b ON
+  b.id = m.buyer_pid WHERE m.id = $bid")" = "$walk 1 1" ] && ok || bad "backfill meeting"
+api "backfill again" 409 POST /backfill "{\"meeting\":$mid}"
+api "late" 200 POST "/meetings/$bid/late" '{"minutes":10}'
+api "late unknown" 404 POST "/meetings/999999/late" '{"minutes":10}'
+
+# The outcome, and the figures that follow.
+api "outcome" 200 POST "/meetings/$bid/outcome" '{"held":true,"kind":"contract","amount":"120.5","products":"茶叶"}'
+api "participant" 200 GET "/participants/$walk"
+[ "$(jq_ 'd["meetings"][0]["outcome"], d["meetings"][0]["late_minutes"]')" = "contract 10" ] && ok ||
+  bad "participant's meeting: $(cat "$WORK/out")"
+api "stats" 200 GET "/../../stats?by=fair&fair=YQH-2026"
+has "stats count the contract" "$WORK/out" "120.5"
+
+[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$WORK/data/tls/cert.pem" "$base/participants")" = 401 ] &&
+  ok || bad "participants without signing in"
+finish
