@@ -307,22 +307,34 @@ fairday_tables_set(struct store *st, const char *code, json_t *in, const char *w
 	return fairday_setup_get(st, code, NULL, who, out, status, cause);
 }
 
-int
-fairday_participants(struct store *st, const char *code, json_t *in, const char *who,
-    json_t **out, int *status, char **cause)
+/*
+ * The fair's rows of sql (?1 the fair), shaped by fix, as {"fair": CODE,
+ * key: [...]} in *out; 0, or -1 with *status and *cause.
+ */
+static int
+fair_list(struct store *st, const char *code, const char *sql, json_t *(*fix)(json_t *),
+    const char *key, json_t **out, int *status, char **cause)
 {
 	struct fair fair;
 	json_t *rows;
 
-	(void)in;
-	(void)who;
 	if (fair_of(st, code, &fair, status, cause) != 0)
 		return -1;
-	rows = participants_fix(rows_fair(st, participants_sql, fair.id, 0, status, cause));
+	rows = fix(rows_fair(st, sql, fair.id, 0, status, cause));
 	if (rows != NULL)
-		*out = json_pack("{s:s,s:o}", "fair", fair.code, "participants", rows);
+		*out = json_pack("{s:s,s:o}", "fair", fair.code, key, rows);
 	fair_clear(&fair);
 	return rows != NULL ? 0 : -1;
+}
+
+int
+fairday_participants(struct store *st, const char *code, json_t *in, const char *who,
+    json_t **out, int *status, char **cause)
+{
+	(void)in;
+	(void)who;
+	return fair_list(st, code, participants_sql, participants_fix, "participants", out, status,
+	    cause);
 }
 
 /* A participant's meetings: ?1 fair, ?2 participant. */
@@ -572,18 +584,9 @@ int
 fairday_requests(struct store *st, const char *code, json_t *in, const char *who,
     json_t **out, int *status, char **cause)
 {
-	struct fair fair;
-	json_t *rows;
-
 	(void)in;
 	(void)who;
-	if (fair_of(st, code, &fair, status, cause) != 0)
-		return -1;
-	rows = requests_fix(rows_fair(st, requests_sql, fair.id, 0, status, cause));
-	if (rows != NULL)
-		*out = json_pack("{s:s,s:o}", "fair", fair.code, "requests", rows);
-	fair_clear(&fair);
-	return rows != NULL ? 0 : -1;
+	return fair_list(st, code, requests_sql, requests_fix, "requests", out, status, cause);
 }
 
 int
