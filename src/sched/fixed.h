@@ -6,7 +6,7 @@
  * precedence rules hold, the numbers of breaks of any two participants
  * differ by at most d, and the total number of breaks is as small as
  * possible.  This is the published B2B meeting-scheduling problem (JAIR 74,
- * 2022); ../shared/bench/b2b/README.md describes it and its .dzn files.
+ * 2022); fixtures/b2b/README.md describes it and its .dzn files.
  *
  * Everything here is numbered from 0: participants, meetings and slots.
  * The .dzn reader and the printers convert from and to the files' 1-based
@@ -56,7 +56,7 @@ void fixed_model_free(struct fixed_model *m);
 int fixed_allowed(const struct fixed_model *m, int i, int t);
 
 /*
- * Reads a MiniZinc .dzn instance (format in ../shared/bench/b2b/README.md).
+ * Reads a MiniZinc .dzn instance (format in fixtures/b2b/README.md).
  * Strict: an unknown or repeated key, a missing key, a file cut short,
  * counts that disagree, a meeting with an unknown participant, or a
  * participant with more meetings than there are slots is refused with a

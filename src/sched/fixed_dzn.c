@@ -1,6 +1,6 @@
 /*
  * fixed_dzn.c — a strict reader for the B2B benchmark's MiniZinc data files
- * (../shared/bench/b2b/README.md): `name = value;` where a value is an
+ * (fixtures/b2b/README.md): `name = value;` where a value is an
  * integer, an array `[a, b]`, a 2-D array `[| a, b | c, d |]` or an array of
  * sets `[{a, b}, {}]`.  The text is read whole into values, then checked
  * against a table of the keys an instance has, then turned into a model.
