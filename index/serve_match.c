@@ -946,6 +946,7 @@ mlayer_match(struct mlayer *ml, struct mlayer_scratch *s, const struct mlayer_qu
 	size_t ntok = q->ntokens < 64 ? q->ntokens : 64, ncand = 0;
 	size_t limit = q->limit < ML_CANDIDATES ? q->limit : ML_CANDIDATES;
 	struct cand *heap = xcalloc(ML_CANDIDATES, sizeof *heap);
+	size_t qt[QHASH], nqt = 0;	/* the query's entries in s->q */
 	unsigned *masks;
 	char key[TERM_MAX + 1];
 
@@ -958,7 +959,7 @@ mlayer_match(struct mlayer *ml, struct mlayer_scratch *s, const struct mlayer_qu
 		for (size_t c = 1; c < ml->ncities; c++)
 			if (strcmp(ml->cities[c], q->cities[i]) == 0)
 				s->allowed[c] = 1;
-	/* Stage 1: the heads of the heavier tokens' lists (every list, whole, when exhaustive). */
+	/* The query's terms: each (token, field) the layer has, with its factor. */
 	for (size_t k = 0; k < ntok; k++) {
 		const struct mlayer_token *tk = &q->tokens[k];
 
@@ -966,10 +967,9 @@ mlayer_match(struct mlayer *ml, struct mlayer_scratch *s, const struct mlayer_qu
 			continue;
 		memcpy(key + 1, tk->text, tk->len);
 		for (size_t f = 0; f < ml->nfields; f++) {
+			double factor = tk->weight * ml->fweight[f];
 			uint32_t t;
 			size_t h;
-			struct mterm *mt;
-			double factor = tk->weight * ml->fweight[f];
 
 			key[0] = (char)('A' + f);
 			t = term_id(ml, key, tk->len + 1, hash_bytes(key, tk->len + 1), 0);
@@ -978,14 +978,32 @@ mlayer_match(struct mlayer *ml, struct mlayer_scratch *s, const struct mlayer_qu
 			for (h = hash_id(t) & (QHASH - 1); s->q[h].term != 0; h = (h + 1) & (QHASH - 1))
 				;
 			s->q[h] = (struct qterm){ t + 1, (uint16_t)k, (uint16_t)f, factor };
-			if (!q->exhaustive && tk->weight < ML_HEAD_TOKEN)
+			qt[nqt++] = h;
+		}
+	}
+	/*
+	 * Stage 1: the heads of the heavier tokens' lists (every list, whole,
+	 * when exhaustive); when they reach fewer than ML_CANDIDATES products,
+	 * the lighter tokens' lists too, whole: then every product that has any
+	 * of the query's terms is scored exactly.
+	 */
+	for (int pass = 0; pass < 2; pass++) {
+		int light = pass == 1;
+
+		if (light && (q->exhaustive || s->ntouched >= ML_CANDIDATES))
+			break;
+		for (size_t i = 0; i < nqt; i++) {
+			const struct qterm *e = &s->q[qt[i]];
+			const struct mterm *mt = &ml->terms[e->term - 1];
+			int heavy = q->tokens[e->token].weight >= ML_HEAD_TOKEN;
+
+			if (!q->exhaustive && heavy == light)
 				continue;
-			mt = &ml->terms[t];
 			r->postings += acc_list(s, ml->pdoc + mt->base, ml->pw + mt->base,
-			    q->exhaustive ? mt->nbase : mt->nhead, (float)factor);
+			    q->exhaustive || light ? mt->nbase : mt->nhead, (float)e->factor);
 			if (mt->tail != NULL)
 				r->postings += acc_list(s, mt->tail->doc, mt->tail->w, mt->tail->n,
-				    (float)factor);
+				    (float)e->factor);
 		}
 	}
 	for (size_t i = 0; i < s->ntouched; i++) {
@@ -1002,13 +1020,13 @@ mlayer_match(struct mlayer *ml, struct mlayer_scratch *s, const struct mlayer_qu
 		double score = 0;
 
 		for (uint64_t e = ml->fwd_off[d]; e < ml->fwd_off[d + 1]; e++) {
-			const struct qterm *qt = q_find(s, ml->fwd_term[e]);
+			const struct qterm *hit = q_find(s, ml->fwd_term[e]);
 
-			if (qt == NULL)
+			if (hit == NULL)
 				continue;
-			score += qt->factor * ml->terms[ml->fwd_term[e]].tw *
+			score += hit->factor * ml->terms[ml->fwd_term[e]].tw *
 			    doc_part(ml, ml->fwd_wdf[e], ml->dlen[d]);
-			mask[qt->token] |= 1u << qt->field;
+			mask[hit->token] |= 1u << hit->field;
 		}
 		heap[i].score = score;
 		heap[i].idx = (uint32_t)i;

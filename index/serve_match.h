@@ -10,7 +10,9 @@
  * heavier tokens only, the head of each list (the postings within
  * ML_HEAD_SHARE of its heaviest); the best ML_CANDIDATES products of the
  * fair's cities are then scored exactly from the forward index, so their
- * scores are exactly what an exhaustive pass gives.  An exhaustive pass
+ * scores are exactly what an exhaustive pass gives.  When the heads reach
+ * fewer than ML_CANDIDATES products, the lighter tokens' lists are read
+ * too, whole (a small catalogue is then matched exhaustively).  An exhaustive pass
  * (every list, whole) is there to check the fast one.
  *
  * Built from the store's product view (tokenized on two threads), kept
