@@ -19,11 +19,12 @@ static const struct cmd_entry commands[] = {
 	  " [--prefix] [--json] [--data DIR]",
 	  "搜索产品或需求（中文、繁体、拼音、型号均可） / search products or demands (Chinese,"
 	  " traditional, pinyin, model numbers)", cmd_search },
-	{ "match", "demand|supply|fair CODE [--limit N] [--region R] [--honour H] [--json]"
-	  " [--data DIR]",
-	  "为需求找产品、为产品找需求，并说明理由；或为一个展会批量生成候选洽谈 / the products"
-	  " that fit a demand, or the demands that want a product, best first, with reasons;"
-	  " or a fair's candidate meetings, in one batch", cmd_match },
+	{ "match", "demand|supply|fair CODE [--limit N] [--region R] [--honour H]"
+	  " [--check-exact N] [--json] [--data DIR]",
+	  "为需求找产品、为产品找需求，并说明理由；或为一个展会批量生成候选洽谈（--check-exact N："
+	  "抽查 N 个需求，与穷举打分比较） / the products that fit a demand, or the demands that"
+	  " want a product, best first, with reasons; or a fair's candidate meetings, in one batch"
+	  " (--check-exact N: compare N sampled demands with exhaustive scoring)", cmd_match },
 	{ "evaluate", "JUDGMENTS.tsv [--json] [--data DIR]",
 	  "用人工评测集衡量匹配质量（nDCG@10、recall@10、MRR） / measure matching against a"
 	  " judged set (nDCG@10, recall@10, MRR)", cmd_evaluate },
