@@ -608,6 +608,14 @@ search_result_free(struct search_result *res)
 	facets_free(res->regions, res->nregions);
 	facets_free(res->categories, res->ncategories);
 	free(res->expression);
+	if (res->forgive != NULL) {
+		free(res->forgive->query);
+		free(res->forgive->suggestion);
+		free(res->forgive->dropped);
+		free(res->forgive->message_zh);
+		free(res->forgive->message_en);
+		free(res->forgive);
+	}
 	memset(res, 0, sizeof *res);
 }
 

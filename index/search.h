@@ -51,6 +51,17 @@ struct facet {
 	long	 count;
 };
 
+/* What forgiving search (forgive.h) did, when it added hits to the exact ones. */
+struct search_forgive {
+	long	 exact;		/* hits of the query as typed: the first ones */
+	char	*query;		/* the query that found the others */
+	char	*suggestion;	/* "did you mean": the corrected words as a person
+				   reads them (龙井 for lonjing), or NULL */
+	char	*dropped;	/* the word left out, as typed, or NULL */
+	char	*message_zh;	/* what the page says, in Chinese and in English */
+	char	*message_en;
+};
+
 struct search_result {
 	struct search_hit	*hits;
 	size_t			 nhits;
@@ -60,6 +71,7 @@ struct search_result {
 	struct facet		*categories;
 	size_t			 ncategories;
 	char			*expression;	/* the FTS5 query that ran, for logs and tests */
+	struct search_forgive	*forgive;	/* NULL unless forgiving search added hits */
 };
 
 /*
