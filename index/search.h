@@ -20,6 +20,13 @@
 #define SEARCH_CANDIDATES	200	/* best-scored matches re-ranked for a page */
 #define SEARCH_MAX_FACETS	50	/* values listed per facet */
 
+/* Highlighting; the default is the kiosk's, the others references for tests and the benchmark. */
+enum search_highlight {
+	HIGHLIGHT_NEEDED,	/* tokenize only the columns that may match */
+	HIGHLIGHT_EVERY_COLUMN,	/* tokenize every column, with pinyin where it has it */
+	HIGHLIGHT_NONE		/* the name unmarked and no snippet (the rows' cost alone) */
+};
+
 struct search_opts {
 	const char	*kind;		/* "supply" or "demand" */
 	size_t		 limit;		/* hits wanted, 1..SEARCH_MAX_LIMIT */
@@ -30,6 +37,7 @@ struct search_opts {
 					   serving layer only), or NULL */
 	size_t		 nfair_cities;
 	int		 no_facets;	/* skip the total and facet counts (a next page) */
+	enum search_highlight	 highlight;	/* how hits are highlighted */
 	const char	*mark_open;	/* highlight markers, e.g. "【" and "】" */
 	const char	*mark_close;
 };
