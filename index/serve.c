@@ -1472,3 +1472,48 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 	    sv->capslots / 8 + sv->idcap * (sizeof *sv->idk + sizeof *sv->idv);
 	pthread_rwlock_unlock(&sv->lock);
 }
+
+uint32_t
+serve_vocab_df(struct serve *sv, const char *text, size_t len)
+{
+	uint32_t df = 0;
+	long t;
+
+	pthread_rwlock_rdlock(&sv->lock);
+	if ((t = tok_find(sv, text, len, hash_bytes(text, len))) >= 0)
+		df = sv->toks[t].df;
+	pthread_rwlock_unlock(&sv->lock);
+	return df;
+}
+
+int
+serve_vocab_prefix(struct serve *sv, const char *p, size_t n, serve_vocab_fn cb, void *arg)
+{
+	size_t lo = 0, hi;
+	int rc = 0;
+
+	pthread_rwlock_rdlock(&sv->lock);
+	for (hi = sv->nsorted; lo < hi; ) {	/* the first sorted token >= p */
+		size_t mid = (lo + hi) / 2;
+		const struct stok *t = &sv->toks[sv->sorted[mid]];
+		size_t m = t->len < n ? t->len : n;
+		int c = memcmp(sv->strs + t->str, p, m);
+
+		if (c < 0 || (c == 0 && t->len < n))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; rc == 0 && i < sv->nsorted && tok_has_prefix(sv, sv->sorted[i], p, n);
+	    i++) {
+		const struct stok *t = &sv->toks[sv->sorted[i]];
+
+		if (t->df > 0)
+			rc = cb(arg, sv->strs + t->str, t->len, t->df);
+	}
+	for (size_t i = sv->nsorted; rc == 0 && i < sv->ntok; i++)	/* came with updates */
+		if (tok_has_prefix(sv, (uint32_t)i, p, n) && sv->toks[i].df > 0)
+			rc = cb(arg, sv->strs + sv->toks[i].str, sv->toks[i].len, sv->toks[i].df);
+	pthread_rwlock_unlock(&sv->lock);
+	return rc;
+}
