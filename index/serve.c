@@ -18,6 +18,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1373,6 +1374,106 @@ serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query 
 			r->hits[i].id = s->heap[q->offset + i].id;
 			r->hits[i].score = s->heap[q->offset + i].score;
 		}
+	}
+	if (q->facets) {
+		r->cities = facet_take(&sv->cities, s->ccount, &r->ncities);
+		r->categories = facet_take(&sv->cats, s->kcount, &r->ncategories);
+	}
+	pthread_rwlock_unlock(&sv->lock);
+}
+
+/* What one browse pass gathers, document by document. */
+struct browse {
+	const struct serve	*sv;
+	struct serve_scratch	*s;
+	const struct serve_query *q;
+	struct serve_result	*r;
+	size_t			 rank;
+};
+
+static bool
+browse_one(uint32_t d, void *arg)
+{
+	struct browse *b = arg;
+	const struct serve_query *q = b->q;
+
+	if (q->facets) {
+		b->s->ccount[b->sv->city[d]]++;
+		b->s->kcount[b->sv->cat[d]]++;
+	}
+	if (b->rank >= q->offset && b->rank - q->offset < q->limit)
+		b->r->hits[b->r->nhits++] = (struct serve_hit){ b->sv->pid[d], 0.0 };
+	b->rank++;
+	return true;
+}
+
+/*
+ * The live documents that pass q's filters, as bitmaps: the narrowest first
+ * (a category, a city), the others intersected; NULL when a filter names a
+ * value the layer does not have.  Caller holds the lock and frees.
+ */
+static roaring_bitmap_t *
+browse_bitmap(struct serve *sv, const struct serve_query *q)
+{
+	uint32_t city = 0, cat = 0;
+	roaring_bitmap_t *b;
+
+	if ((q->city != NULL && (city = vals_id(&sv->cities, q->city, 0)) == 0) ||
+	    (q->category != NULL && (cat = vals_id(&sv->cats, q->category, 0)) == 0))
+		return NULL;
+	b = roaring_bitmap_copy(cat != 0 ? sv->cats.bm[cat] : city != 0 ? sv->cities.bm[city] :
+	    sv->live_bm);
+	if (cat != 0 && city != 0)
+		roaring_bitmap_and_inplace(b, sv->cities.bm[city]);
+	if (q->fair_cities != NULL) {
+		roaring_bitmap_t *u = roaring_bitmap_create();
+		uint32_t c;
+
+		for (size_t i = 0; i < q->nfair_cities; i++)
+			if ((c = vals_id(&sv->cities, q->fair_cities[i], 0)) != 0)
+				roaring_bitmap_or_inplace(u, sv->cities.bm[c]);
+		roaring_bitmap_and_inplace(b, u);
+		roaring_bitmap_free(u);
+	}
+	return b;
+}
+
+void
+serve_browse(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
+    struct serve_result *r)
+{
+	struct browse b = { sv, s, q, r, 0 };
+	roaring_bitmap_t *bm;
+
+	memset(r, 0, sizeof *r);
+	pthread_rwlock_rdlock(&sv->lock);
+	scratch_ready(s, sv);
+	if (q->facets) {
+		memset(s->ccount, 0, sv->cities.n * sizeof *s->ccount);
+		memset(s->kcount, 0, sv->cats.n * sizeof *s->kcount);
+	}
+	if ((bm = browse_bitmap(sv, q)) != NULL) {
+		uint64_t n = roaring_bitmap_get_cardinality(bm);
+
+		r->total = (long)n;
+		if (q->offset < n)
+			r->hits = xcalloc(n - q->offset < q->limit ? n - q->offset : q->limit,
+			    sizeof *r->hits);
+		if (q->facets)
+			roaring_iterate(bm, browse_one, &b);
+		else if (r->hits != NULL) {	/* the page alone */
+			roaring_uint32_iterator_t *it = roaring_create_iterator(bm);
+			uint32_t d;
+
+			if (roaring_bitmap_select(bm, (uint32_t)q->offset, &d) &&
+			    roaring_move_uint32_iterator_equalorlarger(it, d))
+				for (; it->has_value && r->nhits < q->limit;
+				    roaring_advance_uint32_iterator(it))
+					r->hits[r->nhits++] = (struct serve_hit){ sv->pid[it->current_value],
+					    0.0 };
+			roaring_free_uint32_iterator(it);
+		}
+		roaring_bitmap_free(bm);
 	}
 	if (q->facets) {
 		r->cities = facet_take(&sv->cities, s->ccount, &r->ncities);
