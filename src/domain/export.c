@@ -303,7 +303,7 @@ static const char outcome_sql[] =
     "  pb.name, ps.badge, ps.name,"
     "  CASE WHEN o.held = 1 THEN '已洽谈' WHEN o.held = 0 OR m.no_show THEN '未到场'"
     "   ELSE '未记录' END,"
-    "  CASE o.kind WHEN 'intention' THEN '意向' WHEN 'contract' THEN '签约' ELSE '' END,"
+    "  CASE o.kind WHEN 'intention' THEN '意向' WHEN 'contract' THEN '合同' ELSE '' END,"
     "  CASE WHEN o.amount_cents > 0 THEN printf('%.2f', o.amount_cents / 100.0) END,"
     "  coalesce(o.products, ''), coalesce(o.deal_date, ''),"
     "  (SELECT count(*) FROM outcome_evidence e WHERE e.meeting_id = m.id),"

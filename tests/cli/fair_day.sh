@@ -8,7 +8,8 @@
 # whose freed place is backfilled, a meeting marked late, an outcome and the
 # figures that follow it.  Then the exports: the schedule of version 1 and
 # the current one with the day's marks, the outcomes with their history,
-# over the API (fetched as files) and from the command line.
+# over the API (fetched as files) and from the command line; the agendas
+# and the sign-in sheet carry the version, the sign-in sheet the badges.
 set -u
 : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -172,13 +173,27 @@ api "export version of outcomes" 400 POST "/export/outcomes?version=1"
 api "export unknown kind" 404 POST "/export/meetings"
 export_ "outcomes xlsx" "outcomes?wait=1" outcomes.xlsx
 unzip -p "$WORK/outcomes.xlsx" xl/worksheets/sheet1.xml > "$WORK/o1.xml"
-has "outcomes: the contract" "$WORK/o1.xml" "<t>签约</t>"
+has "outcomes: the contract" "$WORK/o1.xml" "<t>合同</t>"
 grep -q '<v>120.5</v>' "$WORK/o1.xml" && ok || bad "outcomes: the amount as a number"
 has "outcomes: a meeting not yet recorded" "$WORK/o1.xml" "<t>未记录</t>"
 api "outcome changed" 200 POST "/meetings/$bid/outcome" '{"held":true,"kind":"contract","amount":"130","products":"茶叶"}'
 export_ "outcomes history" "outcomes?wait=1" outcomes2.xlsx
 unzip -p "$WORK/outcomes2.xlsx" xl/worksheets/sheet2.xml > "$WORK/o2.xml"
 has "history: the amount changed" "$WORK/o2.xml" "<t>120.50</t>"
+# Printed documents say which version they show; the sign-in sheet lists the badges.
+need pdftotext
+export_print() {
+  api "print $1" 200 POST "/print/$1?wait=1"
+  curl -s -o "$WORK/$1.pdf" --cacert "$WORK/data/tls/cert.pem" -H "Authorization: Bearer $token" \
+    "https://localhost:$(cat "$WORK/port")$(jq_ 'd["result"]["url"]')" || bad "fetching the $1 PDF"
+  pdftotext -layout "$WORK/$1.pdf" "$WORK/$1.txt"
+}
+export_print agendas
+has "agendas carry the version" "$WORK/agendas.txt" "日程第 2 版 / schedule version 2"
+export_print signin
+has "sign-in sheet carries the version" "$WORK/signin.txt" "日程第 2 版"
+has "sign-in sheet: a badge column" "$WORK/signin.txt" "胸牌号"
+has "sign-in sheet: the walk-in's badge" "$WORK/signin.txt" "$walk"
 # The same from the command line.
 check "cli export schedule" 0 "$fm" export schedule YQH-2026 --version 2 --out "$WORK/v2.csv" --json
 has "cli rows" "$WORK/out" "\"rows\":$(q "SELECT count(*) FROM version_meetings v JOIN schedule_versions s ON s.id = v.version_id WHERE s.number = 2")"
