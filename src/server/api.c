@@ -833,6 +833,7 @@ static const struct route routes[] = {
 	{ "GET",  "/api/v1/stats",		OFFICES | ORGANISERS, api_stats_get },
 	{ "GET",  "/api/v1/fairs/*/meetings/*/outcome", OFFICES | ORGANISERS, api_outcome_get },
 	{ "POST", "/api/v1/fairs/*/meetings/*/outcome", ORGANISERS, api_outcome_post },
+	{ "POST", "/api/v1/fairs/*/meetings/*/evidence", ORGANISERS, api_outcome_evidence },
 };
 
 /* Whether path matches pattern, collecting the "*" segments into args. */

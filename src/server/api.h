@@ -93,6 +93,7 @@ void api_fair_undo(struct hreq *h, char **args);
 void api_stats_get(struct hreq *h, char **args);
 void api_outcome_get(struct hreq *h, char **args);
 void api_outcome_post(struct hreq *h, char **args);
+void api_outcome_evidence(struct hreq *h, char **args);
 
 /* The handlers of api_print.c. */
 void api_print_guide(struct hreq *h, char **args);

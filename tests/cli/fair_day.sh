@@ -5,8 +5,8 @@
 # version 1, a kiosk request accepted late, a re-solve that is a draft (the
 # current schedule untouched) whose diff names the added meeting, publish,
 # undo and publish again, a walk-in with a hand pair, check-in, a no-show
-# whose freed place is backfilled, a meeting marked late, an outcome and the
-# figures that follow it.  Then the exports: the schedule of version 1 and
+# whose freed place is backfilled, a meeting marked late, an outcome with
+# its evidence file and the figures that follow it.  Then the exports: the schedule of version 1 and
 # the current one with the day's marks, the outcomes with their history,
 # over the API (fetched as files) and from the command line; the agendas
 # and the sign-in sheet carry the version, the sign-in sheet the badges.
@@ -139,6 +139,22 @@ api "late unknown" 404 POST "/meetings/999999/late" '{"minutes":10}'
 
 # The outcome, and the figures that follow.
 api "outcome" 200 POST "/meetings/$bid/outcome" '{"held":true,"kind":"contract","amount":"120.5","products":"茶叶"}'
+# Evidence: the file is the body, its name in the query; kept with the outcome and in its history.
+evidence() {
+  curl -s -o "$WORK/out" -w '%{http_code}' --cacert "$WORK/data/tls/cert.pem" -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/pdf' --data-binary "@$2" "$base/meetings/$1/evidence${3-}"
+}
+printf '%%PDF-1.4 a signed contract\n' > "$WORK/contract.pdf"
+[ "$(evidence "$bid" "$WORK/contract.pdf" '?filename=%E5%90%88%E5%90%8C.pdf')" = 200 ] && ok || bad "evidence: $(cat "$WORK/out")"
+[ "$(jq_ 'd["evidence"][0]["filename"], d["evidence"][0]["size"], d["history"][-1]["field"]')" = "合同.pdf 27 evidence" ] &&
+  ok || bad "evidence kept: $(cat "$WORK/out")"
+[ "$(evidence "$bid" "$WORK/contract.pdf")" = 400 ] && ok || bad "evidence without a filename: $(cat "$WORK/out")"
+has "evidence without a filename says so" "$WORK/out" "filename is required"
+: > "$WORK/empty.pdf"
+[ "$(evidence "$bid" "$WORK/empty.pdf" '?filename=x.pdf')" = 400 ] && ok || bad "empty evidence: $(cat "$WORK/out")"
+bare=$(q "SELECT id FROM meetings WHERE id NOT IN (SELECT meeting_id FROM outcomes) LIMIT 1")
+[ "$(evidence "$bare" "$WORK/contract.pdf" '?filename=x.pdf')" = 422 ] && ok || bad "evidence before an outcome: $(cat "$WORK/out")"
+[ -z "$(ls "$WORK/data/tmp")" ] && ok || bad "evidence uploads left temporary files: $(ls "$WORK/data/tmp")"
 api "participant" 200 GET "/participants/$walk"
 [ "$(jq_ 'd["meetings"][0]["outcome"], d["meetings"][0]["late_minutes"]')" = "contract 10" ] && ok ||
   bad "participant's meeting: $(cat "$WORK/out")"
