@@ -59,10 +59,11 @@ static const struct cmd_entry commands[] = {
 	  "打印供需信息指南，或展会的洽谈日程、桌位表、总表、签到表（PDF） / print the"
 	  " supply–demand guide, or a fair's agendas, table sheets, grid or sign-in sheets"
 	  " (PDF)", cmd_print },
-	{ "export", "supply|demand|candidates FAIR|upload ID --out FILE [--format xlsx|csv]"
-	  " [--json] [--data DIR]",
-	  "导出目录、展会候选洽谈或上传校验报告（XLSX 或带 BOM 的 CSV） / export a catalogue,"
-	  " a fair's candidate meetings or an upload's report (XLSX, or CSV with a BOM)",
+	{ "export", "supply|demand|candidates FAIR|schedule FAIR [--version N]|outcomes FAIR|"
+	  "upload ID --out FILE [--format xlsx|csv] [--json] [--data DIR]",
+	  "导出目录、展会候选洽谈、洽谈日程（任一版本）、洽谈结果或上传校验报告（XLSX 或带 BOM 的"
+	  " CSV） / export a catalogue, a fair's candidate meetings, its schedule (any"
+	  " version), its outcomes, or an upload's report (XLSX, or CSV with a BOM)",
 	  cmd_export },
 	{ "outcome", "FAIR MEETING-ID [--held|--no-show] [--intention|--contract|--no-deal]"
 	  " [--amount 万元] [--products P] [--date YYYY-MM-DD] [--evidence FILE] [--json]",
