@@ -803,6 +803,8 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/export/*",		ORGANISERS,	api_export_catalogue },
 	{ "POST", "/api/v1/fairs/*/export/candidates", ORGANISERS, api_export_candidates },
 	{ "GET",  "/api/v1/files/*",		ORGANISERS,	api_file_get },
+	{ "GET",  "/api/v1/tls",		ROLE_ANYONE,	api_tls_get },
+	{ "GET",  "/api/v1/tls/fairmatch.crt",	ROLE_ANYONE,	api_tls_cert },
 	{ "GET",  "/api/v1/fairs/*/schedule",	ROLE_ANYONE,	api_schedule_get },
 	{ "POST", "/api/v1/fairs/*/schedule",	ORGANISERS,	api_schedule_run },
 	{ "POST", "/api/v1/fairs/*/schedule/setup", ORGANISERS,	api_schedule_setup },

@@ -101,6 +101,10 @@ void api_export_catalogue(struct hreq *h, char **args);
 void api_export_candidates(struct hreq *h, char **args);
 void api_file_get(struct hreq *h, char **args);
 
+/* api_tls.c */
+void api_tls_get(struct hreq *h, char **args);
+void api_tls_cert(struct hreq *h, char **args);
+
 /* The handlers of api_withdraw.c: an office withdraws and restores its own entries. */
 void api_withdraw_product(struct hreq *h, char **args);
 void api_restore_product(struct hreq *h, char **args);
