@@ -78,6 +78,8 @@ render_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 		struct agenda *a = NULL;
 
 		rc = agenda_load(st, r->fair, &a, cause);
+		if (rc == 0 && strcmp(r->what, "agendas") == 0)
+			rc = agenda_load_links(st, a, cause);
 		if (rc == 0)
 			rc = print_agenda_doc(a, print_agenda_doc_by_name(r->what), &po, path, &pages,
 			    cause);
