@@ -248,7 +248,8 @@ links_free(struct links *l)
 {
 	if (l == NULL)
 		return;
-	explicit_bzero(l->token, l->n * sizeof *l->token);
+	if (l->n > 0)
+		explicit_bzero(l->token, l->n * sizeof *l->token);
 	free(l->token);
 	free(l->pid);
 	free(l);

@@ -23,7 +23,7 @@ export function useLangs(list) {
 }
 export const langs = () => offered.slice();
 // BCP 47 tags, for <html lang> and Intl formatting.
-export const LOCALES = { zh: 'zh-CN', en: 'en-GB', ru: 'ru-RU' };
+export const LOCALES = { zh: 'zh-CN', en: 'en', ru: 'ru' };
 
 export const getLang = () => lang;
 

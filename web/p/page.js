@@ -11,6 +11,7 @@ useLangs(['zh', 'en', 'ru']);
 const token = decodeURIComponent(location.pathname.split('/')[2] || '');
 const base = '/api/v1/p/' + encodeURIComponent(token);
 let page = null;
+let answered = null;	// the last answer given here, shown until the next
 
 // "2026-05-21" and "09:00" as a Date at that time in Beijing.
 const at = (date, hm) => new Date(`${date}T${hm}:00+08:00`);
@@ -48,7 +49,7 @@ async function answer(r, state) {
 	try {
 		await api(`${base}/requests/${r.id}`, { method: 'POST', body: { state } });
 		r.state = state;
-		status.textContent = t('page.answered', { state: t('page.state.' + state) });
+		answered = state;
 		draw();
 	} catch (e) {
 		status.textContent = e instanceof ApiError ? pick(e.message) : t('page.failed');
@@ -76,6 +77,7 @@ function draw() {
 	// A supplier is asked; a buyer asks.
 	$('#incoming-box').hidden = me.side === 'buyer' && !page.incoming.length;
 	$('#outgoing-box').hidden = me.side === 'supplier' && !page.outgoing.length;
+	$('#answer-status').textContent = answered ? t('page.answered', { state: t('page.state.' + answered) }) : '';
 	$('#reps').textContent = t('page.reps', { n: me.reps });
 	const slots = new Map(page.slots.map((s) => [s.slot, s]));
 	$('#away').textContent = me.away.length
@@ -95,6 +97,7 @@ applyI18n();
 langButtons();
 try {
 	page = await api(base);
+	$('#status').removeAttribute('data-i18n');
 	$('#status').textContent = '';
 	$('#app').hidden = false;
 	draw();
