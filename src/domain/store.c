@@ -421,6 +421,23 @@ static const char *const migrations[] = {
 	"  d.deadline FROM demands d JOIN buyers b ON b.id = d.buyer_id"
 	"  WHERE d.withdrawn_at IS NULL;"
 	"INSERT INTO " IX_LOG " (kind, item_id) SELECT 'demand', id FROM demands;",
+
+	/*
+	 * 11: personal links (links.h).  The token in an agenda's QR code
+	 * opens its participant's page; only its SHA-256 is kept.  One row per
+	 * generation; a revoked row stays, so the next print derives a new
+	 * token.  printed lists the meetings as printed, "slot:table:other,".
+	 */
+	"CREATE TABLE participant_links ("
+	"  token_hash     TEXT PRIMARY KEY,"
+	"  participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,"
+	"  generation     INTEGER NOT NULL,"
+	"  created_at     INTEGER NOT NULL,"		/* Unix seconds */
+	"  expires_at     INTEGER NOT NULL,"		/* the day after the fair, Asia/Shanghai */
+	"  revoked        INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),"
+	"  printed        TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (participant_id, generation)"
+	");",
 };
 
 int

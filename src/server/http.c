@@ -369,6 +369,12 @@ hreq_data_dir(const struct hreq *h)
 }
 
 const char *
+hreq_cert_path(const struct hreq *h)
+{
+	return h->srv->cert;
+}
+
+const char *
 hreq_web_root(const struct hreq *h)
 {
 	return h->srv->web_root;

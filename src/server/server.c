@@ -416,8 +416,15 @@ setup_tls(struct server *srv, char **cause)
 		srv->key = xasprintf("%s/key.pem", dir);
 		free(dir);
 	}
-	if (tls_cert_ensure(srv->cert, srv->key, &made, cause) != 0)
-		return -1;
+	{
+		char **names = settings_cert_names(cfg);
+		int rc = tls_cert_ensure(srv->cert, srv->key, (const char *const *)names, &made,
+		    cause);
+
+		settings_cert_names_free(names);
+		if (rc != 0)
+			return -1;
+	}
 	if (made)
 		fprintf(stderr, "fairmatch serve: 已生成自签名证书 / made a self-signed certificate:"
 		    " %s\n", srv->cert);
