@@ -392,6 +392,12 @@ hreq_logins(const struct hreq *h)
 	return h->srv->logins;
 }
 
+struct backup_sched *
+hreq_backups(const struct hreq *h)
+{
+	return h->srv->backups;
+}
+
 struct metrics *
 hreq_metrics(const struct hreq *h)
 {

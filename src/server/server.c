@@ -23,6 +23,7 @@
 #include <event2/util.h>
 
 #include "api.h"
+#include "backup_sched.h"
 #include "auth.h"
 #include "http.h"
 #include "indexing.h"
@@ -440,6 +441,7 @@ write_port_file(const struct server *srv)
 static void
 server_free(struct server *srv)
 {
+	backup_sched_stop(srv->backups);
 	/* The quick pool first: its work may queue jobs. */
 	workq_stop(srv->quick);
 	jobs_stop(srv->jobs);
@@ -594,6 +596,8 @@ server_run(const struct settings *cfg, const char *data_dir, char **cause)
 		event_add(sigs[i], NULL);
 	write_port_file(&srv);
 	api_upload_resume(srv.data_dir, srv.jobs);
+	srv.backups = backup_sched_start(srv.main_base, data_dir, cfg->backup_dir,
+	    cfg->backup_minutes, cfg->backup_keep);
 	fprintf(stderr, "fairmatch serve: 正在服务 / serving https://localhost:%d/ (%d loops, data"
 	    " %s)\n", srv.https_port, srv.nloops, data_dir);
 	for (int i = 0; i < srv.nloops; i++)

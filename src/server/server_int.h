@@ -41,6 +41,7 @@ struct server {
 	struct serving		*serving;		/* kiosk search, kept current */
 	struct jobs		*jobs;			/* the writer */
 	struct workq		*quick;			/* sign-ins and small writes */
+	struct backup_sched	*backups;		/* scheduled backups; NULL = off */
 	struct ratelimit	*logins;
 	pthread_mutex_t		 log_lock;
 	FILE			*access_log;		/* NULL = off */

@@ -12,7 +12,7 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
-need python3 sqlite3 unzip
+need curl python3 sqlite3 unzip
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 
 "$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&
@@ -36,16 +36,46 @@ rows() {
 before=$(rows "$WORK/data")
 "$fm" search 电动工具 --limit 5 > "$WORK/search-before" 2>&1
 
-# Online: the server is running (it holds the store open) while the backup is taken.
+# Online: the server is running (it holds the store open) while the backup is taken.  It
+# also takes its scheduled backup into sched/, where three older ones and the partial file of
+# a killed backup wait to be pruned (keep 2).
+mkdir -p "$WORK/sched" && for d in 20260101 20260102 20260103; do
+  touch "$WORK/sched/fairmatch-${d}T000000Z.zip"; done
+dead=999999; while kill -0 "$dead" 2>/dev/null; do dead=$((dead - 1)); done
+touch "$WORK/sched/.fairmatch-20260104T000000Z.zip.partial.$dead"
+token=$("$fm" user token admin --label backup-test)
 "$fm" serve --listen 127.0.0.1:0 --redirect-listen= --port-file "$WORK/port" --threads 1 \
-  --access-log= 2>"$WORK/server.err" &
+  --backup-dir "$WORK/sched" --backup-keep 2 --access-log= 2>"$WORK/server.err" &
 srv=$!
 for _ in $(seq 600); do [ -s "$WORK/port" ] && break; sleep 0.05; done
 [ -s "$WORK/port" ] && ok || bad "the server did not start: $(tail -3 "$WORK/server.err")"
 mkdir -p "$WORK/b"
 check "backup" 0 "$fm" backup --out "$WORK/b/fm.zip" --json
 has "backup names its file" "$WORK/out" '"file":'
+port=$(cat "$WORK/port")
+for _ in $(seq 600); do
+  curl -sk "https://127.0.0.1:$port/metrics" > "$WORK/metrics"
+  grep -q '^fairmatch_backup_runs_total [1-9]' "$WORK/metrics" && break; sleep 0.1
+done
+has "scheduled backup on /metrics" "$WORK/metrics" "fairmatch_backup_last_ok 1"
+has "backup enabled on /metrics" "$WORK/metrics" "fairmatch_backup_enabled 1"
+curl -sk -H "Authorization: Bearer $token" "https://127.0.0.1:$port/api/v1/backups" > "$WORK/backups.json"
+$py - "$WORK/backups.json" "$WORK/sched" <<'PY' && ok || bad "/api/v1/backups: $(cat "$WORK/backups.json")"
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert b["enabled"] and b["last_ok"] and b["runs"] == 1 and b["failures"] == 0, b
+assert b["last_file"].startswith(sys.argv[2] + "/fairmatch-2") and b["last_files"] >= 3, b
+PY
+[ "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/api/v1/backups")" = 401 ] && ok ||
+  bad "/api/v1/backups answered someone not signed in"
 kill -TERM "$srv"; wait "$srv"
+sched=$(ls -A "$WORK/sched" | tr '\n' ' ')
+case "$sched" in
+  "fairmatch-20260103T000000Z.zip fairmatch-2026"*) [ "$(ls -A "$WORK/sched" | wc -l)" = 2 ] && ok || bad "kept: $sched" ;;
+  *) bad "scheduled backups kept: $sched" ;;
+esac
+new=$(ls "$WORK"/sched/fairmatch-*.zip | tail -1)
+check "restore the scheduled backup" 0 "$fm" restore "$new" --data "$WORK/from-sched"
 [ -z "$(ls -A "$WORK/b" | grep -v '^fm.zip$')" ] && ok || bad "a partial file was left: $(ls -A "$WORK/b")"
 
 # The manifest: every file in the archive, each hashing to what it says.
