@@ -18,6 +18,7 @@
 #include "fair.h"
 #include "http.h"
 #include "indexing.h"
+#include "job_record.h"
 #include "match.h"
 #include "matching.h"
 #include "ratelimit.h"
@@ -235,12 +236,22 @@ api_reply_job(struct hreq *h, long long id)
 static void
 get_job(struct hreq *h, char **args)
 {
+	int any = h->who.role == ROLE_ADMIN;
+	char *cause = NULL;
 	long id;
 	json_t *j;
 
-	if (parse_long(args[0], 1, LONG_MAX, &id) != 0 ||
-	    (j = jobs_json(hreq_jobs(h), id, h->who.user_id, h->who.role == ROLE_ADMIN)) == NULL) {
+	if (parse_long(args[0], 1, LONG_MAX, &id) != 0) {
 		http_error(h, 404, "not_found", "没有这个任务 / no such job: %s", args[0]);
+		return;
+	}
+	/* In memory while recent; from the store when older or from before a restart. */
+	if ((j = jobs_json(hreq_jobs(h), id, h->who.user_id, any)) == NULL &&
+	    (j = job_record_json(hreq_store(h), id, h->who.user_id, any, &cause)) == NULL) {
+		if (cause != NULL)
+			api_fail(h, hreq_store(h), 500, "store", cause);
+		else
+			http_error(h, 404, "not_found", "没有这个任务 / no such job: %s", args[0]);
 		return;
 	}
 	http_json(h, 200, j);

@@ -114,6 +114,7 @@ export const strings = {
 	'office.h.counts': { zh: '新增 / 更新 / 未变', en: 'New / updated / same' },
 	'office.h.report': { zh: '报告', en: 'Report' },
 	'office.view': { zh: '查看报告', en: 'Report' },
+	'office.rejected': { zh: '未通过：{n} 处问题', en: 'Rejected: {n} problems' },
 	'office.viewOf': { zh: '查看报告：{name}', en: 'Report of {name}' },
 	'office.own': { zh: '本办条目', en: 'This office\'s entries' },
 	'office.ownSearch': { zh: '查找', en: 'Find' },
