@@ -19,11 +19,12 @@ static const struct cmd_entry commands[] = {
 	  " [--prefix] [--json] [--data DIR]",
 	  "搜索产品或需求（中文、繁体、拼音、型号均可） / search products or demands (Chinese,"
 	  " traditional, pinyin, model numbers)", cmd_search },
-	{ "match", "demand|supply|fair CODE [--limit N] [--region R] [--honour H] [--json]"
-	  " [--data DIR]",
-	  "为需求找产品、为产品找需求，并说明理由；或为一个展会批量生成候选洽谈 / the products"
-	  " that fit a demand, or the demands that want a product, best first, with reasons;"
-	  " or a fair's candidate meetings, in one batch", cmd_match },
+	{ "match", "demand|supply|fair CODE [--limit N] [--region R] [--honour H]"
+	  " [--check-exact N] [--json] [--data DIR]",
+	  "为需求找产品、为产品找需求，并说明理由；或为一个展会批量生成候选洽谈（--check-exact N："
+	  "抽查 N 个需求，与穷举打分比较） / the products that fit a demand, or the demands that"
+	  " want a product, best first, with reasons; or a fair's candidate meetings, in one batch"
+	  " (--check-exact N: compare N sampled demands with exhaustive scoring)", cmd_match },
 	{ "evaluate", "JUDGMENTS.tsv [--json] [--data DIR]",
 	  "用人工评测集衡量匹配质量（nDCG@10、recall@10、MRR） / measure matching against a"
 	  " judged set (nDCG@10, recall@10, MRR)", cmd_evaluate },
@@ -58,10 +59,11 @@ static const struct cmd_entry commands[] = {
 	  "打印供需信息指南，或展会的洽谈日程、桌位表、总表、签到表（PDF） / print the"
 	  " supply–demand guide, or a fair's agendas, table sheets, grid or sign-in sheets"
 	  " (PDF)", cmd_print },
-	{ "export", "supply|demand|candidates FAIR|upload ID --out FILE [--format xlsx|csv]"
-	  " [--json] [--data DIR]",
-	  "导出目录、展会候选洽谈或上传校验报告（XLSX 或带 BOM 的 CSV） / export a catalogue,"
-	  " a fair's candidate meetings or an upload's report (XLSX, or CSV with a BOM)",
+	{ "export", "supply|demand|candidates FAIR|schedule FAIR [--version N]|outcomes FAIR|"
+	  "upload ID --out FILE [--format xlsx|csv] [--json] [--data DIR]",
+	  "导出目录、展会候选洽谈、洽谈日程（任一版本）、洽谈结果或上传校验报告（XLSX 或带 BOM 的"
+	  " CSV） / export a catalogue, a fair's candidate meetings, its schedule (any"
+	  " version), its outcomes, or an upload's report (XLSX, or CSV with a BOM)",
 	  cmd_export },
 	{ "outcome", "FAIR MEETING-ID [--held|--no-show] [--intention|--contract|--no-deal]"
 	  " [--amount 万元] [--products P] [--date YYYY-MM-DD] [--evidence FILE] [--json]",

@@ -874,7 +874,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/print/guide",	ORGANISERS,	api_print_guide },
 	{ "POST", "/api/v1/fairs/*/print/*",	ORGANISERS,	api_print_fair },
 	{ "POST", "/api/v1/export/*",		ORGANISERS,	api_export_catalogue },
-	{ "POST", "/api/v1/fairs/*/export/candidates", ORGANISERS, api_export_candidates },
+	{ "POST", "/api/v1/fairs/*/export/*",	ORGANISERS,	api_export_fair },
 	{ "GET",  "/api/v1/files/*",		ORGANISERS,	api_file_get },
 	{ "GET",  "/api/v1/fairs/*/schedule",	ROLE_ANYONE,	api_schedule_get },
 	{ "POST", "/api/v1/fairs/*/schedule",	ORGANISERS,	api_schedule_run },
@@ -906,6 +906,7 @@ static const struct route routes[] = {
 	{ "GET",  "/api/v1/stats",		OFFICES | ORGANISERS, api_stats_get },
 	{ "GET",  "/api/v1/fairs/*/meetings/*/outcome", OFFICES | ORGANISERS, api_outcome_get },
 	{ "POST", "/api/v1/fairs/*/meetings/*/outcome", ORGANISERS, api_outcome_post },
+	{ "POST", "/api/v1/fairs/*/meetings/*/evidence", ORGANISERS, api_outcome_evidence },
 };
 
 /* Whether path matches pattern, collecting the "*" segments into args. */
