@@ -80,6 +80,14 @@ static const struct cmd_entry commands[] = {
 	  "撤回一个产品或需求（不再被搜索和匹配），或用 --restore 恢复；再次导入同一编号不会恢复 /"
 	  " withdraw a product or demand (no longer searched or matched), or restore it with"
 	  " --restore; importing the same code again does not restore it", cmd_withdraw },
+	{ "backup", "--out FILE.zip [--json] [--data DIR]",
+	  "在服务运行时备份数据库、原件与凭证（带 SHA-256 清单的 zip） / back up the store, the"
+	  " kept originals and the evidence while the server runs (a zip with a manifest of"
+	  " SHA-256s)", cmd_backup },
+	{ "restore", "FILE.zip [--json] [--data DIR]",
+	  "把备份恢复到空的数据目录，核对每个文件的 SHA-256 并重建索引 / restore a backup into an"
+	  " empty data directory, checking every file's SHA-256, and rebuild the indexes",
+	  cmd_restore },
 };
 
 /* The overall usage, listing every command. */
