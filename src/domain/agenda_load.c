@@ -1,7 +1,8 @@
 /*
  * agenda_load.c — a stored fair's schedule (migration 5: fair_days,
- * fair_slots, fair_tables, participants, meetings) read, never written,
- * into the plain structs print_agenda.c renders.
+ * fair_slots, fair_tables, participants, meetings) read into the plain
+ * structs print_agenda.c renders; agenda_load_links adds the personal
+ * links, which it issues.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "fair.h"
 #include "agenda.h"
+#include "links.h"
 #include "schedule_version.h"
 #include "util.h"
 
@@ -292,5 +294,22 @@ agenda_load(struct store *st, const char *fair_code, struct agenda **out, char *
 		return -1;
 	}
 	*out = &b->a;
+	return 0;
+}
+
+int
+agenda_load_links(struct store *st, struct agenda *a, char **cause)
+{
+	struct box *b = (struct box *)a;
+	struct links *l;
+
+	if (links_issue(st, a->fair.code, &l, cause) != 0)
+		return -1;
+	for (size_t k = 0; k < a->nparties; k++) {
+		const char *token = links_token(l, b->party_id[k]);
+
+		b->parties[k].link = token != NULL ? keep_str(b, xstrdup(token)) : NULL;
+	}
+	links_free(l);
 	return 0;
 }

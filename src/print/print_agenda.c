@@ -1,6 +1,6 @@
 /*
  * print_agenda.c — a fair's schedule on paper: each participant's agenda
- * with a QR code to their kiosk page, a sheet for each table, the whole
+ * with a QR code to their personal page, a sheet for each table, the whole
  * grid, and the sign-in sheets.  Everything comes from a struct agenda.
  */
 #include <stdio.h>
@@ -228,23 +228,6 @@ contact_text(const struct agenda_party *p)
 	return xstrdup(p->contact != NULL && *p->contact != '\0' ? p->contact : str(p->phone));
 }
 
-/* A URL-safe copy of a code, percent-encoding what is not unreserved; caller frees. */
-static char *
-url_escape(const char *s)
-{
-	struct buf b = { 0 };
-
-	for (const unsigned char *c = (const unsigned char *)s; *c != '\0'; c++) {
-		if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
-		    (*c >= '0' && *c <= '9') || strchr("-._~", *c) != NULL)
-			buf_addc(&b, (char)*c);
-		else
-			buf_addf(&b, "%%%02X", *c);
-	}
-	buf_addstr(&b, "");
-	return buf_take(&b);
-}
-
 /* The columns of a participant's agenda. */
 static const double party_widths[] = { 11, 12, 7, 28, 26, 16 };
 static const char *const buyer_head[] = {
@@ -276,11 +259,9 @@ party_agenda(struct plan *p, struct pdf_doc *doc, size_t k, char **cause)
 	pdf_new_page(doc);
 	pdf_set_running(doc, str(me->name));
 	y_top = pdf_room(doc);
-	if (p->opts->base_url != NULL && me->code != NULL) {
-		char *code = url_escape(me->code);
-		char *url = xasprintf("%s/p/%s", p->opts->base_url, code);
+	if (p->opts->base_url != NULL && me->link != NULL) {
+		char *url = xasprintf("%s/p/%s", p->opts->base_url, me->link);
 
-		free(code);
 		if (pdf_qr(doc, pdf_width(doc) - QR_SIZE, 0, QR_SIZE, url, cause) != 0) {
 			free(url);
 			return -1;
@@ -312,7 +293,7 @@ party_agenda(struct plan *p, struct pdf_doc *doc, size_t k, char **cause)
 	free(line);
 	pdf_set_inset(doc, 0);
 	/* Below the QR code, whatever the headings took. */
-	if (p->opts->base_url != NULL && me->code != NULL && y_top - pdf_room(doc) < QR_SIZE)
+	if (p->opts->base_url != NULL && me->link != NULL && y_top - pdf_room(doc) < QR_SIZE)
 		pdf_space(doc, QR_SIZE - (y_top - pdf_room(doc)));
 	pdf_space(doc, 6);
 

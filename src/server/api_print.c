@@ -28,7 +28,7 @@ struct render {
 	char	*fair;		/* or NULL */
 	int	 version;	/* schedule: 0 = the current one */
 	char	*format;	/* pdf, xlsx, csv */
-	char	*base_url;	/* for the agendas' QR codes */
+	char	*base_url;	/* for the agendas' QR codes: public_url, or the Host used */
 	char	*dir;		/* DATA/prints */
 };
 
@@ -86,6 +86,8 @@ render_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 		struct agenda *a = NULL;
 
 		rc = agenda_load(st, r->fair, &a, cause);
+		if (rc == 0 && strcmp(r->what, "agendas") == 0)
+			rc = agenda_load_links(st, a, cause);
 		if (rc == 0)
 			rc = print_agenda_doc(a, print_agenda_doc_by_name(r->what), &po, path, &pages,
 			    cause);
@@ -110,13 +112,16 @@ render_submit(struct hreq *h, const char *what, const char *fair, const char *fo
 {
 	struct render *r = xcalloc(1, sizeof *r);
 	const char *host = hreq_header(h, "Host");
+	const char *public_url = hreq_settings(h)->public_url;
 	long long id;
 
 	r->what = xstrdup(what);
 	r->version = version;
 	r->fair = fair != NULL ? xstrdup(fair) : NULL;
 	r->format = xstrdup(format);
-	r->base_url = xasprintf("https://%s", host != NULL ? host : "localhost");
+	/* Phones reach the box at public_url; the Host header is often localhost. */
+	r->base_url = public_url[0] != '\0' ? xstrdup(public_url) :
+	    xasprintf("https://%s", host != NULL ? host : "localhost");
 	r->dir = xasprintf("%s/prints", hreq_data_dir(h));
 	if ((id = jobs_submit(hreq_jobs(h), "render", h->who.user_id, render_job, r,
 	    render_free)) < 0)

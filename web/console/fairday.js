@@ -336,11 +336,12 @@ async function backfill(p) {
 
 async function checkIn(e) {
 	e.preventDefault();
-	// A scanner types what the QR code holds: the badge, or an agenda's address …/p/BADGE.
+	// A scanner types what the QR code holds: the badge, or an agenda's personal link
+	// …/p/TOKEN, whose page names the badge.
 	const typed = $('#checkin-badge').value.trim();
-	const inUrl = typed.match(/\/p\/([^/?#]+)/);
-	const badge = (inUrl ? decodeURIComponent(inUrl[1]) : typed).toUpperCase();
+	const link = typed.match(/\/p\/([^/?#]+)/);
 	await act('#checkin-status', async () => {
+		const badge = link ? (await api('/api/v1/p/' + link[1])).me.badge : typed.toUpperCase();
 		const p = await post(`/participants/${enc(badge)}/checkin`);
 		say('#checkin-status', t('console.checkin.done', { name: p.name, badge: p.badge, n: p.meetings.length }));
 		$('#checkin-badge').value = '';
