@@ -61,8 +61,8 @@ first_admin(struct store *st, const char *dir, char **cause)
  * before the first start; it names public_url's host and host_names from
  * DIR/fairmatch.conf, if there is one.
  */
-static int
-make_certificate(const char *dir, char **cause)
+int
+cli_make_certificate(const char *dir, char **cause)
 {
 	char *tls = xasprintf("%s/tls", dir), *cert = NULL, *key = NULL;
 	char *conf = xasprintf("%s/fairmatch.conf", dir), **names = NULL;
@@ -124,7 +124,7 @@ cmd_init(const struct cmd_entry *cmd, int argc, char **argv)
 	printf("%s数据目录 %s（数据库版本 %d） / %s %s (schema version %d)\n",
 	    offices == 0 ? "已初始化" : "已是最新的", dir, version,
 	    offices == 0 ? "initialised" : "already initialised, up to date:", dir, version);
-	if (first_admin(st, dir, &cause) != 0 || make_certificate(dir, &cause) != 0) {
+	if (first_admin(st, dir, &cause) != 0 || cli_make_certificate(dir, &cause) != 0) {
 		fprintf(stderr, "fairmatch init: %s\n", cause);
 		free(cause);
 		store_close(st);

@@ -18,6 +18,7 @@ struct agenda_fair {
 	const char	*city;		/* 重庆市 */
 	const char	*dates;		/* 2026-05-21 至 2026-05-24 */
 	const char	*venue;		/* or NULL */
+	int		 version;	/* the published schedule's version, 0 if none is */
 };
 
 /* One time slot of the timetable. */

@@ -11,6 +11,7 @@
 #include "fair.h"
 #include "agenda.h"
 #include "links.h"
+#include "schedule_version.h"
 #include "util.h"
 
 /* The agenda and everything it points at; a is first, so an agenda * is a box *. */
@@ -287,7 +288,8 @@ agenda_load(struct store *st, const char *fair_code, struct agenda **out, char *
 	b = xcalloc(1, sizeof *b);
 	if (load_fair(b, st, id, cause) != 0 || load_slots(b, st, id, cause) != 0 ||
 	    load_tables(b, st, id, cause) != 0 || load_parties(b, st, id, cause) != 0 ||
-	    load_meetings(b, st, id, cause) != 0) {
+	    load_meetings(b, st, id, cause) != 0 ||
+	    (b->a.fair.version = schedule_version_published(st, id, cause)) < 0) {
 		agenda_free(&b->a);
 		return -1;
 	}

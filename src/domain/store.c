@@ -438,6 +438,26 @@ static const char *const migrations[] = {
 	"  printed        TEXT NOT NULL DEFAULT '',"
 	"  UNIQUE (participant_id, generation)"
 	");",
+
+	/*
+	 * 12: the server's jobs, so that a job id given before a restart still
+	 * answers after it, and a rejected upload's report is kept.
+	 */
+	"CREATE TABLE jobs ("
+	"  id         INTEGER PRIMARY KEY,"		/* the id the client was given */
+	"  kind       TEXT NOT NULL,"			/* import, match, schedule, print, … */
+	"  user_id    INTEGER,"				/* who asked; NULL = the server itself */
+	"  state      TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),"
+	"  progress   REAL NOT NULL DEFAULT 0,"		/* 0..1 */
+	"  message    TEXT,"				/* what it is doing, or why it failed */
+	"  error      TEXT,"				/* a store failure's name (busy, full, …) */
+	"  result     TEXT,"				/* JSON, when finished */
+	"  receipt    TEXT,"				/* an upload's spool receipt */
+	"  created    INTEGER NOT NULL,"		/* Unix seconds */
+	"  finished   INTEGER"
+	");"
+	"CREATE INDEX jobs_user ON jobs(user_id, id);"
+	"CREATE INDEX jobs_receipt ON jobs(receipt) WHERE receipt IS NOT NULL;",
 };
 
 int

@@ -197,7 +197,10 @@ slot_text(const struct agenda_slot *s)
 	return xasprintf("%s–%s", str(s->start), str(s->end));
 }
 
-/* The fair's line under its name: city · dates · venue; caller frees. */
+/*
+ * The fair's line under its name: city · dates · venue · the schedule's
+ * version, so that a printed page says which schedule it shows; caller frees.
+ */
 static char *
 fair_line(const struct agenda_fair *f)
 {
@@ -208,6 +211,9 @@ fair_line(const struct agenda_fair *f)
 		buf_addf(&b, "%s%s", b.len > 0 ? " · " : "", f->dates);
 	if (f->venue != NULL && *f->venue != '\0')
 		buf_addf(&b, "%s%s", b.len > 0 ? " · " : "", f->venue);
+	if (f->version > 0)
+		buf_addf(&b, "%s日程第 %d 版 / schedule version %d", b.len > 0 ? " · " : "",
+		    f->version, f->version);
 	if (b.len == 0)
 		buf_addstr(&b, "");
 	return buf_take(&b);
@@ -463,10 +469,10 @@ doc_grid(struct plan *p, struct pdf_doc *doc, char **cause)
 }
 
 /* The columns of a sign-in sheet. */
-static const double signin_widths[] = { 5, 30, 13, 11, 15, 16, 10 };
+static const double signin_widths[] = { 5, 8, 30, 13, 9, 14, 13, 8 };
 static const char *const signin_head[] = {
-	"序号\nNo.", "单位名称\nCompany", "地区\nRegion", "联系人\nContact", "电话\nPhone",
-	"签名\nSignature", "时间\nTime",
+	"序号\nNo.", "胸牌号\nBadge", "单位名称\nCompany", "地区\nRegion", "联系人\nContact",
+	"电话\nPhone", "签名\nSignature", "时间\nTime",
 };
 static const struct pdf_table signin_table = {
 	nitems(signin_widths), signin_widths, signin_head, NULL, 2, 26,
@@ -535,9 +541,9 @@ doc_signin(struct plan *p, struct pdf_doc *doc, char **cause)
 					continue;
 				snprintf(num, sizeof num, "%zu", ++no);
 				{
-					const char *cells[7] = {
-						num, str(x->name), str(x->region), str(x->contact),
-						str(x->phone), "", "",
+					const char *cells[8] = {
+						num, str(x->code), str(x->name), str(x->region),
+						str(x->contact), str(x->phone), "", "",
 					};
 
 					pdf_table_row(doc, cells);

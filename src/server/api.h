@@ -93,12 +93,13 @@ void api_fair_undo(struct hreq *h, char **args);
 void api_stats_get(struct hreq *h, char **args);
 void api_outcome_get(struct hreq *h, char **args);
 void api_outcome_post(struct hreq *h, char **args);
+void api_outcome_evidence(struct hreq *h, char **args);
 
 /* The handlers of api_print.c. */
 void api_print_guide(struct hreq *h, char **args);
 void api_print_fair(struct hreq *h, char **args);
 void api_export_catalogue(struct hreq *h, char **args);
-void api_export_candidates(struct hreq *h, char **args);
+void api_export_fair(struct hreq *h, char **args);
 void api_file_get(struct hreq *h, char **args);
 
 /* api_pages.c: what a personal link opens */

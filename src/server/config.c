@@ -81,6 +81,14 @@ static const struct setting_def table[] = {
 	{ "search_cache", NUM(search_cache, 0, 1000000), "2048",
 	  "每个事件循环缓存的搜索结果条数（0 = 关闭） / search replies cached per event loop"
 	  " (0 = off)" },
+	{ "backup_dir", STR(backup_dir), "",
+	  "定时备份的目录，应在另一块磁盘上（空 = 不备份） / where scheduled backups go, on"
+	  " another disk (empty = none)" },
+	{ "backup_minutes", NUM(backup_minutes, 1, 7 * 24 * 60), "60",
+	  "定时备份的间隔（分钟；启动后先备份一次） / minutes between scheduled backups (one"
+	  " is taken just after the start)" },
+	{ "backup_keep", NUM(backup_keep, 1, 10000), "24",
+	  "保留最新的几份定时备份 / the newest scheduled backups kept" },
 };
 
 /* The setting called name, or NULL. */

@@ -30,6 +30,9 @@ struct settings {
 	long	 login_per_minute;	/* failed sign-ins allowed per client address */
 	long	 busy_timeout_ms;	/* a statement waits this long for another writer's lock */
 	long	 search_cache;		/* search replies kept per loop; 0 = off */
+	char	*backup_dir;		/* scheduled backups go here (another disk); "" = off */
+	long	 backup_minutes;	/* between scheduled backups */
+	long	 backup_keep;		/* the newest scheduled backups kept */
 };
 
 /* The defaults; web_root defaults to the source tree's web/. */

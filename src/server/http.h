@@ -92,6 +92,8 @@ struct jobs *hreq_jobs(const struct hreq *h);
 struct workq *hreq_quick(const struct hreq *h);
 struct ratelimit *hreq_logins(const struct hreq *h);
 struct metrics *hreq_metrics(const struct hreq *h);
+/* The scheduled backups, for their last result; NULL when off. */
+struct backup_sched *hreq_backups(const struct hreq *h);
 time_t hreq_server_started(const struct hreq *h);
 int hreq_server_draining(const struct hreq *h);
 
