@@ -117,6 +117,14 @@ void serve_scratch_free(struct serve_scratch *s);
 void serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
     struct serve_result *r);
 void serve_result_free(struct serve_result *r);
+/*
+ * Browsing without words: every document q's filters (city, category, fair)
+ * let through, in the order they joined the layer, with the exact total and,
+ * if q->facets, both facets; q's terms are not read.  No filter: every
+ * document.  Scores are 0.
+ */
+void serve_browse(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
+    struct serve_result *r);
 
 /*
  * Filters as CRoaring bitmaps: the live documents of a city, a category,
