@@ -137,6 +137,17 @@ struct roaring_bitmap_s *serve_filter_bitmap(struct serve *sv, const char *city,
 /* The product id of an internal docid (for bitmap users); -1 if dead. */
 int64_t serve_docid_product(struct serve *sv, uint32_t docid);
 
+/*
+ * The vocabulary, for forgiving queries (index/forgive.c): the live
+ * documents holding token text[0..len) (0 for a token never seen), and
+ * every token starting with p[0..n), each with that count, until cb
+ * returns non-zero (which serve_vocab_prefix returns; 0 otherwise).  cb
+ * runs under the read lock: it must not call back into sv.
+ */
+uint32_t serve_vocab_df(struct serve *sv, const char *text, size_t len);
+typedef int (*serve_vocab_fn)(void *arg, const char *text, size_t len, uint32_t df);
+int serve_vocab_prefix(struct serve *sv, const char *p, size_t n, serve_vocab_fn cb, void *arg);
+
 struct serve_stats {
 	size_t	docs;		/* live documents */
 	size_t	slots;		/* documents ever added (dead ones until a rebuild) */

@@ -22,6 +22,7 @@ const IDLE_MS = Math.max(1, Number(params.get('idle')) || 60) * 1000;
 const state = {
 	q: '', region: '', category: '', fair: '',
 	hits: [], total: 0, facets: { region: {}, category: {} }, marks: ['\u0001', '\u0002'],
+	forgiving: null,	// what forgiving search did, from the reply
 	elsewhere: false,	// the fair had no hits: these are every fair's
 	product: null,		// the product on show
 };
@@ -100,6 +101,7 @@ async function search({ more = false } = {}) {
 	state.facets = res.facets || { region: {}, category: {} };
 	if (start) { drawChips(); return; }
 	state.marks = res.mark || state.marks;
+	if (!more) state.forgiving = res.forgiving || null;
 	state.hits = more ? state.hits.concat(res.hits || []) : res.hits || [];
 	state.total = res.total || 0;
 	state.elsewhere = elsewhere;
@@ -108,6 +110,8 @@ async function search({ more = false } = {}) {
 
 function drawStart() {
 	state.hits = []; state.total = 0; state.elsewhere = false;
+	state.forgiving = null;
+	drawForgiving();
 	$('#start').hidden = false;
 	fill($('#results'));
 	$('#more').hidden = true;
@@ -117,8 +121,16 @@ function drawStart() {
 
 function setStatus(s) { $('#status').textContent = s; }
 
+// What forgiving search did (a corrected word, a dropped size), in the page's language.
+function drawForgiving() {
+	const f = state.forgiving, el = $('#forgiving');
+	el.hidden = !f;
+	el.textContent = f ? (f.message?.[getLang()] || f.message?.zh || '') : '';
+}
+
 function drawResults() {
 	$('#start').hidden = true;
+	drawForgiving();
 	const list = $('#results');
 	fill(list, state.hits.map((hit) => h('li', {},
 		h('a.card', { href: '#/p/' + encodeURIComponent(hit.code), dataset: { code: hit.code } },
