@@ -267,6 +267,7 @@ try {
 	});
 
 	await step('kiosk filters by fair (its paired cities)', async () => {
+		await searchFor('longjing', expectedCodes('longjing'));
 		const fairs = await kiosk.evaluate(async () => (await (await fetch('/api/v1/fairs')).json()).fairs);
 		const fair = fairs.find((f) => f.cities.length > 0 && f.cities.includes('杭州市'));
 		await kiosk.selectOption('#f-fair', fair.code);
@@ -365,7 +366,8 @@ try {
 		ok(word !== null, 'the fixtures have a category the fair lacks');
 		if (!word) return;
 		await kiosk.fill('#q', word);
-		await kiosk.waitForFunction(() => document.querySelectorAll('#results a.card').length > 0);
+		await kiosk.waitForFunction((f) => document.querySelector('#status').textContent.includes(f) &&
+			document.querySelectorAll('#results a.card').length > 0, f.name);
 		const said = await status(kiosk);
 		ok(said.includes(f.name) && said.includes('其他展会'), 'the status names the fair and offers the others', said);
 		ok(!said.includes(fair), 'the fair is named by its name, not its code', said);
