@@ -49,7 +49,7 @@ export const strings = {
 	'kiosk.askFair': { zh: '展会', en: 'Fair' },
 	'kiosk.askSend': { zh: '提交申请', en: 'Send the request' },
 	'kiosk.badgeNeeded': { zh: '请输入胸卡编号。', en: 'Please enter your badge code.' },
-	'kiosk.asked': { zh: '已向{fair}提交。工作人员排定时间后会通知您。', en: 'Sent to {fair}. You will be told the time once it is scheduled.' },
+	'kiosk.asked': { zh: '已提交至{fair}。工作人员排定时间后会通知您。', en: 'Sent to {fair}. You will be told the time once it is scheduled.' },
 	'kiosk.pricePer': { zh: '{price} 元 / {unit}', en: 'CNY {price} per {unit}' },
 	'kiosk.priceYuan': { zh: '{price} 元', en: 'CNY {price}' },
 	'kiosk.tableN': { zh: '{n} 号桌', en: 'Table {n}' },
