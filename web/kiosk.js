@@ -88,11 +88,13 @@ async function search({ more = false } = {}) {
 	try {
 		const signal = searchCtrl.signal;
 		res = await api('/api/v1/search?' + p, { signal });
-		if (!more && !start && q && state.fair && !res.total) {
+		if (!more && !start && q && state.fair && res && !res.total && !signal.aborted) {
 			p.delete('fair');
 			const all = await api('/api/v1/search?' + p, { signal });
-			if (all.total) { res = all; elsewhere = true; }
+			if (all?.total) { res = all; elsewhere = true; }
 		}
+		// A newer search aborted this one while its body was read: that one draws.
+		if (!res || signal.aborted) return;
 	} catch (e) {
 		if (e.name === 'AbortError') return;
 		if (!start) setStatus(e.status === 0 ? t('offline.title') : pick(e.message));
