@@ -18,6 +18,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1381,6 +1382,106 @@ serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query 
 	pthread_rwlock_unlock(&sv->lock);
 }
 
+/* What one browse pass gathers, document by document. */
+struct browse {
+	const struct serve	*sv;
+	struct serve_scratch	*s;
+	const struct serve_query *q;
+	struct serve_result	*r;
+	size_t			 rank;
+};
+
+static bool
+browse_one(uint32_t d, void *arg)
+{
+	struct browse *b = arg;
+	const struct serve_query *q = b->q;
+
+	if (q->facets) {
+		b->s->ccount[b->sv->city[d]]++;
+		b->s->kcount[b->sv->cat[d]]++;
+	}
+	if (b->rank >= q->offset && b->rank - q->offset < q->limit)
+		b->r->hits[b->r->nhits++] = (struct serve_hit){ b->sv->pid[d], 0.0 };
+	b->rank++;
+	return true;
+}
+
+/*
+ * The live documents that pass q's filters, as bitmaps: the narrowest first
+ * (a category, a city), the others intersected; NULL when a filter names a
+ * value the layer does not have.  Caller holds the lock and frees.
+ */
+static roaring_bitmap_t *
+browse_bitmap(struct serve *sv, const struct serve_query *q)
+{
+	uint32_t city = 0, cat = 0;
+	roaring_bitmap_t *b;
+
+	if ((q->city != NULL && (city = vals_id(&sv->cities, q->city, 0)) == 0) ||
+	    (q->category != NULL && (cat = vals_id(&sv->cats, q->category, 0)) == 0))
+		return NULL;
+	b = roaring_bitmap_copy(cat != 0 ? sv->cats.bm[cat] : city != 0 ? sv->cities.bm[city] :
+	    sv->live_bm);
+	if (cat != 0 && city != 0)
+		roaring_bitmap_and_inplace(b, sv->cities.bm[city]);
+	if (q->fair_cities != NULL) {
+		roaring_bitmap_t *u = roaring_bitmap_create();
+		uint32_t c;
+
+		for (size_t i = 0; i < q->nfair_cities; i++)
+			if ((c = vals_id(&sv->cities, q->fair_cities[i], 0)) != 0)
+				roaring_bitmap_or_inplace(u, sv->cities.bm[c]);
+		roaring_bitmap_and_inplace(b, u);
+		roaring_bitmap_free(u);
+	}
+	return b;
+}
+
+void
+serve_browse(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
+    struct serve_result *r)
+{
+	struct browse b = { sv, s, q, r, 0 };
+	roaring_bitmap_t *bm;
+
+	memset(r, 0, sizeof *r);
+	pthread_rwlock_rdlock(&sv->lock);
+	scratch_ready(s, sv);
+	if (q->facets) {
+		memset(s->ccount, 0, sv->cities.n * sizeof *s->ccount);
+		memset(s->kcount, 0, sv->cats.n * sizeof *s->kcount);
+	}
+	if ((bm = browse_bitmap(sv, q)) != NULL) {
+		uint64_t n = roaring_bitmap_get_cardinality(bm);
+
+		r->total = (long)n;
+		if (q->offset < n)
+			r->hits = xcalloc(n - q->offset < q->limit ? n - q->offset : q->limit,
+			    sizeof *r->hits);
+		if (q->facets)
+			roaring_iterate(bm, browse_one, &b);
+		else if (r->hits != NULL) {	/* the page alone */
+			roaring_uint32_iterator_t *it = roaring_create_iterator(bm);
+			uint32_t d;
+
+			if (roaring_bitmap_select(bm, (uint32_t)q->offset, &d) &&
+			    roaring_move_uint32_iterator_equalorlarger(it, d))
+				for (; it->has_value && r->nhits < q->limit;
+				    roaring_advance_uint32_iterator(it))
+					r->hits[r->nhits++] = (struct serve_hit){ sv->pid[it->current_value],
+					    0.0 };
+			roaring_free_uint32_iterator(it);
+		}
+		roaring_bitmap_free(bm);
+	}
+	if (q->facets) {
+		r->cities = facet_take(&sv->cities, s->ccount, &r->ncities);
+		r->categories = facet_take(&sv->cats, s->kcount, &r->ncategories);
+	}
+	pthread_rwlock_unlock(&sv->lock);
+}
+
 void
 serve_result_free(struct serve_result *r)
 {
@@ -1471,4 +1572,49 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 	    sv->capslots * (sizeof *sv->pid + sizeof *sv->dlen + 2 * sizeof *sv->city) +
 	    sv->capslots / 8 + sv->idcap * (sizeof *sv->idk + sizeof *sv->idv);
 	pthread_rwlock_unlock(&sv->lock);
+}
+
+uint32_t
+serve_vocab_df(struct serve *sv, const char *text, size_t len)
+{
+	uint32_t df = 0;
+	long t;
+
+	pthread_rwlock_rdlock(&sv->lock);
+	if ((t = tok_find(sv, text, len, hash_bytes(text, len))) >= 0)
+		df = sv->toks[t].df;
+	pthread_rwlock_unlock(&sv->lock);
+	return df;
+}
+
+int
+serve_vocab_prefix(struct serve *sv, const char *p, size_t n, serve_vocab_fn cb, void *arg)
+{
+	size_t lo = 0, hi;
+	int rc = 0;
+
+	pthread_rwlock_rdlock(&sv->lock);
+	for (hi = sv->nsorted; lo < hi; ) {	/* the first sorted token >= p */
+		size_t mid = (lo + hi) / 2;
+		const struct stok *t = &sv->toks[sv->sorted[mid]];
+		size_t m = t->len < n ? t->len : n;
+		int c = memcmp(sv->strs + t->str, p, m);
+
+		if (c < 0 || (c == 0 && t->len < n))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; rc == 0 && i < sv->nsorted && tok_has_prefix(sv, sv->sorted[i], p, n);
+	    i++) {
+		const struct stok *t = &sv->toks[sv->sorted[i]];
+
+		if (t->df > 0)
+			rc = cb(arg, sv->strs + t->str, t->len, t->df);
+	}
+	for (size_t i = sv->nsorted; rc == 0 && i < sv->ntok; i++)	/* came with updates */
+		if (tok_has_prefix(sv, (uint32_t)i, p, n) && sv->toks[i].df > 0)
+			rc = cb(arg, sv->strs + sv->toks[i].str, sv->toks[i].len, sv->toks[i].df);
+	pthread_rwlock_unlock(&sv->lock);
+	return rc;
 }

@@ -542,6 +542,91 @@ test_many_segments(void **state)
 	serve_free(sv);
 }
 
+/*
+ * Browsing without words: every live document the filter lets through,
+ * paged to the last one, with the exact total and facets; a removed
+ * document is gone.
+ */
+static void
+test_browse(void **state)
+{
+	struct serve *sv;
+	struct serve_scratch *s = serve_scratch_new();
+	const char *fair[2] = { cities[1], cities[3] };
+
+	for (size_t i = 0; i < ndocs; i++)	/* as build() adds them: every one */
+		docs[i].live = 1;
+	sv = build();
+	serve_remove(sv, docs[5].id);
+	docs[5].live = 0;
+	for (int filter = 0; filter < 5; filter++) {	/* none, fair, city, category, both */
+		struct serve_query q = { .limit = 37, .facets = 1 };
+		long total = 0, ccount[5] = { 0 }, kcount[4] = { 0 }, seen = 0;
+		struct serve_result r;
+
+		if (filter == 1) {
+			q.fair_cities = fair;
+			q.nfair_cities = 2;
+		}
+		if (filter == 2 || filter == 4)
+			q.city = cities[2];
+		if (filter == 3 || filter == 4)
+			q.category = cats[0];
+		for (size_t i = 0; i < ndocs; i++) {
+			const struct bdoc *b = &docs[i];
+			const char *city = b->city >= 0 ? cities[b->city] : "";
+
+			if (!b->live || (filter == 1 && strcmp(city, fair[0]) != 0 &&
+			    strcmp(city, fair[1]) != 0) || (q.city != NULL && strcmp(city, q.city) != 0) ||
+			    (q.category != NULL && b->cat != 0))
+				continue;
+			total++;
+			if (b->city >= 0)
+				ccount[b->city]++;
+			if (b->cat >= 0)
+				kcount[b->cat]++;
+		}
+		assert_true(total > 0);
+		for (q.offset = 0;; q.offset += q.limit) {
+			serve_browse(sv, s, &q, &r);
+			assert_int_equal(r.total, total);
+			for (int c = 0; c < 5 && q.facets; c++)
+				assert_int_equal(count_facet(r.cities, r.ncities, cities[c]), ccount[c]);
+			for (int c = 0; c < 4 && q.facets; c++)
+				assert_int_equal(count_facet(r.categories, r.ncategories, cats[c]), kcount[c]);
+			for (size_t i = 0; i < r.nhits; i++) {
+				/* In the order they were added (ids ascending here), each once. */
+				size_t k = 0;
+
+				while (k < ndocs && docs[k].id != r.hits[i].id)
+					k++;
+				assert_true(k < ndocs && docs[k].live);
+				assert_true(k != 5);
+				assert_true(i == 0 || r.hits[i - 1].id < r.hits[i].id);
+				seen++;
+			}
+			q.facets = 0;	/* a next page need not count again */
+			if (r.nhits == 0) {
+				serve_result_free(&r);
+				break;
+			}
+			serve_result_free(&r);
+		}
+		assert_int_equal(seen, total);
+	}
+	{	/* a city the layer lacks: nothing */
+		struct serve_query q = { .limit = 10, .facets = 1, .city = "上海" };
+		struct serve_result r;
+
+		serve_browse(sv, s, &q, &r);
+		assert_int_equal(r.total, 0);
+		assert_int_equal(r.nhits, 0);
+		serve_result_free(&r);
+	}
+	serve_scratch_free(s);
+	serve_free(sv);
+}
+
 int
 main(void)
 {
@@ -553,6 +638,7 @@ main(void)
 		cmocka_unit_test(test_scores_follow_bm25),
 		cmocka_unit_test(test_no_hit_sorts_nothing),
 		cmocka_unit_test(test_many_segments),
+		cmocka_unit_test(test_browse),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
