@@ -173,7 +173,7 @@ export const strings = {
 	'console.heading': { zh: '展会控制台', en: 'Organiser console' },
 	'console.fairs': { zh: '展会', en: 'Fairs' },
 	'console.noFairs': { zh: '还没有展会。', en: 'No fairs yet.' },
-	'console.backup.off': { zh: '未设置定时备份（backup_dir）。', en: 'Scheduled backups are off (backup_dir).' },
+	'console.backup.off': { zh: '未设置定时备份。', en: 'Scheduled backups are off.' },
 	'console.backup.pending': { zh: '定时备份已开启，尚未完成第一次。', en: 'Scheduled backups are on; the first has not finished yet.' },
 	'console.backup.ok': { zh: '最近一次备份：{at}，{file}。', en: 'Last backup: {at}, {file}.' },
 	'console.backup.failed': { zh: '最近一次备份失败（{at}）：{error}', en: 'The last backup failed ({at}): {error}' },
