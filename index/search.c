@@ -403,6 +403,7 @@ struct qhint {
 	uint32_t	 han[HINT_HAN];	/* characters of the Han tokens */
 	size_t		 nhan;
 	uint32_t	 initials;	/* first letters of the Latin tokens, a bit each */
+	int		 latin;		/* the query has a Latin token */
 	int		 other;		/* a token of neither kind: tokenize every column */
 };
 
@@ -420,6 +421,7 @@ qhint_make(const struct qctx *q, struct qhint *hint)
 					hint->other = 1;
 			if (t[0] >= 'a' && t[0] <= 'z')
 				hint->initials |= 1u << (t[0] - 'a');
+			hint->latin = 1;
 			continue;
 		}
 		for (size_t k = 0; k < len; ) {
@@ -458,7 +460,9 @@ may_match(struct tokenizer *tk, const struct qctx *q, const struct qhint *hint,
 		if ((n = utf8_decode(text + i, len - i, &cp)) == 0) {
 			n = 1;
 			latin[nl++] = ' ';
-		} else if (cp < 0x80)
+		} else if (!hint->latin && !textnorm_is_han(cp))
+			continue;	/* only Han tokens: only Han characters count */
+		else if (cp < 0x80)
 			latin[nl++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
 		else if (textnorm_is_han(cp)) {
 			const char *r[PINYIN_MAX_READINGS];

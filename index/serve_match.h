@@ -31,7 +31,7 @@
 
 #include "tokenize.h"
 
-#define ML_CANDIDATES	1000	/* stage 1 keeps this many for exact scoring */
+#define ML_CANDIDATES	400	/* stage 1 keeps this many for exact scoring */
 #define ML_HEAD_SHARE	0.3	/* a list's head: postings this share of its heaviest */
 #define ML_HEAD_TOKEN	1.0	/* stage 1 reads tokens at least this heavy */
 

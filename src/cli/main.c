@@ -49,7 +49,7 @@ static const struct cmd_entry commands[] = {
 	  "          lock|unlock FAIR MEETING | move FAIR MEETING SLOT TABLE |\n"
 	  "          --dzn FILE [--fairness D] [--time-limit S] [--seed N] [--threads 1|2]\n"
 	  "          [--conflicts N] [--anneal-only] [--json]",
-	  "为展会排一对一会谈并保存；设置时段与桌位、参会者、约谈请求；锁定或移动会谈；"
+	  "为展会排一对一洽谈并保存；设置时段与桌位、参会者、约谈请求；锁定或移动洽谈；"
 	  "求解公开的 B2B 排程算例 / schedule a fair's one-to-one meetings and save them; lay"
 	  " out slots and tables, participants, meeting requests; lock or move a meeting;"
 	  " solve a published B2B instance",
