@@ -397,6 +397,17 @@ try {
 		await axe(office, 'office with report');
 	});
 
+	await step('office: a missing column is named as the catalogue names it, in the page\'s language', async () => {
+		await office.setInputFiles('#file', path.join(process.env.FIXTURES, 'bad', 'missing-required-column.csv'));
+		await office.waitForFunction(() => /企业名称/.test(document.querySelector('#report-table tbody')?.textContent || ''), null, { timeout: HANG });
+		const col = () => office.$eval('#report-table tbody tr td:nth-child(2)', (td) => td.textContent);
+		ok(await col() === '企业名称', 'the column is 企业名称, not the field\'s key', await col());
+		await office.click('#lang');
+		ok(await col() === 'Company', 'in English it is Company', await col());
+		await noRawKeys(office, 'office report in English');
+		await office.click('#lang');
+	});
+
 	await step('office upload of a good file, and the history', async () => {
 		await office.setInputFiles('#file', path.join(WORK, 'hangzhou.csv'));
 		await office.waitForFunction(() => document.body.dataset.upload === 'done' && !document.querySelector('#report').hidden, null, { timeout: HANG });

@@ -418,6 +418,15 @@ export const strings = {
 	'stats.c.target_wan': { zh: '目标（万元）', en: 'Target (10,000 CNY)' },
 	'stats.c.progress': { zh: '完成率', en: 'Reached' },
 
+	// The console's card for phones and the server certificate.
+	'console.cert': { zh: '手机访问与证书', en: 'Phones and the certificate' },
+	'console.cert.why': { zh: '日程上的二维码指向下面的地址。手机首次访问前安装本证书，并核对指纹与手机上显示的一致。', en: 'The agendas\' QR codes point at the address below. Install this certificate on a phone before its first visit, and check that the fingerprint matches the one the phone shows.' },
+	'console.cert.url': { zh: '手机访问的地址', en: 'Address for phones' },
+	'console.cert.noUrl': { zh: '未设置：二维码使用浏览器当前地址，手机可能无法访问', en: 'Not set: QR codes use the address this browser used, which phones may not reach' },
+	'console.cert.fp': { zh: '证书指纹（SHA-256）', en: 'Certificate fingerprint (SHA-256)' },
+	'console.cert.names': { zh: '证书另含的名称', en: 'Further names in the certificate' },
+	'console.cert.download': { zh: '下载证书（fairmatch.crt）', en: 'Download the certificate (fairmatch.crt)' },
+
 	// The personal page a participant's agenda QR code opens (web/p/): zh, en and ru.
 	'page.title': { zh: '我的洽谈日程', en: 'My meetings', ru: 'Мои встречи' },
 	'page.langs': { zh: '语言', en: 'Language', ru: 'Язык' },
