@@ -534,6 +534,15 @@ try {
 		await office.locator('#history tbody tr', { hasText: 'hangzhou.csv' }).locator('button').click();
 		await office.waitForFunction(() => document.querySelector('#report-title').textContent.includes('hangzhou.csv'));
 		ok(true, 'its report opens from the history');
+		// The refused file of the step before is there too, with its problems, kept by its job.
+		const refused = office.locator('#history tbody tr', { hasText: 'credit-code-check-digit.csv' });
+		ok((await refused.textContent()).includes('未通过'), 'the refused attempt is in the history', await refused.textContent());
+		await refused.locator('button').click();
+		await office.waitForFunction(() => document.querySelector('#report-title').textContent.includes('credit-code-check-digit.csv'));
+		ok((await office.$$('#report-table tbody tr')).length > 0, 'its report opens from the history, with its problems');
+		// Back to the good file's report, as the steps after expect.
+		await office.locator('#history tbody tr', { hasText: 'hangzhou.csv' }).locator('button').click();
+		await office.waitForFunction(() => document.querySelector('#report-title').textContent.includes('hangzhou.csv'));
 		await shot(office, 'office-history', { fullPage: true });
 	});
 
