@@ -8,7 +8,9 @@
  * which is suspended at the end of each row, so memory stays bounded by
  * the limits.  <Row ss:Index> and <Cell ss:Index> skip rows and columns;
  * <Data ss:Type> says what a cell holds: Number cells read as the XLSX
- * reader shows them, DateTime cells as dates (xlsx_number.c).
+ * reader shows them, or as dates when their style's NumberFormat shows a
+ * date (as SheetJS writes them), and DateTime cells as dates (as Excel
+ * writes them; xlsx_number.c).
  */
 #include <errno.h>
 #include <limits.h>
@@ -29,6 +31,26 @@
 #define XML_NS			"urn:schemas-microsoft-com:office:spreadsheet"
 #define XML_MAX_ROW		1048576		/* Excel's last row */
 #define XML_NAMES_LISTED	20		/* sheet names quoted in an error */
+#define XML_MAX_STYLES		65536		/* <Style> elements kept */
+
+/* SpreadsheetML's named number formats that show dates or times. */
+static const struct {
+	const char	*name;		/* ss:Format */
+	enum xlsx_kind	 kind;		/* what it shows */
+} xml_named_formats[] = {
+	{ "General Date", XLSX_DATETIME },
+	{ "Long Date", XLSX_DATE },
+	{ "Medium Date", XLSX_DATE },
+	{ "Short Date", XLSX_DATE },
+	{ "Long Time", XLSX_TIME },
+	{ "Medium Time", XLSX_TIME },
+	{ "Short Time", XLSX_TIME },
+};
+
+struct xml_style {
+	char		*id;		/* ss:ID */
+	enum xlsx_kind	 kind;		/* what its NumberFormat shows */
+};
 
 enum xml_type { XML_T_STRING, XML_T_NUMBER, XML_T_DATE, XML_T_BOOL };
 
@@ -46,6 +68,9 @@ struct xml_reader {
 	int			 inrow;		/* inside a <Row> of it */
 	int			 indata;	/* depth inside <Data>, 0: outside */
 	enum xml_type		 type;		/* the <Data>'s ss:Type */
+	enum xlsx_kind		 ckind;		/* what the cell's style shows */
+	struct xml_style	*styles;	/* <Styles>, in file order */
+	size_t			 nstyles;	/* entries in styles */
 	size_t			 rownum;	/* 1-based row of the current <Row> */
 	size_t			 col;		/* 0-based column of the next cell */
 	size_t			 merge;		/* the cell's ss:MergeAcross */
@@ -154,6 +179,36 @@ xml_add_cell(struct xml_reader *r, size_t col, const char *s, size_t len)
 	buf_addc(&r->row, '\0');
 }
 
+/* What number format ss:Format shows. */
+static enum xlsx_kind
+xml_format_kind(const char *format)
+{
+	for (size_t i = 0; i < sizeof xml_named_formats / sizeof xml_named_formats[0]; i++) {
+		if (strcmp(xml_named_formats[i].name, format) == 0)
+			return xml_named_formats[i].kind;
+	}
+	return xlsx_code_kind(format);
+}
+
+/* Orders styles by ss:ID, for bsearch. */
+static int
+xml_style_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct xml_style *)a)->id, ((const struct xml_style *)b)->id);
+}
+
+/* What the style named id shows; XLSX_NUMBER if there is none.  styles is sorted. */
+static enum xlsx_kind
+xml_style_kind(struct xml_reader *r, const char *id)
+{
+	struct xml_style key = { (char *)id, XLSX_NUMBER }, *hit;
+
+	if (r->nstyles == 0)
+		return XLSX_NUMBER;
+	hit = bsearch(&key, r->styles, r->nstyles, sizeof *r->styles, xml_style_cmp);
+	return hit != NULL ? hit->kind : XLSX_NUMBER;
+}
+
 static void
 xml_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 {
@@ -167,7 +222,22 @@ xml_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 	}
 	if (l == NULL || r->done)
 		return;
-	if (strcmp(l, "Worksheet") == 0) {
+	if (strcmp(l, "Style") == 0 && r->nsheets == 0 &&
+	    (v = xml_attr(attrs, "ID")) != NULL) {
+		if (r->nstyles == XML_MAX_STYLES) {
+			xml_fail(r, "文件中的样式超过 %d 个 / the file has more than %d "
+			    "styles", XML_MAX_STYLES, XML_MAX_STYLES);
+			return;
+		}
+		r->styles = xreallocarray(r->styles, r->nstyles + 1, sizeof *r->styles);
+		r->styles[r->nstyles].id = xstrdup(v);
+		r->styles[r->nstyles++].kind = XLSX_NUMBER;
+	} else if (strcmp(l, "NumberFormat") == 0 && r->nsheets == 0 &&
+	    r->nstyles > 0 && (v = xml_attr(attrs, "Format")) != NULL)
+		r->styles[r->nstyles - 1].kind = xml_format_kind(v);
+	else if (strcmp(l, "Worksheet") == 0) {
+		if (r->nsheets == 0 && r->nstyles > 1)	/* <Styles> precede the sheets */
+			qsort(r->styles, r->nstyles, sizeof *r->styles, xml_style_cmp);
 		v = xml_attr(attrs, "Name");
 		if (v == NULL)
 			v = "";
@@ -206,6 +276,8 @@ xml_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 			}
 			r->col = (size_t)idx;
 		}
+		r->ckind = (v = xml_attr(attrs, "StyleID")) != NULL ?
+		    xml_style_kind(r, v) : XLSX_NUMBER;
 		r->merge = 0;
 		if ((v = xml_attr(attrs, "MergeAcross")) != NULL &&
 		    (idx = xml_index(v, 16384)) >= 0)
@@ -256,7 +328,9 @@ xml_data_end(struct xml_reader *r)
 			buf_free(&out);
 			return;
 		}
-		xlsx_format_number(v, &out);
+		if (r->ckind == XLSX_NUMBER ||
+		    xlsx_format_date(v, r->ckind, 0, &out) != 0)
+			xlsx_format_number(v, &out);
 		break;
 	}
 	if (out.len > 0)
@@ -471,6 +545,9 @@ xml_close(struct table_reader *base)
 	if (r->f != NULL)
 		fclose(r->f);
 	free(r->herr);
+	for (size_t i = 0; i < r->nstyles; i++)
+		free(r->styles[i].id);
+	free(r->styles);
 	buf_free(&r->names);
 	buf_free(&r->text);
 	buf_free(&r->row);

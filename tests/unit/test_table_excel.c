@@ -223,6 +223,48 @@ test_bad_xls(void **state)
 	free(path);
 }
 
+/* A Number cell whose style shows a date reads as one, as in the XLSX reader. */
+static void
+test_xml_date_styles(void **state)
+{
+	static const char text[] =
+	    "<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:"
+	    "office:spreadsheet\" xmlns:ss=\"urn:schemas-microsoft-com:office:"
+	    "spreadsheet\"><Styles><Style ss:ID=\"d\"><NumberFormat ss:Format="
+	    "\"yyyy-mm-dd\"/></Style><Style ss:ID=\"s\"><NumberFormat ss:Format="
+	    "\"Short Date\"/></Style><Style ss:ID=\"n\"><NumberFormat ss:Format="
+	    "\"0.00\"/></Style></Styles><Worksheet ss:Name=\"a\"><Table><Row>"
+	    "<Cell ss:StyleID=\"d\"><Data ss:Type=\"Number\">46086</Data></Cell>"
+	    "<Cell ss:StyleID=\"s\"><Data ss:Type=\"Number\">46086</Data></Cell>"
+	    "<Cell ss:StyleID=\"n\"><Data ss:Type=\"Number\">46086</Data></Cell>"
+	    "<Cell><Data ss:Type=\"DateTime\">2026-03-05T08:30:00.000</Data></Cell>"
+	    "</Row></Table></Worksheet></Workbook>";
+	const char *dir = getenv("TMPDIR");
+	struct table_reader *r;
+	struct table_row row;
+	char *path, *cause = NULL;
+	FILE *f;
+
+	(void)state;
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	path = xasprintf("%s/fm_excel_%ld_styles.xml", dir, (long)getpid());
+	assert_non_null(f = fopen(path, "wb"));
+	fputs(text, f);
+	fclose(f);
+	assert_non_null(r = table_open(path, NULL, NULL, &cause));
+	assert_int_equal(table_next(r, &row, &cause), 1);
+	assert_int_equal(row.ncells, 4);
+	assert_string_equal(row.cells[0], "2026-03-05");
+	assert_string_equal(row.cells[1], "2026-03-05");
+	assert_string_equal(row.cells[2], "46086");
+	assert_string_equal(row.cells[3], "2026-03-05 08:30:00");
+	assert_int_equal(table_next(r, &row, &cause), 0);
+	table_close(r);
+	unlink(path);
+	free(path);
+}
+
 /* Other XML, and SpreadsheetML that is not well formed or has a DTD. */
 static void
 test_bad_xml(void **state)
@@ -279,6 +321,7 @@ main(void)
 		cmocka_unit_test(test_by_content),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_bad_xls),
+		cmocka_unit_test(test_xml_date_styles),
 		cmocka_unit_test(test_bad_xml),
 	};
 
