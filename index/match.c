@@ -10,6 +10,7 @@
 #include "generic.h"
 #include "indexer.h"
 #include "match.h"
+#include "serve_match.h"
 #include "textnorm.h"
 #include "tokenize.h"
 #include "util.h"
@@ -33,6 +34,8 @@ struct matcher {
 	struct tokenizer	*tk;
 	struct generic		*generic;	/* numbers, units and generic words */
 	struct match_side	 sides[2];	/* supply, demand */
+	struct mlayer		*ml;		/* products in memory, or NULL: Xapian */
+	struct mlayer_scratch	*mls;
 };
 
 /* A token of the item matched from: its weight and where it was first seen. */
@@ -123,7 +126,16 @@ matcher_close(struct matcher *m)
 	}
 	tokenizer_free(m->tk);
 	generic_free(m->generic);
+	mlayer_scratch_free(m->mls);
 	free(m);
+}
+
+void
+matcher_use_layer(struct matcher *m, struct mlayer *ml)
+{
+	m->ml = ml;
+	if (m->mls == NULL)
+		m->mls = mlayer_scratch_new();
 }
 
 /* Is the token one Han character (a unigram)? */
@@ -441,25 +453,11 @@ field_reasons(struct match_hit *h, const struct ix_kind *to, const char *text,
 static enum evidence
 explain(struct tokenizer *tk, struct match_hit *h, const struct qbuild *b,
     const char *const *src_text, const struct ix_kind *from, const struct ix_kind *to,
-    const struct xc_list *terms)
+    const unsigned *mask)
 {
-	unsigned *mask = xcalloc(b->n, sizeof *mask), what = 0;
 	enum evidence ev = EV_NONE;
+	unsigned what = 0;
 
-	for (size_t i = 0; i < xc_list_size(terms); i++) {
-		const char *t = xc_list_item(terms, i, NULL);
-
-		for (size_t f = 0; f < to->nfields; f++) {
-			size_t pl = strlen(to->fields[f].prefix);
-
-			if (strncmp(t, to->fields[f].prefix, pl) != 0)
-				continue;
-			for (size_t k = 0; k < b->n; k++)
-				if (strcmp(b->t[k].text, t + pl) == 0)
-					mask[k] |= 1u << f;
-			break;
-		}
-	}
 	/* Evidence is what the source is or wants: its category's name is not (日用小商品 → 日用). */
 	for (size_t f = 0; f < from->nfields; f++)
 		if (strcmp(from->fields[f].column, from->category) != 0)
@@ -481,8 +479,28 @@ explain(struct tokenizer *tk, struct match_hit *h, const struct qbuild *b,
 			free(c.w[i].text);
 		free(c.w);
 	}
-	free(mask);
 	return ev;
+}
+
+/* The fields (a bit each) where the hit has each source token, from Xapian's matching terms. */
+static void
+terms_mask(const struct qbuild *b, const struct ix_kind *to, const struct xc_list *terms,
+    unsigned *mask)
+{
+	for (size_t i = 0; i < xc_list_size(terms); i++) {
+		const char *t = xc_list_item(terms, i, NULL);
+
+		for (size_t f = 0; f < to->nfields; f++) {
+			size_t pl = strlen(to->fields[f].prefix);
+
+			if (strncmp(t, to->fields[f].prefix, pl) != 0)
+				continue;
+			for (size_t k = 0; k < b->n; k++)
+				if (strcmp(b->t[k].text, t + pl) == 0)
+					mask[k] |= 1u << f;
+			break;
+		}
+	}
 }
 
 /* tokenize.c callback: remember the last query token of a name. */
@@ -560,6 +578,85 @@ hit_free(struct match_hit *h)
 	free(h->category);
 }
 
+/* The hits before re-ranking: ids, scores, and per hit the fields of each source token. */
+struct cands {
+	int64_t		*ids;
+	double		*scores;
+	unsigned	*masks;		/* masks[i * b->n + k] */
+	size_t		 n;
+};
+
+/* Candidates from the products' layer in memory (two stages, or exhaustive). */
+static void
+layer_candidates(struct matcher *m, const struct qbuild *b, const struct match_opts *o,
+    size_t fetch, struct cands *c)
+{
+	struct mlayer_token *t = xcalloc(b->n ? b->n : 1, sizeof *t);
+	struct mlayer_query q = { .tokens = t, .ntokens = b->n, .limit = fetch,
+	    .exhaustive = o->exhaustive };
+	struct mlayer_result r;
+
+	for (size_t k = 0; k < b->n; k++)
+		t[k] = (struct mlayer_token){ b->t[k].text, strlen(b->t[k].text), b->t[k].weight };
+	if (o->nregions > 0) {
+		q.cities = o->regions;
+		q.ncities = o->nregions;
+	}
+	mlayer_match(m->ml, m->mls, &q, &r);
+	c->ids = r.ids;
+	c->scores = r.scores;
+	c->masks = r.masks;
+	c->n = r.n;
+	free(t);
+}
+
+/* Candidates from the other side's Xapian database.  0, or -1 with *cause. */
+static int
+xapian_candidates(struct xc_db *x, const struct qbuild *b, const struct ix_kind *to,
+    const struct match_opts *o, size_t fetch, struct cands *c, char **cause)
+{
+	struct xc_query *q = build_query(b, to, o);
+	struct xc_enquire *e = NULL;
+	struct xc_mset *ms = NULL;
+	char *err = NULL;
+	int rc = -1;
+
+	if ((e = xc_enquire_new(x, &err)) == NULL || xc_enquire_set_query(e, q, &err) != 0 ||
+	    (ms = xc_enquire_mset(e, 0, (uint32_t)fetch, 0, &err)) == NULL)
+		goto fail;
+	c->ids = xcalloc(xc_mset_size(ms) + 1, sizeof *c->ids);
+	c->scores = xcalloc(xc_mset_size(ms) + 1, sizeof *c->scores);
+	c->masks = xcalloc((size_t)(xc_mset_size(ms) + 1) * (b->n ? b->n : 1), sizeof *c->masks);
+	for (uint32_t i = 0; i < xc_mset_size(ms); i++) {
+		struct xc_hit xh;
+		struct xc_list *terms = NULL;
+		char *data = NULL;
+		size_t len;
+
+		if (xc_mset_hit(ms, i, &xh, &err) != 0 || xc_mset_data(ms, i, &data, &len,
+		    &err) != 0 || xc_mset_matching_terms(ms, i, &terms, &err) != 0) {
+			free(data);
+			goto fail;
+		}
+		c->ids[c->n] = strtoll(data, NULL, 10);
+		c->scores[c->n] = xh.weight;
+		terms_mask(b, to, terms, c->masks + c->n * b->n);
+		c->n++;
+		free(data);
+		xc_list_free(terms);
+	}
+	rc = 0;
+	goto done;
+fail:
+	*cause = xasprintf("匹配出错 / matching failed: %s", err ? err : "?");
+	free(err);
+done:
+	xc_mset_free(ms);
+	xc_enquire_free(e);
+	xc_query_free(q);
+	return rc;
+}
+
 int
 match_code(struct matcher *m, const char *from_kind, const char *code,
     const struct match_opts *o, struct match_result *res, char **cause)
@@ -569,11 +666,10 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 	const struct ix_kind *fk = from->kind;
 	size_t limit = o->limit > 0 && o->limit <= MATCH_MAX_LIMIT ? o->limit : 20;
 	const char **src = xcalloc(fk->nfields, sizeof *src);
-	char *src_category = NULL, *err = NULL;
+	char *src_category = NULL;
 	struct qbuild b = { .generic = m->generic };
-	struct xc_enquire *e = NULL;
-	struct xc_query *q = NULL;
-	struct xc_mset *ms = NULL;
+	struct cands cand = { 0 };
+	size_t fetch;
 	int rc = -1, step;
 
 	memset(res, 0, sizeof *res);
@@ -617,36 +713,19 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 	while (b.n > MATCH_MAX_TOKENS)
 		free(b.t[--b.n].text);
 
-	q = build_query(&b, to->kind, o);
-	if ((e = xc_enquire_new(to->x, &err)) == NULL || xc_enquire_set_query(e, q, &err) != 0 ||
-	    (ms = xc_enquire_mset(e, 0, (uint32_t)(limit * 3 > MATCH_FETCH_MIN ? limit * 3 :
-	    MATCH_FETCH_MIN), 0, &err)) == NULL) {
-		*cause = xasprintf("匹配出错 / matching failed: %s", err ? err : "?");
-		free(err);
+	fetch = limit * 3 > MATCH_FETCH_MIN ? limit * 3 : MATCH_FETCH_MIN;
+	if (fi == 1 && m->ml != NULL && o->honour == NULL)
+		layer_candidates(m, &b, o, fetch, &cand);
+	else if (xapian_candidates(to->x, &b, to->kind, o, fetch, &cand, cause) != 0)
 		goto done;
-	}
-	for (uint32_t i = 0; i < xc_mset_size(ms); i++) {
-		struct xc_hit xh;
+	for (size_t i = 0; i < cand.n; i++) {
 		struct match_hit h = { 0 };
-		struct xc_list *terms = NULL;
 		enum evidence ev;
-		char *data = NULL;
-		size_t len;
 
-		if (xc_mset_hit(ms, i, &xh, &err) != 0 || xc_mset_data(ms, i, &data, &len,
-		    &err) != 0 || xc_mset_matching_terms(ms, i, &terms, &err) != 0) {
-			*cause = xasprintf("匹配出错 / matching failed: %s", err ? err : "?");
-			free(err);
-			free(data);
-			goto done;
-		}
-		h.id = strtoll(data, NULL, 10);
-		free(data);
-		h.score = xh.weight;
-		if (hit_details(to, &h) != 0) {	/* indexed, but gone from the store */
-			xc_list_free(terms);
+		h.id = cand.ids[i];
+		h.score = cand.scores[i];
+		if (hit_details(to, &h) != 0)	/* indexed, but gone from the store */
 			continue;
-		}
 		/*
 		 * Category agreement ranks a hit ahead of every hit of another
 		 * category: the tea canister 茶叶罐 (日用小商品) is not what a buyer
@@ -666,13 +745,11 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 		 * meet a buyer of 50 styles of glasses), and a shared character
 		 * alone is no reason to meet across categories.
 		 */
-		ev = explain(m->tk, &h, &b, src, fk, to->kind, terms);
+		ev = explain(m->tk, &h, &b, src, fk, to->kind, cand.masks + i * b.n);
 		if (!(h.tier == 2 || ev == EV_WORD || (ev == EV_CHAR && h.tier == 1))) {
-			xc_list_free(terms);
 			hit_free(&h);
 			continue;
 		}
-		xc_list_free(terms);
 		res->hits = xreallocarray(res->hits, res->nhits + 1, sizeof *res->hits);
 		res->hits[res->nhits++] = h;
 	}
@@ -683,9 +760,9 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 	rc = 0;
 done:
 	sqlite3_reset(from->by_code);
-	xc_mset_free(ms);
-	xc_enquire_free(e);
-	xc_query_free(q);
+	free(cand.ids);
+	free(cand.scores);
+	free(cand.masks);
 	for (size_t i = 0; i < b.n; i++)
 		free(b.t[i].text);
 	free(b.t);

@@ -28,6 +28,8 @@ struct match_opts {
 	const char		*honour;	/* only items with this honour (浙江名牌产品) */
 	const char		*open_on;	/* YYYY-MM-DD: no demand whose deadline is
 						   before it; NULL = deadlines not looked at */
+	int			 exhaustive;	/* the products' layer: every list, whole
+						   (to check the two stages) */
 };
 
 /* One reason: a word of the item matched from, found in these fields. */
@@ -58,6 +60,14 @@ struct matcher;
 /* Opens the Xapian databases under xapian_dir read-only; NULL with *cause. */
 struct matcher *matcher_open(sqlite3 *db, const char *xapian_dir, char **cause);
 void matcher_close(struct matcher *m);
+
+/*
+ * Matches demands on the products' layer in memory (serve_match.h; not
+ * owned, shared between matchers) instead of Xapian; matches filtered by
+ * honour still go to Xapian.  Products are matched to demands on Xapian.
+ */
+struct mlayer;
+void matcher_use_layer(struct matcher *m, struct mlayer *ml);
 
 /*
  * Matches the item of from_kind ("demand" or "supply") with code against

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "indexer.h"
+#include "pinyin.h"
 #include "search.h"
 #include "util.h"
 
@@ -389,13 +390,128 @@ query_has_latin(const struct qctx *qc)
 }
 
 /*
+ * What a column must hold for any query token to match in it, worked out
+ * once per query so that highlighting tokenizes (and reads as pinyin) only
+ * the columns that may match: a Han token's characters, a Latin token's
+ * letters, and for pinyin a Han character read with a Latin token's first
+ * letter.  A column that passes may still match nothing; one that fails
+ * matches nothing for sure.
+ */
+#define HINT_HAN	64
+
+struct qhint {
+	uint32_t	 han[HINT_HAN];	/* characters of the Han tokens */
+	size_t		 nhan;
+	uint32_t	 initials;	/* first letters of the Latin tokens, a bit each */
+	int		 other;		/* a token of neither kind: tokenize every column */
+};
+
+static void
+qhint_make(const struct qctx *q, struct qhint *hint)
+{
+	memset(hint, 0, sizeof *hint);
+	for (size_t i = 0; i < q->n; i++) {
+		const char *t = q->toks[i].text;
+		size_t len = strlen(t);
+
+		if ((unsigned char)t[0] < 0x80) {
+			for (size_t k = 0; k < len; k++)
+				if ((unsigned char)t[k] >= 0x80)
+					hint->other = 1;
+			if (t[0] >= 'a' && t[0] <= 'z')
+				hint->initials |= 1u << (t[0] - 'a');
+			continue;
+		}
+		for (size_t k = 0; k < len; ) {
+			uint32_t cp;
+			size_t n = utf8_decode(t + k, len - k, &cp);
+
+			if (n == 0 || !textnorm_is_han(cp) || hint->nhan == HINT_HAN) {
+				hint->other = 1;
+				break;
+			}
+			hint->han[hint->nhan++] = cp;
+			k += n;
+		}
+	}
+}
+
+/*
+ * Whether text may hold a token of q (see struct qhint); pinyin: the
+ * column is read as pinyin.  Without a hint, every column may.
+ */
+static int
+may_match(struct tokenizer *tk, const struct qctx *q, const struct qhint *hint,
+    const char *text, int pinyin)
+{
+	if (hint == NULL)
+		return 1;
+	struct textnorm *tn = tokenizer_textnorm(tk);
+	size_t len = strlen(text), n;
+	char small[512], *latin = len * 4 + 1 <= sizeof small ? small : xmalloc(len * 4 + 1);
+	size_t nl = 0;
+	int maybe = hint->other;
+
+	for (size_t i = 0; i < len && !maybe; i += n) {
+		uint32_t cp;
+
+		if ((n = utf8_decode(text + i, len - i, &cp)) == 0) {
+			n = 1;
+			latin[nl++] = ' ';
+		} else if (cp < 0x80)
+			latin[nl++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
+		else if (textnorm_is_han(cp)) {
+			const char *r[PINYIN_MAX_READINGS];
+			size_t nr;
+
+			latin[nl++] = ' ';
+			for (size_t k = 0; k < hint->nhan && !maybe; k++)
+				maybe = hint->han[k] == cp;
+			if (maybe || textnorm_is_traditional(tn, cp)) {
+				maybe = 1;
+				break;
+			}
+			if (!pinyin || hint->initials == 0)
+				continue;
+			nr = pinyin_readings(cp, r, PINYIN_MAX_READINGS);
+			for (size_t k = 0; k < nr && !maybe; k++)
+				maybe = r[k][0] >= 'a' && r[k][0] <= 'z' &&
+				    (hint->initials & (1u << (r[k][0] - 'a'))) != 0;
+		} else {
+			size_t fl;
+			const char *f = textnorm_fold(tn, cp, &fl);
+
+			for (size_t k = 0; k < fl && nl < len * 4; k++)
+				latin[nl++] = (unsigned char)f[k] < 0x80 ? f[k] : ' ';
+		}
+	}
+	latin[nl] = '\0';
+	for (size_t i = 0; i < q->n && !maybe; i++)
+		maybe = (unsigned char)q->toks[i].text[0] < 0x80 && strstr(latin, q->toks[i].text) !=
+		    NULL;
+	if (latin != small)
+		free(latin);
+	return maybe;
+}
+
+/* text as mark_text gives it when nothing in it matches: whole, or its first window. */
+static char *
+unmarked(const char *text, int window)
+{
+	size_t len = strlen(text), to = window ? char_step(text, len, 0, SNIPPET_CHARS) : len;
+
+	return to < len ? xasprintf("%.*s…", (int)to, text) : xstrdup(text);
+}
+
+/*
  * Fills h (id set) from the item's row: details, highlight and snippet.
  * Pinyin is worked out only for the fields that have it, and only when the
  * query has a Latin word: a query in characters never matches a reading.
  */
 static int
 hit_details(sqlite3_stmt *q, struct tokenizer *tk, const struct ix_kind *k,
-    const struct qctx *qc, const struct search_opts *o, struct search_hit *h)
+    const struct qctx *qc, const struct qhint *hint, const struct search_opts *o,
+    struct search_hit *h)
 {
 	size_t best = 0;
 	int latin = query_has_latin(qc);
@@ -410,18 +526,34 @@ hit_details(sqlite3_stmt *q, struct tokenizer *tk, const struct ix_kind *k,
 	h->owner = col_dup(q, 2);
 	h->region = col_dup(q, 3);
 	h->category = col_dup(q, 4);
-	mark_text(tk, qc, h->name, 0, latin ? TOK_DOCUMENT_PINYIN : TOK_DOCUMENT, o,
-	    &h->highlight);
+	if (o->highlight == HIGHLIGHT_NONE) {
+		h->highlight = xstrdup(h->name);
+		h->snippet = xstrdup("");
+		sqlite3_reset(q);
+		return 0;
+	}
+	if (may_match(tk, qc, hint, h->name, latin))
+		mark_text(tk, qc, h->name, 0, latin ? TOK_DOCUMENT_PINYIN : TOK_DOCUMENT, o,
+		    &h->highlight);
+	else
+		h->highlight = xstrdup(h->name);
 	/* The snippet: the other column with the most matches. */
 	for (int c = 5; c < sqlite3_column_count(q); c++) {
 		const char *t = (const char *)sqlite3_column_text(q, c);
 		size_t f = (size_t)c - 4, n;
 		char *marked;
 
+		int pinyin = latin && f < k->nfields && k->fields[f].pinyin;
+
 		if (t == NULL || *t == '\0')
 			continue;
-		n = mark_text(tk, qc, t, 1, latin && f < k->nfields && k->fields[f].pinyin ?
-		    TOK_DOCUMENT_PINYIN : TOK_DOCUMENT, o, &marked);
+		if (!may_match(tk, qc, hint, t, pinyin)) {
+			/* Nothing to mark: only the first such column is wanted, as is. */
+			if (h->snippet == NULL)
+				h->snippet = unmarked(t, 1);
+			continue;
+		}
+		n = mark_text(tk, qc, t, 1, pinyin ? TOK_DOCUMENT_PINYIN : TOK_DOCUMENT, o, &marked);
 		if (n > best || h->snippet == NULL) {
 			free(h->snippet);
 			h->snippet = marked;
@@ -465,6 +597,7 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 	struct cand *cand = NULL;
 	struct tally regions = { 0 }, cats = { 0 };
 	struct qctx qc;
+	struct qhint hint;
 	sqlite3_stmt *q = NULL;
 	char *whole = NULL;
 	int rc = -1;
@@ -478,6 +611,7 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 	}
 	if (query_parse(tk, query, last_is_prefix, &qc, cause) != 0)
 		return -1;
+	qhint_make(&qc, &hint);
 	res->expression = query_expression(&qc);
 	whole = textnorm_string(tokenizer_textnorm(tk), query, strlen(query), cause);
 	for (size_t f = 0; f < k->nfields; f++)
@@ -559,7 +693,8 @@ search_run(sqlite3 *db, struct tokenizer *tk, const char *query, int last_is_pre
 		memset(h, 0, sizeof *h);
 		h->id = cand[i].id;
 		h->score = cand[i].score;
-		if (hit_details(q, tk, k, &qc, o, h) == 0)
+		if (hit_details(q, tk, k, &qc, o->highlight == HIGHLIGHT_EVERY_COLUMN ? NULL :
+		    &hint, o, h) == 0)
 			res->nhits++;
 	}
 	sqlite3_finalize(q);
@@ -608,6 +743,14 @@ search_result_free(struct search_result *res)
 	facets_free(res->regions, res->nregions);
 	facets_free(res->categories, res->ncategories);
 	free(res->expression);
+	if (res->forgive != NULL) {
+		free(res->forgive->query);
+		free(res->forgive->suggestion);
+		free(res->forgive->dropped);
+		free(res->forgive->message_zh);
+		free(res->forgive->message_en);
+		free(res->forgive);
+	}
 	memset(res, 0, sizeof *res);
 }
 
@@ -635,6 +778,7 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 	struct serve_result sr;
 	sqlite3_stmt *q = NULL;
 	struct qctx qc;
+	struct qhint hint;
 	char *whole;
 	int rc = -1;
 
@@ -647,6 +791,7 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 	}
 	if (query_parse(tk, query, last_is_prefix, &qc, cause) != 0)
 		return -1;
+	qhint_make(&qc, &hint);
 	res->expression = query_expression(&qc);
 	for (size_t i = 0; i < qc.n; i++) {
 		terms[i].text = qc.toks[i].text;
@@ -682,7 +827,8 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 
 		h->id = sr.hits[i].id;
 		h->score = sr.hits[i].score;
-		if (hit_details(q, tk, k, &qc, o, h) == 0)
+		if (hit_details(q, tk, k, &qc, o->highlight == HIGHLIGHT_EVERY_COLUMN ? NULL :
+		    &hint, o, h) == 0)
 			res->nhits++;
 	}
 	rc = 0;

@@ -20,6 +20,13 @@
 #define SEARCH_CANDIDATES	200	/* best-scored matches re-ranked for a page */
 #define SEARCH_MAX_FACETS	50	/* values listed per facet */
 
+/* Highlighting; the default is the kiosk's, the others references for tests and the benchmark. */
+enum search_highlight {
+	HIGHLIGHT_NEEDED,	/* tokenize only the columns that may match */
+	HIGHLIGHT_EVERY_COLUMN,	/* tokenize every column, with pinyin where it has it */
+	HIGHLIGHT_NONE		/* the name unmarked and no snippet (the rows' cost alone) */
+};
+
 struct search_opts {
 	const char	*kind;		/* "supply" or "demand" */
 	size_t		 limit;		/* hits wanted, 1..SEARCH_MAX_LIMIT */
@@ -30,6 +37,7 @@ struct search_opts {
 					   serving layer only), or NULL */
 	size_t		 nfair_cities;
 	int		 no_facets;	/* skip the total and facet counts (a next page) */
+	enum search_highlight	 highlight;	/* how hits are highlighted */
 	const char	*mark_open;	/* highlight markers, e.g. "【" and "】" */
 	const char	*mark_close;
 };
@@ -51,6 +59,17 @@ struct facet {
 	long	 count;
 };
 
+/* What forgiving search (forgive.h) did, when it added hits to the exact ones. */
+struct search_forgive {
+	long	 exact;		/* hits of the query as typed: the first ones */
+	char	*query;		/* the query that found the others */
+	char	*suggestion;	/* "did you mean": the corrected words as a person
+				   reads them (龙井 for lonjing), or NULL */
+	char	*dropped;	/* the word left out, as typed, or NULL */
+	char	*message_zh;	/* what the page says, in Chinese and in English */
+	char	*message_en;
+};
+
 struct search_result {
 	struct search_hit	*hits;
 	size_t			 nhits;
@@ -60,6 +79,7 @@ struct search_result {
 	struct facet		*categories;
 	size_t			 ncategories;
 	char			*expression;	/* the FTS5 query that ran, for logs and tests */
+	struct search_forgive	*forgive;	/* NULL unless forgiving search added hits */
 };
 
 /*

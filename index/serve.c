@@ -2,17 +2,23 @@
  * serve.c — impact postings, forward index and facet bitmaps in memory.
  *
  * Layout.  Distinct tokens live in one hash table (struct stok, their bytes
- * in one arena).  The bulk build lays every list out once, back to back:
- * docids (uint32_t) and impacts (uint16_t) in two parallel arrays, 6 bytes a
- * posting.  Documents put after the build get new docids past all others
- * and their postings go to a per-token tail, so every list stays in docid
- * order; a replaced or removed document's docid is only marked dead (its
- * old postings are skipped at query time) until the next full build.  The
- * forward index keeps each document's (token, weighted frequency) pairs,
- * 6 bytes an entry, and its length in tokens.
+ * in one arena).  Docids fall into segments of 65,536 (SEG_BITS); the bulk
+ * build lays every list out once, back to back, as the low 16 bits of each
+ * docid and its 16-bit impact in two parallel arrays, 4 bytes a posting,
+ * with a small per-token directory saying where each segment's run starts.
+ * A query walks every list segment by segment, so its accumulator is one
+ * segment's (SEG_SIZE entries, L2-sized) and is read in place, never
+ * scattered over every document.  Documents put after the build get new
+ * docids past all others and their postings go to a per-token tail, so
+ * every list stays in docid order; a replaced or removed document's docid
+ * is only marked dead (its old postings are skipped at query time) until
+ * the next full build.  The forward index keeps each document's (token,
+ * weighted frequency) pairs, token ids ascending, as varint deltas and
+ * varints (about 3 bytes an entry), and its length in tokens.
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +34,9 @@
 #define FREQ_SCALE	4.0			/* weighted frequencies in quarters */
 #define NO_SLOT		UINT32_MAX
 #define RESCORE_EXTRA	64	/* candidates past the page rescored exactly */
+#define SEG_BITS	16			/* docids a segment: 2^SEG_BITS */
+#define SEG_SIZE	(1u << SEG_BITS)
+#define SEG_MASK	(SEG_SIZE - 1)
 
 /* Postings a token gained after the bulk build. */
 struct tail {
@@ -44,6 +53,8 @@ struct stok {
 	uint64_t	 base;		/* its first posting in the base arrays */
 	uint32_t	 nbase;		/* postings there */
 	uint32_t	 df;		/* live documents that have it */
+	uint64_t	 dir;		/* its first segment run in the directory */
+	uint32_t	 ndir;		/* runs there (segments it has postings in) */
 	struct tail	*tail;		/* postings added since; NULL if none */
 };
 
@@ -74,16 +85,19 @@ struct serve {
 	size_t			 nsorted;	/* tokens [nsorted, ntok) came later, unsorted */
 
 	/* Base postings, laid out by serve_build_finish. */
-	uint32_t		*pdoc;
+	uint16_t		*plo;		/* docid & SEG_MASK */
 	uint16_t		*pimp;
 	size_t			 npost;
+	uint16_t		*dseg;		/* directory: a run's segment */
+	uint32_t		*doff;		/* its first posting, from the token's base */
+	size_t			 ndir;
 	size_t			 ntail;		/* postings in tails */
 
 	/* Documents, by docid (slot). */
 	int64_t			*pid;		/* product id */
 	uint16_t		*dlen;		/* length in tokens (capped) */
 	uint16_t		*city, *cat;	/* value ids */
-	uint64_t		*fwd_off;	/* forward entries [fwd_off[d], fwd_off[d+1]) */
+	uint64_t		*fwd_off;	/* forward bytes [fwd_off[d], fwd_off[d+1]) */
 	uint64_t		*live;		/* bitset */
 	size_t			 nslots, capslots;
 	size_t			 ndocs;		/* live */
@@ -91,10 +105,12 @@ struct serve {
 	double			 avgdl;		/* fixed at the build: impacts depend on it */
 	roaring_bitmap_t	*live_bm;
 
-	/* Forward index. */
-	uint32_t		*fwd_tok;
-	uint16_t		*fwd_freq;	/* weighted frequency × FREQ_SCALE, capped */
-	size_t			 nfwd, capfwd;
+	/* Forward index: per entry varint(token id − previous) varint(weighted frequency × FREQ_SCALE, capped). */
+	uint8_t			*fwd;
+	size_t			 nfwd, capfwd;	/* bytes */
+	size_t			 nfwd_ent;	/* entries */
+	uint64_t		*ftmp;		/* one document's (token << 16 | freq), sorted */
+	size_t			 ftmpcap;
 
 	/* Product id → slot. */
 	int64_t			*idk;
@@ -124,17 +140,16 @@ struct serve_doc {
 	size_t		 nfields;
 };
 
-/* Accumulator entry, one per docid. */
-struct acc {
-	float		score;
-	uint32_t	mask;		/* words matched */
-	uint32_t	stamp;		/* query that last touched it */
-};
-
 /* Prefix-term accumulator: summed frequencies. */
 struct pacc {
 	float		freq;
 	uint32_t	stamp;
+};
+
+/* A prefix term's contribution to one document. */
+struct pent {
+	uint32_t	doc;
+	float		score;
 };
 
 struct heap_ent {
@@ -145,11 +160,15 @@ struct heap_ent {
 };
 
 struct serve_scratch {
-	struct acc	*acc;
-	struct pacc	*pacc;
+	float		*score;		/* one segment's accumulator, by docid & SEG_MASK */
+	uint32_t	*mask;		/* words matched; 0 = untouched */
+	uint16_t	*touched;	/* the segment's touched docids */
+	struct pacc	*pacc;		/* prefix terms: by docid, every segment */
+	uint64_t	*pbits;		/* the documents a prefix touched */
 	size_t		 cap;
 	uint32_t	 epoch;
-	uint32_t	*touched, *ptouched;
+	struct pent	*pl[SERVE_MAX_TERMS];	/* each prefix term's contributions, by docid */
+	size_t		 plcap[SERVE_MAX_TERMS];
 	long		*ccount, *kcount;	/* facet counts by value id */
 	size_t		 ccap, kcap;
 	uint8_t		*callow;		/* allowed cities by value id */
@@ -307,8 +326,10 @@ serve_free(struct serve *sv)
 	free(sv->tht);
 	free(sv->strs);
 	free(sv->sorted);
-	free(sv->pdoc);
+	free(sv->plo);
 	free(sv->pimp);
+	free(sv->dseg);
+	free(sv->doff);
 	free(sv->pid);
 	free(sv->dlen);
 	free(sv->city);
@@ -316,8 +337,8 @@ serve_free(struct serve *sv)
 	free(sv->fwd_off);
 	free(sv->live);
 	roaring_bitmap_free(sv->live_bm);
-	free(sv->fwd_tok);
-	free(sv->fwd_freq);
+	free(sv->fwd);
+	free(sv->ftmp);
 	free(sv->idk);
 	free(sv->idv);
 	vals_free(&sv->cities);
@@ -491,10 +512,107 @@ impact(const struct serve *sv, uint16_t fq, uint16_t len)
 	return (uint16_t)(q < 1 ? 1 : q > 65535 ? 65535 : q);
 }
 
+/* A walk over one document's forward entries. */
+struct fwd_it {
+	const uint8_t	*p, *end;
+	uint32_t	 tok;
+};
+
+static void
+fwd_begin(const struct serve *sv, uint32_t d, struct fwd_it *it)
+{
+	it->p = sv->fwd + sv->fwd_off[d];
+	it->end = sv->fwd + sv->fwd_off[d + 1];
+	it->tok = 0;
+}
+
+static uint32_t
+varint_get(const uint8_t **pp)
+{
+	const uint8_t *p = *pp;
+	uint32_t v = 0;
+
+	for (unsigned shift = 0;; shift += 7) {
+		uint8_t b = *p++;
+
+		v |= (uint32_t)(b & 0x7f) << shift;
+		if (b < 0x80)
+			break;
+	}
+	*pp = p;
+	return v;
+}
+
+/* The next entry: 1 with its token and weighted frequency (× FREQ_SCALE), 0 at the end. */
+static int
+fwd_next(struct fwd_it *it, uint32_t *tok, uint32_t *freq)
+{
+	if (it->p >= it->end)
+		return 0;
+	it->tok += varint_get(&it->p);
+	*tok = it->tok;
+	*freq = varint_get(&it->p);
+	return 1;
+}
+
+static size_t
+varint_put(uint8_t *p, uint32_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+/* Sorts v[0..n) ascending (one document's entries: short, so insertion below 16). */
+static void
+u64_sort(uint64_t *v, size_t n)
+{
+	while (n > 16) {
+		uint64_t pivot = v[n / 2], t;
+		size_t i = 0, j = n - 1;
+
+		for (;;) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i >= j)
+				break;
+			t = v[i], v[i] = v[j], v[j] = t;
+			i++, j--;
+		}
+		/* [0, j] ≤ pivot ≤ [j + 1, n): recurse on the smaller side. */
+		if (j + 1 < n - j - 1) {
+			u64_sort(v, j + 1);
+			v += j + 1;
+			n -= j + 1;
+		} else {
+			u64_sort(v + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint64_t x = v[i];
+		size_t j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
 /* Marks slot d dead: out of the bitmaps and of its tokens' document frequencies. */
 static void
 slot_kill(struct serve *sv, uint32_t d)
 {
+	struct fwd_it it;
+	uint32_t tok, freq;
+
 	if (!is_live(sv, d))
 		return;
 	sv->live[d >> 6] &= ~(1ULL << (d & 63));
@@ -503,8 +621,9 @@ slot_kill(struct serve *sv, uint32_t d)
 		roaring_bitmap_remove(sv->cities.bm[sv->city[d]], d);
 	if (sv->cat[d] != 0)
 		roaring_bitmap_remove(sv->cats.bm[sv->cat[d]], d);
-	for (uint64_t i = sv->fwd_off[d]; i < sv->fwd_off[d + 1]; i++)
-		sv->toks[sv->fwd_tok[i]].df--;
+	fwd_begin(sv, d, &it);
+	while (fwd_next(&it, &tok, &freq))
+		sv->toks[tok].df--;
 	sv->ndocs--;
 	sv->sumlen -= sv->dlen[d];
 }
@@ -536,21 +655,32 @@ slot_add(struct serve *sv, const struct serve_doc *d)
 	sv->dlen[s] = (uint16_t)(d->len > UINT16_MAX ? UINT16_MAX : d->len);
 	sv->city[s] = (uint16_t)vals_id(&sv->cities, d->city, 1);
 	sv->cat[s] = (uint16_t)vals_id(&sv->cats, d->category, 1);
-	while (sv->nfwd + d->n > sv->capfwd) {
-		sv->capfwd = sv->capfwd ? sv->capfwd * 2 : 65536;
-		sv->fwd_tok = xreallocarray(sv->fwd_tok, sv->capfwd, sizeof *sv->fwd_tok);
-		sv->fwd_freq = xreallocarray(sv->fwd_freq, sv->capfwd, sizeof *sv->fwd_freq);
+	/* Forward entries: interned, sorted by token id, delta-coded. */
+	if (d->n > sv->ftmpcap) {
+		sv->ftmpcap = d->n + 64;
+		sv->ftmp = xreallocarray(sv->ftmp, sv->ftmpcap, sizeof *sv->ftmp);
 	}
 	for (size_t i = 0; i < d->n; i++) {
 		const struct dtok *t = &d->t[i];
 		uint32_t tid = tok_intern(sv, d->text.data + t->off, t->len, t->hash);
 		double fq = t->freq * FREQ_SCALE;
 
-		sv->fwd_tok[sv->nfwd] = tid;
-		sv->fwd_freq[sv->nfwd] = (uint16_t)(fq > UINT16_MAX ? UINT16_MAX : lrint(fq));
-		sv->nfwd++;
+		sv->ftmp[i] = (uint64_t)tid << 16 | (uint16_t)(fq > UINT16_MAX ? UINT16_MAX : lrint(fq));
 		sv->toks[tid].df++;
 	}
+	u64_sort(sv->ftmp, d->n);
+	while (sv->nfwd + d->n * 8 > sv->capfwd) {
+		sv->capfwd = sv->capfwd ? sv->capfwd * 2 : 65536;
+		sv->fwd = xreallocarray(sv->fwd, sv->capfwd, 1);
+	}
+	for (size_t i = 0, prev = 0; i < d->n; i++) {
+		uint32_t tid = (uint32_t)(sv->ftmp[i] >> 16);
+
+		sv->nfwd += varint_put(sv->fwd + sv->nfwd, tid - (uint32_t)prev);
+		sv->nfwd += varint_put(sv->fwd + sv->nfwd, (uint32_t)(sv->ftmp[i] & 0xffff));
+		prev = tid;
+	}
+	sv->nfwd_ent += d->n;
 	sv->fwd_off[s + 1] = sv->nfwd;
 	sv->live[s >> 6] |= 1ULL << (s & 63);
 	roaring_bitmap_add(sv->live_bm, s);
@@ -588,29 +718,65 @@ tok_cmp(const void *a, const void *b)
 void
 serve_build_finish(struct serve *sv, long long seq)
 {
+	struct fwd_it it;
+	uint32_t tok, freq, *last;
+
+	if (sv->nslots > (size_t)UINT16_MAX << SEG_BITS)
+		fatal("%s: %zu documents", __func__, sv->nslots);
 	sv->avgdl = sv->ndocs > 0 ? (double)sv->sumlen / (double)sv->ndocs : 1.0;
 	if (sv->avgdl <= 0)
 		sv->avgdl = 1.0;
-	/* Lists laid out back to back, each in docid order: count, then fill. */
-	sv->npost = 0;
+	/*
+	 * Lists laid out back to back, each in docid order, with a directory
+	 * entry where a list enters a new segment: count, then fill.
+	 */
+	last = xcalloc(sv->ntok + 1, sizeof *last);	/* segment + 1 a token last had */
+	sv->npost = sv->ndir = 0;
+	for (uint32_t d = 0; d < sv->nslots; d++) {
+		if (!is_live(sv, d))
+			continue;
+		fwd_begin(sv, d, &it);
+		while (fwd_next(&it, &tok, &freq))
+			if (last[tok] != (d >> SEG_BITS) + 1) {
+				last[tok] = (d >> SEG_BITS) + 1;
+				sv->toks[tok].ndir++;
+			}
+	}
 	for (size_t t = 0; t < sv->ntok; t++) {
 		sv->toks[t].base = sv->npost;
 		sv->npost += sv->toks[t].df;
 		sv->toks[t].nbase = 0;
+		sv->toks[t].dir = sv->ndir;
+		sv->ndir += sv->toks[t].ndir;
+		sv->toks[t].ndir = 0;
+		last[t] = 0;
 	}
-	sv->pdoc = xmalloc((sv->npost + 1) * sizeof *sv->pdoc);
+	sv->plo = xmalloc((sv->npost + 1) * sizeof *sv->plo);
 	sv->pimp = xmalloc((sv->npost + 1) * sizeof *sv->pimp);
+	sv->dseg = xmalloc((sv->ndir + 1) * sizeof *sv->dseg);
+	sv->doff = xmalloc((sv->ndir + 1) * sizeof *sv->doff);
 	for (uint32_t d = 0; d < sv->nslots; d++) {
 		if (!is_live(sv, d))
 			continue;
-		for (uint64_t i = sv->fwd_off[d]; i < sv->fwd_off[d + 1]; i++) {
-			struct stok *t = &sv->toks[sv->fwd_tok[i]];
-			uint64_t p = t->base + t->nbase++;
+		fwd_begin(sv, d, &it);
+		while (fwd_next(&it, &tok, &freq)) {
+			struct stok *t = &sv->toks[tok];
 
-			sv->pdoc[p] = d;
-			sv->pimp[p] = impact(sv, sv->fwd_freq[i], sv->dlen[d]);
+			if (last[tok] != (d >> SEG_BITS) + 1) {
+				last[tok] = (d >> SEG_BITS) + 1;
+				sv->dseg[t->dir + t->ndir] = (uint16_t)(d >> SEG_BITS);
+				sv->doff[t->dir + t->ndir] = t->nbase;
+				t->ndir++;
+			}
+			sv->plo[t->base + t->nbase] = (uint16_t)(d & SEG_MASK);
+			sv->pimp[t->base + t->nbase] = impact(sv, (uint16_t)freq, sv->dlen[d]);
+			t->nbase++;
 		}
 	}
+	free(last);
+	/* The forward index grows no more in bulk: give back its slack. */
+	sv->capfwd = sv->nfwd + 65536;
+	sv->fwd = xreallocarray(sv->fwd, sv->capfwd, 1);
 	sv->sorted = xmalloc((sv->ntok + 1) * sizeof *sv->sorted);
 	for (size_t t = 0; t < sv->ntok; t++)
 		sv->sorted[t] = (uint32_t)t;
@@ -631,12 +797,14 @@ serve_build_finish(struct serve *sv, long long seq)
 static void
 put_locked(struct serve *sv, const struct serve_doc *d)
 {
-	uint32_t s = slot_add(sv, d);
+	uint32_t s = slot_add(sv, d), tok, freq;
+	struct fwd_it it;
 
 	if (sv->avgdl <= 0)
 		sv->avgdl = 1.0;
-	for (uint64_t i = sv->fwd_off[s]; i < sv->fwd_off[s + 1]; i++) {
-		struct stok *t = &sv->toks[sv->fwd_tok[i]];
+	fwd_begin(sv, s, &it);
+	while (fwd_next(&it, &tok, &freq)) {
+		struct stok *t = &sv->toks[tok];
 		struct tail *tl = t->tail;
 
 		if (tl == NULL)
@@ -647,7 +815,7 @@ put_locked(struct serve *sv, const struct serve_doc *d)
 			tl->imp = xreallocarray(tl->imp, tl->cap, sizeof *tl->imp);
 		}
 		tl->doc[tl->n] = s;
-		tl->imp[tl->n] = impact(sv, sv->fwd_freq[i], sv->dlen[s]);
+		tl->imp[tl->n] = impact(sv, (uint16_t)freq, sv->dlen[s]);
 		tl->n++;
 		sv->ntail++;
 	}
@@ -717,6 +885,9 @@ serve_scratch_new(void)
 {
 	struct serve_scratch *s = xcalloc(1, sizeof *s);
 
+	s->score = xcalloc(SEG_SIZE, sizeof *s->score);
+	s->mask = xcalloc(SEG_SIZE, sizeof *s->mask);
+	s->touched = xcalloc(SEG_SIZE, sizeof *s->touched);
 	s->epoch = 1;
 	return s;
 }
@@ -726,10 +897,13 @@ serve_scratch_free(struct serve_scratch *s)
 {
 	if (s == NULL)
 		return;
-	free(s->acc);
-	free(s->pacc);
+	free(s->score);
+	free(s->mask);
 	free(s->touched);
-	free(s->ptouched);
+	free(s->pacc);
+	free(s->pbits);
+	for (size_t i = 0; i < SERVE_MAX_TERMS; i++)
+		free(s->pl[i]);
 	free(s->ccount);
 	free(s->kcount);
 	free(s->callow);
@@ -737,21 +911,10 @@ serve_scratch_free(struct serve_scratch *s)
 	free(s);
 }
 
-/* Grows s for sv's documents and values; starts a new query epoch. */
+/* Grows s for sv's values. */
 static void
 scratch_ready(struct serve_scratch *s, const struct serve *sv)
 {
-	if (s->cap < sv->nslots) {
-		size_t cap = sv->nslots + sv->nslots / 4 + 64;
-
-		s->acc = xreallocarray(s->acc, cap, sizeof *s->acc);
-		s->pacc = xreallocarray(s->pacc, cap, sizeof *s->pacc);
-		memset(s->acc + s->cap, 0, (cap - s->cap) * sizeof *s->acc);
-		memset(s->pacc + s->cap, 0, (cap - s->cap) * sizeof *s->pacc);
-		s->touched = xreallocarray(s->touched, cap, sizeof *s->touched);
-		s->ptouched = xreallocarray(s->ptouched, cap, sizeof *s->ptouched);
-		s->cap = cap;
-	}
 	if (s->ccap < sv->cities.n) {
 		s->ccap = sv->cities.n + 16;
 		s->ccount = xreallocarray(s->ccount, s->ccap, sizeof *s->ccount);
@@ -761,9 +924,24 @@ scratch_ready(struct serve_scratch *s, const struct serve *sv)
 		s->kcap = sv->cats.n + 16;
 		s->kcount = xreallocarray(s->kcount, s->kcap, sizeof *s->kcount);
 	}
+}
+
+/* Grows s's prefix accumulator for sv's documents; starts a new prefix epoch. */
+static void
+scratch_prefix_ready(struct serve_scratch *s, const struct serve *sv)
+{
+	if (s->cap < sv->nslots) {
+		size_t cap = sv->nslots + sv->nslots / 4 + 64, ow = (s->cap + 63) / 64;
+
+		s->pacc = xreallocarray(s->pacc, cap, sizeof *s->pacc);
+		memset(s->pacc + s->cap, 0, (cap - s->cap) * sizeof *s->pacc);
+		s->pbits = xreallocarray(s->pbits, (cap + 63) / 64, sizeof *s->pbits);
+		memset(s->pbits + ow, 0, ((cap + 63) / 64 - ow) * sizeof *s->pbits);
+		s->cap = cap;
+	}
 	if (++s->epoch == 0) {	/* wrapped: forget every stamp */
 		for (size_t i = 0; i < s->cap; i++)
-			s->acc[i].stamp = s->pacc[i].stamp = 0;
+			s->pacc[i].stamp = 0;
 		s->epoch = 1;
 	}
 }
@@ -777,52 +955,60 @@ idf(const struct serve *sv, uint32_t df)
 	return v <= 0.0 ? 1e-6 : v;
 }
 
-/* Adds w · impact of each posting of list (doc, imp, n) for word bit. */
+/* Adds w · impact of each posting of one segment's run (lo, imp, n) for word bit. */
 static size_t
-acc_list(struct serve_scratch *s, size_t nt, const uint32_t *doc, const uint16_t *imp,
+acc_run(struct serve_scratch *s, size_t nt, const uint16_t *lo, const uint16_t *imp,
     size_t n, float w, uint32_t bit)
 {
-	struct acc *acc = s->acc;
-	uint32_t ep = s->epoch;
+	float *score = s->score;
+	uint32_t *mask = s->mask;
+	uint16_t *touched = s->touched;
 
 	for (size_t i = 0; i < n; i++) {
-		struct acc *e = &acc[doc[i]];
+		uint16_t d = lo[i];
 
-		if (e->stamp != ep) {
-			e->stamp = ep;
-			e->score = 0;
-			e->mask = 0;
-			s->touched[nt++] = doc[i];
-		}
-		e->score += w * imp[i];
-		e->mask |= bit;
+		if (mask[d] == 0)
+			touched[nt++] = d;
+		score[d] += w * imp[i];
+		mask[d] |= bit;
 	}
 	return nt;
 }
 
 /* Sums the recovered weighted frequencies of one list into the prefix accumulator. */
-static size_t
-pacc_list(const struct serve *sv, struct serve_scratch *s, size_t np, const uint32_t *doc,
-    const uint16_t *imp, size_t n)
+static void
+pacc_add(const struct serve *sv, struct serve_scratch *s, uint32_t doc, uint16_t imp)
 {
-	uint32_t ep = s->epoch;
+	struct pacc *e = &s->pacc[doc];
+	double k = BM25_K1 * (1.0 - BM25_B + BM25_B * sv->dlen[doc] / sv->avgdl);
+	double v = imp / IMP_SCALE, f;
 
-	for (size_t i = 0; i < n; i++) {
-		struct pacc *e = &s->pacc[doc[i]];
-		double k = BM25_K1 * (1.0 - BM25_B + BM25_B * sv->dlen[doc[i]] / sv->avgdl);
-		double v = imp[i] / IMP_SCALE, f;
-
-		if (v > IMP_MAX - 1e-9)
-			v = IMP_MAX - 1e-9;
-		f = v * k / (IMP_MAX - v);	/* impact = f·(k1+1)/(f+k), inverted */
-		if (e->stamp != ep) {
-			e->stamp = ep;
-			e->freq = 0;
-			s->ptouched[np++] = doc[i];
-		}
-		e->freq += (float)f;
+	if (v > IMP_MAX - 1e-9)
+		v = IMP_MAX - 1e-9;
+	f = v * k / (IMP_MAX - v);	/* impact = f·(k1+1)/(f+k), inverted */
+	if (e->stamp != s->epoch) {
+		e->stamp = s->epoch;
+		e->freq = 0;
+		s->pbits[doc >> 6] |= 1ULL << (doc & 63);
 	}
-	return np;
+	e->freq += (float)f;
+}
+
+/* Adds every posting of token t, base and tail, to the prefix accumulator. */
+static void
+pacc_token(const struct serve *sv, struct serve_scratch *s, const struct stok *t)
+{
+	for (uint64_t r = t->dir; r < t->dir + t->ndir; r++) {
+		uint64_t from = t->base + sv->doff[r];
+		uint64_t to = t->base + (r + 1 < t->dir + t->ndir ? sv->doff[r + 1] : t->nbase);
+		uint32_t seg = (uint32_t)sv->dseg[r] << SEG_BITS;
+
+		for (uint64_t i = from; i < to; i++)
+			pacc_add(sv, s, seg | sv->plo[i], sv->pimp[i]);
+	}
+	if (t->tail != NULL)
+		for (uint32_t i = 0; i < t->tail->n; i++)
+			pacc_add(sv, s, t->tail->doc[i], t->tail->imp[i]);
 }
 
 /* Whether token t's bytes start with p. */
@@ -835,14 +1021,17 @@ tok_has_prefix(const struct serve *sv, uint32_t t, const char *p, size_t n)
 /*
  * A prefix term, as FTS5 scores one: a document's frequency is the sum over
  * every token with the prefix, its idf that of the documents having any.
+ * Leaves the term's contributions in docid order in s->pl[slot]; returns
+ * how many.
  */
 static size_t
-acc_prefix(const struct serve *sv, struct serve_scratch *s, size_t nt, const char *p,
-    size_t n, uint32_t bit, double *idf_out)
+prefix_list(const struct serve *sv, struct serve_scratch *s, size_t slot, const char *p,
+    size_t n, double *idf_out)
 {
-	size_t lo = 0, hi = sv->nsorted, np = 0, live = 0;
+	size_t lo = 0, hi = sv->nsorted, np = 0, live = 0, nw = (sv->nslots + 63) / 64;
 	double w;
 
+	scratch_prefix_ready(s, sv);
 	while (lo < hi) {	/* the first sorted token ≥ p */
 		size_t mid = (lo + hi) / 2;
 		const struct stok *t = &sv->toks[sv->sorted[mid]];
@@ -854,37 +1043,35 @@ acc_prefix(const struct serve *sv, struct serve_scratch *s, size_t nt, const cha
 		else
 			hi = mid;
 	}
-	for (size_t i = lo; i < sv->nsorted && tok_has_prefix(sv, sv->sorted[i], p, n); i++) {
-		const struct stok *t = &sv->toks[sv->sorted[i]];
-
-		np = pacc_list(sv, s, np, sv->pdoc + t->base, sv->pimp + t->base, t->nbase);
-		if (t->tail != NULL)
-			np = pacc_list(sv, s, np, t->tail->doc, t->tail->imp, t->tail->n);
-	}
+	for (size_t i = lo; i < sv->nsorted && tok_has_prefix(sv, sv->sorted[i], p, n); i++)
+		pacc_token(sv, s, &sv->toks[sv->sorted[i]]);
 	for (size_t i = sv->nsorted; i < sv->ntok; i++)	/* tokens that came with updates */
-		if (tok_has_prefix(sv, (uint32_t)i, p, n) && sv->toks[i].tail != NULL)
-			np = pacc_list(sv, s, np, sv->toks[i].tail->doc, sv->toks[i].tail->imp,
-			    sv->toks[i].tail->n);
-	for (size_t i = 0; i < np; i++)
-		live += is_live(sv, s->ptouched[i]);
-	w = *idf_out = idf(sv, (uint32_t)live);
-	for (size_t i = 0; i < np; i++) {
-		uint32_t d = s->ptouched[i];
-		struct acc *e = &s->acc[d];
-		double k = BM25_K1 * (1.0 - BM25_B + BM25_B * sv->dlen[d] / sv->avgdl);
-		double f = s->pacc[d].freq;
-
-		if (e->stamp != s->epoch) {
-			e->stamp = s->epoch;
-			e->score = 0;
-			e->mask = 0;
-			s->touched[nt++] = d;
-		}
-		/* Quantised like a stored impact, so a one-token prefix scores as the token. */
-		e->score += (float)(w / IMP_SCALE * lrint(f * IMP_MAX / (f + k) * IMP_SCALE));
-		e->mask |= bit;
+		if (tok_has_prefix(sv, (uint32_t)i, p, n))
+			pacc_token(sv, s, &sv->toks[i]);
+	for (size_t i = 0; i < nw; i++) {
+		np += (size_t)__builtin_popcountll(s->pbits[i]);
+		live += (size_t)__builtin_popcountll(s->pbits[i] & sv->live[i]);
 	}
-	return nt;
+	w = *idf_out = idf(sv, (uint32_t)live);
+	if (np > s->plcap[slot]) {
+		s->plcap[slot] = np + np / 4 + 16;
+		s->pl[slot] = xreallocarray(s->pl[slot], s->plcap[slot], sizeof *s->pl[slot]);
+	}
+	np = 0;
+	for (size_t i = 0; i < nw; i++)	/* in docid order, clearing as it goes */
+		while (s->pbits[i] != 0) {
+			uint32_t d = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(s->pbits[i]));
+			double k = BM25_K1 * (1.0 - BM25_B + BM25_B * sv->dlen[d] / sv->avgdl);
+			double f = s->pacc[d].freq;
+
+			s->pbits[i] &= s->pbits[i] - 1;
+			/* Quantised like a stored impact, so a one-token prefix scores as the token. */
+			s->pl[slot][np].doc = d;
+			s->pl[slot][np].score = (float)(w / IMP_SCALE *
+			    lrint(f * IMP_MAX / (f + k) * IMP_SCALE));
+			np++;
+		}
+	return np;
 }
 
 /* Whether a ranks after b: category first, then score, then the smaller id. */
@@ -974,26 +1161,103 @@ rescore(const struct serve *sv, uint32_t d, const struct serve_query *q, const l
 {
 	double f[SERVE_MAX_TERMS] = { 0 }, score = 0;
 	double k = BM25_K1 * (1.0 - BM25_B + BM25_B * sv->dlen[d] / sv->avgdl);
+	struct fwd_it it;
+	uint32_t tok, freq;
 
-	for (uint64_t i = sv->fwd_off[d]; i < sv->fwd_off[d + 1]; i++)
+	fwd_begin(sv, d, &it);
+	while (fwd_next(&it, &tok, &freq))
 		for (size_t t = 0; t < q->nterms; t++)
-			if (q->terms[t].prefix ? tok_has_prefix(sv, sv->fwd_tok[i], q->terms[t].text,
-			    q->terms[t].len) : tid[t] == (long)sv->fwd_tok[i])
-				f[t] += sv->fwd_freq[i] / FREQ_SCALE;
+			if (q->terms[t].prefix ? tok_has_prefix(sv, tok, q->terms[t].text,
+			    q->terms[t].len) : tid[t] == (long)tok)
+				f[t] += freq / FREQ_SCALE;
 	for (size_t t = 0; t < q->nterms; t++)
 		score += w[t] * (f[t] * IMP_MAX / (f[t] + k));
 	return score;
+}
+
+/* Where one term's list stands as the query walks the segments. */
+struct cursor {
+	const struct stok	*tok;		/* an exact term's token, or NULL */
+	uint64_t		 run;		/* its next directory run */
+	uint32_t		 tail;		/* its next tail posting */
+	const struct pent	*pl;		/* a prefix term's contributions */
+	size_t			 npl, ipl;
+	float			 w;		/* idf / IMP_SCALE */
+	uint32_t		 bit;
+};
+
+/* Adds term c's postings in segment seg; returns the segment's touched count. */
+static size_t
+cursor_segment(const struct serve *sv, struct serve_scratch *s, struct cursor *c,
+    uint32_t seg, size_t nt)
+{
+	uint64_t end = (uint64_t)(seg + 1) << SEG_BITS;
+
+	if (c->pl != NULL) {
+		for (; c->ipl < c->npl && c->pl[c->ipl].doc < end; c->ipl++) {
+			uint16_t d = (uint16_t)(c->pl[c->ipl].doc & SEG_MASK);
+
+			if (s->mask[d] == 0)
+				s->touched[nt++] = d;
+			s->score[d] += c->pl[c->ipl].score;
+			s->mask[d] |= c->bit;
+		}
+		return nt;
+	}
+	if (c->tok == NULL)
+		return nt;
+	if (c->run < c->tok->dir + c->tok->ndir && sv->dseg[c->run] == seg) {
+		const struct stok *t = c->tok;
+		uint64_t from = t->base + sv->doff[c->run];
+		uint64_t to = t->base + (c->run + 1 < t->dir + t->ndir ? sv->doff[c->run + 1] :
+		    t->nbase);
+
+		nt = acc_run(s, nt, sv->plo + from, sv->pimp + from, to - from, c->w, c->bit);
+		c->run++;
+	}
+	if (c->tok->tail != NULL) {
+		const struct tail *tl = c->tok->tail;
+
+		for (; c->tail < tl->n && tl->doc[c->tail] < end; c->tail++) {
+			uint16_t d = (uint16_t)(tl->doc[c->tail] & SEG_MASK);
+
+			if (s->mask[d] == 0)
+				s->touched[nt++] = d;
+			s->score[d] += c->w * tl->imp[c->tail];
+			s->mask[d] |= c->bit;
+		}
+	}
+	return nt;
+}
+
+/* The next segment where c has postings; UINT32_MAX if none. */
+static uint32_t
+cursor_next_segment(const struct serve *sv, const struct cursor *c)
+{
+	uint32_t next = UINT32_MAX;
+
+	if (c->pl != NULL)
+		return c->ipl < c->npl ? c->pl[c->ipl].doc >> SEG_BITS : UINT32_MAX;
+	if (c->tok == NULL)
+		return UINT32_MAX;
+	if (c->run < c->tok->dir + c->tok->ndir)
+		next = sv->dseg[c->run];
+	if (c->tok->tail != NULL && c->tail < c->tok->tail->n &&
+	    c->tok->tail->doc[c->tail] >> SEG_BITS < next)
+		next = c->tok->tail->doc[c->tail] >> SEG_BITS;
+	return next;
 }
 
 void
 serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
     struct serve_result *r)
 {
-	size_t want = q->offset + q->limit, nt = 0, nh = 0;
-	uint32_t words = 0, all, cat_first = 0, cat_only = 0;
+	size_t want = q->offset + q->limit, nh = 0, nc = 0;
+	uint32_t words = 0, all, cat_first = 0, cat_only = 0, seg;
 	int filter = 0, none = 0;
 	long tid_of[SERVE_MAX_TERMS];
 	double idf_of[SERVE_MAX_TERMS];
+	struct cursor cur[SERVE_MAX_TERMS];
 
 	memset(r, 0, sizeof *r);
 	if (want < q->offset)
@@ -1022,64 +1286,82 @@ serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query 
 	if (q->category_first != NULL)
 		cat_first = vals_id(&sv->cats, q->category_first, 0);
 
-	for (size_t i = 0; i < q->nterms && !none; i++) {
+	/* Each term's list: an exact token's postings, or a prefix's summed contributions. */
+	for (size_t i = 0; i < q->nterms && i < SERVE_MAX_TERMS && !none; i++) {
 		const struct serve_term *t = &q->terms[i];
-		uint32_t bit = 1u << (t->word % SERVE_MAX_TERMS);
+		struct cursor *c = &cur[nc++];
 		long tid;
 
-		words |= bit;
+		memset(c, 0, sizeof *c);
+		c->bit = 1u << (t->word % SERVE_MAX_TERMS);
+		words |= c->bit;
 		tid_of[i] = -1;
 		idf_of[i] = 0;
 		if (t->prefix) {
-			nt = acc_prefix(sv, s, nt, t->text, t->len, bit, &idf_of[i]);
+			c->npl = prefix_list(sv, s, i, t->text, t->len, &idf_of[i]);
+			c->pl = s->pl[i];
 			continue;
 		}
 		if ((tid = tok_find(sv, t->text, t->len, hash_bytes(t->text, t->len))) < 0)
 			continue;
 		tid_of[i] = tid;
 		idf_of[i] = idf(sv, sv->toks[tid].df);
-		{
-			const struct stok *k = &sv->toks[tid];
-			float w = (float)(idf_of[i] / IMP_SCALE);
-
-			nt = acc_list(s, nt, sv->pdoc + k->base, sv->pimp + k->base, k->nbase, w, bit);
-			if (k->tail != NULL)
-				nt = acc_list(s, nt, k->tail->doc, k->tail->imp, k->tail->n, w, bit);
-		}
+		c->tok = &sv->toks[tid];
+		c->run = c->tok->dir;
+		c->w = (float)(idf_of[i] / IMP_SCALE);
 	}
 	all = words;
 	/* Candidates past the page, for the exact rescoring. */
 	want = want > SIZE_MAX - RESCORE_EXTRA ? SIZE_MAX : want + RESCORE_EXTRA;
-
-	/* Every match counted; the best `want` kept. */
-	if (q->facets) {
-		memset(s->ccount, 0, sv->cities.n * sizeof *s->ccount);
-		memset(s->kcount, 0, sv->cats.n * sizeof *s->kcount);
-	}
-	if (want > nt)
-		want = nt;
+	if (want > sv->ndocs)
+		want = sv->ndocs;
 	if (want > s->hcap) {
 		s->hcap = want;
 		s->heap = xreallocarray(s->heap, s->hcap + 1, sizeof *s->heap);
 	}
-	for (size_t i = 0; i < nt && !none; i++) {
-		uint32_t d = s->touched[i];
-		const struct acc *e = &s->acc[d];
-		struct heap_ent c;
+	if (q->facets) {
+		memset(s->ccount, 0, sv->cities.n * sizeof *s->ccount);
+		memset(s->kcount, 0, sv->cats.n * sizeof *s->kcount);
+	}
 
-		if (e->mask != all || !is_live(sv, d) || (filter && !s->callow[sv->city[d]]) ||
-		    (cat_only != 0 && sv->cat[d] != cat_only))
-			continue;
-		r->total++;
-		if (q->facets) {
-			s->ccount[sv->city[d]]++;
-			s->kcount[sv->cat[d]]++;
+	/* Segment by segment: accumulate, then count, tally and keep the best `want`. */
+	for (;;) {
+		uint32_t base;
+		size_t nt = 0;
+
+		seg = UINT32_MAX;	/* the next segment any list has postings in */
+		for (size_t i = 0; i < nc; i++) {
+			uint32_t n = cursor_next_segment(sv, &cur[i]);
+
+			if (n < seg)
+				seg = n;
 		}
-		c.score = e->score;
-		c.first = cat_first != 0 && sv->cat[d] == cat_first;
-		c.id = sv->pid[d];
-		c.slot = d;
-		heap_offer(s->heap, &nh, want, &c);
+		if (seg == UINT32_MAX)
+			break;
+		base = seg << SEG_BITS;
+		for (size_t i = 0; i < nc; i++)
+			nt = cursor_segment(sv, s, &cur[i], seg, nt);
+		for (size_t i = 0; i < nt; i++) {
+			uint16_t lo = s->touched[i];
+			uint32_t d = base | lo;
+			struct heap_ent c;
+
+			if (s->mask[lo] == all && is_live(sv, d) && (!filter || s->callow[sv->city[d]]) &&
+			    (cat_only == 0 || sv->cat[d] == cat_only)) {
+				r->total++;
+				if (q->facets) {
+					s->ccount[sv->city[d]]++;
+					s->kcount[sv->cat[d]]++;
+				}
+				c.score = s->score[lo];
+				c.first = cat_first != 0 && sv->cat[d] == cat_first;
+				c.id = sv->pid[d];
+				c.slot = d;
+				heap_offer(s->heap, &nh, want, &c);
+			}
+			s->score[lo] = 0;
+			s->mask[lo] = 0;
+		}
 	}
 	for (size_t i = 0; i < nh; i++)
 		s->heap[i].score = rescore(sv, s->heap[i].slot, q, tid_of, idf_of);
@@ -1092,6 +1374,106 @@ serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query 
 			r->hits[i].id = s->heap[q->offset + i].id;
 			r->hits[i].score = s->heap[q->offset + i].score;
 		}
+	}
+	if (q->facets) {
+		r->cities = facet_take(&sv->cities, s->ccount, &r->ncities);
+		r->categories = facet_take(&sv->cats, s->kcount, &r->ncategories);
+	}
+	pthread_rwlock_unlock(&sv->lock);
+}
+
+/* What one browse pass gathers, document by document. */
+struct browse {
+	const struct serve	*sv;
+	struct serve_scratch	*s;
+	const struct serve_query *q;
+	struct serve_result	*r;
+	size_t			 rank;
+};
+
+static bool
+browse_one(uint32_t d, void *arg)
+{
+	struct browse *b = arg;
+	const struct serve_query *q = b->q;
+
+	if (q->facets) {
+		b->s->ccount[b->sv->city[d]]++;
+		b->s->kcount[b->sv->cat[d]]++;
+	}
+	if (b->rank >= q->offset && b->rank - q->offset < q->limit)
+		b->r->hits[b->r->nhits++] = (struct serve_hit){ b->sv->pid[d], 0.0 };
+	b->rank++;
+	return true;
+}
+
+/*
+ * The live documents that pass q's filters, as bitmaps: the narrowest first
+ * (a category, a city), the others intersected; NULL when a filter names a
+ * value the layer does not have.  Caller holds the lock and frees.
+ */
+static roaring_bitmap_t *
+browse_bitmap(struct serve *sv, const struct serve_query *q)
+{
+	uint32_t city = 0, cat = 0;
+	roaring_bitmap_t *b;
+
+	if ((q->city != NULL && (city = vals_id(&sv->cities, q->city, 0)) == 0) ||
+	    (q->category != NULL && (cat = vals_id(&sv->cats, q->category, 0)) == 0))
+		return NULL;
+	b = roaring_bitmap_copy(cat != 0 ? sv->cats.bm[cat] : city != 0 ? sv->cities.bm[city] :
+	    sv->live_bm);
+	if (cat != 0 && city != 0)
+		roaring_bitmap_and_inplace(b, sv->cities.bm[city]);
+	if (q->fair_cities != NULL) {
+		roaring_bitmap_t *u = roaring_bitmap_create();
+		uint32_t c;
+
+		for (size_t i = 0; i < q->nfair_cities; i++)
+			if ((c = vals_id(&sv->cities, q->fair_cities[i], 0)) != 0)
+				roaring_bitmap_or_inplace(u, sv->cities.bm[c]);
+		roaring_bitmap_and_inplace(b, u);
+		roaring_bitmap_free(u);
+	}
+	return b;
+}
+
+void
+serve_browse(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
+    struct serve_result *r)
+{
+	struct browse b = { sv, s, q, r, 0 };
+	roaring_bitmap_t *bm;
+
+	memset(r, 0, sizeof *r);
+	pthread_rwlock_rdlock(&sv->lock);
+	scratch_ready(s, sv);
+	if (q->facets) {
+		memset(s->ccount, 0, sv->cities.n * sizeof *s->ccount);
+		memset(s->kcount, 0, sv->cats.n * sizeof *s->kcount);
+	}
+	if ((bm = browse_bitmap(sv, q)) != NULL) {
+		uint64_t n = roaring_bitmap_get_cardinality(bm);
+
+		r->total = (long)n;
+		if (q->offset < n)
+			r->hits = xcalloc(n - q->offset < q->limit ? n - q->offset : q->limit,
+			    sizeof *r->hits);
+		if (q->facets)
+			roaring_iterate(bm, browse_one, &b);
+		else if (r->hits != NULL) {	/* the page alone */
+			roaring_uint32_iterator_t *it = roaring_create_iterator(bm);
+			uint32_t d;
+
+			if (roaring_bitmap_select(bm, (uint32_t)q->offset, &d) &&
+			    roaring_move_uint32_iterator_equalorlarger(it, d))
+				for (; it->has_value && r->nhits < q->limit;
+				    roaring_advance_uint32_iterator(it))
+					r->hits[r->nhits++] = (struct serve_hit){ sv->pid[it->current_value],
+					    0.0 };
+			roaring_free_uint32_iterator(it);
+		}
+		roaring_bitmap_free(bm);
 	}
 	if (q->facets) {
 		r->cities = facet_take(&sv->cities, s->ccount, &r->ncities);
@@ -1179,9 +1561,9 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 	st->slots = sv->nslots;
 	st->tokens = sv->ntok;
 	st->postings = sv->npost + sv->ntail;
-	st->forward = sv->nfwd;
-	st->postings_bytes = sv->npost * 6 + tails;
-	st->forward_bytes = sv->capfwd * 6 + (sv->capslots + 1) * sizeof *sv->fwd_off;
+	st->forward = sv->nfwd_ent;
+	st->postings_bytes = sv->npost * 4 + sv->ndir * 6 + tails;
+	st->forward_bytes = sv->capfwd + (sv->capslots + 1) * sizeof *sv->fwd_off;
 	st->bitmap_bytes = bm;
 	st->avgdl = sv->avgdl;
 	st->bytes = st->postings_bytes + st->forward_bytes + bm +
@@ -1190,4 +1572,49 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 	    sv->capslots * (sizeof *sv->pid + sizeof *sv->dlen + 2 * sizeof *sv->city) +
 	    sv->capslots / 8 + sv->idcap * (sizeof *sv->idk + sizeof *sv->idv);
 	pthread_rwlock_unlock(&sv->lock);
+}
+
+uint32_t
+serve_vocab_df(struct serve *sv, const char *text, size_t len)
+{
+	uint32_t df = 0;
+	long t;
+
+	pthread_rwlock_rdlock(&sv->lock);
+	if ((t = tok_find(sv, text, len, hash_bytes(text, len))) >= 0)
+		df = sv->toks[t].df;
+	pthread_rwlock_unlock(&sv->lock);
+	return df;
+}
+
+int
+serve_vocab_prefix(struct serve *sv, const char *p, size_t n, serve_vocab_fn cb, void *arg)
+{
+	size_t lo = 0, hi;
+	int rc = 0;
+
+	pthread_rwlock_rdlock(&sv->lock);
+	for (hi = sv->nsorted; lo < hi; ) {	/* the first sorted token >= p */
+		size_t mid = (lo + hi) / 2;
+		const struct stok *t = &sv->toks[sv->sorted[mid]];
+		size_t m = t->len < n ? t->len : n;
+		int c = memcmp(sv->strs + t->str, p, m);
+
+		if (c < 0 || (c == 0 && t->len < n))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; rc == 0 && i < sv->nsorted && tok_has_prefix(sv, sv->sorted[i], p, n);
+	    i++) {
+		const struct stok *t = &sv->toks[sv->sorted[i]];
+
+		if (t->df > 0)
+			rc = cb(arg, sv->strs + t->str, t->len, t->df);
+	}
+	for (size_t i = sv->nsorted; rc == 0 && i < sv->ntok; i++)	/* came with updates */
+		if (tok_has_prefix(sv, (uint32_t)i, p, n) && sv->toks[i].df > 0)
+			rc = cb(arg, sv->strs + sv->toks[i].str, sv->toks[i].len, sv->toks[i].df);
+	pthread_rwlock_unlock(&sv->lock);
+	return rc;
 }

@@ -117,6 +117,14 @@ void serve_scratch_free(struct serve_scratch *s);
 void serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
     struct serve_result *r);
 void serve_result_free(struct serve_result *r);
+/*
+ * Browsing without words: every document q's filters (city, category, fair)
+ * let through, in the order they joined the layer, with the exact total and,
+ * if q->facets, both facets; q's terms are not read.  No filter: every
+ * document.  Scores are 0.
+ */
+void serve_browse(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
+    struct serve_result *r);
 
 /*
  * Filters as CRoaring bitmaps: the live documents of a city, a category,
@@ -128,6 +136,17 @@ struct roaring_bitmap_s *serve_filter_bitmap(struct serve *sv, const char *city,
     const char *category, const char *const *fair_cities, size_t nfair_cities);
 /* The product id of an internal docid (for bitmap users); -1 if dead. */
 int64_t serve_docid_product(struct serve *sv, uint32_t docid);
+
+/*
+ * The vocabulary, for forgiving queries (index/forgive.c): the live
+ * documents holding token text[0..len) (0 for a token never seen), and
+ * every token starting with p[0..n), each with that count, until cb
+ * returns non-zero (which serve_vocab_prefix returns; 0 otherwise).  cb
+ * runs under the read lock: it must not call back into sv.
+ */
+uint32_t serve_vocab_df(struct serve *sv, const char *text, size_t len);
+typedef int (*serve_vocab_fn)(void *arg, const char *text, size_t len, uint32_t df);
+int serve_vocab_prefix(struct serve *sv, const char *p, size_t n, serve_vocab_fn cb, void *arg);
 
 struct serve_stats {
 	size_t	docs;		/* live documents */

@@ -8,7 +8,7 @@
 // ?idle=off turns it off (the QR code's link does, for a visitor's phone).
 import { api, onReachability, ping } from './lib/api.js';
 import { $, h, fill, highlight, debounce } from './lib/dom.js';
-import { t, pick, onLangChange } from './lib/i18n.js';
+import { t, pick, onLangChange, getLang } from './lib/i18n.js';
 import { mountHeader, setBanner } from './lib/header.js';
 import { qrcode } from './vendor/qrcode.mjs';
 
@@ -21,6 +21,7 @@ const IDLE_MS = Math.max(1, Number(params.get('idle')) || 60) * 1000;
 const state = {
 	q: '', region: '', category: '', fair: '',
 	hits: [], total: 0, facets: { region: {}, category: {} }, marks: ['\u0001', '\u0002'],
+	forgiving: null,	// what forgiving search did, from the reply
 	wide: false,		// hits filtered here to the fair's cities
 	product: null,		// the product on show
 };
@@ -96,6 +97,7 @@ async function search({ more = false } = {}) {
 		total = cities.reduce((n, c) => n + (facets.region?.[c] || 0), 0);
 	}
 	state.marks = res.mark || state.marks;
+	if (!more) state.forgiving = res.forgiving || null;
 	state.hits = more ? state.hits.concat(hits) : hits;
 	state.total = total;
 	state.facets = facets;
@@ -105,6 +107,8 @@ async function search({ more = false } = {}) {
 
 function drawStart() {
 	state.hits = []; state.total = 0; state.facets = { region: {}, category: {} };
+	state.forgiving = null;
+	drawForgiving();
 	$('#start').hidden = false;
 	fill($('#results'));
 	$('#more').hidden = true;
@@ -114,8 +118,16 @@ function drawStart() {
 
 function setStatus(s) { $('#status').textContent = s; }
 
+// What forgiving search did (a corrected word, a dropped size), in the page's language.
+function drawForgiving() {
+	const f = state.forgiving, el = $('#forgiving');
+	el.hidden = !f;
+	el.textContent = f ? (f.message?.[getLang()] || f.message?.zh || '') : '';
+}
+
 function drawResults() {
 	$('#start').hidden = true;
+	drawForgiving();
 	const list = $('#results');
 	fill(list, state.hits.map((hit) => h('li', {},
 		h('a.card', { href: '#/p/' + encodeURIComponent(hit.code), dataset: { code: hit.code } },

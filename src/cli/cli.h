@@ -51,6 +51,9 @@ void cli_print_json(json_t *v);
  */
 void cli_fail(const struct cmd_entry *cmd, int json, const char *list, char *cause);
 
+/* DIR/tls/cert.pem and key.pem, made self-signed if missing (init, restore); 0 or -1 with *cause. */
+int cli_make_certificate(const char *dir, char **cause);
+
 int cmd_init(const struct cmd_entry *, int, char **);
 int cmd_import(const struct cmd_entry *, int, char **);
 int cmd_status(const struct cmd_entry *, int, char **);
@@ -66,5 +69,7 @@ int cmd_export(const struct cmd_entry *, int, char **);
 int cmd_outcome(const struct cmd_entry *, int, char **);
 int cmd_stats(const struct cmd_entry *, int, char **);
 int cmd_withdraw(const struct cmd_entry *, int, char **);
+int cmd_backup(const struct cmd_entry *, int, char **);
+int cmd_restore(const struct cmd_entry *, int, char **);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * cmd_export.c — `fairmatch export`: catalogues, a fair's candidates and an
- * upload's report as XLSX or CSV.
+ * cmd_export.c — `fairmatch export`: catalogues, a fair's candidates, its
+ * schedule (any version) and its outcomes, and an upload's report as XLSX
+ * or CSV.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,8 @@ static const struct {
 	const char	*name;
 	const char	*arg;		/* the positional it needs, or NULL */
 } kinds[] = {
-	{ "supply", NULL }, { "demand", NULL }, { "candidates", "FAIR" }, { "upload", "ID" },
+	{ "supply", NULL }, { "demand", NULL }, { "candidates", "FAIR" }, { "schedule", "FAIR" },
+	{ "outcomes", "FAIR" }, { "upload", "ID" },
 };
 
 /* The format from --format, else from the file's extension; NULL if neither says. */
@@ -39,10 +41,12 @@ pick_format(const char *format, const char *out)
 int
 cmd_export(const struct cmd_entry *cmd, int argc, char **argv)
 {
-	const char *out = NULL, *format = NULL;
+	const char *out = NULL, *format = NULL, *version = NULL;
 	int json = 0, n;
+	long v = 0;
 	const struct cli_opt opts[] = {
 		{ "--out", 1, &out, NULL }, { "--format", 1, &format, NULL },
+		{ "--version", 1, &version, NULL },
 		{ "--json", 0, NULL, &json }, { NULL, 0, NULL, NULL },
 	};
 	char *pos[2], *cause = NULL;
@@ -66,6 +70,11 @@ cmd_export(const struct cmd_entry *cmd, int argc, char **argv)
 		    kinds[k].arg != NULL ? kinds[k].arg : "");
 	if (out == NULL)
 		return cli_usage_error(cmd, "缺少 --out FILE / --out FILE is required");
+	if (version != NULL && strcmp(pos[0], "schedule") != 0)
+		return cli_usage_error(cmd, "--version 只用于 schedule / --version is for schedule only");
+	if (version != NULL && parse_long(version, 1, 1000000, &v) != 0)
+		return cli_usage_error(cmd, "版本号应为正整数 / a version is a positive number: %s",
+		    version);
 	if ((format = pick_format(format, out)) == NULL)
 		return cli_usage_error(cmd, "请用 --format xlsx|csv 指定格式 / say --format xlsx|csv");
 	if (strcmp(format, "xlsx") != 0 && strcmp(format, "csv") != 0)
@@ -76,6 +85,10 @@ cmd_export(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	if (strcmp(pos[0], "candidates") == 0)
 		rc = export_candidates(st, pos[1], format, out, &rows, &cause);
+	else if (strcmp(pos[0], "schedule") == 0)
+		rc = export_schedule(st, pos[1], (int)v, format, out, &rows, &cause);
+	else if (strcmp(pos[0], "outcomes") == 0)
+		rc = export_outcomes(st, pos[1], format, out, &rows, &cause);
 	else if (strcmp(pos[0], "upload") == 0) {
 		long id;
 

@@ -11,6 +11,7 @@
 
 #include "auth.h"
 #include "cli.h"
+#include "config.h"
 #include "indexing.h"
 #include "normalise.h"
 #include "store.h"
@@ -55,12 +56,23 @@ first_admin(struct store *st, const char *dir, char **cause)
 	return 0;
 }
 
-/* The server's self-signed certificate, made now so that it can be trusted before the first start. */
-static int
-make_certificate(const char *dir, char **cause)
+/*
+ * The server's self-signed certificate, made now so that it can be trusted
+ * before the first start; it names public_url's host and host_names from
+ * DIR/fairmatch.conf, if there is one.
+ */
+int
+cli_make_certificate(const char *dir, char **cause)
 {
 	char *tls = xasprintf("%s/tls", dir), *cert = NULL, *key = NULL;
+	char *conf = xasprintf("%s/fairmatch.conf", dir), **names = NULL;
+	struct settings cfg;
 	int made = 0, rc = -1;
+
+	settings_init(&cfg);
+	if (settings_load(&cfg, conf, 0, cause) != 0)
+		goto out;
+	names = settings_cert_names(&cfg);
 
 	if (mkdir_p(tls, 0700) != 0) {
 		*cause = xasprintf("无法创建 / cannot make %s: %s", tls, strerror(errno));
@@ -68,12 +80,15 @@ make_certificate(const char *dir, char **cause)
 	}
 	cert = xasprintf("%s/cert.pem", tls);
 	key = xasprintf("%s/key.pem", tls);
-	if (tls_cert_ensure(cert, key, &made, cause) != 0)
+	if (tls_cert_ensure(cert, key, (const char *const *)names, &made, cause) != 0)
 		goto out;
 	if (made)
 		printf("已生成自签名证书 / made a self-signed certificate: %s\n", cert);
 	rc = 0;
 out:
+	settings_cert_names_free(names);
+	settings_free(&cfg);
+	free(conf);
 	free(tls);
 	free(cert);
 	free(key);
@@ -109,7 +124,7 @@ cmd_init(const struct cmd_entry *cmd, int argc, char **argv)
 	printf("%s数据目录 %s（数据库版本 %d） / %s %s (schema version %d)\n",
 	    offices == 0 ? "已初始化" : "已是最新的", dir, version,
 	    offices == 0 ? "initialised" : "already initialised, up to date:", dir, version);
-	if (first_admin(st, dir, &cause) != 0 || make_certificate(dir, &cause) != 0) {
+	if (first_admin(st, dir, &cause) != 0 || cli_make_certificate(dir, &cause) != 0) {
 		fprintf(stderr, "fairmatch init: %s\n", cause);
 		free(cause);
 		store_close(st);

@@ -14,6 +14,7 @@
 #include "match.h"
 #include "matching.h"
 #include "results.h"
+#include "serve_match.h"
 #include "util.h"
 
 /* Opens the store and a matcher over it; NULL with *cause. */
@@ -61,8 +62,10 @@ match_fair(struct store *st, struct matcher *m, const char *code, size_t top, in
 		fprintf(stderr, "%zu 个需求没有可匹配的词 / %zu demands had nothing to match on\n",
 		    stats.skipped, stats.skipped);
 	if (json)
-		cli_print_json(json_pack("{s:s, s:I, s:I}", "fair", fair.code,
-		    "demands", (json_int_t)stats.demands, "candidates", (json_int_t)stats.candidates));
+		cli_print_json(json_pack("{s:s, s:I, s:I, s:f, s:f, s:f, s:I}", "fair", fair.code,
+		    "demands", (json_int_t)stats.demands, "candidates", (json_int_t)stats.candidates,
+		    "layer_s", stats.layer_s, "match_s", stats.match_s, "batch_s", stats.batch_s,
+		    "layer_mb", (json_int_t)(stats.layer_bytes >> 20)));
 	else
 		printf("%s：%zu 个需求，%zu 个候选洽谈 / %s: %zu demands, %zu candidate meetings\n",
 		    fair.name, stats.demands, stats.candidates, fair.code, stats.demands,
@@ -71,13 +74,40 @@ match_fair(struct store *st, struct matcher *m, const char *code, size_t top, in
 	return EXIT_OK;
 }
 
+/* `match fair CODE --check-exact N`: the two stages against exhaustive scoring. */
+static int
+match_check_exact(struct store *st, struct matcher *m, const char *code, size_t n, int json)
+{
+	struct exact_check ec;
+	char *cause = NULL;
+
+	if (matching_check_exact(st, m, code, n, &ec, &cause) != 0) {
+		fprintf(stderr, "fairmatch match: %s\n", cause);
+		free(cause);
+		return EXIT_REJECTED;
+	}
+	if (json)
+		cli_print_json(json_pack("{s:s, s:I, s:I, s:I, s:f}", "fair", code, "demands",
+		    (json_int_t)ec.demands, "exact", (json_int_t)ec.exact, "found",
+		    (json_int_t)ec.found, "recall", ec.recall));
+	else
+		printf("%s：抽查 %zu 个需求，精确前 20 名共 %zu 个，快速路径找到 %zu 个，召回率 %.4f /"
+		    " %zu demands sampled, %zu exact top-20 hits, %zu found by the fast path,"
+		    " recall %.4f\n", code, ec.demands, ec.exact, ec.found, ec.recall, ec.demands,
+		    ec.exact, ec.found, ec.recall);
+	return EXIT_OK;
+}
+
 int
 cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 {
-	const char *limit_s = NULL, *region = NULL, *honour = NULL;
+	const char *limit_s = NULL, *region = NULL, *honour = NULL, *check_s = NULL;
+	struct mlayer *ml = NULL;
+	long check = 0;
 	int json = 0, n, rc;
 	const struct cli_opt opts[] = {
 		{ "--limit", 1, &limit_s, NULL },
+		{ "--check-exact", 1, &check_s, NULL },
 		{ "--region", 1, &region, NULL },
 		{ "--honour", 1, &honour, NULL },
 		{ "--json", 0, NULL, &json },
@@ -108,6 +138,10 @@ cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 		mo.regions = &region;
 		mo.nregions = 1;
 	}
+	if (check_s != NULL && (strcmp(pos[0], "fair") != 0 ||
+	    parse_long(check_s, 1, 100000, &check) != 0))
+		return cli_usage_error(cmd, "--check-exact 用于 match fair，应为 1 到 100000 之间的整数 /"
+		    " --check-exact goes with match fair and must be a whole number from 1 to 100000");
 	mo.honour = honour;
 	if ((m = open_matcher(&st, &cause)) == NULL) {
 		fprintf(stderr, "fairmatch match: %s\n", cause);
@@ -115,10 +149,22 @@ cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 		return EXIT_REJECTED;
 	}
 	if (strcmp(pos[0], "fair") == 0) {
-		rc = match_fair(st, m, pos[1], limit_s != NULL ? mo.limit : 10, json);
+		rc = check > 0 ? match_check_exact(st, m, pos[1], (size_t)check, json) :
+		    match_fair(st, m, pos[1], limit_s != NULL ? mo.limit : 10, json);
 		matcher_close(m);
 		store_close(st);
 		return rc;
+	}
+	/* A demand is matched on the products' layer, as in a batch. */
+	if (strcmp(pos[0], "demand") == 0 && honour == NULL) {
+		if ((ml = matching_layer(st, &cause)) == NULL) {
+			fprintf(stderr, "fairmatch match: %s\n", cause);
+			free(cause);
+			matcher_close(m);
+			store_close(st);
+			return EXIT_REJECTED;
+		}
+		matcher_use_layer(m, ml);
 	}
 	rc = matching_code(st, m, pos[0], pos[1], &mo, &res, &cause);
 	if (rc != 0)
@@ -142,6 +188,7 @@ cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	match_result_free(&res);
 	matcher_close(m);
+	mlayer_free(ml);
 	store_close(st);
 	return rc == 0 ? EXIT_OK : EXIT_REJECTED;
 }
@@ -293,6 +340,7 @@ cmd_evaluate(const struct cmd_entry *cmd, int argc, char **argv)
 	};
 	struct match_opts mo = { .limit = 10 };
 	struct eval_sums e = { 0 };
+	struct mlayer *ml = NULL;
 	struct judged *j;
 	struct matcher *m = NULL;
 	struct store *st = NULL;
@@ -307,11 +355,16 @@ cmd_evaluate(const struct cmd_entry *cmd, int argc, char **argv)
 		cause = xasprintf("无法读取排序文件 %s / cannot read the ranking file %s", ranking,
 		    ranking);
 	if (cause != NULL || (j = read_judgments(pos[0], &nj, &cause)) == NULL ||
-	    (ranking == NULL && (m = open_matcher(&st, &cause)) == NULL)) {
+	    (ranking == NULL && (m = open_matcher(&st, &cause)) == NULL) ||
+	    (ranking == NULL && (ml = matching_layer(st, &cause)) == NULL)) {
 		fprintf(stderr, "fairmatch evaluate: %s\n", cause);
 		free(cause);
+		matcher_close(m);
+		store_close(st);
 		return EXIT_REJECTED;
 	}
+	if (ml != NULL)
+		matcher_use_layer(m, ml);
 	for (size_t d = 0; d < nj; d++) {
 		struct match_result res;
 		char **codes;
@@ -358,6 +411,7 @@ cmd_evaluate(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	free(j);
 	matcher_close(m);
+	mlayer_free(ml);
 	store_close(st);
 	return e.scored > 0 ? EXIT_OK : EXIT_REJECTED;
 }

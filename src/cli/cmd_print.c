@@ -59,6 +59,10 @@ cmd_print(const struct cmd_entry *cmd, int argc, char **argv)
 		return cli_usage_error(cmd, "缺少展会编号 / which fair?");
 	if (out == NULL)
 		return cli_usage_error(cmd, "缺少 --out FILE.pdf / --out FILE.pdf is required");
+	if (base_url != NULL && strncmp(base_url, "https://", 8) != 0 &&
+	    strncmp(base_url, "http://", 7) != 0)
+		return cli_usage_error(cmd, "--base-url 应以 https:// 开头 / --base-url starts with"
+		    " https://");
 	if (store_open(cli_data_dir(), 0, &st, &cause) != 0) {
 		cli_fail(cmd, 0, NULL, cause);
 		return EXIT_REJECTED;
@@ -71,6 +75,10 @@ cmd_print(const struct cmd_entry *cmd, int argc, char **argv)
 		struct agenda *a;
 
 		rc = agenda_load(st, pos[1], &a, &cause);
+		/* The QR codes carry the personal links, issued now. */
+		if (rc == 0 && base_url != NULL && which == AGENDA_DOC_PARTIES &&
+		    (rc = agenda_load_links(st, a, &cause)) != 0)
+			agenda_free(a);
 		if (rc == 0) {
 			rc = print_agenda_doc(a, (enum agenda_doc)which, &po, out, &pages, &cause);
 			agenda_free(a);

@@ -141,7 +141,7 @@ solve_fair(const struct cmd_entry *cmd, const char *code, double limit, int limi
 	if (json)
 		cli_print_json(res);
 	else {
-		printf("展会 / fair %s：%lld 场会谈 / meetings，价值 / value %.2f（上界 / bound %.2f，"
+		printf("展会 / fair %s：%lld 场洽谈 / meetings，价值 / value %.2f（上界 / bound %.2f，"
 		    "%.2f%%），移动 / moved %lld，取消 / dropped %lld，空档 / gaps %lld，%.1f 秒 / s\n",
 		    code, json_integer_value(json_object_get(res, "meetings")),
 		    json_real_value(json_object_get(res, "value")),
@@ -382,7 +382,7 @@ verb_lock_to(const struct cmd_entry *cmd, int argc, char **argv, int locked)
 		return EXIT_REJECTED;
 	rc = schedule_lock(st, pos[0], id, locked, &cause);
 	if (rc == 0)
-		printf("会谈 %ld 已%s / meeting %ld %s\n", id, locked ? "锁定" : "解锁", id,
+		printf("洽谈 %ld 已%s / meeting %ld %s\n", id, locked ? "锁定" : "解锁", id,
 		    locked ? "locked" : "unlocked");
 	return finish(cmd, st, rc, cause);
 }
@@ -418,7 +418,7 @@ verb_move(const struct cmd_entry *cmd, int argc, char **argv)
 		return EXIT_REJECTED;
 	rc = schedule_move(st, pos[0], id, (int)slot, (int)table, &cause);
 	if (rc == 0)
-		printf("会谈 %ld 已移到时段 %ld、%ld 号桌并锁定 / meeting %ld moved to slot %ld,"
+		printf("洽谈 %ld 已移到时段 %ld、%ld 号桌并锁定 / meeting %ld moved to slot %ld,"
 		    " table %ld and locked\n", id, slot, table, id, slot, table);
 	return finish(cmd, st, rc, cause);
 }

@@ -19,6 +19,8 @@
 static void
 print_text(const struct search_result *r)
 {
+	if (r->forgive != NULL)
+		printf("%s / %s\n", r->forgive->message_zh, r->forgive->message_en);
 	printf("共 %ld 条结果 / %ld results\n", r->total, r->total);
 	for (size_t i = 0; i < r->nhits; i++) {
 		const struct search_hit *h = &r->hits[i];

@@ -19,11 +19,12 @@ static const struct cmd_entry commands[] = {
 	  " [--prefix] [--json] [--data DIR]",
 	  "搜索产品或需求（中文、繁体、拼音、型号均可） / search products or demands (Chinese,"
 	  " traditional, pinyin, model numbers)", cmd_search },
-	{ "match", "demand|supply|fair CODE [--limit N] [--region R] [--honour H] [--json]"
-	  " [--data DIR]",
-	  "为需求找产品、为产品找需求，并说明理由；或为一个展会批量生成候选洽谈 / the products"
-	  " that fit a demand, or the demands that want a product, best first, with reasons;"
-	  " or a fair's candidate meetings, in one batch", cmd_match },
+	{ "match", "demand|supply|fair CODE [--limit N] [--region R] [--honour H]"
+	  " [--check-exact N] [--json] [--data DIR]",
+	  "为需求找产品、为产品找需求，并说明理由；或为一个展会批量生成候选洽谈（--check-exact N："
+	  "抽查 N 个需求，与穷举打分比较） / the products that fit a demand, or the demands that"
+	  " want a product, best first, with reasons; or a fair's candidate meetings, in one batch"
+	  " (--check-exact N: compare N sampled demands with exhaustive scoring)", cmd_match },
 	{ "evaluate", "JUDGMENTS.tsv [--json] [--data DIR]",
 	  "用人工评测集衡量匹配质量（nDCG@10、recall@10、MRR） / measure matching against a"
 	  " judged set (nDCG@10, recall@10, MRR)", cmd_evaluate },
@@ -48,7 +49,7 @@ static const struct cmd_entry commands[] = {
 	  "          lock|unlock FAIR MEETING | move FAIR MEETING SLOT TABLE |\n"
 	  "          --dzn FILE [--fairness D] [--time-limit S] [--seed N] [--threads 1|2]\n"
 	  "          [--conflicts N] [--anneal-only] [--json]",
-	  "为展会排一对一会谈并保存；设置时段与桌位、参会者、约谈请求；锁定或移动会谈；"
+	  "为展会排一对一洽谈并保存；设置时段与桌位、参会者、约谈请求；锁定或移动洽谈；"
 	  "求解公开的 B2B 排程算例 / schedule a fair's one-to-one meetings and save them; lay"
 	  " out slots and tables, participants, meeting requests; lock or move a meeting;"
 	  " solve a published B2B instance",
@@ -58,10 +59,11 @@ static const struct cmd_entry commands[] = {
 	  "打印供需信息指南，或展会的洽谈日程、桌位表、总表、签到表（PDF） / print the"
 	  " supply–demand guide, or a fair's agendas, table sheets, grid or sign-in sheets"
 	  " (PDF)", cmd_print },
-	{ "export", "supply|demand|candidates FAIR|upload ID --out FILE [--format xlsx|csv]"
-	  " [--json] [--data DIR]",
-	  "导出目录、展会候选洽谈或上传校验报告（XLSX 或带 BOM 的 CSV） / export a catalogue,"
-	  " a fair's candidate meetings or an upload's report (XLSX, or CSV with a BOM)",
+	{ "export", "supply|demand|candidates FAIR|schedule FAIR [--version N]|outcomes FAIR|"
+	  "upload ID --out FILE [--format xlsx|csv] [--json] [--data DIR]",
+	  "导出目录、展会候选洽谈、洽谈日程（任一版本）、洽谈结果或上传校验报告（XLSX 或带 BOM 的"
+	  " CSV） / export a catalogue, a fair's candidate meetings, its schedule (any"
+	  " version), its outcomes, or an upload's report (XLSX, or CSV with a BOM)",
 	  cmd_export },
 	{ "outcome", "FAIR MEETING-ID [--held|--no-show] [--intention|--contract|--no-deal]"
 	  " [--amount 万元] [--products P] [--date YYYY-MM-DD] [--evidence FILE] [--json]",
@@ -78,6 +80,14 @@ static const struct cmd_entry commands[] = {
 	  "撤回一个产品或需求（不再被搜索和匹配），或用 --restore 恢复；再次导入同一编号不会恢复 /"
 	  " withdraw a product or demand (no longer searched or matched), or restore it with"
 	  " --restore; importing the same code again does not restore it", cmd_withdraw },
+	{ "backup", "--out FILE.zip [--json] [--data DIR]",
+	  "在服务运行时备份数据库、原件与凭证（带 SHA-256 清单的 zip） / back up the store, the"
+	  " kept originals and the evidence while the server runs (a zip with a manifest of"
+	  " SHA-256s)", cmd_backup },
+	{ "restore", "FILE.zip [--json] [--data DIR]",
+	  "把备份恢复到空的数据目录，核对每个文件的 SHA-256 并重建索引 / restore a backup into an"
+	  " empty data directory, checking every file's SHA-256, and rebuild the indexes",
+	  cmd_restore },
 };
 
 /* The overall usage, listing every command. */

@@ -18,6 +18,7 @@ struct agenda_fair {
 	const char	*city;		/* 重庆市 */
 	const char	*dates;		/* 2026-05-21 至 2026-05-24 */
 	const char	*venue;		/* or NULL */
+	int		 version;	/* the published schedule's version, 0 if none is */
 };
 
 /* One time slot of the timetable. */
@@ -37,6 +38,7 @@ struct agenda_party {
 	const char		*region;	/* a supplier's city, a buyer's province */
 	const char		*contact;	/* a person, or NULL */
 	const char		*phone;		/* or NULL */
+	const char		*link;		/* their personal link's token, or NULL */
 };
 
 /* One meeting: who meets whom, when and where, about what. */
@@ -69,5 +71,11 @@ struct agenda {
 int agenda_load(struct store *st, const char *fair_code, struct agenda **out,
     char **cause);
 void agenda_free(struct agenda *a);
+
+/*
+ * Issues the personal links of a's participants (links_issue: writes) and
+ * sets each party's link.  0, or -1 with *cause.
+ */
+int agenda_load_links(struct store *st, struct agenda *a, char **cause);
 
 #endif

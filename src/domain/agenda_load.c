@@ -1,7 +1,8 @@
 /*
  * agenda_load.c — a stored fair's schedule (migration 5: fair_days,
- * fair_slots, fair_tables, participants, meetings) read, never written,
- * into the plain structs print_agenda.c renders.
+ * fair_slots, fair_tables, participants, meetings) read into the plain
+ * structs print_agenda.c renders; agenda_load_links adds the personal
+ * links, which it issues.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 
 #include "fair.h"
 #include "agenda.h"
+#include "links.h"
+#include "schedule_version.h"
 #include "util.h"
 
 /* The agenda and everything it points at; a is first, so an agenda * is a box *. */
@@ -285,10 +288,28 @@ agenda_load(struct store *st, const char *fair_code, struct agenda **out, char *
 	b = xcalloc(1, sizeof *b);
 	if (load_fair(b, st, id, cause) != 0 || load_slots(b, st, id, cause) != 0 ||
 	    load_tables(b, st, id, cause) != 0 || load_parties(b, st, id, cause) != 0 ||
-	    load_meetings(b, st, id, cause) != 0) {
+	    load_meetings(b, st, id, cause) != 0 ||
+	    (b->a.fair.version = schedule_version_published(st, id, cause)) < 0) {
 		agenda_free(&b->a);
 		return -1;
 	}
 	*out = &b->a;
+	return 0;
+}
+
+int
+agenda_load_links(struct store *st, struct agenda *a, char **cause)
+{
+	struct box *b = (struct box *)a;
+	struct links *l;
+
+	if (links_issue(st, a->fair.code, &l, cause) != 0)
+		return -1;
+	for (size_t k = 0; k < a->nparties; k++) {
+		const char *token = links_token(l, b->party_id[k]);
+
+		b->parties[k].link = token != NULL ? keep_str(b, xstrdup(token)) : NULL;
+	}
+	links_free(l);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "export.h"
 #include "export_sink.h"
 #include "fair.h"
+#include "schedule_version.h"
 #include "util.h"
 
 /* Column i of q as text; numbers without a trailing ".0"; NULL stays NULL.  Caller frees. */
@@ -187,6 +188,175 @@ export_candidates(struct store *st, const char *fair_code, const char *format,
 	if (rc == 0 && rows != NULL)
 		*rows = n;
 	return rc;
+}
+
+/* A slot's day, as the fair's date when it has one: "2026-05-21" or "第1天". */
+#define SLOT_DAY "coalesce(fd.date, '第' || fs.day || '天')"
+/* A slot's time, "09:00–09:20". */
+#define SLOT_TIME "fs.start || '–' || fs.end"
+/* The joins that name a meeting's slot, table and two sides; ?1 is the fair's id. */
+#define MEETING_JOINS \
+    " JOIN fair_slots fs ON fs.fair_id = ?1 AND fs.number = m.slot" \
+    " JOIN fair_days fd ON fd.fair_id = ?1 AND fd.day = fs.day" \
+    " LEFT JOIN fair_tables ft ON ft.fair_id = ?1 AND ft.number = m.table_no" \
+    " JOIN participants pb ON pb.id = m.buyer_pid LEFT JOIN buyers b ON b.id = pb.buyer_id" \
+    " JOIN participants ps ON ps.id = m.supplier_pid" \
+    " LEFT JOIN suppliers su ON su.id = ps.supplier_id"
+
+/* The schedule sheet. */
+static const struct sink_col schedule_cols[] = {
+	{ "版本", 6, 1 }, { "日期", 12, 0 }, { "时间", 12, 0 }, { "桌号", 10, 0 },
+	{ "位置", 14, 0 }, { "采购商胸牌", 10, 0 }, { "采购单位", 30, 0 }, { "所在省份", 10, 0 },
+	{ "供应商胸牌", 10, 0 }, { "供应企业", 30, 0 }, { "所在城市", 10, 0 },
+	{ "洽谈产品", 24, 0 }, { "锁定", 6, 0 }, { "现场情况", 20, 0 },
+};
+
+/*
+ * A version's meetings (?2 > 0) or the current ones with the day's marks
+ * (?2 = 0); ?3 is the version number shown.
+ */
+static const char schedule_sql[] =
+    "WITH m AS (SELECT buyer_pid, supplier_pid, product_id, slot, table_no, locked,"
+    "  0 AS late, 0 AS noshow, 0 AS backfill FROM version_meetings WHERE ?2 > 0 AND"
+    "  version_id = (SELECT id FROM schedule_versions WHERE fair_id = ?1 AND number = ?2)"
+    " UNION ALL SELECT buyer_pid, supplier_pid, product_id, slot, table_no, locked,"
+    "  late_minutes, no_show, backfill FROM meetings WHERE ?2 = 0 AND fair_id = ?1)"
+    " SELECT ?3, " SLOT_DAY ", " SLOT_TIME ", coalesce(ft.name, m.table_no),"
+    "  coalesce(ft.location, ''), pb.badge, pb.name, coalesce(b.province, ''), ps.badge,"
+    "  ps.name, coalesce(su.city, ''), coalesce(p.name, ''),"
+    "  CASE WHEN m.locked THEN '是' ELSE '' END,"
+    "  trim(CASE WHEN m.noshow THEN '未到场 ' ELSE '' END"
+    "   || CASE WHEN m.backfill THEN '补位 ' ELSE '' END"
+    "   || CASE WHEN m.late > 0 THEN '晚 ' || m.late || ' 分钟' ELSE '' END)"
+    " FROM m" MEETING_JOINS " LEFT JOIN products p ON p.id = m.product_id"
+    " ORDER BY m.slot, m.table_no";
+
+int
+export_schedule(struct store *st, const char *fair_code, int version, const char *format,
+    const char *path, long long *rows, char **cause)
+{
+	struct fair fair;
+	struct sink *s;
+	sqlite3_stmt *q;
+	long long n;
+	int shown = version;
+
+	if (fair_get(st, fair_code, &fair, cause) != 0)
+		return -1;
+	if (version < 0) {
+		*cause = xasprintf("版本号应为正整数 / a version is a positive number: %d", version);
+		fair_clear(&fair);
+		return -1;
+	}
+	if (version > 0) {
+		int found = schedule_version_exists(st, fair.code, version, cause);
+
+		if (found == 0)
+			*cause = xasprintf("展会 %s 没有第 %d 版日程 / fair %s has no schedule version"
+			    " %d", fair.code, version, fair.code, version);
+		if (found <= 0) {
+			fair_clear(&fair);
+			return -1;
+		}
+	} else if ((shown = schedule_version_published(st, fair.id, cause)) < 0) {
+		fair_clear(&fair);
+		return -1;
+	}
+	if (sink_open(format, path, &s, cause) != 0) {
+		fair_clear(&fair);
+		return -1;
+	}
+	if (store_query(st, schedule_sql, &q, cause) != 0) {
+		fair_clear(&fair);
+		sink_abort(s);
+		return -1;
+	}
+	sqlite3_bind_int64(q, 1, fair.id);
+	sqlite3_bind_int(q, 2, version);
+	if (shown > 0)
+		sqlite3_bind_int(q, 3, shown);
+	fair_clear(&fair);
+	sink_sheet(s, "洽谈日程", schedule_cols, nitems(schedule_cols));
+	n = rows_out(s, q, nitems(schedule_cols));
+	if (finish(st, s, q, cause) != 0)
+		return -1;
+	if (rows != NULL)
+		*rows = n;
+	return 0;
+}
+
+/* The outcomes sheet, and the history sheet. */
+static const struct sink_col outcome_cols[] = {
+	{ "洽谈编号", 8, 1 }, { "日期", 12, 0 }, { "时间", 12, 0 }, { "桌号", 10, 0 },
+	{ "采购商胸牌", 10, 0 }, { "采购单位", 30, 0 }, { "供应商胸牌", 10, 0 },
+	{ "供应企业", 30, 0 }, { "是否洽谈", 8, 0 }, { "结果", 8, 0 }, { "金额（万元）", 12, 1 },
+	{ "成交产品", 24, 0 }, { "成交日期", 12, 0 }, { "证据文件", 8, 1 }, { "记录人", 12, 0 },
+	{ "记录时间", 20, 0 },
+};
+static const struct sink_col history_cols[] = {
+	{ "洽谈编号", 8, 1 }, { "项目", 12, 0 }, { "原值", 24, 0 }, { "新值", 24, 0 },
+	{ "修改人", 12, 0 }, { "修改时间", 20, 0 },
+};
+
+static const char outcome_sql[] =
+    "SELECT m.id, " SLOT_DAY ", " SLOT_TIME ", coalesce(ft.name, m.table_no), pb.badge,"
+    "  pb.name, ps.badge, ps.name,"
+    "  CASE WHEN o.held = 1 THEN '已洽谈' WHEN o.held = 0 OR m.no_show THEN '未到场'"
+    "   ELSE '未记录' END,"
+    "  CASE o.kind WHEN 'intention' THEN '意向' WHEN 'contract' THEN '合同' ELSE '' END,"
+    "  CASE WHEN o.amount_cents > 0 THEN printf('%.2f', o.amount_cents / 100.0) END,"
+    "  coalesce(o.products, ''), coalesce(o.deal_date, ''),"
+    "  (SELECT count(*) FROM outcome_evidence e WHERE e.meeting_id = m.id),"
+    "  coalesce(o.recorded_by, ''), coalesce(o.recorded_at, '')"
+    " FROM meetings m" MEETING_JOINS " LEFT JOIN outcomes o ON o.meeting_id = m.id"
+    " WHERE m.fair_id = ?1 ORDER BY m.slot, m.table_no";
+
+static const char history_sql[] =
+    "SELECT h.meeting_id, CASE h.field WHEN 'held' THEN '是否洽谈' WHEN 'kind' THEN '结果'"
+    "  WHEN 'amount' THEN '金额（万元）' WHEN 'products' THEN '成交产品'"
+    "  WHEN 'date' THEN '成交日期' WHEN 'evidence' THEN '证据文件' ELSE h.field END,"
+    "  coalesce(h.old_value, ''), coalesce(h.new_value, ''), h.changed_by, h.changed_at"
+    " FROM outcome_history h JOIN meetings m ON m.id = h.meeting_id WHERE m.fair_id = ?"
+    " ORDER BY h.id";
+
+int
+export_outcomes(struct store *st, const char *fair_code, const char *format,
+    const char *path, long long *rows, char **cause)
+{
+	struct fair fair;
+	struct sink *s;
+	sqlite3_stmt *q;
+	long long n;
+
+	if (fair_get(st, fair_code, &fair, cause) != 0)
+		return -1;
+	if (sink_open(format, path, &s, cause) != 0) {
+		fair_clear(&fair);
+		return -1;
+	}
+	if (store_query_id(st, outcome_sql, fair.id, &q, cause) != 0)
+		goto fail;
+	sink_sheet(s, "洽谈结果", outcome_cols, nitems(outcome_cols));
+	n = rows_out(s, q, nitems(outcome_cols));
+	if (store_finish(st, q, cause) != 0)
+		goto fail;
+	if (sink_sheet(s, "修改记录", history_cols, nitems(history_cols))) {
+		if (store_query_id(st, history_sql, fair.id, &q, cause) != 0)
+			goto fail;
+		rows_out(s, q, nitems(history_cols));
+		if (store_finish(st, q, cause) != 0)
+			goto fail;
+	}
+	fair_clear(&fair);
+	if (sink_close(s, cause) != 0)
+		return -1;
+	if (rows != NULL)
+		*rows = n;
+	return 0;
+fail:
+	fair_clear(&fair);
+	sink_abort(s);
+	return -1;
 }
 
 /* The report's problems sheet, and its summary sheet. */

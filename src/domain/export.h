@@ -1,7 +1,8 @@
 /*
  * export.h — what the store holds, as spreadsheets the offices open in
  * Excel: the catalogues (with the Chinese headers the importer reads
- * back), a fair's candidate meetings, and an upload's validation report.
+ * back), a fair's candidate meetings, its schedule (any version) and its
+ * meetings' outcomes, and an upload's validation report.
  *
  * Two formats: XLSX (libxlsxwriter) and CSV (UTF-8 with a BOM, CRLF, RFC
  * 4180 quoting, so that Excel opens it as Chinese).  In CSV a cell that
@@ -22,6 +23,19 @@ int export_catalogue(struct store *st, const char *kind, const char *format,
     const char *path, long long *rows, char **cause);
 /* The candidate meetings of the fair with this code, best first per demand. */
 int export_candidates(struct store *st, const char *fair_code, const char *format,
+    const char *path, long long *rows, char **cause);
+/*
+ * The schedule of the fair with this code, in time and table order: version
+ * 0 is the current one, with the day's marks (no-show, backfill, late);
+ * version N a stored version as it was solved.
+ */
+int export_schedule(struct store *st, const char *fair_code, int version, const char *format,
+    const char *path, long long *rows, char **cause);
+/*
+ * The outcome of each meeting of the fair's current schedule (recorded or
+ * not), then the outcomes' change history on a second sheet (XLSX only).
+ */
+int export_outcomes(struct store *st, const char *fair_code, const char *format,
     const char *path, long long *rows, char **cause);
 /* An upload's report: its counts, then one row per problem (row, column, value, message). */
 int export_upload_report(struct store *st, long long upload_id, const char *format,

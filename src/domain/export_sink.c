@@ -72,6 +72,19 @@ csv_sheet(struct sink *s, const char *name)
 {
 }
 
+/*
+ * Whether Excel would run v as a formula (= + - @ tab CR first, as OWASP
+ * lists), or v already begins with apostrophes before one of those: such a
+ * cell gets one apostrophe more, and the CSV reader takes exactly one off.
+ */
+static int
+csv_needs_apostrophe(const char *v)
+{
+	while (*v == '\'')
+		v++;
+	return *v != '\0' && strchr("=+-@\t\r", *v) != NULL;
+}
+
 /* One field, quoted when it must be, inert when it looks like a formula. */
 static void
 csv_field(FILE *f, const char *v)
@@ -84,7 +97,7 @@ csv_field(FILE *f, const char *v)
 		quote = 1;
 	if (quote)
 		fputc('"', f);
-	if (strchr("=+-@\t\r", *v) != NULL)
+	if (csv_needs_apostrophe(v))
 		fputc('\'', f);
 	for (; *v != '\0'; v++) {
 		if (*v == '"')

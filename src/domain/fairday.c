@@ -865,7 +865,7 @@ fairday_backfill_accept(struct store *st, const char *code, json_t *in, const ch
 		if (json_integer_value(json_object_get(r, "meeting")) == freed)
 			pick = r;
 	if (pick == NULL) {
-		fail(status, 409, cause, xasprintf("会谈 %lld 空出的位置已没有可补的洽谈 /"
+		fail(status, 409, cause, xasprintf("洽谈 %lld 空出的位置已没有可补的洽谈 /"
 		    " no backfill is possible any more in the place meeting %lld freed",
 		    (long long)freed, (long long)freed));
 		goto fail;
@@ -918,7 +918,7 @@ fairday_late(struct store *st, const char *code, json_t *in, const char *who,
 	(void)who;
 	if (!json_is_integer(id) || !json_is_integer(min) || json_integer_value(min) < 0 ||
 	    json_integer_value(min) > 240)
-		return fail(status, 400, cause, xstrdup("需要会谈编号 id 和 0–240 的分钟数 minutes /"
+		return fail(status, 400, cause, xstrdup("需要洽谈编号 id 和 0–240 的分钟数 minutes /"
 		    " needs the meeting's id and minutes from 0 to 240"));
 	if (fair_of(st, code, &fair, status, cause) != 0)
 		return -1;

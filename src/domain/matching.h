@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "match.h"
+#include "serve_match.h"
 #include "store.h"
 
 /* Catches the indexes up if they are behind and opens a matcher; NULL with *cause. */
@@ -23,22 +24,53 @@ struct matcher *matching_open_as_is(struct store *st, char **cause);
 int matching_code(struct store *st, struct matcher *m, const char *kind, const char *code,
     const struct match_opts *o, struct match_result *res, char **cause);
 
+#define MATCHING_THREADS	2	/* a batch's threads, and the layer's build */
+
+/*
+ * The products' matching layer (serve_match.h) built from st on
+ * MATCHING_THREADS threads: for batches, and single matches that want the
+ * two-stage path.  NULL with *cause.  Free with mlayer_free.
+ */
+struct mlayer *matching_layer(struct store *st, char **cause);
+
 struct fair_match_stats {
 	size_t	 demands;	/* demands matched */
 	size_t	 candidates;	/* candidate meetings stored */
 	size_t	 skipped;	/* demands with nothing to match on */
+	double	 layer_s;	/* building the products' layer */
+	size_t	 layer_bytes;	/* its memory */
+	double	 match_s;	/* matching every demand */
+	double	 batch_s;	/* matching and storing the candidates */
 };
 
 /*
  * Batch matching for a fair: every demand on offer (not withdrawn, deadline
  * not passed) of a buyer from the fair's provinces against the products of
- * its cities, the best top of each,
- * stored as the fair's candidate meetings (replacing earlier ones) in one
- * transaction: the input of scheduling.  progress (may be NULL) is called
- * after each demand.  0, or -1 with *cause and nothing changed.
+ * its cities, the best top of each, on the products' layer (built here)
+ * with MATCHING_THREADS threads (m is one of them), stored as the fair's
+ * candidate meetings (replacing earlier ones) in one transaction: the
+ * input of scheduling.  progress (may be NULL) is called on m's thread as
+ * demands are done.  0, or -1 with *cause and nothing changed.
  */
 int matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
     void (*progress)(void *arg, size_t done, size_t total), void *arg,
     struct fair_match_stats *stats, char **cause);
+
+/* The exactness check's outcome: how much of the exhaustive top 20 the fast path found. */
+struct exact_check {
+	size_t	 demands;	/* sampled demands with matches */
+	size_t	 exact;		/* hits of the exhaustive top 20s */
+	size_t	 found;		/* of those, in the fast path's top 20 */
+	double	 recall;
+};
+
+/*
+ * For n demands of the fair's batch, sampled evenly, matches each on the
+ * two-stage path and exhaustively (every posting list, whole), and counts
+ * how many of the exhaustive top 20 the fast top 20 holds.  0, or -1 with
+ * *cause.
+ */
+int matching_check_exact(struct store *st, struct matcher *m, const char *code, size_t n,
+    struct exact_check *out, char **cause);
 
 #endif

@@ -36,6 +36,15 @@ search_result_json(const struct search_result *r)
 	json_object_set_new(root, "facets", json_pack("{s:o,s:o}", "region",
 	    facets_json(r->regions, r->nregions), "category",
 	    facets_json(r->categories, r->ncategories)));
+	if (r->forgive != NULL) {
+		const struct search_forgive *f = r->forgive;
+
+		json_object_set_new(root, "forgiving", json_pack("{s:I, s:s, s:o, s:o, s:{s:s, s:s}}",
+		    "exact", (json_int_t)f->exact, "query", f->query,
+		    "did_you_mean", f->suggestion != NULL ? json_string(f->suggestion) : json_null(),
+		    "dropped", f->dropped != NULL ? json_string(f->dropped) : json_null(),
+		    "message", "zh", f->message_zh, "en", f->message_en));
+	}
 	return root;
 }
 

@@ -556,7 +556,7 @@ schedule_lock(struct store *st, const char *fair_code, long long meeting_id, int
 	if (store_finish(st, q, cause) != 0)
 		rc = -1;
 	else if (sqlite3_changes(store_db(st)) == 0) {
-		*cause = xasprintf("展会 %s 没有编号为 %lld 的会谈 / fair %s has no meeting %lld",
+		*cause = xasprintf("展会 %s 没有编号为 %lld 的洽谈 / fair %s has no meeting %lld",
 		    fair_code, meeting_id, fair_code, meeting_id);
 		rc = -1;
 	}
@@ -589,7 +589,7 @@ move_problem(struct store *st, const struct fair *fair, long long id, int slot, 
 	if (store_finish(st, q, cause) != 0)
 		return -1;
 	if (bpid < 0) {
-		*zh = xasprintf("展会 %s 没有编号为 %lld 的会谈", fair->code, id);
+		*zh = xasprintf("展会 %s 没有编号为 %lld 的洽谈", fair->code, id);
 		*en = xasprintf("fair %s has no meeting %lld", fair->code, id);
 		return 1;
 	}
@@ -612,12 +612,12 @@ move_problem(struct store *st, const struct fair *fair, long long id, int slot, 
 		{ "SELECT p.name FROM participants p WHERE p.id IN (?5, ?6) AND p.reps <= (SELECT"
 		  " count(*) FROM meetings m WHERE m.fair_id = ?1 AND m.slot = ?3 AND m.id != ?2"
 		  " AND (m.buyer_pid = p.id OR m.supplier_pid = p.id))",
-		  { "", " 在该时段已有会谈" }, { "", " already has a meeting in that slot" } },
-		{ "SELECT m.id || '（' || b.name || ' — ' || s.name || '）' FROM meetings m JOIN"
+		  { "", " 在该时段已有洽谈" }, { "", " already has a meeting in that slot" } },
+		{ "SELECT b.name || ' — ' || s.name FROM meetings m JOIN"
 		  " participants b ON b.id = m.buyer_pid JOIN participants s ON"
 		  " s.id = m.supplier_pid WHERE m.fair_id = ?1 AND m.slot = ?3 AND"
 		  " m.table_no = ?4 AND m.id != ?2",
-		  { "该桌该时段已被会谈 ", " 占用" }, { "the table is taken in that slot by meeting ", "" } },
+		  { "该桌该时段已被洽谈（", "）占用" }, { "the table is taken then by the meeting ", "" } },
 		{ "SELECT s.name FROM fair_tables t JOIN suppliers s ON s.id = t.supplier_id"
 		  " WHERE t.fair_id = ?1 AND t.number = ?4 AND t.supplier_id IS NOT"
 		  " (SELECT supplier_id FROM participants WHERE id = ?6)",
@@ -648,6 +648,53 @@ move_problem(struct store *st, const struct fair *fair, long long id, int slot, 
 	return *zh != NULL;
 }
 
+/*
+ * A move as a person reads it, in Chinese or (en) English: "洽谈（买方 —
+ * 供应商）移到 第1天 10:40–11:00，A厅1号", a slot by its day and time and a
+ * table by its name, falling back to numbers only where there is no such
+ * slot or table.  Caller frees.
+ */
+static char *
+move_place(struct store *st, const struct fair *fair, long long id, int slot, int table,
+    int en)
+{
+	sqlite3_stmt *q;
+	char *cause = NULL, *text = NULL;
+
+	if (store_query(st, "SELECT (SELECT b.name || ' — ' || s.name FROM meetings m JOIN"
+	    " participants b ON b.id = m.buyer_pid JOIN participants s ON s.id = m.supplier_pid"
+	    " WHERE m.id = ?2 AND m.fair_id = ?1),"
+	    " (SELECT '第' || day || '天 ' || start || '–' || end FROM fair_slots WHERE"
+	    "  fair_id = ?1 AND number = ?3),"
+	    " (SELECT name FROM fair_tables WHERE fair_id = ?1 AND number = ?4)", &q,
+	    &cause) == 0) {
+		sqlite3_bind_int64(q, 1, fair->id);
+		sqlite3_bind_int64(q, 2, id);
+		sqlite3_bind_int(q, 3, slot);
+		sqlite3_bind_int(q, 4, table);
+		if (sqlite3_step(q) == SQLITE_ROW) {
+			const char *pair = (const char *)sqlite3_column_text(q, 0);
+			const char *when = (const char *)sqlite3_column_text(q, 1);
+			const char *name = (const char *)sqlite3_column_text(q, 2);
+			char *w = when != NULL ? xstrdup(when) : xasprintf(en ? "slot %d" : "时段 %d",
+			    slot);
+			char *t = name != NULL ? xstrdup(name) : xasprintf(en ? "table %d" : "%d 号桌",
+			    table);
+
+			text = xasprintf(en ? "the meeting %s to %s, %s" : "洽谈（%s）移到 %s，%s",
+			    pair != NULL ? pair : "?", w, t);
+			free(w);
+			free(t);
+		}
+		store_finish(st, q, &cause);
+	}
+	free(cause);
+	if (text == NULL)
+		text = xasprintf(en ? "meeting %lld to slot %d, table %d" : "洽谈 %lld 移到时段 %d、"
+		    "%d 号桌", id, slot, table);
+	return text;
+}
+
 int
 schedule_move(struct store *st, const char *fair_code, long long meeting_id, int slot,
     int table, char **cause)
@@ -669,9 +716,12 @@ schedule_move(struct store *st, const char *fair_code, long long meeting_id, int
 		return -1;
 	}
 	if (problem) {
-		*cause = xasprintf("不能把会谈 %lld 移到时段 %d、%d 号桌：%s / cannot move meeting"
-		    " %lld to slot %d, table %d: %s", meeting_id, slot, table, zh, meeting_id, slot,
-		    table, en);
+		char *wzh = move_place(st, &fair, meeting_id, slot, table, 0);
+		char *wen = move_place(st, &fair, meeting_id, slot, table, 1);
+
+		*cause = xasprintf("不能把%s：%s / cannot move %s: %s", wzh, zh, wen, en);
+		free(wzh);
+		free(wen);
 		free(zh);
 		free(en);
 		store_rollback(st);

@@ -63,6 +63,21 @@ schedule_version_published(struct store *st, long long fair_id, char **cause)
 	return store_finish(st, q, cause) != 0 ? -1 : n;
 }
 
+int
+schedule_version_exists(struct store *st, const char *fair_code, int number, char **cause)
+{
+	sqlite3_stmt *q;
+	int found;
+
+	if (store_query(st, "SELECT 1 FROM schedule_versions v JOIN fairs f ON f.id = v.fair_id"
+	    " WHERE f.code = ?1 AND v.number = ?2", &q, cause) != 0)
+		return -1;
+	sqlite3_bind_text(q, 1, fair_code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(q, 2, number);
+	found = sqlite3_step(q) == SQLITE_ROW;
+	return store_finish(st, q, cause) != 0 ? -1 : found;
+}
+
 json_t *
 schedule_versions_json(struct store *st, const char *fair_code, char **cause)
 {

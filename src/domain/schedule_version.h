@@ -50,6 +50,13 @@ int schedule_version_undo(struct store *st, const char *fair_code, json_t **summ
 int schedule_version_discard(struct store *st, const char *fair_code, int number,
     char **cause);
 
+/*
+ * 1 if the fair with this code has version number, 0 if it has not (or
+ * there is no such fair), -1 with *cause if the store failed.
+ */
+int schedule_version_exists(struct store *st, const char *fair_code, int number,
+    char **cause);
+
 /* The published version's number for fair_id, 0 if none is, or -1 with *cause. */
 int schedule_version_published(struct store *st, long long fair_id, char **cause);
 

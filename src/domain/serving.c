@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "forgive.h"
 #include "serve_load.h"
 #include "serving.h"
 #include "util.h"
@@ -223,7 +224,7 @@ serving_search(struct serving *sv, struct store *st, struct tokenizer *tk,
 		so.fair_cities = (const char *const *)cities;
 		so.nfair_cities = ncities;
 	}
-	rc = search_serve_run(store_db(st), tk, sv->layer, s, query, last_is_prefix, &so, res,
+	rc = search_forgiving_run(store_db(st), tk, sv->layer, s, query, last_is_prefix, &so, res,
 	    cause);
 	for (size_t i = 0; i < ncities; i++)
 		free(cities[i]);

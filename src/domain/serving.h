@@ -43,8 +43,9 @@ int serving_catch_up(struct serving *sv, struct store *st, struct tokenizer *tk,
 int serving_applies(const struct search_opts *o);
 
 /*
- * search_serve_run through st (hit details) with the calling thread's
- * scratch s.  fair (a fair's code, or NULL) limits the hits to its cities;
+ * search_forgiving_run (forgive.h: the exact hits, then corrected or
+ * relaxed ones when they are few) through st (hit details) with the
+ * calling thread's scratch s.  fair (a fair's code, or NULL) limits the hits to its cities;
  * an unknown fair is an error.  0, or -1 with *cause.
  */
 int serving_search(struct serving *sv, struct store *st, struct tokenizer *tk,

@@ -421,6 +421,43 @@ static const char *const migrations[] = {
 	"  d.deadline FROM demands d JOIN buyers b ON b.id = d.buyer_id"
 	"  WHERE d.withdrawn_at IS NULL;"
 	"INSERT INTO " IX_LOG " (kind, item_id) SELECT 'demand', id FROM demands;",
+
+	/*
+	 * 11: personal links (links.h).  The token in an agenda's QR code
+	 * opens its participant's page; only its SHA-256 is kept.  One row per
+	 * generation; a revoked row stays, so the next print derives a new
+	 * token.  printed lists the meetings as printed, "slot:table:other,".
+	 */
+	"CREATE TABLE participant_links ("
+	"  token_hash     TEXT PRIMARY KEY,"
+	"  participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,"
+	"  generation     INTEGER NOT NULL,"
+	"  created_at     INTEGER NOT NULL,"		/* Unix seconds */
+	"  expires_at     INTEGER NOT NULL,"		/* the day after the fair, Asia/Shanghai */
+	"  revoked        INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),"
+	"  printed        TEXT NOT NULL DEFAULT '',"
+	"  UNIQUE (participant_id, generation)"
+	");",
+
+	/*
+	 * 12: the server's jobs, so that a job id given before a restart still
+	 * answers after it, and a rejected upload's report is kept.
+	 */
+	"CREATE TABLE jobs ("
+	"  id         INTEGER PRIMARY KEY,"		/* the id the client was given */
+	"  kind       TEXT NOT NULL,"			/* import, match, schedule, print, … */
+	"  user_id    INTEGER,"				/* who asked; NULL = the server itself */
+	"  state      TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),"
+	"  progress   REAL NOT NULL DEFAULT 0,"		/* 0..1 */
+	"  message    TEXT,"				/* what it is doing, or why it failed */
+	"  error      TEXT,"				/* a store failure's name (busy, full, …) */
+	"  result     TEXT,"				/* JSON, when finished */
+	"  receipt    TEXT,"				/* an upload's spool receipt */
+	"  created    INTEGER NOT NULL,"		/* Unix seconds */
+	"  finished   INTEGER"
+	");"
+	"CREATE INDEX jobs_user ON jobs(user_id, id);"
+	"CREATE INDEX jobs_receipt ON jobs(receipt) WHERE receipt IS NOT NULL;",
 };
 
 int

@@ -80,6 +80,20 @@ csv_fail(struct csv_reader *r, size_t line, char *msg)
 	r->err_line = line;
 }
 
+/*
+ * Whether a field is one the export sink made inert: apostrophes, then one
+ * of = + - @ tab CR (export_sink.c adds one apostrophe to exactly these).
+ */
+static int
+csv_inert_cell(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && s[i] == '\'')
+		i++;
+	return i > 0 && i < len && strchr("=+-@\t\r", s[i]) != NULL && s[i] != '\0';
+}
+
 /* libcsv: one field ended. */
 static void
 csv_on_field(void *s, size_t len, void *data)
@@ -94,6 +108,11 @@ csv_on_field(void *s, size_t len, void *data)
 		    " %zu columns", r->records + 1, r->lim->max_cols, r->records + 1,
 		    r->lim->max_cols));
 		return;
+	}
+	/* A cell our exports made inert ('=…, ''=…) comes back as it was: one apostrophe less. */
+	if (s != NULL && len >= 2 && csv_inert_cell(s, len)) {
+		s = (char *)s + 1;
+		len--;
 	}
 	row->cells = xreallocarray(row->cells, row->ncells + 1, sizeof *row->cells);
 	row->cells[row->ncells++] = xstrndup(s != NULL ? s : "", s != NULL ? len : 0);

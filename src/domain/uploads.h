@@ -29,7 +29,9 @@ struct upload_scope {
 };
 
 /*
- * The newest 200 uploads in scope: [{id, kind, filename, …}] (caller
+ * The newest 200 uploads in scope: [{id, kind, filename, …}], with the
+ * newest 200 rejected attempts ({job, …, error_count, rejected: true},
+ * recorded by their import jobs) among them, newest first (caller
  * decrefs), or NULL with *cause.
  */
 json_t *upload_list_json(struct store *st, const struct upload_scope *scope, char **cause);

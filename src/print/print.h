@@ -40,7 +40,8 @@ enum agenda_doc {
 int print_agenda_doc_by_name(const char *name);
 
 struct print_opts {
-	const char	*base_url;	/* kiosk QR codes link to base_url/p/CODE; NULL = no QR */
+	const char	*base_url;	/* an agenda's QR code opens base_url/p/LINK, the party's
+					   personal link (agenda_load_links); NULL = no QR */
 	print_progress	 progress;
 	void		*arg;
 };

@@ -1,6 +1,6 @@
 /*
  * print_agenda.c — a fair's schedule on paper: each participant's agenda
- * with a QR code to their kiosk page, a sheet for each table, the whole
+ * with a QR code to their personal page, a sheet for each table, the whole
  * grid, and the sign-in sheets.  Everything comes from a struct agenda.
  */
 #include <stdio.h>
@@ -197,7 +197,10 @@ slot_text(const struct agenda_slot *s)
 	return xasprintf("%s–%s", str(s->start), str(s->end));
 }
 
-/* The fair's line under its name: city · dates · venue; caller frees. */
+/*
+ * The fair's line under its name: city · dates · venue · the schedule's
+ * version, so that a printed page says which schedule it shows; caller frees.
+ */
 static char *
 fair_line(const struct agenda_fair *f)
 {
@@ -208,6 +211,9 @@ fair_line(const struct agenda_fair *f)
 		buf_addf(&b, "%s%s", b.len > 0 ? " · " : "", f->dates);
 	if (f->venue != NULL && *f->venue != '\0')
 		buf_addf(&b, "%s%s", b.len > 0 ? " · " : "", f->venue);
+	if (f->version > 0)
+		buf_addf(&b, "%s日程第 %d 版 / schedule version %d", b.len > 0 ? " · " : "",
+		    f->version, f->version);
 	if (b.len == 0)
 		buf_addstr(&b, "");
 	return buf_take(&b);
@@ -220,23 +226,6 @@ contact_text(const struct agenda_party *p)
 	if (p->contact != NULL && *p->contact != '\0' && p->phone != NULL && *p->phone != '\0')
 		return xasprintf("%s\n%s", p->contact, p->phone);
 	return xstrdup(p->contact != NULL && *p->contact != '\0' ? p->contact : str(p->phone));
-}
-
-/* A URL-safe copy of a code, percent-encoding what is not unreserved; caller frees. */
-static char *
-url_escape(const char *s)
-{
-	struct buf b = { 0 };
-
-	for (const unsigned char *c = (const unsigned char *)s; *c != '\0'; c++) {
-		if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') ||
-		    (*c >= '0' && *c <= '9') || strchr("-._~", *c) != NULL)
-			buf_addc(&b, (char)*c);
-		else
-			buf_addf(&b, "%%%02X", *c);
-	}
-	buf_addstr(&b, "");
-	return buf_take(&b);
 }
 
 /* The columns of a participant's agenda. */
@@ -270,11 +259,9 @@ party_agenda(struct plan *p, struct pdf_doc *doc, size_t k, char **cause)
 	pdf_new_page(doc);
 	pdf_set_running(doc, str(me->name));
 	y_top = pdf_room(doc);
-	if (p->opts->base_url != NULL && me->code != NULL) {
-		char *code = url_escape(me->code);
-		char *url = xasprintf("%s/p/%s", p->opts->base_url, code);
+	if (p->opts->base_url != NULL && me->link != NULL) {
+		char *url = xasprintf("%s/p/%s", p->opts->base_url, me->link);
 
-		free(code);
 		if (pdf_qr(doc, pdf_width(doc) - QR_SIZE, 0, QR_SIZE, url, cause) != 0) {
 			free(url);
 			return -1;
@@ -306,7 +293,7 @@ party_agenda(struct plan *p, struct pdf_doc *doc, size_t k, char **cause)
 	free(line);
 	pdf_set_inset(doc, 0);
 	/* Below the QR code, whatever the headings took. */
-	if (p->opts->base_url != NULL && me->code != NULL && y_top - pdf_room(doc) < QR_SIZE)
+	if (p->opts->base_url != NULL && me->link != NULL && y_top - pdf_room(doc) < QR_SIZE)
 		pdf_space(doc, QR_SIZE - (y_top - pdf_room(doc)));
 	pdf_space(doc, 6);
 
@@ -482,10 +469,10 @@ doc_grid(struct plan *p, struct pdf_doc *doc, char **cause)
 }
 
 /* The columns of a sign-in sheet. */
-static const double signin_widths[] = { 5, 30, 13, 11, 15, 16, 10 };
+static const double signin_widths[] = { 5, 8, 30, 13, 9, 14, 13, 8 };
 static const char *const signin_head[] = {
-	"序号\nNo.", "单位名称\nCompany", "地区\nRegion", "联系人\nContact", "电话\nPhone",
-	"签名\nSignature", "时间\nTime",
+	"序号\nNo.", "胸牌号\nBadge", "单位名称\nCompany", "地区\nRegion", "联系人\nContact",
+	"电话\nPhone", "签名\nSignature", "时间\nTime",
 };
 static const struct pdf_table signin_table = {
 	nitems(signin_widths), signin_widths, signin_head, NULL, 2, 26,
@@ -554,9 +541,9 @@ doc_signin(struct plan *p, struct pdf_doc *doc, char **cause)
 					continue;
 				snprintf(num, sizeof num, "%zu", ++no);
 				{
-					const char *cells[7] = {
-						num, str(x->name), str(x->region), str(x->contact),
-						str(x->phone), "", "",
+					const char *cells[8] = {
+						num, str(x->code), str(x->name), str(x->region),
+						str(x->contact), str(x->phone), "", "",
 					};
 
 					pdf_table_row(doc, cells);

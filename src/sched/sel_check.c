@@ -39,24 +39,24 @@ check_one(const struct sel_model *m, int i, int t, int k, struct sel_report *rep
 	const struct sel_cand *c = &m->cands[i];
 
 	if (t < 0 || t >= m->nslots || k < 0 || k >= m->ntables) {
-		violation(rep, "会谈 %d 的时段 %d 或桌号 %d 不存在 / meeting %d has no such slot"
+		violation(rep, "洽谈 %d 的时段 %d 或桌号 %d 不存在 / meeting %d has no such slot"
 		    " %d or table %d", i + 1, t + 1, k + 1, i + 1, t + 1, k + 1);
 		return -1;
 	}
 	if (m->bunavail[(size_t)c->buyer * m->nslots + t])
-		violation(rep, "会谈 %d：买方 %d 在时段 %d 不在场 / meeting %d: buyer %d is"
+		violation(rep, "洽谈 %d：买方 %d 在时段 %d 不在场 / meeting %d: buyer %d is"
 		    " unavailable in slot %d", i + 1, c->buyer + 1, t + 1, i + 1, c->buyer + 1,
 		    t + 1);
 	if (m->sunavail[(size_t)c->supplier * m->nslots + t])
-		violation(rep, "会谈 %d：供应商 %d 在时段 %d 不在场 / meeting %d: supplier %d is"
+		violation(rep, "洽谈 %d：供应商 %d 在时段 %d 不在场 / meeting %d: supplier %d is"
 		    " unavailable in slot %d", i + 1, c->supplier + 1, t + 1, i + 1,
 		    c->supplier + 1, t + 1);
 	for (int s = 0; s < m->nsuppliers; s++)
 		if (s != c->supplier && m->booth[s] == k)
-			violation(rep, "会谈 %d 在供应商 %d 的展位桌 %d / meeting %d is at table %d,"
+			violation(rep, "洽谈 %d 在供应商 %d 的展位桌 %d / meeting %d is at table %d,"
 			    " the booth of supplier %d", i + 1, s + 1, k + 1, i + 1, k + 1, s + 1);
 	if (c->lock_slot >= 0 && (t != c->lock_slot || k != c->lock_table))
-		violation(rep, "锁定的会谈 %d 被移动：应在时段 %d 桌 %d / locked meeting %d moved:"
+		violation(rep, "锁定的洽谈 %d 被移动：应在时段 %d 桌 %d / locked meeting %d moved:"
 		    " it belongs in slot %d at table %d", i + 1, c->lock_slot + 1,
 		    c->lock_table + 1, i + 1, c->lock_slot + 1, c->lock_table + 1);
 	return 0;
@@ -111,7 +111,7 @@ sel_check(const struct sel_model *m, const int *slot, const int *table,
 
 		if (t < 0 && k < 0) {
 			if (c->lock_slot >= 0)
-				violation(rep, "锁定的会谈 %d 被取消 / locked meeting %d was dropped",
+				violation(rep, "锁定的洽谈 %d 被取消 / locked meeting %d was dropped",
 				    i + 1, i + 1);
 			continue;
 		}
@@ -129,13 +129,13 @@ sel_check(const struct sel_model *m, const int *slot, const int *table,
 			int n = tab[t * m->ntables + k];
 
 			if (n > 1)
-				violation(rep, "时段 %zu 的 %d 号桌有 %d 场会谈 / table %d has %d"
+				violation(rep, "时段 %zu 的 %d 号桌有 %d 场洽谈 / table %d has %d"
 				    " meetings in slot %zu", t + 1, k + 1, n, k + 1, n, t + 1);
 		}
 	for (int b = 0; b < m->nbuyers; b++) {
 		for (size_t t = 0; t < ns; t++)
 			if (bl[b * ns + t] > m->breps[b])
-				violation(rep, "买方 %d 在时段 %zu 有 %d 场会谈 / buyer %d has %d"
+				violation(rep, "买方 %d 在时段 %zu 有 %d 场洽谈 / buyer %d has %d"
 				    " meetings in slot %zu", b + 1, t + 1, bl[b * ns + t], b + 1,
 				    bl[b * ns + t], t + 1);
 		rep->gaps += gaps_of(m, bl + b * ns);
@@ -143,7 +143,7 @@ sel_check(const struct sel_model *m, const int *slot, const int *table,
 	for (int s = 0; s < m->nsuppliers; s++) {
 		for (size_t t = 0; t < ns; t++)
 			if (sl[s * ns + t] > m->sreps[s])
-				violation(rep, "供应商 %d 在时段 %zu 有 %d 场会谈 / supplier %d has %d"
+				violation(rep, "供应商 %d 在时段 %zu 有 %d 场洽谈 / supplier %d has %d"
 				    " meetings in slot %zu", s + 1, t + 1, sl[s * ns + t], s + 1,
 				    sl[s * ns + t], t + 1);
 		rep->gaps += gaps_of(m, sl + s * ns);
@@ -151,7 +151,7 @@ sel_check(const struct sel_model *m, const int *slot, const int *table,
 	qsort(pairs, (size_t)npairs, sizeof *pairs, cmp_pair);
 	for (int x = 1; x < npairs; x++)
 		if (pairs[x] == pairs[x - 1])
-			violation(rep, "买方 %lld 与供应商 %lld 会谈不止一次 / buyer %lld meets"
+			violation(rep, "买方 %lld 与供应商 %lld 洽谈不止一次 / buyer %lld meets"
 			    " supplier %lld more than once", pairs[x] / m->nsuppliers + 1,
 			    pairs[x] % m->nsuppliers + 1, pairs[x] / m->nsuppliers + 1,
 			    pairs[x] % m->nsuppliers + 1);

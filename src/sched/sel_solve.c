@@ -586,15 +586,15 @@ place_locked(struct sel_state *st, char **cause)
 		if (t < 0)
 			continue;
 		if (t >= m->nslots || k < 0 || k >= m->ntables) {
-			*cause = xasprintf("锁定的会谈 %d 的时段或桌号不存在 / locked meeting %d"
+			*cause = xasprintf("锁定的洽谈 %d 的时段或桌号不存在 / locked meeting %d"
 			    " has no such slot or table", i + 1, i + 1);
 			rc = -1;
 		} else if (table_used[(size_t)t * m->ntables + k]) {
-			*cause = xasprintf("锁定的会谈 %d 与另一锁定会谈同桌同时段 / locked meeting"
+			*cause = xasprintf("锁定的洽谈 %d 与另一锁定洽谈同桌同时段 / locked meeting"
 			    " %d shares its table and slot with another locked meeting", i + 1, i + 1);
 			rc = -1;
 		} else if (!fits(st, i, t)) {
-			*cause = xasprintf("锁定的会谈 %d 不能留在时段 %d（一方不在或已满） / locked"
+			*cause = xasprintf("锁定的洽谈 %d 不能留在时段 %d（一方不在或已满） / locked"
 			    " meeting %d cannot stay in slot %d (a side is away or busy)", i + 1,
 			    t + 1, i + 1, t + 1);
 			rc = -1;

@@ -13,10 +13,12 @@
 
 #include "api.h"
 #include "auth.h"
+#include "backup_sched.h"
 #include "catalog_read.h"
 #include "fair.h"
 #include "http.h"
 #include "indexing.h"
+#include "job_record.h"
 #include "match.h"
 #include "matching.h"
 #include "ratelimit.h"
@@ -234,12 +236,22 @@ api_reply_job(struct hreq *h, long long id)
 static void
 get_job(struct hreq *h, char **args)
 {
+	int any = h->who.role == ROLE_ADMIN;
+	char *cause = NULL;
 	long id;
 	json_t *j;
 
-	if (parse_long(args[0], 1, LONG_MAX, &id) != 0 ||
-	    (j = jobs_json(hreq_jobs(h), id, h->who.user_id, h->who.role == ROLE_ADMIN)) == NULL) {
+	if (parse_long(args[0], 1, LONG_MAX, &id) != 0) {
 		http_error(h, 404, "not_found", "没有这个任务 / no such job: %s", args[0]);
+		return;
+	}
+	/* In memory while recent; from the store when older or from before a restart. */
+	if ((j = jobs_json(hreq_jobs(h), id, h->who.user_id, any)) == NULL &&
+	    (j = job_record_json(hreq_store(h), id, h->who.user_id, any, &cause)) == NULL) {
+		if (cause != NULL)
+			api_fail(h, hreq_store(h), 500, "store", cause);
+		else
+			http_error(h, 404, "not_found", "没有这个任务 / no such job: %s", args[0]);
 		return;
 	}
 	http_json(h, 200, j);
@@ -720,6 +732,65 @@ get_healthz(struct hreq *h, char **args)
 	    "draining", hreq_server_draining(h)));
 }
 
+/* The scheduled backups' lines of /metrics. */
+static void
+metrics_backups(struct evbuffer *b, struct backup_sched *bs)
+{
+	struct backup_status s;
+
+	backup_sched_status(bs, &s);
+	evbuffer_add_printf(b, "# HELP fairmatch_backup_enabled Whether backup_dir is set.\n"
+	    "# TYPE fairmatch_backup_enabled gauge\nfairmatch_backup_enabled %d\n", s.enabled);
+	evbuffer_add_printf(b, "# TYPE fairmatch_backup_runs_total counter\n"
+	    "fairmatch_backup_runs_total %ld\n", s.runs);
+	evbuffer_add_printf(b, "# TYPE fairmatch_backup_failures_total counter\n"
+	    "fairmatch_backup_failures_total %ld\n", s.failures);
+	evbuffer_add_printf(b, "# HELP fairmatch_backup_last_ok Whether the last scheduled backup"
+	    " succeeded (0 before the first).\n# TYPE fairmatch_backup_last_ok gauge\n"
+	    "fairmatch_backup_last_ok %d\n", s.last_ok);
+	evbuffer_add_printf(b, "# TYPE fairmatch_backup_last_success_timestamp_seconds gauge\n"
+	    "fairmatch_backup_last_success_timestamp_seconds %lld\n", (long long)s.last_ok_at);
+	evbuffer_add_printf(b, "# TYPE fairmatch_backup_last_duration_seconds gauge\n"
+	    "fairmatch_backup_last_duration_seconds %.3f\n", s.last_seconds);
+	evbuffer_add_printf(b, "# TYPE fairmatch_backup_last_bytes gauge\n"
+	    "fairmatch_backup_last_bytes %lld\n", (long long)s.last_bytes);
+}
+
+/* GET /api/v1/backups: the scheduled backups' last result, for the console. */
+static void
+get_backups(struct hreq *h, char **args)
+{
+	struct backup_status s;
+	json_t *o;
+
+	backup_sched_status(hreq_backups(h), &s);
+	o = json_pack("{s:b, s:I, s:I, s:b}", "enabled", s.enabled, "runs", (json_int_t)s.runs,
+	    "failures", (json_int_t)s.failures, "last_ok", s.last_ok);
+	if (s.last_at != 0) {
+		char at[32];
+		struct tm tm;
+
+		gmtime_r(&s.last_at, &tm);
+		strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_object_set_new(o, "last_at", json_string(at));
+		json_object_set_new(o, "last_seconds", json_real(s.last_seconds));
+	}
+	if (s.last_ok_at != 0) {
+		char at[32];
+		struct tm tm;
+
+		gmtime_r(&s.last_ok_at, &tm);
+		strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		json_object_set_new(o, "last_ok_at", json_string(at));
+		json_object_set_new(o, "last_file", json_string(s.last_file));
+		json_object_set_new(o, "last_bytes", json_integer(s.last_bytes));
+		json_object_set_new(o, "last_files", json_integer((json_int_t)s.last_files));
+	}
+	if (s.last_error[0] != '\0')
+		json_object_set_new(o, "last_error", json_string(s.last_error));
+	http_json(h, 200, o);
+}
+
 /* GET /metrics: Prometheus text, for an admin or a scraper on this machine. */
 static void
 get_metrics(struct hreq *h, char **args)
@@ -765,6 +836,7 @@ get_metrics(struct hreq *h, char **args)
 	    "fairmatch_rate_limited_total %ld\n", atomic_load(&m->rate_limited));
 	evbuffer_add_printf(b, "# TYPE fairmatch_jobs_pending gauge\nfairmatch_jobs_pending %zu\n",
 	    jobs_pending(hreq_jobs(h)));
+	metrics_backups(b, hreq_backups(h));
 	http_header(h, "Cache-Control", "no-store");
 	http_send(h, 200, "text/plain; version=0.0.4; charset=utf-8", b);
 }
@@ -777,6 +849,7 @@ get_metrics(struct hreq *h, char **args)
 static const struct route routes[] = {
 	{ "GET",  "/healthz",			ROLE_ANYONE,	get_healthz },
 	{ "GET",  "/metrics",			ROLE_ANYONE,	get_metrics },
+	{ "GET",  "/api/v1/backups",		ORGANISERS,	get_backups },
 	{ "POST", "/api/v1/login",		ROLE_ANYONE,	post_login },
 	{ "POST", "/api/v1/logout",		ROLE_ANYONE,	post_logout },
 	{ "GET",  "/api/v1/me",			ROLE_ANYONE,	get_me },
@@ -801,8 +874,13 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/print/guide",	ORGANISERS,	api_print_guide },
 	{ "POST", "/api/v1/fairs/*/print/*",	ORGANISERS,	api_print_fair },
 	{ "POST", "/api/v1/export/*",		ORGANISERS,	api_export_catalogue },
-	{ "POST", "/api/v1/fairs/*/export/candidates", ORGANISERS, api_export_candidates },
+	{ "POST", "/api/v1/fairs/*/export/*",	ORGANISERS,	api_export_fair },
 	{ "GET",  "/api/v1/files/*",		ORGANISERS,	api_file_get },
+	{ "GET",  "/api/v1/tls",		ROLE_ANYONE,	api_tls_get },
+	{ "GET",  "/api/v1/p/*",		ROLE_ANYONE,	api_page_get },
+	{ "GET",  "/api/v1/p/*/agenda.ics",	ROLE_ANYONE,	api_page_ics },
+	{ "POST", "/api/v1/p/*/requests/*",	ROLE_ANYONE,	api_page_answer },
+	{ "GET",  "/api/v1/tls/fairmatch.crt",	ROLE_ANYONE,	api_tls_cert },
 	{ "GET",  "/api/v1/fairs/*/schedule",	ROLE_ANYONE,	api_schedule_get },
 	{ "POST", "/api/v1/fairs/*/schedule",	ORGANISERS,	api_schedule_run },
 	{ "POST", "/api/v1/fairs/*/schedule/setup", ORGANISERS,	api_schedule_setup },
@@ -818,6 +896,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/fairs/*/participants/*/availability", ORGANISERS, api_fair_availability },
 	{ "POST", "/api/v1/fairs/*/participants/*/checkin", ORGANISERS, api_fair_check_in },
 	{ "POST", "/api/v1/fairs/*/participants/*/noshow", ORGANISERS, api_fair_no_show },
+	{ "POST", "/api/v1/fairs/*/participants/*/link/revoke", ORGANISERS, api_page_revoke },
 	{ "GET",  "/api/v1/fairs/*/requests",	ORGANISERS,	api_fair_requests },
 	{ "POST", "/api/v1/fairs/*/requests/*/decide", ORGANISERS, api_fair_request_decide },
 	{ "POST", "/api/v1/fairs/*/pairs",	ORGANISERS,	api_fair_pair },
@@ -833,6 +912,7 @@ static const struct route routes[] = {
 	{ "GET",  "/api/v1/stats",		OFFICES | ORGANISERS, api_stats_get },
 	{ "GET",  "/api/v1/fairs/*/meetings/*/outcome", OFFICES | ORGANISERS, api_outcome_get },
 	{ "POST", "/api/v1/fairs/*/meetings/*/outcome", ORGANISERS, api_outcome_post },
+	{ "POST", "/api/v1/fairs/*/meetings/*/evidence", ORGANISERS, api_outcome_evidence },
 };
 
 /* Whether path matches pattern, collecting the "*" segments into args. */

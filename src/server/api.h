@@ -93,13 +93,24 @@ void api_fair_undo(struct hreq *h, char **args);
 void api_stats_get(struct hreq *h, char **args);
 void api_outcome_get(struct hreq *h, char **args);
 void api_outcome_post(struct hreq *h, char **args);
+void api_outcome_evidence(struct hreq *h, char **args);
 
 /* The handlers of api_print.c. */
 void api_print_guide(struct hreq *h, char **args);
 void api_print_fair(struct hreq *h, char **args);
 void api_export_catalogue(struct hreq *h, char **args);
-void api_export_candidates(struct hreq *h, char **args);
+void api_export_fair(struct hreq *h, char **args);
 void api_file_get(struct hreq *h, char **args);
+
+/* api_pages.c: what a personal link opens */
+void api_page_get(struct hreq *h, char **args);
+void api_page_answer(struct hreq *h, char **args);
+void api_page_ics(struct hreq *h, char **args);
+void api_page_revoke(struct hreq *h, char **args);
+
+/* api_tls.c */
+void api_tls_get(struct hreq *h, char **args);
+void api_tls_cert(struct hreq *h, char **args);
 
 /* The handlers of api_withdraw.c: an office withdraws and restores its own entries. */
 void api_withdraw_product(struct hreq *h, char **args);

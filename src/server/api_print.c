@@ -18,14 +18,17 @@
 #include "export.h"
 #include "http.h"
 #include "print.h"
+#include "schedule_version.h"
 #include "util.h"
 
 /* What to render: a document of the fair (or the guide), or an export. */
 struct render {
-	char	*what;		/* guide, agendas, tables, grid, signin, supply, demand, candidates */
+	char	*what;		/* guide, agendas, tables, grid, signin, supply, demand,
+				   candidates, schedule, outcomes */
 	char	*fair;		/* or NULL */
+	int	 version;	/* schedule: 0 = the current one */
 	char	*format;	/* pdf, xlsx, csv */
-	char	*base_url;	/* for the agendas' QR codes */
+	char	*base_url;	/* for the agendas' QR codes: public_url, or the Host used */
 	char	*dir;		/* DATA/prints */
 };
 
@@ -64,7 +67,8 @@ render_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 	}
 	auth_random_token(tok);
 	tok[16] = '\0';
-	name = xasprintf("%s-%s%s%s.%s", tok, r->what, r->fair != NULL ? "-" : "",
+	name = r->version > 0 ? xasprintf("%s-%s-%s-v%d.%s", tok, r->what, r->fair, r->version,
+	    r->format) : xasprintf("%s-%s%s%s.%s", tok, r->what, r->fair != NULL ? "-" : "",
 	    r->fair != NULL ? r->fair : "", r->format);
 	path = xasprintf("%s/%s", r->dir, name);
 	if (strcmp(r->what, "guide") == 0)
@@ -73,11 +77,17 @@ render_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 		rc = export_catalogue(st, r->what, r->format, path, &rows, cause);
 	else if (strcmp(r->what, "candidates") == 0)
 		rc = export_candidates(st, r->fair, r->format, path, &rows, cause);
+	else if (strcmp(r->what, "schedule") == 0)
+		rc = export_schedule(st, r->fair, r->version, r->format, path, &rows, cause);
+	else if (strcmp(r->what, "outcomes") == 0)
+		rc = export_outcomes(st, r->fair, r->format, path, &rows, cause);
 	else {
 		struct print_opts po = { r->base_url, render_progress, j };
 		struct agenda *a = NULL;
 
 		rc = agenda_load(st, r->fair, &a, cause);
+		if (rc == 0 && strcmp(r->what, "agendas") == 0)
+			rc = agenda_load_links(st, a, cause);
 		if (rc == 0)
 			rc = print_agenda_doc(a, print_agenda_doc_by_name(r->what), &po, path, &pages,
 			    cause);
@@ -97,16 +107,21 @@ render_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 
 /* Queues a render and answers with its job. */
 static void
-render_submit(struct hreq *h, const char *what, const char *fair, const char *format)
+render_submit(struct hreq *h, const char *what, const char *fair, const char *format,
+    int version)
 {
 	struct render *r = xcalloc(1, sizeof *r);
 	const char *host = hreq_header(h, "Host");
+	const char *public_url = hreq_settings(h)->public_url;
 	long long id;
 
 	r->what = xstrdup(what);
+	r->version = version;
 	r->fair = fair != NULL ? xstrdup(fair) : NULL;
 	r->format = xstrdup(format);
-	r->base_url = xasprintf("https://%s", host != NULL ? host : "localhost");
+	/* Phones reach the box at public_url; the Host header is often localhost. */
+	r->base_url = public_url[0] != '\0' ? xstrdup(public_url) :
+	    xasprintf("https://%s", host != NULL ? host : "localhost");
 	r->dir = xasprintf("%s/prints", hreq_data_dir(h));
 	if ((id = jobs_submit(hreq_jobs(h), "render", h->who.user_id, render_job, r,
 	    render_free)) < 0)
@@ -132,7 +147,7 @@ export_format(struct hreq *h)
 void
 api_print_guide(struct hreq *h, char **args)
 {
-	render_submit(h, "guide", NULL, "pdf");
+	render_submit(h, "guide", NULL, "pdf", 0);
 }
 
 /* POST /api/v1/fairs/CODE/print/agendas|tables|grid|signin */
@@ -145,7 +160,7 @@ api_print_fair(struct hreq *h, char **args)
 		return;
 	}
 	if (api_fair_known(h, args[0]))
-		render_submit(h, args[1], args[0], "pdf");
+		render_submit(h, args[1], args[0], "pdf", 0);
 }
 
 /* POST /api/v1/export/supply|demand?format= */
@@ -159,17 +174,51 @@ api_export_catalogue(struct hreq *h, char **args)
 		return;
 	}
 	if ((format = export_format(h)) != NULL)
-		render_submit(h, args[0], NULL, format);
+		render_submit(h, args[0], NULL, format, 0);
 }
 
-/* POST /api/v1/fairs/CODE/export/candidates?format= */
+/*
+ * POST /api/v1/fairs/CODE/export/candidates|schedule|outcomes?format=: a
+ * schedule takes ?version=N (the current one without it).
+ */
 void
-api_export_candidates(struct hreq *h, char **args)
+api_export_fair(struct hreq *h, char **args)
 {
-	const char *format = export_format(h);
+	static const char *const what[] = { "candidates", "schedule", "outcomes" };
+	const char *format, *v = hreq_arg(h, "version");
+	long version = 0;
+	size_t k;
 
-	if (format != NULL && api_fair_known(h, args[0]))
-		render_submit(h, "candidates", args[0], format);
+	for (k = 0; k < nitems(what); k++)
+		if (strcmp(args[1], what[k]) == 0)
+			break;
+	if (k == nitems(what)) {
+		http_error(h, 404, "not_found", "没有这种导出 / no such export: %s（candidates、"
+		    "schedule、outcomes）", args[1]);
+		return;
+	}
+	if (v != NULL && (k != 1 || parse_long(v, 1, 1000000, &version) != 0)) {
+		http_error(h, 400, "bad_argument", "version 应为日程的版本号 / version must be a"
+		    " schedule's version number: %s", v);
+		return;
+	}
+	if ((format = export_format(h)) == NULL || !api_fair_known(h, args[0]))
+		return;
+	if (version > 0) {
+		char *cause = NULL;
+		int found = schedule_version_exists(hreq_store(h), args[0], (int)version, &cause);
+
+		if (found < 0) {
+			api_fail(h, hreq_store(h), 500, "store", cause);
+			return;
+		}
+		if (found == 0) {
+			http_error(h, 404, "not_found", "展会 %s 没有第 %ld 版日程 / fair %s has no"
+			    " schedule version %ld", args[0], version, args[0], version);
+			return;
+		}
+	}
+	render_submit(h, what[k], args[0], format, (int)version);
 }
 
 /* GET /api/v1/files/NAME: a rendered file, as an attachment. */

@@ -1,14 +1,21 @@
 /*
  * api_stats.c — deals and statistics over HTTP: the figures against
- * targets, and one meeting's outcome read or recorded.  An office sees
+ * targets, and one meeting's outcome read or recorded, with its evidence
+ * files.  An office sees
  * only its own: a city office the meetings of its city's suppliers, an
  * expansion office those of its province's buyers; the province office
  * (admin) and organisers see everything.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
 
 #include "api.h"
 #include "http.h"
@@ -202,4 +209,96 @@ api_outcome_post(struct hreq *h, char **args)
 	}
 	json_object_set_new(in, "id", json_integer(id));
 	api_task_run(h, outcome_post_work, in, xstrdup(args[0]));
+}
+
+/* Worker: keep an evidence file the loop wrote to a temporary path, then remove that path. */
+static void
+evidence_work(struct task *t, struct store *st)
+{
+	struct office_scope scope = scope_of(&t->h->who);
+	long long id = json_integer_value(json_object_get(t->in, "id"));
+	const char *path = json_string_value(json_object_get(t->in, "path"));
+	struct outcome_in in;
+	enum outcome_err err;
+	char *cause = NULL;
+	json_t *out;
+	int rc;
+
+	memset(&in, 0, sizeof in);
+	in.held = -1;
+	in.evidence = path;
+	in.evidence_name = json_string_value(json_object_get(t->in, "filename"));
+	rc = outcome_record(st, t->text, id, &in, t->h->who.login, t->h->who.user_id, &scope,
+	    &out, &err, &cause);
+	unlink(path);
+	if (rc != 0) {
+		outcome_fail(t, err, cause);
+		return;
+	}
+	t->status = 200;
+	t->body = out;
+}
+
+/* Whether name is a file name to show: 1..200 bytes, no path, no control characters. */
+static int
+evidence_name_ok(const char *name)
+{
+	size_t n = name != NULL ? strlen(name) : 0;
+
+	if (n == 0 || n > 200 || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;
+	for (const unsigned char *c = (const unsigned char *)name; *c != '\0'; c++)
+		if (*c < 0x20 || *c == 0x7f || *c == '/' || *c == '\\')
+			return 0;
+	return 1;
+}
+
+/*
+ * POST /api/v1/fairs/CODE/meetings/ID/evidence?filename=NAME: the body is
+ * the file (a photo of a contract, a signed intention), kept with the
+ * meeting's outcome, which must be recorded first.
+ */
+void
+api_outcome_evidence(struct hreq *h, char **args)
+{
+	struct evbuffer *body = evhttp_request_get_input_buffer(h->req);
+	const char *name = hreq_arg(h, "filename");
+	long long id = meeting_arg(h, args);
+	char *dir, *path;
+	int fd, rc = 0;
+
+	if (id == 0)
+		return;
+	if (!evidence_name_ok(name)) {
+		http_error(h, 400, "bad_argument", "需要文件名 filename（不含路径，至多 200 字节） /"
+		    " filename is required: a name without a path, at most 200 bytes");
+		return;
+	}
+	if (evbuffer_get_length(body) == 0) {
+		http_error(h, 400, "bad_request", "凭证文件 %s 是空的 / the evidence file %s is"
+		    " empty", name, name);
+		return;
+	}
+	dir = xasprintf("%s/tmp", hreq_data_dir(h));
+	path = xasprintf("%s/evidence-XXXXXX", dir);
+	if (mkdir_p(dir, 0700) != 0 || (fd = mkstemp(path)) < 0) {
+		http_error(h, 500, "unwritable", "无法保存上传的文件 / cannot keep the upload: %s",
+		    strerror(errno));
+		free(dir);
+		free(path);
+		return;
+	}
+	free(dir);
+	while (rc >= 0 && evbuffer_get_length(body) > 0)
+		rc = evbuffer_write(body, fd);
+	if (close(fd) != 0 || rc < 0) {
+		unlink(path);
+		free(path);
+		http_error(h, 500, "unwritable", "无法保存上传的文件 / cannot keep the upload: %s",
+		    strerror(errno));
+		return;
+	}
+	api_task_run(h, evidence_work, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id,
+	    "path", path, "filename", name), xstrdup(args[0]));
+	free(path);
 }

@@ -23,6 +23,7 @@
 #include "http.h"
 #include "import.h"
 #include "indexing.h"
+#include "job_record.h"
 #include "multipart.h"
 #include "uploads.h"
 #include "util.h"
@@ -38,6 +39,15 @@ struct upload {
 	char		*path;		/* the spooled body */
 	char		*meta;		/* the JSON beside it */
 };
+
+/* An upload's receipt: its spooled file's name up to the first dot; caller frees. */
+static char *
+upload_receipt(const struct upload *u)
+{
+	const char *base = strrchr(u->path, '/') != NULL ? strrchr(u->path, '/') + 1 : u->path;
+
+	return xstrndup(base, strcspn(base, "."));
+}
 
 static void
 upload_free(void *arg)
@@ -82,8 +92,7 @@ import_job(struct job *j, struct store *st, void *arg, json_t **result, char **c
 	struct import_report rep;
 	struct stat sb;
 	struct import_meter meter = { j, stat(u->path, &sb) == 0 ? (long long)sb.st_size : 0 };
-	const char *base = strrchr(u->path, '/') != NULL ? strrchr(u->path, '/') + 1 : u->path;
-	char *receipt = xstrndup(base, strcspn(base, "."));
+	char *receipt = upload_receipt(u);
 	char *json;
 	json_error_t err;
 	int rc = 0;
@@ -247,7 +256,7 @@ receipt_work(struct store *st, void *arg)
 	struct upload *u = r->u;
 	size_t blen = evbuffer_get_length(r->body), len = blen;
 	const char *body = (const char *)evbuffer_pullup(r->body, -1), *data;
-	char *boundary = NULL, *fname = NULL;
+	char *boundary = NULL, *fname = NULL, *receipt;
 
 	if (body == NULL && blen > 0)
 		fatal("%s: evbuffer_pullup of %zu bytes", __func__, blen);
@@ -281,8 +290,12 @@ receipt_work(struct store *st, void *arg)
 		r->status = 507;
 		goto out;
 	}
-	if ((r->job = jobs_submit(hreq_jobs(r->h), "import", u->user_id, import_job, u,
-	    upload_free)) < 0) {
+	receipt = upload_receipt(u);
+	/* Recorded before the reply: the id given answers after a restart. */
+	r->job = jobs_submit_recorded(hreq_jobs(r->h), st, 0, "import", receipt, u->user_id,
+	    import_job, u, upload_free);
+	free(receipt);
+	if (r->job < 0) {
 		unlink(u->path);		/* not acknowledged: the reply says to try again */
 		unlink(u->meta);
 		goto out;
@@ -412,9 +425,17 @@ upload_from_meta(const char *meta_path)
 void
 api_upload_resume(const char *data_dir, struct jobs *jobs)
 {
-	char *dir = spool_dir(data_dir);
+	char *dir = spool_dir(data_dir), *cause = NULL;
 	DIR *d = opendir(dir);
 	struct dirent *e;
+	struct store *st = NULL;
+
+	/* To find each upload's job from before the stop, and take its id again. */
+	if (d != NULL && store_open_readonly(data_dir, &st, &cause) != 0) {
+		fprintf(stderr, "fairmatch serve: %s\n", cause);
+		free(cause);
+		cause = NULL;
+	}
 
 	while (d != NULL && (e = readdir(d)) != NULL) {
 		size_t n = strlen(e->d_name);
@@ -438,8 +459,19 @@ api_upload_resume(const char *data_dir, struct jobs *jobs)
 		if ((u = upload_from_meta(meta)) != NULL && access(u->path, R_OK) == 0) {
 			fprintf(stderr, "fairmatch serve: 继续导入上次收到的文件 / importing %s,"
 			    " received before the last stop\n", u->filename);
-			if (jobs_submit(jobs, "import", u->user_id, import_job, u,
-			    upload_free) < 0) {
+			char *receipt = upload_receipt(u);
+			long long id = st != NULL ? job_record_by_receipt(st, receipt, &cause) : 0;
+			long long got;
+
+			if (id < 0) {
+				free(cause);
+				cause = NULL;
+				id = 0;
+			}
+			got = jobs_submit_recorded(jobs, NULL, id, "import", receipt, u->user_id,
+			    import_job, u, upload_free);
+			free(receipt);
+			if (got < 0) {
 				upload_free(u);		/* left in the spool for the next start */
 				free(meta);
 				break;
@@ -458,5 +490,6 @@ api_upload_resume(const char *data_dir, struct jobs *jobs)
 	}
 	if (d != NULL)
 		closedir(d);
+	store_close(st);
 	free(dir);
 }

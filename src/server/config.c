@@ -18,7 +18,7 @@
 #define FM_WEB_DIR "web"
 #endif
 
-enum setting_type { SET_STRING, SET_NUMBER, SET_BYTES, SET_ADDRESS };
+enum setting_type { SET_STRING, SET_NUMBER, SET_BYTES, SET_ADDRESS, SET_URL };
 
 struct setting_def {
 	const char		*key;		/* in the file and as --key on the command line */
@@ -31,6 +31,7 @@ struct setting_def {
 
 #define STR(f)	SET_STRING, offsetof(struct settings, f), 0, 0
 #define ADDR(f)	SET_ADDRESS, offsetof(struct settings, f), 0, 0
+#define URL(f)	SET_URL, offsetof(struct settings, f), 0, 0
 #define NUM(f, lo, hi) SET_NUMBER, offsetof(struct settings, f), lo, hi
 #define BYTES(f, lo, hi) SET_BYTES, offsetof(struct settings, f), lo, hi
 
@@ -42,6 +43,12 @@ static const struct setting_def table[] = {
 	  "不加密、提供全部服务的 HTTP 地址，只用于本机的 TLS 反向代理或基准测试（空 = 关闭） /"
 	  " plain HTTP serving everything, only behind a TLS proxy on this machine or for"
 	  " benchmarks (empty = off)" },
+	{ "public_url", URL(public_url), "",
+	  "手机和打印件所用的本机地址，如 https://192.168.1.10:8443/（空 = 按浏览器所用地址） /"
+	  " the address phones and printed QR codes use, e.g. https://192.168.1.10:8443/"
+	  " (empty = whatever host the browser used)" },
+	{ "host_names", STR(host_names), "",
+	  "证书另含的主机名，逗号分隔 / more host names for the certificate, comma separated" },
 	{ "cert", STR(cert), "", "证书 PEM（空 = 自动生成） / certificate PEM (empty = generated)" },
 	{ "key", STR(key), "", "私钥 PEM / private key PEM" },
 	{ "web_root", STR(web_root), FM_WEB_DIR, "网页文件目录 / the static front end" },
@@ -74,6 +81,14 @@ static const struct setting_def table[] = {
 	{ "search_cache", NUM(search_cache, 0, 1000000), "2048",
 	  "每个事件循环缓存的搜索结果条数（0 = 关闭） / search replies cached per event loop"
 	  " (0 = off)" },
+	{ "backup_dir", STR(backup_dir), "",
+	  "定时备份的目录，应在另一块磁盘上（空 = 不备份） / where scheduled backups go, on"
+	  " another disk (empty = none)" },
+	{ "backup_minutes", NUM(backup_minutes, 1, 7 * 24 * 60), "60",
+	  "定时备份的间隔（分钟；启动后先备份一次） / minutes between scheduled backups (one"
+	  " is taken just after the start)" },
+	{ "backup_keep", NUM(backup_keep, 1, 10000), "24",
+	  "保留最新的几份定时备份 / the newest scheduled backups kept" },
 };
 
 /* The setting called name, or NULL. */
@@ -109,6 +124,55 @@ parse_bytes(const char *s, long *out)
 	return 0;
 }
 
+/*
+ * Whether s is http(s)://HOST[:PORT][/PATH] with a host of letters,
+ * digits, - . or a [v6] literal; the host's span in *host, *hostlen.
+ */
+static int
+url_valid(const char *s, const char **host, size_t *hostlen)
+{
+	const char *p, *h;
+	long port;
+
+	if (strncmp(s, "https://", 8) == 0)
+		p = s + 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		p = s + 7;
+	else
+		return 0;
+	h = p;
+	if (*p == '[') {
+		while (*p != '\0' && *p != ']')
+			if (strchr("0123456789abcdefABCDEF:.", *p++) == NULL && p - 1 != h)
+				return 0;
+		if (*p++ != ']')
+			return 0;
+	} else
+		while (*p != '\0' && (('a' <= *p && *p <= 'z') || ('A' <= *p && *p <= 'Z') ||
+		    ('0' <= *p && *p <= '9') || *p == '-' || *p == '.'))
+			p++;
+	if (p == h || (*h == '[' && p - h < 4))
+		return 0;
+	*host = *h == '[' ? h + 1 : h;
+	*hostlen = (size_t)(p - h) - (*h == '[' ? 2 : 0);
+	if (*p == ':') {
+		const char *end = p + 1 + strcspn(p + 1, "/");
+		char *digits = xstrndup(p + 1, (size_t)(end - p - 1));
+		int bad = parse_long(digits, 1, 65535, &port) != 0;
+
+		free(digits);
+		if (bad)
+			return 0;
+		p = end;
+	}
+	if (*p != '\0' && *p != '/')
+		return 0;
+	for (; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == '?' || *p == '#' || *p == '"' || *p == '\\')
+			return 0;
+	return 1;
+}
+
 /* Whether s is HOST:PORT with a port 0..65535 (HOST may be [v6]). */
 static int
 address_valid(const char *s)
@@ -138,11 +202,28 @@ settings_set(struct settings *s, const char *name, const char *value, char **cau
 			return -1;
 		}
 		/* FALLTHROUGH */
+	case SET_URL:
+		if (d->type == SET_URL && *value != '\0') {
+			const char *host;
+			size_t hostlen;
+
+			if (!url_valid(value, &host, &hostlen)) {
+				*cause = xasprintf("%s：“%s”不是 https://主机[:端口]/ 形式的地址 / %s:"
+				    " \"%s\" is not an address like https://HOST[:PORT]/", name, value,
+				    name, value);
+				return -1;
+			}
+		}
+		/* FALLTHROUGH */
 	case SET_STRING: {
 		char **slot = (char **)(base + d->offset);
 
 		free(*slot);
 		*slot = xstrdup(value);
+		/* One form for links: no trailing slash. */
+		if (d->type == SET_URL)
+			for (size_t len = strlen(*slot); len > 0 && (*slot)[len - 1] == '/'; len--)
+				(*slot)[len - 1] = '\0';
 		return 0;
 	}
 	case SET_NUMBER:
@@ -177,7 +258,8 @@ void
 settings_free(struct settings *s)
 {
 	for (size_t i = 0; i < nitems(table); i++)
-		if (table[i].type == SET_STRING || table[i].type == SET_ADDRESS) {
+		if (table[i].type == SET_STRING || table[i].type == SET_ADDRESS ||
+		    table[i].type == SET_URL) {
 			char **slot = (char **)((char *)s + table[i].offset);
 
 			free(*slot);
@@ -246,4 +328,32 @@ const char *
 settings_help(unsigned i)
 {
 	return i < nitems(table) ? table[i].help : NULL;
+}
+
+char **
+settings_cert_names(const struct settings *s)
+{
+	char **names = xcalloc(2, sizeof *names), *list, *save = NULL;
+	size_t n = 0;
+	const char *host;
+	size_t hostlen;
+
+	if (s->public_url[0] != '\0' && url_valid(s->public_url, &host, &hostlen))
+		names[n++] = xstrndup(host, hostlen);
+	list = xstrdup(s->host_names);
+	for (char *w = strtok_r(list, ", ", &save); w != NULL; w = strtok_r(NULL, ", ", &save)) {
+		names = xreallocarray(names, n + 2, sizeof *names);
+		names[n++] = xstrdup(w);
+	}
+	names[n] = NULL;
+	free(list);
+	return names;
+}
+
+void
+settings_cert_names_free(char **names)
+{
+	for (size_t i = 0; names != NULL && names[i] != NULL; i++)
+		free(names[i]);
+	free(names);
 }

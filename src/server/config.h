@@ -10,6 +10,9 @@ struct settings {
 	char	*redirect_listen;	/* plain HTTP that only redirects; "" = off */
 	char	*plain_listen;		/* plain HTTP serving everything (a local TLS proxy,
 					   benchmarks); "" = off */
+	char	*public_url;		/* scheme://host[:port][/path], no trailing slash; "" =
+					   the Host the request came with */
+	char	*host_names;		/* more names for the certificate, comma separated */
 	char	*cert;			/* PEM certificate; "" = DATA/tls/cert.pem, made at first start */
 	char	*key;			/* PEM private key; "" = DATA/tls/key.pem */
 	char	*web_root;		/* the static front end */
@@ -27,6 +30,9 @@ struct settings {
 	long	 login_per_minute;	/* failed sign-ins allowed per client address */
 	long	 busy_timeout_ms;	/* a statement waits this long for another writer's lock */
 	long	 search_cache;		/* search replies kept per loop; 0 = off */
+	char	*backup_dir;		/* scheduled backups go here (another disk); "" = off */
+	long	 backup_minutes;	/* between scheduled backups */
+	long	 backup_keep;		/* the newest scheduled backups kept */
 };
 
 /* The defaults; web_root defaults to the source tree's web/. */
@@ -45,6 +51,14 @@ int settings_set(struct settings *s, const char *name, const char *value, char *
  * A missing file is an error only when required.
  */
 int settings_load(struct settings *s, const char *path, int required, char **cause);
+
+/*
+ * The names the certificate should carry beside localhost and the box's
+ * own: public_url's host and host_names.  NULL-terminated; caller frees
+ * each and the array.
+ */
+char **settings_cert_names(const struct settings *s);
+void settings_cert_names_free(char **names);
 
 /* The table's keys, in order, for usage text and the command line. */
 const char *settings_key(unsigned i);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 
@@ -72,6 +73,26 @@ elapsed_ms(const struct timespec *start)
 	    (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
+/*
+ * Whether the headers leave the body's length in doubt: Content-Length more
+ * than once, or beside Transfer-Encoding (RFC 9112 6.3).  evhttp reads by
+ * the first Content-Length; a proxy in front might read by another.
+ */
+static int
+framing_ambiguous(struct evkeyvalq *headers)
+{
+	struct evkeyval *kv;
+	int lengths = 0, chunked = 0;
+
+	TAILQ_FOREACH(kv, headers, next) {
+		if (strcasecmp(kv->key, "Content-Length") == 0)
+			lengths++;
+		else if (strcasecmp(kv->key, "Transfer-Encoding") == 0)
+			chunked = 1;
+	}
+	return lengths > 1 || (lengths == 1 && chunked);
+}
+
 struct hreq *
 hreq_new(struct loop *lp, struct evhttp_request *req)
 {
@@ -105,6 +126,14 @@ hreq_new(struct loop *lp, struct evhttp_request *req)
 			h->path = xstrdup(raw);
 		http_error(h, 400, "bad_request", "请求路径或参数无法解析（须为 UTF-8） / the path"
 		    " or query cannot be decoded (it must be UTF-8)");
+		return NULL;
+	}
+	if (framing_ambiguous(evhttp_request_get_input_headers(req))) {
+		/* Where the body ends is in doubt (request smuggling): answer, then hang up. */
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+		http_error(h, 400, "bad_request", "请求的 Content-Length 重复，或与 Transfer-Encoding"
+		    " 同时出现 / the request has more than one Content-Length, or one with"
+		    " Transfer-Encoding");
 		return NULL;
 	}
 	return h;
@@ -369,6 +398,12 @@ hreq_data_dir(const struct hreq *h)
 }
 
 const char *
+hreq_cert_path(const struct hreq *h)
+{
+	return h->srv->cert;
+}
+
+const char *
 hreq_web_root(const struct hreq *h)
 {
 	return h->srv->web_root;
@@ -390,6 +425,12 @@ struct ratelimit *
 hreq_logins(const struct hreq *h)
 {
 	return h->srv->logins;
+}
+
+struct backup_sched *
+hreq_backups(const struct hreq *h)
+{
+	return h->srv->backups;
 }
 
 struct metrics *

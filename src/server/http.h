@@ -85,11 +85,15 @@ struct serving *hreq_serving(const struct hreq *h);
 struct serve_scratch *hreq_scratch(const struct hreq *h);
 const struct settings *hreq_settings(const struct hreq *h);
 const char *hreq_data_dir(const struct hreq *h);
+/* The certificate the server presents (PEM). */
+const char *hreq_cert_path(const struct hreq *h);
 const char *hreq_web_root(const struct hreq *h);
 struct jobs *hreq_jobs(const struct hreq *h);
 struct workq *hreq_quick(const struct hreq *h);
 struct ratelimit *hreq_logins(const struct hreq *h);
 struct metrics *hreq_metrics(const struct hreq *h);
+/* The scheduled backups, for their last result; NULL when off. */
+struct backup_sched *hreq_backups(const struct hreq *h);
 time_t hreq_server_started(const struct hreq *h);
 int hreq_server_draining(const struct hreq *h);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "job_record.h"
 #include "jobs.h"
 #include "util.h"
 #include "workq.h"
@@ -26,6 +27,7 @@ struct job {
 	struct jobs	*js;
 	long long	 id;
 	char		 kind[32];
+	char		*receipt;	/* an upload's spool receipt, or NULL; owned */
 	int64_t		 user_id;
 	enum job_state	 state;
 	double		 progress;	/* 0..1 */
@@ -50,7 +52,20 @@ struct jobs *
 jobs_start(const char *data_dir, int busy_ms, char **cause)
 {
 	struct jobs *js = xcalloc(1, sizeof *js);
+	struct store *st;
+	int n;
 
+	/* What the last stop cut off is failed, before anything is resumed. */
+	if (store_open(data_dir, 0, &st, cause) != 0) {
+		free(js);
+		return NULL;
+	}
+	n = job_record_interrupted(st, cause);
+	store_close(st);
+	if (n < 0) {
+		free(js);
+		return NULL;
+	}
 	if ((js->writer = workq_start(data_dir, 1, busy_ms, cause)) == NULL) {
 		free(js);
 		return NULL;
@@ -66,8 +81,32 @@ static void
 job_free(struct job *j)
 {
 	free(j->message);
+	free(j->receipt);
 	json_decref(j->result);
 	free(j);
+}
+
+/*
+ * Records j in st with state and what it finished with.  Called outside
+ * the lock by the one thread that changes j then (the writer, or the
+ * submitter before the writer sees it): a write may wait for a lock, and
+ * readers of the job table must not wait with it.  A failure is only told:
+ * the job itself is not failed by its record.
+ */
+static void
+job_save(struct job *j, struct store *st, enum job_state state, const char *message,
+    enum store_fail fail, json_t *result, time_t finished, int only_new)
+{
+	struct job_record r = { j->id, j->kind, j->user_id, state_names[state],
+	    state >= JOB_DONE ? 1 : 0, message, fail != STORE_OK ? store_fail_name(fail) : NULL,
+	    result, j->receipt, j->created, finished };
+	char *cause = NULL;
+
+	if (job_record_save(st, &r, only_new, &cause) != 0) {
+		fprintf(stderr, "fairmatch serve: 任务 %lld 未能记录 / job %lld not recorded: %s\n",
+		    j->id, j->id, cause);
+		free(cause);
+	}
 }
 
 void
@@ -112,6 +151,11 @@ job_main(struct store *st, void *arg)
 	char *cause = NULL;
 	int rc;
 
+	enum store_fail fail = STORE_OK;
+	time_t finished;
+
+	store_failure_reset(st);
+	job_save(j, st, JOB_RUNNING, NULL, STORE_OK, NULL, 0, 0);
 	pthread_mutex_lock(&js->lock);
 	j->state = JOB_RUNNING;
 	pthread_mutex_unlock(&js->lock);
@@ -120,15 +164,23 @@ job_main(struct store *st, void *arg)
 	if (j->arg_free != NULL)
 		j->arg_free(j->arg);
 	j->arg = NULL;
+	if (rc != 0 && store_fail_hard(store_failure(st)))
+		fail = store_failure(st);
+	if (rc != 0 && cause == NULL)
+		cause = xstrdup("?");
+	finished = time(NULL);
+	store_failure_reset(st);
+	job_save(j, st, rc == 0 ? JOB_DONE : JOB_FAILED, cause, fail, result, finished, 0);
 	pthread_mutex_lock(&js->lock);
 	j->state = rc == 0 ? JOB_DONE : JOB_FAILED;
-	if (rc != 0 && store_fail_hard(store_failure(st)))
-		j->fail = store_failure(st);
+	j->fail = fail;
 	j->progress = 1;
 	free(j->message);
-	j->message = rc == 0 ? NULL : (cause != NULL ? cause : xstrdup("?"));
+	j->message = rc == 0 ? NULL : cause;
+	if (rc == 0)
+		free(cause);
 	j->result = result;
-	j->finished = time(NULL);
+	j->finished = finished;
 	w = j->waiters;
 	j->waiters = NULL;
 	while (w != NULL) {
@@ -166,12 +218,20 @@ long long
 jobs_submit(struct jobs *js, const char *kind, int64_t user_id, job_run_fn run, void *arg,
     void (*arg_free)(void *))
 {
+	return jobs_submit_recorded(js, NULL, 0, kind, NULL, user_id, run, arg, arg_free);
+}
+
+long long
+jobs_submit_recorded(struct jobs *js, struct store *st, long long reuse, const char *kind,
+    const char *receipt, int64_t user_id, job_run_fn run, void *arg, void (*arg_free)(void *))
+{
 	struct job *j = xcalloc(1, sizeof *j);
 	long long id;
 	size_t slot;
 
 	j->js = js;
 	snprintf(j->kind, sizeof j->kind, "%s", kind);
+	j->receipt = receipt != NULL ? xstrdup(receipt) : NULL;
 	j->user_id = user_id;
 	j->run = run;
 	j->arg = arg;
@@ -180,12 +240,16 @@ jobs_submit(struct jobs *js, const char *kind, int64_t user_id, job_run_fn run, 
 	pthread_mutex_lock(&js->lock);
 	if ((slot = free_slot(js)) == JOBS_KEPT) {
 		pthread_mutex_unlock(&js->lock);
+		free(j->receipt);
 		free(j);
 		return -1;
 	}
-	id = j->id = ++js->next_id;
+	id = j->id = reuse > 0 ? reuse : ++js->next_id;
 	js->table[slot] = j;
 	pthread_mutex_unlock(&js->lock);
+	/* Before the writer can see it: its 'running' then comes after this 'queued'. */
+	if (st != NULL)
+		job_save(j, st, JOB_QUEUED, NULL, STORE_OK, NULL, 0, 1);
 	workq_submit(js->writer, job_main, j);
 	return id;
 }

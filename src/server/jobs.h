@@ -1,8 +1,9 @@
 /*
  * jobs.h — long work (imports, batch matching, reindexing, schedules,
  * PDFs) run one at a time on the writer thread, with progress that
- * clients poll at /api/v1/jobs/ID.  Jobs live in memory; the last few
- * hundred finished ones are kept for their results.
+ * clients poll at /api/v1/jobs/ID.  The last few hundred live in memory;
+ * every job is also recorded in the store (job_record.h) as it is queued
+ * (uploads), starts and finishes, so its id answers after a restart.
  */
 #ifndef FM_JOBS_H
 #define FM_JOBS_H
@@ -25,7 +26,8 @@ typedef int (*job_run_fn)(struct job *j, struct store *st, void *arg, json_t **r
 
 /*
  * Starts the writer thread on the store in data_dir, waiting up to busy_ms
- * for another writer's lock; NULL with *cause.
+ * for another writer's lock; the jobs a stop cut off are marked failed.
+ * NULL with *cause.
  */
 struct jobs *jobs_start(const char *data_dir, int busy_ms, char **cause);
 /* Runs every queued job to the end, then stops. */
@@ -39,6 +41,15 @@ void jobs_stop(struct jobs *js);
  */
 long long jobs_submit(struct jobs *js, const char *kind, int64_t user_id, job_run_fn run,
     void *arg, void (*arg_free)(void *));
+/*
+ * jobs_submit for work that must be remembered from the moment it is
+ * acknowledged (an upload): with st (a read-write store), the job is
+ * recorded as queued before this returns; id, if not 0, is a job's id from
+ * before a restart, taken again; receipt (may be NULL) is kept with it.
+ */
+long long jobs_submit_recorded(struct jobs *js, struct store *st, long long id,
+    const char *kind, const char *receipt, int64_t user_id, job_run_fn run, void *arg,
+    void (*arg_free)(void *));
 /* Reports progress from inside a job: fraction 0..1 and what it is doing. */
 void job_progress(struct job *j, double fraction, const char *what);
 

@@ -23,6 +23,8 @@
 #include <event2/util.h>
 
 #include "api.h"
+#include "backup_sched.h"
+#include "conn_guard.h"
 #include "auth.h"
 #include "http.h"
 #include "indexing.h"
@@ -85,6 +87,9 @@ on_request(struct evhttp_request *req, void *arg)
 	/* The request is whole: its deadline (request_timeout_seconds) stops. */
 	tls_bufferevent_message_done(lp->tls,
 	    evhttp_connection_get_bufferevent(evhttp_request_get_connection(req)));
+	if (lp->plain_guard != NULL)
+		conn_guard_message_done(lp->plain_guard,
+		    evhttp_connection_get_bufferevent(evhttp_request_get_connection(req)));
 	h = hreq_new(lp, req);
 
 	if (h == NULL)
@@ -123,6 +128,40 @@ on_connection(struct event_base *base, void *arg)
 	return bev;
 }
 
+/* A plain listener reached its cap (stop accepting) or fell below it (accept again). */
+static void
+listener_full(struct evhttp_bound_socket *bound, struct metrics *m, int full)
+{
+	struct evconnlistener *l;
+
+	if (bound == NULL)
+		return;			/* draining, or being freed */
+	l = evhttp_bound_socket_get_listener(bound);
+	if (full) {
+		evconnlistener_disable(l);
+		atomic_fetch_add(&m->refused, 1);
+	} else
+		evconnlistener_enable(l);
+}
+
+/* conn_guard's full callback for the redirect port. */
+static void
+redirect_full(void *arg, int full)
+{
+	struct server *srv = arg;
+
+	listener_full(srv->redirect_bound, &srv->m, full);
+}
+
+/* conn_guard's full callback for a loop's plain_listen. */
+static void
+plain_full(void *arg, int full)
+{
+	struct loop *lp = arg;
+
+	listener_full(lp->plain_bound, &lp->srv->m, full);
+}
+
 /* Whether a Host header is safe to put in a Location: letters, digits, . - : [ ]. */
 static int
 host_valid(const char *s)
@@ -145,6 +184,8 @@ on_plain_request(struct evhttp_request *req, void *arg)
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
 	char *name, *colon, *to;
 
+	conn_guard_message_done(srv->redirect_guard,
+	    evhttp_connection_get_bufferevent(evhttp_request_get_connection(req)));
 	name = xstrdup(host != NULL && host_valid(host) ? host : "localhost");
 	colon = strrchr(name, ':');
 	if (colon != NULL && strchr(colon, ']') == NULL)
@@ -290,6 +331,9 @@ loop_init(struct server *srv, struct loop *lp, int index, evutil_socket_t fd,
 	}
 	if (plain_fd >= 0) {
 		lp->plain = loop_http(lp);
+		lp->plain_guard = conn_guard_new(lp->max_connections, cfg->request_timeout_seconds,
+		    REQUEST_MIN_RATE, plain_full, lp);
+		evhttp_set_bevcb(lp->plain, conn_guard_bufferevent, lp->plain_guard);
 		if ((lp->plain_bound = evhttp_accept_socket_with_handle(lp->plain, plain_fd)) ==
 		    NULL) {
 			*cause = xstrdup("evhttp_accept_socket failed");
@@ -367,6 +411,7 @@ on_stop_signal(evutil_socket_t sig, short what, void *arg)
 	for (int i = 0; i < srv->nloops; i++)
 		loop_post(&srv->loops[i], loop_stop_accepting, &srv->loops[i]);
 	if (srv->redirect != NULL) {
+		srv->redirect_bound = NULL;	/* evhttp_free frees it */
 		evhttp_free(srv->redirect);
 		srv->redirect = NULL;
 	}
@@ -416,8 +461,15 @@ setup_tls(struct server *srv, char **cause)
 		srv->key = xasprintf("%s/key.pem", dir);
 		free(dir);
 	}
-	if (tls_cert_ensure(srv->cert, srv->key, &made, cause) != 0)
-		return -1;
+	{
+		char **names = settings_cert_names(cfg);
+		int rc = tls_cert_ensure(srv->cert, srv->key, (const char *const *)names, &made,
+		    cause);
+
+		settings_cert_names_free(names);
+		if (rc != 0)
+			return -1;
+	}
 	if (made)
 		fprintf(stderr, "fairmatch serve: 已生成自签名证书 / made a self-signed certificate:"
 		    " %s\n", srv->cert);
@@ -440,6 +492,7 @@ write_port_file(const struct server *srv)
 static void
 server_free(struct server *srv)
 {
+	backup_sched_stop(srv->backups);
 	/* The quick pool first: its work may queue jobs. */
 	workq_stop(srv->quick);
 	jobs_stop(srv->jobs);
@@ -451,6 +504,7 @@ server_free(struct server *srv)
 			evhttp_free(lp->http);
 		if (lp->plain != NULL)
 			evhttp_free(lp->plain);
+		conn_guard_free(lp->plain_guard);
 		if (lp->tls != NULL)
 			tls_server_free(lp->tls);
 		if (lp->tk != NULL)
@@ -464,8 +518,10 @@ server_free(struct server *srv)
 	}
 	free(srv->loops);
 	serving_stop(srv->serving);
+	srv->redirect_bound = NULL;
 	if (srv->redirect != NULL)
 		evhttp_free(srv->redirect);
+	conn_guard_free(srv->redirect_guard);
 	if (srv->main_base != NULL)
 		event_base_free(srv->main_base);
 	ratelimit_free(srv->logins);
@@ -505,7 +561,9 @@ static void
 raise_fd_limit(const struct settings *cfg)
 {
 	struct rlimit rl;
-	rlim_t want = (rlim_t)cfg->max_connections + 256;
+	/* Each listener has the cap: HTTPS, and the redirect and plain ones when on. */
+	int listeners = 1 + (*cfg->redirect_listen != '\0') + (*cfg->plain_listen != '\0');
+	rlim_t want = (rlim_t)cfg->max_connections * (rlim_t)listeners + 256;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
 		return;
@@ -579,7 +637,12 @@ server_run(const struct settings *cfg, const char *data_dir, char **cause)
 		evhttp_set_max_headers_size(srv.redirect, cfg->max_header_bytes);
 		evhttp_set_max_body_size(srv.redirect, 0);
 		evhttp_set_gencb(srv.redirect, on_plain_request, &srv);
-		if (evhttp_accept_socket_with_handle(srv.redirect, fd) == NULL) {
+		/* The HTTPS listener's defences: the same cap and request deadline. */
+		srv.redirect_guard = conn_guard_new(cfg->max_connections,
+		    cfg->request_timeout_seconds, REQUEST_MIN_RATE, redirect_full, &srv);
+		evhttp_set_bevcb(srv.redirect, conn_guard_bufferevent, srv.redirect_guard);
+		if ((srv.redirect_bound = evhttp_accept_socket_with_handle(srv.redirect, fd)) ==
+		    NULL) {
 			*cause = xstrdup("evhttp_accept_socket failed");
 			goto out;
 		}
@@ -594,6 +657,8 @@ server_run(const struct settings *cfg, const char *data_dir, char **cause)
 		event_add(sigs[i], NULL);
 	write_port_file(&srv);
 	api_upload_resume(srv.data_dir, srv.jobs);
+	srv.backups = backup_sched_start(srv.main_base, data_dir, cfg->backup_dir,
+	    cfg->backup_minutes, cfg->backup_keep);
 	fprintf(stderr, "fairmatch serve: 正在服务 / serving https://localhost:%d/ (%d loops, data"
 	    " %s)\n", srv.https_port, srv.nloops, data_dir);
 	for (int i = 0; i < srv.nloops; i++)

@@ -18,6 +18,7 @@ struct loop {
 	struct evhttp_bound_socket	*bound;		/* NULL once draining */
 	struct evhttp			*plain;		/* plain_listen's, or NULL */
 	struct evhttp_bound_socket	*plain_bound;
+	struct conn_guard		*plain_guard;	/* its cap and deadline */
 	struct store			*st;		/* reads only */
 	struct tokenizer		*tk;
 	struct search_cache		*cache;		/* kiosk search replies */
@@ -36,11 +37,14 @@ struct server {
 	int			 plain_port;		/* bound, if plain_listen */
 	struct event_base	*main_base;		/* signals, drain timer, redirects */
 	struct evhttp		*redirect;
+	struct evhttp_bound_socket *redirect_bound;	/* NULL once draining */
+	struct conn_guard	*redirect_guard;	/* its cap and deadline */
 	struct loop		*loops;
 	int			 nloops;
 	struct serving		*serving;		/* kiosk search, kept current */
 	struct jobs		*jobs;			/* the writer */
 	struct workq		*quick;			/* sign-ins and small writes */
+	struct backup_sched	*backups;		/* scheduled backups; NULL = off */
 	struct ratelimit	*logins;
 	pthread_mutex_t		 log_lock;
 	FILE			*access_log;		/* NULL = off */

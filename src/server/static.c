@@ -85,7 +85,13 @@ static_serve(struct hreq *h)
 		http_error(h, 404, "not_found", "没有这个文件 / no such file: %s", rel);
 		return;
 	}
-	path = xasprintf("%s%s%s", root, rel, rel[strlen(rel) - 1] == '/' ? "index.html" : "");
+	/* A personal link, /p/TOKEN: the one page that reads the token from its address. */
+	if (strncmp(rel, "/p/", 3) == 0 && rel[3] != '\0' && strchr(rel + 3, '/') == NULL &&
+	    strchr(rel + 3, '.') == NULL)
+		path = xasprintf("%s/p/index.html", root);
+	else
+		path = xasprintf("%s%s%s", root, rel, rel[strlen(rel) - 1] == '/' ? "index.html" :
+		    "");
 	if (realpath(path, real) == NULL || strncmp(real, root, strlen(root)) != 0 ||
 	    real[strlen(root)] != '/' || stat(real, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		/* A directory without the slash: send the browser to it. */

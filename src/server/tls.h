@@ -12,13 +12,21 @@ struct tls_server;
 
 /*
  * Makes CERT and KEY (PEM) if neither exists: a self-signed ECDSA P-256
- * certificate for localhost, 127.0.0.1, ::1 and the host name, valid 825
- * days, the key written 0600. 0 if both exist or were made (*made set to 1
+ * certificate for localhost, 127.0.0.1, ::1, the host name, the addresses
+ * of the box's interfaces and names (NULL-terminated host names or IP
+ * literals, may be NULL), valid 825 days, the key written 0600. 0 if both exist or were made (*made set to 1
  * when made, made may be NULL); -1 with *cause (caller frees) if only one
  * exists or writing fails.
  */
-int	tls_cert_ensure(const char *cert_path, const char *key_path, int *made,
-	    char **cause);
+int	tls_cert_ensure(const char *cert_path, const char *key_path,
+	    const char *const *names, int *made, char **cause);
+
+/*
+ * The SHA-256 fingerprint of the certificate at cert_path (its first, in
+ * a chain) as uppercase hex pairs joined by ':', as browsers and phones
+ * show it; caller frees.  NULL with *cause if it cannot be read.
+ */
+char	*tls_cert_fingerprint(const char *cert_path, char **cause);
 
 /*
  * The server side of TLS for one event loop (one thread): loads the

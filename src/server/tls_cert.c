@@ -1,9 +1,15 @@
 /*
  * tls_cert.c — the self-signed certificate made on first start: ECDSA P-256,
- * subject-alt-names for localhost, the host name, 127.0.0.1 and ::1, written
- * with mbedTLS; the key file is created 0600 and renamed into place.
+ * subject-alt-names for localhost, the host name, 127.0.0.1, ::1, the box's
+ * LAN addresses and the configured names, written with mbedTLS; the key file is created 0600 and renamed into place.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +29,7 @@
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
+#include <mbedtls/sha256.h>
 #include <mbedtls/x509_crt.h>
 
 #include "tls.h"
@@ -121,34 +128,80 @@ cert_set_sequence(mbedtls_x509write_cert *crt, const char *oid, size_t oid_len,
 	    (size_t)total));
 }
 
+/* Appends one name to the SAN being written: an IP literal as iPAddress [7], else a dNSName [2]. */
+static int
+cert_san_name(unsigned char **p, unsigned char *start, const char *name, int *total)
+{
+	unsigned char	 ip[16];
+	int		 ret;
+
+	if (inet_pton(AF_INET, name, ip) == 1)
+		ret = cert_write_general_name(p, start, 7, ip, 4);
+	else if (inet_pton(AF_INET6, name, ip) == 1)
+		ret = cert_write_general_name(p, start, 7, ip, 16);
+	else if (cert_name_ok(name))
+		ret = cert_write_general_name(p, start, 2, name, strlen(name));
+	else
+		return (0);	/* not a name a certificate can carry */
+	if (ret < 0)
+		return (ret);
+	*total += ret;
+	return (0);
+}
+
 /*
- * Adds the subjectAltName extension (2.28 has no setter): dNSName [2] for
- * localhost and host (if not NULL), iPAddress [7] for 127.0.0.1 and ::1.
- * ASN.1 is written backwards, so the names go in reverse order.
+ * Adds the subjectAltName extension (2.28 has no setter): localhost, the
+ * host name, 127.0.0.1, ::1, every address of the box's interfaces (so a
+ * phone on the hall's LAN reaching https://192.168.1.10/ sees its own
+ * address in the certificate) and the configured names.  ASN.1 is written
+ * backwards, so the names go in reverse order.
  */
 static int
-cert_add_san(mbedtls_x509write_cert *crt, const char *host)
+cert_add_san(mbedtls_x509write_cert *crt, const char *host, const char *const *names)
 {
-	static const unsigned char ip4[4] = { 127, 0, 0, 1 };
-	static const unsigned char ip6[16] = { [15] = 1 };
-	unsigned char	 buf[1024], *p = buf + sizeof buf;
-	int		 ret, total = 0;
+	unsigned char	 buf[4096], *p = buf + sizeof buf;
+	struct ifaddrs	*ifs = NULL;
+	int		 ret = 0, total = 0;
 
-	if ((ret = cert_write_general_name(&p, buf, 7, ip6, sizeof ip6)) < 0)
-		return (ret);
-	total += ret;
-	if ((ret = cert_write_general_name(&p, buf, 7, ip4, sizeof ip4)) < 0)
-		return (ret);
-	total += ret;
-	if (host != NULL) {
-		if ((ret = cert_write_general_name(&p, buf, 2, host,
-		    strlen(host))) < 0)
-			return (ret);
-		total += ret;
+	for (size_t i = 0; names != NULL && names[i] != NULL && ret == 0; i++)
+		ret = cert_san_name(&p, buf, names[i], &total);
+	if (ret == 0 && getifaddrs(&ifs) == 0) {
+		for (struct ifaddrs *ifa = ifs; ifa != NULL && ret == 0; ifa = ifa->ifa_next) {
+			char	 text[INET6_ADDRSTRLEN];
+			void	*addr;
+			int	 family;
+
+			if (ifa->ifa_addr == NULL || (ifa->ifa_flags & IFF_LOOPBACK))
+				continue;
+			family = ifa->ifa_addr->sa_family;
+			if (family == AF_INET)
+				addr = &((struct sockaddr_in *)(void *)ifa->ifa_addr)->sin_addr;
+			else if (family == AF_INET6) {
+				struct in6_addr *a6 = &((struct sockaddr_in6 *)(void *)
+				    ifa->ifa_addr)->sin6_addr;
+
+				if (IN6_IS_ADDR_LINKLOCAL(a6))	/* needs a %zone, never in a URL */
+					continue;
+				addr = a6;
+			} else
+				continue;
+			/* Room kept for the fixed names below. */
+			if (p - buf < 512 || inet_ntop(family, addr, text, sizeof text) == NULL)
+				continue;
+			ret = cert_san_name(&p, buf, text, &total);
+		}
+		freeifaddrs(ifs);
 	}
-	if ((ret = cert_write_general_name(&p, buf, 2, "localhost", 9)) < 0)
+	if (ret == 0)
+		ret = cert_san_name(&p, buf, "::1", &total);
+	if (ret == 0)
+		ret = cert_san_name(&p, buf, "127.0.0.1", &total);
+	if (ret == 0 && host != NULL)
+		ret = cert_san_name(&p, buf, host, &total);
+	if (ret == 0)
+		ret = cert_san_name(&p, buf, "localhost", &total);
+	if (ret != 0)
 		return (ret);
-	total += ret;
 	return (cert_set_sequence(crt, MBEDTLS_OID_SUBJECT_ALT_NAME,
 	    MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME), &p, buf, total));
 }
@@ -189,7 +242,8 @@ cert_validity(char from[16], char to[16])
  * bytes each). 0, or an mbedTLS error code.
  */
 static int
-cert_make(struct certgen *g, unsigned char *key_pem, unsigned char *crt_pem)
+cert_make(struct certgen *g, const char *const *names, unsigned char *key_pem,
+    unsigned char *crt_pem)
 {
 	static const char	 pers[] = "fairmatch tls_cert";
 	char			 host[256], *subject, from[16], to[16];
@@ -245,7 +299,7 @@ cert_make(struct certgen *g, unsigned char *key_pem, unsigned char *crt_pem)
 	    &g->crt)) != 0 ||
 	    (ret = mbedtls_x509write_crt_set_authority_key_identifier(
 	    &g->crt)) != 0 ||
-	    (ret = cert_add_san(&g->crt, san_host)) != 0 ||
+	    (ret = cert_add_san(&g->crt, san_host, names)) != 0 ||
 	    (ret = cert_add_eku(&g->crt)) != 0)
 		goto out;
 	ret = mbedtls_x509write_crt_pem(&g->crt, crt_pem, PEM_MAX,
@@ -329,8 +383,8 @@ fail:
 }
 
 int
-tls_cert_ensure(const char *cert_path, const char *key_path, int *made,
-    char **cause)
+tls_cert_ensure(const char *cert_path, const char *key_path, const char *const *names,
+    int *made, char **cause)
 {
 	struct certgen	 g;
 	unsigned char	*key_pem, *crt_pem;
@@ -362,7 +416,7 @@ tls_cert_ensure(const char *cert_path, const char *key_path, int *made,
 	key_pem = xcalloc(1, PEM_MAX);
 	crt_pem = xcalloc(1, PEM_MAX);
 
-	if ((ret = cert_make(&g, key_pem, crt_pem)) != 0) {
+	if ((ret = cert_make(&g, names, key_pem, crt_pem)) != 0) {
 		why = cert_strerror(ret);
 		*cause = xasprintf("无法生成自签名证书：%s / cannot make the"
 		    " self-signed certificate: %s", why, why);
@@ -387,4 +441,30 @@ tls_cert_ensure(const char *cert_path, const char *key_path, int *made,
 	mbedtls_ctr_drbg_free(&g.drbg);
 	mbedtls_entropy_free(&g.entropy);
 	return (ret);
+}
+
+char *
+tls_cert_fingerprint(const char *cert_path, char **cause)
+{
+	mbedtls_x509_crt	 crt;
+	unsigned char		 md[32];
+	char			*out;
+	int			 ret;
+
+	mbedtls_x509_crt_init(&crt);
+	if ((ret = mbedtls_x509_crt_parse_file(&crt, cert_path)) != 0) {
+		char *why = cert_strerror(ret);
+
+		*cause = xasprintf("无法读取证书 %s：%s / cannot read the certificate %s: %s",
+		    cert_path, why, cert_path, why);
+		free(why);
+		mbedtls_x509_crt_free(&crt);
+		return (NULL);
+	}
+	mbedtls_sha256_ret(crt.raw.p, crt.raw.len, md, 0);
+	mbedtls_x509_crt_free(&crt);
+	out = xcalloc(1, sizeof md * 3);
+	for (size_t i = 0; i < sizeof md; i++)
+		snprintf(out + i * 3, 4, "%02X%s", md[i], i + 1 < sizeof md ? ":" : "");
+	return (out);
 }

@@ -2,11 +2,12 @@
 // chromium (playwright-core) against the server run.sh started ($BASE):
 // matching, the layout, the schedule published as version 1, a request
 // made late and accepted, a re-solve whose draft shows what it changes,
-// publish, a walk-in, check-in, a no-show and its backfill, an outcome.
+// publish, a walk-in, check-in, a no-show and its backfill, an outcome,
+// the schedule and the outcomes downloaded as spreadsheets.
 // Screenshots go to $WORK/screenshots (docs/fair-day.md shows some).
 // Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const { BASE, WORK, CHROMIUM = '/usr/bin/chromium', ORG_PASSWORD } = process.env;
@@ -41,7 +42,7 @@ con.on('pageerror', (e) => problems.push(e.message));
 con.on('dialog', async (d) => { problems.push('a dialog: ' + d.message()); await d.dismiss(); });
 const shot = (name, el) => (el ? con.locator(el) : con).screenshot({ path: path.join(SHOTS, name + '.png') });
 const text = (sel) => con.textContent(sel);
-const jobDone = () => con.waitForFunction(() => document.body.dataset.job === 'done', null, { timeout: 60000 });
+const jobDone = () => con.waitForFunction(() => document.body.dataset.job === 'done', null, { timeout: 150000 });
 const api = (p) => con.evaluate(async (u) => (await fetch(u)).json(), `/api/v1/fairs/${FAIR}${p}`);
 const reopen = async () => {
 	await con.locator('#fairs tbody tr', { hasText: FAIR }).locator('button').click();
@@ -169,10 +170,36 @@ const steps = [
 		await f.locator('button[type=submit]').click();
 		await con.waitForFunction(() => /结果已保存/.test(document.querySelector('#people-status').textContent));
 		await con.waitForFunction(() => /已记录/.test(document.querySelector('#person').textContent));
+		// Its evidence, a scanned contract, and the history that records both.
+		await con.locator('#person form.evidence-form input.o-file').first().setInputFiles({
+			name: '合同扫描件.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 a signed contract\n'),
+		});
+		await con.locator('#person form.evidence-form button[type=submit]').first().click();
+		await con.waitForFunction(() => /凭证已保存/.test(document.querySelector('#people-status').textContent));
+		await con.waitForFunction(() => /合同扫描件\.pdf/.test(document.querySelector('#person .o-trail')?.textContent ?? ''));
+		const trail = await text('#person .o-trail');
+		ok(/修改记录/.test(trail) && /金额（万元） — → 50\.00/.test(trail) && /凭证 合同扫描件\.pdf/.test(trail), 'the outcome shows its evidence and history', trail.slice(0, 300));
 		await shot('fair-day-outcome', '#people');
 		const stats = await con.evaluate(async () => (await fetch('/api/v1/stats?by=fair&fair=YQH-2026')).json());
 		ok(stats.totals.contracts === 1 && stats.totals.contract_wan === '50.00', 'the statistics count the contract', JSON.stringify(stats.totals));
 		await shot('fair-day-console');
+	}],
+	['the schedule and the outcomes downloaded', async () => {
+		const download = async (sel) => {
+			const [d] = await Promise.all([con.waitForEvent('download', { timeout: 60000 }), con.click(sel)]);
+			const file = path.join(WORK, d.suggestedFilename());
+			await d.saveAs(file);
+			return file;
+		};
+		const csv = readFileSync(await download('button[data-render="export/schedule?format=csv"]'), 'utf8');
+		const rows = csv.split('\r\n').filter(Boolean).slice(1);
+		const g = await api('/schedule');
+		ok(csv.startsWith('\ufeff版本,日期,时间,桌号') && rows.length === g.meetings.length && rows.every((l) => l.startsWith(`${g.version},`)),
+			'the schedule CSV has every meeting of the published version', csv.slice(0, 200));
+		ok(rows.some((l) => /,A厅1号,A厅东侧,BW001,临时采购商,.*,补位$/.test(l)) && rows.some((l) => l.endsWith(',未到场')),
+			'the schedule CSV names tables and carries the day\'s marks', rows.slice(0, 3).join(' | '));
+		const xlsx = await download('button[data-render="export/outcomes"]');
+		ok(/outcomes-YQH-2026\.xlsx$/.test(xlsx) && readFileSync(xlsx).subarray(0, 2).toString() === 'PK', 'the outcomes download as XLSX', xlsx);
 	}],
 	['print view hides the controls', async () => {
 		await con.emulateMedia({ media: 'print' });

@@ -252,6 +252,20 @@ try {
 		await searchFor('longjing', expectedCodes('longjing'));
 	});
 
+	await step('kiosk forgives a size no product has, and says so', async () => {
+		await kiosk.fill('#q', '');
+		await kiosk.locator('#q').pressSequentially('保温杯 1000ml', { delay: 20 });
+		await kiosk.waitForFunction(() => {
+			const note = document.querySelector('#forgiving');
+			return !note.hidden && note.textContent.includes('1000ml');
+		}, null, { timeout: HANG });
+		ok((await kiosk.textContent('#forgiving')) === '没有 1000ml 的保温杯，以下是其他规格',
+			'the kiosk says which size it left out', await kiosk.textContent('#forgiving'));
+		ok(await kiosk.locator('#results a.card').count() > 0, 'and shows the other sizes');
+		await searchFor('longjing', expectedCodes('longjing'));
+		ok(await kiosk.locator('#forgiving').isHidden(), 'an exact search shows no such note');
+	});
+
 	await step('kiosk filters by fair (its paired cities)', async () => {
 		const fairs = await kiosk.evaluate(async () => (await (await fetch('/api/v1/fairs')).json()).fairs);
 		const fair = fairs.find((f) => f.cities.length > 0 && f.cities.includes('杭州市'));

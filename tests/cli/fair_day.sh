@@ -5,8 +5,11 @@
 # version 1, a kiosk request accepted late, a re-solve that is a draft (the
 # current schedule untouched) whose diff names the added meeting, publish,
 # undo and publish again, a walk-in with a hand pair, check-in, a no-show
-# whose freed place is backfilled, a meeting marked late, an outcome and the
-# figures that follow it.
+# whose freed place is backfilled, a meeting marked late, an outcome with
+# its evidence file and the figures that follow it.  Then the exports: the schedule of version 1 and
+# the current one with the day's marks, the outcomes with their history,
+# over the API (fetched as files) and from the command line; the agendas
+# and the sign-in sheet carry the version, the sign-in sheet the badges.
 set -u
 : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -136,11 +139,85 @@ api "late unknown" 404 POST "/meetings/999999/late" '{"minutes":10}'
 
 # The outcome, and the figures that follow.
 api "outcome" 200 POST "/meetings/$bid/outcome" '{"held":true,"kind":"contract","amount":"120.5","products":"茶叶"}'
+# Evidence: the file is the body, its name in the query; kept with the outcome and in its history.
+evidence() {
+  curl -s -o "$WORK/out" -w '%{http_code}' --cacert "$WORK/data/tls/cert.pem" -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/pdf' --data-binary "@$2" "$base/meetings/$1/evidence${3-}"
+}
+printf '%%PDF-1.4 a signed contract\n' > "$WORK/contract.pdf"
+[ "$(evidence "$bid" "$WORK/contract.pdf" '?filename=%E5%90%88%E5%90%8C.pdf')" = 200 ] && ok || bad "evidence: $(cat "$WORK/out")"
+[ "$(jq_ 'd["evidence"][0]["filename"], d["evidence"][0]["size"], d["history"][-1]["field"]')" = "合同.pdf 27 evidence" ] &&
+  ok || bad "evidence kept: $(cat "$WORK/out")"
+[ "$(evidence "$bid" "$WORK/contract.pdf")" = 400 ] && ok || bad "evidence without a filename: $(cat "$WORK/out")"
+has "evidence without a filename says so" "$WORK/out" "filename is required"
+: > "$WORK/empty.pdf"
+[ "$(evidence "$bid" "$WORK/empty.pdf" '?filename=x.pdf')" = 400 ] && ok || bad "empty evidence: $(cat "$WORK/out")"
+bare=$(q "SELECT id FROM meetings WHERE id NOT IN (SELECT meeting_id FROM outcomes) LIMIT 1")
+[ "$(evidence "$bare" "$WORK/contract.pdf" '?filename=x.pdf')" = 422 ] && ok || bad "evidence before an outcome: $(cat "$WORK/out")"
+[ -z "$(ls "$WORK/data/tmp")" ] && ok || bad "evidence uploads left temporary files: $(ls "$WORK/data/tmp")"
 api "participant" 200 GET "/participants/$walk"
 [ "$(jq_ 'd["meetings"][0]["outcome"], d["meetings"][0]["late_minutes"]')" = "contract 10" ] && ok ||
   bad "participant's meeting: $(cat "$WORK/out")"
 api "stats" 200 GET "/../../stats?by=fair&fair=YQH-2026"
 has "stats count the contract" "$WORK/out" "120.5"
+
+# Exports: each a job whose file is fetched; CSV rows read back by the shell, XLSX cells by unzip.
+need unzip
+# export NAME QUERY FILE: runs the export job, fetches its file into $WORK/FILE.
+export_() {
+  api "export $1" 200 POST "/export/$2"
+  local url
+  url=$(jq_ 'd["result"]["url"]')
+  curl -s -o "$WORK/$3" --cacert "$WORK/data/tls/cert.pem" -H "Authorization: Bearer $token" \
+    "https://localhost:$(cat "$WORK/port")$url" || bad "fetching $url"
+}
+export_ "schedule v1 csv" "schedule?format=csv&version=1&wait=1" v1.csv
+[ "$(head -c 3 "$WORK/v1.csv" | xxd -p)" = efbbbf ] && ok || bad "v1.csv does not begin with the BOM"
+has "schedule header" "$WORK/v1.csv" "版本,日期,时间,桌号,位置,采购商胸牌,采购单位,所在省份,供应商胸牌,供应企业"
+[ "$(($(wc -l < "$WORK/v1.csv") - 1))" = "$n1" ] && ok || bad "v1.csv: $n1 meetings expected, $(cat "$WORK/v1.csv" | head -3)"
+grep -q "$badge" "$WORK/v1.csv" && bad "version 1 holds the request accepted after it" || ok
+has "a slot by time, a table by name" "$WORK/v1.csv" "10:40–11:00,A厅1号,A厅东"
+export_ "schedule current xlsx" "schedule?wait=1" now.xlsx
+unzip -p "$WORK/now.xlsx" xl/worksheets/sheet1.xml > "$WORK/now.xml"
+has "the current schedule holds the accepted request" "$WORK/now.xml" "<t>$badge</t>"
+has "the current schedule marks the no-show" "$WORK/now.xml" "<t>未到场</t>"
+has "the current schedule marks the late backfill" "$WORK/now.xml" "<t>补位 晚 10 分钟</t>"
+grep -q '<c r="A2"[^>]*><v>2</v>' "$WORK/now.xml" && ok || bad "the current schedule is version 2, as a number"
+api "export unknown version" 404 POST "/export/schedule?version=9&wait=1"
+has "unknown version named" "$WORK/out" "has no schedule version 9"
+api "export version of outcomes" 400 POST "/export/outcomes?version=1"
+api "export unknown kind" 404 POST "/export/meetings"
+export_ "outcomes xlsx" "outcomes?wait=1" outcomes.xlsx
+unzip -p "$WORK/outcomes.xlsx" xl/worksheets/sheet1.xml > "$WORK/o1.xml"
+has "outcomes: the contract" "$WORK/o1.xml" "<t>合同</t>"
+grep -q '<v>120.5</v>' "$WORK/o1.xml" && ok || bad "outcomes: the amount as a number"
+has "outcomes: a meeting not yet recorded" "$WORK/o1.xml" "<t>未记录</t>"
+api "outcome changed" 200 POST "/meetings/$bid/outcome" '{"held":true,"kind":"contract","amount":"130","products":"茶叶"}'
+export_ "outcomes history" "outcomes?wait=1" outcomes2.xlsx
+unzip -p "$WORK/outcomes2.xlsx" xl/worksheets/sheet2.xml > "$WORK/o2.xml"
+has "history: the amount changed" "$WORK/o2.xml" "<t>120.50</t>"
+# Printed documents say which version they show; the sign-in sheet lists the badges.
+need pdftotext
+export_print() {
+  api "print $1" 200 POST "/print/$1?wait=1"
+  curl -s -o "$WORK/$1.pdf" --cacert "$WORK/data/tls/cert.pem" -H "Authorization: Bearer $token" \
+    "https://localhost:$(cat "$WORK/port")$(jq_ 'd["result"]["url"]')" || bad "fetching the $1 PDF"
+  pdftotext -layout "$WORK/$1.pdf" "$WORK/$1.txt"
+}
+export_print agendas
+has "agendas carry the version" "$WORK/agendas.txt" "日程第 2 版 / schedule version 2"
+export_print signin
+has "sign-in sheet carries the version" "$WORK/signin.txt" "日程第 2 版"
+has "sign-in sheet: a badge column" "$WORK/signin.txt" "胸牌号"
+has "sign-in sheet: the walk-in's badge" "$WORK/signin.txt" "$walk"
+# The same from the command line.
+check "cli export schedule" 0 "$fm" export schedule YQH-2026 --version 2 --out "$WORK/v2.csv" --json
+has "cli rows" "$WORK/out" "\"rows\":$(q "SELECT count(*) FROM version_meetings v JOIN schedule_versions s ON s.id = v.version_id WHERE s.number = 2")"
+check "cli export, no version 9" 1 "$fm" export schedule YQH-2026 --version 9 --out "$WORK/v9.csv"
+has "cli names the version" "$WORK/err" "no schedule version 9"
+[ ! -e "$WORK/v9.csv" ] && ok || bad "a refused export left a file"
+check "cli --version on outcomes" 2 "$fm" export outcomes YQH-2026 --version 1 --out "$WORK/o.xlsx"
+check "cli export outcomes" 0 "$fm" export outcomes YQH-2026 --out "$WORK/o.csv"
 
 [ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$WORK/data/tls/cert.pem" "$base/participants")" = 401 ] &&
   ok || bad "participants without signing in"

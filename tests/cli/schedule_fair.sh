@@ -109,8 +109,14 @@ PY
 [ "$(q "SELECT count(*) FROM meetings m JOIN participants p ON p.id = m.buyer_pid
         WHERE p.badge = '$obadge' AND m.slot = $oslot")" = 0 ] && ok || bad "meeting kept in an away slot"
 
-# Move into an occupied table: the message names the meeting there.
+# Move into an occupied table: the message names the meeting there by its two sides, and the
+# place by its time and table name.
 read -r a aslot atable < <(q "SELECT id, slot, table_no FROM meetings WHERE id != $lid ORDER BY id LIMIT 1" | tr '|' ' ')
+apair=$(q "SELECT b.name || ' — ' || s.name FROM meetings m JOIN participants b ON b.id = m.buyer_pid
+  JOIN participants s ON s.id = m.supplier_pid WHERE m.id = $a")
+aplace=$(q "SELECT '第' || s.day || '天 ' || s.start || '–' || s.end || ', ' || t.name FROM fair_slots s
+  JOIN fair_tables t ON t.fair_id = s.fair_id AND t.number = $atable WHERE s.number = $aslot
+  AND s.fair_id = (SELECT fair_id FROM meetings WHERE id = $a)")
 read -r b < <(q "SELECT id FROM meetings m WHERE slot != $aslot AND id != $lid AND NOT EXISTS
   (SELECT 1 FROM meetings o WHERE o.slot = $aslot AND (o.buyer_pid = m.buyer_pid OR
   o.supplier_pid = m.supplier_pid)) AND NOT EXISTS (SELECT 1 FROM participant_unavailable u
@@ -118,7 +124,7 @@ read -r b < <(q "SELECT id FROM meetings m WHERE slot != $aslot AND id != $lid A
 [ -n "$b" ] && ok || bad "the fixture fair has no meeting free to move into slot $aslot"
 if [ -n "$b" ]; then
   check "move onto a taken table" 1 "$fm" schedule move YQH-2026 "$b" "$aslot" "$atable"
-  has "move onto a taken table" "$WORK/err" "the table is taken in that slot by meeting $a"
+  has "move onto a taken table" "$WORK/err" "to $aplace: the table is taken then by the meeting $apair"
 fi
 check "move to no such table" 1 "$fm" schedule move YQH-2026 "$lid" 1 9
 has "move to no such table" "$WORK/err" "there is no table 9"

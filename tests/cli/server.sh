@@ -511,13 +511,17 @@ refused "tables must be a number" "$(as org POST /api/v1/fairs/YQH-2026/schedule
 cp "$WORK/body" "$WORK/grid.json"
 read -r mid other_id other_slot other_table < <(jq_ '" ".join(map(str, [d["meetings"][0]["id"], d["meetings"][1]["id"], d["meetings"][1]["slot"], d["meetings"][1]["table"]]))' < "$WORK/grid.json")
 other_names=$(jq_ 'd["meetings"][1]["buyer"]["name"] + " — " + d["meetings"][1]["supplier"]["name"]' < "$WORK/grid.json")
+my_names=$(jq_ 'd["meetings"][0]["buyer"]["name"] + " — " + d["meetings"][0]["supplier"]["name"]' < "$WORK/grid.json")
+# The other meeting's place as a person reads it: the slot's day and time, the table's name.
+other_when=$(jq_ '[("第%d天 %s–%s" % (s["day"], s["start"], s["end"])) for s in d["slots"] if s["slot"] == d["meetings"][1]["slot"]][0]' < "$WORK/grid.json")
+other_table_name=$(jq_ '[t["name"] for t in d["tables"] if t["table"] == d["meetings"][1]["table"]][0]' < "$WORK/grid.json")
 [ "$(jq_ 'len(d["slots"]), len(d["tables"])' < "$WORK/grid.json" | tr '\n' ' ')" = "6 8 " ] && ok || bad "grid size"
 [ "$(as org POST "/api/v1/fairs/YQH-2026/meetings/$mid/lock" -d '{"locked":true}')" = 200 ] && ok || bad "lock"
 refused "move onto a taken table" \
   "$(as org POST "/api/v1/fairs/YQH-2026/meetings/$mid/move" -d "{\"slot\":$other_slot,\"table\":$other_table}")" 409 conflict \
-  "不能把会谈 $mid 移到时段 $other_slot、$other_table 号桌：该桌该时段已被会谈 $other_id（$other_names） 占用 / cannot move meeting $mid to slot $other_slot, table $other_table: the table is taken in that slot by meeting $other_id（$other_names）"
+  "不能把洽谈（$my_names）移到 $other_when，$other_table_name：该桌该时段已被洽谈（$other_names）占用 / cannot move the meeting $my_names to $other_when, $other_table_name: the table is taken then by the meeting $other_names"
 refused "move to slot 99" "$(as org POST "/api/v1/fairs/YQH-2026/meetings/$mid/move" -d '{"slot":99,"table":1}')" 409 conflict \
-  "不能把会谈 $mid 移到时段 99、1 号桌：没有时段 99 / cannot move meeting $mid to slot 99, table 1: there is no slot 99"
+  "不能把洽谈（$my_names）移到 时段 99，1号桌：没有时段 99 / cannot move the meeting $my_names to slot 99, 1号桌: there is no slot 99"
 refused "a kiosk locks a meeting" "$(as kiosk1 POST "/api/v1/fairs/YQH-2026/meetings/$mid/lock" -d '{"locked":false}')" 403 forbidden "$(nope kiosk1 kiosk)"
 badge=$(jq_ 'd["meetings"][0]["buyer"]["badge"]' < "$WORK/grid.json")
 pcode=$(q "SELECT p.code FROM products p JOIN suppliers s ON s.id = p.supplier_id WHERE s.city = '舟山市' LIMIT 1")

@@ -441,6 +441,192 @@ test_no_hit_sorts_nothing(void **state)
 	serve_free(sv);
 }
 
+/*
+ * A catalogue past one segment of docids (65,536), with updates landing in
+ * later segments: every list is walked segment by segment, so totals,
+ * facets, prefixes and ANDed words must still count each document once.
+ * Document i's tokens follow its number: a if 3 | i, b if 5 | i, c if
+ * 7 | i, and px0..px3 by i mod 4.
+ */
+#define BIG_BASE	150000
+#define BIG_EXTRA	70000		/* put after the build: docids 150,000 on */
+#define BIG_GONE	70000		/* removed after the build: i in [BIG_GONE, +500) */
+
+static void
+fill_big(struct serve_doc *d, int64_t id, long i)
+{
+	char px[8];
+
+	serve_doc_reset(d, id, cities[i % 5], cats[i % 4]);
+	if (i % 3 == 0)
+		serve_doc_token(d, 0, "a", 1);
+	if (i % 5 == 0)
+		serve_doc_token(d, 1, "b", 1);
+	if (i % 7 == 0)
+		serve_doc_token(d, 2, "c", 1);
+	snprintf(px, sizeof px, "px%ld", i % 4);
+	serve_doc_token(d, 2, px, strlen(px));
+}
+
+static int
+big_match(long i, int qn)
+{
+	switch (qn) {
+	case 0:
+		return i % 3 == 0;
+	case 1:
+		return i % 3 == 0 && i % 5 == 0;
+	case 2:
+		return i % 3 == 0 || i % 7 == 0;
+	case 3:
+		return 1;
+	default:
+		return i % 4 == 1 && i % 3 == 0;
+	}
+}
+
+static void
+test_many_segments(void **state)
+{
+	static const struct serve_term qt[][2] = {
+		{ { "a", 1, 0, 0 } },
+		{ { "a", 1, 0, 0 }, { "b", 1, 1, 0 } },
+		{ { "a", 1, 0, 0 }, { "c", 1, 0, 0 } },
+		{ { "px", 2, 0, 1 } },
+		{ { "px1", 3, 0, 1 }, { "a", 1, 1, 0 } },
+	};
+	static const size_t qn[] = { 1, 2, 2, 1, 2 };
+	struct serve *sv = serve_new(weights, NFIELDS);
+	struct serve_doc *d = serve_doc_new(sv);
+	struct serve_scratch *s = serve_scratch_new();
+
+	for (long i = 0; i < BIG_BASE; i++) {
+		fill_big(d, i + 1, i);
+		serve_build_add(sv, d);
+	}
+	serve_build_finish(sv, 0);
+	for (long i = BIG_GONE; i < BIG_GONE + 500; i++)
+		serve_remove(sv, i + 1);
+	for (long j = 0; j < BIG_EXTRA; j++) {
+		fill_big(d, BIG_BASE + j + 1, j);
+		serve_put(sv, d);
+	}
+	for (int k = 0; k < (int)nitems(qn); k++)
+		for (int filter = 0; filter < 2; filter++) {
+			int fc = k == 1 ? 0 : 2;	/* a city some hits have */
+			struct serve_query q = { .terms = qt[k], .nterms = qn[k], .limit = 20,
+			    .facets = 1, .city = filter ? cities[fc] : NULL };
+			struct serve_result r;
+			long total = 0, ccount[5] = { 0 };
+
+			for (long i = 0; i < BIG_BASE + BIG_EXTRA; i++) {
+				long pat = i < BIG_BASE ? i : i - BIG_BASE;
+
+				if ((i >= BIG_GONE && i < BIG_GONE + 500) || !big_match(pat, k) ||
+				    (filter && pat % 5 != fc))
+					continue;
+				total++;
+				ccount[pat % 5]++;
+			}
+			serve_query(sv, s, &q, &r);
+			assert_int_equal(r.total, total);
+			for (int c = 0; c < 5; c++)
+				assert_int_equal(count_facet(r.cities, r.ncities, cities[c]), ccount[c]);
+			assert_int_equal(r.nhits, 20);
+			for (size_t i = 1; i < r.nhits; i++)
+				assert_true(r.hits[i - 1].score >= r.hits[i].score);
+			serve_result_free(&r);
+		}
+	serve_doc_free(d);
+	serve_scratch_free(s);
+	serve_free(sv);
+}
+
+/*
+ * Browsing without words: every live document the filter lets through,
+ * paged to the last one, with the exact total and facets; a removed
+ * document is gone.
+ */
+static void
+test_browse(void **state)
+{
+	struct serve *sv;
+	struct serve_scratch *s = serve_scratch_new();
+	const char *fair[2] = { cities[1], cities[3] };
+
+	for (size_t i = 0; i < ndocs; i++)	/* as build() adds them: every one */
+		docs[i].live = 1;
+	sv = build();
+	serve_remove(sv, docs[5].id);
+	docs[5].live = 0;
+	for (int filter = 0; filter < 5; filter++) {	/* none, fair, city, category, both */
+		struct serve_query q = { .limit = 37, .facets = 1 };
+		long total = 0, ccount[5] = { 0 }, kcount[4] = { 0 }, seen = 0;
+		struct serve_result r;
+
+		if (filter == 1) {
+			q.fair_cities = fair;
+			q.nfair_cities = 2;
+		}
+		if (filter == 2 || filter == 4)
+			q.city = cities[2];
+		if (filter == 3 || filter == 4)
+			q.category = cats[0];
+		for (size_t i = 0; i < ndocs; i++) {
+			const struct bdoc *b = &docs[i];
+			const char *city = b->city >= 0 ? cities[b->city] : "";
+
+			if (!b->live || (filter == 1 && strcmp(city, fair[0]) != 0 &&
+			    strcmp(city, fair[1]) != 0) || (q.city != NULL && strcmp(city, q.city) != 0) ||
+			    (q.category != NULL && b->cat != 0))
+				continue;
+			total++;
+			if (b->city >= 0)
+				ccount[b->city]++;
+			if (b->cat >= 0)
+				kcount[b->cat]++;
+		}
+		assert_true(total > 0);
+		for (q.offset = 0;; q.offset += q.limit) {
+			serve_browse(sv, s, &q, &r);
+			assert_int_equal(r.total, total);
+			for (int c = 0; c < 5 && q.facets; c++)
+				assert_int_equal(count_facet(r.cities, r.ncities, cities[c]), ccount[c]);
+			for (int c = 0; c < 4 && q.facets; c++)
+				assert_int_equal(count_facet(r.categories, r.ncategories, cats[c]), kcount[c]);
+			for (size_t i = 0; i < r.nhits; i++) {
+				/* In the order they were added (ids ascending here), each once. */
+				size_t k = 0;
+
+				while (k < ndocs && docs[k].id != r.hits[i].id)
+					k++;
+				assert_true(k < ndocs && docs[k].live);
+				assert_true(k != 5);
+				assert_true(i == 0 || r.hits[i - 1].id < r.hits[i].id);
+				seen++;
+			}
+			q.facets = 0;	/* a next page need not count again */
+			if (r.nhits == 0) {
+				serve_result_free(&r);
+				break;
+			}
+			serve_result_free(&r);
+		}
+		assert_int_equal(seen, total);
+	}
+	{	/* a city the layer lacks: nothing */
+		struct serve_query q = { .limit = 10, .facets = 1, .city = "上海" };
+		struct serve_result r;
+
+		serve_browse(sv, s, &q, &r);
+		assert_int_equal(r.total, 0);
+		assert_int_equal(r.nhits, 0);
+		serve_result_free(&r);
+	}
+	serve_scratch_free(s);
+	serve_free(sv);
+}
+
 int
 main(void)
 {
@@ -451,6 +637,8 @@ main(void)
 		cmocka_unit_test(test_update_after_build),
 		cmocka_unit_test(test_scores_follow_bm25),
 		cmocka_unit_test(test_no_hit_sorts_nothing),
+		cmocka_unit_test(test_many_segments),
+		cmocka_unit_test(test_browse),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

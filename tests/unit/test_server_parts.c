@@ -42,6 +42,26 @@ test_settings(void **state)
 	free(cause);
 	assert_int_equal(settings_set(&s, "no_such", "1", &cause), -1);
 	free(cause);
+	/* public_url: links and QR codes; kept without the trailing slash. */
+	assert_int_equal(settings_set(&s, "public_url", "https://192.168.1.10:8443/", &cause), 0);
+	assert_string_equal(s.public_url, "https://192.168.1.10:8443");
+	assert_int_equal(settings_set(&s, "public_url", "192.168.1.10", &cause), -1);
+	assert_non_null(strstr(cause, "public_url"));
+	assert_non_null(strstr(cause, "https://HOST[:PORT]/"));
+	free(cause);
+	assert_int_equal(settings_set(&s, "public_url", "https://fair.lan:99999/", &cause), -1);
+	free(cause);
+	assert_string_equal(s.public_url, "https://192.168.1.10:8443");
+	assert_int_equal(settings_set(&s, "host_names", "fair.lan, hall-b.lan", &cause), 0);
+	{
+		char **names = settings_cert_names(&s);
+
+		assert_string_equal(names[0], "192.168.1.10");
+		assert_string_equal(names[1], "fair.lan");
+		assert_string_equal(names[2], "hall-b.lan");
+		assert_null(names[3]);
+		settings_cert_names_free(names);
+	}
 
 	path = test_write(dir, "ok.conf", "; a comment\n[server]\nlisten = 127.0.0.1:9443\n"
 	    "[limits]\nmax_upload_bytes = 2m\n");

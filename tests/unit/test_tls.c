@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -154,8 +156,20 @@ test_cert_made(void **state)
 	struct stat		 sb;
 	char			*cause = NULL, *text, *cmd;
 	int			 made = -1;
+	const char		*names[] = { "fair.example", "10.9.8.7", "not a name", NULL };
+	char			 lan[INET_ADDRSTRLEN] = "";
+	struct ifaddrs		*ifs;
 
-	assert_int_equal(tls_cert_ensure(cert, key, &made, &cause), 0);
+	/* A non-loopback IPv4 address of this box, if it has one. */
+	if (getifaddrs(&ifs) == 0) {
+		for (struct ifaddrs *ifa = ifs; ifa != NULL && lan[0] == '\0'; ifa = ifa->ifa_next)
+			if (ifa->ifa_addr != NULL && ifa->ifa_addr->sa_family == AF_INET &&
+			    !(ifa->ifa_flags & IFF_LOOPBACK))
+				inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)ifa->ifa_addr)->
+				    sin_addr, lan, sizeof lan);
+		freeifaddrs(ifs);
+	}
+	assert_int_equal(tls_cert_ensure(cert, key, names, &made, &cause), 0);
 	assert_null(cause);
 	assert_int_equal(made, 1);
 
@@ -174,6 +188,16 @@ test_cert_made(void **state)
 	assert_non_null(strstr(text, "DNS:localhost"));
 	assert_non_null(strstr(text, "IP Address:127.0.0.1"));
 	assert_non_null(strstr(text, "IP Address:0:0:0:0:0:0:0:1"));
+	/* The configured names, and the LAN address a phone in the hall uses. */
+	assert_non_null(strstr(text, "DNS:fair.example"));
+	assert_non_null(strstr(text, "IP Address:10.9.8.7"));
+	assert_null(strstr(text, "not a name"));
+	if (lan[0] != '\0') {
+		char *want = xasprintf("IP Address:%s", lan);
+
+		assert_non_null(strstr(text, want));
+		free(want);
+	}
 	assert_non_null(strstr(text, "prime256v1"));
 	assert_non_null(strstr(text, "ecdsa-with-SHA256"));
 	assert_non_null(strstr(text, "Subject: CN = fairmatch"));
@@ -198,7 +222,7 @@ test_cert_kept(void **state)
 	int		 made = -1;
 
 	before = slurp(cert, &nbefore);
-	assert_int_equal(tls_cert_ensure(cert, key, &made, &cause), 0);
+	assert_int_equal(tls_cert_ensure(cert, key, NULL, &made, &cause), 0);
 	assert_int_equal(made, 0);
 	after = slurp(cert, &nafter);
 	assert_int_equal(nbefore, nafter);
@@ -224,7 +248,7 @@ test_cert_half_missing(void **state)
 	k2 = xasprintf("%s/only.key", dir);
 	k3 = xasprintf("%s/other.key", dir);
 	free(test_write(dir, "only.pem", "x"));
-	assert_int_equal(tls_cert_ensure(c2, k2, &made, &cause), -1);
+	assert_int_equal(tls_cert_ensure(c2, k2, NULL, &made, &cause), -1);
 	want = xasprintf("有 %s 但缺少 %s；请两者都提供，或都删除以自动生成 / %s exists but %s is"
 	    " missing; provide both, or remove both to have them made", c2, k2, c2, k2);
 	assert_string_equal(cause, want);
@@ -483,7 +507,7 @@ server_setup(void **state)
 {
 	char	*cause = NULL;
 
-	if (tls_cert_ensure(cert, key, NULL, &cause) != 0)
+	if (tls_cert_ensure(cert, key, NULL, NULL, &cause) != 0)
 		fatal("%s", cause);
 	evthread_use_pthreads();
 	pattern_init();

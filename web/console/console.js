@@ -33,6 +33,21 @@ async function loadFairs() {
 	drawFair();
 }
 
+// The scheduled backups' last result, under the fairs.
+async function loadBackups() {
+	const el = $('#backup-status');
+	try {
+		const b = await api('/api/v1/backups');
+		if (!b.enabled) el.textContent = t('console.backup.off');
+		else if (b.last_at && !b.last_ok)
+			el.textContent = t('console.backup.failed', { at: b.last_at, error: pick(b.last_error || '') });
+		else if (b.last_ok_at) el.textContent = t('console.backup.ok', { at: b.last_ok_at, file: b.last_file });
+		else el.textContent = t('console.backup.pending');
+	} catch (e) {
+		if (!sessionLost(e)) el.textContent = pick(e.message);
+	}
+}
+
 const list = (a) => (Array.isArray(a) && a.length ? a.join(t('common.listSep')) : '');
 
 function drawFairs() {
@@ -280,7 +295,7 @@ function init() {
 	onLangChange(() => { drawFairs(); drawFair(); drawGrid(); redrawFairDay(); });
 	startSession({
 		allowed: ['organiser', 'admin'],
-		onSignedIn: () => loadFairs(),
+		onSignedIn: () => { loadFairs(); loadBackups(); },
 		onSignedOut: () => {
 			fairs = []; fair = null; grid = null; moving = null;
 			for (const id of ['#fair', '#setup', '#people', '#requests', '#versions', '#day']) $(id).hidden = true;

@@ -158,7 +158,44 @@ function meetingItem(p, m) {
 			sel('o-kind', 'console.o.kind', [['none', 'console.o.none'], ['intention', 'console.o.intention'], ['contract', 'console.o.contract']]),
 			h('input.o-amount', { inputmode: 'decimal', placeholder: t('console.o.amount'), 'aria-label': label('console.o.amount') }),
 			h('input.o-products', { placeholder: t('console.o.products'), 'aria-label': label('console.o.products') }),
-			h('button.primary.small', { type: 'submit', text: t('console.o.save') })));
+			h('button.primary.small', { type: 'submit', text: t('console.o.save') })),
+		m.outcome ? evidenceForm(p, m, label) : null,
+		m.outcome ? outcomeTrail(m) : null);
+}
+
+// Upload an evidence file (a contract's photo, a signed intention) for a recorded outcome.
+function evidenceForm(p, m, label) {
+	return h('form.row.evidence-form', { onsubmit: (e) => { e.preventDefault(); saveEvidence(p, m, e.target); } },
+		h('input.o-file', { type: 'file', 'aria-label': label('console.o.evidenceFile') }),
+		h('button.ghost.small', { type: 'submit', text: t('console.o.evidence') }));
+}
+
+async function saveEvidence(p, m, form) {
+	const file = form.querySelector('.o-file').files[0];
+	if (!file) return say('#people-status', t('console.o.evidenceNone'));
+	await act('#people-status', async () => {
+		await api(`${base()}/meetings/${m.id}/evidence?filename=${enc(file.name)}`, { method: 'POST', body: file });
+		await showPerson(p.badge);
+		say('#people-status', t('console.o.evidenceSaved', { name: file.name }));
+	});
+}
+
+// A recorded outcome's evidence files and its history of changes, loaded after the list.
+function outcomeTrail(m) {
+	const box = h('div.o-trail', { dataset: { meeting: m.id } });
+	api(`${base()}/meetings/${m.id}/outcome`).then((o) => {
+		const field = (f) => t('console.o.f.' + f);
+		// Values as the form shows them; evidence as its file name, without the SHA-256.
+		const value = (f, v) => (v == null ? '—' : f === 'kind' ? t('console.o.' + v)
+			: f === 'held' ? t(v === 'held' ? 'console.o.yes' : 'console.o.no')
+			: f === 'evidence' ? v.replace(/^[0-9a-f]{64} /, '') : v);
+		fill(box,
+			h('h5', { text: t('console.o.history') }),
+			h('ul.entries', {},
+				o.evidence.map((e) => h('li', { text: t('console.o.evidenceLine', { name: e.filename, size: e.size, by: e.added_by, at: e.added_at }) })),
+				o.history.map((x) => h('li', { text: t('console.o.historyLine', { at: x.at, by: x.by, field: field(x.field), old: value(x.field, x.old), new: value(x.field, x.new) }) }))));
+	}).catch((e) => { if (!sessionLost(e)) fill(box, h('p.error', { text: pick(e.message) })); });
+	return box;
 }
 
 async function saveOutcome(p, m, form) {
@@ -260,6 +297,7 @@ export async function loadVersions() {
 		const line = (kind, c) => h('li.diff-' + kind, { text: t('console.v.' + kind, { buyer: c.buyer.name, supplier: c.supplier.name, from: place(c.from), to: place(c.to) }) });
 		fill($('#diff-list'), d.added.map((c) => line('added', c)), d.moved.map((c) => line('moved', c)), d.dropped.map((c) => line('dropped', c)));
 		$('#publish').dataset.version = v.draft;
+		$('#draft-export').dataset.render = `export/schedule?version=${v.draft}`;
 	});
 }
 
@@ -298,8 +336,12 @@ async function backfill(p) {
 
 async function checkIn(e) {
 	e.preventDefault();
-	const badge = $('#checkin-badge').value.trim().toUpperCase();
+	// A scanner types what the QR code holds: the badge, or an agenda's personal link
+	// …/p/TOKEN, whose page names the badge.
+	const typed = $('#checkin-badge').value.trim();
+	const link = typed.match(/\/p\/([^/?#]+)/);
 	await act('#checkin-status', async () => {
+		const badge = link ? (await api('/api/v1/p/' + link[1])).me.badge : typed.toUpperCase();
 		const p = await post(`/participants/${enc(badge)}/checkin`);
 		say('#checkin-status', t('console.checkin.done', { name: p.name, badge: p.badge, n: p.meetings.length }));
 		$('#checkin-badge').value = '';

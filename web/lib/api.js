@@ -25,12 +25,16 @@ function setReachable(ok) {
 	for (const fn of listeners) fn(ok);
 }
 
-// api('/api/v1/…', {method, body, signal}) → the parsed JSON body.
+// api('/api/v1/…', {method, body, signal}) → the parsed JSON body; a Blob body is sent as it is.
 // Throws ApiError; an AbortError passes through as it is.
 export async function api(path, { method = 'GET', body, signal, headers = {} } = {}) {
 	const init = { method, signal, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } };
 	if (method !== 'GET' && method !== 'HEAD') init.headers['X-Requested-With'] = 'fetch';
-	if (body !== undefined) {
+	if (body instanceof Blob) {
+		// A file, sent as it is (an upload names it in the query).
+		init.headers['Content-Type'] = body.type || 'application/octet-stream';
+		init.body = body;
+	} else if (body !== undefined) {
 		init.headers['Content-Type'] = 'application/json';
 		init.body = JSON.stringify(body);
 	}

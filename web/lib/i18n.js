@@ -1,13 +1,29 @@
-// i18n.js — Simplified Chinese first, English on request.  The choice is
-// kept in localStorage.  Every string a person reads is in strings.js: the
+// i18n.js — Simplified Chinese first, English on request, and Russian on
+// the pages participants read (their personal page, the kiosk): 哈洽会's
+// buyers read it.  The choice is kept in localStorage, per device.  Every
+// string a person reads is in strings.js: the
 // HTML has none of its own, only elements marked data-i18n="key" (text) or
 // data-i18n-attr="attr:key;attr:key"; pages call t(key, vars) for text they make.
 import { strings } from './strings.js';
 
 const KEY = 'fairmatch.lang';
-let lang = 'zh';
-try { if (localStorage.getItem(KEY) === 'en') lang = 'en'; } catch { /* storage off: Chinese */ }
+// The languages a page offers: zh and en everywhere; a page may add ru (useLangs).
+let offered = ['zh', 'en'];
+let stored = 'zh';
+try { stored = localStorage.getItem(KEY) || 'zh'; } catch { /* storage off: Chinese */ }
+// A device that chose Russian reads English on the pages without it.
+const fit = (l) => offered.includes(l) ? l : l === 'ru' ? 'en' : 'zh';
+let lang = fit(stored);
 const listeners = new Set();
+
+// The page offers these languages (before mounting anything).
+export function useLangs(list) {
+	offered = list;
+	lang = fit(stored);
+}
+export const langs = () => offered.slice();
+// BCP 47 tags, for <html lang> and Intl formatting.
+export const LOCALES = { zh: 'zh-CN', en: 'en', ru: 'ru' };
 
 export const getLang = () => lang;
 
@@ -28,7 +44,7 @@ export const both = (key, vars = {}) => tIn('zh', key, vars) + ' / ' + tIn('en',
 
 // Puts the current language's strings into root's marked elements.
 export function applyI18n(root = document) {
-	document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+	document.documentElement.lang = LOCALES[lang];
 	for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
 	for (const el of root.querySelectorAll('[data-i18n-attr]')) {
 		for (const pair of el.dataset.i18nAttr.split(';')) {
@@ -41,7 +57,8 @@ export function applyI18n(root = document) {
 }
 
 export function setLang(l) {
-	lang = l === 'en' ? 'en' : 'zh';
+	lang = offered.includes(l) ? l : 'zh';
+	stored = lang;
 	try { localStorage.setItem(KEY, lang); } catch { /* not kept */ }
 	applyI18n();
 	for (const fn of listeners) fn(lang);
@@ -76,5 +93,5 @@ export function pick(message, l = lang) {
 	}
 	const at = cuts.find((c) => !CJK.test(m.slice(c + 3))) ?? cuts.find((c) => /^[A-Za-z]/.test(m.slice(c + 3)));
 	if (at === undefined) return m;
-	return l === 'en' ? m.slice(at + 3) : m.slice(0, at);
+	return l === 'zh' ? m.slice(0, at) : m.slice(at + 3);
 }

@@ -136,11 +136,23 @@ function drawHistory() {
 		h('td', { text: t('kind.' + u.kind) }),
 		h('td', { text: u.uploaded_by }),
 		h('td.num', { text: u.rows }),
-		h('td.num', { text: `${u.inserted} / ${u.updated} / ${u.unchanged}` }),
+		h('td.num', { text: u.rejected ? t('office.rejected', { n: u.error_count })
+			: `${u.inserted} / ${u.updated} / ${u.unchanged}` }),
 		h('td', {}, h('button.ghost.small', {
 			type: 'button', text: t('office.view'), 'aria-label': t('office.viewOf', { name: u.filename }),
-			onclick: () => openUpload(u.id),
+			onclick: () => (u.rejected ? openRejected(u.job, u.filename) : openUpload(u.id)),
 		})))));
+}
+
+// A refused file's report, kept with its import job.
+async function openRejected(job, filename) {
+	try {
+		const j = await api('/api/v1/jobs/' + job);
+		showReport(j.result || {}, filename);
+		$('#report').scrollIntoView({ block: 'start' });
+	} catch (e) {
+		if (!sessionLost(e)) $('#hist-status').textContent = pick(e.message);
+	}
 }
 
 async function openUpload(id) {

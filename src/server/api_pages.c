@@ -1,0 +1,286 @@
+/*
+ * api_pages.c — what a personal link opens (links.h), with no password:
+ * the participant's page as JSON, their answer to a request, and their
+ * agenda as an iCalendar file (RFC 5545).  A token that opens nothing —
+ * unknown, revoked, expired — gets one 404 that tells nothing more.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+
+#include "api.h"
+#include "http.h"
+#include "links.h"
+#include "util.h"
+
+#define NO_LINK	"此链接无效或已过期，请向主办方索取新的日程 / this link is not valid or has" \
+		" expired: ask the organisers for a new agenda"
+
+/* Resolves args[0] on st into who: 1, or 0 after replying (404 or the store's failure). */
+static int
+page_who(struct hreq *h, struct store *st, const char *token, struct link_who *who)
+{
+	char *cause = NULL;
+	int rc = links_resolve(st, token, who, &cause);
+
+	if (rc < 0)
+		api_fail(h, st, 500, "internal", cause);
+	else if (rc == 0)
+		http_error(h, 404, "not_found", NO_LINK);
+	return rc > 0;
+}
+
+/* GET /api/v1/p/TOKEN: the participant's page. */
+void
+api_page_get(struct hreq *h, char **args)
+{
+	struct link_who who;
+	char *cause = NULL;
+	json_t *page;
+
+	if (!page_who(h, hreq_store(h), args[0], &who))
+		return;
+	if ((page = links_page(hreq_store(h), &who, &cause)) == NULL)
+		api_fail(h, hreq_store(h), 500, "internal", cause);
+	else {
+		http_header(h, "Cache-Control", "no-store");
+		http_json(h, 200, page);
+	}
+	link_who_clear(&who);
+}
+
+/* Worker: the answer in t->in ({"state"}) to request number t->in.id, by t->text's holder. */
+static void
+answer_work(struct task *t, struct store *st)
+{
+	struct link_who who;
+	char *cause = NULL;
+	int rc;
+
+	rc = links_resolve(st, t->text, &who, &cause);
+	if (rc <= 0) {
+		api_task_fail(t, rc < 0 ? 500 : 404, rc < 0 ? "internal" : "not_found",
+		    rc < 0 ? cause : xstrdup(NO_LINK));
+		return;
+	}
+	rc = links_answer(st, &who, json_integer_value(json_object_get(t->in, "id")),
+	    json_string_value(json_object_get(t->in, "state")) != NULL ?
+	    json_string_value(json_object_get(t->in, "state")) : "", &cause);
+	if (rc < 0)
+		api_task_fail(t, 400, "bad_request", cause);
+	else if (rc > 0)
+		api_task_fail(t, 404, "not_found", xstrdup("没有发给您的这个请求 / no such request"
+		    " to you"));
+	else {
+		t->status = 200;
+		t->body = json_pack("{s:O, s:O}", "id", json_object_get(t->in, "id"), "state",
+		    json_object_get(t->in, "state"));
+	}
+	link_who_clear(&who);
+}
+
+/* POST /api/v1/p/TOKEN/requests/ID {"state":"accepted"|"declined"}. */
+void
+api_page_answer(struct hreq *h, char **args)
+{
+	json_t *in;
+	char *cause = NULL;
+	long id;
+	int status;
+
+	if (parse_long(args[1], 1, 1L << 53, &id) != 0) {
+		http_error(h, 404, "not_found", "没有这个请求 / no such request: %s", args[1]);
+		return;
+	}
+	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
+	    &cause)) == NULL || !json_is_object(in) ||
+	    !json_is_string(json_object_get(in, "state"))) {
+		http_error(h, in == NULL ? status : 400, "bad_request", "%s", cause != NULL ?
+		    cause : "需要 {\"state\": \"accepted\" 或 \"declined\"} / needs {\"state\":"
+		    " \"accepted\" or \"declined\"}");
+		free(cause);
+		json_decref(in);
+		return;
+	}
+	json_object_set_new(in, "id", json_integer(id));
+	api_task_run(h, answer_work, in, xstrdup(args[0]));
+}
+
+/* Appends one content line, escaped (TEXT values) if text, folded at 75 octets. */
+static void
+ics_line(struct buf *b, const char *name, const char *value, int text)
+{
+	struct buf line = { 0 };
+	size_t col = 0;
+
+	buf_addstr(&line, name);
+	buf_addc(&line, ':');
+	for (const char *p = value != NULL ? value : ""; *p != '\0'; p++) {
+		if (text && (*p == '\\' || *p == ';' || *p == ','))
+			buf_addc(&line, '\\');
+		if (text && *p == '\n')
+			buf_addstr(&line, "\\n");
+		else if (*p != '\r')
+			buf_addc(&line, *p);
+	}
+	for (size_t i = 0; i < line.len; i++) {
+		/* Fold before a character that would pass 75 octets, never inside one. */
+		size_t clen = 1;
+
+		while (i + clen < line.len && ((unsigned char)line.data[i + clen] & 0xc0) == 0x80)
+			clen++;
+		if (col + clen > 75) {
+			buf_addstr(b, "\r\n ");
+			col = 1;
+		}
+		buf_add(b, line.data + i, clen);
+		col += clen;
+		i += clen - 1;
+	}
+	buf_addstr(b, "\r\n");
+	buf_free(&line);
+}
+
+/* "2026-05-21" and "09:00" as 20260521T090000; 0, or -1 if either is malformed. */
+static int
+ics_time(const char *date, const char *hm, char out[16])
+{
+	int y, mo, d, hh, mm;
+
+	if (date == NULL || hm == NULL || sscanf(date, "%4d-%2d-%2d", &y, &mo, &d) != 3 ||
+	    sscanf(hm, "%2d:%2d", &hh, &mm) != 2)
+		return -1;
+	snprintf(out, 16, "%04d%02d%02dT%02d%02d00", y, mo, d, hh, mm);
+	return 0;
+}
+
+/* The page as an iCalendar file: one VEVENT per meeting, Asia/Shanghai times; caller frees. */
+static char *
+ics_of(json_t *page)
+{
+	json_t *fair = json_object_get(page, "fair"), *me = json_object_get(page, "me"), *m;
+	const char *fair_code = json_string_value(json_object_get(fair, "code"));
+	const char *fair_name = json_string_value(json_object_get(fair, "name"));
+	int buyer = strcmp(json_string_value(json_object_get(me, "side")), "buyer") == 0;
+	struct buf b = { 0 };
+	char stamp[20];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t i;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	ics_line(&b, "BEGIN", "VCALENDAR", 0);
+	ics_line(&b, "VERSION", "2.0", 0);
+	ics_line(&b, "PRODID", "-//fairmatch//agenda//ZH", 0);
+	ics_line(&b, "CALSCALE", "GREGORIAN", 0);
+	ics_line(&b, "METHOD", "PUBLISH", 0);
+	ics_line(&b, "X-WR-CALNAME", fair_name, 1);
+	ics_line(&b, "X-WR-TIMEZONE", "Asia/Shanghai", 0);
+	/* China keeps UTC+8 all year: one STANDARD block describes the zone. */
+	ics_line(&b, "BEGIN", "VTIMEZONE", 0);
+	ics_line(&b, "TZID", "Asia/Shanghai", 0);
+	ics_line(&b, "BEGIN", "STANDARD", 0);
+	ics_line(&b, "DTSTART", "19700101T000000", 0);
+	ics_line(&b, "TZOFFSETFROM", "+0800", 0);
+	ics_line(&b, "TZOFFSETTO", "+0800", 0);
+	ics_line(&b, "TZNAME", "CST", 0);
+	ics_line(&b, "END", "STANDARD", 0);
+	ics_line(&b, "END", "VTIMEZONE", 0);
+	json_array_foreach(json_object_get(page, "meetings"), i, m) {
+		const char *date = json_string_value(json_object_get(m, "date"));
+		const char *with = json_string_value(json_object_get(json_object_get(m, "with"),
+		    "name"));
+		const char *table = json_string_value(json_object_get(m, "table_name"));
+		const char *where = json_string_value(json_object_get(m, "location"));
+		const char *about = json_string_value(json_object_get(m, "about"));
+		char start[16], end[16], *uid, *summary, *location, *desc;
+
+		if (ics_time(date, json_string_value(json_object_get(m, "start")), start) != 0 ||
+		    ics_time(date, json_string_value(json_object_get(m, "end")), end) != 0)
+			continue;
+		uid = xasprintf("meeting-%lld-%s@fairmatch", (long long)json_integer_value(
+		    json_object_get(m, "id")), fair_code);
+		summary = xasprintf("洽谈 Meeting: %s", with != NULL ? with : "");
+		location = xasprintf("%s%s%s · %s", table != NULL ? table : "", where != NULL &&
+		    *where != '\0' ? " " : "", where != NULL ? where : "", fair_name);
+		desc = xasprintf("%s%s", buyer ? "对方提供 They offer: " : "对方需求 They want: ",
+		    about != NULL ? about : "—");
+		ics_line(&b, "BEGIN", "VEVENT", 0);
+		ics_line(&b, "UID", uid, 0);
+		ics_line(&b, "DTSTAMP", stamp, 0);
+		ics_line(&b, "DTSTART;TZID=Asia/Shanghai", start, 0);
+		ics_line(&b, "DTEND;TZID=Asia/Shanghai", end, 0);
+		ics_line(&b, "SUMMARY", summary, 1);
+		ics_line(&b, "LOCATION", location, 1);
+		ics_line(&b, "DESCRIPTION", desc, 1);
+		ics_line(&b, "END", "VEVENT", 0);
+		free(uid);
+		free(summary);
+		free(location);
+		free(desc);
+	}
+	ics_line(&b, "END", "VCALENDAR", 0);
+	return buf_take(&b);
+}
+
+/* GET /api/v1/p/TOKEN/agenda.ics: the current agenda for a calendar. */
+void
+api_page_ics(struct hreq *h, char **args)
+{
+	struct link_who who;
+	struct evbuffer *body;
+	char *cause = NULL, *text;
+	json_t *page;
+
+	if (!page_who(h, hreq_store(h), args[0], &who))
+		return;
+	if ((page = links_page(hreq_store(h), &who, &cause)) == NULL) {
+		api_fail(h, hreq_store(h), 500, "internal", cause);
+		link_who_clear(&who);
+		return;
+	}
+	text = ics_of(page);
+	json_decref(page);
+	body = evbuffer_new();
+	evbuffer_add(body, text, strlen(text));
+	free(text);
+	{
+		char *disp = xasprintf("attachment; filename=\"%s-%s.ics\"", who.fair_code,
+		    who.badge);
+
+		http_header(h, "Content-Disposition", disp);
+		free(disp);
+	}
+	http_header(h, "Cache-Control", "no-store");
+	http_send(h, 200, "text/calendar; charset=utf-8", body);
+	link_who_clear(&who);
+}
+
+/* Worker: revokes the link of t->in's badge at t->text's fair. */
+static void
+revoke_work(struct task *t, struct store *st)
+{
+	char *cause = NULL;
+
+	if (links_revoke(st, t->text, json_string_value(json_object_get(t->in, "badge")),
+	    &cause) != 0) {
+		api_task_fail(t, 404, "not_found", cause);
+		return;
+	}
+	t->status = 200;
+	t->body = json_pack("{s:O, s:b}", "badge", json_object_get(t->in, "badge"), "revoked",
+	    1);
+}
+
+/* POST /api/v1/fairs/CODE/participants/BADGE/link/revoke (organisers). */
+void
+api_page_revoke(struct hreq *h, char **args)
+{
+	if (api_fair_known(h, args[0]))
+		api_task_run(h, revoke_work, json_pack("{s:s}", "badge", args[1]),
+		    xstrdup(args[0]));
+}

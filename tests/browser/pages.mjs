@@ -1,0 +1,153 @@
+// The personal page on a phone, in Debian's chromium (playwright-core)
+// against the server run.sh started ($BASE), after fair_day.mjs has run
+// 渝洽会: a buyer asks for a meeting at the kiosk's API, the agendas are
+// printed and their QR codes read (pdftoppm, zbarimg); at 390 px the
+// supplier opens theirs, sees their meetings, accepts the request, and the
+// organiser's console shows it accepted.  The page switches between 中文,
+// English and Русский, keeps the choice over a reload, and shows no key
+// and no string of another language.  Prints "N passed, N failed".
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { strings } from '../../web/lib/strings.js';
+
+const { BASE, WORK, CHROMIUM = '/usr/bin/chromium', ORG_PASSWORD, ASK_BADGE, ASK_PRODUCT, ASK_SUPPLIER } = process.env;
+const SHOTS = path.join(WORK, 'screenshots');
+const FAIR = 'YQH-2026';
+mkdirSync(SHOTS, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const ok = (cond, what, detail = '') => {
+	if (cond) passed++;
+	else { failed++; console.log(`FAIL ${what}${detail ? ': ' + detail : ''}`); }
+};
+async function step(name, fn) {
+	try {
+		await fn();
+		console.log(`  ${name}`);
+		return true;
+	} catch (e) {
+		failed++;
+		console.log(`FAIL ${name}: ${e.message.split('\n').slice(0, 4).join(' | ')}`);
+		return false;
+	}
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+const desk = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 1000 } });
+const phone = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+const con = await desk.newPage();
+const me = await phone.newPage();
+const problems = [];
+for (const p of [con, me]) {
+	p.on('pageerror', (e) => problems.push(e.message));
+	p.on('dialog', async (d) => { problems.push('a dialog: ' + d.message()); await d.dismiss(); });
+}
+const links = new Map();	// badge → the URL its agenda's QR code holds
+let requestId = 0;
+
+// The strings of the page's own keys in language l: each one's longest literal part.
+const pageStrings = (l) => Object.entries(strings).filter(([k]) => k.startsWith('page.'))
+	.map(([, v]) => v[l].split(/\{[^}]*\}/).sort((a, b) => b.length - a.length)[0]);
+// Visible text of the page, without the language buttons (each labelled in its own language).
+const bodyText = () => me.evaluate(() => {
+	const c = document.body.cloneNode(true);
+	c.querySelector('.langs')?.remove();
+	for (const el of c.querySelectorAll('[hidden]')) el.remove();
+	return c.innerText;
+});
+
+const steps = [
+	['a request, and the agendas printed and read', async () => {
+		await con.goto(BASE + '/console/');
+		await con.fill('#login-name', 'org');
+		await con.fill('#login-pass', ORG_PASSWORD);
+		await con.click('#login-form button[type=submit]');
+		await con.waitForSelector('#app:not([hidden])');
+		const asked = await con.evaluate(async ([fair, badge, product]) => {
+			const r = await fetch(`/api/v1/fairs/${fair}/requests`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'fetch' }, body: JSON.stringify({ badge, product }) });
+			return r.status;
+		}, [FAIR, ASK_BADGE, ASK_PRODUCT]);
+		ok(asked === 200 || asked === 201, 'the kiosk request is taken', String(asked));
+		const pdf = await con.evaluate(async (fair) => {
+			const post = { method: 'POST', headers: { 'X-Requested-With': 'fetch' } };
+			let job = await (await fetch(`/api/v1/fairs/${fair}/print/agendas?wait=1`, post)).json();
+			for (let i = 0; i < 120 && !(job.result && job.result.url); i++) {
+				await new Promise((r) => setTimeout(r, 500));
+				job = await (await fetch(`/api/v1/jobs/${job.id}`)).json();
+			}
+			const bytes = new Uint8Array(await (await fetch(job.result.url)).arrayBuffer());
+			let s = '';
+			for (const b of bytes) s += String.fromCharCode(b);
+			return btoa(s);
+		}, FAIR);
+		const file = path.join(WORK, 'agendas.pdf');
+		writeFileSync(file, Buffer.from(pdf, 'base64'));
+		execFileSync('pdftoppm', ['-r', '100', '-png', file, path.join(WORK, 'agenda')]);
+		for (const png of readdirSync(WORK).filter((f) => /^agenda-\d+\.png$/.test(f))) {
+			const url = execFileSync('zbarimg', ['-q', '--raw', path.join(WORK, png)], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+			const text = execFileSync('pdftotext', ['-f', png.match(/\d+/)[0], '-l', png.match(/\d+/)[0], file, '-']).toString();
+			const badge = (text.match(/编号 \/ ID ([A-Z0-9]+)/) || [])[1];
+			if (badge && url) links.set(badge, url);
+		}
+		ok(links.has(ASK_SUPPLIER), 'the supplier\'s agenda has a QR code', [...links.keys()].join(' '));
+	}],
+	['the supplier accepts on their phone', async () => {
+		// The QR code names the configured public_url; the phone reaches this server.
+		const url = BASE + new URL(links.get(ASK_SUPPLIER)).pathname;
+		await me.goto(url);
+		await me.waitForSelector('#app:not([hidden])');
+		const data = await me.evaluate(async (u) => (await fetch('/api/v1/p/' + u.split('/').pop())).json(), url);
+		ok(await me.locator('#meetings li[data-meeting]').count() === data.meetings.length && data.meetings.length > 0, 'the page lists the supplier\'s meetings', String(data.meetings.length));
+		const width = await me.evaluate(() => document.documentElement.scrollWidth);
+		ok(width <= 390, 'nothing wider than the phone', String(width));
+		const item = me.locator('#incoming li[data-request]', { hasText: data.incoming.find((r) => r.state === 'asked')?.with.name ?? '?' });
+		requestId = Number(await item.getAttribute('data-request'));
+		await me.screenshot({ path: path.join(SHOTS, 'personal-page-phone.png'), fullPage: true });
+		await item.locator('button.accept').click();
+		await me.waitForFunction(() => /已接受/.test(document.querySelector('#answer-status').textContent));
+		ok(await item.locator('button').count() === 0, 'the answered request has no buttons left');
+	}],
+	['the console sees the answer', async () => {
+		await con.locator('#fairs tbody tr', { hasText: FAIR }).locator('button').click();
+		await con.waitForSelector('#requests:not([hidden])');
+		const row = con.locator(`#requests-list tr[data-request="${requestId}"]`);
+		await row.waitFor({ timeout: 20000 });
+		const text = await row.textContent();
+		ok(text.includes('已同意') && text.includes('link:' + ASK_SUPPLIER), 'the console\'s row says accepted, by the supplier\'s link', text);
+		await con.locator('#requests').screenshot({ path: path.join(SHOTS, 'personal-page-console.png') });
+		const list = await con.evaluate(async (fair) => (await fetch(`/api/v1/fairs/${fair}/requests`)).json(), FAIR);
+		const r = list.requests.find((x) => x.id === requestId);
+		ok(r && r.state === 'accepted' && r.decided_by === 'link:' + ASK_SUPPLIER, 'the request is accepted by the supplier\'s link', JSON.stringify(r));
+	}],
+	['中文, English, Русский', async () => {
+		const langs = { zh: ['zh-CN', '洽谈日程'], en: ['en', 'Agenda'], ru: ['ru', 'Расписание'] };
+		for (const [l, [tag, heading]] of Object.entries(langs)) {
+			await me.click(`.langs button[data-lang="${l}"]`);
+			await me.waitForFunction((t) => document.documentElement.lang === t, tag);
+			const text = await bodyText();
+			ok(text.includes(heading), `${l}: the agenda's heading`, heading);
+			ok(!/\bpage\.[a-zA-Z]/.test(text), `${l}: no key shown`, (text.match(/\bpage\.[a-zA-Z.]+/) || [])[0]);
+			for (const other of Object.keys(langs).filter((o) => o !== l)) {
+				const stray = pageStrings(other).filter((s) => s.length > 3 && !pageStrings(l).includes(s) && text.includes(s));
+				ok(stray.length === 0, `${l}: no ${other} strings`, stray.join(' | '));
+			}
+			await me.screenshot({ path: path.join(SHOTS, `personal-page-${l}.png`), fullPage: true });
+		}
+		await me.reload();
+		await me.waitForSelector('#app:not([hidden])');
+		ok(await me.evaluate(() => document.documentElement.lang) === 'ru', 'the choice is kept over a reload');
+		ok((await bodyText()).includes('Расписание'), 'the page is Russian again after a reload');
+		const day = await me.textContent('#meetings li[data-meeting] .when');
+		ok(/[а-я]/.test(day), 'dates are written in Russian', day);
+		await me.click('.langs button[data-lang="zh"]');
+	}],
+];
+
+for (const [name, fn] of steps) if (!(await step(name, fn))) break;
+ok(problems.length === 0, 'no page errors or dialogs', problems.join(' | '));
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

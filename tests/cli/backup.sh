@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Backup and restore: a store with catalogues, a schedule and an outcome
+# with evidence, backed up while a server runs on it; the archive's
+# manifest names every kept file with its SHA-256; restored into an empty
+# directory it has the same rows, every kept file hashing to its name, the
+# indexes rebuilt (search finds what it found before) and a certificate.
+# A damaged archive, a non-empty directory and a missing --out are refused
+# naming what was wrong, leaving nothing behind.
+set -u
+: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
+rm -rf "$WORK" && mkdir -p "$WORK"
+export FAIRMATCH_DATA="$WORK/data"
+fm=$FAIRMATCH
+source "$(dirname "$0")/lib.bash"
+need curl python3 sqlite3 unzip
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
+
+"$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&
+  "$fm" import demand "$FIXTURES/catalog/demand.csv" >/dev/null &&
+  "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null &&
+  "$fm" match fair YQH-2026 --limit 5 >/dev/null &&
+  "$fm" schedule setup YQH-2026 --days 2 --slots-per-day 4 --tables 3 >/dev/null &&
+  "$fm" schedule YQH-2026 --time-limit 1 >/dev/null || { echo "FAIL loading"; exit 1; }
+mid=$(sqlite3 "$WORK/data/fairmatch.db" "SELECT id FROM meetings ORDER BY id LIMIT 1")
+printf '合同扫描件 %s\n' "$mid" > "$WORK/合同.txt"
+check "outcome with evidence" 0 "$fm" outcome YQH-2026 "$mid" --held --contract --amount 88 \
+  --evidence "$WORK/合同.txt"
+
+# Rows a restore must bring back, as one text to compare.
+rows() {
+  sqlite3 "$1/fairmatch.db" "SELECT (SELECT count(*) FROM products) || '/' ||
+    (SELECT count(*) FROM demands) || '/' || (SELECT count(*) FROM uploads) || '/' ||
+    (SELECT count(*) FROM meetings) || '/' || (SELECT group_concat(amount) FROM outcomes) || '/' ||
+    (SELECT group_concat(sha256) FROM outcome_evidence) || '/' || (SELECT count(*) FROM users)"
+}
+before=$(rows "$WORK/data")
+"$fm" search 电动工具 --limit 5 > "$WORK/search-before" 2>&1
+
+# Online: the server is running (it holds the store open) while the backup is taken.  It
+# also takes its scheduled backup into sched/, where three older ones and the partial file of
+# a killed backup wait to be pruned (keep 2).
+mkdir -p "$WORK/sched" && for d in 20260101 20260102 20260103; do
+  touch "$WORK/sched/fairmatch-${d}T000000Z.zip"; done
+dead=999999; while kill -0 "$dead" 2>/dev/null; do dead=$((dead - 1)); done
+touch "$WORK/sched/.fairmatch-20260104T000000Z.zip.partial.$dead"
+token=$("$fm" user token admin --label backup-test)
+"$fm" serve --listen 127.0.0.1:0 --redirect-listen= --port-file "$WORK/port" --threads 1 \
+  --backup-dir "$WORK/sched" --backup-keep 2 --access-log= 2>"$WORK/server.err" &
+srv=$!
+for _ in $(seq 600); do [ -s "$WORK/port" ] && break; sleep 0.05; done
+[ -s "$WORK/port" ] && ok || bad "the server did not start: $(tail -3 "$WORK/server.err")"
+mkdir -p "$WORK/b"
+check "backup" 0 "$fm" backup --out "$WORK/b/fm.zip" --json
+has "backup names its file" "$WORK/out" '"file":'
+port=$(cat "$WORK/port")
+for _ in $(seq 600); do
+  curl -sk "https://127.0.0.1:$port/metrics" > "$WORK/metrics"
+  grep -q '^fairmatch_backup_runs_total [1-9]' "$WORK/metrics" && break; sleep 0.1
+done
+has "scheduled backup on /metrics" "$WORK/metrics" "fairmatch_backup_last_ok 1"
+has "backup enabled on /metrics" "$WORK/metrics" "fairmatch_backup_enabled 1"
+curl -sk -H "Authorization: Bearer $token" "https://127.0.0.1:$port/api/v1/backups" > "$WORK/backups.json"
+$py - "$WORK/backups.json" "$WORK/sched" <<'PY' && ok || bad "/api/v1/backups: $(cat "$WORK/backups.json")"
+import json, sys
+b = json.load(open(sys.argv[1]))
+assert b["enabled"] and b["last_ok"] and b["runs"] == 1 and b["failures"] == 0, b
+assert b["last_file"].startswith(sys.argv[2] + "/fairmatch-2") and b["last_files"] >= 3, b
+PY
+[ "$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/api/v1/backups")" = 401 ] && ok ||
+  bad "/api/v1/backups answered someone not signed in"
+kill -TERM "$srv"; wait "$srv"
+sched=$(ls -A "$WORK/sched" | tr '\n' ' ')
+case "$sched" in
+  "fairmatch-20260103T000000Z.zip fairmatch-2026"*) [ "$(ls -A "$WORK/sched" | wc -l)" = 2 ] && ok || bad "kept: $sched" ;;
+  *) bad "scheduled backups kept: $sched" ;;
+esac
+new=$(ls "$WORK"/sched/fairmatch-*.zip | tail -1)
+check "restore the scheduled backup" 0 "$fm" restore "$new" --data "$WORK/from-sched"
+[ -z "$(ls -A "$WORK/b" | grep -v '^fm.zip$')" ] && ok || bad "a partial file was left: $(ls -A "$WORK/b")"
+
+# The manifest: every file in the archive, each hashing to what it says.
+rm -rf "$WORK/x" && mkdir "$WORK/x" && unzip -q "$WORK/b/fm.zip" -d "$WORK/x" && ok || bad "unzip"
+$py - "$WORK/x" "$WORK/data" <<'PY' && ok || bad "manifest"
+import hashlib, json, os, sys
+x, data = sys.argv[1], sys.argv[2]
+m = json.load(open(os.path.join(x, "manifest.json")))
+assert m["format"] == "fairmatch-backup" and m["version"] == 1, m
+names = {f["name"] for f in m["files"]}
+kept = {os.path.join("uploads", d, f) for d in os.listdir(os.path.join(data, "uploads"))
+        for f in os.listdir(os.path.join(data, "uploads", d))}
+assert names == kept | {"fairmatch.db"}, (names ^ (kept | {"fairmatch.db"}))
+for f in m["files"]:
+    b = open(os.path.join(x, f["name"]), "rb").read()
+    assert hashlib.sha256(b).hexdigest() == f["sha256"] and len(b) == f["size"], f["name"]
+PY
+
+# Restore into an empty directory: the same rows, the files, the indexes, a certificate.
+check "restore" 0 "$fm" restore "$WORK/b/fm.zip" --data "$WORK/new"
+has "restore says what" "$WORK/out" "restored $WORK/b/fm.zip"
+[ "$(rows "$WORK/new")" = "$before" ] && ok || bad "restored rows: $(rows "$WORK/new") != $before"
+for f in "$WORK"/new/uploads/*/*; do
+  [ "$(sha256sum "$f" | cut -c1-64)" = "$(basename "$f")" ] && ok || bad "restored $f does not hash to its name"
+done
+[ "$(ls "$WORK"/new/uploads/*/* | wc -l)" = "$(ls "$WORK"/data/uploads/*/* | wc -l)" ] && ok ||
+  bad "kept files: $(ls "$WORK"/new/uploads/*/* | wc -l) restored of $(ls "$WORK"/data/uploads/*/* | wc -l)"
+[ -s "$WORK/new/tls/cert.pem" ] && ok || bad "no certificate made"
+[ -d "$WORK/new/xapian" ] && ok || bad "no Xapian index rebuilt"
+"$fm" search 电动工具 --limit 5 --data "$WORK/new" > "$WORK/search-after" 2>&1
+cmp -s "$WORK/search-before" "$WORK/search-after" && ok || bad "search after restore differs"
+check "status after restore" 0 "$fm" status --json --data "$WORK/new"
+has "indexes caught up" "$WORK/out" '"index_pending":0'
+
+# Refusals: a directory with a database, a damaged file, a zip that is no backup.
+check "restore over a store" 1 "$fm" restore "$WORK/b/fm.zip" --data "$WORK/new"
+has "over a store named" "$WORK/err" "already holds a database"
+cp "$WORK/b/fm.zip" "$WORK/bad.zip"
+$py - "$WORK/bad.zip" "$WORK/x" <<'PY'
+import os, sys, zipfile
+z, x = sys.argv[1], sys.argv[2]
+names = zipfile.ZipFile(z).namelist()
+victim = next(n for n in names if n.startswith("uploads/"))
+src = zipfile.ZipFile(z)
+out = zipfile.ZipFile(z + ".new", "w")
+for n in names:
+    data = src.read(n)
+    out.writestr(n, data + b"tampered" if n == victim else data)
+out.close()
+os.replace(z + ".new", z)
+PY
+check "restore a tampered file" 1 "$fm" restore "$WORK/bad.zip" --data "$WORK/tampered"
+has "tampered named" "$WORK/err" "does not hash to its SHA-256"
+[ ! -e "$WORK/tampered/fairmatch.db" ] && [ -z "$(find "$WORK/tampered" -type f 2>/dev/null)" ] && ok ||
+  bad "a refused restore left files: $(find "$WORK/tampered" -type f)"
+$py -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1], "w").write(sys.argv[2], "合同.txt")' \
+  "$WORK/notabackup.zip" "$WORK/合同.txt"
+check "restore a zip without a manifest" 1 "$fm" restore "$WORK/notabackup.zip" --data "$WORK/nb"
+has "no manifest named" "$WORK/err" "not a fairmatch backup"
+check "backup without --out" 2 "$fm" backup
+check "backup into a missing directory" 1 "$fm" backup --out "$WORK/no/such/dir/fm.zip"
+has "missing directory named" "$WORK/err" "$WORK/no/such/dir/fm.zip"
+finish

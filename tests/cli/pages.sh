@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Personal pages: the real server on a loopback port with public_url set to
+# https://fair.example/, a stored schedule of 渝洽会, its agendas printed
+# over the API.  Every QR code in the PDF is decoded (zbarimg) and fetched
+# from the server (curl --connect-to, trusting the certificate that init
+# made for public_url's host): each opens its participant's page with their
+# meetings and no one else's.  The .ics of each is parsed and its times
+# checked against the schedule; a supplier accepts a request from their
+# page and the organiser's list shows it; a revoked, an expired, a guessed
+# and a malformed token open nothing, all with the same answer.
+set -u
+: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
+rm -rf "$WORK" && mkdir -p "$WORK"
+export FAIRMATCH_DATA="$WORK/data"
+fm=$FAIRMATCH
+db="$WORK/data/fairmatch.db"
+source "$(dirname "$0")/lib.bash"
+need zbarimg pdftoppm pdftotext sqlite3 curl openssl
+q() { sqlite3 "$db" "$1"; }
+py=/usr/bin/python3; [ -x "$py" ] || py=python3
+jq_() { "$py" -c "import json,sys; d=json.load(open('$WORK/out')); print($1)"; }
+
+mkdir -p "$WORK/data" && printf '[server]\npublic_url = https://fair.example/\n' > "$WORK/data/fairmatch.conf"
+"$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" --no-index >/dev/null &&
+  "$fm" import demand "$FIXTURES/catalog/demand.csv" --no-index >/dev/null &&
+  "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null &&
+  printf 'organiser-pass-1\n' > "$WORK/pw" &&
+  "$fm" user add org --role organiser --password-file "$WORK/pw" >/dev/null || { echo "FAIL loading"; exit 1; }
+token=$("$fm" user token org | tail -1 | awk '{print $NF}')
+cert="$WORK/data/tls/cert.pem"
+openssl x509 -in "$cert" -noout -ext subjectAltName > "$WORK/san" 2>&1
+has "certificate names public_url's host" "$WORK/san" "DNS:fair.example"
+
+# 渝洽会: 2 days of 4 slots, 3 tables, 4 buyers, 3 suppliers; in slots 1–4 table t
+# seats supplier t with buyer (slot + t) mod 4.  杭州's fair gets one buyer and one supplier.
+q "
+INSERT INTO fair_days SELECT id, 1, '2026-05-21' FROM fairs WHERE code = 'YQH-2026';
+INSERT INTO fair_days SELECT id, 2, '2026-05-22' FROM fairs WHERE code = 'YQH-2026';
+INSERT INTO fair_slots SELECT f.id, s.n, s.d, s.st, s.en, s.se FROM fairs f,
+  (SELECT 1 n, 1 d, '09:00' st, '09:20' en, 'am' se UNION ALL SELECT 2, 1, '09:30', '09:50', 'am'
+   UNION ALL SELECT 3, 1, '14:00', '14:20', 'pm' UNION ALL SELECT 4, 1, '14:30', '14:50', 'pm'
+   UNION ALL SELECT 5, 2, '09:00', '09:20', 'am') s
+  WHERE f.code = 'YQH-2026';
+INSERT INTO fair_tables (fair_id, number, name) SELECT id, t.n, t.n || '号桌' FROM fairs,
+  (SELECT 1 n UNION ALL SELECT 2 UNION ALL SELECT 3) t WHERE code = 'YQH-2026';
+INSERT INTO participants (fair_id, side, buyer_id, badge, name)
+  SELECT (SELECT id FROM fairs WHERE code = 'YQH-2026'), 'buyer', id,
+    'B' || printf('%03d', row_number() OVER (ORDER BY id)), name
+  FROM buyers WHERE province IN ('重庆市', '四川省', '云南省') ORDER BY id LIMIT 4;
+INSERT INTO participants (fair_id, side, supplier_id, badge, name)
+  SELECT (SELECT id FROM fairs WHERE code = 'YQH-2026'), 'supplier', id,
+    'S' || printf('%03d', row_number() OVER (ORDER BY id)), name
+  FROM suppliers WHERE city IN ('宁波市', '舟山市') ORDER BY id LIMIT 3;
+INSERT INTO meetings (fair_id, buyer_pid, supplier_pid, product_id, slot, table_no)
+  SELECT b.fair_id, b.id, s.id, (SELECT min(id) FROM products WHERE supplier_id = s.supplier_id),
+    sl.n, t.n
+  FROM (SELECT 1 n UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4) sl,
+       (SELECT 1 n UNION ALL SELECT 2 UNION ALL SELECT 3) t
+  JOIN participants s ON s.side = 'supplier' AND s.badge = printf('S%03d', t.n)
+  JOIN participants b ON b.side = 'buyer' AND b.badge = printf('B%03d', (sl.n + t.n) % 4 + 1);
+INSERT INTO participants (fair_id, side, buyer_id, badge, name)
+  SELECT f.id, 'buyer', b.id, 'B001', b.name FROM fairs f, buyers b
+  WHERE f.code <> 'YQH-2026' ORDER BY f.id, b.id DESC LIMIT 1;
+-- Links last until the day after a fair: these fairs end in three days.
+UPDATE fairs SET end_date = date('now', '+3 days');
+" || { echo "FAIL: the schedule fixture does not fit the store's schema"; exit 1; }
+other=$(q "SELECT f.code FROM participants p JOIN fairs f ON f.id = p.fair_id WHERE f.code <> 'YQH-2026'")
+[ "$(q "SELECT count(*) FROM meetings")" = 12 ] && ok || bad "schedule fixture: 12 meetings expected"
+
+"$fm" serve --listen 127.0.0.1:0 --redirect-listen= --port-file "$WORK/port" --threads 2 \
+  --access-log "$WORK/access.log" 2>"$WORK/server.err" &
+srv=$!
+trap 'kill -TERM $srv 2>/dev/null; wait $srv 2>/dev/null' EXIT
+for _ in $(seq 150); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+port=$(cat "$WORK/port")
+# fair.example:443 is the loopback server, verified against the certificate init made.
+fetch() { curl -s --connect-to "fair.example:443:127.0.0.1:$port" --cacert "$cert" "$@"; }
+# api NAME STATUS METHOD PATH [JSON]: the organiser's request; the body in $WORK/out.
+api() {
+  local name=$1 want=$2 method=$3 path=$4 body=${5-} got
+  local args=(-o "$WORK/out" -w '%{http_code}' -H "Authorization: Bearer $token" -X "$method")
+  [ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
+  got=$(fetch "${args[@]}" "https://fair.example$path")
+  [ "$got" = "$want" ] && ok || bad "$name: HTTP $got, wanted $want: $(head -c 300 "$WORK/out")"
+}
+# print FAIR OUT.pdf: the agendas rendered by the server, fetched.
+print() {
+  local url code i
+  code=$(fetch -o "$WORK/out" -w '%{http_code}' -X POST -H "Authorization: Bearer $token" \
+    "https://fair.example/api/v1/fairs/$1/print/agendas?wait=1")
+  case "$code" in 200|202) ok ;; *) bad "print agendas of $1: HTTP $code" ;; esac
+  # Until the job is done.
+  for i in $(seq 60); do
+    url=$(jq_ 'd.get("result") and d["result"].get("url") or ""')
+    [ -n "$url" ] && break
+    sleep 0.5
+    fetch -o "$WORK/out" -H "Authorization: Bearer $token" "https://fair.example/api/v1/jobs/$(jq_ 'd["id"]')"
+  done
+  fetch -o "$2" -H "Authorization: Bearer $token" "https://fair.example$url"
+}
+api "tls info" 200 GET /api/v1/tls
+has "tls info: public_url" "$WORK/out" '"public_url":"https://fair.example"'
+fp=$(openssl x509 -in "$cert" -noout -fingerprint -sha256 | sed 's/.*=//')
+has "tls info: the fingerprint openssl gives" "$WORK/out" "\"fingerprint_sha256\":\"$fp\""
+fetch -o "$WORK/dl.crt" https://fair.example/api/v1/tls/fairmatch.crt
+cmp -s "$WORK/dl.crt" "$cert" && ok || bad "the certificate download is not the certificate served"
+
+print YQH-2026 "$WORK/agendas.pdf"
+n=$(pdfinfo "$WORK/agendas.pdf" 2>/dev/null | sed -n 's/^Pages: *//p')
+[ "$n" = 7 ] && ok || bad "agendas: 7 pages expected, got '$n'"
+pdftoppm -r 100 -png "$WORK/agendas.pdf" "$WORK/page"
+seen=0
+for i in $(seq 1 "${n:-0}"); do
+  png=$(ls "$WORK"/page-*"$i".png | head -1)
+  url=$(zbarimg -q --raw "$png" 2>/dev/null | head -1)
+  badge=$(pdftotext -f "$i" -l "$i" "$WORK/agendas.pdf" - | sed -n 's/.*编号 \/ ID \([A-Z0-9]*\).*/\1/p' | head -1)
+  case "$url" in
+    https://fair.example/p/*) ok ;;
+    *) bad "page $i: QR code '$url' is not https://fair.example/p/TOKEN"; continue ;;
+  esac
+  tok=${url#https://fair.example/p/}
+  [ "${#tok}" = 43 ] && ok || bad "page $i: token '$tok' is not 256 bits of base64url"
+  echo "$badge $tok" >> "$WORK/tokens"
+  # The page itself, then what it reads.
+  code=$(fetch -o "$WORK/page.html" -w '%{http_code}' "$url")
+  [ "$code" = 200 ] && grep -q '/p/page.js' "$WORK/page.html" && ok || bad "page $i: $url answers $code"
+  code=$(fetch -o "$WORK/out" -w '%{http_code}' "https://fair.example/api/v1/p/$tok")
+  [ "$code" = 200 ] && ok || { bad "page $i: its data answers $code"; continue; }
+  [ "$(jq_ 'd["me"]["badge"], d["fair"]["code"]')" = "$badge YQH-2026" ] && ok ||
+    bad "page $i ($badge): opens $(jq_ 'd["me"]["badge"], d["fair"]["code"]')"
+  # Exactly their meetings: the partners and slots the store has for this badge.
+  got=$(jq_ '" ".join(sorted("%s@%s" % (m["with"]["badge"], m["slot"]) for m in d["meetings"]))')
+  want=$(q "SELECT group_concat(w, ' ') FROM (SELECT o.badge || '@' || m.slot AS w FROM meetings m
+    JOIN participants me ON me.badge = '$badge' AND me.fair_id = m.fair_id
+    JOIN participants o ON o.id = CASE WHEN m.buyer_pid = me.id THEN m.supplier_pid ELSE m.buyer_pid END
+    WHERE m.buyer_pid = me.id OR m.supplier_pid = me.id ORDER BY w)")
+  [ -n "$want" ] && [ "$got" = "$want" ] && ok || bad "page $i ($badge): meetings '$got', the store has '$want'"
+  [ "$(jq_ 'sum(1 for m in d["meetings"] if m["changed"])')" = 0 ] && ok || bad "page $i: a meeting marked changed right after printing"
+  # The calendar: one VEVENT per meeting, each at its slot's time in Asia/Shanghai.
+  fetch -o "$WORK/agenda.ics" "https://fair.example/api/v1/p/$tok/agenda.ics"
+  want=$(q "SELECT group_concat(w, ' ') FROM (SELECT replace(d.date, '-', '') || 'T' ||
+    replace(s.start, ':', '') || '00-' || replace(s.end, ':', '') || '00' AS w FROM meetings m
+    JOIN participants me ON me.badge = '$badge' AND me.fair_id = m.fair_id
+    JOIN fair_slots s ON s.fair_id = m.fair_id AND s.number = m.slot
+    JOIN fair_days d ON d.fair_id = m.fair_id AND d.day = s.day
+    WHERE m.buyer_pid = me.id OR m.supplier_pid = me.id ORDER BY w)")
+  got=$("$py" - "$WORK/agenda.ics" <<'PY'
+import sys
+raw = open(sys.argv[1], 'rb').read().decode('utf-8')
+assert raw.endswith('\r\n') and '\n' not in raw.replace('\r\n', ''), 'lines must end in CRLF'
+lines = raw.replace('\r\n ', '').split('\r\n')[:-1]
+assert all(len(l.encode()) <= 75 for l in raw.split('\r\n')), 'a line longer than 75 octets'
+assert lines[0] == 'BEGIN:VCALENDAR' and lines[-1] == 'END:VCALENDAR'
+assert 'VERSION:2.0' in lines and any(l.startswith('PRODID:') for l in lines)
+assert 'TZID:Asia/Shanghai' in lines
+events, cur = [], None
+for l in lines:
+    if l == 'BEGIN:VEVENT': cur = {}
+    elif l == 'END:VEVENT': events.append(cur); cur = None
+    elif cur is not None:
+        k, v = l.split(':', 1)
+        cur[k] = v
+uids = [e['UID'] for e in events]
+assert len(set(uids)) == len(uids), 'UIDs repeat'
+for e in events:
+    assert 'DTSTAMP' in e and 'SUMMARY' in e
+print(' '.join(sorted(e['DTSTART;TZID=Asia/Shanghai'] + '-' + e['DTEND;TZID=Asia/Shanghai'][9:] for e in events)))
+PY
+)
+  [ -n "$want" ] && [ "$got" = "$want" ] && ok || bad "page $i ($badge): .ics has '$got', the schedule '$want'"
+  seen=$((seen + 1))
+done
+[ "$seen" = 7 ] && ok || bad "only $seen of 7 QR codes led to a page"
+
+tok_of() { awk -v b="$1" '$1 == b { print $2 }' "$WORK/tokens"; }
+page() { fetch -o "$WORK/out" -w '%{http_code}' "https://fair.example/api/v1/p/$1${2-}"; }
+
+# Printing again gives the same codes: the paper already handed out stays good.
+print YQH-2026 "$WORK/again.pdf"
+pdftoppm -r 100 -png -f 1 -l 1 "$WORK/again.pdf" "$WORK/again"
+[ "$(zbarimg -q --raw "$WORK"/again-*1.png 2>/dev/null | sed 's|.*/p/||')" = "$(tok_of B001)" ] && ok ||
+  bad "a second print changed B001's code"
+
+# A request from B001 to S001, answered on S001's page; the organisers see the answer.
+q "INSERT INTO meeting_requests (fair_id, buyer_pid, supplier_pid, state, asked_by)
+  SELECT b.fair_id, b.id, s.id, 'asked', 'kiosk' FROM participants b, participants s
+  WHERE b.badge = 'B001' AND s.badge = 'S001' AND b.fair_id = s.fair_id
+  AND b.fair_id = (SELECT id FROM fairs WHERE code = 'YQH-2026')"
+rid=$(q "SELECT id FROM meeting_requests")
+[ "$(page "$(tok_of S001)")" = 200 ] && ok || bad "S001's page"
+[ "$(jq_ '[(r["id"], r["state"], r["with"]["badge"]) for r in d["incoming"]]')" = "[($rid, 'asked', 'B001')]" ] &&
+  ok || bad "S001's page: incoming $(jq_ 'd["incoming"]')"
+[ "$(page "$(tok_of B001)")" = 200 ] && [ "$(jq_ '[(r["state"], r["with"]["badge"]) for r in d["outgoing"]]')" = "[('asked', 'S001')]" ] &&
+  ok || bad "B001's page: outgoing $(jq_ 'd.get("outgoing")')"
+answer() { fetch -o "$WORK/out" -w '%{http_code}' -X POST -H 'Content-Type: application/json' -H 'X-Requested-With: fetch' \
+  --data-binary "{\"state\":\"$3\"}" "https://fair.example/api/v1/p/$1/requests/$2"; }
+[ "$(answer "$(tok_of B001)" "$rid" accepted)" = 404 ] && ok || bad "the buyer answered a request to someone else"
+[ "$(answer "$(tok_of S002)" "$rid" accepted)" = 404 ] && ok || bad "S002 answered S001's request"
+[ "$(answer "$(tok_of S001)" "$rid" maybe)" = 400 ] && ok || bad "an answer 'maybe' taken"
+[ "$(q "SELECT state FROM meeting_requests")" = asked ] && ok || bad "a refused answer changed the request"
+[ "$(answer "$(tok_of S001)" "$rid" accepted)" = 200 ] && ok || bad "S001 cannot accept: $(cat "$WORK/out")"
+api "requests" 200 GET /api/v1/fairs/YQH-2026/requests
+[ "$(jq_ '[(r["state"], r["decided_by"]) for r in d["requests"]]')" = "[('accepted', 'link:S001')]" ] &&
+  ok || bad "the organisers' list: $(cat "$WORK/out")"
+
+# A moved meeting is marked on the page as changed since printing.
+q "UPDATE meetings SET slot = 5 WHERE slot = 1 AND table_no = 1"
+page "$(tok_of S001)" >/dev/null
+[ "$(jq_ '[m["slot"] for m in d["meetings"] if m["changed"]]')" = "[5]" ] && ok ||
+  bad "the moved meeting is not marked: $(jq_ '[(m["slot"], m["changed"]) for m in d["meetings"]]')"
+
+# What opens nothing: each answers the same 404, saying nothing of why.
+api "revoke B002" 200 POST /api/v1/fairs/YQH-2026/participants/B002/link/revoke
+api "revoke again" 404 POST /api/v1/fairs/YQH-2026/participants/B002/link/revoke
+[ "$(page "$(tok_of B002)")" = 404 ] && ok || bad "a revoked link still opens"
+cp "$WORK/out" "$WORK/revoked.json"
+[ "$(page "$(tok_of B002)" /agenda.ics)" = 404 ] && ok || bad "a revoked link still gives the .ics"
+q "UPDATE participant_links SET expires_at = strftime('%s', 'now') - 1 WHERE participant_id =
+  (SELECT p.id FROM participants p JOIN fairs f ON f.id = p.fair_id WHERE f.code = 'YQH-2026' AND badge = 'B003')"
+[ "$(page "$(tok_of B003)")" = 404 ] && ok || bad "an expired link still opens"
+cmp -s "$WORK/out" "$WORK/revoked.json" && ok || bad "expired and revoked answer differently"
+guess=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' | head -c 43)
+[ "$(page "$guess")" = 404 ] && ok || bad "a guessed token opens something"
+cmp -s "$WORK/out" "$WORK/revoked.json" && ok || bad "a guess answers differently from a revoked link"
+[ "$(page "B001")" = 404 ] && ok || bad "a badge works as a token"
+[ "$(page "$(tok_of B001 | tr 'A-Za-f' 'B-Za-g')")" = 404 ] && ok || bad "a changed token opens"
+[ "$(fetch -o /dev/null -w '%{http_code}' https://fair.example/p/B001)" = 200 ] && ok || bad "/p/ANY serves the page"
+# The next print gives B002 a new code that opens its page; the old one stays shut.
+print YQH-2026 "$WORK/third.pdf"
+pdftoppm -r 100 -png -f 2 -l 2 "$WORK/third.pdf" "$WORK/third"
+new=$(zbarimg -q --raw "$WORK"/third-*2.png 2>/dev/null | sed 's|.*/p/||')
+[ -n "$new" ] && [ "$new" != "$(tok_of B002)" ] && [ "$(page "$new")" = 200 ] &&
+  [ "$(jq_ 'd["me"]["badge"]')" = B002 ] && ok || bad "B002's new code after revoking: '$new'"
+[ "$(page "$(tok_of B002)")" = 404 ] && ok || bad "a revoked link opens again after printing"
+
+# Another fair's B001 has its own code: its page is that fair's, with none of 渝洽会's meetings.
+print "$other" "$WORK/other.pdf"
+pdftoppm -r 100 -png -f 1 -l 1 "$WORK/other.pdf" "$WORK/other"
+otok=$(zbarimg -q --raw "$WORK"/other-*1.png 2>/dev/null | sed 's|.*/p/||')
+[ -n "$otok" ] && [ "$otok" != "$(tok_of B001)" ] && [ "$(page "$otok")" = 200 ] &&
+  [ "$(jq_ 'd["fair"]["code"], len(d["meetings"]), len(d["incoming"]) + len(d["outgoing"])')" = "$other 0 0" ] &&
+  ok || bad "the other fair's B001: $(cat "$WORK/out")"
+finish

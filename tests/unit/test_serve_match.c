@@ -1,0 +1,208 @@
+/*
+ * test_serve_match.c — the products' matching layer on a real store: the
+ * two stages find what exhaustive scoring finds, and after an office
+ * uploads 500 changed products (and withdraws one) the layer catches up
+ * from the index log without a rebuild.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import.h"
+#include "serve_match.h"
+#include "store.h"
+#include "testutil.h"
+#include "tokenize.h"
+#include "util.h"
+#include "withdraw.h"
+
+#define NPRODUCTS	1000
+#define NCHANGED	500
+
+static const char *things[] = { "齿轮", "轴承", "茶叶", "眼镜", "电钻", "火腿", "西服", "围巾" };
+static const char *cities[] = { "杭州", "宁波", "温州", "金华" };
+
+static struct store *st;
+static char *dir;
+
+/* A supply CSV of products 0..n; keywords oldkI (or newkI from changed on). */
+static char *
+catalogue(size_t n, size_t changed, size_t nchanged)
+{
+	struct buf b = { 0 };
+
+	buf_addstr(&b, "产品编号,产品名称,企业名称,所在城市,产品类别,关键词,产品简介\n");
+	for (size_t i = 0; i < n; i++) {
+		int is_new = i >= changed && i < changed + nchanged;
+
+		buf_addf(&b, "P%04zu,%s%s,测试%zu号有限公司,%s,机械,%s%zu,%s用%s\n", i,
+		    things[i % 8], is_new ? "新款" : "", i % 50, cities[i % 4],
+		    is_new ? "newk" : "oldk", i, things[(i / 8) % 8], things[i % 8]);
+	}
+	return buf_take(&b);
+}
+
+static void
+import_csv(const char *name, const char *csv)
+{
+	struct import_opts o = { .uploaded_by = "cli:test" };
+	struct import_report rep;
+	char *p = test_write(dir, name, csv);
+
+	if (import_file(st, catalog_by_name("supply"), p, &o, &rep) != 0)
+		fail_msg("%s", import_report_json(&rep));
+	import_report_free(&rep);
+	free(p);
+}
+
+static int
+setup(void **state)
+{
+	char *cause = NULL, *csv = catalogue(NPRODUCTS, 0, 0);
+
+	(void)state;
+	dir = test_tmpdir("serve_match");
+	if (store_open(dir, 1, &st, &cause) != 0)
+		fail_msg("%s", cause);
+	import_csv("p.csv", csv);
+	free(csv);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	store_close(st);
+	test_rmtree(dir);
+	free(dir);
+	return 0;
+}
+
+/* The product id of code. */
+static int64_t
+product_id(const char *code)
+{
+	sqlite3_stmt *q;
+	int64_t id = -1;
+
+	sqlite3_prepare_v2(store_db(st), "SELECT id FROM products WHERE code = ?", -1, &q, NULL);
+	sqlite3_bind_text(q, 1, code, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		id = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return id;
+}
+
+/* The best hit for one token (weight 3, as a keyword), or -1. */
+static int64_t
+best(struct mlayer *ml, struct mlayer_scratch *s, const char *word)
+{
+	struct mlayer_token t = { word, strlen(word), 3.0 };
+	struct mlayer_query q = { .tokens = &t, .ntokens = 1, .limit = 5 };
+	struct mlayer_result r;
+	int64_t id;
+
+	mlayer_match(ml, s, &q, &r);
+	id = r.n > 0 ? r.ids[0] : -1;
+	mlayer_result_free(&r);
+	return id;
+}
+
+/* 齿轮 and 轴承 in a fair's two cities: both stages give the exhaustive top 20, in order. */
+static void
+test_two_stages_exact(void **state)
+{
+	struct mlayer_token t[] = { { "齿轮", 6, 4.0 }, { "轴承", 6, 2.0 }, { "齿", 3, 1.2 },
+	    { "用", 3, 0.3 } };
+	const char *fair[] = { "杭州市", "温州市" };	/* as the store writes them */
+	struct mlayer_query q = { .tokens = t, .ntokens = 4, .cities = fair, .ncities = 2,
+	    .limit = 20 };
+	struct mlayer_result fast, full;
+	struct mlayer_scratch *s = mlayer_scratch_new();
+	char *cause = NULL;
+	struct mlayer *ml = mlayer_load(store_db(st), 2, &cause);
+
+	(void)state;
+	if (ml == NULL)
+		fail_msg("%s", cause);
+	mlayer_match(ml, s, &q, &fast);
+	q.exhaustive = 1;
+	mlayer_match(ml, s, &q, &full);
+	assert_int_equal(fast.n, 20);
+	assert_int_equal(full.n, 20);
+	for (size_t i = 0; i < 20; i++) {
+		assert_int_equal(fast.ids[i], full.ids[i]);
+		assert_true(fast.scores[i] == full.scores[i]);
+	}
+	/* The hits are 齿轮 products of the two cities (P0000 杭州, P0008 …); masks say where. */
+	assert_true(fast.masks[0] & 1u);	/* 齿轮 in the name */
+	mlayer_result_free(&fast);
+	mlayer_result_free(&full);
+	mlayer_scratch_free(s);
+	mlayer_free(ml);
+}
+
+/* 500 changed products and a withdrawal reach the layer from the log; nothing is rebuilt. */
+static void
+test_incremental(void **state)
+{
+	struct mlayer_scratch *s = mlayer_scratch_new();
+	struct mlayer_stats before, after;
+	struct tokenizer *tk;
+	char *cause = NULL, *csv, word[32];
+	struct mlayer *ml = mlayer_load(store_db(st), 1, &cause);
+	size_t applied = 0;
+
+	(void)state;
+	if (ml == NULL || (tk = tokenizer_new(&cause)) == NULL)
+		fail_msg("%s", cause);
+	mlayer_stats(ml, &before);
+	assert_int_equal(before.docs, NPRODUCTS);
+	assert_int_equal(best(ml, s, "oldk123"), product_id("P0123"));
+
+	csv = catalogue(NPRODUCTS, 100, NCHANGED);
+	import_csv("p2.csv", csv);
+	free(csv);
+	assert_int_equal(withdraw_item(st, "supply", "P0001", 0, "cli:test", NULL, &cause),
+	    WITHDRAW_DONE);
+	assert_int_equal(mlayer_catch_up(ml, store_db(st), tk, &applied, &cause), 0);
+	assert_int_equal(applied, NCHANGED + 1);
+	mlayer_stats(ml, &after);
+	assert_int_equal(after.docs, NPRODUCTS - 1);
+	assert_int_equal(after.slots, NPRODUCTS + NCHANGED);	/* appended, not rebuilt */
+	for (size_t i = 100; i < 100 + NCHANGED; i += 7) {
+		char code[16];
+
+		snprintf(code, sizeof code, "P%04zu", i);
+		snprintf(word, sizeof word, "newk%zu", i);
+		assert_int_equal(best(ml, s, word), product_id(code));
+		snprintf(word, sizeof word, "oldk%zu", i);
+		assert_int_equal(best(ml, s, word), -1);
+	}
+	assert_int_equal(best(ml, s, "oldk99"), product_id("P0099"));	/* unchanged */
+	assert_int_equal(best(ml, s, "oldk1"), -1);			/* withdrawn */
+	/* Caught up: a second call applies nothing. */
+	assert_int_equal(mlayer_catch_up(ml, store_db(st), tk, &applied, &cause), 0);
+	assert_int_equal(applied, 0);
+	tokenizer_free(tk);
+	mlayer_scratch_free(s);
+	mlayer_free(ml);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_two_stages_exact),
+		cmocka_unit_test(test_incremental),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,109 @@
+// page.js — a participant's personal page, opened from the QR code on their
+// printed agenda (/p/TOKEN) with no password: their current agenda, the
+// requests to and from them (a supplier answers here), their availability
+// and the agenda as .ics.  Offered in 中文, English and Русский; dates and
+// times are formatted in the chosen language, always in Beijing time.
+import { $, h } from '../lib/dom.js';
+import { api, ApiError } from '../lib/api.js';
+import { t, pick, useLangs, setLang, getLang, applyI18n, onLangChange, LOCALES } from '../lib/i18n.js';
+
+useLangs(['zh', 'en', 'ru']);
+const token = decodeURIComponent(location.pathname.split('/')[2] || '');
+const base = '/api/v1/p/' + encodeURIComponent(token);
+let page = null;
+let answered = null;	// the last answer given here, shown until the next
+
+// "2026-05-21" and "09:00" as a Date at that time in Beijing.
+const at = (date, hm) => new Date(`${date}T${hm}:00+08:00`);
+const fmtDay = (d) => new Intl.DateTimeFormat(LOCALES[getLang()], { timeZone: 'Asia/Shanghai', weekday: 'short', month: 'long', day: 'numeric' }).format(d);
+const fmtTime = (d) => new Intl.DateTimeFormat(LOCALES[getLang()], { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+const when = (x) => x.date ? `${fmtDay(at(x.date, x.start))} ${fmtTime(at(x.date, x.start))}–${fmtTime(at(x.date, x.end))}` : `${x.start}–${x.end}`;
+const who = (w) => w ? (w.region ? t('page.withRegion', w) : w.name) : '';
+
+function meetingItem(m) {
+	const buyer = page.me.side === 'buyer';
+	return h('li', { dataset: { meeting: m.id } },
+		h('div.when', null, when(m),
+			m.changed ? h('span.changed', null, t('page.changed')) : null),
+		h('div.table', null, t('page.table') + ' ', m.table_name || String(m.table)),
+		h('div.with', null, who(m.with)),
+		m.about ? h('div.about.muted', null, t('page.about', { label: t(buyer ? 'page.theyOffer' : 'page.theyWant'), text: m.about })) : null,
+		m.location ? h('div.location.muted', null, m.location) : null);
+}
+
+function requestItem(r, incoming) {
+	const li = h('li', { dataset: { request: r.id } },
+		h('div.with', null, who(r.with)),
+		r.product ? h('div.muted', null, t('page.product', { name: r.product })) : null,
+		h('div.state', null, t('page.state.' + r.state), r.scheduled ? ' · ' + t('page.scheduled') : ''));
+	if (incoming && r.state === 'asked') {
+		li.append(h('div.actions', null,
+			h('button.answer.accept', { type: 'button', onclick: () => answer(r, 'accepted') }, t('page.accept')),
+			h('button.answer.decline', { type: 'button', onclick: () => answer(r, 'declined') }, t('page.decline'))));
+	}
+	return li;
+}
+
+async function answer(r, state) {
+	const status = $('#answer-status');
+	try {
+		await api(`${base}/requests/${r.id}`, { method: 'POST', body: { state } });
+		r.state = state;
+		answered = state;
+		draw();
+	} catch (e) {
+		status.textContent = e instanceof ApiError ? pick(e.message) : t('page.failed');
+	}
+}
+
+function draw() {
+	if (!page) return;
+	const me = page.me;
+	$('#fair-name').textContent = page.fair.name;
+	document.title = `${me.name} · ${page.fair.name}`;
+	$('#me-name').textContent = me.name;
+	$('#me-line').textContent = [t(me.side === 'buyer' ? 'page.buyer' : 'page.supplier'), me.region,
+		t('page.badge', { badge: me.badge })].filter(Boolean).join(' · ');
+	const list = $('#meetings');
+	list.replaceChildren(...page.meetings.map(meetingItem));
+	if (!page.meetings.length) list.append(h('li.muted', null, t('page.noMeetings')));
+	$('#ics').href = `${base}/agenda.ics`;
+	$('#ics').setAttribute('download', `${page.fair.code}-${me.badge}.ics`);
+	for (const [key, incoming] of [['incoming', true], ['outgoing', false]]) {
+		const ul = $('#' + key);
+		ul.replaceChildren(...page[key].map((r) => requestItem(r, incoming)));
+		if (!page[key].length) ul.append(h('li.muted', null, t('page.noRequests')));
+	}
+	// A supplier is asked; a buyer asks.
+	$('#incoming-box').hidden = me.side === 'buyer' && !page.incoming.length;
+	$('#outgoing-box').hidden = me.side === 'supplier' && !page.outgoing.length;
+	$('#answer-status').textContent = answered ? t('page.answered', { state: t('page.state.' + answered) }) : '';
+	$('#reps').textContent = t('page.reps', { n: me.reps });
+	const slots = new Map(page.slots.map((s) => [s.slot, s]));
+	$('#away').textContent = me.away.length
+		? t('page.away') + ' ' + me.away.map((n) => slots.has(n) ? when(slots.get(n)) : String(n)).join(t('common.listSep'))
+		: t('page.noAway');
+}
+
+function langButtons() {
+	for (const b of document.querySelectorAll('.langs button')) {
+		b.setAttribute('aria-pressed', String(b.dataset.lang === getLang()));
+		b.onclick = () => setLang(b.dataset.lang);
+	}
+}
+
+onLangChange(() => { langButtons(); draw(); });
+applyI18n();
+langButtons();
+try {
+	page = await api(base);
+	$('#status').removeAttribute('data-i18n');
+	$('#status').textContent = '';
+	$('#app').hidden = false;
+	draw();
+} catch (e) {
+	const status = $('#status');
+	status.removeAttribute('data-i18n');
+	status.textContent = e instanceof ApiError && e.status === 404 ? t('page.noLink') : t('page.failed');
+	status.dataset.i18n = e instanceof ApiError && e.status === 404 ? 'page.noLink' : 'page.failed';
+}
