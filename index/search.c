@@ -784,7 +784,7 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 	struct qctx qc;
 	struct qhint hint;
 	char *whole;
-	int rc = -1;
+	int browse, rc = -1;
 
 	memset(res, 0, sizeof *res);
 	res->total = -1;
@@ -793,7 +793,11 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 		    " or demand)", o->kind, o->kind);
 		return -1;
 	}
-	if (query_parse(tk, query, last_is_prefix, &qc, cause) != 0)
+	/* An empty query browses: the filters' documents, in the layer's order. */
+	browse = query[strspn(query, " \t\r\n")] == '\0';
+	if (browse)
+		memset(&qc, 0, sizeof qc);
+	else if (query_parse(tk, query, last_is_prefix, &qc, cause) != 0)
 		return -1;
 	qhint_make(&qc, &hint);
 	res->expression = query_expression(&qc);
@@ -803,7 +807,8 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 		terms[i].word = (unsigned)(qc.toks[i].word % SERVE_MAX_TERMS);
 		terms[i].prefix = qc.prefix && i + 1 == qc.n;
 	}
-	whole = textnorm_string(tokenizer_textnorm(tk), query, strlen(query), cause);
+	whole = browse ? NULL : textnorm_string(tokenizer_textnorm(tk), query, strlen(query),
+	    cause);
 	sq.terms = terms;
 	sq.nterms = qc.n;
 	sq.category_first = whole;
@@ -814,7 +819,10 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 	sq.offset = o->offset;
 	sq.limit = o->limit > 0 && o->limit <= SEARCH_MAX_LIMIT ? o->limit : 20;
 	sq.facets = !o->no_facets;
-	serve_query(sv, s, &sq, &sr);
+	if (browse)
+		serve_browse(sv, s, &sq, &sr);
+	else
+		serve_query(sv, s, &sq, &sr);
 	if (!o->no_facets) {
 		res->total = sr.total;
 		facets_from(sr.cities, sr.ncities, &res->regions, &res->nregions);
