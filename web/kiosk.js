@@ -249,7 +249,7 @@ function openAsk() {
 	fairOptions($('#ask-fair'), state.fair || homeFair || fairs[0]?.code || '', false);
 	$('#ask-product').textContent = [state.product?.name, state.product?.company].filter(Boolean).join(' · ');
 	$('#ask-result').textContent = '';
-	$('#ask-badge').value = '';
+	$('#ask-badge').value = $('#ask-pin').value = $('#ask-phone').value = '';
 	$('#ask-send').disabled = false;
 	d.showModal();
 	$('#ask-badge').focus();
@@ -260,11 +260,14 @@ async function sendAsk(ev) {
 	const badge = $('#ask-badge').value.trim();
 	const fair = $('#ask-fair').value;
 	const out = $('#ask-result');
+	const pin = $('#ask-pin').value.trim();
+	const phone = $('#ask-phone').value.trim();
 	if (!badge) { out.textContent = t('kiosk.badgeNeeded'); $('#ask-badge').focus(); return; }
+	if (!/^[0-9]{6}$/.test(pin) || !phone) { out.textContent = t('kiosk.pinNeeded'); $('#ask-pin').focus(); return; }
 	$('#ask-send').disabled = true;
 	try {
 		await api('/api/v1/fairs/' + encodeURIComponent(fair) + '/requests', {
-			method: 'POST', body: { badge, product: state.product.code },
+			method: 'POST', body: { badge, pin, product: state.product.code, phone },
 		});
 		out.textContent = t('kiosk.asked', { fair: fairName(fair) });
 	} catch (e) {

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "fair_setup.h"
 #include "fixed.h"
+#include "links.h"
 #include "schedule.h"
 #include "store.h"
 #include "util.h"
@@ -330,6 +331,26 @@ verb_request(const struct cmd_entry *cmd, int argc, char **argv)
 	return finish(cmd, st, rc, cause);
 }
 
+/*
+ * `schedule pin FAIR BADGE`: the kiosk PIN printed on the buyer's agenda,
+ * for the help desk when the agenda is lost.
+ */
+static int
+verb_pin(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	struct store *st;
+	char *pos[2], *cause = NULL, pin[LINK_PIN_LEN];
+	int rc;
+
+	if (cli_parse(cmd, argc, argv, NULL, pos, 2) != 2)
+		return cli_usage_error(cmd, "用法 / usage: schedule pin FAIR BADGE");
+	if ((st = open_store(cmd)) == NULL)
+		return EXIT_REJECTED;
+	if ((rc = links_pin(st, pos[0], pos[1], pin, &cause)) == 0)
+		printf("%s\n", pin);
+	return finish(cmd, st, rc, cause);
+}
+
 /* `schedule accept|decline FAIR REQUEST-ID`. */
 static int
 verb_answer(const struct cmd_entry *cmd, int argc, char **argv, const char *state)
@@ -482,6 +503,7 @@ static const struct {
 	{ "show", verb_show },
 	{ "participant", verb_participant },
 	{ "request", verb_request },
+	{ "pin", verb_pin },
 	{ "accept", verb_accept },
 	{ "decline", verb_decline },
 	{ "lock", verb_lock },

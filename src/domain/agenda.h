@@ -39,6 +39,7 @@ struct agenda_party {
 	const char		*contact;	/* a person, or NULL */
 	const char		*phone;		/* or NULL */
 	const char		*link;		/* their personal link's token, or NULL */
+	const char		*pin;		/* a buyer's kiosk PIN (links_pin), or NULL */
 };
 
 /* One meeting: who meets whom, when and where, about what. */
@@ -74,7 +75,7 @@ void agenda_free(struct agenda *a);
 
 /*
  * Issues the personal links of a's participants (links_issue: writes) and
- * sets each party's link.  0, or -1 with *cause.
+ * sets each party's link, and each buyer's kiosk PIN.  0, or -1 with *cause.
  */
 int agenda_load_links(struct store *st, struct agenda *a, char **cause);
 

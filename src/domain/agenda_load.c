@@ -308,7 +308,16 @@ agenda_load_links(struct store *st, struct agenda *a, char **cause)
 	for (size_t k = 0; k < a->nparties; k++) {
 		const char *token = links_token(l, b->party_id[k]);
 
+		char pin[LINK_PIN_LEN];
+
 		b->parties[k].link = token != NULL ? keep_str(b, xstrdup(token)) : NULL;
+		if (b->parties[k].role != AGENDA_BUYER || b->parties[k].code == NULL)
+			continue;
+		if (links_pin(st, a->fair.code, b->parties[k].code, pin, cause) != 0) {
+			links_free(l);
+			return -1;
+		}
+		b->parties[k].pin = keep_str(b, xstrdup(pin));
 	}
 	links_free(l);
 	return 0;

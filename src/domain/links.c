@@ -479,3 +479,124 @@ links_answer(struct store *st, const struct link_who *who, long long request_id,
 	free(by);
 	return rc;
 }
+
+/* The PIN of badge (upper-cased) at fair_code under key. */
+static void
+derive_pin(const unsigned char key[LINK_KEY_LEN], const char *fair_code, const char *badge,
+    char pin[LINK_PIN_LEN])
+{
+	unsigned char mac[32];
+	char *msg = xasprintf("fairmatch pin %s %s", fair_code, badge);
+	uint64_t v = 0;
+
+	for (char *c = msg + strlen("fairmatch pin ") + strlen(fair_code); *c != '\0'; c++)
+		if (*c >= 'a' && *c <= 'z')
+			*c = (char)(*c - 'a' + 'A');
+	mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), key, LINK_KEY_LEN,
+	    (const unsigned char *)msg, strlen(msg), mac);
+	free(msg);
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | mac[i];
+	snprintf(pin, LINK_PIN_LEN, "%06u", (unsigned)(v % 1000000));
+}
+
+int
+links_pin(struct store *st, const char *fair_code, const char *badge, char pin[LINK_PIN_LEN],
+    char **cause)
+{
+	unsigned char key[LINK_KEY_LEN];
+	struct fair fair;
+
+	sqlite3_stmt *q;
+	int found;
+
+	if (link_key(st, key, cause) != 0 || fair_get(st, fair_code, &fair, cause) != 0)
+		return -1;
+	if (store_query_id(st, "SELECT 1 FROM participants WHERE fair_id = ? AND"
+	    " upper(badge) = upper(?2)", fair.id, &q, cause) != 0) {
+		fair_clear(&fair);
+		return -1;
+	}
+	sqlite3_bind_text(q, 2, badge, -1, SQLITE_TRANSIENT);
+	found = sqlite3_step(q) == SQLITE_ROW;
+	if (store_finish(st, q, cause) != 0) {
+		fair_clear(&fair);
+		return -1;
+	}
+	if (!found)
+		*cause = xasprintf("展会 %s 没有胸牌号为 %s 的参会者 / no participant of fair %s"
+		    " has the badge %s", fair.code, badge, fair.code, badge);
+	else
+		derive_pin(key, fair.code, badge, pin);
+	fair_clear(&fair);
+	return found ? 0 : -1;
+}
+
+/* Whether two strings are equal, in a time that does not depend on where they differ. */
+static int
+same_secret(const char *a, const char *b)
+{
+	size_t n = strlen(a);
+	unsigned char d = n != strlen(b);
+
+	for (size_t i = 0; i < n && b[i] != '\0'; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+int
+links_kiosk_request(struct store *st, const char *fair_code, const char *token,
+    const char *badge, const char *pin, const char *product_code, const char *phone,
+    long long *id, char **cause)
+{
+	unsigned char key[LINK_KEY_LEN];
+	struct fair fair;
+	sqlite3_stmt *q;
+	char *who = NULL, expect[LINK_PIN_LEN];
+	int rc;
+
+	if (link_key(st, key, cause) != 0 || fair_get(st, fair_code, &fair, cause) != 0)
+		return -1;
+	if (token != NULL) {
+		struct link_who lw;
+
+		if ((rc = links_resolve(st, token, &lw, cause)) < 0)
+			goto out;
+		if (rc == 1 && lw.fair_id == fair.id)
+			who = xstrdup(lw.badge);
+		link_who_clear(&lw);
+	} else if (badge != NULL && pin != NULL) {
+		rc = -1;
+		if (store_query_id(st, "SELECT badge FROM participants WHERE fair_id = ? AND"
+		    " upper(badge) = upper(?2)", fair.id, &q, cause) != 0)
+			goto out;
+		sqlite3_bind_text(q, 2, badge, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			who = xstrdup((const char *)sqlite3_column_text(q, 0));
+		if (store_finish(st, q, cause) != 0)
+			goto out;
+		/* An unknown badge costs the same work as a known one. */
+		derive_pin(key, fair.code, who != NULL ? who : badge, expect);
+		if (!same_secret(expect, pin)) {
+			free(who);
+			who = NULL;
+		}
+	}
+	rc = 0;
+	if (who == NULL)
+		goto out;
+	rc = -1;
+	if (fair_request_find(st, fair.code, who, product_code, id, cause) != 0 ||
+	    store_query(st, "UPDATE meeting_requests SET contact_phone = ? WHERE id = ?", &q,
+	    cause) != 0)
+		goto out;
+	sqlite3_bind_text(q, 1, phone, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(q, 2, *id);
+	sqlite3_step(q);
+	if (store_finish(st, q, cause) == 0)
+		rc = 1;
+out:
+	free(who);
+	fair_clear(&fair);
+	return rc;
+}

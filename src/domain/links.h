@@ -75,4 +75,26 @@ json_t *links_page(struct store *st, const struct link_who *who, char **cause);
 int links_answer(struct store *st, const struct link_who *who, long long request_id,
     const char *state, char **cause);
 
+/*
+ * The 6-digit PIN printed beside badge on its agenda, the kiosk's proof
+ * that the buyer holds it: HMAC-SHA256 of the fair and the badge (upper
+ * case) under DATA/link.key, so printing again gives the same PIN.
+ * Makes DATA/link.key if missing.  0, or -1 with *cause.
+ */
+#define LINK_PIN_LEN	7	/* 6 digits and NUL */
+int links_pin(struct store *st, const char *fair_code, const char *badge,
+    char pin[LINK_PIN_LEN], char **cause);
+
+/*
+ * The kiosk's meeting request: the buyer who holds the live link token
+ * (of fair_code) or else badge (any case) with its pin asks the supplier
+ * of product_code, leaving phone (already normalised) to be called back.
+ * Asking again is the same request (its phone updated).  1 and *id; 0 when
+ * the token, or badge and pin, identify no one of the fair (the caller
+ * says nothing more); -1 with *cause.
+ */
+int links_kiosk_request(struct store *st, const char *fair_code, const char *token,
+    const char *badge, const char *pin, const char *product_code, const char *phone,
+    long long *id, char **cause);
+
 #endif

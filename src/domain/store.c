@@ -458,6 +458,12 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX jobs_user ON jobs(user_id, id);"
 	"CREATE INDEX jobs_receipt ON jobs(receipt) WHERE receipt IS NOT NULL;",
+
+	/*
+	 * 13: the phone a kiosk request leaves for the supplier to call back
+	 * (normalised as check_phone gives it).
+	 */
+	"ALTER TABLE meeting_requests ADD COLUMN contact_phone TEXT;",
 };
 
 int

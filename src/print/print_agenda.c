@@ -287,6 +287,8 @@ party_agenda(struct plan *p, struct pdf_doc *doc, size_t k, char **cause)
 		if (me->phone != NULL)
 			buf_addf(&b, "%s ", me->phone);
 		buf_addf(&b, "%s编号 / ID %s", b.len > 0 ? "· " : "", str(me->code));
+		if (me->pin != NULL)
+			buf_addf(&b, " · 自助机 PIN / kiosk PIN %s", me->pin);
 		line = buf_take(&b);
 	}
 	pdf_paragraph(doc, PDF_BODY, PDF_LEFT, line);

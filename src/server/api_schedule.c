@@ -4,6 +4,7 @@
  * scheduling module), and the kiosk's meeting request.
  */
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,9 @@
 #include "api.h"
 #include "fair_setup.h"
 #include "http.h"
+#include "links.h"
+#include "normalise.h"
+#include "ratelimit.h"
 #include "schedule.h"
 #include "util.h"
 
@@ -193,37 +197,81 @@ api_schedule_move(struct hreq *h, char **args)
 	api_task_run(h, move_work, in, xstrdup(args[0]));
 }
 
-/* Worker: record the kiosk's request. */
+/* The one answer for a link, or badge and PIN, that identify no one: it names no badge. */
+#define NOT_IDENTIFIED	"胸牌号或 PIN 不对，或个人链接已失效；请核对日程表上的胸牌号和 PIN /" \
+	" the badge number or PIN is wrong, or the personal link is no longer valid; check" \
+	" the badge number and PIN printed on your agenda"
+
+/* Worker: record the kiosk's request, once its buyer is identified. */
 static void
 request_work(struct task *t, struct store *st)
 {
+	const char *link = json_string_value(json_object_get(t->in, "link"));
 	const char *badge = json_string_value(json_object_get(t->in, "badge"));
+	const char *pin = json_string_value(json_object_get(t->in, "pin"));
 	const char *product = json_string_value(json_object_get(t->in, "product"));
+	const char *phone = json_string_value(json_object_get(t->in, "phone"));
 	char *cause = NULL;
+	long long id = 0;
+	int rc;
 
-	if (schedule_request_add(st, t->text, badge, product, &cause) != 0) {
+	rc = links_kiosk_request(st, t->text, link, badge, pin, product, phone, &id, &cause);
+	if (rc < 0) {
 		api_task_fail(t, 400, "rejected", cause);
 		return;
 	}
+	if (rc == 0) {
+		api_task_fail(t, 403, "not_identified", xstrdup(NOT_IDENTIFIED));
+		return;
+	}
 	t->status = 201;
-	t->body = json_pack("{s:b, s:s, s:s}", "ok", 1, "badge", badge, "product", product);
+	t->body = json_pack("{s:b, s:I, s:s, s:s}", "ok", 1, "id", (json_int_t)id, "product",
+	    product, "phone", phone);
 }
 
-/* POST /api/v1/fairs/CODE/requests {badge, product} — the kiosk, no sign-in. */
+/*
+ * POST /api/v1/fairs/CODE/requests {link | badge and pin, product, phone}:
+ * the kiosk, no sign-in, so many per minute from one address.
+ */
 void
 api_schedule_request(struct hreq *h, char **args)
 {
-	json_t *in = body(h);
+	char secs[16], canon[128];
+	const char *why = NULL;
+	json_t *in;
+	int wait;
 
-	if (in == NULL)
-		return;
-	if (!json_is_string(json_object_get(in, "badge")) ||
-	    !json_is_string(json_object_get(in, "product"))) {
-		json_decref(in);
-		http_error(h, 400, "bad_request", "需要字符串字段 badge（胸牌号）和 product（产品编号） /"
-		    " needs the string fields badge and product");
+	if ((wait = ratelimit_wait(hreq_kiosk_requests(h), h->peer)) > 0) {
+		snprintf(secs, sizeof secs, "%d", wait);
+		http_header(h, "Retry-After", secs);
+		atomic_fetch_add(&hreq_metrics(h)->rate_limited, 1);
+		http_error(h, 429, "too_many_requests", "这台设备的约谈请求过于频繁，请 %d 秒后再试 /"
+		    " too many meeting requests from this device; try again in %d seconds", wait,
+		    wait);
 		return;
 	}
+	if ((in = body(h)) == NULL)
+		return;
+	if (!json_is_string(json_object_get(in, "product")) ||
+	    !json_is_string(json_object_get(in, "phone")) ||
+	    (!json_is_string(json_object_get(in, "link")) &&
+	    (!json_is_string(json_object_get(in, "badge")) ||
+	    !json_is_string(json_object_get(in, "pin"))))) {
+		json_decref(in);
+		http_error(h, 400, "bad_request", "需要字符串字段 product（产品编号）、phone（联系电话），"
+		    "以及 link（个人链接）或 badge（胸牌号）和 pin / needs the string fields product,"
+		    " phone, and link or else badge and pin");
+		return;
+	}
+	if (check_phone(json_string_value(json_object_get(in, "phone")), canon, sizeof canon,
+	    &why) != 0) {
+		json_decref(in);
+		http_error(h, 400, "bad_request", "联系电话 phone：%s / contact phone: %s", why, why);
+		return;
+	}
+	json_object_set_new(in, "phone", json_string(canon));
+	/* Counted before the work, so that many at once cannot all pass the check. */
+	ratelimit_fail(hreq_kiosk_requests(h), h->peer);
 	api_task_run(h, request_work, in, xstrdup(args[0]));
 }
 

@@ -28,6 +28,7 @@ struct settings {
 					   second per REQUEST_MIN_RATE bytes (server.c) */
 	long	 session_hours;		/* a sign-in lasts this long */
 	long	 login_per_minute;	/* failed sign-ins allowed per client address */
+	long	 kiosk_per_minute;	/* kiosk meeting requests allowed per client address */
 	long	 busy_timeout_ms;	/* a statement waits this long for another writer's lock */
 	long	 search_cache;		/* search replies kept per loop; 0 = off */
 	char	*backup_dir;		/* scheduled backups go here (another disk); "" = off */

@@ -427,6 +427,12 @@ hreq_logins(const struct hreq *h)
 	return h->srv->logins;
 }
 
+struct ratelimit *
+hreq_kiosk_requests(const struct hreq *h)
+{
+	return h->srv->kiosk_requests;
+}
+
 struct backup_sched *
 hreq_backups(const struct hreq *h)
 {

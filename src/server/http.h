@@ -91,6 +91,8 @@ const char *hreq_web_root(const struct hreq *h);
 struct jobs *hreq_jobs(const struct hreq *h);
 struct workq *hreq_quick(const struct hreq *h);
 struct ratelimit *hreq_logins(const struct hreq *h);
+/* Kiosk meeting requests per client address. */
+struct ratelimit *hreq_kiosk_requests(const struct hreq *h);
 struct metrics *hreq_metrics(const struct hreq *h);
 /* The scheduled backups, for their last result; NULL when off. */
 struct backup_sched *hreq_backups(const struct hreq *h);

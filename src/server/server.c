@@ -525,6 +525,7 @@ server_free(struct server *srv)
 	if (srv->main_base != NULL)
 		event_base_free(srv->main_base);
 	ratelimit_free(srv->logins);
+	ratelimit_free(srv->kiosk_requests);
 	if (srv->access_log != NULL && srv->access_log != stdout)
 		fclose(srv->access_log);
 	pthread_mutex_destroy(&srv->log_lock);
@@ -597,6 +598,7 @@ server_run(const struct settings *cfg, const char *data_dir, char **cause)
 		fatal("%s: evthread_use_pthreads", __func__);
 	srv.web_root = xstrdup(realpath(cfg->web_root, real) != NULL ? real : cfg->web_root);
 	srv.logins = ratelimit_new(cfg->login_per_minute);
+	srv.kiosk_requests = ratelimit_new(cfg->kiosk_per_minute);
 	srv.nloops = cfg->threads > 0 ? (int)cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (srv.nloops < 1)
 		srv.nloops = 1;

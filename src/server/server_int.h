@@ -46,6 +46,7 @@ struct server {
 	struct workq		*quick;			/* sign-ins and small writes */
 	struct backup_sched	*backups;		/* scheduled backups; NULL = off */
 	struct ratelimit	*logins;
+	struct ratelimit	*kiosk_requests;
 	pthread_mutex_t		 log_lock;
 	FILE			*access_log;		/* NULL = off */
 	struct metrics		 m;

@@ -13,7 +13,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { strings } from '../../web/lib/strings.js';
 
-const { BASE, WORK, CHROMIUM = '/usr/bin/chromium', ORG_PASSWORD, ASK_BADGE, ASK_PRODUCT, ASK_SUPPLIER } = process.env;
+const { BASE, WORK, CHROMIUM = '/usr/bin/chromium', ORG_PASSWORD, ASK_BADGE, ASK_PIN, ASK_PRODUCT, ASK_SUPPLIER } = process.env;
 const SHOTS = path.join(WORK, 'screenshots');
 const FAIR = 'YQH-2026';
 mkdirSync(SHOTS, { recursive: true });
@@ -74,10 +74,10 @@ const steps = [
 		const pem = await con.evaluate(async (u) => (await fetch(u)).text(), await con.getAttribute('#cert-download', 'href'));
 		ok(pem.startsWith('-----BEGIN CERTIFICATE-----'), 'the console offers the certificate to download');
 		await con.locator('#cert').screenshot({ path: path.join(SHOTS, 'console-certificate.png') });
-		const asked = await con.evaluate(async ([fair, badge, product]) => {
-			const r = await fetch(`/api/v1/fairs/${fair}/requests`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'fetch' }, body: JSON.stringify({ badge, product }) });
+		const asked = await con.evaluate(async ([fair, badge, pin, product]) => {
+			const r = await fetch(`/api/v1/fairs/${fair}/requests`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'fetch' }, body: JSON.stringify({ badge, pin, product, phone: '13812345678' }) });
 			return r.status;
-		}, [FAIR, ASK_BADGE, ASK_PRODUCT]);
+		}, [FAIR, ASK_BADGE, ASK_PIN, ASK_PRODUCT]);
 		ok(asked === 200 || asked === 201, 'the kiosk request is taken', String(asked));
 		const pdf = await con.evaluate(async (fair) => {
 			const post = { method: 'POST', headers: { 'X-Requested-With': 'fetch' } };

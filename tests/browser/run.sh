@@ -72,7 +72,8 @@ read -r ASK_BADGE ASK_PRODUCT ASK_SUPPLIER < <(sqlite3 -cmd ".timeout 10000" -se
   WHERE f.code = 'YQH-2026' AND b.side = 'buyer' AND s.side = 'supplier' AND NOT EXISTS
     (SELECT 1 FROM meeting_requests r WHERE r.buyer_pid = b.id AND r.supplier_pid = s.id)
   ORDER BY b.id, s.id LIMIT 1")
-export ASK_BADGE ASK_PRODUCT ASK_SUPPLIER
+ASK_PIN=$("$fm" schedule pin YQH-2026 "$ASK_BADGE")
+export ASK_BADGE ASK_PIN ASK_PRODUCT ASK_SUPPLIER
 timeout 200 node "$here/pages.mjs" || rc=1
 stop
 trap - EXIT

@@ -707,10 +707,20 @@ try {
 		await kiosk.waitForSelector('#p-body:not([hidden])');
 		const banner = kiosk.locator('[data-fm-part="banner"]');
 		ok(await banner.isVisible() && (await banner.textContent()).length > 0, 'the header names the kiosk\'s fair');
+		// The PIN printed beside the badge on the buyer's agenda, as the help desk reads it.
+		const pin = execFileSync(FAIRMATCH, ['schedule', 'pin', FAIR, m.buyer.badge], { encoding: 'utf8' }).trim();
+		const wrong = String((Number(pin) + 1) % 1000000).padStart(6, '0');
 		await kiosk.click('#ask');
 		await kiosk.fill('#ask-badge', m.buyer.badge);
+		await kiosk.fill('#ask-pin', wrong);
+		await kiosk.fill('#ask-phone', '138 1234 5678');
 		await kiosk.click('#ask-send');
 		await kiosk.waitForFunction(() => document.querySelector('#ask-result').textContent.length > 0);
+		const refused = await kiosk.textContent('#ask-result');
+		ok(/PIN 不对/.test(refused) && !refused.includes(m.buyer.badge), 'a wrong PIN is refused, naming no badge', refused);
+		await kiosk.fill('#ask-pin', pin);
+		await kiosk.click('#ask-send');
+		await kiosk.waitForFunction(() => /已提交/.test(document.querySelector('#ask-result').textContent));
 		const said = await kiosk.textContent('#ask-result');
 		ok(/已提交/.test(said), 'the request is taken', said);
 		const name = (await kiosk.evaluate(async () => (await (await fetch('/api/v1/fairs')).json()).fairs))
@@ -723,6 +733,8 @@ try {
 		// The badge as a buyer types it, in lower case: the same badge.
 		await kiosk.click('#ask');
 		await kiosk.fill('#ask-badge', m.buyer.badge.toLowerCase());
+		await kiosk.fill('#ask-pin', pin);
+		await kiosk.fill('#ask-phone', '13812345678');
 		await kiosk.click('#ask-send');
 		await kiosk.waitForFunction(() => document.querySelector('#ask-result').textContent.length > 0);
 		ok(/已提交/.test(await kiosk.textContent('#ask-result')), 'a badge in lower case is taken',

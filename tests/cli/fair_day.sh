@@ -80,7 +80,7 @@ read -r badge product < <(q "SELECT pb.badge, p.code FROM candidates c JOIN dema
   JOIN participants ps ON ps.supplier_id = p.supplier_id WHERE NOT EXISTS (SELECT 1 FROM meetings m
   WHERE m.buyer_pid = pb.id AND m.supplier_pid = ps.id) ORDER BY c.score LIMIT 1" | tr '|' ' ')
 curl -s -o /dev/null --cacert "$WORK/data/tls/cert.pem" -H 'Content-Type: application/json' -H 'X-Requested-With: fetch' \
-  --data-binary "{\"badge\":\"$badge\",\"product\":\"$product\"}" "$base/requests"
+  --data-binary "{\"badge\":\"$badge\",\"pin\":\"$("$fm" schedule pin YQH-2026 "$badge")\",\"product\":\"$product\",\"phone\":\"13812345678\"}" "$base/requests"
 api "requests" 200 GET /requests
 rid=$(jq_ 'd["requests"][0]["id"]')
 [ "$(jq_ 'd["requests"][0]["state"], d["requests"][0]["asked_by"]')" = "asked kiosk" ] && ok ||

@@ -7,7 +7,11 @@
 # meetings and no one else's.  The .ics of each is parsed and its times
 # checked against the schedule; a supplier accepts a request from their
 # page and the organiser's list shows it; a revoked, an expired, a guessed
-# and a malformed token open nothing, all with the same answer.
+# and a malformed token open nothing, all with the same answer.  The kiosk
+# takes a meeting request from a buyer's link, or from their badge (any
+# case) with the PIN printed on their agenda, with a contact phone; asking
+# twice is one request; an unknown badge and a wrong PIN get the same
+# answer; too many requests from one address get 429.
 set -u
 : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -20,7 +24,7 @@ q() { sqlite3 "$db" "$1"; }
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 jq_() { "$py" -c "import json,sys; d=json.load(open('$WORK/out')); print($1)"; }
 
-mkdir -p "$WORK/data" && printf '[server]\npublic_url = https://fair.example/\n' > "$WORK/data/fairmatch.conf"
+mkdir -p "$WORK/data" && printf '[server]\npublic_url = https://fair.example/\nkiosk_per_minute = 8\n' > "$WORK/data/fairmatch.conf"
 "$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" --no-index >/dev/null &&
   "$fm" import demand "$FIXTURES/catalog/demand.csv" --no-index >/dev/null &&
   "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null &&
@@ -202,6 +206,56 @@ answer() { fetch -o "$WORK/out" -w '%{http_code}' -X POST -H 'Content-Type: appl
 api "requests" 200 GET /api/v1/fairs/YQH-2026/requests
 [ "$(jq_ '[(r["state"], r["decided_by"]) for r in d["requests"]]')" = "[('accepted', 'link:S001')]" ] &&
   ok || bad "the organisers' list: $(cat "$WORK/out")"
+
+# The kiosk: B002 asks for S002's product by badge (lower case) and the PIN on its agenda.
+pdftotext "$WORK/agendas.pdf" "$WORK/agendas.txt"
+pin=$(tr '\n' ' ' < "$WORK/agendas.txt" | sed -n 's/.*ID B002 · 自助机 PIN \/ kiosk PIN *\([0-9]\{6\}\).*/\1/p')
+[ -n "$pin" ] && ok || bad "B002's agenda has no kiosk PIN: $(grep -m1 'B002' "$WORK/agendas.txt")"
+[ "$("$fm" schedule pin YQH-2026 B002)" = "$pin" ] && ok || bad "schedule pin differs from the printed PIN"
+tr '\n' ' ' < "$WORK/agendas.txt" | grep -q 'ID S001 · 自助机 PIN' && bad "a supplier's agenda has a kiosk PIN" || ok
+pcode=$(q "SELECT p.code FROM products p JOIN participants s ON s.supplier_id = p.supplier_id
+  WHERE s.badge = 'S002' AND s.fair_id = (SELECT id FROM fairs WHERE code = 'YQH-2026') ORDER BY p.id LIMIT 1")
+kiosk() { fetch -o "$WORK/out" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+  -H 'X-Requested-With: fetch' --data-binary "$1" https://fair.example/api/v1/fairs/YQH-2026/requests; }
+asks() { q "SELECT count(*) || ' ' || coalesce(group_concat(contact_phone), '') FROM meeting_requests"; }
+[ "$(kiosk "{\"badge\":\"b002\",\"pin\":\"$pin\",\"product\":\"$pcode\",\"phone\":\"138 1234 5678\"}")" = 201 ] &&
+  ok || bad "a request by badge and PIN: $(cat "$WORK/out")"
+kid=$(jq_ 'd.get("id")')
+[ "$(asks)" = "2 13812345678" ] && ok || bad "the request's phone: $(asks)"
+[ "$(kiosk "{\"badge\":\"B002\",\"pin\":\"$pin\",\"product\":\"$pcode\",\"phone\":\"0571-87654321\"}")" = 201 ] &&
+  [ "$(jq_ 'd.get("id")')" = "$kid" ] && ok || bad "asking again: $(cat "$WORK/out")"
+[ "$(asks)" = "2 0571-87654321" ] && ok || bad "asking again made another request: $(asks)"
+[ "$(kiosk "{\"badge\":\"B002\",\"pin\":\"$pin\",\"product\":\"$pcode\",\"phone\":\"12345\"}")" = 400 ] &&
+  has "a bad phone is named" "$WORK/out" 'contact phone' || bad "a bad phone taken: $(cat "$WORK/out")"
+[ "$(asks)" = "2 0571-87654321" ] && ok || bad "a bad phone changed the request: $(asks)"
+# An unknown badge and a wrong PIN: one answer, naming no badge.
+[ "$(kiosk "{\"badge\":\"B999\",\"pin\":\"$pin\",\"product\":\"$pcode\",\"phone\":\"13812345678\"}")" = 403 ] &&
+  ok || bad "an unknown badge: $(cat "$WORK/out")"
+cp "$WORK/out" "$WORK/unknown.json"
+has "the refusal says what to check" "$WORK/unknown.json" 'check the badge number and PIN printed on your agenda'
+grep -q 'B0\|B9' "$WORK/unknown.json" && bad "the refusal names a badge: $(cat "$WORK/unknown.json")" || ok
+wrong=$(printf '%06d' $(( (10#$pin + 1) % 1000000 )))
+[ "$(kiosk "{\"badge\":\"B003\",\"pin\":\"$wrong\",\"product\":\"$pcode\",\"phone\":\"13812345678\"}")" = 403 ] &&
+  cmp -s "$WORK/out" "$WORK/unknown.json" && ok || bad "a wrong PIN answers differently: $(cat "$WORK/out")"
+guess0=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' | head -c 43)
+[ "$(kiosk "{\"link\":\"$guess0\",\"product\":\"$pcode\",\"phone\":\"13812345678\"}")" = 403 ] &&
+  cmp -s "$WORK/out" "$WORK/unknown.json" && ok || bad "a guessed link answers differently: $(cat "$WORK/out")"
+[ "$(asks)" = "2 0571-87654321" ] && ok || bad "a refused request changed something: $(asks)"
+# By the personal link: B004 asks for the same product.
+[ "$(kiosk "{\"link\":\"$(tok_of B004)\",\"product\":\"$pcode\",\"phone\":\"13912345678\"}")" = 201 ] &&
+  ok || bad "a request by link: $(cat "$WORK/out")"
+[ "$(q "SELECT b.badge FROM meeting_requests r JOIN participants b ON b.id = r.buyer_pid WHERE r.contact_phone = '13912345678'")" = B004 ] &&
+  ok || bad "the request by link is not B004's"
+# Eight requests a minute from one address: six so far; the ninth is refused.
+kiosk "{\"badge\":\"B002\",\"pin\":\"$pin\",\"product\":\"$pcode\",\"phone\":\"13812345678\"}" >/dev/null
+kiosk "{\"badge\":\"B002\",\"pin\":\"$pin\",\"product\":\"$pcode\",\"phone\":\"13812345678\"}" >/dev/null
+code=$(fetch -o "$WORK/out" -D "$WORK/headers" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+  -H 'X-Requested-With: fetch' --data-binary "{\"badge\":\"B002\",\"pin\":\"$pin\",\"product\":\"$pcode\",\"phone\":\"13700000000\"}" \
+  https://fair.example/api/v1/fairs/YQH-2026/requests)
+[ "$code" = 429 ] && grep -qi '^retry-after: [1-9]' "$WORK/headers" && ok || bad "the ninth request a minute: HTTP $code"
+has "429 says what to do" "$WORK/out" 'too many meeting requests from this device; try again in'
+[ "$(q "SELECT count(*) FROM meeting_requests WHERE contact_phone = '13700000000'")" = 0 ] && ok ||
+  bad "a refused request was recorded"
 
 # A moved meeting is marked on the page as changed since printing.
 q "UPDATE meetings SET slot = 5 WHERE slot = 1 AND table_no = 1"

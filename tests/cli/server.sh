@@ -549,14 +549,15 @@ refused "move to slot 99" "$(as org POST "/api/v1/fairs/YQH-2026/meetings/$mid/m
 refused "a kiosk locks a meeting" "$(as kiosk1 POST "/api/v1/fairs/YQH-2026/meetings/$mid/lock" -d '{"locked":false}')" 403 forbidden "$(nope kiosk1 kiosk)"
 badge=$(jq_ 'd["meetings"][0]["buyer"]["badge"]' < "$WORK/grid.json")
 pcode=$(q "SELECT p.code FROM products p JOIN suppliers s ON s.id = p.supplier_id WHERE s.city = '舟山市' LIMIT 1")
-[ "$(as public POST /api/v1/fairs/YQH-2026/requests -d "{\"badge\":\"$badge\",\"product\":\"$pcode\"}")" = 201 ] && ok ||
+pin=$("$fm" schedule pin YQH-2026 "$badge")
+[ "$(as public POST /api/v1/fairs/YQH-2026/requests -d "{\"badge\":\"$badge\",\"pin\":\"$pin\",\"product\":\"$pcode\",\"phone\":\"13812345678\"}")" = 201 ] && ok ||
   bad "kiosk meeting request: $(head -c 300 "$WORK/body")"
-# A badge typed in lower case is the same badge; an unknown one is named, with the fair's name.
+# A badge typed in lower case is the same badge; an unknown one names no badge.
 lower=$(printf '%s' "$badge" | tr '[:upper:]' '[:lower:]')
-[ "$(as public POST /api/v1/fairs/YQH-2026/requests -d "{\"badge\":\"$lower\",\"product\":\"$pcode\"}")" = 201 ] && ok ||
+[ "$(as public POST /api/v1/fairs/YQH-2026/requests -d "{\"badge\":\"$lower\",\"pin\":\"$pin\",\"product\":\"$pcode\",\"phone\":\"13812345678\"}")" = 201 ] && ok ||
   bad "a badge in lower case ($lower) is refused: $(head -c 300 "$WORK/body")"
-refused "a request with an unknown badge" "$(as public POST /api/v1/fairs/YQH-2026/requests -d "{\"badge\":\"NOBODY\",\"product\":\"$pcode\"}")" \
-  400 rejected "中国西部国际投资贸易洽谈会（渝洽会）没有胸牌号为 NOBODY 的参会者 / no participant of 中国西部国际投资贸易洽谈会（渝洽会） has the badge NOBODY"
+refused "a request with an unknown badge" "$(as public POST /api/v1/fairs/YQH-2026/requests -d "{\"badge\":\"NOBODY\",\"pin\":\"$pin\",\"product\":\"$pcode\",\"phone\":\"13812345678\"}")" \
+  403 not_identified "胸牌号或 PIN 不对，或个人链接已失效；请核对日程表上的胸牌号和 PIN / the badge number or PIN is wrong, or the personal link is no longer valid; check the badge number and PIN printed on your agenda"
 
 # An unknown fair is 404 before any job is queued (it was a failed job: 500).
 for p in '/api/v1/fairs/NOPE/schedule?wait=1' /api/v1/fairs/NOPE/print/grid /api/v1/fairs/NOPE/export/candidates; do

@@ -69,11 +69,11 @@ static const struct agenda_slot slots[] = {
 static const char *const tables[] = { "1号桌", "2号桌" };
 static const struct agenda_party parties[] = {
 	{ AGENDA_BUYER, "B001", "重庆朝天门市场浙江产品营销中心", "重庆市", "苏娟", "023-63659313",
-	  "bUyErLiNkToKeN0000000000000000000000000001" },
-	{ AGENDA_BUYER, "B002", "成都荷花池商会", "四川省", "李明", NULL, NULL },
-	{ AGENDA_BUYER, "B003", "昆明螺蛳湾经销部", "云南省", NULL, NULL, NULL },
-	{ AGENDA_SUPPLIER, "S001", "宁波方太厨具有限公司", "宁波市", "王芳", "0574-87654321", NULL },
-	{ AGENDA_SUPPLIER, "S002", "舟山海之味水产有限公司", "舟山市", "陈刚", "0580-2021234", NULL },
+	  "bUyErLiNkToKeN0000000000000000000000000001", "048213" },
+	{ AGENDA_BUYER, "B002", "成都荷花池商会", "四川省", "李明", NULL, NULL, NULL },
+	{ AGENDA_BUYER, "B003", "昆明螺蛳湾经销部", "云南省", NULL, NULL, NULL, NULL },
+	{ AGENDA_SUPPLIER, "S001", "宁波方太厨具有限公司", "宁波市", "王芳", "0574-87654321", NULL, NULL },
+	{ AGENDA_SUPPLIER, "S002", "舟山海之味水产有限公司", "舟山市", "陈刚", "0580-2021234", NULL, NULL },
 };
 static const struct agenda_meeting meetings[] = {
 	{ 0, 0, 0, 3, "吸油烟机", "侧吸式吸油烟机 JQG9001" },
@@ -163,12 +163,12 @@ test_long_agenda(void **state)
 	char *path = xasprintf("%s/long.pdf", dir), *cause = NULL;
 	int pages = 0;
 
-	p[0] = (struct agenda_party){ AGENDA_BUYER, "B1", "义乌小商品采购团", "浙江省", NULL, NULL, NULL };
+	p[0] = (struct agenda_party){ AGENDA_BUYER, "B1", "义乌小商品采购团", "浙江省", NULL, NULL, NULL, NULL };
 	for (int i = 0; i < N; i++) {
 		snprintf(names[i], sizeof names[i], "第%d供应商有限责任公司", i + 1);
 		snprintf(times[i], sizeof times[i], "%02d:%02d", 8 + i / 6, i % 6 * 10);
 		s[i] = (struct agenda_slot){ "2026-10-21", times[i], times[i] };
-		p[i + 1] = (struct agenda_party){ AGENDA_SUPPLIER, NULL, names[i], "金华市", NULL, NULL, NULL };
+		p[i + 1] = (struct agenda_party){ AGENDA_SUPPLIER, NULL, names[i], "金华市", NULL, NULL, NULL, NULL };
 		m[i] = (struct agenda_meeting){ (size_t)i, 0, 0, (size_t)i + 1, "雨伞", "晴雨伞" };
 	}
 	if (print_agenda_doc(&a, AGENDA_DOC_PARTIES, NULL, path, &pages, &cause) != 0)
