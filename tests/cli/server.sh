@@ -389,9 +389,13 @@ code=$(as clerk POST '/api/v1/uploads?kind=supply&wait=1' --data-binary "@$WORK/
 [ "$code" = 422 ] && ok || bad "clerk uploading Ningbo rows: $code"
 jq_ 'len([e for e in d["result"]["errors"] if "宁波市" in e["message"]])' < "$WORK/body" > "$WORK/out"
 [ "$(cat "$WORK/out")" = 2 ] && ok || bad "each other-city row reported: $(head -c 400 "$WORK/body")"
-C -b "$WORK/jar-clerk" "$base/api/v1/uploads" | jq_ 'len(d["uploads"])' > "$WORK/out"
+# The office's history: the accepted upload and the rejected attempt with its error count;
+# another office sees neither.
+C -b "$WORK/jar-clerk" "$base/api/v1/uploads" |
+  jq_ '" ".join(sorted("%s:%s" % (bool(u.get("rejected")), u.get("error_count", "-")) for u in d["uploads"]))' > "$WORK/out"
 C -b "$WORK/jar-hlj" "$base/api/v1/uploads" | jq_ 'len(d["uploads"])' > "$WORK/out2"
-[ "$(cat "$WORK/out")" = 1 ] && [ "$(cat "$WORK/out2")" = 0 ] && ok || bad "upload history is per office: $(cat "$WORK/out") $(cat "$WORK/out2")"
+[ "$(cat "$WORK/out")" = "False:- True:2" ] && [ "$(cat "$WORK/out2")" = 0 ] && ok ||
+  bad "upload history is per office, with the rejected attempt: $(cat "$WORK/out") / $(cat "$WORK/out2")"
 uid=$(q "SELECT max(id) FROM uploads")
 refused "another office's upload" "$(as hlj GET "/api/v1/uploads/$uid")" 404 not_found \
   "没有这次上传，或不属于本办 / no such upload, or not this office's: $uid"
