@@ -133,13 +133,15 @@ fix_sounds(struct fix *f, const char *w, int depth)
 			}
 }
 
-/* One edit: a letter dropped, doubled or added, two neighbours swapped, one replaced. */
+/* One edit: a letter extra, missing, swapped with its neighbour or wrong. */
 static void
 fix_edits(struct fix *f, const char *w)
 {
 	size_t n = strlen(w);
 	char out[WORD_MAX + 2];
 
+	if (n >= WORD_MAX)
+		return;
 	for (size_t i = 0; i < n; i++) {	/* an extra letter */
 		memcpy(out, w, i);
 		memcpy(out + i, w + i + 1, n - i);

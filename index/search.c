@@ -403,6 +403,7 @@ struct qhint {
 	uint32_t	 han[HINT_HAN];	/* characters of the Han tokens */
 	size_t		 nhan;
 	uint32_t	 initials;	/* first letters of the Latin tokens, a bit each */
+	int		 latin;		/* the query has a Latin token */
 	int		 other;		/* a token of neither kind: tokenize every column */
 };
 
@@ -420,6 +421,7 @@ qhint_make(const struct qctx *q, struct qhint *hint)
 					hint->other = 1;
 			if (t[0] >= 'a' && t[0] <= 'z')
 				hint->initials |= 1u << (t[0] - 'a');
+			hint->latin = 1;
 			continue;
 		}
 		for (size_t k = 0; k < len; ) {
@@ -458,7 +460,9 @@ may_match(struct tokenizer *tk, const struct qctx *q, const struct qhint *hint,
 		if ((n = utf8_decode(text + i, len - i, &cp)) == 0) {
 			n = 1;
 			latin[nl++] = ' ';
-		} else if (cp < 0x80)
+		} else if (!hint->latin && !textnorm_is_han(cp))
+			continue;	/* only Han tokens: only Han characters count */
+		else if (cp < 0x80)
 			latin[nl++] = (char)(cp >= 'A' && cp <= 'Z' ? cp + 32 : cp);
 		else if (textnorm_is_han(cp)) {
 			const char *r[PINYIN_MAX_READINGS];
@@ -780,7 +784,7 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 	struct qctx qc;
 	struct qhint hint;
 	char *whole;
-	int rc = -1;
+	int browse, rc = -1;
 
 	memset(res, 0, sizeof *res);
 	res->total = -1;
@@ -789,7 +793,11 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 		    " or demand)", o->kind, o->kind);
 		return -1;
 	}
-	if (query_parse(tk, query, last_is_prefix, &qc, cause) != 0)
+	/* An empty query browses: the filters' documents, in the layer's order. */
+	browse = query[strspn(query, " \t\r\n")] == '\0';
+	if (browse)
+		memset(&qc, 0, sizeof qc);
+	else if (query_parse(tk, query, last_is_prefix, &qc, cause) != 0)
 		return -1;
 	qhint_make(&qc, &hint);
 	res->expression = query_expression(&qc);
@@ -799,7 +807,8 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 		terms[i].word = (unsigned)(qc.toks[i].word % SERVE_MAX_TERMS);
 		terms[i].prefix = qc.prefix && i + 1 == qc.n;
 	}
-	whole = textnorm_string(tokenizer_textnorm(tk), query, strlen(query), cause);
+	whole = browse ? NULL : textnorm_string(tokenizer_textnorm(tk), query, strlen(query),
+	    cause);
 	sq.terms = terms;
 	sq.nterms = qc.n;
 	sq.category_first = whole;
@@ -810,7 +819,10 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 	sq.offset = o->offset;
 	sq.limit = o->limit > 0 && o->limit <= SEARCH_MAX_LIMIT ? o->limit : 20;
 	sq.facets = !o->no_facets;
-	serve_query(sv, s, &sq, &sr);
+	if (browse)
+		serve_browse(sv, s, &sq, &sr);
+	else
+		serve_query(sv, s, &sq, &sr);
 	if (!o->no_facets) {
 		res->total = sr.total;
 		facets_from(sr.cities, sr.ncities, &res->regions, &res->nregions);

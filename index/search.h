@@ -95,7 +95,8 @@ void search_result_free(struct search_result *res);
 /*
  * The kiosk path: the same query, filters and result as search_run, ranked
  * by the serving layer sv (of o->kind) instead of FTS5; hit details come from
- * the store.  s is the calling thread's scratch.
+ * the store.  s is the calling thread's scratch.  An empty (or blank) query
+ * browses: every product the filters let through, none ranked above another.
  */
 int search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv,
     struct serve_scratch *s, const char *query, int last_is_prefix,

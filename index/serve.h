@@ -5,9 +5,10 @@
  *
  * Per token a posting list of (docid, impact), docids ascending, where
  * impact is FTS5's bm25 term-frequency part with the kinds' field weights,
- * quantised to 16 bits; a query scores Σ idf · impact in a dense
- * accumulator, counts every match (exact totals), tallies both facets and
- * keeps the best offset+limit in a heap, so paging reaches every hit.
+ * quantised to 16 bits, stored by segments of 65,536 docids; a query
+ * scores Σ idf · impact segment by segment in a segment-sized accumulator,
+ * counts every match (exact totals), tallies both facets and keeps the
+ * best offset+limit in a heap, so paging reaches every hit.
  * Per document a forward index (token, weighted frequency) and the
  * document's length, so impacts can be recomputed (a matcher's exact
  * rescoring) and a replaced document's tokens are known.  Cities and

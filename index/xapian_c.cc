@@ -131,6 +131,8 @@ static constexpr struct {
 	{ XC_WRITE, true, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_BACKEND_GLASS },
 	{ XC_WRITE_NEW, true,
 	    Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS },
+	{ XC_WRITE_BULK, true, Xapian::DB_CREATE_OR_OVERWRITE |
+	    Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC },
 };
 
 /* How each enum xc_sort is applied, indexed by the enum. */
@@ -479,6 +481,35 @@ xc_db_replace(struct xc_db *db, const char *idterm, size_t idlen,
 		did = db->wr->replace_document(id, doc->doc);
 		if (docid != NULL)
 			*docid = did;
+	});
+}
+
+/* Add a new document indexed by idterm. */
+int
+xc_db_add(struct xc_db *db, const char *idterm, size_t idlen,
+    struct xc_doc *doc, char **err)
+{
+	return guarded(err, "add document", idterm, idlen, [&] {
+		need_writer(db);
+		if (doc == NULL)
+			throw std::invalid_argument("no document");
+		doc->doc.add_boolean_term(id_term(idterm, idlen));
+		db->wr->add_document(doc->doc);
+	});
+}
+
+/* Merge sources into dest. */
+int
+xc_db_compact(const char *const *sources, size_t n, const char *dest, char **err)
+{
+	return guarded(err, "compact", dest, XC_NTS, [&] {
+		Xapian::Database	 all;
+
+		if (n == 0)
+			throw std::invalid_argument("nothing to compact");
+		for (size_t i = 0; i < n; i++)
+			all.add_database(Xapian::Database(bytes(sources[i], XC_NTS)));
+		all.compact(bytes(dest, XC_NTS), Xapian::Compactor::STANDARD);
 	});
 }
 

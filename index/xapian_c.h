@@ -52,7 +52,10 @@ struct xc_list;			/* a list of (bytes, count) items */
 enum xc_mode {
 	XC_READ,		/* read-only; must already exist */
 	XC_WRITE,		/* writable; created if missing */
-	XC_WRITE_NEW		/* writable; created, or emptied if it exists */
+	XC_WRITE_NEW,		/* writable; created, or emptied if it exists */
+	XC_WRITE_BULK		/* XC_WRITE_NEW without fsync at commits: for a
+				   from-scratch build into a directory that is
+				   renamed into place once its files are synced */
 };
 
 /* Operators joining subqueries. */
@@ -152,6 +155,22 @@ int		 xc_db_cancel_transaction(struct xc_db *db, char **err);
  */
 int		 xc_db_replace(struct xc_db *db, const char *idterm,
 		     size_t idlen, struct xc_doc *doc, uint32_t *docid,
+		     char **err);
+
+/*
+ * Add doc as a new document indexed by idterm (added to doc as a boolean
+ * term), without looking for an older one: for a from-scratch build, where
+ * each idterm comes once.  doc stays the caller's.
+ */
+int		 xc_db_add(struct xc_db *db, const char *idterm, size_t idlen,
+		     struct xc_doc *doc, char **err);
+
+/*
+ * Merge the databases at sources[0..n) into a new database at dest, their
+ * documents renumbered in that order (the first source's come first);
+ * metadata keys they share keep the first source's value.  0, or -1 with *err.
+ */
+int		 xc_db_compact(const char *const *sources, size_t n, const char *dest,
 		     char **err);
 
 /* Delete every document indexed by idterm; none is not an error. */

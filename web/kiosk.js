@@ -1,19 +1,20 @@
 // kiosk.js — the touch kiosk at "/": search as you type, filters from the
-// search's facets and the fair's paired cities, a product page with a QR
-// code and "ask for a meeting", idle reset, and a notice while the server
-// cannot be reached (with recovery, no reload).
+// search's facets (the server applies the fair's cities, so counts and pages
+// are the fair's), browsing by category or city from the empty search box,
+// a product page with a QR code and "ask for a meeting", idle reset (back to
+// Chinese), and a notice while the server cannot be reached (with recovery,
+// no reload).
 //
 // Settings in the address: ?fair=CODE makes that fair the kiosk's own
 // (kept through idle resets); ?idle=SECONDS changes the 60 s idle reset and
 // ?idle=off turns it off (the QR code's link does, for a visitor's phone).
 import { api, onReachability, ping } from './lib/api.js';
 import { $, h, fill, highlight, debounce } from './lib/dom.js';
-import { t, pick, onLangChange, getLang } from './lib/i18n.js';
+import { t, pick, onLangChange, getLang, setLang } from './lib/i18n.js';
 import { mountHeader, setBanner } from './lib/header.js';
 import { qrcode } from './vendor/qrcode.mjs';
 
 const PAGE = 20;
-const WIDE = 100;	// a fair's several cities are filtered here, from this many hits
 const params = new URLSearchParams(location.search);
 const IDLE_OFF = params.get('idle') === 'off';
 const IDLE_MS = Math.max(1, Number(params.get('idle')) || 60) * 1000;
@@ -22,7 +23,7 @@ const state = {
 	q: '', region: '', category: '', fair: '',
 	hits: [], total: 0, facets: { region: {}, category: {} }, marks: ['\u0001', '\u0002'],
 	forgiving: null,	// what forgiving search did, from the reply
-	wide: false,		// hits filtered here to the fair's cities
+	elsewhere: false,	// the fair had no hits: these are every fair's
 	product: null,		// the product on show
 };
 let homeFair = params.get('fair') || '';
@@ -61,52 +62,56 @@ function drawFairs() {
 	setBanner(home ? home.name : '');
 }
 
-const fairCities = () => {
-	const f = fairByCode.get(state.fair);
-	return f && Array.isArray(f.cities) && f.cities.length ? f.cities : null;
-};
+const fairName = (code) => fairByCode.get(code)?.name || code;
 
 // ---- search ----
 
+// What the search box and filters ask for.  An empty box with a city or
+// category chosen browses them; an empty box alone shows the start screen
+// with the fair's categories and cities to browse.  The fair is filtered by
+// the server, so the total, the chips' counts and every page are the fair's;
+// when the fair has nothing for the words, every fair's hits are shown, and
+// the status says so.
 async function search({ more = false } = {}) {
 	const q = state.q.trim();
+	const start = !q && !state.region && !state.category;
 	searchCtrl?.abort();
-	if (!q) { drawStart(); return; }
 	searchCtrl = new AbortController();
-	const cities = fairCities();
-	const wide = Boolean(cities && !state.region);
-	const p = new URLSearchParams({ q, kind: 'supply', prefix: '1' });
-	p.set('limit', String(wide ? WIDE : PAGE));
-	if (more && !wide) p.set('offset', String(state.hits.length));
+	const p = new URLSearchParams({ q, kind: 'supply', prefix: '1', limit: String(start ? 1 : PAGE) });
+	if (more) p.set('offset', String(state.hits.length));
+	if (state.fair && !(more && state.elsewhere)) p.set('fair', state.fair);
 	if (state.region) p.set('region', state.region);
 	if (state.category) p.set('category', state.category);
-	setStatus(t('kiosk.searching'));
-	let res;
+	if (start) { state.facets = { region: {}, category: {} }; drawStart(); }
+	else setStatus(t('kiosk.searching'));
+	let res, elsewhere = more && state.elsewhere;
 	try {
-		res = await api('/api/v1/search?' + p, { signal: searchCtrl.signal });
+		const signal = searchCtrl.signal;
+		res = await api('/api/v1/search?' + p, { signal });
+		if (!more && !start && q && state.fair && res && !res.total && !signal.aborted) {
+			p.delete('fair');
+			const all = await api('/api/v1/search?' + p, { signal });
+			if (all?.total) { res = all; elsewhere = true; }
+		}
+		// A newer search aborted this one while its body was read: that one draws.
+		if (!res || signal.aborted) return;
 	} catch (e) {
 		if (e.name === 'AbortError') return;
-		setStatus(e.status === 0 ? t('offline.title') : pick(e.message));
+		if (!start) setStatus(e.status === 0 ? t('offline.title') : pick(e.message));
 		return;
 	}
-	let hits = res.hits || [];
-	let total = res.total || 0;
-	const facets = res.facets || { region: {}, category: {} };
-	if (wide) {
-		hits = hits.filter((x) => cities.includes(x.region));
-		total = cities.reduce((n, c) => n + (facets.region?.[c] || 0), 0);
-	}
+	state.facets = res.facets || { region: {}, category: {} };
+	if (start) { drawChips(); return; }
 	state.marks = res.mark || state.marks;
 	if (!more) state.forgiving = res.forgiving || null;
-	state.hits = more ? state.hits.concat(hits) : hits;
-	state.total = total;
-	state.facets = facets;
-	state.wide = wide;
+	state.hits = more ? state.hits.concat(res.hits || []) : res.hits || [];
+	state.total = res.total || 0;
+	state.elsewhere = elsewhere;
 	drawResults();
 }
 
 function drawStart() {
-	state.hits = []; state.total = 0; state.facets = { region: {}, category: {} };
+	state.hits = []; state.total = 0; state.elsewhere = false;
 	state.forgiving = null;
 	drawForgiving();
 	$('#start').hidden = false;
@@ -138,18 +143,22 @@ function drawResults() {
 				h('span', { text: hit.region || '' }),
 				h('span', { text: hit.category || '' }),
 				h('span.code', { text: hit.code }))))));
-	setStatus(state.total === 0 ? t('kiosk.none', { q: state.q.trim() })
-		: t('kiosk.found', { n: state.total, shown: state.hits.length }));
-	$('#more').hidden = state.wide || state.hits.length >= state.total;
+	const q = state.q.trim();
+	const n = { n: state.total, shown: state.hits.length };
+	let status;
+	if (!q) status = t('kiosk.browsing', { ...n, what: [state.category, state.region].filter(Boolean).join(' · ') });
+	else if (state.total === 0) status = state.fair ? t('kiosk.noneAt', { q, fair: fairName(state.fair) }) : t('kiosk.none', { q });
+	else if (state.elsewhere) status = t('kiosk.elsewhere', { ...n, q, fair: fairName(state.fair) });
+	else status = t('kiosk.found', n);
+	setStatus(status);
+	$('#more').hidden = state.hits.length >= state.total;
 	drawChips();
 }
 
-// The city and category chips: what the search found, the chosen one kept.
+// The city and category chips: what the search (or the fair) has, the chosen one kept.
 function drawChips() {
-	const cities = fairCities();
-	const regions = Object.entries(state.facets.region || {})
-		.filter(([c]) => !cities || cities.includes(c));
-	chips($('#f-region'), regions, state.region, (v) => { state.region = v; search(); });
+	chips($('#f-region'), Object.entries(state.facets.region || {}), state.region,
+		(v) => { state.region = v; search(); });
 	chips($('#f-category'), Object.entries(state.facets.category || {}), state.category,
 		(v) => { state.category = v; search(); });
 }
@@ -228,7 +237,7 @@ async function findTable(p) {
 		const mine = new Set((g.meetings || []).filter((m) => m.supplier?.name === p.company).map((m) => m.table));
 		if (!mine.size || state.product !== p) return;
 		const names = [...mine].sort((a, b) => a - b).map((n) => tables.get(n)?.name || t('kiosk.tableN', { n }));
-		el.textContent = t('kiosk.tableAt', { fair: fairByCode.get(fair)?.name || fair, tables: names.join(t('common.listSep')) });
+		el.textContent = t('kiosk.tableAt', { fair: fairName(fair), tables: names.join(t('common.listSep')) });
 		el.hidden = false;
 	} catch { /* no schedule yet, or not public: nothing to show */ }
 }
@@ -257,7 +266,7 @@ async function sendAsk(ev) {
 		await api('/api/v1/fairs/' + encodeURIComponent(fair) + '/requests', {
 			method: 'POST', body: { badge, product: state.product.code },
 		});
-		out.textContent = t('kiosk.asked');
+		out.textContent = t('kiosk.asked', { fair: fairName(fair) });
 	} catch (e) {
 		out.textContent = e.status === 0 ? t('offline.title') : pick(e.message);
 		$('#ask-send').disabled = false;
@@ -284,15 +293,17 @@ function resetIdle() {
 	idleTimer = setTimeout(goHome, IDLE_MS);
 }
 
-// Back to the start screen, as the next visitor should find it.
+// Back to the start screen, as the next visitor should find it: in Chinese,
+// at the kiosk's own fair, nothing typed or chosen.
 function goHome() {
 	const d = $('#ask-dialog');
 	if (d.open) d.close();
 	searchCtrl?.abort();
 	state.q = ''; state.region = ''; state.category = ''; state.fair = homeFair;
 	$('#q').value = '';
+	if (getLang() !== 'zh') setLang('zh');
 	drawFairs();
-	drawStart();
+	search();
 	if (location.hash && location.hash !== '#/') history.replaceState(null, '', location.pathname + location.search);
 	route();
 	window.scrollTo(0, 0);
@@ -315,7 +326,7 @@ async function recover() {
 	if (!fairs.length) await loadFairs();
 	const m = location.hash.match(/^#\/p\/(.+)$/);
 	if (m) showProduct(decodeURIComponent(m[1]));
-	else if (state.q.trim()) search();
+	else search();
 }
 
 // ---- start ----
@@ -344,11 +355,11 @@ function init() {
 	onLangChange(() => {
 		drawFairs();
 		if (state.product) drawProduct();
-		if (state.q.trim() && state.hits.length) drawResults(); else if (!state.q.trim()) drawStart();
+		if ($('#start').hidden) drawResults(); else drawStart();
 	});
 	resetIdle();
 	drawStart();
-	loadFairs().then(() => { if (state.q) search(); });
+	loadFairs().then(() => search());
 	route();
 	document.body.dataset.ready = '1';
 }

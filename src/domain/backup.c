@@ -3,7 +3,9 @@
  *
  * A backup is a zip: fairmatch.db (a VACUUM INTO snapshot, consistent while
  * the server writes), uploads/ab/abcd… (every kept original and piece of
- * evidence) and manifest.json naming each file with its size and SHA-256.
+ * evidence), link.key (the key the personal links' tokens are derived under,
+ * so that the QR codes already printed still open their pages on the
+ * restored box) and manifest.json naming each file with its size and SHA-256.
  * Kept files are written durably before the row that names them commits,
  * so listing uploads/ after the snapshot finds every file it names.
  */
@@ -267,6 +269,13 @@ backup_write(struct store *st, const char *out, struct backup_summary *sum, char
 	}
 	sqlite3_close(snapdb);
 	list_add(&l, "fairmatch.db", snap);
+	{
+		char *key = xasprintf("%s/link.key", store_dir(st));
+
+		if (stat(key, &sb) == 0)
+			list_add(&l, "link.key", key);
+		free(key);
+	}
 	if (list_kept(store_dir(st), &l, &why) != 0)
 		goto fail;
 	for (size_t i = 0; i < l.n; i++) {
@@ -279,7 +288,8 @@ backup_write(struct store *st, const char *out, struct backup_summary *sum, char
 		sum->bytes += l.v[i].size;
 	}
 	sum->db_bytes = l.v[0].size;
-	sum->files = l.n - 1;
+	for (size_t i = 0; i < l.n; i++)	/* the kept originals and evidence */
+		sum->files += strncmp(l.v[i].name, "uploads/", 8) == 0;
 	manifest = manifest_text(&l, sum->schema);
 	if (zip_write(partial, &l, manifest, &why) != 0)
 		goto fail;
@@ -308,7 +318,7 @@ done:
 static int
 restorable_name(const char *name)
 {
-	if (strcmp(name, "fairmatch.db") == 0)
+	if (strcmp(name, "fairmatch.db") == 0 || strcmp(name, "link.key") == 0)
 		return 1;
 	return strncmp(name, "uploads/", 8) == 0 && strlen(name) == 8 + 3 + 64 &&
 	    name[10] == '/' && strncmp(name + 8, name + 11, 2) == 0 && is_sha(name + 11);
@@ -500,6 +510,21 @@ backup_restore(const char *archive, const char *dir, struct backup_summary *sum,
 		}
 		if (strcmp(name, "fairmatch.db") == 0)
 			continue;
+		if (strcmp(name, "link.key") == 0) {
+			path = xasprintf("%s/link.key", dir);
+			list_add(&done, name, path);
+			free(path);
+			path = done.v[done.n - 1].path;
+			if (extract(za, name, path, sha, &size, &why) != 0)
+				goto fail;
+			if (strcmp(sha, want) != 0) {
+				why = xstrdup("link.key 的 SHA-256 不符 / link.key does not hash to its"
+				    " SHA-256");
+				goto fail;
+			}
+			chmod(path, 0600);
+			continue;
+		}
 		sub = xasprintf("%s/uploads/%.2s", dir, name + 11);
 		if (mkdir_p(sub, 0750) != 0) {
 			why = xasprintf("无法创建 %s：%s / cannot create %s: %s", sub, strerror(errno),

@@ -192,7 +192,11 @@ fair_setup(struct store *st, const char *code, const struct fair_setup *fs,
 	return 0;
 }
 
-/* The participant with badge at the fair: its id and side; 0, or -1 and *cause. */
+/*
+ * The participant with badge at the fair: its id and side; 0, or -1 and
+ * *cause.  Badges are read without regard to case (b-0042 is B-0042), the
+ * exact spelling first should two differ only in case.
+ */
 static int
 participant(struct store *st, const struct fair *fair, const char *badge, int64_t *pid,
     int *buyer, char **cause)
@@ -200,8 +204,8 @@ participant(struct store *st, const struct fair *fair, const char *badge, int64_
 	sqlite3_stmt *q;
 	int rc = -1;
 
-	if (store_query(st, "SELECT id, side = 'buyer' FROM participants WHERE fair_id = ? AND"
-	    " badge = ?", &q, cause) != 0)
+	if (store_query(st, "SELECT id, side = 'buyer' FROM participants WHERE fair_id = ?1 AND"
+	    " badge = ?2 COLLATE NOCASE ORDER BY badge = ?2 DESC LIMIT 1", &q, cause) != 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, fair->id);
 	sqlite3_bind_text(q, 2, badge, -1, SQLITE_TRANSIENT);
@@ -213,8 +217,8 @@ participant(struct store *st, const struct fair *fair, const char *badge, int64_
 	if (store_finish(st, q, cause) != 0)
 		return -1;
 	if (rc != 0)
-		*cause = xasprintf("展会 %s 没有胸牌号为 %s 的参会者 / no participant of fair %s"
-		    " has the badge %s", fair->code, badge, fair->code, badge);
+		*cause = xasprintf("%s没有胸牌号为 %s 的参会者 / no participant of %s has the badge"
+		    " %s", fair->name, badge, fair->name, badge);
 	return rc;
 }
 
@@ -332,8 +336,8 @@ request_put(struct store *st, const char *code, const char *badge, const char *p
 		goto out;
 	}
 	if (spid < 0) {
-		*cause = xasprintf("产品 %s 的供应商没有参加展会 %s / the supplier of product %s is"
-		    " not a participant of fair %s", product_code, code, product_code, code);
+		*cause = xasprintf("产品 %s 的供应商没有参加%s / the supplier of product %s is"
+		    " not a participant of %s", product_code, fair.name, product_code, fair.name);
 		goto out;
 	}
 	if (store_query(st, force ? "INSERT INTO meeting_requests (fair_id, buyer_pid,"

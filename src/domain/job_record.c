@@ -103,6 +103,16 @@ job_record_by_receipt(struct store *st, const char *receipt, char **cause)
 int
 job_record_interrupted(struct store *st, char **cause)
 {
+	/*
+	 * An upload imported before the stop, whose job was not yet recorded as
+	 * done (the spool file was already gone): done, with its report.
+	 */
+	if (store_exec(st, "UPDATE jobs SET state = 'done', progress = 1, message = NULL,"
+	    " finished = unixepoch(), result = (SELECT json_set(u.report, '$.upload_id', u.id)"
+	    " FROM uploads u WHERE u.receipt = jobs.receipt)"
+	    " WHERE state IN ('queued', 'running') AND receipt IS NOT NULL"
+	    " AND EXISTS (SELECT 1 FROM uploads u WHERE u.receipt = jobs.receipt)", cause) != 0)
+		return -1;
 	if (store_exec(st, "UPDATE jobs SET state = 'failed', finished = unixepoch(),"
 	    " message = '服务在任务完成前停止，请重新提交 / the server stopped before this job"
 	    " finished: submit it again' WHERE state IN ('queued', 'running')", cause) != 0)

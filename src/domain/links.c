@@ -178,7 +178,9 @@ links_issue(struct store *st, const char *fair_code, struct links **out, char **
 	    " FROM participants p WHERE p.fair_id = ? ORDER BY p.id", fair.id, &q, cause) != 0 ||
 	    store_query(st, "INSERT INTO participant_links (token_hash, participant_id,"
 	    " generation, created_at, expires_at, printed) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-	    " ON CONFLICT (token_hash) DO UPDATE SET expires_at = excluded.expires_at,"
+	    /* The same code again; a new one only if DATA/link.key was lost and made anew. */
+	    " ON CONFLICT (participant_id, generation) DO UPDATE SET"
+	    " token_hash = excluded.token_hash, expires_at = excluded.expires_at,"
 	    " printed = excluded.printed WHERE revoked = 0", &ins, cause) != 0)
 		goto fail_tx;
 	while (sqlite3_step(q) == SQLITE_ROW) {

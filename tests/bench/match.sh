@@ -60,7 +60,7 @@ peer=$("$FAIRMATCH" evaluate "$fixtures/judged/judgments.tsv" --ranking "$work/j
 printf '\nmatch benchmark: %d demands × %d products, best 20 each\n\n' "$demands" "$products"
 printf '%-44s %10s %12s %12s\n' "run" "seconds" "demands/s" "peak RSS MB"
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
-printf '%-44s %10s %12s %12s\n' "fairmatch: index (FTS5 + Xapian)" "$ix_s" "" "$((ix_kb / 1024))"
+printf '%-44s %10s %12s %12s\n' "fairmatch: index from scratch (FTS5 + Xapian)" "$ix_s" "" "$((ix_kb / 1024))"
 printf '%-44s %10.1f %12s %12s\n' "fairmatch: products' layer (2 threads)" "$layer_s" "" ""
 printf '%-44s %10.1f %12s %12s\n' "fairmatch: batch, stored as candidates" "$match_s" "$(rate "$demands" "$match_s")" "$((b_kb / 1024))"
 printf '%-44s %10s %12s %12s\n' "fairmatch: the process (layer + batch)" "$b_s" "" ""
@@ -73,11 +73,11 @@ printf '\njudged set: fairmatch %s\n            peer      %s\n' "$ours" "$peer"
 printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 ndcg=$(echo "$ours" | sed -n 's/.*"ndcg10":\([0-9.]*\).*/\1/p')
 awk -v d="$demands" -v p="$products" -v ix="$ix_s" -v ls="$layer_s" -v ms="$match_s" \
-    -v pi="$pi_s" -v pb="$pb_s" -v kb="$b_kb" -v r="$recall" -v n="$ndcg" \
+    -v pi="$pi_s" -v pb="$pb_s" -v kb="$b_kb" -v ikb="$ix_kb" -v r="$recall" -v n="$ndcg" \
     -v ours="$ours" -v peer="$peer" -v o50="$one_p50" -v o95="$one_p95" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
   printf "\n{\"bench\":\"match\",\"demands\":%d,\"products\":%d,\"index_s\":%s,\"layer_s\":%.1f,", d, p, ix, ls
   printf "\"peer_index_s\":%s,\"peer_batch_s\":%s,\"recall_top20\":%s,\"ours\":%s,\"peer\":%s,", pi, pb, r, ours, peer
   printf "\"load1\":%s,\"batch_s\":%.1f,\"demands_per_s\":%.0f,\"peer_demands_per_s\":%.0f,", load, ms, d / ms, d / pb
   printf "\"one_ms_p50\":%.1f,\"one_ms_p95\":%.1f,", o50, o95
-  printf "\"index_build_s\":%.1f,\"peak_rss_mb\":%d,\"ndcg10\":%s}\n", ix + ls, kb / 1024, n
+  printf "\"index_build_s\":%.1f,\"index_peak_rss_mb\":%d,\"peak_rss_mb\":%d,\"ndcg10\":%s}\n", ix + ls, ikb / 1024, kb / 1024, n
 }'

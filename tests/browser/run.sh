@@ -73,7 +73,7 @@ read -r ASK_BADGE ASK_PRODUCT ASK_SUPPLIER < <(sqlite3 -cmd ".timeout 10000" -se
     (SELECT 1 FROM meeting_requests r WHERE r.buyer_pid = b.id AND r.supplier_pid = s.id)
   ORDER BY b.id, s.id LIMIT 1")
 export ASK_BADGE ASK_PRODUCT ASK_SUPPLIER
-timeout 120 node "$here/pages.mjs" || rc=1
+timeout 200 node "$here/pages.mjs" || rc=1
 stop
 trap - EXIT
 if [ -s "$WORK/server.err" ] && grep -q 'ERROR: AddressSanitizer\|runtime error' "$WORK/server.err"; then

@@ -25,12 +25,16 @@ mid=$(sqlite3 "$WORK/data/fairmatch.db" "SELECT id FROM meetings ORDER BY id LIM
 printf '合同扫描件 %s\n' "$mid" > "$WORK/合同.txt"
 check "outcome with evidence" 0 "$fm" outcome YQH-2026 "$mid" --held --contract --amount 88 \
   --evidence "$WORK/合同.txt"
+# Printed agendas: their QR codes' personal links are derived under DATA/link.key.
+check "agendas printed" 0 "$fm" print agendas YQH-2026 --out "$WORK/agendas.pdf" \
+  --base-url https://192.168.1.10/
+[ -s "$WORK/data/link.key" ] && ok || bad "printing the agendas made no link.key"
 
 # Rows a restore must bring back, as one text to compare.
 rows() {
   sqlite3 "$1/fairmatch.db" "SELECT (SELECT count(*) FROM products) || '/' ||
     (SELECT count(*) FROM demands) || '/' || (SELECT count(*) FROM uploads) || '/' ||
-    (SELECT count(*) FROM meetings) || '/' || (SELECT group_concat(amount) FROM outcomes) || '/' ||
+    (SELECT count(*) FROM meetings) || '/' || (SELECT group_concat(amount_cents) FROM outcomes) || '/' ||
     (SELECT group_concat(sha256) FROM outcome_evidence) || '/' || (SELECT count(*) FROM users)"
 }
 before=$(rows "$WORK/data")
@@ -88,7 +92,8 @@ assert m["format"] == "fairmatch-backup" and m["version"] == 1, m
 names = {f["name"] for f in m["files"]}
 kept = {os.path.join("uploads", d, f) for d in os.listdir(os.path.join(data, "uploads"))
         for f in os.listdir(os.path.join(data, "uploads", d))}
-assert names == kept | {"fairmatch.db"}, (names ^ (kept | {"fairmatch.db"}))
+want = kept | {"fairmatch.db", "link.key"}
+assert names == want, names ^ want
 for f in m["files"]:
     b = open(os.path.join(x, f["name"]), "rb").read()
     assert hashlib.sha256(b).hexdigest() == f["sha256"] and len(b) == f["size"], f["name"]
@@ -104,6 +109,9 @@ done
 [ "$(ls "$WORK"/new/uploads/*/* | wc -l)" = "$(ls "$WORK"/data/uploads/*/* | wc -l)" ] && ok ||
   bad "kept files: $(ls "$WORK"/new/uploads/*/* | wc -l) restored of $(ls "$WORK"/data/uploads/*/* | wc -l)"
 [ -s "$WORK/new/tls/cert.pem" ] && ok || bad "no certificate made"
+# The personal links' key comes back, so the agendas already printed still open their pages.
+cmp -s "$WORK/data/link.key" "$WORK/new/link.key" && ok || bad "link.key not restored as it was"
+[ "$(stat -c %a "$WORK/new/link.key")" = 600 ] && ok || bad "restored link.key is $(stat -c %a "$WORK/new/link.key"), not 600"
 [ -d "$WORK/new/xapian" ] && ok || bad "no Xapian index rebuilt"
 "$fm" search 电动工具 --limit 5 --data "$WORK/new" > "$WORK/search-after" 2>&1
 cmp -s "$WORK/search-before" "$WORK/search-after" && ok || bad "search after restore differs"

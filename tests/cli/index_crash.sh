@@ -38,4 +38,20 @@ fts=$(sqlite3 "$WORK/data/fairmatch.db" "SELECT seq FROM index_state WHERE name 
   bad "Xapian did not catch up: $(cat "$WORK/status")"
 sqlite3 "$WORK/data/fairmatch.db" "PRAGMA integrity_check" | grep -qx ok && ok || bad "integrity_check"
 
+# A rebuild killed once FTS5 is committed and before the new Xapian
+# databases are in place: every item is pending, and the next command
+# rebuilds again.
+FAIRMATCH_FAULT=index-between-commits "$fm" reindex >/dev/null 2>&1
+status=$?
+[ "$status" -eq 137 ] && ok || bad "reindex was not killed (exit $status)"
+"$fm" status --json > "$WORK/status" && grep -q '"index_pending":2' "$WORK/status" && ok ||
+  bad "after a rebuild cut short both items should be pending: $(cat "$WORK/status")"
+"$fm" search 电钻 --json > "$WORK/out" 2>"$WORK/err" && grep -q '"code":"E1"' "$WORK/out" && ok ||
+  bad "search after the cut-short rebuild: $(cat "$WORK/out" "$WORK/err")"
+"$fm" status --json > "$WORK/status" && grep -q '"index_pending":0' "$WORK/status" && ok ||
+  bad "the rebuild was not finished: $(cat "$WORK/status")"
+[ "$(ls "$WORK/data/xapian" | tr '\n' ' ')" = "demand supply " ] && ok ||
+  bad "the rebuild left other directories: $(ls "$WORK/data/xapian")"
+sqlite3 "$WORK/data/fairmatch.db" "PRAGMA integrity_check" | grep -qx ok && ok || bad "integrity_check"
+
 finish

@@ -233,6 +233,16 @@ new=$(zbarimg -q --raw "$WORK"/third-*2.png 2>/dev/null | sed 's|.*/p/||')
   [ "$(jq_ 'd["me"]["badge"]')" = B002 ] && ok || bad "B002's new code after revoking: '$new'"
 [ "$(page "$(tok_of B002)")" = 404 ] && ok || bad "a revoked link opens again after printing"
 
+# A lost link.key: printing still works, with new codes; the old ones stop opening.
+rm "$WORK/data/link.key"
+print YQH-2026 "$WORK/newkey.pdf"
+pdftoppm -r 100 -png -f 1 -l 1 "$WORK/newkey.pdf" "$WORK/newkey"
+nk=$(zbarimg -q --raw "$WORK"/newkey-*1.png 2>/dev/null | sed 's|.*/p/||')
+[ -n "$nk" ] && [ "$nk" != "$(tok_of B001)" ] && [ "$(page "$nk")" = 200 ] &&
+  [ "$(jq_ 'd["me"]["badge"]')" = B001 ] && ok || bad "printing after link.key was lost: '$nk'"
+[ "$(page "$(tok_of B001)")" = 404 ] && ok || bad "B001's code from the old key still opens"
+[ "$(stat -c %a "$WORK/data/link.key")" = 600 ] && ok || bad "link.key is not 0600"
+
 # Another fair's B001 has its own code: its page is that fair's, with none of 渝洽会's meetings.
 print "$other" "$WORK/other.pdf"
 pdftoppm -r 100 -png -f 1 -l 1 "$WORK/other.pdf" "$WORK/other"

@@ -42,7 +42,7 @@ has "setup bad lunch" "$WORK/err" "--lunch must be HH:MM-HH:MM"
 
 # A request: an unknown badge is named; a real one accepted.
 check "request unknown badge" 1 "$fm" schedule request YQH-2026 B99999 P0001
-has "request unknown badge" "$WORK/err" "no participant of fair YQH-2026 has the badge B99999"
+has "request unknown badge" "$WORK/err" "no participant of 中国西部国际投资贸易洽谈会（渝洽会） has the badge B99999"
 read -r badge product < <(q "SELECT pb.badge, p.code FROM candidates c JOIN demands d ON d.id = c.demand_id
   JOIN products p ON p.id = c.product_id JOIN participants pb ON pb.buyer_id = d.buyer_id
   ORDER BY c.score ASC LIMIT 1" | tr '|' ' ')

@@ -10,6 +10,7 @@ import { t, pick, onLangChange } from '../lib/i18n.js';
 import { mountHeader } from '../lib/header.js';
 import { startSession, sessionLost } from '../lib/session.js';
 import { initFairDay, openFairDay, redrawFairDay, loadVersions, people } from './fairday.js';
+import { loadCertificate } from './certificate.js';
 
 let fairs = [];
 let fair = null;	// the open fair
@@ -295,10 +296,10 @@ function init() {
 	onLangChange(() => { drawFairs(); drawFair(); drawGrid(); redrawFairDay(); });
 	startSession({
 		allowed: ['organiser', 'admin'],
-		onSignedIn: () => { loadFairs(); loadBackups(); },
+		onSignedIn: () => { loadFairs(); loadBackups(); loadCertificate(); },
 		onSignedOut: () => {
 			fairs = []; fair = null; grid = null; moving = null;
-			for (const id of ['#fair', '#setup', '#people', '#requests', '#versions', '#day']) $(id).hidden = true;
+			for (const id of ['#fair', '#setup', '#people', '#requests', '#versions', '#day', '#cert']) $(id).hidden = true;
 			fill($('#fairs tbody'));
 		},
 	});

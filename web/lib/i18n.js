@@ -74,7 +74,8 @@ export function langButton(btn) {
 		btn.textContent = t('common.otherLang');
 		btn.lang = lang === 'zh' ? 'en' : 'zh-CN';
 	};
-	btn.addEventListener('click', () => { setLang(lang === 'zh' ? 'en' : 'zh'); label(); });
+	btn.addEventListener('click', () => setLang(lang === 'zh' ? 'en' : 'zh'));
+	onLangChange(label);	// also when a page switches (the kiosk's idle reset)
 	label();
 }
 

@@ -86,6 +86,16 @@ function showReport(result, filename) {
 	$('#report').hidden = false;
 }
 
+// A report row's column: as the file headed it, else the catalogue's own
+// name for the field in language l (a missing column has no heading).
+function columnOf(e, l) {
+	if (e.column) return e.column;
+	if (!e.field) return '';
+	const key = `entry.${report?.result?.kind}.${e.field}`;
+	const label = tIn(l, key);
+	return label === key ? e.field : label;
+}
+
 function drawReport() {
 	if (!report) return;
 	const r = report.result;
@@ -97,7 +107,7 @@ function drawReport() {
 	$('#report-summary').className = r.ok ? 'good' : 'error';
 	fill($('#report-table tbody'), errors.map((e) => h('tr', {},
 		h('td.num', { text: e.row ?? '' }),
-		h('td', { text: e.column ?? e.field ?? '' }),
+		h('td', { text: columnOf(e, getLang()) }),
 		h('td.value', { text: e.value ?? '' }),
 		h('td', { text: message(e) }))));
 	$('#report-table').hidden = errors.length === 0;
@@ -111,7 +121,7 @@ function reportCSV() {
 	const bi = (k) => tIn('zh', k) + ' ' + tIn('en', k);
 	const rows = [[bi('office.col.row'), bi('office.col.column'), bi('office.col.cell'), bi('office.col.value'),
 		tIn('zh', 'office.col.message'), tIn('en', 'office.col.message')]];
-	for (const e of errors) rows.push([e.row, e.column ?? e.field, e.cell, e.value, e.message_zh || pick(e.message, 'zh'), e.message_en || pick(e.message, 'en')]);
+	for (const e of errors) rows.push([e.row, e.column || `${columnOf(e, 'zh')} ${columnOf(e, 'en')}`, e.cell, e.value, e.message_zh || pick(e.message, 'zh'), e.message_en || pick(e.message, 'en')]);
 	const base = (report.filename || 'upload').replace(/\.[^.]*$/, '');
 	downloadCSV(t('office.reportFile', { name: base }), rows);
 }

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmark: back up and restore a store of N generated products (default
+# 100,000), loaded as FILES uploads (default 100) so that as many originals
+# are kept.  fairmatch backup snapshots the database (VACUUM INTO) and zips
+# it with the kept files and a manifest of SHA-256s; restore checks every
+# hash, quick-checks the database and rebuilds both indexes.  The peer,
+# sqlite3's .backup and tar of uploads/ (then tar x and a copy), checks
+# nothing and leaves the indexes to rebuild.  Same data, same machine, same run.
+set -euo pipefail
+rows=${1:-100000}
+files=${2:-100}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+"$FMGEN" supply --count "$rows" --seed 1 -o "$work/supply.csv"
+export FAIRMATCH_DATA="$work/data"
+"$FAIRMATCH" init >/dev/null
+# The generated catalogue in FILES parts, each an upload of its own.
+head -1 "$work/supply.csv" > "$work/header"
+tail -n +2 "$work/supply.csv" > "$work/rows"
+split -n "l/$files" -d -a 4 "$work/rows" "$work/part-"
+for p in "$work"/part-*; do
+  cat "$work/header" "$p" > "$p.csv"
+  "$FAIRMATCH" import supply "$p.csv" --no-index >/dev/null
+done
+"$FAIRMATCH" reindex >/dev/null
+kept=$(find "$work/data/uploads" -type f | wc -l)
+db_mb=$(awk -v b="$(stat -c %s "$work/data/fairmatch.db")" 'BEGIN { printf "%.0f", b / 1048576 }')
+
+# Runs a command under GNU time; prints "seconds maxrss_kb".
+measure() {
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
+    cat "$work/err" >&2; exit 1; }
+  cat "$work/time"
+}
+
+read -r b_s b_kb < <(measure "$FAIRMATCH" backup --out "$work/fm.zip")
+zip_mb=$(awk -v b="$(stat -c %s "$work/fm.zip")" 'BEGIN { printf "%.0f", b / 1048576 }')
+read -r r_s r_kb < <(measure "$FAIRMATCH" restore "$work/fm.zip" --data "$work/restored")
+[ "$(sqlite3 "$work/restored/fairmatch.db" "SELECT count(*) FROM products")" = \
+  "$(sqlite3 "$work/data/fairmatch.db" "SELECT count(*) FROM products")" ] ||
+  { echo "the restored store differs"; exit 1; }
+
+read -r pb_s _ < <(measure bash -c "sqlite3 '$work/data/fairmatch.db' \".backup '$work/peer.db'\" &&
+  tar -C '$work/data' -cf '$work/peer.tar' uploads")
+read -r pr_s _ < <(measure bash -c "mkdir -p '$work/peer' && tar -C '$work/peer' -xf '$work/peer.tar' &&
+  cp '$work/peer.db' '$work/peer/fairmatch.db'")
+
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+printf '\nbackup benchmark: %d products in %d uploads (%d kept files), database %s MB, load %s\n\n' \
+  "$rows" "$files" "$kept" "$db_mb" "$load"
+printf '%-58s %10s %12s\n' "run" "seconds" "peak RSS MB"
+printf '%-58s %10s %12s\n' "fairmatch backup (zip $zip_mb MB, hashes)" "$b_s" "$((b_kb / 1024))"
+printf '%-58s %10s %12s\n' "fairmatch restore (hashes, quick_check, both indexes)" "$r_s" "$((r_kb / 1024))"
+printf '%-58s %10s %12s\n' "peer: sqlite3 .backup + tar uploads/ (no checks)" "$pb_s" "-"
+printf '%-58s %10s %12s\n' "peer: tar x + copy (no checks, no indexes)" "$pr_s" "-"
+printf '\n{"bench":"backup","rows":%d,"uploads":%d,"kept_files":%d,"db_mb":%s,"zip_mb":%s,"backup_s":%s,"backup_rss_mb":%d,"restore_s":%s,"restore_rss_mb":%d,"peer_backup_s":%s,"peer_restore_s":%s,"load":"%s"}\n' \
+  "$rows" "$files" "$kept" "$db_mb" "$zip_mb" "$b_s" "$((b_kb / 1024))" "$r_s" "$((r_kb / 1024))" \
+  "$pb_s" "$pr_s" "$load"
