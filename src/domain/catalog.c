@@ -224,10 +224,10 @@ header_map_build(struct header_map *hm, const struct catalog *cat, char **cells,
 	}
 	for (size_t f = 0; f < cat->nfields; f++)
 		if (cat->fields[f].required && hm->col[f] == SIZE_MAX)
-			cell_error_add(errs, nerrs, 0, SIZE_MAX, NULL, cat->fields[f].key, NULL,
-			    xasprintf("缺少必需的列“%s”（%s） / the required column “%s” (%s) is"
-			    " missing", cat->fields[f].zh, cat->fields[f].key,
-			    cat->fields[f].zh, cat->fields[f].key));
+			cell_error_add(errs, nerrs, 0, SIZE_MAX, cat->fields[f].zh, cat->fields[f].key,
+			    NULL,
+			    xasprintf("缺少必需的列“%s” / the required column “%s” is missing",
+			    cat->fields[f].zh, cat->fields[f].zh));
 	return *nerrs == before ? 0 : -1;
 }
 
@@ -358,15 +358,19 @@ check_cell(enum field_type t, char *text, struct field_value *v)
 	return NULL;
 }
 
-/* "“参考价格”：中文 / price: English" from a "中文 / English" message. */
+/*
+ * "“价格”：中文 / “价格”: English" from a "中文 / English" message, the
+ * column named as its header cell reads in the file (fs->zh if none).
+ */
 static char *
-field_message(const struct field_spec *fs, const char *why)
+field_message(const struct field_spec *fs, const char *header, const char *why)
 {
 	const char *slash = strstr(why, " / ");
+	const char *name = header != NULL && *header != '\0' ? header : fs->zh;
 
 	if (slash == NULL)
-		return xasprintf("“%s”：%s", fs->zh, why);
-	return xasprintf("“%s”：%.*s / %s: %s", fs->zh, (int)(slash - why), why, fs->key,
+		return xasprintf("“%s”：%s", name, why);
+	return xasprintf("“%s”：%.*s / “%s”: %s", name, (int)(slash - why), why, name,
 	    slash + 3);
 }
 
@@ -399,17 +403,19 @@ catalog_check_row(const struct header_map *hm, size_t line, char **cells, size_t
 			if (!fs->required)
 				continue;
 			cell_error_add(errs, nerrs, line, c, c < hm->ncols ? hm->names[c] : NULL,
-			    fs->key, raw, xasprintf("必填项“%s”为空 / the required field “%s” (%s)"
-			    " is empty", fs->zh, fs->zh, fs->key));
+			    fs->key, raw, xasprintf("必填项“%s”为空 / the required field “%s”"
+			    " is empty", c < hm->ncols && *hm->names[c] != '\0' ? hm->names[c] :
+			    fs->zh, c < hm->ncols && *hm->names[c] != '\0' ? hm->names[c] :
+			    fs->zh));
 			problems++;
 			continue;
 		}
 		len = utf8_length(text, strlen(text));
 		if (len > fs->max_chars) {
 			cell_error_add(errs, nerrs, line, c, hm->names[c], fs->key, raw,
-			    xasprintf("“%s”最多 %u 个字符，这里有 %zu 个 / “%s” (%s) takes at most"
-			    " %u characters; this has %zu", fs->zh, fs->max_chars, len, fs->zh,
-			    fs->key, fs->max_chars, len));
+			    xasprintf("“%s”最多 %u 个字符，这里有 %zu 个 / “%s” takes at most"
+			    " %u characters; this has %zu", hm->names[c], fs->max_chars, len,
+			    hm->names[c], fs->max_chars, len));
 			free(text);
 			problems++;
 			continue;
@@ -417,7 +423,7 @@ catalog_check_row(const struct header_map *hm, size_t line, char **cells, size_t
 		vals[f].text = text;
 		if ((why = check_cell(fs->type, text, &vals[f])) != NULL) {
 			cell_error_add(errs, nerrs, line, c, hm->names[c], fs->key, raw,
-			    field_message(fs, why));
+			    field_message(fs, hm->names[c], why));
 			problems++;
 		}
 	}

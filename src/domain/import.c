@@ -67,6 +67,36 @@ row_blank(const struct table_row *row)
 	return 1;
 }
 
+/* Says the file is the other kind of catalogue, first among the problems. */
+static void
+report_other_kind(struct import_report *rep, const struct catalog *cat,
+    const struct catalog *other)
+{
+	report_error(rep, 0, SIZE_MAX, NULL, NULL, NULL, xasprintf("这看起来是%s（表头与它的"
+	    "列相符），不是%s；请作为%s上传 / this looks like a %s catalogue (%s), not a %s"
+	    " catalogue (%s): upload it as %s", other->zh, cat->zh, other->zh, other->name,
+	    other->zh, cat->name, cat->zh, other->name));
+}
+
+/* The other kind of catalogue, if row is a header that fits it; else NULL. */
+static const struct catalog *
+other_catalog(const struct catalog *cat, const struct table_row *row)
+{
+	const struct catalog *other = catalog_get(cat->kind == CATALOG_SUPPLY ?
+	    CATALOG_DEMAND : CATALOG_SUPPLY);
+	struct cell_error *errs = NULL;
+	struct header_map hm;
+	size_t nerrs = 0;
+	int fits;
+
+	fits = header_map_build(&hm, other, row->cells, row->ncells, &errs, &nerrs) == 0;
+	for (size_t i = 0; i < nerrs; i++)
+		cell_error_clear(&errs[i]);
+	free(errs);
+	header_map_free(&hm);
+	return fits ? other : NULL;
+}
+
 /*
  * Finds the header: the first row naming at least two fields, within the
  * first few rows (title rows above it are skipped).  0, or -1 with the
@@ -76,6 +106,7 @@ static int
 find_header(struct table_reader *tr, const struct catalog *cat, struct header_map *hm,
     struct import_report *rep)
 {
+	const struct catalog *other_kind = NULL;
 	struct cell_error *first_errs = NULL, *errs;
 	size_t nfirst = 0, nerrs, tries = 0;
 	struct table_row row;
@@ -89,6 +120,8 @@ find_header(struct table_reader *tr, const struct catalog *cat, struct header_ma
 		nerrs = 0;
 		if (header_map_build(hm, cat, row.cells, row.ncells, &errs, &nerrs) == 0 ||
 		    header_score(hm) >= 2) {
+			if (nerrs > 0 && (other_kind = other_catalog(cat, &row)) != NULL)
+				report_other_kind(rep, cat, other_kind);
 			report_take(rep, errs, nerrs);
 			for (size_t i = 0; i < nfirst; i++)
 				cell_error_clear(&first_errs[i]);
@@ -98,6 +131,7 @@ find_header(struct table_reader *tr, const struct catalog *cat, struct header_ma
 		if (tries++ == 0) {
 			first_errs = errs;
 			nfirst = nerrs;
+			other_kind = other_catalog(cat, &row);
 		} else {
 			for (size_t i = 0; i < nerrs; i++)
 				cell_error_clear(&errs[i]);
@@ -110,6 +144,8 @@ find_header(struct table_reader *tr, const struct catalog *cat, struct header_ma
 		    " has no header row"));
 	else if (cause != NULL)
 		report_error(rep, tr->err_line, SIZE_MAX, NULL, NULL, NULL, cause);
+	if (nfirst > 0 && other_kind != NULL)
+		report_other_kind(rep, cat, other_kind);
 	if (nfirst > 0)
 		report_error(rep, 0, SIZE_MAX, NULL, NULL, NULL, xasprintf("找不到表头行：前 %d 行"
 		    "中没有一行包含本目录的列名（如“%s”“%s”） / no header row found: none of the"
@@ -367,7 +403,9 @@ import_report_json(const struct import_report *rep)
 		json_t *o = json_object();
 		char cell[32], col[8], *zh, *en;
 
-		json_object_set_new(o, "row", json_integer((json_int_t)e->row));
+		/* A problem with the whole file has no row. */
+		json_object_set_new(o, "row", e->row > 0 ? json_integer((json_int_t)e->row) :
+		    json_null());
 		json_object_set_new(o, "column", json_str_or_null(e->column));
 		json_object_set_new(o, "field", json_str_or_null(e->field));
 		if (e->col != SIZE_MAX && rep->format != NULL && strcmp(rep->format, "json") != 0) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "normalise.h"
+#include "normalise_int.h"
 #include "util.h"
 
 static const char credit_charset[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -43,6 +44,12 @@ static const char credit_old_regno_msg[] =
     "这是 15 位的旧工商注册号，请填 18 位统一社会信用代码 / this looks like "
     "an old 15-digit registration number; give the 18-character unified "
     "social credit code";
+
+static const char credit_scientific_msg[] =
+    "统一社会信用代码被 Excel 变成了科学计数法（如 9.13301E+17），后几位已丢失；"
+    "请把这一列设为“文本”格式，再重新填写代码 / Excel turned the credit code "
+    "into a number in scientific notation (such as 9.13301E+17) and lost its "
+    "last digits: format the column as Text and type the codes again";
 
 /* The letters GB 32100 leaves out, each with a message per position. */
 static const char credit_banned_letters[] = "IOSVZ";
@@ -106,7 +113,9 @@ check_credit_code(const char *s, char out[19], const char **why)
 	end = w;
 	len = utf8_length(line, (size_t)(end - line));
 	if (len != 18) {
-		if (len == 15 && strspn(line, "0123456789") == 15)
+		if (norm_is_scientific(line))
+			*why = credit_scientific_msg;
+		else if (len == 15 && strspn(line, "0123456789") == 15)
 			*why = credit_old_regno_msg;
 		else if (len > CREDIT_LONGEST_NAMED)
 			*why = credit_too_long_msg;

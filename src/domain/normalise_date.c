@@ -21,8 +21,12 @@ static const char msg_date_order[] =
 static const char msg_date_short_year[] =
     "年份请写全四位（如 2026） / write the year in full (e.g. 2026)";
 static const char msg_date_serial[] =
-    "这像是 Excel 的日期序号，请把单元格设为日期或文本 / this looks like an "
-    "Excel date serial number; format the cell as a date or as text";
+    "这像是 Excel 的日期序号：Excel 把日期存成从 1900 年起的天数，列设为文本后就"
+    "显示成 46086 这样的数字；请把这一列设为“文本”格式，再按 2026-03-05 的样子"
+    "重新填写日期 / this looks like an Excel date serial number: Excel keeps a "
+    "date as a count of days since 1900, and a column formatted as text shows "
+    "it as a number such as 46086; format the column as Text and type the "
+    "dates again as 2026-03-05";
 static const char msg_date_year[] =
     "年份应在 2000–2099 之间 / the year must be between 2000 and 2099";
 static const char msg_date_month[] = "月份应为 1–12 / the month must be 1 to 12";

@@ -34,4 +34,11 @@ char *norm_name_key(const char *s);
  */
 char *norm_numeric_key(const char *s);
 
+/*
+ * 1 if s (after norm_numeric_key()) is a number as Excel shows a long one
+ * in scientific notation: "9.13301E+17", "1.38123E+10", "6E+11".  A code
+ * or phone read that way has lost its last digits.  In normalise_number.c.
+ */
+int norm_is_scientific(const char *s);
+
 #endif

@@ -27,6 +27,38 @@ static const char msg_formula[] =
     "value (paste the value instead)";
 static const char msg_too_many_digits[] = "数字位数太多 / too many digits";
 
+/* Excel's scientific notation of a long number: 9.13301E+17. */
+int
+norm_is_scientific(const char *s)
+{
+	char *key = norm_numeric_key(s);
+	const char *p = key;
+	int ok = 0;
+
+	if (!(*p >= '0' && *p <= '9'))
+		goto out;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		p++;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p != 'E' && *p != 'e')
+		goto out;
+	p++;
+	if (*p == '+')
+		p++;
+	if (!(*p >= '0' && *p <= '9'))
+		goto out;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	ok = *p == '\0';
+out:
+	free(key);
+	return ok;
+}
+
 /* Folds spacing and the full-width point and minus of Chinese input; caller frees. */
 char *
 norm_numeric_key(const char *s)

@@ -337,6 +337,42 @@ phone_one(const char *s, struct buf *b, enum phone_error *err)
 	return -1;
 }
 
+static const char phone_scientific_msg[] =
+    "电话号码被 Excel 变成了科学计数法（如 1.38123E+10），后几位已丢失；请把这一列"
+    "设为“文本”格式，再重新填写号码 / Excel turned the phone number into a "
+    "number in scientific notation (such as 1.38123E+10) and lost its last "
+    "digits: format the column as Text and type the numbers again";
+static const char phone_lost_zero_msg[] =
+    "电话号码开头的 0 被 Excel 去掉了（区号以 0 开头，如 0571）；请把这一列设为"
+    "“文本”格式，再补上开头的 0 / Excel dropped the leading 0 of the area "
+    "code (area codes begin with 0, as in 0571): format the column as Text "
+    "and put the 0 back";
+
+/*
+ * 1 if s is digits only that make a landline once a 0 is put in front:
+ * 57187654321 is 0571-87654321 after Excel read it as a number.
+ */
+static int
+phone_lost_zero(const char *s)
+{
+	char *line = norm_line(s), *zero;
+	size_t n = strlen(line);
+	struct buf b = { 0 };
+	enum phone_error err;
+	int lost = 0;
+
+	if (n >= 9 && n <= 11 && strspn(line, "0123456789") == n &&
+	    line[0] != '0' && line[0] != '1' && strncmp(line, "400", 3) != 0 &&
+	    strncmp(line, "800", 3) != 0) {
+		zero = xasprintf("0%s", line);
+		lost = phone_one(zero, &b, &err) == 0;
+		free(zero);
+	}
+	buf_free(&b);
+	free(line);
+	return lost;
+}
+
 /* Checks every number in s; out gets their canonical forms joined by "；". */
 int
 check_phone(const char *s, char *out, size_t outsz, const char **why)
@@ -350,6 +386,12 @@ check_phone(const char *s, char *out, size_t outsz, const char **why)
 
 	if (n == 0) {
 		*why = phone_msg[PE_EMPTY][0];
+		rc = -1;
+	} else if (n == 1 && norm_is_scientific(items[0])) {
+		*why = phone_scientific_msg;
+		rc = -1;
+	} else if (n == 1 && phone_lost_zero(items[0])) {
+		*why = phone_lost_zero_msg;
 		rc = -1;
 	}
 	for (i = 0; i < n && rc == 0; i++) {

@@ -8,6 +8,9 @@
 #include "table.h"
 #include "util.h"
 
+/* The namespace of Excel 2003 XML Spreadsheets (SpreadsheetML). */
+#define XML_SPREADSHEET_NS "urn:schemas-microsoft-com:office:spreadsheet"
+
 const struct table_limits table_default_limits = {
 	.max_file_bytes = 1024UL * 1024 * 1024,	/* 1 GiB: a million-row CSV fits */
 	.max_row_bytes = 256 * 1024,
@@ -18,13 +21,14 @@ const struct table_limits table_default_limits = {
 };
 
 /* What the first bytes of a file say it is. */
-enum sniffed { SNIFF_TEXT, SNIFF_ZIP, SNIFF_JSON, SNIFF_OLE, SNIFF_EMPTY };
+enum sniffed { SNIFF_TEXT, SNIFF_ZIP, SNIFF_JSON, SNIFF_OLE, SNIFF_XML, SNIFF_OTHER_XML,
+    SNIFF_EMPTY };
 
 /* Reads the first bytes of path and classifies them; -1 with *cause if unreadable. */
 static int
 sniff(const char *path, enum sniffed *out, char **cause)
 {
-	unsigned char head[512];
+	unsigned char head[4096 + 1];
 	size_t n, i = 0;
 	FILE *f;
 
@@ -33,7 +37,8 @@ sniff(const char *path, enum sniffed *out, char **cause)
 		    strerror(errno), path, strerror(errno));
 		return -1;
 	}
-	n = fread(head, 1, sizeof head, f);
+	n = fread(head, 1, sizeof head - 1, f);
+	head[n] = '\0';
 	fclose(f);
 	if (n >= 4 && memcmp(head, "PK\003\004", 4) == 0)
 		*out = SNIFF_ZIP;
@@ -49,6 +54,9 @@ sniff(const char *path, enum sniffed *out, char **cause)
 			*out = SNIFF_EMPTY;
 		else if (head[i] == '[' || head[i] == '{')
 			*out = SNIFF_JSON;
+		else if (n - i >= 5 && memcmp(head + i, "<?xml", 5) == 0)
+			*out = strstr((char *)head + i, XML_SPREADSHEET_NS) != NULL ?
+			    SNIFF_XML : SNIFF_OTHER_XML;
 		else
 			*out = SNIFF_TEXT;
 	}
@@ -70,12 +78,17 @@ table_open(const char *path, const char *sheet, const struct table_limits *lim,
 		*cause = xstrdup("文件是空的（没有表头行） / the file is empty (no header row)");
 		return NULL;
 	case SNIFF_OLE:
-		*cause = xstrdup("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 或 CSV"
-		    " 后再上传 / this is an old Excel .xls file: save it as .xlsx or CSV"
-		    " and upload that");
-		return NULL;
+		return table_xls_open(path, sheet, lim, cause);
 	case SNIFF_ZIP:
 		return table_xlsx_open(path, sheet, lim, cause);
+	case SNIFF_XML:
+		return table_xml_open(path, sheet, lim, cause);
+	case SNIFF_OTHER_XML:
+		*cause = xstrdup("这是 XML 文件，但不是 Excel 2003 XML 表格；请在 Excel 或"
+		    " WPS 中另存为 .xlsx 或 CSV 后再上传 / this is an XML file but not"
+		    " an Excel 2003 XML spreadsheet: save it as .xlsx or CSV and "
+		    "upload that");
+		return NULL;
 	case SNIFF_JSON:
 		return table_json_open(path, lim, cause);
 	case SNIFF_TEXT:

@@ -1,7 +1,8 @@
 /*
  * table.h — reading a spreadsheet-like file as rows of UTF-8 cells.
  *
- * One interface over CSV (any charset Excel writes), XLSX and JSON.  The
+ * One interface over CSV (any charset Excel writes), XLSX, .xls,
+ * SpreadsheetML 2003 and JSON.  The
  * first row a reader returns is the header.  Readers stream: memory stays
  * bounded by the limits, whatever the file size.
  */
@@ -29,7 +30,7 @@ struct table_row {
 
 struct table_reader;
 struct table_ops {
-	const char *name;	/* "csv", "xlsx", "json" */
+	const char *name;	/* "csv", "xlsx", "xls", "xml", "json" */
 	/* 1 with a row, 0 at the end, -1 with *cause (caller frees). */
 	int	(*next)(struct table_reader *, struct table_row *, char **cause);
 	void	(*close)(struct table_reader *);
@@ -42,9 +43,10 @@ struct table_reader {
 };
 
 /*
- * Opens path, choosing the reader by content (zip magic → XLSX, a leading
- * '[' or '{' → JSON, otherwise CSV).  sheet names an XLSX sheet, NULL for
- * the first.  Returns NULL with *cause on failure.  Messages in *cause are
+ * Opens path, choosing the reader by content (zip magic → XLSX, OLE2
+ * magic → .xls, "<?xml" naming urn:schemas-microsoft-com:office:spreadsheet
+ * → SpreadsheetML 2003, a leading '[' or '{' → JSON, otherwise CSV).
+ * sheet names a workbook's sheet, NULL for the first.  Returns NULL with *cause on failure.  Messages in *cause are
  * "中文 / English".
  */
 struct table_reader *table_open(const char *path, const char *sheet,
@@ -60,6 +62,10 @@ struct table_reader *table_xlsx_open(const char *path, const char *sheet,
     const struct table_limits *, char **cause);
 struct table_reader *table_json_open(const char *path, const struct table_limits *,
     char **cause);
+struct table_reader *table_xls_open(const char *path, const char *sheet,
+    const struct table_limits *, char **cause);
+struct table_reader *table_xml_open(const char *path, const char *sheet,
+    const struct table_limits *, char **cause);
 
 /* Excel's column name for a 0-based index: 0 → "A", 27 → "AB".  buf ≥ 8. */
 void table_colname(size_t col, char *buf);

@@ -202,9 +202,9 @@ table_json_open(const char *path, const struct table_limits *lim, char **cause)
 	}
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		*cause = xasprintf("JSON 格式错误（第 %d 行第 %d 列）：%s / invalid JSON at line %d,"
-		    " column %d: %s", jerr.line, jerr.column, jerr.text, jerr.line,
-		    jerr.column, jerr.text);
+		*cause = xasprintf("JSON 格式错误（第 %d 行第 %d 列），请检查该处的括号、引号和"
+		    "逗号 / invalid JSON at line %d, column %d: %s", jerr.line, jerr.column,
+		    jerr.line, jerr.column, jerr.text);
 		return NULL;
 	}
 	if ((items = json_find_items(root)) == NULL) {

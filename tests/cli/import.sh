@@ -51,6 +51,20 @@ check "a bad file, --json" 1 "$fm" import supply "$FIXTURES/bad/city-not-in-zhej
 has "json rejected" "$WORK/out" '"ok":false'
 has "json row" "$WORK/out" '"row":3'
 has "json column" "$WORK/out" '"column":"所在城市"'
+check "a demand catalogue uploaded as supply" 1 "$fm" import supply "$FIXTURES/catalog/demand.xls" --json
+has "other kind named" "$WORK/out" 'this looks like a demand catalogue (浙江产品需求目录)'
+has "file-level problem has no row" "$WORK/out" '"row":null'
+has "missing column named as in the header" "$WORK/out" '"column":"产品编号"'
+check "a JSON syntax error" 1 "$fm" import demand "$FIXTURES/bad/json-syntax-error.json"
+has "json syntax error in Chinese" "$WORK/err" "JSON 格式错误（第 2 行第 17 列），请检查"
+has "json syntax error in English" "$WORK/err" "invalid JSON at line 2, column 17"
+check "import supply .xls" 0 "$fm" import supply "$FIXTURES/catalog/supply.xls" --json
+has "xls read as xls" "$WORK/out" '"format":"xls"'
+has "xls same rows as xlsx" "$WORK/out" '"inserted":0,"updated":0,"unchanged":448'
+check "import supply SpreadsheetML" 0 "$fm" import supply "$FIXTURES/catalog/supply.xml" --json
+has "xml same rows as xlsx" "$WORK/out" '"inserted":0,"updated":0,"unchanged":448'
+check "an .xls bomb" 1 "$fm" import supply "$FIXTURES/bad/bomb.xls"
+has "bomb refused with its size" "$WORK/err" "65536 rows × 200 columns"
 check "a missing file" 1 "$fm" import supply "$WORK/no-such-file.csv"
 has "missing file named" "$WORK/err" "no-such-file.csv"
 

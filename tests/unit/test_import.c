@@ -23,7 +23,8 @@
 #include "testutil.h"
 #include "util.h"
 
-static const char *formats[] = { ".csv", "-bom.csv", "-gbk.csv", ".xlsx", ".json" };
+static const char *formats[] = { ".csv", "-bom.csv", "-gbk.csv", ".xlsx", ".xls", ".xml",
+    ".json" };
 
 /* A fresh data directory and store; caller closes and frees. */
 static struct store *

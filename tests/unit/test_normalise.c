@@ -476,6 +476,11 @@ static const struct credit_case credit_cases[] = {
 	{ "91350100M000100Y4A", NULL, "should be 3" },
 	{ "91350100M000101Y43", NULL, "check digit" },
 	{ "19350100M000100Y43", NULL, "check digit" },	/* swapped digits */
+	/* what Excel did to a code typed into a General column */
+	{ "9.13301E+17", NULL, "scientific notation (such as 9.13301E+17)" },
+	{ "9.13301E+17", NULL, "设为“文本”格式" },
+	{ "9.13301e+17", NULL, "format the column as Text" },
+	{ "9E+17", NULL, "scientific notation" },
 };
 
 /* Codes of each kind of fault, each with its own message. */
@@ -622,7 +627,13 @@ static const struct phone_case phone_cases[] = {
 	{ "+44 20 7946 0958", NULL, "+86" },
 	{ "tel 13812345678", NULL, "not part of a phone number" },
 	{ "138*1234*5678", NULL, "not part of a phone number" },
-	{ "5123456789", NULL, "not a recognisable" },
+	/* what Excel did to a number typed into a General column */
+	{ "5123456789", NULL, "dropped the leading 0" },
+	{ "57187654321", NULL, "dropped the leading 0" },
+	{ "2187654321", NULL, "开头的 0 被 Excel 去掉了" },
+	{ "1.38123E+10", NULL, "scientific notation (such as 1.38123E+10)" },
+	{ "5.71877E+10", NULL, "format the column as Text" },
+	{ "512345678901", NULL, "not a recognisable" },
 	{ "1 2 3 4 5 6 7 8 9", NULL, "not a recognisable" },
 	{ "0571-8765432187654321876543218765", NULL, "not a recognisable" },
 	{ "-", NULL, "too few digits" },
@@ -898,7 +909,8 @@ static const struct credit_case date_cases[] = {
 	{ "05-03-2026", NULL, "year first" },
 	{ "26-3-5", NULL, "in full" },
 	{ "26年3月5日", NULL, "in full" },
-	{ "46086", NULL, "Excel" },
+	{ "46086", NULL, "Excel keeps a date as a count of days since 1900" },
+	{ "46086", NULL, "设为“文本”格式" },
 	{ "2026-03/05", NULL, "unrecognised" },
 	{ "2026-03-05-", NULL, "unrecognised" },
 	{ "2026-3", NULL, "unrecognised" },

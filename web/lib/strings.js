@@ -88,7 +88,7 @@ export const strings = {
 	'office.heading': { zh: '办公室门户 · 目录上传', en: 'Office portal · catalogues' },
 	'office.upload': { zh: '上传目录文件', en: 'Upload a catalogue file' },
 	'office.kind': { zh: '目录类型', en: 'Catalogue' },
-	'office.dropHint': { zh: '把 CSV、XLSX 或 JSON 文件拖到这里，或', en: 'Drop a CSV, XLSX or JSON file here, or' },
+	'office.dropHint': { zh: '把 Excel（.xlsx、.xls、2003 XML）、CSV 或 JSON 文件拖到这里，或', en: 'Drop an Excel (.xlsx, .xls, 2003 XML), CSV or JSON file here, or' },
 	'office.pick': { zh: '选择文件', en: 'Choose a file' },
 	'office.sending': { zh: '正在上传 {name}：{pct}%', en: 'Uploading {name}: {pct}%' },
 	'office.checking': { zh: '服务器正在校验…', en: 'The server is checking the file…' },

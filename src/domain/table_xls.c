@@ -1,0 +1,380 @@
+/*
+ * table_xls.c — one worksheet of an Excel 97–2003 workbook (.xls, BIFF5
+ * and BIFF8) as rows of UTF-8 cells, read with FreeXL.
+ *
+ * FreeXL keeps every worksheet's cells in memory, in an array as large as
+ * each sheet's DIMENSION record declares.  So before the cells are loaded
+ * the workbook is opened for its metadata only, and each sheet's declared
+ * size is checked against the limits and against XLS_MAX_CELLS: a small
+ * file that declares 65,536 × 256 cells (an .xls bomb) is refused before
+ * anything is allocated for it.  Rows are then handed out one at a time,
+ * with the same per-row limits as the other readers.  Numbers and dates
+ * read the way the XLSX reader shows them (xlsx_number.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <freexl.h>
+
+#include "table.h"
+#include "util.h"
+#include "xlsx_number.h"
+
+#define XLS_MAX_CELLS		(8UL * 1024 * 1024)	/* all sheets, as declared */
+#define XLS_NAMES_LISTED	20			/* sheet names quoted in an error */
+
+/* What FreeXL's errors mean to the person who uploaded the file. */
+static const struct {
+	int		 code;		/* FREEXL_* */
+	const char	*msg;		/* "中文 / English" */
+} xls_errors[] = {
+	{ FREEXL_INSUFFICIENT_MEMORY, "读取 .xls 文件时内存不足 / out of memory "
+	    "reading the .xls file" },
+	{ FREEXL_BIFF_WORKBOOK_NOT_FOUND, "这个 OLE 文件里没有 Excel 工作簿（可能是"
+	    " Word 或其他 Office 文档） / this OLE file holds no Excel workbook "
+	    "(it may be a Word or other Office document)" },
+	{ FREEXL_UNSUPPORTED_CHARSET, ".xls 文件使用了不支持的字符集 / the .xls "
+	    "file uses a charset that is not supported" },
+	{ FREEXL_INVALID_CHARACTER, ".xls 文件中的文字与其声明的字符集不符 / the "
+	    ".xls file holds text that is not in its declared charset" },
+};
+
+struct xls_reader {
+	struct table_reader	 base;		/* must be first */
+	const struct table_limits *lim;		/* not owned */
+	const void		*xls;		/* FreeXL's handle */
+	unsigned int		 nrows;		/* the sheet's declared rows */
+	unsigned short		 ncols;		/* and columns */
+	unsigned int		 next;		/* 0-based row to read next */
+	size_t			 nreturned;	/* data rows returned */
+	struct buf		 row;		/* the row's text, NUL-separated */
+	size_t			*off;		/* each cell's offset in row */
+	char			**cells;	/* pointers handed out */
+};
+
+static int	xls_next(struct table_reader *, struct table_row *, char **);
+static void	xls_close(struct table_reader *);
+
+static const struct table_ops xls_ops = { "xls", xls_next, xls_close };
+
+/* The message for FreeXL's error rc; caller frees. */
+static char *
+xls_message(int rc)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof xls_errors / sizeof xls_errors[0]; i++) {
+		if (xls_errors[i].code == rc)
+			return xstrdup(xls_errors[i].msg);
+	}
+	return xasprintf(".xls 文件已损坏或不完整（FreeXL 错误 %d），请在 Excel 或 "
+	    "WPS 中打开后另存 / the .xls file is damaged or truncated (FreeXL "
+	    "error %d); open it in Excel or WPS and save it again", rc, rc);
+}
+
+/* Checks that path is a regular file within the size limit. */
+static int
+xls_check_file(const char *path, const struct table_limits *lim, char **cause)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0) {
+		*cause = xasprintf("无法打开文件：%s / cannot open the file: %s",
+		    strerror(errno), strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		*cause = xstrdup("不是普通文件 / not a regular file");
+		return -1;
+	}
+	if ((unsigned long long)sb.st_size > lim->max_file_bytes) {
+		*cause = xasprintf("文件大小 %lld 字节，超过上限 %zu 字节 / the file "
+		    "is %lld bytes, more than the limit of %zu bytes",
+		    (long long)sb.st_size, lim->max_file_bytes,
+		    (long long)sb.st_size, lim->max_file_bytes);
+		return -1;
+	}
+	return 0;
+}
+
+/* Lists the sheet names for an error message; caller frees. */
+static char *
+xls_sheet_names(const void *xls, unsigned int nsheets)
+{
+	struct buf names = { 0 };
+	const char *name;
+	unsigned int i;
+
+	for (i = 0; i < nsheets && i < XLS_NAMES_LISTED; i++) {
+		if (freexl_get_worksheet_name(xls, (unsigned short)i, &name) !=
+		    FREEXL_OK || name == NULL)
+			name = "?";
+		buf_addf(&names, "%s“%s”", i > 0 ? ", " : "", name);
+	}
+	if (nsheets > XLS_NAMES_LISTED)
+		buf_addstr(&names, ", …");
+	if (names.data == NULL)
+		buf_addstr(&names, "");
+	return buf_take(&names);
+}
+
+/*
+ * Finds the sheet named sheet (exactly, else ignoring ASCII case; NULL
+ * for the first) among the workbook's nsheets; its index, or -1 with *cause.
+ */
+static long
+xls_find_sheet(const void *xls, unsigned int nsheets, const char *sheet,
+    char **cause)
+{
+	const char *name;
+	unsigned int i;
+	char *names;
+	int pass;
+
+	if (nsheets == 0) {
+		*cause = xstrdup("工作簿中没有数据工作表 / the workbook has no "
+		    "worksheets");
+		return -1;
+	}
+	if (sheet == NULL)
+		return 0;
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nsheets; i++) {
+			if (freexl_get_worksheet_name(xls, (unsigned short)i,
+			    &name) != FREEXL_OK || name == NULL)
+				continue;
+			if (pass == 0 ? strcmp(name, sheet) == 0 :
+			    strcasecmp(name, sheet) == 0)
+				return i;
+		}
+	}
+	names = xls_sheet_names(xls, nsheets);
+	*cause = xasprintf("工作簿中没有名为“%s”的工作表（现有：%s） / the "
+	    "workbook has no sheet named \"%s\" (it has: %s)", sheet, names,
+	    sheet, names);
+	free(names);
+	return -1;
+}
+
+/*
+ * Opens path for its metadata: refuses a password, and any sheet whose
+ * declared size is beyond the limits, before FreeXL allocates the cells.
+ * Returns the chosen sheet's index, or -1 with *cause.
+ */
+static long
+xls_inspect(const char *path, const char *sheet,
+    const struct table_limits *lim, char **cause)
+{
+	const void *xls = NULL;
+	unsigned int info, nsheets, i, rows;
+	unsigned short cols;
+	unsigned long long cells = 0;
+	const char *name;
+	long idx = -1;
+	int rc;
+
+	if ((rc = freexl_open_info(path, &xls)) != FREEXL_OK) {
+		*cause = xls_message(rc);
+		goto out;
+	}
+	if (freexl_get_info(xls, FREEXL_BIFF_PASSWORD, &info) == FREEXL_OK &&
+	    info != FREEXL_BIFF_PLAIN) {
+		*cause = xstrdup(".xls 工作簿已加密，请取消密码后另存 / the .xls "
+		    "workbook is encrypted; remove the password and save it again");
+		goto out;
+	}
+	if (freexl_get_info(xls, FREEXL_BIFF_SHEET_COUNT, &nsheets) != FREEXL_OK)
+		nsheets = 0;
+	if ((idx = xls_find_sheet(xls, nsheets, sheet, cause)) < 0)
+		goto out;
+	for (i = 0; i < nsheets; i++) {
+		if (freexl_select_active_worksheet(xls, (unsigned short)i) !=
+		    FREEXL_OK || freexl_worksheet_dimensions(xls, &rows, &cols) !=
+		    FREEXL_OK)
+			continue;
+		if (freexl_get_worksheet_name(xls, (unsigned short)i, &name) !=
+		    FREEXL_OK || name == NULL)
+			name = "?";
+		cells += (unsigned long long)rows * cols;
+		if ((long)i == idx && rows > 0 && rows - 1 > lim->max_rows) {
+			*cause = xasprintf("工作表“%s”声明了 %u 行，超过 %zu 行数据的"
+			    "上限 / sheet \"%s\" declares %u rows, more than the "
+			    "limit of %zu data rows", name, rows, lim->max_rows,
+			    name, rows, lim->max_rows);
+			idx = -1;
+			goto out;
+		}
+		if ((long)i == idx && cols > lim->max_cols) {
+			*cause = xasprintf("工作表“%s”声明了 %u 列，超过 %zu 列的上限 "
+			    "/ sheet \"%s\" declares %u columns, more than the "
+			    "limit of %zu", name, (unsigned)cols, lim->max_cols,
+			    name, (unsigned)cols, lim->max_cols);
+			idx = -1;
+			goto out;
+		}
+		if (cells > XLS_MAX_CELLS) {
+			*cause = xasprintf(".xls 工作簿声明的单元格超过 %lu 个（工作表"
+			    "“%s”为 %u 行 × %u 列），不予读取；请删除空行空列后另存，"
+			    "或另存为 .xlsx / the .xls workbook declares more than "
+			    "%lu cells (sheet \"%s\" is %u rows × %u columns) and is "
+			    "not read; delete the empty rows and columns and save "
+			    "it again, or save it as .xlsx", XLS_MAX_CELLS, name,
+			    rows, (unsigned)cols, XLS_MAX_CELLS, name, rows,
+			    (unsigned)cols);
+			idx = -1;
+			goto out;
+		}
+	}
+out:
+	if (xls != NULL)
+		freexl_close(xls);
+	return idx;
+}
+
+struct table_reader *
+table_xls_open(const char *path, const char *sheet,
+    const struct table_limits *lim, char **cause)
+{
+	struct xls_reader *r;
+	long idx;
+	int rc;
+
+	if (lim == NULL)
+		lim = &table_default_limits;
+	if (xls_check_file(path, lim, cause) != 0)
+		return NULL;
+	if ((idx = xls_inspect(path, sheet, lim, cause)) < 0)
+		return NULL;
+	r = xcalloc(1, sizeof *r);
+	r->base.ops = &xls_ops;
+	r->base.charset = "xls";
+	r->lim = lim;
+	if ((rc = freexl_open(path, &r->xls)) != FREEXL_OK) {
+		*cause = xls_message(rc);
+		r->xls = NULL;
+		xls_close(&r->base);
+		return NULL;
+	}
+	if ((rc = freexl_select_active_worksheet(r->xls, (unsigned short)idx)) !=
+	    FREEXL_OK || (rc = freexl_worksheet_dimensions(r->xls, &r->nrows,
+	    &r->ncols)) != FREEXL_OK) {
+		*cause = xls_message(rc);
+		xls_close(&r->base);
+		return NULL;
+	}
+	r->off = xcalloc(r->ncols + 1, sizeof *r->off);
+	r->cells = xcalloc(r->ncols + 1, sizeof *r->cells);
+	return &r->base;
+}
+
+/* Appends what cell (row, col) shows to r->row; -1 with *cause. */
+static int
+xls_cell(struct xls_reader *r, unsigned int row, unsigned short col,
+    char **cause)
+{
+	FreeXL_CellValue v;
+	char name[8];
+	size_t mark = r->row.len;
+	int rc;
+
+	table_colname(col, name);
+	if ((rc = freexl_get_cell_value(r->xls, row, col, &v)) != FREEXL_OK) {
+		*cause = xasprintf("第 %u 行单元格 %s%u 无法读取（FreeXL 错误 %d），"
+		    "文件可能已损坏 / row %u: cell %s%u cannot be read (FreeXL "
+		    "error %d); the file may be damaged", row + 1, name, row + 1,
+		    rc, row + 1, name, row + 1, rc);
+		return -1;
+	}
+	switch (v.type) {
+	case FREEXL_CELL_INT:
+		buf_addf(&r->row, "%d", v.value.int_value);
+		break;
+	case FREEXL_CELL_DOUBLE:
+		xlsx_format_number(v.value.double_value, &r->row);
+		break;
+	case FREEXL_CELL_TEXT:
+	case FREEXL_CELL_SST_TEXT:
+	case FREEXL_CELL_DATE:
+	case FREEXL_CELL_DATETIME:
+	case FREEXL_CELL_TIME:
+		if (v.value.text_value != NULL)
+			buf_addstr(&r->row, v.value.text_value);
+		break;
+	default:
+		break;
+	}
+	if (!utf8_valid(r->row.data + mark, r->row.len - mark)) {
+		*cause = xasprintf("单元格 %s%u 不是有效的 UTF-8 / cell %s%u is not "
+		    "valid UTF-8", name, row + 1, name, row + 1);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+xls_next(struct table_reader *base, struct table_row *row, char **cause)
+{
+	struct xls_reader *r = (struct xls_reader *)base;
+	unsigned int rownum;
+	unsigned short col;
+	size_t ncells, start, i;
+
+	while (r->next < r->nrows) {
+		rownum = r->next++;
+		buf_reset(&r->row);
+		ncells = 0;
+		for (col = 0; col < r->ncols; col++) {
+			start = r->row.len;
+			r->off[col] = start;
+			if (xls_cell(r, rownum, col, cause) != 0) {
+				r->base.err_line = rownum + 1;
+				return -1;
+			}
+			if (r->row.len > start)
+				ncells = (size_t)col + 1;
+			if (r->row.len > r->lim->max_row_bytes) {
+				r->base.err_line = rownum + 1;
+				*cause = xasprintf("第 %u 行的文字超过上限 %zu 字节 / "
+				    "row %u is longer than the limit of %zu bytes",
+				    rownum + 1, r->lim->max_row_bytes, rownum + 1,
+				    r->lim->max_row_bytes);
+				return -1;
+			}
+			buf_addc(&r->row, '\0');
+		}
+		if (ncells == 0)
+			continue;	/* a row Excel would not store */
+		if (r->nreturned++ > r->lim->max_rows) {
+			r->base.err_line = rownum + 1;
+			*cause = xasprintf("工作表的数据超过 %zu 行的上限（第 %u 行） / "
+			    "the sheet has more than the limit of %zu data rows (at "
+			    "row %u)", r->lim->max_rows, rownum + 1,
+			    r->lim->max_rows, rownum + 1);
+			return -1;
+		}
+		for (i = 0; i < ncells; i++)
+			r->cells[i] = r->row.data + r->off[i];
+		row->line = rownum + 1;
+		row->ncells = ncells;
+		row->cells = r->cells;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+xls_close(struct table_reader *base)
+{
+	struct xls_reader *r = (struct xls_reader *)base;
+
+	if (r->xls != NULL)
+		freexl_close(r->xls);
+	buf_free(&r->row);
+	free(r->off);
+	free(r->cells);
+	free(r);
+}
