@@ -264,17 +264,13 @@ build_query(const struct qbuild *b, const struct ix_kind *to, const struct match
 	return q;
 }
 
-/* The matched fields (a bit each) of the source token text, or 0. */
-static unsigned
-token_mask(const struct qbuild *b, const unsigned *mask, const char *text, size_t len)
-{
-	for (size_t k = 0; k < b->n; k++)
-		if (strncmp(b->t[k].text, text, len) == 0 && b->t[k].text[len] == '\0')
-			return mask[k];
-	return 0;
-}
+#define NO_TOKEN	((size_t)-1)
 
-/* A word of the source, as TOK_WORDS gives it. */
+/*
+ * A word of the source, as TOK_WORDS gives it, and the source tokens that
+ * say whether a hit has it: the words are read once per item matched
+ * from; a hit only looks its tokens up in its own masks.
+ */
 struct sword {
 	char		*text;		/* folded */
 	size_t		 start, end;	/* bytes in the field's text */
@@ -282,25 +278,41 @@ struct sword {
 	unsigned	 fields;	/* other side's fields it was found in; 0 = not */
 	int		 noise;		/* a number, a unit or a generic word */
 	int		 single;	/* single Han characters, joined */
+	int		 never;		/* a number: never a match of its own */
+	size_t		*tok;		/* tokens it needs, all (NO_TOKEN: not one of them) */
+	size_t		 ntok;
+	size_t		 across;	/* token of the previous word's last character and
+					   its first, or NO_TOKEN */
 };
 
 /* Where a field's words and the bigrams inside one word are gathered. */
 struct wctx {
 	const struct qbuild	*b;
-	const unsigned		*mask;
 	struct sword		*w;
 	size_t			 n;
-	unsigned		 fields;	/* of the word being checked: AND of its bigrams */
+	struct sword		*cur;		/* the word being checked */
 	int			 all_generic;
 };
 
-/* tokenize.c callback (TOK_QUERY over one word): is each bigram a matched token? */
+/* The index of the source token text, or NO_TOKEN. */
+static size_t
+token_index(const struct qbuild *b, const char *text, size_t len)
+{
+	for (size_t k = 0; k < b->n; k++)
+		if (strncmp(b->t[k].text, text, len) == 0 && b->t[k].text[len] == '\0')
+			return k;
+	return NO_TOKEN;
+}
+
+/* tokenize.c callback (TOK_QUERY over one word): each bigram is a token it needs. */
 static int
 word_bigram(void *arg, const struct token *t)
 {
 	struct wctx *c = arg;
+	struct sword *w = c->cur;
 
-	c->fields &= token_mask(c->b, c->mask, t->text, t->len);
+	w->tok = xreallocarray(w->tok, w->ntok + 1, sizeof *w->tok);
+	w->tok[w->ntok++] = token_index(c->b, t->text, t->len);
 	if (!generic_has(c->b->generic, t->text, t->len))
 		c->all_generic = 0;
 	return 0;
@@ -313,8 +325,8 @@ field_word(void *arg, const struct token *t)
 	struct wctx *c = arg;
 
 	c->w = xreallocarray(c->w, c->n + 1, sizeof *c->w);
-	c->w[c->n++] = (struct sword){ xstrndup(t->text, t->len), t->start, t->end,
-	    utf8_length(t->text, t->len), 0, 0, 0 };
+	c->w[c->n++] = (struct sword){ .text = xstrndup(t->text, t->len), .start = t->start,
+	    .end = t->end, .chars = utf8_length(t->text, t->len), .across = NO_TOKEN };
 	return 0;
 }
 
@@ -349,22 +361,58 @@ join_unknown(struct wctx *c)
 	c->n = n;
 }
 
-/* Sets whether a word of the source matched, and whether it is noise. */
+/* Sets the tokens a word of the source needs to match, and whether it is noise. */
 static void
-word_match(struct tokenizer *tk, const struct wctx *c, struct sword *w)
+word_tokens(struct tokenizer *tk, const struct wctx *c, struct sword *w)
 {
 	size_t len = strlen(w->text);
 	enum word_class cls = generic_classify(c->b->generic, w->text, len, 0);
-	struct wctx inner = { .b = c->b, .mask = c->mask, .fields = ~0u, .all_generic = 1 };
+	struct wctx inner = { .b = c->b, .cur = w, .all_generic = 1 };
 
 	if (cls == WORD_CONTENT && w->chars > 1 && (unsigned char)w->text[0] >= 0x80) {
 		/* A longer Han word matched if all its bigrams did. */
 		tokenize(tk, w->text, len, TOK_QUERY, word_bigram, &inner);
-		w->fields = inner.fields;
 		w->noise = inner.all_generic;
 	} else {
-		w->fields = cls == WORD_NUMBER ? 0 : token_mask(c->b, c->mask, w->text, len);
+		w->never = cls == WORD_NUMBER;
+		if (!w->never) {
+			w->tok = xcalloc(1, sizeof *w->tok);
+			w->tok[w->ntok++] = token_index(c->b, w->text, len);
+		}
 		w->noise = cls != WORD_CONTENT;
+	}
+}
+
+/* The token of the last character of w[i - 1] and the first of w[i], or NO_TOKEN. */
+static size_t
+across_token(const struct qbuild *b, const struct sword *prev, const struct sword *w)
+{
+	const char *last = prev->text, *next = w->text;
+	struct buf pair = { 0 };
+	size_t k1 = utf8_length(last, strlen(last)), skip = 0, k, tok;
+	uint32_t cp;
+
+	for (size_t n = 0; n + 1 < k1; n++)
+		skip += utf8_decode(last + skip, strlen(last) - skip, &cp);
+	buf_addstr(&pair, last + skip);
+	k = utf8_decode(next, strlen(next), &cp);
+	buf_add(&pair, next, k);
+	tok = token_index(b, pair.data, pair.len);
+	buf_free(&pair);
+	return tok;
+}
+
+/* The fields where a hit with the token masks mask has each word of c. */
+static void
+words_fields(struct wctx *c, const unsigned *mask)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct sword *w = &c->w[i];
+		unsigned f = w->never ? 0 : ~0u;
+
+		for (size_t t = 0; t < w->ntok && f != 0; t++)
+			f &= w->tok[t] == NO_TOKEN ? 0 : mask[w->tok[t]];
+		w->fields = f;
 	}
 }
 
@@ -397,7 +445,7 @@ add_reason(struct match_hit *h, const struct ix_kind *to, const char *text, size
  */
 static void
 field_reasons(struct match_hit *h, const struct ix_kind *to, const char *text,
-    const struct wctx *c, int weak)
+    const struct wctx *c, const unsigned *mask, int weak)
 {
 	for (size_t i = 0; i < c->n; ) {
 		size_t j = i + 1, a, e, chars = 0;
@@ -409,20 +457,8 @@ field_reasons(struct match_hit *h, const struct ix_kind *to, const char *text,
 		}
 		fields = c->w[i].fields;
 		while (j < c->n && c->w[j].fields != 0 && c->w[j].start == c->w[j - 1].end) {
-			char *last = c->w[j - 1].text, *next = c->w[j].text;
-			struct buf pair = { 0 };
-			size_t k1 = utf8_length(last, strlen(last)), skip = 0, k;
-			uint32_t cp;
-			unsigned across;
-
 			/* The last character of one word and the first of the next. */
-			for (size_t n = 0; n + 1 < k1; n++)
-				skip += utf8_decode(last + skip, strlen(last) - skip, &cp);
-			buf_addstr(&pair, last + skip);
-			k = utf8_decode(next, strlen(next), &cp);
-			buf_add(&pair, next, k);
-			across = token_mask(c->b, c->mask, pair.data, pair.len);
-			buf_free(&pair);
+			unsigned across = c->w[j].across == NO_TOKEN ? 0 : mask[c->w[j].across];
 			/* The same run of text, in one field of the other item. */
 			if ((fields & c->w[j].fields & across) == 0)
 				break;
@@ -451,7 +487,7 @@ field_reasons(struct match_hit *h, const struct ix_kind *to, const char *text,
  * generic word, and single characters only when nothing longer matched.
  */
 static enum evidence
-explain(struct tokenizer *tk, struct match_hit *h, const struct qbuild *b,
+explain(struct match_hit *h, const struct qbuild *b, struct wctx *words,
     const char *const *src_text, const struct ix_kind *from, const struct ix_kind *to,
     const unsigned *mask)
 {
@@ -466,20 +502,49 @@ explain(struct tokenizer *tk, struct match_hit *h, const struct qbuild *b,
 		if (mask[k] != 0 && b->t[k].cls == WORD_CONTENT && (b->t[k].fields & what))
 			ev = b->t[k].unigram ? (ev > EV_CHAR ? ev : EV_CHAR) : EV_WORD;
 	for (size_t f = 0; f < from->nfields && ev != EV_NONE; f++) {
-		struct wctx c = { .b = b, .mask = mask };
-
-		if (from->fields[f].qweight <= 0 || *src_text[f] == '\0')
+		if (words[f].n == 0)
 			continue;
-		tokenize(tk, src_text[f], strlen(src_text[f]), TOK_WORDS, field_word, &c);
-		join_unknown(&c);
-		for (size_t i = 0; i < c.n; i++)
-			word_match(tk, &c, &c.w[i]);
-		field_reasons(h, to, src_text[f], &c, ev == EV_CHAR);
-		for (size_t i = 0; i < c.n; i++)
-			free(c.w[i].text);
-		free(c.w);
+		words_fields(&words[f], mask);
+		field_reasons(h, to, src_text[f], &words[f], mask, ev == EV_CHAR);
 	}
 	return ev;
+}
+
+/* The words of each source field and the tokens each needs, once per item matched from. */
+static struct wctx *
+source_words(struct tokenizer *tk, const struct qbuild *b, const char *const *src_text,
+    const struct ix_kind *from)
+{
+	struct wctx *words = xcalloc(from->nfields, sizeof *words);
+
+	for (size_t f = 0; f < from->nfields; f++) {
+		struct wctx *c = &words[f];
+
+		c->b = b;
+		if (from->fields[f].qweight <= 0 || *src_text[f] == '\0')
+			continue;
+		tokenize(tk, src_text[f], strlen(src_text[f]), TOK_WORDS, field_word, c);
+		join_unknown(c);
+		for (size_t i = 0; i < c->n; i++) {
+			word_tokens(tk, c, &c->w[i]);
+			if (i > 0)
+				c->w[i].across = across_token(b, &c->w[i - 1], &c->w[i]);
+		}
+	}
+	return words;
+}
+
+static void
+source_words_free(struct wctx *words, size_t nfields)
+{
+	for (size_t f = 0; words != NULL && f < nfields; f++) {
+		for (size_t i = 0; i < words[f].n; i++) {
+			free(words[f].w[i].text);
+			free(words[f].w[i].tok);
+		}
+		free(words[f].w);
+	}
+	free(words);
 }
 
 /* The fields (a bit each) where the hit has each source token, from Xapian's matching terms. */
@@ -669,6 +734,7 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 	char *src_category = NULL;
 	struct qbuild b = { .generic = m->generic };
 	struct cands cand = { 0 };
+	struct wctx *words = NULL;
 	size_t fetch;
 	int rc = -1, step;
 
@@ -718,6 +784,7 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 		layer_candidates(m, &b, o, fetch, &cand);
 	else if (xapian_candidates(to->x, &b, to->kind, o, fetch, &cand, cause) != 0)
 		goto done;
+	words = source_words(m->tk, &b, src, fk);
 	for (size_t i = 0; i < cand.n; i++) {
 		struct match_hit h = { 0 };
 		enum evidence ev;
@@ -745,7 +812,7 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 		 * meet a buyer of 50 styles of glasses), and a shared character
 		 * alone is no reason to meet across categories.
 		 */
-		ev = explain(m->tk, &h, &b, src, fk, to->kind, cand.masks + i * b.n);
+		ev = explain(&h, &b, words, src, fk, to->kind, cand.masks + i * b.n);
 		if (!(h.tier == 2 || ev == EV_WORD || (ev == EV_CHAR && h.tier == 1))) {
 			hit_free(&h);
 			continue;
@@ -760,6 +827,7 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 	rc = 0;
 done:
 	sqlite3_reset(from->by_code);
+	source_words_free(words, fk->nfields);
 	free(cand.ids);
 	free(cand.scores);
 	free(cand.masks);

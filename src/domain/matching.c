@@ -74,6 +74,7 @@ struct batch_item {
 	char			*code;
 	int64_t			 id;
 	int			 matched;	/* 0: nothing to match on */
+	double			 ms;		/* its match took */
 	struct match_result	 res;
 };
 
@@ -97,6 +98,8 @@ struct batch_worker {
 	int			 reports;	/* calls progress (the caller's thread) */
 };
 
+static double now_s(void);
+
 /* Takes demands until none is left. */
 static void *
 batch_work(void *arg)
@@ -115,10 +118,12 @@ batch_work(void *arg)
 		if (i == b->n)
 			break;
 		it = &b->items[i];
+		it->ms = now_s();
 		if (match_code(w->m, "demand", it->code, &b->mo, &it->res, &why_not) == 0)
 			it->matched = 1;
 		else	/* A demand with nothing to match on has no candidates; go on. */
 			free(why_not);
+		it->ms = (now_s() - it->ms) * 1000;
 		pthread_mutex_lock(&b->mu);
 		done = ++b->done;
 		pthread_mutex_unlock(&b->mu);
@@ -228,6 +233,31 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int
+ms_less(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The median and 95th percentile of one demand's match. */
+static void
+batch_latency(const struct batch *b, struct fair_match_stats *stats)
+{
+	double *ms;
+
+	if (b->n == 0)
+		return;
+	ms = xcalloc(b->n, sizeof *ms);
+	for (size_t i = 0; i < b->n; i++)
+		ms[i] = b->items[i].ms;
+	qsort(ms, b->n, sizeof *ms, ms_less);
+	stats->one_ms_p50 = ms[b->n / 2];
+	stats->one_ms_p95 = ms[b->n * 95 / 100];
+	free(ms);
+}
+
 int
 matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
     void (*progress)(void *arg, size_t done, size_t total), void *arg,
@@ -268,6 +298,7 @@ matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
 		rc = batch_run(st, m, ml, &b, cause);
 	mlayer_free(ml);
 	stats->match_s = now_s() - t0;
+	batch_latency(&b, stats);
 	if (rc == 0 && (store_query(st, "INSERT INTO candidates (fair_id, demand_id, product_id,"
 	    " rank, score, why) VALUES (?, ?, ?, ?, ?, ?)", &ins, cause) != 0 ||
 	    store_query(st, "DELETE FROM candidates WHERE fair_id = ?", &del, cause) != 0))

@@ -41,6 +41,8 @@ struct fair_match_stats {
 	size_t	 layer_bytes;	/* its memory */
 	double	 match_s;	/* matching every demand */
 	double	 batch_s;	/* matching and storing the candidates */
+	double	 one_ms_p50;	/* one demand's match (what a single match does), */
+	double	 one_ms_p95;	/* median and 95th percentile, both threads busy */
 };
 
 /*

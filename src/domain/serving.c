@@ -11,11 +11,13 @@
 
 #include "forgive.h"
 #include "serve_load.h"
+#include "serve_match.h"
 #include "serving.h"
 #include "util.h"
 
 struct serving {
 	struct serve	*layer;
+	struct mlayer	*match;		/* the products' matching layer */
 	int		 follow;
 	pthread_t	 thread;
 	pthread_mutex_t	 lock;		/* stop and wake */
@@ -31,10 +33,27 @@ serving_layer(struct serving *sv)
 	return sv->layer;
 }
 
+struct mlayer *
+serving_matching_layer(struct serving *sv)
+{
+	return sv->match;
+}
+
 long long
 serving_version(struct serving *sv)
 {
 	return serve_seq(sv->layer);
+}
+
+/* The log position both layers have reached. */
+static long long
+serving_seq(struct serving *sv)
+{
+	struct mlayer_stats ms;
+	long long seq = serve_seq(sv->layer);
+
+	mlayer_stats(sv->match, &ms);
+	return ms.seq < seq ? ms.seq : seq;
 }
 
 int
@@ -43,12 +62,13 @@ serving_catch_up(struct serving *sv, struct store *st, struct tokenizer *tk, cha
 	sqlite3 *db = store_db(st);
 	long long seq = serve_store_seq(db);
 
-	if (seq < 0 || seq <= serve_seq(sv->layer))
+	if (seq < 0 || seq <= serving_seq(sv))
 		return 0;
-	if (serve_catch_up(sv->layer, db, tk, "supply", NULL, cause) != 0)
+	if (serve_catch_up(sv->layer, db, tk, "supply", NULL, cause) != 0 ||
+	    mlayer_catch_up(sv->match, db, tk, NULL, cause) != 0)
 		return -1;
 	/* Where it stands: the indexer keeps the log after this for it. */
-	if (sv->follow && serve_mark_position(db, serve_seq(sv->layer), cause) != 0)
+	if (sv->follow && serve_mark_position(db, serving_seq(sv), cause) != 0)
 		return -1;
 	return 0;
 }
@@ -104,15 +124,21 @@ serving_start(struct store *st, int follow, char **cause)
 	struct serving *sv;
 	struct tokenizer *tk = tokenizer_new(cause);
 	struct serve *layer;
+	struct mlayer *match = NULL;
 
 	if (tk == NULL)
 		return NULL;
 	layer = serve_load(store_db(st), tk, "supply", cause);
 	tokenizer_free(tk);
+	if (layer != NULL && (match = mlayer_load(store_db(st), 2, cause)) == NULL) {
+		serve_free(layer);
+		layer = NULL;
+	}
 	if (layer == NULL)
 		return NULL;
 	sv = xcalloc(1, sizeof *sv);
 	sv->layer = layer;
+	sv->match = match;
 	sv->follow = follow;
 	sv->dir = xstrdup(store_dir(st));
 	pthread_mutex_init(&sv->lock, NULL);
@@ -120,7 +146,7 @@ serving_start(struct store *st, int follow, char **cause)
 	pthread_cond_init(&sv->done, NULL);
 	if (follow) {
 		/* Keep the log from here on, before anything can be imported past it. */
-		if (serve_mark_position(store_db(st), serve_seq(layer), cause) != 0 ||
+		if (serve_mark_position(store_db(st), serving_seq(sv), cause) != 0 ||
 		    pthread_create(&sv->thread, NULL, follow_main, sv) != 0) {
 			if (*cause == NULL)
 				*cause = xasprintf("pthread_create: %s", strerror(errno));
@@ -148,6 +174,7 @@ serving_stop(struct serving *sv)
 	pthread_cond_destroy(&sv->wake);
 	pthread_cond_destroy(&sv->done);
 	serve_free(sv->layer);
+	mlayer_free(sv->match);
 	free(sv->dir);
 	free(sv);
 }
@@ -158,7 +185,7 @@ serving_fresh(struct serving *sv, struct store *st)
 	long long seq = serve_store_seq(store_db(st));
 	struct timespec until;
 
-	if (!sv->follow || seq <= serve_seq(sv->layer))
+	if (!sv->follow || seq <= serving_seq(sv))
 		return;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += SERVING_FRESH_MS / 1000;
@@ -167,7 +194,7 @@ serving_fresh(struct serving *sv, struct store *st)
 	until.tv_nsec %= 1000000000L;
 	pthread_mutex_lock(&sv->lock);
 	pthread_cond_signal(&sv->wake);
-	while (serve_seq(sv->layer) < seq && !sv->stop)
+	while (serving_seq(sv) < seq && !sv->stop)
 		if (pthread_cond_timedwait(&sv->done, &sv->lock, &until) != 0)
 			break;
 	pthread_mutex_unlock(&sv->lock);

@@ -33,6 +33,13 @@ void serving_stop(struct serving *sv);
 /* The layer itself, for figures and tests; owned by sv. */
 struct serve *serving_layer(struct serving *sv);
 
+/*
+ * The products' matching layer (serve_match.h), kept current with the
+ * serving layer: a demand's single match runs on it, as in a batch.
+ */
+struct mlayer;
+struct mlayer *serving_matching_layer(struct serving *sv);
+
 /* Applies what the index log gained now (the follower does this on its own). */
 int serving_catch_up(struct serving *sv, struct store *st, struct tokenizer *tk, char **cause);
 

@@ -555,6 +555,8 @@ match_work(struct task *t, struct store *st)
 {
 	struct match_opts mo = { 0 };
 	struct match_result res;
+	struct serving *sv = hreq_serving(t->h);
+	const char *kind = json_string_value(json_object_get(t->in, "kind"));
 	struct matcher *m;
 	char *cause = NULL;
 
@@ -564,9 +566,13 @@ match_work(struct task *t, struct store *st)
 		api_task_fail(t, 503, "index", cause);
 		return;
 	}
+	/* A demand is matched on the products' layer in memory, as in a batch. */
+	if (sv != NULL && strcmp(kind, "demand") == 0) {
+		serving_fresh(sv, st);
+		matcher_use_layer(m, serving_matching_layer(sv));
+	}
 	/* A store failure (a lock, the disk) is recorded on st: 503 or 500, not 422. */
-	if (matching_code(st, m, json_string_value(json_object_get(t->in, "kind")), t->text, &mo,
-	    &res, &cause) != 0) {
+	if (matching_code(st, m, kind, t->text, &mo, &res, &cause) != 0) {
 		matcher_close(m);
 		api_task_fail(t, strstr(cause, "has the code") != NULL ? 404 : 422, "no_match",
 		    cause);

@@ -339,6 +339,9 @@ has "kiosk search still finds the others" "$WORK/body" '"code":"HZ-0002"'
   bad "a withdrawn product matched: $(head -c 300 "$WORK/body")"
 [ "$(as kiosk1 GET /api/v1/match/supply/HZ-0024)" = 422 ] && has "matching from it refused" "$WORK/body" "was withdrawn on" || bad "match from a withdrawn product"
 [ "$(as clerk POST /api/v1/products/HZ-0024/restore)" = 200 ] && has "restored" "$WORK/body" '"withdrawn":false,"changed":true' || bad "restore"
+[ "$(as kiosk1 GET "/api/v1/match/demand/XQ-BJ-009?limit=50")" = 200 ] &&
+  has "restored product matched again (the matching layer follows)" "$WORK/body" '"code":"HZ-0024"' ||
+  bad "restored product not matched: $(head -c 300 "$WORK/body")"
 as public GET "/api/v1/search?q=%E8%A5%BF%E6%B9%96%E9%BE%99%E4%BA%95&limit=50" >/dev/null
 has "restored product searched again" "$WORK/body" '"code":"HZ-0024"'
 [ "$(as hlj POST "/api/v1/demands/$hljd/withdraw")" = 200 ] && ok || bad "hlj withdraws its demand"
