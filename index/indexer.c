@@ -643,13 +643,7 @@ each_in_dir(const char *path, int (*fn)(const char *path, int isdir))
 static int
 sync_one(const char *path, int isdir)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | (isdir ? O_DIRECTORY : 0)), rc;
-
-	if (fd == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
+	return fsync_path(path);
 }
 
 static int

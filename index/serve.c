@@ -1018,21 +1018,13 @@ tok_has_prefix(const struct serve *sv, uint32_t t, const char *p, size_t n)
 	return sv->toks[t].len >= n && memcmp(sv->strs + sv->toks[t].str, p, n) == 0;
 }
 
-/*
- * A prefix term, as FTS5 scores one: a document's frequency is the sum over
- * every token with the prefix, its idf that of the documents having any.
- * Leaves the term's contributions in docid order in s->pl[slot]; returns
- * how many.
- */
+/* The position in sv->sorted of the first token that sorts at or after p[0..n). */
 static size_t
-prefix_list(const struct serve *sv, struct serve_scratch *s, size_t slot, const char *p,
-    size_t n, double *idf_out)
+first_sorted_from(const struct serve *sv, const char *p, size_t n)
 {
-	size_t lo = 0, hi = sv->nsorted, np = 0, live = 0, nw = (sv->nslots + 63) / 64;
-	double w;
+	size_t lo = 0, hi = sv->nsorted;
 
-	scratch_prefix_ready(s, sv);
-	while (lo < hi) {	/* the first sorted token ≥ p */
+	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		const struct stok *t = &sv->toks[sv->sorted[mid]];
 		size_t m = t->len < n ? t->len : n;
@@ -1043,6 +1035,23 @@ prefix_list(const struct serve *sv, struct serve_scratch *s, size_t slot, const 
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/*
+ * A prefix term, as FTS5 scores one: a document's frequency is the sum over
+ * every token with the prefix, its idf that of the documents having any.
+ * Leaves the term's contributions in docid order in s->pl[slot]; returns
+ * how many.
+ */
+static size_t
+prefix_list(const struct serve *sv, struct serve_scratch *s, size_t slot, const char *p,
+    size_t n, double *idf_out)
+{
+	size_t lo = first_sorted_from(sv, p, n), np = 0, live = 0, nw = (sv->nslots + 63) / 64;
+	double w;
+
+	scratch_prefix_ready(s, sv);
 	for (size_t i = lo; i < sv->nsorted && tok_has_prefix(sv, sv->sorted[i], p, n); i++)
 		pacc_token(sv, s, &sv->toks[sv->sorted[i]]);
 	for (size_t i = sv->nsorted; i < sv->ntok; i++)	/* tokens that came with updates */
@@ -1590,21 +1599,11 @@ serve_vocab_df(struct serve *sv, const char *text, size_t len)
 int
 serve_vocab_prefix(struct serve *sv, const char *p, size_t n, serve_vocab_fn cb, void *arg)
 {
-	size_t lo = 0, hi;
+	size_t lo;
 	int rc = 0;
 
 	pthread_rwlock_rdlock(&sv->lock);
-	for (hi = sv->nsorted; lo < hi; ) {	/* the first sorted token >= p */
-		size_t mid = (lo + hi) / 2;
-		const struct stok *t = &sv->toks[sv->sorted[mid]];
-		size_t m = t->len < n ? t->len : n;
-		int c = memcmp(sv->strs + t->str, p, m);
-
-		if (c < 0 || (c == 0 && t->len < n))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = first_sorted_from(sv, p, n);
 	for (size_t i = lo; rc == 0 && i < sv->nsorted && tok_has_prefix(sv, sv->sorted[i], p, n);
 	    i++) {
 		const struct stok *t = &sv->toks[sv->sorted[i]];

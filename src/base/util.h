@@ -96,4 +96,11 @@ int sha256_file(const char *path, char hex[65], char **cause);
 /* mkdir -p; 0 or -1 with errno. */
 int mkdir_p(const char *path, int mode);
 
+/*
+ * fsyncs a file or directory by name, or the directory holding path (so
+ * that a file created or renamed into it is durable); 0 or -1 with errno.
+ */
+int fsync_path(const char *path);
+int fsync_parent(const char *path);
+
 #endif

@@ -80,39 +80,6 @@ is_sha(const char *s)
 	return i == 64;
 }
 
-/* Fsyncs the directory holding path (best effort: the rename is what matters). */
-static void
-fsync_parent(const char *path)
-{
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int fd;
-
-	if (slash == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
-/* Fsyncs a file by name; 0 or -1 with errno. */
-static int
-fsync_path(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
-
-	if (fd == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /* Every kept file under DIR/uploads/xx/, added to l as uploads/xx/NAME. */
 static int
 list_kept(const char *datadir, struct backup_list *l, char **cause)

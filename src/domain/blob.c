@@ -29,7 +29,7 @@ store_blob_keep(struct store *st, const char *src, const char *sha, int *created
 {
 	char *dst = store_blob_path(st, sha), *dir, *tmp;
 	char chunk[65536];
-	int in = -1, out = -1, dfd, rc = -1;
+	int in = -1, out = -1, rc = -1;
 	ssize_t n;
 
 	*created = 0;
@@ -54,10 +54,7 @@ store_blob_keep(struct store *st, const char *src, const char *sha, int *created
 	out = -1;
 	if (rename(tmp, dst) == -1)
 		goto fail;
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		fsync(dfd);
-		close(dfd);
-	}
+	fsync_path(dir);
 	*created = 1;
 	rc = 0;
 	goto done;

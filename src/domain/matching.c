@@ -258,6 +258,31 @@ batch_latency(const struct batch *b, struct fair_match_stats *stats)
 	free(ms);
 }
 
+/*
+ * A fair's batch, ready to run: the fair's cities as the filter, the
+ * demands on offer (not withdrawn, deadline not passed on today, which the
+ * caller keeps for as long as b), and the products' layer, in which
+ * products are alike.  0, or -1 with *cause; either way the caller frees
+ * *ml, b and *fair.
+ */
+static int
+batch_open(struct store *st, const char *code, struct batch *b, struct fair *fair,
+    char today[11], struct mlayer **ml, char **cause)
+{
+	pthread_mutex_init(&b->mu, NULL);
+	*ml = NULL;
+	if (fair_get(st, code, fair, cause) != 0)
+		return -1;
+	b->mo.regions = (const char *const *)fair->cities;
+	b->mo.nregions = fair->ncities;
+	withdraw_today(today);
+	b->mo.open_on = today;
+	if (batch_demands(st, fair, today, b, cause) != 0 ||
+	    (*ml = matching_layer(st, cause)) == NULL)
+		return -1;
+	return 0;
+}
+
 int
 matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
     void (*progress)(void *arg, size_t done, size_t total), void *arg,
@@ -269,22 +294,10 @@ matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
 	struct fair fair;
 	char today[11];
 	double t0 = now_s();
-	int rc = 0;
+	int rc;
 
 	memset(stats, 0, sizeof *stats);
-	pthread_mutex_init(&b.mu, NULL);
-	if (fair_get(st, code, &fair, cause) != 0) {
-		pthread_mutex_destroy(&b.mu);
-		return -1;
-	}
-	b.mo.regions = (const char *const *)fair.cities;
-	b.mo.nregions = fair.ncities;
-	/* Demands on offer: not withdrawn, deadline not passed; products alike, in the layer. */
-	withdraw_today(today);
-	b.mo.open_on = today;
-	if (batch_demands(st, &fair, today, &b, cause) != 0 ||
-	    (ml = matching_layer(st, cause)) == NULL)
-		rc = -1;
+	rc = batch_open(st, code, &b, &fair, today, &ml, cause);
 	stats->layer_s = now_s() - t0;
 	stats->layer_bytes = 0;
 	if (ml != NULL) {
@@ -352,21 +365,10 @@ matching_check_exact(struct store *st, struct matcher *m, const char *code, size
 	struct fair fair;
 	char today[11];
 	size_t step;
-	int rc = 0;
+	int rc;
 
 	memset(out, 0, sizeof *out);
-	pthread_mutex_init(&b.mu, NULL);
-	if (fair_get(st, code, &fair, cause) != 0) {
-		pthread_mutex_destroy(&b.mu);
-		return -1;
-	}
-	b.mo.regions = (const char *const *)fair.cities;
-	b.mo.nregions = fair.ncities;
-	withdraw_today(today);
-	b.mo.open_on = today;
-	if (batch_demands(st, &fair, today, &b, cause) != 0 ||
-	    (ml = matching_layer(st, cause)) == NULL)
-		rc = -1;
+	rc = batch_open(st, code, &b, &fair, today, &ml, cause);
 	matcher_use_layer(m, ml);
 	/* Every step-th demand: a sample spread over the whole list, the same every run. */
 	step = n > 0 && b.n > n ? b.n / n : 1;

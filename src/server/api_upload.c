@@ -194,7 +194,7 @@ spool(const char *data_dir, struct upload *u, const void *body, size_t len, char
 {
 	char *dir = spool_dir(data_dir), tok[AUTH_TOKEN_LEN], *s;
 	json_t *meta;
-	int dfd, rc;
+	int rc;
 
 	if (mkdir_p(dir, 0700) != 0) {
 		*cause = xasprintf("无法创建 / cannot make %s: %s", dir, strerror(errno));
@@ -214,10 +214,8 @@ spool(const char *data_dir, struct upload *u, const void *body, size_t len, char
 	if (rc == 0 && (rc = write_synced(u->meta, s, strlen(s), cause)) != 0)
 		unlink(u->path);
 	free(s);
-	if (rc == 0 && (dfd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	if (rc == 0)
+		fsync_path(dir);
 	free(dir);
 	return rc;
 }

@@ -93,6 +93,20 @@ framing_ambiguous(struct evkeyvalq *headers)
 	return lengths > 1 || (lengths == 1 && chunked);
 }
 
+/*
+ * Whether a raw query string escapes a NUL (%00): decoded, it would cut its
+ * argument short (q=%00 would read as an empty query), as a NUL in the path
+ * would.
+ */
+static int
+query_has_nul(const char *q)
+{
+	for (const char *p = q; (p = strchr(p, '%')) != NULL; p++)
+		if (p[1] == '0' && p[2] == '0')
+			return 1;
+	return 0;
+}
+
 struct hreq *
 hreq_new(struct loop *lp, struct evhttp_request *req)
 {
@@ -121,7 +135,8 @@ hreq_new(struct loop *lp, struct evhttp_request *req)
 		raw = "/";
 	h->path = evhttp_uridecode(raw, 0, &len);
 	if (h->path == NULL || strlen(h->path) != len || !utf8_valid(h->path, len) ||
-	    (q != NULL && evhttp_parse_query_str(q, &h->query) != 0) || !query_utf8(&h->query)) {
+	    (q != NULL && (query_has_nul(q) || evhttp_parse_query_str(q, &h->query) != 0)) ||
+	    !query_utf8(&h->query)) {
 		if (h->path == NULL)
 			h->path = xstrdup(raw);
 		http_error(h, 400, "bad_request", "请求路径或参数无法解析（须为 UTF-8） / the path"

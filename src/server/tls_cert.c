@@ -309,26 +309,6 @@ out:
 	return (ret);
 }
 
-/* fsyncs the directory holding path, so a rename into it is durable. */
-static void
-cert_sync_dir(const char *path)
-{
-	char		*dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int		 fd;
-
-	if (slash == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) != -1) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
 /*
  * Writes text to path through a temporary file created O_EXCL with mode,
  * fsynced, then renamed. 0, or -1 with *cause.
@@ -362,7 +342,7 @@ cert_write_file(const char *path, const char *text, mode_t mode, char **cause)
 	fd = -1;
 	if (rename(tmp, path) == -1)
 		goto fail_fd;
-	cert_sync_dir(path);
+	fsync_parent(path);
 	free(tmp);
 	return (0);
 
