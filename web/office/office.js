@@ -87,13 +87,15 @@ function showReport(result, filename) {
 }
 
 // A report row's column: as the file headed it, else the catalogue's own
-// name for the field in language l (a missing column has no heading).
+// name for the field in language l.  A missing column has no heading of its
+// own: the report names it by the catalogue's (Chinese) name, which follows
+// the page's language like any other label.
 function columnOf(e, l) {
-	if (e.column) return e.column;
-	if (!e.field) return '';
-	const key = `entry.${report?.result?.kind}.${e.field}`;
-	const label = tIn(l, key);
-	return label === key ? e.field : label;
+	const key = e.field ? `entry.${report?.result?.kind}.${e.field}` : null;
+	const label = key ? tIn(l, key) : null;
+	if (e.column && (!key || e.column !== tIn('zh', key))) return e.column;
+	if (!key) return '';
+	return label === key ? (e.column || e.field) : label;
 }
 
 function drawReport() {
