@@ -29,7 +29,7 @@
 #include "util.h"
 
 #define BACKUP_FORMAT	"fairmatch-backup"
-#define BACKUP_VERSION	1
+#define BACKUP_VERSION	2	/* 2: link.key may be in the archive; 1 is read too */
 
 /* One file in the archive: its name there and where it is read from. */
 struct backup_file {
@@ -241,6 +241,11 @@ backup_write(struct store *st, const char *out, struct backup_summary *sum, char
 
 		if (stat(key, &sb) == 0)
 			list_add(&l, "link.key", key);
+		else if (errno != ENOENT) {
+			why = xasprintf("%s: %s", key, strerror(errno));
+			free(key);
+			goto fail;
+		}
 		free(key);
 	}
 	if (list_kept(store_dir(st), &l, &why) != 0)
@@ -260,7 +265,8 @@ backup_write(struct store *st, const char *out, struct backup_summary *sum, char
 	manifest = manifest_text(&l, sum->schema);
 	if (zip_write(partial, &l, manifest, &why) != 0)
 		goto fail;
-	if (fsync_path(partial) != 0 || rename(partial, out) != 0) {
+	/* It holds the whole store and the links' key: for the operator's eyes only. */
+	if (chmod(partial, 0600) != 0 || fsync_path(partial) != 0 || rename(partial, out) != 0) {
 		why = xstrdup(strerror(errno));
 		goto fail;
 	}
@@ -291,10 +297,10 @@ restorable_name(const char *name)
 	    name[10] == '/' && strncmp(name + 8, name + 11, 2) == 0 && is_sha(name + 11);
 }
 
-/* Copies entry name out of za into path (write, fsync), hashing it into sha. */
+/* Copies entry name out of za into path (mode; write, fsync), hashing it into sha. */
 static int
-extract(zip_t *za, const char *name, const char *path, char sha[65], int64_t *size,
-    char **cause)
+extract(zip_t *za, const char *name, const char *path, mode_t mode, char sha[65],
+    int64_t *size, char **cause)
 {
 	mbedtls_sha256_context ctx;
 	unsigned char buf[65536], md[32];
@@ -308,7 +314,7 @@ extract(zip_t *za, const char *name, const char *path, char sha[65], int64_t *si
 		    zip_strerror(za));
 		return -1;
 	}
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) == -1) {
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)) == -1) {
 		*cause = xasprintf("无法写入 %s：%s / cannot write %s: %s", path, strerror(errno),
 		    path, strerror(errno));
 		zip_fclose(zf);
@@ -385,7 +391,7 @@ read_manifest(zip_t *za, int *schema, char **cause)
 		json_decref(root);
 		return NULL;
 	}
-	if (version != BACKUP_VERSION || *schema > store_latest_version()) {
+	if (version < 1 || version > BACKUP_VERSION || *schema > store_latest_version()) {
 		*cause = xasprintf("备份格式 %lld、数据库版本 %d，本程序只能读格式 %d、版本 ≤ %d /"
 		    " the backup is format %lld with schema %d; this build reads format %d and"
 		    " schema ≤ %d", (long long)version, *schema, BACKUP_VERSION,
@@ -478,18 +484,26 @@ backup_restore(const char *archive, const char *dir, struct backup_summary *sum,
 		if (strcmp(name, "fairmatch.db") == 0)
 			continue;
 		if (strcmp(name, "link.key") == 0) {
+			/* A key already there is never overwritten, nor removed by a failure. */
 			path = xasprintf("%s/link.key", dir);
+			if (stat(path, &sb) == 0) {
+				why = xasprintf("%s 已有 link.key，只能恢复到空的数据目录 / %s already"
+				    " holds a link.key: restore only into an empty data directory",
+				    dir, dir);
+				free(path);
+				goto fail;
+			}
 			list_add(&done, name, path);
 			free(path);
 			path = done.v[done.n - 1].path;
-			if (extract(za, name, path, sha, &size, &why) != 0)
+			if (extract(za, name, path, 0600, sha, &size, &why) != 0)
 				goto fail;
 			if (strcmp(sha, want) != 0) {
 				why = xstrdup("link.key 的 SHA-256 不符 / link.key does not hash to its"
 				    " SHA-256");
 				goto fail;
 			}
-			chmod(path, 0600);
+			sum->bytes += size;
 			continue;
 		}
 		sub = xasprintf("%s/uploads/%.2s", dir, name + 11);
@@ -504,7 +518,7 @@ backup_restore(const char *archive, const char *dir, struct backup_summary *sum,
 		list_add(&done, name, path);
 		free(path);
 		path = done.v[done.n - 1].path;
-		if (extract(za, name, path, sha, &size, &why) != 0)
+		if (extract(za, name, path, 0640, sha, &size, &why) != 0)
 			goto fail;
 		if (strcmp(sha, want) != 0 || strcmp(sha, name + 11) != 0) {
 			why = xasprintf("%s 的 SHA-256 不符（%s）/ %s does not hash to its SHA-256 (it"
@@ -524,7 +538,7 @@ backup_restore(const char *archive, const char *dir, struct backup_summary *sum,
 			continue;
 		dbtmp = xasprintf("%s.restore.%ld", dbpath, (long)getpid());
 		list_add(&done, name, dbtmp);
-		if (extract(za, name, dbtmp, sha, &sum->db_bytes, &why) != 0)
+		if (extract(za, name, dbtmp, 0640, sha, &sum->db_bytes, &why) != 0)
 			goto fail;
 		if (strcmp(sha, want) != 0) {
 			why = xasprintf("fairmatch.db 的 SHA-256 不符 / fairmatch.db does not hash to"

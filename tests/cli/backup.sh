@@ -88,7 +88,7 @@ $py - "$WORK/x" "$WORK/data" <<'PY' && ok || bad "manifest"
 import hashlib, json, os, sys
 x, data = sys.argv[1], sys.argv[2]
 m = json.load(open(os.path.join(x, "manifest.json")))
-assert m["format"] == "fairmatch-backup" and m["version"] == 1, m
+assert m["format"] == "fairmatch-backup" and m["version"] == 2, m
 names = {f["name"] for f in m["files"]}
 kept = {os.path.join("uploads", d, f) for d in os.listdir(os.path.join(data, "uploads"))
         for f in os.listdir(os.path.join(data, "uploads", d))}
@@ -121,6 +121,14 @@ has "indexes caught up" "$WORK/out" '"index_pending":0'
 # Refusals: a directory with a database, a damaged file, a zip that is no backup.
 check "restore over a store" 1 "$fm" restore "$WORK/b/fm.zip" --data "$WORK/new"
 has "over a store named" "$WORK/err" "already holds a database"
+# A directory that already holds a links key keeps it: the restore is refused and removes nothing.
+mkdir -p "$WORK/haskey" && printf 'an older key\n' > "$WORK/haskey/link.key"
+check "restore over a link.key" 1 "$fm" restore "$WORK/b/fm.zip" --data "$WORK/haskey"
+has "over a link.key named" "$WORK/err" "already holds a link.key"
+[ "$(cat "$WORK/haskey/link.key")" = "an older key" ] && [ ! -e "$WORK/haskey/fairmatch.db" ] && ok ||
+  bad "a refused restore changed $WORK/haskey: $(ls -A "$WORK/haskey")"
+# The archive holds the whole store and the links' key: readable by its owner only.
+[ "$(stat -c %a "$WORK/b/fm.zip")" = 600 ] && ok || bad "the backup is mode $(stat -c %a "$WORK/b/fm.zip"), not 600"
 cp "$WORK/b/fm.zip" "$WORK/bad.zip"
 $py - "$WORK/bad.zip" "$WORK/x" <<'PY'
 import os, sys, zipfile
