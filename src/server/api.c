@@ -886,6 +886,7 @@ static const struct route routes[] = {
 	{ "GET",  "/api/v1/p/*",		ROLE_ANYONE,	api_page_get },
 	{ "GET",  "/api/v1/p/*/agenda.ics",	ROLE_ANYONE,	api_page_ics },
 	{ "POST", "/api/v1/p/*/requests/*",	ROLE_ANYONE,	api_page_answer },
+	{ "POST", "/api/v1/p/*/availability",	ROLE_ANYONE,	api_page_availability },
 	{ "GET",  "/api/v1/tls/fairmatch.crt",	ROLE_ANYONE,	api_tls_cert },
 	{ "GET",  "/api/v1/fairs/*/schedule",	ROLE_ANYONE,	api_schedule_get },
 	{ "POST", "/api/v1/fairs/*/schedule",	ORGANISERS,	api_schedule_run },

@@ -105,6 +105,7 @@ void api_file_get(struct hreq *h, char **args);
 /* api_pages.c: what a personal link opens */
 void api_page_get(struct hreq *h, char **args);
 void api_page_answer(struct hreq *h, char **args);
+void api_page_availability(struct hreq *h, char **args);
 void api_page_ics(struct hreq *h, char **args);
 void api_page_revoke(struct hreq *h, char **args);
 
