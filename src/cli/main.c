@@ -54,10 +54,10 @@ static const struct cmd_entry commands[] = {
 	  " out slots and tables, participants, meeting requests; lock or move a meeting;"
 	  " solve a published B2B instance",
 	  cmd_schedule },
-	{ "print", "guide|agendas|tables|grid|signin [FAIR] --out FILE.pdf [--base-url URL]"
+	{ "print", "guide|agendas|tables|grid|signin|badges [FAIR] --out FILE.pdf [--base-url URL]"
 	  " [--json] [--data DIR]",
-	  "打印供需信息指南，或展会的洽谈日程、桌位表、总表、签到表（PDF） / print the"
-	  " supply–demand guide, or a fair's agendas, table sheets, grid or sign-in sheets"
+	  "打印供需信息指南，或展会的洽谈日程、桌位表、总表、签到表、胸牌（PDF） / print the"
+	  " supply–demand guide, or a fair's agendas, table sheets, grid, sign-in sheets or badges"
 	  " (PDF)", cmd_print },
 	{ "export", "supply|demand|candidates FAIR|schedule FAIR [--version N]|outcomes FAIR|"
 	  "upload ID --out FILE [--format xlsx|csv] [--json] [--data DIR]",

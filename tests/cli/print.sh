@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Printing: the supply–demand guide of the fixtures and a small stored
-# schedule of 渝洽会 as agendas, table sheets, grid and sign-in sheets.  Each
+# schedule of 渝洽会 as agendas, table sheets, grid, sign-in sheets and badges.  Each
 # PDF opens in pdfinfo with the page count the data implies, pdftotext
 # finds the names, times and tables in it, and one page of each is kept
 # as a PNG in $WORK for a person to look at.
@@ -150,6 +150,18 @@ pdftotext -f 1 -l 1 -layout "$WORK/signin.pdf" "$WORK/s1.txt"
 has "signin title" "$WORK/s1.txt" "签到表"
 has "signin buyer" "$WORK/s1.txt" "$b1"
 png "$WORK/signin.pdf" 1 && ok || bad "sign-in to PNG"
+# Badges: every participant's, its QR code the badge number the console's check-in box reads.
+check "print badges" 0 "$fm" print badges YQH-2026 --out "$WORK/badges.pdf" --json
+has "badges --json" "$WORK/out" '"document":"badges"'
+pdftoppm -r 150 -png "$WORK/badges.pdf" "$WORK/badge"
+got=$(zbarimg -q --raw "$WORK"/badge-*.png 2>/dev/null | sort | tr '\n' ' ')
+want=$(q "SELECT badge FROM participants WHERE fair_id = (SELECT id FROM fairs WHERE code = 'YQH-2026') ORDER BY badge" | tr '\n' ' ')
+[ -n "$want" ] && [ "$got" = "$want" ] && ok || bad "badges' QR codes: '$got', the participants: '$want'"
+text "$WORK/badges.pdf" > "$WORK/badges.txt"
+has "a badge's company" "$WORK/badges.txt" "$b1"
+has "a badge's side" "$WORK/badges.txt" "供应商 Supplier"
+has "a badge says what its code is for" "$WORK/badges.txt" "scan to check in"
+png "$WORK/badges.pdf" 1 && ok || bad "badges to PNG"
 check "print agendas, unknown fair" 1 "$fm" print agendas NO-SUCH --out "$WORK/x.pdf"
 has "unknown fair named" "$WORK/err" "NO-SUCH"
 check "print agendas without a fair" 2 "$fm" print agendas --out "$WORK/x.pdf"

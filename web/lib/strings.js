@@ -204,6 +204,7 @@ export const strings = {
 	'console.pdfTables': { zh: '桌位表 PDF', en: 'Table sheets (PDF)' },
 	'console.pdfGrid': { zh: '日程总表 PDF', en: 'Whole grid (PDF)' },
 	'console.pdfSignin': { zh: '签到表 PDF', en: 'Sign-in sheets (PDF)' },
+	'console.pdfBadges': { zh: '胸牌 PDF', en: 'Badges (PDF)' },
 	'console.xlsxCandidates': { zh: '候选洽谈 Excel', en: 'Candidate meetings (Excel)' },
 	'console.xlsxSchedule': { zh: '洽谈日程 Excel', en: 'Schedule (Excel)' },
 	'console.csvSchedule': { zh: '洽谈日程 CSV', en: 'Schedule (CSV)' },
