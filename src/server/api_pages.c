@@ -54,6 +54,19 @@ api_page_get(struct hreq *h, char **args)
 	link_who_clear(&who);
 }
 
+/* Worker's side of page_who: t->text's holder into who; 1, or 0 after failing t. */
+static int
+task_who(struct task *t, struct store *st, struct link_who *who)
+{
+	char *cause = NULL;
+	int rc = links_resolve(st, t->text, who, &cause);
+
+	if (rc <= 0)
+		api_task_fail(t, rc < 0 ? 500 : 404, rc < 0 ? "internal" : "not_found",
+		    rc < 0 ? cause : xstrdup(NO_LINK));
+	return rc > 0;
+}
+
 /* Worker: the answer in t->in ({"state"}) to request number t->in.id, by t->text's holder. */
 static void
 answer_work(struct task *t, struct store *st)
@@ -62,12 +75,8 @@ answer_work(struct task *t, struct store *st)
 	char *cause = NULL;
 	int rc;
 
-	rc = links_resolve(st, t->text, &who, &cause);
-	if (rc <= 0) {
-		api_task_fail(t, rc < 0 ? 500 : 404, rc < 0 ? "internal" : "not_found",
-		    rc < 0 ? cause : xstrdup(NO_LINK));
+	if (!task_who(t, st, &who))
 		return;
-	}
 	rc = links_answer(st, &who, json_integer_value(json_object_get(t->in, "id")),
 	    json_string_value(json_object_get(t->in, "state")) != NULL ?
 	    json_string_value(json_object_get(t->in, "state")) : "", &cause);
@@ -124,12 +133,8 @@ availability_work(struct task *t, struct store *st)
 	char *cause = NULL, *by;
 	int rc, status = 500;
 
-	rc = links_resolve(st, t->text, &who, &cause);
-	if (rc <= 0) {
-		api_task_fail(t, rc < 0 ? 500 : 404, rc < 0 ? "internal" : "not_found",
-		    rc < 0 ? cause : xstrdup(NO_LINK));
+	if (!task_who(t, st, &who))
 		return;
-	}
 	/* Only the link's own participant: a badge in the body counts for nothing. */
 	json_object_set_new(t->in, "badge", json_string(who.badge));
 	by = xasprintf("link:%s", who.badge);
