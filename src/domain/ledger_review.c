@@ -603,7 +603,7 @@ line_detail(struct store *st, int64_t line, json_t *o, char **cause)
 		    "state", (const char *)sqlite3_column_text(q, 1),
 		    "state_zh", state_zh((const char *)sqlite3_column_text(q, 1)),
 		    "amount", sqlite3_column_type(q, 2) == SQLITE_NULL ? json_null() :
-		    ledger_str_take(outcome_amount_text(sqlite3_column_int64(q, 2))),
+		    ledger_str_take(ledger_wan_text(sqlite3_column_int64(q, 2))),
 		    "comment", (const char *)sqlite3_column_text(q, 3),
 		    "by", (const char *)sqlite3_column_text(q, 4),
 		    "role", (const char *)sqlite3_column_text(q, 5),
@@ -629,7 +629,7 @@ line_row_json(sqlite3_stmt *q)
 	    "kind", (const char *)sqlite3_column_text(q, 3),
 	    "province", (const char *)sqlite3_column_text(q, 4),
 	    "year", sqlite3_column_int(q, 5), "quarter", sqlite3_column_int(q, 6),
-	    "amount", ledger_str_take(outcome_amount_text(sqlite3_column_int64(q, 7))),
+	    "amount", ledger_str_take(ledger_wan_text(sqlite3_column_int64(q, 7))),
 	    "note", (const char *)sqlite3_column_text(q, 8),
 	    "state", state, "state_zh", state_zh(state),
 	    "next", s != NULL ? s->action : NULL,

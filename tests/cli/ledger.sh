@@ -139,7 +139,7 @@ check "province signs l2" 0 "$fm" ledger joint "$l2"
 check "l2 history" 0 "$fm" ledger line "$l2" --json
 grep -q '"action":"return","state":"returned","state_zh":"已退回","amount":null,"comment":"合同金额与申报不符，请核对","by":"sc2","role":"expansion"' "$WORK/out" &&
   ok || bad "the return and its reason are not in the history"
-has "resubmitted amount kept" "$WORK/out" '"action":"submit","state":"submitted","state_zh":"待初核","amount":"1200.00"'
+has "resubmitted amount kept" "$WORK/out" '"action":"submit","state":"submitted","state_zh":"待初核","amount":"1,200.00"'
 check "a new centre counts in full" 0 "$fm" ledger figures --year 2010 --quarter 3 --by province --province 四川 --json
 grep -q '"key":"四川省".*"increase":"14,000.00","increase_cents":1400000,"new_sales":"1,200.00","new_sales_cents":120000,"counted":"15,200.00"' "$WORK/out" &&
   ok || bad "四川 does not count 14,000 increase + 1,200 new"

@@ -83,6 +83,7 @@ export const strings = {
 	'role.expansion': { zh: '拓展办', en: 'expansion office' },
 	'role.organiser': { zh: '展会组织方', en: 'fair organiser' },
 	'role.kiosk': { zh: '查询终端', en: 'kiosk' },
+	'role.finance': { zh: '省财政厅联审', en: 'finance department' },
 	'role.public': { zh: '访客', en: 'visitor' },
 	'kind.supply': { zh: '名优特新产品（供给）', en: 'products (supply)' },
 	'kind.demand': { zh: '产品需求（需求）', en: 'demands' },
