@@ -8,12 +8,8 @@
 import { api } from '../lib/api.js';
 import { $, h, fill } from '../lib/dom.js';
 import { t, pick, onLangChange } from '../lib/i18n.js';
-import { strings } from '../lib/strings.js';
 import { mountHeader } from '../lib/header.js';
 import { startSession, sessionLost, currentUser } from '../lib/session.js';
-import { ledgerStrings } from './strings.js';
-
-Object.assign(strings, ledgerStrings);
 
 const LINE_COLS = ['id', 'outlet', 'name', 'quarter', 'amount', 'state'];
 const HIST_COLS = ['at', 'action', 'by', 'state', 'comment'];
@@ -75,13 +71,13 @@ function drawLine() {
 	$('#line-state').textContent = t('ledger.lineState', { year: line.year, quarter: line.quarter, amount: line.amount, state: stateText(line.state) });
 	$('#line').dataset.state = line.state;
 	fill($('#evidence'), line.evidence.length
-		? line.evidence.map((e) => h('li', { text: `${t('ledger.kind.' + e.kind)}：${e.filename}（${e.by}，${e.at}）` }))
+		? line.evidence.map((e) => h('li', { text: t('ledger.evidenceItem', { kind: t('ledger.kind.' + e.kind), file: e.filename, by: e.by, at: e.at }) }))
 		: h('li.muted', { text: t('ledger.noEvidence') }));
 	$('#evidence-form').hidden = !(['expansion', 'admin'].includes(me.role) && ['submitted', 'returned'].includes(line.state));
 	fill($('#history thead tr'), HIST_COLS.map((c) => h('th', { scope: 'col', text: t('ledger.h.' + c) })));
 	fill($('#history tbody'), line.history.map((r) => h('tr', {},
 		h('td', { text: r.at }), h('td', { text: t('ledger.a.' + r.action) }),
-		h('td', { text: `${r.by}（${t('role.' + r.role)}）` }), h('td', { text: stateText(r.state) }),
+		h('td', { text: t('ledger.byRole', { by: r.by, role: t('role.' + r.role) }) }), h('td', { text: stateText(r.state) }),
 		h('td', { text: r.comment }))));
 	// The role's own step when it is the one pending; returning while any is; commenting always.
 	const offered = (ACTIONS[me.role] || []).filter((a) => a === 'comment' || (line.next && (a === 'return' || a === line.next)));
@@ -188,10 +184,10 @@ async function loadLate() {
 
 function drawLate() {
 	const ds = late ? late.deadlines : [];
-	fill($('#late'), ds.length ? ds.map((d) => h('li', {},
-		`${d.due} ${d.what}：`,
-		!d.past ? t('ledger.notDue') : d.late.length ? d.late.map((o) => t('ledger.lateOffice', o)).join('；') : t('ledger.lateNone')))
-		: h('li.muted', { text: t('ledger.noDeadlines') }));
+	fill($('#late'), ds.length ? ds.map((d) => h('li', { text: t('ledger.lateLine', {
+		due: d.due, what: d.what,
+		status: !d.past ? t('ledger.notDue') : d.late.length ? d.late.map((o) => t('ledger.lateOffice', o)).join(t('common.listSep')) : t('ledger.lateNone'),
+	}) })) : h('li.muted', { text: t('ledger.noDeadlines') }));
 }
 
 async function loadAll(ev) {
