@@ -93,6 +93,8 @@ json_t *ledger_line_json(struct store *st, const struct ledger_actor *a, int64_t
 /* Lines of year (quarter 0 = all) a may see, in state (NULL = any). */
 json_t *ledger_lines_json(struct store *st, const struct ledger_actor *a, int year,
     int quarter, const char *state, char **cause);
+/* Steps q, which returns no rows, once and finalizes it; 0, or -1 with *cause. */
+int ledger_run_once(struct store *st, sqlite3_stmt *q, char **cause);
 /* Appends a history row; used by the spot checks.  0 or -1 with *cause. */
 int ledger_history_add(struct store *st, int64_t line, const char *action, const char *state,
     long long amount_cents, const char *comment, const char *login, const char *role,

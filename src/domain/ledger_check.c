@@ -244,21 +244,13 @@ ledger_sample_record(struct store *st, const struct ledger_actor *a, int64_t sam
 	sqlite3_bind_text(q, 3, passed ? "passed" : "failed", -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 4, finding, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 5, a->login, -1, SQLITE_STATIC);
-	if (store_run(st, q, cause) != 0) {
-		store_finish(st, q, NULL);
-		goto fail;
-	}
-	if (store_finish(st, q, cause) != 0)
+	if (ledger_run_once(st, q, cause) != 0)
 		goto fail;
 	if (!passed && strcmp(state, "verified") == 0) {
 		if (store_query_id(st, "UPDATE ledger_lines SET state = 'reversed' WHERE id = ?",
 		    line, &q, cause) != 0)
 			goto fail;
-		if (store_run(st, q, cause) != 0) {
-			store_finish(st, q, NULL);
-			goto fail;
-		}
-		if (store_finish(st, q, cause) != 0)
+		if (ledger_run_once(st, q, cause) != 0)
 			goto fail;
 		strcpy(state, "reversed");
 	}

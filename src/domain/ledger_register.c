@@ -255,11 +255,7 @@ outlet_store(struct store *st, const struct outlet *o, const char *who, int *ins
 	if (store_query_id(st, "DELETE FROM ledger_steps WHERE outlet_id = ?", id, &q,
 	    cause) != 0)
 		return -1;
-	if (store_run(st, q, cause) != 0) {
-		store_finish(st, q, NULL);
-		return -1;
-	}
-	if (store_finish(st, q, cause) != 0)
+	if (ledger_run_once(st, q, cause) != 0)
 		return -1;
 	if (store_query_id(st, "INSERT INTO ledger_steps (outlet_id, step, date, approver)"
 	    " VALUES (?, ?, ?, ?)", id, &q, cause) != 0)

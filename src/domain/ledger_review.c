@@ -156,6 +156,16 @@ refuse(int *forbidden, char **cause, char *msg)
 }
 
 int
+ledger_run_once(struct store *st, sqlite3_stmt *q, char **cause)
+{
+	if (store_run(st, q, cause) != 0) {
+		store_finish(st, q, NULL);
+		return -1;
+	}
+	return store_finish(st, q, cause);
+}
+
+int
 ledger_history_add(struct store *st, int64_t line, const char *action, const char *state,
     long long amount_cents, const char *comment, const char *login, const char *role,
     char **cause)
@@ -172,11 +182,7 @@ ledger_history_add(struct store *st, int64_t line, const char *action, const cha
 	sqlite3_bind_text(q, 5, comment != NULL ? comment : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 6, login, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 7, role, -1, SQLITE_STATIC);
-	if (store_run(st, q, cause) != 0) {
-		store_finish(st, q, NULL);
-		return -1;
-	}
-	return store_finish(st, q, cause);
+	return ledger_run_once(st, q, cause);
 }
 
 /* Sets line's state; 0 or -1 with *cause. */
@@ -189,11 +195,7 @@ state_set(struct store *st, int64_t line, const char *state, char **cause)
 	    cause) != 0)
 		return -1;
 	sqlite3_bind_text(q, 2, state, -1, SQLITE_STATIC);
-	if (store_run(st, q, cause) != 0) {
-		store_finish(st, q, NULL);
-		return -1;
-	}
-	return store_finish(st, q, cause);
+	return ledger_run_once(st, q, cause);
 }
 
 /* Submits one line inside the caller's transaction. */
@@ -416,11 +418,7 @@ ledger_evidence_add(struct store *st, const struct ledger_actor *a, int64_t line
 	sqlite3_bind_text(q, 4, base, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 5, size);
 	sqlite3_bind_text(q, 6, a->login, -1, SQLITE_STATIC);
-	if (store_run(st, q, cause) != 0) {
-		store_finish(st, q, NULL);
-		goto fail;
-	}
-	if (store_finish(st, q, cause) != 0 || ledger_history_add(st, line, "evidence", l.state,
+	if (ledger_run_once(st, q, cause) != 0 || ledger_history_add(st, line, "evidence", l.state,
 	    -1, base, a->login, role_name(a->role), cause) != 0 || store_commit(st, cause) != 0)
 		goto fail;
 	return 0;
