@@ -8,7 +8,8 @@
 # edit, an expansion office cannot pass its own lines or another
 # province's); a return to the submitter keeps its reason; a spot-check
 # sample is the same from the same seed, and a failed check stops a line
-# counting with its history kept; deadlines say who is late.
+# counting with its history kept; deadlines say who is late; over HTTPS an
+# office reads its own province only and each role takes only its own step.
 set -u
 : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -16,7 +17,7 @@ export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
-need sqlite3 unzip
+need sqlite3 unzip curl
 q() { sqlite3 "$db" "$1"; }
 # field FILE KEY: a string or number field of a JSON reply.
 field() { sed -n "s/.*\"$2\":\"\{0,1\}\([^\",}]*\).*/\1/p" "$1" | head -1; }
@@ -215,5 +216,56 @@ grep -q '"quarter":3,"batch":0,"past":true,"late":\[.*"office":"驻四川拓展�
   ok || bad "四川 is not late with most of its Q3 lines"
 check "not yet due" 0 "$fm" ledger late --year 2010 --today 2010-06-01
 has "not yet due" "$WORK/out" "未到期 / not yet due"
+
+
+# Over HTTPS: each office reads its own province; each role only its own step.
+pw() { printf '%s\n' "$2" > "$WORK/pw-$1"; echo "$WORK/pw-$1"; }
+"$fm" user add hsc --role expansion --region 四川 --password-file "$(pw hsc sichuan-ledger-1)" >/dev/null &&
+  "$fm" user add hbj --role expansion --region 北京 --password-file "$(pw hbj beijing-ledger-1)" >/dev/null &&
+  "$fm" user add hfin --role finance --password-file "$(pw hfin finance-ledger-1)" >/dev/null && ok || bad "user add over HTTPS"
+rm -f "$WORK/port"
+"$fm" serve --listen 127.0.0.1:0 --redirect-listen 127.0.0.1:0 --port-file "$WORK/port" --threads 2 \
+  --access-log "$WORK/access.log" 2>>"$WORK/server.err" &
+srv=$!
+for _ in $(seq 600); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+base="https://localhost:$(cat "$WORK/port" 2>/dev/null)"
+C() { curl -sS --max-time 120 --cacert "$WORK/data/tls/cert.pem" "$@"; }
+login() { C -c "$WORK/jar-$1" -o /dev/null -w '%{http_code}' -H 'X-Requested-With: fetch' \
+  -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"$2\"}" "$base/api/v1/login"; }
+[ "$(login hsc sichuan-ledger-1)" = 200 ] && [ "$(login hbj beijing-ledger-1)" = 200 ] &&
+  [ "$(login hfin finance-ledger-1)" = 200 ] && ok || bad "sign-in: $(cat "$WORK/server.err")"
+as() { local who=$1 m=$2 p=$3; shift 3
+  C -o "$WORK/body" -w '%{http_code}' -X "$m" -b "$WORK/jar-$who" -H 'X-Requested-With: fetch' "$@" "$base$p"; }
+j='Content-Type: application/json'
+[ "$(as hbj GET '/api/v1/ledger/lines?year=2010')" = 200 ] && grep -q '"outlet":"BJ-C01"' "$WORK/body" &&
+  ! grep -q '"outlet":"SC-' "$WORK/body" && ok || bad "北京 reads 四川's lines: $(head -c 300 "$WORK/body")"
+[ "$(as hbj GET "/api/v1/ledger/lines/$l1")" = 403 ] && ok || bad "北京 opens 四川's line"
+[ "$(as hbj GET '/api/v1/ledger/register')" = 200 ] && grep -q '"centres":15,"key_centres":[0-9]*,"distributors":30' "$WORK/body" &&
+  ! grep -q '"code":"SC-' "$WORK/body" && ok || bad "北京's register is not its own"
+[ "$(as hbj GET '/api/v1/ledger/figures?year=2010&by=province')" = 200 ] && grep -q '"key":"北京市"' "$WORK/body" &&
+  ! grep -q '"key":"四川省"' "$WORK/body" && ok || bad "北京 reads 四川's figures"
+[ "$(as hfin POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"10"}')" = 403 ] &&
+  ok || bad "finance submits over HTTPS: $(cat "$WORK/body")"
+[ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2,500.5"}')" = 400 ] &&
+  grep -q 'amount' "$WORK/body" && ok || bad "a bad amount over HTTPS: $(cat "$WORK/body")"
+[ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2500.5"}')" = 200 ] &&
+  grep -q '"state":"submitted"' "$WORK/body" && ok || bad "四川 submits over HTTPS: $(cat "$WORK/body")"
+l7=$(field "$WORK/body" id)
+[ "$(as hsc POST "/api/v1/ledger/lines/$l7/evidence?filename=%E5%90%88%E5%90%8C.txt&kind=contract" \
+  -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/合同.txt")" = 200 ] &&
+  grep -q '"filename":"合同.txt"' "$WORK/body" && ok || bad "evidence over HTTPS: $(cat "$WORK/body")"
+[ "$(as hsc POST "/api/v1/ledger/lines/$l7/review" -H "$j" -d '{"action":"check"}')" = 403 ] &&
+  ok || bad "四川 passes its own line over HTTPS"
+[ "$(as hbj POST "/api/v1/ledger/lines/$l7/review" -H "$j" -d '{"action":"check"}')" = 403 ] &&
+  ok || bad "北京 passes 四川's line over HTTPS"
+[ "$(as hfin POST "/api/v1/ledger/lines/$l7/review" -H "$j" -d '{"action":"check"}')" = 403 ] &&
+  ok || bad "finance passes 初核 over HTTPS"
+[ "$(as hfin POST "/api/v1/ledger/lines/$l7/review" -H "$j" -d '{"action":"comment","comment":"请补充进货凭证"}')" = 200 ] &&
+  ok || bad "finance comments over HTTPS: $(cat "$WORK/body")"
+[ "$(q "SELECT state FROM ledger_lines WHERE id = $l7")" = submitted ] && ok || bad "a refused step changed the line"
+[ "$(C -o /dev/null -w '%{http_code}' "$base/api/v1/ledger/lines?year=2010")" = 401 ] && ok || bad "nobody reads the lines"
+kill -TERM "$srv"; wait "$srv"
+grep -q 'AddressSanitizer\|runtime error\|LeakSanitizer' "$WORK/server.err" &&
+  bad "the server reported a sanitizer error: $(grep -m3 'Sanitizer\|runtime error' "$WORK/server.err")" || ok
 
 finish
