@@ -37,7 +37,7 @@ static const struct cmd_entry commands[] = {
 	  " [--cert PEM --key PEM] [--web-root DIR] [--threads N] [--port-file F] [--data DIR]",
 	  "运行 HTTPS 服务（网页、接口）；设置见 README / run the HTTPS server (pages and API);"
 	  " every setting is in README", cmd_serve },
-	{ "user", "add LOGIN --role admin|city|expansion|organiser|kiosk [--region R]"
+	{ "user", "add LOGIN --role admin|city|expansion|organiser|kiosk|finance [--region R]"
 	  " [--password-file F] | passwd LOGIN | list [--json] | token LOGIN [--label L]",
 	  "管理账号与接口令牌 / manage accounts and API tokens", cmd_user },
 	{ "schedule", "FAIR [--time-limit S] [--seed N] [--json] |\n"
@@ -88,6 +88,18 @@ static const struct cmd_entry commands[] = {
 	  "把备份恢复到空的数据目录，核对每个文件的 SHA-256 并重建索引 / restore a backup into an"
 	  " empty data directory, checking every file's SHA-256, and rebuild the indexes",
 	  cmd_restore },
+	{ "ledger", "import|export FILE | list | plan import FILE --year Y |\n"
+	  "          submit CODE --year Y --quarter Q --amount A | returns import FILE --year Y"
+	  " --quarter Q |\n"
+	  "          evidence LINE FILE --kind K | check|review|joint|return|comment LINE"
+	  " [--comment C] |\n"
+	  "          line LINE | lines --year Y | sample draw|show|record … |\n"
+	  "          figures --year Y [--by province|centre|distributor|city|network] [--out F] |"
+	  " late --year Y\n"
+	  "          [--as LOGIN] [--json] [--data DIR]",
+	  "营销网络台账：名录、季度申报与初核/复审/联审、随机抽查、对照方案的业绩、逾期 / the"
+	  " marketing network's ledger: register, quarterly returns and their review, spot"
+	  " checks, figures against the plan, who is late", cmd_ledger },
 };
 
 /* The overall usage, listing every command. */

@@ -851,6 +851,7 @@ get_metrics(struct hreq *h, char **args)
 
 #define OFFICES		(ROLE_CITY | ROLE_EXPANSION | ROLE_ADMIN)
 #define ORGANISERS	(ROLE_ORGANISER | ROLE_ADMIN)
+#define LEDGER		(ROLE_EXPANSION | ROLE_ADMIN | ROLE_FINANCE)
 
 static const struct route routes[] = {
 	{ "GET",  "/healthz",			ROLE_ANYONE,	get_healthz },
@@ -920,6 +921,15 @@ static const struct route routes[] = {
 	{ "GET",  "/api/v1/fairs/*/meetings/*/outcome", OFFICES | ORGANISERS, api_outcome_get },
 	{ "POST", "/api/v1/fairs/*/meetings/*/outcome", ORGANISERS, api_outcome_post },
 	{ "POST", "/api/v1/fairs/*/meetings/*/evidence", ORGANISERS, api_outcome_evidence },
+	{ "GET",  "/api/v1/ledger/register",	LEDGER,		api_ledger_register },
+	{ "GET",  "/api/v1/ledger/lines",	LEDGER,		api_ledger_lines },
+	{ "POST", "/api/v1/ledger/lines",	ROLE_EXPANSION | ROLE_ADMIN, api_ledger_submit },
+	{ "GET",  "/api/v1/ledger/lines/*",	LEDGER,		api_ledger_line },
+	{ "POST", "/api/v1/ledger/lines/*/evidence", ROLE_EXPANSION | ROLE_ADMIN,
+	  api_ledger_evidence },
+	{ "POST", "/api/v1/ledger/lines/*/review", LEDGER,	api_ledger_act },
+	{ "GET",  "/api/v1/ledger/figures",	LEDGER,		api_ledger_figures },
+	{ "GET",  "/api/v1/ledger/late",	LEDGER,		api_ledger_late },
 };
 
 /* Whether path matches pattern, collecting the "*" segments into args. */

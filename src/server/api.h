@@ -52,6 +52,23 @@ void api_reply_list(struct hreq *h, const char *key, json_t *list, char *cause);
 /* Answers a request for /api/…, /healthz or /metrics. */
 void api_handle(struct hreq *h);
 
+/*
+ * Writes the request's body (an evidence file named by ?filename=) to a
+ * temporary file under the data directory: its path (caller frees and
+ * unlinks), or NULL after replying 400 or 500.
+ */
+char *api_evidence_spool(struct hreq *h);
+
+/* The handlers of api_ledger.c: the marketing network's ledger. */
+void api_ledger_register(struct hreq *h, char **args);
+void api_ledger_lines(struct hreq *h, char **args);
+void api_ledger_line(struct hreq *h, char **args);
+void api_ledger_submit(struct hreq *h, char **args);
+void api_ledger_evidence(struct hreq *h, char **args);
+void api_ledger_act(struct hreq *h, char **args);
+void api_ledger_figures(struct hreq *h, char **args);
+void api_ledger_late(struct hreq *h, char **args);
+
 /* The handlers of api_upload.c, routed by api.c. */
 void api_upload_post(struct hreq *h, char **args);
 void api_upload_list(struct hreq *h, char **args);
