@@ -8,9 +8,10 @@
 #include "util.h"
 
 static const struct cmd_entry commands[] = {
-	{ "init", "[--data DIR]",
-	  "创建数据目录、数据库与各办公室 / create the data directory, the database"
-	  " and the offices", cmd_init },
+	{ "init", "[--site NAME] [--data DIR]",
+	  "创建数据目录、数据库与各办公室；--site 给展会现场服务器命名（默认 province，省经合办） /"
+	  " create the data directory, the database and the offices; --site names a fair's box"
+	  " (default province, the province office's)", cmd_init },
 	{ "import", "supply|demand|fairs FILE [--json] [--sheet NAME] [--no-index] [--data DIR]",
 	  "校验并导入目录文件（CSV、XLSX 或 JSON）；有任何错误则不做任何改动 / validate and"
 	  " load a catalogue file (CSV, XLSX or JSON); any error and nothing changes",
@@ -88,6 +89,12 @@ static const struct cmd_entry commands[] = {
 	  "把备份恢复到空的数据目录，核对每个文件的 SHA-256 并重建索引 / restore a backup into an"
 	  " empty data directory, checking every file's SHA-256, and rebuild the indexes",
 	  cmd_restore },
+	{ "sync", "card --to FILE | trust CARD | export --to FILE [--for SITE] | import FILE |\n"
+	  "          conflicts | settle ID [--json] [--data DIR]",
+	  "多个站点保持同步：本站名片、信任对方名片、用签名文件（U 盘）导出与导入改动、列出待处理的"
+	  "冲突 / keep several boxes in step: this site's card, trusting a peer's, exporting and"
+	  " importing changes as a signed file (a USB stick), the conflicts to settle",
+	  cmd_sync },
 };
 
 /* The overall usage, listing every command. */
