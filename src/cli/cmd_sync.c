@@ -1,6 +1,7 @@
 /*
- * cmd_sync.c — `fairmatch sync`: the site's card, trusting a peer's, and
- * changesets carried by file (docs/sync.md).
+ * cmd_sync.c — `fairmatch sync`: the site's card, trusting a peer's,
+ * changesets carried by file, and an exchange with a peer over HTTPS
+ * (docs/sync.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "cli.h"
 #include "store.h"
 #include "sync.h"
+#include "sync_peer.h"
 #include "util.h"
 
 /* What one subcommand gets: the open store, its positionals and options. */
@@ -104,11 +106,11 @@ sub_import(struct sync_args *a, char **cause)
 	struct buf in = { 0 };
 	int rc = -1;
 
-	if (sync_read_file(a->pos[0], &in, cause) == 0 &&
-	    sync_import(a->st, in.data, in.len, &r, cause) == 0) {
-		report_print("已导入", "applied", &r, a->json);
+	if (sync_read_file(a->pos[0], &in, cause) == 0) {
+		if ((rc = sync_import(a->st, in.data, in.len, &r, cause)) == 0)
+			report_print("已导入", "applied", &r, a->json);
 		sync_report_free(&r);
-		rc = 0;
+		rc = rc == 0 ? 0 : -1;
 	}
 	buf_free(&in);
 	return rc;
@@ -180,9 +182,10 @@ int
 cmd_sync(const struct cmd_entry *cmd, int argc, char **argv)
 {
 	struct sync_args a = { 0 };
-	const char *to = NULL;
+	const char *to = NULL, *url = NULL, *cacert = NULL;
 	const struct cli_opt opts[] = { { "--out", 1, &a.out, NULL }, { "--to", 1, &to, NULL },
 	    { "--for", 1, &a.peer, NULL }, { "--json", 0, NULL, &a.json },
+	    { "--peer", 1, &url, NULL }, { "--cacert", 1, &cacert, NULL },
 	    { NULL, 0, NULL, NULL } };
 	const struct sync_sub *sub = NULL;
 	char *pos[3], *cause = NULL;
@@ -190,8 +193,19 @@ cmd_sync(const struct cmd_entry *cmd, int argc, char **argv)
 
 	if ((n = cli_parse(cmd, argc, argv, opts, pos, 3)) < 0)
 		return EXIT_USAGE;
+	if (n == 0 && url != NULL) {
+		if (store_open(cli_data_dir(), 0, &a.st, &cause) != 0 ||
+		    sync_with_peer(a.st, url, cacert, a.json, &cause) != 0) {
+			store_close(a.st);
+			cli_fail(cmd, a.json, "conflicts", cause);
+			return EXIT_REJECTED;
+		}
+		store_close(a.st);
+		return EXIT_OK;
+	}
 	if (n == 0)
-		return cli_usage_error(cmd, "需要子命令 / a subcommand is needed");
+		return cli_usage_error(cmd, "需要子命令或 --peer URL / a subcommand or --peer URL is"
+		    " needed");
 	for (size_t i = 0; i < nitems(subs); i++)
 		if (strcmp(pos[0], subs[i].name) == 0)
 			sub = &subs[i];

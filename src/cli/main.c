@@ -89,12 +89,13 @@ static const struct cmd_entry commands[] = {
 	  "把备份恢复到空的数据目录，核对每个文件的 SHA-256 并重建索引 / restore a backup into an"
 	  " empty data directory, checking every file's SHA-256, and rebuild the indexes",
 	  cmd_restore },
-	{ "sync", "card --to FILE | trust CARD | export --to FILE [--for SITE] | import FILE |\n"
-	  "          conflicts | settle ID [--json] [--data DIR]",
-	  "多个站点保持同步：本站名片、信任对方名片、用签名文件（U 盘）导出与导入改动、列出待处理的"
-	  "冲突 / keep several boxes in step: this site's card, trusting a peer's, exporting and"
-	  " importing changes as a signed file (a USB stick), the conflicts to settle",
-	  cmd_sync },
+	{ "sync", "--peer URL [--cacert PEM] | card --to FILE | trust CARD |\n"
+	  "          export --to FILE [--for SITE] | import FILE | conflicts | settle ID"
+	  " [--json] [--data DIR]",
+	  "多个站点保持同步：经 HTTPS 与对方站点交换改动；本站名片、信任对方名片；用签名文件（U 盘）"
+	  "导出与导入改动；列出待处理的冲突 / keep several boxes in step: exchange changes with a"
+	  " peer over HTTPS; this site's card, trusting a peer's; export and import changes as a"
+	  " signed file (a USB stick); the conflicts to settle", cmd_sync },
 };
 
 /* The overall usage, listing every command. */

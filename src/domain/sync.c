@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,21 @@ static const struct sync_table sync_tables[] = {
 	{ "outcome_history", SYNC_ROLE_FAIR, NULL },
 	{ "outcome_evidence", SYNC_ROLE_FAIR, NULL },
 };
+
+/*
+ * The crash test (tests/cli/sync_interleave.sh) dies at these points, named
+ * by FAIRMATCH_FAULT.  Only test builds have the hook (CMake FM_FAULT_INJECTION).
+ */
+static void
+fault_point(const char *name)
+{
+#ifdef FM_FAULT_INJECTION
+	const char *want = getenv("FAIRMATCH_FAULT");
+
+	if (want != NULL && strcmp(want, name) == 0)
+		raise(SIGKILL);
+#endif
+}
 
 /* Tables whose rows name a kept file in their sha256 column. */
 static const char *const file_tables[] = { "uploads", "outcome_evidence" };
@@ -814,9 +830,12 @@ apply_changeset(struct store *st, const struct sync_peer *peer, const struct syn
 	    peer_set(st, peer->id, "UPDATE sync_peers SET in_seq = ?2 WHERE id = ?1", p->seq,
 	    cause) != 0 ||
 	    peer_set(st, peer->id, "UPDATE sync_peers SET acked_seq = ?2 WHERE id = ?1", acked,
-	    cause) != 0 ||
-	    store_commit(st, cause) != 0)
+	    cause) != 0)
 		goto out;
+	fault_point("sync-before-commit");
+	if (store_commit(st, cause) != 0)
+		goto out;
+	fault_point("sync-after-commit");
 	rc = 0;
 out:
 	store_rollback(st);
@@ -894,6 +913,9 @@ sync_import(struct store *st, const void *data, size_t len, struct sync_report *
 		goto out;
 	}
 	if (p.seq <= peer.in_seq) {
+		r->peer = xstrdup(peer.name);
+		r->seq = p.seq;
+		rc = 1;
 		*cause = xasprintf("站点“%s”的第 %lld 号同步文件已导入过（已到第 %lld 号），未做改动 /"
 		    " changeset %lld from \"%s\" was already applied (up to %lld here): nothing"
 		    " changed", p.from, (long long)p.seq, (long long)peer.in_seq, (long long)p.seq,

@@ -67,7 +67,8 @@ int sync_export(struct store *st, const char *peer, struct buf *out, struct sync
  * Checks and applies a changeset file from a trusted peer: a file from an
  * unknown site, for another site, with a bad signature, altered, or
  * already applied is refused and nothing changes.  Then brings the
- * indexes up to date.  0, or -1 with *cause.
+ * indexes up to date.  0; 1 with *cause (and r's peer and seq) when it was
+ * applied before; or -1 with *cause.
  */
 int sync_import(struct store *st, const void *data, size_t len, struct sync_report *r,
     char **cause);
@@ -76,6 +77,11 @@ int sync_import(struct store *st, const void *data, size_t len, struct sync_repo
 int sync_read_file(const char *path, struct buf *b, char **cause);
 /* Writes p to path durably (temporary file, fsync, rename); mode for a new file. */
 int sync_write_file(const char *path, const void *p, size_t n, int mode, char **cause);
+
+/* A sync file as a base64 JSON string, for the exchange over HTTPS. */
+json_t *sync_base64_json(const void *p, size_t n);
+/* The bytes of base64 text, or NULL if it is not base64; caller frees. */
+unsigned char *sync_base64_bytes(const char *text, size_t *n);
 
 /* The conflicts not yet settled, as a JSON array (caller decrefs); NULL with *cause. */
 json_t *sync_conflicts(struct store *st, char **cause);

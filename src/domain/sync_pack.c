@@ -17,8 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbedtls/base64.h>
 #include <mbedtls/sha256.h>
 
+#include "sync.h"
 #include "sync_int.h"
 #include "sync_pack.h"
 
@@ -164,4 +166,33 @@ sync_pack_free(struct sync_pack *p)
 	free(p->files);
 	free(p->sig);
 	memset(p, 0, sizeof *p);
+}
+
+/* The bytes of a base64 string; NULL if it is not base64.  Caller frees. */
+unsigned char *
+sync_base64_bytes(const char *text, size_t *n)
+{
+	size_t len = strlen(text), cap = len / 4 * 3 + 3;
+	unsigned char *out = xmalloc(cap + 1);
+
+	if (mbedtls_base64_decode(out, cap, n, (const unsigned char *)text, len) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* bytes as a base64 JSON string. */
+json_t *
+sync_base64_json(const void *p, size_t n)
+{
+	size_t cap = (n + 2) / 3 * 4 + 1, len = 0;
+	unsigned char *out = xmalloc(cap);
+	json_t *j;
+
+	if (mbedtls_base64_encode(out, cap, &len, p, n) != 0)
+		fatal("%s: base64 does not fit", __func__);
+	j = json_stringn((const char *)out, len);
+	free(out);
+	return j;
 }

@@ -919,6 +919,9 @@ static const struct route routes[] = {
 	{ "GET",  "/api/v1/fairs/*/meetings/*/outcome", OFFICES | ORGANISERS, api_outcome_get },
 	{ "POST", "/api/v1/fairs/*/meetings/*/outcome", ORGANISERS, api_outcome_post },
 	{ "POST", "/api/v1/fairs/*/meetings/*/evidence", ORGANISERS, api_outcome_evidence },
+	/* Boxes in step (api_sync.c): the signed file is the credential. */
+	{ "GET",  "/api/v1/sync",		ROLE_ANYONE,	api_sync_get },
+	{ "POST", "/api/v1/sync",		ROLE_ANYONE,	api_sync_post },
 };
 
 /* Whether path matches pattern, collecting the "*" segments into args. */
