@@ -8,9 +8,10 @@
 #include "util.h"
 
 static const struct cmd_entry commands[] = {
-	{ "init", "[--data DIR]",
-	  "创建数据目录、数据库与各办公室 / create the data directory, the database"
-	  " and the offices", cmd_init },
+	{ "init", "[--site NAME] [--data DIR]",
+	  "创建数据目录、数据库与各办公室；--site 给展会现场服务器命名（默认 province，省经合办） /"
+	  " create the data directory, the database and the offices; --site names a fair's box"
+	  " (default province, the province office's)", cmd_init },
 	{ "import", "supply|demand|fairs FILE [--json] [--sheet NAME] [--no-index] [--data DIR]",
 	  "校验并导入目录文件（CSV、XLSX 或 JSON）；有任何错误则不做任何改动 / validate and"
 	  " load a catalogue file (CSV, XLSX or JSON); any error and nothing changes",
@@ -100,6 +101,13 @@ static const struct cmd_entry commands[] = {
 	  "营销网络台账：名录、季度申报与初核/复审/联审、随机抽查、对照方案的业绩、逾期 / the"
 	  " marketing network's ledger: register, quarterly returns and their review, spot"
 	  " checks, figures against the plan, who is late", cmd_ledger },
+	{ "sync", "--peer URL [--cacert PEM] | card --to FILE | trust CARD |\n"
+	  "          export --to FILE [--for SITE] | import FILE | conflicts | settle ID"
+	  " [--json] [--data DIR]",
+	  "多个站点保持同步：经 HTTPS 与对方站点交换改动；本站名片、信任对方名片；用签名文件（U 盘）"
+	  "导出与导入改动；列出待处理的冲突 / keep several boxes in step: exchange changes with a"
+	  " peer over HTTPS; this site's card, trusting a peer's; export and import changes as a"
+	  " signed file (a USB stick); the conflicts to settle", cmd_sync },
 };
 
 /* The overall usage, listing every command. */

@@ -930,6 +930,9 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/ledger/lines/*/review", LEDGER,	api_ledger_act },
 	{ "GET",  "/api/v1/ledger/figures",	LEDGER,		api_ledger_figures },
 	{ "GET",  "/api/v1/ledger/late",	LEDGER,		api_ledger_late },
+	/* Boxes in step (api_sync.c): the signed file is the credential. */
+	{ "GET",  "/api/v1/sync",		ROLE_ANYONE,	api_sync_get },
+	{ "POST", "/api/v1/sync",		ROLE_ANYONE,	api_sync_post },
 };
 
 /* Whether path matches pattern, collecting the "*" segments into args. */
