@@ -65,6 +65,11 @@ static const struct cmd_entry commands[] = {
 	  " CSV） / export a catalogue, a fair's candidate meetings, its schedule (any"
 	  " version), its outcomes, or an upload's report (XLSX, or CSV with a BOM)",
 	  cmd_export },
+	{ "template", "supply|demand --out FILE [--format xlsx|csv] [--json] [--data DIR]",
+	  "空白目录模板：表头、各列填写说明、城市/省份/单位类型/产品类别下拉列表（XLSX），或带 BOM"
+	  " 的 CSV / a blank catalogue to fill in: the header, each column explained, drop-downs"
+	  " for city, province, buyer type and category (XLSX), or a CSV with a BOM",
+	  cmd_template },
 	{ "outcome", "FAIR MEETING-ID [--held|--no-show] [--intention|--contract|--no-deal]"
 	  " [--amount 万元] [--products P] [--date YYYY-MM-DD] [--evidence FILE] [--json]",
 	  "记录或查看洽谈结果：是否到场、意向或合同、金额（万元）、产品、凭证；每次修改留有记录 /"
