@@ -2,6 +2,7 @@
  * main.c — fairmatch's entry point: find the command in the table and run it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -119,6 +120,13 @@ main(int argc, char **argv)
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
 		return EXIT_OK;
+	}
+	/* The fair's time zone, for dates and times shown: $TZ, else China's (serve: time_zone). */
+	if (getenv("TZ") == NULL || *getenv("TZ") == '\0') {
+		char *cause = NULL;
+
+		if (time_zone_use("Asia/Shanghai", &cause) != 0)
+			free(cause);	/* no tzdata: the system's zone */
 	}
 	for (size_t i = 0; i < nitems(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
