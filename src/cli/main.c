@@ -2,6 +2,7 @@
  * main.c — fairmatch's entry point: find the command in the table and run it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -66,6 +67,11 @@ static const struct cmd_entry commands[] = {
 	  " CSV） / export a catalogue, a fair's candidate meetings, its schedule (any"
 	  " version), its outcomes, or an upload's report (XLSX, or CSV with a BOM)",
 	  cmd_export },
+	{ "template", "supply|demand --out FILE [--format xlsx|csv] [--json] [--data DIR]",
+	  "空白目录模板：表头、各列填写说明、城市/省份/单位类型/产品类别下拉列表（XLSX），或带 BOM"
+	  " 的 CSV / a blank catalogue to fill in: the header, each column explained, drop-downs"
+	  " for city, province, buyer type and category (XLSX), or a CSV with a BOM",
+	  cmd_template },
 	{ "outcome", "FAIR MEETING-ID [--held|--no-show] [--intention|--contract|--no-deal]"
 	  " [--amount 万元] [--products P] [--date YYYY-MM-DD] [--evidence FILE] [--json]",
 	  "记录或查看洽谈结果：是否到场、意向或合同、金额（万元）、产品、凭证；每次修改留有记录 /"
@@ -134,6 +140,13 @@ main(int argc, char **argv)
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
 		return EXIT_OK;
+	}
+	/* The fair's time zone, for dates and times shown: $TZ, else China's (serve: time_zone). */
+	if (getenv("TZ") == NULL || *getenv("TZ") == '\0') {
+		char *cause = NULL;
+
+		if (time_zone_use("Asia/Shanghai", &cause) != 0)
+			free(cause);	/* no tzdata: the system's zone */
 	}
 	for (size_t i = 0; i < nitems(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)

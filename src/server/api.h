@@ -23,6 +23,10 @@ struct task {
 	char		 token[AUTH_TOKEN_LEN]; /* a new session to set as a cookie */
 	json_t		*in;		/* the request's JSON, or NULL; released after */
 	char		*text;		/* a string argument, or NULL; freed after */
+	char		*file;		/* set by work: a file to send instead of body, as
+					   an attachment, removed once open; or NULL */
+	const char	*file_type;	/* its Content-Type */
+	char		*file_name;	/* the name the browser saves it as (UTF-8) */
 };
 
 /* Hands work to the quick pool (taking in and text); the reply comes when it is done. */
@@ -49,6 +53,8 @@ void api_fail(struct hreq *h, struct store *st, int status, const char *code, ch
 /* Replies {key: list} (list taken), or, when list is NULL, the loop store's failure (api_fail). */
 void api_reply_list(struct hreq *h, const char *key, json_t *list, char *cause);
 
+/* A whole-number query argument in [lo, hi], def if absent; -1 after replying 400. */
+long api_arg_long(struct hreq *h, const char *name, long lo, long hi, long def);
 /* Answers a request for /api/…, /healthz or /metrics. */
 void api_handle(struct hreq *h);
 
@@ -126,6 +132,10 @@ void api_page_availability(struct hreq *h, char **args);
 void api_page_ics(struct hreq *h, char **args);
 void api_page_revoke(struct hreq *h, char **args);
 
+/* The handlers of api_entries.c: an office's own entries, their export, the templates. */
+void api_entries_list(struct hreq *h, char **args);
+void api_entries_export(struct hreq *h, char **args);
+void api_template_get(struct hreq *h, char **args);
 /* api_tls.c */
 void api_tls_get(struct hreq *h, char **args);
 void api_tls_cert(struct hreq *h, char **args);
