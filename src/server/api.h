@@ -51,6 +51,8 @@ void api_reply_list(struct hreq *h, const char *key, json_t *list, char *cause);
 
 /* Answers a request for /api/…, /healthz or /metrics. */
 void api_handle(struct hreq *h);
+/* Whether METHOD PATH is an upload route, whose body may be up to max_upload_bytes. */
+int api_takes_upload(const char *method, const char *path);
 
 /* The handlers of api_upload.c, routed by api.c. */
 void api_upload_post(struct hreq *h, char **args);
