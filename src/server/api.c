@@ -1032,6 +1032,27 @@ args_free(char **args, int n)
 		free(args[i]);
 }
 
+/* The routes whose body is a file (max_upload_bytes); every other body has max_body_bytes. */
+static const char *const upload_routes[] = {
+	"/api/v1/uploads",
+	"/api/v1/fairs/*/meetings/*/evidence",
+};
+
+int
+api_takes_upload(const char *method, const char *path)
+{
+	char *args[MAX_ARGS];
+	int nargs, found = 0;
+
+	if (strcmp(method, "POST") != 0)
+		return 0;
+	for (size_t i = 0; i < nitems(upload_routes) && !found; i++) {
+		found = route_match(upload_routes[i], path, args, &nargs);
+		args_free(args, nargs);
+	}
+	return found;
+}
+
 /* Who is asking: an API token, else a session cookie, else nobody.  -1 after replying. */
 static int
 identify(struct hreq *h)

@@ -57,6 +57,8 @@ void api_reply_list(struct hreq *h, const char *key, json_t *list, char *cause);
 long api_arg_long(struct hreq *h, const char *name, long lo, long hi, long def);
 /* Answers a request for /api/…, /healthz or /metrics. */
 void api_handle(struct hreq *h);
+/* Whether METHOD PATH is an upload route, whose body may be up to max_upload_bytes. */
+int api_takes_upload(const char *method, const char *path);
 
 /*
  * Writes the request's body (an evidence file named by ?filename=) to a
