@@ -1299,12 +1299,38 @@ cursor_next_segment(const struct serve *sv, const struct cursor *c)
 	return next;
 }
 
+/*
+ * Accumulates every cursor's postings in the next segment any of them has
+ * postings in; its first docid into *base.  Returns the segment's touched
+ * count, or SIZE_MAX when every list is done.
+ */
+static size_t
+cursors_segment(const struct serve *sv, struct serve_scratch *s, struct cursor *cur, size_t nc,
+    uint32_t *base)
+{
+	uint32_t seg = UINT32_MAX;
+	size_t nt = 0;
+
+	for (size_t i = 0; i < nc; i++) {
+		uint32_t n = cursor_next_segment(sv, &cur[i]);
+
+		if (n < seg)
+			seg = n;
+	}
+	if (seg == UINT32_MAX)
+		return SIZE_MAX;
+	*base = seg << SEG_BITS;
+	for (size_t i = 0; i < nc; i++)
+		nt = cursor_segment(sv, s, &cur[i], seg, nt);
+	return nt;
+}
+
 void
 serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
     struct serve_result *r)
 {
 	size_t want = q->offset + q->limit, nh = 0, nc = 0;
-	uint32_t words = 0, all, cat_first = 0, cat_only = 0, seg;
+	uint32_t words = 0, all, cat_first = 0, cat_only = 0;
 	int filter = 0, none = 0;
 	long tid_of[SERVE_MAX_TERMS];
 	double idf_of[SERVE_MAX_TERMS];
@@ -1378,20 +1404,10 @@ serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query 
 	/* Segment by segment: accumulate, then count, tally and keep the best `want`. */
 	for (;;) {
 		uint32_t base;
-		size_t nt = 0;
+		size_t nt = cursors_segment(sv, s, cur, nc, &base);
 
-		seg = UINT32_MAX;	/* the next segment any list has postings in */
-		for (size_t i = 0; i < nc; i++) {
-			uint32_t n = cursor_next_segment(sv, &cur[i]);
-
-			if (n < seg)
-				seg = n;
-		}
-		if (seg == UINT32_MAX)
+		if (nt == SIZE_MAX)
 			break;
-		base = seg << SEG_BITS;
-		for (size_t i = 0; i < nc; i++)
-			nt = cursor_segment(sv, s, &cur[i], seg, nt);
 		for (size_t i = 0; i < nt; i++) {
 			uint16_t lo = s->touched[i];
 			uint32_t d = base | lo;
@@ -1692,20 +1708,11 @@ match_walk(const struct serve *sv, struct serve_scratch *s, struct cursor *cur, 
     int filter, size_t want, size_t *nh)
 {
 	for (;;) {
-		uint32_t seg = UINT32_MAX, base;
-		size_t nt = 0;
+		uint32_t base;
+		size_t nt = cursors_segment(sv, s, cur, nc, &base);
 
-		for (size_t i = 0; i < nc; i++) {
-			uint32_t n = cursor_next_segment(sv, &cur[i]);
-
-			if (n < seg)
-				seg = n;
-		}
-		if (seg == UINT32_MAX)
+		if (nt == SIZE_MAX)
 			break;
-		base = seg << SEG_BITS;
-		for (size_t i = 0; i < nc; i++)
-			nt = cursor_segment(sv, s, &cur[i], seg, nt);
 		for (size_t i = 0; i < nt; i++) {
 			uint16_t lo = s->touched[i];
 			uint32_t d = base | lo;
