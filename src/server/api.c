@@ -634,7 +634,7 @@ match_work(struct task *t, struct store *st)
 	/* A demand is matched on the products' layer in memory, as in a batch. */
 	if (sv != NULL && strcmp(kind, "demand") == 0) {
 		serving_fresh(sv, st);
-		matcher_use_layer(m, serving_matching_layer(sv));
+		matcher_use_layer(m, serving_layer(sv));
 	}
 	/* A store failure (a lock, the disk) is recorded on st: 503 or 500, not 422. */
 	if (matching_code(st, m, kind, t->text, &mo, &res, &cause) != 0) {
