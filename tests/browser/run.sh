@@ -55,7 +55,7 @@ fi
 
 export BASE="https://localhost:$(cat "$WORK/port")" CHROMIUM
 export CLERK_PASSWORD=hangzhou-clerk-1 ORG_PASSWORD=organiser-pass-1
-# Hang guards for each script, together inside ctest's own (2400 s): a shared,
+# Hang guards for each script, together inside ctest's own (3000 s): a shared,
 # loaded machine runs an ASan build slowly.
 timeout 560 node "$here/test.mjs"
 rc=$?
