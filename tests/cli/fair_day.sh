@@ -9,7 +9,8 @@
 # its evidence file and the figures that follow it.  Then the exports: the schedule of version 1 and
 # the current one with the day's marks, the outcomes with their history,
 # over the API (fetched as files) and from the command line; the agendas
-# and the sign-in sheet carry the version, the sign-in sheet the badges.
+# and the sign-in sheet carry the version, the sign-in sheet and the badges
+# the badge numbers.
 # Last, a scheduled pair removed by hand, which the next solve drops.
 set -u
 : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
@@ -216,6 +217,9 @@ export_print signin
 has "sign-in sheet carries the version" "$WORK/signin.txt" "日程第 2 版"
 has "sign-in sheet: a badge column" "$WORK/signin.txt" "胸牌号"
 has "sign-in sheet: the walk-in's badge" "$WORK/signin.txt" "$walk"
+export_print badges
+has "badges: the walk-in's" "$WORK/badges.txt" "$walk"
+has "badges: a scheduled buyer's" "$WORK/badges.txt" "$nb"
 # The same from the command line.
 check "cli export schedule" 0 "$fm" export schedule YQH-2026 --version 2 --out "$WORK/v2.csv" --json
 has "cli rows" "$WORK/out" "\"rows\":$(q "SELECT count(*) FROM version_meetings v JOIN schedule_versions s ON s.id = v.version_id WHERE s.number = 2")"
