@@ -12,6 +12,7 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { axeViolations } from './axe.mjs';
 
 const { BASE, WORK, CHROMIUM = '/usr/bin/chromium', LEDGER_PASSWORD } = process.env;
 const SHOTS = path.join(WORK, 'screenshots');
@@ -133,6 +134,8 @@ const steps = [
 		const row = await p.locator('#figures tbody tr', { hasText: '成都荷花池市场浙江产品营销中心' }).textContent();
 		ok(/50,000\.00/.test(row) && /14,000\.00/.test(row), 'the figures count its increase over the base', row);
 		await p.locator('#line').screenshot({ path: path.join(SHOTS, 'ledger-verified.png') });
+		const axe = await axeViolations(p);
+		ok(axe.length === 0, 'axe ledger: no serious or critical violations', axe.join('; '));
 		// A spot check of 四川's verified line fails: it stops counting, its history stays.
 		await p.fill('#d-per', '1');
 		await p.fill('#d-seed', '7');
