@@ -132,6 +132,22 @@ api_ledger_line(struct hreq *h, char **args)
 	http_json(h, 200, v);
 }
 
+/* The request's JSON body, or NULL after replying 400 (or 413). */
+static json_t *
+body_of(struct hreq *h)
+{
+	json_t *in;
+	int status;
+	char *cause = NULL;
+
+	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
+	    &cause)) == NULL) {
+		http_error(h, status, "bad_request", "%s", cause);
+		free(cause);
+	}
+	return in;
+}
+
 /* A domain refusal or bad input as the task's reply; a store failure overrides it. */
 static void
 ledger_fail(struct task *t, int forbidden, char *cause)
@@ -181,15 +197,9 @@ void
 api_ledger_submit(struct hreq *h, char **args)
 {
 	json_t *in;
-	int status;
-	char *cause = NULL;
 
-	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
-	    &cause)) == NULL) {
-		http_error(h, status, "bad_request", "%s", cause);
-		free(cause);
+	if ((in = body_of(h)) == NULL)
 		return;
-	}
 	if (!json_is_string(json_object_get(in, "outlet")) ||
 	    !json_is_integer(json_object_get(in, "year")) ||
 	    !json_is_integer(json_object_get(in, "quarter")) ||
@@ -261,17 +271,11 @@ api_ledger_act(struct hreq *h, char **args)
 {
 	long long id = line_of(h, args);
 	json_t *in;
-	int status;
-	char *cause = NULL;
 
 	if (id == 0)
 		return;
-	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
-	    &cause)) == NULL) {
-		http_error(h, status, "bad_request", "%s", cause);
-		free(cause);
+	if ((in = body_of(h)) == NULL)
 		return;
-	}
 	if (!json_is_string(json_object_get(in, "action")) ||
 	    (json_object_get(in, "comment") != NULL &&
 	    !json_is_string(json_object_get(in, "comment")))) {
@@ -330,15 +334,9 @@ void
 api_ledger_sample_draw(struct hreq *h, char **args)
 {
 	json_t *in;
-	int status;
-	char *cause = NULL;
 
-	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
-	    &cause)) == NULL) {
-		http_error(h, status, "bad_request", "%s", cause);
-		free(cause);
+	if ((in = body_of(h)) == NULL)
 		return;
-	}
 	if (!json_is_integer(json_object_get(in, "year")) ||
 	    !json_is_integer(json_object_get(in, "per_province")) ||
 	    (json_object_get(in, "seed") != NULL && (!json_is_integer(json_object_get(in, "seed")) ||
@@ -406,17 +404,11 @@ api_ledger_sample_record(struct hreq *h, char **args)
 {
 	long long id = sample_of(h, args);
 	json_t *in;
-	int status;
-	char *cause = NULL;
 
 	if (id == 0)
 		return;
-	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
-	    &cause)) == NULL) {
-		http_error(h, status, "bad_request", "%s", cause);
-		free(cause);
+	if ((in = body_of(h)) == NULL)
 		return;
-	}
 	if (!json_is_integer(json_object_get(in, "line")) ||
 	    !json_is_boolean(json_object_get(in, "passed")) ||
 	    !json_is_string(json_object_get(in, "finding"))) {
