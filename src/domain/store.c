@@ -466,7 +466,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE meeting_requests ADD COLUMN contact_phone TEXT;",
 
 	/*
-	 * The marketing network's ledger (ledger.h): the register of marketing
+	 * 14: the marketing network's ledger (ledger.h): the register of marketing
 	 * centres and key distributors with their selection steps and 2009
 	 * base; quarterly return lines with their evidence and a review
 	 * history that is never changed; spot-check samples; the plan's
@@ -579,6 +579,40 @@ static const char *const migrations[] = {
 	"                'total', 'stretch')),"
 	"  yi          REAL NOT NULL CHECK (yi >= 0),"
 	"  PRIMARY KEY (year, item)"
+	");",
+
+	/*
+	 * 15: sites in step (sync.h).  The box's own site and public key, the
+	 * peers it trusts with the changesets exchanged so far, and the
+	 * conflicts ownership did not settle, kept for the organiser.
+	 */
+	"CREATE TABLE sync_site ("
+	"  id         INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  name       TEXT NOT NULL,"			/* 'province' or a fair box's name */
+	"  role       TEXT NOT NULL CHECK (role IN ('province', 'fair')),"
+	"  public_key TEXT NOT NULL"			/* PEM; the private key is DATA/sync.key */
+	");"
+	"CREATE TABLE sync_peers ("
+	"  id         INTEGER PRIMARY KEY,"		/* names its snapshot, DATA/sync/peer-ID.db */
+	"  name       TEXT NOT NULL UNIQUE,"
+	"  role       TEXT NOT NULL CHECK (role IN ('province', 'fair')),"
+	"  public_key TEXT NOT NULL,"			/* PEM, from its card */
+	"  in_seq     INTEGER NOT NULL DEFAULT 0,"	/* the last of its changesets applied */
+	"  out_seq    INTEGER NOT NULL DEFAULT 0,"	/* the last changeset made for it */
+	"  acked_seq  INTEGER NOT NULL DEFAULT 0,"	/* the last of ours it says it applied */
+	"  trusted_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+	");"
+	"CREATE TABLE sync_conflicts ("
+	"  id         INTEGER PRIMARY KEY,"
+	"  peer       TEXT NOT NULL,"			/* the site whose change was not applied */
+	"  seq        INTEGER NOT NULL,"		/* its changeset */
+	"  tbl        TEXT NOT NULL,"
+	"  row_key    TEXT NOT NULL,"			/* the primary key's values, JSON */
+	"  op         TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete', 'reference')),"
+	"  reason     TEXT NOT NULL,"			/* why ownership did not settle it */
+	"  theirs     TEXT NOT NULL DEFAULT '{}',"	/* the values the peer sent, JSON */
+	"  at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	"  settled_at TEXT, settled_by TEXT"
 	");",
 };
 

@@ -55,7 +55,7 @@ fi
 
 export BASE="https://localhost:$(cat "$WORK/port")" CHROMIUM
 export CLERK_PASSWORD=hangzhou-clerk-1 ORG_PASSWORD=organiser-pass-1
-# Hang guards for each script, together inside ctest's own (1800 s): a shared,
+# Hang guards for each script, together inside ctest's own (3000 s): a shared,
 # loaded machine runs an ASan build slowly.
 timeout 560 node "$here/test.mjs"
 rc=$?
@@ -75,6 +75,8 @@ read -r ASK_BADGE ASK_PRODUCT ASK_SUPPLIER < <(sqlite3 -cmd ".timeout 10000" -se
 ASK_PIN=$("$fm" schedule pin YQH-2026 "$ASK_BADGE")
 export ASK_BADGE ASK_PIN ASK_PRODUCT ASK_SUPPLIER
 timeout 400 node "$here/pages.mjs" || rc=1
+# Every page in each of its languages, with nothing left untranslated.
+timeout 480 node "$here/langs.mjs" || rc=1
 # The ledger: the register, the province targets, 四川's two clerks, the province office and
 # the finance reviewer; one line through all three review steps.
 ledger_user() { "$fm" user add "$1" --role "$2" ${3:+--region "$3"} --password-file "$(pw "$1" ledger-pass-2010)"; }
