@@ -998,6 +998,10 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/ledger/lines/*/review", LEDGER,	api_ledger_act },
 	{ "GET",  "/api/v1/ledger/figures",	LEDGER,		api_ledger_figures },
 	{ "GET",  "/api/v1/ledger/late",	LEDGER,		api_ledger_late },
+	{ "POST", "/api/v1/ledger/samples",	ROLE_ADMIN | ROLE_FINANCE, api_ledger_sample_draw },
+	{ "GET",  "/api/v1/ledger/samples/*",	ROLE_ADMIN | ROLE_FINANCE, api_ledger_sample_get },
+	{ "POST", "/api/v1/ledger/samples/*/findings", ROLE_ADMIN | ROLE_FINANCE,
+	  api_ledger_sample_record },
 	/* Boxes in step (api_sync.c): the signed file is the credential. */
 	{ "GET",  "/api/v1/sync",		ROLE_ANYONE,	api_sync_get },
 	{ "POST", "/api/v1/sync",		ROLE_ANYONE,	api_sync_post },

@@ -5,13 +5,11 @@
 import { chromium } from 'playwright-core';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { axeViolations } from './axe.mjs';
 
 const { BASE, WORK, FAIRMATCH, CHROMIUM = '/usr/bin/chromium' } = process.env;
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = path.join(WORK, 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
@@ -50,13 +48,7 @@ const expectedCodes = (q, n = 5) => cli('search', q, '--kind', 'supply', '--limi
 
 // axe-core in the page: the serious and critical violations, as text.
 async function axe(page, name) {
-	// Evaluated through the DevTools protocol: the page's CSP rightly refuses an inline <script>.
-	if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE);
-	const res = await page.evaluate(async () => {
-		const r = await window.axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-			.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-	});
+	const res = await axeViolations(page);
 	ok(res.length === 0, `axe ${name}: no serious or critical violations`, res.join('; '));
 }
 
