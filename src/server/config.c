@@ -92,6 +92,15 @@ static const struct setting_def table[] = {
 	  " is taken just after the start)" },
 	{ "backup_keep", NUM(backup_keep, 1, 10000), "24",
 	  "保留最新的几份定时备份 / the newest scheduled backups kept" },
+	{ "replica_of", URL(replica_of), "",
+	  "只读副本：从这个站点（https://…）同步，拒绝一切写入（空 = 不是副本；docs/sync.md） /"
+	  " a read-only replica of the box at this URL, kept current by sync; every write is"
+	  " refused (empty = not a replica; docs/sync.md)" },
+	{ "replica_cacert", STR(replica_cacert), "",
+	  "那个站点服务器的证书 PEM（空 = 系统的） / the certificate its server presents (empty ="
+	  " the system's)" },
+	{ "replica_seconds", NUM(replica_seconds, 1, 3600), "10",
+	  "副本每隔几秒同步一次 / seconds between the replica's exchanges" },
 };
 
 /* The setting called name, or NULL. */

@@ -34,6 +34,9 @@ struct settings {
 	char	*backup_dir;		/* scheduled backups go here (another disk); "" = off */
 	long	 backup_minutes;	/* between scheduled backups */
 	long	 backup_keep;		/* the newest scheduled backups kept */
+	char	*replica_of;		/* a read-only replica of this box's URL; "" = not one */
+	char	*replica_cacert;	/* the certificate that box's server presents; "" = the system's */
+	long	 replica_seconds;	/* between the replica's exchanges with its box */
 };
 
 /* The defaults; web_root defaults to the source tree's web/. */
