@@ -35,7 +35,7 @@ struct settings {
 	long	 backup_minutes;	/* between scheduled backups */
 	long	 backup_keep;		/* the newest scheduled backups kept */
 	char	*replica_of;		/* a read-only replica of this box's URL; "" = not one */
-	char	*replica_cacert;	/* the certificate that box's server presents; "" = the system's */
+	char	*replica_cacert;	/* that box's server certificate; "" = the system's CAs */
 	long	 replica_seconds;	/* between the replica's exchanges with its box */
 };
 
