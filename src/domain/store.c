@@ -589,13 +589,13 @@ static const char *const migrations[] = {
 	"CREATE TABLE sync_site ("
 	"  id         INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  name       TEXT NOT NULL,"			/* 'province' or a fair box's name */
-	"  role       TEXT NOT NULL CHECK (role IN ('province', 'fair')),"
+	"  role       TEXT NOT NULL CHECK (role IN ('province', 'fair', 'replica')),"
 	"  public_key TEXT NOT NULL"			/* PEM; the private key is DATA/sync.key */
 	");"
 	"CREATE TABLE sync_peers ("
 	"  id         INTEGER PRIMARY KEY,"		/* names its snapshot, DATA/sync/peer-ID.db */
 	"  name       TEXT NOT NULL UNIQUE,"
-	"  role       TEXT NOT NULL CHECK (role IN ('province', 'fair')),"
+	"  role       TEXT NOT NULL CHECK (role IN ('province', 'fair', 'replica')),"
 	"  public_key TEXT NOT NULL,"			/* PEM, from its card */
 	"  in_seq     INTEGER NOT NULL DEFAULT 0,"	/* the last of its changesets applied */
 	"  out_seq    INTEGER NOT NULL DEFAULT 0,"	/* the last changeset made for it */

@@ -1165,6 +1165,12 @@ api_handle(struct hreq *h)
 		    " request refused: X-Requested-With missing or the origin differs");
 		goto done;
 	}
+	if (h->unsafe && hreq_settings(h)->replica_of[0] != '\0') {
+		http_error(h, 403, "read_only_replica", "这是 %s 的只读副本，请到该站点修改 / this box is"
+		    " a read-only replica of %s: make changes there", hreq_settings(h)->replica_of,
+		    hreq_settings(h)->replica_of);
+		goto done;
+	}
 	if ((found->roles & h->who.role) == 0) {
 		if (h->who.user_id == 0) {
 			http_header(h, "WWW-Authenticate", "Bearer");
