@@ -72,5 +72,7 @@ int cmd_stats(const struct cmd_entry *, int, char **);
 int cmd_withdraw(const struct cmd_entry *, int, char **);
 int cmd_backup(const struct cmd_entry *, int, char **);
 int cmd_restore(const struct cmd_entry *, int, char **);
+int cmd_ledger(const struct cmd_entry *, int, char **);
+int cmd_sync(const struct cmd_entry *, int, char **);
 
 #endif

@@ -634,7 +634,7 @@ match_work(struct task *t, struct store *st)
 	/* A demand is matched on the products' layer in memory, as in a batch. */
 	if (sv != NULL && strcmp(kind, "demand") == 0) {
 		serving_fresh(sv, st);
-		matcher_use_layer(m, serving_matching_layer(sv));
+		matcher_use_layer(m, serving_layer(sv));
 	}
 	/* A store failure (a lock, the disk) is recorded on st: 503 or 500, not 422. */
 	if (matching_code(st, m, kind, t->text, &mo, &res, &cause) != 0) {
@@ -916,6 +916,7 @@ get_metrics(struct hreq *h, char **args)
 
 #define OFFICES		(ROLE_CITY | ROLE_EXPANSION | ROLE_ADMIN)
 #define ORGANISERS	(ROLE_ORGANISER | ROLE_ADMIN)
+#define LEDGER		(ROLE_EXPANSION | ROLE_ADMIN | ROLE_FINANCE)
 
 static const struct route routes[] = {
 	{ "GET",  "/healthz",			ROLE_ANYONE,	get_healthz },
@@ -954,6 +955,7 @@ static const struct route routes[] = {
 	{ "GET",  "/api/v1/p/*",		ROLE_ANYONE,	api_page_get },
 	{ "GET",  "/api/v1/p/*/agenda.ics",	ROLE_ANYONE,	api_page_ics },
 	{ "POST", "/api/v1/p/*/requests/*",	ROLE_ANYONE,	api_page_answer },
+	{ "POST", "/api/v1/p/*/availability",	ROLE_ANYONE,	api_page_availability },
 	{ "GET",  "/api/v1/tls/fairmatch.crt",	ROLE_ANYONE,	api_tls_cert },
 	{ "GET",  "/api/v1/fairs/*/schedule",	ROLE_ANYONE,	api_schedule_get },
 	{ "POST", "/api/v1/fairs/*/schedule",	ORGANISERS,	api_schedule_run },
@@ -987,6 +989,18 @@ static const struct route routes[] = {
 	{ "GET",  "/api/v1/fairs/*/meetings/*/outcome", OFFICES | ORGANISERS, api_outcome_get },
 	{ "POST", "/api/v1/fairs/*/meetings/*/outcome", ORGANISERS, api_outcome_post },
 	{ "POST", "/api/v1/fairs/*/meetings/*/evidence", ORGANISERS, api_outcome_evidence },
+	{ "GET",  "/api/v1/ledger/register",	LEDGER,		api_ledger_register },
+	{ "GET",  "/api/v1/ledger/lines",	LEDGER,		api_ledger_lines },
+	{ "POST", "/api/v1/ledger/lines",	ROLE_EXPANSION | ROLE_ADMIN, api_ledger_submit },
+	{ "GET",  "/api/v1/ledger/lines/*",	LEDGER,		api_ledger_line },
+	{ "POST", "/api/v1/ledger/lines/*/evidence", ROLE_EXPANSION | ROLE_ADMIN,
+	  api_ledger_evidence },
+	{ "POST", "/api/v1/ledger/lines/*/review", LEDGER,	api_ledger_act },
+	{ "GET",  "/api/v1/ledger/figures",	LEDGER,		api_ledger_figures },
+	{ "GET",  "/api/v1/ledger/late",	LEDGER,		api_ledger_late },
+	/* Boxes in step (api_sync.c): the signed file is the credential. */
+	{ "GET",  "/api/v1/sync",		ROLE_ANYONE,	api_sync_get },
+	{ "POST", "/api/v1/sync",		ROLE_ANYONE,	api_sync_post },
 };
 
 /* Whether path matches pattern, collecting the "*" segments into args. */
@@ -1016,6 +1030,27 @@ args_free(char **args, int n)
 {
 	for (int i = 0; i < n; i++)
 		free(args[i]);
+}
+
+/* The routes whose body is a file (max_upload_bytes); every other body has max_body_bytes. */
+static const char *const upload_routes[] = {
+	"/api/v1/uploads",
+	"/api/v1/fairs/*/meetings/*/evidence",
+};
+
+int
+api_takes_upload(const char *method, const char *path)
+{
+	char *args[MAX_ARGS];
+	int nargs, found = 0;
+
+	if (strcmp(method, "POST") != 0)
+		return 0;
+	for (size_t i = 0; i < nitems(upload_routes) && !found; i++) {
+		found = route_match(upload_routes[i], path, args, &nargs);
+		args_free(args, nargs);
+	}
+	return found;
 }
 
 /* Who is asking: an API token, else a session cookie, else nobody.  -1 after replying. */
