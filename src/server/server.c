@@ -615,6 +615,9 @@ server_run(const struct settings *cfg, const char *data_dir, char **cause)
 	char real[PATH_MAX];
 	int rc = -1;
 
+	/* Before any thread: localtime_r and mktime read the zone without a lock. */
+	if (time_zone_use(cfg->time_zone, cause) != 0)
+		return -1;
 	memset(&srv, 0, sizeof srv);
 	srv.cfg = cfg;
 	srv.data_dir = data_dir;
