@@ -23,7 +23,7 @@
 #include "util.h"
 #include "withdraw.h"
 
-#define NPRODUCTS	1000
+#define NPRODUCTS	3000
 #define NCHANGED	500
 
 static const char *things[] = { "齿轮", "轴承", "茶叶", "眼镜", "电钻", "火腿", "西服", "围巾" };
@@ -130,12 +130,16 @@ layer(void)
 	return sv;
 }
 
-/* 齿轮 and 轴承 in a fair's two cities: both stages give the exhaustive top 20, in order. */
+/*
+ * 齿轮 and 轴承 in a fair's two cities, with 用 (in every description) heavy
+ * enough for stage 1, so that it must choose among more than it keeps:
+ * both stages give the exhaustive top 20, in order.
+ */
 static void
 test_two_stages_exact(void **state)
 {
 	struct serve_match_token t[] = { { "齿轮", 6, 4.0 }, { "轴承", 6, 2.0 }, { "齿", 3, 1.2 },
-	    { "用", 3, 0.3 } };
+	    { "用", 3, 1.0 } };
 	const char *fair[] = { "杭州市", "温州市" };	/* as the store writes them */
 	struct serve_match_query q = { .tokens = t, .ntokens = 4, .cities = fair, .ncities = 2,
 	    .limit = 20 };
