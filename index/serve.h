@@ -179,7 +179,7 @@ void serve_stats(struct serve *sv, struct serve_stats *st);
  * Exhaustive: every token, every document scored exactly (the check of
  * the fast path).
  */
-#define SERVE_MATCH_CANDIDATES	400	/* stage 1 keeps this many (or the limit, if more) */
+#define SERVE_MATCH_CANDIDATES	1000	/* stage 1 keeps this many (or the limit, if more) */
 #define SERVE_MATCH_HEAVY	1.0	/* stage 1 reads tokens at least this heavy */
 #define SERVE_MATCH_TOKENS	64	/* tokens of a match query, at most */
 #define SERVE_MATCH_FIELDS	8	/* fields a hit's masks tell apart */

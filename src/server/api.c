@@ -631,7 +631,7 @@ match_work(struct task *t, struct store *st)
 		api_task_fail(t, 503, "index", cause);
 		return;
 	}
-	/* A demand is matched on the products' layer in memory, as in a batch. */
+	/* A demand is matched on the serving layer in memory, as in a batch. */
 	if (sv != NULL && strcmp(kind, "demand") == 0) {
 		serving_fresh(sv, st);
 		matcher_use_layer(m, serving_layer(sv));
