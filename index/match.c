@@ -10,7 +10,7 @@
 #include "generic.h"
 #include "indexer.h"
 #include "match.h"
-#include "serve_match.h"
+#include "serve.h"
 #include "textnorm.h"
 #include "tokenize.h"
 #include "util.h"
@@ -34,8 +34,8 @@ struct matcher {
 	struct tokenizer	*tk;
 	struct generic		*generic;	/* numbers, units and generic words */
 	struct match_side	 sides[2];	/* supply, demand */
-	struct mlayer		*ml;		/* products in memory, or NULL: Xapian */
-	struct mlayer_scratch	*mls;
+	struct serve		*layer;		/* products in memory, or NULL: Xapian */
+	struct serve_scratch	*scratch;	/* this matcher's, for the layer */
 };
 
 /* A token of the item matched from: its weight and where it was first seen. */
@@ -126,16 +126,16 @@ matcher_close(struct matcher *m)
 	}
 	tokenizer_free(m->tk);
 	generic_free(m->generic);
-	mlayer_scratch_free(m->mls);
+	serve_scratch_free(m->scratch);
 	free(m);
 }
 
 void
-matcher_use_layer(struct matcher *m, struct mlayer *ml)
+matcher_use_layer(struct matcher *m, struct serve *layer)
 {
-	m->ml = ml;
-	if (m->mls == NULL)
-		m->mls = mlayer_scratch_new();
+	m->layer = layer;
+	if (m->scratch == NULL)
+		m->scratch = serve_scratch_new();
 }
 
 /* Is the token one Han character (a unigram)? */
@@ -656,18 +656,19 @@ static void
 layer_candidates(struct matcher *m, const struct qbuild *b, const struct match_opts *o,
     size_t fetch, struct cands *c)
 {
-	struct mlayer_token *t = xcalloc(b->n ? b->n : 1, sizeof *t);
-	struct mlayer_query q = { .tokens = t, .ntokens = b->n, .limit = fetch,
+	struct serve_match_token *t = xcalloc(b->n ? b->n : 1, sizeof *t);
+	struct serve_match_query q = { .tokens = t, .ntokens = b->n, .limit = fetch,
 	    .exhaustive = o->exhaustive };
-	struct mlayer_result r;
+	struct serve_match_result r;
 
 	for (size_t k = 0; k < b->n; k++)
-		t[k] = (struct mlayer_token){ b->t[k].text, strlen(b->t[k].text), b->t[k].weight };
+		t[k] = (struct serve_match_token){ b->t[k].text, strlen(b->t[k].text),
+		    b->t[k].weight };
 	if (o->nregions > 0) {
 		q.cities = o->regions;
 		q.ncities = o->nregions;
 	}
-	mlayer_match(m->ml, m->mls, &q, &r);
+	serve_match(m->layer, m->scratch, &q, &r);
 	c->ids = r.ids;
 	c->scores = r.scores;
 	c->masks = r.masks;
@@ -780,7 +781,7 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 		free(b.t[--b.n].text);
 
 	fetch = limit * 3 > MATCH_FETCH_MIN ? limit * 3 : MATCH_FETCH_MIN;
-	if (fi == 1 && m->ml != NULL && o->honour == NULL)
+	if (fi == 1 && m->layer != NULL && o->honour == NULL)
 		layer_candidates(m, &b, o, fetch, &cand);
 	else if (xapian_candidates(to->x, &b, to->kind, o, fetch, &cand, cause) != 0)
 		goto done;

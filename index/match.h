@@ -62,12 +62,13 @@ struct matcher *matcher_open(sqlite3 *db, const char *xapian_dir, char **cause);
 void matcher_close(struct matcher *m);
 
 /*
- * Matches demands on the products' layer in memory (serve_match.h; not
- * owned, shared between matchers) instead of Xapian; matches filtered by
- * honour still go to Xapian.  Products are matched to demands on Xapian.
+ * Matches demands on the products' serving layer in memory (serve.h's
+ * serve_match; not owned, shared between matchers and with kiosk search)
+ * instead of Xapian; matches filtered by honour still go to Xapian.
+ * Products are matched to demands on Xapian.  NULL: Xapian again.
  */
-struct mlayer;
-void matcher_use_layer(struct matcher *m, struct mlayer *ml);
+struct serve;
+void matcher_use_layer(struct matcher *m, struct serve *layer);
 
 /*
  * Matches the item of from_kind ("demand" or "supply") with code against

@@ -126,6 +126,12 @@ struct serve {
 	uint64_t		*ftmp;		/* one document's (token << 16 | freq), sorted */
 	size_t			 ftmpcap;
 
+	/* Field masks: per forward entry, in the same order, the fields it is in. */
+	uint8_t			*fmask;
+	size_t			 nfmask, capfmask;
+	uint64_t		*fmask_off;	/* a slot's first entry; [nslots] the end */
+	size_t			 capfmask_off;
+
 	/* Product id → slot. */
 	int64_t			*idk;
 	uint32_t		*idv;
@@ -139,6 +145,7 @@ struct dtok {
 	uint32_t	off, len;	/* in d->text */
 	uint32_t	hash;
 	double		freq;		/* weighted */
+	uint32_t	fields;		/* the fields it is in, a bit each */
 };
 
 struct serve_doc {
@@ -296,6 +303,7 @@ serve_doc_token(struct serve_doc *d, size_t field, const char *text, size_t len)
 
 		if (t->hash == h && t->len == len && memcmp(d->text.data + t->off, text, len) == 0) {
 			t->freq += d->w[field];
+			t->fields |= 1u << field;
 			return;
 		}
 	}
@@ -303,7 +311,8 @@ serve_doc_token(struct serve_doc *d, size_t field, const char *text, size_t len)
 		d->cap = d->cap ? d->cap * 2 : 128;
 		d->t = xreallocarray(d->t, d->cap, sizeof *d->t);
 	}
-	d->t[d->n] = (struct dtok){ (uint32_t)d->text.len, (uint32_t)len, h, d->w[field] };
+	d->t[d->n] = (struct dtok){ (uint32_t)d->text.len, (uint32_t)len, h, d->w[field],
+	    1u << field };
 	buf_add(&d->text, text, len);
 	d->ht[j] = (uint32_t)++d->n;
 }
@@ -368,6 +377,8 @@ serve_free(struct serve *sv)
 	roaring_bitmap_free(sv->live_bm);
 	free(sv->fwd);
 	free(sv->ftmp);
+	free(sv->fmask);
+	free(sv->fmask_off);
 	free(sv->idk);
 	free(sv->idv);
 	vals_free(&sv->cities);
@@ -658,6 +669,34 @@ slot_kill(struct serve *sv, uint32_t d)
 	sv->sumlen -= sv->dlen[d];
 }
 
+/*
+ * Records the fields of d's tokens for slot s, in the order of its forward
+ * entries (token ids ascending); slots come in order.  Uses sv->ftmp.
+ */
+static void
+fields_add(struct serve *sv, const struct serve_doc *d, uint32_t s)
+{
+	if (s + 2 > sv->capfmask_off) {
+		sv->capfmask_off = (s + 2) * 2;
+		sv->fmask_off = xreallocarray(sv->fmask_off, sv->capfmask_off,
+		    sizeof *sv->fmask_off);
+	}
+	while (sv->nfmask + d->n > sv->capfmask) {
+		sv->capfmask = sv->capfmask ? sv->capfmask * 2 : 65536;
+		sv->fmask = xreallocarray(sv->fmask, sv->capfmask, 1);
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const struct dtok *t = &d->t[i];
+
+		sv->ftmp[i] = (uint64_t)tok_find(sv, d->text.data + t->off, t->len, t->hash) << 32 | i;
+	}
+	u64_sort(sv->ftmp, d->n);
+	sv->fmask_off[s] = sv->nfmask;
+	for (size_t i = 0; i < d->n; i++)
+		sv->fmask[sv->nfmask++] = (uint8_t)d->t[sv->ftmp[i] & UINT32_MAX].fields;
+	sv->fmask_off[s + 1] = sv->nfmask;
+}
+
 /* Gives d a new slot (the old one, if any, dies): attributes, forward entries, df. */
 static uint32_t
 slot_add(struct serve *sv, const struct serve_doc *d)
@@ -712,6 +751,7 @@ slot_add(struct serve *sv, const struct serve_doc *d)
 	}
 	sv->nfwd_ent += d->n;
 	sv->fwd_off[s + 1] = sv->nfwd;
+	fields_add(sv, d, s);
 	sv->live[s >> 6] |= 1ULL << (s & 63);
 	roaring_bitmap_add(sv->live_bm, s);
 	if (sv->city[s] != 0)
@@ -843,6 +883,8 @@ serve_build_finish(struct serve *sv, long long seq)
 	/* The forward index grows no more in bulk: give back its slack. */
 	sv->capfwd = sv->nfwd + 65536;
 	sv->fwd = xreallocarray(sv->fwd, sv->capfwd, 1);
+	sv->capfmask = sv->nfmask + 65536;
+	sv->fmask = xreallocarray(sv->fmask, sv->capfmask, 1);
 	sv->sorted = xmalloc((sv->ntok + 1) * sizeof *sv->sorted);
 	for (size_t t = 0; t < sv->ntok; t++)
 		sv->sorted[t] = (uint32_t)t;
@@ -1350,6 +1392,26 @@ next_segment(const struct serve *sv, const struct cursor *cur, size_t nc)
 	return seg;
 }
 
+/*
+ * Accumulates every cursor's postings in the next segment any of them has
+ * postings in; its first docid into *base.  Returns the segment's touched
+ * count, or SIZE_MAX when every list is done.
+ */
+static size_t
+cursors_segment(const struct serve *sv, struct serve_scratch *s, struct cursor *cur, size_t nc,
+    uint32_t *base)
+{
+	uint32_t seg = next_segment(sv, cur, nc);
+	size_t nt = 0;
+
+	if (seg == UINT32_MAX)
+		return SIZE_MAX;
+	*base = seg << SEG_BITS;
+	for (size_t i = 0; i < nc; i++)
+		nt = cursor_segment(sv, s, &cur[i], seg, nt);
+	return nt;
+}
+
 /* What a query works out before it walks the lists. */
 struct qprep {
 	struct cursor	 cur[SERVE_MAX_TERMS];
@@ -1480,14 +1542,13 @@ query_exhaustive(struct serve *sv, struct serve_scratch *s, const struct serve_q
     struct qprep *p, struct serve_result *r)
 {
 	size_t nh = 0;
-	uint32_t seg;
 
-	while ((seg = next_segment(sv, p->cur, p->nc)) != UINT32_MAX) {
-		uint32_t base = seg << SEG_BITS;
-		size_t nt = 0;
+	for (;;) {
+		uint32_t base;
+		size_t nt = cursors_segment(sv, s, p->cur, p->nc, &base);
 
-		for (size_t i = 0; i < p->nc; i++)
-			nt = cursor_segment(sv, s, &p->cur[i], seg, nt);
+		if (nt == SIZE_MAX)
+			break;
 		for (size_t i = 0; i < nt; i++) {
 			uint16_t lo = s->touched[i];
 			uint32_t d = base | lo;
@@ -2125,8 +2186,9 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 	    sizeof *sv->roff);
 	st->forward_bytes = sv->capfwd + (sv->capslots + 1) * sizeof *sv->fwd_off;
 	st->bitmap_bytes = bm;
+	st->fields_bytes = sv->capfmask + sv->capfmask_off * sizeof *sv->fmask_off;
 	st->avgdl = sv->avgdl;
-	st->bytes = st->postings_bytes + st->forward_bytes + bm +
+	st->bytes = st->postings_bytes + st->forward_bytes + bm + st->fields_bytes +
 	    sv->captok * sizeof *sv->toks + sv->thtcap * sizeof *sv->tht + sv->capstrs +
 	    sv->ntok * sizeof *sv->sorted +
 	    sv->capslots * (sizeof *sv->pid + sizeof *sv->dlen + 2 * sizeof *sv->city) +
@@ -2167,4 +2229,215 @@ serve_vocab_prefix(struct serve *sv, const char *p, size_t n, serve_vocab_fn cb,
 			rc = cb(arg, sv->strs + sv->toks[i].str, sv->toks[i].len, sv->toks[i].df);
 	pthread_rwlock_unlock(&sv->lock);
 	return rc;
+}
+
+/* ---- matching ---- */
+
+#define MATCH_K1		1.0	/* a field's saturation in matching, as Xapian's BM25 */
+#define MATCH_B			0.5
+#define MATCH_MIN_NORMLEN	0.5
+
+/* A match query's token the layer has: its id, its place in the query, weight × idf. */
+struct mtok {
+	uint32_t	tid;
+	uint32_t	k;
+	double		w;
+	int		heavy;
+};
+
+static int
+mtok_cmp(const void *a, const void *b)
+{
+	const struct mtok *x = a, *y = b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/*
+ * Stage 1 over the cursors cur[0..nc): every touched live document of an
+ * allowed city offered to s->heap (best `want`) with its summed impacts.
+ */
+static void
+match_walk(const struct serve *sv, struct serve_scratch *s, struct cursor *cur, size_t nc,
+    int filter, size_t want, size_t *nh)
+{
+	for (;;) {
+		uint32_t base;
+		size_t nt = cursors_segment(sv, s, cur, nc, &base);
+
+		if (nt == SIZE_MAX)
+			break;
+		for (size_t i = 0; i < nt; i++) {
+			uint16_t lo = s->touched[i];
+			uint32_t d = base | lo;
+
+			if (is_live(sv, d) && (!filter || s->callow[sv->city[d]])) {
+				struct heap_ent c = { s->score[lo], 0, sv->pid[d], d };
+
+				heap_offer(s->heap, nh, want, &c);
+			}
+			s->score[lo] = 0;
+			s->mask[lo] = 0;
+		}
+	}
+}
+
+/* Sets up one cursor per token of mt[0..nm) (the heavy ones only, unless all). */
+static size_t
+match_cursors(const struct serve *sv, const struct mtok *mt, size_t nm, int all,
+    struct cursor *cur)
+{
+	size_t nc = 0;
+
+	for (size_t i = 0; i < nm; i++) {
+		struct cursor *c;
+
+		if (!all && !mt[i].heavy)
+			continue;
+		c = &cur[nc++];
+		memset(c, 0, sizeof *c);
+		c->tok = &sv->toks[mt[i].tid];
+		c->run = c->tok->dir;
+		c->w = (float)(mt[i].w / IMP_SCALE);
+		c->bit = 1;
+	}
+	return nc;
+}
+
+/*
+ * One token's exact score in slot d: its frequency f (field-weighted) split
+ * back into the fields of mask (one occurrence each, the rest in the
+ * lightest, the longest text as a rule), each field saturated on its own
+ * as Xapian's BM25 does, so a word in the name and the description counts
+ * for both, not once and a bit.
+ */
+static double
+match_token_score(const struct serve *sv, uint32_t d, const struct mtok *m, double f,
+    unsigned mask)
+{
+	double wsum = 0, wmin = 0, extra, normlen, k, score = 0;
+	size_t fmin = 0;
+
+	for (size_t i = 0; i < sv->nfields && i < SERVE_MATCH_FIELDS; i++)
+		if (mask & (1u << i) && sv->wq[i] > 0) {
+			double w = sv->wq[i] / FREQ_SCALE;
+
+			wsum += w;
+			if (wmin == 0 || w < wmin) {
+				wmin = w;
+				fmin = i;
+			}
+		}
+	if (wmin <= 0)
+		return 0;
+	extra = f > wsum ? (f - wsum) / wmin : 0;
+	normlen = sv->dlen[d] / sv->avgdl;
+	if (normlen < MATCH_MIN_NORMLEN)
+		normlen = MATCH_MIN_NORMLEN;
+	k = MATCH_K1 * (normlen * MATCH_B + (1 - MATCH_B));
+	for (size_t i = 0; i < sv->nfields && i < SERVE_MATCH_FIELDS; i++)
+		if (mask & (1u << i)) {
+			double wdf = 1 + (i == fmin ? extra : 0);
+
+			score += sv->wq[i] / FREQ_SCALE * wdf / (k + wdf);
+		}
+	return m->w * score;
+}
+
+/*
+ * The exact score of slot d from its forward entries (mt sorted by token
+ * id); with mask, the fields of each token found, at mask[k].
+ */
+static double
+match_rescore(const struct serve *sv, uint32_t d, const struct mtok *mt, size_t nm,
+    unsigned *mask)
+{
+	double score = 0;
+	uint64_t e = sv->fmask_off[d];
+	struct fwd_it it;
+	uint32_t tok, freq;
+	size_t i = 0;
+
+	fwd_begin(sv, d, &it);
+	for (; i < nm && fwd_next(&it, &tok, &freq); e++) {
+		while (i < nm && mt[i].tid < tok)
+			i++;
+		if (i == nm || mt[i].tid != tok)
+			continue;
+		score += match_token_score(sv, d, &mt[i], freq / FREQ_SCALE, sv->fmask[e]);
+		if (mask != NULL)
+			mask[mt[i].k] = sv->fmask[e];
+		i++;
+	}
+	return score;
+}
+
+void
+serve_match(struct serve *sv, struct serve_scratch *s, const struct serve_match_query *q,
+    struct serve_match_result *r)
+{
+	struct mtok mt[SERVE_MATCH_TOKENS];
+	struct cursor cur[SERVE_MATCH_TOKENS];
+	size_t ntok = q->ntokens < SERVE_MATCH_TOKENS ? q->ntokens : SERVE_MATCH_TOKENS;
+	size_t nm = 0, nh = 0, nc, want;
+	int filter = q->cities != NULL;
+
+	memset(r, 0, sizeof *r);
+	pthread_rwlock_rdlock(&sv->lock);
+	scratch_ready(s, sv);
+	if (filter) {
+		memset(s->callow, 0, sv->cities.n);
+		for (size_t i = 0; i < q->ncities; i++)
+			s->callow[vals_id(&sv->cities, q->cities[i], 0)] = 1;
+		s->callow[0] = 0;
+	}
+	for (size_t k = 0; k < ntok; k++) {
+		const struct serve_match_token *t = &q->tokens[k];
+		long tid = tok_find(sv, t->text, t->len, hash_bytes(t->text, t->len));
+
+		if (tid < 0 || sv->toks[tid].df == 0 || t->weight <= 0)
+			continue;
+		mt[nm++] = (struct mtok){ (uint32_t)tid, (uint32_t)k,
+		    t->weight * idf(sv, sv->toks[tid].df), t->weight >= SERVE_MATCH_HEAVY };
+	}
+	want = q->exhaustive ? sv->ndocs : q->limit > SERVE_MATCH_CANDIDATES ? q->limit :
+	    SERVE_MATCH_CANDIDATES;
+	if (want > sv->ndocs)
+		want = sv->ndocs;
+	if (want > s->hcap) {
+		s->hcap = want;
+		s->heap = xreallocarray(s->heap, s->hcap + 1, sizeof *s->heap);
+	}
+	/* Stage 1: the heavy tokens; all of them when those reach fewer than wanted. */
+	nc = match_cursors(sv, mt, nm, q->exhaustive, cur);
+	match_walk(sv, s, cur, nc, filter, want, &nh);
+	if (nh < want && nc < nm) {
+		nh = 0;
+		nc = match_cursors(sv, mt, nm, 1, cur);
+		match_walk(sv, s, cur, nc, filter, want, &nh);
+	}
+	/* Stage 2: exact scores, then the best limit with their fields. */
+	qsort(mt, nm, sizeof *mt, mtok_cmp);
+	for (size_t i = 0; i < nh; i++)
+		s->heap[i].score = match_rescore(sv, s->heap[i].slot, mt, nm, NULL);
+	if (nh > 1)
+		qsort(s->heap, nh, sizeof *s->heap, ent_cmp);
+	r->n = nh < q->limit ? nh : q->limit;
+	r->ids = xcalloc(r->n + 1, sizeof *r->ids);
+	r->scores = xcalloc(r->n + 1, sizeof *r->scores);
+	r->masks = xcalloc(r->n * ntok + 1, sizeof *r->masks);
+	for (size_t i = 0; i < r->n; i++) {
+		r->ids[i] = s->heap[i].id;
+		r->scores[i] = match_rescore(sv, s->heap[i].slot, mt, nm, r->masks + i * ntok);
+	}
+	pthread_rwlock_unlock(&sv->lock);
+}
+
+void
+serve_match_result_free(struct serve_match_result *r)
+{
+	free(r->ids);
+	free(r->scores);
+	free(r->masks);
+	memset(r, 0, sizeof *r);
 }

@@ -1,7 +1,7 @@
 /*
- * serve.h — the serving layer: kiosk search (and, later, batch matching)
- * over in-memory impact postings, derived from the store and never the
- * record (DESIGN.md, "Which engine answers what").
+ * serve.h — the serving layer: kiosk search and demand matching over
+ * in-memory impact postings, derived from the store and never the record
+ * (DESIGN.md, "Which engine answers what").
  *
  * Per token a posting list of (docid, impact), docids ascending, where
  * impact is FTS5's bm25 term-frequency part with the kinds' field weights,
@@ -10,9 +10,10 @@
  * totals) and tallies both facets, then scores Σ idf · impact only in the
  * ranges of docids whose upper bound can still beat the best offset+limit
  * kept so far (block-max pruning), so paging reaches every hit.
- * Per document a forward index (token, weighted frequency) and the
- * document's length, so impacts can be recomputed (a matcher's exact
- * rescoring) and a replaced document's tokens are known.  Cities and
+ * Per document a forward index (token, weighted frequency, the fields it
+ * is in) and the document's length, so impacts can be recomputed (a
+ * matcher's exact rescoring), a match can say where a word was found and
+ * a replaced document's tokens are known.  Cities and
  * categories are CRoaring bitmaps; a fair is a set of cities.
  *
  * The layer is pure C over the tokenizer's output: callers feed tokens
@@ -174,8 +175,55 @@ struct serve_stats {
 	size_t	postings_bytes;
 	size_t	forward_bytes;
 	size_t	bitmap_bytes;
+	size_t	fields_bytes;	/* the forward entries' field masks */
 	double	avgdl;
 };
 void serve_stats(struct serve *sv, struct serve_stats *st);
+
+/*
+ * Matching a demand against the layer's documents: a weighted OR of the
+ * demand's tokens.  A token scores its weight × idf × Σ over the fields it
+ * is in of field weight × BM25's saturation of its frequency there (k1 1,
+ * b 0.5, as Xapian's BM25 with which the matcher began): a word in the
+ * name and in the description counts for both.  Two stages: the segment
+ * walk adds up the kiosk's quantised impacts of the heavier tokens
+ * (weight ≥ SERVE_MATCH_HEAVY) and keeps the best SERVE_MATCH_CANDIDATES
+ * documents of the allowed cities (of all the tokens when that reaches
+ * fewer); then each is scored exactly from its forward entries, so a kept
+ * document's score is exactly what an exhaustive pass gives it.
+ * Exhaustive: every token, every document scored exactly (the check of
+ * the fast path).
+ */
+#define SERVE_MATCH_CANDIDATES	400	/* stage 1 keeps this many (or the limit, if more) */
+#define SERVE_MATCH_HEAVY	1.0	/* stage 1 reads tokens at least this heavy */
+#define SERVE_MATCH_TOKENS	64	/* tokens of a match query, at most */
+#define SERVE_MATCH_FIELDS	8	/* fields a hit's masks tell apart */
+
+struct serve_match_token {
+	const char	*text;
+	size_t		 len;
+	double		 weight;
+};
+
+struct serve_match_query {
+	const struct serve_match_token	*tokens;	/* distinct */
+	size_t				 ntokens;	/* at most SERVE_MATCH_TOKENS */
+	const char *const		*cities;	/* only these cities, or NULL */
+	size_t				 ncities;
+	size_t				 limit;		/* hits wanted */
+	int				 exhaustive;	/* every list, every document exactly */
+};
+
+struct serve_match_result {
+	int64_t		*ids;		/* best first; allocated */
+	double		*scores;
+	unsigned	*masks;		/* masks[i * ntokens + k]: fields where hit i has token k */
+	size_t		 n;
+};
+
+/* Runs q with the calling thread's scratch s; fills *r (free with serve_match_result_free). */
+void serve_match(struct serve *sv, struct serve_scratch *s, const struct serve_match_query *q,
+    struct serve_match_result *r);
+void serve_match_result_free(struct serve_match_result *r);
 
 #endif

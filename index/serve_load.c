@@ -1,6 +1,9 @@
 /*
- * serve_load.c — reading the store into the serving layer.
+ * serve_load.c — reading the store into the serving layer: the bulk build
+ * tokenizes on LOAD_THREADS threads, a chunk of rows at a time, and adds
+ * the documents in the view's order on the caller's.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,7 +30,8 @@ feed_token(void *arg, const struct token *t)
 
 /*
  * The row's columns: id, region, category, then the kind's fields in
- * order.  Fields buyers name get their pinyin, as in FTS5.
+ * order (at most LOAD_FIELDS).  Fields buyers name get their pinyin, as in
+ * FTS5.
  */
 static char *
 row_sql(const struct ix_kind *k, int one)
@@ -41,22 +45,119 @@ row_sql(const struct ix_kind *k, int one)
 	return buf_take(&b);
 }
 
-/* Fills d from the row q points at (columns as row_sql makes them). */
+#define LOAD_THREADS	2	/* tokenizing the bulk build */
+#define LOAD_CHUNK	4096	/* rows read, then tokenized on the threads */
+#define LOAD_FIELDS	16
+
+/* One row of the view, copied so that another thread can tokenize it. */
+struct load_row {
+	int64_t		 id;
+	char		*city, *category;
+	char		*text[LOAD_FIELDS];	/* NULL: none */
+	size_t		 len[LOAD_FIELDS];
+};
+
+/* Fills d from row r. */
 static void
-row_doc(struct tokenizer *tk, const struct ix_kind *k, sqlite3_stmt *q, struct serve_doc *d)
+row_tokens(struct tokenizer *tk, const struct ix_kind *k, const struct load_row *r,
+    struct serve_doc *d)
 {
 	struct feed f = { d, 0 };
 
-	serve_doc_reset(d, sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
-	    (const char *)sqlite3_column_text(q, 2));
-	for (size_t i = 0; i < k->nfields; i++) {
-		const char *text = (const char *)sqlite3_column_text(q, 3 + (int)i);
-
-		if (text == NULL)
+	serve_doc_reset(d, r->id, r->city, r->category);
+	for (size_t i = 0; i < k->nfields && i < LOAD_FIELDS; i++) {
+		if (r->text[i] == NULL)
 			continue;
 		f.field = i;
-		tokenize(tk, text, (size_t)sqlite3_column_bytes(q, 3 + (int)i),
+		tokenize(tk, r->text[i], r->len[i],
 		    k->fields[i].pinyin ? TOK_DOCUMENT_PINYIN : TOK_DOCUMENT, feed_token, &f);
+	}
+}
+
+/* Row r from the row q points at (columns as row_sql makes them), its strings borrowed from q. */
+static void
+row_read(const struct ix_kind *k, sqlite3_stmt *q, struct load_row *r)
+{
+	r->id = sqlite3_column_int64(q, 0);
+	r->city = (char *)sqlite3_column_text(q, 1);
+	r->category = (char *)sqlite3_column_text(q, 2);
+	for (size_t i = 0; i < k->nfields && i < LOAD_FIELDS; i++) {
+		r->text[i] = (char *)sqlite3_column_text(q, 3 + (int)i);
+		r->len[i] = (size_t)sqlite3_column_bytes(q, 3 + (int)i);
+	}
+}
+
+/* Fills d from the row q points at. */
+static void
+row_doc(struct tokenizer *tk, const struct ix_kind *k, sqlite3_stmt *q, struct serve_doc *d)
+{
+	struct load_row r;
+
+	row_read(k, q, &r);
+	row_tokens(tk, k, &r, d);
+}
+
+/* Makes r's borrowed strings its own. */
+static void
+row_own(const struct ix_kind *k, struct load_row *r)
+{
+	r->city = r->city != NULL ? xstrdup(r->city) : NULL;
+	r->category = r->category != NULL ? xstrdup(r->category) : NULL;
+	for (size_t i = 0; i < k->nfields && i < LOAD_FIELDS; i++)
+		r->text[i] = r->text[i] != NULL ? xstrndup(r->text[i], r->len[i]) : NULL;
+}
+
+static void
+row_clear(const struct ix_kind *k, struct load_row *r)
+{
+	free(r->city);
+	free(r->category);
+	for (size_t i = 0; i < k->nfields && i < LOAD_FIELDS; i++)
+		free(r->text[i]);
+}
+
+/* One tokenizing thread of the bulk build: rows [from, to) of a chunk into docs. */
+struct load_worker {
+	pthread_t		 th;
+	struct tokenizer	*tk;
+	const struct ix_kind	*kind;
+	struct load_row		*rows;
+	struct serve_doc	**docs;
+	size_t			 from, to;
+};
+
+static void *
+load_work(void *arg)
+{
+	struct load_worker *w = arg;
+
+	for (size_t i = w->from; i < w->to; i++)
+		row_tokens(w->tk, w->kind, &w->rows[i], w->docs[i]);
+	return NULL;
+}
+
+/* Tokenizes rows[0..n) on the nw workers, then adds them to sv in order and frees them. */
+static void
+load_chunk(struct serve *sv, struct load_worker *w, size_t nw, struct load_row *rows,
+    struct serve_doc **docs, size_t n)
+{
+	size_t per = (n + nw - 1) / nw;
+
+	for (size_t i = 0; i < nw; i++) {
+		w[i].rows = rows;
+		w[i].docs = docs;
+		w[i].from = i * per < n ? i * per : n;
+		w[i].to = (i + 1) * per < n ? (i + 1) * per : n;
+	}
+	for (size_t i = 1; i < nw; i++)
+		if (pthread_create(&w[i].th, NULL, load_work, &w[i]) != 0)
+			fatal("pthread_create");
+	load_work(&w[0]);
+	for (size_t i = 1; i < nw; i++)
+		pthread_join(w[i].th, NULL);
+	for (size_t i = 0; i < n; i++) {
+		serve_build_add(sv, docs[i]);
+		row_clear(w[0].kind, &rows[i]);
 	}
 }
 
@@ -97,9 +198,12 @@ struct serve *
 serve_load(sqlite3 *db, struct tokenizer *tk, const char *kind, char **cause)
 {
 	const struct ix_kind *k = ix_kind_get(kind);
+	struct load_worker w[LOAD_THREADS];
+	struct load_row *rows;
+	struct serve_doc **docs;
 	struct serve *sv;
-	struct serve_doc *d;
 	sqlite3_stmt *q = NULL;
+	size_t nw = 1, n = 0;
 	char *sql;
 	long long seq;
 	int rc;
@@ -127,13 +231,41 @@ serve_load(sqlite3 *db, struct tokenizer *tk, const char *kind, char **cause)
 		return NULL;
 	}
 	sv = serve_for(k);
-	d = serve_doc_new(sv);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		row_doc(tk, k, q, d);
-		serve_build_add(sv, d);
+	memset(w, 0, sizeof w);
+	w[0] = (struct load_worker){ .tk = tk, .kind = k };
+	for (; nw < LOAD_THREADS; nw++) {	/* without a second tokenizer, one thread */
+		char *why = NULL;
+
+		w[nw].kind = k;
+		if ((w[nw].tk = tokenizer_new(&why)) == NULL) {
+			free(why);
+			break;
+		}
 	}
+	rows = xcalloc(LOAD_CHUNK, sizeof *rows);
+	docs = xcalloc(LOAD_CHUNK, sizeof *docs);
+	for (size_t i = 0; i < LOAD_CHUNK; i++)
+		docs[i] = serve_doc_new(sv);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		row_read(k, q, &rows[n]);
+		row_own(k, &rows[n]);
+		if (++n == LOAD_CHUNK) {
+			load_chunk(sv, w, nw, rows, docs, n);
+			n = 0;
+		}
+	}
+	if (rc == SQLITE_DONE)
+		load_chunk(sv, w, nw, rows, docs, n);
+	else
+		for (size_t i = 0; i < n; i++)
+			row_clear(k, &rows[i]);
 	sqlite3_finalize(q);
-	serve_doc_free(d);
+	for (size_t i = 1; i < nw; i++)
+		tokenizer_free(w[i].tk);
+	for (size_t i = 0; i < LOAD_CHUNK; i++)
+		serve_doc_free(docs[i]);
+	free(docs);
+	free(rows);
 	if (rc != SQLITE_DONE) {
 		*cause = db_error(db, k->view);
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);

@@ -10,9 +10,12 @@
 // ?idle=off turns it off (the QR code's link does, for a visitor's phone).
 import { api, onReachability, ping } from './lib/api.js';
 import { $, h, fill, highlight, debounce } from './lib/dom.js';
-import { t, pick, onLangChange, getLang, setLang } from './lib/i18n.js';
+import { t, pick, onLangChange, getLang, setLang, useLangs } from './lib/i18n.js';
 import { mountHeader, setBanner } from './lib/header.js';
 import { qrcode } from './vendor/qrcode.mjs';
+
+// 哈洽会's buyers read Russian: the kiosk offers it beside 中文 and English.
+useLangs(['zh', 'en', 'ru']);
 
 const PAGE = 20;
 const params = new URLSearchParams(location.search);
@@ -127,7 +130,7 @@ function setStatus(s) { $('#status').textContent = s; }
 function drawForgiving() {
 	const f = state.forgiving, el = $('#forgiving');
 	el.hidden = !f;
-	el.textContent = f ? (f.message?.[getLang()] || f.message?.zh || '') : '';
+	el.textContent = f ? (f.message?.[getLang()] || f.message?.[getLang() === 'ru' ? 'en' : 'zh'] || f.message?.zh || '') : '';
 }
 
 function drawResults() {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <mbedtls/sha256.h>
@@ -578,4 +579,61 @@ fsync_parent(const char *path)
 	rc = fsync_path(dir);
 	free(dir);
 	return rc;
+}
+
+int
+utc_stamp_from(const char *s, char out[21])
+{
+	struct tm tm = { 0 }, back;
+	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	time_t t;
+
+	if (strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && n == 10) {
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_isdst = -1;
+		if ((t = mktime(&tm)) == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != mo - 1)
+			return -1;
+	} else if (strlen(s) == 20 && sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h,
+	    &mi, &sec, &n) == 6 && n == 20) {
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		tm.tm_min = mi;
+		tm.tm_sec = sec;
+		if ((t = timegm(&tm)) == (time_t)-1 || tm.tm_mday != d || h > 23 || mi > 59 ||
+		    sec > 60)
+			return -1;
+	} else
+		return -1;
+	if (gmtime_r(&t, &back) == NULL)
+		return -1;
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &back);
+	return 0;
+}
+
+int
+time_zone_use(const char *name, char **cause)
+{
+	const char *dir = getenv("TZDIR") != NULL ? getenv("TZDIR") : "/usr/share/zoneinfo";
+	char *path;
+	int ok;
+
+	/* A zone is a relative path of letters, digits, _ + - and /, never "..". */
+	ok = *name != '\0' && *name != '/' && strstr(name, "..") == NULL &&
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") ==
+	    strlen(name);
+	path = xasprintf("%s/%s", dir, name);
+	ok = ok && access(path, R_OK) == 0;
+	free(path);
+	if (!ok) {
+		*cause = xasprintf("未知时区 %s（如 Asia/Shanghai） / unknown time zone %s (such as"
+		    " Asia/Shanghai)", name, name);
+		return -1;
+	}
+	setenv("TZ", name, 1);
+	tzset();
+	return 0;
 }

@@ -56,6 +56,21 @@ int parse_double(const char *s, double *out);
 /* Length of the plain decimal [-+]digits[.digits] that s begins with; 0 if it has no digit. */
 size_t scan_decimal(const char *s);
 
+/*
+ * Makes name (an IANA zone such as "Asia/Shanghai") the process's local
+ * time zone, the one localtime_r and mktime use: the fair's.  Call before
+ * any thread starts.  0, or -1 with *cause (caller frees) when tzdata has
+ * no such zone.
+ */
+int time_zone_use(const char *name, char **cause);
+
+/*
+ * A moment as the store records it (UTC, "2026-12-06T02:48:00Z"), from
+ * "YYYY-MM-DD" (the start of that day in the local time zone, TZ: the
+ * fair's) or from that form itself.  0, or -1 if s is neither or no such day.
+ */
+int utc_stamp_from(const char *s, char out[21]);
+
 /* Strict UTF-8 check (no overlongs, no surrogates, nothing past U+10FFFF). */
 int utf8_valid(const char *s, size_t len);
 /* Length of the longest valid prefix; *multibyte (if not NULL) counts its non-ASCII characters. */

@@ -66,10 +66,13 @@ int cmd_serve(const struct cmd_entry *, int, char **);
 int cmd_user(const struct cmd_entry *, int, char **);
 int cmd_print(const struct cmd_entry *, int, char **);
 int cmd_export(const struct cmd_entry *, int, char **);
+int cmd_template(const struct cmd_entry *, int, char **);
 int cmd_outcome(const struct cmd_entry *, int, char **);
 int cmd_stats(const struct cmd_entry *, int, char **);
 int cmd_withdraw(const struct cmd_entry *, int, char **);
 int cmd_backup(const struct cmd_entry *, int, char **);
 int cmd_restore(const struct cmd_entry *, int, char **);
+int cmd_ledger(const struct cmd_entry *, int, char **);
+int cmd_sync(const struct cmd_entry *, int, char **);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * cmd_export.c — `fairmatch export`: catalogues, a fair's candidates, its
  * schedule (any version) and its outcomes, and an upload's report as XLSX
- * or CSV.
+ * or CSV; `fairmatch template`: the blank catalogue a clerk fills in.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,5 +110,47 @@ cmd_export(const struct cmd_entry *cmd, int argc, char **argv)
 		    "format", format, "rows", (json_int_t)rows));
 	else
 		printf("已写入 %s（%lld 行） / wrote %s (%lld rows)\n", out, rows, out, rows);
+	return EXIT_OK;
+}
+
+int
+cmd_template(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	const char *out = NULL, *format = NULL;
+	int json = 0, n;
+	const struct cli_opt opts[] = {
+		{ "--out", 1, &out, NULL }, { "--format", 1, &format, NULL },
+		{ "--json", 0, NULL, &json }, { NULL, 0, NULL, NULL },
+	};
+	char *pos[1], *cause = NULL;
+	struct store *st;
+	int rc;
+
+	if ((n = cli_parse(cmd, argc, argv, opts, pos, 1)) < 0)
+		return EXIT_USAGE;
+	if (n == 0 || (strcmp(pos[0], "supply") != 0 && strcmp(pos[0], "demand") != 0))
+		return cli_usage_error(cmd, "请指定 supply 或 demand / say supply or demand");
+	if (out == NULL)
+		return cli_usage_error(cmd, "缺少 --out FILE / --out FILE is required");
+	if ((format = pick_format(format, out)) == NULL)
+		return cli_usage_error(cmd, "请用 --format xlsx|csv 指定格式 / say --format xlsx|csv");
+	if (strcmp(format, "xlsx") != 0 && strcmp(format, "csv") != 0)
+		return cli_usage_error(cmd, "未知格式 / unknown format: %s", format);
+	/* The store gives the category drop-down the categories in use. */
+	if (store_open(cli_data_dir(), 0, &st, &cause) != 0) {
+		cli_fail(cmd, json, "rows", cause);
+		return EXIT_REJECTED;
+	}
+	rc = export_template(st, pos[0], format, out, &cause);
+	store_close(st);
+	if (rc != 0) {
+		cli_fail(cmd, json, "rows", cause);
+		return EXIT_REJECTED;
+	}
+	if (json)
+		cli_print_json(json_pack("{s:s, s:s, s:s}", "file", out, "template", pos[0],
+		    "format", format));
+	else
+		printf("已写入空白模板 %s / wrote the blank template %s\n", out, out);
 	return EXIT_OK;
 }

@@ -15,6 +15,7 @@
 #include "indexing.h"
 #include "normalise.h"
 #include "store.h"
+#include "sync.h"
 #include "tls.h"
 #include "util.h"
 
@@ -98,13 +99,15 @@ out:
 int
 cmd_init(const struct cmd_entry *cmd, int argc, char **argv)
 {
+	const char *site = SYNC_PROVINCE_SITE;
+	const struct cli_opt opts[] = { { "--site", 1, &site, NULL }, { NULL, 0, NULL, NULL } };
 	struct store *st;
 	char *cause = NULL;
 	const char *dir;
 	long long offices;
-	int version;
+	int version, made;
 
-	if (cli_parse(cmd, argc, argv, NULL, NULL, 0) < 0)
+	if (cli_parse(cmd, argc, argv, opts, NULL, 0) < 0)
 		return EXIT_USAGE;
 	dir = cli_data_dir();
 	if (store_open(dir, 1, &st, &cause) != 0) {
@@ -124,12 +127,15 @@ cmd_init(const struct cmd_entry *cmd, int argc, char **argv)
 	printf("%s数据目录 %s（数据库版本 %d） / %s %s (schema version %d)\n",
 	    offices == 0 ? "已初始化" : "已是最新的", dir, version,
 	    offices == 0 ? "initialised" : "already initialised, up to date:", dir, version);
-	if (first_admin(st, dir, &cause) != 0 || cli_make_certificate(dir, &cause) != 0) {
+	if (sync_site_init(st, site, &made, &cause) != 0 || first_admin(st, dir, &cause) != 0 ||
+	    cli_make_certificate(dir, &cause) != 0) {
 		fprintf(stderr, "fairmatch init: %s\n", cause);
 		free(cause);
 		store_close(st);
 		return EXIT_REJECTED;
 	}
+	if (made)
+		printf("本站为同步站点“%s” / this box is the sync site \"%s\"\n", site, site);
 	store_close(st);
 	return EXIT_OK;
 }

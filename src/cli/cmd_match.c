@@ -14,7 +14,7 @@
 #include "match.h"
 #include "matching.h"
 #include "results.h"
-#include "serve_match.h"
+#include "serve.h"
 #include "util.h"
 
 /* Opens the store and a matcher over it; NULL with *cause. */
@@ -104,7 +104,7 @@ int
 cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 {
 	const char *limit_s = NULL, *region = NULL, *honour = NULL, *check_s = NULL;
-	struct mlayer *ml = NULL;
+	struct serve *ml = NULL;
 	long check = 0;
 	int json = 0, n, rc;
 	const struct cli_opt opts[] = {
@@ -190,7 +190,7 @@ cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	match_result_free(&res);
 	matcher_close(m);
-	mlayer_free(ml);
+	serve_free(ml);
 	store_close(st);
 	return rc == 0 ? EXIT_OK : EXIT_REJECTED;
 }
@@ -342,7 +342,7 @@ cmd_evaluate(const struct cmd_entry *cmd, int argc, char **argv)
 	};
 	struct match_opts mo = { .limit = 10 };
 	struct eval_sums e = { 0 };
-	struct mlayer *ml = NULL;
+	struct serve *ml = NULL;
 	struct judged *j;
 	struct matcher *m = NULL;
 	struct store *st = NULL;
@@ -413,7 +413,7 @@ cmd_evaluate(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	free(j);
 	matcher_close(m);
-	mlayer_free(ml);
+	serve_free(ml);
 	store_close(st);
 	return e.scored > 0 ? EXIT_OK : EXIT_REJECTED;
 }

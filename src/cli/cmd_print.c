@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "config.h"
 #include "print.h"
 #include "util.h"
 
@@ -35,10 +36,38 @@ report(const char *out, const char *what, int pages, int json)
 	return EXIT_OK;
 }
 
+/*
+ * The base of the agendas' QR codes: --base-url, else the public_url of
+ * the data directory's fairmatch.conf (the address phones use, as when the
+ * server prints), else NULL (no QR code).  0 and *url (caller frees), or
+ * -1 with *cause naming the file and line.
+ */
+static int
+qr_base(const char *base_url, char **url, char **cause)
+{
+	char *conf;
+	struct settings cfg;
+	int rc;
+
+	*url = NULL;
+	if (base_url != NULL) {
+		*url = xstrdup(base_url);
+		return 0;
+	}
+	conf = xasprintf("%s/fairmatch.conf", cli_data_dir());
+	settings_init(&cfg);
+	if ((rc = settings_load(&cfg, conf, 0, cause)) == 0 && cfg.public_url[0] != '\0')
+		*url = xstrdup(cfg.public_url);
+	settings_free(&cfg);
+	free(conf);
+	return rc;
+}
+
 int
 cmd_print(const struct cmd_entry *cmd, int argc, char **argv)
 {
 	const char *out = NULL, *base_url = NULL;
+	char *url = NULL;
 	int json = 0, tty, n, which = -1, pages = 0, rc;
 	const struct cli_opt opts[] = {
 		{ "--out", 1, &out, NULL }, { "--base-url", 1, &base_url, NULL },
@@ -63,20 +92,25 @@ cmd_print(const struct cmd_entry *cmd, int argc, char **argv)
 	    strncmp(base_url, "http://", 7) != 0)
 		return cli_usage_error(cmd, "--base-url 应以 https:// 开头 / --base-url starts with"
 		    " https://");
+	if (which >= 0 && qr_base(base_url, &url, &cause) != 0) {
+		cli_fail(cmd, json, "pages", cause);
+		return EXIT_REJECTED;
+	}
 	if (store_open(cli_data_dir(), 0, &st, &cause) != 0) {
 		cli_fail(cmd, 0, NULL, cause);
+		free(url);
 		return EXIT_REJECTED;
 	}
 	tty = !json && isatty(STDERR_FILENO);
 	if (which < 0)
 		rc = print_guide(st, out, show_progress, &tty, &cause);
 	else {
-		struct print_opts po = { base_url, show_progress, &tty };
+		struct print_opts po = { url, show_progress, &tty };
 		struct agenda *a;
 
 		rc = agenda_load(st, pos[1], &a, &cause);
 		/* The QR codes carry the personal links, issued now. */
-		if (rc == 0 && base_url != NULL && which == AGENDA_DOC_PARTIES &&
+		if (rc == 0 && url != NULL && which == AGENDA_DOC_PARTIES &&
 		    (rc = agenda_load_links(st, a, &cause)) != 0)
 			agenda_free(a);
 		if (rc == 0) {
@@ -85,6 +119,7 @@ cmd_print(const struct cmd_entry *cmd, int argc, char **argv)
 		}
 	}
 	store_close(st);
+	free(url);
 	if (tty)
 		fputc('\n', stderr);
 	if (rc != 0) {

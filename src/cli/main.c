@@ -2,15 +2,17 @@
  * main.c — fairmatch's entry point: find the command in the table and run it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "util.h"
 
 static const struct cmd_entry commands[] = {
-	{ "init", "[--data DIR]",
-	  "创建数据目录、数据库与各办公室 / create the data directory, the database"
-	  " and the offices", cmd_init },
+	{ "init", "[--site NAME] [--data DIR]",
+	  "创建数据目录、数据库与各办公室；--site 给展会现场服务器命名（默认 province，省经合办） /"
+	  " create the data directory, the database and the offices; --site names a fair's box"
+	  " (default province, the province office's)", cmd_init },
 	{ "import", "supply|demand|fairs FILE [--json] [--sheet NAME] [--no-index] [--data DIR]",
 	  "校验并导入目录文件（CSV、XLSX 或 JSON）；有任何错误则不做任何改动 / validate and"
 	  " load a catalogue file (CSV, XLSX or JSON); any error and nothing changes",
@@ -37,7 +39,7 @@ static const struct cmd_entry commands[] = {
 	  " [--cert PEM --key PEM] [--web-root DIR] [--threads N] [--port-file F] [--data DIR]",
 	  "运行 HTTPS 服务（网页、接口）；设置见 README / run the HTTPS server (pages and API);"
 	  " every setting is in README", cmd_serve },
-	{ "user", "add LOGIN --role admin|city|expansion|organiser|kiosk [--region R]"
+	{ "user", "add LOGIN --role admin|city|expansion|organiser|kiosk|finance [--region R]"
 	  " [--password-file F] | passwd LOGIN | list [--json] | token LOGIN [--label L]",
 	  "管理账号与接口令牌 / manage accounts and API tokens", cmd_user },
 	{ "schedule", "FAIR [--time-limit S] [--seed N] [--json] |\n"
@@ -54,10 +56,10 @@ static const struct cmd_entry commands[] = {
 	  " out slots and tables, participants, meeting requests; lock or move a meeting;"
 	  " solve a published B2B instance",
 	  cmd_schedule },
-	{ "print", "guide|agendas|tables|grid|signin [FAIR] --out FILE.pdf [--base-url URL]"
+	{ "print", "guide|agendas|tables|grid|signin|badges [FAIR] --out FILE.pdf [--base-url URL]"
 	  " [--json] [--data DIR]",
-	  "打印供需信息指南，或展会的洽谈日程、桌位表、总表、签到表（PDF） / print the"
-	  " supply–demand guide, or a fair's agendas, table sheets, grid or sign-in sheets"
+	  "打印供需信息指南，或展会的洽谈日程、桌位表、总表、签到表、胸牌（PDF） / print the"
+	  " supply–demand guide, or a fair's agendas, table sheets, grid, sign-in sheets or badges"
 	  " (PDF)", cmd_print },
 	{ "export", "supply|demand|candidates FAIR|schedule FAIR [--version N]|outcomes FAIR|"
 	  "upload ID --out FILE [--format xlsx|csv] [--json] [--data DIR]",
@@ -65,6 +67,11 @@ static const struct cmd_entry commands[] = {
 	  " CSV） / export a catalogue, a fair's candidate meetings, its schedule (any"
 	  " version), its outcomes, or an upload's report (XLSX, or CSV with a BOM)",
 	  cmd_export },
+	{ "template", "supply|demand --out FILE [--format xlsx|csv] [--json] [--data DIR]",
+	  "空白目录模板：表头、各列填写说明、城市/省份/单位类型/产品类别下拉列表（XLSX），或带 BOM"
+	  " 的 CSV / a blank catalogue to fill in: the header, each column explained, drop-downs"
+	  " for city, province, buyer type and category (XLSX), or a CSV with a BOM",
+	  cmd_template },
 	{ "outcome", "FAIR MEETING-ID [--held|--no-show] [--intention|--contract|--no-deal]"
 	  " [--amount 万元] [--products P] [--date YYYY-MM-DD] [--evidence FILE] [--json]",
 	  "记录或查看洽谈结果：是否到场、意向或合同、金额（万元）、产品、凭证；每次修改留有记录 /"
@@ -88,6 +95,25 @@ static const struct cmd_entry commands[] = {
 	  "把备份恢复到空的数据目录，核对每个文件的 SHA-256 并重建索引 / restore a backup into an"
 	  " empty data directory, checking every file's SHA-256, and rebuild the indexes",
 	  cmd_restore },
+	{ "ledger", "import|export FILE | list | plan import FILE --year Y |\n"
+	  "          submit CODE --year Y --quarter Q --amount A | returns import FILE --year Y"
+	  " --quarter Q |\n"
+	  "          evidence LINE FILE --kind K | check|review|joint|return|comment LINE"
+	  " [--comment C] |\n"
+	  "          line LINE | lines --year Y | sample draw|show|record … |\n"
+	  "          figures --year Y [--by province|centre|distributor|city|network] [--out F] |"
+	  " late --year Y\n"
+	  "          [--as LOGIN] [--json] [--data DIR]",
+	  "营销网络台账：名录、季度申报与初核/复审/联审、随机抽查、对照方案的业绩、逾期 / the"
+	  " marketing network's ledger: register, quarterly returns and their review, spot"
+	  " checks, figures against the plan, who is late", cmd_ledger },
+	{ "sync", "--peer URL [--cacert PEM] | card --to FILE | trust CARD |\n"
+	  "          export --to FILE [--for SITE] | import FILE | conflicts | settle ID"
+	  " [--json] [--data DIR]",
+	  "多个站点保持同步：经 HTTPS 与对方站点交换改动；本站名片、信任对方名片；用签名文件（U 盘）"
+	  "导出与导入改动；列出待处理的冲突 / keep several boxes in step: exchange changes with a"
+	  " peer over HTTPS; this site's card, trusting a peer's; export and import changes as a"
+	  " signed file (a USB stick); the conflicts to settle", cmd_sync },
 };
 
 /* The overall usage, listing every command. */
@@ -114,6 +140,13 @@ main(int argc, char **argv)
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
 		return EXIT_OK;
+	}
+	/* The fair's time zone, for dates and times shown: $TZ, else China's (serve: time_zone). */
+	if (getenv("TZ") == NULL || *getenv("TZ") == '\0') {
+		char *cause = NULL;
+
+		if (time_zone_use("Asia/Shanghai", &cause) != 0)
+			free(cause);	/* no tzdata: the system's zone */
 	}
 	for (size_t i = 0; i < nitems(commands); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)

@@ -29,7 +29,8 @@ static const struct {
 	const char	*name;
 } roles[] = {
 	{ ROLE_ADMIN, "admin" }, { ROLE_CITY, "city" }, { ROLE_EXPANSION, "expansion" },
-	{ ROLE_ORGANISER, "organiser" }, { ROLE_KIOSK, "kiosk" }, { ROLE_PUBLIC, "public" },
+	{ ROLE_ORGANISER, "organiser" }, { ROLE_KIOSK, "kiosk" }, { ROLE_FINANCE, "finance" },
+	{ ROLE_PUBLIC, "public" },
 };
 
 int
@@ -318,9 +319,32 @@ office_for(struct store *st, int role, const char *region, int64_t *id, char **c
 		    region, region);
 		return -1;
 	}
-	if (store_query(st, role == ROLE_CITY ?
-	    "SELECT id FROM offices WHERE kind = 'city' AND city = ?" :
-	    "SELECT id FROM offices WHERE kind = 'expansion' AND province = ?", &q, cause) != 0)
+	if (role == ROLE_EXPANSION)
+		return auth_expansion_office(st, canon, id, cause);
+	if (store_query(st, "SELECT id FROM offices WHERE kind = 'city' AND city = ?", &q,
+	    cause) != 0)
+		return -1;
+	sqlite3_bind_text(q, 1, canon, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*id = sqlite3_column_int64(q, 0);
+	if (store_finish(st, q, cause) != 0)
+		return -1;
+	if (*id == 0) {
+		*cause = xasprintf("数据库里没有%s的经合办，请先运行 fairmatch init / no office for %s;"
+		    " run fairmatch init", canon, canon);
+		return -1;
+	}
+	return 0;
+}
+
+int
+auth_expansion_office(struct store *st, const char *canon, int64_t *id, char **cause)
+{
+	sqlite3_stmt *q;
+
+	*id = 0;
+	if (store_query(st, "SELECT id FROM offices WHERE kind = 'expansion' AND province = ?",
+	    &q, cause) != 0)
 		return -1;
 	sqlite3_bind_text(q, 1, canon, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW)
@@ -329,11 +353,6 @@ office_for(struct store *st, int role, const char *region, int64_t *id, char **c
 		return -1;
 	if (*id != 0)
 		return 0;
-	if (role == ROLE_CITY) {
-		*cause = xasprintf("数据库里没有%s的经合办，请先运行 fairmatch init / no office for %s;"
-		    " run fairmatch init", canon, canon);
-		return -1;
-	}
 	if (store_query(st, "INSERT INTO offices (kind, name, province) VALUES ('expansion', ?, ?)",
 	    &q, cause) != 0)
 		return -1;
@@ -404,8 +423,9 @@ auth_user_add(struct store *st, const char *login, const char *role, const char 
 		return -1;
 	}
 	if (r == 0) {
-		*cause = xasprintf("未知角色 %s；可选 admin、city、expansion、organiser、kiosk / unknown"
-		    " role %s; one of admin, city, expansion, organiser, kiosk", role, role);
+		*cause = xasprintf("未知角色 %s；可选 admin、city、expansion、organiser、kiosk、finance /"
+		    " unknown role %s; one of admin, city, expansion, organiser, kiosk, finance", role,
+		    role);
 		return -1;
 	}
 	if (password != NULL && (why = password_problem(password)) != NULL) {

@@ -20,8 +20,9 @@ enum role {
 	ROLE_EXPANSION	= 1 << 3,	/* an expansion office: its own province's demand */
 	ROLE_ORGANISER	= 1 << 4,	/* fairs, matching, schedules */
 	ROLE_ADMIN	= 1 << 5,	/* everything */
+	ROLE_FINANCE	= 1 << 6,	/* the finance department: reviews ledger lines, comments */
 };
-#define ROLE_ANYONE	0x3f
+#define ROLE_ANYONE	0x7f
 #define ROLE_SIGNED_IN	(ROLE_ANYONE & ~ROLE_PUBLIC)
 
 /* A 256-bit token as base64url without padding, plus NUL. */
@@ -88,6 +89,12 @@ int auth_token_add(struct store *st, const char *login, const char *label,
 json_t *auth_user_list(struct store *st, char **cause);
 /* A principal as JSON for /api/v1/me; caller decrefs. */
 json_t *auth_principal_json(const struct principal *who);
+
+/*
+ * The expansion office of canonical province, made ("驻四川拓展办") when
+ * first named.  0 with *id, or -1 with *cause.
+ */
+int auth_expansion_office(struct store *st, const char *province, int64_t *id, char **cause);
 
 /* The provincial office and the 11 city offices (made once; again changes nothing). */
 int auth_offices_seed(struct store *st, char **cause);

@@ -281,6 +281,34 @@ buyer_type_norm(const char *s)
 	return hit;
 }
 
+size_t
+catalog_choices(enum field_type t, const char **out, size_t max)
+{
+	const char *const *cities;
+	size_t n = 0, ncities;
+
+	switch (t) {
+	case FT_ZJ_CITY:
+		cities = zj_cities(&ncities);
+		for (; n < ncities; n++)
+			if (n < max)
+				out[n] = cities[n];
+		return n;
+	case FT_PROVINCE:
+		for (; province_at(n) != NULL; n++)
+			if (n < max)
+				out[n] = province_at(n);
+		return n;
+	case FT_BUYER_TYPE:
+		for (; n < nitems(buyer_types); n++)
+			if (n < max)
+				out[n] = buyer_types[n].canonical;
+		return n;
+	default:
+		return 0;
+	}
+}
+
 /* Is s a code: letters, digits and - _ . / only? */
 static int
 code_ok(const char *s)

@@ -58,6 +58,13 @@ const struct catalog *catalog_get(enum catalog_kind kind);
 /* "supply" / "demand" → the catalogue; NULL if neither. */
 const struct catalog *catalog_by_name(const char *name);
 
+/*
+ * The values a field of type t takes, as the store keeps them: the 11
+ * prefectures, the 34 provinces, the 4 buyer types; up to max of them into
+ * out.  Returns how many there are (0 for a free-text type).
+ */
+size_t catalog_choices(enum field_type t, const char **out, size_t max);
+
 /* A checked value, ready for the store. */
 struct field_value {
 	char	*text;		/* normalised text; NULL when the cell is empty */

@@ -100,3 +100,128 @@ catalog_by_region(struct store *st, const char *kind, char **cause)
 	}
 	return o;
 }
+
+void
+catalog_filter_sql(const struct catalog *cat, const struct catalog_filter *f, struct buf *sql)
+{
+	buf_addstr(sql, " WHERE 1");
+	if (f == NULL)
+		return;
+	if (f->none)
+		buf_addstr(sql, " AND 0");
+	if (f->region != NULL)
+		buf_addf(sql, " AND o.%s = :region", cat->fields[cat->region_field].column);
+	if (f->category != NULL)
+		buf_addstr(sql, " AND i.category = :category");
+	if (f->since != NULL)
+		buf_addstr(sql, " AND i.updated_at >= :since");
+	if (f->offered)
+		buf_addstr(sql, " AND i.withdrawn_at IS NULL");
+}
+
+void
+catalog_filter_bind(sqlite3_stmt *q, const struct catalog_filter *f)
+{
+	const struct {
+		const char	*name;
+		const char	*value;
+	} params[] = {
+		{ ":region", f != NULL ? f->region : NULL },
+		{ ":category", f != NULL ? f->category : NULL },
+		{ ":since", f != NULL ? f->since : NULL },
+	};
+
+	for (size_t i = 0; i < nitems(params); i++) {
+		int at = sqlite3_bind_parameter_index(q, params[i].name);
+
+		if (at > 0)
+			sqlite3_bind_text(q, at, params[i].value, -1, SQLITE_TRANSIENT);
+	}
+}
+
+/* The ORDER BY for sort ("code", "-updated", …); 0, or -1 if it names no field. */
+static int
+list_order(const struct catalog *cat, const char *sort, struct buf *sql)
+{
+	int desc = 0;
+
+	if (sort == NULL || *sort == '\0')
+		sort = "-updated";
+	if (*sort == '-') {
+		desc = 1;
+		sort++;
+	}
+	if (strcmp(sort, "updated") == 0) {
+		buf_addf(sql, " ORDER BY i.updated_at%s, i.code", desc ? " DESC" : "");
+		return 0;
+	}
+	for (size_t f = 0; f < cat->nfields; f++) {
+		const struct field_spec *fs = &cat->fields[f];
+
+		if (strcmp(fs->key, sort) == 0) {
+			buf_addf(sql, " ORDER BY %s.%s%s, i.code", fs->home == HOME_ITEM ? "i" : "o",
+			    fs->column, desc ? " DESC" : "");
+			return 0;
+		}
+	}
+	return -1;
+}
+
+json_t *
+catalog_list_json(struct store *st, const char *kind, const struct catalog_filter *f,
+    const char *sort, long long offset, long long limit, long long *total, char **cause)
+{
+	const struct catalog *cat = catalog_by_name(kind != NULL ? kind : "");
+	struct buf sql = { 0 }, where = { 0 };
+	sqlite3_stmt *q;
+	json_t *list;
+
+	if (cat == NULL) {
+		*cause = xasprintf("未知目录 %s（可用 supply、demand） / unknown catalogue %s"
+		    " (supply or demand)", kind != NULL ? kind : "", kind != NULL ? kind : "");
+		return NULL;
+	}
+	catalog_filter_sql(cat, f, &where);
+	buf_addf(&sql, "SELECT count(*) FROM %s i JOIN %s o ON o.id = i.%s%s", cat->item_table,
+	    cat->owner_table, cat->owner_fk, where.data);
+	if (store_query(st, sql.data, &q, cause) != 0)
+		goto fail;
+	catalog_filter_bind(q, f);
+	*total = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	if (store_finish(st, q, cause) != 0)
+		goto fail;
+	buf_free(&sql);
+	buf_addstr(&sql, "SELECT ");
+	for (size_t i = 0; i < cat->nfields; i++) {
+		const struct field_spec *fs = &cat->fields[i];
+
+		buf_addf(&sql, "%s.%s AS %s, ", fs->home == HOME_ITEM ? "i" : "o", fs->column,
+		    fs->key);
+	}
+	buf_addf(&sql, "i.updated_at, i.withdrawn_at FROM %s i JOIN %s o ON o.id = i.%s%s",
+	    cat->item_table, cat->owner_table, cat->owner_fk, where.data);
+	if (list_order(cat, sort, &sql) != 0) {
+		*cause = xasprintf("不能按 %s 排序（可用 updated 或目录的字段名，前加 - 为倒序） /"
+		    " cannot sort by %s (updated or a field name; - first for descending)", sort,
+		    sort);
+		goto fail;
+	}
+	buf_addf(&sql, " LIMIT %lld OFFSET %lld", limit, offset);
+	if (store_query(st, sql.data, &q, cause) != 0)
+		goto fail;
+	catalog_filter_bind(q, f);
+	list = json_array();
+	while (sqlite3_step(q) == SQLITE_ROW)
+		json_array_append_new(list, row_json(q));
+	if (store_finish(st, q, cause) != 0) {
+		json_decref(list);
+		goto fail;
+	}
+	buf_free(&sql);
+	buf_free(&where);
+	return list;
+fail:
+	buf_free(&sql);
+	buf_free(&where);
+	return NULL;
+}

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "catalog.h"
+#include "catalog_read.h"
 #include "export.h"
 #include "export_sink.h"
 #include "fair.h"
@@ -59,12 +60,167 @@ finish(struct store *st, struct sink *s, sqlite3_stmt *q, char **cause)
 	return sink_close(s, cause);
 }
 
+/* What a clerk is told about a column of each type: on the notes sheet and in Excel's hint. */
+static const struct {
+	enum field_type	 type;
+	int		 text;		/* the column is formatted as text */
+	const char	*note;		/* "中文 / English" */
+} type_notes[] = {
+	{ FT_TEXT, 0, "一行文字 / one line of text" },
+	{ FT_BLOCK, 0, "可以写多行 / may run over several lines" },
+	{ FT_LIST, 0, "多项用 ；或 、 分开 / several items, separated by ； or 、" },
+	{ FT_CODE, 1, "本单位自编的唯一编号，字母、数字和 - _ . /；再次上传同一编号即更新这一条 /"
+	    " your own unique code: letters, digits and - _ . /; the same code uploaded again"
+	    " updates the entry" },
+	{ FT_ZJ_CITY, 0, "浙江省 11 个地市之一，请从下拉列表中选 / one of Zhejiang's 11"
+	    " prefectures: pick it from the list" },
+	{ FT_PROVINCE, 0, "省份，请从下拉列表中选 / the province: pick it from the list" },
+	{ FT_CITY, 0, "城市，如 沈阳市 / the city, e.g. 沈阳市" },
+	{ FT_CREDIT, 1, "18 位统一社会信用代码。本列为文本格式，请勿改成数字，否则 Excel 会显示为"
+	    "科学计数法 / the 18-character credit code. The column is text: made a number, Excel"
+	    " shows it in scientific notation" },
+	{ FT_PHONE, 1, "手机，或带区号的座机如 0571-87654321；本列为文本格式，区号的 0 不会丢失 /"
+	    " a mobile, or a landline with its area code such as 0571-87654321; the column is"
+	    " text, so the leading 0 stays" },
+	{ FT_PRICE, 0, "单位元：数字、区间如 12.5-20，或 面议 / in yuan: a number, a range such as"
+	    " 12.5-20, or 面议 (negotiable)" },
+	{ FT_DATE, 1, "日期，如 2026-03-05 / a date, such as 2026-03-05" },
+	{ FT_QUANTITY, 0, "大于 0 的数量，如 500 或 1.5万 / a quantity above 0, such as 500 or"
+	    " 1.5万" },
+	{ FT_BUYER_TYPE, 0, "营销中心、重点经销户、商会或其他，请从下拉列表中选 / marketing centre,"
+	    " key distributor, chamber of commerce or other: pick it from the list" },
+};
+
+/* The note of a field's type. */
+static const char *
+type_note(enum field_type t, int *text)
+{
+	for (size_t i = 0; i < nitems(type_notes); i++)
+		if (type_notes[i].type == t) {
+			*text = type_notes[i].text;
+			return type_notes[i].note;
+		}
+	*text = 0;
+	return NULL;
+}
+
+#define MAX_CATEGORIES	500	/* offered in the 产品类别 drop-down */
+#define MAX_CHOICES	40	/* a fixed list's values (34 provinces) */
+
+/* The categories the catalogues use, most used first; *n of them (caller frees each and the array). */
+static char **
+categories_used(struct store *st, size_t *n, char **cause)
+{
+	sqlite3_stmt *q;
+	char **out = NULL;
+
+	*n = 0;
+	if (store_query(st, "SELECT category FROM (SELECT category FROM products UNION ALL"
+	    " SELECT category FROM demands) WHERE category <> '' GROUP BY category"
+	    " ORDER BY count(*) DESC, category LIMIT ?", &q, cause) != 0)
+		return NULL;
+	sqlite3_bind_int(q, 1, MAX_CATEGORIES);
+	out = xcalloc(MAX_CATEGORIES, sizeof *out);
+	while (sqlite3_step(q) == SQLITE_ROW)
+		out[(*n)++] = xstrdup((const char *)sqlite3_column_text(q, 0));
+	if (store_finish(st, q, cause) != 0) {
+		for (size_t i = 0; i < *n; i++)
+			free(out[i]);
+		free(out);
+		*n = 0;
+		return NULL;
+	}
+	return out;
+}
+
+/* The catalogue's columns as a clerk fills them in; free with catalogue_cols_free. */
+struct catalogue_cols {
+	struct sink_col		*cols;
+	struct sink_input	*input;
+	const char		*fixed[32][MAX_CHOICES];	/* each column's fixed values */
+	char			**categories;
+	size_t			 ncategories;
+	char			**notes;
+};
+
+static int
+catalogue_cols_make(struct store *st, const struct catalog *cat, struct catalogue_cols *cc,
+    char **cause)
+{
+	memset(cc, 0, sizeof *cc);
+	if (cat->nfields > nitems(cc->fixed)) {
+		*cause = xstrdup("目录的列过多 / the catalogue has too many columns");
+		return -1;
+	}
+	if ((cc->categories = categories_used(st, &cc->ncategories, cause)) == NULL)
+		return -1;
+	cc->cols = xcalloc(cat->nfields, sizeof *cc->cols);
+	cc->input = xcalloc(cat->nfields, sizeof *cc->input);
+	cc->notes = xcalloc(cat->nfields, sizeof *cc->notes);
+	for (size_t f = 0; f < cat->nfields; f++) {
+		const struct field_spec *fs = &cat->fields[f];
+		struct sink_input *in = &cc->input[f];
+		const char *note = type_note(fs->type, &in->text);
+
+		cc->cols[f].head = fs->zh;
+		cc->cols[f].width = fs->max_chars > 100 ? 40 : fs->max_chars > 30 ? 24 : 14;
+		cc->notes[f] = xasprintf("%s%s", fs->required ? "必填 / required. " : "",
+		    note != NULL ? note : "");
+		in->note = cc->notes[f];
+		in->nchoices = catalog_choices(fs->type, cc->fixed[f], MAX_CHOICES);
+		in->choices = in->nchoices > 0 ? cc->fixed[f] : NULL;
+		in->only_choices = 1;
+		if (strcmp(fs->key, "category") == 0 && cc->ncategories > 0) {
+			in->choices = (const char *const *)cc->categories;
+			in->nchoices = cc->ncategories;
+			in->only_choices = 0;
+		}
+	}
+	return 0;
+}
+
+static void
+catalogue_cols_free(const struct catalog *cat, struct catalogue_cols *cc)
+{
+	for (size_t i = 0; i < cc->ncategories; i++)
+		free(cc->categories[i]);
+	free(cc->categories);
+	for (size_t f = 0; cc->notes != NULL && f < cat->nfields; f++)
+		free(cc->notes[f]);
+	free(cc->notes);
+	free(cc->input);
+	free(cc->cols);
+}
+
+/* The notes sheet: each column, whether it is required, its length, what goes in it. */
+static void
+notes_sheet(struct sink *s, const struct catalog *cat)
+{
+	static const struct sink_col cols[] = {
+		{ "列名 Column", 18, 0 }, { "必填 Required", 10, 0 },
+		{ "最多字数 Max characters", 12, 1 }, { "填写说明 What to enter", 90, 0 },
+	};
+
+	if (!sink_sheet(s, "填写说明 Notes", cols, nitems(cols)))
+		return;
+	for (size_t f = 0; f < cat->nfields; f++) {
+		const struct field_spec *fs = &cat->fields[f];
+		char max[16];
+		int text;
+		const char *note = type_note(fs->type, &text);
+		const char *row[4] = { fs->zh, fs->required ? "是 / yes" : "否 / no", max, note };
+
+		snprintf(max, sizeof max, "%u", fs->max_chars);
+		sink_row(s, row);
+	}
+}
+
 int
-export_catalogue(struct store *st, const char *kind, const char *format, const char *path,
-    long long *rows, char **cause)
+export_catalogue_where(struct store *st, const char *kind, const char *format,
+    const struct catalog_filter *filter, const char *path, long long *rows, char **cause)
 {
 	const struct catalog *cat = catalog_by_name(kind != NULL ? kind : "");
-	struct sink_col *cols;
+	struct catalogue_cols cc;
 	struct buf sql = { 0 };
 	struct sink *s;
 	sqlite3_stmt *q;
@@ -75,36 +231,58 @@ export_catalogue(struct store *st, const char *kind, const char *format, const c
 		    " (supply or demand)", kind != NULL ? kind : "", kind != NULL ? kind : "");
 		return -1;
 	}
-	if (sink_open(format, path, &s, cause) != 0)
+	if (catalogue_cols_make(st, cat, &cc, cause) != 0)
 		return -1;
 	/* The importer's own headers, in its order, from the field table. */
-	cols = xcalloc(cat->nfields, sizeof *cols);
 	buf_addstr(&sql, "SELECT ");
 	for (size_t f = 0; f < cat->nfields; f++) {
 		const struct field_spec *fs = &cat->fields[f];
 
-		cols[f].head = fs->zh;
-		cols[f].width = fs->max_chars > 100 ? 40 : fs->max_chars > 30 ? 24 : 14;
 		buf_addf(&sql, "%s%s.%s", f ? ", " : "", fs->home == HOME_ITEM ? "i" : "o",
 		    fs->column);
 	}
-	buf_addf(&sql, " FROM %s i JOIN %s o ON o.id = i.%s ORDER BY i.id", cat->item_table,
-	    cat->owner_table, cat->owner_fk);
+	buf_addf(&sql, " FROM %s i JOIN %s o ON o.id = i.%s", cat->item_table, cat->owner_table,
+	    cat->owner_fk);
+	catalog_filter_sql(cat, filter, &sql);
+	buf_addstr(&sql, " ORDER BY i.id");
 	if (store_query(st, sql.data, &q, cause) != 0) {
 		buf_free(&sql);
-		free(cols);
-		sink_abort(s);
+		catalogue_cols_free(cat, &cc);
 		return -1;
 	}
 	buf_free(&sql);
-	sink_sheet(s, cat->zh, cols, cat->nfields);
+	catalog_filter_bind(q, filter);
+	if (sink_open(format, path, &s, cause) != 0) {
+		sqlite3_finalize(q);
+		catalogue_cols_free(cat, &cc);
+		return -1;
+	}
+	sink_sheet(s, cat->zh, cc.cols, cat->nfields);
+	sink_input(s, cc.input);
 	n = rows_out(s, q, cat->nfields);
-	free(cols);
+	notes_sheet(s, cat);
+	catalogue_cols_free(cat, &cc);
 	if (finish(st, s, q, cause) != 0)
 		return -1;
 	if (rows != NULL)
 		*rows = n;
 	return 0;
+}
+
+int
+export_catalogue(struct store *st, const char *kind, const char *format, const char *path,
+    long long *rows, char **cause)
+{
+	return export_catalogue_where(st, kind, format, NULL, path, rows, cause);
+}
+
+int
+export_template(struct store *st, const char *kind, const char *format, const char *path,
+    char **cause)
+{
+	struct catalog_filter none = { .none = 1 };
+
+	return export_catalogue_where(st, kind, format, &none, path, NULL, cause);
 }
 
 /* The candidates sheet. */

@@ -16,11 +16,25 @@
 #ifndef FM_EXPORT_H
 #define FM_EXPORT_H
 
+#include "catalog_read.h"
 #include "store.h"
 
-/* kind: "supply" or "demand"; format: "xlsx" or "csv".  *rows gets the rows written. */
+/*
+ * A catalogue (kind "supply" or "demand"; format "xlsx" or "csv") in the
+ * columns the importer reads, so that it can be edited and uploaded again:
+ * in XLSX the code, credit-code, phone and date columns are text, each
+ * column shows a hint, the city, province and buyer-type columns offer
+ * their values in a drop-down and the category column the categories in
+ * use, and a second sheet explains each column.  *rows gets the rows
+ * written.  export_catalogue_where writes only the items filter selects
+ * (NULL: all); export_template none, the blank file a clerk fills in.
+ */
 int export_catalogue(struct store *st, const char *kind, const char *format,
     const char *path, long long *rows, char **cause);
+int export_catalogue_where(struct store *st, const char *kind, const char *format,
+    const struct catalog_filter *filter, const char *path, long long *rows, char **cause);
+int export_template(struct store *st, const char *kind, const char *format, const char *path,
+    char **cause);
 /* The candidate meetings of the fair with this code, best first per demand. */
 int export_candidates(struct store *st, const char *fair_code, const char *format,
     const char *path, long long *rows, char **cause);

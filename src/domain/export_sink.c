@@ -14,6 +14,8 @@
 #include "util.h"
 
 #define XLSX_MAX_ROWS	1048576		/* Excel's rows per sheet, header included */
+#define XLSX_MAX_CHOICES 2000		/* values offered in one drop-down */
+#define XLSX_LISTS	"下拉选项"	/* the hidden sheet the drop-downs' values are on */
 
 struct sink {
 	const struct sink_format *fmt;
@@ -31,6 +33,9 @@ struct sink {
 	lxw_workbook		*wb;
 	lxw_worksheet		*ws;
 	lxw_format		*head;
+	lxw_format		*text;		/* "@": the cell holds text as typed */
+	lxw_worksheet		*lists;		/* XLSX_LISTS, made with the first drop-down */
+	lxw_row_t		 nlists;	/* its rows: one drop-down's values each */
 };
 
 struct sink_format {
@@ -39,6 +44,7 @@ struct sink_format {
 	int		(*open)(struct sink *, char **);
 	void		(*sheet)(struct sink *, const char *);
 	void		(*row)(struct sink *, const char *const *);
+	void		(*input)(struct sink *, const struct sink_input *);	/* or NULL */
 	int		(*close)(struct sink *);	/* 0, or -1 with s->error set */
 	void		(*abort)(struct sink *);
 };
@@ -160,7 +166,74 @@ xlsx_open(struct sink *s, char **cause)
 	format_set_bg_color(s->head, 0xDDE4EE);
 	format_set_border(s->head, LXW_BORDER_THIN);
 	format_set_text_wrap(s->head);
+	s->text = workbook_add_format(s->wb);
+	format_set_num_format(s->text, "@");
 	return 0;
+}
+
+/*
+ * Puts column c's drop-down values on a row of the hidden XLSX_LISTS sheet
+ * (one row each, as the sheet is written row by row) and writes the
+ * reference to them into ref.
+ */
+static void
+xlsx_choices(struct sink *s, const struct sink_col *c, const struct sink_input *in, char *ref)
+{
+	size_t n = in->nchoices < XLSX_MAX_CHOICES ? in->nchoices : XLSX_MAX_CHOICES;
+
+	if (s->lists == NULL) {
+		s->lists = workbook_add_worksheet(s->wb, XLSX_LISTS);
+		worksheet_hide(s->lists);
+	}
+	worksheet_write_string(s->lists, s->nlists, 0, c->head, NULL);
+	for (size_t i = 0; i < n; i++)
+		worksheet_write_string(s->lists, s->nlists, (lxw_col_t)(i + 1), in->choices[i],
+		    NULL);
+	lxw_rowcol_to_formula_abs(ref, XLSX_LISTS, s->nlists, 1, s->nlists, (lxw_col_t)n);
+	s->nlists++;
+}
+
+/* Column i's text format, hint and drop-down, for every row under the header. */
+static void
+xlsx_input_col(struct sink *s, size_t i, const struct sink_input *in)
+{
+	const struct sink_col *c = &s->cols[i];
+	char ref[LXW_MAX_FORMULA_RANGE_LENGTH + 8];
+	lxw_data_validation v = { 0 };
+	lxw_error e;
+
+	if (in->text)
+		worksheet_set_column(s->ws, (lxw_col_t)i, (lxw_col_t)i,
+		    c->width > 0 ? c->width : 12, s->text);
+	if (in->note == NULL && in->nchoices == 0)
+		return;
+	v.validate = LXW_VALIDATION_TYPE_ANY;
+	v.input_title = (char *)c->head;
+	v.input_message = (char *)in->note;
+	if (in->nchoices > 0) {
+		xlsx_choices(s, c, in, ref);
+		v.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
+		v.value_formula = ref;
+		v.error_type = in->only_choices ? LXW_VALIDATION_ERROR_TYPE_STOP :
+		    LXW_VALIDATION_ERROR_TYPE_WARNING;
+		v.error_title = "不在列表中 / Not in the list";
+		v.error_message = in->only_choices ? "请从下拉列表中选择 / pick a value from the list" :
+		    "这个值不在常用列表中，仍可使用 / this value is not in the usual list, but may"
+		    " be used";
+	}
+	e = worksheet_data_validation_range(s->ws, 1, (lxw_col_t)i, XLSX_MAX_ROWS - 1,
+	    (lxw_col_t)i, &v);
+	if (e != LXW_NO_ERROR)
+		sink_fail(s, xasprintf("无法为 %s 列设置提示或下拉列表：%s / cannot set the hint or"
+		    " drop-down of column %s: %s", c->head, lxw_strerror(e), c->head,
+		    lxw_strerror(e)));
+}
+
+static void
+xlsx_input(struct sink *s, const struct sink_input *in)
+{
+	for (size_t i = 0; i < s->ncols; i++)
+		xlsx_input_col(s, i, &in[i]);
 }
 
 static void
@@ -227,8 +300,8 @@ xlsx_abort(struct sink *s)
 }
 
 static const struct sink_format formats[] = {
-	{ "xlsx", 0, xlsx_open, xlsx_sheet, xlsx_row, xlsx_close, xlsx_abort },
-	{ "csv", 1, csv_open, csv_sheet, csv_row, csv_close, csv_abort },
+	{ "xlsx", 0, xlsx_open, xlsx_sheet, xlsx_row, xlsx_input, xlsx_close, xlsx_abort },
+	{ "csv", 1, csv_open, csv_sheet, csv_row, NULL, csv_close, csv_abort },
 };
 
 /* ---------------------------------------------------------------- the sink */
@@ -282,6 +355,13 @@ sink_sheet(struct sink *s, const char *name, const struct sink_col *cols, size_t
 	if (head != stack)
 		free(head);
 	return 1;
+}
+
+void
+sink_input(struct sink *s, const struct sink_input *in)
+{
+	if (!s->dropping && s->fmt->input != NULL)
+		s->fmt->input(s, in);
 }
 
 void

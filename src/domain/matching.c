@@ -12,6 +12,7 @@
 #include "indexing.h"
 #include "matching.h"
 #include "results.h"
+#include "serve_load.h"
 #include "util.h"
 #include "withdraw.h"
 
@@ -59,14 +60,18 @@ matching_code(struct store *st, struct matcher *m, const char *kind, const char 
 	return 0;
 }
 
-struct mlayer *
+struct serve *
 matching_layer(struct store *st, char **cause)
 {
-	struct mlayer *ml = mlayer_load(store_db(st), MATCHING_THREADS, cause);
+	struct tokenizer *tk = tokenizer_new(cause);
+	struct serve *layer;
 
-	if (ml == NULL)
+	if (tk == NULL)
+		return NULL;
+	if ((layer = serve_load(store_db(st), tk, "supply", cause)) == NULL)
 		store_note_failure(st);
-	return ml;
+	tokenizer_free(tk);
+	return layer;
 }
 
 /* One demand of a batch and its matches. */
@@ -168,7 +173,7 @@ batch_demands(struct store *st, const struct fair *fair, const char *today, stru
  * with its own read-only connection and matcher, both over ml.
  */
 static int
-batch_run(struct store *st, struct matcher *m, struct mlayer *ml, struct batch *b,
+batch_run(struct store *st, struct matcher *m, struct serve *ml, struct batch *b,
     char **cause)
 {
 	struct batch_worker w[MATCHING_THREADS];
@@ -267,7 +272,7 @@ batch_latency(const struct batch *b, struct fair_match_stats *stats)
  */
 static int
 batch_open(struct store *st, const char *code, struct batch *b, struct fair *fair,
-    char today[11], struct mlayer **ml, char **cause)
+    char today[11], struct serve **ml, char **cause)
 {
 	pthread_mutex_init(&b->mu, NULL);
 	*ml = NULL;
@@ -290,7 +295,7 @@ matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
 {
 	struct batch b = { .mo = { .limit = top }, .progress = progress, .arg = arg };
 	sqlite3_stmt *ins = NULL, *del = NULL;
-	struct mlayer *ml = NULL;
+	struct serve *ml = NULL;
 	struct fair fair;
 	char today[11];
 	double t0 = now_s();
@@ -301,15 +306,15 @@ matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
 	stats->layer_s = now_s() - t0;
 	stats->layer_bytes = 0;
 	if (ml != NULL) {
-		struct mlayer_stats ls;
+		struct serve_stats ls;
 
-		mlayer_stats(ml, &ls);
+		serve_stats(ml, &ls);
 		stats->layer_bytes = ls.bytes;
 	}
 	t0 = now_s();
 	if (rc == 0)
 		rc = batch_run(st, m, ml, &b, cause);
-	mlayer_free(ml);
+	serve_free(ml);
 	stats->match_s = now_s() - t0;
 	batch_latency(&b, stats);
 	if (rc == 0 && (store_query(st, "INSERT INTO candidates (fair_id, demand_id, product_id,"
@@ -361,7 +366,7 @@ matching_check_exact(struct store *st, struct matcher *m, const char *code, size
     struct exact_check *out, char **cause)
 {
 	struct batch b = { .mo = { .limit = 20 } };
-	struct mlayer *ml = NULL;
+	struct serve *ml = NULL;
 	struct fair fair;
 	char today[11];
 	size_t step;
@@ -399,7 +404,7 @@ matching_check_exact(struct store *st, struct matcher *m, const char *code, size
 		match_result_free(&full);
 	}
 	matcher_use_layer(m, NULL);
-	mlayer_free(ml);
+	serve_free(ml);
 	out->recall = out->exact > 0 ? (double)out->found / (double)out->exact : 1.0;
 	batch_free(&b);
 	fair_clear(&fair);

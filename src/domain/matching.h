@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "match.h"
-#include "serve_match.h"
+#include "serve.h"
 #include "store.h"
 
 /* Catches the indexes up if they are behind and opens a matcher; NULL with *cause. */
@@ -24,14 +24,14 @@ struct matcher *matching_open_as_is(struct store *st, char **cause);
 int matching_code(struct store *st, struct matcher *m, const char *kind, const char *code,
     const struct match_opts *o, struct match_result *res, char **cause);
 
-#define MATCHING_THREADS	2	/* a batch's threads, and the layer's build */
+#define MATCHING_THREADS	2	/* a batch's threads */
 
 /*
- * The products' matching layer (serve_match.h) built from st on
- * MATCHING_THREADS threads: for batches, and single matches that want the
- * two-stage path.  NULL with *cause.  Free with mlayer_free.
+ * The products' serving layer (serve.h, the kiosk's) built from st, for
+ * batches and single matches outside a server (which has its own, kept
+ * current).  NULL with *cause.  Free with serve_free.
  */
-struct mlayer *matching_layer(struct store *st, char **cause);
+struct serve *matching_layer(struct store *st, char **cause);
 
 struct fair_match_stats {
 	size_t	 demands;	/* demands matched */

@@ -54,6 +54,8 @@ char *norm_city_name(const char *s);
  * 香港, 澳门, 台湾.  NULL if unknown.
  */
 const char *norm_province(const char *s);
+/* The i-th of the 34 canonical names, in the usual order (municipalities first); NULL past the end. */
+const char *province_at(size_t i);
 /* "新疆维吾尔自治区" → "新疆", "重庆市" → "重庆", "广东省" → "广东"; NULL if not canonical. */
 const char *province_short(const char *canonical);
 

@@ -181,6 +181,12 @@ norm_province(const char *s)
 	return found;
 }
 
+const char *
+province_at(size_t i)
+{
+	return i < nitems(province_table) ? province_table[i].canonical : NULL;
+}
+
 /* "新疆维吾尔自治区" → "新疆"; NULL unless canonical is a canonical name. */
 const char *
 province_short(const char *canonical)

@@ -11,13 +11,11 @@
 
 #include "forgive.h"
 #include "serve_load.h"
-#include "serve_match.h"
 #include "serving.h"
 #include "util.h"
 
 struct serving {
 	struct serve	*layer;
-	struct mlayer	*match;		/* the products' matching layer */
 	int		 follow;
 	pthread_t	 thread;
 	pthread_mutex_t	 lock;		/* stop and wake */
@@ -33,27 +31,17 @@ serving_layer(struct serving *sv)
 	return sv->layer;
 }
 
-struct mlayer *
-serving_matching_layer(struct serving *sv)
-{
-	return sv->match;
-}
-
 long long
 serving_version(struct serving *sv)
 {
 	return serve_seq(sv->layer);
 }
 
-/* The log position both layers have reached. */
+/* The log position the layer has reached. */
 static long long
 serving_seq(struct serving *sv)
 {
-	struct mlayer_stats ms;
-	long long seq = serve_seq(sv->layer);
-
-	mlayer_stats(sv->match, &ms);
-	return ms.seq < seq ? ms.seq : seq;
+	return serve_seq(sv->layer);
 }
 
 int
@@ -64,8 +52,7 @@ serving_catch_up(struct serving *sv, struct store *st, struct tokenizer *tk, cha
 
 	if (seq < 0 || seq <= serving_seq(sv))
 		return 0;
-	if (serve_catch_up(sv->layer, db, tk, "supply", NULL, cause) != 0 ||
-	    mlayer_catch_up(sv->match, db, tk, NULL, cause) != 0)
+	if (serve_catch_up(sv->layer, db, tk, "supply", NULL, cause) != 0)
 		return -1;
 	/* Where it stands: the indexer keeps the log after this for it. */
 	if (sv->follow && serve_mark_position(db, serving_seq(sv), cause) != 0)
@@ -124,21 +111,15 @@ serving_start(struct store *st, int follow, char **cause)
 	struct serving *sv;
 	struct tokenizer *tk = tokenizer_new(cause);
 	struct serve *layer;
-	struct mlayer *match = NULL;
 
 	if (tk == NULL)
 		return NULL;
 	layer = serve_load(store_db(st), tk, "supply", cause);
 	tokenizer_free(tk);
-	if (layer != NULL && (match = mlayer_load(store_db(st), 2, cause)) == NULL) {
-		serve_free(layer);
-		layer = NULL;
-	}
 	if (layer == NULL)
 		return NULL;
 	sv = xcalloc(1, sizeof *sv);
 	sv->layer = layer;
-	sv->match = match;
 	sv->follow = follow;
 	sv->dir = xstrdup(store_dir(st));
 	pthread_mutex_init(&sv->lock, NULL);
@@ -174,7 +155,6 @@ serving_stop(struct serving *sv)
 	pthread_cond_destroy(&sv->wake);
 	pthread_cond_destroy(&sv->done);
 	serve_free(sv->layer);
-	mlayer_free(sv->match);
 	free(sv->dir);
 	free(sv);
 }

@@ -3,7 +3,7 @@
  * built from the store at start, then kept current by a thread that
  * replays the index log every SERVING_POLL_MS, as the indexer does for
  * FTS5 and Xapian.  Kiosk search (products, a plain query with an optional
- * fair, city or category filter) is answered from it.
+ * fair, city or category filter) and demand matching are answered from it.
  */
 #ifndef FM_SERVING_H
 #define FM_SERVING_H
@@ -30,15 +30,8 @@ struct serving *serving_start(struct store *st, int follow, char **cause);
 /* Stops the follower (forgetting its place in the log) and frees everything. */
 void serving_stop(struct serving *sv);
 
-/* The layer itself, for figures and tests; owned by sv. */
+/* The layer itself (a demand's single match runs on it, as in a batch); owned by sv. */
 struct serve *serving_layer(struct serving *sv);
-
-/*
- * The products' matching layer (serve_match.h), kept current with the
- * serving layer: a demand's single match runs on it, as in a batch.
- */
-struct mlayer;
-struct mlayer *serving_matching_layer(struct serving *sv);
 
 /* Applies what the index log gained now (the follower does this on its own). */
 int serving_catch_up(struct serving *sv, struct store *st, struct tokenizer *tk, char **cause);

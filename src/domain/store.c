@@ -464,6 +464,156 @@ static const char *const migrations[] = {
 	 * (normalised as check_phone gives it).
 	 */
 	"ALTER TABLE meeting_requests ADD COLUMN contact_phone TEXT;",
+
+	/*
+	 * 14: the marketing network's ledger (ledger.h): the register of marketing
+	 * centres and key distributors with their selection steps and 2009
+	 * base; quarterly return lines with their evidence and a review
+	 * history that is never changed; spot-check samples; the plan's
+	 * deadlines and network targets.  Amounts in hundredths of 万元.  The
+	 * finance department's reviewer joins the roles: users' CHECK is
+	 * loosened in place (SQLite's documented way to change a CHECK), so
+	 * that no row referring to a user is touched.
+	 */
+	"PRAGMA writable_schema = ON;"
+	"UPDATE sqlite_schema SET sql = replace(sql, '''kiosk''))',"
+	"  '''kiosk'', ''finance''))') WHERE type = 'table' AND name = 'users';"
+	"PRAGMA writable_schema = RESET;"
+	"CREATE TABLE ledger_outlets ("
+	"  id          INTEGER PRIMARY KEY,"
+	"  code        TEXT NOT NULL UNIQUE,"		/* the register's number */
+	"  kind        TEXT NOT NULL CHECK (kind IN ('centre', 'distributor')),"
+	"  name        TEXT NOT NULL,"
+	"  market      TEXT NOT NULL DEFAULT '',"	/* a centre's market or mall */
+	"  province    TEXT NOT NULL,"			/* canonical full name */
+	"  city        TEXT NOT NULL,"
+	"  office_id   INTEGER NOT NULL REFERENCES offices(id),"	/* its expansion office */
+	"  tier_yi     INTEGER CHECK (tier_yi IN (2, 3, 5, 10)),"	/* a key centre's tier */
+	"  batch       INTEGER NOT NULL CHECK (batch IN (1, 2, 3)),"
+	"  is_new      INTEGER NOT NULL CHECK (is_new IN (0, 1)),"	/* counts in full */
+	"  base_cents  INTEGER NOT NULL DEFAULT 0 CHECK (base_cents >= 0),"	/* 2009, 0.01 万元 */
+	"  updated_by  TEXT NOT NULL,"
+	"  updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	"  CHECK (kind = 'centre' OR tier_yi IS NULL),"
+	"  CHECK (is_new = 0 OR base_cents = 0)"
+	");"
+	"CREATE INDEX ledger_outlets_province ON ledger_outlets(province, kind);"
+	"CREATE TABLE ledger_steps ("			/* 拓展办考察 → … → 挂牌运行, 1..5 */
+	"  outlet_id   INTEGER NOT NULL REFERENCES ledger_outlets(id) ON DELETE CASCADE,"
+	"  step        INTEGER NOT NULL CHECK (step BETWEEN 1 AND 5),"
+	"  date        TEXT NOT NULL,"			/* YYYY-MM-DD */
+	"  approver    TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (outlet_id, step)"
+	");"
+	"CREATE TABLE ledger_lines ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  outlet_id    INTEGER NOT NULL REFERENCES ledger_outlets(id),"
+	"  year         INTEGER NOT NULL,"
+	"  quarter      INTEGER NOT NULL CHECK (quarter BETWEEN 1 AND 4),"
+	"  amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),"	/* Zhejiang products sold */
+	"  note         TEXT NOT NULL DEFAULT '',"
+	"  state        TEXT NOT NULL CHECK (state IN ('submitted', 'checked', 'reviewed',"
+	"                 'verified', 'returned', 'reversed')),"
+	"  submitted_by TEXT NOT NULL,"			/* a login, or cli:<os user> */
+	"  submitted_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	"  UNIQUE (outlet_id, year, quarter)"
+	");"
+	"CREATE TABLE ledger_history ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  line_id      INTEGER NOT NULL REFERENCES ledger_lines(id),"
+	"  action       TEXT NOT NULL,"			/* submit, check, review, joint, return, … */
+	"  state        TEXT NOT NULL,"			/* the line's state after it */
+	"  amount_cents INTEGER,"			/* the amount, when submitted */
+	"  comment      TEXT NOT NULL DEFAULT '',"
+	"  by_login     TEXT NOT NULL,"
+	"  by_role      TEXT NOT NULL,"
+	"  at           TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+	");"
+	"CREATE INDEX ledger_history_line ON ledger_history(line_id, id);"
+	"CREATE TRIGGER ledger_history_no_update BEFORE UPDATE ON ledger_history BEGIN"
+	"  SELECT RAISE(ABORT, '审核记录不能修改 / the review history is never changed'); END;"
+	"CREATE TRIGGER ledger_history_no_delete BEFORE DELETE ON ledger_history BEGIN"
+	"  SELECT RAISE(ABORT, '审核记录不能删除 / the review history is never removed'); END;"
+	"CREATE TABLE ledger_evidence ("
+	"  line_id     INTEGER NOT NULL REFERENCES ledger_lines(id),"
+	"  sha256      TEXT NOT NULL,"			/* the file, kept under uploads/ */
+	"  kind        TEXT NOT NULL CHECK (kind IN ('licence', 'contract', 'delivery', 'other')),"
+	"  filename    TEXT NOT NULL,"
+	"  size        INTEGER NOT NULL,"
+	"  added_by    TEXT NOT NULL,"
+	"  added_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	"  PRIMARY KEY (line_id, sha256)"
+	");"
+	"CREATE TABLE ledger_samples ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  year         INTEGER NOT NULL,"
+	"  quarter      INTEGER,"			/* NULL = the whole year */
+	"  seed         INTEGER NOT NULL,"
+	"  per_province INTEGER NOT NULL,"
+	"  drawn_by     TEXT NOT NULL,"
+	"  drawn_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+	");"
+	"CREATE TABLE ledger_sample_lines ("
+	"  sample_id   INTEGER NOT NULL REFERENCES ledger_samples(id),"
+	"  line_id     INTEGER NOT NULL REFERENCES ledger_lines(id),"
+	"  province    TEXT NOT NULL,"
+	"  result      TEXT NOT NULL DEFAULT 'pending' CHECK (result IN ('pending', 'passed',"
+	"                'failed')),"
+	"  finding     TEXT NOT NULL DEFAULT '',"
+	"  checked_by  TEXT,"
+	"  checked_at  TEXT,"
+	"  PRIMARY KEY (sample_id, line_id)"
+	");"
+	"CREATE TABLE ledger_deadlines ("
+	"  year        INTEGER NOT NULL,"
+	"  what        TEXT NOT NULL,"			/* as the plan words it */
+	"  due         TEXT NOT NULL,"			/* YYYY-MM-DD */
+	"  quarter     INTEGER CHECK (quarter BETWEEN 1 AND 4),"	/* a return's quarter */
+	"  batch       INTEGER CHECK (batch BETWEEN 1 AND 3),"		/* a selection batch */
+	"  PRIMARY KEY (year, what),"
+	"  CHECK ((quarter IS NULL) <> (batch IS NULL))"
+	");"
+	"CREATE TABLE ledger_plan ("			/* the network's targets, 亿元 */
+	"  year        INTEGER NOT NULL,"
+	"  item        TEXT NOT NULL CHECK (item IN ('centres', 'distributors', 'markets',"
+	"                'total', 'stretch')),"
+	"  yi          REAL NOT NULL CHECK (yi >= 0),"
+	"  PRIMARY KEY (year, item)"
+	");",
+
+	/*
+	 * 15: sites in step (sync.h).  The box's own site and public key, the
+	 * peers it trusts with the changesets exchanged so far, and the
+	 * conflicts ownership did not settle, kept for the organiser.
+	 */
+	"CREATE TABLE sync_site ("
+	"  id         INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  name       TEXT NOT NULL,"			/* 'province' or a fair box's name */
+	"  role       TEXT NOT NULL CHECK (role IN ('province', 'fair')),"
+	"  public_key TEXT NOT NULL"			/* PEM; the private key is DATA/sync.key */
+	");"
+	"CREATE TABLE sync_peers ("
+	"  id         INTEGER PRIMARY KEY,"		/* names its snapshot, DATA/sync/peer-ID.db */
+	"  name       TEXT NOT NULL UNIQUE,"
+	"  role       TEXT NOT NULL CHECK (role IN ('province', 'fair')),"
+	"  public_key TEXT NOT NULL,"			/* PEM, from its card */
+	"  in_seq     INTEGER NOT NULL DEFAULT 0,"	/* the last of its changesets applied */
+	"  out_seq    INTEGER NOT NULL DEFAULT 0,"	/* the last changeset made for it */
+	"  acked_seq  INTEGER NOT NULL DEFAULT 0,"	/* the last of ours it says it applied */
+	"  trusted_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+	");"
+	"CREATE TABLE sync_conflicts ("
+	"  id         INTEGER PRIMARY KEY,"
+	"  peer       TEXT NOT NULL,"			/* the site whose change was not applied */
+	"  seq        INTEGER NOT NULL,"		/* its changeset */
+	"  tbl        TEXT NOT NULL,"
+	"  row_key    TEXT NOT NULL,"			/* the primary key's values, JSON */
+	"  op         TEXT NOT NULL CHECK (op IN ('insert', 'update', 'delete', 'reference')),"
+	"  reason     TEXT NOT NULL,"			/* why ownership did not settle it */
+	"  theirs     TEXT NOT NULL DEFAULT '{}',"	/* the values the peer sent, JSON */
+	"  at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	"  settled_at TEXT, settled_by TEXT"
+	");",
 };
 
 int

@@ -41,6 +41,15 @@ static const struct {
 	    "file uses a charset that is not supported" },
 	{ FREEXL_INVALID_CHARACTER, ".xls 文件中的文字与其声明的字符集不符 / the "
 	    ".xls file holds text that is not in its declared charset" },
+	/*
+	 * A workbook under 4 KiB is kept in the file's mini stream, which
+	 * FreeXL 1.0.6 refuses for valid files too (SheetJS's, for one):
+	 * its limit, not the file's fault, so the clerk is told what works.
+	 */
+	{ FREEXL_INVALID_MINI_STREAM, "这个 .xls 文件很小（工作簿不足 4 KiB），本系统读取 .xls "
+	    "所用的 FreeXL 读不了这种文件；请在 Excel 或 WPS 中另存为 .xlsx 后上传 / this .xls "
+	    "file is small (a workbook under 4 KiB), and FreeXL, which reads .xls files here, "
+	    "cannot read such files; save it as .xlsx in Excel or WPS and upload that" },
 };
 
 struct xls_reader {

@@ -303,6 +303,24 @@ pdf_width(const struct pdf_doc *doc)
 }
 
 void
+pdf_cut_line(struct pdf_doc *doc)
+{
+	static const double dash[] = { 4, 3 };
+
+	ensure_page(doc);
+	if (doc->dry)
+		return;
+	cairo_save(doc->cr);
+	cairo_set_source_rgb(doc->cr, 0.45, 0.45, 0.45);
+	cairo_set_line_width(doc->cr, RULE);
+	cairo_set_dash(doc->cr, dash, 2, 0);
+	cairo_move_to(doc->cr, doc->x0, doc->y);
+	cairo_line_to(doc->cr, doc->x1, doc->y);
+	cairo_stroke(doc->cr);
+	cairo_restore(doc->cr);
+}
+
+void
 pdf_set_inset(struct pdf_doc *doc, double right)
 {
 	doc->inset = right;

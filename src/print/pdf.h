@@ -70,6 +70,8 @@ void pdf_new_page(struct pdf_doc *doc);
 void pdf_need(struct pdf_doc *doc, double height);
 /* Moves the cursor down. */
 void pdf_space(struct pdf_doc *doc, double height);
+/* A dashed line across the text area at the cursor, to cut along; the cursor does not move. */
+void pdf_cut_line(struct pdf_doc *doc);
 /*
  * Narrows headings and paragraphs by right points from the right edge
  * (room for a QR code beside them); tables keep the full width.  0 undoes.

@@ -2,7 +2,7 @@
  * print.h — the printed documents of a fair (DESIGN.md, "Output"): the
  * supply–demand guide (供需信息指南) from the store, and from a fair's
  * schedule the agendas of each buyer and supplier, a sheet for each table,
- * the whole grid and the sign-in sheets (签到表).
+ * the whole grid, the sign-in sheets (签到表) and the badges (胸牌).
  *
  * The schedule documents are rendered from plain structs (struct agenda),
  * so they need no store; agenda_load (domain layer) fills one from the store.
@@ -34,9 +34,10 @@ enum agenda_doc {
 	AGENDA_DOC_TABLES,	/* a sheet for each table */
 	AGENDA_DOC_GRID,	/* slots × tables, landscape */
 	AGENDA_DOC_SIGNIN,	/* sign-in sheets, one set per day */
+	AGENDA_DOC_BADGES,	/* a badge for each participant, its QR code the badge number */
 };
 
-/* "agendas", "tables", "grid", "signin" → the document; -1 if none. */
+/* "agendas", "tables", "grid", "signin", "badges" → the document; -1 if none. */
 int print_agenda_doc_by_name(const char *name);
 
 struct print_opts {

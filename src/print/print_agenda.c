@@ -1,7 +1,8 @@
 /*
  * print_agenda.c — a fair's schedule on paper: each participant's agenda
  * with a QR code to their personal page, a sheet for each table, the whole
- * grid, and the sign-in sheets.  Everything comes from a struct agenda.
+ * grid, the sign-in sheets, and the badges whose QR code holds the badge
+ * number for check-in.  Everything comes from a struct agenda.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@
 #include "util.h"
 
 #define QR_SIZE		84.0	/* points: 30 mm */
+#define BADGE_QR	99.0	/* points: 35 mm, for a scanner at the door */
+#define BADGE_GAP	12.0	/* points between a cut line and a badge */
 #define GRID_TABLES	7	/* table columns on one landscape grid page */
 
 /* A schedule checked and indexed for printing. */
@@ -331,9 +334,10 @@ party_agenda(struct plan *p, struct pdf_doc *doc, size_t k, char **cause)
 	return 0;
 }
 
-/* Every participant's agenda: buyers first, then suppliers. */
+/* one(p, doc, k, cause) for every participant k, buyers first, then suppliers. */
 static int
-doc_parties(struct plan *p, struct pdf_doc *doc, char **cause)
+each_party(struct plan *p, struct pdf_doc *doc,
+    int (*one)(struct plan *, struct pdf_doc *, size_t, char **), char **cause)
 {
 	static const enum agenda_role order[] = { AGENDA_BUYER, AGENDA_SUPPLIER };
 
@@ -342,13 +346,20 @@ doc_parties(struct plan *p, struct pdf_doc *doc, char **cause)
 		for (size_t k = 0; k < p->a->nparties; k++) {
 			if (p->a->parties[k].role != order[r])
 				continue;
-			if (party_agenda(p, doc, k, cause) != 0)
+			if (one(p, doc, k, cause) != 0)
 				return -1;
 			plan_tick(p);
 		}
 	if (p->a->nparties == 0)
 		pdf_paragraph(doc, PDF_BODY, PDF_LEFT, "（无参会单位 / no participants）");
 	return 0;
+}
+
+/* Every participant's agenda: buyers first, then suppliers. */
+static int
+doc_parties(struct plan *p, struct pdf_doc *doc, char **cause)
+{
+	return each_party(p, doc, party_agenda, cause);
 }
 
 /* The columns of a table's sheet. */
@@ -559,6 +570,51 @@ doc_signin(struct plan *p, struct pdf_doc *doc, char **cause)
 	return 0;
 }
 
+/*
+ * One badge below the cursor, between cut lines: the badge number large
+ * and, at the right, as a QR code (what the console's check-in box reads);
+ * the company, its side and region, the fair.
+ */
+static int
+party_badge(struct plan *p, struct pdf_doc *doc, size_t k, char **cause)
+{
+	const struct agenda_party *me = &p->a->parties[k];
+	char *line;
+	double y_top, used;
+
+	pdf_need(doc, BADGE_QR + 2 * BADGE_GAP);
+	pdf_cut_line(doc);
+	pdf_space(doc, BADGE_GAP);
+	y_top = pdf_room(doc);
+	if (pdf_qr(doc, pdf_width(doc) - BADGE_QR, 0, BADGE_QR, str(me->code), cause) != 0)
+		return -1;
+	pdf_set_inset(doc, BADGE_QR + 12);
+	pdf_paragraph(doc, PDF_SMALL, PDF_LEFT, str(p->a->fair.name));
+	pdf_heading(doc, PDF_TITLE, str(me->code), 0);
+	pdf_heading(doc, PDF_H2, str(me->name), 0);
+	line = xasprintf("%s %s%s%s", role_zh[me->role], me->role == AGENDA_BUYER ? "Buyer" :
+	    "Supplier", me->region != NULL ? " · " : "", str(me->region));
+	pdf_paragraph(doc, PDF_BODY, PDF_LEFT, line);
+	free(line);
+	pdf_paragraph(doc, PDF_SMALL, PDF_LEFT, "胸牌号 / Badge · 入场扫码签到 / scan to check in");
+	pdf_set_inset(doc, 0);
+	used = y_top - pdf_room(doc);
+	pdf_space(doc, (used < BADGE_QR ? BADGE_QR - used : 0) + BADGE_GAP);
+	return 0;
+}
+
+/* Every participant's badge, buyers first, as many to a page as fit; a cut line below the last. */
+static int
+doc_badges(struct plan *p, struct pdf_doc *doc, char **cause)
+{
+	pdf_set_running(doc, "胸牌 · Badges");
+	if (each_party(p, doc, party_badge, cause) != 0)
+		return -1;
+	if (p->a->nparties > 0)
+		pdf_cut_line(doc);
+	return 0;
+}
+
 /* The documents, by name, with their renderers and page shapes. */
 static const struct {
 	const char		*name;
@@ -570,6 +626,7 @@ static const struct {
 	[AGENDA_DOC_TABLES] = { "tables", "桌位洽谈表 · Table sheets", PDF_PORTRAIT, doc_tables },
 	[AGENDA_DOC_GRID] = { "grid", "洽谈总表 · Meeting grid", PDF_LANDSCAPE, doc_grid },
 	[AGENDA_DOC_SIGNIN] = { "signin", "签到表 · Sign-in sheets", PDF_PORTRAIT, doc_signin },
+	[AGENDA_DOC_BADGES] = { "badges", "胸牌 · Badges", PDF_PORTRAIT, doc_badges },
 };
 
 int

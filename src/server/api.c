@@ -3,11 +3,14 @@
  * are in api_upload.c.  Reads run on the loop with its own read-only store handle;
  * anything that writes goes to a worker and replies when it is done.
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 
@@ -58,6 +61,12 @@ arg_long(struct hreq *h, const char *name, long lo, long hi, long def)
 	return v;
 }
 
+long
+api_arg_long(struct hreq *h, const char *name, long lo, long hi, long def)
+{
+	return arg_long(h, name, lo, hi, def);
+}
+
 /* ---- failures of the store ---- */
 
 /* The store's own failures, and what a client is told. */
@@ -104,11 +113,63 @@ api_reply_list(struct hreq *h, const char *key, json_t *list, char *cause)
 
 /* ---- deferred work: run on a worker, reply on the loop ---- */
 
+/*
+ * The file a task made, as an attachment named name (RFC 6266: an ASCII
+ * fallback and the UTF-8 name); the file is removed once open.  0, or -1
+ * if it cannot be read.
+ */
+static int
+task_send_file(struct hreq *h, const char *path, const char *type, const char *name)
+{
+	struct evbuffer *b;
+	struct stat sb;
+	struct buf disp = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	unlink(path);
+	if (fd < 0)
+		return -1;
+	b = evbuffer_new();
+	if (fstat(fd, &sb) != 0 || evbuffer_add_file(b, fd, 0, sb.st_size) != 0) {
+		close(fd);
+		evbuffer_free(b);
+		return -1;
+	}
+	buf_addstr(&disp, "attachment; filename=\"");
+	for (const char *p = name; *p != '\0'; p++)
+		buf_addc(&disp, (*p & 0x80) || *p == '"' || *p == '\\' ? '_' : *p);
+	buf_addstr(&disp, "\"; filename*=UTF-8''");
+	for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p) != NULL)
+			buf_addc(&disp, (char)*p);
+		else
+			buf_addf(&disp, "%%%02X", *p);
+	http_header(h, "Content-Disposition", disp.data);
+	buf_free(&disp);
+	http_header(h, "Cache-Control", "no-store");
+	http_send(h, 200, type, b);
+	return 0;
+}
+
 /* Back on the loop: send what the worker made. */
 static void
 task_reply(void *arg)
 {
 	struct task *t = arg;
+
+	if (t->file != NULL) {
+		if (task_send_file(t->h, t->file, t->file_type, t->file_name) != 0)
+			http_error(t->h, 500, "unreadable", "无法读取生成的文件 / cannot read the"
+			    " file made");
+		json_decref(t->body);
+		json_decref(t->in);
+		free(t->text);
+		free(t->file);
+		free(t->file_name);
+		free(t);
+		return;
+	}
 
 	if (t->token[0] != '\0') {
 		char *cookie = xasprintf(SESSION_COOKIE "=%s; Path=/; Max-Age=%ld; HttpOnly; Secure;"
@@ -356,7 +417,11 @@ post_logout(struct hreq *h, char **args)
 static void
 get_me(struct hreq *h, char **args)
 {
-	http_json(h, 200, auth_principal_json(&h->who));
+	json_t *me = auth_principal_json(&h->who);
+
+	/* The pages show times in the fair's zone, whoever asks. */
+	json_object_set_new(me, "time_zone", json_string(hreq_settings(h)->time_zone));
+	http_json(h, 200, me);
 }
 
 /* Worker: add a user. */
@@ -569,7 +634,7 @@ match_work(struct task *t, struct store *st)
 	/* A demand is matched on the products' layer in memory, as in a batch. */
 	if (sv != NULL && strcmp(kind, "demand") == 0) {
 		serving_fresh(sv, st);
-		matcher_use_layer(m, serving_matching_layer(sv));
+		matcher_use_layer(m, serving_layer(sv));
 	}
 	/* A store failure (a lock, the disk) is recorded on st: 503 or 500, not 422. */
 	if (matching_code(st, m, kind, t->text, &mo, &res, &cause) != 0) {
@@ -851,6 +916,7 @@ get_metrics(struct hreq *h, char **args)
 
 #define OFFICES		(ROLE_CITY | ROLE_EXPANSION | ROLE_ADMIN)
 #define ORGANISERS	(ROLE_ORGANISER | ROLE_ADMIN)
+#define LEDGER		(ROLE_EXPANSION | ROLE_ADMIN | ROLE_FINANCE)
 
 static const struct route routes[] = {
 	{ "GET",  "/healthz",			ROLE_ANYONE,	get_healthz },
@@ -869,6 +935,9 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/demands/*/withdraw",	OFFICES,	api_withdraw_demand },
 	{ "POST", "/api/v1/demands/*/restore",	OFFICES,	api_restore_demand },
 	{ "GET",  "/api/v1/withdrawn",		OFFICES,	api_withdrawn_list },
+	{ "GET",  "/api/v1/entries",		OFFICES,	api_entries_list },
+	{ "GET",  "/api/v1/entries/export",	OFFICES,	api_entries_export },
+	{ "GET",  "/api/v1/templates/*",	OFFICES | ORGANISERS, api_template_get },
 	{ "GET",  "/api/v1/match/*/*",		ROLE_SIGNED_IN,	get_match },
 	{ "GET",  "/api/v1/fairs",		ROLE_ANYONE,	get_fairs },
 	{ "POST", "/api/v1/fairs/*/match",	ORGANISERS,	post_fair_match },
@@ -886,6 +955,7 @@ static const struct route routes[] = {
 	{ "GET",  "/api/v1/p/*",		ROLE_ANYONE,	api_page_get },
 	{ "GET",  "/api/v1/p/*/agenda.ics",	ROLE_ANYONE,	api_page_ics },
 	{ "POST", "/api/v1/p/*/requests/*",	ROLE_ANYONE,	api_page_answer },
+	{ "POST", "/api/v1/p/*/availability",	ROLE_ANYONE,	api_page_availability },
 	{ "GET",  "/api/v1/tls/fairmatch.crt",	ROLE_ANYONE,	api_tls_cert },
 	{ "GET",  "/api/v1/fairs/*/schedule",	ROLE_ANYONE,	api_schedule_get },
 	{ "POST", "/api/v1/fairs/*/schedule",	ORGANISERS,	api_schedule_run },
@@ -919,6 +989,18 @@ static const struct route routes[] = {
 	{ "GET",  "/api/v1/fairs/*/meetings/*/outcome", OFFICES | ORGANISERS, api_outcome_get },
 	{ "POST", "/api/v1/fairs/*/meetings/*/outcome", ORGANISERS, api_outcome_post },
 	{ "POST", "/api/v1/fairs/*/meetings/*/evidence", ORGANISERS, api_outcome_evidence },
+	{ "GET",  "/api/v1/ledger/register",	LEDGER,		api_ledger_register },
+	{ "GET",  "/api/v1/ledger/lines",	LEDGER,		api_ledger_lines },
+	{ "POST", "/api/v1/ledger/lines",	ROLE_EXPANSION | ROLE_ADMIN, api_ledger_submit },
+	{ "GET",  "/api/v1/ledger/lines/*",	LEDGER,		api_ledger_line },
+	{ "POST", "/api/v1/ledger/lines/*/evidence", ROLE_EXPANSION | ROLE_ADMIN,
+	  api_ledger_evidence },
+	{ "POST", "/api/v1/ledger/lines/*/review", LEDGER,	api_ledger_act },
+	{ "GET",  "/api/v1/ledger/figures",	LEDGER,		api_ledger_figures },
+	{ "GET",  "/api/v1/ledger/late",	LEDGER,		api_ledger_late },
+	/* Boxes in step (api_sync.c): the signed file is the credential. */
+	{ "GET",  "/api/v1/sync",		ROLE_ANYONE,	api_sync_get },
+	{ "POST", "/api/v1/sync",		ROLE_ANYONE,	api_sync_post },
 };
 
 /* Whether path matches pattern, collecting the "*" segments into args. */
@@ -948,6 +1030,27 @@ args_free(char **args, int n)
 {
 	for (int i = 0; i < n; i++)
 		free(args[i]);
+}
+
+/* The routes whose body is a file (max_upload_bytes); every other body has max_body_bytes. */
+static const char *const upload_routes[] = {
+	"/api/v1/uploads",
+	"/api/v1/fairs/*/meetings/*/evidence",
+};
+
+int
+api_takes_upload(const char *method, const char *path)
+{
+	char *args[MAX_ARGS];
+	int nargs, found = 0;
+
+	if (strcmp(method, "POST") != 0)
+		return 0;
+	for (size_t i = 0; i < nitems(upload_routes) && !found; i++) {
+		found = route_match(upload_routes[i], path, args, &nargs);
+		args_free(args, nargs);
+	}
+	return found;
 }
 
 /* Who is asking: an API token, else a session cookie, else nobody.  -1 after replying. */

@@ -23,6 +23,10 @@ struct task {
 	char		 token[AUTH_TOKEN_LEN]; /* a new session to set as a cookie */
 	json_t		*in;		/* the request's JSON, or NULL; released after */
 	char		*text;		/* a string argument, or NULL; freed after */
+	char		*file;		/* set by work: a file to send instead of body, as
+					   an attachment, removed once open; or NULL */
+	const char	*file_type;	/* its Content-Type */
+	char		*file_name;	/* the name the browser saves it as (UTF-8) */
 };
 
 /* Hands work to the quick pool (taking in and text); the reply comes when it is done. */
@@ -49,8 +53,29 @@ void api_fail(struct hreq *h, struct store *st, int status, const char *code, ch
 /* Replies {key: list} (list taken), or, when list is NULL, the loop store's failure (api_fail). */
 void api_reply_list(struct hreq *h, const char *key, json_t *list, char *cause);
 
+/* A whole-number query argument in [lo, hi], def if absent; -1 after replying 400. */
+long api_arg_long(struct hreq *h, const char *name, long lo, long hi, long def);
 /* Answers a request for /api/…, /healthz or /metrics. */
 void api_handle(struct hreq *h);
+/* Whether METHOD PATH is an upload route, whose body may be up to max_upload_bytes. */
+int api_takes_upload(const char *method, const char *path);
+
+/*
+ * Writes the request's body (an evidence file named by ?filename=) to a
+ * temporary file under the data directory: its path (caller frees and
+ * unlinks), or NULL after replying 400 or 500.
+ */
+char *api_evidence_spool(struct hreq *h);
+
+/* The handlers of api_ledger.c: the marketing network's ledger. */
+void api_ledger_register(struct hreq *h, char **args);
+void api_ledger_lines(struct hreq *h, char **args);
+void api_ledger_line(struct hreq *h, char **args);
+void api_ledger_submit(struct hreq *h, char **args);
+void api_ledger_evidence(struct hreq *h, char **args);
+void api_ledger_act(struct hreq *h, char **args);
+void api_ledger_figures(struct hreq *h, char **args);
+void api_ledger_late(struct hreq *h, char **args);
 
 /* The handlers of api_upload.c, routed by api.c. */
 void api_upload_post(struct hreq *h, char **args);
@@ -105,9 +130,14 @@ void api_file_get(struct hreq *h, char **args);
 /* api_pages.c: what a personal link opens */
 void api_page_get(struct hreq *h, char **args);
 void api_page_answer(struct hreq *h, char **args);
+void api_page_availability(struct hreq *h, char **args);
 void api_page_ics(struct hreq *h, char **args);
 void api_page_revoke(struct hreq *h, char **args);
 
+/* The handlers of api_entries.c: an office's own entries, their export, the templates. */
+void api_entries_list(struct hreq *h, char **args);
+void api_entries_export(struct hreq *h, char **args);
+void api_template_get(struct hreq *h, char **args);
 /* api_tls.c */
 void api_tls_get(struct hreq *h, char **args);
 void api_tls_cert(struct hreq *h, char **args);
@@ -119,6 +149,9 @@ void api_withdraw_demand(struct hreq *h, char **args);
 void api_restore_demand(struct hreq *h, char **args);
 void api_withdrawn_list(struct hreq *h, char **args);
 
+/* The handlers of api_sync.c: a peer's changeset in, this box's for it out. */
+void api_sync_get(struct hreq *h, char **args);
+void api_sync_post(struct hreq *h, char **args);
 /* Whether a fair has this code; if not, replies 404 naming it (before a job is queued). */
 int api_fair_known(struct hreq *h, const char *code);
 

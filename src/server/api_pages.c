@@ -1,8 +1,9 @@
 /*
  * api_pages.c — what a personal link opens (links.h), with no password:
- * the participant's page as JSON, their answer to a request, and their
- * agenda as an iCalendar file (RFC 5545).  A token that opens nothing —
- * unknown, revoked, expired — gets one 404 that tells nothing more.
+ * the participant's page as JSON, their answer to a request, their away
+ * slots and representatives, and their agenda as an iCalendar file (RFC
+ * 5545).  A token that opens nothing — unknown, revoked, expired — gets one
+ * 404 that tells nothing more.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <event2/buffer.h>
 
 #include "api.h"
+#include "fairday.h"
 #include "http.h"
 #include "links.h"
 #include "util.h"
@@ -52,6 +54,19 @@ api_page_get(struct hreq *h, char **args)
 	link_who_clear(&who);
 }
 
+/* Worker's side of page_who: t->text's holder into who; 1, or 0 after failing t. */
+static int
+task_who(struct task *t, struct store *st, struct link_who *who)
+{
+	char *cause = NULL;
+	int rc = links_resolve(st, t->text, who, &cause);
+
+	if (rc <= 0)
+		api_task_fail(t, rc < 0 ? 500 : 404, rc < 0 ? "internal" : "not_found",
+		    rc < 0 ? cause : xstrdup(NO_LINK));
+	return rc > 0;
+}
+
 /* Worker: the answer in t->in ({"state"}) to request number t->in.id, by t->text's holder. */
 static void
 answer_work(struct task *t, struct store *st)
@@ -60,12 +75,8 @@ answer_work(struct task *t, struct store *st)
 	char *cause = NULL;
 	int rc;
 
-	rc = links_resolve(st, t->text, &who, &cause);
-	if (rc <= 0) {
-		api_task_fail(t, rc < 0 ? 500 : 404, rc < 0 ? "internal" : "not_found",
-		    rc < 0 ? cause : xstrdup(NO_LINK));
+	if (!task_who(t, st, &who))
 		return;
-	}
 	rc = links_answer(st, &who, json_integer_value(json_object_get(t->in, "id")),
 	    json_string_value(json_object_get(t->in, "state")) != NULL ?
 	    json_string_value(json_object_get(t->in, "state")) : "", &cause);
@@ -107,6 +118,60 @@ api_page_answer(struct hreq *h, char **args)
 	}
 	json_object_set_new(in, "id", json_integer(id));
 	api_task_run(h, answer_work, in, xstrdup(args[0]));
+}
+
+/*
+ * Worker: t->in's availability ({"away":[slots]?,"back":[slots]?,"reps"?})
+ * for t->text's holder, set as the organiser's desk sets it; the reply is
+ * the page as it now reads.
+ */
+static void
+availability_work(struct task *t, struct store *st)
+{
+	struct link_who who;
+	json_t *out = NULL, *page;
+	char *cause = NULL, *by;
+	int rc, status = 500;
+
+	if (!task_who(t, st, &who))
+		return;
+	/* Only the link's own participant: a badge in the body counts for nothing. */
+	json_object_set_new(t->in, "badge", json_string(who.badge));
+	by = xasprintf("link:%s", who.badge);
+	rc = fairday_availability(st, who.fair_code, t->in, by, &out, &status, &cause);
+	free(by);
+	json_decref(out);
+	if (rc != 0)
+		api_task_fail(t, status, status == 400 ? "bad_request" : status == 404 ?
+		    "not_found" : "internal", cause);
+	else if ((page = links_page(st, &who, &cause)) == NULL)
+		api_task_fail(t, 500, "internal", cause);
+	else {
+		t->status = 200;
+		t->body = page;
+	}
+	link_who_clear(&who);
+}
+
+/* POST /api/v1/p/TOKEN/availability {"away":[slots]?,"back":[slots]?,"reps"?}. */
+void
+api_page_availability(struct hreq *h, char **args)
+{
+	json_t *in, *back;
+	char *cause = NULL;
+	int status;
+
+	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
+	    &cause)) == NULL || !json_is_object(in) || ((back = json_object_get(in, "back")) !=
+	    NULL && !json_is_array(back))) {
+		http_error(h, in == NULL ? status : 400, "bad_request", "%s", cause != NULL ?
+		    cause : "需要 {\"away\": [时段], \"back\": [时段], \"reps\": 人数} / needs"
+		    " {\"away\": [slots], \"back\": [slots], \"reps\": n}");
+		free(cause);
+		json_decref(in);
+		return;
+	}
+	api_task_run(h, availability_work, in, xstrdup(args[0]));
 }
 
 /* Appends one content line, escaped (TEXT values) if text, folded at 75 octets. */

@@ -23,7 +23,7 @@
 
 /* What to render: a document of the fair (or the guide), or an export. */
 struct render {
-	char	*what;		/* guide, agendas, tables, grid, signin, supply, demand,
+	char	*what;		/* guide, agendas, tables, grid, signin, badges, supply, demand,
 				   candidates, schedule, outcomes */
 	char	*fair;		/* or NULL */
 	int	 version;	/* schedule: 0 = the current one */
@@ -150,13 +150,13 @@ api_print_guide(struct hreq *h, char **args)
 	render_submit(h, "guide", NULL, "pdf", 0);
 }
 
-/* POST /api/v1/fairs/CODE/print/agendas|tables|grid|signin */
+/* POST /api/v1/fairs/CODE/print/agendas|tables|grid|signin|badges */
 void
 api_print_fair(struct hreq *h, char **args)
 {
 	if (print_agenda_doc_by_name(args[1]) < 0) {
 		http_error(h, 404, "not_found", "没有这种文档 / no such document: %s（agendas、tables、"
-		    "grid、signin）", args[1]);
+		    "grid、signin、badges）", args[1]);
 		return;
 	}
 	if (api_fair_known(h, args[0]))

@@ -253,31 +253,23 @@ evidence_name_ok(const char *name)
 	return 1;
 }
 
-/*
- * POST /api/v1/fairs/CODE/meetings/ID/evidence?filename=NAME: the body is
- * the file (a photo of a contract, a signed intention), kept with the
- * meeting's outcome, which must be recorded first.
- */
-void
-api_outcome_evidence(struct hreq *h, char **args)
+char *
+api_evidence_spool(struct hreq *h)
 {
 	struct evbuffer *body = evhttp_request_get_input_buffer(h->req);
 	const char *name = hreq_arg(h, "filename");
-	long long id = meeting_arg(h, args);
 	char *dir, *path;
 	int fd, rc = 0;
 
-	if (id == 0)
-		return;
 	if (!evidence_name_ok(name)) {
 		http_error(h, 400, "bad_argument", "需要文件名 filename（不含路径，至多 200 字节） /"
 		    " filename is required: a name without a path, at most 200 bytes");
-		return;
+		return NULL;
 	}
 	if (evbuffer_get_length(body) == 0) {
 		http_error(h, 400, "bad_request", "凭证文件 %s 是空的 / the evidence file %s is"
 		    " empty", name, name);
-		return;
+		return NULL;
 	}
 	dir = xasprintf("%s/tmp", hreq_data_dir(h));
 	path = xasprintf("%s/evidence-XXXXXX", dir);
@@ -286,7 +278,7 @@ api_outcome_evidence(struct hreq *h, char **args)
 		    strerror(errno));
 		free(dir);
 		free(path);
-		return;
+		return NULL;
 	}
 	free(dir);
 	while (rc >= 0 && evbuffer_get_length(body) > 0)
@@ -296,9 +288,25 @@ api_outcome_evidence(struct hreq *h, char **args)
 		free(path);
 		http_error(h, 500, "unwritable", "无法保存上传的文件 / cannot keep the upload: %s",
 		    strerror(errno));
-		return;
+		return NULL;
 	}
+	return path;
+}
+
+/*
+ * POST /api/v1/fairs/CODE/meetings/ID/evidence?filename=NAME: the body is
+ * the file (a photo of a contract, a signed intention), kept with the
+ * meeting's outcome, which must be recorded first.
+ */
+void
+api_outcome_evidence(struct hreq *h, char **args)
+{
+	long long id = meeting_arg(h, args);
+	char *path;
+
+	if (id == 0 || (path = api_evidence_spool(h)) == NULL)
+		return;
 	api_task_run(h, evidence_work, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id,
-	    "path", path, "filename", name), xstrdup(args[0]));
+	    "path", path, "filename", hreq_arg(h, "filename")), xstrdup(args[0]));
 	free(path);
 }

@@ -92,6 +92,9 @@ static const struct setting_def table[] = {
 	  " is taken just after the start)" },
 	{ "backup_keep", NUM(backup_keep, 1, 10000), "24",
 	  "保留最新的几份定时备份 / the newest scheduled backups kept" },
+	{ "time_zone", STR(time_zone), "Asia/Shanghai",
+	  "展会所在时区，网页与 PDF 中的时间按此显示 / the fair's time zone: the times pages and"
+	  " PDFs show are in it" },
 };
 
 /* The setting called name, or NULL. */

@@ -34,6 +34,7 @@ struct settings {
 	char	*backup_dir;		/* scheduled backups go here (another disk); "" = off */
 	long	 backup_minutes;	/* between scheduled backups */
 	long	 backup_keep;		/* the newest scheduled backups kept */
+	char	*time_zone;		/* the fair's, for the times pages and PDFs show */
 };
 
 /* The defaults; web_root defaults to the source tree's web/. */

@@ -1,7 +1,7 @@
 /*
- * conn_guard.c — a pass-through bufferevent filter over each plain
- * connection that counts it while it is open and gives each request a
- * deadline, as tls.c does for HTTPS.  A request past its deadline is
+ * conn_guard.c — a bufferevent filter over each plain connection that
+ * counts it while it is open and passes its requests through the gate
+ * (reqgate.c), as tls.c does for HTTPS.  A request past its deadline is
  * reported to evhttp as a read timeout, so evhttp closes the connection
  * itself.
  */
@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <event2/buffer.h>
 
@@ -19,20 +18,16 @@
 struct guarded {
 	struct conn_guard	*g;
 	struct bufferevent	*bev;		/* the filter evhttp holds */
-	struct event		*deadline;	/* while a request arrives */
+	struct reqgate		 gate;		/* the request's deadline and body limit */
 	struct event		*kick;		/* flushes output added while writing was off */
 	struct event		*writable;	/* the socket can take more; NULL until needed */
-	struct timespec		 start;		/* its first byte */
-	size_t			 bytes;		/* its bytes so far */
-	int			 in_message;
 	int			 reported;	/* the timeout was reported once */
 	LIST_ENTRY(guarded)	 entry;
 };
 
 struct conn_guard {
 	long			 max;		/* connections at most */
-	long			 seconds;	/* a request's deadline */
-	long			 rate;		/* bytes that give it a second more */
+	const struct reqgate_conf *gate;	/* every connection's */
 	long			 open;
 	void			(*full)(void *, int);
 	void			*arg;
@@ -40,41 +35,25 @@ struct conn_guard {
 };
 
 struct conn_guard *
-conn_guard_new(long max_connections, long seconds, long bytes_per_second,
+conn_guard_new(long max_connections, const struct reqgate_conf *gate,
     void (*full)(void *, int), void *arg)
 {
 	struct conn_guard *g = xcalloc(1, sizeof *g);
 
 	g->max = max_connections > 0 ? max_connections : 1;
-	g->seconds = seconds;
-	g->rate = bytes_per_second > 0 ? bytes_per_second : 1;
+	g->gate = gate;
 	g->full = full;
 	g->arg = arg;
 	LIST_INIT(&g->conns);
 	return g;
 }
 
-/* The deadline: moved on by the bytes that came meanwhile, or passed. */
+/* The request's deadline passed: tell evhttp, which closes the connection. */
 static void
-deadline_cb(evutil_socket_t fd, short what, void *arg)
+guard_expired(void *arg)
 {
 	struct guarded *c = arg;
-	struct timespec now;
-	double took, allowed, left;
-	struct timeval tv;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	took = (double)(now.tv_sec - c->start.tv_sec) +
-	    (double)(now.tv_nsec - c->start.tv_nsec) / 1e9;
-	allowed = (double)c->g->seconds + (double)c->bytes / (double)c->g->rate;
-	if (took < allowed) {
-		left = allowed - took + 0.001;
-		tv.tv_sec = (time_t)left;
-		tv.tv_usec = (suseconds_t)((left - (double)tv.tv_sec) * 1e6);
-		evtimer_add(c->deadline, &tv);
-		return;
-	}
-	c->in_message = 0;
 	if (c->reported)
 		return;
 	c->reported = 1;
@@ -82,32 +61,20 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 	    BEV_TRIG_DEFER_CALLBACKS);
 }
 
-/* Input: passed through; the first byte of a request starts its deadline. */
+/* Input: through the gate. */
 static enum bufferevent_filter_result
 guard_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
     enum bufferevent_flush_mode mode, void *ctx)
 {
 	struct guarded *c = ctx;
-	size_t n = evbuffer_get_length(src);
 
 	if (c->reported) {
-		evbuffer_drain(src, n);		/* given up: read nothing more */
+		evbuffer_drain(src, evbuffer_get_length(src));	/* given up: read nothing more */
 		return BEV_OK;
 	}
-	if (limit >= 0 && n > (size_t)limit)
-		n = (size_t)limit;
-	if (n == 0)
+	if (evbuffer_get_length(src) == 0)
 		return BEV_NEED_MORE;
-	if (!c->in_message && c->g->seconds > 0) {
-		struct timeval tv = { c->g->seconds, 0 };
-
-		c->in_message = 1;
-		c->bytes = 0;
-		clock_gettime(CLOCK_MONOTONIC, &c->start);
-		evtimer_add(c->deadline, &tv);
-	}
-	c->bytes += n;
-	evbuffer_remove_buffer(src, dst, n);
+	reqgate_pass(&c->gate, src, dst);
 	return BEV_OK;
 }
 
@@ -184,7 +151,7 @@ guard_conn_free(void *ctx)
 	if (c->writable != NULL)
 		event_free(c->writable);
 	event_free(c->kick);
-	event_free(c->deadline);
+	reqgate_free(&c->gate);
 	free(c);
 	if (g->open-- == g->max && g->full != NULL)
 		g->full(g->arg, 0);
@@ -198,8 +165,8 @@ conn_guard_bufferevent(struct event_base *base, void *arg)
 	struct bufferevent *under;
 
 	c->g = g;
-	if ((c->deadline = evtimer_new(base, deadline_cb, c)) == NULL ||
-	    (c->kick = event_new(base, -1, 0, guard_kick, c)) == NULL ||
+	reqgate_init(&c->gate, g->gate, base, guard_expired, c);
+	if ((c->kick = event_new(base, -1, 0, guard_kick, c)) == NULL ||
 	    (under = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE)) == NULL)
 		fatal("%s: out of memory", __func__);
 	c->bev = bufferevent_filter_new(under, guard_in, guard_out,
@@ -220,8 +187,7 @@ conn_guard_message_done(struct conn_guard *g, struct bufferevent *bev)
 
 	LIST_FOREACH(c, &g->conns, entry)
 		if (c->bev == bev) {
-			c->in_message = 0;
-			evtimer_del(c->deadline);
+			reqgate_message_done(&c->gate, bufferevent_get_input(bev));
 			return;
 		}
 }

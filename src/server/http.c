@@ -11,7 +11,9 @@
 
 #include <event2/event.h>
 
+#include "api.h"
 #include "http.h"
+#include "reqgate.h"
 #include "server_int.h"
 #include "util.h"
 
@@ -107,6 +109,48 @@ query_has_nul(const char *q)
 	return 0;
 }
 
+/* Where the body ends is in doubt (request smuggling): say so; the caller hangs up. */
+static void
+framing_refused(struct hreq *h)
+{
+	http_error(h, 400, "bad_request", "请求的 Content-Length 重复，或与 Transfer-Encoding"
+	    " 同时出现 / the request has more than one Content-Length, or one with"
+	    " Transfer-Encoding");
+}
+
+/*
+ * The gate refused the request's body before reading it (reqgate.h says
+ * how): say why, and hang up, since the body was never read.
+ */
+static void
+gate_refused(struct hreq *h, const char *why)
+{
+	long limit = 0;
+	long long length = 0;
+
+	evhttp_add_header(evhttp_request_get_output_headers(h->req), "Connection", "close");
+	if (strcmp(why, "400") == 0) {
+		framing_refused(h);
+		return;
+	}
+	if (strcmp(why, "411") == 0) {
+		http_error(h, 411, "length_required", "%s 需要带 Content-Length 的请求体（不接受分块传输）"
+		    " / %s needs a body with a Content-Length (no chunked transfer)", h->path,
+		    h->path);
+		return;
+	}
+	sscanf(why, "413 %ld %lld", &limit, &length);
+	if (api_takes_upload(h->method, h->path) && limit < h->srv->cfg->max_upload_bytes)
+		http_error(h, 413, "too_large", "请先登录再上传：未登录的请求体至多 %ld 字节，此请求"
+		    " %lld 字节，未读取 / sign in before uploading: a request without credentials"
+		    " may carry at most %ld bytes; this one has %lld, not read", limit, length,
+		    limit, length);
+	else
+		http_error(h, 413, "too_large", "请求体 %lld 字节，超过 %s 的上限 %ld 字节，未读取 /"
+		    " the body of %lld bytes is over the limit of %s, %ld bytes; it was not read",
+		    length, h->path, limit, length, h->path, limit);
+}
+
 struct hreq *
 hreq_new(struct loop *lp, struct evhttp_request *req)
 {
@@ -115,6 +159,7 @@ hreq_new(struct loop *lp, struct evhttp_request *req)
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	const char *raw = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	const char *q = uri != NULL ? evhttp_uri_get_query(uri) : NULL;
+	const char *refused;
 	size_t len = 0;
 
 	h->req = req;
@@ -144,11 +189,13 @@ hreq_new(struct loop *lp, struct evhttp_request *req)
 		return NULL;
 	}
 	if (framing_ambiguous(evhttp_request_get_input_headers(req))) {
-		/* Where the body ends is in doubt (request smuggling): answer, then hang up. */
 		evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
-		http_error(h, 400, "bad_request", "请求的 Content-Length 重复，或与 Transfer-Encoding"
-		    " 同时出现 / the request has more than one Content-Length, or one with"
-		    " Transfer-Encoding");
+		framing_refused(h);
+		return NULL;
+	}
+	if ((refused = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    REQGATE_REFUSED)) != NULL) {
+		gate_refused(h, refused);
 		return NULL;
 	}
 	return h;

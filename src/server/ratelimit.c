@@ -1,8 +1,11 @@
 /*
- * ratelimit.c — a fixed table of addresses, each with the times of its
- * recent failures; a full table forgets its stalest entry.
+ * ratelimit.c — a fixed table of addresses, each counting its failures in
+ * one-second buckets over the last minute (a sliding window, so a burst
+ * that straddles a minute boundary is still counted whole); a full table
+ * forgets its stalest entry.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +15,12 @@
 #include "util.h"
 
 #define RL_SLOTS	4096
-#define RL_WINDOW	60
+#define RL_WINDOW	60	/* seconds, one bucket each */
 
 struct rl_entry {
 	char	 key[64];
-	time_t	 start;		/* the window began */
-	long	 failures;	/* in this window */
+	time_t	 last;			/* the newest second counted */
+	uint32_t count[RL_WINDOW];	/* failures in second s at [s % RL_WINDOW] */
 };
 
 struct ratelimit {
@@ -56,67 +59,99 @@ slot_of(const char *key)
 	return h % RL_SLOTS;
 }
 
+/* Empties the buckets of seconds that left the window ending at now. */
+static void
+slide(struct rl_entry *e, time_t now)
+{
+	if (now <= e->last)
+		return;
+	if (now - e->last >= RL_WINDOW)
+		memset(e->count, 0, sizeof e->count);
+	else
+		for (time_t s = e->last + 1; s <= now; s++)
+			e->count[s % RL_WINDOW] = 0;
+	e->last = now;
+}
+
 /* key's entry, made if create (reusing a stale or the oldest nearby slot); locked. */
 static struct rl_entry *
 lookup(struct ratelimit *rl, const char *key, int create, time_t now)
 {
 	size_t first = slot_of(key), victim = first;
+	struct rl_entry *e;
 
 	for (size_t i = 0; i < 8; i++) {
-		struct rl_entry *e = &rl->slots[(first + i) % RL_SLOTS];
-
-		if (strcmp(e->key, key) == 0)
+		e = &rl->slots[(first + i) % RL_SLOTS];
+		if (strcmp(e->key, key) == 0) {
+			slide(e, now);
 			return e;
-		if (e->start < rl->slots[victim].start)
+		}
+		if (e->last < rl->slots[victim].last)
 			victim = (first + i) % RL_SLOTS;
 	}
 	if (!create)
 		return NULL;
-	snprintf(rl->slots[victim].key, sizeof rl->slots[victim].key, "%s", key);
-	rl->slots[victim].start = now;
-	rl->slots[victim].failures = 0;
-	return &rl->slots[victim];
+	e = &rl->slots[victim];
+	snprintf(e->key, sizeof e->key, "%s", key);
+	memset(e->count, 0, sizeof e->count);
+	e->last = now;
+	return e;
 }
 
 int
-ratelimit_wait(struct ratelimit *rl, const char *key)
+ratelimit_wait_at(struct ratelimit *rl, const char *key, time_t now)
 {
-	time_t now = time(NULL);
 	struct rl_entry *e;
+	long total = 0;
 	int wait = 0;
 
 	pthread_mutex_lock(&rl->lock);
-	e = lookup(rl, key, 0, now);
-	if (e != NULL && now - e->start < RL_WINDOW && e->failures >= rl->per_minute)
-		wait = (int)(RL_WINDOW - (now - e->start));
+	if ((e = lookup(rl, key, 0, now)) != NULL) {
+		for (int i = 0; i < RL_WINDOW; i++)
+			total += e->count[i];
+		/* Oldest second first: how long until enough failures age out. */
+		for (time_t s = now - RL_WINDOW + 1; total >= rl->per_minute && s <= now; s++) {
+			total -= e->count[s % RL_WINDOW];
+			wait = (int)(s + RL_WINDOW - now);
+		}
+	}
 	pthread_mutex_unlock(&rl->lock);
 	return wait;
 }
 
 void
+ratelimit_fail_at(struct ratelimit *rl, const char *key, time_t now)
+{
+	pthread_mutex_lock(&rl->lock);
+	lookup(rl, key, 1, now)->count[now % RL_WINDOW]++;
+	pthread_mutex_unlock(&rl->lock);
+}
+
+int
+ratelimit_wait(struct ratelimit *rl, const char *key)
+{
+	return ratelimit_wait_at(rl, key, time(NULL));
+}
+
+void
 ratelimit_fail(struct ratelimit *rl, const char *key)
 {
-	time_t now = time(NULL);
-	struct rl_entry *e;
-
-	pthread_mutex_lock(&rl->lock);
-	e = lookup(rl, key, 1, now);
-	if (now - e->start >= RL_WINDOW) {
-		e->start = now;
-		e->failures = 0;
-	}
-	e->failures++;
-	pthread_mutex_unlock(&rl->lock);
+	ratelimit_fail_at(rl, key, time(NULL));
 }
 
 void
 ratelimit_forgive(struct ratelimit *rl, const char *key)
 {
+	time_t now = time(NULL);
 	struct rl_entry *e;
 
 	pthread_mutex_lock(&rl->lock);
-	e = lookup(rl, key, 0, time(NULL));
-	if (e != NULL && e->failures > 0)
-		e->failures--;
+	/* The newest counted failure is the attempt being taken back. */
+	if ((e = lookup(rl, key, 0, now)) != NULL)
+		for (time_t s = now; s > now - RL_WINDOW; s--)
+			if (e->count[s % RL_WINDOW] > 0) {
+				e->count[s % RL_WINDOW]--;
+				break;
+			}
 	pthread_mutex_unlock(&rl->lock);
 }

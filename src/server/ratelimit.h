@@ -5,6 +5,8 @@
 #ifndef FM_RATELIMIT_H
 #define FM_RATELIMIT_H
 
+#include <time.h>
+
 struct ratelimit;
 
 /* A limiter allowing per_minute failures per key. */
@@ -16,5 +18,8 @@ int ratelimit_wait(struct ratelimit *rl, const char *key);
 void ratelimit_fail(struct ratelimit *rl, const char *key);
 /* Takes back one counted attempt of key that succeeded after all. */
 void ratelimit_forgive(struct ratelimit *rl, const char *key);
+/* The same two at a given time (seconds since the epoch), for tests. */
+int ratelimit_wait_at(struct ratelimit *rl, const char *key, time_t now);
+void ratelimit_fail_at(struct ratelimit *rl, const char *key, time_t now);
 
 #endif

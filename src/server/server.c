@@ -29,6 +29,7 @@
 #include "http.h"
 #include "indexing.h"
 #include "ratelimit.h"
+#include "reqgate.h"
 #include "search_cache.h"
 #include "server_int.h"
 #include "static.h"
@@ -126,6 +127,34 @@ on_connection(struct event_base *base, void *arg)
 		atomic_fetch_add(&lp->srv->m.refused, 1);
 	}
 	return bev;
+}
+
+/*
+ * reqgate's body limit on the API's listeners: an upload route's for a
+ * client that brings credentials, max_body_bytes for the rest, and no
+ * chunked body but an upload.
+ */
+static long
+body_limit(const struct reqgate_head *head, void *arg)
+{
+	const struct settings *cfg = arg;
+
+	if (api_takes_upload(head->method, head->path))
+		return head->credentials ? cfg->max_upload_bytes : cfg->max_body_bytes;
+	return head->chunked ? REQGATE_NEED_LENGTH : cfg->max_body_bytes;
+}
+
+/* The gates of the API's listeners and of the redirect port (no bodies there at all). */
+static void
+gates_init(struct server *srv)
+{
+	const struct settings *cfg = srv->cfg;
+
+	srv->api_gate.seconds = srv->redirect_gate.seconds = cfg->request_timeout_seconds;
+	srv->api_gate.rate = srv->redirect_gate.rate = REQUEST_MIN_RATE;
+	srv->api_gate.max_head = (size_t)cfg->max_header_bytes + 8192;	/* and the request line */
+	srv->api_gate.body_limit = body_limit;
+	srv->api_gate.arg = (void *)cfg;
 }
 
 /* A plain listener reached its cap (stop accepting) or fell below it (accept again). */
@@ -314,7 +343,7 @@ loop_init(struct server *srv, struct loop *lp, int index, evutil_socket_t fd,
 	if ((lp->tls = tls_server_new(srv->cert, srv->key, cause)) == NULL)
 		return -1;
 	tls_server_on_close(lp->tls, on_conn_closed, lp);
-	tls_server_set_deadline(lp->tls, cfg->request_timeout_seconds, REQUEST_MIN_RATE);
+	tls_server_set_gate(lp->tls, &srv->api_gate);
 	evhttp_set_bevcb(lp->http, on_connection, lp);
 	/* A loop only reads: its handle cannot write, so a write put there by mistake fails. */
 	if (store_open_readonly(srv->data_dir, &lp->st, cause) != 0)
@@ -331,8 +360,7 @@ loop_init(struct server *srv, struct loop *lp, int index, evutil_socket_t fd,
 	}
 	if (plain_fd >= 0) {
 		lp->plain = loop_http(lp);
-		lp->plain_guard = conn_guard_new(lp->max_connections, cfg->request_timeout_seconds,
-		    REQUEST_MIN_RATE, plain_full, lp);
+		lp->plain_guard = conn_guard_new(lp->max_connections, &srv->api_gate, plain_full, lp);
 		evhttp_set_bevcb(lp->plain, conn_guard_bufferevent, lp->plain_guard);
 		if ((lp->plain_bound = evhttp_accept_socket_with_handle(lp->plain, plain_fd)) ==
 		    NULL) {
@@ -587,10 +615,14 @@ server_run(const struct settings *cfg, const char *data_dir, char **cause)
 	char real[PATH_MAX];
 	int rc = -1;
 
+	/* Before any thread: localtime_r and mktime read the zone without a lock. */
+	if (time_zone_use(cfg->time_zone, cause) != 0)
+		return -1;
 	memset(&srv, 0, sizeof srv);
 	srv.cfg = cfg;
 	srv.data_dir = data_dir;
 	srv.started = time(NULL);
+	gates_init(&srv);
 	pthread_mutex_init(&srv.log_lock, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	raise_fd_limit(cfg);
@@ -640,8 +672,8 @@ server_run(const struct settings *cfg, const char *data_dir, char **cause)
 		evhttp_set_max_body_size(srv.redirect, 0);
 		evhttp_set_gencb(srv.redirect, on_plain_request, &srv);
 		/* The HTTPS listener's defences: the same cap and request deadline. */
-		srv.redirect_guard = conn_guard_new(cfg->max_connections,
-		    cfg->request_timeout_seconds, REQUEST_MIN_RATE, redirect_full, &srv);
+		srv.redirect_guard = conn_guard_new(cfg->max_connections, &srv.redirect_gate,
+		    redirect_full, &srv);
 		evhttp_set_bevcb(srv.redirect, conn_guard_bufferevent, srv.redirect_guard);
 		if ((srv.redirect_bound = evhttp_accept_socket_with_handle(srv.redirect, fd)) ==
 		    NULL) {

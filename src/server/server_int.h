@@ -6,6 +6,7 @@
 #ifndef FM_SERVER_INT_H
 #define FM_SERVER_INT_H
 
+#include "reqgate.h"
 #include "server.h"
 
 /* One event loop: everything on it is touched by its thread only. */
@@ -39,6 +40,8 @@ struct server {
 	struct evhttp		*redirect;
 	struct evhttp_bound_socket *redirect_bound;	/* NULL once draining */
 	struct conn_guard	*redirect_guard;	/* its cap and deadline */
+	struct reqgate_conf	 api_gate;		/* HTTPS's and plain_listen's requests */
+	struct reqgate_conf	 redirect_gate;		/* the redirect port's */
 	struct loop		*loops;
 	int			 nloops;
 	struct serving		*serving;		/* kiosk search, kept current */

@@ -20,10 +20,11 @@
  * everything else about any connection stay at the default priority. Until
  * the handshake is over, at most TLS_HANDSHAKE_INPUT bytes are read ahead.
  *
- * A message (an HTTP request) has a deadline from its first plaintext byte,
- * extended by the bytes it brings, until tls_bufferevent_message_done():
- * evhttp's timeout is one of inactivity, which a client sending a byte every
- * few seconds (slowloris) never trips.
+ * Plaintext passes through a request gate (reqgate.c) on its way to evhttp:
+ * each request's deadline, from its first byte and extended by the bytes it
+ * brings, until tls_bufferevent_message_done() (evhttp's timeout is one of
+ * inactivity, which a client sending a byte every few seconds never trips),
+ * and its body's limit, checked on its head before the body is read.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -35,7 +36,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -50,6 +50,7 @@
 #include <mbedtls/ssl_cache.h>
 #include <mbedtls/x509_crt.h>
 
+#include "reqgate.h"
 #include "tls.h"
 #include "util.h"
 
@@ -95,8 +96,7 @@ struct tls_server {
 	LIST_HEAD(, tls_conn)	 conns;		/* live connections, for _info */
 	void			(*on_close)(void *);	/* a connection was freed */
 	void			*on_close_arg;
-	long			 message_seconds; /* a message's deadline; 0 = none */
-	long			 message_rate;	/* bytes that extend it by a second */
+	const struct reqgate_conf *gate;	/* each connection's requests' */
 	int			 dying;		/* tls_server_free called; freed
 						   when the last connection goes */
 };
@@ -111,10 +111,8 @@ struct tls_conn {
 	struct event		*kick;		/* flushes output from the loop */
 	struct event		*step;		/* a handshake step (lowest priority) */
 	struct event		*writable;	/* EV_WRITE after EAGAIN */
-	struct event		*deadline;	/* the message's, while one arrives */
-	struct timespec		 message_start;	/* its first plaintext byte */
-	size_t			 message_bytes;	/* its plaintext so far */
-	int			 in_message;	/* the deadline runs */
+	struct reqgate		 gate;		/* the request's deadline and body limit */
+	struct evbuffer		*plain;		/* decrypted, on its way through the gate */
 	int			 writable_fd;
 	int			 nodelay_fd;	/* fd TCP_NODELAY was set on */
 	size_t			 pending;	/* plaintext length mbedTLS holds
@@ -128,7 +126,6 @@ struct tls_conn {
 };
 
 static void	tls_writable_cb(evutil_socket_t, short, void *);
-static void	tls_deadline_cb(evutil_socket_t, short, void *);
 static void	tls_server_destroy(struct tls_server *);
 
 /* An mbedTLS error code as text; caller frees. */
@@ -229,51 +226,12 @@ tls_handshake_cheap(struct tls_conn *c)
 	return (c->ssl.state >= MBEDTLS_SSL_CLIENT_CHANGE_CIPHER_SPEC);
 }
 
-/* n bytes of plaintext arrived: the first of a message starts its deadline. */
+/* The request's deadline passed: given up as if evhttp's own timeout fired. */
 static void
-tls_message_arrived(struct tls_conn *c, size_t n)
-{
-	struct timeval	 tv = { c->ts->message_seconds, 0 };
-
-	if (c->ts->message_seconds <= 0)
-		return;
-	if (!c->in_message) {
-		c->in_message = 1;
-		c->message_bytes = 0;
-		clock_gettime(CLOCK_MONOTONIC, &c->message_start);
-		if (c->deadline == NULL &&
-		    (c->deadline = evtimer_new(c->base, tls_deadline_cb, c)) == NULL)
-			fatal("%s: evtimer_new failed", __func__);
-		evtimer_add(c->deadline, &tv);
-	}
-	c->message_bytes += n;
-}
-
-/*
- * The message's deadline: moved on by the bytes that came meanwhile, or
- * passed, and the connection is given up as if evhttp's own timeout fired.
- */
-static void
-tls_deadline_cb(evutil_socket_t fd, short what, void *arg)
+tls_expired(void *arg)
 {
 	struct tls_conn	*c = arg;
-	struct timespec	 now;
-	double		 took, allowed, left;
-	struct timeval	 tv;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	took = (double)(now.tv_sec - c->message_start.tv_sec) +
-	    (double)(now.tv_nsec - c->message_start.tv_nsec) / 1e9;
-	allowed = (double)c->ts->message_seconds +
-	    (double)c->message_bytes / (double)c->ts->message_rate;
-	if (took < allowed) {
-		left = allowed - took + 0.001;
-		tv.tv_sec = (time_t)left;
-		tv.tv_usec = (suseconds_t)((left - (double)tv.tv_sec) * 1e6);
-		evtimer_add(c->deadline, &tv);
-		return;
-	}
-	c->in_message = 0;
 	c->failed = 1;		/* read nothing more from it */
 	if (c->reported || c->freeing)
 		return;
@@ -342,9 +300,10 @@ tls_bio_recv(void *arg, unsigned char *buf, size_t len)
 }
 
 /*
- * The filter's input side: decrypts every whole record in src into dst,
- * running the handshake on the way. dst_limit is ignored on purpose: data
- * left inside mbedTLS would never be read, as no new ciphertext may come.
+ * The filter's input side: decrypts every whole record in src and passes
+ * it through the gate into dst, running the handshake on the way. dst_limit
+ * is ignored on purpose: data left inside mbedTLS would never be read, as no
+ * new ciphertext may come.
  */
 static enum bufferevent_filter_result
 tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit,
@@ -369,7 +328,7 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit,
 		return (BEV_NEED_MORE);
 	}
 	for (;;) {
-		if (evbuffer_reserve_space(dst, TLS_CHUNK, &v, 1) < 1) {
+		if (evbuffer_reserve_space(c->plain, TLS_CHUNK, &v, 1) < 1) {
 			tls_fail(c);
 			return (BEV_ERROR);
 		}
@@ -377,7 +336,7 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit,
 		    v.iov_len < TLS_CHUNK ? v.iov_len : TLS_CHUNK);
 		if (n > 0) {
 			v.iov_len = (size_t)n;
-			evbuffer_commit_space(dst, &v, 1);
+			evbuffer_commit_space(c->plain, &v, 1);
 			got += (size_t)n;
 			continue;
 		}
@@ -396,7 +355,7 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit,
 		return (BEV_ERROR);
 	}
 	if (got > 0)
-		tls_message_arrived(c, got);
+		reqgate_pass(&c->gate, c->plain, dst);
 	return (got > 0 ? BEV_OK : BEV_NEED_MORE);
 }
 
@@ -499,8 +458,8 @@ tls_conn_free(void *arg)
 	event_free(c->step);
 	if (c->writable != NULL)
 		event_free(c->writable);
-	if (c->deadline != NULL)
-		event_free(c->deadline);
+	reqgate_free(&c->gate);
+	evbuffer_free(c->plain);
 	mbedtls_ssl_free(&c->ssl);
 	ts = c->ts;
 	free(c);
@@ -522,6 +481,7 @@ tls_server_on_close(struct tls_server *ts, void (*fn)(void *), void *arg)
 struct bufferevent *
 tls_bufferevent_new(struct tls_server *ts, struct event_base *base)
 {
+	static const struct reqgate_conf open_gate = { 0, 1, 0, NULL, NULL };
 	struct tls_conn	*c = xcalloc(1, sizeof *c);
 
 	c->ts = ts;
@@ -533,7 +493,9 @@ tls_bufferevent_new(struct tls_server *ts, struct event_base *base)
 	if (mbedtls_ssl_setup(&c->ssl, &ts->conf) != 0)
 		fatal("%s: mbedtls_ssl_setup failed", __func__);
 	mbedtls_ssl_set_bio(&c->ssl, c, tls_bio_send, tls_bio_recv, NULL);
-	if ((c->kick = event_new(base, -1, 0, tls_kick_cb, c)) == NULL ||
+	reqgate_init(&c->gate, ts->gate != NULL ? ts->gate : &open_gate, base, tls_expired, c);
+	if ((c->plain = evbuffer_new()) == NULL ||
+	    (c->kick = event_new(base, -1, 0, tls_kick_cb, c)) == NULL ||
 	    (c->step = event_new(base, -1, 0, tls_step_cb, c)) == NULL ||
 	    event_priority_set(c->step, event_base_get_npriorities(base) - 1) != 0)
 		fatal("%s: event_new failed", __func__);
@@ -552,10 +514,9 @@ tls_bufferevent_new(struct tls_server *ts, struct event_base *base)
 }
 
 void
-tls_server_set_deadline(struct tls_server *ts, long seconds, long bytes_per_second)
+tls_server_set_gate(struct tls_server *ts, const struct reqgate_conf *gate)
 {
-	ts->message_seconds = seconds;
-	ts->message_rate = bytes_per_second > 0 ? bytes_per_second : 1;
+	ts->gate = gate;
 }
 
 /* The connection of ts behind bev, or NULL. */
@@ -591,15 +552,8 @@ tls_bufferevent_message_done(struct tls_server *ts, struct bufferevent *bev)
 {
 	struct tls_conn	*c = tls_conn_find(ts, bev);
 
-	size_t		 left;
-
-	if (c == NULL || !c->in_message)
-		return;
-	c->in_message = 0;
-	evtimer_del(c->deadline);
-	/* Part of the next (pipelined) request already here starts its deadline now. */
-	if ((left = evbuffer_get_length(bufferevent_get_input(c->bev))) > 0)
-		tls_message_arrived(c, left);
+	if (c != NULL)
+		reqgate_message_done(&c->gate, bufferevent_get_input(c->bev));
 }
 
 void

@@ -8,6 +8,7 @@
 
 struct bufferevent;
 struct event_base;
+struct reqgate_conf;
 struct tls_server;
 
 /*
@@ -48,16 +49,12 @@ void	tls_server_on_close(struct tls_server *ts, void (*fn)(void *),
 	    void *arg);
 
 /*
- * Gives each message a client sends (an HTTP request: line, headers and
- * body) a deadline: from its first plaintext byte it must be whole, as
- * tls_bufferevent_message_done() says, within seconds plus one second for
- * every bytes_per_second of it that arrived; past that the connection is
- * reported to evhttp as BEV_EVENT_TIMEOUT and closed. Between messages
- * (idle keep-alive, a request being answered) no deadline runs. seconds 0
- * = none (the default).
+ * Passes every request on ts's connections made from now on through a
+ * gate with the settings gate (reqgate.h: a deadline, a body limit), which
+ * must outlive ts.  Without one, requests pass as they come.
  */
-void	tls_server_set_deadline(struct tls_server *ts, long seconds,
-	    long bytes_per_second);
+void	tls_server_set_gate(struct tls_server *ts,
+	    const struct reqgate_conf *gate);
 
 /*
  * A bufferevent for evhttp_set_bevcb(): made with fd -1 as libevent 2.1
@@ -82,9 +79,8 @@ int	tls_bufferevent_info(struct tls_server *ts, struct bufferevent *bev,
 	    const char **version, const char **cipher);
 
 /*
- * The message arriving on bev (a bufferevent from tls_bufferevent_new() on
- * ts) is whole: its deadline stops; the next plaintext byte starts the next
- * message's. Nothing if bev is not one of ts's.
+ * The request arriving on bev (a bufferevent from tls_bufferevent_new() on
+ * ts) is whole: reqgate_message_done(). Nothing if bev is not one of ts's.
  */
 void	tls_bufferevent_message_done(struct tls_server *ts,
 	    struct bufferevent *bev);

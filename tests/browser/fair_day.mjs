@@ -9,30 +9,12 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ok, step, finish } from './harness.mjs';
 
 const { BASE, WORK, CHROMIUM = '/usr/bin/chromium', ORG_PASSWORD } = process.env;
 const SHOTS = path.join(WORK, 'screenshots');
 const FAIR = 'YQH-2026';
 mkdirSync(SHOTS, { recursive: true });
-
-let passed = 0;
-let failed = 0;
-const ok = (cond, what, detail = '') => {
-	if (cond) passed++;
-	else { failed++; console.log(`FAIL ${what}${detail ? ': ' + detail : ''}`); }
-};
-// Stops at the first step that throws: each step needs the one before it.
-async function step(name, fn) {
-	try {
-		await fn();
-		console.log(`  ${name}`);
-		return true;
-	} catch (e) {
-		failed++;
-		console.log(`FAIL ${name}: ${e.message.split('\n').slice(0, 4).join(' | ')}`);
-		return false;
-	}
-}
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 1000 } });
@@ -208,8 +190,6 @@ const steps = [
 	}],
 ];
 
+// Stops at the first step that throws: each step needs the one before it.
 for (const [name, fn] of steps) if (!(await step(name, fn))) break;
-ok(problems.length === 0, 'no page errors or dialogs', problems.join(' | '));
-await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await finish(browser, problems);

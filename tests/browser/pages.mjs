@@ -4,37 +4,22 @@
 // asks for a meeting at the kiosk's API; the agendas are printed and their
 // QR codes read (pdftoppm, zbarimg); at 390 px the supplier opens theirs,
 // sees their meetings, accepts the request, and the organiser's console
-// shows it accepted.  The page switches between 中文, English and Русский,
-// keeps the choice over a reload, and shows no key and no string of
-// another language.  Prints "N passed, N failed".
+// shows it accepted; the supplier marks a slot away and sets their
+// representatives, which the console sees.  The page switches between
+// 中文, English and Русский, keeps the choice over a reload, and shows no
+// key and no string of another language.  Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { strings } from '../../web/lib/strings.js';
+import { ok, step, finish } from './harness.mjs';
 
 const { BASE, WORK, CHROMIUM = '/usr/bin/chromium', ORG_PASSWORD, ASK_BADGE, ASK_PIN, ASK_PRODUCT, ASK_SUPPLIER } = process.env;
 const SHOTS = path.join(WORK, 'screenshots');
 const FAIR = 'YQH-2026';
 mkdirSync(SHOTS, { recursive: true });
 
-let passed = 0;
-let failed = 0;
-const ok = (cond, what, detail = '') => {
-	if (cond) passed++;
-	else { failed++; console.log(`FAIL ${what}${detail ? ': ' + detail : ''}`); }
-};
-async function step(name, fn) {
-	try {
-		await fn();
-		console.log(`  ${name}`);
-		return true;
-	} catch (e) {
-		failed++;
-		console.log(`FAIL ${name}: ${e.message.split('\n').slice(0, 4).join(' | ')}`);
-		return false;
-	}
-}
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 const desk = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1400, height: 1000 } });
@@ -133,6 +118,29 @@ const steps = [
 		const r = list.requests.find((x) => x.id === requestId);
 		ok(r && r.state === 'accepted' && r.decided_by === 'link:' + ASK_SUPPLIER, 'the request is accepted by the supplier\'s link', JSON.stringify(r));
 	}],
+	['the supplier says when they are away', async () => {
+		const box = me.locator('#away-slots input[type=checkbox]').first();
+		const slot = Number(await box.getAttribute('data-slot'));
+		ok(!(await box.isChecked()), 'the first slot starts free');
+		await box.check();
+		await me.waitForFunction(() => /已保存/.test(document.querySelector('#avail-status').textContent));
+		await me.fill('#reps', '3');
+		await me.click('#reps-form button[type=submit]');
+		const seen = async () => con.evaluate(async ([fair, badge]) =>
+			(await fetch(`/api/v1/fairs/${fair}/participants/${badge}`)).json(), [FAIR, ASK_SUPPLIER]);
+		let p = await seen();
+		for (let i = 0; i < 300 && p.reps !== 3; i++) { await con.waitForTimeout(200); p = await seen(); }
+		ok(p.away.includes(slot) && p.reps === 3, 'the organisers see the away slot and 3 representatives', JSON.stringify([p.away, p.reps]));
+		await me.locator('#away').screenshot({ path: path.join(SHOTS, 'personal-page-away.png') });
+		await me.reload();
+		await me.waitForSelector('#app:not([hidden])');
+		ok(await me.locator(`#away-slots input[data-slot="${slot}"]`).isChecked(), 'the away slot is ticked after a reload');
+		ok(await me.inputValue('#reps') === '3', 'the representatives stay 3 after a reload');
+		await me.locator(`#away-slots input[data-slot="${slot}"]`).uncheck();
+		await me.waitForFunction(() => /已保存/.test(document.querySelector('#avail-status').textContent));
+		p = await seen();
+		ok(!p.away.includes(slot), 'back in that slot', JSON.stringify(p.away));
+	}],
 	['中文, English, Русский', async () => {
 		const langs = { zh: ['zh-CN', '洽谈日程'], en: ['en', 'Agenda'], ru: ['ru', 'Расписание'] };
 		for (const [l, [tag, heading]] of Object.entries(langs)) {
@@ -158,7 +166,4 @@ const steps = [
 ];
 
 for (const [name, fn] of steps) if (!(await step(name, fn))) break;
-ok(problems.length === 0, 'no page errors or dialogs', problems.join(' | '));
-await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+await finish(browser, problems);

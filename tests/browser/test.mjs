@@ -811,7 +811,7 @@ try {
 				};
 			}
 			return out;
-		}, ['/', '/office/', '/console/', '/stats/']);
+		}, ['/', '/office/', '/console/', '/stats/', '/ledger/']);
 		for (const [u, p] of Object.entries(pages)) {
 			ok(p.slots === 1 && p.copies === 0, `${u}: only a place for the shared header`, JSON.stringify(p));
 			ok(p.signInSlots === (u === '/' ? 0 : 1), `${u}: ${u === '/' ? 'no' : 'a'} place for the shared sign-in form`);

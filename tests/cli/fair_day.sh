@@ -10,6 +10,7 @@
 # the current one with the day's marks, the outcomes with their history,
 # over the API (fetched as files) and from the command line; the agendas
 # and the sign-in sheet carry the version, the sign-in sheet the badges.
+# Last, a scheduled pair removed by hand, which the next solve drops.
 set -u
 : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -218,6 +219,31 @@ has "cli names the version" "$WORK/err" "no schedule version 9"
 [ ! -e "$WORK/v9.csv" ] && ok || bad "a refused export left a file"
 check "cli --version on outcomes" 2 "$fm" export outcomes YQH-2026 --version 1 --out "$WORK/o.xlsx"
 check "cli export outcomes" 0 "$fm" export outcomes YQH-2026 --out "$WORK/o.csv"
+
+# A scheduled pair removed by hand: the next solve drops that meeting, and only it has to go.
+read -r rb rs < <(q "SELECT b.badge, s.badge FROM meetings m JOIN participants b ON b.id = m.buyer_pid
+  JOIN participants s ON s.id = m.supplier_pid WHERE m.locked = 0 AND m.no_show = 0 AND m.id <> $bid
+  AND m.buyer_pid <> (SELECT buyer_pid FROM meeting_requests WHERE id = $rid) ORDER BY m.id DESC LIMIT 1" | tr '|' ' ')
+pair_met() { q "SELECT count(*) FROM meetings m JOIN participants b ON b.id = m.buyer_pid
+  JOIN participants s ON s.id = m.supplier_pid WHERE b.badge = '$rb' AND s.badge = '$rs'"; }
+[ -n "$rs" ] && [ "$(pair_met)" = 1 ] && ok || bad "no scheduled pair to remove: '$rb' '$rs'"
+api "remove a pair" 200 POST /pairs "{\"buyer\":\"$rb\",\"supplier\":\"$rs\",\"remove\":true}"
+[ "$(jq_ 'd["state"]')" = declined ] && ok || bad "pair removed: $(cat "$WORK/out")"
+api "remove a pair, sides swapped" 400 POST /pairs "{\"buyer\":\"$rs\",\"supplier\":\"$rb\",\"remove\":true}"
+has "swapped sides named" "$WORK/out" "$rs is not a buyer"
+api "the removal is listed" 200 GET /requests
+[ "$(jq_ "[(r['state'], r['decided_by']) for r in d['requests'] if r['buyer']['badge'] == '$rb' and r['supplier']['badge'] == '$rs']")" = "[('declined', 'org')]" ] &&
+  ok || bad "the removed pair in the requests: $(cat "$WORK/out")"
+[ "$(pair_met)" = 1 ] && ok || bad "removing a pair changed the published schedule before a solve"
+api "re-solve without the pair" 200 POST "/schedule?wait=1"
+draft=$(jq_ 'd["result"]["version"]')
+api "diff without the pair" 200 GET /versions/draft/diff
+# Dropped: the removed pair, and otherwise only the no-show's meetings (away from now on).
+[ "$(jq_ "sorted(set((c['buyer']['badge'], c['supplier']['badge']) for c in d['dropped'] if c['buyer']['badge'] != '$nb'))")" = "[('$rb', '$rs')]" ] &&
+  ok || bad "the draft drops the removed pair's meeting, and no one else's: $(cat "$WORK/out")"
+api "publish without the pair" 200 POST "/versions/$draft/publish"
+[ "$(pair_met)" = 0 ] && ok || bad "the removed pair is still scheduled after publishing"
+[ "$(q "SELECT count(*) FROM meetings WHERE id = $bid")" = 1 ] && ok || bad "the backfill meeting was lost"
 
 [ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$WORK/data/tls/cert.pem" "$base/participants")" = 401 ] &&
   ok || bad "participants without signing in"

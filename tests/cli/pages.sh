@@ -6,7 +6,8 @@
 # made for public_url's host): each opens its participant's page with their
 # meetings and no one else's.  The .ics of each is parsed and its times
 # checked against the schedule; a supplier accepts a request from their
-# page and the organiser's list shows it; a revoked, an expired, a guessed
+# page and the organiser's list shows it; a participant sets their away
+# slots and representatives from their page, and only their own; a revoked, an expired, a guessed
 # and a malformed token open nothing, all with the same answer.  The kiosk
 # takes a meeting request from a buyer's link, or from their badge (any
 # case) with the PIN printed on their agenda, with a contact phone; asking
@@ -207,6 +208,30 @@ api "requests" 200 GET /api/v1/fairs/YQH-2026/requests
 [ "$(jq_ '[(r["state"], r["decided_by"]) for r in d["requests"]]')" = "[('accepted', 'link:S001')]" ] &&
   ok || bad "the organisers' list: $(cat "$WORK/out")"
 
+# Availability from the page: S003 is away in slot 2 and comes with 2; the organisers see it.
+avail() { fetch -o "$WORK/out" -w '%{http_code}' -X POST -H 'Content-Type: application/json' -H 'X-Requested-With: fetch' \
+  --data-binary "$2" "https://fair.example/api/v1/p/$1/availability"; }
+away_of() { q "SELECT coalesce(group_concat(u.slot), '') || ' ' || p.reps FROM participants p LEFT JOIN
+  participant_unavailable u ON u.participant_id = p.id WHERE p.badge = '$1' AND p.fair_id =
+  (SELECT id FROM fairs WHERE code = 'YQH-2026')"; }
+s1=$(away_of S001)
+[ "$(avail "$(tok_of S003)" '{"away":[2],"reps":2,"badge":"S001"}')" = 200 ] &&
+  [ "$(jq_ 'd["me"]["badge"], d["me"]["away"], d["me"]["reps"]')" = "S003 [2] 2" ] && ok ||
+  bad "S003 away in slot 2 from the page: $(cat "$WORK/out")"
+[ "$(away_of S003)" = "2 2" ] && ok || bad "S003's availability in the store: $(away_of S003)"
+[ "$(away_of S001)" = "$s1" ] && ok || bad "a badge in the body changed S001: $(away_of S001)"
+api "the organisers see S003 away" 200 GET /api/v1/fairs/YQH-2026/participants/S003
+[ "$(jq_ 'd["away"], d["reps"]')" = "[2] 2" ] && ok || bad "the organisers' view of S003: $(cat "$WORK/out")"
+[ "$(avail "$(tok_of S003)" '{"away":[99]}')" = 400 ] && ok || bad "away in slot 99: $(cat "$WORK/out")"
+has "slot 99 is named" "$WORK/out" "has no slot 99"
+[ "$(avail "$(tok_of S003)" '{"reps":21}')" = 400 ] && ok || bad "21 representatives taken: $(cat "$WORK/out")"
+[ "$(avail "$(tok_of S003)" '{"back":"all"}')" = 400 ] && ok || bad "back: all taken from a page: $(cat "$WORK/out")"
+[ "$(away_of S003)" = "2 2" ] && ok || bad "a refused change changed S003: $(away_of S003)"
+[ "$(avail "$(tok_of S003)" '{"back":[2]}')" = 200 ] && [ "$(away_of S003)" = " 2" ] && ok ||
+  bad "S003 back in slot 2: $(away_of S003) $(cat "$WORK/out")"
+guess1=$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=' | head -c 43)
+[ "$(avail "$guess1" '{"away":[1]}')" = 404 ] && ok || bad "a guessed token set availability: $(cat "$WORK/out")"
+
 # The kiosk: B002 asks for S002's product by badge (lower case) and the PIN on its agenda.
 pdftotext "$WORK/agendas.pdf" "$WORK/agendas.txt"
 pin=$(tr '\n' ' ' < "$WORK/agendas.txt" | sed -n 's/.*ID B002 · 自助机 PIN \/ kiosk PIN *\([0-9]\{6\}\).*/\1/p')
@@ -269,6 +294,8 @@ api "revoke again" 404 POST /api/v1/fairs/YQH-2026/participants/B002/link/revoke
 [ "$(page "$(tok_of B002)")" = 404 ] && ok || bad "a revoked link still opens"
 cp "$WORK/out" "$WORK/revoked.json"
 [ "$(page "$(tok_of B002)" /agenda.ics)" = 404 ] && ok || bad "a revoked link still gives the .ics"
+[ "$(avail "$(tok_of B002)" '{"away":[1]}')" = 404 ] && cmp -s "$WORK/out" "$WORK/revoked.json" && ok ||
+  bad "a revoked link sets availability: $(cat "$WORK/out")"
 q "UPDATE participant_links SET expires_at = strftime('%s', 'now') - 1 WHERE participant_id =
   (SELECT p.id FROM participants p JOIN fairs f ON f.id = p.fair_id WHERE f.code = 'YQH-2026' AND badge = 'B003')"
 [ "$(page "$(tok_of B003)")" = 404 ] && ok || bad "an expired link still opens"
@@ -304,4 +331,7 @@ otok=$(zbarimg -q --raw "$WORK"/other-*1.png 2>/dev/null | sed 's|.*/p/||')
 [ -n "$otok" ] && [ "$otok" != "$(tok_of B001)" ] && [ "$(page "$otok")" = 200 ] &&
   [ "$(jq_ 'd["fair"]["code"], len(d["meetings"]), len(d["incoming"]) + len(d["outgoing"])')" = "$other 0 0" ] &&
   ok || bad "the other fair's B001: $(cat "$WORK/out")"
+b1=$(away_of B001)
+avail "$otok" '{"away":[1]}' >/dev/null
+[ "$(away_of B001)" = "$b1" ] && ok || bad "the other fair's B001 changed 渝洽会's B001: $(away_of B001)"
 finish

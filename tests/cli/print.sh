@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Printing: the supply–demand guide of the fixtures and a small stored
-# schedule of 渝洽会 as agendas, table sheets, grid and sign-in sheets.  Each
+# schedule of 渝洽会 as agendas, table sheets, grid, sign-in sheets and badges.  Each
 # PDF opens in pdfinfo with the page count the data implies, pdftotext
 # finds the names, times and tables in it, and one page of each is kept
 # as a PNG in $WORK for a person to look at.
@@ -11,7 +11,7 @@ export FAIRMATCH_DATA="$WORK/data"
 fm=$FAIRMATCH
 db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
-need pdfinfo pdftotext sqlite3
+need pdfinfo pdftotext pdftoppm zbarimg sqlite3
 q() { sqlite3 "$db" "$1"; }
 pages() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p'; }
 text() { pdftotext -layout "$1" - 2>/dev/null; }
@@ -110,6 +110,24 @@ has "page 1 is B001's" "$WORK/a1.txt" "$b1"
 [ "$(grep -c '^2026-05-21$' "$WORK/a1.txt")" = 3 ] && ok || bad "B001's page: 3 meetings expected: $(grep -c '2026-05-21' "$WORK/a1.txt")"
 # The QR code is there: a raster of the page has a dense black square top right.
 png "$WORK/agendas.pdf" 1 && ok || bad "agenda page 1 to PNG"
+qr() { pdftoppm -r 100 -png -f 1 -l 1 -singlefile "$1" "$WORK/qr" && zbarimg -q --raw "$WORK/qr.png" 2>/dev/null | head -1; }
+url=$(qr "$WORK/agendas.pdf")
+[[ $url == https://fair.example:8443/p/* ]] && ok || bad "the agenda's QR code holds --base-url's personal link: '$url'"
+# Without --base-url, the data directory's public_url: the address phones use, as when the server prints.
+printf '[server]\npublic_url = https://192.168.1.10:8443/\n' > "$WORK/data/fairmatch.conf"
+check "print agendas with public_url" 0 "$fm" print agendas YQH-2026 --out "$WORK/public.pdf"
+url2=$(qr "$WORK/public.pdf")
+[ "$url2" = "https://192.168.1.10:8443/p/${url##*/p/}" ] && ok || bad "the QR code holds public_url's link, the same token: '$url2' (from '$url')"
+check "print agendas, --base-url over public_url" 0 "$fm" print agendas YQH-2026 --out "$WORK/over.pdf" \
+  --base-url https://fair.example:8443
+[ "$(qr "$WORK/over.pdf")" = "$url" ] && ok || bad "--base-url wins over public_url: '$(qr "$WORK/over.pdf")'"
+# A config whose public_url is no address stops the print, naming the file and the setting.
+printf '[server]\npublic_url = 192.168.1.10\n' > "$WORK/data/fairmatch.conf"
+check "print agendas, bad public_url" 1 "$fm" print agendas YQH-2026 --out "$WORK/bad.pdf"
+has "bad public_url named" "$WORK/err" "public_url"
+has "bad public_url's file named" "$WORK/err" "fairmatch.conf"
+[ ! -e "$WORK/bad.pdf" ] && ok || bad "a refused print writes no file"
+rm "$WORK/data/fairmatch.conf"
 check "print tables" 0 "$fm" print tables YQH-2026 --out "$WORK/tables.pdf"
 [ "$(pages "$WORK/tables.pdf")" = 3 ] && ok || bad "tables: 3 pages expected"
 pdftotext -f 3 -l 3 "$WORK/tables.pdf" "$WORK/t3.txt"
@@ -132,6 +150,18 @@ pdftotext -f 1 -l 1 -layout "$WORK/signin.pdf" "$WORK/s1.txt"
 has "signin title" "$WORK/s1.txt" "签到表"
 has "signin buyer" "$WORK/s1.txt" "$b1"
 png "$WORK/signin.pdf" 1 && ok || bad "sign-in to PNG"
+# Badges: every participant's, its QR code the badge number the console's check-in box reads.
+check "print badges" 0 "$fm" print badges YQH-2026 --out "$WORK/badges.pdf" --json
+has "badges --json" "$WORK/out" '"document":"badges"'
+pdftoppm -r 150 -png "$WORK/badges.pdf" "$WORK/badge"
+got=$(zbarimg -q --raw "$WORK"/badge-*.png 2>/dev/null | sort | tr '\n' ' ')
+want=$(q "SELECT badge FROM participants WHERE fair_id = (SELECT id FROM fairs WHERE code = 'YQH-2026') ORDER BY badge" | tr '\n' ' ')
+[ -n "$want" ] && [ "$got" = "$want" ] && ok || bad "badges' QR codes: '$got', the participants: '$want'"
+text "$WORK/badges.pdf" > "$WORK/badges.txt"
+has "a badge's company" "$WORK/badges.txt" "$b1"
+has "a badge's side" "$WORK/badges.txt" "供应商 Supplier"
+has "a badge says what its code is for" "$WORK/badges.txt" "scan to check in"
+png "$WORK/badges.pdf" 1 && ok || bad "badges to PNG"
 check "print agendas, unknown fair" 1 "$fm" print agendas NO-SUCH --out "$WORK/x.pdf"
 has "unknown fair named" "$WORK/err" "NO-SUCH"
 check "print agendas without a fair" 2 "$fm" print agendas --out "$WORK/x.pdf"

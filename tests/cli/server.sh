@@ -457,10 +457,13 @@ refused "a bad token" "$(status GET /api/v1/me -H 'Authorization: Bearer not-a-r
 head -c 9000000 /dev/zero > "$WORK/huge"
 code=$(C -o "$WORK/body" -w '%{http_code}' -H "Authorization: Bearer $token" --data-binary "@$WORK/huge" \
   "$base/api/v1/uploads?kind=supply" 2>/dev/null)  # refused from its Content-Length
-page "9 MB upload over an 8 MB limit" "$code" 413 "Request Entity Too Large"
+refused "9 MB upload over an 8 MB limit" "$code" 413 too_large "请求体 9000000 字节，超过 /api/v1/uploads\
+ 的上限 8388608 字节，未读取 / the body of 9000000 bytes is over the limit of /api/v1/uploads, 8388608 bytes;\
+ it was not read"
 "$py" -c "print('{\"login\":\"' + 'x'*100000 + '\",\"password\":\"y\"}')" > "$WORK/bigjson"
 refused "100 kB login body" "$(status POST /api/v1/login -H 'X-Requested-With: x' --data-binary "@$WORK/bigjson")" 413 \
-  bad_request "请求体超过 65536 字节 / the body is over 65536 bytes"
+  too_large "请求体 100028 字节，超过 /api/v1/login 的上限 65536 字节，未读取 / the body of 100028 bytes is\
+ over the limit of /api/v1/login, 65536 bytes; it was not read"
 refused "broken JSON" "$(status POST /api/v1/login -H 'X-Requested-With: x' -d '{"login":')" 400 bad_request \
   "请求体不是有效的 JSON（第 1 行第 9 列：unexpected token near end of file） / the body is not JSON (line 1, column 9: unexpected token near end of file)"
 long=$(head -c 20000 /dev/zero | tr '\0' a)
@@ -504,7 +507,7 @@ done <<'EOT'
 GARBAGE\r\n\r\n|400|Bad Request
 GET / HTTP/9.9\r\n\r\n|400|Bad Request
 GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n|400|Bad Request
-POST /api/v1/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n|413|Request Entity Too Large
+POST /api/v1/uploads HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n|413|Request Entity Too Large
 EOT
 # Plain HTTP on the TLS port gets nothing at all (curl: 52, empty reply), and harms nothing.
 curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; st=$?

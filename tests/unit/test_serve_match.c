@@ -1,8 +1,9 @@
 /*
- * test_serve_match.c — the products' matching layer on a real store: the
- * two stages find what exhaustive scoring finds, and after an office
- * uploads 500 changed products (and withdraws one) the layer catches up
- * from the index log without a rebuild.
+ * test_serve_match.c — matching on the serving layer (serve_match) over a
+ * real store: the two stages find what exhaustive scoring finds, a hit
+ * says in which fields it has each token, and after an office uploads 500
+ * changed products (and withdraws one) the layer catches up from the
+ * index log without a rebuild.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +16,7 @@
 #include <string.h>
 
 #include "import.h"
-#include "serve_match.h"
+#include "serve_load.h"
 #include "store.h"
 #include "testutil.h"
 #include "tokenize.h"
@@ -29,6 +30,7 @@ static const char *things[] = { "齿轮", "轴承", "茶叶", "眼镜", "电钻"
 static const char *cities[] = { "杭州", "宁波", "温州", "金华" };
 
 static struct store *st;
+static struct tokenizer *tk;
 static char *dir;
 
 /* A supply CSV of products 0..n; keywords oldkI (or newkI from changed on). */
@@ -68,7 +70,7 @@ setup(void **state)
 
 	(void)state;
 	dir = test_tmpdir("serve_match");
-	if (store_open(dir, 1, &st, &cause) != 0)
+	if (store_open(dir, 1, &st, &cause) != 0 || (tk = tokenizer_new(&cause)) == NULL)
 		fail_msg("%s", cause);
 	import_csv("p.csv", csv);
 	free(csv);
@@ -79,6 +81,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
+	tokenizer_free(tk);
 	store_close(st);
 	test_rmtree(dir);
 	free(dir);
@@ -102,68 +105,79 @@ product_id(const char *code)
 
 /* The best hit for one token (weight 3, as a keyword), or -1. */
 static int64_t
-best(struct mlayer *ml, struct mlayer_scratch *s, const char *word)
+best(struct serve *sv, struct serve_scratch *s, const char *word)
 {
-	struct mlayer_token t = { word, strlen(word), 3.0 };
-	struct mlayer_query q = { .tokens = &t, .ntokens = 1, .limit = 5 };
-	struct mlayer_result r;
+	struct serve_match_token t = { word, strlen(word), 3.0 };
+	struct serve_match_query q = { .tokens = &t, .ntokens = 1, .limit = 5 };
+	struct serve_match_result r;
 	int64_t id;
 
-	mlayer_match(ml, s, &q, &r);
+	serve_match(sv, s, &q, &r);
 	id = r.n > 0 ? r.ids[0] : -1;
-	mlayer_result_free(&r);
+	serve_match_result_free(&r);
 	return id;
+}
+
+/* The layer of the store's products as they are now. */
+static struct serve *
+layer(void)
+{
+	char *cause = NULL;
+	struct serve *sv = serve_load(store_db(st), tk, "supply", &cause);
+
+	if (sv == NULL)
+		fail_msg("%s", cause);
+	return sv;
 }
 
 /* 齿轮 and 轴承 in a fair's two cities: both stages give the exhaustive top 20, in order. */
 static void
 test_two_stages_exact(void **state)
 {
-	struct mlayer_token t[] = { { "齿轮", 6, 4.0 }, { "轴承", 6, 2.0 }, { "齿", 3, 1.2 },
+	struct serve_match_token t[] = { { "齿轮", 6, 4.0 }, { "轴承", 6, 2.0 }, { "齿", 3, 1.2 },
 	    { "用", 3, 0.3 } };
 	const char *fair[] = { "杭州市", "温州市" };	/* as the store writes them */
-	struct mlayer_query q = { .tokens = t, .ntokens = 4, .cities = fair, .ncities = 2,
+	struct serve_match_query q = { .tokens = t, .ntokens = 4, .cities = fair, .ncities = 2,
 	    .limit = 20 };
-	struct mlayer_result fast, full;
-	struct mlayer_scratch *s = mlayer_scratch_new();
-	char *cause = NULL;
-	struct mlayer *ml = mlayer_load(store_db(st), 2, &cause);
+	struct serve_match_result fast, full;
+	struct serve_scratch *s = serve_scratch_new();
+	struct serve *sv = layer();
 
 	(void)state;
-	if (ml == NULL)
-		fail_msg("%s", cause);
-	mlayer_match(ml, s, &q, &fast);
+	serve_match(sv, s, &q, &fast);
 	q.exhaustive = 1;
-	mlayer_match(ml, s, &q, &full);
+	serve_match(sv, s, &q, &full);
 	assert_int_equal(fast.n, 20);
 	assert_int_equal(full.n, 20);
 	for (size_t i = 0; i < 20; i++) {
 		assert_int_equal(fast.ids[i], full.ids[i]);
 		assert_true(fast.scores[i] == full.scores[i]);
 	}
-	/* The hits are 齿轮 products of the two cities (P0000 杭州, P0008 …); masks say where. */
-	assert_true(fast.masks[0] & 1u);	/* 齿轮 in the name */
-	mlayer_result_free(&fast);
-	mlayer_result_free(&full);
-	mlayer_scratch_free(s);
-	mlayer_free(ml);
+	/*
+	 * The best is a 齿轮 of the two cities whose description is for 轴承
+	 * (P0008: 齿轮, 杭州, 轴承用齿轮; the first of its equals); masks say where each token is.
+	 */
+	assert_int_equal(fast.ids[0], product_id("P0008"));
+	assert_int_equal(fast.masks[0], 1u << 0 | 1u << 6);	/* 齿轮: name, description */
+	assert_int_equal(fast.masks[1], 1u << 6);		/* 轴承: description */
+	serve_match_result_free(&fast);
+	serve_match_result_free(&full);
+	serve_scratch_free(s);
+	serve_free(sv);
 }
 
 /* 500 changed products and a withdrawal reach the layer from the log; nothing is rebuilt. */
 static void
 test_incremental(void **state)
 {
-	struct mlayer_scratch *s = mlayer_scratch_new();
-	struct mlayer_stats before, after;
-	struct tokenizer *tk;
+	struct serve_scratch *s = serve_scratch_new();
+	struct serve_stats before, after;
 	char *cause = NULL, *csv, word[32];
-	struct mlayer *ml = mlayer_load(store_db(st), 1, &cause);
+	struct serve *ml = layer();
 	size_t applied = 0;
 
 	(void)state;
-	if (ml == NULL || (tk = tokenizer_new(&cause)) == NULL)
-		fail_msg("%s", cause);
-	mlayer_stats(ml, &before);
+	serve_stats(ml, &before);
 	assert_int_equal(before.docs, NPRODUCTS);
 	assert_int_equal(best(ml, s, "oldk123"), product_id("P0123"));
 
@@ -172,9 +186,9 @@ test_incremental(void **state)
 	free(csv);
 	assert_int_equal(withdraw_item(st, "supply", "P0001", 0, "cli:test", NULL, &cause),
 	    WITHDRAW_DONE);
-	assert_int_equal(mlayer_catch_up(ml, store_db(st), tk, &applied, &cause), 0);
+	assert_int_equal(serve_catch_up(ml, store_db(st), tk, "supply", &applied, &cause), 0);
 	assert_int_equal(applied, NCHANGED + 1);
-	mlayer_stats(ml, &after);
+	serve_stats(ml, &after);
 	assert_int_equal(after.docs, NPRODUCTS - 1);
 	assert_int_equal(after.slots, NPRODUCTS + NCHANGED);	/* appended, not rebuilt */
 	for (size_t i = 100; i < 100 + NCHANGED; i += 7) {
@@ -189,11 +203,10 @@ test_incremental(void **state)
 	assert_int_equal(best(ml, s, "oldk99"), product_id("P0099"));	/* unchanged */
 	assert_int_equal(best(ml, s, "oldk1"), -1);			/* withdrawn */
 	/* Caught up: a second call applies nothing. */
-	assert_int_equal(mlayer_catch_up(ml, store_db(st), tk, &applied, &cause), 0);
+	assert_int_equal(serve_catch_up(ml, store_db(st), tk, "supply", &applied, &cause), 0);
 	assert_int_equal(applied, 0);
-	tokenizer_free(tk);
-	mlayer_scratch_free(s);
-	mlayer_free(ml);
+	serve_scratch_free(s);
+	serve_free(ml);
 }
 
 int

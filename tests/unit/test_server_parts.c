@@ -145,6 +145,39 @@ test_ratelimit(void **state)
 	ratelimit_free(rl);
 }
 
+/*
+ * The minute slides: failures that straddle a minute boundary still count
+ * together, and each ages out exactly a minute after it happened.
+ */
+static void
+test_ratelimit_sliding(void **state)
+{
+	struct ratelimit *rl = ratelimit_new(5);
+	time_t t0 = 1800000000;		/* a round minute */
+
+	ratelimit_fail_at(rl, "10.0.0.7", t0 - 2);
+	ratelimit_fail_at(rl, "10.0.0.7", t0 - 1);
+	ratelimit_fail_at(rl, "10.0.0.7", t0);
+	ratelimit_fail_at(rl, "10.0.0.7", t0 + 1);
+	assert_int_equal(ratelimit_wait_at(rl, "10.0.0.7", t0 + 2), 0);
+	ratelimit_fail_at(rl, "10.0.0.7", t0 + 2);
+	/* Five in five seconds: wait until the first is a minute old. */
+	assert_int_equal(ratelimit_wait_at(rl, "10.0.0.7", t0 + 2), 56);
+	assert_int_equal(ratelimit_wait_at(rl, "10.0.0.7", t0 + 57), 1);
+	assert_int_equal(ratelimit_wait_at(rl, "10.0.0.7", t0 + 58), 0);
+	/* One more makes five again, until the oldest left ages out. */
+	ratelimit_fail_at(rl, "10.0.0.7", t0 + 58);
+	assert_int_equal(ratelimit_wait_at(rl, "10.0.0.7", t0 + 58), 1);
+	/* A minute of quiet forgets everything. */
+	assert_int_equal(ratelimit_wait_at(rl, "10.0.0.7", t0 + 200), 0);
+	/* An old failure does not start a minute that cuts a later burst in two. */
+	ratelimit_fail_at(rl, "10.0.0.8", t0);
+	for (int i = 0; i < 5; i++)
+		ratelimit_fail_at(rl, "10.0.0.8", t0 + 58 + i);
+	assert_int_equal(ratelimit_wait_at(rl, "10.0.0.8", t0 + 62), 56);
+	ratelimit_free(rl);
+}
+
 /* A reply is reused for the same key and version, and forgotten when the version moves. */
 static void
 test_search_cache(void **state)
@@ -273,6 +306,7 @@ main(void)
 		cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_multipart),
 		cmocka_unit_test(test_ratelimit),
+		cmocka_unit_test(test_ratelimit_sliding),
 		cmocka_unit_test(test_search_cache),
 		cmocka_unit_test(test_jobs),
 	};

@@ -847,10 +847,16 @@ test_openssl_s_client(void **state)
 	free(out);
 	free(cmd);
 
-	/* A request; s_client's close_notify follows at end of input. */
-	cmd = xasprintf("(printf 'GET /small HTTP/1.1\\r\\nHost: x\\r\\n\\r\\n';"
-	    " sleep 0.3) | openssl s_client -quiet -no_ign_eof -connect "
-	    "127.0.0.1:%d -CAfile %s 2>/dev/null", server_port, cert);
+	/*
+	 * A request; s_client's close_notify follows at end of input, which
+	 * comes once the reply is there (polled, 60 s at most): a request and
+	 * a close_notify in one flight would leave nobody to read the reply.
+	 */
+	cmd = xasprintf("f=$(mktemp) && (printf 'GET /small HTTP/1.1\\r\\nHost:"
+	    " x\\r\\n\\r\\n'; for i in $(seq 600); do grep -q '%s' $f && break;"
+	    " sleep 0.1; done) | openssl s_client -quiet -no_ign_eof -connect"
+	    " 127.0.0.1:%d -CAfile %s 2>/dev/null > $f; cat $f; rm -f $f",
+	    small_body, server_port, cert);
 	run(cmd, &out);
 	assert_non_null(strstr(out, "HTTP/1.1 200 OK"));
 	assert_non_null(strstr(out, small_body));

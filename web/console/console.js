@@ -35,18 +35,26 @@ async function loadFairs() {
 }
 
 // The scheduled backups' last result, under the fairs.
+let backups = null;	// GET /api/v1/backups, or an ApiError
 async function loadBackups() {
-	const el = $('#backup-status');
 	try {
-		const b = await api('/api/v1/backups');
-		if (!b.enabled) el.textContent = t('console.backup.off');
-		else if (b.last_at && !b.last_ok)
-			el.textContent = t('console.backup.failed', { at: b.last_at, error: pick(b.last_error || '') });
-		else if (b.last_ok_at) el.textContent = t('console.backup.ok', { at: b.last_ok_at, file: b.last_file });
-		else el.textContent = t('console.backup.pending');
+		backups = await api('/api/v1/backups');
 	} catch (e) {
-		if (!sessionLost(e)) el.textContent = pick(e.message);
+		if (sessionLost(e)) return;
+		backups = e;
 	}
+	drawBackups();
+}
+
+function drawBackups() {
+	const el = $('#backup-status'), b = backups;
+	if (!b) return;
+	if (b instanceof Error) el.textContent = pick(b.message);
+	else if (!b.enabled) el.textContent = t('console.backup.off');
+	else if (b.last_at && !b.last_ok)
+		el.textContent = t('console.backup.failed', { at: b.last_at, error: pick(b.last_error || '') });
+	else if (b.last_ok_at) el.textContent = t('console.backup.ok', { at: b.last_ok_at, file: b.last_file });
+	else el.textContent = t('console.backup.pending');
 }
 
 const list = (a) => (Array.isArray(a) && a.length ? a.join(t('common.listSep')) : '');
@@ -293,7 +301,7 @@ function init() {
 	$('#print').addEventListener('click', () => window.print());
 	for (const b of document.querySelectorAll('button.render')) b.addEventListener('click', () => runRender(b.dataset.render));
 	document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && moving) { moving = null; drawGrid(); } });
-	onLangChange(() => { drawFairs(); drawFair(); drawGrid(); redrawFairDay(); });
+	onLangChange(() => { drawFairs(); drawFair(); drawGrid(); drawBackups(); redrawFairDay(); });
 	startSession({
 		allowed: ['organiser', 'admin'],
 		onSignedIn: () => { loadFairs(); loadBackups(); loadCertificate(); },

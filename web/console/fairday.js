@@ -12,6 +12,7 @@ import { sessionLost } from '../lib/session.js';
 const enc = encodeURIComponent;
 let code = null;		// the open fair
 let onChange = () => {};	// the grid reloads after a change
+let shown = null;		// the badge whose details are open (redrawn in another language)
 export let people = [];		// the participants, for the grid's move targets
 
 const base = () => `/api/v1/fairs/${enc(code)}`;
@@ -32,6 +33,7 @@ export async function openFairDay(fairCode, changed) {
 	onChange = changed;
 	for (const id of ['#setup', '#people', '#requests', '#versions', '#day']) $(id).hidden = false;
 	$('#person').hidden = true;
+	shown = null;
 	for (const id of ['#setup-status', '#people-status', '#requests-status', '#versions-status', '#checkin-status', '#backfill-status']) say(id, '');
 	await Promise.all([loadSetup(), loadPeople(), loadRequests(), loadVersions(), loadDay()]);
 }
@@ -39,6 +41,7 @@ export async function openFairDay(fairCode, changed) {
 export function redrawFairDay() {
 	if (!code) return;
 	loadSetup(); loadPeople(); loadRequests(); loadVersions(); loadDay();
+	if (!$('#person').hidden && shown) showPerson(shown);
 }
 
 // ---- layout ----
@@ -120,6 +123,7 @@ async function loadPeople() {
 }
 
 async function showPerson(badge) {
+	shown = badge;
 	await act('#people-status', async () => {
 		const p = await api(`${base()}/participants/${enc(badge)}`);
 		const box = $('#person');

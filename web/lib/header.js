@@ -9,11 +9,12 @@
 //   title     the page's heading; a link home when the page asks for one
 //   banner    a line of context (the kiosk's fair), hidden while empty
 //   user      who is signed in, with sign-out; hidden while nobody is
-//   lang      the language switch
+//   lang      the language switch (中文 ⇄ English), and beside it Русский on
+//             the pages that offer it (useLangs)
 // The sign-in form is data-fm-component="sign-in"; its fields keep the
 // ids session.js and the tests know (#login-form, #login-name, …).
 import { $, h } from './dom.js';
-import { t, applyI18n, langButton, onLangChange } from './i18n.js';
+import { t, applyI18n, langButton, ruButton, onLangChange } from './i18n.js';
 
 let user = null;
 
@@ -34,10 +35,12 @@ export function mountHeader({ title, skipTo = '#main', skipLabel = 'common.skipM
 		h('div.who', { hidden: true, dataset: { fmPart: 'user' } },
 			h('span', { id: 'who' }),
 			h('button.ghost', { type: 'button', id: 'logout', 'data-i18n': 'login.logout' })),
-		h('button.lang', { type: 'button', id: 'lang', dataset: { fmPart: 'lang' } }));
+		h('button.lang', { type: 'button', id: 'lang', dataset: { fmPart: 'lang' } }),
+		h('button.lang', { type: 'button', id: 'lang-ru' }));
 	const skip = h('a.skip', { href: skipTo, 'data-i18n': skipLabel, dataset: { fmPart: 'skip' } });
 	slot.replaceWith(skip, header);
 	langButton($('#lang', header));
+	ruButton($('#lang-ru', header));
 
 	const place = $('[data-fm-sign-in]');
 	if (signIn && !place) throw new Error('header.js: the page has no <section data-fm-sign-in>');

@@ -67,8 +67,9 @@ export function setLang(l) {
 // fn(lang) after every switch (to redraw what the page made itself).
 export const onLangChange = (fn) => listeners.add(fn);
 
-// Wires a button that switches between the two languages.  The button is
-// labelled in the language it switches to, with lang set accordingly.
+// Wires a button that switches between Chinese and English (from Russian:
+// to Chinese).  The button is labelled in the language it switches to, with
+// lang set accordingly.
 export function langButton(btn) {
 	const label = () => {
 		btn.textContent = t('common.otherLang');
@@ -76,6 +77,20 @@ export function langButton(btn) {
 	};
 	btn.addEventListener('click', () => setLang(lang === 'zh' ? 'en' : 'zh'));
 	onLangChange(label);	// also when a page switches (the kiosk's idle reset)
+	label();
+}
+
+// Wires the button that switches to Russian: shown only on pages that offer
+// it, labelled in Russian, pressed while the page reads Russian.
+export function ruButton(btn) {
+	btn.hidden = !offered.includes('ru');
+	const label = () => {
+		btn.textContent = t('common.russian');
+		btn.lang = 'ru';
+		btn.setAttribute('aria-pressed', String(lang === 'ru'));
+	};
+	btn.addEventListener('click', () => setLang('ru'));
+	onLangChange(label);
 	label();
 }
 

@@ -1,7 +1,7 @@
 // page.js — a participant's personal page, opened from the QR code on their
 // printed agenda (/p/TOKEN) with no password: their current agenda, the
 // requests to and from them (a supplier answers here), their availability
-// and the agenda as .ics.  Offered in 中文, English and Русский; dates and
+// (away slots and representatives, changed here) and the agenda as .ics.  Offered in 中文, English and Русский; dates and
 // times are formatted in the chosen language, always in Beijing time.
 import { $, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
@@ -12,6 +12,7 @@ const token = decodeURIComponent(location.pathname.split('/')[2] || '');
 const base = '/api/v1/p/' + encodeURIComponent(token);
 let page = null;
 let answered = null;	// the last answer given here, shown until the next
+let availStatus = null;	// the key of the last availability save's message
 
 // "2026-05-21" and "09:00" as a Date at that time in Beijing.
 const at = (date, hm) => new Date(`${date}T${hm}:00+08:00`);
@@ -78,12 +79,35 @@ function draw() {
 	$('#incoming-box').hidden = me.side === 'buyer' && !page.incoming.length;
 	$('#outgoing-box').hidden = me.side === 'supplier' && !page.outgoing.length;
 	$('#answer-status').textContent = answered ? t('page.answered', { state: t('page.state.' + answered) }) : '';
-	$('#reps').textContent = t('page.reps', { n: me.reps });
-	const slots = new Map(page.slots.map((s) => [s.slot, s]));
-	$('#away').textContent = me.away.length
-		? t('page.away') + ' ' + me.away.map((n) => slots.has(n) ? when(slots.get(n)) : String(n)).join(t('common.listSep'))
-		: t('page.noAway');
+	if (document.activeElement !== $('#reps')) $('#reps').value = me.reps;
+	const away = new Set(me.away);
+	$('#away-slots').replaceChildren(...page.slots.map((s) => h('li', null,
+		h('label', null,
+			h('input', { type: 'checkbox', checked: away.has(s.slot), dataset: { slot: s.slot },
+				onchange: (e) => saveAvailability(e.target.checked ? { away: [s.slot] } : { back: [s.slot] }) }),
+			' ' + when(s)))));
+	$('#avail-status').textContent = availStatus ? t(availStatus) : '';
 }
+
+// Sends one change of availability; the page redraws from the server's answer.
+async function saveAvailability(change) {
+	const status = $('#avail-status');
+	try {
+		page = await api(`${base}/availability`, { method: 'POST', body: change });
+		availStatus = 'page.saved';
+	} catch (e) {
+		availStatus = null;
+		draw();
+		status.textContent = e instanceof ApiError ? pick(e.message) : t('page.failed');
+		return;
+	}
+	draw();
+}
+
+$('#reps-form').addEventListener('submit', (e) => {
+	e.preventDefault();
+	saveAvailability({ reps: Number($('#reps').value) });
+});
 
 function langButtons() {
 	for (const b of document.querySelectorAll('.langs button')) {

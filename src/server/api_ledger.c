@@ -1,0 +1,322 @@
+/*
+ * api_ledger.c — the marketing network's ledger over HTTPS: the register,
+ * return lines with their evidence and review steps, figures against the
+ * plan and who is late.  Reads on the loop's read-only store; every change
+ * on a worker.  The rules of who may take which step are the domain's
+ * (ledger.h); an expansion office reads only its own province.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "http.h"
+#include "ledger.h"
+#include "normalise.h"
+#include "util.h"
+#include "withdraw.h"
+
+/* The ledger's view of the caller. */
+static struct ledger_actor
+actor_of(const struct hreq *h)
+{
+	struct ledger_actor a;
+
+	a.login = h->who.login;
+	a.role = h->who.role;
+	a.province = h->who.role == ROLE_EXPANSION ? h->who.region : NULL;
+	return a;
+}
+
+/* A whole-number query argument into *v (def when absent); -1 after replying 400. */
+static int
+int_arg(struct hreq *h, const char *name, long min, long max, long def, long *v)
+{
+	const char *s = hreq_arg(h, name);
+
+	*v = def;
+	if (s == NULL || *s == '\0')
+		return 0;
+	if (parse_long(s, min, max, v) != 0) {
+		http_error(h, 400, "bad_argument", "%s “%s” 应为 %ld–%ld / %s: \"%s\" must be %ld to"
+		    " %ld", name, s, min, max, name, s, min, max);
+		return -1;
+	}
+	return 0;
+}
+
+/* The year to show: ?year=, else the current one. */
+static int
+year_arg(struct hreq *h, long *year)
+{
+	char today[11];
+
+	withdraw_today(today);
+	return int_arg(h, "year", 2000, 2099, strtol(today, NULL, 10), year);
+}
+
+/* The province to show: an expansion office's own; anyone else ?province= or all. */
+static const char *
+province_of(struct hreq *h)
+{
+	const char *p = hreq_arg(h, "province");
+
+	if (h->who.role == ROLE_EXPANSION)
+		return h->who.region;
+	return p == NULL || *p == '\0' ? NULL : norm_province(p) != NULL ? norm_province(p) : p;
+}
+
+/* GET /api/v1/ledger/register[?province=]: the centres and distributors. */
+void
+api_ledger_register(struct hreq *h, char **args)
+{
+	char *cause = NULL;
+	json_t *v;
+
+	if ((v = ledger_register_json(hreq_store(h), province_of(h), &cause)) == NULL) {
+		api_fail(h, hreq_store(h), 500, "store", cause);
+		return;
+	}
+	http_json(h, 200, v);
+}
+
+/* GET /api/v1/ledger/lines?year=&quarter=&state=: the lines the caller may see. */
+void
+api_ledger_lines(struct hreq *h, char **args)
+{
+	struct ledger_actor a = actor_of(h);
+	long year, quarter;
+	char *cause = NULL;
+	json_t *v;
+
+	if (year_arg(h, &year) != 0 || int_arg(h, "quarter", 1, 4, 0, &quarter) != 0)
+		return;
+	if ((v = ledger_lines_json(hreq_store(h), &a, (int)year, (int)quarter,
+	    hreq_arg(h, "state"), &cause)) == NULL) {
+		api_fail(h, hreq_store(h), 500, "store", cause);
+		return;
+	}
+	http_json(h, 200, v);
+}
+
+/* The line number in args[0]; 0 after replying 404. */
+static long long
+line_of(struct hreq *h, char **args)
+{
+	long v;
+
+	if (parse_long(args[0], 1, 0x7fffffffffffffffL, &v) != 0) {
+		http_error(h, 404, "not_found", "没有申报 %s / no return line %s", args[0], args[0]);
+		return 0;
+	}
+	return v;
+}
+
+/* GET /api/v1/ledger/lines/ID: a line with its evidence and history. */
+void
+api_ledger_line(struct hreq *h, char **args)
+{
+	struct ledger_actor a = actor_of(h);
+	long long id = line_of(h, args);
+	int forbidden;
+	char *cause = NULL;
+	json_t *v;
+
+	if (id == 0)
+		return;
+	if ((v = ledger_line_json(hreq_store(h), &a, id, &forbidden, &cause)) == NULL) {
+		api_fail(h, hreq_store(h), forbidden ? 403 : 404, forbidden ? "forbidden" :
+		    "not_found", cause);
+		return;
+	}
+	http_json(h, 200, v);
+}
+
+/* A domain refusal or bad input as the task's reply; a store failure overrides it. */
+static void
+ledger_fail(struct task *t, int forbidden, char *cause)
+{
+	api_task_fail(t, forbidden ? 403 : 400, forbidden ? "forbidden" : "bad_request", cause);
+}
+
+/* Replies with line id as it now stands. */
+static void
+line_reply(struct task *t, struct store *st, const struct ledger_actor *a, int64_t id)
+{
+	int forbidden;
+	char *cause = NULL;
+
+	if ((t->body = ledger_line_json(st, a, id, &forbidden, &cause)) == NULL) {
+		ledger_fail(t, forbidden, cause);
+		return;
+	}
+	t->status = 200;
+}
+
+/* Worker: submit a line (new, or a returned one again). */
+static void
+submit_work(struct task *t, struct store *st)
+{
+	struct ledger_actor a = actor_of(t->h);
+	struct ledger_line_in in;
+	int64_t id;
+	int forbidden;
+	char *cause = NULL;
+
+	memset(&in, 0, sizeof in);
+	in.outlet = json_string_value(json_object_get(t->in, "outlet"));
+	in.year = (int)json_integer_value(json_object_get(t->in, "year"));
+	in.quarter = (int)json_integer_value(json_object_get(t->in, "quarter"));
+	in.amount = json_string_value(json_object_get(t->in, "amount"));
+	in.note = json_string_value(json_object_get(t->in, "note"));
+	if (ledger_line_submit(st, &a, &in, &id, &forbidden, &cause) != 0) {
+		ledger_fail(t, forbidden, cause);
+		return;
+	}
+	line_reply(t, st, &a, id);
+}
+
+/* POST /api/v1/ledger/lines {outlet, year, quarter, amount: "万元", note} */
+void
+api_ledger_submit(struct hreq *h, char **args)
+{
+	json_t *in;
+	int status;
+	char *cause = NULL;
+
+	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
+	    &cause)) == NULL) {
+		http_error(h, status, "bad_request", "%s", cause);
+		free(cause);
+		return;
+	}
+	if (!json_is_string(json_object_get(in, "outlet")) ||
+	    !json_is_integer(json_object_get(in, "year")) ||
+	    !json_is_integer(json_object_get(in, "quarter")) ||
+	    !json_is_string(json_object_get(in, "amount"))) {
+		json_decref(in);
+		http_error(h, 400, "bad_request", "需要 outlet、year、quarter 和 amount（万元，文本） /"
+		    " needs outlet, year, quarter and amount (万元, as text)");
+		return;
+	}
+	api_task_run(h, submit_work, in, NULL);
+}
+
+/* Worker: keep an evidence file the loop spooled, then remove the spool. */
+static void
+evidence_work(struct task *t, struct store *st)
+{
+	struct ledger_actor a = actor_of(t->h);
+	const char *path = json_string_value(json_object_get(t->in, "path"));
+	int64_t id = json_integer_value(json_object_get(t->in, "id"));
+	int forbidden, rc;
+	char *cause = NULL;
+
+	rc = ledger_evidence_add(st, &a, id, path, json_string_value(json_object_get(t->in,
+	    "filename")), json_string_value(json_object_get(t->in, "kind")), &forbidden, &cause);
+	unlink(path);
+	if (rc != 0) {
+		ledger_fail(t, forbidden, cause);
+		return;
+	}
+	line_reply(t, st, &a, id);
+}
+
+/* POST /api/v1/ledger/lines/ID/evidence?filename=NAME&kind=contract: the body is the file. */
+void
+api_ledger_evidence(struct hreq *h, char **args)
+{
+	long long id = line_of(h, args);
+	const char *kind = hreq_arg(h, "kind");
+	char *path;
+
+	if (id == 0 || (path = api_evidence_spool(h)) == NULL)
+		return;
+	api_task_run(h, evidence_work, json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id,
+	    "path", path, "filename", hreq_arg(h, "filename"), "kind", kind != NULL ? kind :
+	    "other"), NULL);
+	free(path);
+}
+
+/* Worker: a review step, a return or a comment. */
+static void
+act_work(struct task *t, struct store *st)
+{
+	struct ledger_actor a = actor_of(t->h);
+	int64_t id = json_integer_value(json_object_get(t->in, "id"));
+	int forbidden;
+	char *cause = NULL;
+
+	if (ledger_line_act(st, &a, id, json_string_value(json_object_get(t->in, "action")),
+	    json_string_value(json_object_get(t->in, "comment")), &forbidden, &cause) != 0) {
+		ledger_fail(t, forbidden, cause);
+		return;
+	}
+	line_reply(t, st, &a, id);
+}
+
+/* POST /api/v1/ledger/lines/ID/review {action: check|review|joint|return|comment, comment} */
+void
+api_ledger_act(struct hreq *h, char **args)
+{
+	long long id = line_of(h, args);
+	json_t *in;
+	int status;
+	char *cause = NULL;
+
+	if (id == 0)
+		return;
+	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
+	    &cause)) == NULL) {
+		http_error(h, status, "bad_request", "%s", cause);
+		free(cause);
+		return;
+	}
+	if (!json_is_string(json_object_get(in, "action")) ||
+	    (json_object_get(in, "comment") != NULL &&
+	    !json_is_string(json_object_get(in, "comment")))) {
+		json_decref(in);
+		http_error(h, 400, "bad_request", "需要 action（文本），comment 为文本 / needs action"
+		    " as text, comment as text");
+		return;
+	}
+	json_object_set_new(in, "id", json_integer(id));
+	api_task_run(h, act_work, in, NULL);
+}
+
+/* GET /api/v1/ledger/figures?by=&year=&quarter=&province= */
+void
+api_ledger_figures(struct hreq *h, char **args)
+{
+	const char *by = hreq_arg(h, "by");
+	long year, quarter;
+	char *cause = NULL;
+	json_t *v;
+
+	if (year_arg(h, &year) != 0 || int_arg(h, "quarter", 1, 4, 0, &quarter) != 0)
+		return;
+	if ((v = ledger_figures_json(hreq_store(h), by != NULL ? by : "province", (int)year,
+	    (int)quarter, province_of(h), &cause)) == NULL) {
+		api_fail(h, hreq_store(h), 400, "bad_argument", cause);
+		return;
+	}
+	http_json(h, 200, v);
+}
+
+/* GET /api/v1/ledger/late?year=: each deadline and who missed it. */
+void
+api_ledger_late(struct hreq *h, char **args)
+{
+	char today[11], *cause = NULL;
+	long year;
+	json_t *v;
+
+	if (year_arg(h, &year) != 0)
+		return;
+	withdraw_today(today);
+	if ((v = ledger_late_json(hreq_store(h), (int)year, today, &cause)) == NULL) {
+		api_fail(h, hreq_store(h), 500, "store", cause);
+		return;
+	}
+	http_json(h, 200, v);
+}

@@ -1,0 +1,148 @@
+// One return line through all three review steps in the ledger page, in
+// Debian's chromium (playwright-core) against the server run.sh started
+// ($BASE), each person in a browser of their own: 四川's clerk submits a
+// line for 成都荷花池市场浙江产品营销中心 and adds the purchase contract;
+// the clerk cannot pass it; a second clerk of the office passes 初核; the
+// province office passes 复审 and signs 联审, which does not yet verify
+// it; the finance reviewer, who has no form to submit or add evidence,
+// signs 联审 and the line is verified, its history naming each of them;
+// the figures count it.  The page in English shows no key.
+// Prints "N passed, N failed".
+import { chromium } from 'playwright-core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const { BASE, WORK, CHROMIUM = '/usr/bin/chromium', LEDGER_PASSWORD } = process.env;
+const SHOTS = path.join(WORK, 'screenshots');
+mkdirSync(SHOTS, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const ok = (cond, what, detail = '') => {
+	if (cond) passed++;
+	else { failed++; console.log(`FAIL ${what}${detail ? ': ' + detail : ''}`); }
+};
+async function step(name, fn) {
+	try {
+		await fn();
+		console.log(`  ${name}`);
+		return true;
+	} catch (e) {
+		failed++;
+		console.log(`FAIL ${name}: ${e.message.split('\n').slice(0, 4).join(' | ')}`);
+		return false;
+	}
+}
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+const problems = [];
+const evidence = path.join(WORK, '购销合同-荷花池.txt');
+writeFileSync(evidence, '购销合同：成都荷花池市场某商户 × 义乌某小商品有限公司，2010-08-02，50,000 万元\n');
+let lineId = 0;
+
+// A page signed in as login, on the ledger for 2010 Q3.
+async function signIn(login) {
+	const ctx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1300, height: 1000 } });
+	const p = await ctx.newPage();
+	p.on('pageerror', (e) => problems.push(`${login}: ${e.message}`));
+	p.on('dialog', async (d) => { problems.push('a dialog: ' + d.message()); await d.dismiss(); });
+	await p.goto(BASE + '/ledger/');
+	await p.fill('#login-name', login);
+	await p.fill('#login-pass', LEDGER_PASSWORD);
+	await p.click('#login-form button[type=submit]');
+	await p.waitForSelector('#app:not([hidden])');
+	await p.fill('#year', '2010');
+	await p.selectOption('#quarter', '3');
+	await p.click('#period button[type=submit]');
+	return p;
+}
+
+// Opens the line in p and waits for its detail.
+async function open(p) {
+	await p.locator(`#lines tbody tr[data-line="${lineId}"]`).click();
+	await p.waitForFunction((id) => document.querySelector('#line-title')?.textContent.includes(`${id}`), lineId);
+}
+
+// Presses the action button, waits for the server's answer, and checks the line's state is want.
+async function press(p, action, want) {
+	await p.evaluate(() => { document.querySelector('#line-status').textContent = ''; });
+	await p.click('#do-' + action);
+	await p.waitForFunction(() => document.querySelector('#line-status').textContent !== '', null, { timeout: 60000 });
+	const state = await p.getAttribute('#line', 'data-state');
+	if (state !== want) throw new Error(`${action}: the line is ${state}, not ${want}: ${await p.textContent('#line-status')}`);
+}
+
+const steps = [
+	['the clerk submits a line with its contract', async () => {
+		const p = await signIn('sc1');
+		await p.waitForFunction(() => document.querySelectorAll('#s-outlet option').length > 40);
+		await p.selectOption('#s-outlet', 'SC-C01');
+		await p.selectOption('#s-quarter', '3');
+		await p.fill('#s-amount', '50000');
+		await p.fill('#s-note', '服装、鞋帽、小商品');
+		await p.click('#submit button[type=submit]');
+		await p.waitForSelector('#line:not([hidden])');
+		lineId = Number(await p.getAttribute('#lines tbody tr[aria-selected="true"]', 'data-line'));
+		ok(lineId > 0, 'the new line is listed and open');
+		ok(/待初核/.test(await p.textContent('#line-state')), 'a new line awaits 初核', await p.textContent('#line-state'));
+		await p.selectOption('#e-kind', 'contract');
+		await p.setInputFiles('#e-file', evidence);
+		await p.click('#evidence-form button[type=submit]');
+		await p.waitForFunction(() => /购销合同-荷花池/.test(document.querySelector('#evidence').textContent));
+		await p.click('#do-check');
+		await p.waitForFunction(() => /不能自己审核|may not review/.test(document.querySelector('#line-status').textContent));
+		ok((await p.getAttribute('#line', 'data-state')) === 'submitted', 'the submitter cannot pass its own line');
+		await p.screenshot({ path: path.join(SHOTS, 'ledger-submitted.png') });
+		await p.context().close();
+	}],
+	['another clerk of the office passes 初核', async () => {
+		const p = await signIn('sc2');
+		await open(p);
+		await p.fill('#comment', '凭证齐全，与台账相符');
+		await press(p, 'check', 'checked');
+		ok(/待复审/.test(await p.textContent('#line-state')), 'after 初核 it awaits 复审');
+		await p.context().close();
+	}],
+	['the province office passes 复审 and signs 联审', async () => {
+		const p = await signIn('prov');
+		await open(p);
+		await press(p, 'review', 'reviewed');
+		await press(p, 'joint', 'reviewed');
+		ok(/待联审/.test(await p.textContent('#line-state')), 'one 联审 signature does not verify the line');
+		await p.context().close();
+	}],
+	['the finance department signs 联审: verified', async () => {
+		const p = await signIn('fin');
+		ok(await p.isHidden('#submit-card'), 'the finance reviewer has no form to submit lines');
+		await open(p);
+		ok(await p.isHidden('#evidence-form'), 'the finance reviewer cannot add evidence');
+		ok(await p.locator('#do-check').count() === 0 && await p.locator('#do-review').count() === 0,
+			'the finance reviewer has no 初核 or 复审 button');
+		await p.fill('#comment', '与省经合办联审通过');
+		await press(p, 'joint', 'verified');
+		ok(/已核实/.test(await p.textContent('#line-state')), 'the line is verified');
+		const who = await p.locator('#history tbody tr').allTextContents();
+		const has = (re) => who.some((r) => re.test(r));
+		ok(has(/提交.*sc1/) && has(/初核通过.*sc2.*凭证齐全/) && has(/复审通过.*prov/) &&
+			has(/联审签署.*prov/) && has(/联审签署.*fin.*与省经合办联审通过/),
+			'the history names who did each step, with their comments', who.join(' | '));
+		await p.selectOption('#by', 'centre');
+		await p.click('#fig button[type=submit]');
+		await p.waitForFunction(() => /成都荷花池市场浙江产品营销中心/.test(document.querySelector('#figures').textContent));
+		const row = await p.locator('#figures tbody tr', { hasText: '成都荷花池市场浙江产品营销中心' }).textContent();
+		ok(/50,000\.00/.test(row) && /14,000\.00/.test(row), 'the figures count its increase over the base', row);
+		await p.locator('#line').screenshot({ path: path.join(SHOTS, 'ledger-verified.png') });
+		await p.click('#lang');
+		await p.waitForFunction(() => document.documentElement.lang === 'en');
+		const text = await p.evaluate(() => document.body.innerText);
+		ok(!/ledger\.[a-z]/.test(text), 'the English page shows no string key');
+		ok(/verified/.test(await p.textContent('#line-state')), 'the state reads in English');
+		await p.context().close();
+	}],
+];
+
+for (const [name, fn] of steps) if (!(await step(name, fn))) break;
+ok(problems.length === 0, 'no page errors or dialogs', problems.join(' | '));
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# The marketing network's ledger end to end: the register reproduces the
+# plan's table (20 offices, 300 centres, 500 distributors, 400 + 100 亿元);
+# a bad row is refused naming row and column, changing nothing; export and
+# import round-trip; return lines go 初核 → 复审 → 联审 and count only
+# then, an existing centre only above its 2009 base and a new one in full;
+# each role takes only its own step (the finance reviewer cannot submit or
+# edit, an expansion office cannot pass its own lines or another
+# province's); a return to the submitter keeps its reason; a spot-check
+# sample is the same from the same seed, and a failed check stops a line
+# counting with its history kept; deadlines say who is late; over HTTPS an
+# office reads its own province only and each role takes only its own step.
+set -u
+: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
+rm -rf "$WORK" && mkdir -p "$WORK"
+export FAIRMATCH_DATA="$WORK/data"
+fm=$FAIRMATCH
+db="$WORK/data/fairmatch.db"
+source "$(dirname "$0")/lib.bash"
+need sqlite3 unzip curl
+q() { sqlite3 "$db" "$1"; }
+# field FILE KEY: a string or number field of a JSON reply.
+field() { sed -n "s/.*\"$2\":\"\{0,1\}\([^\",}]*\).*/\1/p" "$1" | head -1; }
+
+"$fm" init >/dev/null || { echo "FAIL init"; exit 1; }
+
+# The register and the plan's tables.
+check "targets" 0 "$fm" stats targets import "$FIXTURES/catalog/provinces.csv" --year 2010
+check "register import" 0 "$fm" ledger import "$FIXTURES/ledger/register.csv" --json
+has "register counts" "$WORK/out" '"rows":800,"inserted":800,"updated":0,"offices":20,"centres":300,"key_centres":100,"distributors":500'
+[ "$(q "SELECT count(*) FROM province_targets t WHERE year = 2010 AND (centres <> (SELECT count(*)
+     FROM ledger_outlets WHERE province = t.province AND kind = 'centre') OR dealers <> (SELECT
+     count(*) FROM ledger_outlets WHERE province = t.province AND kind = 'distributor'))")" = 0 ] &&
+  ok || bad "a province's centres or distributors differ from the plan's table"
+[ "$(q "SELECT group_concat(n, '/') FROM (SELECT tier_yi, count(*) AS n FROM ledger_outlets
+     WHERE tier_yi IS NOT NULL GROUP BY tier_yi ORDER BY tier_yi DESC)")" = "10/20/30/40" ] &&
+  ok || bad "key centres are not 10/20/30/40 in the tiers 10/5/3/2 亿元"
+check "plan import" 0 "$fm" ledger plan import "$FIXTURES/ledger/plan-2010.csv" --year 2010
+check "figures, nothing verified" 0 "$fm" ledger figures --year 2010 --by network
+has "network target 400" "$WORK/out" "全国浙商营销网络	800	"
+has "plan 350" "$WORK/out" "营销中心扩销：目标 350 亿元，计入 0.00 亿元"
+has "plan 500" "$WORK/out" "扩销合计：目标 500 亿元"
+grep -q "全国浙商营销网络.*	400$" "$WORK/out" && ok || bad "the network's target is not 400 亿元"
+check "荷花池 listed" 0 "$fm" ledger list --province 四川
+has "荷花池" "$WORK/out" "SC-C01	成都荷花池市场浙江产品营销中心	四川省	成都	挂牌运行	48000.00"
+
+# A bad row: refused with its row and column, nothing changed.
+{ head -1 "$FIXTURES/ledger/register.csv"
+  echo "SC-C01,营销中心,成都荷花池市场浙江产品营销中心,成都荷花池市场,四川,成都,5,1,否,50000,2009-03-10,2009-04-08,2009-05-12,省经合办 周晓明,2009-05-26,2009-06-18"
+  echo "SC-C99,营销中心,成都西部鞋都浙江产品营销中心,成都西部鞋都,四川,成都,4,2,是,,2010-07-05,2010-07-12,2010-08-15,省经合办 陈立新,2010-08-25,2010-09-08"
+} > "$WORK/bad-tier.csv"
+check "bad tier refused" 1 "$fm" ledger import "$WORK/bad-tier.csv"
+has "bad tier names row and column" "$WORK/err" "第 3 行“档次（亿元）”（G3）的值“4”无效"
+printf '%s\n' "$(head -1 "$FIXTURES/ledger/register.csv")" \
+  "GS-C90,营销中心,兰州西部浙江商城浙江产品营销中心,兰州西部浙江商城,甘肃,兰州,,1,是,3000,2010-05-06,2010-05-13,,,," > "$WORK/bad-base.csv"
+check "a new centre with a base refused" 1 "$fm" ledger import "$WORK/bad-base.csv"
+has "bad base named" "$WORK/err" "row 2, column 2009年基数（万元） (J2)"
+[ "$(q "SELECT base_cents FROM ledger_outlets WHERE code = 'SC-C01'")" = 4800000 ] &&
+  [ "$(q "SELECT count(*) FROM ledger_outlets")" = 800 ] && ok || bad "a refused file changed the register"
+
+# Export, and the export read back changes nothing.
+check "register export" 0 "$fm" ledger export "$WORK/register.xlsx"
+unzip -p "$WORK/register.xlsx" xl/worksheets/sheet1.xml | grep -q "成都荷花池市场浙江产品营销中心" &&
+  ok || bad "the XLSX lacks 荷花池"
+check "export read back" 0 "$fm" ledger import "$WORK/register.xlsx" --json
+has "round trip" "$WORK/out" '"rows":800,"inserted":0,"updated":800,"offices":20,"centres":300'
+[ "$(q "SELECT base_cents || ':' || (SELECT count(*) FROM ledger_steps s WHERE s.outlet_id = o.id)
+     FROM ledger_outlets o WHERE code = 'SC-C01'")" = "4800000:5" ] && ok || bad "round trip lost SC-C01's base or steps"
+
+# Accounts: two clerks of 四川's expansion office, one of 北京's, the finance reviewer.
+for u in "sc1 expansion 四川" "sc2 expansion 四川" "bj1 expansion 北京" "fin finance" "org organiser"; do
+  set -- $u
+  "$fm" user add "$1" --role "$2" ${3:+--region "$3"} >/dev/null || bad "user add $1"
+done
+
+# 四川's quarter: 荷花池 (existing, base 48,000 万元) and a new centre.
+check "sc1 submits 荷花池" 0 "$fm" ledger submit SC-C01 --year 2010 --quarter 3 --amount 50000 --note 服装鞋帽 --as sc1 --json
+l1=$(field "$WORK/out" line)
+check "sc1 submits SC-C04" 0 "$fm" ledger submit SC-C04 --year 2010 --quarter 3 --amount 1234.5 --as sc1 --json
+l2=$(field "$WORK/out" line)
+check "bj1 cannot submit for 四川" 1 "$fm" ledger submit SC-C05 --year 2010 --quarter 3 --amount 10 --as bj1
+has "bj1 told why" "$WORK/err" "not your province"
+check "finance cannot submit" 1 "$fm" ledger submit SC-C05 --year 2010 --quarter 3 --amount 10 --as fin
+check "a second line for the quarter refused" 1 "$fm" ledger submit SC-C01 --year 2010 --quarter 3 --amount 9 --as sc1
+check "a bad amount refused" 1 "$fm" ledger submit SC-C06 --year 2010 --quarter 3 --amount 12,5 --as sc1
+[ "$(q "SELECT count(*) FROM ledger_lines")" = 2 ] && ok || bad "refused submissions made lines"
+
+# 初核: not by the submitter, not without evidence, not by another province or finance.
+check "sc1 cannot check its own line" 1 "$fm" ledger check "$l1" --as sc1
+has "own line" "$WORK/err" "may not review it"
+check "no evidence, no 初核" 1 "$fm" ledger check "$l1" --as sc2
+has "evidence first" "$WORK/err" "has no evidence"
+printf 'contract 2010-08-02 成都荷花池 × 义乌 …\n' > "$WORK/合同.txt"
+printf 'delivery note stamped by the Zhejiang supplier\n' > "$WORK/进货凭证.txt"
+check "evidence: contract" 0 "$fm" ledger evidence "$l1" "$WORK/合同.txt" --kind contract --as sc1
+check "evidence: delivery" 0 "$fm" ledger evidence "$l1" "$WORK/进货凭证.txt" --kind delivery --as sc1
+check "evidence: l2" 0 "$fm" ledger evidence "$l2" "$WORK/合同.txt" --kind contract --as sc1
+sha=$(sha256sum "$WORK/合同.txt" | cut -c1-64)
+[ -f "$WORK/data/uploads/${sha:0:2}/$sha" ] && ok || bad "the evidence is not kept by its SHA-256"
+check "finance cannot add evidence" 1 "$fm" ledger evidence "$l1" "$WORK/合同.txt" --kind other --as fin
+check "bj1 cannot check 四川's line" 1 "$fm" ledger check "$l1" --as bj1
+check "finance cannot check" 1 "$fm" ledger check "$l1" --as fin
+check "复审 before 初核 refused" 1 "$fm" ledger review "$l1"
+check "sc2 checks" 0 "$fm" ledger check "$l1" --as sc2 --comment 凭证齐全
+has "checked" "$WORK/out" "待复审"
+
+# 复审: the province office only.
+check "sc2 cannot pass 复审" 1 "$fm" ledger review "$l1" --as sc2
+check "finance cannot pass 复审" 1 "$fm" ledger review "$l1" --as fin
+check "finance may comment" 0 "$fm" ledger comment "$l1" --comment "进货凭证的印章请核对原件" --as fin
+check "the province reviews" 0 "$fm" ledger review "$l1"
+has "reviewed" "$WORK/out" "待联审"
+check "figures: pending, not counted" 0 "$fm" ledger figures --year 2010 --quarter 3 --by centre --province 四川 --json
+grep -q '"key":"SC-C01".*"pending":"50,000.00".*"counted":"0.00"' "$WORK/out" && ok || bad "a line counted before 联审"
+
+# 联审: both the province and finance sign; one is not enough.
+check "the province signs 联审" 0 "$fm" ledger joint "$l1"
+has "still 待联审" "$WORK/out" "待联审"
+check "the province cannot sign twice" 1 "$fm" ledger joint "$l1"
+check "finance signs 联审" 0 "$fm" ledger joint "$l1" --as fin
+has "verified" "$WORK/out" "已核实"
+
+# Only the increase counts: through Q3 the base is 48,000 × 3/4 = 36,000.
+check "figures by centre" 0 "$fm" ledger figures --year 2010 --quarter 3 --by centre --province 四川 --json
+grep -q '"key":"SC-C01".*"base":"36,000.00".*"verified":"50,000.00".*"increase":"14,000.00".*"counted":"14,000.00"' "$WORK/out" &&
+  ok || bad "SC-C01 does not count only its increase over the base"
+check "figures, whole year" 0 "$fm" ledger figures --year 2010 --by centre --province 四川 --json
+grep -q '"key":"SC-C01".*"counted":"2,000.00"' "$WORK/out" && ok || bad "the year's base is not 48,000"
+
+# A return to the submitter, with its reason, then submitted again.
+check "finance cannot return at 初核" 1 "$fm" ledger return "$l2" --comment 不对 --as fin
+check "a return needs its reason" 1 "$fm" ledger return "$l2" --as sc2
+check "sc2 returns l2" 0 "$fm" ledger return "$l2" --comment "合同金额与申报不符，请核对" --as sc2
+has "returned" "$WORK/out" "已退回"
+check "sc1 submits l2 again" 0 "$fm" ledger submit SC-C04 --year 2010 --quarter 3 --amount 1200 --as sc1
+check "sc2 checks l2" 0 "$fm" ledger check "$l2" --as sc2
+check "province reviews l2" 0 "$fm" ledger review "$l2"
+check "finance signs l2" 0 "$fm" ledger joint "$l2" --as fin
+check "province signs l2" 0 "$fm" ledger joint "$l2"
+check "l2 history" 0 "$fm" ledger line "$l2" --json
+grep -q '"action":"return","state":"returned","state_zh":"已退回","amount":null,"comment":"合同金额与申报不符，请核对","by":"sc2","role":"expansion"' "$WORK/out" &&
+  ok || bad "the return and its reason are not in the history"
+has "resubmitted amount kept" "$WORK/out" '"action":"submit","state":"submitted","state_zh":"待初核","amount":"1,200.00"'
+check "a new centre counts in full" 0 "$fm" ledger figures --year 2010 --quarter 3 --by province --province 四川 --json
+grep -q '"key":"四川省".*"increase":"14,000.00","increase_cents":1400000,"new_sales":"1,200.00","new_sales_cents":120000,"counted":"15,200.00"' "$WORK/out" &&
+  ok || bad "四川 does not count 14,000 increase + 1,200 new"
+
+# More verified lines, so that the sample has provinces to draw from.
+for c in SC-C02 SC-C03 BJ-C01 BJ-C02 BJ-C06; do
+  who=sc1; chk=sc2; case $c in BJ-*) who=bj1; chk=org;; esac
+  "$fm" ledger submit $c --year 2010 --quarter 3 --amount 30000 --as $who --json > "$WORK/s.json" || bad "submit $c"
+  l=$(field "$WORK/s.json" line)
+  "$fm" ledger evidence "$l" "$WORK/进货凭证.txt" --kind delivery --as $who >/dev/null || bad "evidence $c"
+  if [ $c = BJ-C01 ] || [ $c = BJ-C02 ] || [ $c = BJ-C06 ]; then
+    "$fm" user add "bj-$c" --role expansion --region 北京 >/dev/null; chk="bj-$c"
+  fi
+  "$fm" ledger check "$l" --as $chk >/dev/null && "$fm" ledger review "$l" >/dev/null &&
+    "$fm" ledger joint "$l" >/dev/null && "$fm" ledger joint "$l" --as fin >/dev/null || bad "review $c"
+done
+[ "$(q "SELECT count(*) FROM ledger_lines WHERE state = 'verified'")" = 7 ] && ok || bad "not 7 verified lines"
+
+# Spot checks: the same seed draws the same lines, one per province.
+check "expansion cannot draw" 1 "$fm" ledger sample draw --year 2010 --per-province 1 --seed 42 --as sc1
+check "draw seed 42" 0 "$fm" ledger sample draw --year 2010 --per-province 2 --seed 42 --json
+s1=$(field "$WORK/out" id); sed 's/"id":[0-9]*,//; s/"drawn_at":"[^"]*"//' "$WORK/out" > "$WORK/draw1"
+check "draw seed 42 again" 0 "$fm" ledger sample draw --year 2010 --per-province 2 --seed 42 --json
+sed 's/"id":[0-9]*,//; s/"drawn_at":"[^"]*"//' "$WORK/out" > "$WORK/draw2"
+cmp -s "$WORK/draw1" "$WORK/draw2" && ok || bad "the same seed drew a different sample"
+has "seed recorded" "$WORK/draw1" '"seed":"42"'
+[ "$(q "SELECT group_concat(province || ':' || n) FROM (SELECT province, count(*) AS n FROM
+     ledger_sample_lines WHERE sample_id = $s1 GROUP BY province ORDER BY province)")" = "北京市:2,四川省:2" ] &&
+  ok || bad "the sample is not two lines of each province"
+differs=0
+for seed in 1 2 3 4 5 6 7 8; do
+  "$fm" ledger sample draw --year 2010 --per-province 1 --seed $seed --json | sed 's/"id":[0-9]*,//; s/"drawn_at":"[^"]*"//; s/"seed":"[0-9]*"//' > "$WORK/d$seed"
+  cmp -s "$WORK/d1" "$WORK/d$seed" || differs=1
+done
+[ $differs = 1 ] && ok || bad "eight seeds drew the same sample: the seed does nothing"
+
+# A failed check reverses the line; its history stays.
+sampled=$(q "SELECT line_id FROM ledger_sample_lines WHERE sample_id = $s1 AND line_id = $l1")
+[ "$sampled" = "$l1" ] || sampled=$(q "SELECT line_id FROM ledger_sample_lines WHERE sample_id = $s1 AND province = '四川省' LIMIT 1")
+check "expansion cannot record a check" 1 "$fm" ledger sample record "$s1" "$sampled" --fail --finding x --as sc1
+check "a finding is required" 1 "$fm" ledger sample record "$s1" "$sampled" --fail
+check "check fails" 0 "$fm" ledger sample record "$s1" "$sampled" --fail --finding "实地核查：进货凭证无浙江供货方印章" --as fin
+[ "$(q "SELECT state FROM ledger_lines WHERE id = $sampled")" = reversed ] && ok || bad "a failed check left the line verified"
+[ "$(q "SELECT group_concat(action, ',') FROM ledger_history WHERE line_id = $sampled ORDER BY id")" = \
+  "$(q "SELECT group_concat(action, ',') FROM ledger_history WHERE line_id = $sampled AND action <> 'spot_fail' ORDER BY id"),spot_fail" ] &&
+  [ "$(q "SELECT count(*) FROM ledger_history WHERE line_id = $sampled AND action = 'joint'")" = 2 ] &&
+  ok || bad "the reversed line lost its review history"
+check "recorded once" 1 "$fm" ledger sample record "$s1" "$sampled" --pass --finding again
+sqlite3 "$db" "UPDATE ledger_history SET comment = 'x' WHERE line_id = $sampled" 2>/dev/null &&
+  bad "the history can be edited" || ok
+check "figures after the failed check" 0 "$fm" ledger figures --year 2010 --quarter 3 --by network --json
+[ "$(field "$WORK/out" verified_cents)" = "$(q "SELECT sum(amount_cents) FROM ledger_lines WHERE state = 'verified'")" ] &&
+  ok || bad "the reversed line still counts"
+
+# Figures: thousands separators, 亿元, XLSX row by row.
+check "figures by province" 0 "$fm" ledger figures --year 2010 --by province
+grep -q "^四川	45	" "$WORK/out" && ok || bad "四川's row lacks its 45 outlets"
+grep -q "^北京	45	344,000.00	" "$WORK/out" && ok || bad "北京's base is not 344,000.00 万元 with separators"
+check "figures xlsx" 0 "$fm" ledger figures --year 2010 --by province --out "$WORK/figures.xlsx"
+[ "$(unzip -p "$WORK/figures.xlsx" xl/worksheets/sheet1.xml | grep -o '<row ' | wc -l)" = 21 ] &&
+  ok || bad "the XLSX does not hold 20 provinces and a header"
+check "figures by city" 0 "$fm" ledger figures --year 2010 --by city --province 四川
+has "成都" "$WORK/out" "成都	"
+check "bad grouping" 1 "$fm" ledger figures --year 2010 --by county
+
+# Who is late: two of 新疆's and one of 甘肃's third batch sent no papers; Q3's lines were due on 15 October.
+check "late" 0 "$fm" ledger late --year 2010 --today 2010-11-01 --json
+grep -q '"what":"选定第三批营销中心和重点经销户，报送相关材料","due":"2010-10-31","quarter":0,"batch":3,"past":true,"late":\[{"office":"驻新疆拓展办","province":"新疆维吾尔自治区","missing":2},{"office":"驻甘肃拓展办","province":"甘肃省","missing":1}\]' "$WORK/out" &&
+  ok || bad "新疆 and 甘肃 are not late with their third batch"
+grep -q '"what":"选定第一批营销中心和重点经销户，报送相关材料","due":"2010-06-30","quarter":0,"batch":1,"past":true,"late":\[\]' "$WORK/out" &&
+  ok || bad "the first batch shows someone late"
+grep -q '"quarter":3,"batch":0,"past":true,"late":\[.*"office":"驻四川拓展办","province":"四川省","missing":4[0-9]' "$WORK/out" &&
+  ok || bad "四川 is not late with most of its Q3 lines"
+check "not yet due" 0 "$fm" ledger late --year 2010 --today 2010-06-01
+has "not yet due" "$WORK/out" "未到期 / not yet due"
+
+
+# Over HTTPS: each office reads its own province; each role only its own step.
+pw() { printf '%s\n' "$2" > "$WORK/pw-$1"; echo "$WORK/pw-$1"; }
+"$fm" user add hsc --role expansion --region 四川 --password-file "$(pw hsc sichuan-ledger-1)" >/dev/null &&
+  "$fm" user add hbj --role expansion --region 北京 --password-file "$(pw hbj beijing-ledger-1)" >/dev/null &&
+  "$fm" user add hfin --role finance --password-file "$(pw hfin finance-ledger-1)" >/dev/null && ok || bad "user add over HTTPS"
+rm -f "$WORK/port"
+"$fm" serve --listen 127.0.0.1:0 --redirect-listen 127.0.0.1:0 --port-file "$WORK/port" --threads 2 \
+  --access-log "$WORK/access.log" 2>>"$WORK/server.err" &
+srv=$!
+for _ in $(seq 600); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+base="https://localhost:$(cat "$WORK/port" 2>/dev/null)"
+C() { curl -sS --max-time 120 --cacert "$WORK/data/tls/cert.pem" "$@"; }
+login() { C -c "$WORK/jar-$1" -o /dev/null -w '%{http_code}' -H 'X-Requested-With: fetch' \
+  -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"$2\"}" "$base/api/v1/login"; }
+[ "$(login hsc sichuan-ledger-1)" = 200 ] && [ "$(login hbj beijing-ledger-1)" = 200 ] &&
+  [ "$(login hfin finance-ledger-1)" = 200 ] && ok || bad "sign-in: $(cat "$WORK/server.err")"
+as() { local who=$1 m=$2 p=$3; shift 3
+  C -o "$WORK/body" -w '%{http_code}' -X "$m" -b "$WORK/jar-$who" -H 'X-Requested-With: fetch' "$@" "$base$p"; }
+j='Content-Type: application/json'
+[ "$(as hbj GET '/api/v1/ledger/lines?year=2010')" = 200 ] && grep -q '"outlet":"BJ-C01"' "$WORK/body" &&
+  ! grep -q '"outlet":"SC-' "$WORK/body" && ok || bad "北京 reads 四川's lines: $(head -c 300 "$WORK/body")"
+[ "$(as hbj GET "/api/v1/ledger/lines/$l1")" = 403 ] && ok || bad "北京 opens 四川's line"
+[ "$(as hbj GET '/api/v1/ledger/register')" = 200 ] && grep -q '"centres":15,"key_centres":[0-9]*,"distributors":30' "$WORK/body" &&
+  ! grep -q '"code":"SC-' "$WORK/body" && ok || bad "北京's register is not its own"
+[ "$(as hbj GET '/api/v1/ledger/figures?year=2010&by=province')" = 200 ] && grep -q '"key":"北京市"' "$WORK/body" &&
+  ! grep -q '"key":"四川省"' "$WORK/body" && ok || bad "北京 reads 四川's figures"
+[ "$(as hfin POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"10"}')" = 403 ] &&
+  ok || bad "finance submits over HTTPS: $(cat "$WORK/body")"
+[ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2,500.5"}')" = 400 ] &&
+  grep -q 'amount' "$WORK/body" && ok || bad "a bad amount over HTTPS: $(cat "$WORK/body")"
+[ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2500.5"}')" = 200 ] &&
+  grep -q '"state":"submitted"' "$WORK/body" && ok || bad "四川 submits over HTTPS: $(cat "$WORK/body")"
+l7=$(field "$WORK/body" id)
+[ "$(as hsc POST "/api/v1/ledger/lines/$l7/evidence?filename=%E5%90%88%E5%90%8C.txt&kind=contract" \
+  -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/合同.txt")" = 200 ] &&
+  grep -q '"filename":"合同.txt"' "$WORK/body" && ok || bad "evidence over HTTPS: $(cat "$WORK/body")"
+[ "$(as hsc POST "/api/v1/ledger/lines/$l7/review" -H "$j" -d '{"action":"check"}')" = 403 ] &&
+  ok || bad "四川 passes its own line over HTTPS"
+[ "$(as hbj POST "/api/v1/ledger/lines/$l7/review" -H "$j" -d '{"action":"check"}')" = 403 ] &&
+  ok || bad "北京 passes 四川's line over HTTPS"
+[ "$(as hfin POST "/api/v1/ledger/lines/$l7/review" -H "$j" -d '{"action":"check"}')" = 403 ] &&
+  ok || bad "finance passes 初核 over HTTPS"
+[ "$(as hfin POST "/api/v1/ledger/lines/$l7/review" -H "$j" -d '{"action":"comment","comment":"请补充进货凭证"}')" = 200 ] &&
+  ok || bad "finance comments over HTTPS: $(cat "$WORK/body")"
+[ "$(q "SELECT state FROM ledger_lines WHERE id = $l7")" = submitted ] && ok || bad "a refused step changed the line"
+[ "$(C -o /dev/null -w '%{http_code}' "$base/api/v1/ledger/lines?year=2010")" = 401 ] && ok || bad "nobody reads the lines"
+kill -TERM "$srv"; wait "$srv"
+grep -q 'AddressSanitizer\|runtime error\|LeakSanitizer' "$WORK/server.err" &&
+  bad "the server reported a sanitizer error: $(grep -m3 'Sanitizer\|runtime error' "$WORK/server.err")" || ok
+
+finish

@@ -1,0 +1,227 @@
+// ledger.js — the marketing network's ledger (营销网络台账): an expansion
+// office submits its quarterly lines and their evidence; each line goes
+// 初核 (the expansion office) → 复审 (the province office) → 联审 (the
+// province office and the finance department), with who, when and what
+// they said; the figures against the plan, and who is late.  The server
+// decides who may take which step; this page offers the buttons the
+// caller's role has and shows the server's answer.
+import { api } from '../lib/api.js';
+import { $, h, fill } from '../lib/dom.js';
+import { t, pick, onLangChange } from '../lib/i18n.js';
+import { mountHeader } from '../lib/header.js';
+import { startSession, sessionLost, currentUser } from '../lib/session.js';
+
+const LINE_COLS = ['id', 'outlet', 'name', 'quarter', 'amount', 'state'];
+const HIST_COLS = ['at', 'action', 'by', 'state', 'comment'];
+const FIG_COLS = ['name', 'outlets', 'base', 'verified', 'pending', 'increase', 'new_sales', 'counted', 'counted_yi', 'target_yi'];
+// The buttons each role has: its review step, and returning and commenting.
+const ACTIONS = {
+	expansion: ['check', 'return', 'comment'],
+	admin: ['review', 'joint', 'return', 'comment'],
+	finance: ['joint', 'return', 'comment'],
+};
+const SVG = 'http://www.w3.org/2000/svg';
+let lines = null;
+let line = null;
+let figures = null;
+let late = null;
+
+const year = () => $('#year').value;
+const quarterArg = () => ($('#quarter').value ? '&quarter=' + $('#quarter').value : '');
+const stateText = (s) => t('ledger.s.' + s);
+
+// A failure as a message in the status line el.
+function failed(e, el) {
+	if (sessionLost(e)) return;
+	el.textContent = pick(e.message);
+}
+
+async function loadLines() {
+	$('#status').textContent = t('ledger.loading');
+	try {
+		lines = (await api(`/api/v1/ledger/lines?year=${year()}${quarterArg()}`)).lines;
+		$('#status').textContent = lines.length ? '' : t('ledger.noLines');
+	} catch (e) { lines = null; failed(e, $('#status')); }
+	drawLines();
+}
+
+function drawLines() {
+	fill($('#lines thead tr'), LINE_COLS.map((c) => h('th', { scope: 'col', text: t('ledger.c.' + c) })));
+	fill($('#lines tbody'), (lines || []).map((l) => h('tr', {
+		tabindex: 0, dataset: { line: l.id }, 'aria-selected': line && line.id === l.id ? 'true' : 'false',
+		onclick: () => openLine(l.id), onkeydown: (e) => { if (e.key === 'Enter') openLine(l.id); },
+	}, LINE_COLS.map((c) => h(c === 'amount' ? 'td.num' : 'td', { text: c === 'state' ? stateText(l.state) : c === 'quarter' ? 'Q' + l.quarter : l[c] })))));
+}
+
+async function openLine(id) {
+	try {
+		line = await api('/api/v1/ledger/lines/' + id);
+		$('#line-status').textContent = '';
+	} catch (e) { failed(e, $('#status')); return; }
+	drawLine();
+	drawLines();
+}
+
+function drawLine() {
+	const box = $('#line');
+	box.hidden = !line;
+	if (!line) return;
+	const me = currentUser();
+	$('#line-title').textContent = t('ledger.lineTitle', { id: line.id, name: line.name });
+	$('#line-state').textContent = t('ledger.lineState', { year: line.year, quarter: line.quarter, amount: line.amount, state: stateText(line.state) });
+	$('#line').dataset.state = line.state;
+	fill($('#evidence'), line.evidence.length
+		? line.evidence.map((e) => h('li', { text: t('ledger.evidenceItem', { kind: t('ledger.kind.' + e.kind), file: e.filename, by: e.by, at: e.at }) }))
+		: h('li.muted', { text: t('ledger.noEvidence') }));
+	$('#evidence-form').hidden = !(['expansion', 'admin'].includes(me.role) && ['submitted', 'returned'].includes(line.state));
+	fill($('#history thead tr'), HIST_COLS.map((c) => h('th', { scope: 'col', text: t('ledger.h.' + c) })));
+	fill($('#history tbody'), line.history.map((r) => h('tr', {},
+		h('td', { text: r.at }), h('td', { text: t('ledger.a.' + r.action) }),
+		h('td', { text: t('ledger.byRole', { by: r.by, role: t('role.' + r.role) }) }), h('td', { text: stateText(r.state) }),
+		h('td', { text: r.comment }))));
+	// The role's own step when it is the one pending; returning while any is; commenting always.
+	const offered = (ACTIONS[me.role] || []).filter((a) => a === 'comment' || (line.next && (a === 'return' || a === line.next)));
+	fill($('#actions'), offered.map((a) => h('button', {
+		type: 'button', id: 'do-' + a, class: a === 'return' || a === 'comment' ? 'ghost' : 'primary',
+		text: t('ledger.do.' + a), onclick: () => act(a),
+	})));
+}
+
+async function act(action) {
+	const st = $('#line-status');
+	try {
+		line = await api(`/api/v1/ledger/lines/${line.id}/review`, { method: 'POST', body: { action, comment: $('#comment').value } });
+		$('#comment').value = '';
+		st.textContent = t('ledger.done', { state: stateText(line.state) });
+	} catch (e) { failed(e, st); return; }
+	drawLine();
+	await loadLines();
+	await loadFigures();
+}
+
+async function addEvidence(ev) {
+	ev.preventDefault();
+	const file = $('#e-file').files[0];
+	const st = $('#line-status');
+	if (!file) return;
+	try {
+		line = await api(`/api/v1/ledger/lines/${line.id}/evidence?filename=${encodeURIComponent(file.name)}&kind=${$('#e-kind').value}`, { method: 'POST', body: file });
+		$('#e-file').value = '';
+		st.textContent = t('ledger.evidenceAdded');
+	} catch (e) { failed(e, st); return; }
+	drawLine();
+}
+
+async function submitLine(ev) {
+	ev.preventDefault();
+	try {
+		const l = await api('/api/v1/ledger/lines', { method: 'POST', body: {
+			outlet: $('#s-outlet').value, year: Number(year()), quarter: Number($('#s-quarter').value),
+			amount: $('#s-amount').value.trim(), note: $('#s-note').value.trim(),
+		} });
+		$('#status').textContent = t('ledger.submitted', { id: l.id });
+		$('#s-amount').value = '';
+		await loadLines();
+		await openLine(l.id);
+	} catch (e) { failed(e, $('#status')); }
+}
+
+async function loadRegister() {
+	try {
+		const reg = await api('/api/v1/ledger/register');
+		fill($('#s-outlet'), reg.outlets.map((o) => h('option', { value: o.code, text: `${o.code} ${o.name}` })));
+	} catch (e) { failed(e, $('#status')); }
+}
+
+async function loadFigures(ev) {
+	ev?.preventDefault();
+	try {
+		figures = await api(`/api/v1/ledger/figures?by=${$('#by').value}&year=${year()}${quarterArg()}`);
+	} catch (e) { figures = null; failed(e, $('#status')); }
+	drawFigures();
+}
+
+// An SVG element with attributes; text goes in as a text node.
+function s(tag, attrs = {}, text) {
+	const el = document.createElementNS(SVG, tag);
+	for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+	if (text !== undefined) el.textContent = String(text);
+	return el;
+}
+
+function drawFigures() {
+	const rows = figures ? figures.rows : [];
+	fill($('#figures thead tr'), FIG_COLS.map((c, i) => h(i ? 'th.num' : 'th', { scope: 'col', text: t('ledger.f.' + c) })));
+	fill($('#figures tbody'), rows.map((r) => h('tr', {}, FIG_COLS.map((c, i) => (i === 0
+		? h('th', { scope: 'row', text: r.name })
+		: h('td.num', { text: r[c] ?? '—' }))))));
+	fill($('#plan'), (figures ? figures.plan : []).map((p) => h('li', {
+		text: t('ledger.plan', { zh: p.zh, item: p.item, target: p.target_yi, counted: p.counted_yi ?? '—' }),
+	})));
+	// Counted against target, one bar per row that has a target.
+	const withTarget = rows.filter((r) => r.target_yi !== null).slice(0, 40);
+	if (!withTarget.length) { fill($('#chart')); return; }
+	const W = 900, left = 190, bar = 520, rowH = 26;
+	const svg = s('svg', { viewBox: `0 0 ${W} ${withTarget.length * rowH + 8}`, role: 'img', 'aria-labelledby': 'fig-title' });
+	withTarget.forEach((r, i) => {
+		const y = 4 + i * rowH;
+		const counted = Number(r.counted_cents) / 1e6;
+		const g = s('g');
+		g.append(s('title', {}, t('ledger.chartLabel', { name: r.name, counted: r.counted_yi, target: r.target_yi })));
+		g.append(s('text', { x: left - 8, y: y + 17, 'text-anchor': 'end', class: 'label' }, r.name.length > 14 ? r.name.slice(0, 13) + '…' : r.name));
+		g.append(s('rect', { x: left, y: y + 4, width: bar, height: 18, class: 'target' }));
+		g.append(s('rect', { x: left, y: y + 4, width: (Math.min(1, counted / Math.max(r.target_yi, 0.01)) * bar).toFixed(1), height: 18, class: 'counted' }));
+		g.append(s('text', { x: left + bar + 8, y: y + 17, class: 'value' }, `${r.counted_yi} / ${r.target_yi}`));
+		svg.append(g);
+	});
+	fill($('#chart'), svg);
+}
+
+async function loadLate() {
+	try { late = await api(`/api/v1/ledger/late?year=${year()}`); } catch (e) { late = null; failed(e, $('#status')); }
+	drawLate();
+}
+
+function drawLate() {
+	const ds = late ? late.deadlines : [];
+	fill($('#late'), ds.length ? ds.map((d) => h('li', { text: t('ledger.lateLine', {
+		due: d.due, what: d.what,
+		status: !d.past ? t('ledger.notDue') : d.late.length ? d.late.map((o) => t('ledger.lateOffice', o)).join(t('common.listSep')) : t('ledger.lateNone'),
+	}) })) : h('li.muted', { text: t('ledger.noDeadlines') }));
+}
+
+async function loadAll(ev) {
+	ev?.preventDefault();
+	await loadLines();
+	await loadFigures();
+	await loadLate();
+}
+
+function redraw() {
+	drawLines();
+	drawLine();
+	drawFigures();
+	drawLate();
+}
+
+function init() {
+	mountHeader({ title: 'ledger.heading', signIn: true });
+	$('#year').value = new Date().getFullYear();
+	$('#period').addEventListener('submit', loadAll);
+	$('#submit').addEventListener('submit', submitLine);
+	$('#evidence-form').addEventListener('submit', addEvidence);
+	$('#fig').addEventListener('submit', loadFigures);
+	onLangChange(redraw);
+	startSession({
+		allowed: ['admin', 'expansion', 'finance'],
+		onSignedIn: (me) => {
+			$('#submit-card').hidden = !['expansion', 'admin'].includes(me.role);
+			if (!$('#submit-card').hidden) loadRegister();
+			loadAll();
+		},
+		onSignedOut: () => { lines = null; line = null; figures = null; late = null; redraw(); },
+	});
+	document.body.dataset.ready = '1';
+}
+
+init();
