@@ -164,6 +164,19 @@ count_facet(const struct serve_count *c, size_t n, const char *value)
 	return 0;
 }
 
+/* Filter 1: the fair of two cities; 2: its first city; 3: category; 0: none. */
+static void
+set_filter(struct serve_query *q, unsigned filter, const char *const *fair, const char *category)
+{
+	if (filter == 1) {
+		q->fair_cities = fair;
+		q->nfair_cities = 2;
+	} else if (filter == 2)
+		q->city = fair[0];
+	else if (filter == 3)
+		q->category = category;
+}
+
 /* Totals, facets and hit order for random queries, with and without filters. */
 static void
 check_queries(struct serve *sv, int nq)
@@ -188,13 +201,7 @@ check_queries(struct serve *sv, int nq)
 		q.terms = terms;
 		q.limit = 10;
 		q.facets = 1;
-		if (filter == 1) {
-			q.fair_cities = fair;
-			q.nfair_cities = 2;
-		} else if (filter == 2)
-			q.city = fair[0];
-		else if (filter == 3)
-			q.category = cats[1];
+		set_filter(&q, filter, fair, cats[1]);
 		for (size_t i = 0; i < ndocs; i++) {
 			const struct bdoc *b = &docs[i];
 
@@ -722,13 +729,7 @@ test_pruned_as_exhaustive(void **state)
 		q.category_first = rnd(3) == 0 ? cats[rnd(4)] : NULL;
 		q.facets = rnd(2);
 		q.offset = rnd(4) == 0 ? rnd(300) : 0;
-		if (filter == 1) {
-			q.fair_cities = fair;
-			q.nfair_cities = 2;
-		} else if (filter == 2)
-			q.city = fair[0];
-		else if (filter == 3)
-			q.category = cats[rnd(4)];
+		set_filter(&q, filter, fair, filter == 3 ? cats[rnd(4)] : NULL);
 		if (rnd(5) == 0) {
 			q.exclude = excl;
 			q.nexclude = 2;
