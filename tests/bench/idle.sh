@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: what an idle keep-alive connection costs in memory.  N
 # connections (default 10,000), each after one small request, are held open
-# over TLS and then over plain HTTP, each time against a fresh server that
-# has held and closed N connections before, and the server's RSS growth is
-# divided among them; the difference between the
+# over TLS and then over plain HTTP, each time against a fresh server, and
+# the server's RSS growth is divided among them; the difference between the
 # two is what TLS (mbedTLS's record buffers and state) adds.  The peer in
 # the same run is nginx (Debian, one worker) with the same certificate and
 # suites, its worker's RSS measured the same way.
@@ -28,11 +27,6 @@ line() {
   echo "{\"who\":\"$1\",\"transport\":\"$2\",\"held\":$3,\"rss_before_kb\":$4,\"rss_after_kb\":$5,\"kb_per_conn\":$per}" >> "$work/json"
 }
 
-# warm PORT PID TRANSPORT: N connections held and closed first, so that the
-# measured ones reuse freed memory as a server that has run a while does
-# (a fresh heap's calloc leaves untouched pages out of RSS).
-warm() { python3 "$here/http_idle.py" "$1" "$n" "$2" "$3" >/dev/null; sleep 2; }
-
 for transport in tls plain; do
   plain_port=$(free_port)
   rm -f "$work/port"
@@ -42,7 +36,6 @@ for transport in tls plain; do
   for _ in $(seq 600); do [ -s "$work/port" ] && break; sleep 0.1; done
   for _ in $(seq 200); do grep -q "plain HTTP on port" "$work/server.err" && break; sleep 0.1; done
   port=$(cat "$work/port"); [ "$transport" = plain ] && port=$plain_port
-  warm "$port" "$srv" "$transport"
   read -r held before after < <(python3 "$here/http_idle.py" "$port" "$n" "$srv" "$transport")
   line fairmatch "$transport" "$held" "$before" "$after"
   kill "$srv"; wait "$srv" 2>/dev/null || true
@@ -74,7 +67,6 @@ for transport in tls plain; do	# a fresh nginx each time, as for fairmatch
   worker=""
   for _ in $(seq 100); do worker=$(pgrep -P "$ngx" | head -1 || true); [ -n "$worker" ] && break; sleep 0.1; done
   port=$ngx_tls; [ "$transport" = plain ] && port=$ngx_plain
-  warm "$port" "$worker" "$transport"
   read -r held before after < <(python3 "$here/http_idle.py" "$port" "$n" "$worker" "$transport")
   line nginx "$transport" "$held" "$before" "$after"
   kill "$ngx"; wait "$ngx" 2>/dev/null || true
