@@ -100,7 +100,9 @@ int
 cmd_init(const struct cmd_entry *cmd, int argc, char **argv)
 {
 	const char *site = SYNC_PROVINCE_SITE;
-	const struct cli_opt opts[] = { { "--site", 1, &site, NULL }, { NULL, 0, NULL, NULL } };
+	int replica = 0;
+	const struct cli_opt opts[] = { { "--site", 1, &site, NULL },
+	    { "--replica", 0, NULL, &replica }, { NULL, 0, NULL, NULL } };
 	struct store *st;
 	char *cause = NULL;
 	const char *dir;
@@ -127,7 +129,7 @@ cmd_init(const struct cmd_entry *cmd, int argc, char **argv)
 	printf("%s数据目录 %s（数据库版本 %d） / %s %s (schema version %d)\n",
 	    offices == 0 ? "已初始化" : "已是最新的", dir, version,
 	    offices == 0 ? "initialised" : "already initialised, up to date:", dir, version);
-	if (sync_site_init(st, site, &made, &cause) != 0 || first_admin(st, dir, &cause) != 0 ||
+	if (sync_site_init(st, site, replica, &made, &cause) != 0 || first_admin(st, dir, &cause) != 0 ||
 	    cli_make_certificate(dir, &cause) != 0) {
 		fprintf(stderr, "fairmatch init: %s\n", cause);
 		free(cause);

@@ -1,15 +1,85 @@
 /*
  * cmd_serve.c — `fairmatch serve`: settings from the defaults, then the
- * config file, then the command line, and the server runs.
+ * config file, then the command line, and the server runs.  A replica
+ * (replica_of) also keeps itself current from its box.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
 #include "server.h"
+#include "store.h"
+#include "sync_peer.h"
 #include "util.h"
+
+/* What the replica's puller needs; lives as long as the process. */
+struct replica {
+	char	*dir;		/* the data directory */
+	char	*url;		/* its box */
+	char	*cacert;	/* NULL = the system's */
+	long	 seconds;	/* between exchanges */
+};
+
+/*
+ * The replica's puller: an exchange with its box every few seconds, on a
+ * thread of its own beside the server (which refuses every write).  A
+ * failed exchange is reported and tried again at the next turn.
+ */
+static void *
+replica_loop(void *arg)
+{
+	struct replica *r = arg;
+
+	for (;;) {
+		struct store *st = NULL;
+		json_t *sum = NULL;
+		char *cause = NULL;
+
+		if (store_open(r->dir, 0, &st, &cause) == 0 &&
+		    sync_with_peer(st, r->url, r->cacert, &sum, &cause) == 0) {
+			json_int_t got = json_integer_value(json_object_get(json_object_get(sum,
+			    "received"), "changes"));
+
+			if (got > 0)
+				fprintf(stderr, "fairmatch serve: 副本已从 %s 取得 %lld 处改动 / replica:"
+				    " %lld changes from %s\n", r->url, (long long)got, (long long)got,
+				    r->url);
+			json_decref(sum);
+		} else {
+			fprintf(stderr, "fairmatch serve: 副本同步失败 / replica: %s\n", cause);
+			free(cause);
+		}
+		store_close(st);
+		sleep((unsigned)r->seconds);
+	}
+	return NULL;
+}
+
+/* Starts the puller when the settings make this box a replica; -1 with *cause. */
+static int
+replica_start(const struct settings *cfg, char **cause)
+{
+	struct replica *r;
+	pthread_t t;
+
+	if (cfg->replica_of[0] == '\0')
+		return 0;
+	r = xcalloc(1, sizeof *r);
+	r->dir = xstrdup(cli_data_dir());
+	r->url = xstrdup(cfg->replica_of);
+	r->cacert = cfg->replica_cacert[0] != '\0' ? xstrdup(cfg->replica_cacert) : NULL;
+	r->seconds = cfg->replica_seconds;
+	if (pthread_create(&t, NULL, replica_loop, r) != 0) {
+		*cause = xstrdup("无法启动副本同步线程 / cannot start the replica's thread");
+		return -1;
+	}
+	pthread_detach(t);
+	return 0;
+}
 
 int
 cmd_serve(const struct cmd_entry *cmd, int argc, char **argv)
@@ -60,7 +130,9 @@ cmd_serve(const struct cmd_entry *cmd, int argc, char **argv)
 		settings_free(&cfg);
 		return rc;
 	}
-	rc = server_run(&cfg, cli_data_dir(), &cause);
+	rc = replica_start(&cfg, &cause);
+	if (rc == 0)
+		rc = server_run(&cfg, cli_data_dir(), &cause);
 	if (rc != 0) {
 		fprintf(stderr, "fairmatch serve: %s\n", cause);
 		free(cause);

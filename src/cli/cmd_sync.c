@@ -169,6 +169,30 @@ sub_settle(struct sync_args *a, char **cause)
 	return rc;
 }
 
+/* What an exchange with a peer moved (sync_with_peer's summary, released). */
+static void
+summary_print(json_t *sum, int json)
+{
+	json_t *sent = json_object_get(sum, "sent"), *got = json_object_get(sum, "received");
+	const char *site = json_string_value(json_object_get(sum, "peer"));
+	json_int_t sc = json_integer_value(json_object_get(sent, "changes"));
+	json_int_t sf = json_integer_value(json_object_get(sent, "files"));
+	json_int_t gc = json_integer_value(json_object_get(got, "changes"));
+	json_int_t gf = json_integer_value(json_object_get(got, "files"));
+	json_int_t gk = json_integer_value(json_object_get(got, "conflicts"));
+
+	if (json) {
+		cli_print_json(sum);
+		return;
+	}
+	printf("与站点“%s”同步：发出 %lld 处改动、%lld 个文件；收到 %lld 处改动、%lld 个文件，%lld 个"
+	    "冲突待处理 / in step with \"%s\": sent %lld changes and %lld files; received %lld"
+	    " changes and %lld files, %lld conflicts to settle\n", site, (long long)sc,
+	    (long long)sf, (long long)gc, (long long)gf, (long long)gk, site, (long long)sc,
+	    (long long)sf, (long long)gc, (long long)gf, (long long)gk);
+	json_decref(sum);
+}
+
 static const struct sync_sub subs[] = {
 	{ "card", 0, 1, sub_card },
 	{ "trust", 1, 0, sub_trust },
@@ -194,13 +218,16 @@ cmd_sync(const struct cmd_entry *cmd, int argc, char **argv)
 	if ((n = cli_parse(cmd, argc, argv, opts, pos, 3)) < 0)
 		return EXIT_USAGE;
 	if (n == 0 && url != NULL) {
+		json_t *sum;
+
 		if (store_open(cli_data_dir(), 0, &a.st, &cause) != 0 ||
-		    sync_with_peer(a.st, url, cacert, a.json, &cause) != 0) {
+		    sync_with_peer(a.st, url, cacert, &sum, &cause) != 0) {
 			store_close(a.st);
 			cli_fail(cmd, a.json, "conflicts", cause);
 			return EXIT_REJECTED;
 		}
 		store_close(a.st);
+		summary_print(sum, a.json);
 		return EXIT_OK;
 	}
 	if (n == 0)

@@ -91,7 +91,8 @@ peer_call(const char *url, const char *cacert, const char *body, json_t **out, c
 }
 
 int
-sync_with_peer(struct store *st, const char *url, const char *cacert, int json, char **cause)
+sync_with_peer(struct store *st, const char *url, const char *cacert, json_t **summary,
+    char **cause)
 {
 	struct sync_report sent = { 0 }, got = { 0 };
 	struct buf file = { 0 };
@@ -133,18 +134,11 @@ sync_with_peer(struct store *st, const char *url, const char *cacert, int json, 
 		free(*cause);
 		*cause = NULL;
 	}
-	if (json)
-		cli_print_json(json_pack("{s:s, s:{s:I, s:i, s:i}, s:O, s:{s:I, s:i, s:i, s:i}}",
-		    "peer", site, "sent", "seq", (json_int_t)sent.seq, "changes", (int)sent.changes,
-		    "files", (int)sent.files, "peer_applied", json_object_get(reply, "applied"),
-		    "received", "seq", (json_int_t)got.seq, "changes", (int)got.changes, "files",
-		    (int)got.files, "conflicts", (int)got.conflicts));
-	else
-		printf("与站点“%s”同步：发出 %ld 处改动、%ld 个文件；收到 %ld 处改动、%ld 个文件，%ld 个"
-		    "冲突待处理 / in step with \"%s\": sent %ld changes and %ld files; received %ld"
-		    " changes and %ld files, %ld conflicts to settle\n", site, sent.changes, sent.files,
-		    got.changes, got.files, got.conflicts, site, sent.changes, sent.files, got.changes,
-		    got.files, got.conflicts);
+	*summary = json_pack("{s:s, s:{s:I, s:i, s:i}, s:O, s:{s:I, s:i, s:i, s:i}}",
+	    "peer", site, "sent", "seq", (json_int_t)sent.seq, "changes", (int)sent.changes,
+	    "files", (int)sent.files, "peer_applied", json_object_get(reply, "applied"),
+	    "received", "seq", (json_int_t)got.seq, "changes", (int)got.changes, "files",
+	    (int)got.files, "conflicts", (int)got.conflicts);
 	rc = 0;
 out:
 	sync_report_free(&sent);

@@ -11,6 +11,7 @@
 #include "fts5_tok.h"
 #include "schema.h"
 #include "store.h"
+#include "store_fault.h"
 #include "util.h"
 
 struct store {
@@ -589,13 +590,13 @@ static const char *const migrations[] = {
 	"CREATE TABLE sync_site ("
 	"  id         INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  name       TEXT NOT NULL,"			/* 'province' or a fair box's name */
-	"  role       TEXT NOT NULL CHECK (role IN ('province', 'fair')),"
+	"  role       TEXT NOT NULL CHECK (role IN ('province', 'fair', 'replica')),"
 	"  public_key TEXT NOT NULL"			/* PEM; the private key is DATA/sync.key */
 	");"
 	"CREATE TABLE sync_peers ("
 	"  id         INTEGER PRIMARY KEY,"		/* names its snapshot, DATA/sync/peer-ID.db */
 	"  name       TEXT NOT NULL UNIQUE,"
-	"  role       TEXT NOT NULL CHECK (role IN ('province', 'fair')),"
+	"  role       TEXT NOT NULL CHECK (role IN ('province', 'fair', 'replica')),"
 	"  public_key TEXT NOT NULL,"			/* PEM, from its card */
 	"  in_seq     INTEGER NOT NULL DEFAULT 0,"	/* the last of its changesets applied */
 	"  out_seq    INTEGER NOT NULL DEFAULT 0,"	/* the last changeset made for it */
@@ -912,6 +913,7 @@ store_connect(const char *dir, const char *path, int flags, char **cause)
 	struct store *st = xcalloc(1, sizeof *st);
 
 	st->dir = xstrdup(dir);
+	store_fault_install();
 	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		*cause = xasprintf("无法打开数据库 %s：%s / cannot open the database %s: %s", path,
 		    sqlite3_errmsg(st->db), path, sqlite3_errmsg(st->db));

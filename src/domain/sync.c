@@ -92,11 +92,17 @@ table_find(const char *name)
 	return NULL;
 }
 
-/* Whether a site of role sends table t's changes. */
+/*
+ * Whether a site of role from sends table t's changes to one of role to:
+ * what it owns, and to a replica everything; a replica owns nothing.
+ */
 static int
-table_sent_by(const struct sync_table *t, enum sync_role role)
+table_sent(const struct sync_table *t, enum sync_role from, enum sync_role to)
 {
-	return t->owner == role || (role == SYNC_ROLE_FAIR && t->fair_columns != NULL);
+	if (from == SYNC_ROLE_REPLICA)
+		return 0;
+	return to == SYNC_ROLE_REPLICA || t->owner == from ||
+	    (from == SYNC_ROLE_FAIR && t->fair_columns != NULL);
 }
 
 /* A table's column names, in order; caller frees with columns_free. */
@@ -261,7 +267,8 @@ snapshot_apply(sqlite3 *snap, const void *p, size_t n, char **cause)
  * site sends, read in one transaction; *p is sqlite3_malloc'ed.
  */
 static int
-changeset_diff(struct store *st, int64_t peer, enum sync_role role, void **p, int *n,
+changeset_diff(struct store *st, int64_t peer, enum sync_role role, enum sync_role to,
+    void **p, int *n,
     char **cause)
 {
 	sqlite3 *db = store_db(st);
@@ -286,7 +293,7 @@ changeset_diff(struct store *st, int64_t peer, enum sync_role role, void **p, in
 		goto out;
 	}
 	for (size_t i = 0; i < nitems(sync_tables); i++) {
-		if (!table_sent_by(&sync_tables[i], role))
+		if (!table_sent(&sync_tables[i], role, to))
 			continue;
 		if (sqlite3session_attach(s, sync_tables[i].name) != SQLITE_OK ||
 		    sqlite3session_diff(s, "sync_snap", sync_tables[i].name, &err) != SQLITE_OK) {
@@ -458,7 +465,7 @@ sync_export(struct store *st, const char *peer_name, struct buf *out, struct syn
 	if ((snap = snapshot_open(st, peer.id, cause)) == NULL)
 		goto out;
 	sqlite3_close_v2(snap);
-	if (changeset_diff(st, peer.id, role, &cs, &n, cause) != 0 ||
+	if (changeset_diff(st, peer.id, role, peer.role, &cs, &n, cause) != 0 ||
 	    changeset_files(st, cs, n, &files, cause) != 0)
 		goto out;
 
@@ -495,6 +502,7 @@ out:
 /* What applying one changeset needs to settle its conflicts. */
 struct apply_ctx {
 	enum sync_role	 peer_role;	/* the sender's */
+	enum sync_role	 self_role;	/* a replica takes whatever its box sends */
 	json_t		*conflicts;	/* [{tbl, key, op, reason, theirs}] kept for the organiser */
 	struct columns	 cols[nitems(sync_tables)];	/* each synced table's columns */
 };
@@ -644,7 +652,7 @@ apply_filter(void *arg, const char *tab)
 	struct apply_ctx *ctx = arg;
 	const struct sync_table *t = table_find(tab);
 
-	return t != NULL && table_sent_by(t, ctx->peer_role);
+	return t != NULL && table_sent(t, ctx->peer_role, ctx->self_role);
 }
 
 /*
@@ -666,6 +674,9 @@ apply_conflict(void *arg, int conflict, sqlite3_changeset_iter *it)
 	sqlite3changeset_op(it, &tab, &ncol, &op, &ind);
 	t = table_find(tab);
 	c = &ctx->cols[t - sync_tables];
+	/* A replica is a copy: its box's row is the row. */
+	if (ctx->self_role == SYNC_ROLE_REPLICA && conflict != SQLITE_CHANGESET_CONSTRAINT)
+		return snapshot_take(NULL, conflict, it);
 	switch (conflict) {
 	case SQLITE_CHANGESET_DATA:
 		if (op == SQLITE_UPDATE && change_already_there(it, ncol))
@@ -925,6 +936,7 @@ sync_import(struct store *st, const void *data, size_t len, struct sync_report *
 	if (sync_pack_check_files(&p, cause) != 0 || files_keep(st, &p, &r->files, cause) != 0)
 		goto out;
 	ctx.peer_role = peer.role;
+	ctx.self_role = role;
 	ctx.conflicts = json_array();
 	for (size_t i = 0; i < nitems(sync_tables); i++)
 		if (columns_load(store_db(st), "main", sync_tables[i].name, &ctx.cols[i]) != 0) {

@@ -24,12 +24,12 @@
 #define SYNC_PROVINCE_SITE	"province"
 
 /*
- * Makes this data directory the site name ("province", or a fair's box)
- * and its signing key (DIR/sync.key, 0600), once.  *made says whether it
- * was new.  A directory that is already another site is an error.  0, or
- * -1 with *cause.
+ * Makes this data directory the site name ("province", or a fair's box;
+ * with replica, a read-only copy of another box) and its signing key
+ * (DIR/sync.key, 0600), once.  *made says whether it was new.  A directory
+ * that is already another site is an error.  0, or -1 with *cause.
  */
-int sync_site_init(struct store *st, const char *name, int *made, char **cause);
+int sync_site_init(struct store *st, const char *name, int replica, int *made, char **cause);
 /* This box's site name, or NULL with *cause if init made none; caller frees. */
 char *sync_site_name(struct store *st, char **cause);
 

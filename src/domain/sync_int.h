@@ -11,7 +11,11 @@
 #include "store.h"
 #include "util.h"
 
-enum sync_role { SYNC_ROLE_PROVINCE, SYNC_ROLE_FAIR };
+enum sync_role {
+	SYNC_ROLE_PROVINCE,	/* the province's box */
+	SYNC_ROLE_FAIR,		/* a fair's box */
+	SYNC_ROLE_REPLICA,	/* a read-only copy of another box, for kiosk load */
+};
 
 struct sync_peer {
 	int64_t		 id;		/* sync_peers.id */
@@ -28,8 +32,9 @@ int sync_site_get(struct store *st, char **name, enum sync_role *role, char **ca
 /* The trusted peer called name into *p: 1, 0 if there is none, -1 with *cause. */
 int sync_peer_find(struct store *st, const char *name, struct sync_peer *p, char **cause);
 void sync_peer_free(struct sync_peer *p);
-/* "province" or "fair". */
+/* "province", "fair" or "replica", and back (-1 if none). */
 const char *sync_role_name(enum sync_role role);
+int sync_role_parse(const char *name);
 
 /* Signs the SHA-256 of p with this site's key: the signature as hex in *sig (caller frees). */
 int sync_sign(struct store *st, const void *p, size_t n, char **sig, char **cause);

@@ -22,10 +22,24 @@
 
 #define CARD_MAGIC	"fairmatch-site 1\n"
 
+static const char *const role_names[] = {
+	[SYNC_ROLE_PROVINCE] = "province", [SYNC_ROLE_FAIR] = "fair",
+	[SYNC_ROLE_REPLICA] = "replica",
+};
+
 const char *
 sync_role_name(enum sync_role role)
 {
-	return role == SYNC_ROLE_FAIR ? "fair" : "province";
+	return role_names[role];
+}
+
+int
+sync_role_parse(const char *name)
+{
+	for (size_t i = 0; i < nitems(role_names); i++)
+		if (strcmp(role_names[i], name) == 0)
+			return (int)i;
+	return -1;
 }
 
 /* DIR/sync.key; caller frees. */
@@ -111,7 +125,7 @@ key_load_or_make(struct store *st, mbedtls_pk_context *pk, char **cause)
 }
 
 int
-sync_site_init(struct store *st, const char *name, int *made, char **cause)
+sync_site_init(struct store *st, const char *name, int replica, int *made, char **cause)
 {
 	mbedtls_pk_context pk;
 	unsigned char pub[1024];
@@ -148,7 +162,8 @@ sync_site_init(struct store *st, const char *name, int *made, char **cause)
 	    &q, cause) != 0)
 		goto out;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 2, strcmp(name, SYNC_PROVINCE_SITE) == 0 ? "province" : "fair", -1,
+	sqlite3_bind_text(q, 2, sync_role_name(replica ? SYNC_ROLE_REPLICA :
+	    strcmp(name, SYNC_PROVINCE_SITE) == 0 ? SYNC_ROLE_PROVINCE : SYNC_ROLE_FAIR), -1,
 	    SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, (char *)pub, -1, SQLITE_TRANSIENT);
 	if (store_run(st, q, cause) != 0)
@@ -171,8 +186,7 @@ sync_site_get(struct store *st, char **name, enum sync_role *role, char **cause)
 		return -1;
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		*name = xstrdup((const char *)sqlite3_column_text(q, 0));
-		*role = strcmp((const char *)sqlite3_column_text(q, 1), "fair") == 0 ?
-		    SYNC_ROLE_FAIR : SYNC_ROLE_PROVINCE;
+		*role = (enum sync_role)sync_role_parse((const char *)sqlite3_column_text(q, 1));
 		found = 1;
 	}
 	if (store_finish(st, q, cause) != 0) {
@@ -256,8 +270,7 @@ sync_trust(struct store *st, const char *path, char **name, char **cause)
 	s = b.data;
 	if (strncmp(s, CARD_MAGIC, strlen(CARD_MAGIC)) != 0 || strlen(s) != b.len ||
 	    (s += strlen(CARD_MAGIC), (*name = card_line(&s, "name")) == NULL) ||
-	    (role = card_line(&s, "role")) == NULL ||
-	    (strcmp(role, "province") != 0 && strcmp(role, "fair") != 0)) {
+	    (role = card_line(&s, "role")) == NULL || sync_role_parse(role) < 0) {
 		*cause = xasprintf("%s 不是站点名片（由 fairmatch sync card 生成） / %s is not a site"
 		    " card (as `fairmatch sync card` writes)", path, path);
 		goto out;
@@ -323,8 +336,7 @@ sync_peer_find(struct store *st, const char *name, struct sync_peer *p, char **c
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		p->id = sqlite3_column_int64(q, 0);
 		p->name = xstrdup((const char *)sqlite3_column_text(q, 1));
-		p->role = strcmp((const char *)sqlite3_column_text(q, 2), "fair") == 0 ?
-		    SYNC_ROLE_FAIR : SYNC_ROLE_PROVINCE;
+		p->role = (enum sync_role)sync_role_parse((const char *)sqlite3_column_text(q, 2));
 		p->public_key = xstrdup((const char *)sqlite3_column_text(q, 3));
 		p->in_seq = sqlite3_column_int64(q, 4);
 		p->out_seq = sqlite3_column_int64(q, 5);

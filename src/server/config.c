@@ -95,6 +95,15 @@ static const struct setting_def table[] = {
 	{ "time_zone", STR(time_zone), "Asia/Shanghai",
 	  "展会所在时区，网页与 PDF 中的时间按此显示 / the fair's time zone: the times pages and"
 	  " PDFs show are in it" },
+	{ "replica_of", URL(replica_of), "",
+	  "只读副本：从这个站点（https://…）同步，拒绝一切写入（空 = 不是副本；docs/sync.md） /"
+	  " a read-only replica of the box at this URL, kept current by sync; every write is"
+	  " refused (empty = not a replica; docs/sync.md)" },
+	{ "replica_cacert", STR(replica_cacert), "",
+	  "那个站点服务器的证书 PEM（空 = 系统的） / the certificate its server presents (empty ="
+	  " the system's)" },
+	{ "replica_seconds", NUM(replica_seconds, 1, 3600), "10",
+	  "副本每隔几秒同步一次 / seconds between the replica's exchanges" },
 };
 
 /* The setting called name, or NULL. */

@@ -35,6 +35,9 @@ struct settings {
 	long	 backup_minutes;	/* between scheduled backups */
 	long	 backup_keep;		/* the newest scheduled backups kept */
 	char	*time_zone;		/* the fair's, for the times pages and PDFs show */
+	char	*replica_of;		/* a read-only replica of this box's URL; "" = not one */
+	char	*replica_cacert;	/* that box's server certificate; "" = the system's CAs */
+	long	 replica_seconds;	/* between the replica's exchanges with its box */
 };
 
 /* The defaults; web_root defaults to the source tree's web/. */
