@@ -53,16 +53,27 @@ const readable = (page) => page.evaluate(() => {
 	return texts.join('\n');
 });
 
-// The page, in language l, shows no key and no string of another language.
-async function check(page, name, l, others) {
-	await page.waitForFunction((t) => document.documentElement.lang === t, TAGS[l]);
+// The keys and the other languages' strings the page shows in language l.
+async function strays(page, l, others) {
 	const text = await readable(page);
 	const keys = text.match(/\b(?:kiosk|field|page|offline|common|api|login|role|kind|office|entry|console|stats)\.[a-zA-Z][a-zA-Z_.]*/g) || [];
-	ok(keys.length === 0, `${name} (${l}): no string key shown`, keys.join(' '));
-	for (const o of others) {
-		const stray = [...LIT[o]].filter((s) => !LIT[l].has(s) && text.includes(s));
-		ok(stray.length === 0, `${name} (${l}): no ${o} string shown`, stray.slice(0, 8).join(' | '));
+	const found = { keys };
+	for (const o of others) found[o] = [...LIT[o]].filter((s) => !LIT[l].has(s) && text.includes(s));
+	return found;
+}
+
+// The page, in language l, shows no key and no string of another language.
+// A page redraws what it fetched after a switch, so this waits (polling, up
+// to HANG) for a clean page before it reports what is left.
+async function check(page, name, l, others) {
+	await page.waitForFunction((t) => document.documentElement.lang === t, TAGS[l]);
+	let found = await strays(page, l, others);
+	for (const until = Date.now() + HANG; Object.values(found).some((a) => a.length) && Date.now() < until;) {
+		await page.waitForTimeout(250);
+		found = await strays(page, l, others);
 	}
+	ok(found.keys.length === 0, `${name} (${l}): no string key shown`, found.keys.join(' '));
+	for (const o of others) ok(found[o].length === 0, `${name} (${l}): no ${o} string shown`, found[o].slice(0, 8).join(' | '));
 }
 
 // Switches page to l with the header's buttons: #lang between 中文 and English, #lang-ru to Русский.
