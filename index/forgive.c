@@ -588,8 +588,9 @@ adds_hits(const struct search_result *ex, const struct search_result *more)
 
 /*
  * res = the exact hits ex (all of them: fewer than FORGIVE_FEW) then the
- * forgiving query's, fetched from offset max(0, o->offset - ex) in more;
- * the total and facets are more's with the exact hits it lacks added.
+ * forgiving query's, fetched from offset max(0, o->offset - ex) in more,
+ * which left the exact hits out; the total and facets are more's with the
+ * exact hits added.
  */
 static void
 merge(struct search_result *res, struct search_result *ex, struct search_result *more,
@@ -606,15 +607,8 @@ merge(struct search_result *res, struct search_result *ex, struct search_result 
 		res->ncategories = more->ncategories;
 		more->regions = more->categories = NULL;
 		more->nregions = more->ncategories = 0;
-		res->total = more->total;
+		res->total = more->total + (long)x;
 		for (size_t j = 0; j < x; j++) {
-			size_t i;
-
-			for (i = 0; i < more->nhits && more->hits[i].id != ex->hits[j].id; i++)
-				;
-			if (i < more->nhits)
-				continue;
-			res->total++;
 			facet_bump(&res->regions, &res->nregions, ex->hits[j].region);
 			facet_bump(&res->categories, &res->ncategories, ex->hits[j].category);
 		}
@@ -684,6 +678,8 @@ drop_choice(const struct word *w, size_t n)
 	return best;
 }
 
+_Static_assert(FORGIVE_FEW <= SERVE_MAX_EXCLUDE, "the exact hits are left out of the forgiving query");
+
 int
 search_forgiving_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv,
     struct serve_scratch *s, const char *query, int last_is_prefix,
@@ -696,6 +692,7 @@ search_forgiving_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv,
 	size_t n, drop = SIZE_MAX;
 	int fixed = 0, page_is_all = !o->no_facets && o->offset == 0 && limit >= FORGIVE_FEW;
 	char *fq = NULL, *suggestion = NULL;
+	int64_t exact_ids[FORGIVE_FEW];
 
 	/* The exact query: on the first page it also says how many there are. */
 	if (!page_is_all) {
@@ -724,8 +721,13 @@ search_forgiving_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv,
 			word_fix(sv, &w[i]);
 		fixed |= w[i].fixed != NULL;
 	}
+	/* The forgiving query leaves the exact hits out: they are counted and shown first. */
+	for (size_t i = 0; i < ex.nhits && i < FORGIVE_FEW; i++)
+		exact_ids[i] = ex.hits[i].id;
+	mo.exclude = exact_ids;
+	mo.nexclude = ex.nhits < FORGIVE_FEW ? ex.nhits : FORGIVE_FEW;
 	mo.offset = o->offset > ex.nhits ? o->offset - ex.nhits : 0;
-	mo.limit = limit + ex.nhits;
+	mo.limit = limit;
 	memset(&more, 0, sizeof more);
 	if (fixed) {
 		fq = words_join(w, n, SIZE_MAX, 1);

@@ -176,7 +176,10 @@ open_parts(struct indexer *ix, enum xc_mode mode, char **cause)
 	return 0;
 }
 
-/* Prepares the statements that write the FTS5 tables. */
+/*
+ * Prepares the statements that write the FTS5 tables, in place of any
+ * still prepared (a rebuild that failed part way finalized only some).
+ */
 static int
 prepare_fts(struct indexer *ix, char **cause)
 {
@@ -184,6 +187,10 @@ prepare_fts(struct indexer *ix, char **cause)
 		struct ix_part *p = &ix->parts[k];
 		struct buf cols = { 0 };
 		char *sql;
+
+		sqlite3_finalize(p->fts_del);
+		sqlite3_finalize(p->fts_ins);
+		p->fts_del = p->fts_ins = NULL;
 
 		struct buf vals = { 0 };
 

@@ -651,7 +651,7 @@ struct cands {
 	size_t		 n;
 };
 
-/* Candidates from the products' layer in memory (two stages, or exhaustive). */
+/* Candidates from the serving layer in memory (two stages, or exhaustive). */
 static void
 layer_candidates(struct matcher *m, const struct qbuild *b, const struct match_opts *o,
     size_t fetch, struct cands *c)

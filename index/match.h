@@ -28,7 +28,7 @@ struct match_opts {
 	const char		*honour;	/* only items with this honour (浙江名牌产品) */
 	const char		*open_on;	/* YYYY-MM-DD: no demand whose deadline is
 						   before it; NULL = deadlines not looked at */
-	int			 exhaustive;	/* the products' layer: every list, whole
+	int			 exhaustive;	/* the serving layer: every list, whole
 						   (to check the two stages) */
 };
 

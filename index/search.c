@@ -819,10 +819,14 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 	sq.offset = o->offset;
 	sq.limit = o->limit > 0 && o->limit <= SEARCH_MAX_LIMIT ? o->limit : 20;
 	sq.facets = !o->no_facets;
+	sq.exhaustive = o->exhaustive;
+	sq.exclude = o->exclude;
+	sq.nexclude = o->nexclude;
 	if (browse)
 		serve_browse(sv, s, &sq, &sr);
 	else
 		serve_query(sv, s, &sq, &sr);
+	res->scored = sr.scored;
 	if (!o->no_facets) {
 		res->total = sr.total;
 		facets_from(sr.cities, sr.ncities, &res->regions, &res->nregions);

@@ -37,6 +37,11 @@ struct search_opts {
 					   serving layer only), or NULL */
 	size_t		 nfair_cities;
 	int		 no_facets;	/* skip the total and facet counts (a next page) */
+	int		 exhaustive;	/* the serving layer scores every hit (serve.h; the
+					   same page: for parity tests and benchmarks) */
+	const int64_t	*exclude;	/* the serving layer leaves these products out of
+					   hits, total and facets (at most SERVE_MAX_EXCLUDE) */
+	size_t		 nexclude;
 	enum search_highlight	 highlight;	/* how hits are highlighted */
 	const char	*mark_open;	/* highlight markers, e.g. "【" and "】" */
 	const char	*mark_close;
@@ -74,6 +79,7 @@ struct search_result {
 	struct search_hit	*hits;
 	size_t			 nhits;
 	long			 total;		/* matches in all; -1 with no_facets */
+	long			 scored;	/* the serving layer: matches it scored */
 	struct facet		*regions;	/* counts by city / province, largest first */
 	size_t			 nregions;
 	struct facet		*categories;

@@ -16,6 +16,7 @@
  * weighted frequency) pairs, token ids ascending, as varint deltas and
  * varints (about 3 bytes an entry), and its length in tokens.
  */
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -37,6 +38,12 @@
 #define SEG_BITS	16			/* docids a segment: 2^SEG_BITS */
 #define SEG_SIZE	(1u << SEG_BITS)
 #define SEG_MASK	(SEG_SIZE - 1)
+#define SEG_WORDS	(SEG_SIZE / 64)		/* a segment's bitset, in 64-bit words */
+#define RANGE_BITS	8			/* docids a pruning range: 2^RANGE_BITS */
+#define RANGE_SIZE	(1u << RANGE_BITS)
+#define RANGE_WORDS	(RANGE_SIZE / 64)
+#define BMAX_MIN_DF	8192	/* lists this long keep each range's largest impact and place */
+#define NO_BMAX		UINT64_MAX
 
 /* Postings a token gained after the bulk build. */
 struct tail {
@@ -55,6 +62,7 @@ struct stok {
 	uint32_t	 df;		/* live documents that have it */
 	uint64_t	 dir;		/* its first segment run in the directory */
 	uint32_t	 ndir;		/* runs there (segments it has postings in) */
+	uint64_t	 bmax;		/* its ranges' largest impacts in sv->bmax, or NO_BMAX */
 	struct tail	*tail;		/* postings added since; NULL if none */
 };
 
@@ -92,6 +100,12 @@ struct serve {
 	uint32_t		*doff;		/* its first posting, from the token's base */
 	size_t			 ndir;
 	size_t			 ntail;		/* postings in tails */
+	uint16_t		*bmax;		/* per long list and range of the build, the
+						   largest impact */
+	uint16_t		*roff;		/* and where the range starts in the
+						   list's run for its segment */
+	size_t			 nbmax;
+	size_t			 nranges_base;	/* ranges the build's segments span */
 
 	/* Documents, by docid (slot). */
 	int64_t			*pid;		/* product id */
@@ -182,6 +196,19 @@ struct serve_scratch {
 	size_t		 acap;
 	struct heap_ent	*heap;
 	size_t		 hcap;
+	/* Pruned queries (query_pruned). */
+	uint64_t	*hits;		/* the hits, a bit a docid, in the segments visited */
+	size_t		 hitcap;	/* words */
+	uint64_t	*wbits;		/* one word's docids in one segment */
+	uint32_t	*segs;		/* the segments visited */
+	size_t		 segcap;
+	float		*rm[SERVE_MAX_TERMS];	/* a term's largest contribution by range,
+						   where no kept maximum says it */
+	size_t		 rmcap[SERVE_MAX_TERMS];
+	float		*rub;		/* each range's bound */
+	uint8_t		*rfirst;	/* whether a range has a hit of the category named */
+	uint32_t	*rheap;		/* ranges to score, best bound first */
+	size_t		 rcap;
 };
 
 static uint32_t
@@ -339,6 +366,8 @@ serve_free(struct serve *sv)
 	free(sv->pimp);
 	free(sv->dseg);
 	free(sv->doff);
+	free(sv->bmax);
+	free(sv->roff);
 	free(sv->pid);
 	free(sv->dlen);
 	free(sv->city);
@@ -448,7 +477,8 @@ tok_intern(struct serve *sv, const char *text, size_t len, uint32_t h)
 		sv->strs = xreallocarray(sv->strs, sv->capstrs, 1);
 	}
 	memcpy(sv->strs + sv->nstrs, text, len);
-	sv->toks[sv->ntok] = (struct stok){ .str = sv->nstrs, .len = (uint32_t)len, .hash = h };
+	sv->toks[sv->ntok] = (struct stok){ .str = sv->nstrs, .len = (uint32_t)len, .hash = h,
+	    .bmax = NO_BMAX };
 	sv->nstrs += len;
 	sv->ntok++;
 	if (sv->ntok * 2 > sv->thtcap)
@@ -782,6 +812,8 @@ serve_build_finish(struct serve *sv, long long seq)
 				sv->toks[tok].ndir++;
 			}
 	}
+	sv->nranges_base = ((sv->nslots + SEG_SIZE - 1) >> SEG_BITS) << (SEG_BITS - RANGE_BITS);
+	sv->nbmax = 0;
 	for (size_t t = 0; t < sv->ntok; t++) {
 		sv->toks[t].base = sv->npost;
 		sv->npost += sv->toks[t].df;
@@ -789,8 +821,14 @@ serve_build_finish(struct serve *sv, long long seq)
 		sv->toks[t].dir = sv->ndir;
 		sv->ndir += sv->toks[t].ndir;
 		sv->toks[t].ndir = 0;
+		sv->toks[t].bmax = NO_BMAX;
+		if (sv->toks[t].df >= BMAX_MIN_DF) {
+			sv->toks[t].bmax = sv->nbmax;
+			sv->nbmax += sv->nranges_base;
+		}
 		last[t] = 0;
 	}
+	sv->bmax = xcalloc(sv->nbmax + 1, sizeof *sv->bmax);
 	sv->plo = xmalloc((sv->npost + 1) * sizeof *sv->plo);
 	sv->pimp = xmalloc((sv->npost + 1) * sizeof *sv->pimp);
 	sv->dseg = xmalloc((sv->ndir + 1) * sizeof *sv->dseg);
@@ -810,10 +848,38 @@ serve_build_finish(struct serve *sv, long long seq)
 			}
 			sv->plo[t->base + t->nbase] = (uint16_t)(d & SEG_MASK);
 			sv->pimp[t->base + t->nbase] = impact(sv, (uint16_t)freq, sv->dlen[d]);
+			if (t->bmax != NO_BMAX) {
+				uint16_t *m = &sv->bmax[t->bmax + (d >> RANGE_BITS)];
+
+				if (*m < sv->pimp[t->base + t->nbase])
+					*m = sv->pimp[t->base + t->nbase];
+			}
 			t->nbase++;
 		}
 	}
 	free(last);
+	/* Where each range starts in a long list's segment runs. */
+	sv->roff = xcalloc(sv->nbmax + 1, sizeof *sv->roff);
+	for (size_t t = 0; t < sv->ntok; t++) {
+		const struct stok *tk = &sv->toks[t];
+
+		if (tk->bmax == NO_BMAX)
+			continue;
+		for (uint64_t r = tk->dir; r < tk->dir + tk->ndir; r++) {
+			uint64_t from = tk->base + sv->doff[r];
+			uint64_t n = (r + 1 < tk->dir + tk->ndir ? sv->doff[r + 1] : tk->nbase) -
+			    sv->doff[r];
+			uint16_t *ro = sv->roff + tk->bmax + ((size_t)sv->dseg[r] << (SEG_BITS -
+			    RANGE_BITS));
+			uint64_t i = 0;
+
+			for (uint32_t k = 0; k < SEG_SIZE / RANGE_SIZE; k++) {
+				while (i < n && (uint32_t)(sv->plo[from + i] >> RANGE_BITS) < k)
+					i++;
+				ro[k] = (uint16_t)i;
+			}
+		}
+	}
 	/* The forward index grows no more in bulk: give back its slack. */
 	sv->capfwd = sv->nfwd + 65536;
 	sv->fwd = xreallocarray(sv->fwd, sv->capfwd, 1);
@@ -950,6 +1016,14 @@ serve_scratch_free(struct serve_scratch *s)
 	free(s->kcount);
 	free(s->callow);
 	free(s->heap);
+	free(s->hits);
+	free(s->wbits);
+	free(s->segs);
+	for (size_t i = 0; i < SERVE_MAX_TERMS; i++)
+		free(s->rm[i]);
+	free(s->rub);
+	free(s->rfirst);
+	free(s->rheap);
 	free(s);
 }
 
@@ -1204,11 +1278,13 @@ facet_take(const struct vals *v, const long *count, size_t *n)
 /*
  * The exact bm25 of slot d, as FTS5 computes it (in double, phrase by
  * phrase), from its forward entries: quantised impacts can swap two
- * documents whose scores differ by less than their rounding.
+ * documents whose scores differ by less than their rounding.  Entries
+ * come in token id order: the walk stops past last, the largest id a term
+ * can match.
  */
 static double
 rescore(const struct serve *sv, uint32_t d, const struct serve_query *q, const long *tid,
-    const double *w)
+    const double *w, long last)
 {
 	double f[SERVE_MAX_TERMS] = { 0 }, score = 0;
 	double k = BM25_K1 * (1.0 - BM25_B + BM25_B * sv->dlen[d] / sv->avgdl);
@@ -1216,7 +1292,7 @@ rescore(const struct serve *sv, uint32_t d, const struct serve_query *q, const l
 	uint32_t tok, freq;
 
 	fwd_begin(sv, d, &it);
-	while (fwd_next(&it, &tok, &freq))
+	while (fwd_next(&it, &tok, &freq) && (long)tok <= last)
 		for (size_t t = 0; t < q->nterms; t++)
 			if (q->terms[t].prefix ? tok_has_prefix(sv, tok, q->terms[t].text,
 			    q->terms[t].len) : tid[t] == (long)tok)
@@ -1235,6 +1311,8 @@ struct cursor {
 	size_t			 npl, ipl;
 	float			 w;		/* idf / IMP_SCALE */
 	uint32_t		 bit;
+	const uint16_t		*bm;		/* the token's kept range maxima, or NULL */
+	float			*rm;		/* range maxima gathered by the query, or NULL */
 };
 
 /* Adds term c's postings in segment seg; returns the segment's touched count. */
@@ -1299,6 +1377,21 @@ cursor_next_segment(const struct serve *sv, const struct cursor *c)
 	return next;
 }
 
+/* The next segment any list has postings in; UINT32_MAX when all are done. */
+static uint32_t
+next_segment(const struct serve *sv, const struct cursor *cur, size_t nc)
+{
+	uint32_t seg = UINT32_MAX;
+
+	for (size_t i = 0; i < nc; i++) {
+		uint32_t n = cursor_next_segment(sv, &cur[i]);
+
+		if (n < seg)
+			seg = n;
+	}
+	return seg;
+}
+
 /*
  * Accumulates every cursor's postings in the next segment any of them has
  * postings in; its first docid into *base.  Returns the segment's touched
@@ -1308,15 +1401,9 @@ static size_t
 cursors_segment(const struct serve *sv, struct serve_scratch *s, struct cursor *cur, size_t nc,
     uint32_t *base)
 {
-	uint32_t seg = UINT32_MAX;
+	uint32_t seg = next_segment(sv, cur, nc);
 	size_t nt = 0;
 
-	for (size_t i = 0; i < nc; i++) {
-		uint32_t n = cursor_next_segment(sv, &cur[i]);
-
-		if (n < seg)
-			seg = n;
-	}
 	if (seg == UINT32_MAX)
 		return SIZE_MAX;
 	*base = seg << SEG_BITS;
@@ -1325,28 +1412,40 @@ cursors_segment(const struct serve *sv, struct serve_scratch *s, struct cursor *
 	return nt;
 }
 
-void
-serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
-    struct serve_result *r)
-{
-	size_t want = q->offset + q->limit, nh = 0, nc = 0;
-	uint32_t words = 0, all, cat_first = 0, cat_only = 0;
-	int filter = 0, none = 0;
-	long tid_of[SERVE_MAX_TERMS];
-	double idf_of[SERVE_MAX_TERMS];
-	struct cursor cur[SERVE_MAX_TERMS];
+/* What a query works out before it walks the lists. */
+struct qprep {
+	struct cursor	 cur[SERVE_MAX_TERMS];
+	size_t		 nc;
+	long		 tid_of[SERVE_MAX_TERMS];	/* an exact term's token, or -1 */
+	long		 last_tid;	/* the largest token id a term matches */
+	double		 idf_of[SERVE_MAX_TERMS];
+	uint32_t	 all;		/* every word's bit: a hit has them all */
+	uint32_t	 cat_first;	/* the category the query names (value id), or 0 */
+	uint32_t	 cat_only;	/* the category filter, or 0 */
+	int		 filter;	/* s->callow says which cities pass */
+	uint32_t	 excl[SERVE_MAX_EXCLUDE];	/* slots left out */
+	size_t		 nexcl;
+	size_t		 want;		/* the best this many are ranked */
+};
 
-	memset(r, 0, sizeof *r);
+/* Filters, each term's list and the heap's size for q; caller holds the lock. */
+static void
+query_prepare(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
+    struct qprep *p)
+{
+	size_t want = q->offset + q->limit;
+	int none = 0;
+
+	memset(p, 0, sizeof *p);
 	if (want < q->offset)
 		want = SIZE_MAX;
-	pthread_rwlock_rdlock(&sv->lock);
 	scratch_ready(s, sv);
 
 	/* Filters: unknown values match nothing. */
 	if (q->city != NULL || q->fair_cities != NULL) {
 		uint32_t c;
 
-		filter = 1;
+		p->filter = 1;
 		memset(s->callow, q->fair_cities != NULL ? 0 : 1, sv->cities.n);
 		for (size_t i = 0; q->fair_cities != NULL && i < q->nfair_cities; i++)
 			if ((c = vals_id(&sv->cities, q->fair_cities[i], 0)) != 0)
@@ -1358,36 +1457,44 @@ serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query 
 		}
 		s->callow[0] = 0;
 	}
-	if (q->category != NULL && (cat_only = vals_id(&sv->cats, q->category, 0)) == 0)
+	if (q->category != NULL && (p->cat_only = vals_id(&sv->cats, q->category, 0)) == 0)
 		none = 1;
 	if (q->category_first != NULL)
-		cat_first = vals_id(&sv->cats, q->category_first, 0);
+		p->cat_first = vals_id(&sv->cats, q->category_first, 0);
+	for (size_t i = 0; q->exclude != NULL && i < q->nexclude && i < SERVE_MAX_EXCLUDE; i++) {
+		uint32_t slot = id_find(sv, q->exclude[i]);
+
+		if (slot != NO_SLOT)
+			p->excl[p->nexcl++] = slot;
+	}
 
 	/* Each term's list: an exact token's postings, or a prefix's summed contributions. */
 	for (size_t i = 0; i < q->nterms && i < SERVE_MAX_TERMS && !none; i++) {
 		const struct serve_term *t = &q->terms[i];
-		struct cursor *c = &cur[nc++];
+		struct cursor *c = &p->cur[p->nc++];
 		long tid;
 
-		memset(c, 0, sizeof *c);
 		c->bit = 1u << (t->word % SERVE_MAX_TERMS);
-		words |= c->bit;
-		tid_of[i] = -1;
-		idf_of[i] = 0;
+		p->all |= c->bit;
+		p->tid_of[i] = -1;
 		if (t->prefix) {
-			c->npl = prefix_list(sv, s, i, t->text, t->len, &idf_of[i]);
+			c->npl = prefix_list(sv, s, i, t->text, t->len, &p->idf_of[i]);
 			c->pl = s->pl[i];
+			p->last_tid = LONG_MAX;
 			continue;
 		}
 		if ((tid = tok_find(sv, t->text, t->len, hash_bytes(t->text, t->len))) < 0)
 			continue;
-		tid_of[i] = tid;
-		idf_of[i] = idf(sv, sv->toks[tid].df);
+		p->tid_of[i] = tid;
+		if (tid > p->last_tid)
+			p->last_tid = tid;
+		p->idf_of[i] = idf(sv, sv->toks[tid].df);
 		c->tok = &sv->toks[tid];
 		c->run = c->tok->dir;
-		c->w = (float)(idf_of[i] / IMP_SCALE);
+		c->w = (float)(p->idf_of[i] / IMP_SCALE);
+		if (c->tok->bmax != NO_BMAX)
+			c->bm = sv->bmax + c->tok->bmax;
 	}
-	all = words;
 	/* Candidates past the page, for the exact rescoring. */
 	want = want > SIZE_MAX - RESCORE_EXTRA ? SIZE_MAX : want + RESCORE_EXTRA;
 	if (want > sv->ndocs)
@@ -1396,42 +1503,488 @@ serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query 
 		s->hcap = want;
 		s->heap = xreallocarray(s->heap, s->hcap + 1, sizeof *s->heap);
 	}
+	p->want = want;
 	if (q->facets) {
 		memset(s->ccount, 0, sv->cities.n * sizeof *s->ccount);
 		memset(s->kcount, 0, sv->cats.n * sizeof *s->kcount);
 	}
+}
 
-	/* Segment by segment: accumulate, then count, tally and keep the best `want`. */
+/* Whether live document d, having every word, passes the filters. */
+static int
+passes(const struct serve *sv, const struct serve_scratch *s, const struct qprep *p, uint32_t d)
+{
+	if ((p->filter && !s->callow[sv->city[d]]) || (p->cat_only != 0 && sv->cat[d] != p->cat_only))
+		return 0;
+	for (size_t i = 0; i < p->nexcl; i++)
+		if (p->excl[i] == d)
+			return 0;
+	return 1;
+}
+
+/* Offers hit d, scored score, to the heap of the best p->want. */
+static void
+offer(const struct serve *sv, struct serve_scratch *s, const struct qprep *p, size_t *nh,
+    uint32_t d, float score)
+{
+	struct heap_ent c;
+
+	c.score = score;
+	c.first = p->cat_first != 0 && sv->cat[d] == p->cat_first;
+	c.id = sv->pid[d];
+	c.slot = d;
+	heap_offer(s->heap, nh, p->want, &c);
+}
+
+/* Scores every hit, segment by segment: the reference the pruned walk must equal. */
+static size_t
+query_exhaustive(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
+    struct qprep *p, struct serve_result *r)
+{
+	size_t nh = 0;
+
 	for (;;) {
 		uint32_t base;
-		size_t nt = cursors_segment(sv, s, cur, nc, &base);
+		size_t nt = cursors_segment(sv, s, p->cur, p->nc, &base);
 
 		if (nt == SIZE_MAX)
 			break;
 		for (size_t i = 0; i < nt; i++) {
 			uint16_t lo = s->touched[i];
 			uint32_t d = base | lo;
-			struct heap_ent c;
 
-			if (s->mask[lo] == all && is_live(sv, d) && (!filter || s->callow[sv->city[d]]) &&
-			    (cat_only == 0 || sv->cat[d] == cat_only)) {
+			if (s->mask[lo] == p->all && is_live(sv, d) && passes(sv, s, p, d)) {
 				r->total++;
 				if (q->facets) {
 					s->ccount[sv->city[d]]++;
 					s->kcount[sv->cat[d]]++;
 				}
-				c.score = s->score[lo];
-				c.first = cat_first != 0 && sv->cat[d] == cat_first;
-				c.id = sv->pid[d];
-				c.slot = d;
-				heap_offer(s->heap, &nh, want, &c);
+				offer(sv, s, p, &nh, d, s->score[lo]);
 			}
 			s->score[lo] = 0;
 			s->mask[lo] = 0;
 		}
 	}
+	r->scored = r->total;
+	return nh;
+}
+
+/* Grows s for the pruned walk over sv's docids. */
+static void
+scratch_prune_ready(struct serve_scratch *s, const struct serve *sv)
+{
+	size_t nseg = (sv->nslots + SEG_SIZE - 1) >> SEG_BITS;
+	size_t nr = nseg << (SEG_BITS - RANGE_BITS);
+
+	if (s->wbits == NULL)
+		s->wbits = xmalloc(SEG_WORDS * sizeof *s->wbits);
+	if (s->segcap < nseg) {
+		s->segcap = nseg + 4;
+		s->hitcap = s->segcap * SEG_WORDS;
+		s->segs = xreallocarray(s->segs, s->segcap, sizeof *s->segs);
+		s->hits = xreallocarray(s->hits, s->hitcap, sizeof *s->hits);
+	}
+	if (s->rcap < nr) {
+		s->rcap = s->segcap << (SEG_BITS - RANGE_BITS);
+		s->rub = xreallocarray(s->rub, s->rcap, sizeof *s->rub);
+		s->rfirst = xreallocarray(s->rfirst, s->rcap, sizeof *s->rfirst);
+		s->rheap = xreallocarray(s->rheap, s->rcap, sizeof *s->rheap);
+	}
+}
+
+/*
+ * Sets the bits of term c's documents in segment seg in dst (SEG_WORDS
+ * words) and advances it; gathers its largest contribution per range in
+ * c->rm where no kept maximum says it.
+ */
+static void
+cursor_bits(const struct serve *sv, struct cursor *c, uint32_t seg, uint64_t *dst)
+{
+	uint64_t end = (uint64_t)(seg + 1) << SEG_BITS;
+
+	if (c->pl != NULL) {
+		for (; c->ipl < c->npl && c->pl[c->ipl].doc < end; c->ipl++) {
+			uint32_t d = c->pl[c->ipl].doc;
+			float *m = &c->rm[d >> RANGE_BITS];
+
+			dst[(d & SEG_MASK) >> 6] |= 1ULL << (d & 63);
+			if (*m < c->pl[c->ipl].score)
+				*m = c->pl[c->ipl].score;
+		}
+		return;
+	}
+	if (c->tok == NULL)
+		return;
+	if (c->run < c->tok->dir + c->tok->ndir && sv->dseg[c->run] == seg) {
+		const struct stok *t = c->tok;
+		uint64_t from = t->base + sv->doff[c->run];
+		uint64_t to = t->base + (c->run + 1 < t->dir + t->ndir ? sv->doff[c->run + 1] :
+		    t->nbase);
+		const uint16_t *lo = sv->plo + from;
+		size_t n = to - from;
+
+		if (c->bm != NULL)
+			for (size_t i = 0; i < n; i++)
+				dst[lo[i] >> 6] |= 1ULL << (lo[i] & 63);
+		else {
+			float *rm = c->rm + ((size_t)seg << (SEG_BITS - RANGE_BITS));
+			const uint16_t *imp = sv->pimp + from;
+
+			for (size_t i = 0; i < n; i++) {
+				float v = c->w * imp[i];
+
+				dst[lo[i] >> 6] |= 1ULL << (lo[i] & 63);
+				if (rm[lo[i] >> RANGE_BITS] < v)
+					rm[lo[i] >> RANGE_BITS] = v;
+			}
+		}
+		c->run++;
+	}
+	if (c->tok->tail != NULL) {
+		const struct tail *tl = c->tok->tail;
+
+		for (; c->tail < tl->n && tl->doc[c->tail] < end; c->tail++) {
+			uint32_t d = tl->doc[c->tail];
+			float v = c->w * tl->imp[c->tail];
+
+			dst[(d & SEG_MASK) >> 6] |= 1ULL << (d & 63);
+			if (c->rm[d >> RANGE_BITS] < v)
+				c->rm[d >> RANGE_BITS] = v;
+		}
+	}
+}
+
+/*
+ * The pruned walk's first pass: the hits of every segment any list has
+ * postings in, as bits in s->hits (each word's lists ORed, the words ANDed,
+ * the live set and the filters applied), counted and tallied without a
+ * score.  Returns the segments visited (in s->segs).
+ */
+static size_t
+prune_find_hits(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
+    struct qprep *p, struct serve_result *r)
+{
+	size_t nseg = 0, nlive = (sv->nslots + 63) / 64;
+	int iterate = p->filter || p->cat_only != 0 || p->nexcl > 0 || q->facets ||
+	    p->cat_first != 0;
+	uint32_t seg;
+
+	while ((seg = next_segment(sv, p->cur, p->nc)) != UINT32_MAX) {
+		uint64_t *h = s->hits + (size_t)seg * SEG_WORDS;
+		size_t w0 = (size_t)seg * SEG_WORDS;
+		uint32_t rest = p->all;
+		int first = 1;
+
+		s->segs[nseg++] = seg;
+		/* Each word's lists ORed into a bitset, the words ANDed. */
+		while (rest != 0) {
+			uint32_t bit = rest & -rest;
+			uint64_t *dst = first ? h : s->wbits;
+
+			rest &= ~bit;
+			memset(dst, 0, SEG_WORDS * sizeof *dst);
+			for (size_t i = 0; i < p->nc; i++)
+				if (p->cur[i].bit == bit)
+					cursor_bits(sv, &p->cur[i], seg, dst);
+			if (!first)
+				for (size_t w = 0; w < SEG_WORDS; w++)
+					h[w] &= dst[w];
+			first = 0;
+		}
+		for (size_t w = 0; w < SEG_WORDS; w++)
+			h[w] &= w0 + w < nlive ? sv->live[w0 + w] : 0;
+		memset(s->rfirst + ((size_t)seg << (SEG_BITS - RANGE_BITS)), 0,
+		    SEG_SIZE / RANGE_SIZE);
+		if (!iterate) {
+			for (size_t w = 0; w < SEG_WORDS; w++)
+				r->total += __builtin_popcountll(h[w]);
+			continue;
+		}
+		for (size_t w = 0; w < SEG_WORDS; w++)
+			for (uint64_t b = h[w]; b != 0; b &= b - 1) {
+				uint32_t d = (uint32_t)((w0 + w) * 64 + (size_t)__builtin_ctzll(b));
+
+				if (!passes(sv, s, p, d)) {
+					h[w] &= ~(1ULL << (d & 63));
+					continue;
+				}
+				r->total++;
+				if (q->facets) {
+					s->ccount[sv->city[d]]++;
+					s->kcount[sv->cat[d]]++;
+				}
+				if (p->cat_first != 0 && sv->cat[d] == p->cat_first)
+					s->rfirst[d >> RANGE_BITS] = 1;
+			}
+	}
+	return nseg;
+}
+
+/* Whether range a ranks before range b: one with a hit of the named category, then the bound. */
+static int
+range_before(const struct serve_scratch *s, uint32_t a, uint32_t b)
+{
+	if (s->rfirst[a] != s->rfirst[b])
+		return s->rfirst[a] > s->rfirst[b];
+	return s->rub[a] > s->rub[b];
+}
+
+/* Restores the range heap s->rheap[0..n) below position i. */
+static void
+range_sift(struct serve_scratch *s, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		uint32_t t;
+
+		if (l < n && range_before(s, s->rheap[l], s->rheap[m]))
+			m = l;
+		if (l + 1 < n && range_before(s, s->rheap[l + 1], s->rheap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = s->rheap[i], s->rheap[i] = s->rheap[m], s->rheap[m] = t;
+		i = m;
+	}
+}
+
+/* The first position in lo[0..n) at or past x. */
+static size_t
+u16_lower(const uint16_t *lo, size_t n, uint32_t x)
+{
+	size_t a = 0, b = n;
+
+	while (a < b) {
+		size_t m = (a + b) / 2;
+
+		if (lo[m] < x)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
+/* Adds term c's postings in range rg (docids [start, start + RANGE_SIZE)). */
+static size_t
+cursor_range(const struct serve *sv, struct serve_scratch *s, const struct cursor *c,
+    uint32_t rg, size_t nt)
+{
+	uint32_t start = rg << RANGE_BITS, end = start + RANGE_SIZE, seg = start >> SEG_BITS;
+
+	if (c->pl != NULL) {
+		size_t a = 0, b = c->npl;
+
+		while (a < b) {
+			size_t m = (a + b) / 2;
+
+			if (c->pl[m].doc < start)
+				a = m + 1;
+			else
+				b = m;
+		}
+		for (; a < c->npl && c->pl[a].doc < end; a++) {
+			uint16_t d = (uint16_t)(c->pl[a].doc & SEG_MASK);
+
+			if (s->mask[d] == 0)
+				s->touched[nt++] = d;
+			s->score[d] += c->pl[a].score;
+			s->mask[d] |= c->bit;
+		}
+		return nt;
+	}
+	if (c->tok == NULL)
+		return nt;
+	{
+		const struct stok *t = c->tok;
+		uint64_t a = t->dir, b = t->dir + t->ndir;
+
+		while (a < b) {		/* the token's run in this segment */
+			uint64_t m = (a + b) / 2;
+
+			if (sv->dseg[m] < seg)
+				a = m + 1;
+			else
+				b = m;
+		}
+		if (a < t->dir + t->ndir && sv->dseg[a] == seg) {
+			uint64_t from = t->base + sv->doff[a];
+			uint64_t to = t->base + (a + 1 < t->dir + t->ndir ? sv->doff[a + 1] : t->nbase);
+			size_t i, j;
+
+			if (t->bmax != NO_BMAX) {	/* the range's place is kept */
+				const uint16_t *ro = sv->roff + t->bmax;
+
+				i = ro[rg];
+				j = (rg + 1) % (SEG_SIZE / RANGE_SIZE) != 0 ? ro[rg + 1] : to - from;
+			} else {
+				i = u16_lower(sv->plo + from, to - from, start & SEG_MASK);
+				j = u16_lower(sv->plo + from, to - from, (end - 1) & SEG_MASK);
+				j += from + j < to && sv->plo[from + j] == ((end - 1) & SEG_MASK);
+			}
+			nt = acc_run(s, nt, sv->plo + from + i, sv->pimp + from + i, j - i, c->w,
+			    c->bit);
+		}
+	}
+	if (c->tok->tail != NULL) {
+		const struct tail *tl = c->tok->tail;
+		uint32_t a = 0, b = tl->n;
+
+		while (a < b) {
+			uint32_t m = (a + b) / 2;
+
+			if (tl->doc[m] < start)
+				a = m + 1;
+			else
+				b = m;
+		}
+		for (; a < tl->n && tl->doc[a] < end; a++) {
+			uint16_t d = (uint16_t)(tl->doc[a] & SEG_MASK);
+
+			if (s->mask[d] == 0)
+				s->touched[nt++] = d;
+			s->score[d] += c->w * tl->imp[a];
+			s->mask[d] |= c->bit;
+		}
+	}
+	return nt;
+}
+
+/*
+ * The bound of range rg: each term's largest contribution there, summed in
+ * the order the scores are summed, so that no hit's float score exceeds it.
+ */
+static float
+range_bound(const struct serve *sv, const struct qprep *p, uint32_t rg)
+{
+	float ub = 0;
+
+	for (size_t i = 0; i < p->nc; i++) {
+		const struct cursor *c = &p->cur[i];
+		float b = 0;
+
+		if (c->bm != NULL && rg < sv->nranges_base)
+			b = c->w * c->bm[rg];
+		if (c->rm != NULL && c->rm[rg] > b)
+			b = c->rm[rg];
+		ub += b;
+	}
+	return ub;
+}
+
+/*
+ * Whether no hit of range rg can rank above worst, though its bound equals
+ * worst's score: ties go to the smaller product id, and every hit here has
+ * a larger one.  For one-term queries, whose bound is a hit's exact score
+ * (no sum whose rounding could differ).
+ */
+static int
+range_ties_after(const struct serve *sv, const struct serve_scratch *s, uint32_t rg,
+    const struct heap_ent *worst)
+{
+	const uint64_t *h = s->hits + (size_t)rg * RANGE_WORDS;
+
+	if (s->rfirst[rg] != worst->first || (double)s->rub[rg] > worst->score)
+		return 0;
+	for (size_t w = 0; w < RANGE_WORDS; w++)
+		for (uint64_t b = h[w]; b != 0; b &= b - 1)
+			if (sv->pid[((size_t)rg * RANGE_WORDS + w) * 64 + (size_t)__builtin_ctzll(b)] <=
+			    worst->id)
+				return 0;
+	return 1;
+}
+
+/*
+ * Block-max pruning: the hits found, counted and tallied from bitsets
+ * first; then ranges of RANGE_SIZE docids are scored best bound first
+ * until no range left can beat the worst of the best p->want kept.  The
+ * heap then holds what query_exhaustive's holds, so the page is the same.
+ */
+static size_t
+query_pruned(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
+    struct qprep *p, struct serve_result *r)
+{
+	size_t nseg, nr = 0, nh = 0, rpseg = SEG_SIZE / RANGE_SIZE;
+
+	scratch_prune_ready(s, sv);
+	for (size_t i = 0; i < p->nc; i++) {
+		struct cursor *c = &p->cur[i];
+
+		if (c->pl == NULL && (c->tok == NULL || (c->bm != NULL && c->tok->tail == NULL)))
+			continue;
+		if (s->rmcap[i] < s->rcap) {
+			s->rmcap[i] = s->rcap;
+			s->rm[i] = xreallocarray(s->rm[i], s->rmcap[i], sizeof *s->rm[i]);
+		}
+		memset(s->rm[i], 0, s->rcap * sizeof *s->rm[i]);
+		c->rm = s->rm[i];
+	}
+	nseg = prune_find_hits(sv, s, q, p, r);
+	if (p->want == 0 || r->total == 0)
+		return 0;
+
+	/* The ranges with hits, by bound. */
+	for (size_t k = 0; k < nseg; k++)
+		for (uint32_t rg = s->segs[k] * (uint32_t)rpseg; rg < (s->segs[k] + 1) * rpseg; rg++) {
+			const uint64_t *h = s->hits + (size_t)rg * RANGE_WORDS;
+			uint64_t any = 0;
+
+			for (size_t w = 0; w < RANGE_WORDS; w++)
+				any |= h[w];
+			if (any == 0)
+				continue;
+			s->rub[rg] = range_bound(sv, p, rg);
+			s->rheap[nr++] = rg;
+		}
+	for (size_t i = nr / 2; i-- > 0;)
+		range_sift(s, nr, i);
+
+	while (nr > 0) {
+		uint32_t rg = s->rheap[0], base = (rg << RANGE_BITS) & ~SEG_MASK;
+		size_t nt = 0;
+
+		if (nh == p->want) {
+			const struct heap_ent *worst = &s->heap[0];
+
+			/* Nothing here can rank above the worst kept (margin: float bounds). */
+			if (s->rfirst[rg] < worst->first || (s->rfirst[rg] == worst->first &&
+			    (double)s->rub[rg] * (1.0 + 1e-6) < worst->score))
+				break;
+		}
+		s->rheap[0] = s->rheap[--nr];
+		range_sift(s, nr, 0);
+		if (nh == p->want && p->nc == 1 && range_ties_after(sv, s, rg, &s->heap[0]))
+			continue;
+		for (size_t i = 0; i < p->nc; i++)
+			nt = cursor_range(sv, s, &p->cur[i], rg, nt);
+		for (size_t i = 0; i < nt; i++) {
+			uint16_t lo = s->touched[i];
+			uint32_t d = base | lo;
+
+			if ((s->hits[d >> 6] >> (d & 63)) & 1) {
+				offer(sv, s, p, &nh, d, s->score[lo]);
+				r->scored++;
+			}
+			s->score[lo] = 0;
+			s->mask[lo] = 0;
+		}
+	}
+	return nh;
+}
+
+void
+serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
+    struct serve_result *r)
+{
+	struct qprep p;
+	size_t nh;
+
+	memset(r, 0, sizeof *r);
+	pthread_rwlock_rdlock(&sv->lock);
+	query_prepare(sv, s, q, &p);
+	nh = q->exhaustive ? query_exhaustive(sv, s, q, &p, r) : query_pruned(sv, s, q, &p, r);
 	for (size_t i = 0; i < nh; i++)
-		s->heap[i].score = rescore(sv, s->heap[i].slot, q, tid_of, idf_of);
+		s->heap[i].score = rescore(sv, s->heap[i].slot, q, p.tid_of, p.idf_of, p.last_tid);
 	if (nh > 1)
 		qsort(s->heap, nh, sizeof *s->heap, ent_cmp);
 	if (q->offset < nh) {
@@ -1629,7 +2182,8 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 	st->tokens = sv->ntok;
 	st->postings = sv->npost + sv->ntail;
 	st->forward = sv->nfwd_ent;
-	st->postings_bytes = sv->npost * 4 + sv->ndir * 6 + tails;
+	st->postings_bytes = sv->npost * 4 + sv->ndir * 6 + tails + sv->nbmax * (sizeof *sv->bmax +
+	    sizeof *sv->roff);
 	st->forward_bytes = sv->capfwd + (sv->capslots + 1) * sizeof *sv->fwd_off;
 	st->bitmap_bytes = bm;
 	st->fields_bytes = sv->capfmask + sv->capfmask_off * sizeof *sv->fmask_off;

@@ -6,9 +6,10 @@
  * Per token a posting list of (docid, impact), docids ascending, where
  * impact is FTS5's bm25 term-frequency part with the kinds' field weights,
  * quantised to 16 bits, stored by segments of 65,536 docids; a query
- * scores Σ idf · impact segment by segment in a segment-sized accumulator,
- * counts every match (exact totals), tallies both facets and keeps the
- * best offset+limit in a heap, so paging reaches every hit.
+ * finds its hits segment by segment as docid bitsets, counts them (exact
+ * totals) and tallies both facets, then scores Σ idf · impact only in the
+ * ranges of docids whose upper bound can still beat the best offset+limit
+ * kept so far (block-max pruning), so paging reaches every hit.
  * Per document a forward index (token, weighted frequency, the fields it
  * is in) and the document's length, so impacts can be recomputed (a
  * matcher's exact rescoring), a match can say where a word was found and
@@ -28,6 +29,7 @@
 
 #define SERVE_MAX_TERMS		32	/* query terms; words are at most this many too */
 #define SERVE_MAX_FACETS	50	/* values listed per facet */
+#define SERVE_MAX_EXCLUDE	8	/* documents a query may leave out */
 
 struct serve;
 struct serve_doc;
@@ -89,6 +91,12 @@ struct serve_query {
 	size_t			 nfair_cities;
 	size_t			 offset, limit;
 	int			 facets;	/* tally cities and categories */
+	const int64_t		*exclude;	/* these product ids are no hits (not counted,
+						   not tallied, not ranked), or NULL */
+	size_t			 nexclude;	/* at most SERVE_MAX_EXCLUDE; more are ignored */
+	int			 exhaustive;	/* score every hit instead of only those that
+						   can reach the page (same result: for
+						   parity tests and benchmarks) */
 };
 
 struct serve_hit {
@@ -105,6 +113,7 @@ struct serve_result {
 	struct serve_hit	*hits;		/* the page; allocated */
 	size_t			 nhits;
 	long			 total;		/* every match, exact */
+	long			 scored;	/* matches whose score was computed */
 	struct serve_count	*cities;	/* largest first, at most SERVE_MAX_FACETS */
 	size_t			 ncities;
 	struct serve_count	*categories;
@@ -115,7 +124,13 @@ struct serve_result {
 struct serve_scratch *serve_scratch_new(void);
 void serve_scratch_free(struct serve_scratch *s);
 
-/* Runs q; fills *r (free with serve_result_free).  Never fails: unknown tokens match nothing. */
+/*
+ * Runs q; fills *r (free with serve_result_free).  Never fails: unknown
+ * tokens match nothing.  The hits are found, counted and tallied from
+ * docid bitsets without scoring; only ranges of 256 docids whose bound
+ * (the sum of each list's largest impact there) can still reach the page
+ * are scored, so the page is the one scoring every hit gives.
+ */
 void serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_query *q,
     struct serve_result *r);
 void serve_result_free(struct serve_result *r);
@@ -179,7 +194,7 @@ void serve_stats(struct serve *sv, struct serve_stats *st);
  * Exhaustive: every token, every document scored exactly (the check of
  * the fast path).
  */
-#define SERVE_MATCH_CANDIDATES	400	/* stage 1 keeps this many (or the limit, if more) */
+#define SERVE_MATCH_CANDIDATES	1000	/* stage 1 keeps this many (or the limit, if more) */
 #define SERVE_MATCH_HEAVY	1.0	/* stage 1 reads tokens at least this heavy */
 #define SERVE_MATCH_TOKENS	64	/* tokens of a match query, at most */
 #define SERVE_MATCH_FIELDS	8	/* fields a hit's masks tell apart */

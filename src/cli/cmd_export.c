@@ -23,19 +23,27 @@ static const struct {
 	{ "outcomes", "FAIR" }, { "upload", "ID" },
 };
 
-/* The format from --format, else from the file's extension; NULL if neither says. */
-static const char *
-pick_format(const char *format, const char *out)
+/*
+ * The format from --format, else from the file --out names (required);
+ * 0, or EXIT_USAGE after saying what is missing or wrong.
+ */
+static int
+pick_format(const struct cmd_entry *cmd, const char **format, const char *out)
 {
-	const char *dot = strrchr(out, '.');
+	const char *dot;
 
-	if (format != NULL)
-		return format;
-	if (dot != NULL && strcasecmp(dot, ".csv") == 0)
-		return "csv";
-	if (dot != NULL && strcasecmp(dot, ".xlsx") == 0)
-		return "xlsx";
-	return NULL;
+	if (out == NULL)
+		return cli_usage_error(cmd, "缺少 --out FILE / --out FILE is required");
+	dot = strrchr(out, '.');
+	if (*format == NULL && dot != NULL && strcasecmp(dot, ".csv") == 0)
+		*format = "csv";
+	if (*format == NULL && dot != NULL && strcasecmp(dot, ".xlsx") == 0)
+		*format = "xlsx";
+	if (*format == NULL)
+		return cli_usage_error(cmd, "请用 --format xlsx|csv 指定格式 / say --format xlsx|csv");
+	if (strcmp(*format, "xlsx") != 0 && strcmp(*format, "csv") != 0)
+		return cli_usage_error(cmd, "未知格式 / unknown format: %s", *format);
+	return 0;
 }
 
 int
@@ -68,17 +76,13 @@ cmd_export(const struct cmd_entry *cmd, int argc, char **argv)
 		return cli_usage_error(cmd, kinds[k].arg != NULL ? "缺少 %s / %s is required" :
 		    "%s多余的参数 / unexpected argument%s", kinds[k].arg != NULL ? kinds[k].arg : "",
 		    kinds[k].arg != NULL ? kinds[k].arg : "");
-	if (out == NULL)
-		return cli_usage_error(cmd, "缺少 --out FILE / --out FILE is required");
+	if (pick_format(cmd, &format, out) != 0)
+		return EXIT_USAGE;
 	if (version != NULL && strcmp(pos[0], "schedule") != 0)
 		return cli_usage_error(cmd, "--version 只用于 schedule / --version is for schedule only");
 	if (version != NULL && parse_long(version, 1, 1000000, &v) != 0)
 		return cli_usage_error(cmd, "版本号应为正整数 / a version is a positive number: %s",
 		    version);
-	if ((format = pick_format(format, out)) == NULL)
-		return cli_usage_error(cmd, "请用 --format xlsx|csv 指定格式 / say --format xlsx|csv");
-	if (strcmp(format, "xlsx") != 0 && strcmp(format, "csv") != 0)
-		return cli_usage_error(cmd, "未知格式 / unknown format: %s", format);
 	if (store_open(cli_data_dir(), 0, &st, &cause) != 0) {
 		cli_fail(cmd, json, "rows", cause);
 		return EXIT_REJECTED;
@@ -130,12 +134,8 @@ cmd_template(const struct cmd_entry *cmd, int argc, char **argv)
 		return EXIT_USAGE;
 	if (n == 0 || (strcmp(pos[0], "supply") != 0 && strcmp(pos[0], "demand") != 0))
 		return cli_usage_error(cmd, "请指定 supply 或 demand / say supply or demand");
-	if (out == NULL)
-		return cli_usage_error(cmd, "缺少 --out FILE / --out FILE is required");
-	if ((format = pick_format(format, out)) == NULL)
-		return cli_usage_error(cmd, "请用 --format xlsx|csv 指定格式 / say --format xlsx|csv");
-	if (strcmp(format, "xlsx") != 0 && strcmp(format, "csv") != 0)
-		return cli_usage_error(cmd, "未知格式 / unknown format: %s", format);
+	if (pick_format(cmd, &format, out) != 0)
+		return EXIT_USAGE;
 	/* The store gives the category drop-down the categories in use. */
 	if (store_open(cli_data_dir(), 0, &st, &cause) != 0) {
 		cli_fail(cmd, json, "rows", cause);

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <jansson.h>
 
@@ -437,11 +436,8 @@ sub_sample(struct store *st, struct largs *a)
 			if (num_arg(a, "--seed", a->seed, 0, 0x7fffffffffffffffL, &s) != 0)
 				return EXIT_USAGE;
 			seed = (uint64_t)s;
-		} else {
-			if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed)
-				fatal("%s: getrandom", __func__);
-			seed &= 0x7fffffffffffffffULL;
-		}
+		} else
+			seed = ledger_random_seed();
 		if (ledger_sample_draw(st, a->actor.login, year, quarter, per ? (int)per : 1, seed,
 		    &id, &cause) != 0)
 			return failed(a, cause);

@@ -157,7 +157,7 @@ cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 		store_close(st);
 		return rc;
 	}
-	/* A demand is matched on the products' layer, as in a batch. */
+	/* A demand is matched on the serving layer, as in a batch. */
 	if (strcmp(pos[0], "demand") == 0 && honour == NULL) {
 		if ((ml = matching_layer(st, &cause)) == NULL) {
 			fprintf(stderr, "fairmatch match: %s\n", cause);

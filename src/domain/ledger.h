@@ -109,6 +109,8 @@ int ledger_history_add(struct store *st, int64_t line, const char *action, const
  */
 int ledger_sample_draw(struct store *st, const char *who, int year, int quarter,
     int per_province, uint64_t seed, int64_t *id, char **cause);
+/* A seed for a draw when none is given: random, below 2^63 (it fits SQLite's integer). */
+uint64_t ledger_random_seed(void);
 /* A sample: {id, year, quarter, seed, per_province, lines: [...]}; NULL with *cause. */
 json_t *ledger_sample_json(struct store *st, int64_t id, char **cause);
 /*

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "auth.h"
 #include "ledger.h"
@@ -69,6 +70,16 @@ strata_load(struct store *st, int year, int quarter, struct stratum **out, size_
 	*out = s;
 	*nout = n;
 	return store_finish(st, q, cause);
+}
+
+uint64_t
+ledger_random_seed(void)
+{
+	uint64_t seed;
+
+	if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed)
+		fatal("%s: getrandom", __func__);
+	return seed >> 1;
 }
 
 int

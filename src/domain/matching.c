@@ -266,7 +266,7 @@ batch_latency(const struct batch *b, struct fair_match_stats *stats)
 /*
  * A fair's batch, ready to run: the fair's cities as the filter, the
  * demands on offer (not withdrawn, deadline not passed on today, which the
- * caller keeps for as long as b), and the products' layer, in which
+ * caller keeps for as long as b), and the serving layer, in which
  * products are alike.  0, or -1 with *cause; either way the caller frees
  * *ml, b and *fair.
  */

@@ -37,7 +37,7 @@ struct fair_match_stats {
 	size_t	 demands;	/* demands matched */
 	size_t	 candidates;	/* candidate meetings stored */
 	size_t	 skipped;	/* demands with nothing to match on */
-	double	 layer_s;	/* building the products' layer */
+	double	 layer_s;	/* building the serving layer */
 	size_t	 layer_bytes;	/* its memory */
 	double	 match_s;	/* matching every demand */
 	double	 batch_s;	/* matching and storing the candidates */
@@ -48,7 +48,7 @@ struct fair_match_stats {
 /*
  * Batch matching for a fair: every demand on offer (not withdrawn, deadline
  * not passed) of a buyer from the fair's provinces against the products of
- * its cities, the best top of each, on the products' layer (built here)
+ * its cities, the best top of each, on the serving layer (built here)
  * with MATCHING_THREADS threads (m is one of them), stored as the fair's
  * candidate meetings (replacing earlier ones) in one transaction: the
  * input of scheduling.  progress (may be NULL) is called on m's thread as

@@ -11,6 +11,7 @@
 #include "fts5_tok.h"
 #include "schema.h"
 #include "store.h"
+#include "store_fault.h"
 #include "util.h"
 
 struct store {
@@ -912,6 +913,7 @@ store_connect(const char *dir, const char *path, int flags, char **cause)
 	struct store *st = xcalloc(1, sizeof *st);
 
 	st->dir = xstrdup(dir);
+	store_fault_install();
 	if (sqlite3_open_v2(path, &st->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		*cause = xasprintf("无法打开数据库 %s：%s / cannot open the database %s: %s", path,
 		    sqlite3_errmsg(st->db), path, sqlite3_errmsg(st->db));

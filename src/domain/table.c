@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "table.h"
 #include "util.h"
@@ -130,4 +131,28 @@ table_colname(size_t col, char *buf)
 	for (size_t i = 0; i < n; i++)
 		buf[i] = tmp[n - 1 - i];
 	buf[n] = '\0';
+}
+
+int
+table_check_file(const char *path, const struct table_limits *lim, char **cause)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0) {
+		*cause = xasprintf("无法打开文件：%s / cannot open the file: %s",
+		    strerror(errno), strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		*cause = xstrdup("不是普通文件 / not a regular file");
+		return -1;
+	}
+	if ((unsigned long long)sb.st_size > lim->max_file_bytes) {
+		*cause = xasprintf("文件大小 %lld 字节，超过上限 %zu 字节 / the file "
+		    "is %lld bytes, more than the limit of %zu bytes",
+		    (long long)sb.st_size, lim->max_file_bytes,
+		    (long long)sb.st_size, lim->max_file_bytes);
+		return -1;
+	}
+	return 0;
 }

@@ -67,6 +67,11 @@ struct table_reader *table_xls_open(const char *path, const char *sheet,
 struct table_reader *table_xml_open(const char *path, const char *sheet,
     const struct table_limits *, char **cause);
 
+/*
+ * Whether path is a regular file within lim's size, before a workbook
+ * library sees it: 0, or -1 with *cause (caller frees).
+ */
+int table_check_file(const char *path, const struct table_limits *lim, char **cause);
 /* Excel's column name for a 0-based index: 0 → "A", 27 → "AB".  buf ≥ 8. */
 void table_colname(size_t col, char *buf);
 

@@ -11,12 +11,10 @@
  * with the same per-row limits as the other readers.  Numbers and dates
  * read the way the XLSX reader shows them (xlsx_number.c).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include <freexl.h>
 
@@ -83,31 +81,6 @@ xls_message(int rc)
 	return xasprintf(".xls 文件已损坏或不完整（FreeXL 错误 %d），请在 Excel 或 "
 	    "WPS 中打开后另存 / the .xls file is damaged or truncated (FreeXL "
 	    "error %d); open it in Excel or WPS and save it again", rc, rc);
-}
-
-/* Checks that path is a regular file within the size limit. */
-static int
-xls_check_file(const char *path, const struct table_limits *lim, char **cause)
-{
-	struct stat sb;
-
-	if (stat(path, &sb) != 0) {
-		*cause = xasprintf("无法打开文件：%s / cannot open the file: %s",
-		    strerror(errno), strerror(errno));
-		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		*cause = xstrdup("不是普通文件 / not a regular file");
-		return -1;
-	}
-	if ((unsigned long long)sb.st_size > lim->max_file_bytes) {
-		*cause = xasprintf("文件大小 %lld 字节，超过上限 %zu 字节 / the file "
-		    "is %lld bytes, more than the limit of %zu bytes",
-		    (long long)sb.st_size, lim->max_file_bytes,
-		    (long long)sb.st_size, lim->max_file_bytes);
-		return -1;
-	}
-	return 0;
 }
 
 /* Lists the sheet names for an error message; caller frees. */
@@ -254,7 +227,7 @@ table_xls_open(const char *path, const char *sheet,
 
 	if (lim == NULL)
 		lim = &table_default_limits;
-	if (xls_check_file(path, lim, cause) != 0)
+	if (table_check_file(path, lim, cause) != 0)
 		return NULL;
 	if ((idx = xls_inspect(path, sheet, lim, cause)) < 0)
 		return NULL;

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include <expat.h>
 #include <zip.h>
@@ -1225,26 +1224,11 @@ xlsx_check_file(const char *path, const struct table_limits *lim, char **cause)
 {
 	static const unsigned char ole[4] = { 0xd0, 0xcf, 0x11, 0xe0 };
 	unsigned char magic[4];
-	struct stat sb;
 	FILE *f;
 	size_t n;
 
-	if (stat(path, &sb) != 0) {
-		*cause = xasprintf("无法打开文件：%s / cannot open the file: %s",
-		    strerror(errno), strerror(errno));
+	if (table_check_file(path, lim, cause) != 0)
 		return -1;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		*cause = xstrdup("不是普通文件 / not a regular file");
-		return -1;
-	}
-	if ((unsigned long long)sb.st_size > lim->max_file_bytes) {
-		*cause = xasprintf("文件大小 %lld 字节，超过上限 %zu 字节 / the file "
-		    "is %lld bytes, more than the limit of %zu bytes",
-		    (long long)sb.st_size, lim->max_file_bytes,
-		    (long long)sb.st_size, lim->max_file_bytes);
-		return -1;
-	}
 	if ((f = fopen(path, "rb")) == NULL) {
 		*cause = xasprintf("无法打开文件：%s / cannot open the file: %s",
 		    strerror(errno), strerror(errno));

@@ -603,7 +603,10 @@ party_badge(struct plan *p, struct pdf_doc *doc, size_t k, char **cause)
 	return 0;
 }
 
-/* Every participant's badge, buyers first, as many to a page as fit; a cut line below the last. */
+/*
+ * Every participant's badge, buyers first, as many to a page as fit; a cut
+ * line below the last.
+ */
 static int
 doc_badges(struct plan *p, struct pdf_doc *doc, char **cause)
 {

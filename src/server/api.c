@@ -631,7 +631,7 @@ match_work(struct task *t, struct store *st)
 		api_task_fail(t, 503, "index", cause);
 		return;
 	}
-	/* A demand is matched on the products' layer in memory, as in a batch. */
+	/* A demand is matched on the serving layer in memory, as in a batch. */
 	if (sv != NULL && strcmp(kind, "demand") == 0) {
 		serving_fresh(sv, st);
 		matcher_use_layer(m, serving_layer(sv));
@@ -998,6 +998,10 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/ledger/lines/*/review", LEDGER,	api_ledger_act },
 	{ "GET",  "/api/v1/ledger/figures",	LEDGER,		api_ledger_figures },
 	{ "GET",  "/api/v1/ledger/late",	LEDGER,		api_ledger_late },
+	{ "POST", "/api/v1/ledger/samples",	ROLE_ADMIN | ROLE_FINANCE, api_ledger_sample_draw },
+	{ "GET",  "/api/v1/ledger/samples/*",	ROLE_ADMIN | ROLE_FINANCE, api_ledger_sample_get },
+	{ "POST", "/api/v1/ledger/samples/*/findings", ROLE_ADMIN | ROLE_FINANCE,
+	  api_ledger_sample_record },
 	/* Boxes in step (api_sync.c): the signed file is the credential. */
 	{ "GET",  "/api/v1/sync",		ROLE_ANYONE,	api_sync_get },
 	{ "POST", "/api/v1/sync",		ROLE_ANYONE,	api_sync_post },

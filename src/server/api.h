@@ -76,6 +76,9 @@ void api_ledger_evidence(struct hreq *h, char **args);
 void api_ledger_act(struct hreq *h, char **args);
 void api_ledger_figures(struct hreq *h, char **args);
 void api_ledger_late(struct hreq *h, char **args);
+void api_ledger_sample_draw(struct hreq *h, char **args);
+void api_ledger_sample_get(struct hreq *h, char **args);
+void api_ledger_sample_record(struct hreq *h, char **args);
 
 /* The handlers of api_upload.c, routed by api.c. */
 void api_upload_post(struct hreq *h, char **args);

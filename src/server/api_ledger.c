@@ -132,6 +132,22 @@ api_ledger_line(struct hreq *h, char **args)
 	http_json(h, 200, v);
 }
 
+/* The request's JSON body, or NULL after replying 400 (or 413). */
+static json_t *
+body_of(struct hreq *h)
+{
+	json_t *in;
+	int status;
+	char *cause = NULL;
+
+	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
+	    &cause)) == NULL) {
+		http_error(h, status, "bad_request", "%s", cause);
+		free(cause);
+	}
+	return in;
+}
+
 /* A domain refusal or bad input as the task's reply; a store failure overrides it. */
 static void
 ledger_fail(struct task *t, int forbidden, char *cause)
@@ -181,15 +197,9 @@ void
 api_ledger_submit(struct hreq *h, char **args)
 {
 	json_t *in;
-	int status;
-	char *cause = NULL;
 
-	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
-	    &cause)) == NULL) {
-		http_error(h, status, "bad_request", "%s", cause);
-		free(cause);
+	if ((in = body_of(h)) == NULL)
 		return;
-	}
 	if (!json_is_string(json_object_get(in, "outlet")) ||
 	    !json_is_integer(json_object_get(in, "year")) ||
 	    !json_is_integer(json_object_get(in, "quarter")) ||
@@ -261,17 +271,11 @@ api_ledger_act(struct hreq *h, char **args)
 {
 	long long id = line_of(h, args);
 	json_t *in;
-	int status;
-	char *cause = NULL;
 
 	if (id == 0)
 		return;
-	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
-	    &cause)) == NULL) {
-		http_error(h, status, "bad_request", "%s", cause);
-		free(cause);
+	if ((in = body_of(h)) == NULL)
 		return;
-	}
 	if (!json_is_string(json_object_get(in, "action")) ||
 	    (json_object_get(in, "comment") != NULL &&
 	    !json_is_string(json_object_get(in, "comment")))) {
@@ -301,6 +305,120 @@ api_ledger_figures(struct hreq *h, char **args)
 		return;
 	}
 	http_json(h, 200, v);
+}
+
+/* Worker: draw a spot-check sample and reply with it. */
+static void
+sample_draw_work(struct task *t, struct store *st)
+{
+	json_int_t seed = json_integer_value(json_object_get(t->in, "seed"));
+	int64_t id;
+	char *cause = NULL;
+
+	if (ledger_sample_draw(st, t->h->who.login, (int)json_integer_value(json_object_get(t->in,
+	    "year")), (int)json_integer_value(json_object_get(t->in, "quarter")),
+	    (int)json_integer_value(json_object_get(t->in, "per_province")), (uint64_t)seed, &id,
+	    &cause) != 0 || (t->body = ledger_sample_json(st, id, &cause)) == NULL) {
+		api_task_fail(t, 400, "bad_request", cause);
+		return;
+	}
+	t->status = 200;
+}
+
+/*
+ * POST /api/v1/ledger/samples {year, quarter, per_province, seed}: draws a
+ * sample of verified lines per province; without a seed the server picks
+ * one, which the reply (and the record) names.
+ */
+void
+api_ledger_sample_draw(struct hreq *h, char **args)
+{
+	json_t *in;
+
+	if ((in = body_of(h)) == NULL)
+		return;
+	if (!json_is_integer(json_object_get(in, "year")) ||
+	    !json_is_integer(json_object_get(in, "per_province")) ||
+	    (json_object_get(in, "seed") != NULL && (!json_is_integer(json_object_get(in, "seed")) ||
+	    json_integer_value(json_object_get(in, "seed")) < 0))) {
+		json_decref(in);
+		http_error(h, 400, "bad_request", "需要 year、per_province（整数），seed 为非负整数 /"
+		    " needs year and per_province as integers, seed as an integer 0 or more");
+		return;
+	}
+	if (json_object_get(in, "seed") == NULL)
+		json_object_set_new(in, "seed", json_integer((json_int_t)ledger_random_seed()));
+	api_task_run(h, sample_draw_work, in, NULL);
+}
+
+/* The sample number in args[0]; 0 after replying 404. */
+static long long
+sample_of(struct hreq *h, char **args)
+{
+	long v;
+
+	if (parse_long(args[0], 1, 0x7fffffffffffffffL, &v) != 0) {
+		http_error(h, 404, "not_found", "没有抽查 %s / no sample %s", args[0], args[0]);
+		return 0;
+	}
+	return v;
+}
+
+/* GET /api/v1/ledger/samples/ID: the sample, its seed and each line's finding. */
+void
+api_ledger_sample_get(struct hreq *h, char **args)
+{
+	long long id = sample_of(h, args);
+	char *cause = NULL;
+	json_t *v;
+
+	if (id == 0)
+		return;
+	if ((v = ledger_sample_json(hreq_store(h), id, &cause)) == NULL) {
+		api_fail(h, hreq_store(h), 404, "not_found", cause);
+		return;
+	}
+	http_json(h, 200, v);
+}
+
+/* Worker: record a site visit's finding on a sampled line. */
+static void
+sample_record_work(struct task *t, struct store *st)
+{
+	struct ledger_actor a = actor_of(t->h);
+	int64_t id = json_integer_value(json_object_get(t->in, "id"));
+	char *cause = NULL;
+
+	if (ledger_sample_record(st, &a, id, json_integer_value(json_object_get(t->in, "line")),
+	    json_is_true(json_object_get(t->in, "passed")), json_string_value(json_object_get(t->in,
+	    "finding")), &cause) != 0 || (t->body = ledger_sample_json(st, id, &cause)) == NULL) {
+		api_task_fail(t, 400, "bad_request", cause);
+		return;
+	}
+	t->status = 200;
+}
+
+/* POST /api/v1/ledger/samples/ID/findings {line, passed, finding} */
+void
+api_ledger_sample_record(struct hreq *h, char **args)
+{
+	long long id = sample_of(h, args);
+	json_t *in;
+
+	if (id == 0)
+		return;
+	if ((in = body_of(h)) == NULL)
+		return;
+	if (!json_is_integer(json_object_get(in, "line")) ||
+	    !json_is_boolean(json_object_get(in, "passed")) ||
+	    !json_is_string(json_object_get(in, "finding"))) {
+		json_decref(in);
+		http_error(h, 400, "bad_request", "需要 line（整数）、passed（布尔值）和 finding（文本） /"
+		    " needs line as an integer, passed as a boolean and finding as text");
+		return;
+	}
+	json_object_set_new(in, "id", json_integer(id));
+	api_task_run(h, sample_record_work, in, NULL);
 }
 
 /* GET /api/v1/ledger/late?year=: each deadline and who missed it. */

@@ -93,29 +93,48 @@ answer_work(struct task *t, struct store *st)
 	link_who_clear(&who);
 }
 
+/*
+ * The request's body, a JSON object that fits: a new reference, or NULL
+ * after a 400 that says what was wrong with it, or else usage.
+ */
+static json_t *
+page_body(struct hreq *h, int (*fits)(json_t *), const char *usage)
+{
+	json_t *in;
+	char *cause = NULL;
+	int status;
+
+	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
+	    &cause)) != NULL && json_is_object(in) && fits(in))
+		return in;
+	http_error(h, in == NULL ? status : 400, "bad_request", "%s", cause != NULL ? cause :
+	    usage);
+	free(cause);
+	json_decref(in);
+	return NULL;
+}
+
+/* An answer names its state. */
+static int
+answer_fits(json_t *in)
+{
+	return json_is_string(json_object_get(in, "state"));
+}
+
 /* POST /api/v1/p/TOKEN/requests/ID {"state":"accepted"|"declined"}. */
 void
 api_page_answer(struct hreq *h, char **args)
 {
 	json_t *in;
-	char *cause = NULL;
 	long id;
-	int status;
 
 	if (parse_long(args[1], 1, 1L << 53, &id) != 0) {
 		http_error(h, 404, "not_found", "没有这个请求 / no such request: %s", args[1]);
 		return;
 	}
-	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
-	    &cause)) == NULL || !json_is_object(in) ||
-	    !json_is_string(json_object_get(in, "state"))) {
-		http_error(h, in == NULL ? status : 400, "bad_request", "%s", cause != NULL ?
-		    cause : "需要 {\"state\": \"accepted\" 或 \"declined\"} / needs {\"state\":"
-		    " \"accepted\" or \"declined\"}");
-		free(cause);
-		json_decref(in);
+	if ((in = page_body(h, answer_fits, "需要 {\"state\": \"accepted\" 或 \"declined\"} /"
+	    " needs {\"state\": \"accepted\" or \"declined\"}")) == NULL)
 		return;
-	}
 	json_object_set_new(in, "id", json_integer(id));
 	api_task_run(h, answer_work, in, xstrdup(args[0]));
 }
@@ -153,24 +172,24 @@ availability_work(struct task *t, struct store *st)
 	link_who_clear(&who);
 }
 
+/* Slots come back by number: "back":"all" is the organisers' alone. */
+static int
+availability_fits(json_t *in)
+{
+	json_t *back = json_object_get(in, "back");
+
+	return back == NULL || json_is_array(back);
+}
+
 /* POST /api/v1/p/TOKEN/availability {"away":[slots]?,"back":[slots]?,"reps"?}. */
 void
 api_page_availability(struct hreq *h, char **args)
 {
-	json_t *in, *back;
-	char *cause = NULL;
-	int status;
+	json_t *in;
 
-	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
-	    &cause)) == NULL || !json_is_object(in) || ((back = json_object_get(in, "back")) !=
-	    NULL && !json_is_array(back))) {
-		http_error(h, in == NULL ? status : 400, "bad_request", "%s", cause != NULL ?
-		    cause : "需要 {\"away\": [时段], \"back\": [时段], \"reps\": 人数} / needs"
-		    " {\"away\": [slots], \"back\": [slots], \"reps\": n}");
-		free(cause);
-		json_decref(in);
+	if ((in = page_body(h, availability_fits, "需要 {\"away\": [时段], \"back\": [时段],"
+	    " \"reps\": 人数} / needs {\"away\": [slots], \"back\": [slots], \"reps\": n}")) == NULL)
 		return;
-	}
 	api_task_run(h, availability_work, in, xstrdup(args[0]));
 }
 

@@ -1,18 +1,24 @@
-"""Holds N idle keep-alive TLS connections to a server, each after one
-request, and reports how many were held and the server's RSS before and
-after.  Usage: http_idle.py PORT N PID"""
+"""Holds N idle keep-alive TLS (or plain) connections to a server, each
+after one request, and reports how many were held and the server's RSS
+before and after (summed over PIDS, comma-separated).
+Usage: http_idle.py PORT N PIDS [plain] [PATH]"""
 import asyncio, ssl, sys
 
-port, n, pid = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+port, n, pids = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3].split(",")
+plain = len(sys.argv) > 4 and sys.argv[4] == "plain"
+path = sys.argv[5] if len(sys.argv) > 5 else "/healthz"
 
 def rss_kb():
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
+    total = 0
+    for pid in pids:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
 
 async def one(ctx, held):
-    r, w = await asyncio.open_connection("127.0.0.1", port, ssl=ctx)
-    w.write(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    r, w = await asyncio.open_connection("127.0.0.1", port, ssl=None if plain else ctx)
+    w.write(b"GET " + path.encode() + b" HTTP/1.1\r\nHost: localhost\r\n\r\n")
     await w.drain()
     head = await r.readuntil(b"\r\n\r\n")
     length = int([l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0].split(b":")[1])

@@ -2,7 +2,7 @@
 # Benchmark: every demand against every product, the best 20 each, at
 # DEMANDS generated demands × PRODUCTS generated products (default 20,000 ×
 # 1,000,000): fairmatch's batch (`match fair` on a fair that pairs everyone:
-# the products' layer built, then every demand matched on two threads and
+# the serving layer built, then every demand matched on two threads and
 # stored as candidates) beside Xapian's stock QueryParser with FLAG_CJK_NGRAM
 # (default OR) on the same text, in the same run.  Then the two stages
 # against exhaustive scoring (--check-exact on 200 demands), and the judged
@@ -61,7 +61,7 @@ printf '\nmatch benchmark: %d demands × %d products, best 20 each\n\n' "$demand
 printf '%-44s %10s %12s %12s\n' "run" "seconds" "demands/s" "peak RSS MB"
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
 printf '%-44s %10s %12s %12s\n' "fairmatch: index from scratch (FTS5 + Xapian)" "$ix_s" "" "$((ix_kb / 1024))"
-printf '%-44s %10.1f %12s %12s\n' "fairmatch: products' layer (2 threads)" "$layer_s" "" ""
+printf '%-44s %10.1f %12s %12s\n' "fairmatch: serving layer (2 threads)" "$layer_s" "" ""
 printf '%-44s %10.1f %12s %12s\n' "fairmatch: batch, stored as candidates" "$match_s" "$(rate "$demands" "$match_s")" "$((b_kb / 1024))"
 printf '%-44s %10s %12s %12s\n' "fairmatch: the process (layer + batch)" "$b_s" "" ""
 printf '%-44s %10s %12s %12s\n' "peer: TermGenerator index (CJK n-grams)" "$pi_s" "" "$((pi_kb / 1024))"

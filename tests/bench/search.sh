@@ -50,7 +50,8 @@ printf '%-34s %10s %12s %12s\n' "fairmatch FTS5 + Xapian (reindex)" "$index_s" \
 printf '%-34s %10s %12s %12s\n' "peer: SQLite trigram FTS5" "$tri_s" "$((tri_bytes / 1048576))" "$((tri_kb / 1024))"
 echo
 echo "query latency, ms (fairmatch: the serving layer, top 20, then with exact total and both"
-echo "facets; trigram: top 20; fts5: today's FTS5 path with total and facets, FTS5_QUERIES=1):"
+echo "facets; every: the same scoring every hit, unpruned; scored: the share of hits the pruned"
+echo "walk scored; trigram: top 20; fts5: today's FTS5 path with total and facets, FTS5_QUERIES=1):"
 FTS5=$fts_queries "$SEARCH_BENCH" "$data" "$work/tri.db" "$here/search.queries" "$rounds" | tee "$work/ours.out"
 ours=$(tail -n 1 "$work/ours.out")
 jnum() { sed -n "s/.*\"$1\":\([-0-9.]*\).*/\1/p" <<<"$ours"; }

@@ -1,8 +1,9 @@
 /*
  * search_bench.c — query latency of fairmatch's kiosk search (the serving
  * layer, built here from the store and timed) and of SQLite's trigram FTS5
- * over the same products, in one process, one run; with FTS5=1 also
- * today's FTS5 path, and how many queries' top 20 agree between the two.
+ * over the same products, in one process, one run; the serving layer both
+ * pruned (as served) and scoring every hit; with FTS5=1 also today's FTS5
+ * path, and how many queries' top 20 agree between the two.
  *
  * usage: search_bench DATADIR TRIGRAM_DB QUERIES ROUNDS
  * Prints a table per query class and one JSON line.
@@ -24,6 +25,7 @@ struct sample {
 	char	 q[128];
 	double	*ours;		/* ms per round, top 20 */
 	double	*ours_facets;	/* ms per round, top 20 + total + facets */
+	double	*every_facets;	/* the same, scoring every hit (no pruning) */
 	double	*tri;		/* ms per round, peer */
 	double	*fts;		/* ms per round, today's FTS5 path (FTS5=1) */
 	double	*hl_need;	/* ms per round, top 20 highlighted as served (rows warm) */
@@ -31,6 +33,7 @@ struct sample {
 	double	*hl_every;	/* ms per round, top 20 tokenizing every column */
 	size_t	 page_hits;	/* hits on the page (highlighted) */
 	long	 ours_hits, tri_hits, fts_hits;
+	long	 ours_scored;	/* hits the pruned walk scored */
 	int	 same_top;	/* FTS5 and the serving layer agree on the top 20 */
 };
 
@@ -172,6 +175,7 @@ main(int argc, char **argv)
 		snprintf(s[ns].q, sizeof s[ns].q, "%.127s", tab + 1);
 		s[ns].ours = xcalloc(rounds, sizeof(double));
 		s[ns].ours_facets = xcalloc(rounds, sizeof(double));
+		s[ns].every_facets = xcalloc(rounds, sizeof(double));
 		s[ns].tri = xcalloc(rounds, sizeof(double));
 		s[ns].fts = xcalloc(rounds, sizeof(double));
 		s[ns].hl_need = xcalloc(rounds, sizeof(double));
@@ -225,13 +229,32 @@ main(int argc, char **argv)
 			o.no_facets = 0;
 			t0 = now_ms();
 			if (search_serve_run(store_db(st), tk, sv, scratch, s[i].q, 0, &o, &res,
-			    &cause) == 0)
+			    &cause) == 0) {
 				s[i].ours_hits = res.total;
+				s[i].ours_scored = res.scored;
+			}
 			else {
 				free(cause);
 				cause = NULL;
 			}
 			s[i].ours_facets[r] = now_ms() - t0;
+
+			/* The same without pruning: every hit scored. */
+			{
+				struct search_result er;
+
+				o.exhaustive = 1;
+				t0 = now_ms();
+				if (search_serve_run(store_db(st), tk, sv, scratch, s[i].q, 0, &o, &er,
+				    &cause) == 0)
+					search_result_free(&er);
+				else {
+					free(cause);
+					cause = NULL;
+				}
+				s[i].every_facets[r] = now_ms() - t0;
+				o.exhaustive = 0;
+			}
 
 			if (with_fts) {
 				struct search_result fr;
@@ -275,20 +298,21 @@ main(int argc, char **argv)
 	printf("highlighting: %.1f µs a hit (%.1f µs tokenizing every column with pinyin), over"
 	    " %zu hits\n", hl_hits ? hl_needed_ms * 1e3 / (double)hl_hits : 0.0,
 	    hl_hits ? hl_every_ms * 1e3 / (double)hl_hits : 0.0, hl_hits);
-	printf("%-12s %-16s %9s %9s %9s %9s %9s %9s %9s %10s %10s\n", "class", "example",
-	    "ours p50", "ours p99", "+facets50", "+facets99", "tri p50", "tri p99", "fts5 p50",
-	    "ours hits", "tri hits");
+	printf("%-12s %-16s %9s %9s %9s %9s %9s %9s %9s %9s %9s %10s %7s %10s\n", "class", "example",
+	    "ours p50", "ours p99", "+facets50", "+facets99", "every50", "every99", "tri p50",
+	    "tri p99", "fts5 p50", "ours hits", "scored", "tri hits");
 	{
 		double *all_o = xcalloc(ns * rounds, sizeof(double));
 		double *all_f = xcalloc(ns * rounds, sizeof(double));
 		double *all_t = xcalloc(ns * rounds, sizeof(double));
 		double *all_s = xcalloc(ns * rounds, sizeof(double));
+		double *all_e = xcalloc(ns * rounds, sizeof(double));
 		size_t na = 0;
 
 		for (size_t i = 0; i < ns; ) {
 			size_t j = i, n = 0;
-			double *vo, *vf, *vt, *vs;
-			long oh = 0, th = 0;
+			double *vo, *vf, *vt, *vs, *ve;
+			long oh = 0, th = 0, sc = 0;
 
 			while (j < ns && strcmp(s[j].cls, s[i].cls) == 0)
 				j++;
@@ -296,40 +320,48 @@ main(int argc, char **argv)
 			vf = xcalloc((j - i) * rounds, sizeof(double));
 			vt = xcalloc((j - i) * rounds, sizeof(double));
 			vs = xcalloc((j - i) * rounds, sizeof(double));
+			ve = xcalloc((j - i) * rounds, sizeof(double));
 			for (size_t k = i; k < j; k++) {
 				for (size_t r = 0; r < rounds; r++, n++, na++) {
 					vo[n] = all_o[na] = s[k].ours[r];
 					vf[n] = all_f[na] = s[k].ours_facets[r];
 					vt[n] = all_t[na] = s[k].tri[r];
 					vs[n] = all_s[na] = s[k].fts[r];
+					ve[n] = all_e[na] = s[k].every_facets[r];
 				}
 				oh += s[k].ours_hits;
+				sc += s[k].ours_scored;
 				th += s[k].tri_hits;
 			}
-			printf("%-12s %-16s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %10ld %10ld\n",
-			    s[i].cls, s[i].q, pct(vo, n, 50), pct(vo, n, 99), pct(vf, n, 50),
-			    pct(vf, n, 99), pct(vt, n, 50), pct(vt, n, 99), pct(vs, n, 50),
-			    oh / (long)(j - i), th / (long)(j - i));
+			printf("%-12s %-16s %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %9.3f %10ld"
+			    " %6.0f%% %10ld\n", s[i].cls, s[i].q, pct(vo, n, 50), pct(vo, n, 99),
+			    pct(vf, n, 50), pct(vf, n, 99), pct(ve, n, 50), pct(ve, n, 99),
+			    pct(vt, n, 50), pct(vt, n, 99), pct(vs, n, 50), oh / (long)(j - i),
+			    oh > 0 ? 100.0 * (double)sc / (double)oh : 0.0, th / (long)(j - i));
 			free(vo);
 			free(vf);
 			free(vt);
 			free(vs);
+			free(ve);
 			i = j;
 		}
 		printf("{\"queries\":%zu,\"rounds\":%zu,\"ours_p50_ms\":%.3f,\"ours_p99_ms\":%.3f,"
 		    "\"ours_facets_p50_ms\":%.3f,\"ours_facets_p99_ms\":%.3f,"
+		    "\"every_facets_p50_ms\":%.3f,\"every_facets_p99_ms\":%.3f,"
 		    "\"trigram_p50_ms\":%.3f,\"trigram_p99_ms\":%.3f,\"serve_build_s\":%.2f,"
 		    "\"serving_mb\":%.0f,\"serve_rss_mb\":%.0f,\"serve_peak_rss_mb\":%.0f,"
 		    "\"postings\":%zu,\"fts5_p50_ms\":%.3f,\"fts5_p99_ms\":%.3f,"
 		    "\"fts5_same_top20\":%zu,\"highlight_us_per_hit\":%.1f,"
 		    "\"highlight_every_column_us_per_hit\":%.1f}\n", ns, rounds,
 		    pct(all_o, na, 50), pct(all_o, na, 99), pct(all_f, na, 50), pct(all_f, na, 99),
+		    pct(all_e, na, 50), pct(all_e, na, 99),
 		    pct(all_t, na, 50), pct(all_t, na, 99), build_ms / 1e3, sst.bytes / 1048576.0,
 		    rss1 - rss0, peak, sst.postings, with_fts ? pct(all_s, na, 50) : -1.0,
 		    with_fts ? pct(all_s, na, 99) : -1.0, with_fts ? same : 0,
 		    hl_hits ? hl_needed_ms * 1e3 / (double)hl_hits : 0.0,
 		    hl_hits ? hl_every_ms * 1e3 / (double)hl_hits : 0.0);
 		free(all_s);
+		free(all_e);
 		free(all_o);
 		free(all_f);
 		free(all_t);

@@ -6,11 +6,13 @@
 // province office passes 复审 and signs 联审, which does not yet verify
 // it; the finance reviewer, who has no form to submit or add evidence,
 // signs 联审 and the line is verified, its history naming each of them;
-// the figures count it.  The page in English shows no key.
+// the figures count it; a spot check drawn with a seed fails it and it
+// stops counting, its history kept.  The page in English shows no key.
 // Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { axeViolations } from './axe.mjs';
 
 const { BASE, WORK, CHROMIUM = '/usr/bin/chromium', LEDGER_PASSWORD } = process.env;
 const SHOTS = path.join(WORK, 'screenshots');
@@ -111,7 +113,7 @@ const steps = [
 		ok(/待联审/.test(await p.textContent('#line-state')), 'one 联审 signature does not verify the line');
 		await p.context().close();
 	}],
-	['the finance department signs 联审: verified', async () => {
+	['the finance department signs 联审: verified; a failed spot check reverses it', async () => {
 		const p = await signIn('fin');
 		ok(await p.isHidden('#submit-card'), 'the finance reviewer has no form to submit lines');
 		await open(p);
@@ -132,11 +134,30 @@ const steps = [
 		const row = await p.locator('#figures tbody tr', { hasText: '成都荷花池市场浙江产品营销中心' }).textContent();
 		ok(/50,000\.00/.test(row) && /14,000\.00/.test(row), 'the figures count its increase over the base', row);
 		await p.locator('#line').screenshot({ path: path.join(SHOTS, 'ledger-verified.png') });
+		const axe = await axeViolations(p);
+		ok(axe.length === 0, 'axe ledger: no serious or critical violations', axe.join('; '));
+		// A spot check of 四川's verified line fails: it stops counting, its history stays.
+		await p.fill('#d-per', '1');
+		await p.fill('#d-seed', '7');
+		await p.click('#draw button[type=submit]');
+		await p.waitForSelector(`#sample tbody tr[data-line="${lineId}"]`);
+		ok(/种子 7/.test(await p.textContent('#sample-info')), 'the sample names its seed', await p.textContent('#sample-info'));
+		await p.fill('#finding', '进货凭证无浙江供货方印章');
+		await p.locator(`#sample tbody tr[data-line="${lineId}"] button`, { hasText: '核查不符' }).click();
+		await p.waitForFunction((id) => /未通过/.test(document.querySelector(`#sample tbody tr[data-line="${id}"]`).textContent), lineId);
+		// record() reloads the figures: wait for the centre's row to change, or time out and fail.
+		await p.waitForFunction(() => [...document.querySelectorAll('#figures tbody tr')]
+			.some((r) => /成都荷花池市场浙江产品营销中心/.test(r.textContent) && !/14,000\.00/.test(r.textContent)), null, { timeout: 60000 });
+		ok(true, 'after a failed spot check the line no longer counts');
+		await p.locator(`#lines tbody tr[data-line="${lineId}"]`).click();
+		await p.waitForFunction(() => /抽查未通过/.test(document.querySelector('#line-state').textContent), null, { timeout: 60000 });
+		ok(/抽查未通过/.test(await p.textContent('#line-state')) && /抽查未通过.*进货凭证无浙江供货方印章/.test(await p.textContent('#history')) &&
+			/联审签署/.test(await p.textContent('#history')), 'the line shows the failed check and keeps its review history');
 		await p.click('#lang');
 		await p.waitForFunction(() => document.documentElement.lang === 'en');
 		const text = await p.evaluate(() => document.body.innerText);
 		ok(!/ledger\.[a-z]/.test(text), 'the English page shows no string key');
-		ok(/verified/.test(await p.textContent('#line-state')), 'the state reads in English');
+		ok(/reversed by a spot check/.test(await p.textContent('#line-state')), 'the state reads in English');
 		await p.context().close();
 	}],
 ];

@@ -5,13 +5,11 @@
 import { chromium } from 'playwright-core';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { axeViolations } from './axe.mjs';
 
 const { BASE, WORK, FAIRMATCH, CHROMIUM = '/usr/bin/chromium' } = process.env;
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const SHOTS = path.join(WORK, 'screenshots');
 mkdirSync(SHOTS, { recursive: true });
 
@@ -50,13 +48,7 @@ const expectedCodes = (q, n = 5) => cli('search', q, '--kind', 'supply', '--limi
 
 // axe-core in the page: the serious and critical violations, as text.
 async function axe(page, name) {
-	// Evaluated through the DevTools protocol: the page's CSP rightly refuses an inline <script>.
-	if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE);
-	const res = await page.evaluate(async () => {
-		const r = await window.axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-			.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-	});
+	const res = await axeViolations(page);
 	ok(res.length === 0, `axe ${name}: no serious or critical violations`, res.join('; '));
 }
 
@@ -469,7 +461,8 @@ try {
 	});
 
 	// ---------------- the office portal ----------------
-	const octx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
+	// The clerk's laptop keeps another zone's clock: the portal still shows the fair's times.
+	const octx = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 1000 }, acceptDownloads: true, timezoneId: 'America/New_York' });
 	octx.setDefaultTimeout(HANG);
 	const office = await octx.newPage();
 	watch(office, 'office');
@@ -534,6 +527,16 @@ try {
 		await office.locator('#history tbody tr', { hasText: 'hangzhou.csv' }).locator('button').click();
 		await office.waitForFunction(() => document.querySelector('#report-title').textContent.includes('hangzhou.csv'));
 		ok(true, 'its report opens from the history');
+		// Its time is the fair's (Asia/Shanghai), not UTC and not the laptop's.
+		const at = await office.evaluate(async () => (await (await fetch('/api/v1/uploads')).json()).uploads.find((u) => u.filename === 'hangzhou.csv').uploaded_at);
+		const inZone = (zone) => {
+			const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+				.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+			return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+		};
+		const shown = await office.locator('#history tbody tr', { hasText: 'hangzhou.csv' }).locator('td').first().textContent();
+		ok(shown === inZone('Asia/Shanghai') && shown !== inZone('UTC') && shown !== inZone('America/New_York'),
+			'the upload time is Beijing time', `${shown}; recorded ${at}`);
 		// The refused file of the step before is there too, with its problems, kept by its job.
 		const refused = office.locator('#history tbody tr', { hasText: 'credit-code-check-digit.csv' });
 		ok((await refused.textContent()).includes('未通过'), 'the refused attempt is in the history', await refused.textContent());
@@ -546,10 +549,43 @@ try {
 		await shot(office, 'office-history', { fullPage: true });
 	});
 
+	await step('office lists its own entries a page at a time, filters them and exports them', async () => {
+		// Listed at sign-in, with nothing typed: the office's entries, newest change first.
+		const own = () => office.evaluate(() => document.body.dataset.own || '');
+		const total = await office.evaluate(async () => (await (await fetch('/api/v1/entries?limit=1')).json()).total);
+		await office.click('#own-form button[type=submit]');
+		await office.waitForFunction((n) => document.body.dataset.own === `0:${Math.min(20, n)}:${n}`, total);
+		ok(total > 20, 'more entries than one page', String(total));
+		const page1 = await office.$$eval('#own-results li', (lis) => lis.map((l) => l.dataset.code));
+		const texts = await office.$$eval('#own-results li', (lis) => lis.map((l) => l.textContent));
+		ok(texts.every((x) => /更新于 \d{4}-\d\d-\d\d \d\d:\d\d/.test(x)), 'each entry says when it changed', texts[0]);
+		ok((await office.textContent('#own-status')).includes(`共 ${total} 条`), 'the total is shown', await office.textContent('#own-status'));
+		await office.click('#own-next');
+		await office.waitForFunction(() => (document.body.dataset.own || '').startsWith('20:'));
+		const page2 = await office.$$eval('#own-results li', (lis) => lis.map((l) => l.dataset.code));
+		ok(page2.length > 0 && page2.every((c) => !page1.includes(c)), 'the next page holds other entries', page2.slice(0, 3).join(' '));
+		ok(await office.locator('#own-prev').isEnabled(), 'and a way back');
+		await office.fill('#own-category', '茶叶');
+		await office.selectOption('#own-sort', 'code');
+		await office.click('#own-form button[type=submit]');
+		await office.waitForFunction(() => (document.body.dataset.own || '').startsWith('0:') && document.body.dataset.own !== '', null);
+		await office.waitForFunction(() => [...document.querySelectorAll('#own-results li')].every((l) => l.textContent.includes('茶叶')));
+		const tea = await office.$$eval('#own-results li', (lis) => lis.map((l) => l.dataset.code));
+		ok(tea.length > 0 && tea.join() === [...tea].sort().join(), '茶叶 only, by code', tea.join(' '));
+		await axe(office, 'office entries list');
+		const [dl] = await Promise.all([office.waitForEvent('download'), office.click('#own-xlsx')]);
+		const xlsx = readFileSync(await dl.path());
+		ok(xlsx.subarray(0, 2).toString() === 'PK' && dl.suggestedFilename().endsWith('.xlsx'), 'the entries export as Excel', dl.suggestedFilename());
+		const [tpl] = await Promise.all([office.waitForEvent('download'), office.click('#tpl-csv')]);
+		ok(readFileSync(await tpl.path(), 'utf8').startsWith('\ufeff产品编号,产品名称'), 'the blank CSV template has the BOM and the header');
+		await shot(office, 'office-entries', { fullPage: true });
+		await office.fill('#own-category', '');
+	});
+
 	await step('office browses its own entries', async () => {
 		await office.fill('#own-q', '茶');
 		await office.click('#own-form button[type=submit]');
-		await office.waitForFunction(() => document.querySelectorAll('#own-results li').length > 0);
+		await office.waitForFunction(() => document.body.dataset.own === 'search:茶' && document.querySelectorAll('#own-results li').length > 0);
 		const texts = await office.$$eval('#own-results li', (lis) => lis.map((l) => l.textContent));
 		ok(texts.every((t) => t.includes('杭州市')), 'only the office\'s city', texts.slice(0, 3).join(' | '));
 		await office.locator('#own-results button').first().click();

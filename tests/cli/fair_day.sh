@@ -9,7 +9,8 @@
 # its evidence file and the figures that follow it.  Then the exports: the schedule of version 1 and
 # the current one with the day's marks, the outcomes with their history,
 # over the API (fetched as files) and from the command line; the agendas
-# and the sign-in sheet carry the version, the sign-in sheet the badges.
+# and the sign-in sheet carry the version, the sign-in sheet and the badges
+# the badge numbers.
 # Last, a scheduled pair removed by hand, which the next solve drops.
 set -u
 : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
@@ -76,7 +77,7 @@ api "versions" 200 GET /versions
 [ "$(jq_ 'd["published"], d["draft"]')" = "1 None" ] && ok || bad "versions: $(cat "$WORK/out")"
 
 # A kiosk request for a pair not scheduled, accepted late.
-read -r badge product < <(q "SELECT pb.badge, p.code FROM candidates c JOIN demands d ON d.id = c.demand_id
+read -r badge product sbadge < <(q "SELECT pb.badge, p.code, ps.badge FROM candidates c JOIN demands d ON d.id = c.demand_id
   JOIN products p ON p.id = c.product_id JOIN participants pb ON pb.buyer_id = d.buyer_id
   JOIN participants ps ON ps.supplier_id = p.supplier_id WHERE NOT EXISTS (SELECT 1 FROM meetings m
   WHERE m.buyer_pid = pb.id AND m.supplier_pid = ps.id) ORDER BY c.score LIMIT 1" | tr '|' ' ')
@@ -176,11 +177,16 @@ export_ "schedule v1 csv" "schedule?format=csv&version=1&wait=1" v1.csv
 [ "$(head -c 3 "$WORK/v1.csv" | xxd -p)" = efbbbf ] && ok || bad "v1.csv does not begin with the BOM"
 has "schedule header" "$WORK/v1.csv" "版本,日期,时间,桌号,位置,采购商胸牌,采购单位,所在省份,供应商胸牌,供应企业"
 [ "$(($(wc -l < "$WORK/v1.csv") - 1))" = "$n1" ] && ok || bad "v1.csv: $n1 meetings expected, $(cat "$WORK/v1.csv" | head -3)"
-grep -q "$badge" "$WORK/v1.csv" && bad "version 1 holds the request accepted after it" || ok
+# in_csv FILE: whether a row of FILE schedules $badge with $sbadge (the buyer may meet others).
+in_csv() { awk -F, -v b="$badge" -v s="$sbadge" '$6 == b && $9 == s { f = 1 } END { exit !f }' "$1"; }
+in_csv "$WORK/v1.csv" && bad "version 1 holds the request accepted after it" || ok
 has "a slot by time, a table by name" "$WORK/v1.csv" "10:40–11:00,A厅1号,A厅东"
 export_ "schedule current xlsx" "schedule?wait=1" now.xlsx
 unzip -p "$WORK/now.xlsx" xl/worksheets/sheet1.xml > "$WORK/now.xml"
-has "the current schedule holds the accepted request" "$WORK/now.xml" "<t>$badge</t>"
+python3 -c 'import re, sys
+rows = re.findall(r"<row[^>]*>(.*?)</row>", open(sys.argv[1], encoding="utf-8").read(), re.S)
+sys.exit(not any("<t>%s</t>" % sys.argv[2] in r and "<t>%s</t>" % sys.argv[3] in r for r in rows))' \
+  "$WORK/now.xml" "$badge" "$sbadge" && ok || bad "the current schedule lacks the accepted request $badge–$sbadge"
 has "the current schedule marks the no-show" "$WORK/now.xml" "<t>未到场</t>"
 has "the current schedule marks the late backfill" "$WORK/now.xml" "<t>补位 晚 10 分钟</t>"
 grep -q '<c r="A2"[^>]*><v>2</v>' "$WORK/now.xml" && ok || bad "the current schedule is version 2, as a number"
@@ -211,6 +217,9 @@ export_print signin
 has "sign-in sheet carries the version" "$WORK/signin.txt" "日程第 2 版"
 has "sign-in sheet: a badge column" "$WORK/signin.txt" "胸牌号"
 has "sign-in sheet: the walk-in's badge" "$WORK/signin.txt" "$walk"
+export_print badges
+has "badges: the walk-in's" "$WORK/badges.txt" "$walk"
+has "badges: a scheduled buyer's" "$WORK/badges.txt" "$nb"
 # The same from the command line.
 check "cli export schedule" 0 "$fm" export schedule YQH-2026 --version 2 --out "$WORK/v2.csv" --json
 has "cli rows" "$WORK/out" "\"rows\":$(q "SELECT count(*) FROM version_meetings v JOIN schedule_versions s ON s.id = v.version_id WHERE s.number = 2")"

@@ -263,6 +263,18 @@ l7=$(field "$WORK/body" id)
 [ "$(as hfin POST "/api/v1/ledger/lines/$l7/review" -H "$j" -d '{"action":"comment","comment":"请补充进货凭证"}')" = 200 ] &&
   ok || bad "finance comments over HTTPS: $(cat "$WORK/body")"
 [ "$(q "SELECT state FROM ledger_lines WHERE id = $l7")" = submitted ] && ok || bad "a refused step changed the line"
+[ "$(as hsc POST /api/v1/ledger/samples -H "$j" -d '{"year":2010,"per_province":1,"seed":42}')" = 403 ] &&
+  ok || bad "an expansion office draws a sample over HTTPS"
+[ "$(as hfin POST /api/v1/ledger/samples -H "$j" -d '{"year":2010,"per_province":1,"seed":42}')" = 200 ] &&
+  grep -q '"seed":"42"' "$WORK/body" && ok || bad "finance draws a sample: $(cat "$WORK/body")"
+sh1=$(field "$WORK/body" id); sed 's/.*"lines"://' "$WORK/body" > "$WORK/http-draw1"
+[ "$(as hfin POST /api/v1/ledger/samples -H "$j" -d '{"year":2010,"per_province":1,"seed":42}')" = 200 ] &&
+  sed 's/.*"lines"://' "$WORK/body" | cmp -s - "$WORK/http-draw1" && ok || bad "the same seed over HTTPS drew another sample"
+hl=$(q "SELECT line_id FROM ledger_sample_lines WHERE sample_id = $sh1 LIMIT 1")
+[ "$(as hfin POST "/api/v1/ledger/samples/$sh1/findings" -H "$j" -d "{\"line\":$hl,\"passed\":true,\"finding\":\"实地核查相符\"}")" = 200 ] &&
+  grep -q '"result":"passed","finding":"实地核查相符","checked_by":"hfin"' "$WORK/body" && ok ||
+  bad "a finding over HTTPS: $(cat "$WORK/body")"
+[ "$(as hfin GET "/api/v1/ledger/samples/$sh1")" = 200 ] && ok || bad "the sample reads back"
 [ "$(C -o /dev/null -w '%{http_code}' "$base/api/v1/ledger/lines?year=2010")" = 401 ] && ok || bad "nobody reads the lines"
 kill -TERM "$srv"; wait "$srv"
 grep -q 'AddressSanitizer\|runtime error\|LeakSanitizer' "$WORK/server.err" &&

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A fair's batch on the products' layer: `match fair --check-exact N` finds
+# A fair's batch on the serving layer: `match fair --check-exact N` finds
 # the exhaustive top 20 (recall ≥ 0.999), bad uses of it are refused, and
 # the batch leaves out withdrawn products and demands past their deadline.
 set -u

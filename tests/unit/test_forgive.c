@@ -213,6 +213,40 @@ test_exact_ranks_above_corrected(void **state)
 	search_result_free(&r);
 }
 
+/*
+ * 纺织 longjin finds the 龙锦 scarf exactly, then every 纺织 product with
+ * longjin dropped: the scarf is one of those too, and is counted once
+ * whether or not it falls on the page the forgiving query fetched.
+ */
+static void
+test_total_counts_each_hit_once(void **state)
+{
+	struct search_opts o = { .kind = "supply", .limit = 100 };
+	struct search_result small, all, typed;
+	char *cause = NULL;
+
+	if (search_serve_run(store_db(st), tk, sv, scratch, "纺织", 0, &o, &typed, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_true(typed.total > 4 && typed.total < 100);
+	run("纺织 longjin", 0, 3, &small);
+	run("纺织 longjin", 0, 100, &all);
+	assert_non_null(small.forgive);
+	assert_int_equal(small.forgive->exact, 1);
+	assert_string_equal(small.forgive->dropped, "longjin");
+	assert_string_equal(small.hits[0].code, "HZ-0901");
+	assert_int_equal(small.total, typed.total);
+	assert_int_equal(all.total, typed.total);
+	assert_int_equal(all.nhits, (size_t)typed.total);
+	for (size_t i = 0; i < all.nhits; i++)
+		for (size_t j = 0; j < i; j++)
+			assert_true(all.hits[i].id != all.hits[j].id);
+	for (size_t i = 0; i < small.nhits; i++)
+		assert_int_equal(small.hits[i].id, all.hits[i].id);
+	search_result_free(&small);
+	search_result_free(&all);
+	search_result_free(&typed);
+}
+
 /* A query that finds enough is answered as typed: the same as the serving layer's. */
 static void
 test_enough_is_not_forgiven(void **state)
@@ -250,6 +284,7 @@ main(void)
 		cmocka_unit_test(test_relaxed_drops_the_number),
 		cmocka_unit_test(test_did_you_mean),
 		cmocka_unit_test(test_exact_ranks_above_corrected),
+		cmocka_unit_test(test_total_counts_each_hit_once),
 		cmocka_unit_test(test_enough_is_not_forgiven),
 	};
 

@@ -2,7 +2,8 @@
  * test_serve.c — the serving layer against brute force: a seeded random
  * catalogue of documents over a small vocabulary, queried with ANDed words
  * of ORed terms; totals, facet counts, the fair filter, paging to the last
- * hit and updates after the build must agree with counting by hand.
+ * hit and updates after the build must agree with counting by hand; the
+ * pruned walk must give what scoring every hit gives.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -163,6 +164,19 @@ count_facet(const struct serve_count *c, size_t n, const char *value)
 	return 0;
 }
 
+/* Filter 1: the fair of two cities; 2: its first city; 3: category; 0: none. */
+static void
+set_filter(struct serve_query *q, unsigned filter, const char *const *fair, const char *category)
+{
+	if (filter == 1) {
+		q->fair_cities = fair;
+		q->nfair_cities = 2;
+	} else if (filter == 2)
+		q->city = fair[0];
+	else if (filter == 3)
+		q->category = category;
+}
+
 /* Totals, facets and hit order for random queries, with and without filters. */
 static void
 check_queries(struct serve *sv, int nq)
@@ -187,13 +201,7 @@ check_queries(struct serve *sv, int nq)
 		q.terms = terms;
 		q.limit = 10;
 		q.facets = 1;
-		if (filter == 1) {
-			q.fair_cities = fair;
-			q.nfair_cities = 2;
-		} else if (filter == 2)
-			q.city = fair[0];
-		else if (filter == 3)
-			q.category = cats[1];
+		set_filter(&q, filter, fair, cats[1]);
 		for (size_t i = 0; i < ndocs; i++) {
 			const struct bdoc *b = &docs[i];
 
@@ -627,6 +635,126 @@ test_browse(void **state)
 	serve_free(sv);
 }
 
+/*
+ * Block-max pruning changes nothing a buyer sees: on a generated catalogue
+ * of three segments (long lists with kept range maxima, short ones without,
+ * updates after the build in tails, removed documents), random queries with
+ * prefixes, a named category, filters, exclusions and deep pages give the
+ * same total, facets and page, hit for hit and score for score, as scoring
+ * every hit; and for one-term queries pruning scores far fewer hits than
+ * there are.
+ */
+#define PR_DOCS		140000
+#define PR_VOCAB	300
+#define PR_QUERIES	300
+
+static void
+pr_fill(struct serve_doc *d, int64_t id)
+{
+	char t[16];
+
+	serve_doc_reset(d, id, rnd(6) < 5 ? cities[rnd(5)] : NULL,
+	    rnd(5) < 4 ? cats[rnd(4)] : NULL);
+	for (size_t f = 0; f < NFIELDS; f++)
+		for (uint32_t i = 0, n = rnd(9); i < n; i++) {
+			snprintf(t, sizeof t, "w%03u", rnd(PR_VOCAB) * rnd(PR_VOCAB) / PR_VOCAB);
+			serve_doc_token(d, f, t, strlen(t));
+		}
+}
+
+static void
+same_result(const struct serve_result *a, const struct serve_result *b)
+{
+	assert_int_equal(a->total, b->total);
+	assert_int_equal(a->nhits, b->nhits);
+	for (size_t i = 0; i < a->nhits; i++) {
+		assert_int_equal(a->hits[i].id, b->hits[i].id);
+		assert_true(a->hits[i].score == b->hits[i].score);
+	}
+	assert_int_equal(a->ncities, b->ncities);
+	for (size_t i = 0; i < a->ncities; i++) {
+		assert_string_equal(a->cities[i].value, b->cities[i].value);
+		assert_int_equal(a->cities[i].count, b->cities[i].count);
+	}
+	assert_int_equal(a->ncategories, b->ncategories);
+	for (size_t i = 0; i < a->ncategories; i++) {
+		assert_string_equal(a->categories[i].value, b->categories[i].value);
+		assert_int_equal(a->categories[i].count, b->categories[i].count);
+	}
+}
+
+static void
+test_pruned_as_exhaustive(void **state)
+{
+	struct serve *sv = serve_new(weights, NFIELDS);
+	struct serve_doc *d = serve_doc_new(sv);
+	struct serve_scratch *s = serve_scratch_new();
+	char text[SERVE_MAX_TERMS][16];
+	long big_total = 0, big_scored = 0;
+
+	for (int64_t id = 1; id <= PR_DOCS; id++) {
+		pr_fill(d, id);
+		serve_build_add(sv, d);
+	}
+	serve_build_finish(sv, 0);
+	for (int i = 0; i < 3000; i++) {	/* replaced, or new */
+		pr_fill(d, i % 2 ? (int64_t)rnd(PR_DOCS) + 1 : PR_DOCS + 1 + i);
+		serve_put(sv, d);
+	}
+	for (int i = 0; i < 500; i++)
+		serve_remove(sv, (int64_t)rnd(PR_DOCS) + 1);
+	for (int k = 0; k < PR_QUERIES; k++) {
+		struct serve_term terms[SERVE_MAX_TERMS];
+		struct serve_query q = { .terms = terms, .limit = 20 };
+		struct serve_result a, b;
+		const char *fair[2] = { cities[rnd(5)], cities[rnd(5)] };
+		int64_t excl[2] = { (int64_t)rnd(PR_DOCS) + 1, (int64_t)rnd(PR_DOCS) + 1 };
+		uint32_t nwords = 1 + rnd(3), filter = rnd(5);
+
+		for (uint32_t w = 0; w < nwords; w++)
+			for (uint32_t i = 0, n = 1 + rnd(2); i < n; i++) {
+				struct serve_term *t = &terms[q.nterms];
+
+				/* Common words mostly: the lists pruning is for. */
+				snprintf(text[q.nterms], sizeof text[0], "w%03u", rnd(4) ? rnd(12) :
+				    rnd(PR_VOCAB));
+				t->text = text[q.nterms];
+				t->len = strlen(t->text);
+				t->word = w;
+				t->prefix = w + 1 == nwords && i + 1 == n && rnd(4) == 0;
+				if (t->prefix)
+					t->len = 3;	/* w00: w000 to w009 */
+				q.nterms++;
+			}
+		q.category_first = rnd(3) == 0 ? cats[rnd(4)] : NULL;
+		q.facets = rnd(2);
+		q.offset = rnd(4) == 0 ? rnd(300) : 0;
+		set_filter(&q, filter, fair, filter == 3 ? cats[rnd(4)] : NULL);
+		if (rnd(5) == 0) {
+			q.exclude = excl;
+			q.nexclude = 2;
+		}
+		serve_query(sv, s, &q, &a);
+		q.exhaustive = 1;
+		serve_query(sv, s, &q, &b);
+		same_result(&a, &b);
+		assert_int_equal(b.scored, b.total);
+		assert_true(a.scored <= a.total);
+		if (a.total > 2000 && q.offset == 0 && q.nterms == 1 && q.category_first == NULL) {
+			big_total += a.total;
+			big_scored += a.scored;
+		}
+		serve_result_free(&a);
+		serve_result_free(&b);
+	}
+	/* A one-term query's bound is its list's largest impact in the range: tight. */
+	assert_true(big_total > 0);
+	assert_true(big_scored * 3 < big_total);
+	serve_doc_free(d);
+	serve_scratch_free(s);
+	serve_free(sv);
+}
+
 int
 main(void)
 {
@@ -639,6 +767,7 @@ main(void)
 		cmocka_unit_test(test_no_hit_sorts_nothing),
 		cmocka_unit_test(test_many_segments),
 		cmocka_unit_test(test_browse),
+		cmocka_unit_test(test_pruned_as_exhaustive),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -23,7 +23,7 @@
 #include "util.h"
 #include "withdraw.h"
 
-#define NPRODUCTS	1000
+#define NPRODUCTS	3000
 #define NCHANGED	500
 
 static const char *things[] = { "齿轮", "轴承", "茶叶", "眼镜", "电钻", "火腿", "西服", "围巾" };
@@ -130,12 +130,16 @@ layer(void)
 	return sv;
 }
 
-/* 齿轮 and 轴承 in a fair's two cities: both stages give the exhaustive top 20, in order. */
+/*
+ * 齿轮 and 轴承 in a fair's two cities, with 用 (in every description) heavy
+ * enough for stage 1, so that it must choose among more than it keeps:
+ * both stages give the exhaustive top 20, in order.
+ */
 static void
 test_two_stages_exact(void **state)
 {
 	struct serve_match_token t[] = { { "齿轮", 6, 4.0 }, { "轴承", 6, 2.0 }, { "齿", 3, 1.2 },
-	    { "用", 3, 0.3 } };
+	    { "用", 3, 1.0 } };
 	const char *fair[] = { "杭州市", "温州市" };	/* as the store writes them */
 	struct serve_match_query q = { .tokens = t, .ntokens = 4, .cities = fair, .ncities = 2,
 	    .limit = 20 };
@@ -163,6 +167,56 @@ test_two_stages_exact(void **state)
 	serve_match_result_free(&fast);
 	serve_match_result_free(&full);
 	serve_scratch_free(s);
+	serve_free(sv);
+}
+
+/* Adds product id with the tokens text[i], each in field[i]. */
+static void
+add_doc(struct serve *sv, struct serve_doc *d, int64_t id, const size_t *field,
+    const char *const *text, size_t n)
+{
+	serve_doc_reset(d, id, "杭州市", "茶叶");
+	for (size_t i = 0; i < n; i++)
+		serve_doc_token(d, field[i], text[i], strlen(text[i]));
+	serve_build_add(sv, d);
+}
+
+/*
+ * A word counts in every field it is in: 茶叶 in the name and the
+ * description ranks before 茶叶 in the name alone, which ranks far before
+ * 茶叶 in the description alone; the masks say where.
+ */
+static void
+test_fields_count(void **state)
+{
+	static const double w[] = { 10, 4, 5, 5, 3, 2, 1 };	/* the products' fields */
+	struct serve *sv = serve_new(w, 7);
+	struct serve_doc *d = serve_doc_new(sv);
+	struct serve_scratch *s = serve_scratch_new();
+	struct serve_match_token t = { "茶叶", strlen("茶叶"), 4.0 };
+	struct serve_match_query q = { .tokens = &t, .ntokens = 1, .limit = 10 };
+	struct serve_match_result r;
+
+	(void)state;
+	add_doc(sv, d, 1, (const size_t[]){ 0, 6 }, (const char *const[]){ "茶叶", "绿茶" }, 2);
+	add_doc(sv, d, 2, (const size_t[]){ 0, 6 }, (const char *const[]){ "茶叶", "茶叶" }, 2);
+	add_doc(sv, d, 3, (const size_t[]){ 0, 6 }, (const char *const[]){ "茶壶", "茶叶" }, 2);
+	for (int64_t id = 10; id < 30; id++)	/* others, so that 茶叶 is worth something */
+		add_doc(sv, d, id, (const size_t[]){ 0, 6 }, (const char *const[]){ "齿轮",
+		    "轴承" }, 2);
+	serve_build_finish(sv, 0);
+	serve_match(sv, s, &q, &r);
+	assert_int_equal(r.n, 3);
+	assert_int_equal(r.ids[0], 2);
+	assert_int_equal(r.ids[1], 1);
+	assert_int_equal(r.ids[2], 3);
+	assert_true(r.scores[1] > 5 * r.scores[2]);
+	assert_int_equal(r.masks[0], 1u << 0 | 1u << 6);
+	assert_int_equal(r.masks[1], 1u << 0);
+	assert_int_equal(r.masks[2], 1u << 6);
+	serve_match_result_free(&r);
+	serve_scratch_free(s);
+	serve_doc_free(d);
 	serve_free(sv);
 }
 
@@ -214,6 +268,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_stages_exact),
+		cmocka_unit_test(test_fields_count),
 		cmocka_unit_test(test_incremental),
 	};
 

@@ -9,6 +9,7 @@ import { $, h, fill } from '../lib/dom.js';
 import { t, pick, onLangChange } from '../lib/i18n.js';
 import { mountHeader } from '../lib/header.js';
 import { startSession, sessionLost } from '../lib/session.js';
+import { fmtWhen } from '../lib/time.js';
 import { initFairDay, openFairDay, redrawFairDay, loadVersions, people } from './fairday.js';
 import { loadCertificate } from './certificate.js';
 
@@ -52,8 +53,8 @@ function drawBackups() {
 	if (b instanceof Error) el.textContent = pick(b.message);
 	else if (!b.enabled) el.textContent = t('console.backup.off');
 	else if (b.last_at && !b.last_ok)
-		el.textContent = t('console.backup.failed', { at: b.last_at, error: pick(b.last_error || '') });
-	else if (b.last_ok_at) el.textContent = t('console.backup.ok', { at: b.last_ok_at, file: b.last_file });
+		el.textContent = t('console.backup.failed', { at: fmtWhen(b.last_at), error: pick(b.last_error || '') });
+	else if (b.last_ok_at) el.textContent = t('console.backup.ok', { at: fmtWhen(b.last_ok_at), file: b.last_file });
 	else el.textContent = t('console.backup.pending');
 }
 

@@ -8,6 +8,7 @@ import { api } from '../lib/api.js';
 import { $, h, fill } from '../lib/dom.js';
 import { t, pick } from '../lib/i18n.js';
 import { sessionLost } from '../lib/session.js';
+import { fmtWhen } from '../lib/time.js';
 
 const enc = encodeURIComponent;
 let code = null;		// the open fair
@@ -196,7 +197,7 @@ function outcomeTrail(m) {
 		fill(box,
 			h('h5', { text: t('console.o.history') }),
 			h('ul.entries', {},
-				o.evidence.map((e) => h('li', { text: t('console.o.evidenceLine', { name: e.filename, size: e.size, by: e.added_by, at: e.added_at }) })),
+				o.evidence.map((e) => h('li', { text: t('console.o.evidenceLine', { name: e.filename, size: e.size, by: e.added_by, at: fmtWhen(e.added_at) }) })),
 				o.history.map((x) => h('li', { text: t('console.o.historyLine', { at: x.at, by: x.by, field: field(x.field), old: value(x.field, x.old), new: value(x.field, x.new) }) }))));
 	}).catch((e) => { if (!sessionLost(e)) fill(box, h('p.error', { text: pick(e.message) })); });
 	return box;
@@ -254,13 +255,13 @@ async function loadRequests() {
 		fill($('#requests-list'),
 			h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', text: t('console.r.' + c) })), h('th', { scope: 'col', text: t('console.p.actions') }))),
 			h('tbody', {}, rs.map((r) => h('tr', { dataset: { request: r.id } },
-				h('td', { text: r.created_at.replace('T', ' ').replace('Z', '') }),
+				h('td', { text: fmtWhen(r.created_at) }),
 				h('td', { text: nb(r.buyer.name, r.buyer.badge) }),
 				h('td', { text: nb(r.supplier.name, r.supplier.badge) }),
 				h('td', { text: r.product_name || '' }),
 				h('td', { text: r.asked_by === 'kiosk' ? t('console.r.kiosk') : r.asked_by }),
 				h('td', { text: t('console.r.st.' + r.state) + (r.scheduled ? ' · ' + t('console.r.inSchedule') : '') }),
-				h('td', { text: r.decided_by ? `${r.decided_by} ${(r.decided_at || '').replace('T', ' ').replace('Z', '')}` : '' }),
+				h('td', { text: r.decided_by ? `${r.decided_by} ${fmtWhen(r.decided_at)}` : '' }),
 				h('td', {},
 					h('button.ghost.small.accept', { type: 'button', text: t('console.r.accept'), 'aria-label': t('console.r.acceptOf', { buyer: r.buyer.name, supplier: r.supplier.name }), onclick: () => decide(r, 'accepted') }),
 					h('button.ghost.small.decline', { type: 'button', text: t('console.r.decline'), 'aria-label': t('console.r.declineOf', { buyer: r.buyer.name, supplier: r.supplier.name }), onclick: () => decide(r, 'declined') }))))));
@@ -320,7 +321,7 @@ async function loadDay() {
 	await act('#backfill-status', async () => {
 		const [a, b] = await Promise.all([api(base() + '/arrivals'), api(base() + '/backfill')]);
 		say('#arrivals-summary', t('console.arrivals', { expected: a.expected, arrived: a.arrived, noShow: a.no_show }));
-		fill($('#arrivals'), a.arrivals.map((x) => h('li', { text: t('console.arrival', { time: (x.checked_in_at || '').slice(11, 16), name: x.name, badge: x.badge }) })));
+		fill($('#arrivals'), a.arrivals.map((x) => h('li', { text: t('console.arrival', { time: fmtWhen(x.checked_in_at).slice(11, 16), name: x.name, badge: x.badge }) })));
 		fill($('#backfill'), b.proposals.length ? b.proposals.map((p) => h('li', { dataset: { meeting: p.meeting } },
 			h('span', { text: t('console.bf.line', { when: p.when, table: p.table_name, present: p.present.name, partner: nb(p.partner.name, p.partner.badge), score: p.score }) }),
 			' ',

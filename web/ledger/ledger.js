@@ -10,6 +10,7 @@ import { $, h, fill } from '../lib/dom.js';
 import { t, pick, onLangChange } from '../lib/i18n.js';
 import { mountHeader } from '../lib/header.js';
 import { startSession, sessionLost, currentUser } from '../lib/session.js';
+import { downloadCSV } from '../lib/csv.js';
 
 const LINE_COLS = ['id', 'outlet', 'name', 'quarter', 'amount', 'state'];
 const HIST_COLS = ['at', 'action', 'by', 'state', 'comment'];
@@ -25,6 +26,8 @@ let lines = null;
 let line = null;
 let figures = null;
 let late = null;
+let sample = null;
+const SAMPLE_COLS = ['province', 'line', 'name', 'amount', 'result', 'finding', 'record'];
 
 const year = () => $('#year').value;
 const quarterArg = () => ($('#quarter').value ? '&quarter=' + $('#quarter').value : '');
@@ -177,6 +180,48 @@ function drawFigures() {
 	fill($('#chart'), svg);
 }
 
+async function drawSample(ev) {
+	ev.preventDefault();
+	const body = { year: Number(year()), per_province: Number($('#d-per').value) };
+	if ($('#quarter').value) body.quarter = Number($('#quarter').value);
+	if ($('#d-seed').value.trim()) body.seed = Number($('#d-seed').value.trim());
+	try {
+		sample = await api('/api/v1/ledger/samples', { method: 'POST', body });
+		$('#sample-status').textContent = '';
+	} catch (e) { failed(e, $('#sample-status')); }
+	drawSampleTable();
+}
+
+async function record(line, passed) {
+	try {
+		sample = await api(`/api/v1/ledger/samples/${sample.id}/findings`, { method: 'POST', body: { line, passed, finding: $('#finding').value.trim() } });
+		$('#finding').value = '';
+		$('#sample-status').textContent = '';
+	} catch (e) { failed(e, $('#sample-status')); return; }
+	drawSampleTable();
+	await loadLines();
+	await loadFigures();
+}
+
+function drawSampleTable() {
+	$('#sample-info').textContent = sample
+		? t('ledger.sampleInfo', { id: sample.id, seed: sample.seed, n: sample.per_province, by: sample.drawn_by, at: sample.drawn_at }) : '';
+	fill($('#sample thead tr'), SAMPLE_COLS.map((c) => h('th', { scope: 'col', text: t('ledger.sc.' + c) })));
+	fill($('#sample tbody'), (sample ? sample.lines : []).map((l) => h('tr', { dataset: { line: l.line } },
+		h('td', { text: l.province }), h('td', { text: l.line }), h('td', { text: l.name }),
+		h('td.num', { text: l.amount }), h('td', { text: t('ledger.r.' + l.result) }), h('td', { text: l.finding }),
+		h('td', {}, l.result !== 'pending' ? null : [
+			h('button', { type: 'button', class: 'ghost', text: t('ledger.pass'), onclick: () => record(l.line, true) }),
+			h('button', { type: 'button', class: 'ghost', text: t('ledger.fail'), onclick: () => record(l.line, false) })]))));
+}
+
+function figuresCSV() {
+	if (!figures) return;
+	const rows = [FIG_COLS.map((c) => t('ledger.f.' + c))];
+	for (const r of figures.rows) rows.push(FIG_COLS.map((c) => r[c] ?? ''));
+	downloadCSV(`ledger-${figures.by}-${figures.year}.csv`, rows);
+}
+
 async function loadLate() {
 	try { late = await api(`/api/v1/ledger/late?year=${year()}`); } catch (e) { late = null; failed(e, $('#status')); }
 	drawLate();
@@ -202,6 +247,7 @@ function redraw() {
 	drawLine();
 	drawFigures();
 	drawLate();
+	drawSampleTable();
 }
 
 function init() {
@@ -211,15 +257,18 @@ function init() {
 	$('#submit').addEventListener('submit', submitLine);
 	$('#evidence-form').addEventListener('submit', addEvidence);
 	$('#fig').addEventListener('submit', loadFigures);
+	$('#csv').addEventListener('click', figuresCSV);
+	$('#draw').addEventListener('submit', drawSample);
 	onLangChange(redraw);
 	startSession({
 		allowed: ['admin', 'expansion', 'finance'],
 		onSignedIn: (me) => {
 			$('#submit-card').hidden = !['expansion', 'admin'].includes(me.role);
+			$('#samples').hidden = !['admin', 'finance'].includes(me.role);
 			if (!$('#submit-card').hidden) loadRegister();
 			loadAll();
 		},
-		onSignedOut: () => { lines = null; line = null; figures = null; late = null; redraw(); },
+		onSignedOut: () => { lines = null; line = null; figures = null; late = null; sample = null; redraw(); },
 	});
 	document.body.dataset.ready = '1';
 }

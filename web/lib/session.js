@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { $ } from './dom.js';
 import { t, pick } from './i18n.js';
 import { showUser } from './header.js';
+import { setTimeZone } from './time.js';
 
 let me = null;
 let opts = null;
@@ -20,6 +21,7 @@ export async function startSession(options) {
 	$('#logout').addEventListener('click', signOut);
 	try {
 		me = await api('/api/v1/me');
+		setTimeZone(me?.time_zone);
 	} catch (e) {
 		me = null;
 		$('#login-error').textContent = pick(e.message);

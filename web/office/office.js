@@ -1,13 +1,15 @@
 // office.js — the office portal: upload a catalogue (drag and drop or the
 // picker) with a progress bar for the bytes and then for the server's check,
 // the validation report as a table and as a CSV file made here, the upload
-// history, and the office's own entries.
+// history, the blank templates, and the office's own entries: listed a page
+// at a time with filters, searched, exported in the template's columns.
 import { api, uploadFile, pollJob } from '../lib/api.js';
 import { $, h, fill, highlight } from '../lib/dom.js';
 import { t, tIn, pick, onLangChange, getLang } from '../lib/i18n.js';
 import { mountHeader } from '../lib/header.js';
 import { downloadCSV } from '../lib/csv.js';
 import { startSession, sessionLost } from '../lib/session.js';
+import { fmtWhen } from '../lib/time.js';
 
 let me = null;
 let report = null;	// {result, filename} on show
@@ -15,11 +17,14 @@ let history = [];
 let entry = null;	// {kind, data} on show
 let withdrawn = [];	// [{kind, code, name, withdrawn_at, withdrawn_by}]
 let busy = false;
+let own = { offset: 0, total: 0, limit: 20 };	// the entries list's page
 
 const KINDS = { city: ['supply'], expansion: ['demand'], admin: ['supply', 'demand'] };
 const kinds = () => KINDS[me?.role] || [];
 
 // ---- upload ----
+
+const SORTS = ['-updated', 'code', 'name', 'category'];
 
 function drawKinds() {
 	for (const sel of [$('#kind'), $('#own-kind')]) {
@@ -28,6 +33,17 @@ function drawKinds() {
 		if (kinds().includes(v)) sel.value = v;
 		sel.disabled = kinds().length < 2;
 	}
+	const sort = $('#own-sort').value;
+	fill($('#own-sort'), SORTS.map((k) => h('option', { value: k, text: t('office.sort.' + k) })));
+	if (sort) $('#own-sort').value = sort;
+	drawTemplates();
+}
+
+// The blank templates of the catalogue chosen for upload.
+function drawTemplates() {
+	const kind = $('#kind').value || kinds()[0] || 'supply';
+	$('#tpl-xlsx').href = `/api/v1/templates/${kind}.xlsx`;
+	$('#tpl-csv').href = `/api/v1/templates/${kind}.csv`;
 }
 
 function phase(text, value) {
@@ -143,7 +159,7 @@ async function loadHistory() {
 
 function drawHistory() {
 	fill($('#history tbody'), history.map((u) => h('tr', {},
-		h('td', { text: (u.uploaded_at || '').replace('T', ' ').replace(/\.\d+|Z$/g, '') }),
+		h('td', { text: fmtWhen(u.uploaded_at) }),
 		h('td', { text: u.filename }),
 		h('td', { text: t('kind.' + u.kind) }),
 		h('td', { text: u.uploaded_by }),
@@ -179,27 +195,71 @@ async function openUpload(id) {
 
 // ---- own entries ----
 
+// One entry in the list: open it, or withdraw it.
+const ownItem = (kind, x, label, extra) => h('li', { dataset: { code: x.code } },
+	h('button.entry-link', { type: 'button', onclick: () => openEntry(kind, x.code) },
+		h('span.code', { text: x.code }), ' ', h('span.name', {}, label), ' ',
+		h('span.muted', { text: extra })),
+	' ',
+	h('button.ghost.withdraw', { type: 'button', text: t('office.withdraw'),
+		'aria-label': t('office.withdrawOf', { code: x.code }),
+		onclick: () => setWithdrawn(kind, x.code, true) }));
+
+// The filters of the entries list, as query parameters.
+function ownParams(kind) {
+	const p = new URLSearchParams({ kind });
+	const sort = $('#own-sort').value || '-updated';
+	p.set('sort', sort === 'name' && kind === 'demand' ? 'product' : sort);
+	if ($('#own-category').value.trim()) p.set('category', $('#own-category').value.trim());
+	if ($('#own-since').value) p.set('since', $('#own-since').value);
+	return p;
+}
+
+// A page of the office's own entries (nothing typed in the search box):
+// filtered, sorted, and the same as files in the template's columns.
+async function listOwn(offset) {
+	const kind = $('#own-kind').value || kinds()[0];
+	const out = $('#own-status');
+	if (!kind) return;
+	const p = ownParams(kind);
+	$('#own-xlsx').href = '/api/v1/entries/export?' + p + '&format=xlsx';
+	$('#own-csv').href = '/api/v1/entries/export?' + p + '&format=csv';
+	p.set('offset', String(offset));
+	p.set('limit', String(own.limit));
+	try {
+		const res = await api('/api/v1/entries?' + p);
+		const list = res.entries || [];
+		own = { ...own, offset, total: res.total || 0 };
+		out.textContent = list.length ? t('office.ownPage', { from: offset + 1, to: offset + list.length, n: own.total })
+			: t('office.ownNone');
+		fill($('#own-results'), list.map((x) => ownItem(kind, x, x.name || x.product || '',
+			[x.company || x.buyer, kind === 'supply' ? x.city : x.province, x.category, t('office.ownUpdated', { when: fmtWhen(x.updated_at) })]
+				.filter(Boolean).join(' · '))));
+		$('#own-prev').disabled = offset === 0;
+		$('#own-next').disabled = offset + list.length >= own.total;
+		document.body.dataset.own = `${offset}:${list.length}:${own.total}`;
+	} catch (e) {
+		if (!sessionLost(e)) out.textContent = pick(e.message);
+	}
+}
+
 async function searchOwn(ev) {
 	ev?.preventDefault();
 	const q = $('#own-q').value.trim();
 	const kind = $('#own-kind').value;
 	const out = $('#own-status');
-	if (!q) { out.textContent = t('office.typeSomething'); return; }
+	if (!q) { await listOwn(0); return; }
+	$('#own-prev').disabled = true;
+	$('#own-next').disabled = true;
 	const p = new URLSearchParams({ q, kind, limit: '50', prefix: '1' });
 	if (me.role !== 'admin' && me.region) p.set('region', me.region);
 	try {
 		const res = await api('/api/v1/search?' + p);
 		const marks = res.mark || ['\u0001', '\u0002'];
 		out.textContent = t('office.ownFound', { n: res.total || 0 });
-		fill($('#own-results'), (res.hits || []).map((x) => h('li', { dataset: { code: x.code } },
-			h('button.entry-link', { type: 'button', onclick: () => openEntry(kind, x.code) },
-				h('span.code', { text: x.code }), ' ',
-				h('span.name', {}, highlight(x.highlight || x.name, marks)), ' ',
-				h('span.muted', { text: [x.owner, x.region, x.category].filter(Boolean).join(' · ') })),
-			' ',
-			h('button.ghost.withdraw', { type: 'button', text: t('office.withdraw'),
-				'aria-label': t('office.withdrawOf', { code: x.code }),
-				onclick: () => setWithdrawn(kind, x.code, true) }))));
+		fill($('#own-results'), (res.hits || []).map((x) => ownItem(kind, x, highlight(x.highlight || x.name, marks),
+			[x.owner, x.region, x.category].filter(Boolean).join(' · '))));
+		document.body.dataset.own = 'search:' + q;
 	} catch (e) {
 		if (!sessionLost(e)) out.textContent = pick(e.message);
 	}
@@ -229,7 +289,7 @@ function drawWithdrawn() {
 	}
 	fill($('#withdrawn'), withdrawn.map((x) => h('li', { dataset: { code: x.code } },
 		h('span.code', { text: x.code }), ' ', h('span.name', { text: x.name }), ' ',
-		h('span.muted', { text: t('office.withdrawnWhen', { when: x.withdrawn_at.replace('T', ' ').replace('Z', ''), by: x.withdrawn_by || '' }) }),
+		h('span.muted', { text: t('office.withdrawnWhen', { when: fmtWhen(x.withdrawn_at), by: x.withdrawn_by || '' }) }),
 		' ',
 		h('button.ghost.restore', { type: 'button', text: t('office.restore'),
 			'aria-label': t('office.restoreOf', { code: x.code }),
@@ -312,10 +372,16 @@ function init() {
 	$('#report-csv').addEventListener('click', reportCSV);
 	$('#own-form').addEventListener('submit', searchOwn);
 	$('#entry-csv').addEventListener('click', entryCSV);
-	onLangChange(() => { drawKinds(); drawReport(); drawHistory(); drawEntry(); drawWithdrawn(); });
+	$('#own-prev').addEventListener('click', () => listOwn(Math.max(0, own.offset - own.limit)));
+	$('#own-next').addEventListener('click', () => listOwn(own.offset + own.limit));
+	$('#kind').addEventListener('change', drawTemplates);
+	onLangChange(() => {
+		drawKinds(); drawReport(); drawHistory(); drawEntry(); drawWithdrawn();
+		if (me && !$('#own-q').value.trim()) listOwn(own.offset);
+	});
 	startSession({
 		allowed: ['city', 'expansion', 'admin'],
-		onSignedIn: (who) => { me = who; drawKinds(); loadHistory(); loadWithdrawn(); document.body.dataset.ready = '1'; },
+		onSignedIn: (who) => { me = who; drawKinds(); loadHistory(); loadWithdrawn(); listOwn(0); document.body.dataset.ready = '1'; },
 		onSignedOut: () => {
 			me = null; report = null; history = []; entry = null; withdrawn = [];
 			$('#report').hidden = true; $('#entry').hidden = true; $('#up-state').hidden = true;
