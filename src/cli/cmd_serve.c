@@ -40,7 +40,7 @@ replica_loop(void *arg)
 		char *cause = NULL;
 
 		if (store_open(r->dir, 0, &st, &cause) == 0 &&
-		    sync_with_peer(st, r->url, r->cacert, &sum, &cause) == 0) {
+		    sync_with_peer(st, r->url, r->cacert, NULL, &sum, &cause) == 0) {
 			json_int_t got = json_integer_value(json_object_get(json_object_get(sum,
 			    "received"), "changes"));
 

@@ -206,10 +206,11 @@ int
 cmd_sync(const struct cmd_entry *cmd, int argc, char **argv)
 {
 	struct sync_args a = { 0 };
-	const char *to = NULL, *url = NULL, *cacert = NULL;
+	const char *to = NULL, *url = NULL, *cacert = NULL, *token = NULL;
 	const struct cli_opt opts[] = { { "--out", 1, &a.out, NULL }, { "--to", 1, &to, NULL },
 	    { "--for", 1, &a.peer, NULL }, { "--json", 0, NULL, &a.json },
 	    { "--peer", 1, &url, NULL }, { "--cacert", 1, &cacert, NULL },
+	    { "--token", 1, &token, NULL },
 	    { NULL, 0, NULL, NULL } };
 	const struct sync_sub *sub = NULL;
 	char *pos[3], *cause = NULL;
@@ -221,7 +222,7 @@ cmd_sync(const struct cmd_entry *cmd, int argc, char **argv)
 		json_t *sum;
 
 		if (store_open(cli_data_dir(), 0, &a.st, &cause) != 0 ||
-		    sync_with_peer(a.st, url, cacert, &sum, &cause) != 0) {
+		    sync_with_peer(a.st, url, cacert, token, &sum, &cause) != 0) {
 			store_close(a.st);
 			cli_fail(cmd, a.json, "conflicts", cause);
 			return EXIT_REJECTED;

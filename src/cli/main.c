@@ -107,7 +107,7 @@ static const struct cmd_entry commands[] = {
 	  "营销网络台账：名录、季度申报与初核/复审/联审、随机抽查、对照方案的业绩、逾期 / the"
 	  " marketing network's ledger: register, quarterly returns and their review, spot"
 	  " checks, figures against the plan, who is late", cmd_ledger },
-	{ "sync", "--peer URL [--cacert PEM] | card --to FILE | trust CARD |\n"
+	{ "sync", "--peer URL [--cacert PEM] [--token T] | card --to FILE | trust CARD |\n"
 	  "          export --to FILE [--for SITE] | import FILE | conflicts | settle ID"
 	  " [--json] [--data DIR]",
 	  "多个站点保持同步：经 HTTPS 与对方站点交换改动；本站名片、信任对方名片；用签名文件（U 盘）"

@@ -33,12 +33,19 @@ collect(char *p, size_t size, size_t n, void *arg)
  * with the peer's message.  0, or -1 with *cause.
  */
 static int
-peer_call(const char *url, const char *cacert, const char *body, json_t **out, char **cause)
+peer_call(const char *url, const char *cacert, const char *token, const char *body,
+    json_t **out, char **cause)
 {
 	char err[CURL_ERROR_SIZE] = "";
 	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
 	/* Not a browser's request: the server's cross-site check asks for this header. */
 	headers = curl_slist_append(headers, "X-Requested-With: fairmatch-sync");
+	if (token != NULL) {
+		char *authz = xasprintf("Authorization: Bearer %s", token);
+
+		headers = curl_slist_append(headers, authz);
+		free(authz);
+	}
 	struct buf reply = { 0 };
 	CURLcode rc = CURLE_OK;
 	long status = 0;
@@ -91,8 +98,8 @@ peer_call(const char *url, const char *cacert, const char *body, json_t **out, c
 }
 
 int
-sync_with_peer(struct store *st, const char *url, const char *cacert, json_t **summary,
-    char **cause)
+sync_with_peer(struct store *st, const char *url, const char *cacert, const char *token,
+    json_t **summary, char **cause)
 {
 	struct sync_report sent = { 0 }, got = { 0 };
 	struct buf file = { 0 };
@@ -106,7 +113,7 @@ sync_with_peer(struct store *st, const char *url, const char *cacert, json_t **s
 	while (*base != '\0' && base[strlen(base) - 1] == '/')
 		base[strlen(base) - 1] = '\0';
 	endpoint = xasprintf("%s/api/v1/sync", base);
-	if (peer_call(endpoint, cacert, NULL, &hello, cause) != 0)
+	if (peer_call(endpoint, cacert, token, NULL, &hello, cause) != 0)
 		goto out;
 	if ((site = json_string_value(json_object_get(hello, "site"))) == NULL) {
 		*cause = xasprintf("%s 不是 fairmatch 站点 / %s is not a fairmatch site", url, url);
@@ -117,7 +124,7 @@ sync_with_peer(struct store *st, const char *url, const char *cacert, json_t **s
 	req = json_pack("{s:o}", "file", sync_base64_json(file.data, file.len));
 	body = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
-	rc = peer_call(endpoint, cacert, body, &reply, cause);
+	rc = peer_call(endpoint, cacert, token, body, &reply, cause);
 	free(body);
 	if (rc != 0)
 		goto out;

@@ -12,11 +12,12 @@
 /*
  * Sends the peer at url (https://host:port) what it does not have and
  * applies what it sends back; cacert (NULL: the system's) checks its
- * certificate.  *summary gets what moved: {peer, sent: {seq, changes,
+ * certificate; token (NULL: none), an API token of an account on the
+ * peer, lets a changeset past max_body_bytes.  *summary gets what moved: {peer, sent: {seq, changes,
  * files}, peer_applied, received: {seq, changes, files, conflicts}}
  * (caller decrefs).  0, or -1 with *cause.
  */
-int sync_with_peer(struct store *st, const char *url, const char *cacert, json_t **summary,
-    char **cause);
+int sync_with_peer(struct store *st, const char *url, const char *cacert, const char *token,
+    json_t **summary, char **cause);
 
 #endif

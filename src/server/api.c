@@ -1040,6 +1040,7 @@ args_free(char **args, int n)
 static const char *const upload_routes[] = {
 	"/api/v1/uploads",
 	"/api/v1/fairs/*/meetings/*/evidence",
+	"/api/v1/sync",				/* a changeset with its evidence files */
 };
 
 int

@@ -4,7 +4,8 @@
 # runs `sync --peer` against the province: the catalogues, the fair and its
 # participants arrive and the fair box's own server searches them; the
 # fair's schedule, an outcome and its evidence go home in the next
-# exchange; an exchange repeated moves nothing; both boxes then hold the
+# exchange (a changeset over the body limit only with an account's token);
+# an exchange repeated moves nothing; both boxes then hold the
 # same rows.  A tampered file and one from an unknown site are refused
 # (403) with nothing changed; a wrong certificate is refused by the client.
 set -u
@@ -76,16 +77,26 @@ mid=$(q "$F" "SELECT id FROM meetings ORDER BY id LIMIT 1")
 printf '渝洽会签约合同 %s\n' "$mid" >"$WORK/合同.pdf"
 check "outcome at fair" 0 "$fm" outcome YQH-2026 "$mid" --held --contract --amount 300 \
   --evidence "$WORK/合同.pdf" --data "$F"
-check "sync up" 0 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --json --data "$F"
+# A changeset over max_body_bytes (1 MB: a 2 MB scan) needs an account's token on the province.
+head -c 2097152 /dev/urandom >"$WORK/扫描件.bin"
+check "outcome with a big scan" 0 "$fm" outcome YQH-2026 "$mid" --evidence "$WORK/扫描件.bin" --data "$F"
+check "sync up, no token" 1 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --data "$F"
+has "sync up, no token" "$WORK/err" "HTTP 413"
+printf 'organiser-pass-1\n' >"$WORK/pw"
+"$fm" user add org --role organiser --password-file "$WORK/pw" --data "$P" >/dev/null
+token=$("$fm" user token org --data "$P" | tail -1 | awk '{print $NF}')
+check "sync up" 0 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --token "$token" --json --data "$F"
 [ "$(q "$P" "SELECT amount_cents FROM outcomes WHERE meeting_id = $mid")" = 30000 ] && ok ||
   bad "the outcome did not reach the province"
-sha=$(sha256sum "$WORK/合同.pdf" | cut -d' ' -f1)
-cmp -s "$WORK/合同.pdf" "$P/uploads/${sha:0:2}/$sha" && ok || bad "evidence not kept at the province"
+for f in 合同.pdf 扫描件.bin; do
+  sha=$(sha256sum "$WORK/$f" | cut -d' ' -f1)
+  cmp -s "$WORK/$f" "$P/uploads/${sha:0:2}/$sha" && ok || bad "evidence $f not kept at the province"
+done
 [ "$(q "$P" "SELECT count(*) FROM meetings")" = "$(q "$F" "SELECT count(*) FROM meetings")" ] && ok ||
   bad "meetings differ"
 
 # Repeated until acknowledged both ways, an exchange moves nothing; the boxes hold the same rows.
-"$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --data "$F" >/dev/null
+"$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --token "$token" --data "$F" >/dev/null
 check "idle exchange" 0 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --json --data "$F"
 python3 - "$WORK/out" <<'PY' && ok || bad "an idle exchange moved something: $(cat "$WORK/out")"
 import json, sys
