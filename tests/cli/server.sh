@@ -596,7 +596,7 @@ C "$base/healthz" | grep -q '"status":"ok"' && ! grep -q "AddressSanitizer" "$WO
 # Printing and exports as jobs: the grid as a PDF, the catalogue as XLSX, fetched as files.
 refused "a kiosk prints" "$(as kiosk1 POST /api/v1/fairs/YQH-2026/print/grid)" 403 forbidden "$(nope kiosk1 kiosk)"
 refused "unknown document" "$(as org POST /api/v1/fairs/YQH-2026/print/nonsense)" 404 not_found \
-  "没有这种文档 / no such document: nonsense（agendas、tables、grid、signin）"
+  "没有这种文档 / no such document: nonsense（agendas、tables、grid、signin、badges）"
 [ "$(as org POST '/api/v1/fairs/YQH-2026/print/grid?wait=1')" = 200 ] && ok || bad "print grid: $(head -c 300 "$WORK/body")"
 url=$(jq_ 'd["result"]["url"]' < "$WORK/body")
 [ "$(as org GET "$url")" = 200 ] && head -c 5 "$WORK/body" | grep -q '%PDF-' && ok || bad "grid PDF not served: $url"
