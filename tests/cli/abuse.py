@@ -222,7 +222,10 @@ def record_then(mangle):
 H = b"Host: localhost\r\nConnection: close\r\n"
 GET = b"GET /healthz HTTP/1.1\r\n" + H
 LOGIN = b"POST /api/v1/login HTTP/1.1\r\n" + H + b"X-Requested-With: x\r\n"
-CHUNKED = LOGIN + b"Transfer-Encoding: chunked\r\n\r\n"
+# A chunked body goes through only to an upload route from a client with credentials (any
+# cookie: the head is judged before the session is looked up); elsewhere it is refused 411.
+CHUNKED = (b"POST /api/v1/uploads?kind=supply HTTP/1.1\r\n" + H + b"X-Requested-With: x\r\n"
+           b"Cookie: fm_session=x\r\nTransfer-Encoding: chunked\r\n\r\n")
 
 # What the server must send before it closes. NOTHING: no byte at all. ALERT: one TLS alert
 # record and nothing else. page(...): libevent's own error page, whole. error(...): the
@@ -248,6 +251,18 @@ UNDECODABLE = error(400, "bad_request", "请求路径或参数无法解析（须
                     " cannot be decoded (it must be UTF-8)")
 BAD_REQUEST = page(400, "Bad Request")
 TOO_LARGE = page(413, "Request Entity Too Large")
+
+
+def over(path, length, limit=1048576):
+    """The refusal of a body over its route's limit, sent from the head: the body is never read."""
+    return error(413, "too_large", "请求体 %d 字节，超过 %s 的上限 %d 字节，未读取 / the body of %d"
+                 " bytes is over the limit of %s, %d bytes; it was not read"
+                 % (length, path, limit, length, path, limit))
+
+
+TWO_LENGTHS = error(400, "bad_request", "请求的 Content-Length 重复，或与 Transfer-Encoding"
+                    " 同时出现 / the request has more than one Content-Length, or one with"
+                    " Transfer-Encoding")
 NOT_IMPLEMENTED = page(501, "Not Implemented")
 
 # name: (request, what the server must send before it closes)
@@ -261,24 +276,33 @@ CASES = {
     "headers-10k": (lambda: tls_send(GET + b"".join(b"X-H%d: v\r\n" % i for i in range(10000)) + b"\r\n"), BAD_REQUEST),
     "request-line-100k": (lambda: tls_send(b"GET /" + b"a" * 100000 + b" HTTP/1.1\r\n" + H + b"\r\n"), BAD_REQUEST),
     "query-100k": (lambda: tls_send(b"GET /api/v1/search?q=" + b"%E8%8C%B6" * 11000 + b" HTTP/1.1\r\n" + H + b"\r\n"), BAD_REQUEST),
-    "content-length-huge-no-body": (lambda: tls_send(LOGIN + b"Content-Length: 99999999999\r\n\r\n"), TOO_LARGE),
-    "content-length-overflow": (lambda: tls_send(LOGIN + b"Content-Length: 184467440737095516160\r\n\r\n"), TOO_LARGE),
+    "content-length-huge-no-body": (lambda: tls_send(LOGIN + b"Content-Length: 99999999999\r\n\r\n"),
+                                    over("/api/v1/login", 99999999999)),
+    # A length past what a 64-bit count holds is read as the largest one.
+    "content-length-overflow": (lambda: tls_send(LOGIN + b"Content-Length: 184467440737095516160\r\n\r\n"),
+                                over("/api/v1/login", 9223372036854775807)),
     "content-length-negative": (lambda: tls_send(LOGIN + b"Content-Length: -1\r\n\r\n"), BAD_REQUEST),
     # Where the body ends is in doubt (RFC 9112 6.3): refused, as chunked-and-length is.
     "content-length-twice": (lambda: tls_send(LOGIN + b"Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}"),
-                             error(400, "bad_request", "请求的 Content-Length 重复，或与 Transfer-Encoding"
-                                   " 同时出现 / the request has more than one Content-Length, or one with"
-                                   " Transfer-Encoding")),
+                             TWO_LENGTHS),
     "body-short-then-eof": (lambda: tls_send(LOGIN + b"Content-Length: 1000\r\n\r\n{", True), NOTHING),
-    "body-2m": (lambda: tls_send(LOGIN + b"Content-Length: 2097152\r\n\r\n" + b"{" * 2097152),
-                error(413, "bad_request", "请求体超过 1048576 字节 / the body is over 1048576 bytes")),
-    "upload-100m-announced": (lambda: tls_send(b"POST /api/v1/uploads?kind=supply HTTP/1.1\r\n" + H + b"Content-Length: 104857600\r\n\r\n"), TOO_LARGE),
+    # The first 64 KiB of a 2 MiB body: refused from the head, before any of it is read.
+    "body-2m": (lambda: tls_send(LOGIN + b"Content-Length: 2097152\r\n\r\n" + b"{" * 65536),
+                over("/api/v1/login", 2097152)),
+    "upload-100m-announced": (lambda: tls_send(b"POST /api/v1/uploads?kind=supply HTTP/1.1\r\n" + H + b"Content-Length: 104857600\r\n\r\n"),
+                              error(413, "too_large", "请先登录再上传：未登录的请求体至多 1048576 字节，此请求"
+                                    " 104857600 字节，未读取 / sign in before uploading: a request without"
+                                    " credentials may carry at most 1048576 bytes; this one has 104857600,"
+                                    " not read")),
     # libevent refuses a chunk size it cannot read as too large, whatever is wrong with it.
     "chunk-size-not-hex": (lambda: tls_send(CHUNKED + b"ZZZ\r\n"), TOO_LARGE),
     "chunk-size-overflow": (lambda: tls_send(CHUNKED + b"FFFFFFFFFFFFFFFFFFFF\r\n"), TOO_LARGE),
     "chunk-size-negative": (lambda: tls_send(CHUNKED + b"-5\r\nabc\r\n"), TOO_LARGE),
     "chunk-short-then-eof": (lambda: tls_send(CHUNKED + b"10\r\nabc\r\n0\r\n\r\n", True), NOTHING),
-    "chunked-and-length": (lambda: tls_send(LOGIN + b"Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n2\r\n{}\r\n0\r\n\r\n"), BAD_REQUEST),
+    "chunked-and-length": (lambda: tls_send(LOGIN + b"Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n2\r\n{}\r\n0\r\n\r\n"), TWO_LENGTHS),
+    "chunked-on-login": (lambda: tls_send(LOGIN + b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
+                         error(411, "length_required", "/api/v1/login 需要带 Content-Length 的请求体（不接受分块传输）"
+                               " / /api/v1/login needs a body with a Content-Length (no chunked transfer)")),
     # A % not followed by two hex digits stays as it is: the search for the literal text.
     "percent-not-hex": (lambda: tls_send(b"GET /api/v1/search?q=%ZZ%G HTTP/1.1\r\n" + H + b"\r\n"),
                         same("/api/v1/search?q=%25ZZ%25G")),
@@ -288,7 +312,8 @@ CASES = {
     "percent-overlong-dots": (lambda: tls_send(b"GET /%C0%AE%C0%AE/%C0%AE%C0%AE/etc/passwd HTTP/1.1\r\n" + H + b"\r\n"), UNDECODABLE),
     "nul-in-request-line": (lambda: tls_send(b"GET /healthz\x00 HTTP/1.1\r\n" + H + b"\r\n"), BAD_REQUEST),
     "nul-in-header": (lambda: tls_send(GET + b"X-A: a\x00b\r\n\r\n"), HEALTHZ),
-    "http-0.9": (lambda: tls_send(b"GET /\r\n"), BAD_REQUEST),
+    # No head ever ends: nothing is answered (HTTP/0.9 has no status line to answer with).
+    "http-0.9": (lambda: tls_send(b"GET /\r\n"), NOTHING),
     "http-9.9": (lambda: tls_send(b"GET / HTTP/9.9\r\n" + H + b"\r\n"), BAD_REQUEST),
     "absolute-uri": (lambda: tls_send(b"GET https://localhost/healthz HTTP/1.1\r\n" + H + b"\r\n"), HEALTHZ),
     # The host of an absolute URI is not looked at: the path is served as ours.
