@@ -7,11 +7,8 @@
 # A damaged archive, a non-empty directory and a missing --out are refused
 # naming what was wrong, leaving nothing behind.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need curl python3 sqlite3 unzip
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 

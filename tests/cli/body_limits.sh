@@ -9,11 +9,8 @@
 # small body anywhere is read as before.  Answers that did not wait for
 # the body prove it was not read: the client never sends it.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need curl python3 sqlite3
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 

@@ -7,12 +7,8 @@
 # every other row is unchanged.  The blank templates over HTTP, filled in
 # and uploaded: accepted.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
-db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need sqlite3 curl
 py=/usr/bin/python3
 "$py" -c 'import openpyxl' 2>/dev/null || { bad "python3-openpyxl is not installed (script/setup installs it)"; finish; exit 1; }

@@ -4,12 +4,8 @@
 # row must come back unchanged); CSV begins with the UTF-8 BOM; a fair's
 # candidates; an upload's report with its problem rows.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
-db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need sqlite3 unzip
 q() { sqlite3 "$db" "$1"; }
 # field FILE KEY: a number from an import report.

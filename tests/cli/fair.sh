@@ -3,12 +3,8 @@
 # refused with its row and nothing changed, and a fair's candidate meetings
 # drawn only from its paired cities and provinces.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
-db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need sqlite3
 q() { sqlite3 "$db" "$1"; }
 

@@ -13,12 +13,8 @@
 # the badge numbers.
 # Last, a scheduled pair removed by hand, which the next solve drops.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
-db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+fresh_work
 q() { sqlite3 "$db" "$1"; }
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 jq_() { "$py" -c "import json,sys; d=json.load(open('$WORK/out')); print($1)"; }

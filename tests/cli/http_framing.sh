@@ -5,11 +5,8 @@
 # connection is closed, on the HTTPS listener and on plain_listen; a
 # well-framed request on the same listeners is answered as usual.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need python3
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 

@@ -7,12 +7,8 @@
 # office's history does not show it.  An upload killed just after its
 # acknowledgement answers under its id once the server is back.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
-db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need curl python3 sqlite3
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 q() { sqlite3 "$db" "$1"; }

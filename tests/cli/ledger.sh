@@ -11,12 +11,8 @@
 # counting with its history kept; deadlines say who is late; over HTTPS an
 # office reads its own province only and each role takes only its own step.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
-db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need sqlite3 unzip curl
 q() { sqlite3 "$db" "$1"; }
 # field FILE KEY: a string or number field of a JSON reply.

@@ -4,6 +4,15 @@
 # must be set.
 pass=0 fail=0
 
+# fresh_work: the start of a test: ctest's variables present, an empty $WORK holding the
+# data directory; $fm runs fairmatch and $db is the store.
+fresh_work() {
+  : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
+  rm -rf "$WORK" && mkdir -p "$WORK"
+  export FAIRMATCH_DATA="$WORK/data"
+  fm=$FAIRMATCH db="$WORK/data/fairmatch.db"
+}
+
 # ok / bad MESSAGE: count a check that held or did not.
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }

@@ -4,11 +4,8 @@
 # texts hold 50; reasons named 要求, 90 or split words (学眼, 兴加饭酒).  A
 # match needs a shared word or category; reasons are whole words.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need sqlite3
 
 load_catalogues

@@ -14,12 +14,8 @@
 # twice is one request; an unknown badge and a wrong PIN get the same
 # answer; too many requests from one address get 429.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
-db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need zbarimg pdftoppm pdftotext sqlite3 curl openssl
 q() { sqlite3 "$db" "$1"; }
 py=/usr/bin/python3; [ -x "$py" ] || py=python3

@@ -5,12 +5,8 @@
 # finds the names, times and tables in it, and one page of each is kept
 # as a PNG in $WORK for a person to look at.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
-db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need pdfinfo pdftotext pdftoppm zbarimg sqlite3
 q() { sqlite3 "$db" "$1"; }
 pages() { pdfinfo "$1" 2>/dev/null | sed -n 's/^Pages: *//p'; }

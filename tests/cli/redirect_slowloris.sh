@@ -8,11 +8,8 @@
 # max_connections 40, 60 idle connections on it leave HTTPS answering, the
 # cap counted on /metrics.  The kiosk's p99 is printed, not checked.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need curl python3 slowhttptest
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 [ "$(ulimit -n)" -ge 4096 ] || ulimit -n 4096 2>/dev/null || ulimit -n "$(ulimit -Hn)"

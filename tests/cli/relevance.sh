@@ -4,11 +4,8 @@
 # nDCG@10 compared with the figure committed beside the judgments.  Raise
 # that figure when the matcher improves; this fails when it drops.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
 source "$(dirname "$0")/lib.bash"
+fresh_work
 
 load_catalogues
 

@@ -6,12 +6,8 @@
 # meeting there; bad input (unknown badge, an occupied table, a slot the
 # buyer is away for, a fair not laid out) is refused naming what.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
-db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need python3 sqlite3
 q() { sqlite3 "$db" "$1"; }
 

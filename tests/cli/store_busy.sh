@@ -4,12 +4,8 @@
 # busy) and every read 200, keeps serving, and writes again once the lock
 # is gone.  The command line says the same and exits 1.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
-db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+fresh_work
 
 "$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" >/dev/null &&
   "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null &&

@@ -10,12 +10,8 @@
 # passes integrity_check either way.  A backup that fails leaves no file; a
 # restore that fails leaves a directory another restore can use.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
-db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need python3 sqlite3
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 grep -q sqlite-full "$fm" || { echo "FAIL: $fm was built without FM_FAULT_INJECTION"; exit 1; }

@@ -8,12 +8,8 @@
 # Then one city's entries exported, edited and uploaded again: the edit
 # lands, nothing else changes, and another city's entries stay out.
 set -u
-: "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
-rm -rf "$WORK" && mkdir -p "$WORK"
-export FAIRMATCH_DATA="$WORK/data"
-fm=$FAIRMATCH
-db="$WORK/data/fairmatch.db"
 source "$(dirname "$0")/lib.bash"
+fresh_work
 need sqlite3
 # Debian's python3 with python3-openpyxl (script/setup), whatever python3 is first on the PATH.
 py=/usr/bin/python3
