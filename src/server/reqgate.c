@@ -79,16 +79,33 @@ gate_arrived(struct reqgate *g, size_t n)
 	g->bytes += n;
 }
 
-/* The length of the head in buf, up to and with its blank line; 0 if not whole yet. */
+/*
+ * The length of the head in buf, up to and with its blank line; 0 if not
+ * whole yet.  As evhttp reads lines (an optional CR, then LF), a head ends
+ * at "\n\n" or "\n\r\n", whichever comes first.
+ */
 static size_t
 head_length(struct evbuffer *buf)
 {
-	struct evbuffer_ptr crlf = evbuffer_search(buf, "\r\n\r\n", 4, NULL);
+	struct evbuffer_ptr crlf = evbuffer_search(buf, "\n\r\n", 3, NULL);
 	struct evbuffer_ptr lf = evbuffer_search(buf, "\n\n", 2, NULL);
+	size_t end = 0;
 
-	if (crlf.pos >= 0 && (lf.pos < 0 || crlf.pos + 2 <= lf.pos))
-		return (size_t)crlf.pos + 4;
-	return lf.pos >= 0 ? (size_t)lf.pos + 2 : 0;
+	if (crlf.pos >= 0)
+		end = (size_t)crlf.pos + 3;
+	if (lf.pos >= 0 && (end == 0 || (size_t)lf.pos + 2 < end))
+		end = (size_t)lf.pos + 2;
+	return end;
+}
+
+/* Whether the header value v names the chunked coding, in any case. */
+static int
+names_chunked(const char *v)
+{
+	for (; *v != '\0'; v++)
+		if (strncasecmp(v, "chunked", 7) == 0)
+			return 1;
+	return 0;
 }
 
 /* Reads text (a whole head, NUL-terminated, cut up in place) into h; -1 if no request line. */
@@ -117,8 +134,7 @@ head_parse(char *text, struct reqgate_head *h)
 			if (end != colon && n > h->length)
 				h->length = n;
 		} else if (strcasecmp(line, "Transfer-Encoding") == 0)
-			h->chunked |= strstr(colon, "chunked") != NULL ||
-			    strstr(colon, "CHUNKED") != NULL || strstr(colon, "Chunked") != NULL;
+			h->chunked |= names_chunked(colon);
 		else if (strcasecmp(line, "Authorization") == 0 || strcasecmp(line, "Cookie") == 0)
 			h->credentials = 1;
 	}
@@ -182,7 +198,10 @@ gate_head(struct reqgate *g, struct evbuffer *dst)
 	evbuffer_copyout(g->head, text, len);
 	text[len] = '\0';
 	host = head_host(text);
-	work = xstrdup(text);
+	/* A NUL must not hide the headers after it: evhttp reads past it. */
+	work = xmalloc(len + 1);
+	for (size_t i = 0; i <= len; i++)
+		work[i] = i < len && text[i] == '\0' ? ' ' : text[i];
 	reason[0] = '\0';
 	if (head_parse(work, &h) == 0) {
 		limit = g->conf->body_limit(&h, g->conf->arg);

@@ -132,15 +132,16 @@ on_connection(struct event_base *base, void *arg)
 /*
  * reqgate's body limit on the API's listeners: an upload route's for a
  * client that brings credentials, max_body_bytes for the rest, and no
- * chunked body but an upload.
+ * chunked body but an upload with credentials (a chunked body has no
+ * length to judge before it is read).
  */
 static long
 body_limit(const struct reqgate_head *head, void *arg)
 {
 	const struct settings *cfg = arg;
 
-	if (api_takes_upload(head->method, head->path))
-		return head->credentials ? cfg->max_upload_bytes : cfg->max_body_bytes;
+	if (api_takes_upload(head->method, head->path) && head->credentials)
+		return cfg->max_upload_bytes;
 	return head->chunked ? REQGATE_NEED_LENGTH : cfg->max_body_bytes;
 }
 

@@ -260,6 +260,12 @@ def over(path, length, limit=1048576):
                  % (length, path, limit, length, path, limit))
 
 
+def length_required(path):
+    """The refusal of a chunked body where a length is needed, sent from the head."""
+    return error(411, "length_required", "%s 需要带 Content-Length 的请求体（不接受分块传输） / %s needs"
+                 " a body with a Content-Length (no chunked transfer)" % (path, path))
+
+
 TWO_LENGTHS = error(400, "bad_request", "请求的 Content-Length 重复，或与 Transfer-Encoding"
                     " 同时出现 / the request has more than one Content-Length, or one with"
                     " Transfer-Encoding")
@@ -301,8 +307,7 @@ CASES = {
     "chunk-short-then-eof": (lambda: tls_send(CHUNKED + b"10\r\nabc\r\n0\r\n\r\n", True), NOTHING),
     "chunked-and-length": (lambda: tls_send(LOGIN + b"Transfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n2\r\n{}\r\n0\r\n\r\n"), TWO_LENGTHS),
     "chunked-on-login": (lambda: tls_send(LOGIN + b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
-                         error(411, "length_required", "/api/v1/login 需要带 Content-Length 的请求体（不接受分块传输）"
-                               " / /api/v1/login needs a body with a Content-Length (no chunked transfer)")),
+                         length_required("/api/v1/login")),
     # A % not followed by two hex digits stays as it is: the search for the literal text.
     "percent-not-hex": (lambda: tls_send(b"GET /api/v1/search?q=%ZZ%G HTTP/1.1\r\n" + H + b"\r\n"),
                         same("/api/v1/search?q=%25ZZ%25G")),
@@ -312,6 +317,15 @@ CASES = {
     "percent-overlong-dots": (lambda: tls_send(b"GET /%C0%AE%C0%AE/%C0%AE%C0%AE/etc/passwd HTTP/1.1\r\n" + H + b"\r\n"), UNDECODABLE),
     "nul-in-request-line": (lambda: tls_send(b"GET /healthz\x00 HTTP/1.1\r\n" + H + b"\r\n"), BAD_REQUEST),
     "nul-in-header": (lambda: tls_send(GET + b"X-A: a\x00b\r\n\r\n"), HEALTHZ),
+    # Each way around the head's judgement is closed: a chunked upload with no credentials,
+    # "chunked" in another case, a head ended by LF CR LF, a NUL before the length.
+    "chunked-upload-no-credentials": (lambda: tls_send(b"POST /api/v1/uploads?kind=supply HTTP/1.1\r\n" + H +
+                                                       b"Transfer-Encoding: chunked\r\n\r\n"), length_required("/api/v1/uploads")),
+    "chunked-mixed-case": (lambda: tls_send(LOGIN + b"Transfer-Encoding: cHunKed\r\n\r\n"), length_required("/api/v1/login")),
+    "head-ends-lf-crlf": (lambda: tls_send(b"POST /api/v1/login HTTP/1.1\nHost: localhost\nConnection: close\n"
+                                           b"Content-Length: 60000000\n\r\n" + b"{" * 30000), over("/api/v1/login", 60000000)),
+    "nul-before-length": (lambda: tls_send(LOGIN + b"X-A: \x00\r\nContent-Length: 60000000\r\n\r\n"),
+                          over("/api/v1/login", 60000000)),
     # No head ever ends: nothing is answered (HTTP/0.9 has no status line to answer with).
     "http-0.9": (lambda: tls_send(b"GET /\r\n"), NOTHING),
     "http-9.9": (lambda: tls_send(b"GET / HTTP/9.9\r\n" + H + b"\r\n"), BAD_REQUEST),

@@ -159,7 +159,7 @@ latency_stop malformed
 while read -r verdict name wanted _ detail; do
   [ "$verdict" = ok ] && ok || bad "malformed $name: wanted $wanted: $detail"
 done < "$WORK/malformed"
-[ "$(grep -c '^ok ' "$WORK/malformed")" = 41 ] && ok || bad "malformed: $(grep -c '^ok ' "$WORK/malformed") of 41 cases passed"
+[ "$(grep -c '^ok ' "$WORK/malformed")" = 45 ] && ok || bad "malformed: $(grep -c '^ok ' "$WORK/malformed") of 45 cases passed"
 settle malformed
 
 # The deadline is a request's, not a connection's: a kept-alive connection idle past it (10 s)
