@@ -2166,9 +2166,10 @@ serve_docid_product(struct serve *sv, uint32_t docid)
 void
 serve_stats(struct serve *sv, struct serve_stats *st)
 {
-	size_t tails = 0, bm = roaring_bitmap_size_in_bytes(sv->live_bm);
+	size_t tails = 0, bm;
 
 	pthread_rwlock_rdlock(&sv->lock);
+	bm = roaring_bitmap_size_in_bytes(sv->live_bm);
 	for (size_t t = 0; t < sv->ntok; t++)
 		if (sv->toks[t].tail != NULL)
 			tails += sizeof(struct tail) + sv->toks[t].tail->cap * 6;

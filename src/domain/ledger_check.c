@@ -90,7 +90,7 @@ ledger_sample_draw(struct store *st, const char *who, int year, int quarter,
 	sqlite3_stmt *q = NULL;
 	uint64_t state = seed;
 	size_t n = 0;
-	int rc = -1;
+	int rc = -1, finished;
 
 	*id = 0;
 	if (per_province < 1) {
@@ -117,7 +117,9 @@ ledger_sample_draw(struct store *st, const char *who, int year, int quarter,
 	sqlite3_bind_text(q, 5, who, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		*id = sqlite3_column_int64(q, 0);
-	if (store_finish(st, q, cause) != 0)
+	finished = store_finish(st, q, cause);
+	q = NULL;		/* finished, even when it failed */
+	if (finished != 0)
 		goto done;
 	if (store_query_id(st, "INSERT INTO ledger_sample_lines (sample_id, line_id, province)"
 	    " VALUES (?, ?, ?)", *id, &q, cause) != 0)
