@@ -17,6 +17,8 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,9 @@ fault_point(const char *name)
 
 /* Tables whose rows name a kept file in their sha256 column. */
 static const char *const file_tables[] = { "uploads", "outcome_evidence" };
+
+/* Numbers the temporary names of files being kept. */
+static atomic_ulong incoming_seq;
 
 static const struct sync_table *
 table_find(const char *name)
@@ -802,7 +807,9 @@ files_keep(struct store *st, const struct sync_pack *p, long *kept, char **cause
 		free(have);
 		if (rc == 0)
 			continue;
-		tmp = xasprintf("%s/sync/incoming.%ld", store_dir(st), (long)getpid());
+		/* One name per file kept, as two workers may keep files at once. */
+		tmp = xasprintf("%s/sync/incoming.%ld.%lu", store_dir(st), (long)getpid(),
+		    atomic_fetch_add(&incoming_seq, 1));
 		rc = sync_write_file(tmp, p->files[i].data, p->files[i].len, 0600, cause) != 0 ||
 		    store_blob_keep(st, tmp, p->files[i].sha, &created, cause) != 0 ? -1 : 0;
 		unlink(tmp);
@@ -825,12 +832,27 @@ apply_changeset(struct store *st, const struct sync_peer *peer, const struct syn
 	int64_t acked = p->ack > peer->acked_seq && p->ack <= peer->out_seq ? p->ack :
 	    peer->acked_seq;
 	char *fk_cause = NULL;
+	sqlite3_stmt *q;
+	int64_t in_seq;
 	int rc = -1;
 
 	if (store_exec(st, "PRAGMA foreign_keys = OFF", cause) != 0)
 		return -1;
 	if (store_begin(st, cause) != 0)
 		goto out;
+	/* Checked again under the write lock: another import from this peer may have won. */
+	if (store_query_id(st, "SELECT in_seq FROM sync_peers WHERE id = ?", peer->id, &q,
+	    cause) != 0)
+		goto out;
+	in_seq = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : INT64_MAX;
+	if (store_finish(st, q, cause) != 0)
+		goto out;
+	if (in_seq >= p->seq) {
+		*cause = xasprintf("站点“%s”的第 %lld 号同步文件已导入过，未做改动 / changeset %lld"
+		    " from \"%s\" was already applied: nothing changed", peer->name,
+		    (long long)p->seq, (long long)p->seq, peer->name);
+		goto out;
+	}
 	if (p->changeset_len > 0 && sqlite3changeset_apply(store_db(st), (int)p->changeset_len,
 	    (void *)p->changeset, apply_filter, apply_conflict, ctx) != SQLITE_OK) {
 		*cause = store_error(st, "sqlite3changeset_apply");

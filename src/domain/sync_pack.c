@@ -105,6 +105,8 @@ sync_pack_parse(const void *data, size_t len, struct sync_pack *p, char **cause)
 		memcpy(p->files[p->nfiles].sha, sha, 65);
 		p->files[p->nfiles].len = (size_t)flen;
 		p->nfiles++;
+		if ((size_t)flen > (size_t)(end - s) || total > (size_t)(end - s) - (size_t)flen)
+			goto bad;	/* more than the file holds: and no sum can wrap */
 		total += (size_t)flen;
 	}
 	if (s >= end)
