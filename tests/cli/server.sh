@@ -496,6 +496,7 @@ EOT
 
 # Malformed requests: each answered with libevent's page for its status, and closed
 # (openssl s_client ends when the server closes; 60 s only stops a hang); the server stays up.
+# The chunked upload brings a cookie: without one it would be refused 411 from its head.
 while IFS='|' read -r raw want reason; do
   printf "$raw" | timeout 60 openssl s_client -quiet -connect "127.0.0.1:$port" -CAfile "$ca" > "$WORK/raw" 2>/dev/null
   st=$?
@@ -507,7 +508,7 @@ done <<'EOT'
 GARBAGE\r\n\r\n|400|Bad Request
 GET / HTTP/9.9\r\n\r\n|400|Bad Request
 GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n|400|Bad Request
-POST /api/v1/uploads HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n|413|Request Entity Too Large
+POST /api/v1/uploads HTTP/1.1\r\nHost: x\r\nCookie: fm_session=x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\n|413|Request Entity Too Large
 EOT
 # Plain HTTP on the TLS port gets nothing at all (curl: 52, empty reply), and harms nothing.
 curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; st=$?
