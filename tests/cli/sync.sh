@@ -15,17 +15,8 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 fm=$FAIRMATCH
 P=$WORK/province F=$WORK/fair X=$WORK/xibo
 source "$(dirname "$0")/lib.bash"
+source "$(dirname "$0")/sync_lib.bash"
 need sqlite3 python3
-q() { sqlite3 "$1/fairmatch.db" "$2"; }
-tables="uploads suppliers products buyers demands fairs fair_cities fair_provinces fair_days
-  fair_slots fair_tables participants participant_unavailable candidates province_targets
-  city_targets schedule_versions version_meetings meeting_requests meetings outcomes
-  outcome_history outcome_evidence"
-# dump DIR: every synced table's rows, in key order, as one text.
-dump() {
-  local t
-  for t in $tables; do echo "== $t"; sqlite3 "$1/fairmatch.db" "SELECT * FROM $t" | LC_ALL=C sort; done
-}
 # same NAME: both boxes hold the same rows in every synced table.
 same() {
   dump "$P" >"$WORK/p.dump"; dump "$F" >"$WORK/f.dump"
@@ -33,7 +24,6 @@ same() {
     bad "$1: the boxes differ"; diff "$WORK/p.dump" "$WORK/f.dump" | head -8; fi
 }
 # unchanged NAME DIR BEFORE: the box's synced rows and sync state are BEFORE still.
-state() { dump "$1"; q "$1" "SELECT * FROM sync_peers; SELECT count(*) FROM sync_conflicts"; }
 unchanged() {
   if [ "$(state "$2" | md5sum)" = "$3" ]; then ok; else bad "$1: the box changed"; fi
 }

@@ -14,29 +14,10 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 fm=$FAIRMATCH
 P=$WORK/province F=$WORK/fair X=$WORK/xibo
 source "$(dirname "$0")/lib.bash"
+source "$(dirname "$0")/sync_lib.bash"
 need curl sqlite3 python3
-q() { sqlite3 "$1/fairmatch.db" "$2"; }
-tables="uploads suppliers products buyers demands fairs fair_cities fair_provinces fair_days
-  fair_slots fair_tables participants participant_unavailable candidates province_targets
-  city_targets schedule_versions version_meetings meeting_requests meetings outcomes
-  outcome_history outcome_evidence"
-dump() {
-  local t
-  for t in $tables; do echo "== $t"; sqlite3 "$1/fairmatch.db" "SELECT * FROM $t" | LC_ALL=C sort; done
-}
-state() { dump "$1"; q "$1" "SELECT * FROM sync_peers; SELECT count(*) FROM sync_conflicts"; }
 
-"$fm" init --data "$P" >/dev/null &&
-  "$fm" import supply "$FIXTURES/catalog/supply.csv" --data "$P" >/dev/null &&
-  "$fm" import demand "$FIXTURES/catalog/demand.csv" --data "$P" >/dev/null &&
-  "$fm" import fairs "$FIXTURES/catalog/fairs.csv" --data "$P" >/dev/null &&
-  "$fm" match fair YQH-2026 --limit 5 --data "$P" >/dev/null &&
-  "$fm" schedule setup YQH-2026 --days 2 --slots-per-day 4 --tables 3 --data "$P" >/dev/null &&
-  "$fm" init --site 渝洽会 --data "$F" >/dev/null &&
-  "$fm" sync card --to "$WORK/p.card" --data "$P" >/dev/null &&
-  "$fm" sync card --to "$WORK/f.card" --data "$F" >/dev/null &&
-  "$fm" sync trust "$WORK/p.card" --data "$F" >/dev/null &&
-  "$fm" sync trust "$WORK/f.card" --data "$P" >/dev/null || { echo "FAIL setting up"; exit 1; }
+two_boxes || { echo "FAIL setting up"; exit 1; }
 
 # serve DIR NAME: a server on a free loopback port; its port in $WORK/NAME.port.
 pids=()

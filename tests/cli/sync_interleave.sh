@@ -14,27 +14,13 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 fm=$FAIRMATCH
 P=$WORK/province F=$WORK/fair
 source "$(dirname "$0")/lib.bash"
+source "$(dirname "$0")/sync_lib.bash"
 need sqlite3
-q() { sqlite3 "$1/fairmatch.db" "$2"; }
 seed=${SYNC_SEED:-20260521}
 RANDOM=$seed
 echo "seed $seed (SYNC_SEED=$seed replays this run)"
-tables="uploads suppliers products buyers demands fairs fair_cities fair_provinces fair_days
-  fair_slots fair_tables participants participant_unavailable candidates province_targets
-  city_targets schedule_versions version_meetings meeting_requests meetings outcomes
-  outcome_history outcome_evidence"
 
-"$fm" init --data "$P" >/dev/null &&
-  "$fm" import supply "$FIXTURES/catalog/supply.csv" --data "$P" >/dev/null &&
-  "$fm" import demand "$FIXTURES/catalog/demand.csv" --data "$P" >/dev/null &&
-  "$fm" import fairs "$FIXTURES/catalog/fairs.csv" --data "$P" >/dev/null &&
-  "$fm" match fair YQH-2026 --limit 5 --data "$P" >/dev/null &&
-  "$fm" schedule setup YQH-2026 --days 2 --slots-per-day 4 --tables 3 --data "$P" >/dev/null &&
-  "$fm" init --site 渝洽会 --data "$F" >/dev/null &&
-  "$fm" sync card --to "$WORK/p.card" --data "$P" >/dev/null &&
-  "$fm" sync card --to "$WORK/f.card" --data "$F" >/dev/null &&
-  "$fm" sync trust "$WORK/p.card" --data "$F" >/dev/null &&
-  "$fm" sync trust "$WORK/f.card" --data "$P" >/dev/null &&
+two_boxes &&
   "$fm" sync export --to "$WORK/first.sync" --data "$P" >/dev/null &&
   "$fm" sync import "$WORK/first.sync" --data "$F" >/dev/null &&
   "$fm" schedule YQH-2026 --time-limit 5 --data "$F" >/dev/null || { echo "FAIL setting up"; exit 1; }
