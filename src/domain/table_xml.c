@@ -332,7 +332,7 @@ xml_end(void *ud, const XML_Char *name)
 		r->indata = 0;
 		xml_data_end(r);
 	} else if (r->inrow && strcmp(l, "Cell") == 0)
-		r->col++;
+		r->col += 1 + r->merge;	/* a merged cell spans MergeAcross more */
 	else if (r->inrow && strcmp(l, "Row") == 0) {
 		r->inrow = 0;
 		switch (sheet_rows_end(&r->rows, &r->ready, &cause)) {

@@ -265,6 +265,47 @@ test_xml_date_styles(void **state)
 	free(path);
 }
 
+/* A merged cell spans ss:MergeAcross more columns: the next cell lands after them. */
+static void
+test_xml_merge_across(void **state)
+{
+	static const char text[] =
+	    "<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:"
+	    "office:spreadsheet\" xmlns:ss=\"urn:schemas-microsoft-com:office:"
+	    "spreadsheet\"><Worksheet ss:Name=\"需求目录\"><Table><Row>"
+	    "<Cell ss:MergeAcross=\"2\"><Data ss:Type=\"String\">采购单位</Data></Cell>"
+	    "<Cell><Data ss:Type=\"String\">联系电话</Data></Cell></Row><Row>"
+	    "<Cell><Data ss:Type=\"String\">成都荷花池</Data></Cell>"
+	    "<Cell ss:Index=\"4\"><Data ss:Type=\"String\">028-86541234</Data></Cell>"
+	    "</Row></Table></Worksheet></Workbook>";
+	const char *dir = getenv("TMPDIR");
+	struct table_reader *r;
+	struct table_row row;
+	char *path, *cause = NULL;
+	FILE *f;
+
+	(void)state;
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	path = xasprintf("%s/fm_excel_%ld_merge.xml", dir, (long)getpid());
+	assert_non_null(f = fopen(path, "wb"));
+	fputs(text, f);
+	fclose(f);
+	assert_non_null(r = table_open(path, NULL, NULL, &cause));
+	assert_int_equal(table_next(r, &row, &cause), 1);
+	assert_int_equal(row.ncells, 4);
+	assert_string_equal(row.cells[0], "采购单位");
+	assert_string_equal(row.cells[1], "");
+	assert_string_equal(row.cells[3], "联系电话");
+	assert_int_equal(table_next(r, &row, &cause), 1);
+	assert_int_equal(row.ncells, 4);
+	assert_string_equal(row.cells[3], "028-86541234");
+	assert_int_equal(table_next(r, &row, &cause), 0);
+	table_close(r);
+	unlink(path);
+	free(path);
+}
+
 /* Other XML, and SpreadsheetML that is not well formed or has a DTD. */
 static void
 test_bad_xml(void **state)
@@ -323,6 +364,7 @@ main(void)
 		cmocka_unit_test(test_bad_xls),
 		cmocka_unit_test(test_xml_date_styles),
 		cmocka_unit_test(test_bad_xml),
+		cmocka_unit_test(test_xml_merge_across),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
