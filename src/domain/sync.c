@@ -38,14 +38,15 @@
 struct sync_table {
 	const char	*name;
 	enum sync_role	 owner;
-	const char	*fair_columns;	/* columns a fair box owns in a province row, " a b " */
+	const char	*fair_columns;	/* columns a fair box owns in a province row, " a b ";
+					   "" for a table a fair box only adds rows to */
 };
 
 static const struct sync_table sync_tables[] = {
 	{ "uploads", SYNC_ROLE_PROVINCE, NULL },
-	{ "suppliers", SYNC_ROLE_PROVINCE, NULL },
+	{ "suppliers", SYNC_ROLE_PROVINCE, "" },	/* a walk-in's company */
 	{ "products", SYNC_ROLE_PROVINCE, NULL },
-	{ "buyers", SYNC_ROLE_PROVINCE, NULL },
+	{ "buyers", SYNC_ROLE_PROVINCE, "" },
 	{ "demands", SYNC_ROLE_PROVINCE, NULL },
 	{ "fairs", SYNC_ROLE_PROVINCE, NULL },
 	{ "fair_cities", SYNC_ROLE_PROVINCE, NULL },
