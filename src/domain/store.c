@@ -635,6 +635,16 @@ static const char *const migrations[] = {
 	 * fair boxes' rows never share a key at the province.
 	 */
 	"ALTER TABLE sync_site ADD COLUMN id_base INTEGER NOT NULL DEFAULT 0;",
+
+	/*
+	 * 17: the site role, an account another box signs in with to sync and
+	 * do nothing else (docs/sync.md); users' CHECK is loosened in place,
+	 * as in 14.
+	 */
+	"PRAGMA writable_schema = ON;"
+	"UPDATE sqlite_schema SET sql = replace(sql, '''finance''))',"
+	"  '''finance'', ''site''))') WHERE type = 'table' AND name = 'users';"
+	"PRAGMA writable_schema = RESET;",
 };
 
 int

@@ -109,8 +109,8 @@ done
 check "哈洽会 export" 0 "$fm" sync export --to "$WORK/h-p1.sync" --data "$H"
 check "哈洽会 at the province" 0 "$fm" sync import "$WORK/h-p1.sync" --json --data "$P"
 has "哈洽会: no conflict" "$WORK/out" '"conflicts":0'
-"$fm" user add org --role organiser --password-file "$WORK/pw" --data "$P" >/dev/null
-ptok=$("$fm" user token org --data "$P" | tail -1 | awk '{print $NF}')
+"$fm" user add yqh-box --role site --data "$P" >/dev/null
+ptok=$("$fm" user token yqh-box --data "$P" | tail -1 | awk '{print $NF}')
 purl="https://localhost:$(cat "$WORK/province.port")"
 check "渝洽会 over HTTPS" 0 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --token "$ptok" --json --data "$Y"
 python3 - "$WORK/out" <<'PY' && ok || bad "渝洽会's exchange: $(cat "$WORK/out")"
