@@ -20,6 +20,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,13 +67,14 @@ struct stok {
 	struct tail	*tail;		/* postings added since; NULL if none */
 };
 
-/* Interned attribute values (cities, categories); id 0 is "none". */
+/* Interned attribute values (cities, categories, exhibitors); id 0 is "none". */
 struct vals {
 	char			**v;		/* v[id], v[0] unused */
 	roaring_bitmap_t	**bm;		/* live docids with that value */
 	size_t			  n, cap;	/* ids in use (counting 0) */
 	uint32_t		 *ht;		/* hash table of ids; 0 = empty */
 	size_t			  htcap;
+	size_t			  max;		/* the largest id it may give */
 };
 
 struct serve {
@@ -111,6 +113,7 @@ struct serve {
 	int64_t			*pid;		/* product id */
 	uint16_t		*dlen;		/* length in tokens (capped) */
 	uint16_t		*city, *cat;	/* value ids */
+	uint32_t		*exh;		/* exhibitor value ids (more than 65,535 of them) */
 	uint64_t		*fwd_off;	/* forward bytes [fwd_off[d], fwd_off[d+1]) */
 	uint64_t		*live;		/* bitset */
 	size_t			 nslots, capslots;
@@ -138,6 +141,7 @@ struct serve {
 	size_t			 idcap, nid;
 
 	struct vals		 cities, cats;
+	struct vals		 exhs;		/* exhibitors, by their id in decimal */
 };
 
 /* A document's tokens before it joins: a small hash table over its own arena. */
@@ -151,6 +155,7 @@ struct dtok {
 struct serve_doc {
 	int64_t		 id;
 	char		*city, *category;
+	int64_t		 exhibitor;	/* 0: none */
 	struct dtok	*t;
 	size_t		 n, cap;
 	uint32_t	*ht;		/* index + 1; 0 = empty */
@@ -263,11 +268,18 @@ serve_doc_reset(struct serve_doc *d, int64_t id, const char *city, const char *c
 	d->id = id;
 	d->city = city != NULL && *city != '\0' ? xstrdup(city) : NULL;
 	d->category = category != NULL && *category != '\0' ? xstrdup(category) : NULL;
+	d->exhibitor = 0;
 	d->n = 0;
 	d->len = 0;
 	buf_reset(&d->text);
 	if (d->ht != NULL)
 		memset(d->ht, 0, d->htcap * sizeof *d->ht);
+}
+
+void
+serve_doc_exhibitor(struct serve_doc *d, int64_t exhibitor)
+{
+	d->exhibitor = exhibitor > 0 ? exhibitor : 0;
 }
 
 /* Doubles the document's hash table. */
@@ -331,7 +343,9 @@ serve_new(const double *weights, size_t nfields)
 	sv->nfields = nfields;
 	pthread_rwlock_init(&sv->lock, NULL);
 	sv->live_bm = roaring_bitmap_create();
-	sv->cities.n = sv->cats.n = 1;	/* id 0: none */
+	sv->cities.n = sv->cats.n = sv->exhs.n = 1;	/* id 0: none */
+	sv->cities.max = sv->cats.max = UINT16_MAX;
+	sv->exhs.max = UINT32_MAX - 1;
 	return sv;
 }
 
@@ -372,6 +386,7 @@ serve_free(struct serve *sv)
 	free(sv->dlen);
 	free(sv->city);
 	free(sv->cat);
+	free(sv->exh);
 	free(sv->fwd_off);
 	free(sv->live);
 	roaring_bitmap_free(sv->live_bm);
@@ -383,6 +398,7 @@ serve_free(struct serve *sv)
 	free(sv->idv);
 	vals_free(&sv->cities);
 	vals_free(&sv->cats);
+	vals_free(&sv->exhs);
 	pthread_rwlock_destroy(&sv->lock);
 	free(sv);
 }
@@ -401,7 +417,7 @@ vals_id(struct vals *v, const char *s, int add)
 		for (j = h & (v->htcap - 1); v->ht[j] != 0; j = (j + 1) & (v->htcap - 1))
 			if (strcmp(v->v[v->ht[j]], s) == 0)
 				return v->ht[j];
-	if (!add || v->n > UINT16_MAX)
+	if (!add || v->n > v->max)
 		return 0;
 	if (v->n >= v->cap) {
 		v->cap = v->cap ? v->cap * 2 : 64;
@@ -427,6 +443,18 @@ vals_id(struct vals *v, const char *s, int add)
 		v->ht[j] = (uint32_t)(v->n - 1);
 	}
 	return (uint32_t)(v->n - 1);
+}
+
+/* The value id of exhibitor id in sv (0 for none); adds it if add, else 0 when unknown. */
+static uint32_t
+exh_id(struct serve *sv, int64_t id, int add)
+{
+	char key[24];
+
+	if (id <= 0)
+		return 0;
+	snprintf(key, sizeof key, "%lld", (long long)id);
+	return vals_id(&sv->exhs, key, add);
 }
 
 /* The token id of text, or -1. */
@@ -662,6 +690,8 @@ slot_kill(struct serve *sv, uint32_t d)
 		roaring_bitmap_remove(sv->cities.bm[sv->city[d]], d);
 	if (sv->cat[d] != 0)
 		roaring_bitmap_remove(sv->cats.bm[sv->cat[d]], d);
+	if (sv->exh[d] != 0)
+		roaring_bitmap_remove(sv->exhs.bm[sv->exh[d]], d);
 	fwd_begin(sv, d, &it);
 	while (fwd_next(&it, &tok, &freq))
 		sv->toks[tok].df--;
@@ -712,6 +742,7 @@ slot_add(struct serve *sv, const struct serve_doc *d)
 		sv->dlen = xreallocarray(sv->dlen, cap, sizeof *sv->dlen);
 		sv->city = xreallocarray(sv->city, cap, sizeof *sv->city);
 		sv->cat = xreallocarray(sv->cat, cap, sizeof *sv->cat);
+		sv->exh = xreallocarray(sv->exh, cap, sizeof *sv->exh);
 		sv->fwd_off = xreallocarray(sv->fwd_off, cap + 1, sizeof *sv->fwd_off);
 		sv->live = xreallocarray(sv->live, (cap + 63) / 64, sizeof *sv->live);
 		memset(sv->live + ow, 0, ((cap + 63) / 64 - ow) * sizeof *sv->live);
@@ -724,6 +755,7 @@ slot_add(struct serve *sv, const struct serve_doc *d)
 	sv->dlen[s] = (uint16_t)(d->len > UINT16_MAX ? UINT16_MAX : d->len);
 	sv->city[s] = (uint16_t)vals_id(&sv->cities, d->city, 1);
 	sv->cat[s] = (uint16_t)vals_id(&sv->cats, d->category, 1);
+	sv->exh[s] = exh_id(sv, d->exhibitor, 1);
 	/* Forward entries: interned, sorted by token id, delta-coded. */
 	if (d->n > sv->ftmpcap) {
 		sv->ftmpcap = d->n + 64;
@@ -758,6 +790,8 @@ slot_add(struct serve *sv, const struct serve_doc *d)
 		roaring_bitmap_add(sv->cities.bm[sv->city[s]], s);
 	if (sv->cat[s] != 0)
 		roaring_bitmap_add(sv->cats.bm[sv->cat[s]], s);
+	if (sv->exh[s] != 0)
+		roaring_bitmap_add(sv->exhs.bm[sv->exh[s]], s);
 	sv->ndocs++;
 	sv->sumlen += sv->dlen[s];
 	id_set(sv, d->id, s);
@@ -897,6 +931,10 @@ serve_build_finish(struct serve *sv, long long seq)
 		roaring_bitmap_run_optimize(sv->cities.bm[i]);
 	for (size_t i = 1; i < sv->cats.n; i++)
 		roaring_bitmap_run_optimize(sv->cats.bm[i]);
+	for (size_t i = 1; i < sv->exhs.n; i++) {
+		roaring_bitmap_run_optimize(sv->exhs.bm[i]);
+		roaring_bitmap_shrink_to_fit(sv->exhs.bm[i]);
+	}
 	sv->seq = seq;
 	sv->built = 1;
 }
@@ -1422,6 +1460,7 @@ struct qprep {
 	uint32_t	 all;		/* every word's bit: a hit has them all */
 	uint32_t	 cat_first;	/* the category the query names (value id), or 0 */
 	uint32_t	 cat_only;	/* the category filter, or 0 */
+	uint32_t	 exh_only;	/* the exhibitor filter, or 0 */
 	int		 filter;	/* s->callow says which cities pass */
 	uint32_t	 excl[SERVE_MAX_EXCLUDE];	/* slots left out */
 	size_t		 nexcl;
@@ -1458,6 +1497,8 @@ query_prepare(struct serve *sv, struct serve_scratch *s, const struct serve_quer
 		s->callow[0] = 0;
 	}
 	if (q->category != NULL && (p->cat_only = vals_id(&sv->cats, q->category, 0)) == 0)
+		none = 1;
+	if (q->exhibitor != 0 && (p->exh_only = exh_id(sv, q->exhibitor, 0)) == 0)
 		none = 1;
 	if (q->category_first != NULL)
 		p->cat_first = vals_id(&sv->cats, q->category_first, 0);
@@ -1514,7 +1555,8 @@ query_prepare(struct serve *sv, struct serve_scratch *s, const struct serve_quer
 static int
 passes(const struct serve *sv, const struct serve_scratch *s, const struct qprep *p, uint32_t d)
 {
-	if ((p->filter && !s->callow[sv->city[d]]) || (p->cat_only != 0 && sv->cat[d] != p->cat_only))
+	if ((p->filter && !s->callow[sv->city[d]]) || (p->cat_only != 0 && sv->cat[d] != p->cat_only) ||
+	    (p->exh_only != 0 && sv->exh[d] != p->exh_only))
 		return 0;
 	for (size_t i = 0; i < p->nexcl; i++)
 		if (p->excl[i] == d)
@@ -1665,8 +1707,8 @@ prune_find_hits(struct serve *sv, struct serve_scratch *s, const struct serve_qu
     struct qprep *p, struct serve_result *r)
 {
 	size_t nseg = 0, nlive = (sv->nslots + 63) / 64;
-	int iterate = p->filter || p->cat_only != 0 || p->nexcl > 0 || q->facets ||
-	    p->cat_first != 0;
+	int iterate = p->filter || p->cat_only != 0 || p->exh_only != 0 || p->nexcl > 0 ||
+	    q->facets || p->cat_first != 0;
 	uint32_t seg;
 
 	while ((seg = next_segment(sv, p->cur, p->nc)) != UINT32_MAX) {
@@ -2029,22 +2071,31 @@ browse_one(uint32_t d, void *arg)
 
 /*
  * The live documents that pass q's filters, as bitmaps: the narrowest first
- * (a category, a city), the others intersected; NULL when a filter names a
- * value the layer does not have.  Caller holds the lock and frees.
+ * (an exhibitor, a category, a city), the others intersected; NULL when a
+ * filter names a value the layer does not have.  Caller holds the lock and
+ * frees.
  */
 static roaring_bitmap_t *
 browse_bitmap(struct serve *sv, const struct serve_query *q)
 {
-	uint32_t city = 0, cat = 0;
+	uint32_t city = 0, cat = 0, exh = 0;
+	const roaring_bitmap_t *by[3];
+	size_t nby = 0;
 	roaring_bitmap_t *b;
 
 	if ((q->city != NULL && (city = vals_id(&sv->cities, q->city, 0)) == 0) ||
-	    (q->category != NULL && (cat = vals_id(&sv->cats, q->category, 0)) == 0))
+	    (q->category != NULL && (cat = vals_id(&sv->cats, q->category, 0)) == 0) ||
+	    (q->exhibitor != 0 && (exh = exh_id(sv, q->exhibitor, 0)) == 0))
 		return NULL;
-	b = roaring_bitmap_copy(cat != 0 ? sv->cats.bm[cat] : city != 0 ? sv->cities.bm[city] :
-	    sv->live_bm);
-	if (cat != 0 && city != 0)
-		roaring_bitmap_and_inplace(b, sv->cities.bm[city]);
+	if (exh != 0)
+		by[nby++] = sv->exhs.bm[exh];
+	if (cat != 0)
+		by[nby++] = sv->cats.bm[cat];
+	if (city != 0)
+		by[nby++] = sv->cities.bm[city];
+	b = roaring_bitmap_copy(nby > 0 ? by[0] : sv->live_bm);
+	for (size_t i = 1; i < nby; i++)
+		roaring_bitmap_and_inplace(b, by[i]);
 	if (q->fair_cities != NULL) {
 		roaring_bitmap_t *u = roaring_bitmap_create();
 		uint32_t c;
@@ -2177,6 +2228,8 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 		bm += roaring_bitmap_size_in_bytes(sv->cities.bm[i]);
 	for (size_t i = 1; i < sv->cats.n; i++)
 		bm += roaring_bitmap_size_in_bytes(sv->cats.bm[i]);
+	for (size_t i = 1; i < sv->exhs.n; i++)
+		bm += roaring_bitmap_size_in_bytes(sv->exhs.bm[i]) + sizeof(roaring_bitmap_t);
 	memset(st, 0, sizeof *st);
 	st->docs = sv->ndocs;
 	st->slots = sv->nslots;
@@ -2192,7 +2245,9 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 	st->bytes = st->postings_bytes + st->forward_bytes + bm + st->fields_bytes +
 	    sv->captok * sizeof *sv->toks + sv->thtcap * sizeof *sv->tht + sv->capstrs +
 	    sv->ntok * sizeof *sv->sorted +
-	    sv->capslots * (sizeof *sv->pid + sizeof *sv->dlen + 2 * sizeof *sv->city) +
+	    sv->capslots * (sizeof *sv->pid + sizeof *sv->dlen + 2 * sizeof *sv->city +
+	    sizeof *sv->exh) + sv->exhs.cap * (sizeof *sv->exhs.v + sizeof *sv->exhs.bm + 12) +
+	    sv->exhs.htcap * sizeof *sv->exhs.ht +
 	    sv->capslots / 8 + sv->idcap * (sizeof *sv->idk + sizeof *sv->idv);
 	pthread_rwlock_unlock(&sv->lock);
 }

@@ -46,6 +46,12 @@ void serve_doc_free(struct serve_doc *d);
 void serve_doc_reset(struct serve_doc *d, int64_t id, const char *city, const char *category);
 /* One token of field (an index into the weights given to serve_new). */
 void serve_doc_token(struct serve_doc *d, size_t field, const char *text, size_t len);
+/*
+ * The document's exhibitor (a supplier's id; 0 or never set: none), after
+ * serve_doc_reset.  Exhibitors get 32-bit value ids and a bitmap each, so
+ * a million products' exhibitors fit.
+ */
+void serve_doc_exhibitor(struct serve_doc *d, int64_t exhibitor);
 
 /*
  * An empty layer whose fields weigh weights[0..nfields) (FTS5's bm25 column
@@ -97,6 +103,8 @@ struct serve_query {
 	int			 exhaustive;	/* score every hit instead of only those that
 						   can reach the page (same result: for
 						   parity tests and benchmarks) */
+	int64_t			 exhibitor;	/* only this exhibitor's products (as given
+						   to serve_doc_exhibitor), or 0 */
 };
 
 struct serve_hit {
@@ -135,8 +143,8 @@ void serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_q
     struct serve_result *r);
 void serve_result_free(struct serve_result *r);
 /*
- * Browsing without words: every document q's filters (city, category, fair)
- * let through, in the order they joined the layer, with the exact total and,
+ * Browsing without words: every document q's filters (exhibitor, city,
+ * category, fair) let through, in the order they joined the layer, with the exact total and,
  * if q->facets, both facets; q's terms are not read.  No filter: every
  * document.  Scores are 0.
  */
