@@ -16,6 +16,8 @@
 #include "generic.h"
 #include "indexer.h"
 #include "schema.h"
+#include "serve_file.h"
+#include "serve_load.h"
 #include "tokenize.h"
 #include "tokstream.h"
 #include "util.h"
@@ -508,6 +510,20 @@ commit_batch(struct indexer *ix, long long seq, char **cause)
 	return 0;
 }
 
+/*
+ * Deletes the log up to high, but for what a running server's serving
+ * layer ('serve') or the layer saved by the last rebuild ('serve_file')
+ * has not read yet: a server started from that file replays the log after
+ * it.  Caller frees.
+ */
+static char *
+log_trim_sql(long long high)
+{
+	return xasprintf("DELETE FROM " IX_LOG " WHERE seq <= min(%1$lld, coalesce((SELECT seq"
+	    " FROM " IX_STATE " WHERE name = 'serve'), %1$lld), coalesce((SELECT seq FROM "
+	    IX_STATE " WHERE name = 'serve_file'), %1$lld))", high);
+}
+
 int
 indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, void *arg,
     char **cause)
@@ -573,8 +589,7 @@ indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, v
 	/* Both indexes hold everything up to high: the log before it can go. */
 	{
 		/* Kept for a server's serving layer that has not read them yet. */
-		char *sql = xasprintf("DELETE FROM " IX_LOG " WHERE seq <= min(%lld, coalesce((SELECT"
-		    " seq FROM " IX_STATE " WHERE name = 'serve'), %lld))", high, high);
+		char *sql = log_trim_sql(high);
 
 		sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 		free(sql);
@@ -1055,18 +1070,33 @@ fts_write_chunk(struct indexer *ix, sqlite3_stmt *const *ins, const struct fts_c
 	return 0;
 }
 
+/* Adds a chunk of products to the serving layer being built, from the same tokens. */
+static void
+layer_add_chunk(struct serve *layer, struct serve_doc *d, const struct fts_chunk *c)
+{
+	const struct ix_kind *k = &kinds[c->kind];
+
+	for (size_t i = 0; i < c->n; i++) {
+		serve_doc_reset(d, c->id[i], c->region[i], c->category[i]);
+		serve_doc_replay(d, k->name, c->ts, i * k->nfields);
+		serve_build_add(layer, d);
+	}
+}
+
 /*
- * FTS5 from scratch, on the calling thread (the store's writer): the rows
- * the shards tokenized, in the order they come, with no automatic merging
+ * FTS5 from scratch, on the calling thread (the store's writer), and the
+ * products' serving layer (laid out later): the rows the shards tokenized,
+ * in the order they come, with no automatic merging
  * while they load (only FTS5's crisis merges), then one optimize into a
  * single segment per table.  FTS5's pending-terms hash keeps its default
  * size (1 MB): at 256 MB, walking its chains took half of this thread's
  * time at 1,000,000 products.  On failure the queue is aborted.
  */
 static int
-fts_fill(struct indexer *ix, struct fts_queue *queue, char **cause)
+fts_fill(struct indexer *ix, struct fts_queue *queue, struct serve *layer, char **cause)
 {
 	sqlite3_stmt *ins[nitems(kinds)] = { 0 };
+	struct serve_doc *d = serve_doc_new(layer);
 	struct fts_chunk *c;
 	int rc = 0;
 
@@ -1095,8 +1125,11 @@ fts_fill(struct indexer *ix, struct fts_queue *queue, char **cause)
 	}
 	while (rc == 0 && (c = queue_pop(queue)) != NULL) {
 		rc = fts_write_chunk(ix, ins, c, cause);
+		if (rc == 0 && strcmp(kinds[c->kind].name, "supply") == 0)
+			layer_add_chunk(layer, d, c);
 		chunk_free(c);
 	}
+	serve_doc_free(d);
 	for (size_t k = 0; k < nitems(kinds); k++)
 		sqlite3_finalize(ins[k]);
 	if (rc != 0) {
@@ -1272,6 +1305,7 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	struct xap_build b[IX_SHARDS];
 	pthread_t threads[IX_SHARDS];
 	struct fts_queue queue;
+	struct serve *layer;
 	const char *file = sqlite3_db_filename(ix->db, "main");
 	long long high = 0, n;
 	int started = 0, rc = -1;
@@ -1288,6 +1322,7 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 		return -1;
 	}
 	queue_init(&queue, IX_SHARDS);
+	layer = serve_empty("supply");
 	remove_new(ix);
 	for (size_t k = 0; k < nitems(kinds); k++) {
 		sqlite3_finalize(ix->parts[k].fts_del);
@@ -1333,12 +1368,13 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 		}
 		started++;
 	}
-	if (fts_fill(ix, &queue, cause) != 0)
+	if (fts_fill(ix, &queue, layer, cause) != 0)
 		goto fail;
 	sql = xasprintf("UPDATE " IX_STATE " SET seq = %lld WHERE name = 'fts';"
 	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('tokenizer', %d);"
-	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('xapian_rebuild', %lld);",
-	    high, TOKENIZE_VERSION, high);
+	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('xapian_rebuild', %lld);"
+	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('serve_file', %lld);",
+	    high, TOKENIZE_VERSION, high, high);
 	rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 	free(sql);
 	if (rc != SQLITE_OK) {
@@ -1364,12 +1400,22 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 		rc = -1;
 		goto out;
 	}
+	/* The serving layer as a server would build it now: saved for servers to load. */
+	serve_build_finish(layer, high);
+	sql = xasprintf("%s/%s", ix->dir, SERVE_FILE_NAME);
+	rc = serve_file_save(layer, sql, cause);
+	free(sql);
+	serve_free(layer);
+	layer = NULL;
+	if (rc != 0)
+		goto out;
 	ix->stale = 0;
 	/* Both indexes hold everything: the log can go, but for a server's serving layer. */
-	sql = xasprintf("DELETE FROM " IX_STATE " WHERE name = 'xapian_rebuild';"
-	    "DELETE FROM " IX_LOG " WHERE seq <= min(%lld, coalesce((SELECT seq FROM " IX_STATE
-	    " WHERE name = 'serve'), %lld))", high, high);
-	rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	rc = sqlite3_exec(ix->db, "DELETE FROM " IX_STATE " WHERE name = 'xapian_rebuild'", NULL,
+	    NULL, NULL) == SQLITE_OK ? 0 : -1;
+	sql = log_trim_sql(high);
+	if (rc == 0 && sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		rc = -1;
 	free(sql);
 	if (rc != 0) {
 		*cause = sql_error(ix->db, IX_STATE);
@@ -1397,6 +1443,7 @@ fail:
 		free(err);
 	rc = -1;
 out:
+	serve_free(layer);
 	queue_destroy(&queue);
 	remove_new(ix);
 	return rc;
