@@ -819,12 +819,112 @@ tok_cmp(const void *a, const void *b)
 	return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
 }
 
+/* A slot and its product id, for putting the build's slots in id order. */
+struct slot_id {
+	int64_t		id;
+	uint32_t	slot;
+};
+
+static int
+slot_id_cmp(const void *a, const void *b)
+{
+	const struct slot_id *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * Numbers the build's live slots in product id order, dropping dead ones,
+ * if they came in another order (a build fed by several threads): the
+ * layer is then the one adding them in id order gives, whatever order
+ * they came in.  Runs before the postings are laid out.
+ */
+static void
+slots_in_id_order(struct serve *sv)
+{
+	struct slot_id *order;
+	size_t n = 0, nf = 0, nm = 0, words = (sv->capslots + 63) / 64;
+	int sorted = 1;
+	int64_t *pid;
+	uint16_t *dlen, *city, *cat;
+	uint64_t *fwd_off, *fmask_off;
+	uint8_t *fwd, *fmask;
+
+	for (uint32_t d = 0; d < sv->nslots && sorted; d++)
+		if (!is_live(sv, d) || (d > 0 && sv->pid[d - 1] >= sv->pid[d]))
+			sorted = 0;
+	if (sorted)
+		return;
+	order = xcalloc(sv->nslots + 1, sizeof *order);
+	for (uint32_t d = 0; d < sv->nslots; d++)
+		if (is_live(sv, d))
+			order[n++] = (struct slot_id){ sv->pid[d], d };
+	qsort(order, n, sizeof *order, slot_id_cmp);
+	pid = xcalloc(sv->capslots, sizeof *pid);
+	dlen = xcalloc(sv->capslots, sizeof *dlen);
+	city = xcalloc(sv->capslots, sizeof *city);
+	cat = xcalloc(sv->capslots, sizeof *cat);
+	fwd_off = xcalloc(sv->capslots + 1, sizeof *fwd_off);
+	fmask_off = xcalloc(sv->capfmask_off, sizeof *fmask_off);
+	fwd = xmalloc(sv->capfwd);
+	fmask = xmalloc(sv->capfmask);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t d = order[i].slot;
+		uint64_t fl = sv->fwd_off[d + 1] - sv->fwd_off[d];
+		uint64_t ml = sv->fmask_off[d + 1] - sv->fmask_off[d];
+
+		pid[i] = sv->pid[d];
+		dlen[i] = sv->dlen[d];
+		city[i] = sv->city[d];
+		cat[i] = sv->cat[d];
+		memcpy(fwd + nf, sv->fwd + sv->fwd_off[d], fl);
+		fwd_off[i] = nf;
+		nf += fl;
+		fwd_off[i + 1] = nf;
+		memcpy(fmask + nm, sv->fmask + sv->fmask_off[d], ml);
+		fmask_off[i] = nm;
+		nm += ml;
+		fmask_off[i + 1] = nm;
+	}
+	free(sv->pid), sv->pid = pid;
+	free(sv->dlen), sv->dlen = dlen;
+	free(sv->city), sv->city = city;
+	free(sv->cat), sv->cat = cat;
+	free(sv->fwd_off), sv->fwd_off = fwd_off;
+	free(sv->fmask_off), sv->fmask_off = fmask_off;
+	free(sv->fwd), sv->fwd = fwd;
+	free(sv->fmask), sv->fmask = fmask;
+	sv->nfwd = nf;
+	sv->nfmask = nm;
+	sv->nslots = n;
+	/* Live, the id map and the bitmaps, as the new slots say. */
+	memset(sv->live, 0, words * sizeof *sv->live);
+	memset(sv->idv, 0xff, sv->idcap * sizeof *sv->idv);
+	sv->nid = 0;
+	roaring_bitmap_clear(sv->live_bm);
+	for (size_t i = 1; i < sv->cities.n; i++)
+		roaring_bitmap_clear(sv->cities.bm[i]);
+	for (size_t i = 1; i < sv->cats.n; i++)
+		roaring_bitmap_clear(sv->cats.bm[i]);
+	for (uint32_t d = 0; d < n; d++) {
+		sv->live[d >> 6] |= 1ULL << (d & 63);
+		roaring_bitmap_add(sv->live_bm, d);
+		if (sv->city[d] != 0)
+			roaring_bitmap_add(sv->cities.bm[sv->city[d]], d);
+		if (sv->cat[d] != 0)
+			roaring_bitmap_add(sv->cats.bm[sv->cat[d]], d);
+		id_set(sv, sv->pid[d], d);
+	}
+	free(order);
+}
+
 void
 serve_build_finish(struct serve *sv, long long seq)
 {
 	struct fwd_it it;
 	uint32_t tok, freq, *last;
 
+	slots_in_id_order(sv);
 	if (sv->nslots > (size_t)UINT16_MAX << SEG_BITS)
 		fatal("%s: %zu documents", __func__, sv->nslots);
 	sv->avgdl = sv->ndocs > 0 ? (double)sv->sumlen / (double)sv->ndocs : 1.0;
@@ -937,6 +1037,236 @@ serve_build_finish(struct serve *sv, long long seq)
 	}
 	sv->seq = seq;
 	sv->built = 1;
+}
+
+/* ---- saving and restoring a built layer (the file is serve_file.c's) ---- */
+
+/*
+ * A built layer is saved as these scalars, then its arrays in the order
+ * serve_write gives them, each as a byte count and the bytes.  Whatever is
+ * derived from them (the hash tables, the id map, the bitmaps) is made
+ * again by serve_read.  A field added to struct serve that a query reads
+ * must be saved here too, or derivable from what is.
+ */
+struct serve_saved {
+	uint64_t	layout;		/* sizeof (struct stok): saved as it is */
+	uint64_t	nfields, ntok, nstrs, nsorted, npost, ndir, nbmax, nranges_base;
+	uint64_t	nslots, ndocs, sumlen, nfwd, nfwd_ent, nfmask, ncities, ncats;
+	int64_t		seq;
+	double		wq[SERVE_MAX_TERMS], avgdl;
+};
+
+/* One array as saved: its byte count, then its bytes. */
+static int
+array_write(serve_write_fn w, void *arg, const void *p, size_t n)
+{
+	static const uint64_t none[1];	/* an empty layer's one offset, never allocated */
+	uint64_t len = n;
+
+	if (p == NULL && n > 0) {
+		if (n > sizeof none)
+			return -1;
+		p = none;
+	}
+
+	return w(arg, &len, sizeof len) != 0 || (n > 0 && w(arg, p, n) != 0) ? -1 : 0;
+}
+
+/* Values v[1..n) as saved: each length and bytes. */
+static int
+vals_write(const struct vals *v, serve_write_fn w, void *arg)
+{
+	for (size_t i = 1; i < v->n; i++)
+		if (array_write(w, arg, v->v[i], strlen(v->v[i])) != 0)
+			return -1;
+	return 0;
+}
+
+int
+serve_write(struct serve *sv, serve_write_fn w, void *arg)
+{
+	struct serve_saved h;
+	struct stok *toks;
+	int rc;
+
+	pthread_rwlock_rdlock(&sv->lock);
+	if (!sv->built || sv->ntail > 0 || sv->nsorted != sv->ntok) {
+		/* Only a build as laid out, before any update, is saved. */
+		pthread_rwlock_unlock(&sv->lock);
+		return -1;
+	}
+	h = (struct serve_saved){ sizeof(struct stok), sv->nfields, sv->ntok, sv->nstrs, sv->nsorted, sv->npost,
+	    sv->ndir, sv->nbmax, sv->nranges_base, sv->nslots, sv->ndocs, sv->sumlen, sv->nfwd,
+	    sv->nfwd_ent, sv->nfmask, sv->cities.n, sv->cats.n, sv->seq, { 0 }, sv->avgdl };
+	memcpy(h.wq, sv->wq, sizeof h.wq);
+	/* Tokens without their tails (none after a build), padding zeroed. */
+	toks = xcalloc(sv->ntok + 1, sizeof *toks);
+	for (size_t t = 0; t < sv->ntok; t++) {
+		toks[t] = sv->toks[t];
+		toks[t].tail = NULL;
+	}
+	rc = w(arg, &h, sizeof h) != 0 ||
+	    array_write(w, arg, toks, sv->ntok * sizeof *toks) != 0 ||
+	    array_write(w, arg, sv->strs, sv->nstrs) != 0 ||
+	    array_write(w, arg, sv->sorted, sv->nsorted * sizeof *sv->sorted) != 0 ||
+	    array_write(w, arg, sv->plo, sv->npost * sizeof *sv->plo) != 0 ||
+	    array_write(w, arg, sv->pimp, sv->npost * sizeof *sv->pimp) != 0 ||
+	    array_write(w, arg, sv->dseg, sv->ndir * sizeof *sv->dseg) != 0 ||
+	    array_write(w, arg, sv->doff, sv->ndir * sizeof *sv->doff) != 0 ||
+	    array_write(w, arg, sv->bmax, sv->nbmax * sizeof *sv->bmax) != 0 ||
+	    array_write(w, arg, sv->roff, sv->nbmax * sizeof *sv->roff) != 0 ||
+	    array_write(w, arg, sv->pid, sv->nslots * sizeof *sv->pid) != 0 ||
+	    array_write(w, arg, sv->dlen, sv->nslots * sizeof *sv->dlen) != 0 ||
+	    array_write(w, arg, sv->city, sv->nslots * sizeof *sv->city) != 0 ||
+	    array_write(w, arg, sv->cat, sv->nslots * sizeof *sv->cat) != 0 ||
+	    array_write(w, arg, sv->fwd_off, (sv->nslots + 1) * sizeof *sv->fwd_off) != 0 ||
+	    array_write(w, arg, sv->live, (sv->nslots + 63) / 64 * sizeof *sv->live) != 0 ||
+	    array_write(w, arg, sv->fwd, sv->nfwd) != 0 ||
+	    array_write(w, arg, sv->fmask, sv->nfmask) != 0 ||
+	    array_write(w, arg, sv->fmask_off, (sv->nslots + 1) * sizeof *sv->fmask_off) != 0 ||
+	    vals_write(&sv->cities, w, arg) != 0 || vals_write(&sv->cats, w, arg) != 0 ? -1 : 0;
+	free(toks);
+	pthread_rwlock_unlock(&sv->lock);
+	return rc;
+}
+
+/*
+ * Reads an array of exactly want bytes into a new allocation of at least
+ * cap bytes (the rest zeroed); NULL if the saved count differs or r fails.
+ */
+static void *
+array_read(serve_read_fn r, void *arg, uint64_t want, size_t cap)
+{
+	uint64_t len;
+	void *p;
+
+	if (r(arg, &len, sizeof len) != 0 || len != want)
+		return NULL;
+	p = xcalloc(1, cap > want ? cap : want + 1);
+	if (want > 0 && r(arg, p, want) != 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Reads n − 1 values into v (ids 1..n−1, in order); -1 on a short or bad read. */
+static int
+vals_read(struct vals *v, uint64_t n, serve_read_fn r, void *arg)
+{
+	for (uint64_t i = 1; i < n; i++) {
+		uint64_t len;
+		char *s;
+
+		if (r(arg, &len, sizeof len) != 0 || len == 0 || len > 65536)
+			return -1;
+		s = xcalloc(1, len + 1);
+		if (r(arg, s, len) != 0 || strlen(s) != len || vals_id(v, s, 1) != i) {
+			free(s);
+			return -1;
+		}
+		free(s);
+	}
+	return 0;
+}
+
+struct serve *
+serve_read(serve_read_fn r, void *arg)
+{
+	struct serve_saved h;
+	struct serve *sv;
+	int ok;
+
+	if (r(arg, &h, sizeof h) != 0 || h.layout != sizeof(struct stok) || h.nfields == 0 || h.nfields > SERVE_MAX_TERMS ||
+	    h.nsorted != h.ntok || h.ntok > UINT32_MAX || h.nslots > (uint64_t)UINT16_MAX <<
+	    SEG_BITS || h.ncities == 0 || h.ncats == 0 || h.ncities > UINT16_MAX + 1 ||
+	    h.ncats > UINT16_MAX + 1)
+		return NULL;
+	sv = xcalloc(1, sizeof *sv);
+	pthread_rwlock_init(&sv->lock, NULL);
+	memcpy(sv->wq, h.wq, sizeof sv->wq);
+	sv->nfields = h.nfields;
+	sv->seq = h.seq;
+	sv->avgdl = h.avgdl;
+	sv->ntok = sv->captok = h.ntok;
+	sv->nstrs = sv->capstrs = h.nstrs;
+	sv->nsorted = h.nsorted;
+	sv->npost = h.npost;
+	sv->ndir = h.ndir;
+	sv->nbmax = h.nbmax;
+	sv->nranges_base = h.nranges_base;
+	sv->nslots = h.nslots;
+	sv->capslots = h.nslots + 1;
+	sv->ndocs = h.ndocs;
+	sv->sumlen = h.sumlen;
+	sv->nfwd = sv->capfwd = h.nfwd;
+	sv->nfwd_ent = h.nfwd_ent;
+	sv->nfmask = sv->capfmask = h.nfmask;
+	sv->capfmask_off = h.nslots + 2;
+	sv->cities.n = sv->cats.n = 1;
+	sv->live_bm = roaring_bitmap_create();
+	ok = (sv->toks = array_read(r, arg, h.ntok * sizeof *sv->toks, 0)) != NULL &&
+	    (sv->strs = array_read(r, arg, h.nstrs, 0)) != NULL &&
+	    (sv->sorted = array_read(r, arg, h.nsorted * sizeof *sv->sorted, 0)) != NULL &&
+	    (sv->plo = array_read(r, arg, h.npost * sizeof *sv->plo, 0)) != NULL &&
+	    (sv->pimp = array_read(r, arg, h.npost * sizeof *sv->pimp, 0)) != NULL &&
+	    (sv->dseg = array_read(r, arg, h.ndir * sizeof *sv->dseg, 0)) != NULL &&
+	    (sv->doff = array_read(r, arg, h.ndir * sizeof *sv->doff, 0)) != NULL &&
+	    (sv->bmax = array_read(r, arg, h.nbmax * sizeof *sv->bmax, 0)) != NULL &&
+	    (sv->roff = array_read(r, arg, h.nbmax * sizeof *sv->roff, 0)) != NULL &&
+	    (sv->pid = array_read(r, arg, h.nslots * sizeof *sv->pid,
+	    sv->capslots * sizeof *sv->pid)) != NULL &&
+	    (sv->dlen = array_read(r, arg, h.nslots * sizeof *sv->dlen,
+	    sv->capslots * sizeof *sv->dlen)) != NULL &&
+	    (sv->city = array_read(r, arg, h.nslots * sizeof *sv->city,
+	    sv->capslots * sizeof *sv->city)) != NULL &&
+	    (sv->cat = array_read(r, arg, h.nslots * sizeof *sv->cat,
+	    sv->capslots * sizeof *sv->cat)) != NULL &&
+	    (sv->fwd_off = array_read(r, arg, (h.nslots + 1) * sizeof *sv->fwd_off,
+	    (sv->capslots + 1) * sizeof *sv->fwd_off)) != NULL &&
+	    (sv->live = array_read(r, arg, (h.nslots + 63) / 64 * sizeof *sv->live,
+	    (sv->capslots + 63) / 64 * sizeof *sv->live)) != NULL &&
+	    (sv->fwd = array_read(r, arg, h.nfwd, 0)) != NULL &&
+	    (sv->fmask = array_read(r, arg, h.nfmask, 0)) != NULL &&
+	    (sv->fmask_off = array_read(r, arg, (h.nslots + 1) * sizeof *sv->fmask_off,
+	    sv->capfmask_off * sizeof *sv->fmask_off)) != NULL &&
+	    vals_read(&sv->cities, h.ncities, r, arg) == 0 &&
+	    vals_read(&sv->cats, h.ncats, r, arg) == 0;
+	if (sv->toks == NULL)
+		sv->ntok = 0;
+	for (size_t t = 0; t < sv->ntok; t++)	/* saved as NULL; never trusted */
+		sv->toks[t].tail = NULL;
+	if (!ok) {
+		serve_free(sv);
+		return NULL;
+	}
+	/* What the saved arrays imply: token hash table, id map, bitmaps. */
+	while (sv->ntok * 2 > sv->thtcap)
+		sv->thtcap = sv->thtcap ? sv->thtcap * 2 : 4096;
+	sv->thtcap /= 2;
+	tok_rehash(sv);
+	for (uint32_t d = 0; d < sv->nslots; d++) {
+		if (!is_live(sv, d) || sv->city[d] >= sv->cities.n || sv->cat[d] >= sv->cats.n) {
+			if (is_live(sv, d)) {
+				serve_free(sv);
+				return NULL;
+			}
+			continue;
+		}
+		id_set(sv, sv->pid[d], d);
+		roaring_bitmap_add(sv->live_bm, d);
+		if (sv->city[d] != 0)
+			roaring_bitmap_add(sv->cities.bm[sv->city[d]], d);
+		if (sv->cat[d] != 0)
+			roaring_bitmap_add(sv->cats.bm[sv->cat[d]], d);
+	}
+	roaring_bitmap_run_optimize(sv->live_bm);
+	for (size_t i = 1; i < sv->cities.n; i++)
+		roaring_bitmap_run_optimize(sv->cities.bm[i]);
+	for (size_t i = 1; i < sv->cats.n; i++)
+		roaring_bitmap_run_optimize(sv->cats.bm[i]);
+	sv->built = 1;
+	return sv;
 }
 
 /* Adds d after the build: new slot, postings in the tails. */

@@ -63,8 +63,25 @@ struct serve *serve_new(const double *weights, size_t nfields);
 void serve_free(struct serve *sv);
 /* Bulk build: adds a document (ids need not be ordered; an id given twice keeps the last). */
 void serve_build_add(struct serve *sv, const struct serve_doc *d);
-/* Ends the bulk build: lays the postings out; seq = the last index_log entry it reflects. */
+/*
+ * Ends the bulk build: numbers the documents in id order (as adding them
+ * so would have), lays the postings out; seq = the last index_log entry
+ * it reflects.
+ */
 void serve_build_finish(struct serve *sv, long long seq);
+
+/*
+ * Saving a built layer and reading it back (index/serve_file.c keeps it
+ * in a file): serve_write hands its contents to w as a sequence of byte
+ * ranges (0, or -1 if w failed or the layer has had updates since its
+ * build); serve_read reads the same sequence through r and makes the layer
+ * again, as it was built (NULL if the bytes are not such a layer).  Each
+ * callback returns 0, or -1 to stop.
+ */
+typedef int (*serve_write_fn)(void *arg, const void *p, size_t n);
+typedef int (*serve_read_fn)(void *arg, void *p, size_t n);
+int serve_write(struct serve *sv, serve_write_fn w, void *arg);
+struct serve *serve_read(serve_read_fn r, void *arg);
 
 /*
  * Updates (after serve_build_finish): put adds or replaces the document
