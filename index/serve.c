@@ -214,6 +214,13 @@ struct serve_scratch {
 	uint8_t		*rfirst;	/* whether a range has a hit of the category named */
 	uint32_t	*rheap;		/* ranges to score, best bound first */
 	size_t		 rcap;
+	/* Matching's stage 1 by ranges (match_bounded). */
+	uint32_t	*mscore;	/* one segment's sums, by docid & SEG_MASK */
+	uint32_t	*mmax;		/* each list's largest contribution by range */
+	size_t		 mmaxcap;
+	uint32_t	*mub;		/* each range's bound */
+	uint32_t	*mheap;		/* ranges, best bound first */
+	size_t		 mcap;
 };
 
 static uint32_t
@@ -1392,6 +1399,10 @@ serve_scratch_free(struct serve_scratch *s)
 	free(s->rub);
 	free(s->rfirst);
 	free(s->rheap);
+	free(s->mscore);
+	free(s->mmax);
+	free(s->mub);
+	free(s->mheap);
 	free(s);
 }
 
@@ -2640,12 +2651,13 @@ mtok_cmp(const void *a, const void *b)
 }
 
 /*
- * Stage 1 over the cursors cur[0..nc): every touched live document of an
- * allowed city offered to s->heap (best `want`) with its summed impacts.
+ * Stage 1 over the cursors cur[0..nc), every list read whole: every
+ * touched live document of an allowed city offered to s->heap (best
+ * `want`) with its summed impacts; *scored counts the documents summed.
  */
 static void
 match_walk(const struct serve *sv, struct serve_scratch *s, struct cursor *cur, size_t nc,
-    int filter, size_t want, size_t *nh)
+    int filter, size_t want, size_t *nh, long *scored)
 {
 	for (;;) {
 		uint32_t base;
@@ -2653,6 +2665,7 @@ match_walk(const struct serve *sv, struct serve_scratch *s, struct cursor *cur, 
 
 		if (nt == SIZE_MAX)
 			break;
+		*scored += (long)nt;
 		for (size_t i = 0; i < nt; i++) {
 			uint16_t lo = s->touched[i];
 			uint32_t d = base | lo;
@@ -2758,6 +2771,368 @@ match_rescore(const struct serve *sv, uint32_t d, const struct mtok *mt, size_t 
 	return score;
 }
 
+/*
+ * Stage 1 by ranges.  A document's stage-1 score is Σ W × impact over the
+ * lists, W each list's weight × idf quantised so that the sum fits 32 bits:
+ * integers, so any order of adding gives the same sum, and lists may be
+ * read for some documents only (MaxScore) with the same result as reading
+ * them whole.
+ */
+#define MATCH_WSUM	65000	/* Σ W at most (less than 65,535 − SERVE_MATCH_TOKENS) */
+
+/* A stage-1 list as the ranges are scored: its weight, maxima, and where it stands. */
+struct mcursor {
+	const struct stok	*tok;
+	uint32_t		 w;		/* a posting adds w × impact */
+	const uint32_t		*mx;		/* its largest w × impact by range */
+	uint32_t		 top;		/* the largest of them */
+	uint64_t		 run;		/* the directory run last looked in */
+	size_t			 at;		/* a place in that run at or before the next range */
+	uint32_t		 tail;		/* the same in the tail */
+};
+
+/* Grows s for stage 1 over nr ranges of nc lists. */
+static void
+scratch_match_ready(struct serve_scratch *s, size_t nr, size_t nc)
+{
+	if (s->mscore == NULL)
+		s->mscore = xcalloc(SEG_SIZE, sizeof *s->mscore);
+	if (s->mcap < nr) {
+		s->mcap = nr + nr / 4 + 64;
+		s->mub = xreallocarray(s->mub, s->mcap, sizeof *s->mub);
+		s->mheap = xreallocarray(s->mheap, s->mcap, sizeof *s->mheap);
+	}
+	if (s->mmaxcap < nr * nc) {
+		s->mmaxcap = s->mcap * SERVE_MATCH_TOKENS;
+		s->mmax = xreallocarray(s->mmax, s->mmaxcap, sizeof *s->mmax);
+	}
+}
+
+/*
+ * Each list's largest w × impact in each range of docids into c->mx (its
+ * kept range maxima, or its postings' own where none are kept), and each
+ * range's bound, their sum, into s->mub[0..nr).
+ */
+static void
+match_bounds(const struct serve *sv, struct serve_scratch *s, struct mcursor *mc, size_t nc,
+    size_t nr)
+{
+	memset(s->mub, 0, nr * sizeof *s->mub);
+	for (size_t i = 0; i < nc; i++) {
+		struct mcursor *c = &mc[i];
+		const struct stok *t = c->tok;
+		uint32_t *m = s->mmax + i * nr, top = 0;
+
+		c->mx = m;
+		memset(m, 0, nr * sizeof *m);
+		if (t->bmax != NO_BMAX) {
+			const uint16_t *bm = sv->bmax + t->bmax;
+			size_t n = nr < sv->nranges_base ? nr : sv->nranges_base;
+
+			for (size_t rg = 0; rg < n; rg++)
+				m[rg] = c->w * bm[rg];
+		} else
+			for (uint64_t r = t->dir; r < t->dir + t->ndir; r++) {
+				uint64_t from = t->base + sv->doff[r];
+				uint64_t to = t->base + (r + 1 < t->dir + t->ndir ? sv->doff[r + 1] :
+				    t->nbase);
+				uint32_t *ms = m + ((size_t)sv->dseg[r] << (SEG_BITS - RANGE_BITS));
+
+				for (uint64_t k = from; k < to; k++) {
+					uint32_t v = c->w * sv->pimp[k];
+
+					if (ms[sv->plo[k] >> RANGE_BITS] < v)
+						ms[sv->plo[k] >> RANGE_BITS] = v;
+				}
+			}
+		if (t->tail != NULL)
+			for (uint32_t k = 0; k < t->tail->n; k++) {
+				uint32_t v = c->w * t->tail->imp[k];
+
+				if (m[t->tail->doc[k] >> RANGE_BITS] < v)
+					m[t->tail->doc[k] >> RANGE_BITS] = v;
+			}
+		for (size_t rg = 0; rg < nr; rg++) {
+			s->mub[rg] += m[rg];
+			if (top < m[rg])
+				top = m[rg];
+		}
+		c->top = top;
+	}
+}
+
+/* The first position in a[from..n) at or past x, galloping from from (a ascending). */
+static size_t
+gallop_u16(const uint16_t *a, size_t from, size_t n, uint32_t x)
+{
+	size_t lo = from, hi = from, step = 1;
+
+	while (hi < n && a[hi] < x) {
+		lo = hi + 1;
+		hi += step;
+		step *= 2;
+	}
+	return lo + u16_lower(a + lo, (hi < n ? hi : n) - lo, x);
+}
+
+/* The same over docids. */
+static uint32_t
+gallop_u32(const uint32_t *a, uint32_t from, uint32_t n, uint32_t x)
+{
+	uint32_t lo = from, hi = from, step = 1;
+
+	while (hi < n && a[hi] < x) {
+		lo = hi + 1;
+		hi = n - hi > step ? hi + step : n;
+		step *= 2;
+	}
+	while (lo < hi) {
+		uint32_t m = lo + (hi - lo) / 2;
+
+		if (a[m] < x)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo;
+}
+
+/*
+ * Adds one posting to the segment's accumulator: every document touched
+ * (a new one starts), or (found) only those already there, which are
+ * those not 0 (a posting adds more than 0).
+ */
+static inline size_t
+match_add(struct serve_scratch *s, size_t nt, uint16_t d, uint32_t v, int found)
+{
+	uint32_t *score = s->mscore;
+
+	if (score[d] == 0) {
+		if (found)
+			return nt;
+		s->touched[nt++] = d;
+	}
+	score[d] += v;
+	return nt;
+}
+
+/*
+ * Adds c's postings in range rg (docids [start, start + RANGE_SIZE)) to the
+ * segment's accumulator (found: only to documents already there); c moves
+ * there, forward (no search past the next posting) or back.
+ */
+static size_t
+mcursor_range(const struct serve *sv, struct serve_scratch *s, struct mcursor *c, uint32_t rg,
+    size_t nt, int found)
+{
+	const struct stok *t = c->tok;
+	uint32_t start = rg << RANGE_BITS, end = start + RANGE_SIZE, seg = start >> SEG_BITS;
+	uint64_t dend = t->dir + t->ndir;
+
+	if (c->run >= dend || sv->dseg[c->run] != seg) {
+		uint64_t a = t->dir, b = dend;
+
+		while (a < b) {		/* the token's run in this segment */
+			uint64_t m = (a + b) / 2;
+
+			if (sv->dseg[m] < seg)
+				a = m + 1;
+			else
+				b = m;
+		}
+		c->run = a;
+		c->at = 0;
+	}
+	if (c->run < dend && sv->dseg[c->run] == seg) {
+		uint64_t from = t->base + sv->doff[c->run];
+		size_t n = (c->run + 1 < dend ? sv->doff[c->run + 1] : t->nbase) - sv->doff[c->run];
+		const uint16_t *lo = sv->plo + from, *imp = sv->pimp + from;
+		size_t i, j;
+
+		if (t->bmax != NO_BMAX) {	/* the range's place is kept */
+			const uint16_t *ro = sv->roff + t->bmax;
+
+			i = ro[rg];
+			j = (rg + 1) % (SEG_SIZE / RANGE_SIZE) != 0 ? ro[rg + 1] : n;
+		} else {
+			if (c->at > 0 && lo[c->at - 1] >= (start & SEG_MASK))
+				c->at = 0;	/* a range before the last one */
+			i = gallop_u16(lo, c->at, n, start & SEG_MASK);
+			j = (end & SEG_MASK) != 0 ? gallop_u16(lo, i, n, end & SEG_MASK) : n;
+			c->at = j;
+		}
+		for (; i < j; i++)
+			nt = match_add(s, nt, lo[i], c->w * imp[i], found);
+	}
+	if (t->tail != NULL) {
+		const struct tail *tl = t->tail;
+		uint32_t i;
+
+		if (c->tail > 0 && tl->doc[c->tail - 1] >= start)
+			c->tail = 0;
+		for (i = gallop_u32(tl->doc, c->tail, tl->n, start); i < tl->n && tl->doc[i] < end;
+		    i++)
+			nt = match_add(s, nt, (uint16_t)(tl->doc[i] & SEG_MASK), c->w * tl->imp[i],
+			    found);
+		c->tail = i;
+	}
+	return nt;
+}
+
+/*
+ * Keeps of the nt touched documents of the segment at base those that can
+ * still enter: live, of an allowed city, and with rest more at least
+ * theta; the others leave the accumulator.  Returns how many are kept.
+ */
+static size_t
+match_keep(const struct serve *sv, struct serve_scratch *s, uint32_t base, size_t nt,
+    int filter, uint32_t theta, uint32_t rest)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < nt; i++) {
+		uint16_t lo = s->touched[i];
+		uint32_t d = base | lo;
+
+		if ((uint64_t)s->mscore[lo] + rest < theta || !is_live(sv, d) ||
+		    (filter && !s->callow[sv->city[d]]))
+			s->mscore[lo] = 0;
+		else
+			s->touched[k++] = lo;
+	}
+	return k;
+}
+
+/*
+ * Scores range rg and offers its documents that can enter the best want.
+ * With prune and a full heap (the worst kept scoring theta), MaxScore: the
+ * lightest lists whose maxima here sum below theta are read only for the
+ * documents the others found, and not at all once none of those can reach
+ * theta.  mc is ordered lightest first.
+ */
+static void
+match_range(const struct serve *sv, struct serve_scratch *s, struct mcursor *mc, size_t nc,
+    uint32_t rg, int filter, size_t want, size_t *nh, long *scored, int prune)
+{
+	uint32_t base = (rg << RANGE_BITS) & ~SEG_MASK, theta = 0, rest = 0;
+	size_t nt = 0, ne = 0;
+
+	if (prune && *nh == want)
+		theta = (uint32_t)s->heap[0].score;
+	while (ne < nc && (uint64_t)rest + mc[ne].mx[rg] < theta)
+		rest += mc[ne++].mx[rg];
+	for (size_t i = ne; i < nc; i++)
+		nt = mcursor_range(sv, s, &mc[i], rg, nt, 0);
+	*scored += (long)nt;
+	nt = match_keep(sv, s, base, nt, filter, theta, rest);
+	for (size_t i = ne; i-- > 0 && nt > 0;) {
+		if (mc[i].mx[rg] == 0)
+			continue;
+		rest -= mc[i].mx[rg];
+		mcursor_range(sv, s, &mc[i], rg, nt, 1);
+		nt = match_keep(sv, s, base, nt, filter, theta, rest);
+	}
+	for (size_t i = 0; i < nt; i++) {
+		uint16_t lo = s->touched[i];
+		struct heap_ent c = { s->mscore[lo], 0, sv->pid[base | lo], base | lo };
+
+		heap_offer(s->heap, nh, want, &c);
+		s->mscore[lo] = 0;
+	}
+}
+
+/* Whether range a's bound is above range b's. */
+static int
+mrange_before(const struct serve_scratch *s, uint32_t a, uint32_t b)
+{
+	return s->mub[a] > s->mub[b];
+}
+
+/* Restores the range heap s->mheap[0..n) below position i. */
+static void
+mrange_sift(struct serve_scratch *s, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		uint32_t t;
+
+		if (l < n && mrange_before(s, s->mheap[l], s->mheap[m]))
+			m = l;
+		if (l + 1 < n && mrange_before(s, s->mheap[l + 1], s->mheap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = s->mheap[i], s->mheap[i] = s->mheap[m], s->mheap[m] = t;
+		i = m;
+	}
+}
+
+static int
+mcursor_lighter(const void *a, const void *b)
+{
+	const struct mcursor *x = a, *y = b;
+
+	return (x->top > y->top) - (x->top < y->top);
+}
+
+/*
+ * Stage 1 over the lists cur[0..nc), range by range of docids: the ranges
+ * of the best bounds first until want documents are kept, then every
+ * other range in docid order whose bound (the sum of each list's largest
+ * there) can still reach the worst kept, by MaxScore within it.  Without
+ * prune, every range and every list whole: the same candidates, for
+ * checking.  *scored counts the documents summed.
+ */
+static void
+match_bounded(const struct serve *sv, struct serve_scratch *s, const struct cursor *cur,
+    size_t nc, int filter, size_t want, size_t *nh, long *scored, int prune)
+{
+	struct mcursor mc[SERVE_MATCH_TOKENS];
+	size_t nr = (sv->nslots + RANGE_SIZE - 1) >> RANGE_BITS, nq = 0;
+	double wsum = 0;
+
+	if (want == 0 || nc == 0)
+		return;
+	scratch_match_ready(s, nr, nc);
+	for (size_t i = 0; i < nc; i++)
+		wsum += cur[i].w;
+	for (size_t i = 0; i < nc; i++) {
+		uint32_t w = (uint32_t)(cur[i].w / wsum * MATCH_WSUM);
+
+		mc[i] = (struct mcursor){ .tok = cur[i].tok, .w = w > 0 ? w : 1,
+		    .run = cur[i].tok->dir };
+	}
+	match_bounds(sv, s, mc, nc, nr);
+	qsort(mc, nc, sizeof *mc, mcursor_lighter);
+	for (uint32_t rg = 0; rg < nr; rg++)
+		if (s->mub[rg] > 0)
+			s->mheap[nq++] = rg;
+	for (size_t i = nq / 2; i-- > 0;)
+		mrange_sift(s, nq, i);
+	while (prune && nq > 0 && *nh < want) {
+		uint32_t rg = s->mheap[0];
+
+		s->mheap[0] = s->mheap[--nq];
+		mrange_sift(s, nq, 0);
+		match_range(sv, s, mc, nc, rg, filter, want, nh, scored, prune);
+		s->mub[rg] = 0;		/* done */
+	}
+	for (uint32_t rg = 0; rg < nr; rg++)
+		if (s->mub[rg] > 0 && (!prune || *nh < want || s->mub[rg] >= s->heap[0].score))
+			match_range(sv, s, mc, nc, rg, filter, want, nh, scored, prune);
+}
+
+/* Stage 1 as q asks: exhaustive (every list whole, float sums), or by ranges. */
+static void
+match_stage1(const struct serve *sv, struct serve_scratch *s, const struct serve_match_query *q,
+    struct cursor *cur, size_t nc, int filter, size_t want, size_t *nh, long *scored)
+{
+	if (q->exhaustive)
+		match_walk(sv, s, cur, nc, filter, want, nh, scored);
+	else
+		match_bounded(sv, s, cur, nc, filter, want, nh, scored, !q->stage1_whole);
+}
+
 void
 serve_match(struct serve *sv, struct serve_scratch *s, const struct serve_match_query *q,
     struct serve_match_result *r)
@@ -2796,11 +3171,11 @@ serve_match(struct serve *sv, struct serve_scratch *s, const struct serve_match_
 	}
 	/* Stage 1: the heavy tokens; all of them when those reach fewer than wanted. */
 	nc = match_cursors(sv, mt, nm, q->exhaustive, cur);
-	match_walk(sv, s, cur, nc, filter, want, &nh);
+	match_stage1(sv, s, q, cur, nc, filter, want, &nh, &r->scored);
 	if (nh < want && nc < nm) {
 		nh = 0;
 		nc = match_cursors(sv, mt, nm, 1, cur);
-		match_walk(sv, s, cur, nc, filter, want, &nh);
+		match_stage1(sv, s, q, cur, nc, filter, want, &nh, &r->scored);
 	}
 	/* Stage 2: exact scores, then the best limit with their fields. */
 	qsort(mt, nm, sizeof *mt, mtok_cmp);

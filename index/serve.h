@@ -215,7 +215,14 @@ void serve_stats(struct serve *sv, struct serve_stats *st);
  * (weight ≥ SERVE_MATCH_HEAVY) and keeps the best SERVE_MATCH_CANDIDATES
  * documents of the allowed cities (of all the tokens when that reaches
  * fewer); then each is scored exactly from its forward entries, so a kept
- * document's score is exactly what an exhaustive pass gives it.
+ * document's score is exactly what an exhaustive pass gives it.  Stage 1
+ * sums integers (each weight × idf quantised) range by range of 256
+ * docids, and only where a document can still enter the candidates: the
+ * ranges of the best bounds (the sum of each list's largest impact there)
+ * first until the candidates are full, then the others in docid order
+ * whose bound reaches the worst kept; within a range the lightest lists
+ * are read only for the documents the others found (MaxScore).  Its
+ * candidates are those of reading every list whole (stage1_whole).
  * Exhaustive: every token, every document scored exactly (the check of
  * the fast path).
  */
@@ -237,6 +244,9 @@ struct serve_match_query {
 	size_t				 ncities;
 	size_t				 limit;		/* hits wanted */
 	int				 exhaustive;	/* every list, every document exactly */
+	int				 stage1_whole;	/* stage 1 reads its lists whole, no
+							   bounds (the same candidates: for
+							   parity tests and benchmarks) */
 };
 
 struct serve_match_result {
@@ -244,6 +254,7 @@ struct serve_match_result {
 	double		*scores;
 	unsigned	*masks;		/* masks[i * ntokens + k]: fields where hit i has token k */
 	size_t		 n;
+	long		 scored;	/* documents stage 1 summed up */
 };
 
 /* Runs q with the calling thread's scratch s; fills *r (free with serve_match_result_free). */
