@@ -24,10 +24,10 @@ struct largs {
 	int			 npos;
 	const char		*year, *quarter, *amount, *note, *as, *kind, *comment, *state;
 	const char		*province, *out, *format, *by, *per_province, *seed, *finding;
-	const char		*today, *name;
+	const char		*today, *name, *docking;
 	int			 json, pass, fail;
 	struct ledger_actor	 actor;
-	char			 login[128], actor_province[64];
+	char			 login[128], actor_region[64];
 	char			*who;
 };
 
@@ -499,19 +499,25 @@ show_figures(json_t *v)
 static int
 sub_figures(struct store *st, struct largs *a)
 {
-	const char *prov, *fmt = NULL;
+	const char *prov, *fmt = NULL, *docking = NULL;
 	int year, quarter;
 	char *cause = NULL;
 	json_t *v;
 
 	if (year_quarter(a, &year, &quarter) != 0 || province_arg(a, &prov) != 0)
 		return EXIT_USAGE;
+	if (a->docking != NULL && (docking = norm_zj_city(a->docking)) == NULL)
+		return cli_usage_error(a->cmd, "--docking “%s”不是浙江省的设区市 / --docking \"%s\" is"
+		    " not one of Zhejiang's 11 cities", a->docking, a->docking);
+	/* An expansion office sees its own province, a city office its docking outlets. */
 	if (a->actor.role == ROLE_EXPANSION)
-		prov = a->actor.province;	/* an expansion office sees its own province */
+		prov = a->actor.province;
+	else if (a->actor.role == ROLE_CITY)
+		docking = a->actor.city;
 	if (a->out != NULL && (fmt = format_of(a, a->out)) == NULL)
 		return cli_usage_error(a->cmd, "请用 .xlsx 或 .csv 文件 / say FILE.xlsx or FILE.csv");
 	if ((v = ledger_figures_json(st, a->by != NULL ? a->by : "province", year, quarter, prov,
-	    &cause)) == NULL)
+	    docking, &cause)) == NULL)
 		return failed(a, cause);
 	if (a->out != NULL) {
 		if (ledger_figures_export(v, fmt, a->out, &cause) != 0) {
@@ -604,7 +610,8 @@ cmd_ledger(const struct cmd_entry *cmd, int argc, char **argv)
 		{ "--format", 1, &a.format, NULL }, { "--by", 1, &a.by, NULL },
 		{ "--per-province", 1, &a.per_province, NULL }, { "--seed", 1, &a.seed, NULL },
 		{ "--finding", 1, &a.finding, NULL }, { "--today", 1, &a.today, NULL },
-		{ "--name", 1, &a.name, NULL }, { "--json", 0, NULL, &a.json },
+		{ "--name", 1, &a.name, NULL }, { "--docking", 1, &a.docking, NULL },
+		{ "--json", 0, NULL, &a.json },
 		{ "--pass", 0, NULL, &a.pass }, { "--fail", 0, NULL, &a.fail },
 		{ NULL, 0, NULL, NULL },
 	};
@@ -627,7 +634,7 @@ cmd_ledger(const struct cmd_entry *cmd, int argc, char **argv)
 	a.actor.login = a.who;
 	a.actor.role = ROLE_ADMIN;
 	if (a.as != NULL && ledger_actor_of(st, a.as, &a.actor, a.login, sizeof a.login,
-	    a.actor_province, sizeof a.actor_province, &cause) != 0)
+	    a.actor_region, sizeof a.actor_region, &cause) != 0)
 		rc = failed(&a, cause);
 	else
 		rc = subs[s].fn(st, &a);

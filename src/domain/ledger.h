@@ -20,14 +20,16 @@ struct ledger_actor {
 	const char	*login;		/* a login, or cli:<os user> */
 	int		 role;		/* one enum role bit (auth.h) */
 	const char	*province;	/* an expansion office's province, canonical */
+	const char	*city;		/* a city office's city, canonical */
 };
 
 /*
- * The actor for login as the store knows it (role, province); login
- * copied into buf.  0, or -1 with *cause (no such user).
+ * The actor for login as the store knows it (role, province or city);
+ * login copied into buf, the office's province or city into region.  0, or
+ * -1 with *cause (no such user).
  */
 int ledger_actor_of(struct store *st, const char *login, struct ledger_actor *a,
-    char *buf, size_t bufsize, char *province, size_t provsize, char **cause);
+    char *buf, size_t bufsize, char *region, size_t regionsize, char **cause);
 
 /* ---- the register (ledger_register.c) ---- */
 
@@ -127,12 +129,14 @@ int ledger_sample_record(struct store *st, const struct ledger_actor *a, int64_t
  * "province", "centre", "distributor", "city" or "network": rows of
  * {key, province, outlets, base, verified, pending, increase, new_sales,
  * counted, target_yi} with amounts in 万元 as text, the quarters' counted
- * totals and the plan's network targets.  Scoped to a province (NULL =
- * all), the quarters are the province's and the network's plan is left
- * out.  NULL with *cause.
+ * totals and the plan's network targets.  Scoped to a province's outlets,
+ * or to those docking with a Zhejiang city (canonical; NULL = no scope),
+ * the quarters are the scope's own and the network's plan is left out.
+ * NULL with *cause.
  */
 json_t *ledger_figures_json(struct store *st, const char *by, int year, int quarter,
-    const char *province, char **cause);
+    const char *province, const char *docking, char **cause);
+
 /* Writes figures row by row to path as xlsx or csv. */
 int ledger_figures_export(json_t *fig, const char *format, const char *path, char **cause);
 /* Hundredths of 万元 as "1,234,567.89"; caller frees. */

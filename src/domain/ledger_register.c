@@ -17,7 +17,7 @@
 
 /* The register's columns, in the order an export writes them. */
 enum rfield { F_CODE, F_KIND, F_NAME, F_MARKET, F_PROVINCE, F_CITY, F_TIER, F_BATCH, F_NEW,
-    F_BASE, F_STEP1, F_STEP2, F_STEP3, F_APPROVER, F_STEP4, F_STEP5, F_N };
+    F_BASE, F_STEP1, F_STEP2, F_STEP3, F_APPROVER, F_STEP4, F_STEP5, F_DOCKING, F_N };
 
 static const struct rcol {
 	const char	*head;		/* the header cell (a bracketed note may follow) */
@@ -31,7 +31,7 @@ static const struct rcol {
 	[F_BASE] = { "2009年基数（万元）", 0, 14 }, [F_STEP1] = { "拓展办考察", 0, 12 },
 	[F_STEP2] = { "报送资料", 0, 12 }, [F_STEP3] = { "省经合办核准", 0, 12 },
 	[F_APPROVER] = { "核准人", 0, 10 }, [F_STEP4] = { "签订协议", 0, 12 },
-	[F_STEP5] = { "挂牌运行", 0, 12 },
+	[F_STEP5] = { "挂牌运行", 0, 12 }, [F_DOCKING] = { "对接城市", 0, 16 },
 };
 
 /* The selection steps, 1..5, and the column holding each one's date. */
@@ -49,6 +49,7 @@ struct outlet {
 	int		 tier, batch, is_new;
 	long long	 base;
 	char		 dates[5][11];	/* "" = step not reached */
+	char		 docking[160];	/* Zhejiang cities, canonical, joined by 、 */
 };
 
 const char *
@@ -104,6 +105,42 @@ bad_cell(const struct table_row *r, const int *map, int f, const char *zh, const
 	return xasprintf("第 %zu 行“%s”（%s%zu）的值“%s”无效：%s / row %zu, column %s (%s%zu):"
 	    " \"%s\" %s", r->line, rcols[f].head, col, r->line, cell(r, map, f), zh, r->line,
 	    rcols[f].head, col, r->line, cell(r, map, f), en);
+}
+
+/*
+ * Zhejiang cities in any spelling norm_zj_city knows, separated by 、 , ，
+ * ; ； or spaces, as canonical names joined by 、 into out, each once.  0,
+ * or -1 if one is not a city of Zhejiang.
+ */
+static int
+docking_parse(const char *s, char *out, size_t size)
+{
+	static const char *const wide[] = { "、", "，", "；" };
+	char *copy = xstrdup(s), *p = copy, *tok, *at;
+	int rc = 0;
+
+	for (size_t i = 0; i < nitems(wide); i++)	/* every separator as ',' */
+		while ((at = strstr(copy, wide[i])) != NULL) {
+			*at = ',';
+			memmove(at + 1, at + strlen(wide[i]), strlen(at + strlen(wide[i])) + 1);
+		}
+	for (at = copy; *at != '\0'; at++)
+		if (*at == ';' || *at == ' ')
+			*at = ',';
+	*out = '\0';
+	while (rc == 0 && (tok = str_split(&p, ",")) != NULL) {
+		const char *city;
+
+		if (*tok == '\0')
+			continue;
+		if ((city = norm_zj_city(tok)) == NULL)
+			rc = -1;
+		else if (strstr(out, city) == NULL)
+			snprintf(out + strlen(out), size - strlen(out), "%s%s", *out ? "、" : "",
+			    city);
+	}
+	free(copy);
+	return rc;
 }
 
 /* Checks one data row into o; 0, or -1 with *cause. */
@@ -202,6 +239,11 @@ row_check(const struct table_row *r, const int *map, struct outlet *o, char **ca
 			return -1;
 		}
 	}
+	if (docking_parse(cell(r, map, F_DOCKING), o->docking, sizeof o->docking) != 0) {
+		*cause = bad_cell(r, map, F_DOCKING, "应为浙江省的设区市，用“、”分隔（嘉兴、金华）",
+		    "is not Zhejiang cities separated by 、 (嘉兴、金华)");
+		return -1;
+	}
 	o->approver = cell(r, map, F_APPROVER);
 	if (o->dates[2][0] != '\0' && *o->approver == '\0') {
 		*cause = bad_cell(r, map, F_APPROVER, "核准要写明核准人",
@@ -228,12 +270,13 @@ outlet_store(struct store *st, const struct outlet *o, const char *who, int *ins
 	if (store_finish(st, q, cause) != 0)
 		return -1;
 	if (store_query(st, "INSERT INTO ledger_outlets (code, kind, name, market, province, city,"
-	    " office_id, tier_yi, batch, is_new, base_cents, updated_by) VALUES (?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET kind = excluded.kind,"
+	    " office_id, tier_yi, batch, is_new, base_cents, updated_by, docking) VALUES (?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET kind = excluded.kind,"
 	    " name = excluded.name, market = excluded.market, province = excluded.province,"
 	    " city = excluded.city, office_id = excluded.office_id, tier_yi = excluded.tier_yi,"
 	    " batch = excluded.batch, is_new = excluded.is_new, base_cents = excluded.base_cents,"
-	    " updated_by = excluded.updated_by, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+	    " updated_by = excluded.updated_by, docking = excluded.docking,"
+	    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 	    " RETURNING id", &q, cause) != 0)
 		return -1;
 	sqlite3_bind_text(q, 1, o->code, -1, SQLITE_STATIC);
@@ -249,6 +292,7 @@ outlet_store(struct store *st, const struct outlet *o, const char *who, int *ins
 	sqlite3_bind_int(q, 10, o->is_new);
 	sqlite3_bind_int64(q, 11, o->base);
 	sqlite3_bind_text(q, 12, who, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 13, o->docking, -1, SQLITE_STATIC);
 	id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
 	if (store_finish(st, q, cause) != 0)
 		return -1;
@@ -418,7 +462,7 @@ ledger_register_json(struct store *st, const char *province, char **cause)
 	if (counts_set(st, out, province, cause) != 0)
 		goto fail;
 	if (store_query(st, "SELECT l.id, l.code, l.kind, l.name, l.market, l.province, l.city,"
-	    " o.name, l.tier_yi, l.batch, l.is_new, l.base_cents FROM ledger_outlets l"
+	    " o.name, l.tier_yi, l.batch, l.is_new, l.base_cents, l.docking FROM ledger_outlets l"
 	    " JOIN offices o ON o.id = l.office_id WHERE ?1 IS NULL OR l.province = ?1"
 	    " ORDER BY l.province, l.kind, l.code", &q, cause) != 0)
 		goto fail;
@@ -432,7 +476,7 @@ ledger_register_json(struct store *st, const char *province, char **cause)
 			goto fail;
 		}
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:i, s:b, s:o, s:o,"
-		    " s:s}", "code", (const char *)sqlite3_column_text(q, 1),
+		    " s:s, s:s}", "code", (const char *)sqlite3_column_text(q, 1),
 		    "kind", (const char *)sqlite3_column_text(q, 2),
 		    "name", (const char *)sqlite3_column_text(q, 3),
 		    "market", (const char *)sqlite3_column_text(q, 4),
@@ -444,7 +488,8 @@ ledger_register_json(struct store *st, const char *province, char **cause)
 		    "key", sqlite3_column_type(q, 8) != SQLITE_NULL,
 		    "batch", sqlite3_column_int(q, 9), "new", sqlite3_column_int(q, 10),
 		    "base", ledger_str_take(outcome_amount_text(sqlite3_column_int64(q, 11))),
-		    "steps", s, "stage", stage);
+		    "steps", s, "stage", stage,
+		    "docking", (const char *)sqlite3_column_text(q, 12));
 		json_array_append_new(a, o);
 	}
 	if (store_finish(st, q, cause) != 0)
@@ -490,6 +535,7 @@ ledger_register_export(json_t *reg, const char *format, const char *path, char *
 		snprintf(batch, sizeof batch, "%lld",
 		    (long long)json_integer_value(json_object_get(o, "batch")));
 		cells[F_BATCH] = batch;
+		cells[F_DOCKING] = json_string_value(json_object_get(o, "docking"));
 		cells[F_NEW] = json_is_true(json_object_get(o, "new")) ? "是" : "否";
 		cells[F_BASE] = json_is_true(json_object_get(o, "new")) ? "" :
 		    json_string_value(json_object_get(o, "base"));

@@ -74,20 +74,20 @@ step_for(const char *state)
 
 int
 ledger_actor_of(struct store *st, const char *login, struct ledger_actor *a, char *buf,
-    size_t bufsize, char *province, size_t provsize, char **cause)
+    size_t bufsize, char *region, size_t regionsize, char **cause)
 {
 	sqlite3_stmt *q;
 	int found = 0;
 
 	memset(a, 0, sizeof a[0]);
-	if (store_query(st, "SELECT u.role, o.province FROM users u LEFT JOIN offices o"
-	    " ON o.id = u.office_id WHERE u.login = ?", &q, cause) != 0)
+	if (store_query(st, "SELECT u.role, COALESCE(o.province, o.city) FROM users u"
+	    " LEFT JOIN offices o ON o.id = u.office_id WHERE u.login = ?", &q, cause) != 0)
 		return -1;
 	sqlite3_bind_text(q, 1, login, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		found = 1;
 		a->role = role_from_name((const char *)sqlite3_column_text(q, 0));
-		utf8_copy(province, provsize, sqlite3_column_type(q, 1) == SQLITE_NULL ? "" :
+		utf8_copy(region, regionsize, sqlite3_column_type(q, 1) == SQLITE_NULL ? "" :
 		    (const char *)sqlite3_column_text(q, 1));
 	}
 	if (store_finish(st, q, cause) != 0)
@@ -98,7 +98,10 @@ ledger_actor_of(struct store *st, const char *login, struct ledger_actor *a, cha
 	}
 	utf8_copy(buf, bufsize, login);
 	a->login = buf;
-	a->province = *province != '\0' ? province : NULL;
+	if (*region != '\0' && a->role == ROLE_CITY)
+		a->city = region;
+	else if (*region != '\0')
+		a->province = region;
 	return 0;
 }
 

@@ -615,6 +615,13 @@ static const char *const migrations[] = {
 	"  at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
 	"  settled_at TEXT, settled_by TEXT"
 	");",
+
+	/*
+	 * 16: the Zhejiang city offices each ledger outlet docks with (对接:
+	 * the city organises its firms' trade with the outlet), canonical
+	 * names joined by '、'.  A city office's ledger view is those outlets.
+	 */
+	"ALTER TABLE ledger_outlets ADD COLUMN docking TEXT NOT NULL DEFAULT '';",
 };
 
 int

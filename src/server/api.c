@@ -996,7 +996,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/ledger/lines/*/evidence", ROLE_EXPANSION | ROLE_ADMIN,
 	  api_ledger_evidence },
 	{ "POST", "/api/v1/ledger/lines/*/review", LEDGER,	api_ledger_act },
-	{ "GET",  "/api/v1/ledger/figures",	LEDGER,		api_ledger_figures },
+	{ "GET",  "/api/v1/ledger/figures",	LEDGER | ROLE_CITY, api_ledger_figures },
 	{ "GET",  "/api/v1/ledger/late",	LEDGER,		api_ledger_late },
 	{ "POST", "/api/v1/ledger/samples",	ROLE_ADMIN | ROLE_FINANCE, api_ledger_sample_draw },
 	{ "GET",  "/api/v1/ledger/samples/*",	ROLE_ADMIN | ROLE_FINANCE, api_ledger_sample_get },

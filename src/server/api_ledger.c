@@ -25,6 +25,7 @@ actor_of(const struct hreq *h)
 	a.login = h->who.login;
 	a.role = h->who.role;
 	a.province = h->who.role == ROLE_EXPANSION ? h->who.region : NULL;
+	a.city = h->who.role == ROLE_CITY ? h->who.region : NULL;
 	return a;
 }
 
@@ -288,7 +289,10 @@ api_ledger_act(struct hreq *h, char **args)
 	api_task_run(h, act_work, in, NULL);
 }
 
-/* GET /api/v1/ledger/figures?by=&year=&quarter=&province= */
+/*
+ * GET /api/v1/ledger/figures?by=&year=&quarter=&province=: an expansion
+ * office's own province; a city office's the outlets docking with its city.
+ */
 void
 api_ledger_figures(struct hreq *h, char **args)
 {
@@ -300,7 +304,8 @@ api_ledger_figures(struct hreq *h, char **args)
 	if (year_arg(h, &year) != 0 || int_arg(h, "quarter", 1, 4, 0, &quarter) != 0)
 		return;
 	if ((v = ledger_figures_json(hreq_store(h), by != NULL ? by : "province", (int)year,
-	    (int)quarter, province_of(h), &cause)) == NULL) {
+	    (int)quarter, province_of(h), h->who.role == ROLE_CITY ? h->who.region : NULL,
+	    &cause)) == NULL) {
 		api_fail(h, hreq_store(h), 400, "bad_argument", cause);
 		return;
 	}

@@ -8,6 +8,8 @@
 // signs 联审 and the line is verified, its history naming each of them;
 // the figures count it; a spot check drawn with a seed fails it and it
 // stops counting, its history kept.  The page in English shows no key.
+// 嘉兴's city clerk lands on the figures of the outlets docking with 嘉兴
+// (四川's), without the lines or the deadlines.
 // Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -158,6 +160,17 @@ const steps = [
 		const text = await p.evaluate(() => document.body.innerText);
 		ok(!/ledger\.[a-z]/.test(text), 'the English page shows no string key');
 		ok(/reversed by a spot check/.test(await p.textContent('#line-state')), 'the state reads in English');
+		await p.context().close();
+	}],
+	['the 嘉兴 city clerk lands on the view of its own city', async () => {
+		const p = await signIn('jx');
+		await p.waitForFunction(() => document.querySelectorAll('#figures tbody tr').length > 0, null, { timeout: 60000 });
+		ok(/嘉兴市/.test(await p.textContent('#city-view')), 'the page says whose view it is', await p.textContent('#city-view'));
+		const rows = await p.locator('#figures tbody tr th').allTextContents();
+		ok(rows.length === 1 && rows[0] === '四川', 'the figures are those of the province docking with 嘉兴', rows.join(' | '));
+		ok(await p.isHidden('#lines-card') && await p.isHidden('#late-card') && await p.isHidden('#submit-card') &&
+			await p.isHidden('#samples'), 'a city clerk has no lines, deadlines, submissions or spot checks');
+		ok(await p.locator('#plan li').count() === 0, 'nor the network plan set beside its figures');
 		await p.context().close();
 	}],
 ];

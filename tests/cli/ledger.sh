@@ -9,9 +9,9 @@
 # province's); a return to the submitter keeps its reason; a spot-check
 # sample is the same from the same seed, and a failed check stops a line
 # counting with its history kept; deadlines say who is late, by the local
-# day; evidence racing 初核 finds the line closed; over HTTPS an office
-# reads its own province only (its quarters too) and each role takes only
-# its own step.
+# day; evidence racing 初核 finds the line closed; a city office sees the
+# outlets docking with its city; over HTTPS an office reads its own
+# province only (its quarters too) and each role takes only its own step.
 set -u
 source "$(dirname "$0")/lib.bash"
 fresh_work
@@ -53,6 +53,12 @@ printf '%s\n' "$(head -1 "$FIXTURES/ledger/register.csv")" \
   "GS-C90,营销中心,兰州西部浙江商城浙江产品营销中心,兰州西部浙江商城,甘肃,兰州,,1,是,3000,2010-05-06,2010-05-13,,,," > "$WORK/bad-base.csv"
 check "a new centre with a base refused" 1 "$fm" ledger import "$WORK/bad-base.csv"
 has "bad base named" "$WORK/err" "row 2, column 2009年基数（万元） (J2)"
+printf '%s\n' "$(head -1 "$FIXTURES/ledger/register.csv")" \
+  "SC-C01,营销中心,成都荷花池市场浙江产品营销中心,成都荷花池市场,四川,成都,5,1,否,48000,2009-03-10,2009-04-08,2009-05-12,省经合办 周晓明,2009-05-26,2009-06-18,嘉兴、成都" > "$WORK/bad-docking.csv"
+check "a docking city outside Zhejiang refused" 1 "$fm" ledger import "$WORK/bad-docking.csv"
+has "bad docking named" "$WORK/err" "row 2, column 对接城市 (Q2): \"嘉兴、成都\""
+[ "$(q "SELECT docking FROM ledger_outlets WHERE code = 'SC-C01'")" = "嘉兴市、金华市、丽水市" ] &&
+  ok || bad "SC-C01 does not dock with 嘉兴、金华、丽水"
 [ "$(q "SELECT base_cents FROM ledger_outlets WHERE code = 'SC-C01'")" = 4800000 ] &&
   [ "$(q "SELECT count(*) FROM ledger_outlets")" = 800 ] && ok || bad "a refused file changed the register"
 
@@ -230,6 +236,21 @@ check "figures by city" 0 "$fm" ledger figures --year 2010 --by city --province 
 has "成都" "$WORK/out" "成都	"
 check "bad grouping" 1 "$fm" ledger figures --year 2010 --by county
 
+# A city office's view: the outlets docking with its city (嘉兴 docks with
+# 四川's, as the plan's 西博会 pairs them), each in full; no lines, no plan.
+"$fm" user add jx1 --role city --region 嘉兴 >/dev/null || bad "user add jx1"
+check "四川's figures" 0 "$fm" ledger figures --year 2010 --quarter 3 --by province --province 四川 --json
+cp "$WORK/out" "$WORK/sichuan.json"
+check "嘉兴's figures" 0 "$fm" ledger figures --year 2010 --quarter 3 --by province --as jx1 --json
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2]))
+sys.exit(not (c["rows"] == p["rows"] and len(c["rows"]) == 1 and c["docking"] == "嘉兴市"
+              and c["plan"] == [] and c["quarters"] == p["quarters"]))' "$WORK/out" "$WORK/sichuan.json" &&
+  ok || bad "嘉兴's view is not 四川's docking outlets: $(head -c 400 "$WORK/out")"
+check "温州: nothing docks" 0 "$fm" ledger figures --year 2010 --by province --docking 温州 --json
+grep -q '"rows":\[\]' "$WORK/out" && ok || bad "温州 sees outlets it does not dock with"
+check "--docking names a Zhejiang city" 2 "$fm" ledger figures --year 2010 --docking 成都
+check "a city office reads no line" 1 "$fm" ledger line "$l1" --as jx1
+
 # Who is late: two of 新疆's and one of 甘肃's third batch sent no papers; Q3's lines were due on 15 October.
 check "late" 0 "$fm" ledger late --year 2010 --today 2010-11-01 --json
 grep -q '"what":"选定第三批营销中心和重点经销户，报送相关材料","due":"2010-10-31","quarter":0,"batch":3,"past":true,"late":\[{"office":"驻新疆拓展办","province":"新疆维吾尔自治区","missing":2},{"office":"驻甘肃拓展办","province":"甘肃省","missing":1}\]' "$WORK/out" &&
@@ -266,7 +287,8 @@ print(sum(o["missing"] for o in d["late"] if o["province"] == "四川省"))' "$W
 pw() { printf '%s\n' "$2" > "$WORK/pw-$1"; echo "$WORK/pw-$1"; }
 "$fm" user add hsc --role expansion --region 四川 --password-file "$(pw hsc sichuan-ledger-1)" >/dev/null &&
   "$fm" user add hbj --role expansion --region 北京 --password-file "$(pw hbj beijing-ledger-1)" >/dev/null &&
-  "$fm" user add hfin --role finance --password-file "$(pw hfin finance-ledger-1)" >/dev/null && ok || bad "user add over HTTPS"
+  "$fm" user add hfin --role finance --password-file "$(pw hfin finance-ledger-1)" >/dev/null &&
+  "$fm" user add hjx --role city --region 嘉兴 --password-file "$(pw hjx jiaxing-ledger-1)" >/dev/null && ok || bad "user add over HTTPS"
 rm -f "$WORK/port"
 "$fm" serve --listen 127.0.0.1:0 --redirect-listen 127.0.0.1:0 --port-file "$WORK/port" --threads 2 \
   --access-log "$WORK/access.log" 2>>"$WORK/server.err" &
@@ -277,7 +299,7 @@ C() { curl -sS --max-time 120 --cacert "$WORK/data/tls/cert.pem" "$@"; }
 login() { C -c "$WORK/jar-$1" -o /dev/null -w '%{http_code}' -H 'X-Requested-With: fetch' \
   -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"$2\"}" "$base/api/v1/login"; }
 [ "$(login hsc sichuan-ledger-1)" = 200 ] && [ "$(login hbj beijing-ledger-1)" = 200 ] &&
-  [ "$(login hfin finance-ledger-1)" = 200 ] && ok || bad "sign-in: $(cat "$WORK/server.err")"
+  [ "$(login hfin finance-ledger-1)" = 200 ] && [ "$(login hjx jiaxing-ledger-1)" = 200 ] && ok || bad "sign-in: $(cat "$WORK/server.err")"
 as() { local who=$1 m=$2 p=$3; shift 3
   C -o "$WORK/body" -w '%{http_code}' -X "$m" -b "$WORK/jar-$who" -H 'X-Requested-With: fetch' "$@" "$base$p"; }
 j='Content-Type: application/json'
@@ -288,6 +310,11 @@ j='Content-Type: application/json'
   ! grep -q '"code":"SC-' "$WORK/body" && ok || bad "北京's register is not its own"
 [ "$(as hbj GET '/api/v1/ledger/figures?year=2010&by=province')" = 200 ] && grep -q '"key":"北京市"' "$WORK/body" &&
   ! grep -q '"key":"四川省"' "$WORK/body" && ok || bad "北京 reads 四川's figures"
+[ "$(as hjx GET '/api/v1/ledger/figures?year=2010&by=province')" = 200 ] &&
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+sys.exit(not ([r["key"] for r in d["rows"]] == ["四川省"] and d["docking"] == "嘉兴市"))' "$WORK/body" &&
+  ok || bad "嘉兴's clerk does not see 四川's docking outlets: $(head -c 300 "$WORK/body")"
+[ "$(as hjx GET '/api/v1/ledger/lines?year=2010')" = 403 ] && ok || bad "a city office reads the lines"
 # Its quarters are 北京's own too, and the network's plan totals are not shown to it.
 [ "$(as hbj GET '/api/v1/ledger/figures?year=2010&quarter=3&by=network')" = 200 ] &&
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))

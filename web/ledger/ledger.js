@@ -2,7 +2,8 @@
 // office submits its quarterly lines and their evidence; each line goes
 // 初核 (the expansion office) → 复审 (the province office) → 联审 (the
 // province office and the finance department), with who, when and what
-// they said; the figures against the plan, and who is late.  The server
+// they said; the figures against the plan, and who is late.  A city
+// office lands on the figures of the outlets docking with its city.  The server
 // decides who may take which step; this page offers the buttons the
 // caller's role has and shows the server's answer.
 import { api } from '../lib/api.js';
@@ -158,6 +159,9 @@ function drawFigures() {
 	fill($('#figures tbody'), rows.map((r) => h('tr', {}, FIG_COLS.map((c, i) => (i === 0
 		? h('th', { scope: 'row', text: r.name })
 		: h('td.num', { text: r[c] ?? '—' }))))));
+	const me = currentUser();
+	$('#city-view').hidden = me?.role !== 'city';
+	if (me?.role === 'city') $('#city-view').textContent = t(rows.length ? 'ledger.cityView' : 'ledger.cityNone', { city: me.region });
 	fill($('#plan'), (figures ? figures.plan : []).map((p) => h('li', {
 		text: t('ledger.plan', { zh: p.zh, item: p.item, target: p.target_yi, counted: p.counted_yi ?? '—' }),
 	})));
@@ -237,6 +241,7 @@ function drawLate() {
 
 async function loadAll(ev) {
 	ev?.preventDefault();
+	if (currentUser()?.role === 'city') { await loadFigures(); return; }
 	await loadLines();
 	await loadFigures();
 	await loadLate();
@@ -261,8 +266,11 @@ function init() {
 	$('#draw').addEventListener('submit', drawSample);
 	onLangChange(redraw);
 	startSession({
-		allowed: ['admin', 'expansion', 'finance'],
+		allowed: ['admin', 'expansion', 'finance', 'city'],
 		onSignedIn: (me) => {
+			// A city office reads only the figures of the outlets docking with its city.
+			$('#lines-card').hidden = me.role === 'city';
+			$('#late-card').hidden = me.role === 'city';
 			$('#submit-card').hidden = !['expansion', 'admin'].includes(me.role);
 			$('#samples').hidden = !['admin', 'finance'].includes(me.role);
 			if (!$('#submit-card').hidden) loadRegister();

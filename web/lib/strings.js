@@ -551,6 +551,8 @@ export const strings = {
 	'ledger.noDeadlines': { zh: '该年度没有截止日期。', en: 'No deadlines for this year.' },
 	'ledger.evidenceItem': { zh: '{kind}：{file}（{by}，{at}）', en: '{kind}: {file} ({by}, {at})' },
 	'ledger.byRole': { zh: '{by}（{role}）', en: '{by} ({role})' },
+	'ledger.cityView': { zh: '{city}经合办的视图：与本市对接的营销中心和重点经销户，按其全额计（不是本市产品所占份额）。', en: 'The {city} office\'s view: the centres and distributors docking with the city, in full (not the city\'s share of their sales).' },
+	'ledger.cityNone': { zh: '尚无与{city}对接的营销中心或重点经销户。', en: 'No centre or distributor docks with {city} yet.' },
 	'ledger.lateLine': { zh: '{due} {what}：{status}', en: '{due} {what}: {status}' },
 
 	// The console's card for phones and the server certificate.
