@@ -271,8 +271,16 @@ sub_returns(struct store *st, struct largs *a)
 	if (quarter == 0)
 		return cli_usage_error(a->cmd, "需要 --quarter / --quarter is required");
 	if (ledger_returns_import(st, &a->actor, a->pos[2], year, quarter, &out, &forbidden,
-	    &cause) != 0)
+	    &cause) != 0) {
+		size_t i;
+		json_t *e;
+
+		json_array_foreach(json_object_get(out, "errors"), i, e)
+			fprintf(stderr, "%s：%s\n", json_string_value(json_object_get(e, "cell")),
+			    json_string_value(json_object_get(e, "message")));
+		json_decref(out);
 		return failed(a, cause);
+	}
 	return emit(a, out, NULL);
 }
 

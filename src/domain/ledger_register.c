@@ -21,17 +21,19 @@ enum rfield { F_CODE, F_KIND, F_NAME, F_MARKET, F_PROVINCE, F_CITY, F_TIER, F_BA
 
 static const struct rcol {
 	const char	*head;		/* the header cell (a bracketed note may follow) */
+	const char	*key;		/* the field of ledger_outlet_save's JSON */
 	int		 required;	/* the column must be there and the cell filled */
 	double		 width;		/* in an export */
 } rcols[F_N] = {
-	[F_CODE] = { "编号", 1, 10 }, [F_KIND] = { "类别", 1, 12 }, [F_NAME] = { "名称", 1, 36 },
-	[F_MARKET] = { "所在市场", 0, 24 }, [F_PROVINCE] = { "省份", 1, 8 },
-	[F_CITY] = { "城市", 1, 8 }, [F_TIER] = { "档次（亿元）", 0, 10 },
-	[F_BATCH] = { "批次", 1, 6 }, [F_NEW] = { "新建", 1, 6 },
-	[F_BASE] = { "2009年基数（万元）", 0, 14 }, [F_STEP1] = { "拓展办考察", 0, 12 },
-	[F_STEP2] = { "报送资料", 0, 12 }, [F_STEP3] = { "省经合办核准", 0, 12 },
-	[F_APPROVER] = { "核准人", 0, 10 }, [F_STEP4] = { "签订协议", 0, 12 },
-	[F_STEP5] = { "挂牌运行", 0, 12 }, [F_DOCKING] = { "对接城市", 0, 16 },
+	[F_CODE] = { "编号", "code", 1, 10 }, [F_KIND] = { "类别", "kind", 1, 12 },
+	[F_NAME] = { "名称", "name", 1, 36 }, [F_MARKET] = { "所在市场", "market", 0, 24 },
+	[F_PROVINCE] = { "省份", "province", 1, 8 }, [F_CITY] = { "城市", "city", 1, 8 },
+	[F_TIER] = { "档次（亿元）", "tier", 0, 10 }, [F_BATCH] = { "批次", "batch", 1, 6 },
+	[F_NEW] = { "新建", "new", 1, 6 }, [F_BASE] = { "2009年基数（万元）", "base", 0, 14 },
+	[F_STEP1] = { "拓展办考察", "step1", 0, 12 }, [F_STEP2] = { "报送资料", "step2", 0, 12 },
+	[F_STEP3] = { "省经合办核准", "step3", 0, 12 }, [F_APPROVER] = { "核准人", "approver", 0, 10 },
+	[F_STEP4] = { "签订协议", "step4", 0, 12 }, [F_STEP5] = { "挂牌运行", "step5", 0, 12 },
+	[F_DOCKING] = { "对接城市", "docking", 0, 16 },
 };
 
 /* The selection steps, 1..5, and the column holding each one's date. */
@@ -94,12 +96,18 @@ cell(const struct table_row *r, const int *map, int f)
 	return map[f] >= 0 && (size_t)map[f] < r->ncells ? r->cells[map[f]] : "";
 }
 
-/* The message for a bad cell: row, column header, cell address, value, and why. */
+/*
+ * The message for a bad cell: row, column header, cell address, value, and
+ * why; for a form's field (row 0) the column's name and its field.
+ */
 static char *
 bad_cell(const struct table_row *r, const int *map, int f, const char *zh, const char *en)
 {
 	char col[8] = "?";
 
+	if (r->line == 0)
+		return xasprintf("“%s”的值“%s”无效：%s / %s (%s): \"%s\" %s", rcols[f].head,
+		    cell(r, map, f), zh, rcols[f].head, rcols[f].key, cell(r, map, f), en);
 	if (map[f] >= 0)
 		table_colname((size_t)map[f], col);
 	return xasprintf("第 %zu 行“%s”（%s%zu）的值“%s”无效：%s / row %zu, column %s (%s%zu):"
@@ -550,4 +558,35 @@ ledger_register_export(json_t *reg, const char *format, const char *path, char *
 		sink_row(s, cells);
 	}
 	return sink_close(s, cause);
+}
+
+int
+ledger_outlet_save(struct store *st, json_t *in, const char *who, json_t **out, char **cause)
+{
+	char *cells[F_N], number[32];
+	struct table_row r = { 0, F_N, cells };
+	struct outlet o;
+	int map[F_N], inserted;
+
+	*out = NULL;
+	for (int f = 0; f < F_N; f++) {
+		json_t *v = json_object_get(in, rcols[f].key);
+
+		map[f] = f;
+		if (json_is_integer(v))
+			snprintf(number, sizeof number, "%lld", (long long)json_integer_value(v));
+		cells[f] = xstrdup(json_is_string(v) ? json_string_value(v) :
+		    json_is_integer(v) ? number : "");
+	}
+	if (row_check(&r, map, &o, cause) != 0 || store_begin(st, cause) != 0)
+		goto done;
+	if (outlet_store(st, &o, who, &inserted, cause) != 0 || store_commit(st, cause) != 0) {
+		store_rollback(st);
+		goto done;
+	}
+	*out = json_pack("{s:s, s:b}", "code", o.code, "inserted", inserted);
+done:
+	for (int f = 0; f < F_N; f++)
+		free(cells[f]);
+	return *out != NULL ? 0 : -1;
 }

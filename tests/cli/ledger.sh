@@ -10,8 +10,10 @@
 # sample is the same from the same seed, and a failed check stops a line
 # counting with its history kept; deadlines say who is late, by the local
 # day; evidence racing 初核 finds the line closed; a city office sees the
-# outlets docking with its city; over HTTPS an office reads its own
-# province only (its quarters too) and each role takes only its own step.
+# outlets docking with its city; a returns file with bad rows is refused
+# with each row's cell named; over HTTPS an office reads its own province
+# only (its quarters too), each role takes only its own step, and the
+# province office alone edits the register, a refusal naming the field.
 set -u
 source "$(dirname "$0")/lib.bash"
 fresh_work
@@ -282,6 +284,19 @@ print(sum(o["missing"] for o in d["late"] if o["province"] == "四川省"))' "$W
 [ "$missing" = $((running - 1 + late_too)) ] && ok ||
   bad "submitted $stamp ($local_day in $zone), due $due: 四川 misses $missing of $running, not $((running - 1 + late_too))"
 
+# A returns file: every bad row named by row and column, and nothing imported.
+printf '编号,金额（万元）,说明\nSC-C09,3200.5,服装\nSC-C10,12.345,\nSC-X99,100,\nBJ-C03,50,\n' > "$WORK/returns-bad.csv"
+check "a bad returns file refused" 1 "$fm" ledger returns import "$WORK/returns-bad.csv" --year 2010 --quarter 3 --as sc1
+has "bad amount named" "$WORK/err" "B3："
+has "unknown outlet named" "$WORK/err" "A4：名录里没有编号“SC-X99”"
+has "another province's outlet named" "$WORK/err" "A5："
+has "the count" "$WORK/err" "the returns file has 3 errors; no line was imported"
+[ "$(q "SELECT count(*) FROM ledger_lines l JOIN ledger_outlets o ON o.id = l.outlet_id WHERE o.code = 'SC-C09'")" = 0 ] &&
+  ok || bad "a refused returns file left a line"
+printf '编号,金额（万元）,说明\nSC-C09,3200.5,服装\nSC-C10,1250,鞋帽\n' > "$WORK/returns.csv"
+check "fin cannot import returns" 1 "$fm" ledger returns import "$WORK/returns.csv" --year 2010 --quarter 3 --as fin
+check "returns imported" 0 "$fm" ledger returns import "$WORK/returns.csv" --year 2010 --quarter 3 --as sc1 --json
+has "two lines" "$WORK/out" '"ok":true,"rows":2'
 
 # Over HTTPS: each office reads its own province; each role only its own step.
 pw() { printf '%s\n' "$2" > "$WORK/pw-$1"; echo "$WORK/pw-$1"; }
@@ -320,6 +335,16 @@ sys.exit(not ([r["key"] for r in d["rows"]] == ["四川省"] and d["docking"] ==
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
 sys.exit(not (d["rows"][0]["counted"] == d["quarters"][2]["counted"] != "0.00" and d["plan"] == []))' "$WORK/body" &&
   ok || bad "北京 reads the network's quarters: $(head -c 600 "$WORK/body")"
+# A returns file uploaded: the report names each bad row's cell; a good file submits its lines.
+up() { as "$1" POST "/api/v1/ledger/returns?year=2010&quarter=3&filename=$2" -H 'Content-Type: text/csv' --data-binary @"$WORK/$2"; }
+printf '编号,金额（万元）\nSC-C11,abc\nSC-C12,900\n' > "$WORK/http-bad.csv"
+printf '编号,金额（万元）\nSC-C11,1100\nSC-C12,900\n' > "$WORK/http-good.csv"
+[ "$(up hsc http-bad.csv)" = 400 ] && grep -q '"error_count":1' "$WORK/body" &&
+  grep -q '"row":2,"column":"金额（万元）","cell":"B2","value":"abc"' "$WORK/body" &&
+  [ "$(q "SELECT count(*) FROM ledger_lines l JOIN ledger_outlets o ON o.id = l.outlet_id WHERE o.code = 'SC-C12'")" = 0 ] &&
+  ok || bad "a bad returns upload: $(cat "$WORK/body")"
+[ "$(up hfin http-good.csv)" = 403 ] && ok || bad "finance uploads returns"
+[ "$(up hsc http-good.csv)" = 200 ] && grep -q '"ok":true,"rows":2' "$WORK/body" && ok || bad "a returns upload: $(cat "$WORK/body")"
 [ "$(as hfin POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"10"}')" = 403 ] &&
   ok || bad "finance submits over HTTPS: $(cat "$WORK/body")"
 [ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2,500.5"}')" = 400 ] &&
@@ -351,6 +376,27 @@ hl=$(q "SELECT line_id FROM ledger_sample_lines WHERE sample_id = $sh1 LIMIT 1")
   grep -q '"result":"passed","finding":"实地核查相符","checked_by":"hfin"' "$WORK/body" && ok ||
   bad "a finding over HTTPS: $(cat "$WORK/body")"
 [ "$(as hfin GET "/api/v1/ledger/samples/$sh1")" = 200 ] && ok || bad "the sample reads back"
+# The province office edits the register, field by field; nobody else may.
+[ "$(login admin "$(cat "$WORK/data/admin-password.txt")")" = 200 ] && ok || bad "the admin signs in"
+d031='"code":"SC-D031","kind":"重点经销户","name":"成都鸿运五金机电商贸有限公司","province":"四川","city":"成都","batch":"2","step1":"2010-07-05","step2":"2010-07-12","step3":"2010-08-15","docking":"嘉兴、金华"'
+[ "$(as hsc POST /api/v1/ledger/register -H "$j" -d "{$d031,\"new\":\"是\",\"approver\":\"省经合办 陈立新\"}")" = 403 ] &&
+  ok || bad "an expansion office edits the register: $(cat "$WORK/body")"
+[ "$(as admin POST /api/v1/ledger/register -H "$j" -d "{$d031,\"new\":\"是\"}")" = 400 ] &&
+  grep -q '核准人 (approver): \\"\\" is empty: an approval names who approved' "$WORK/body" &&
+  ok || bad "an approval without its approver: $(cat "$WORK/body")"
+[ "$(as admin POST /api/v1/ledger/register -H "$j" -d "{$d031,\"new\":\"是\",\"approver\":\"省经合办 陈立新\",\"tier\":\"5\"}")" = 400 ] &&
+  grep -q '档次（亿元） (tier): \\"5\\" only a marketing centre has a tier' "$WORK/body" &&
+  [ "$(q "SELECT count(*) FROM ledger_outlets WHERE code = 'SC-D031'")" = 0 ] &&
+  ok || bad "a distributor with a tier: $(cat "$WORK/body")"
+[ "$(as admin POST /api/v1/ledger/register -H "$j" -d "{$d031,\"new\":\"是\",\"approver\":\"省经合办 陈立新\"}")" = 200 ] &&
+  grep -q '"code":"SC-D031","inserted":true' "$WORK/body" &&
+  [ "$(q "SELECT o.docking || '/' || o.updated_by || '/' || group_concat(s.date || ' ' || s.approver, ';')
+       FROM ledger_outlets o JOIN ledger_steps s ON s.outlet_id = o.id WHERE o.code = 'SC-D031'")" = \
+    "嘉兴市、金华市/admin/2010-07-05 ;2010-07-12 ;2010-08-15 省经合办 陈立新" ] &&
+  ok || bad "the province office adds SC-D031: $(cat "$WORK/body")"
+[ "$(as admin POST /api/v1/ledger/register -H "$j" -d "{$d031,\"approver\":\"省经合办 陈立新\",\"new\":\"否\",\"base\":\"1200.5\"}")" = 200 ] &&
+  grep -q '"inserted":false' "$WORK/body" && [ "$(q "SELECT base_cents FROM ledger_outlets WHERE code = 'SC-D031'")" = 120050 ] &&
+  ok || bad "the province office edits SC-D031's base: $(cat "$WORK/body")"
 [ "$(C -o /dev/null -w '%{http_code}' "$base/api/v1/ledger/lines?year=2010")" = 401 ] && ok || bad "nobody reads the lines"
 kill -TERM "$srv"; wait "$srv"
 grep -q 'AddressSanitizer\|runtime error\|LeakSanitizer' "$WORK/server.err" &&
