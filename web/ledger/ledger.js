@@ -57,13 +57,15 @@ async function loadLines() {
 	$('#status').textContent = t('ledger.loading');
 	try {
 		lines = (await api(`/api/v1/ledger/lines?year=${year()}${quarterArg()}`)).lines;
-		$('#status').textContent = lines.length ? '' : t('ledger.noLines');
+		$('#status').textContent = '';
 	} catch (e) { lines = null; failed(e, $('#status')); }
 	drawLines();
 }
 
 function drawLines() {
 	fill($('#lines thead tr'), LINE_COLS.map((c) => h('th', { scope: 'col', text: t('ledger.c.' + c) })));
+	// "No lines" is drawn here, not in the status line, so that a language switch redraws it.
+	if (lines && !lines.length) { fill($('#lines tbody'), h('tr', {}, h('td.muted', { colspan: LINE_COLS.length, text: t('ledger.noLines') }))); return; }
 	fill($('#lines tbody'), (lines || []).map((l) => h('tr', {
 		tabindex: 0, dataset: { line: l.id }, 'aria-selected': line && line.id === l.id ? 'true' : 'false',
 		onclick: () => openLine(l.id), onkeydown: (e) => { if (e.key === 'Enter') openLine(l.id); },
@@ -143,8 +145,6 @@ async function submitLine(ev) {
 	} catch (e) { failed(e, $('#status')); }
 }
 
-async function loadRegister() {
-	try {
 async function uploadReturns(ev) {
 	ev.preventDefault();
 	const file = $('#r-file').files[0];
@@ -172,11 +172,11 @@ function drawReturns() {
 		h('td', { text: c === 'message' ? pick(e.message) : e[c] })))));
 }
 
+async function loadRegister() {
+	try {
 		register = await api('/api/v1/ledger/register');
 		fill($('#s-outlet'), register.outlets.map((o) => h('option', { value: o.code, text: `${o.code} ${o.name}` })));
 	} catch (e) { failed(e, $('#status')); }
-}
-
 	drawRegisterForm();
 }
 
@@ -215,6 +215,8 @@ async function saveOutlet(ev) {
 	$('#o-pick').value = saved.code;
 	drawRegisterForm();
 	st.textContent = t(saved.inserted ? 'ledger.o.added' : 'ledger.o.saved', { code: saved.code });
+}
+
 async function loadFigures(ev) {
 	ev?.preventDefault();
 	try {
@@ -331,10 +333,10 @@ function redraw() {
 	drawFigures();
 	drawLate();
 	drawSampleTable();
-}
-
 	drawRegisterForm();
 	drawReturns();
+}
+
 function init() {
 	mountHeader({ title: 'ledger.heading', signIn: true });
 	$('#year').value = new Date().getFullYear();
@@ -344,11 +346,11 @@ function init() {
 	$('#fig').addEventListener('submit', loadFigures);
 	$('#csv').addEventListener('click', figuresCSV);
 	$('#draw').addEventListener('submit', drawSample);
-	onLangChange(redraw);
-	startSession({
 	$('#outlet').addEventListener('submit', saveOutlet);
 	$('#returns-form').addEventListener('submit', uploadReturns);
 	$('#o-pick').addEventListener('change', () => { $('#o-status').textContent = ''; drawRegisterForm(); });
+	onLangChange(redraw);
+	startSession({
 		allowed: ['admin', 'expansion', 'finance', 'city'],
 		onSignedIn: (me) => {
 			// A city office reads only the figures of the outlets docking with its city.
@@ -356,9 +358,9 @@ function init() {
 			$('#late-card').hidden = me.role === 'city';
 			$('#submit-card').hidden = !['expansion', 'admin'].includes(me.role);
 			$('#samples').hidden = !['admin', 'finance'].includes(me.role);
+			$('#register-card').hidden = me.role !== 'admin';
 			if (!$('#submit-card').hidden) loadRegister();
 			loadAll();
-			$('#register-card').hidden = me.role !== 'admin';
 		},
 		onSignedOut: () => { lines = null; line = null; figures = null; late = null; sample = null; register = null; returns = null; redraw(); },
 	});
