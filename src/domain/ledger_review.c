@@ -487,18 +487,17 @@ fail:
 	return -1;
 }
 
-/* How many 联审 signatures by role the line has had since it was last submitted. */
+/* The count sql gives for line (?1) and text (?2, bound when not NULL); -1 with *cause. */
 static int
-joint_signed(struct store *st, int64_t line, const char *role, char **cause)
+line_count(struct store *st, const char *sql, int64_t line, const char *text, char **cause)
 {
 	sqlite3_stmt *q;
 	int n = 0;
 
-	if (store_query_id(st, "SELECT count(*) FROM ledger_history WHERE line_id = ?1 AND"
-	    " action = 'joint' AND by_role = ?2 AND id > (SELECT max(id) FROM ledger_history"
-	    " WHERE line_id = ?1 AND action = 'submit')", line, &q, cause) != 0)
+	if (store_query_id(st, sql, line, &q, cause) != 0)
 		return -1;
-	sqlite3_bind_text(q, 2, role, -1, SQLITE_STATIC);
+	if (text != NULL)
+		sqlite3_bind_text(q, 2, text, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW)
 		n = sqlite3_column_int(q, 0);
 	if (store_finish(st, q, cause) != 0)
@@ -506,21 +505,21 @@ joint_signed(struct store *st, int64_t line, const char *role, char **cause)
 	return n;
 }
 
+/* How many 联审 signatures by role the line has had since it was last submitted. */
+static int
+joint_signed(struct store *st, int64_t line, const char *role, char **cause)
+{
+	return line_count(st, "SELECT count(*) FROM ledger_history WHERE line_id = ?1 AND"
+	    " action = 'joint' AND by_role = ?2 AND id > (SELECT max(id) FROM ledger_history"
+	    " WHERE line_id = ?1 AND action = 'submit')", line, role, cause);
+}
+
 /* How many evidence files a line has; -1 with *cause. */
 static int
 evidence_count(struct store *st, int64_t line, char **cause)
 {
-	sqlite3_stmt *q;
-	int n = 0;
-
-	if (store_query_id(st, "SELECT count(*) FROM ledger_evidence WHERE line_id = ?", line,
-	    &q, cause) != 0)
-		return -1;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int(q, 0);
-	if (store_finish(st, q, cause) != 0)
-		return -1;
-	return n;
+	return line_count(st, "SELECT count(*) FROM ledger_evidence WHERE line_id = ?1", line,
+	    NULL, cause);
 }
 
 /* Checks that a may take action on l, and works out the state it leaves in *to. */
