@@ -69,9 +69,11 @@ char *api_evidence_spool(struct hreq *h);
 
 /* The handlers of api_ledger.c: the marketing network's ledger. */
 void api_ledger_register(struct hreq *h, char **args);
+void api_ledger_outlet_save(struct hreq *h, char **args);
 void api_ledger_lines(struct hreq *h, char **args);
 void api_ledger_line(struct hreq *h, char **args);
 void api_ledger_submit(struct hreq *h, char **args);
+void api_ledger_returns(struct hreq *h, char **args);
 void api_ledger_evidence(struct hreq *h, char **args);
 void api_ledger_act(struct hreq *h, char **args);
 void api_ledger_figures(struct hreq *h, char **args);
