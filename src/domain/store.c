@@ -645,6 +645,23 @@ static const char *const migrations[] = {
 	"UPDATE sqlite_schema SET sql = replace(sql, '''finance''))',"
 	"  '''finance'', ''site''))') WHERE type = 'table' AND name = 'users';"
 	"PRAGMA writable_schema = RESET;",
+
+	/*
+	 * 18: the views the indexes read name each item's owner by id
+	 * (owner_id: a product's supplier, a demand's buyer), so that the
+	 * serving layer can list an exhibitor's products and a hit can lead
+	 * to them.
+	 */
+	"DROP VIEW " IX_PRODUCT_TEXT ";"
+	"DROP VIEW " IX_DEMAND_TEXT ";"
+	"CREATE VIEW " IX_PRODUCT_TEXT " AS SELECT p.id, p.code, p.name, p.spec, p.brand,"
+	"  p.keywords, p.category, s.name AS company, p.description, s.city, p.price_min, p.price_max,"
+	"  p.honours, s.id AS owner_id FROM products p JOIN suppliers s ON s.id = p.supplier_id"
+	"  WHERE p.withdrawn_at IS NULL;"
+	"CREATE VIEW " IX_DEMAND_TEXT " AS SELECT d.id, d.code, d.product, d.category,"
+	"  b.name AS buyer, d.description, b.province, b.city, b.buyer_type, d.price_min, d.price_max,"
+	"  d.deadline, b.id AS owner_id FROM demands d JOIN buyers b ON b.id = d.buyer_id"
+	"  WHERE d.withdrawn_at IS NULL;",
 };
 
 int
