@@ -1017,6 +1017,7 @@ static const struct route routes[] = {
 	 */
 	{ "GET",  "/api/v1/sync",		ROLE_ANYONE | ROLE_SITE, api_sync_get },
 	{ "POST", "/api/v1/sync",		ROLE_SITE | ROLE_ADMIN, api_sync_post },
+	{ "POST", "/api/v1/sync/files",		ROLE_SITE | ROLE_ADMIN, api_sync_files },
 };
 
 /* Whether path matches pattern, collecting the "*" segments into args. */

@@ -157,6 +157,7 @@ void api_withdrawn_list(struct hreq *h, char **args);
 /* The handlers of api_sync.c: a peer's changeset in, this box's for it out. */
 void api_sync_get(struct hreq *h, char **args);
 void api_sync_post(struct hreq *h, char **args);
+void api_sync_files(struct hreq *h, char **args);
 /* Whether a fair has this code; if not, replies 404 naming it (before a job is queued). */
 int api_fair_known(struct hreq *h, const char *code);
 
