@@ -39,9 +39,11 @@ pw() { printf '%s\n' "$2" > "$WORK/pw-$1"; echo "$WORK/pw-$1"; }
     "$fm" user add org --role organiser --password-file "$(pw org organiser-pass-1)"
 } >>"$WORK/load.log" 2>&1 || { cat "$WORK/load.log"; echo "FAIL adding users"; echo "0 passed, 1 failed"; exit 1; }
 
-# The server on free loopback ports; the repository's web/ as its web root.
+# The server on free loopback ports; the repository's web/ as its web root; its scheduled
+# backups (the first a few seconds after the start) into $WORK/backups, for the console.
 "$fm" serve --listen 127.0.0.1:0 --redirect-listen 127.0.0.1:0 --port-file "$WORK/port" \
-  --threads 2 --access-log "$WORK/access.log" --web-root "$here/../../web" 2>"$WORK/server.err" &
+  --threads 2 --access-log "$WORK/access.log" --web-root "$here/../../web" \
+  --backup-dir "$WORK/backups" --backup-keep 2 2>"$WORK/server.err" &
 srv=$!
 stop() { kill -TERM "$srv" 2>/dev/null && wait "$srv" 2>/dev/null; }
 trap stop EXIT
@@ -53,7 +55,7 @@ if [ ! -s "$WORK/port" ]; then
   exit 1
 fi
 
-export BASE="https://localhost:$(cat "$WORK/port")" CHROMIUM
+export BASE="https://localhost:$(cat "$WORK/port")" CHROMIUM BACKUP_DIR="$WORK/backups"
 export CLERK_PASSWORD=hangzhou-clerk-1 ORG_PASSWORD=organiser-pass-1
 # Hang guards for each script, together inside ctest's own (3000 s): a shared,
 # loaded machine runs an ASan build slowly.
