@@ -336,6 +336,41 @@ test_file_before_change_follows_it(void **state)
 	serve_free(before);
 }
 
+/*
+ * A file saved from an empty store, then a first import: following the
+ * log would keep the empty build's average length in every impact, so
+ * the layer is built from the store, with the same scores as FTS5 gives.
+ */
+static void
+test_empty_file_then_import_is_rebuilt(void **state)
+{
+	struct store *keep_st = st;
+	char *keep_path = path, *keep_dir = dir, *cause = NULL, *note = NULL;
+	struct serve *a, *b;
+
+	dir = test_tmpdir("servefile-empty");
+	if (store_open(dir, 1, &st, &cause) != 0)
+		fail_msg("%s", cause);
+	path = indexing_serve_file(st);
+	rebuild();
+	load("supply", "supply.csv");
+	if (indexing_update(st, 0, NULL, &cause) != 0)
+		fail_msg("%s", cause);
+	if ((a = serve_open(store_db(st), tk, "supply", path, &note, &cause)) == NULL)
+		fail_msg("%s", cause);
+	assert_non_null(note);
+	free(note);
+	b = built();
+	same_answers(a, b);
+	serve_free(a);
+	serve_free(b);
+	store_close(st);
+	test_rmtree(dir);
+	free(dir);
+	free(path);
+	st = keep_st, path = keep_path, dir = keep_dir;
+}
+
 int
 main(void)
 {
@@ -343,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_saved_answers_as_built),
 		cmocka_unit_test(test_bad_file_is_rebuilt),
 		cmocka_unit_test(test_file_before_change_follows_it),
+		cmocka_unit_test(test_empty_file_then_import_is_rebuilt),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
