@@ -20,6 +20,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,13 +67,14 @@ struct stok {
 	struct tail	*tail;		/* postings added since; NULL if none */
 };
 
-/* Interned attribute values (cities, categories); id 0 is "none". */
+/* Interned attribute values (cities, categories, exhibitors); id 0 is "none". */
 struct vals {
 	char			**v;		/* v[id], v[0] unused */
 	roaring_bitmap_t	**bm;		/* live docids with that value */
 	size_t			  n, cap;	/* ids in use (counting 0) */
 	uint32_t		 *ht;		/* hash table of ids; 0 = empty */
 	size_t			  htcap;
+	size_t			  max;		/* the largest id it may give */
 };
 
 struct serve {
@@ -111,6 +113,7 @@ struct serve {
 	int64_t			*pid;		/* product id */
 	uint16_t		*dlen;		/* length in tokens (capped) */
 	uint16_t		*city, *cat;	/* value ids */
+	uint32_t		*exh;		/* exhibitor value ids (more than 65,535 of them) */
 	uint64_t		*fwd_off;	/* forward bytes [fwd_off[d], fwd_off[d+1]) */
 	uint64_t		*live;		/* bitset */
 	size_t			 nslots, capslots;
@@ -138,6 +141,7 @@ struct serve {
 	size_t			 idcap, nid;
 
 	struct vals		 cities, cats;
+	struct vals		 exhs;		/* exhibitors, by their id in decimal */
 };
 
 /* A document's tokens before it joins: a small hash table over its own arena. */
@@ -151,6 +155,7 @@ struct dtok {
 struct serve_doc {
 	int64_t		 id;
 	char		*city, *category;
+	int64_t		 exhibitor;	/* 0: none */
 	struct dtok	*t;
 	size_t		 n, cap;
 	uint32_t	*ht;		/* index + 1; 0 = empty */
@@ -270,11 +275,18 @@ serve_doc_reset(struct serve_doc *d, int64_t id, const char *city, const char *c
 	d->id = id;
 	d->city = city != NULL && *city != '\0' ? xstrdup(city) : NULL;
 	d->category = category != NULL && *category != '\0' ? xstrdup(category) : NULL;
+	d->exhibitor = 0;
 	d->n = 0;
 	d->len = 0;
 	buf_reset(&d->text);
 	if (d->ht != NULL)
 		memset(d->ht, 0, d->htcap * sizeof *d->ht);
+}
+
+void
+serve_doc_exhibitor(struct serve_doc *d, int64_t exhibitor)
+{
+	d->exhibitor = exhibitor > 0 ? exhibitor : 0;
 }
 
 /* Doubles the document's hash table. */
@@ -338,7 +350,9 @@ serve_new(const double *weights, size_t nfields)
 	sv->nfields = nfields;
 	pthread_rwlock_init(&sv->lock, NULL);
 	sv->live_bm = roaring_bitmap_create();
-	sv->cities.n = sv->cats.n = 1;	/* id 0: none */
+	sv->cities.n = sv->cats.n = sv->exhs.n = 1;	/* id 0: none */
+	sv->cities.max = sv->cats.max = UINT16_MAX;
+	sv->exhs.max = UINT32_MAX - 1;
 	return sv;
 }
 
@@ -379,6 +393,7 @@ serve_free(struct serve *sv)
 	free(sv->dlen);
 	free(sv->city);
 	free(sv->cat);
+	free(sv->exh);
 	free(sv->fwd_off);
 	free(sv->live);
 	roaring_bitmap_free(sv->live_bm);
@@ -390,6 +405,7 @@ serve_free(struct serve *sv)
 	free(sv->idv);
 	vals_free(&sv->cities);
 	vals_free(&sv->cats);
+	vals_free(&sv->exhs);
 	pthread_rwlock_destroy(&sv->lock);
 	free(sv);
 }
@@ -408,7 +424,7 @@ vals_id(struct vals *v, const char *s, int add)
 		for (j = h & (v->htcap - 1); v->ht[j] != 0; j = (j + 1) & (v->htcap - 1))
 			if (strcmp(v->v[v->ht[j]], s) == 0)
 				return v->ht[j];
-	if (!add || v->n > UINT16_MAX)
+	if (!add || v->n > v->max)
 		return 0;
 	if (v->n >= v->cap) {
 		v->cap = v->cap ? v->cap * 2 : 64;
@@ -434,6 +450,18 @@ vals_id(struct vals *v, const char *s, int add)
 		v->ht[j] = (uint32_t)(v->n - 1);
 	}
 	return (uint32_t)(v->n - 1);
+}
+
+/* The value id of exhibitor id in sv (0 for none); adds it if add, else 0 when unknown. */
+static uint32_t
+exh_id(struct serve *sv, int64_t id, int add)
+{
+	char key[24];
+
+	if (id <= 0)
+		return 0;
+	snprintf(key, sizeof key, "%lld", (long long)id);
+	return vals_id(&sv->exhs, key, add);
 }
 
 /* The token id of text, or -1. */
@@ -669,6 +697,8 @@ slot_kill(struct serve *sv, uint32_t d)
 		roaring_bitmap_remove(sv->cities.bm[sv->city[d]], d);
 	if (sv->cat[d] != 0)
 		roaring_bitmap_remove(sv->cats.bm[sv->cat[d]], d);
+	if (sv->exh[d] != 0)
+		roaring_bitmap_remove(sv->exhs.bm[sv->exh[d]], d);
 	fwd_begin(sv, d, &it);
 	while (fwd_next(&it, &tok, &freq))
 		sv->toks[tok].df--;
@@ -719,6 +749,7 @@ slot_add(struct serve *sv, const struct serve_doc *d)
 		sv->dlen = xreallocarray(sv->dlen, cap, sizeof *sv->dlen);
 		sv->city = xreallocarray(sv->city, cap, sizeof *sv->city);
 		sv->cat = xreallocarray(sv->cat, cap, sizeof *sv->cat);
+		sv->exh = xreallocarray(sv->exh, cap, sizeof *sv->exh);
 		sv->fwd_off = xreallocarray(sv->fwd_off, cap + 1, sizeof *sv->fwd_off);
 		sv->live = xreallocarray(sv->live, (cap + 63) / 64, sizeof *sv->live);
 		memset(sv->live + ow, 0, ((cap + 63) / 64 - ow) * sizeof *sv->live);
@@ -731,6 +762,7 @@ slot_add(struct serve *sv, const struct serve_doc *d)
 	sv->dlen[s] = (uint16_t)(d->len > UINT16_MAX ? UINT16_MAX : d->len);
 	sv->city[s] = (uint16_t)vals_id(&sv->cities, d->city, 1);
 	sv->cat[s] = (uint16_t)vals_id(&sv->cats, d->category, 1);
+	sv->exh[s] = exh_id(sv, d->exhibitor, 1);
 	/* Forward entries: interned, sorted by token id, delta-coded. */
 	if (d->n > sv->ftmpcap) {
 		sv->ftmpcap = d->n + 64;
@@ -765,6 +797,8 @@ slot_add(struct serve *sv, const struct serve_doc *d)
 		roaring_bitmap_add(sv->cities.bm[sv->city[s]], s);
 	if (sv->cat[s] != 0)
 		roaring_bitmap_add(sv->cats.bm[sv->cat[s]], s);
+	if (sv->exh[s] != 0)
+		roaring_bitmap_add(sv->exhs.bm[sv->exh[s]], s);
 	sv->ndocs++;
 	sv->sumlen += sv->dlen[s];
 	id_set(sv, d->id, s);
@@ -792,12 +826,112 @@ tok_cmp(const void *a, const void *b)
 	return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
 }
 
+/* A slot and its product id, for putting the build's slots in id order. */
+struct slot_id {
+	int64_t		id;
+	uint32_t	slot;
+};
+
+static int
+slot_id_cmp(const void *a, const void *b)
+{
+	const struct slot_id *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * Numbers the build's live slots in product id order, dropping dead ones,
+ * if they came in another order (a build fed by several threads): the
+ * layer is then the one adding them in id order gives, whatever order
+ * they came in.  Runs before the postings are laid out.
+ */
+static void
+slots_in_id_order(struct serve *sv)
+{
+	struct slot_id *order;
+	size_t n = 0, nf = 0, nm = 0, words = (sv->capslots + 63) / 64;
+	int sorted = 1;
+	int64_t *pid;
+	uint16_t *dlen, *city, *cat;
+	uint64_t *fwd_off, *fmask_off;
+	uint8_t *fwd, *fmask;
+
+	for (uint32_t d = 0; d < sv->nslots && sorted; d++)
+		if (!is_live(sv, d) || (d > 0 && sv->pid[d - 1] >= sv->pid[d]))
+			sorted = 0;
+	if (sorted)
+		return;
+	order = xcalloc(sv->nslots + 1, sizeof *order);
+	for (uint32_t d = 0; d < sv->nslots; d++)
+		if (is_live(sv, d))
+			order[n++] = (struct slot_id){ sv->pid[d], d };
+	qsort(order, n, sizeof *order, slot_id_cmp);
+	pid = xcalloc(sv->capslots, sizeof *pid);
+	dlen = xcalloc(sv->capslots, sizeof *dlen);
+	city = xcalloc(sv->capslots, sizeof *city);
+	cat = xcalloc(sv->capslots, sizeof *cat);
+	fwd_off = xcalloc(sv->capslots + 1, sizeof *fwd_off);
+	fmask_off = xcalloc(sv->capfmask_off, sizeof *fmask_off);
+	fwd = xmalloc(sv->capfwd);
+	fmask = xmalloc(sv->capfmask);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t d = order[i].slot;
+		uint64_t fl = sv->fwd_off[d + 1] - sv->fwd_off[d];
+		uint64_t ml = sv->fmask_off[d + 1] - sv->fmask_off[d];
+
+		pid[i] = sv->pid[d];
+		dlen[i] = sv->dlen[d];
+		city[i] = sv->city[d];
+		cat[i] = sv->cat[d];
+		memcpy(fwd + nf, sv->fwd + sv->fwd_off[d], fl);
+		fwd_off[i] = nf;
+		nf += fl;
+		fwd_off[i + 1] = nf;
+		memcpy(fmask + nm, sv->fmask + sv->fmask_off[d], ml);
+		fmask_off[i] = nm;
+		nm += ml;
+		fmask_off[i + 1] = nm;
+	}
+	free(sv->pid), sv->pid = pid;
+	free(sv->dlen), sv->dlen = dlen;
+	free(sv->city), sv->city = city;
+	free(sv->cat), sv->cat = cat;
+	free(sv->fwd_off), sv->fwd_off = fwd_off;
+	free(sv->fmask_off), sv->fmask_off = fmask_off;
+	free(sv->fwd), sv->fwd = fwd;
+	free(sv->fmask), sv->fmask = fmask;
+	sv->nfwd = nf;
+	sv->nfmask = nm;
+	sv->nslots = n;
+	/* Live, the id map and the bitmaps, as the new slots say. */
+	memset(sv->live, 0, words * sizeof *sv->live);
+	memset(sv->idv, 0xff, sv->idcap * sizeof *sv->idv);
+	sv->nid = 0;
+	roaring_bitmap_clear(sv->live_bm);
+	for (size_t i = 1; i < sv->cities.n; i++)
+		roaring_bitmap_clear(sv->cities.bm[i]);
+	for (size_t i = 1; i < sv->cats.n; i++)
+		roaring_bitmap_clear(sv->cats.bm[i]);
+	for (uint32_t d = 0; d < n; d++) {
+		sv->live[d >> 6] |= 1ULL << (d & 63);
+		roaring_bitmap_add(sv->live_bm, d);
+		if (sv->city[d] != 0)
+			roaring_bitmap_add(sv->cities.bm[sv->city[d]], d);
+		if (sv->cat[d] != 0)
+			roaring_bitmap_add(sv->cats.bm[sv->cat[d]], d);
+		id_set(sv, sv->pid[d], d);
+	}
+	free(order);
+}
+
 void
 serve_build_finish(struct serve *sv, long long seq)
 {
 	struct fwd_it it;
 	uint32_t tok, freq, *last;
 
+	slots_in_id_order(sv);
 	if (sv->nslots > (size_t)UINT16_MAX << SEG_BITS)
 		fatal("%s: %zu documents", __func__, sv->nslots);
 	sv->avgdl = sv->ndocs > 0 ? (double)sv->sumlen / (double)sv->ndocs : 1.0;
@@ -904,8 +1038,242 @@ serve_build_finish(struct serve *sv, long long seq)
 		roaring_bitmap_run_optimize(sv->cities.bm[i]);
 	for (size_t i = 1; i < sv->cats.n; i++)
 		roaring_bitmap_run_optimize(sv->cats.bm[i]);
+	for (size_t i = 1; i < sv->exhs.n; i++) {
+		roaring_bitmap_run_optimize(sv->exhs.bm[i]);
+		roaring_bitmap_shrink_to_fit(sv->exhs.bm[i]);
+	}
 	sv->seq = seq;
 	sv->built = 1;
+}
+
+/* ---- saving and restoring a built layer (the file is serve_file.c's) ---- */
+
+/*
+ * A built layer is saved as these scalars, then its arrays in the order
+ * serve_write gives them, each as a byte count and the bytes.  Whatever is
+ * derived from them (the hash tables, the id map, the bitmaps) is made
+ * again by serve_read.  A field added to struct serve that a query reads
+ * must be saved here too, or derivable from what is.
+ */
+struct serve_saved {
+	uint64_t	layout;		/* sizeof (struct stok): saved as it is */
+	uint64_t	nfields, ntok, nstrs, nsorted, npost, ndir, nbmax, nranges_base;
+	uint64_t	nslots, ndocs, sumlen, nfwd, nfwd_ent, nfmask, ncities, ncats;
+	int64_t		seq;
+	double		wq[SERVE_MAX_TERMS], avgdl;
+};
+
+/* One array as saved: its byte count, then its bytes. */
+static int
+array_write(serve_write_fn w, void *arg, const void *p, size_t n)
+{
+	static const uint64_t none[1];	/* an empty layer's one offset, never allocated */
+	uint64_t len = n;
+
+	if (p == NULL && n > 0) {
+		if (n > sizeof none)
+			return -1;
+		p = none;
+	}
+
+	return w(arg, &len, sizeof len) != 0 || (n > 0 && w(arg, p, n) != 0) ? -1 : 0;
+}
+
+/* Values v[1..n) as saved: each length and bytes. */
+static int
+vals_write(const struct vals *v, serve_write_fn w, void *arg)
+{
+	for (size_t i = 1; i < v->n; i++)
+		if (array_write(w, arg, v->v[i], strlen(v->v[i])) != 0)
+			return -1;
+	return 0;
+}
+
+int
+serve_write(struct serve *sv, serve_write_fn w, void *arg)
+{
+	struct serve_saved h;
+	struct stok *toks;
+	int rc;
+
+	pthread_rwlock_rdlock(&sv->lock);
+	if (!sv->built || sv->ntail > 0 || sv->nsorted != sv->ntok) {
+		/* Only a build as laid out, before any update, is saved. */
+		pthread_rwlock_unlock(&sv->lock);
+		return -1;
+	}
+	h = (struct serve_saved){ sizeof(struct stok), sv->nfields, sv->ntok, sv->nstrs, sv->nsorted, sv->npost,
+	    sv->ndir, sv->nbmax, sv->nranges_base, sv->nslots, sv->ndocs, sv->sumlen, sv->nfwd,
+	    sv->nfwd_ent, sv->nfmask, sv->cities.n, sv->cats.n, sv->seq, { 0 }, sv->avgdl };
+	memcpy(h.wq, sv->wq, sizeof h.wq);
+	/* Tokens without their tails (none after a build), padding zeroed. */
+	toks = xcalloc(sv->ntok + 1, sizeof *toks);
+	for (size_t t = 0; t < sv->ntok; t++) {
+		toks[t] = sv->toks[t];
+		toks[t].tail = NULL;
+	}
+	rc = w(arg, &h, sizeof h) != 0 ||
+	    array_write(w, arg, toks, sv->ntok * sizeof *toks) != 0 ||
+	    array_write(w, arg, sv->strs, sv->nstrs) != 0 ||
+	    array_write(w, arg, sv->sorted, sv->nsorted * sizeof *sv->sorted) != 0 ||
+	    array_write(w, arg, sv->plo, sv->npost * sizeof *sv->plo) != 0 ||
+	    array_write(w, arg, sv->pimp, sv->npost * sizeof *sv->pimp) != 0 ||
+	    array_write(w, arg, sv->dseg, sv->ndir * sizeof *sv->dseg) != 0 ||
+	    array_write(w, arg, sv->doff, sv->ndir * sizeof *sv->doff) != 0 ||
+	    array_write(w, arg, sv->bmax, sv->nbmax * sizeof *sv->bmax) != 0 ||
+	    array_write(w, arg, sv->roff, sv->nbmax * sizeof *sv->roff) != 0 ||
+	    array_write(w, arg, sv->pid, sv->nslots * sizeof *sv->pid) != 0 ||
+	    array_write(w, arg, sv->dlen, sv->nslots * sizeof *sv->dlen) != 0 ||
+	    array_write(w, arg, sv->city, sv->nslots * sizeof *sv->city) != 0 ||
+	    array_write(w, arg, sv->cat, sv->nslots * sizeof *sv->cat) != 0 ||
+	    array_write(w, arg, sv->fwd_off, (sv->nslots + 1) * sizeof *sv->fwd_off) != 0 ||
+	    array_write(w, arg, sv->live, (sv->nslots + 63) / 64 * sizeof *sv->live) != 0 ||
+	    array_write(w, arg, sv->fwd, sv->nfwd) != 0 ||
+	    array_write(w, arg, sv->fmask, sv->nfmask) != 0 ||
+	    array_write(w, arg, sv->fmask_off, (sv->nslots + 1) * sizeof *sv->fmask_off) != 0 ||
+	    vals_write(&sv->cities, w, arg) != 0 || vals_write(&sv->cats, w, arg) != 0 ? -1 : 0;
+	free(toks);
+	pthread_rwlock_unlock(&sv->lock);
+	return rc;
+}
+
+/*
+ * Reads an array of exactly want bytes into a new allocation of at least
+ * cap bytes (the rest zeroed); NULL if the saved count differs or r fails.
+ */
+static void *
+array_read(serve_read_fn r, void *arg, uint64_t want, size_t cap)
+{
+	uint64_t len;
+	void *p;
+
+	if (r(arg, &len, sizeof len) != 0 || len != want)
+		return NULL;
+	p = xcalloc(1, cap > want ? cap : want + 1);
+	if (want > 0 && r(arg, p, want) != 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Reads n − 1 values into v (ids 1..n−1, in order); -1 on a short or bad read. */
+static int
+vals_read(struct vals *v, uint64_t n, serve_read_fn r, void *arg)
+{
+	for (uint64_t i = 1; i < n; i++) {
+		uint64_t len;
+		char *s;
+
+		if (r(arg, &len, sizeof len) != 0 || len == 0 || len > 65536)
+			return -1;
+		s = xcalloc(1, len + 1);
+		if (r(arg, s, len) != 0 || strlen(s) != len || vals_id(v, s, 1) != i) {
+			free(s);
+			return -1;
+		}
+		free(s);
+	}
+	return 0;
+}
+
+struct serve *
+serve_read(serve_read_fn r, void *arg)
+{
+	struct serve_saved h;
+	struct serve *sv;
+	int ok;
+
+	if (r(arg, &h, sizeof h) != 0 || h.layout != sizeof(struct stok) || h.nfields == 0 || h.nfields > SERVE_MAX_TERMS ||
+	    h.nsorted != h.ntok || h.ntok > UINT32_MAX || h.nslots > (uint64_t)UINT16_MAX <<
+	    SEG_BITS || h.ncities == 0 || h.ncats == 0 || h.ncities > UINT16_MAX + 1 ||
+	    h.ncats > UINT16_MAX + 1)
+		return NULL;
+	sv = xcalloc(1, sizeof *sv);
+	pthread_rwlock_init(&sv->lock, NULL);
+	memcpy(sv->wq, h.wq, sizeof sv->wq);
+	sv->nfields = h.nfields;
+	sv->seq = h.seq;
+	sv->avgdl = h.avgdl;
+	sv->ntok = sv->captok = h.ntok;
+	sv->nstrs = sv->capstrs = h.nstrs;
+	sv->nsorted = h.nsorted;
+	sv->npost = h.npost;
+	sv->ndir = h.ndir;
+	sv->nbmax = h.nbmax;
+	sv->nranges_base = h.nranges_base;
+	sv->nslots = h.nslots;
+	sv->capslots = h.nslots + 1;
+	sv->ndocs = h.ndocs;
+	sv->sumlen = h.sumlen;
+	sv->nfwd = sv->capfwd = h.nfwd;
+	sv->nfwd_ent = h.nfwd_ent;
+	sv->nfmask = sv->capfmask = h.nfmask;
+	sv->capfmask_off = h.nslots + 2;
+	sv->cities.n = sv->cats.n = 1;
+	sv->live_bm = roaring_bitmap_create();
+	ok = (sv->toks = array_read(r, arg, h.ntok * sizeof *sv->toks, 0)) != NULL &&
+	    (sv->strs = array_read(r, arg, h.nstrs, 0)) != NULL &&
+	    (sv->sorted = array_read(r, arg, h.nsorted * sizeof *sv->sorted, 0)) != NULL &&
+	    (sv->plo = array_read(r, arg, h.npost * sizeof *sv->plo, 0)) != NULL &&
+	    (sv->pimp = array_read(r, arg, h.npost * sizeof *sv->pimp, 0)) != NULL &&
+	    (sv->dseg = array_read(r, arg, h.ndir * sizeof *sv->dseg, 0)) != NULL &&
+	    (sv->doff = array_read(r, arg, h.ndir * sizeof *sv->doff, 0)) != NULL &&
+	    (sv->bmax = array_read(r, arg, h.nbmax * sizeof *sv->bmax, 0)) != NULL &&
+	    (sv->roff = array_read(r, arg, h.nbmax * sizeof *sv->roff, 0)) != NULL &&
+	    (sv->pid = array_read(r, arg, h.nslots * sizeof *sv->pid,
+	    sv->capslots * sizeof *sv->pid)) != NULL &&
+	    (sv->dlen = array_read(r, arg, h.nslots * sizeof *sv->dlen,
+	    sv->capslots * sizeof *sv->dlen)) != NULL &&
+	    (sv->city = array_read(r, arg, h.nslots * sizeof *sv->city,
+	    sv->capslots * sizeof *sv->city)) != NULL &&
+	    (sv->cat = array_read(r, arg, h.nslots * sizeof *sv->cat,
+	    sv->capslots * sizeof *sv->cat)) != NULL &&
+	    (sv->fwd_off = array_read(r, arg, (h.nslots + 1) * sizeof *sv->fwd_off,
+	    (sv->capslots + 1) * sizeof *sv->fwd_off)) != NULL &&
+	    (sv->live = array_read(r, arg, (h.nslots + 63) / 64 * sizeof *sv->live,
+	    (sv->capslots + 63) / 64 * sizeof *sv->live)) != NULL &&
+	    (sv->fwd = array_read(r, arg, h.nfwd, 0)) != NULL &&
+	    (sv->fmask = array_read(r, arg, h.nfmask, 0)) != NULL &&
+	    (sv->fmask_off = array_read(r, arg, (h.nslots + 1) * sizeof *sv->fmask_off,
+	    sv->capfmask_off * sizeof *sv->fmask_off)) != NULL &&
+	    vals_read(&sv->cities, h.ncities, r, arg) == 0 &&
+	    vals_read(&sv->cats, h.ncats, r, arg) == 0;
+	if (sv->toks == NULL)
+		sv->ntok = 0;
+	for (size_t t = 0; t < sv->ntok; t++)	/* saved as NULL; never trusted */
+		sv->toks[t].tail = NULL;
+	if (!ok) {
+		serve_free(sv);
+		return NULL;
+	}
+	/* What the saved arrays imply: token hash table, id map, bitmaps. */
+	while (sv->ntok * 2 > sv->thtcap)
+		sv->thtcap = sv->thtcap ? sv->thtcap * 2 : 4096;
+	sv->thtcap /= 2;
+	tok_rehash(sv);
+	for (uint32_t d = 0; d < sv->nslots; d++) {
+		if (!is_live(sv, d) || sv->city[d] >= sv->cities.n || sv->cat[d] >= sv->cats.n) {
+			if (is_live(sv, d)) {
+				serve_free(sv);
+				return NULL;
+			}
+			continue;
+		}
+		id_set(sv, sv->pid[d], d);
+		roaring_bitmap_add(sv->live_bm, d);
+		if (sv->city[d] != 0)
+			roaring_bitmap_add(sv->cities.bm[sv->city[d]], d);
+		if (sv->cat[d] != 0)
+			roaring_bitmap_add(sv->cats.bm[sv->cat[d]], d);
+	}
+	roaring_bitmap_run_optimize(sv->live_bm);
+	for (size_t i = 1; i < sv->cities.n; i++)
+		roaring_bitmap_run_optimize(sv->cities.bm[i]);
+	for (size_t i = 1; i < sv->cats.n; i++)
+		roaring_bitmap_run_optimize(sv->cats.bm[i]);
+	sv->built = 1;
+	return sv;
 }
 
 /* Adds d after the build: new slot, postings in the tails. */
@@ -1433,6 +1801,7 @@ struct qprep {
 	uint32_t	 all;		/* every word's bit: a hit has them all */
 	uint32_t	 cat_first;	/* the category the query names (value id), or 0 */
 	uint32_t	 cat_only;	/* the category filter, or 0 */
+	uint32_t	 exh_only;	/* the exhibitor filter, or 0 */
 	int		 filter;	/* s->callow says which cities pass */
 	uint32_t	 excl[SERVE_MAX_EXCLUDE];	/* slots left out */
 	size_t		 nexcl;
@@ -1469,6 +1838,8 @@ query_prepare(struct serve *sv, struct serve_scratch *s, const struct serve_quer
 		s->callow[0] = 0;
 	}
 	if (q->category != NULL && (p->cat_only = vals_id(&sv->cats, q->category, 0)) == 0)
+		none = 1;
+	if (q->exhibitor != 0 && (p->exh_only = exh_id(sv, q->exhibitor, 0)) == 0)
 		none = 1;
 	if (q->category_first != NULL)
 		p->cat_first = vals_id(&sv->cats, q->category_first, 0);
@@ -1525,7 +1896,8 @@ query_prepare(struct serve *sv, struct serve_scratch *s, const struct serve_quer
 static int
 passes(const struct serve *sv, const struct serve_scratch *s, const struct qprep *p, uint32_t d)
 {
-	if ((p->filter && !s->callow[sv->city[d]]) || (p->cat_only != 0 && sv->cat[d] != p->cat_only))
+	if ((p->filter && !s->callow[sv->city[d]]) || (p->cat_only != 0 && sv->cat[d] != p->cat_only) ||
+	    (p->exh_only != 0 && sv->exh[d] != p->exh_only))
 		return 0;
 	for (size_t i = 0; i < p->nexcl; i++)
 		if (p->excl[i] == d)
@@ -1676,8 +2048,8 @@ prune_find_hits(struct serve *sv, struct serve_scratch *s, const struct serve_qu
     struct qprep *p, struct serve_result *r)
 {
 	size_t nseg = 0, nlive = (sv->nslots + 63) / 64;
-	int iterate = p->filter || p->cat_only != 0 || p->nexcl > 0 || q->facets ||
-	    p->cat_first != 0;
+	int iterate = p->filter || p->cat_only != 0 || p->exh_only != 0 || p->nexcl > 0 ||
+	    q->facets || p->cat_first != 0;
 	uint32_t seg;
 
 	while ((seg = next_segment(sv, p->cur, p->nc)) != UINT32_MAX) {
@@ -2040,22 +2412,31 @@ browse_one(uint32_t d, void *arg)
 
 /*
  * The live documents that pass q's filters, as bitmaps: the narrowest first
- * (a category, a city), the others intersected; NULL when a filter names a
- * value the layer does not have.  Caller holds the lock and frees.
+ * (an exhibitor, a category, a city), the others intersected; NULL when a
+ * filter names a value the layer does not have.  Caller holds the lock and
+ * frees.
  */
 static roaring_bitmap_t *
 browse_bitmap(struct serve *sv, const struct serve_query *q)
 {
-	uint32_t city = 0, cat = 0;
+	uint32_t city = 0, cat = 0, exh = 0;
+	const roaring_bitmap_t *by[3];
+	size_t nby = 0;
 	roaring_bitmap_t *b;
 
 	if ((q->city != NULL && (city = vals_id(&sv->cities, q->city, 0)) == 0) ||
-	    (q->category != NULL && (cat = vals_id(&sv->cats, q->category, 0)) == 0))
+	    (q->category != NULL && (cat = vals_id(&sv->cats, q->category, 0)) == 0) ||
+	    (q->exhibitor != 0 && (exh = exh_id(sv, q->exhibitor, 0)) == 0))
 		return NULL;
-	b = roaring_bitmap_copy(cat != 0 ? sv->cats.bm[cat] : city != 0 ? sv->cities.bm[city] :
-	    sv->live_bm);
-	if (cat != 0 && city != 0)
-		roaring_bitmap_and_inplace(b, sv->cities.bm[city]);
+	if (exh != 0)
+		by[nby++] = sv->exhs.bm[exh];
+	if (cat != 0)
+		by[nby++] = sv->cats.bm[cat];
+	if (city != 0)
+		by[nby++] = sv->cities.bm[city];
+	b = roaring_bitmap_copy(nby > 0 ? by[0] : sv->live_bm);
+	for (size_t i = 1; i < nby; i++)
+		roaring_bitmap_and_inplace(b, by[i]);
 	if (q->fair_cities != NULL) {
 		roaring_bitmap_t *u = roaring_bitmap_create();
 		uint32_t c;
@@ -2188,6 +2569,8 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 		bm += roaring_bitmap_size_in_bytes(sv->cities.bm[i]);
 	for (size_t i = 1; i < sv->cats.n; i++)
 		bm += roaring_bitmap_size_in_bytes(sv->cats.bm[i]);
+	for (size_t i = 1; i < sv->exhs.n; i++)
+		bm += roaring_bitmap_size_in_bytes(sv->exhs.bm[i]) + sizeof(roaring_bitmap_t);
 	memset(st, 0, sizeof *st);
 	st->docs = sv->ndocs;
 	st->slots = sv->nslots;
@@ -2203,7 +2586,9 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 	st->bytes = st->postings_bytes + st->forward_bytes + bm + st->fields_bytes +
 	    sv->captok * sizeof *sv->toks + sv->thtcap * sizeof *sv->tht + sv->capstrs +
 	    sv->ntok * sizeof *sv->sorted +
-	    sv->capslots * (sizeof *sv->pid + sizeof *sv->dlen + 2 * sizeof *sv->city) +
+	    sv->capslots * (sizeof *sv->pid + sizeof *sv->dlen + 2 * sizeof *sv->city +
+	    sizeof *sv->exh) + sv->exhs.cap * (sizeof *sv->exhs.v + sizeof *sv->exhs.bm + 12) +
+	    sv->exhs.htcap * sizeof *sv->exhs.ht +
 	    sv->capslots / 8 + sv->idcap * (sizeof *sv->idk + sizeof *sv->idv);
 	pthread_rwlock_unlock(&sv->lock);
 }

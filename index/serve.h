@@ -46,6 +46,12 @@ void serve_doc_free(struct serve_doc *d);
 void serve_doc_reset(struct serve_doc *d, int64_t id, const char *city, const char *category);
 /* One token of field (an index into the weights given to serve_new). */
 void serve_doc_token(struct serve_doc *d, size_t field, const char *text, size_t len);
+/*
+ * The document's exhibitor (a supplier's id; 0 or never set: none), after
+ * serve_doc_reset.  Exhibitors get 32-bit value ids and a bitmap each, so
+ * a million products' exhibitors fit.
+ */
+void serve_doc_exhibitor(struct serve_doc *d, int64_t exhibitor);
 
 /*
  * An empty layer whose fields weigh weights[0..nfields) (FTS5's bm25 column
@@ -57,8 +63,25 @@ struct serve *serve_new(const double *weights, size_t nfields);
 void serve_free(struct serve *sv);
 /* Bulk build: adds a document (ids need not be ordered; an id given twice keeps the last). */
 void serve_build_add(struct serve *sv, const struct serve_doc *d);
-/* Ends the bulk build: lays the postings out; seq = the last index_log entry it reflects. */
+/*
+ * Ends the bulk build: numbers the documents in id order (as adding them
+ * so would have), lays the postings out; seq = the last index_log entry
+ * it reflects.
+ */
 void serve_build_finish(struct serve *sv, long long seq);
+
+/*
+ * Saving a built layer and reading it back (index/serve_file.c keeps it
+ * in a file): serve_write hands its contents to w as a sequence of byte
+ * ranges (0, or -1 if w failed or the layer has had updates since its
+ * build); serve_read reads the same sequence through r and makes the layer
+ * again, as it was built (NULL if the bytes are not such a layer).  Each
+ * callback returns 0, or -1 to stop.
+ */
+typedef int (*serve_write_fn)(void *arg, const void *p, size_t n);
+typedef int (*serve_read_fn)(void *arg, void *p, size_t n);
+int serve_write(struct serve *sv, serve_write_fn w, void *arg);
+struct serve *serve_read(serve_read_fn r, void *arg);
 
 /*
  * Updates (after serve_build_finish): put adds or replaces the document
@@ -97,6 +120,8 @@ struct serve_query {
 	int			 exhaustive;	/* score every hit instead of only those that
 						   can reach the page (same result: for
 						   parity tests and benchmarks) */
+	int64_t			 exhibitor;	/* only this exhibitor's products (as given
+						   to serve_doc_exhibitor), or 0 */
 };
 
 struct serve_hit {
@@ -135,8 +160,8 @@ void serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_q
     struct serve_result *r);
 void serve_result_free(struct serve_result *r);
 /*
- * Browsing without words: every document q's filters (city, category, fair)
- * let through, in the order they joined the layer, with the exact total and,
+ * Browsing without words: every document q's filters (exhibitor, city,
+ * category, fair) let through, in the order they joined the layer, with the exact total and,
  * if q->facets, both facets; q's terms are not read.  No filter: every
  * document.  Scores are 0.
  */

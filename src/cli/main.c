@@ -18,7 +18,7 @@ static const struct cmd_entry commands[] = {
 	  " load a catalogue file (CSV, XLSX or JSON); any error and nothing changes",
 	  cmd_import },
 	{ "search", "QUERY [--kind supply|demand] [--limit N] [--region R] [--category C]"
-	  " [--prefix] [--json] [--data DIR]",
+	  " [--fair CODE] [--exhibitor ID] [--engine serve|fts5] [--prefix] [--json] [--data DIR]",
 	  "搜索产品或需求（中文、繁体、拼音、型号均可） / search products or demands (Chinese,"
 	  " traditional, pinyin, model numbers)", cmd_search },
 	{ "match", "demand|supply|fair CODE [--limit N] [--region R] [--honour H]"
