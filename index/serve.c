@@ -854,6 +854,7 @@ slots_in_id_order(struct serve *sv)
 	int sorted = 1;
 	int64_t *pid;
 	uint16_t *dlen, *city, *cat;
+	uint32_t *exh;
 	uint64_t *fwd_off, *fmask_off;
 	uint8_t *fwd, *fmask;
 
@@ -871,6 +872,7 @@ slots_in_id_order(struct serve *sv)
 	dlen = xcalloc(sv->capslots, sizeof *dlen);
 	city = xcalloc(sv->capslots, sizeof *city);
 	cat = xcalloc(sv->capslots, sizeof *cat);
+	exh = xcalloc(sv->capslots, sizeof *exh);
 	fwd_off = xcalloc(sv->capslots + 1, sizeof *fwd_off);
 	fmask_off = xcalloc(sv->capfmask_off, sizeof *fmask_off);
 	fwd = xmalloc(sv->capfwd);
@@ -884,6 +886,7 @@ slots_in_id_order(struct serve *sv)
 		dlen[i] = sv->dlen[d];
 		city[i] = sv->city[d];
 		cat[i] = sv->cat[d];
+		exh[i] = sv->exh[d];
 		memcpy(fwd + nf, sv->fwd + sv->fwd_off[d], fl);
 		fwd_off[i] = nf;
 		nf += fl;
@@ -897,6 +900,7 @@ slots_in_id_order(struct serve *sv)
 	free(sv->dlen), sv->dlen = dlen;
 	free(sv->city), sv->city = city;
 	free(sv->cat), sv->cat = cat;
+	free(sv->exh), sv->exh = exh;
 	free(sv->fwd_off), sv->fwd_off = fwd_off;
 	free(sv->fmask_off), sv->fmask_off = fmask_off;
 	free(sv->fwd), sv->fwd = fwd;
@@ -913,6 +917,8 @@ slots_in_id_order(struct serve *sv)
 		roaring_bitmap_clear(sv->cities.bm[i]);
 	for (size_t i = 1; i < sv->cats.n; i++)
 		roaring_bitmap_clear(sv->cats.bm[i]);
+	for (size_t i = 1; i < sv->exhs.n; i++)
+		roaring_bitmap_clear(sv->exhs.bm[i]);
 	for (uint32_t d = 0; d < n; d++) {
 		sv->live[d >> 6] |= 1ULL << (d & 63);
 		roaring_bitmap_add(sv->live_bm, d);
@@ -920,6 +926,8 @@ slots_in_id_order(struct serve *sv)
 			roaring_bitmap_add(sv->cities.bm[sv->city[d]], d);
 		if (sv->cat[d] != 0)
 			roaring_bitmap_add(sv->cats.bm[sv->cat[d]], d);
+		if (sv->exh[d] != 0)
+			roaring_bitmap_add(sv->exhs.bm[sv->exh[d]], d);
 		id_set(sv, sv->pid[d], d);
 	}
 	free(order);
@@ -1058,7 +1066,7 @@ serve_build_finish(struct serve *sv, long long seq)
 struct serve_saved {
 	uint64_t	layout;		/* sizeof (struct stok): saved as it is */
 	uint64_t	nfields, ntok, nstrs, nsorted, npost, ndir, nbmax, nranges_base;
-	uint64_t	nslots, ndocs, sumlen, nfwd, nfwd_ent, nfmask, ncities, ncats;
+	uint64_t	nslots, ndocs, sumlen, nfwd, nfwd_ent, nfmask, ncities, ncats, nexhs;
 	int64_t		seq;
 	double		wq[SERVE_MAX_TERMS], avgdl;
 };
@@ -1104,7 +1112,8 @@ serve_write(struct serve *sv, serve_write_fn w, void *arg)
 	}
 	h = (struct serve_saved){ sizeof(struct stok), sv->nfields, sv->ntok, sv->nstrs, sv->nsorted, sv->npost,
 	    sv->ndir, sv->nbmax, sv->nranges_base, sv->nslots, sv->ndocs, sv->sumlen, sv->nfwd,
-	    sv->nfwd_ent, sv->nfmask, sv->cities.n, sv->cats.n, sv->seq, { 0 }, sv->avgdl };
+	    sv->nfwd_ent, sv->nfmask, sv->cities.n, sv->cats.n, sv->exhs.n, sv->seq, { 0 },
+	    sv->avgdl };
 	memcpy(h.wq, sv->wq, sizeof h.wq);
 	/* Tokens without their tails (none after a build), padding zeroed. */
 	toks = xcalloc(sv->ntok + 1, sizeof *toks);
@@ -1126,12 +1135,14 @@ serve_write(struct serve *sv, serve_write_fn w, void *arg)
 	    array_write(w, arg, sv->dlen, sv->nslots * sizeof *sv->dlen) != 0 ||
 	    array_write(w, arg, sv->city, sv->nslots * sizeof *sv->city) != 0 ||
 	    array_write(w, arg, sv->cat, sv->nslots * sizeof *sv->cat) != 0 ||
+	    array_write(w, arg, sv->exh, sv->nslots * sizeof *sv->exh) != 0 ||
 	    array_write(w, arg, sv->fwd_off, (sv->nslots + 1) * sizeof *sv->fwd_off) != 0 ||
 	    array_write(w, arg, sv->live, (sv->nslots + 63) / 64 * sizeof *sv->live) != 0 ||
 	    array_write(w, arg, sv->fwd, sv->nfwd) != 0 ||
 	    array_write(w, arg, sv->fmask, sv->nfmask) != 0 ||
 	    array_write(w, arg, sv->fmask_off, (sv->nslots + 1) * sizeof *sv->fmask_off) != 0 ||
-	    vals_write(&sv->cities, w, arg) != 0 || vals_write(&sv->cats, w, arg) != 0 ? -1 : 0;
+	    vals_write(&sv->cities, w, arg) != 0 || vals_write(&sv->cats, w, arg) != 0 ||
+	    vals_write(&sv->exhs, w, arg) != 0 ? -1 : 0;
 	free(toks);
 	pthread_rwlock_unlock(&sv->lock);
 	return rc;
@@ -1187,7 +1198,7 @@ serve_read(serve_read_fn r, void *arg)
 	if (r(arg, &h, sizeof h) != 0 || h.layout != sizeof(struct stok) || h.nfields == 0 || h.nfields > SERVE_MAX_TERMS ||
 	    h.nsorted != h.ntok || h.ntok > UINT32_MAX || h.nslots > (uint64_t)UINT16_MAX <<
 	    SEG_BITS || h.ncities == 0 || h.ncats == 0 || h.ncities > UINT16_MAX + 1 ||
-	    h.ncats > UINT16_MAX + 1)
+	    h.ncats > UINT16_MAX + 1 || h.nexhs == 0 || h.nexhs > UINT32_MAX)
 		return NULL;
 	sv = xcalloc(1, sizeof *sv);
 	pthread_rwlock_init(&sv->lock, NULL);
@@ -1210,7 +1221,9 @@ serve_read(serve_read_fn r, void *arg)
 	sv->nfwd_ent = h.nfwd_ent;
 	sv->nfmask = sv->capfmask = h.nfmask;
 	sv->capfmask_off = h.nslots + 2;
-	sv->cities.n = sv->cats.n = 1;
+	sv->cities.n = sv->cats.n = sv->exhs.n = 1;	/* as serve_new */
+	sv->cities.max = sv->cats.max = UINT16_MAX;
+	sv->exhs.max = UINT32_MAX - 1;
 	sv->live_bm = roaring_bitmap_create();
 	ok = (sv->toks = array_read(r, arg, h.ntok * sizeof *sv->toks, 0)) != NULL &&
 	    (sv->strs = array_read(r, arg, h.nstrs, 0)) != NULL &&
@@ -1229,6 +1242,8 @@ serve_read(serve_read_fn r, void *arg)
 	    sv->capslots * sizeof *sv->city)) != NULL &&
 	    (sv->cat = array_read(r, arg, h.nslots * sizeof *sv->cat,
 	    sv->capslots * sizeof *sv->cat)) != NULL &&
+	    (sv->exh = array_read(r, arg, h.nslots * sizeof *sv->exh,
+	    sv->capslots * sizeof *sv->exh)) != NULL &&
 	    (sv->fwd_off = array_read(r, arg, (h.nslots + 1) * sizeof *sv->fwd_off,
 	    (sv->capslots + 1) * sizeof *sv->fwd_off)) != NULL &&
 	    (sv->live = array_read(r, arg, (h.nslots + 63) / 64 * sizeof *sv->live,
@@ -1238,7 +1253,8 @@ serve_read(serve_read_fn r, void *arg)
 	    (sv->fmask_off = array_read(r, arg, (h.nslots + 1) * sizeof *sv->fmask_off,
 	    sv->capfmask_off * sizeof *sv->fmask_off)) != NULL &&
 	    vals_read(&sv->cities, h.ncities, r, arg) == 0 &&
-	    vals_read(&sv->cats, h.ncats, r, arg) == 0;
+	    vals_read(&sv->cats, h.ncats, r, arg) == 0 &&
+	    vals_read(&sv->exhs, h.nexhs, r, arg) == 0;
 	if (sv->toks == NULL)
 		sv->ntok = 0;
 	for (size_t t = 0; t < sv->ntok; t++)	/* saved as NULL; never trusted */
@@ -1253,7 +1269,8 @@ serve_read(serve_read_fn r, void *arg)
 	sv->thtcap /= 2;
 	tok_rehash(sv);
 	for (uint32_t d = 0; d < sv->nslots; d++) {
-		if (!is_live(sv, d) || sv->city[d] >= sv->cities.n || sv->cat[d] >= sv->cats.n) {
+		if (!is_live(sv, d) || sv->city[d] >= sv->cities.n || sv->cat[d] >= sv->cats.n ||
+		    sv->exh[d] >= sv->exhs.n) {
 			if (is_live(sv, d)) {
 				serve_free(sv);
 				return NULL;
@@ -1266,12 +1283,16 @@ serve_read(serve_read_fn r, void *arg)
 			roaring_bitmap_add(sv->cities.bm[sv->city[d]], d);
 		if (sv->cat[d] != 0)
 			roaring_bitmap_add(sv->cats.bm[sv->cat[d]], d);
+		if (sv->exh[d] != 0)
+			roaring_bitmap_add(sv->exhs.bm[sv->exh[d]], d);
 	}
 	roaring_bitmap_run_optimize(sv->live_bm);
 	for (size_t i = 1; i < sv->cities.n; i++)
 		roaring_bitmap_run_optimize(sv->cities.bm[i]);
 	for (size_t i = 1; i < sv->cats.n; i++)
 		roaring_bitmap_run_optimize(sv->cats.bm[i]);
+	for (size_t i = 1; i < sv->exhs.n; i++)
+		roaring_bitmap_run_optimize(sv->exhs.bm[i]);
 	sv->built = 1;
 	return sv;
 }
