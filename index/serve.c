@@ -3154,6 +3154,32 @@ match_stage1(const struct serve *sv, struct serve_scratch *s, const struct serve
 		match_bounded(sv, s, cur, nc, filter, want, nh, scored, !q->stage1_whole);
 }
 
+/*
+ * Stage 2 reads each candidate's forward entries, scattered over memory:
+ * while candidate i is scored, the places of candidate i + RESCORE_AHEAD's
+ * entries are fetched, and the entries of the one after i + RESCORE_AHEAD / 2,
+ * whose places have come in by then.
+ */
+#define RESCORE_AHEAD	16
+
+static void
+match_prefetch(const struct serve *sv, const struct heap_ent *h, size_t nh, size_t i)
+{
+	if (i + RESCORE_AHEAD < nh) {
+		uint32_t d = h[i + RESCORE_AHEAD].slot;
+
+		__builtin_prefetch(&sv->fwd_off[d]);
+		__builtin_prefetch(&sv->fmask_off[d]);
+		__builtin_prefetch(&sv->dlen[d]);
+	}
+	if (i + RESCORE_AHEAD / 2 < nh) {
+		uint32_t d = h[i + RESCORE_AHEAD / 2].slot;
+
+		__builtin_prefetch(sv->fwd + sv->fwd_off[d]);
+		__builtin_prefetch(sv->fmask + sv->fmask_off[d]);
+	}
+}
+
 void
 serve_match(struct serve *sv, struct serve_scratch *s, const struct serve_match_query *q,
     struct serve_match_result *r)
@@ -3200,8 +3226,10 @@ serve_match(struct serve *sv, struct serve_scratch *s, const struct serve_match_
 	}
 	/* Stage 2: exact scores, then the best limit with their fields. */
 	qsort(mt, nm, sizeof *mt, mtok_cmp);
-	for (size_t i = 0; i < nh; i++)
+	for (size_t i = 0; i < nh; i++) {
+		match_prefetch(sv, s->heap, nh, i);
 		s->heap[i].score = match_rescore(sv, s->heap[i].slot, mt, nm, NULL);
+	}
 	if (nh > 1)
 		qsort(s->heap, nh, sizeof *s->heap, ent_cmp);
 	r->n = nh < q->limit ? nh : q->limit;

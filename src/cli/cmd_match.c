@@ -62,12 +62,13 @@ match_fair(struct store *st, struct matcher *m, const char *code, size_t top, in
 		fprintf(stderr, "%zu 个需求没有可匹配的词 / %zu demands had nothing to match on\n",
 		    stats.skipped, stats.skipped);
 	if (json)
-		cli_print_json(json_pack("{s:s, s:I, s:I, s:f, s:f, s:f, s:I, s:f, s:f}", "fair",
-		    fair.code, "demands", (json_int_t)stats.demands, "candidates",
+		cli_print_json(json_pack("{s:s, s:I, s:I, s:f, s:f, s:f, s:I, s:f, s:f, s:f, s:f}",
+		    "fair", fair.code, "demands", (json_int_t)stats.demands, "candidates",
 		    (json_int_t)stats.candidates, "layer_s", stats.layer_s, "match_s",
 		    stats.match_s, "batch_s", stats.batch_s, "layer_mb",
 		    (json_int_t)(stats.layer_bytes >> 20), "one_ms_p50", stats.one_ms_p50,
-		    "one_ms_p95", stats.one_ms_p95));
+		    "one_ms_p95", stats.one_ms_p95, "one_cpu_ms_p50", stats.one_cpu_ms_p50,
+		    "one_cpu_ms_p95", stats.one_cpu_ms_p95));
 	else
 		printf("%s：%zu 个需求，%zu 个候选洽谈 / %s: %zu demands, %zu candidate meetings\n",
 		    fair.name, stats.demands, stats.candidates, fair.code, stats.demands,

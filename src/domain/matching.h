@@ -43,6 +43,8 @@ struct fair_match_stats {
 	double	 batch_s;	/* matching and storing the candidates */
 	double	 one_ms_p50;	/* one demand's match (what a single match does), */
 	double	 one_ms_p95;	/* median and 95th percentile, both threads busy */
+	double	 one_cpu_ms_p50;	/* the same in the thread's CPU time, which */
+	double	 one_cpu_ms_p95;	/* other processes on the box do not stretch */
 };
 
 /*

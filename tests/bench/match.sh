@@ -45,6 +45,8 @@ match_s=$(field batch_s "$work/batch.json")
 recall=$(field recall "$work/exact.json")
 one_p50=$(field one_ms_p50 "$work/batch.json")
 one_p95=$(field one_ms_p95 "$work/batch.json")
+cpu_p50=$(field one_cpu_ms_p50 "$work/batch.json")
+cpu_p95=$(field one_cpu_ms_p95 "$work/batch.json")
 
 # Quality on the judged set: the fixtures, both engines.
 export FAIRMATCH_DATA="$work/judged"
@@ -68,16 +70,19 @@ printf '%-44s %10s %12s %12s\n' "peer: TermGenerator index (CJK n-grams)" "$pi_s
 printf '%-44s %10s %12s %12s\n' "peer: QueryParser batch" "$pb_s" "$(rate "$demands" "$pb_s")" "$((pb_kb / 1024))"
 printf '\none demand matched (the single match path, timed within the batch): median %.1f ms, p95 %.1f ms\n' \
   "$one_p50" "$one_p95"
+printf '  in its thread'"'"'s CPU time (what other load on the box does not stretch): median %.2f ms, p95 %.2f ms\n' \
+  "$cpu_p50" "$cpu_p95"
 printf '\nexactness (200 sampled demands, top 20): recall %s\n' "$recall"
 printf '\njudged set: fairmatch %s\n            peer      %s\n' "$ours" "$peer"
 printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 ndcg=$(echo "$ours" | sed -n 's/.*"ndcg10":\([0-9.]*\).*/\1/p')
 awk -v d="$demands" -v p="$products" -v ix="$ix_s" -v ls="$layer_s" -v ms="$match_s" \
     -v pi="$pi_s" -v pb="$pb_s" -v kb="$b_kb" -v ikb="$ix_kb" -v r="$recall" -v n="$ndcg" \
-    -v ours="$ours" -v peer="$peer" -v o50="$one_p50" -v o95="$one_p95" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
+    -v ours="$ours" -v peer="$peer" -v o50="$one_p50" -v o95="$one_p95" \
+    -v c50="$cpu_p50" -v c95="$cpu_p95" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
   printf "\n{\"bench\":\"match\",\"demands\":%d,\"products\":%d,\"index_s\":%s,\"layer_s\":%.1f,", d, p, ix, ls
   printf "\"peer_index_s\":%s,\"peer_batch_s\":%s,\"recall_top20\":%s,\"ours\":%s,\"peer\":%s,", pi, pb, r, ours, peer
   printf "\"load1\":%s,\"batch_s\":%.1f,\"demands_per_s\":%.0f,\"peer_demands_per_s\":%.0f,", load, ms, d / ms, d / pb
-  printf "\"one_ms_p50\":%.1f,\"one_ms_p95\":%.1f,", o50, o95
+  printf "\"one_ms_p50\":%.1f,\"one_ms_p95\":%.1f,\"one_cpu_ms_p50\":%.2f,\"one_cpu_ms_p95\":%.2f,", o50, o95, c50, c95
   printf "\"index_build_s\":%.1f,\"index_peak_rss_mb\":%d,\"peak_rss_mb\":%d,\"ndcg10\":%s}\n", ix + ls, ikb / 1024, kb / 1024, n
 }'
