@@ -9,7 +9,20 @@
 
 #include "fts5_tok.h"
 #include "tokenize.h"
+#include "tokstream.h"
 #include "util.h"
+
+/* The texts whose tokens are replayed on this thread (fts5_tok_replay). */
+static _Thread_local const struct tokstream *replay;
+static _Thread_local size_t replay_from, replay_n;
+
+void
+fts5_tok_replay(const struct tokstream *ts, size_t from, size_t n)
+{
+	replay = ts;
+	replay_from = from;
+	replay_n = n;
+}
 
 /* Where tokens go during one xTokenize call. */
 struct fts5_ctx {
@@ -61,6 +74,12 @@ fts5_tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int 
 	if (mode == TOK_DOCUMENT && (size_t)len >= mark &&
 	    memcmp(text, TOKENIZE_PINYIN_MARK, mark) == 0)
 		mode = TOK_DOCUMENT_PINYIN;
+	if (replay != NULL && mode != TOK_QUERY) {
+		long i = tokstream_find(replay, replay_from, replay_n, text, (size_t)len, mode);
+
+		if (i >= 0)
+			return tokstream_replay(replay, (size_t)i, fts5_tok_emit, &c);
+	}
 	return tokenize((struct tokenizer *)t, text, (size_t)len, mode, fts5_tok_emit, &c);
 }
 

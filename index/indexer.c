@@ -12,10 +12,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fts5_tok.h"
 #include "generic.h"
 #include "indexer.h"
 #include "schema.h"
+#include "serve_file.h"
+#include "serve_load.h"
 #include "tokenize.h"
+#include "tokstream.h"
 #include "util.h"
 #include "xapian_c.h"
 
@@ -294,6 +298,9 @@ doc_token(void *arg, const struct token *t)
 {
 	struct doc_ctx *c = arg;
 
+	/* Xapian serves the matcher, whose queries are demands written in characters. */
+	if (t->pinyin)
+		return 0;
 	buf_reset(&c->term);
 	buf_addstr(&c->term, c->prefix);
 	buf_add(&c->term, t->text, t->len);
@@ -317,10 +324,14 @@ doc_filter(struct xc_doc *doc, const char *prefix, const char *value, char **err
 	return rc;
 }
 
-/* Builds the Xapian document of kind from the view row r points at. */
+/*
+ * Builds the Xapian document of kind from the view row r points at; the
+ * fields' tokens are tokenized from r, or with ts replayed from ts's texts
+ * [first, first + nfields) (the from-scratch build's one pass).
+ */
 static struct xc_doc *
 build_doc(struct tokenizer *tk, const struct ix_kind *kind, sqlite3_stmt *r, int64_t id,
-    char **err)
+    const struct tokstream *ts, size_t first, char **err)
 {
 	struct doc_ctx c = { .doc = xc_doc_new() };
 	char data[32];
@@ -336,12 +347,10 @@ build_doc(struct tokenizer *tk, const struct ix_kind *kind, sqlite3_stmt *r, int
 			if (strcmp(name, kind->fields[f].column) != 0)
 				continue;
 			c.prefix = kind->fields[f].prefix;
-			/*
-			 * Xapian serves the matcher, whose queries are demands
-			 * written in characters: pinyin is the kiosk's, in FTS5.
-			 */
-			rc = tokenize(tk, text, (size_t)sqlite3_column_bytes(r, col),
-			    TOK_DOCUMENT, doc_token, &c);
+			/* Pinyin is the kiosk's (FTS5, the serving layer): doc_token skips it. */
+			rc = ts != NULL ? tokstream_replay(ts, first + f, doc_token, &c) :
+			    tokenize(tk, text, (size_t)sqlite3_column_bytes(r, col), TOK_DOCUMENT,
+			    doc_token, &c);
 		}
 		if (rc != 0)
 			break;
@@ -407,7 +416,7 @@ apply_item(struct indexer *ix, const struct ix_item *it, long long fts_seq, char
 	sqlite3_bind_int64(p->row, 1, it->id);
 	exists = sqlite3_step(p->row) == SQLITE_ROW;
 	if (exists) {
-		struct xc_doc *doc = build_doc(ix->tk, p->kind, p->row, it->id, &err);
+		struct xc_doc *doc = build_doc(ix->tk, p->kind, p->row, it->id, NULL, 0, &err);
 
 		rc = doc == NULL ? -1 : xc_db_replace(p->x, idterm, XC_NTS, doc, NULL, &err);
 		xc_doc_free(doc);
@@ -501,6 +510,20 @@ commit_batch(struct indexer *ix, long long seq, char **cause)
 	return 0;
 }
 
+/*
+ * Deletes the log up to high, but for what a running server's serving
+ * layer ('serve') or the layer saved by the last rebuild ('serve_file')
+ * has not read yet: a server started from that file replays the log after
+ * it.  Caller frees.
+ */
+static char *
+log_trim_sql(long long high)
+{
+	return xasprintf("DELETE FROM " IX_LOG " WHERE seq <= min(%1$lld, coalesce((SELECT seq"
+	    " FROM " IX_STATE " WHERE name = 'serve'), %1$lld), coalesce((SELECT seq FROM "
+	    IX_STATE " WHERE name = 'serve_file'), %1$lld))", high);
+}
+
 int
 indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, void *arg,
     char **cause)
@@ -566,8 +589,7 @@ indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, v
 	/* Both indexes hold everything up to high: the log before it can go. */
 	{
 		/* Kept for a server's serving layer that has not read them yet. */
-		char *sql = xasprintf("DELETE FROM " IX_LOG " WHERE seq <= min(%lld, coalesce((SELECT"
-		    " seq FROM " IX_STATE " WHERE name = 'serve'), %lld))", high, high);
+		char *sql = log_trim_sql(high);
 
 		sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 		free(sql);
@@ -667,10 +689,149 @@ remove_dir(const char *path)
 }
 
 /*
- * One shard of the Xapian half of a from-scratch build: a range of each
- * kind's ids, on its own thread, connection and tokenizer.  The shards are
- * merged in id order afterwards (xc_db_compact), so documents are numbered
- * as a replay of the log would number them.
+ * What a shard hands the FTS5 writer: a chunk of rows of one kind, each
+ * field's text tokenized once (tokstream), so that FTS5 replays the tokens
+ * Xapian was given rather than tokenizing them again.
+ */
+#define IX_CHUNK	512	/* rows a chunk */
+#define IX_QUEUE_MAX	8	/* chunks waiting for the writer, at most */
+
+struct fts_chunk {
+	size_t			 kind;
+	size_t			 n;
+	int64_t			 id[IX_CHUNK];
+	char			*region[IX_CHUNK];
+	char			*category[IX_CHUNK];
+	int64_t			 owner[IX_CHUNK];	/* owner_id: a product's exhibitor */
+	struct tokstream	*ts;	/* row i's fields are texts [i × nfields, …) */
+	struct fts_chunk	*next;
+};
+
+/* The chunks between the shards (producers) and the FTS5 writer. */
+struct fts_queue {
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cv;		/* a chunk, a free place, or an end */
+	struct fts_chunk	*head, *tail;
+	size_t			 n;
+	int			 producers;	/* shards still running */
+	int			 abort;		/* the writer stopped: produce no more */
+};
+
+static struct fts_chunk *
+chunk_new(size_t kind)
+{
+	struct fts_chunk *c = xcalloc(1, sizeof *c);
+
+	c->kind = kind;
+	c->ts = tokstream_new();
+	return c;
+}
+
+static void
+chunk_free(struct fts_chunk *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->region[i]);
+		free(c->category[i]);
+	}
+	tokstream_free(c->ts);
+	free(c);
+}
+
+static void
+queue_init(struct fts_queue *q, int producers)
+{
+	memset(q, 0, sizeof *q);
+	pthread_mutex_init(&q->lock, NULL);
+	pthread_cond_init(&q->cv, NULL);
+	q->producers = producers;
+}
+
+/* Frees what no one took. */
+static void
+queue_destroy(struct fts_queue *q)
+{
+	while (q->head != NULL) {
+		struct fts_chunk *c = q->head;
+
+		q->head = c->next;
+		chunk_free(c);
+	}
+	pthread_mutex_destroy(&q->lock);
+	pthread_cond_destroy(&q->cv);
+}
+
+/* Hands c to the writer (waiting for room); -1 if the writer stopped (c is freed). */
+static int
+queue_push(struct fts_queue *q, struct fts_chunk *c)
+{
+	pthread_mutex_lock(&q->lock);
+	while (q->n >= IX_QUEUE_MAX && !q->abort)
+		pthread_cond_wait(&q->cv, &q->lock);
+	if (q->abort) {
+		pthread_mutex_unlock(&q->lock);
+		chunk_free(c);
+		return -1;
+	}
+	if (q->tail != NULL)
+		q->tail->next = c;
+	else
+		q->head = c;
+	q->tail = c;
+	q->n++;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->lock);
+	return 0;
+}
+
+/* The next chunk (caller frees), or NULL when every shard has finished and none is left. */
+static struct fts_chunk *
+queue_pop(struct fts_queue *q)
+{
+	struct fts_chunk *c;
+
+	pthread_mutex_lock(&q->lock);
+	while (q->head == NULL && q->producers > 0)
+		pthread_cond_wait(&q->cv, &q->lock);
+	if ((c = q->head) != NULL) {
+		q->head = c->next;
+		if (q->head == NULL)
+			q->tail = NULL;
+		q->n--;
+		pthread_cond_broadcast(&q->cv);
+	}
+	pthread_mutex_unlock(&q->lock);
+	return c;
+}
+
+static void
+queue_producer_done(struct fts_queue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->producers--;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/* The writer stops: shards waiting to hand it chunks give up. */
+static void
+queue_abort(struct fts_queue *q)
+{
+	pthread_mutex_lock(&q->lock);
+	q->abort = 1;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->lock);
+}
+
+/*
+ * One shard of a from-scratch build: a range of each kind's ids, on its
+ * own thread, connection and tokenizer.  It tokenizes each item once,
+ * builds its Xapian document from those tokens and hands the tokens on to
+ * the FTS5 writer.  The shards are merged in id order afterwards
+ * (xc_db_compact), so documents are numbered as a replay of the log would
+ * number them.
  */
 struct xap_build {
 	const char	*store;		/* the store's database file */
@@ -679,6 +840,7 @@ struct xap_build {
 	int64_t		 lo[nitems(kinds)];	/* ids in (lo, hi] per kind */
 	int64_t		 hi[nitems(kinds)];
 	long long	 seq;		/* the log position the build reflects */
+	struct fts_queue *queue;	/* to the FTS5 writer */
 	int		 rc;
 	char		*cause;		/* when rc != 0; the joiner frees it */
 };
@@ -686,8 +848,74 @@ struct xap_build {
 #define IX_SHARDS	2	/* Xapian shards built at once (the machine's cores) */
 #define IX_FLUSH_ENV	"XAPIAN_FLUSH_THRESHOLD"
 #define IX_BULK_FLUSH	"2500"	/* documents a shard holds before it flushes */
+#define IX_MAX_FIELDS	16
 
-/* Builds the shard dir/kind.new<shard> from its rows of the kind's view, unsynced. */
+/*
+ * Tokenizes the fields of the view row q points at (cols: each field's
+ * column) into c's stream, as the FTS5 table gets them: a field buyers name
+ * marked for pinyin (and never NULL), the others as they are.
+ */
+static void
+chunk_add_row(struct fts_chunk *c, const struct ix_kind *k, sqlite3_stmt *q, const int *cols,
+    struct tokenizer *tk, struct buf *marked)
+{
+	int region = cols[k->nfields], category = cols[k->nfields + 1], owner = cols[k->nfields + 2];
+
+	for (size_t f = 0; f < k->nfields; f++) {
+		const char *text = (const char *)sqlite3_column_text(q, cols[f]);
+		size_t len = (size_t)sqlite3_column_bytes(q, cols[f]);
+
+		if (k->fields[f].pinyin) {
+			buf_reset(marked);
+			buf_addstr(marked, TOKENIZE_PINYIN_MARK);
+			if (text != NULL)
+				buf_add(marked, text, len);
+			tokstream_add(c->ts, tk, marked->data, marked->len, TOK_DOCUMENT_PINYIN);
+		} else
+			tokstream_add(c->ts, tk, text, len, TOK_DOCUMENT);
+	}
+	c->id[c->n] = sqlite3_column_int64(q, 0);
+	c->region[c->n] = sqlite3_column_text(q, region) != NULL ?
+	    xstrdup((const char *)sqlite3_column_text(q, region)) : NULL;
+	c->category[c->n] = sqlite3_column_text(q, category) != NULL ?
+	    xstrdup((const char *)sqlite3_column_text(q, category)) : NULL;
+	c->owner[c->n] = sqlite3_column_int64(q, owner);
+	c->n++;
+}
+
+/*
+ * The columns of the kind's fields, then of its region, category and
+ * owner's id, in the statement q (cols has nfields + 3): -1 with *cause if
+ * one is missing.
+ */
+static int
+view_columns(const struct ix_kind *k, sqlite3_stmt *q, int *cols, char **cause)
+{
+	if (k->nfields + 3 > IX_MAX_FIELDS) {
+		*cause = xasprintf("%s: %zu fields", k->view, k->nfields);
+		return -1;
+	}
+	for (size_t f = 0; f < k->nfields + 3; f++) {
+		const char *want = f < k->nfields ? k->fields[f].column : f == k->nfields ?
+		    k->region : f == k->nfields + 1 ? k->category : "owner_id";
+
+		cols[f] = -1;
+		for (int col = 0; col < sqlite3_column_count(q) && cols[f] < 0; col++)
+			if (strcmp(sqlite3_column_name(q, col), want) == 0)
+				cols[f] = col;
+		if (cols[f] < 0) {
+			*cause = xasprintf("索引视图 %s 缺少列 %s / the view %s has no column %s",
+			    k->view, want, k->view, want);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Builds the shard dir/kind.new<shard> from its rows of the kind's view,
+ * unsynced, and hands every row's tokens to the FTS5 writer.
+ */
 static int
 xap_build_kind(struct xap_build *b, sqlite3 *db, struct tokenizer *tk, size_t kind)
 {
@@ -696,8 +924,10 @@ xap_build_kind(struct xap_build *b, sqlite3 *db, struct tokenizer *tk, size_t ki
 	char *err = NULL;
 	char idterm[32], seq[32];
 	struct xc_db *x = xc_db_open(path, XC_WRITE_BULK, &err);
+	struct fts_chunk *c = NULL;
+	struct buf marked = { 0 };
 	sqlite3_stmt *q = NULL;
-	int rc = -1, step;
+	int rc = -1, step, cols[IX_MAX_FIELDS];
 
 	if (x == NULL) {
 		b->cause = xap_error(k->name, err);
@@ -710,12 +940,18 @@ xap_build_kind(struct xap_build *b, sqlite3 *db, struct tokenizer *tk, size_t ki
 		b->cause = sql_error(db, k->view);
 		goto done;
 	}
+	if (view_columns(k, q, cols, &b->cause) != 0)
+		goto done;
 	sqlite3_bind_int64(q, 1, b->lo[kind]);
 	sqlite3_bind_int64(q, 2, b->hi[kind]);
 	while ((step = sqlite3_step(q)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(q, 0);
-		struct xc_doc *doc = build_doc(tk, k, q, id, &err);
+		struct xc_doc *doc;
 
+		if (c == NULL)
+			c = chunk_new(kind);
+		chunk_add_row(c, k, q, cols, tk, &marked);
+		doc = build_doc(tk, k, q, id, c->ts, (c->n - 1) * k->nfields, &err);
 		snprintf(idterm, sizeof idterm, "Q%lld", (long long)id);
 		if (doc == NULL || xc_db_add(x, idterm, XC_NTS, doc, &err) != 0) {
 			xc_doc_free(doc);
@@ -723,10 +959,28 @@ xap_build_kind(struct xap_build *b, sqlite3 *db, struct tokenizer *tk, size_t ki
 			goto done;
 		}
 		xc_doc_free(doc);
+		if (c->n == IX_CHUNK) {
+			rc = queue_push(b->queue, c);
+			c = NULL;
+			if (rc != 0) {
+				b->cause = xstrdup("FTS5 写入已停止 / the FTS5 writer stopped");
+				goto done;
+			}
+			rc = -1;
+		}
 	}
 	if (step != SQLITE_DONE) {
 		b->cause = sql_error(db, k->view);
 		goto done;
+	}
+	if (c != NULL) {
+		rc = queue_push(b->queue, c);
+		c = NULL;
+		if (rc != 0) {
+			b->cause = xstrdup("FTS5 写入已停止 / the FTS5 writer stopped");
+			goto done;
+		}
+		rc = -1;
 	}
 	snprintf(seq, sizeof seq, "%lld", b->seq);
 	if (xc_db_set_metadata(x, IX_LAST_SEQ, XC_NTS, seq, strlen(seq), &err) != 0 ||
@@ -736,6 +990,8 @@ xap_build_kind(struct xap_build *b, sqlite3 *db, struct tokenizer *tk, size_t ki
 	}
 	rc = 0;
 done:
+	chunk_free(c);
+	buf_free(&marked);
 	sqlite3_finalize(q);
 	free(sql);
 	if (xc_db_close(x, &err) != 0) {
@@ -774,46 +1030,124 @@ xap_build_main(void *arg)
 		b->rc = xap_build_kind(b, db, tk, k);
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 done:
+	queue_producer_done(b->queue);
 	tokenizer_free(tk);
 	sqlite3_close(db);
 	return NULL;
 }
 
+/* Writes one chunk's rows into its kind's FTS5 table with ins[kind], replaying their tokens. */
+static int
+fts_write_chunk(struct indexer *ix, sqlite3_stmt *const *ins, const struct fts_chunk *c,
+    char **cause)
+{
+	const struct ix_kind *k = &kinds[c->kind];
+	sqlite3_stmt *q = ins[c->kind];
+
+	for (size_t i = 0; i < c->n; i++) {
+		size_t first = i * k->nfields, len;
+		int rc;
+
+		sqlite3_bind_int64(q, 1, c->id[i]);
+		for (size_t f = 0; f < k->nfields; f++) {
+			const char *text = tokstream_text(c->ts, first + f, &len);
+
+			if (text != NULL)
+				sqlite3_bind_text(q, 2 + (int)f, text, (int)len, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(q, 2 + (int)f);
+		}
+		if (c->region[i] != NULL)
+			sqlite3_bind_text(q, 2 + (int)k->nfields, c->region[i], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(q, 2 + (int)k->nfields);
+		fts5_tok_replay(c->ts, first, k->nfields);
+		rc = sqlite3_step(q);
+		fts5_tok_replay(NULL, 0, 0);
+		sqlite3_reset(q);
+		if (rc != SQLITE_DONE) {
+			*cause = sql_error(ix->db, k->fts);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Adds a chunk of products to the serving layer being built, from the same tokens. */
+static void
+layer_add_chunk(struct serve *layer, struct serve_doc *d, const struct fts_chunk *c)
+{
+	const struct ix_kind *k = &kinds[c->kind];
+
+	for (size_t i = 0; i < c->n; i++) {
+		serve_doc_reset(d, c->id[i], c->region[i], c->category[i]);
+		serve_doc_exhibitor(d, c->owner[i]);
+		serve_doc_replay(d, k->name, c->ts, i * k->nfields);
+		serve_build_add(layer, d);
+	}
+}
+
 /*
- * FTS5 from scratch: the whole view in one statement, with no automatic
- * merging while it loads (only FTS5's crisis merges), then one optimize
- * into a single segment per table.  FTS5's pending-terms hash keeps its
- * default size (1 MB): at 256 MB, walking its chains took half of this
- * thread's time at 1,000,000 products.
+ * FTS5 from scratch, on the calling thread (the store's writer), and the
+ * products' serving layer (laid out later): the rows the shards tokenized,
+ * in the order they come, with no automatic merging
+ * while they load (only FTS5's crisis merges), then one optimize into a
+ * single segment per table.  FTS5's pending-terms hash keeps its default
+ * size (1 MB): at 256 MB, walking its chains took half of this thread's
+ * time at 1,000,000 products.  On failure the queue is aborted.
  */
 static int
-fts_bulk(struct indexer *ix, char **cause)
+fts_fill(struct indexer *ix, struct fts_queue *queue, struct serve *layer, char **cause)
 {
-	for (size_t k = 0; k < nitems(kinds); k++) {
+	sqlite3_stmt *ins[nitems(kinds)] = { 0 };
+	struct serve_doc *d = serve_doc_new(layer);
+	struct fts_chunk *c;
+	int rc = 0;
+
+	for (size_t k = 0; k < nitems(kinds) && rc == 0; k++) {
 		const struct ix_kind *kd = &kinds[k];
 		struct buf cols = { 0 }, vals = { 0 };
 		char *sql;
-		int rc;
 
 		for (size_t f = 0; f < kd->nfields; f++) {
 			buf_addf(&cols, ", %s", kd->fields[f].column);
-			if (kd->fields[f].pinyin)
-				buf_addf(&vals, ", '%s' || coalesce(%s, '')", TOKENIZE_PINYIN_MARK,
-				    kd->fields[f].column);
-			else
-				buf_addf(&vals, ", %s", kd->fields[f].column);
+			buf_addstr(&vals, ", ?");
 		}
-		sql = xasprintf("INSERT INTO %1$s (%1$s, rank) VALUES ('automerge', 0);"
-		    "INSERT INTO %1$s (rowid%2$s, region) SELECT id%3$s, %4$s FROM %5$s;"
-		    "INSERT INTO %1$s (%1$s) VALUES ('optimize');"
-		    "INSERT INTO %1$s (%1$s, rank) VALUES ('automerge', 4);",
-		    kd->fts, cols.data, vals.data, kd->region, kd->view);
-		rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
+		sql = xasprintf("INSERT INTO %1$s (%1$s, rank) VALUES ('automerge', 0)", kd->fts);
+		if (sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			rc = -1;
+		free(sql);
+		sql = xasprintf("INSERT INTO %s (rowid%s, region) VALUES (?%s, ?)", kd->fts,
+		    cols.data, vals.data);
+		if (rc == 0 && sqlite3_prepare_v2(ix->db, sql, -1, &ins[k], NULL) != SQLITE_OK)
+			rc = -1;
 		free(sql);
 		buf_free(&cols);
 		buf_free(&vals);
-		if (rc != SQLITE_OK) {
+		if (rc != 0)
 			*cause = sql_error(ix->db, kd->fts);
+	}
+	while (rc == 0 && (c = queue_pop(queue)) != NULL) {
+		rc = fts_write_chunk(ix, ins, c, cause);
+		if (rc == 0 && strcmp(kinds[c->kind].name, "supply") == 0)
+			layer_add_chunk(layer, d, c);
+		chunk_free(c);
+	}
+	serve_doc_free(d);
+	for (size_t k = 0; k < nitems(kinds); k++)
+		sqlite3_finalize(ins[k]);
+	if (rc != 0) {
+		queue_abort(queue);
+		return -1;
+	}
+	for (size_t k = 0; k < nitems(kinds); k++) {
+		char *sql = xasprintf("INSERT INTO %1$s (%1$s) VALUES ('optimize');"
+		    "INSERT INTO %1$s (%1$s, rank) VALUES ('automerge', 4);", kinds[k].fts);
+
+		rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
+		free(sql);
+		if (rc != SQLITE_OK) {
+			*cause = sql_error(ix->db, kinds[k].fts);
 			return -1;
 		}
 	}
@@ -959,11 +1293,12 @@ remove_new(struct indexer *ix)
 }
 
 /*
- * From scratch, every core busy: one write transaction empties and fills
- * the FTS5 tables (the whole view in one statement), logs every item again
- * and marks Xapian as being rebuilt ('xapian_rebuild'); meanwhile IX_SHARDS
- * threads build Xapian shards from the last committed snapshot, which that
- * transaction changes only in the indexes.  After the commit the shards are
+ * From scratch, every core busy: IX_SHARDS threads read the last committed
+ * snapshot (which this transaction changes only in the indexes), tokenize
+ * each item once and build Xapian shards from the tokens; the calling
+ * thread's write transaction empties the FTS5 tables and fills them from the
+ * same tokens as the shards hand them over, logs every item again and marks
+ * Xapian as being rebuilt ('xapian_rebuild').  After the commit the shards are
  * merged and put in place, and the mark goes.  Killed before the commit,
  * nothing changed; after it, the mark makes the next run rebuild.
  */
@@ -973,6 +1308,8 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 {
 	struct xap_build b[IX_SHARDS];
 	pthread_t threads[IX_SHARDS];
+	struct fts_queue queue;
+	struct serve *layer;
 	const char *file = sqlite3_db_filename(ix->db, "main");
 	long long high = 0, n;
 	int started = 0, rc = -1;
@@ -988,6 +1325,8 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 		*cause = sql_error(ix->db, "BEGIN");
 		return -1;
 	}
+	queue_init(&queue, IX_SHARDS);
+	layer = serve_empty("supply");
 	remove_new(ix);
 	for (size_t k = 0; k < nitems(kinds); k++) {
 		sqlite3_finalize(ix->parts[k].fts_del);
@@ -1019,22 +1358,27 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	if (getenv(IX_FLUSH_ENV) == NULL)
 		setenv(IX_FLUSH_ENV, IX_BULK_FLUSH, 0);
 	for (int i = 0; i < IX_SHARDS; i++) {
+		b[i].queue = &queue;
 		b[i].store = file;
 		b[i].dir = ix->dir;
 		b[i].shard = i;
 		b[i].seq = high;
 		if (pthread_create(&threads[i], NULL, xap_build_main, &b[i]) != 0) {
 			*cause = xasprintf("pthread_create: %s", strerror(errno));
+			/* The shard that did not start produces nothing. */
+			for (int j = i; j < IX_SHARDS; j++)
+				queue_producer_done(&queue);
 			goto fail;
 		}
 		started++;
 	}
-	if (fts_bulk(ix, cause) != 0)
+	if (fts_fill(ix, &queue, layer, cause) != 0)
 		goto fail;
 	sql = xasprintf("UPDATE " IX_STATE " SET seq = %lld WHERE name = 'fts';"
 	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('tokenizer', %d);"
-	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('xapian_rebuild', %lld);",
-	    high, TOKENIZE_VERSION, high);
+	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('xapian_rebuild', %lld);"
+	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('serve_file', %lld);",
+	    high, TOKENIZE_VERSION, high, high);
 	rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 	free(sql);
 	if (rc != SQLITE_OK) {
@@ -1060,12 +1404,22 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 		rc = -1;
 		goto out;
 	}
+	/* The serving layer as a server would build it now: saved for servers to load. */
+	serve_build_finish(layer, high);
+	sql = xasprintf("%s/%s", ix->dir, SERVE_FILE_NAME);
+	rc = serve_file_save(layer, sql, cause);
+	free(sql);
+	serve_free(layer);
+	layer = NULL;
+	if (rc != 0)
+		goto out;
 	ix->stale = 0;
 	/* Both indexes hold everything: the log can go, but for a server's serving layer. */
-	sql = xasprintf("DELETE FROM " IX_STATE " WHERE name = 'xapian_rebuild';"
-	    "DELETE FROM " IX_LOG " WHERE seq <= min(%lld, coalesce((SELECT seq FROM " IX_STATE
-	    " WHERE name = 'serve'), %lld))", high, high);
-	rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	rc = sqlite3_exec(ix->db, "DELETE FROM " IX_STATE " WHERE name = 'xapian_rebuild'", NULL,
+	    NULL, NULL) == SQLITE_OK ? 0 : -1;
+	sql = log_trim_sql(high);
+	if (rc == 0 && sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		rc = -1;
 	free(sql);
 	if (rc != 0) {
 		*cause = sql_error(ix->db, IX_STATE);
@@ -1085,6 +1439,7 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 		rc = indexer_catch_up(ix, NULL, NULL, NULL, cause);
 	goto out;
 fail:
+	queue_abort(&queue);
 	join_shards(b, threads, started, NULL);
 	if (!sqlite3_get_autocommit(ix->db))
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1092,6 +1447,8 @@ fail:
 		free(err);
 	rc = -1;
 out:
+	serve_free(layer);
+	queue_destroy(&queue);
 	remove_new(ix);
 	return rc;
 }

@@ -214,6 +214,13 @@ struct serve_scratch {
 	uint8_t		*rfirst;	/* whether a range has a hit of the category named */
 	uint32_t	*rheap;		/* ranges to score, best bound first */
 	size_t		 rcap;
+	/* Matching's stage 1 by ranges (match_bounded). */
+	uint32_t	*mscore;	/* one segment's sums, by docid & SEG_MASK */
+	uint32_t	*mmax;		/* each list's largest contribution by range */
+	size_t		 mmaxcap;
+	uint32_t	*mub;		/* each range's bound */
+	uint32_t	*mheap;		/* ranges, best bound first */
+	size_t		 mcap;
 };
 
 static uint32_t
@@ -331,6 +338,15 @@ serve_doc_token(struct serve_doc *d, size_t field, const char *text, size_t len)
 
 /* ---- the layer ---- */
 
+/* The attribute values' tables, empty: id 0 is none; exhibitors take 32-bit ids. */
+static void
+vals_init(struct serve *sv)
+{
+	sv->cities.n = sv->cats.n = sv->exhs.n = 1;
+	sv->cities.max = sv->cats.max = UINT16_MAX;
+	sv->exhs.max = UINT32_MAX - 1;
+}
+
 struct serve *
 serve_new(const double *weights, size_t nfields)
 {
@@ -343,9 +359,7 @@ serve_new(const double *weights, size_t nfields)
 	sv->nfields = nfields;
 	pthread_rwlock_init(&sv->lock, NULL);
 	sv->live_bm = roaring_bitmap_create();
-	sv->cities.n = sv->cats.n = sv->exhs.n = 1;	/* id 0: none */
-	sv->cities.max = sv->cats.max = UINT16_MAX;
-	sv->exhs.max = UINT32_MAX - 1;
+	vals_init(sv);
 	return sv;
 }
 
@@ -819,12 +833,112 @@ tok_cmp(const void *a, const void *b)
 	return c != 0 ? c : (x->len > y->len) - (x->len < y->len);
 }
 
+/* A slot and its product id, for putting the build's slots in id order. */
+struct slot_id {
+	int64_t		id;
+	uint32_t	slot;
+};
+
+static int
+slot_id_cmp(const void *a, const void *b)
+{
+	const struct slot_id *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * Numbers the build's live slots in product id order, dropping dead ones,
+ * if they came in another order (a build fed by several threads): the
+ * layer is then the one adding them in id order gives, whatever order
+ * they came in.  Runs before the postings are laid out.
+ */
+static void
+slots_in_id_order(struct serve *sv)
+{
+	struct slot_id *order;
+	size_t n = 0, nf = 0, nm = 0, words = (sv->capslots + 63) / 64;
+	int sorted = 1;
+	int64_t *pid;
+	uint16_t *dlen, *city, *cat;
+	uint64_t *fwd_off, *fmask_off;
+	uint8_t *fwd, *fmask;
+
+	for (uint32_t d = 0; d < sv->nslots && sorted; d++)
+		if (!is_live(sv, d) || (d > 0 && sv->pid[d - 1] >= sv->pid[d]))
+			sorted = 0;
+	if (sorted)
+		return;
+	order = xcalloc(sv->nslots + 1, sizeof *order);
+	for (uint32_t d = 0; d < sv->nslots; d++)
+		if (is_live(sv, d))
+			order[n++] = (struct slot_id){ sv->pid[d], d };
+	qsort(order, n, sizeof *order, slot_id_cmp);
+	pid = xcalloc(sv->capslots, sizeof *pid);
+	dlen = xcalloc(sv->capslots, sizeof *dlen);
+	city = xcalloc(sv->capslots, sizeof *city);
+	cat = xcalloc(sv->capslots, sizeof *cat);
+	fwd_off = xcalloc(sv->capslots + 1, sizeof *fwd_off);
+	fmask_off = xcalloc(sv->capfmask_off, sizeof *fmask_off);
+	fwd = xmalloc(sv->capfwd);
+	fmask = xmalloc(sv->capfmask);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t d = order[i].slot;
+		uint64_t fl = sv->fwd_off[d + 1] - sv->fwd_off[d];
+		uint64_t ml = sv->fmask_off[d + 1] - sv->fmask_off[d];
+
+		pid[i] = sv->pid[d];
+		dlen[i] = sv->dlen[d];
+		city[i] = sv->city[d];
+		cat[i] = sv->cat[d];
+		memcpy(fwd + nf, sv->fwd + sv->fwd_off[d], fl);
+		fwd_off[i] = nf;
+		nf += fl;
+		fwd_off[i + 1] = nf;
+		memcpy(fmask + nm, sv->fmask + sv->fmask_off[d], ml);
+		fmask_off[i] = nm;
+		nm += ml;
+		fmask_off[i + 1] = nm;
+	}
+	free(sv->pid), sv->pid = pid;
+	free(sv->dlen), sv->dlen = dlen;
+	free(sv->city), sv->city = city;
+	free(sv->cat), sv->cat = cat;
+	free(sv->fwd_off), sv->fwd_off = fwd_off;
+	free(sv->fmask_off), sv->fmask_off = fmask_off;
+	free(sv->fwd), sv->fwd = fwd;
+	free(sv->fmask), sv->fmask = fmask;
+	sv->nfwd = nf;
+	sv->nfmask = nm;
+	sv->nslots = n;
+	/* Live, the id map and the bitmaps, as the new slots say. */
+	memset(sv->live, 0, words * sizeof *sv->live);
+	memset(sv->idv, 0xff, sv->idcap * sizeof *sv->idv);
+	sv->nid = 0;
+	roaring_bitmap_clear(sv->live_bm);
+	for (size_t i = 1; i < sv->cities.n; i++)
+		roaring_bitmap_clear(sv->cities.bm[i]);
+	for (size_t i = 1; i < sv->cats.n; i++)
+		roaring_bitmap_clear(sv->cats.bm[i]);
+	for (uint32_t d = 0; d < n; d++) {
+		sv->live[d >> 6] |= 1ULL << (d & 63);
+		roaring_bitmap_add(sv->live_bm, d);
+		if (sv->city[d] != 0)
+			roaring_bitmap_add(sv->cities.bm[sv->city[d]], d);
+		if (sv->cat[d] != 0)
+			roaring_bitmap_add(sv->cats.bm[sv->cat[d]], d);
+		id_set(sv, sv->pid[d], d);
+	}
+	free(order);
+}
+
 void
 serve_build_finish(struct serve *sv, long long seq)
 {
 	struct fwd_it it;
 	uint32_t tok, freq, *last;
 
+	slots_in_id_order(sv);
 	if (sv->nslots > (size_t)UINT16_MAX << SEG_BITS)
 		fatal("%s: %zu documents", __func__, sv->nslots);
 	sv->avgdl = sv->ndocs > 0 ? (double)sv->sumlen / (double)sv->ndocs : 1.0;
@@ -937,6 +1051,250 @@ serve_build_finish(struct serve *sv, long long seq)
 	}
 	sv->seq = seq;
 	sv->built = 1;
+}
+
+/* ---- saving and restoring a built layer (the file is serve_file.c's) ---- */
+
+/*
+ * A built layer is saved as these scalars, then its arrays in the order
+ * serve_write gives them, each as a byte count and the bytes.  Whatever is
+ * derived from them (the hash tables, the id map, the bitmaps) is made
+ * again by serve_read.  A field added to struct serve that a query reads
+ * must be saved here too, or derivable from what is.
+ */
+struct serve_saved {
+	uint64_t	layout;		/* sizeof (struct stok): saved as it is */
+	uint64_t	nfields, ntok, nstrs, nsorted, npost, ndir, nbmax, nranges_base;
+	uint64_t	nslots, ndocs, sumlen, nfwd, nfwd_ent, nfmask, ncities, ncats;
+	uint64_t	nexhs;
+	int64_t		seq;
+	double		wq[SERVE_MAX_TERMS], avgdl;
+};
+
+/* One array as saved: its byte count, then its bytes. */
+static int
+array_write(serve_write_fn w, void *arg, const void *p, size_t n)
+{
+	static const uint64_t none[1];	/* an empty layer's one offset, never allocated */
+	uint64_t len = n;
+
+	if (p == NULL && n > 0) {
+		if (n > sizeof none)
+			return -1;
+		p = none;
+	}
+
+	return w(arg, &len, sizeof len) != 0 || (n > 0 && w(arg, p, n) != 0) ? -1 : 0;
+}
+
+/* Values v[1..n) as saved: each length and bytes. */
+static int
+vals_write(const struct vals *v, serve_write_fn w, void *arg)
+{
+	for (size_t i = 1; i < v->n; i++)
+		if (array_write(w, arg, v->v[i], strlen(v->v[i])) != 0)
+			return -1;
+	return 0;
+}
+
+int
+serve_write(struct serve *sv, serve_write_fn w, void *arg)
+{
+	struct serve_saved h;
+	struct stok *toks;
+	int rc;
+
+	pthread_rwlock_rdlock(&sv->lock);
+	if (!sv->built || sv->ntail > 0 || sv->nsorted != sv->ntok) {
+		/* Only a build as laid out, before any update, is saved. */
+		pthread_rwlock_unlock(&sv->lock);
+		return -1;
+	}
+	h = (struct serve_saved){ sizeof(struct stok), sv->nfields, sv->ntok, sv->nstrs, sv->nsorted, sv->npost,
+	    sv->ndir, sv->nbmax, sv->nranges_base, sv->nslots, sv->ndocs, sv->sumlen, sv->nfwd,
+	    sv->nfwd_ent, sv->nfmask, sv->cities.n, sv->cats.n, sv->exhs.n, sv->seq, { 0 },
+	    sv->avgdl };
+	memcpy(h.wq, sv->wq, sizeof h.wq);
+	/* Tokens without their tails (none after a build), padding zeroed. */
+	toks = xcalloc(sv->ntok + 1, sizeof *toks);
+	for (size_t t = 0; t < sv->ntok; t++) {
+		toks[t] = sv->toks[t];
+		toks[t].tail = NULL;
+	}
+	rc = w(arg, &h, sizeof h) != 0 ||
+	    array_write(w, arg, toks, sv->ntok * sizeof *toks) != 0 ||
+	    array_write(w, arg, sv->strs, sv->nstrs) != 0 ||
+	    array_write(w, arg, sv->sorted, sv->nsorted * sizeof *sv->sorted) != 0 ||
+	    array_write(w, arg, sv->plo, sv->npost * sizeof *sv->plo) != 0 ||
+	    array_write(w, arg, sv->pimp, sv->npost * sizeof *sv->pimp) != 0 ||
+	    array_write(w, arg, sv->dseg, sv->ndir * sizeof *sv->dseg) != 0 ||
+	    array_write(w, arg, sv->doff, sv->ndir * sizeof *sv->doff) != 0 ||
+	    array_write(w, arg, sv->bmax, sv->nbmax * sizeof *sv->bmax) != 0 ||
+	    array_write(w, arg, sv->roff, sv->nbmax * sizeof *sv->roff) != 0 ||
+	    array_write(w, arg, sv->pid, sv->nslots * sizeof *sv->pid) != 0 ||
+	    array_write(w, arg, sv->dlen, sv->nslots * sizeof *sv->dlen) != 0 ||
+	    array_write(w, arg, sv->city, sv->nslots * sizeof *sv->city) != 0 ||
+	    array_write(w, arg, sv->cat, sv->nslots * sizeof *sv->cat) != 0 ||
+	    array_write(w, arg, sv->exh, sv->nslots * sizeof *sv->exh) != 0 ||
+	    array_write(w, arg, sv->fwd_off, (sv->nslots + 1) * sizeof *sv->fwd_off) != 0 ||
+	    array_write(w, arg, sv->live, (sv->nslots + 63) / 64 * sizeof *sv->live) != 0 ||
+	    array_write(w, arg, sv->fwd, sv->nfwd) != 0 ||
+	    array_write(w, arg, sv->fmask, sv->nfmask) != 0 ||
+	    array_write(w, arg, sv->fmask_off, (sv->nslots + 1) * sizeof *sv->fmask_off) != 0 ||
+	    vals_write(&sv->cities, w, arg) != 0 || vals_write(&sv->cats, w, arg) != 0 ||
+	    vals_write(&sv->exhs, w, arg) != 0 ? -1 : 0;
+	free(toks);
+	pthread_rwlock_unlock(&sv->lock);
+	return rc;
+}
+
+/*
+ * Reads an array of exactly want bytes into a new allocation of at least
+ * cap bytes (the rest zeroed); NULL if the saved count differs or r fails.
+ */
+static void *
+array_read(serve_read_fn r, void *arg, uint64_t want, size_t cap)
+{
+	uint64_t len;
+	void *p;
+
+	if (r(arg, &len, sizeof len) != 0 || len != want)
+		return NULL;
+	p = xcalloc(1, cap > want ? cap : want + 1);
+	if (want > 0 && r(arg, p, want) != 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Reads n − 1 values into v (ids 1..n−1, in order); -1 on a short or bad read. */
+static int
+vals_read(struct vals *v, uint64_t n, serve_read_fn r, void *arg)
+{
+	for (uint64_t i = 1; i < n; i++) {
+		uint64_t len;
+		char *s;
+
+		if (r(arg, &len, sizeof len) != 0 || len == 0 || len > 65536)
+			return -1;
+		s = xcalloc(1, len + 1);
+		if (r(arg, s, len) != 0 || strlen(s) != len || vals_id(v, s, 1) != i) {
+			free(s);
+			return -1;
+		}
+		free(s);
+	}
+	return 0;
+}
+
+struct serve *
+serve_read(serve_read_fn r, void *arg)
+{
+	struct serve_saved h;
+	struct serve *sv;
+	int ok;
+
+	if (r(arg, &h, sizeof h) != 0 || h.layout != sizeof(struct stok) || h.nfields == 0 || h.nfields > SERVE_MAX_TERMS ||
+	    h.nsorted != h.ntok || h.ntok > UINT32_MAX || h.nslots > (uint64_t)UINT16_MAX <<
+	    SEG_BITS || h.ncities == 0 || h.ncats == 0 || h.ncities > UINT16_MAX + 1 ||
+	    h.ncats > UINT16_MAX + 1 || h.nexhs == 0 || h.nexhs > UINT32_MAX)
+		return NULL;
+	sv = xcalloc(1, sizeof *sv);
+	pthread_rwlock_init(&sv->lock, NULL);
+	memcpy(sv->wq, h.wq, sizeof sv->wq);
+	sv->nfields = h.nfields;
+	sv->seq = h.seq;
+	sv->avgdl = h.avgdl;
+	sv->ntok = sv->captok = h.ntok;
+	sv->nstrs = sv->capstrs = h.nstrs;
+	sv->nsorted = h.nsorted;
+	sv->npost = h.npost;
+	sv->ndir = h.ndir;
+	sv->nbmax = h.nbmax;
+	sv->nranges_base = h.nranges_base;
+	sv->nslots = h.nslots;
+	sv->capslots = h.nslots + 1;
+	sv->ndocs = h.ndocs;
+	sv->sumlen = h.sumlen;
+	sv->nfwd = sv->capfwd = h.nfwd;
+	sv->nfwd_ent = h.nfwd_ent;
+	sv->nfmask = sv->capfmask = h.nfmask;
+	sv->capfmask_off = h.nslots + 2;
+	vals_init(sv);
+	sv->live_bm = roaring_bitmap_create();
+	ok = (sv->toks = array_read(r, arg, h.ntok * sizeof *sv->toks, 0)) != NULL &&
+	    (sv->strs = array_read(r, arg, h.nstrs, 0)) != NULL &&
+	    (sv->sorted = array_read(r, arg, h.nsorted * sizeof *sv->sorted, 0)) != NULL &&
+	    (sv->plo = array_read(r, arg, h.npost * sizeof *sv->plo, 0)) != NULL &&
+	    (sv->pimp = array_read(r, arg, h.npost * sizeof *sv->pimp, 0)) != NULL &&
+	    (sv->dseg = array_read(r, arg, h.ndir * sizeof *sv->dseg, 0)) != NULL &&
+	    (sv->doff = array_read(r, arg, h.ndir * sizeof *sv->doff, 0)) != NULL &&
+	    (sv->bmax = array_read(r, arg, h.nbmax * sizeof *sv->bmax, 0)) != NULL &&
+	    (sv->roff = array_read(r, arg, h.nbmax * sizeof *sv->roff, 0)) != NULL &&
+	    (sv->pid = array_read(r, arg, h.nslots * sizeof *sv->pid,
+	    sv->capslots * sizeof *sv->pid)) != NULL &&
+	    (sv->dlen = array_read(r, arg, h.nslots * sizeof *sv->dlen,
+	    sv->capslots * sizeof *sv->dlen)) != NULL &&
+	    (sv->city = array_read(r, arg, h.nslots * sizeof *sv->city,
+	    sv->capslots * sizeof *sv->city)) != NULL &&
+	    (sv->cat = array_read(r, arg, h.nslots * sizeof *sv->cat,
+	    sv->capslots * sizeof *sv->cat)) != NULL &&
+	    (sv->exh = array_read(r, arg, h.nslots * sizeof *sv->exh,
+	    sv->capslots * sizeof *sv->exh)) != NULL &&
+	    (sv->fwd_off = array_read(r, arg, (h.nslots + 1) * sizeof *sv->fwd_off,
+	    (sv->capslots + 1) * sizeof *sv->fwd_off)) != NULL &&
+	    (sv->live = array_read(r, arg, (h.nslots + 63) / 64 * sizeof *sv->live,
+	    (sv->capslots + 63) / 64 * sizeof *sv->live)) != NULL &&
+	    (sv->fwd = array_read(r, arg, h.nfwd, 0)) != NULL &&
+	    (sv->fmask = array_read(r, arg, h.nfmask, 0)) != NULL &&
+	    (sv->fmask_off = array_read(r, arg, (h.nslots + 1) * sizeof *sv->fmask_off,
+	    sv->capfmask_off * sizeof *sv->fmask_off)) != NULL &&
+	    vals_read(&sv->cities, h.ncities, r, arg) == 0 &&
+	    vals_read(&sv->cats, h.ncats, r, arg) == 0 &&
+	    vals_read(&sv->exhs, h.nexhs, r, arg) == 0;
+	if (sv->toks == NULL)
+		sv->ntok = 0;
+	for (size_t t = 0; t < sv->ntok; t++)	/* saved as NULL; never trusted */
+		sv->toks[t].tail = NULL;
+	if (!ok) {
+		serve_free(sv);
+		return NULL;
+	}
+	/* What the saved arrays imply: token hash table, id map, bitmaps. */
+	while (sv->ntok * 2 > sv->thtcap)
+		sv->thtcap = sv->thtcap ? sv->thtcap * 2 : 4096;
+	sv->thtcap /= 2;
+	tok_rehash(sv);
+	for (uint32_t d = 0; d < sv->nslots; d++) {
+		if (!is_live(sv, d) || sv->city[d] >= sv->cities.n || sv->cat[d] >= sv->cats.n ||
+		    sv->exh[d] >= sv->exhs.n) {
+			if (is_live(sv, d)) {
+				serve_free(sv);
+				return NULL;
+			}
+			continue;
+		}
+		id_set(sv, sv->pid[d], d);
+		roaring_bitmap_add(sv->live_bm, d);
+		if (sv->city[d] != 0)
+			roaring_bitmap_add(sv->cities.bm[sv->city[d]], d);
+		if (sv->cat[d] != 0)
+			roaring_bitmap_add(sv->cats.bm[sv->cat[d]], d);
+		if (sv->exh[d] != 0)
+			roaring_bitmap_add(sv->exhs.bm[sv->exh[d]], d);
+	}
+	roaring_bitmap_run_optimize(sv->live_bm);
+	for (size_t i = 1; i < sv->cities.n; i++)
+		roaring_bitmap_run_optimize(sv->cities.bm[i]);
+	for (size_t i = 1; i < sv->cats.n; i++)
+		roaring_bitmap_run_optimize(sv->cats.bm[i]);
+	for (size_t i = 1; i < sv->exhs.n; i++) {
+		roaring_bitmap_run_optimize(sv->exhs.bm[i]);
+		roaring_bitmap_shrink_to_fit(sv->exhs.bm[i]);
+	}
+	sv->built = 1;
+	return sv;
 }
 
 /* Adds d after the build: new slot, postings in the tails. */
@@ -1062,6 +1420,10 @@ serve_scratch_free(struct serve_scratch *s)
 	free(s->rub);
 	free(s->rfirst);
 	free(s->rheap);
+	free(s->mscore);
+	free(s->mmax);
+	free(s->mub);
+	free(s->mheap);
 	free(s);
 }
 
@@ -2310,12 +2672,13 @@ mtok_cmp(const void *a, const void *b)
 }
 
 /*
- * Stage 1 over the cursors cur[0..nc): every touched live document of an
- * allowed city offered to s->heap (best `want`) with its summed impacts.
+ * Stage 1 over the cursors cur[0..nc), every list read whole: every
+ * touched live document of an allowed city offered to s->heap (best
+ * `want`) with its summed impacts; *scored counts the documents summed.
  */
 static void
 match_walk(const struct serve *sv, struct serve_scratch *s, struct cursor *cur, size_t nc,
-    int filter, size_t want, size_t *nh)
+    int filter, size_t want, size_t *nh, long *scored)
 {
 	for (;;) {
 		uint32_t base;
@@ -2323,6 +2686,7 @@ match_walk(const struct serve *sv, struct serve_scratch *s, struct cursor *cur, 
 
 		if (nt == SIZE_MAX)
 			break;
+		*scored += (long)nt;
 		for (size_t i = 0; i < nt; i++) {
 			uint16_t lo = s->touched[i];
 			uint32_t d = base | lo;
@@ -2428,6 +2792,368 @@ match_rescore(const struct serve *sv, uint32_t d, const struct mtok *mt, size_t 
 	return score;
 }
 
+/*
+ * Stage 1 by ranges.  A document's stage-1 score is Σ W × impact over the
+ * lists, W each list's weight × idf quantised so that the sum fits 32 bits:
+ * integers, so any order of adding gives the same sum, and lists may be
+ * read for some documents only (MaxScore) with the same result as reading
+ * them whole.
+ */
+#define MATCH_WSUM	65000	/* Σ W at most (less than 65,535 − SERVE_MATCH_TOKENS) */
+
+/* A stage-1 list as the ranges are scored: its weight, maxima, and where it stands. */
+struct mcursor {
+	const struct stok	*tok;
+	uint32_t		 w;		/* a posting adds w × impact */
+	const uint32_t		*mx;		/* its largest w × impact by range */
+	uint32_t		 top;		/* the largest of them */
+	uint64_t		 run;		/* the directory run last looked in */
+	size_t			 at;		/* a place in that run at or before the next range */
+	uint32_t		 tail;		/* the same in the tail */
+};
+
+/* Grows s for stage 1 over nr ranges of nc lists. */
+static void
+scratch_match_ready(struct serve_scratch *s, size_t nr, size_t nc)
+{
+	if (s->mscore == NULL)
+		s->mscore = xcalloc(SEG_SIZE, sizeof *s->mscore);
+	if (s->mcap < nr) {
+		s->mcap = nr + nr / 4 + 64;
+		s->mub = xreallocarray(s->mub, s->mcap, sizeof *s->mub);
+		s->mheap = xreallocarray(s->mheap, s->mcap, sizeof *s->mheap);
+	}
+	if (s->mmaxcap < nr * nc) {
+		s->mmaxcap = s->mcap * SERVE_MATCH_TOKENS;
+		s->mmax = xreallocarray(s->mmax, s->mmaxcap, sizeof *s->mmax);
+	}
+}
+
+/*
+ * Each list's largest w × impact in each range of docids into c->mx (its
+ * kept range maxima, or its postings' own where none are kept), and each
+ * range's bound, their sum, into s->mub[0..nr).
+ */
+static void
+match_bounds(const struct serve *sv, struct serve_scratch *s, struct mcursor *mc, size_t nc,
+    size_t nr)
+{
+	memset(s->mub, 0, nr * sizeof *s->mub);
+	for (size_t i = 0; i < nc; i++) {
+		struct mcursor *c = &mc[i];
+		const struct stok *t = c->tok;
+		uint32_t *m = s->mmax + i * nr, top = 0;
+
+		c->mx = m;
+		memset(m, 0, nr * sizeof *m);
+		if (t->bmax != NO_BMAX) {
+			const uint16_t *bm = sv->bmax + t->bmax;
+			size_t n = nr < sv->nranges_base ? nr : sv->nranges_base;
+
+			for (size_t rg = 0; rg < n; rg++)
+				m[rg] = c->w * bm[rg];
+		} else
+			for (uint64_t r = t->dir; r < t->dir + t->ndir; r++) {
+				uint64_t from = t->base + sv->doff[r];
+				uint64_t to = t->base + (r + 1 < t->dir + t->ndir ? sv->doff[r + 1] :
+				    t->nbase);
+				uint32_t *ms = m + ((size_t)sv->dseg[r] << (SEG_BITS - RANGE_BITS));
+
+				for (uint64_t k = from; k < to; k++) {
+					uint32_t v = c->w * sv->pimp[k];
+
+					if (ms[sv->plo[k] >> RANGE_BITS] < v)
+						ms[sv->plo[k] >> RANGE_BITS] = v;
+				}
+			}
+		if (t->tail != NULL)
+			for (uint32_t k = 0; k < t->tail->n; k++) {
+				uint32_t v = c->w * t->tail->imp[k];
+
+				if (m[t->tail->doc[k] >> RANGE_BITS] < v)
+					m[t->tail->doc[k] >> RANGE_BITS] = v;
+			}
+		for (size_t rg = 0; rg < nr; rg++) {
+			s->mub[rg] += m[rg];
+			if (top < m[rg])
+				top = m[rg];
+		}
+		c->top = top;
+	}
+}
+
+/* The first position in a[from..n) at or past x, galloping from from (a ascending). */
+static size_t
+gallop_u16(const uint16_t *a, size_t from, size_t n, uint32_t x)
+{
+	size_t lo = from, hi = from, step = 1;
+
+	while (hi < n && a[hi] < x) {
+		lo = hi + 1;
+		hi += step;
+		step *= 2;
+	}
+	return lo + u16_lower(a + lo, (hi < n ? hi : n) - lo, x);
+}
+
+/* The same over docids. */
+static uint32_t
+gallop_u32(const uint32_t *a, uint32_t from, uint32_t n, uint32_t x)
+{
+	uint32_t lo = from, hi = from, step = 1;
+
+	while (hi < n && a[hi] < x) {
+		lo = hi + 1;
+		hi = n - hi > step ? hi + step : n;
+		step *= 2;
+	}
+	while (lo < hi) {
+		uint32_t m = lo + (hi - lo) / 2;
+
+		if (a[m] < x)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo;
+}
+
+/*
+ * Adds one posting to the segment's accumulator: every document touched
+ * (a new one starts), or (found) only those already there, which are
+ * those not 0 (a posting adds more than 0).
+ */
+static inline size_t
+match_add(struct serve_scratch *s, size_t nt, uint16_t d, uint32_t v, int found)
+{
+	uint32_t *score = s->mscore;
+
+	if (score[d] == 0) {
+		if (found)
+			return nt;
+		s->touched[nt++] = d;
+	}
+	score[d] += v;
+	return nt;
+}
+
+/*
+ * Adds c's postings in range rg (docids [start, start + RANGE_SIZE)) to the
+ * segment's accumulator (found: only to documents already there); c moves
+ * there, forward (no search past the next posting) or back.
+ */
+static size_t
+mcursor_range(const struct serve *sv, struct serve_scratch *s, struct mcursor *c, uint32_t rg,
+    size_t nt, int found)
+{
+	const struct stok *t = c->tok;
+	uint32_t start = rg << RANGE_BITS, end = start + RANGE_SIZE, seg = start >> SEG_BITS;
+	uint64_t dend = t->dir + t->ndir;
+
+	if (c->run >= dend || sv->dseg[c->run] != seg) {
+		uint64_t a = t->dir, b = dend;
+
+		while (a < b) {		/* the token's run in this segment */
+			uint64_t m = (a + b) / 2;
+
+			if (sv->dseg[m] < seg)
+				a = m + 1;
+			else
+				b = m;
+		}
+		c->run = a;
+		c->at = 0;
+	}
+	if (c->run < dend && sv->dseg[c->run] == seg) {
+		uint64_t from = t->base + sv->doff[c->run];
+		size_t n = (c->run + 1 < dend ? sv->doff[c->run + 1] : t->nbase) - sv->doff[c->run];
+		const uint16_t *lo = sv->plo + from, *imp = sv->pimp + from;
+		size_t i, j;
+
+		if (t->bmax != NO_BMAX) {	/* the range's place is kept */
+			const uint16_t *ro = sv->roff + t->bmax;
+
+			i = ro[rg];
+			j = (rg + 1) % (SEG_SIZE / RANGE_SIZE) != 0 ? ro[rg + 1] : n;
+		} else {
+			if (c->at > 0 && lo[c->at - 1] >= (start & SEG_MASK))
+				c->at = 0;	/* a range before the last one */
+			i = gallop_u16(lo, c->at, n, start & SEG_MASK);
+			j = (end & SEG_MASK) != 0 ? gallop_u16(lo, i, n, end & SEG_MASK) : n;
+			c->at = j;
+		}
+		for (; i < j; i++)
+			nt = match_add(s, nt, lo[i], c->w * imp[i], found);
+	}
+	if (t->tail != NULL) {
+		const struct tail *tl = t->tail;
+		uint32_t i;
+
+		if (c->tail > 0 && tl->doc[c->tail - 1] >= start)
+			c->tail = 0;
+		for (i = gallop_u32(tl->doc, c->tail, tl->n, start); i < tl->n && tl->doc[i] < end;
+		    i++)
+			nt = match_add(s, nt, (uint16_t)(tl->doc[i] & SEG_MASK), c->w * tl->imp[i],
+			    found);
+		c->tail = i;
+	}
+	return nt;
+}
+
+/*
+ * Keeps of the nt touched documents of the segment at base those that can
+ * still enter: live, of an allowed city, and with rest more at least
+ * theta; the others leave the accumulator.  Returns how many are kept.
+ */
+static size_t
+match_keep(const struct serve *sv, struct serve_scratch *s, uint32_t base, size_t nt,
+    int filter, uint32_t theta, uint32_t rest)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < nt; i++) {
+		uint16_t lo = s->touched[i];
+		uint32_t d = base | lo;
+
+		if ((uint64_t)s->mscore[lo] + rest < theta || !is_live(sv, d) ||
+		    (filter && !s->callow[sv->city[d]]))
+			s->mscore[lo] = 0;
+		else
+			s->touched[k++] = lo;
+	}
+	return k;
+}
+
+/*
+ * Scores range rg and offers its documents that can enter the best want.
+ * With prune and a full heap (the worst kept scoring theta), MaxScore: the
+ * lightest lists whose maxima here sum below theta are read only for the
+ * documents the others found, and not at all once none of those can reach
+ * theta.  mc is ordered lightest first.
+ */
+static void
+match_range(const struct serve *sv, struct serve_scratch *s, struct mcursor *mc, size_t nc,
+    uint32_t rg, int filter, size_t want, size_t *nh, long *scored, int prune)
+{
+	uint32_t base = (rg << RANGE_BITS) & ~SEG_MASK, theta = 0, rest = 0;
+	size_t nt = 0, ne = 0;
+
+	if (prune && *nh == want)
+		theta = (uint32_t)s->heap[0].score;
+	while (ne < nc && (uint64_t)rest + mc[ne].mx[rg] < theta)
+		rest += mc[ne++].mx[rg];
+	for (size_t i = ne; i < nc; i++)
+		nt = mcursor_range(sv, s, &mc[i], rg, nt, 0);
+	*scored += (long)nt;
+	nt = match_keep(sv, s, base, nt, filter, theta, rest);
+	for (size_t i = ne; i-- > 0 && nt > 0;) {
+		if (mc[i].mx[rg] == 0)
+			continue;
+		rest -= mc[i].mx[rg];
+		mcursor_range(sv, s, &mc[i], rg, nt, 1);
+		nt = match_keep(sv, s, base, nt, filter, theta, rest);
+	}
+	for (size_t i = 0; i < nt; i++) {
+		uint16_t lo = s->touched[i];
+		struct heap_ent c = { s->mscore[lo], 0, sv->pid[base | lo], base | lo };
+
+		heap_offer(s->heap, nh, want, &c);
+		s->mscore[lo] = 0;
+	}
+}
+
+/* Whether range a's bound is above range b's. */
+static int
+mrange_before(const struct serve_scratch *s, uint32_t a, uint32_t b)
+{
+	return s->mub[a] > s->mub[b];
+}
+
+/* Restores the range heap s->mheap[0..n) below position i. */
+static void
+mrange_sift(struct serve_scratch *s, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		uint32_t t;
+
+		if (l < n && mrange_before(s, s->mheap[l], s->mheap[m]))
+			m = l;
+		if (l + 1 < n && mrange_before(s, s->mheap[l + 1], s->mheap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = s->mheap[i], s->mheap[i] = s->mheap[m], s->mheap[m] = t;
+		i = m;
+	}
+}
+
+static int
+mcursor_lighter(const void *a, const void *b)
+{
+	const struct mcursor *x = a, *y = b;
+
+	return (x->top > y->top) - (x->top < y->top);
+}
+
+/*
+ * Stage 1 over the lists cur[0..nc), range by range of docids: the ranges
+ * of the best bounds first until want documents are kept, then every
+ * other range in docid order whose bound (the sum of each list's largest
+ * there) can still reach the worst kept, by MaxScore within it.  Without
+ * prune, every range and every list whole: the same candidates, for
+ * checking.  *scored counts the documents summed.
+ */
+static void
+match_bounded(const struct serve *sv, struct serve_scratch *s, const struct cursor *cur,
+    size_t nc, int filter, size_t want, size_t *nh, long *scored, int prune)
+{
+	struct mcursor mc[SERVE_MATCH_TOKENS];
+	size_t nr = (sv->nslots + RANGE_SIZE - 1) >> RANGE_BITS, nq = 0;
+	double wsum = 0;
+
+	if (want == 0 || nc == 0)
+		return;
+	scratch_match_ready(s, nr, nc);
+	for (size_t i = 0; i < nc; i++)
+		wsum += cur[i].w;
+	for (size_t i = 0; i < nc; i++) {
+		uint32_t w = (uint32_t)(cur[i].w / wsum * MATCH_WSUM);
+
+		mc[i] = (struct mcursor){ .tok = cur[i].tok, .w = w > 0 ? w : 1,
+		    .run = cur[i].tok->dir };
+	}
+	match_bounds(sv, s, mc, nc, nr);
+	qsort(mc, nc, sizeof *mc, mcursor_lighter);
+	for (uint32_t rg = 0; rg < nr; rg++)
+		if (s->mub[rg] > 0)
+			s->mheap[nq++] = rg;
+	for (size_t i = nq / 2; i-- > 0;)
+		mrange_sift(s, nq, i);
+	while (prune && nq > 0 && *nh < want) {
+		uint32_t rg = s->mheap[0];
+
+		s->mheap[0] = s->mheap[--nq];
+		mrange_sift(s, nq, 0);
+		match_range(sv, s, mc, nc, rg, filter, want, nh, scored, prune);
+		s->mub[rg] = 0;		/* done */
+	}
+	for (uint32_t rg = 0; rg < nr; rg++)
+		if (s->mub[rg] > 0 && (!prune || *nh < want || s->mub[rg] >= s->heap[0].score))
+			match_range(sv, s, mc, nc, rg, filter, want, nh, scored, prune);
+}
+
+/* Stage 1 as q asks: exhaustive (every list whole, float sums), or by ranges. */
+static void
+match_stage1(const struct serve *sv, struct serve_scratch *s, const struct serve_match_query *q,
+    struct cursor *cur, size_t nc, int filter, size_t want, size_t *nh, long *scored)
+{
+	if (q->exhaustive)
+		match_walk(sv, s, cur, nc, filter, want, nh, scored);
+	else
+		match_bounded(sv, s, cur, nc, filter, want, nh, scored, !q->stage1_whole);
+}
+
 void
 serve_match(struct serve *sv, struct serve_scratch *s, const struct serve_match_query *q,
     struct serve_match_result *r)
@@ -2466,11 +3192,11 @@ serve_match(struct serve *sv, struct serve_scratch *s, const struct serve_match_
 	}
 	/* Stage 1: the heavy tokens; all of them when those reach fewer than wanted. */
 	nc = match_cursors(sv, mt, nm, q->exhaustive, cur);
-	match_walk(sv, s, cur, nc, filter, want, &nh);
+	match_stage1(sv, s, q, cur, nc, filter, want, &nh, &r->scored);
 	if (nh < want && nc < nm) {
 		nh = 0;
 		nc = match_cursors(sv, mt, nm, 1, cur);
-		match_walk(sv, s, cur, nc, filter, want, &nh);
+		match_stage1(sv, s, q, cur, nc, filter, want, &nh, &r->scored);
 	}
 	/* Stage 2: exact scores, then the best limit with their fields. */
 	qsort(mt, nm, sizeof *mt, mtok_cmp);

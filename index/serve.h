@@ -63,8 +63,25 @@ struct serve *serve_new(const double *weights, size_t nfields);
 void serve_free(struct serve *sv);
 /* Bulk build: adds a document (ids need not be ordered; an id given twice keeps the last). */
 void serve_build_add(struct serve *sv, const struct serve_doc *d);
-/* Ends the bulk build: lays the postings out; seq = the last index_log entry it reflects. */
+/*
+ * Ends the bulk build: numbers the documents in id order (as adding them
+ * so would have), lays the postings out; seq = the last index_log entry
+ * it reflects.
+ */
 void serve_build_finish(struct serve *sv, long long seq);
+
+/*
+ * Saving a built layer and reading it back (index/serve_file.c keeps it
+ * in a file): serve_write hands its contents to w as a sequence of byte
+ * ranges (0, or -1 if w failed or the layer has had updates since its
+ * build); serve_read reads the same sequence through r and makes the layer
+ * again, as it was built (NULL if the bytes are not such a layer).  Each
+ * callback returns 0, or -1 to stop.
+ */
+typedef int (*serve_write_fn)(void *arg, const void *p, size_t n);
+typedef int (*serve_read_fn)(void *arg, void *p, size_t n);
+int serve_write(struct serve *sv, serve_write_fn w, void *arg);
+struct serve *serve_read(serve_read_fn r, void *arg);
 
 /*
  * Updates (after serve_build_finish): put adds or replaces the document
@@ -198,7 +215,14 @@ void serve_stats(struct serve *sv, struct serve_stats *st);
  * (weight ≥ SERVE_MATCH_HEAVY) and keeps the best SERVE_MATCH_CANDIDATES
  * documents of the allowed cities (of all the tokens when that reaches
  * fewer); then each is scored exactly from its forward entries, so a kept
- * document's score is exactly what an exhaustive pass gives it.
+ * document's score is exactly what an exhaustive pass gives it.  Stage 1
+ * sums integers (each weight × idf quantised) range by range of 256
+ * docids, and only where a document can still enter the candidates: the
+ * ranges of the best bounds (the sum of each list's largest impact there)
+ * first until the candidates are full, then the others in docid order
+ * whose bound reaches the worst kept; within a range the lightest lists
+ * are read only for the documents the others found (MaxScore).  Its
+ * candidates are those of reading every list whole (stage1_whole).
  * Exhaustive: every token, every document scored exactly (the check of
  * the fast path).
  */
@@ -220,6 +244,9 @@ struct serve_match_query {
 	size_t				 ncities;
 	size_t				 limit;		/* hits wanted */
 	int				 exhaustive;	/* every list, every document exactly */
+	int				 stage1_whole;	/* stage 1 reads its lists whole, no
+							   bounds (the same candidates: for
+							   parity tests and benchmarks) */
 };
 
 struct serve_match_result {
@@ -227,6 +254,7 @@ struct serve_match_result {
 	double		*scores;
 	unsigned	*masks;		/* masks[i * ntokens + k]: fields where hit i has token k */
 	size_t		 n;
+	long		 scored;	/* documents stage 1 summed up */
 };
 
 /* Runs q with the calling thread's scratch s; fills *r (free with serve_match_result_free). */

@@ -6,10 +6,13 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "indexer.h"
 #include "schema.h"
+#include "serve_file.h"
 #include "serve_load.h"
+#include "tokstream.h"
 #include "util.h"
 
 #define LOAD_THREADS	2	/* tokenizing the bulk build */
@@ -174,6 +177,26 @@ serve_for(const struct ix_kind *k)
 	for (size_t f = 0; f < k->nfields && f < SERVE_MAX_TERMS; f++)
 		w[f] = k->fields[f].weight;
 	return serve_new(w, k->nfields);
+}
+
+struct serve *
+serve_empty(const char *kind)
+{
+	const struct ix_kind *k = ix_kind_get(kind);
+
+	return k != NULL ? serve_for(k) : NULL;
+}
+
+void
+serve_doc_replay(struct serve_doc *d, const char *kind, const struct tokstream *ts, size_t first)
+{
+	const struct ix_kind *k = ix_kind_get(kind);
+	struct feed f = { d, 0 };
+
+	for (size_t i = 0; k != NULL && i < k->nfields; i++) {
+		f.field = i;
+		tokstream_replay(ts, first + i, feed_token, &f);
+	}
 }
 
 static char *
@@ -375,4 +398,89 @@ serve_mark_position(sqlite3 *db, long long seq, char **cause)
 		return -1;
 	}
 	return 0;
+}
+
+/* One number from sql on db; -1 on error. */
+static long long
+db_scalar(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *q;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+/*
+ * Whether the index log still holds every change after seq (the log
+ * loses its oldest entries only, so its first entry says), and not so
+ * many that building from the store is as quick.  NULL, or why not.
+ */
+static char *
+log_covers(sqlite3 *db, long long seq, size_t docs, const char *path)
+{
+	long long store = serve_store_seq(db), first, after;
+	char *sql;
+
+	if (store < 0)
+		return xasprintf("%s：%s / %s: %s", path, sqlite3_errmsg(db), path,
+		    sqlite3_errmsg(db));
+	if (seq > store)
+		return xasprintf("%s 比数据库新（日志位置 %lld > %lld）/ %s is newer than the store"
+		    " (log position %lld > %lld)", path, seq, store, path, seq, store);
+	if (seq == store)
+		return NULL;
+	first = db_scalar(db, "SELECT coalesce(min(seq), -1) FROM " IX_LOG);
+	sql = xasprintf("SELECT count(*) FROM " IX_LOG " WHERE seq > %lld", seq);
+	after = db_scalar(db, sql);
+	free(sql);
+	if (first < 0 || first > seq + 1)
+		return xasprintf("%s 已过时：索引日志不再保留其后的修改 / %s is stale: the index log"
+		    " no longer holds the changes made since it was saved", path, path);
+	if (after < 0 || (size_t)after > docs / 4 + 1000)
+		return xasprintf("%s 之后修改过多（%lld）/ %s has too many changes after it (%lld)",
+		    path, after, path, after);
+	return NULL;
+}
+
+struct serve *
+serve_open(sqlite3 *db, struct tokenizer *tk, const char *kind, const char *path, char **note,
+    char **cause)
+{
+	struct serve *sv = NULL;
+	char *why = NULL;
+
+	if (note != NULL)
+		*note = NULL;
+	if (path != NULL && access(path, F_OK) == 0 && (sv = serve_file_load(path, &why)) != NULL) {
+		struct serve_stats st;
+
+		serve_stats(sv, &st);
+		/* One read transaction: the log checked is the log applied. */
+		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+			*cause = db_error(db, "BEGIN");
+			serve_free(sv);
+			return NULL;
+		}
+		why = log_covers(db, serve_seq(sv), st.docs, path);
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		if (why != NULL) {
+			serve_free(sv);
+			sv = NULL;
+		} else if (serve_catch_up(sv, db, tk, kind, NULL, cause) != 0) {
+			serve_free(sv);
+			return NULL;
+		}
+	}
+	if (why != NULL) {
+		if (note != NULL)
+			*note = why;
+		else
+			free(why);
+	}
+	return sv != NULL ? sv : serve_load(db, tk, kind, cause);
 }

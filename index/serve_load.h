@@ -21,6 +21,31 @@
 struct serve *serve_load(sqlite3 *db, struct tokenizer *tk, const char *kind, char **cause);
 
 /*
+ * The kind's layer from the file a from-scratch build saved at path
+ * (serve_file.h), brought up to date from the index log; built from the
+ * store (serve_load) when there is no such file or it cannot be used:
+ * truncated, corrupted, made by another version, or stale (the log no
+ * longer holds every change since it was saved, or holds so many that
+ * building is as quick).  *note (if not NULL) gets why an existing file
+ * was not used (caller frees), or NULL.  NULL with *cause on a store error.
+ */
+struct serve *serve_open(sqlite3 *db, struct tokenizer *tk, const char *kind, const char *path,
+    char **note, char **cause);
+
+/* An empty layer with the kind's field weights (NULL if no such kind), for a bulk build. */
+struct serve *serve_empty(const char *kind);
+
+struct tokstream;
+
+/*
+ * Fills d with the tokens of the kind's fields recorded in ts, texts
+ * [first, first + the kind's field count) in field order (the indexer's
+ * one tokenizer pass).
+ */
+void serve_doc_replay(struct serve_doc *d, const char *kind, const struct tokstream *ts,
+    size_t first);
+
+/*
  * Applies the index log entries of kind after serve_seq(sv): each item
  * logged is read again and put, or removed if it is gone.  *applied (if
  * not NULL) gets the items applied.  0, or -1 with *cause.

@@ -506,6 +506,8 @@ sub_figures(struct store *st, struct largs *a)
 
 	if (year_quarter(a, &year, &quarter) != 0 || province_arg(a, &prov) != 0)
 		return EXIT_USAGE;
+	if (a->actor.role == ROLE_EXPANSION)
+		prov = a->actor.province;	/* an expansion office sees its own province */
 	if (a->out != NULL && (fmt = format_of(a, a->out)) == NULL)
 		return cli_usage_error(a->cmd, "请用 .xlsx 或 .csv 文件 / say FILE.xlsx or FILE.csv");
 	if ((v = ledger_figures_json(st, a->by != NULL ? a->by : "province", year, quarter, prov,

@@ -8,12 +8,19 @@
 #include "indexer.h"
 #include "indexing.h"
 #include "schema.h"
+#include "serve_file.h"
 #include "util.h"
 
 char *
 indexing_xapian_dir(struct store *st)
 {
 	return xasprintf("%s/xapian", store_dir(st));
+}
+
+char *
+indexing_serve_file(struct store *st)
+{
+	return xasprintf("%s/xapian/" SERVE_FILE_NAME, store_dir(st));
 }
 
 /* Progress on a terminal: "已索引 n / total". */

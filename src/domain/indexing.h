@@ -14,6 +14,8 @@
 
 /* DIR/xapian, where the Xapian databases live; caller frees. */
 char *indexing_xapian_dir(struct store *st);
+/* Where the from-scratch build saves the products' serving layer (serve_file.h); caller frees. */
+char *indexing_serve_file(struct store *st);
 
 /*
  * Applies every change the indexes have not seen (or, with rebuild, indexes

@@ -126,8 +126,10 @@ int ledger_sample_record(struct store *st, const struct ledger_actor *a, int64_t
  * The figures of year through quarter (0 = the whole year) grouped by
  * "province", "centre", "distributor", "city" or "network": rows of
  * {key, province, outlets, base, verified, pending, increase, new_sales,
- * counted, target_yi} with amounts in 万元 as text, totals and the plan's
- * network targets.  NULL with *cause.
+ * counted, target_yi} with amounts in 万元 as text, the quarters' counted
+ * totals and the plan's network targets.  Scoped to a province (NULL =
+ * all), the quarters are the province's and the network's plan is left
+ * out.  NULL with *cause.
  */
 json_t *ledger_figures_json(struct store *st, const char *by, int year, int quarter,
     const char *province, char **cause);

@@ -272,10 +272,10 @@ plan_json(struct store *st, int year, long long centres, long long distributors,
 	return a;
 }
 
-/* Network-wide counted sales of centres and distributors through quarter. */
+/* Counted sales of centres and distributors through quarter: province's, or the network's. */
 static int
-network_counted(struct store *st, int year, int quarter, long long *centres,
-    long long *distributors, char **cause)
+network_counted(struct store *st, int year, int quarter, const char *province,
+    long long *centres, long long *distributors, char **cause)
 {
 	struct figs f = { 0 };
 	int rc = 0;
@@ -285,7 +285,7 @@ network_counted(struct store *st, int year, int quarter, long long *centres,
 		const struct grouping net = { "network", "", k == 1 ? "centre" : "distributor" };
 
 		memset(&f, 0, sizeof f);
-		rc = figs_sum(st, &net, year, quarter, NULL, &f, cause);
+		rc = figs_sum(st, &net, year, quarter, province, &f, cause);
 		if (rc == 0 && f.n > 0)
 			*(k == 1 ? centres : distributors) = f.rows[0].increase + f.rows[0].new_sales;
 		figs_free(&f);
@@ -321,7 +321,7 @@ ledger_figures_json(struct store *st, const char *by, int year, int quarter,
 	figs_free(&f);
 	quarters = json_array();
 	for (int qn = 1; qn <= 4; qn++) {
-		if (network_counted(st, year, qn, &c, &d, cause) != 0) {
+		if (network_counted(st, year, qn, province, &c, &d, cause) != 0) {
 			json_decref(rows);
 			json_decref(quarters);
 			return NULL;
@@ -330,8 +330,9 @@ ledger_figures_json(struct store *st, const char *by, int year, int quarter,
 		    "counted", ledger_str_take(ledger_wan_text(c + d)), "counted_yi",
 		    ledger_str_take(ledger_yi_text(c + d))));
 	}
-	if (network_counted(st, year, quarter ? quarter : 4, &c, &d, cause) != 0 ||
-	    (plan = plan_json(st, year, c, d, cause)) == NULL) {
+	/* The plan's targets are the network's: a province's view has none. */
+	if (network_counted(st, year, quarter ? quarter : 4, province, &c, &d, cause) != 0 ||
+	    (plan = province != NULL ? json_array() : plan_json(st, year, c, d, cause)) == NULL) {
 		json_decref(rows);
 		json_decref(quarters);
 		return NULL;
@@ -547,7 +548,9 @@ late_offices(struct store *st, int year, const char *due, int quarter, int batch
 	/*
 	 * A quarter: every outlet running (挂牌运行) by the quarter's end owes a
 	 * line submitted by the due date.  A batch: its outlets' papers (报送资料)
-	 * are due.
+	 * are due.  A submission is stamped in UTC and a due date is a local
+	 * day (the process's zone: the time_zone setting, Asia/Shanghai), so
+	 * the stamp is read as a local date before the two are compared.
 	 */
 	rc = store_query(st, quarter ?
 	    "SELECT f.name, o.province, count(*) FROM ledger_outlets o"
@@ -555,7 +558,7 @@ late_offices(struct store *st, int year, const char *due, int quarter, int batch
 	    " JOIN ledger_steps s ON s.outlet_id = o.id AND s.step = 5 AND s.date <= ?4"
 	    " WHERE NOT EXISTS (SELECT 1 FROM ledger_lines l JOIN ledger_history h"
 	    "   ON h.line_id = l.id AND h.action = 'submit' WHERE l.outlet_id = o.id"
-	    "   AND l.year = ?1 AND l.quarter = ?2 AND substr(h.at, 1, 10) <= ?3)"
+	    "   AND l.year = ?1 AND l.quarter = ?2 AND date(h.at, 'localtime') <= ?3)"
 	    " GROUP BY f.id ORDER BY o.province" :
 	    "SELECT f.name, o.province, count(*) FROM ledger_outlets o"
 	    " JOIN offices f ON f.id = o.office_id WHERE o.batch = ?2 AND NOT EXISTS"

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "forgive.h"
+#include "indexing.h"
 #include "serve_load.h"
 #include "serving.h"
 #include "util.h"
@@ -111,11 +112,20 @@ serving_start(struct store *st, int follow, char **cause)
 	struct serving *sv;
 	struct tokenizer *tk = tokenizer_new(cause);
 	struct serve *layer;
+	char *path, *note = NULL;
 
 	if (tk == NULL)
 		return NULL;
-	layer = serve_load(store_db(st), tk, "supply", cause);
+	/* The layer the last rebuild saved, brought up to date; built when it cannot be used. */
+	path = indexing_serve_file(st);
+	layer = serve_open(store_db(st), tk, "supply", path, &note, cause);
 	tokenizer_free(tk);
+	free(path);
+	if (note != NULL) {
+		fprintf(stderr, "fairmatch: 服务层文件不可用，从数据库重建 / the saved serving layer"
+		    " is not used, it is built from the store: %s\n", note);
+		free(note);
+	}
 	if (layer == NULL)
 		return NULL;
 	sv = xcalloc(1, sizeof *sv);

@@ -15,6 +15,7 @@
 #define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include <sqlite3.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -38,14 +39,15 @@
 struct sync_table {
 	const char	*name;
 	enum sync_role	 owner;
-	const char	*fair_columns;	/* columns a fair box owns in a province row, " a b " */
+	const char	*fair_columns;	/* columns a fair box owns in a province row, " a b ";
+					   "" for a table a fair box only adds rows to */
 };
 
 static const struct sync_table sync_tables[] = {
 	{ "uploads", SYNC_ROLE_PROVINCE, NULL },
-	{ "suppliers", SYNC_ROLE_PROVINCE, NULL },
+	{ "suppliers", SYNC_ROLE_PROVINCE, "" },	/* a walk-in's company */
 	{ "products", SYNC_ROLE_PROVINCE, NULL },
-	{ "buyers", SYNC_ROLE_PROVINCE, NULL },
+	{ "buyers", SYNC_ROLE_PROVINCE, "" },
 	{ "demands", SYNC_ROLE_PROVINCE, NULL },
 	{ "fairs", SYNC_ROLE_PROVINCE, NULL },
 	{ "fair_cities", SYNC_ROLE_PROVINCE, NULL },
@@ -831,7 +833,7 @@ apply_changeset(struct store *st, const struct sync_peer *peer, const struct syn
 {
 	int64_t acked = p->ack > peer->acked_seq && p->ack <= peer->out_seq ? p->ack :
 	    peer->acked_seq;
-	char *fk_cause = NULL;
+	char *fk_cause = NULL, *snap;
 	sqlite3_stmt *q;
 	int64_t in_seq;
 	int rc = -1;
@@ -859,6 +861,23 @@ apply_changeset(struct store *st, const struct sync_peer *peer, const struct syn
 		goto out;
 	}
 	dangling_keep(st, ctx);
+	/*
+	 * An acknowledgement going backwards comes from a peer restored from a
+	 * backup: it lost what it applied since.  Its snapshot goes, before
+	 * the commit (a crash then only makes it bigger), so that the next
+	 * changeset for it carries everything.
+	 */
+	if (p->ack < peer->acked_seq) {
+		acked = p->ack;
+		snap = peer_path(st, peer->id, NULL, 0);
+		if (unlink(snap) != 0 && errno != ENOENT) {
+			*cause = xasprintf("无法删除 %s：%s / cannot remove %s: %s", snap,
+			    strerror(errno), snap, strerror(errno));
+			free(snap);
+			goto out;
+		}
+		free(snap);
+	}
 	if (conflicts_record(st, peer->name, p->seq, ctx->conflicts, cause) != 0 ||
 	    peer_set(st, peer->id, "UPDATE sync_peers SET in_seq = ?2 WHERE id = ?1", p->seq,
 	    cause) != 0 ||
@@ -880,6 +899,37 @@ out:
 		rc = -1;
 	}
 	return rc;
+}
+
+/*
+ * Removes the changesets made for peer up to ack, which it acknowledged.
+ * Read from the directory, as a restored box's numbers jump (sync_restored).
+ */
+static void
+out_files_drop(struct store *st, int64_t peer, int64_t ack)
+{
+	char *dir = xasprintf("%s/sync", store_dir(st));
+	char *prefix = xasprintf("peer-%lld.out-", (long long)peer);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		char *end, *path;
+		long long n;
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		n = strtoll(e->d_name + strlen(prefix), &end, 10);
+		if (*end != '\0' || n > ack)
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		unlink(path);
+		free(path);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(prefix);
+	free(dir);
 }
 
 /*
@@ -907,11 +957,7 @@ snapshot_forward(struct store *st, const struct sync_peer *peer, const struct sy
 			goto out;
 		}
 		free(path);
-		for (int64_t n = peer->acked_seq + 1; n <= p->ack; n++) {
-			path = peer_path(st, peer->id, "out", n);
-			unlink(path);
-			free(path);
-		}
+		out_files_drop(st, peer->id, p->ack);
 	}
 	if (snapshot_apply(snap, p->changeset, p->changeset_len, cause) != 0)
 		goto out;
@@ -982,6 +1028,12 @@ out:
 	sync_pack_free(&p);
 	free(self);
 	return rc;
+}
+
+int
+sync_restored(struct store *st, char **cause)
+{
+	return store_exec(st, "UPDATE sync_peers SET out_seq = out_seq + 1000000", cause);
 }
 
 void

@@ -83,6 +83,13 @@ json_t *sync_base64_json(const void *p, size_t n);
 /* The bytes of base64 text, or NULL if it is not base64; caller frees. */
 unsigned char *sync_base64_bytes(const char *text, size_t *n);
 
+/*
+ * After a restore from a backup: this box's next changesets are numbered
+ * 1,000,000 past the last it knows of, so that a peer that applied one made
+ * after the backup does not take the next for a replay.  0, or -1 with *cause.
+ */
+int sync_restored(struct store *st, char **cause);
+
 /* The conflicts not yet settled, as a JSON array (caller decrefs); NULL with *cause. */
 json_t *sync_conflicts(struct store *st, char **cause);
 /* Marks conflict id settled by who; -1 with *cause if there is no such unsettled conflict. */

@@ -1009,9 +1009,12 @@ static const struct route routes[] = {
 	{ "GET",  "/api/v1/ledger/samples/*",	ROLE_ADMIN | ROLE_FINANCE, api_ledger_sample_get },
 	{ "POST", "/api/v1/ledger/samples/*/findings", ROLE_ADMIN | ROLE_FINANCE,
 	  api_ledger_sample_record },
-	/* Boxes in step (api_sync.c): the signed file is the credential. */
-	{ "GET",  "/api/v1/sync",		ROLE_ANYONE,	api_sync_get },
-	{ "POST", "/api/v1/sync",		ROLE_ANYONE,	api_sync_post },
+	/*
+	 * Boxes in step (api_sync.c): a site account's token (or the admin's)
+	 * lets the signed file in; the signature says which site sent it.
+	 */
+	{ "GET",  "/api/v1/sync",		ROLE_ANYONE | ROLE_SITE, api_sync_get },
+	{ "POST", "/api/v1/sync",		ROLE_SITE | ROLE_ADMIN, api_sync_post },
 };
 
 /* Whether path matches pattern, collecting the "*" segments into args. */

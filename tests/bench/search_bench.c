@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "indexing.h"
 #include "search.h"
 #include "serve_load.h"
 #include "store.h"
@@ -183,7 +184,7 @@ main(int argc, char **argv)
 	double hl_needed_ms = 0, hl_every_ms = 0;
 	sqlite3 *tri;
 	sqlite3_stmt *tq;
-	char line[512], *cause = NULL;
+	char line[512], *cause = NULL, *note = NULL, *serve_path;
 	FILE *f;
 
 	if (argc != 5) {
@@ -195,18 +196,25 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s\n", cause);
 		return 1;
 	}
-	/* The serving layer, from scratch: what a server does at start. */
+	/*
+	 * The serving layer as a server gets it at start: loaded from the file
+	 * reindex saved (built from the store if that cannot be used).
+	 */
 	rss_mb(&rss0, &dummy);
 	build_ms = now_ms();
-	if ((sv = serve_load(store_db(st), tk, "supply", &cause)) == NULL) {
+	serve_path = indexing_serve_file(st);
+	if ((sv = serve_open(store_db(st), tk, "supply", serve_path, &note, &cause)) == NULL) {
 		fprintf(stderr, "%s\n", cause);
 		return 1;
 	}
 	build_ms = now_ms() - build_ms;
+	printf("serving layer %s\n", note != NULL ? note : "loaded from the file reindex saved");
+	free(note);
+	free(serve_path);
 	rss_mb(&rss1, &peak);
 	serve_stats(sv, &sst);
 	printf("serving layer: %zu products, %zu tokens, %zu postings (%.1f a product), %zu"
-	    " forward entries; built in %.1f s; %.0f MB counted (postings %.0f, forward %.0f,"
+	    " forward entries; ready in %.1f s; %.0f MB counted (postings %.0f, forward %.0f,"
 	    " bitmaps %.1f), RSS +%.0f MB, peak RSS %.0f MB\n", sst.docs, sst.tokens, sst.postings,
 	    sst.docs ? (double)sst.postings / (double)sst.docs : 0.0, sst.forward, build_ms / 1e3,
 	    sst.bytes / 1048576.0, sst.postings_bytes / 1048576.0, sst.forward_bytes / 1048576.0,

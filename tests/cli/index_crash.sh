@@ -50,7 +50,7 @@ status=$?
   bad "search after the cut-short rebuild: $(cat "$WORK/out" "$WORK/err")"
 "$fm" status --json > "$WORK/status" && grep -q '"index_pending":0' "$WORK/status" && ok ||
   bad "the rebuild was not finished: $(cat "$WORK/status")"
-[ "$(ls "$WORK/data/xapian" | tr '\n' ' ')" = "demand supply " ] && ok ||
+[ "$(ls "$WORK/data/xapian" | tr '\n' ' ')" = "demand supply supply.serve " ] && ok ||
   bad "the rebuild left other directories: $(ls "$WORK/data/xapian")"
 sqlite3 "$WORK/data/fairmatch.db" "PRAGMA integrity_check" | grep -qx ok && ok || bad "integrity_check"
 

@@ -73,7 +73,7 @@ check "search after reindex" 0 "$fm" search 鲲鹏 --json --limit 5
 has "the rebuilt FTS5 finds them" "$WORK/out" '"total":500'
 [ "$(stat -c %i "$WORK/data/xapian/supply")" != "$inode" ] && ok || bad "reindex kept the old Xapian database"
 ls "$WORK/data/xapian" > "$WORK/dirs"
-[ "$(cat "$WORK/dirs" | tr '\n' ' ')" = "demand supply " ] && ok ||
+[ "$(cat "$WORK/dirs" | tr '\n' ' ')" = "demand supply supply.serve " ] && ok ||
   bad "reindex left other directories: $(cat "$WORK/dirs")"
 "$fm" status --json > "$WORK/status" && grep -q '"index_pending":0' "$WORK/status" && ok ||
   bad "nothing should be pending after reindex: $(cat "$WORK/status")"

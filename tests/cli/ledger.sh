@@ -8,8 +8,10 @@
 # edit, an expansion office cannot pass its own lines or another
 # province's); a return to the submitter keeps its reason; a spot-check
 # sample is the same from the same seed, and a failed check stops a line
-# counting with its history kept; deadlines say who is late; over HTTPS an
-# office reads its own province only and each role takes only its own step.
+# counting with its history kept; deadlines say who is late, by the local
+# day; evidence racing 初核 finds the line closed; over HTTPS an office
+# reads its own province only (its quarters too) and each role takes only
+# its own step.
 set -u
 source "$(dirname "$0")/lib.bash"
 fresh_work
@@ -141,6 +143,32 @@ check "a new centre counts in full" 0 "$fm" ledger figures --year 2010 --quarter
 grep -q '"key":"四川省".*"increase":"14,000.00","increase_cents":1400000,"new_sales":"1,200.00","new_sales_cents":120000,"counted":"15,200.00"' "$WORK/out" &&
   ok || bad "四川 does not count 14,000 increase + 1,200 new"
 
+# Evidence racing 初核: the adding command stops just before its write
+# transaction (a fault point of test builds), 初核 passes meanwhile, and the
+# evidence then finds the line closed: its state is read inside the transaction.
+check "sc1 submits SC-C08" 0 "$fm" ledger submit SC-C08 --year 2010 --quarter 3 --amount 800 --as sc1 --json
+l8=$(field "$WORK/out" line)
+check "evidence: l8" 0 "$fm" ledger evidence "$l8" "$WORK/合同.txt" --kind contract --as sc1
+if grep -q FAIRMATCH_FAULT "$fm"; then
+  FAIRMATCH_FAULT=stop:ledger-evidence-before-begin "$fm" ledger evidence "$l8" "$WORK/进货凭证.txt" \
+    --kind delivery --as sc1 >"$WORK/race.out" 2>"$WORK/race.err" &
+  racer=$!
+  # Poll (generously) until the racer has stopped at its fault point.
+  for _ in $(seq 3000); do
+    case $(sed 's/.*) //' "/proc/$racer/stat" 2>/dev/null | cut -d' ' -f1) in T|Z|'') break;; esac
+    sleep 0.1
+  done
+  check "sc2 checks l8 while the evidence waits" 0 "$fm" ledger check "$l8" --as sc2
+  kill -CONT "$racer"; wait "$racer"; rc=$?
+  [ $rc = 1 ] && grep -q "line $l8 is checked: its evidence is closed" "$WORK/race.err" &&
+    ok || bad "evidence slipped in after 初核 (exit $rc): $(cat "$WORK/race.err")"
+  [ "$(q "SELECT group_concat(kind) FROM ledger_evidence WHERE line_id = $l8")" = contract ] &&
+    [ "$(q "SELECT count(*) FROM ledger_history WHERE line_id = $l8 AND action = 'evidence'")" = 1 ] &&
+    ok || bad "a checked line gained evidence"
+else
+  bad "$fm was built without FM_FAULT_INJECTION: the evidence race is not tried"
+fi
+
 # More verified lines, so that the sample has provinces to draw from.
 for c in SC-C02 SC-C03 BJ-C01 BJ-C02 BJ-C06; do
   who=sc1; chk=sc2; case $c in BJ-*) who=bj1; chk=org;; esac
@@ -213,6 +241,26 @@ grep -q '"quarter":3,"batch":0,"past":true,"late":\[.*"office":"驻四川拓展�
 check "not yet due" 0 "$fm" ledger late --year 2010 --today 2010-06-01
 has "not yet due" "$WORK/out" "未到期 / not yet due"
 
+# A submission is stamped in UTC, a due date is a local day.  The line's
+# stamp is read in a zone where its date differs from the UTC one (UTC+14
+# in the UTC afternoon, UTC-12 in the morning), and the due date set so that
+# only the local reading is right: the local day after it is late, the day
+# itself is on time.
+check "sc1 submits SC-C01 for 2011 Q1" 0 "$fm" ledger submit SC-C01 --year 2011 --quarter 1 --amount 100 --as sc1 --json
+stamp=$(q "SELECT at FROM ledger_history WHERE line_id = $(field "$WORK/out" line) AND action = 'submit'")
+if [ "${stamp:11:2}" -ge 12 ]; then zone=Etc/GMT-14; else zone=Etc/GMT+12; fi
+local_day=$(TZ=$zone date -d "$stamp" +%F); utc_day=${stamp:0:10}
+if [[ $local_day > $utc_day ]]; then due=$utc_day; late_too=1; else due=$local_day; late_too=0; fi
+printf '事项,截止日期,季度,批次,亿元\n统计上报第一季度数据,%s,1,,\n' "$due" > "$WORK/plan-2011.csv"
+check "plan 2011" 0 "$fm" ledger plan import "$WORK/plan-2011.csv" --year 2011
+running=$(q "SELECT count(*) FROM ledger_outlets o JOIN ledger_steps s ON s.outlet_id = o.id AND
+  s.step = 5 AND s.date <= '2011-03-31' WHERE o.province = '四川省'")
+TZ=$zone check "late in $zone" 0 "$fm" ledger late --year 2011 --today "$(date -d "$due + 1 day" +%F)" --json
+missing=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["deadlines"][0]
+print(sum(o["missing"] for o in d["late"] if o["province"] == "四川省"))' "$WORK/out")
+[ "$missing" = $((running - 1 + late_too)) ] && ok ||
+  bad "submitted $stamp ($local_day in $zone), due $due: 四川 misses $missing of $running, not $((running - 1 + late_too))"
+
 
 # Over HTTPS: each office reads its own province; each role only its own step.
 pw() { printf '%s\n' "$2" > "$WORK/pw-$1"; echo "$WORK/pw-$1"; }
@@ -240,6 +288,11 @@ j='Content-Type: application/json'
   ! grep -q '"code":"SC-' "$WORK/body" && ok || bad "北京's register is not its own"
 [ "$(as hbj GET '/api/v1/ledger/figures?year=2010&by=province')" = 200 ] && grep -q '"key":"北京市"' "$WORK/body" &&
   ! grep -q '"key":"四川省"' "$WORK/body" && ok || bad "北京 reads 四川's figures"
+# Its quarters are 北京's own too, and the network's plan totals are not shown to it.
+[ "$(as hbj GET '/api/v1/ledger/figures?year=2010&quarter=3&by=network')" = 200 ] &&
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+sys.exit(not (d["rows"][0]["counted"] == d["quarters"][2]["counted"] != "0.00" and d["plan"] == []))' "$WORK/body" &&
+  ok || bad "北京 reads the network's quarters: $(head -c 600 "$WORK/body")"
 [ "$(as hfin POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"10"}')" = 403 ] &&
   ok || bad "finance submits over HTTPS: $(cat "$WORK/body")"
 [ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2,500.5"}')" = 400 ] &&
