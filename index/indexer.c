@@ -702,7 +702,7 @@ struct fts_chunk {
 	int64_t			 id[IX_CHUNK];
 	char			*region[IX_CHUNK];
 	char			*category[IX_CHUNK];
-	int64_t			 owner[IX_CHUNK];	/* owner_id: a product's exhibitor */
+	int64_t			 owner[IX_CHUNK];	/* owner_id: the exhibitor, or 0 */
 	struct tokstream	*ts;	/* row i's fields are texts [i × nfields, …) */
 	struct fts_chunk	*next;
 };
@@ -879,14 +879,14 @@ chunk_add_row(struct fts_chunk *c, const struct ix_kind *k, sqlite3_stmt *q, con
 	    xstrdup((const char *)sqlite3_column_text(q, region)) : NULL;
 	c->category[c->n] = sqlite3_column_text(q, category) != NULL ?
 	    xstrdup((const char *)sqlite3_column_text(q, category)) : NULL;
-	c->owner[c->n] = sqlite3_column_int64(q, owner);
+	c->owner[c->n] = owner >= 0 ? sqlite3_column_int64(q, owner) : 0;
 	c->n++;
 }
 
 /*
- * The columns of the kind's fields, then of its region, category and
- * owner's id, in the statement q (cols has nfields + 3): -1 with *cause if
- * one is missing.
+ * The columns of the kind's fields, then of its region and category, in
+ * the statement q, then of owner_id or -1 (cols has nfields + 3): -1 with
+ * *cause if one of the others is missing.
  */
 static int
 view_columns(const struct ix_kind *k, sqlite3_stmt *q, int *cols, char **cause)
@@ -895,9 +895,9 @@ view_columns(const struct ix_kind *k, sqlite3_stmt *q, int *cols, char **cause)
 		*cause = xasprintf("%s: %zu fields", k->view, k->nfields);
 		return -1;
 	}
-	for (size_t f = 0; f < k->nfields + 3; f++) {
+	for (size_t f = 0; f < k->nfields + 2; f++) {
 		const char *want = f < k->nfields ? k->fields[f].column : f == k->nfields ?
-		    k->region : f == k->nfields + 1 ? k->category : "owner_id";
+		    k->region : k->category;
 
 		cols[f] = -1;
 		for (int col = 0; col < sqlite3_column_count(q) && cols[f] < 0; col++)
@@ -909,6 +909,10 @@ view_columns(const struct ix_kind *k, sqlite3_stmt *q, int *cols, char **cause)
 			return -1;
 		}
 	}
+	cols[k->nfields + 2] = -1;
+	for (int col = 0; col < sqlite3_column_count(q); col++)
+		if (strcmp(sqlite3_column_name(q, col), "owner_id") == 0)
+			cols[k->nfields + 2] = col;
 	return 0;
 }
 

@@ -338,15 +338,6 @@ serve_doc_token(struct serve_doc *d, size_t field, const char *text, size_t len)
 
 /* ---- the layer ---- */
 
-/* The attribute values' tables, empty: id 0 is none; exhibitors take 32-bit ids. */
-static void
-vals_init(struct serve *sv)
-{
-	sv->cities.n = sv->cats.n = sv->exhs.n = 1;
-	sv->cities.max = sv->cats.max = UINT16_MAX;
-	sv->exhs.max = UINT32_MAX - 1;
-}
-
 struct serve *
 serve_new(const double *weights, size_t nfields)
 {
@@ -359,7 +350,9 @@ serve_new(const double *weights, size_t nfields)
 	sv->nfields = nfields;
 	pthread_rwlock_init(&sv->lock, NULL);
 	sv->live_bm = roaring_bitmap_create();
-	vals_init(sv);
+	sv->cities.n = sv->cats.n = sv->exhs.n = 1;	/* id 0: none */
+	sv->cities.max = sv->cats.max = UINT16_MAX;
+	sv->exhs.max = UINT32_MAX - 1;
 	return sv;
 }
 
@@ -861,6 +854,7 @@ slots_in_id_order(struct serve *sv)
 	int sorted = 1;
 	int64_t *pid;
 	uint16_t *dlen, *city, *cat;
+	uint32_t *exh;
 	uint64_t *fwd_off, *fmask_off;
 	uint8_t *fwd, *fmask;
 
@@ -878,6 +872,7 @@ slots_in_id_order(struct serve *sv)
 	dlen = xcalloc(sv->capslots, sizeof *dlen);
 	city = xcalloc(sv->capslots, sizeof *city);
 	cat = xcalloc(sv->capslots, sizeof *cat);
+	exh = xcalloc(sv->capslots, sizeof *exh);
 	fwd_off = xcalloc(sv->capslots + 1, sizeof *fwd_off);
 	fmask_off = xcalloc(sv->capfmask_off, sizeof *fmask_off);
 	fwd = xmalloc(sv->capfwd);
@@ -891,6 +886,7 @@ slots_in_id_order(struct serve *sv)
 		dlen[i] = sv->dlen[d];
 		city[i] = sv->city[d];
 		cat[i] = sv->cat[d];
+		exh[i] = sv->exh[d];
 		memcpy(fwd + nf, sv->fwd + sv->fwd_off[d], fl);
 		fwd_off[i] = nf;
 		nf += fl;
@@ -904,6 +900,7 @@ slots_in_id_order(struct serve *sv)
 	free(sv->dlen), sv->dlen = dlen;
 	free(sv->city), sv->city = city;
 	free(sv->cat), sv->cat = cat;
+	free(sv->exh), sv->exh = exh;
 	free(sv->fwd_off), sv->fwd_off = fwd_off;
 	free(sv->fmask_off), sv->fmask_off = fmask_off;
 	free(sv->fwd), sv->fwd = fwd;
@@ -920,6 +917,8 @@ slots_in_id_order(struct serve *sv)
 		roaring_bitmap_clear(sv->cities.bm[i]);
 	for (size_t i = 1; i < sv->cats.n; i++)
 		roaring_bitmap_clear(sv->cats.bm[i]);
+	for (size_t i = 1; i < sv->exhs.n; i++)
+		roaring_bitmap_clear(sv->exhs.bm[i]);
 	for (uint32_t d = 0; d < n; d++) {
 		sv->live[d >> 6] |= 1ULL << (d & 63);
 		roaring_bitmap_add(sv->live_bm, d);
@@ -927,6 +926,8 @@ slots_in_id_order(struct serve *sv)
 			roaring_bitmap_add(sv->cities.bm[sv->city[d]], d);
 		if (sv->cat[d] != 0)
 			roaring_bitmap_add(sv->cats.bm[sv->cat[d]], d);
+		if (sv->exh[d] != 0)
+			roaring_bitmap_add(sv->exhs.bm[sv->exh[d]], d);
 		id_set(sv, sv->pid[d], d);
 	}
 	free(order);
@@ -1065,8 +1066,7 @@ serve_build_finish(struct serve *sv, long long seq)
 struct serve_saved {
 	uint64_t	layout;		/* sizeof (struct stok): saved as it is */
 	uint64_t	nfields, ntok, nstrs, nsorted, npost, ndir, nbmax, nranges_base;
-	uint64_t	nslots, ndocs, sumlen, nfwd, nfwd_ent, nfmask, ncities, ncats;
-	uint64_t	nexhs;
+	uint64_t	nslots, ndocs, sumlen, nfwd, nfwd_ent, nfmask, ncities, ncats, nexhs;
 	int64_t		seq;
 	double		wq[SERVE_MAX_TERMS], avgdl;
 };
@@ -1221,7 +1221,9 @@ serve_read(serve_read_fn r, void *arg)
 	sv->nfwd_ent = h.nfwd_ent;
 	sv->nfmask = sv->capfmask = h.nfmask;
 	sv->capfmask_off = h.nslots + 2;
-	vals_init(sv);
+	sv->cities.n = sv->cats.n = sv->exhs.n = 1;	/* as serve_new */
+	sv->cities.max = sv->cats.max = UINT16_MAX;
+	sv->exhs.max = UINT32_MAX - 1;
 	sv->live_bm = roaring_bitmap_create();
 	ok = (sv->toks = array_read(r, arg, h.ntok * sizeof *sv->toks, 0)) != NULL &&
 	    (sv->strs = array_read(r, arg, h.nstrs, 0)) != NULL &&
@@ -1289,10 +1291,8 @@ serve_read(serve_read_fn r, void *arg)
 		roaring_bitmap_run_optimize(sv->cities.bm[i]);
 	for (size_t i = 1; i < sv->cats.n; i++)
 		roaring_bitmap_run_optimize(sv->cats.bm[i]);
-	for (size_t i = 1; i < sv->exhs.n; i++) {
+	for (size_t i = 1; i < sv->exhs.n; i++)
 		roaring_bitmap_run_optimize(sv->exhs.bm[i]);
-		roaring_bitmap_shrink_to_fit(sv->exhs.bm[i]);
-	}
 	sv->built = 1;
 	return sv;
 }

@@ -101,8 +101,8 @@ static const struct cmd_entry commands[] = {
 	  "          evidence LINE FILE --kind K | check|review|joint|return|comment LINE"
 	  " [--comment C] |\n"
 	  "          line LINE | lines --year Y | sample draw|show|record … |\n"
-	  "          figures --year Y [--by province|centre|distributor|city|network] [--out F] |"
-	  " late --year Y\n"
+	  "          figures --year Y [--by province|centre|distributor|city|network]"
+	  " [--province P|--docking CITY] [--out F] | late --year Y\n"
 	  "          [--as LOGIN] [--json] [--data DIR]",
 	  "营销网络台账：名录、季度申报与初核/复审/联审、随机抽查、对照方案的业绩、逾期 / the"
 	  " marketing network's ledger: register, quarterly returns and their review, spot"

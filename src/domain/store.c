@@ -662,6 +662,13 @@ static const char *const migrations[] = {
 	"  b.name AS buyer, d.description, b.province, b.city, b.buyer_type, d.price_min, d.price_max,"
 	"  d.deadline, b.id AS owner_id FROM demands d JOIN buyers b ON b.id = d.buyer_id"
 	"  WHERE d.withdrawn_at IS NULL;",
+
+	/*
+	 * 19: the Zhejiang city offices each ledger outlet docks with (对接:
+	 * the city organises its firms' trade with the outlet), canonical
+	 * names joined by '、'.  A city office's ledger view is those outlets.
+	 */
+	"ALTER TABLE ledger_outlets ADD COLUMN docking TEXT NOT NULL DEFAULT '';",
 };
 
 int

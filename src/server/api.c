@@ -997,13 +997,15 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/fairs/*/meetings/*/outcome", ORGANISERS, api_outcome_post },
 	{ "POST", "/api/v1/fairs/*/meetings/*/evidence", ORGANISERS, api_outcome_evidence },
 	{ "GET",  "/api/v1/ledger/register",	LEDGER,		api_ledger_register },
+	{ "POST", "/api/v1/ledger/register",	ROLE_ADMIN,	api_ledger_outlet_save },
 	{ "GET",  "/api/v1/ledger/lines",	LEDGER,		api_ledger_lines },
 	{ "POST", "/api/v1/ledger/lines",	ROLE_EXPANSION | ROLE_ADMIN, api_ledger_submit },
+	{ "POST", "/api/v1/ledger/returns",	ROLE_EXPANSION | ROLE_ADMIN, api_ledger_returns },
 	{ "GET",  "/api/v1/ledger/lines/*",	LEDGER,		api_ledger_line },
 	{ "POST", "/api/v1/ledger/lines/*/evidence", ROLE_EXPANSION | ROLE_ADMIN,
 	  api_ledger_evidence },
 	{ "POST", "/api/v1/ledger/lines/*/review", LEDGER,	api_ledger_act },
-	{ "GET",  "/api/v1/ledger/figures",	LEDGER,		api_ledger_figures },
+	{ "GET",  "/api/v1/ledger/figures",	LEDGER | ROLE_CITY, api_ledger_figures },
 	{ "GET",  "/api/v1/ledger/late",	LEDGER,		api_ledger_late },
 	{ "POST", "/api/v1/ledger/samples",	ROLE_ADMIN | ROLE_FINANCE, api_ledger_sample_draw },
 	{ "GET",  "/api/v1/ledger/samples/*",	ROLE_ADMIN | ROLE_FINANCE, api_ledger_sample_get },
@@ -1015,6 +1017,7 @@ static const struct route routes[] = {
 	 */
 	{ "GET",  "/api/v1/sync",		ROLE_ANYONE | ROLE_SITE, api_sync_get },
 	{ "POST", "/api/v1/sync",		ROLE_SITE | ROLE_ADMIN, api_sync_post },
+	{ "POST", "/api/v1/sync/files",		ROLE_SITE | ROLE_ADMIN, api_sync_files },
 };
 
 /* Whether path matches pattern, collecting the "*" segments into args. */

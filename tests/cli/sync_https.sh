@@ -89,10 +89,23 @@ check "outcome at fair" 0 "$fm" outcome YQH-2026 "$mid" --held --contract --amou
 head -c 2097152 /dev/urandom >"$WORK/扫描件.bin"
 check "outcome with a big scan" 0 "$fm" outcome YQH-2026 "$mid" --evidence "$WORK/扫描件.bin" --data "$F"
 token=$stoken
+# The two files go home first on a USB stick; the link then comes up before the province's
+# answer reached the fair box, so the exchange repeats their rows: the province says it holds
+# them and they are not carried again, only a file added since is.
+check "by USB first" 0 "$fm" sync export --to "$WORK/usb.sync" --json --data "$F"
+has "by USB first" "$WORK/out" '"files":2'
+check "the province applies the USB file" 0 "$fm" sync import "$WORK/usb.sync" --data "$P"
+printf '渝洽会补充协议 %s\n' "$mid" >"$WORK/补充协议.txt"
+check "outcome with one more file" 0 "$fm" outcome YQH-2026 "$mid" --evidence "$WORK/补充协议.txt" --data "$F"
 check "sync up" 0 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --token "$token" --json --data "$F"
+python3 - "$WORK/out" <<'PY' && ok || bad "the files the province holds were carried again: $(cat "$WORK/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["sent"]["files"] == 1 and d["sent"]["held"] == 2, d
+PY
 [ "$(q "$P" "SELECT amount_cents FROM outcomes WHERE meeting_id = $mid")" = 30000 ] && ok ||
   bad "the outcome did not reach the province"
-for f in 合同.pdf 扫描件.bin; do
+for f in 合同.pdf 扫描件.bin 补充协议.txt; do
   sha=$(sha256sum "$WORK/$f" | cut -d' ' -f1)
   cmp -s "$WORK/$f" "$P/uploads/${sha:0:2}/$sha" && ok || bad "evidence $f not kept at the province"
 done

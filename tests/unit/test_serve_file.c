@@ -116,47 +116,22 @@ same_search(struct serve *a, struct serve *b, const char *q)
 	search_result_free(&y);
 }
 
-static int
-hit_cmp(const void *a, const void *b)
+/* The supplier with the most live products in the fixtures. */
+static int64_t
+exhibitor(void)
 {
-	int64_t x = ((const struct serve_hit *)a)->id, y = ((const struct serve_hit *)b)->id;
+	sqlite3_stmt *q;
+	int64_t id = 0;
 
-	return (x > y) - (x < y);
-}
-
-/* Layers a (loaded) and b (built) list the same products of the exhibitor with the most. */
-static void
-same_exhibitor(struct serve *a, struct serve *b)
-{
-	struct serve_query bq;
-	struct serve_result x, y;
-
-	{
-		sqlite3_stmt *q;
-		long n;
-
-		assert_int_equal(sqlite3_prepare_v2(store_db(st), "SELECT owner_id, count(*) FROM"
-		    " product_text GROUP BY owner_id ORDER BY count(*) DESC, owner_id LIMIT 1", -1, &q,
-		    NULL), SQLITE_OK);
-		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-		bq = (struct serve_query){ .limit = 1000, .facets = 1,
-		    .exhibitor = sqlite3_column_int64(q, 0) };
-		n = sqlite3_column_int64(q, 1);
-		sqlite3_finalize(q);
-		serve_browse(a, scratch, &bq, &x);
-		serve_browse(b, scratch, &bq, &y);
-		assert_true(n > 1);
-		assert_int_equal(x.total, n);
-		assert_int_equal(y.total, n);
-		assert_int_equal(x.nhits, y.nhits);
-		/* The same products; each build gives its own docid order. */
-		qsort(x.hits, x.nhits, sizeof *x.hits, hit_cmp);
-		qsort(y.hits, y.nhits, sizeof *y.hits, hit_cmp);
-		for (size_t i = 0; i < x.nhits; i++)
-			assert_int_equal(x.hits[i].id, y.hits[i].id);
-		serve_result_free(&x);
-		serve_result_free(&y);
-	}
+	if (sqlite3_prepare_v2(store_db(st), "SELECT supplier_id FROM products WHERE withdrawn_at"
+	    " IS NULL GROUP BY supplier_id ORDER BY count(*) DESC LIMIT 1", -1, &q, NULL) !=
+	    SQLITE_OK)
+		fail_msg("%s", sqlite3_errmsg(store_db(st)));
+	if (sqlite3_step(q) == SQLITE_ROW)
+		id = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	assert_true(id > 0);
+	return id;
 }
 
 /* Layers a (loaded) and b (built) answer alike: searches, browsing, a match. */
@@ -172,6 +147,17 @@ same_answers(struct serve *a, struct serve *b)
 
 	for (size_t i = 0; i < nitems(queries); i++)
 		same_search(a, b, queries[i]);
+	serve_browse(a, scratch, &bq, &x);
+	serve_browse(b, scratch, &bq, &y);
+	assert_true(x.total > 0);
+	assert_int_equal(x.total, y.total);
+	assert_int_equal(x.nhits, y.nhits);
+	for (size_t i = 0; i < x.nhits; i++)
+		assert_int_equal(x.hits[i].id, y.hits[i].id);
+	serve_result_free(&x);
+	serve_result_free(&y);
+	/* One exhibitor's products: the exhibitor ids are saved too. */
+	bq = (struct serve_query){ .limit = 1000, .facets = 1, .exhibitor = exhibitor() };
 	serve_browse(a, scratch, &bq, &x);
 	serve_browse(b, scratch, &bq, &y);
 	assert_true(x.total > 0);
@@ -228,7 +214,6 @@ test_saved_answers_as_built(void **state)
 	assert_null(note);
 	b = built();
 	same_answers(a, b);
-	same_exhibitor(a, b);
 	serve_free(a);
 	serve_free(b);
 }
