@@ -231,6 +231,12 @@ is_syllable(const char *s, size_t len)
 	return (bsearch(&k, syllables, nsyllables, sizeof *syllables, str_cmp) != NULL);
 }
 
+void
+pinyin_prepare(void)
+{
+	pthread_once(&syllables_once, syllables_build);
+}
+
 /* Splits toneless pinyin typed without spaces into syllables. */
 size_t
 pinyin_segment(const char *s, size_t len, size_t *cuts, size_t max)
@@ -238,7 +244,7 @@ pinyin_segment(const char *s, size_t len, size_t *cuts, size_t max)
 	size_t	 best[PINYIN_SEGMENT_MAX + 1], from[PINYIN_SEGMENT_MAX + 1];
 	size_t	 i, k, n;
 
-	pthread_once(&syllables_once, syllables_build);
+	pinyin_prepare();
 	if (len == 0 || len > PINYIN_SEGMENT_MAX)
 		return (0);
 	/* best[i]: fewest syllables spelling s[0..i); ties go to longer syllables first. */

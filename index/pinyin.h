@@ -75,6 +75,13 @@ size_t	pinyin_word(const char *word, size_t len, size_t max_combinations,
 size_t	pinyin_segment(const char *s, size_t len, size_t *cuts, size_t max);
 
 /*
+ * Builds what pinyin_segment reads (every reading, sorted: milliseconds),
+ * once per process; thread-safe.  tokenizer_new calls it, so that no
+ * query pays it.
+ */
+void	pinyin_prepare(void);
+
+/*
  * The generated table (pinyin_table.c, written by gen_pinyin.c), declared
  * here so that the compiler checks the generated definitions against these
  * declarations. Callers use the functions above, not the table.

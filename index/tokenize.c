@@ -51,6 +51,8 @@ tokenizer_new(char **cause)
 		return NULL;
 	tk = xcalloc(1, sizeof *tk);
 	tk->tn = tn;
+	/* At start, not in a buyer's first pinyin query (milliseconds of sorting). */
+	pinyin_prepare();
 	tk->words = ubrk_open(UBRK_WORD, "zh", NULL, 0, &ec);
 	if (U_FAILURE(ec)) {
 		*cause = xasprintf("ICU 中文分词数据无法加载 / cannot load ICU's Chinese word"

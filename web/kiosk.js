@@ -1,7 +1,8 @@
 // kiosk.js — the touch kiosk at "/": search as you type, filters from the
 // search's facets (the server applies the fair's cities, so counts and pages
 // are the fair's), browsing by category or city from the empty search box,
-// a product page with a QR code and "ask for a meeting", idle reset (back to
+// a product page with a QR code, "ask for a meeting" and a way to every
+// product of its exhibitor (browsed by the exhibitor's id), idle reset (back to
 // Chinese), and a notice while the server cannot be reached (with recovery,
 // no reload).
 //
@@ -24,6 +25,7 @@ const IDLE_MS = Math.max(1, Number(params.get('idle')) || 60) * 1000;
 
 const state = {
 	q: '', region: '', category: '', fair: '',
+	exhibitor: null,	// { id, name }: only this exhibitor's products
 	hits: [], total: 0, facets: { region: {}, category: {} }, marks: ['\u0001', '\u0002'],
 	forgiving: null,	// what forgiving search did, from the reply
 	elsewhere: false,	// the fair had no hits: these are every fair's
@@ -74,15 +76,17 @@ const fairName = (code) => fairByCode.get(code)?.name || code;
 // with the fair's categories and cities to browse.  The fair is filtered by
 // the server, so the total, the chips' counts and every page are the fair's;
 // when the fair has nothing for the words, every fair's hits are shown, and
-// the status says so.
+// the status says so.  An exhibitor's products are its own, at any fair.
 async function search({ more = false } = {}) {
 	const q = state.q.trim();
-	const start = !q && !state.region && !state.category;
+	const ex = state.exhibitor;
+	const start = !q && !state.region && !state.category && !ex;
 	searchCtrl?.abort();
 	searchCtrl = new AbortController();
 	const p = new URLSearchParams({ q, kind: 'supply', prefix: '1', limit: String(start ? 1 : PAGE) });
 	if (more) p.set('offset', String(state.hits.length));
-	if (state.fair && !(more && state.elsewhere)) p.set('fair', state.fair);
+	if (ex) p.set('exhibitor', String(ex.id));
+	else if (state.fair && !(more && state.elsewhere)) p.set('fair', state.fair);
 	if (state.region) p.set('region', state.region);
 	if (state.category) p.set('category', state.category);
 	if (start) { state.facets = { region: {}, category: {} }; drawStart(); }
@@ -91,7 +95,7 @@ async function search({ more = false } = {}) {
 	try {
 		const signal = searchCtrl.signal;
 		res = await api('/api/v1/search?' + p, { signal });
-		if (!more && !start && q && state.fair && res && !res.total && !signal.aborted) {
+		if (!more && !start && q && state.fair && !ex && res && !res.total && !signal.aborted) {
 			p.delete('fair');
 			const all = await api('/api/v1/search?' + p, { signal });
 			if (all?.total) { res = all; elsewhere = true; }
@@ -149,7 +153,8 @@ function drawResults() {
 	const q = state.q.trim();
 	const n = { n: state.total, shown: state.hits.length };
 	let status;
-	if (!q) status = t('kiosk.browsing', { ...n, what: [state.category, state.region].filter(Boolean).join(' · ') });
+	if (!q && state.exhibitor) status = t('kiosk.exhibitorProducts', { ...n, name: state.exhibitor.name });
+	else if (!q) status = t('kiosk.browsing', { ...n, what: [state.category, state.region].filter(Boolean).join(' · ') });
 	else if (state.total === 0) status = state.fair ? t('kiosk.noneAt', { q, fair: fairName(state.fair) }) : t('kiosk.none', { q });
 	else if (state.elsewhere) status = t('kiosk.elsewhere', { ...n, q, fair: fairName(state.fair) });
 	else status = t('kiosk.found', n);
@@ -164,6 +169,10 @@ function drawChips() {
 		(v) => { state.region = v; search(); });
 	chips($('#f-category'), Object.entries(state.facets.category || {}), state.category,
 		(v) => { state.category = v; search(); });
+	// The exhibitor being listed: one chip, pressed; a tap lets it go.
+	const ex = state.exhibitor;
+	chips($('#f-exhibitor'), ex ? [[ex.name, null]] : [], ex ? ex.name : '',
+		() => { state.exhibitor = null; search(); });
 }
 
 function chips(box, entries, chosen, pickFn) {
@@ -210,6 +219,8 @@ function drawProduct() {
 	$('#p-name').textContent = p.name;
 	$('#p-name').tabIndex = -1;
 	$('#p-company').textContent = [p.company, [p.city, p.county].filter(Boolean).join(' ')].filter(Boolean).join(' · ');
+	$('#p-exhibitor').textContent = t('kiosk.exhibitorAll', { name: p.company });
+	$('#p-exhibitor').hidden = !p.supplier_id;
 	const value = (k) => {
 		if (k === 'price' && p.price) return p.unit ? t('kiosk.pricePer', { price: p.price, unit: p.unit }) : t('kiosk.priceYuan', { price: p.price });
 		if (k === 'phone' && p.phone) return h('a', { href: 'tel:' + p.phone.replace(/[^0-9+]/g, ''), text: p.phone });
@@ -243,6 +254,18 @@ async function findTable(p) {
 		el.textContent = t('kiosk.tableAt', { fair: fairName(fair), tables: names.join(t('common.listSep')) });
 		el.hidden = false;
 	} catch { /* no schedule yet, or not public: nothing to show */ }
+}
+
+// Every product of the product's exhibitor, from the empty search box.
+function showExhibitor() {
+	const p = state.product;
+	if (!p?.supplier_id) return;
+	state.exhibitor = { id: p.supplier_id, name: p.company };
+	state.q = ''; state.region = ''; state.category = '';
+	$('#q').value = '';
+	state.cameFromList = false;
+	location.hash = '#/';
+	search();
 }
 
 // ---- ask for a meeting ----
@@ -306,6 +329,7 @@ function goHome() {
 	if (d.open) d.close();
 	searchCtrl?.abort();
 	state.q = ''; state.region = ''; state.category = ''; state.fair = homeFair;
+	state.exhibitor = null;
 	$('#q').value = '';
 	if (getLang() !== 'zh') setLang('zh');
 	drawFairs();
@@ -347,11 +371,12 @@ function init() {
 	$('#q').addEventListener('input', () => { state.q = $('#q').value; typed(); });
 	$('#search-form').addEventListener('submit', (e) => { e.preventDefault(); typed.cancel(); state.q = $('#q').value; search(); $('#q').blur(); });
 	$('#f-fair').addEventListener('change', () => { state.fair = $('#f-fair').value; state.region = ''; search(); });
-	$('#clear').addEventListener('click', () => { state.region = ''; state.category = ''; state.fair = homeFair; drawFairs(); search(); });
+	$('#clear').addEventListener('click', () => { state.region = ''; state.category = ''; state.exhibitor = null; state.fair = homeFair; drawFairs(); search(); });
 	$('#more').addEventListener('click', () => search({ more: true }));
 	$('#back').addEventListener('click', () => { if (history.length > 1 && state.cameFromList) history.back(); else location.hash = '#/'; });
 	$('#results').addEventListener('click', (e) => { if (e.target.closest('a.card')) state.cameFromList = true; });
 	$('#ask').addEventListener('click', openAsk);
+	$('#p-exhibitor').addEventListener('click', showExhibitor);
 	$('#ask-form').addEventListener('submit', sendAsk);
 	$('#ask-close').addEventListener('click', () => $('#ask-dialog').close());
 	window.addEventListener('hashchange', route);

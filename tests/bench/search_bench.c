@@ -6,7 +6,9 @@
  * path, and how many queries' top 20 agree between the two.
  *
  * usage: search_bench DATADIR TRIGRAM_DB QUERIES ROUNDS
- * Prints a table per query class and one JSON line.
+ * Prints a table per query class, the slowest samples (with the thread's
+ * CPU time beside the wall time, to tell work from waiting for a core),
+ * and one JSON line.
  */
 #include <math.h>
 #include <stdio.h>
@@ -26,6 +28,8 @@ struct sample {
 	char	 q[128];
 	double	*ours;		/* ms per round, top 20 */
 	double	*ours_facets;	/* ms per round, top 20 + total + facets */
+	double	*ours_cpu;	/* the same two as this thread's CPU time */
+	double	*ours_facets_cpu;
 	double	*every_facets;	/* the same, scoring every hit (no pruning) */
 	double	*tri;		/* ms per round, peer */
 	double	*fts;		/* ms per round, today's FTS5 path (FTS5=1) */
@@ -63,6 +67,62 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* This thread's CPU time: what a query cost, whether or not it waited for a core. */
+static double
+cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* One timed search, for the list of the slowest. */
+struct slow {
+	double		 wall, cpu;
+	size_t		 query, round;
+};
+
+static int
+slow_cmp(const void *a, const void *b)
+{
+	const struct slow *x = a, *y = b;
+
+	return x->wall < y->wall ? 1 : x->wall > y->wall ? -1 : 0;
+}
+
+static int
+slow_cpu_cmp(const void *a, const void *b)
+{
+	const struct slow *x = a, *y = b;
+
+	return x->cpu < y->cpu ? 1 : x->cpu > y->cpu ? -1 : 0;
+}
+
+/*
+ * The slowest n of the samples (by wall time, or by CPU time if by_cpu),
+ * the other time beside each, with their query and round: what sets the
+ * p99.
+ */
+static void
+print_slowest(const char *what, const struct sample *s, size_t ns, size_t rounds, int facets,
+    int by_cpu, size_t n)
+{
+	struct slow *v = xcalloc(ns * rounds, sizeof *v);
+	size_t k = 0;
+
+	for (size_t q = 0; q < ns; q++)
+		for (size_t r = 0; r < rounds; r++)
+			v[k++] = (struct slow){ facets ? s[q].ours_facets[r] : s[q].ours[r],
+			    facets ? s[q].ours_facets_cpu[r] : s[q].ours_cpu[r], q, r };
+	qsort(v, k, sizeof *v, by_cpu ? slow_cpu_cmp : slow_cmp);
+	printf("slowest %s by %s (wall ms / thread CPU ms, round):", what, by_cpu ? "CPU" : "wall");
+	for (size_t i = 0; i < n && i < k; i++)
+		printf(" %s %.3f/%.3f r%zu;", s[v[i].query].q, v[i].wall, v[i].cpu, v[i].round);
+	printf("\n");
+	free(v);
 }
 
 static int
@@ -183,6 +243,8 @@ main(int argc, char **argv)
 		snprintf(s[ns].q, sizeof s[ns].q, "%.127s", tab + 1);
 		s[ns].ours = xcalloc(rounds, sizeof(double));
 		s[ns].ours_facets = xcalloc(rounds, sizeof(double));
+		s[ns].ours_cpu = xcalloc(rounds, sizeof(double));
+		s[ns].ours_facets_cpu = xcalloc(rounds, sizeof(double));
 		s[ns].every_facets = xcalloc(rounds, sizeof(double));
 		s[ns].tri = xcalloc(rounds, sizeof(double));
 		s[ns].fts = xcalloc(rounds, sizeof(double));
@@ -198,15 +260,17 @@ main(int argc, char **argv)
 		for (size_t i = 0; i < ns; i++) {
 			struct search_opts o = { .kind = "supply", .limit = 20, .no_facets = 1 };
 			struct search_result res;
-			double t0;
+			double t0, c0;
 
 			t0 = now_ms();
+			c0 = cpu_ms();
 			if (search_serve_run(store_db(st), tk, sv, scratch, s[i].q, 0, &o, &res,
 			    &cause) != 0) {
 				fprintf(stderr, "%s: %s\n", s[i].q, cause);
 				free(cause);
 				cause = NULL;
 			}
+			s[i].ours_cpu[r] = cpu_ms() - c0;
 			s[i].ours[r] = now_ms() - t0;
 			s[i].page_hits = res.nhits;
 			search_result_free(&res);
@@ -236,6 +300,7 @@ main(int argc, char **argv)
 
 			o.no_facets = 0;
 			t0 = now_ms();
+			c0 = cpu_ms();
 			if (search_serve_run(store_db(st), tk, sv, scratch, s[i].q, 0, &o, &res,
 			    &cause) == 0) {
 				s[i].ours_hits = res.total;
@@ -245,6 +310,7 @@ main(int argc, char **argv)
 				free(cause);
 				cause = NULL;
 			}
+			s[i].ours_facets_cpu[r] = cpu_ms() - c0;
 			s[i].ours_facets[r] = now_ms() - t0;
 
 			/* The same without pruning: every hit scored. */
@@ -306,6 +372,11 @@ main(int argc, char **argv)
 	printf("highlighting: %.1f µs a hit (%.1f µs tokenizing every column with pinyin), over"
 	    " %zu hits\n", hl_hits ? hl_needed_ms * 1e3 / (double)hl_hits : 0.0,
 	    hl_hits ? hl_every_ms * 1e3 / (double)hl_hits : 0.0, hl_hits);
+	/* The samples above the p99 and the first below it. */
+	for (int by_cpu = 0; by_cpu < 2; by_cpu++) {
+		print_slowest("top 20", s, ns, rounds, 0, by_cpu, ns * rounds / 100 + 1);
+		print_slowest("+facets", s, ns, rounds, 1, by_cpu, ns * rounds / 100 + 1);
+	}
 	printf("%-12s %-16s %9s %9s %9s %9s %9s %9s %9s %9s %9s %10s %7s %10s\n", "class", "example",
 	    "ours p50", "ours p99", "+facets50", "+facets99", "every50", "every99", "tri p50",
 	    "tri p99", "fts5 p50", "ours hits", "scored", "tri hits");
@@ -315,6 +386,8 @@ main(int argc, char **argv)
 		double *all_t = xcalloc(ns * rounds, sizeof(double));
 		double *all_s = xcalloc(ns * rounds, sizeof(double));
 		double *all_e = xcalloc(ns * rounds, sizeof(double));
+		double *all_oc = xcalloc(ns * rounds, sizeof(double));
+		double *all_fc = xcalloc(ns * rounds, sizeof(double));
 		size_t na = 0;
 
 		for (size_t i = 0; i < ns; ) {
@@ -336,6 +409,8 @@ main(int argc, char **argv)
 					vt[n] = all_t[na] = s[k].tri[r];
 					vs[n] = all_s[na] = s[k].fts[r];
 					ve[n] = all_e[na] = s[k].every_facets[r];
+					all_oc[na] = s[k].ours_cpu[r];
+					all_fc[na] = s[k].ours_facets_cpu[r];
 				}
 				oh += s[k].ours_hits;
 				sc += s[k].ours_scored;
@@ -360,14 +435,19 @@ main(int argc, char **argv)
 		    "\"serving_mb\":%.0f,\"serve_rss_mb\":%.0f,\"serve_peak_rss_mb\":%.0f,"
 		    "\"postings\":%zu,\"fts5_p50_ms\":%.3f,\"fts5_p99_ms\":%.3f,"
 		    "\"fts5_same_top20\":%zu,\"highlight_us_per_hit\":%.1f,"
-		    "\"highlight_every_column_us_per_hit\":%.1f}\n", ns, rounds,
+		    "\"highlight_every_column_us_per_hit\":%.1f,\"ours_cpu_p50_ms\":%.3f,"
+		    "\"ours_cpu_p99_ms\":%.3f,\"ours_facets_cpu_p50_ms\":%.3f,"
+		    "\"ours_facets_cpu_p99_ms\":%.3f}\n", ns, rounds,
 		    pct(all_o, na, 50), pct(all_o, na, 99), pct(all_f, na, 50), pct(all_f, na, 99),
 		    pct(all_e, na, 50), pct(all_e, na, 99),
 		    pct(all_t, na, 50), pct(all_t, na, 99), build_ms / 1e3, sst.bytes / 1048576.0,
 		    rss1 - rss0, peak, sst.postings, with_fts ? pct(all_s, na, 50) : -1.0,
 		    with_fts ? pct(all_s, na, 99) : -1.0, with_fts ? same : 0,
 		    hl_hits ? hl_needed_ms * 1e3 / (double)hl_hits : 0.0,
-		    hl_hits ? hl_every_ms * 1e3 / (double)hl_hits : 0.0);
+		    hl_hits ? hl_every_ms * 1e3 / (double)hl_hits : 0.0,
+		    pct(all_oc, na, 50), pct(all_oc, na, 99), pct(all_fc, na, 50), pct(all_fc, na, 99));
+		free(all_oc);
+		free(all_fc);
 		free(all_s);
 		free(all_e);
 		free(all_o);

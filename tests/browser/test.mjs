@@ -391,6 +391,50 @@ try {
 		await kiosk.waitForSelector('#search-view:not([hidden])');
 	});
 
+	// A buyer who found one product wants what else its company brings: the product
+	// page leads to every product of its exhibitor, as the API lists them.
+	await step('kiosk: from a product to every product of its exhibitor', async () => {
+		const hits = (await api(kiosk, new URLSearchParams({ q: 'longjing', limit: '20' }))).hits;
+		let hit = null, want = null;
+		for (const h of hits) {
+			const r = await api(kiosk, new URLSearchParams({ q: '', exhibitor: String(h.owner_id), limit: '100' }));
+			if (r.total > 1) { hit = h; want = r; break; }
+		}
+		ok(hit !== null, 'a longjing hit whose exhibitor has more products');
+		if (!hit) return;
+		await searchFor('longjing', [hit.code]);
+		await kiosk.click(`#results a.card[data-code="${hit.code}"]`);
+		await kiosk.waitForSelector('#p-body:not([hidden])');
+		const button = kiosk.locator('#p-exhibitor');
+		ok(await button.isVisible() && (await button.textContent()).includes(hit.owner),
+			'the product page offers its exhibitor\'s products', await button.textContent());
+		await button.click();
+		await kiosk.waitForFunction(([name, n]) => {
+			const s = document.querySelector('#status').textContent;
+			return !document.querySelector('#search-view').hidden && s.includes(name) && s.includes(String(n));
+		}, [hit.owner, want.total]);
+		while (await kiosk.locator('#more').isVisible()) {
+			const n = await kiosk.locator('#results a.card').count();
+			await kiosk.click('#more');
+			await kiosk.waitForFunction((k) => document.querySelectorAll('#results a.card').length > k, n);
+		}
+		const codes = await kiosk.$$eval('#results a.card', (as) => as.map((a) => a.dataset.code));
+		const wanted = want.hits.map((h) => h.code);
+		ok(codes.length === want.total && JSON.stringify([...codes].sort()) === JSON.stringify([...wanted].sort()),
+			'the exhibitor\'s products, every one, each once', `${codes.join(' ')} vs ${wanted.join(' ')}`);
+		const owners = await kiosk.$$eval('#results a.card .meta', (ms) => ms.map((m) => m.children[0].textContent));
+		ok(owners.every((o) => o === hit.owner), 'all of them the exhibitor\'s', [...new Set(owners)].join(' '));
+		ok((await kiosk.textContent('#f-exhibitor button.chip[aria-pressed="true"]')) === hit.owner,
+			'the exhibitor shows as a chip');
+		await shot(kiosk, 'kiosk-exhibitor');
+		await axe(kiosk, 'kiosk exhibitor');
+		await noRawKeys(kiosk, 'kiosk exhibitor');
+		// A tap on the chip lets the exhibitor go: the next search is everyone's again.
+		await kiosk.click('#f-exhibitor button.chip');
+		await kiosk.waitForFunction(() => document.querySelector('#f-exhibitor').hidden);
+		ok(true, 'the exhibitor chip lets it go');
+	});
+
 	await step('a product named as markup renders as text', async () => {
 		const name = '<img src=x onerror=alert(1)>';
 		const codes = expectedCodes('onerror', 1);

@@ -32,6 +32,9 @@ export const strings = {
 	'kiosk.clear': { zh: '清除条件', en: 'Clear filters', ru: 'Сбросить фильтры' },
 	'kiosk.city': { zh: '城市', en: 'City', ru: 'Город' },
 	'kiosk.category': { zh: '类别', en: 'Category', ru: 'Категория' },
+	'kiosk.exhibitor': { zh: '展商', en: 'Exhibitor', ru: 'Экспонент' },
+	'kiosk.exhibitorAll': { zh: '查看{name}的全部产品', en: 'All products from {name}', ru: 'Все товары компании {name}' },
+	'kiosk.exhibitorProducts': { zh: '{name}的全部产品：共 {n} 个（显示 {shown} 个）', en: 'All products from {name}: {n} ({shown} shown)', ru: 'Все товары компании {name}: {n} (показано {shown})' },
 	// The example searches, separated by spaces: simplified, traditional and pinyin.
 	'kiosk.examples': { zh: '龙井 電動工具 longjing 黄酒 领带', en: '龙井 電動工具 longjing 黄酒 领带', ru: '龙井 電動工具 longjing 黄酒 领带' },
 	'kiosk.startHint': { zh: '输入中文、繁体或拼音即可搜索，或点下面的类别、城市浏览。例如：', en: 'Type Chinese (simplified or traditional) or pinyin, or tap a category or city below to browse. For example:', ru: 'Введите слово по-китайски (упрощёнными или традиционными иероглифами) или пиньинем, либо выберите категорию или город ниже. Например:' },
