@@ -711,6 +711,7 @@ struct fts_chunk {
 	int64_t			 id[IX_CHUNK];
 	char			*region[IX_CHUNK];
 	char			*category[IX_CHUNK];
+	int64_t			 owner[IX_CHUNK];	/* owner_id: the exhibitor, or 0 */
 	struct tokstream	*ts;	/* row i's fields are texts [i × nfields, …) */
 	struct fts_chunk	*next;
 };
@@ -867,7 +868,7 @@ static void
 chunk_add_row(struct fts_chunk *c, const struct ix_kind *k, sqlite3_stmt *q, const int *cols,
     struct tokenizer *tk, struct buf *marked)
 {
-	int region = cols[k->nfields], category = cols[k->nfields + 1];
+	int region = cols[k->nfields], category = cols[k->nfields + 1], owner = cols[k->nfields + 2];
 
 	for (size_t f = 0; f < k->nfields; f++) {
 		const char *text = (const char *)sqlite3_column_text(q, cols[f]);
@@ -887,17 +888,19 @@ chunk_add_row(struct fts_chunk *c, const struct ix_kind *k, sqlite3_stmt *q, con
 	    xstrdup((const char *)sqlite3_column_text(q, region)) : NULL;
 	c->category[c->n] = sqlite3_column_text(q, category) != NULL ?
 	    xstrdup((const char *)sqlite3_column_text(q, category)) : NULL;
+	c->owner[c->n] = owner >= 0 ? sqlite3_column_int64(q, owner) : 0;
 	c->n++;
 }
 
 /*
  * The columns of the kind's fields, then of its region and category, in
- * the statement q (cols has nfields + 2): -1 with *cause if one is missing.
+ * the statement q, then of owner_id or -1 (cols has nfields + 3): -1 with
+ * *cause if one of the others is missing.
  */
 static int
 view_columns(const struct ix_kind *k, sqlite3_stmt *q, int *cols, char **cause)
 {
-	if (k->nfields + 2 > IX_MAX_FIELDS) {
+	if (k->nfields + 3 > IX_MAX_FIELDS) {
 		*cause = xasprintf("%s: %zu fields", k->view, k->nfields);
 		return -1;
 	}
@@ -915,6 +918,10 @@ view_columns(const struct ix_kind *k, sqlite3_stmt *q, int *cols, char **cause)
 			return -1;
 		}
 	}
+	cols[k->nfields + 2] = -1;
+	for (int col = 0; col < sqlite3_column_count(q); col++)
+		if (strcmp(sqlite3_column_name(q, col), "owner_id") == 0)
+			cols[k->nfields + 2] = col;
 	return 0;
 }
 
@@ -1085,6 +1092,7 @@ layer_add_chunk(struct serve *layer, struct serve_doc *d, const struct fts_chunk
 
 	for (size_t i = 0; i < c->n; i++) {
 		serve_doc_reset(d, c->id[i], c->region[i], c->category[i]);
+		serve_doc_exhibitor(d, c->owner[i]);
 		serve_doc_replay(d, k->name, c->ts, i * k->nfields);
 		serve_build_add(layer, d);
 	}

@@ -530,6 +530,7 @@ hit_details(sqlite3_stmt *q, struct tokenizer *tk, const struct ix_kind *k,
 	h->owner = col_dup(q, 2);
 	h->region = col_dup(q, 3);
 	h->category = col_dup(q, 4);
+	h->owner_id = sqlite3_column_int64(q, 5);
 	if (o->highlight == HIGHLIGHT_NONE) {
 		h->highlight = xstrdup(h->name);
 		h->snippet = xstrdup("");
@@ -542,9 +543,9 @@ hit_details(sqlite3_stmt *q, struct tokenizer *tk, const struct ix_kind *k,
 	else
 		h->highlight = xstrdup(h->name);
 	/* The snippet: the other column with the most matches. */
-	for (int c = 5; c < sqlite3_column_count(q); c++) {
+	for (int c = 6; c < sqlite3_column_count(q); c++) {
 		const char *t = (const char *)sqlite3_column_text(q, c);
-		size_t f = (size_t)c - 4, n;
+		size_t f = (size_t)c - 5, n;
 		char *marked;
 
 		int pinyin = latin && f < k->nfields && k->fields[f].pinyin;
@@ -572,14 +573,17 @@ hit_details(sqlite3_stmt *q, struct tokenizer *tk, const struct ix_kind *k,
 	return 0;
 }
 
-/* The statement hit_details reads: code, name, owner, region, category, the other fields. */
+/*
+ * The statement hit_details reads: code, name, owner, region, category,
+ * the owner's id, the other fields.
+ */
 static int
 details_prepare(sqlite3 *db, const struct ix_kind *k, sqlite3_stmt **q)
 {
 	struct buf sql = { 0 };
 	int rc;
 
-	buf_addf(&sql, "SELECT code, %s, %s, %s, %s", k->fields[0].column,
+	buf_addf(&sql, "SELECT code, %s, %s, %s, %s, owner_id", k->fields[0].column,
 	    strcmp(k->name, "supply") == 0 ? "company" : "buyer", k->region, k->category);
 	for (size_t f = 1; f < k->nfields; f++)
 		buf_addf(&sql, ", %s", k->fields[f].column);
@@ -822,6 +826,7 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 	sq.exhaustive = o->exhaustive;
 	sq.exclude = o->exclude;
 	sq.nexclude = o->nexclude;
+	sq.exhibitor = o->exhibitor;
 	if (browse)
 		serve_browse(sv, s, &sq, &sr);
 	else

@@ -42,6 +42,8 @@ struct search_opts {
 	const int64_t	*exclude;	/* the serving layer leaves these products out of
 					   hits, total and facets (at most SERVE_MAX_EXCLUDE) */
 	size_t		 nexclude;
+	int64_t		 exhibitor;	/* only this exhibitor's products (a supplier's id;
+					   the serving layer only), or 0 */
 	enum search_highlight	 highlight;	/* how hits are highlighted */
 	const char	*mark_open;	/* highlight markers, e.g. "【" and "】" */
 	const char	*mark_close;
@@ -54,6 +56,7 @@ struct search_hit {
 	char	*highlight;	/* name with matches marked */
 	char	*snippet;	/* the best-matching passage, marked */
 	char	*owner;		/* company or buyer */
+	int64_t	 owner_id;	/* its id: the exhibitor (supplier) or the buyer */
 	char	*region;	/* city or province */
 	char	*category;
 	double	 score;		/* higher is better */

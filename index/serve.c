@@ -20,6 +20,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,13 +67,14 @@ struct stok {
 	struct tail	*tail;		/* postings added since; NULL if none */
 };
 
-/* Interned attribute values (cities, categories); id 0 is "none". */
+/* Interned attribute values (cities, categories, exhibitors); id 0 is "none". */
 struct vals {
 	char			**v;		/* v[id], v[0] unused */
 	roaring_bitmap_t	**bm;		/* live docids with that value */
 	size_t			  n, cap;	/* ids in use (counting 0) */
 	uint32_t		 *ht;		/* hash table of ids; 0 = empty */
 	size_t			  htcap;
+	size_t			  max;		/* the largest id it may give */
 };
 
 struct serve {
@@ -111,6 +113,7 @@ struct serve {
 	int64_t			*pid;		/* product id */
 	uint16_t		*dlen;		/* length in tokens (capped) */
 	uint16_t		*city, *cat;	/* value ids */
+	uint32_t		*exh;		/* exhibitor value ids (more than 65,535 of them) */
 	uint64_t		*fwd_off;	/* forward bytes [fwd_off[d], fwd_off[d+1]) */
 	uint64_t		*live;		/* bitset */
 	size_t			 nslots, capslots;
@@ -138,6 +141,7 @@ struct serve {
 	size_t			 idcap, nid;
 
 	struct vals		 cities, cats;
+	struct vals		 exhs;		/* exhibitors, by their id in decimal */
 };
 
 /* A document's tokens before it joins: a small hash table over its own arena. */
@@ -151,6 +155,7 @@ struct dtok {
 struct serve_doc {
 	int64_t		 id;
 	char		*city, *category;
+	int64_t		 exhibitor;	/* 0: none */
 	struct dtok	*t;
 	size_t		 n, cap;
 	uint32_t	*ht;		/* index + 1; 0 = empty */
@@ -209,6 +214,13 @@ struct serve_scratch {
 	uint8_t		*rfirst;	/* whether a range has a hit of the category named */
 	uint32_t	*rheap;		/* ranges to score, best bound first */
 	size_t		 rcap;
+	/* Matching's stage 1 by ranges (match_bounded). */
+	uint32_t	*mscore;	/* one segment's sums, by docid & SEG_MASK */
+	uint32_t	*mmax;		/* each list's largest contribution by range */
+	size_t		 mmaxcap;
+	uint32_t	*mub;		/* each range's bound */
+	uint32_t	*mheap;		/* ranges, best bound first */
+	size_t		 mcap;
 };
 
 static uint32_t
@@ -263,11 +275,18 @@ serve_doc_reset(struct serve_doc *d, int64_t id, const char *city, const char *c
 	d->id = id;
 	d->city = city != NULL && *city != '\0' ? xstrdup(city) : NULL;
 	d->category = category != NULL && *category != '\0' ? xstrdup(category) : NULL;
+	d->exhibitor = 0;
 	d->n = 0;
 	d->len = 0;
 	buf_reset(&d->text);
 	if (d->ht != NULL)
 		memset(d->ht, 0, d->htcap * sizeof *d->ht);
+}
+
+void
+serve_doc_exhibitor(struct serve_doc *d, int64_t exhibitor)
+{
+	d->exhibitor = exhibitor > 0 ? exhibitor : 0;
 }
 
 /* Doubles the document's hash table. */
@@ -331,7 +350,9 @@ serve_new(const double *weights, size_t nfields)
 	sv->nfields = nfields;
 	pthread_rwlock_init(&sv->lock, NULL);
 	sv->live_bm = roaring_bitmap_create();
-	sv->cities.n = sv->cats.n = 1;	/* id 0: none */
+	sv->cities.n = sv->cats.n = sv->exhs.n = 1;	/* id 0: none */
+	sv->cities.max = sv->cats.max = UINT16_MAX;
+	sv->exhs.max = UINT32_MAX - 1;
 	return sv;
 }
 
@@ -372,6 +393,7 @@ serve_free(struct serve *sv)
 	free(sv->dlen);
 	free(sv->city);
 	free(sv->cat);
+	free(sv->exh);
 	free(sv->fwd_off);
 	free(sv->live);
 	roaring_bitmap_free(sv->live_bm);
@@ -383,6 +405,7 @@ serve_free(struct serve *sv)
 	free(sv->idv);
 	vals_free(&sv->cities);
 	vals_free(&sv->cats);
+	vals_free(&sv->exhs);
 	pthread_rwlock_destroy(&sv->lock);
 	free(sv);
 }
@@ -401,7 +424,7 @@ vals_id(struct vals *v, const char *s, int add)
 		for (j = h & (v->htcap - 1); v->ht[j] != 0; j = (j + 1) & (v->htcap - 1))
 			if (strcmp(v->v[v->ht[j]], s) == 0)
 				return v->ht[j];
-	if (!add || v->n > UINT16_MAX)
+	if (!add || v->n > v->max)
 		return 0;
 	if (v->n >= v->cap) {
 		v->cap = v->cap ? v->cap * 2 : 64;
@@ -427,6 +450,18 @@ vals_id(struct vals *v, const char *s, int add)
 		v->ht[j] = (uint32_t)(v->n - 1);
 	}
 	return (uint32_t)(v->n - 1);
+}
+
+/* The value id of exhibitor id in sv (0 for none); adds it if add, else 0 when unknown. */
+static uint32_t
+exh_id(struct serve *sv, int64_t id, int add)
+{
+	char key[24];
+
+	if (id <= 0)
+		return 0;
+	snprintf(key, sizeof key, "%lld", (long long)id);
+	return vals_id(&sv->exhs, key, add);
 }
 
 /* The token id of text, or -1. */
@@ -662,6 +697,8 @@ slot_kill(struct serve *sv, uint32_t d)
 		roaring_bitmap_remove(sv->cities.bm[sv->city[d]], d);
 	if (sv->cat[d] != 0)
 		roaring_bitmap_remove(sv->cats.bm[sv->cat[d]], d);
+	if (sv->exh[d] != 0)
+		roaring_bitmap_remove(sv->exhs.bm[sv->exh[d]], d);
 	fwd_begin(sv, d, &it);
 	while (fwd_next(&it, &tok, &freq))
 		sv->toks[tok].df--;
@@ -712,6 +749,7 @@ slot_add(struct serve *sv, const struct serve_doc *d)
 		sv->dlen = xreallocarray(sv->dlen, cap, sizeof *sv->dlen);
 		sv->city = xreallocarray(sv->city, cap, sizeof *sv->city);
 		sv->cat = xreallocarray(sv->cat, cap, sizeof *sv->cat);
+		sv->exh = xreallocarray(sv->exh, cap, sizeof *sv->exh);
 		sv->fwd_off = xreallocarray(sv->fwd_off, cap + 1, sizeof *sv->fwd_off);
 		sv->live = xreallocarray(sv->live, (cap + 63) / 64, sizeof *sv->live);
 		memset(sv->live + ow, 0, ((cap + 63) / 64 - ow) * sizeof *sv->live);
@@ -724,6 +762,7 @@ slot_add(struct serve *sv, const struct serve_doc *d)
 	sv->dlen[s] = (uint16_t)(d->len > UINT16_MAX ? UINT16_MAX : d->len);
 	sv->city[s] = (uint16_t)vals_id(&sv->cities, d->city, 1);
 	sv->cat[s] = (uint16_t)vals_id(&sv->cats, d->category, 1);
+	sv->exh[s] = exh_id(sv, d->exhibitor, 1);
 	/* Forward entries: interned, sorted by token id, delta-coded. */
 	if (d->n > sv->ftmpcap) {
 		sv->ftmpcap = d->n + 64;
@@ -758,6 +797,8 @@ slot_add(struct serve *sv, const struct serve_doc *d)
 		roaring_bitmap_add(sv->cities.bm[sv->city[s]], s);
 	if (sv->cat[s] != 0)
 		roaring_bitmap_add(sv->cats.bm[sv->cat[s]], s);
+	if (sv->exh[s] != 0)
+		roaring_bitmap_add(sv->exhs.bm[sv->exh[s]], s);
 	sv->ndocs++;
 	sv->sumlen += sv->dlen[s];
 	id_set(sv, d->id, s);
@@ -813,6 +854,7 @@ slots_in_id_order(struct serve *sv)
 	int sorted = 1;
 	int64_t *pid;
 	uint16_t *dlen, *city, *cat;
+	uint32_t *exh;
 	uint64_t *fwd_off, *fmask_off;
 	uint8_t *fwd, *fmask;
 
@@ -830,6 +872,7 @@ slots_in_id_order(struct serve *sv)
 	dlen = xcalloc(sv->capslots, sizeof *dlen);
 	city = xcalloc(sv->capslots, sizeof *city);
 	cat = xcalloc(sv->capslots, sizeof *cat);
+	exh = xcalloc(sv->capslots, sizeof *exh);
 	fwd_off = xcalloc(sv->capslots + 1, sizeof *fwd_off);
 	fmask_off = xcalloc(sv->capfmask_off, sizeof *fmask_off);
 	fwd = xmalloc(sv->capfwd);
@@ -843,6 +886,7 @@ slots_in_id_order(struct serve *sv)
 		dlen[i] = sv->dlen[d];
 		city[i] = sv->city[d];
 		cat[i] = sv->cat[d];
+		exh[i] = sv->exh[d];
 		memcpy(fwd + nf, sv->fwd + sv->fwd_off[d], fl);
 		fwd_off[i] = nf;
 		nf += fl;
@@ -856,6 +900,7 @@ slots_in_id_order(struct serve *sv)
 	free(sv->dlen), sv->dlen = dlen;
 	free(sv->city), sv->city = city;
 	free(sv->cat), sv->cat = cat;
+	free(sv->exh), sv->exh = exh;
 	free(sv->fwd_off), sv->fwd_off = fwd_off;
 	free(sv->fmask_off), sv->fmask_off = fmask_off;
 	free(sv->fwd), sv->fwd = fwd;
@@ -872,6 +917,8 @@ slots_in_id_order(struct serve *sv)
 		roaring_bitmap_clear(sv->cities.bm[i]);
 	for (size_t i = 1; i < sv->cats.n; i++)
 		roaring_bitmap_clear(sv->cats.bm[i]);
+	for (size_t i = 1; i < sv->exhs.n; i++)
+		roaring_bitmap_clear(sv->exhs.bm[i]);
 	for (uint32_t d = 0; d < n; d++) {
 		sv->live[d >> 6] |= 1ULL << (d & 63);
 		roaring_bitmap_add(sv->live_bm, d);
@@ -879,6 +926,8 @@ slots_in_id_order(struct serve *sv)
 			roaring_bitmap_add(sv->cities.bm[sv->city[d]], d);
 		if (sv->cat[d] != 0)
 			roaring_bitmap_add(sv->cats.bm[sv->cat[d]], d);
+		if (sv->exh[d] != 0)
+			roaring_bitmap_add(sv->exhs.bm[sv->exh[d]], d);
 		id_set(sv, sv->pid[d], d);
 	}
 	free(order);
@@ -997,6 +1046,10 @@ serve_build_finish(struct serve *sv, long long seq)
 		roaring_bitmap_run_optimize(sv->cities.bm[i]);
 	for (size_t i = 1; i < sv->cats.n; i++)
 		roaring_bitmap_run_optimize(sv->cats.bm[i]);
+	for (size_t i = 1; i < sv->exhs.n; i++) {
+		roaring_bitmap_run_optimize(sv->exhs.bm[i]);
+		roaring_bitmap_shrink_to_fit(sv->exhs.bm[i]);
+	}
 	sv->seq = seq;
 	sv->built = 1;
 }
@@ -1013,7 +1066,7 @@ serve_build_finish(struct serve *sv, long long seq)
 struct serve_saved {
 	uint64_t	layout;		/* sizeof (struct stok): saved as it is */
 	uint64_t	nfields, ntok, nstrs, nsorted, npost, ndir, nbmax, nranges_base;
-	uint64_t	nslots, ndocs, sumlen, nfwd, nfwd_ent, nfmask, ncities, ncats;
+	uint64_t	nslots, ndocs, sumlen, nfwd, nfwd_ent, nfmask, ncities, ncats, nexhs;
 	int64_t		seq;
 	double		wq[SERVE_MAX_TERMS], avgdl;
 };
@@ -1059,8 +1112,8 @@ serve_write(struct serve *sv, serve_write_fn w, void *arg)
 	}
 	h = (struct serve_saved){ sizeof(struct stok), sv->nfields, sv->ntok, sv->nstrs,
 	    sv->nsorted, sv->npost, sv->ndir, sv->nbmax, sv->nranges_base, sv->nslots, sv->ndocs,
-	    sv->sumlen, sv->nfwd, sv->nfwd_ent, sv->nfmask, sv->cities.n, sv->cats.n, sv->seq,
-	    { 0 }, sv->avgdl };
+	    sv->sumlen, sv->nfwd, sv->nfwd_ent, sv->nfmask, sv->cities.n, sv->cats.n, sv->exhs.n,
+	    sv->seq, { 0 }, sv->avgdl };
 	memcpy(h.wq, sv->wq, sizeof h.wq);
 	/* Tokens without their tails (none after a build), padding zeroed. */
 	toks = xcalloc(sv->ntok + 1, sizeof *toks);
@@ -1082,12 +1135,14 @@ serve_write(struct serve *sv, serve_write_fn w, void *arg)
 	    array_write(w, arg, sv->dlen, sv->nslots * sizeof *sv->dlen) != 0 ||
 	    array_write(w, arg, sv->city, sv->nslots * sizeof *sv->city) != 0 ||
 	    array_write(w, arg, sv->cat, sv->nslots * sizeof *sv->cat) != 0 ||
+	    array_write(w, arg, sv->exh, sv->nslots * sizeof *sv->exh) != 0 ||
 	    array_write(w, arg, sv->fwd_off, (sv->nslots + 1) * sizeof *sv->fwd_off) != 0 ||
 	    array_write(w, arg, sv->live, (sv->nslots + 63) / 64 * sizeof *sv->live) != 0 ||
 	    array_write(w, arg, sv->fwd, sv->nfwd) != 0 ||
 	    array_write(w, arg, sv->fmask, sv->nfmask) != 0 ||
 	    array_write(w, arg, sv->fmask_off, (sv->nslots + 1) * sizeof *sv->fmask_off) != 0 ||
-	    vals_write(&sv->cities, w, arg) != 0 || vals_write(&sv->cats, w, arg) != 0 ? -1 : 0;
+	    vals_write(&sv->cities, w, arg) != 0 || vals_write(&sv->cats, w, arg) != 0 ||
+	    vals_write(&sv->exhs, w, arg) != 0 ? -1 : 0;
 	free(toks);
 	pthread_rwlock_unlock(&sv->lock);
 	return rc;
@@ -1143,7 +1198,8 @@ serve_read(serve_read_fn r, void *arg)
 	if (r(arg, &h, sizeof h) != 0 || h.layout != sizeof(struct stok) || h.nfields == 0 ||
 	    h.nfields > SERVE_MAX_TERMS || h.nsorted != h.ntok || h.ntok > UINT32_MAX ||
 	    h.nslots > (uint64_t)UINT16_MAX << SEG_BITS || h.ncities == 0 || h.ncats == 0 ||
-	    h.ncities > UINT16_MAX + 1 || h.ncats > UINT16_MAX + 1)
+	    h.ncities > UINT16_MAX + 1 || h.ncats > UINT16_MAX + 1 || h.nexhs == 0 ||
+	    h.nexhs > UINT32_MAX)
 		return NULL;
 	sv = xcalloc(1, sizeof *sv);
 	pthread_rwlock_init(&sv->lock, NULL);
@@ -1166,7 +1222,9 @@ serve_read(serve_read_fn r, void *arg)
 	sv->nfwd_ent = h.nfwd_ent;
 	sv->nfmask = sv->capfmask = h.nfmask;
 	sv->capfmask_off = h.nslots + 2;
-	sv->cities.n = sv->cats.n = 1;
+	sv->cities.n = sv->cats.n = sv->exhs.n = 1;	/* as serve_new */
+	sv->cities.max = sv->cats.max = UINT16_MAX;
+	sv->exhs.max = UINT32_MAX - 1;
 	sv->live_bm = roaring_bitmap_create();
 	ok = (sv->toks = array_read(r, arg, h.ntok * sizeof *sv->toks, 0)) != NULL &&
 	    (sv->strs = array_read(r, arg, h.nstrs, 0)) != NULL &&
@@ -1185,6 +1243,8 @@ serve_read(serve_read_fn r, void *arg)
 	    sv->capslots * sizeof *sv->city)) != NULL &&
 	    (sv->cat = array_read(r, arg, h.nslots * sizeof *sv->cat,
 	    sv->capslots * sizeof *sv->cat)) != NULL &&
+	    (sv->exh = array_read(r, arg, h.nslots * sizeof *sv->exh,
+	    sv->capslots * sizeof *sv->exh)) != NULL &&
 	    (sv->fwd_off = array_read(r, arg, (h.nslots + 1) * sizeof *sv->fwd_off,
 	    (sv->capslots + 1) * sizeof *sv->fwd_off)) != NULL &&
 	    (sv->live = array_read(r, arg, (h.nslots + 63) / 64 * sizeof *sv->live,
@@ -1194,7 +1254,8 @@ serve_read(serve_read_fn r, void *arg)
 	    (sv->fmask_off = array_read(r, arg, (h.nslots + 1) * sizeof *sv->fmask_off,
 	    sv->capfmask_off * sizeof *sv->fmask_off)) != NULL &&
 	    vals_read(&sv->cities, h.ncities, r, arg) == 0 &&
-	    vals_read(&sv->cats, h.ncats, r, arg) == 0;
+	    vals_read(&sv->cats, h.ncats, r, arg) == 0 &&
+	    vals_read(&sv->exhs, h.nexhs, r, arg) == 0;
 	if (sv->toks == NULL)
 		sv->ntok = 0;
 	for (size_t t = 0; t < sv->ntok; t++)	/* saved as NULL; never trusted */
@@ -1209,7 +1270,8 @@ serve_read(serve_read_fn r, void *arg)
 	sv->thtcap /= 2;
 	tok_rehash(sv);
 	for (uint32_t d = 0; d < sv->nslots; d++) {
-		if (!is_live(sv, d) || sv->city[d] >= sv->cities.n || sv->cat[d] >= sv->cats.n) {
+		if (!is_live(sv, d) || sv->city[d] >= sv->cities.n || sv->cat[d] >= sv->cats.n ||
+		    sv->exh[d] >= sv->exhs.n) {
 			if (is_live(sv, d)) {
 				serve_free(sv);
 				return NULL;
@@ -1222,12 +1284,16 @@ serve_read(serve_read_fn r, void *arg)
 			roaring_bitmap_add(sv->cities.bm[sv->city[d]], d);
 		if (sv->cat[d] != 0)
 			roaring_bitmap_add(sv->cats.bm[sv->cat[d]], d);
+		if (sv->exh[d] != 0)
+			roaring_bitmap_add(sv->exhs.bm[sv->exh[d]], d);
 	}
 	roaring_bitmap_run_optimize(sv->live_bm);
 	for (size_t i = 1; i < sv->cities.n; i++)
 		roaring_bitmap_run_optimize(sv->cities.bm[i]);
 	for (size_t i = 1; i < sv->cats.n; i++)
 		roaring_bitmap_run_optimize(sv->cats.bm[i]);
+	for (size_t i = 1; i < sv->exhs.n; i++)
+		roaring_bitmap_run_optimize(sv->exhs.bm[i]);
 	sv->built = 1;
 	return sv;
 }
@@ -1355,6 +1421,10 @@ serve_scratch_free(struct serve_scratch *s)
 	free(s->rub);
 	free(s->rfirst);
 	free(s->rheap);
+	free(s->mscore);
+	free(s->mmax);
+	free(s->mub);
+	free(s->mheap);
 	free(s);
 }
 
@@ -1753,6 +1823,7 @@ struct qprep {
 	uint32_t	 all;		/* every word's bit: a hit has them all */
 	uint32_t	 cat_first;	/* the category the query names (value id), or 0 */
 	uint32_t	 cat_only;	/* the category filter, or 0 */
+	uint32_t	 exh_only;	/* the exhibitor filter, or 0 */
 	int		 filter;	/* s->callow says which cities pass */
 	uint32_t	 excl[SERVE_MAX_EXCLUDE];	/* slots left out */
 	size_t		 nexcl;
@@ -1789,6 +1860,8 @@ query_prepare(struct serve *sv, struct serve_scratch *s, const struct serve_quer
 		s->callow[0] = 0;
 	}
 	if (q->category != NULL && (p->cat_only = vals_id(&sv->cats, q->category, 0)) == 0)
+		none = 1;
+	if (q->exhibitor != 0 && (p->exh_only = exh_id(sv, q->exhibitor, 0)) == 0)
 		none = 1;
 	if (q->category_first != NULL)
 		p->cat_first = vals_id(&sv->cats, q->category_first, 0);
@@ -1845,7 +1918,8 @@ query_prepare(struct serve *sv, struct serve_scratch *s, const struct serve_quer
 static int
 passes(const struct serve *sv, const struct serve_scratch *s, const struct qprep *p, uint32_t d)
 {
-	if ((p->filter && !s->callow[sv->city[d]]) || (p->cat_only != 0 && sv->cat[d] != p->cat_only))
+	if ((p->filter && !s->callow[sv->city[d]]) || (p->cat_only != 0 && sv->cat[d] != p->cat_only) ||
+	    (p->exh_only != 0 && sv->exh[d] != p->exh_only))
 		return 0;
 	for (size_t i = 0; i < p->nexcl; i++)
 		if (p->excl[i] == d)
@@ -1996,8 +2070,8 @@ prune_find_hits(struct serve *sv, struct serve_scratch *s, const struct serve_qu
     struct qprep *p, struct serve_result *r)
 {
 	size_t nseg = 0, nlive = (sv->nslots + 63) / 64;
-	int iterate = p->filter || p->cat_only != 0 || p->nexcl > 0 || q->facets ||
-	    p->cat_first != 0;
+	int iterate = p->filter || p->cat_only != 0 || p->exh_only != 0 || p->nexcl > 0 ||
+	    q->facets || p->cat_first != 0;
 	uint32_t seg;
 
 	while ((seg = next_segment(sv, p->cur, p->nc)) != UINT32_MAX) {
@@ -2360,22 +2434,31 @@ browse_one(uint32_t d, void *arg)
 
 /*
  * The live documents that pass q's filters, as bitmaps: the narrowest first
- * (a category, a city), the others intersected; NULL when a filter names a
- * value the layer does not have.  Caller holds the lock and frees.
+ * (an exhibitor, a category, a city), the others intersected; NULL when a
+ * filter names a value the layer does not have.  Caller holds the lock and
+ * frees.
  */
 static roaring_bitmap_t *
 browse_bitmap(struct serve *sv, const struct serve_query *q)
 {
-	uint32_t city = 0, cat = 0;
+	uint32_t city = 0, cat = 0, exh = 0;
+	const roaring_bitmap_t *by[3];
+	size_t nby = 0;
 	roaring_bitmap_t *b;
 
 	if ((q->city != NULL && (city = vals_id(&sv->cities, q->city, 0)) == 0) ||
-	    (q->category != NULL && (cat = vals_id(&sv->cats, q->category, 0)) == 0))
+	    (q->category != NULL && (cat = vals_id(&sv->cats, q->category, 0)) == 0) ||
+	    (q->exhibitor != 0 && (exh = exh_id(sv, q->exhibitor, 0)) == 0))
 		return NULL;
-	b = roaring_bitmap_copy(cat != 0 ? sv->cats.bm[cat] : city != 0 ? sv->cities.bm[city] :
-	    sv->live_bm);
-	if (cat != 0 && city != 0)
-		roaring_bitmap_and_inplace(b, sv->cities.bm[city]);
+	if (exh != 0)
+		by[nby++] = sv->exhs.bm[exh];
+	if (cat != 0)
+		by[nby++] = sv->cats.bm[cat];
+	if (city != 0)
+		by[nby++] = sv->cities.bm[city];
+	b = roaring_bitmap_copy(nby > 0 ? by[0] : sv->live_bm);
+	for (size_t i = 1; i < nby; i++)
+		roaring_bitmap_and_inplace(b, by[i]);
 	if (q->fair_cities != NULL) {
 		roaring_bitmap_t *u = roaring_bitmap_create();
 		uint32_t c;
@@ -2508,6 +2591,8 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 		bm += roaring_bitmap_size_in_bytes(sv->cities.bm[i]);
 	for (size_t i = 1; i < sv->cats.n; i++)
 		bm += roaring_bitmap_size_in_bytes(sv->cats.bm[i]);
+	for (size_t i = 1; i < sv->exhs.n; i++)
+		bm += roaring_bitmap_size_in_bytes(sv->exhs.bm[i]) + sizeof(roaring_bitmap_t);
 	memset(st, 0, sizeof *st);
 	st->docs = sv->ndocs;
 	st->slots = sv->nslots;
@@ -2523,7 +2608,9 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 	st->bytes = st->postings_bytes + st->forward_bytes + bm + st->fields_bytes +
 	    sv->captok * sizeof *sv->toks + sv->thtcap * sizeof *sv->tht + sv->capstrs +
 	    sv->ntok * sizeof *sv->sorted +
-	    sv->capslots * (sizeof *sv->pid + sizeof *sv->dlen + 2 * sizeof *sv->city) +
+	    sv->capslots * (sizeof *sv->pid + sizeof *sv->dlen + 2 * sizeof *sv->city +
+	    sizeof *sv->exh) + sv->exhs.cap * (sizeof *sv->exhs.v + sizeof *sv->exhs.bm + 12) +
+	    sv->exhs.htcap * sizeof *sv->exhs.ht +
 	    sv->capslots / 8 + sv->idcap * (sizeof *sv->idk + sizeof *sv->idv);
 	pthread_rwlock_unlock(&sv->lock);
 }
@@ -2586,12 +2673,13 @@ mtok_cmp(const void *a, const void *b)
 }
 
 /*
- * Stage 1 over the cursors cur[0..nc): every touched live document of an
- * allowed city offered to s->heap (best `want`) with its summed impacts.
+ * Stage 1 over the cursors cur[0..nc), every list read whole: every
+ * touched live document of an allowed city offered to s->heap (best
+ * `want`) with its summed impacts; *scored counts the documents summed.
  */
 static void
 match_walk(const struct serve *sv, struct serve_scratch *s, struct cursor *cur, size_t nc,
-    int filter, size_t want, size_t *nh)
+    int filter, size_t want, size_t *nh, long *scored)
 {
 	for (;;) {
 		uint32_t base;
@@ -2599,6 +2687,7 @@ match_walk(const struct serve *sv, struct serve_scratch *s, struct cursor *cur, 
 
 		if (nt == SIZE_MAX)
 			break;
+		*scored += (long)nt;
 		for (size_t i = 0; i < nt; i++) {
 			uint16_t lo = s->touched[i];
 			uint32_t d = base | lo;
@@ -2704,6 +2793,368 @@ match_rescore(const struct serve *sv, uint32_t d, const struct mtok *mt, size_t 
 	return score;
 }
 
+/*
+ * Stage 1 by ranges.  A document's stage-1 score is Σ W × impact over the
+ * lists, W each list's weight × idf quantised so that the sum fits 32 bits:
+ * integers, so any order of adding gives the same sum, and lists may be
+ * read for some documents only (MaxScore) with the same result as reading
+ * them whole.
+ */
+#define MATCH_WSUM	65000	/* Σ W at most (less than 65,535 − SERVE_MATCH_TOKENS) */
+
+/* A stage-1 list as the ranges are scored: its weight, maxima, and where it stands. */
+struct mcursor {
+	const struct stok	*tok;
+	uint32_t		 w;		/* a posting adds w × impact */
+	const uint32_t		*mx;		/* its largest w × impact by range */
+	uint32_t		 top;		/* the largest of them */
+	uint64_t		 run;		/* the directory run last looked in */
+	size_t			 at;		/* a place in that run at or before the next range */
+	uint32_t		 tail;		/* the same in the tail */
+};
+
+/* Grows s for stage 1 over nr ranges of nc lists. */
+static void
+scratch_match_ready(struct serve_scratch *s, size_t nr, size_t nc)
+{
+	if (s->mscore == NULL)
+		s->mscore = xcalloc(SEG_SIZE, sizeof *s->mscore);
+	if (s->mcap < nr) {
+		s->mcap = nr + nr / 4 + 64;
+		s->mub = xreallocarray(s->mub, s->mcap, sizeof *s->mub);
+		s->mheap = xreallocarray(s->mheap, s->mcap, sizeof *s->mheap);
+	}
+	if (s->mmaxcap < nr * nc) {
+		s->mmaxcap = s->mcap * SERVE_MATCH_TOKENS;
+		s->mmax = xreallocarray(s->mmax, s->mmaxcap, sizeof *s->mmax);
+	}
+}
+
+/*
+ * Each list's largest w × impact in each range of docids into c->mx (its
+ * kept range maxima, or its postings' own where none are kept), and each
+ * range's bound, their sum, into s->mub[0..nr).
+ */
+static void
+match_bounds(const struct serve *sv, struct serve_scratch *s, struct mcursor *mc, size_t nc,
+    size_t nr)
+{
+	memset(s->mub, 0, nr * sizeof *s->mub);
+	for (size_t i = 0; i < nc; i++) {
+		struct mcursor *c = &mc[i];
+		const struct stok *t = c->tok;
+		uint32_t *m = s->mmax + i * nr, top = 0;
+
+		c->mx = m;
+		memset(m, 0, nr * sizeof *m);
+		if (t->bmax != NO_BMAX) {
+			const uint16_t *bm = sv->bmax + t->bmax;
+			size_t n = nr < sv->nranges_base ? nr : sv->nranges_base;
+
+			for (size_t rg = 0; rg < n; rg++)
+				m[rg] = c->w * bm[rg];
+		} else
+			for (uint64_t r = t->dir; r < t->dir + t->ndir; r++) {
+				uint64_t from = t->base + sv->doff[r];
+				uint64_t to = t->base + (r + 1 < t->dir + t->ndir ? sv->doff[r + 1] :
+				    t->nbase);
+				uint32_t *ms = m + ((size_t)sv->dseg[r] << (SEG_BITS - RANGE_BITS));
+
+				for (uint64_t k = from; k < to; k++) {
+					uint32_t v = c->w * sv->pimp[k];
+
+					if (ms[sv->plo[k] >> RANGE_BITS] < v)
+						ms[sv->plo[k] >> RANGE_BITS] = v;
+				}
+			}
+		if (t->tail != NULL)
+			for (uint32_t k = 0; k < t->tail->n; k++) {
+				uint32_t v = c->w * t->tail->imp[k];
+
+				if (m[t->tail->doc[k] >> RANGE_BITS] < v)
+					m[t->tail->doc[k] >> RANGE_BITS] = v;
+			}
+		for (size_t rg = 0; rg < nr; rg++) {
+			s->mub[rg] += m[rg];
+			if (top < m[rg])
+				top = m[rg];
+		}
+		c->top = top;
+	}
+}
+
+/* The first position in a[from..n) at or past x, galloping from from (a ascending). */
+static size_t
+gallop_u16(const uint16_t *a, size_t from, size_t n, uint32_t x)
+{
+	size_t lo = from, hi = from, step = 1;
+
+	while (hi < n && a[hi] < x) {
+		lo = hi + 1;
+		hi += step;
+		step *= 2;
+	}
+	return lo + u16_lower(a + lo, (hi < n ? hi : n) - lo, x);
+}
+
+/* The same over docids. */
+static uint32_t
+gallop_u32(const uint32_t *a, uint32_t from, uint32_t n, uint32_t x)
+{
+	uint32_t lo = from, hi = from, step = 1;
+
+	while (hi < n && a[hi] < x) {
+		lo = hi + 1;
+		hi = n - hi > step ? hi + step : n;
+		step *= 2;
+	}
+	while (lo < hi) {
+		uint32_t m = lo + (hi - lo) / 2;
+
+		if (a[m] < x)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo;
+}
+
+/*
+ * Adds one posting to the segment's accumulator: every document touched
+ * (a new one starts), or (found) only those already there, which are
+ * those not 0 (a posting adds more than 0).
+ */
+static inline size_t
+match_add(struct serve_scratch *s, size_t nt, uint16_t d, uint32_t v, int found)
+{
+	uint32_t *score = s->mscore;
+
+	if (score[d] == 0) {
+		if (found)
+			return nt;
+		s->touched[nt++] = d;
+	}
+	score[d] += v;
+	return nt;
+}
+
+/*
+ * Adds c's postings in range rg (docids [start, start + RANGE_SIZE)) to the
+ * segment's accumulator (found: only to documents already there); c moves
+ * there, forward (no search past the next posting) or back.
+ */
+static size_t
+mcursor_range(const struct serve *sv, struct serve_scratch *s, struct mcursor *c, uint32_t rg,
+    size_t nt, int found)
+{
+	const struct stok *t = c->tok;
+	uint32_t start = rg << RANGE_BITS, end = start + RANGE_SIZE, seg = start >> SEG_BITS;
+	uint64_t dend = t->dir + t->ndir;
+
+	if (c->run >= dend || sv->dseg[c->run] != seg) {
+		uint64_t a = t->dir, b = dend;
+
+		while (a < b) {		/* the token's run in this segment */
+			uint64_t m = (a + b) / 2;
+
+			if (sv->dseg[m] < seg)
+				a = m + 1;
+			else
+				b = m;
+		}
+		c->run = a;
+		c->at = 0;
+	}
+	if (c->run < dend && sv->dseg[c->run] == seg) {
+		uint64_t from = t->base + sv->doff[c->run];
+		size_t n = (c->run + 1 < dend ? sv->doff[c->run + 1] : t->nbase) - sv->doff[c->run];
+		const uint16_t *lo = sv->plo + from, *imp = sv->pimp + from;
+		size_t i, j;
+
+		if (t->bmax != NO_BMAX) {	/* the range's place is kept */
+			const uint16_t *ro = sv->roff + t->bmax;
+
+			i = ro[rg];
+			j = (rg + 1) % (SEG_SIZE / RANGE_SIZE) != 0 ? ro[rg + 1] : n;
+		} else {
+			if (c->at > 0 && lo[c->at - 1] >= (start & SEG_MASK))
+				c->at = 0;	/* a range before the last one */
+			i = gallop_u16(lo, c->at, n, start & SEG_MASK);
+			j = (end & SEG_MASK) != 0 ? gallop_u16(lo, i, n, end & SEG_MASK) : n;
+			c->at = j;
+		}
+		for (; i < j; i++)
+			nt = match_add(s, nt, lo[i], c->w * imp[i], found);
+	}
+	if (t->tail != NULL) {
+		const struct tail *tl = t->tail;
+		uint32_t i;
+
+		if (c->tail > 0 && tl->doc[c->tail - 1] >= start)
+			c->tail = 0;
+		for (i = gallop_u32(tl->doc, c->tail, tl->n, start); i < tl->n && tl->doc[i] < end;
+		    i++)
+			nt = match_add(s, nt, (uint16_t)(tl->doc[i] & SEG_MASK), c->w * tl->imp[i],
+			    found);
+		c->tail = i;
+	}
+	return nt;
+}
+
+/*
+ * Keeps of the nt touched documents of the segment at base those that can
+ * still enter: live, of an allowed city, and with rest more at least
+ * theta; the others leave the accumulator.  Returns how many are kept.
+ */
+static size_t
+match_keep(const struct serve *sv, struct serve_scratch *s, uint32_t base, size_t nt,
+    int filter, uint32_t theta, uint32_t rest)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < nt; i++) {
+		uint16_t lo = s->touched[i];
+		uint32_t d = base | lo;
+
+		if ((uint64_t)s->mscore[lo] + rest < theta || !is_live(sv, d) ||
+		    (filter && !s->callow[sv->city[d]]))
+			s->mscore[lo] = 0;
+		else
+			s->touched[k++] = lo;
+	}
+	return k;
+}
+
+/*
+ * Scores range rg and offers its documents that can enter the best want.
+ * With prune and a full heap (the worst kept scoring theta), MaxScore: the
+ * lightest lists whose maxima here sum below theta are read only for the
+ * documents the others found, and not at all once none of those can reach
+ * theta.  mc is ordered lightest first.
+ */
+static void
+match_range(const struct serve *sv, struct serve_scratch *s, struct mcursor *mc, size_t nc,
+    uint32_t rg, int filter, size_t want, size_t *nh, long *scored, int prune)
+{
+	uint32_t base = (rg << RANGE_BITS) & ~SEG_MASK, theta = 0, rest = 0;
+	size_t nt = 0, ne = 0;
+
+	if (prune && *nh == want)
+		theta = (uint32_t)s->heap[0].score;
+	while (ne < nc && (uint64_t)rest + mc[ne].mx[rg] < theta)
+		rest += mc[ne++].mx[rg];
+	for (size_t i = ne; i < nc; i++)
+		nt = mcursor_range(sv, s, &mc[i], rg, nt, 0);
+	*scored += (long)nt;
+	nt = match_keep(sv, s, base, nt, filter, theta, rest);
+	for (size_t i = ne; i-- > 0 && nt > 0;) {
+		if (mc[i].mx[rg] == 0)
+			continue;
+		rest -= mc[i].mx[rg];
+		mcursor_range(sv, s, &mc[i], rg, nt, 1);
+		nt = match_keep(sv, s, base, nt, filter, theta, rest);
+	}
+	for (size_t i = 0; i < nt; i++) {
+		uint16_t lo = s->touched[i];
+		struct heap_ent c = { s->mscore[lo], 0, sv->pid[base | lo], base | lo };
+
+		heap_offer(s->heap, nh, want, &c);
+		s->mscore[lo] = 0;
+	}
+}
+
+/* Whether range a's bound is above range b's. */
+static int
+mrange_before(const struct serve_scratch *s, uint32_t a, uint32_t b)
+{
+	return s->mub[a] > s->mub[b];
+}
+
+/* Restores the range heap s->mheap[0..n) below position i. */
+static void
+mrange_sift(struct serve_scratch *s, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		uint32_t t;
+
+		if (l < n && mrange_before(s, s->mheap[l], s->mheap[m]))
+			m = l;
+		if (l + 1 < n && mrange_before(s, s->mheap[l + 1], s->mheap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = s->mheap[i], s->mheap[i] = s->mheap[m], s->mheap[m] = t;
+		i = m;
+	}
+}
+
+static int
+mcursor_lighter(const void *a, const void *b)
+{
+	const struct mcursor *x = a, *y = b;
+
+	return (x->top > y->top) - (x->top < y->top);
+}
+
+/*
+ * Stage 1 over the lists cur[0..nc), range by range of docids: the ranges
+ * of the best bounds first until want documents are kept, then every
+ * other range in docid order whose bound (the sum of each list's largest
+ * there) can still reach the worst kept, by MaxScore within it.  Without
+ * prune, every range and every list whole: the same candidates, for
+ * checking.  *scored counts the documents summed.
+ */
+static void
+match_bounded(const struct serve *sv, struct serve_scratch *s, const struct cursor *cur,
+    size_t nc, int filter, size_t want, size_t *nh, long *scored, int prune)
+{
+	struct mcursor mc[SERVE_MATCH_TOKENS];
+	size_t nr = (sv->nslots + RANGE_SIZE - 1) >> RANGE_BITS, nq = 0;
+	double wsum = 0;
+
+	if (want == 0 || nc == 0)
+		return;
+	scratch_match_ready(s, nr, nc);
+	for (size_t i = 0; i < nc; i++)
+		wsum += cur[i].w;
+	for (size_t i = 0; i < nc; i++) {
+		uint32_t w = (uint32_t)(cur[i].w / wsum * MATCH_WSUM);
+
+		mc[i] = (struct mcursor){ .tok = cur[i].tok, .w = w > 0 ? w : 1,
+		    .run = cur[i].tok->dir };
+	}
+	match_bounds(sv, s, mc, nc, nr);
+	qsort(mc, nc, sizeof *mc, mcursor_lighter);
+	for (uint32_t rg = 0; rg < nr; rg++)
+		if (s->mub[rg] > 0)
+			s->mheap[nq++] = rg;
+	for (size_t i = nq / 2; i-- > 0;)
+		mrange_sift(s, nq, i);
+	while (prune && nq > 0 && *nh < want) {
+		uint32_t rg = s->mheap[0];
+
+		s->mheap[0] = s->mheap[--nq];
+		mrange_sift(s, nq, 0);
+		match_range(sv, s, mc, nc, rg, filter, want, nh, scored, prune);
+		s->mub[rg] = 0;		/* done */
+	}
+	for (uint32_t rg = 0; rg < nr; rg++)
+		if (s->mub[rg] > 0 && (!prune || *nh < want || s->mub[rg] >= s->heap[0].score))
+			match_range(sv, s, mc, nc, rg, filter, want, nh, scored, prune);
+}
+
+/* Stage 1 as q asks: exhaustive (every list whole, float sums), or by ranges. */
+static void
+match_stage1(const struct serve *sv, struct serve_scratch *s, const struct serve_match_query *q,
+    struct cursor *cur, size_t nc, int filter, size_t want, size_t *nh, long *scored)
+{
+	if (q->exhaustive)
+		match_walk(sv, s, cur, nc, filter, want, nh, scored);
+	else
+		match_bounded(sv, s, cur, nc, filter, want, nh, scored, !q->stage1_whole);
+}
+
 void
 serve_match(struct serve *sv, struct serve_scratch *s, const struct serve_match_query *q,
     struct serve_match_result *r)
@@ -2742,11 +3193,11 @@ serve_match(struct serve *sv, struct serve_scratch *s, const struct serve_match_
 	}
 	/* Stage 1: the heavy tokens; all of them when those reach fewer than wanted. */
 	nc = match_cursors(sv, mt, nm, q->exhaustive, cur);
-	match_walk(sv, s, cur, nc, filter, want, &nh);
+	match_stage1(sv, s, q, cur, nc, filter, want, &nh, &r->scored);
 	if (nh < want && nc < nm) {
 		nh = 0;
 		nc = match_cursors(sv, mt, nm, 1, cur);
-		match_walk(sv, s, cur, nc, filter, want, &nh);
+		match_stage1(sv, s, q, cur, nc, filter, want, &nh, &r->scored);
 	}
 	/* Stage 2: exact scores, then the best limit with their fields. */
 	qsort(mt, nm, sizeof *mt, mtok_cmp);

@@ -46,6 +46,12 @@ void serve_doc_free(struct serve_doc *d);
 void serve_doc_reset(struct serve_doc *d, int64_t id, const char *city, const char *category);
 /* One token of field (an index into the weights given to serve_new). */
 void serve_doc_token(struct serve_doc *d, size_t field, const char *text, size_t len);
+/*
+ * The document's exhibitor (a supplier's id; 0 or never set: none), after
+ * serve_doc_reset.  Exhibitors get 32-bit value ids and a bitmap each, so
+ * a million products' exhibitors fit.
+ */
+void serve_doc_exhibitor(struct serve_doc *d, int64_t exhibitor);
 
 /*
  * An empty layer whose fields weigh weights[0..nfields) (FTS5's bm25 column
@@ -114,6 +120,8 @@ struct serve_query {
 	int			 exhaustive;	/* score every hit instead of only those that
 						   can reach the page (same result: for
 						   parity tests and benchmarks) */
+	int64_t			 exhibitor;	/* only this exhibitor's products (as given
+						   to serve_doc_exhibitor), or 0 */
 };
 
 struct serve_hit {
@@ -152,8 +160,8 @@ void serve_query(struct serve *sv, struct serve_scratch *s, const struct serve_q
     struct serve_result *r);
 void serve_result_free(struct serve_result *r);
 /*
- * Browsing without words: every document q's filters (city, category, fair)
- * let through, in the order they joined the layer, with the exact total and,
+ * Browsing without words: every document q's filters (exhibitor, city,
+ * category, fair) let through, in the order they joined the layer, with the exact total and,
  * if q->facets, both facets; q's terms are not read.  No filter: every
  * document.  Scores are 0.
  */
@@ -207,7 +215,14 @@ void serve_stats(struct serve *sv, struct serve_stats *st);
  * (weight ≥ SERVE_MATCH_HEAVY) and keeps the best SERVE_MATCH_CANDIDATES
  * documents of the allowed cities (of all the tokens when that reaches
  * fewer); then each is scored exactly from its forward entries, so a kept
- * document's score is exactly what an exhaustive pass gives it.
+ * document's score is exactly what an exhaustive pass gives it.  Stage 1
+ * sums integers (each weight × idf quantised) range by range of 256
+ * docids, and only where a document can still enter the candidates: the
+ * ranges of the best bounds (the sum of each list's largest impact there)
+ * first until the candidates are full, then the others in docid order
+ * whose bound reaches the worst kept; within a range the lightest lists
+ * are read only for the documents the others found (MaxScore).  Its
+ * candidates are those of reading every list whole (stage1_whole).
  * Exhaustive: every token, every document scored exactly (the check of
  * the fast path).
  */
@@ -229,6 +244,9 @@ struct serve_match_query {
 	size_t				 ncities;
 	size_t				 limit;		/* hits wanted */
 	int				 exhaustive;	/* every list, every document exactly */
+	int				 stage1_whole;	/* stage 1 reads its lists whole, no
+							   bounds (the same candidates: for
+							   parity tests and benchmarks) */
 };
 
 struct serve_match_result {
@@ -236,6 +254,7 @@ struct serve_match_result {
 	double		*scores;
 	unsigned	*masks;		/* masks[i * ntokens + k]: fields where hit i has token k */
 	size_t		 n;
+	long		 scored;	/* documents stage 1 summed up */
 };
 
 /* Runs q with the calling thread's scratch s; fills *r (free with serve_match_result_free). */

@@ -15,6 +15,10 @@
 #include "tokstream.h"
 #include "util.h"
 
+#define LOAD_THREADS	2	/* tokenizing the bulk build */
+#define LOAD_CHUNK	4096	/* rows read, then tokenized on the threads */
+#define LOAD_FIELDS	16
+
 /* Where one field's tokens go. */
 struct feed {
 	struct serve_doc	*d;
@@ -33,8 +37,8 @@ feed_token(void *arg, const struct token *t)
 
 /*
  * The row's columns: id, region, category, then the kind's fields in
- * order (at most LOAD_FIELDS).  Fields buyers name get their pinyin, as in
- * FTS5.
+ * order (at most LOAD_FIELDS), then the owner's id (a product's exhibitor).
+ * Fields buyers name get their pinyin, as in FTS5.
  */
 static char *
 row_sql(const struct ix_kind *k, int one)
@@ -42,19 +46,17 @@ row_sql(const struct ix_kind *k, int one)
 	struct buf b = { 0 };
 
 	buf_addf(&b, "SELECT id, %s, %s", k->region, k->category);
-	for (size_t f = 0; f < k->nfields; f++)
+	for (size_t f = 0; f < k->nfields && f < LOAD_FIELDS; f++)
 		buf_addf(&b, ", %s", k->fields[f].column);
-	buf_addf(&b, " FROM %s%s", k->view, one ? " WHERE id = ?" : "");
+	buf_addf(&b, ", owner_id FROM %s%s", k->view, one ? " WHERE id = ?" : "");
 	return buf_take(&b);
 }
 
-#define LOAD_THREADS	2	/* tokenizing the bulk build */
-#define LOAD_CHUNK	4096	/* rows read, then tokenized on the threads */
-#define LOAD_FIELDS	16
 
 /* One row of the view, copied so that another thread can tokenize it. */
 struct load_row {
 	int64_t		 id;
+	int64_t		 owner;		/* the exhibitor (supplier) of a product */
 	char		*city, *category;
 	char		*text[LOAD_FIELDS];	/* NULL: none */
 	size_t		 len[LOAD_FIELDS];
@@ -68,6 +70,7 @@ row_tokens(struct tokenizer *tk, const struct ix_kind *k, const struct load_row 
 	struct feed f = { d, 0 };
 
 	serve_doc_reset(d, r->id, r->city, r->category);
+	serve_doc_exhibitor(d, r->owner);
 	for (size_t i = 0; i < k->nfields && i < LOAD_FIELDS; i++) {
 		if (r->text[i] == NULL)
 			continue;
@@ -88,6 +91,7 @@ row_read(const struct ix_kind *k, sqlite3_stmt *q, struct load_row *r)
 		r->text[i] = (char *)sqlite3_column_text(q, 3 + (int)i);
 		r->len[i] = (size_t)sqlite3_column_bytes(q, 3 + (int)i);
 	}
+	r->owner = sqlite3_column_int64(q, sqlite3_column_count(q) - 1);
 }
 
 /* Fills d from the row q points at. */

@@ -481,6 +481,16 @@ strset_add(struct strset *set, const char *s)
 	return 1;
 }
 
+int
+strset_has(const struct strset *set, const char *s)
+{
+	for (size_t i = strhash(s) & (set->cap - 1); set->slots[i] != NULL;
+	    i = (i + 1) & (set->cap - 1))
+		if (strcmp(set->slots[i], s) == 0)
+			return 1;
+	return 0;
+}
+
 size_t
 strset_count(const struct strset *set)
 {

@@ -102,6 +102,8 @@ struct strset;
 struct strset *strset_new(void);
 /* Adds s; returns 1 if it was new, 0 if already present. */
 int strset_add(struct strset *set, const char *s);
+/* Whether s is in the set. */
+int strset_has(const struct strset *set, const char *s);
 size_t strset_count(const struct strset *set);
 void strset_free(struct strset *set);
 

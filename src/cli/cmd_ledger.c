@@ -24,10 +24,10 @@ struct largs {
 	int			 npos;
 	const char		*year, *quarter, *amount, *note, *as, *kind, *comment, *state;
 	const char		*province, *out, *format, *by, *per_province, *seed, *finding;
-	const char		*today, *name;
+	const char		*today, *name, *docking;
 	int			 json, pass, fail;
 	struct ledger_actor	 actor;
-	char			 login[128], actor_province[64];
+	char			 login[128], actor_region[64];
 	char			*who;
 };
 
@@ -64,10 +64,23 @@ year_quarter(struct largs *a, int *year, int *quarter)
 	return 0;
 }
 
-/* Prints the result: v as JSON, or text by show; releases v. */
+/* Reports cause (a refusal, bad input or the store) and returns EXIT_REJECTED. */
 static int
-emit(struct largs *a, json_t *v, void (*show)(json_t *))
+failed(struct largs *a, char *cause)
 {
+	cli_fail(a->cmd, a->json, "rows", cause);
+	return EXIT_REJECTED;
+}
+
+/*
+ * Prints the result: v as JSON, or text by show; releases v.  A NULL v is
+ * the call's failure, reported with its *cause.
+ */
+static int
+emit(struct largs *a, json_t *v, char **cause, void (*show)(json_t *))
+{
+	if (v == NULL)
+		return failed(a, *cause);
 	if (a->json || show == NULL)
 		cli_print_json(v);
 	else {
@@ -75,14 +88,6 @@ emit(struct largs *a, json_t *v, void (*show)(json_t *))
 		json_decref(v);
 	}
 	return EXIT_OK;
-}
-
-/* Reports cause (a refusal, bad input or the store) and returns EXIT_REJECTED. */
-static int
-failed(struct largs *a, char *cause)
-{
-	cli_fail(a->cmd, a->json, "rows", cause);
-	return EXIT_REJECTED;
 }
 
 /* A line number from the command line; -1 after a message. */
@@ -119,9 +124,8 @@ sub_import(struct store *st, struct largs *a)
 	json_t *out;
 	char *cause = NULL;
 
-	if (ledger_register_import(st, a->pos[1], a->who, &out, &cause) != 0)
-		return failed(a, cause);
-	return emit(a, out, show_import);
+	return emit(a, ledger_register_import(st, a->pos[1], a->who, &out, &cause) == 0 ? out :
+	    NULL, &cause, show_import);
 }
 
 static void
@@ -164,14 +168,11 @@ static int
 sub_list(struct store *st, struct largs *a)
 {
 	const char *prov;
-	json_t *v;
 	char *cause = NULL;
 
 	if (province_arg(a, &prov) != 0)
 		return EXIT_USAGE;
-	if ((v = ledger_register_json(st, prov, &cause)) == NULL)
-		return failed(a, cause);
-	return emit(a, v, show_list);
+	return emit(a, ledger_register_json(st, prov, &cause), &cause, show_list);
 }
 
 /* The export format from --format or the file's extension; NULL if neither says. */
@@ -223,9 +224,8 @@ sub_plan(struct store *st, struct largs *a)
 		return cli_usage_error(a->cmd, "用法 / usage: ledger plan import FILE --year Y");
 	if (year_quarter(a, &year, &quarter) != 0)
 		return EXIT_USAGE;
-	if (ledger_plan_import(st, a->pos[2], year, &out, &cause) != 0)
-		return failed(a, cause);
-	return emit(a, out, NULL);
+	return emit(a, ledger_plan_import(st, a->pos[2], year, &out, &cause) == 0 ? out : NULL,
+	    &cause, NULL);
 }
 
 static int
@@ -271,9 +271,17 @@ sub_returns(struct store *st, struct largs *a)
 	if (quarter == 0)
 		return cli_usage_error(a->cmd, "需要 --quarter / --quarter is required");
 	if (ledger_returns_import(st, &a->actor, a->pos[2], year, quarter, &out, &forbidden,
-	    &cause) != 0)
+	    &cause) != 0) {
+		size_t i;
+		json_t *e;
+
+		json_array_foreach(json_object_get(out, "errors"), i, e)
+			fprintf(stderr, "%s：%s\n", json_string_value(json_object_get(e, "cell")),
+			    json_string_value(json_object_get(e, "message")));
+		json_decref(out);
 		return failed(a, cause);
-	return emit(a, out, NULL);
+	}
+	return emit(a, out, &cause, NULL);
 }
 
 static int
@@ -352,13 +360,11 @@ sub_line(struct store *st, struct largs *a)
 	long long line;
 	int forbidden;
 	char *cause = NULL;
-	json_t *v;
 
 	if ((line = line_arg(a, a->pos[1])) < 0)
 		return EXIT_USAGE;
-	if ((v = ledger_line_json(st, &a->actor, line, &forbidden, &cause)) == NULL)
-		return failed(a, cause);
-	return emit(a, v, show_line);
+	return emit(a, ledger_line_json(st, &a->actor, line, &forbidden, &cause), &cause,
+	    show_line);
 }
 
 static void
@@ -382,13 +388,11 @@ sub_lines(struct store *st, struct largs *a)
 {
 	int year, quarter;
 	char *cause = NULL;
-	json_t *v;
 
 	if (year_quarter(a, &year, &quarter) != 0)
 		return EXIT_USAGE;
-	if ((v = ledger_lines_json(st, &a->actor, year, quarter, a->state, &cause)) == NULL)
-		return failed(a, cause);
-	return emit(a, v, show_lines);
+	return emit(a, ledger_lines_json(st, &a->actor, year, quarter, a->state, &cause), &cause,
+	    show_lines);
 }
 
 static void
@@ -421,7 +425,6 @@ sub_sample(struct store *st, struct largs *a)
 	long per, id = 0, line;
 	uint64_t seed;
 	char *cause = NULL;
-	json_t *v;
 
 	if (a->npos >= 2 && strcmp(a->pos[1], "draw") == 0 && a->npos == 2) {
 		if (!(a->actor.role & (ROLE_ADMIN | ROLE_FINANCE)))
@@ -457,9 +460,7 @@ sub_sample(struct store *st, struct largs *a)
 		return cli_usage_error(a->cmd, "用法 / usage: ledger sample draw --year Y"
 		    " [--quarter Q] --per-province N [--seed S] | show ID | record ID LINE"
 		    " --pass|--fail --finding TEXT");
-	if ((v = ledger_sample_json(st, id, &cause)) == NULL)
-		return failed(a, cause);
-	return emit(a, v, show_sample);
+	return emit(a, ledger_sample_json(st, id, &cause), &cause, show_sample);
 }
 
 static void
@@ -499,17 +500,25 @@ show_figures(json_t *v)
 static int
 sub_figures(struct store *st, struct largs *a)
 {
-	const char *prov, *fmt = NULL;
+	const char *prov, *fmt = NULL, *docking = NULL;
 	int year, quarter;
 	char *cause = NULL;
 	json_t *v;
 
 	if (year_quarter(a, &year, &quarter) != 0 || province_arg(a, &prov) != 0)
 		return EXIT_USAGE;
+	if (a->docking != NULL && (docking = norm_zj_city(a->docking)) == NULL)
+		return cli_usage_error(a->cmd, "--docking “%s”不是浙江省的设区市 / --docking \"%s\" is"
+		    " not one of Zhejiang's 11 cities", a->docking, a->docking);
+	/* An expansion office sees its own province, a city office its docking outlets. */
+	if (a->actor.role == ROLE_EXPANSION)
+		prov = a->actor.province;
+	else if (a->actor.role == ROLE_CITY)
+		docking = a->actor.city;
 	if (a->out != NULL && (fmt = format_of(a, a->out)) == NULL)
 		return cli_usage_error(a->cmd, "请用 .xlsx 或 .csv 文件 / say FILE.xlsx or FILE.csv");
 	if ((v = ledger_figures_json(st, a->by != NULL ? a->by : "province", year, quarter, prov,
-	    &cause)) == NULL)
+	    docking, &cause)) == NULL)
 		return failed(a, cause);
 	if (a->out != NULL) {
 		if (ledger_figures_export(v, fmt, a->out, &cause) != 0) {
@@ -522,7 +531,7 @@ sub_figures(struct store *st, struct largs *a)
 			return EXIT_OK;
 		}
 	}
-	return emit(a, v, show_figures);
+	return emit(a, v, &cause, show_figures);
 }
 
 static void
@@ -551,7 +560,6 @@ sub_late(struct store *st, struct largs *a)
 	int year, quarter;
 	char today[11], *cause = NULL;
 	const char *why;
-	json_t *v;
 
 	if (year_quarter(a, &year, &quarter) != 0)
 		return EXIT_USAGE;
@@ -560,9 +568,7 @@ sub_late(struct store *st, struct largs *a)
 			return cli_usage_error(a->cmd, "--today “%s”：%s", a->today, why);
 	} else
 		withdraw_today(today);
-	if ((v = ledger_late_json(st, year, today, &cause)) == NULL)
-		return failed(a, cause);
-	return emit(a, v, show_late);
+	return emit(a, ledger_late_json(st, year, today, &cause), &cause, show_late);
 }
 
 /* The subcommands and how many positional arguments each takes, its name included. */
@@ -602,7 +608,8 @@ cmd_ledger(const struct cmd_entry *cmd, int argc, char **argv)
 		{ "--format", 1, &a.format, NULL }, { "--by", 1, &a.by, NULL },
 		{ "--per-province", 1, &a.per_province, NULL }, { "--seed", 1, &a.seed, NULL },
 		{ "--finding", 1, &a.finding, NULL }, { "--today", 1, &a.today, NULL },
-		{ "--name", 1, &a.name, NULL }, { "--json", 0, NULL, &a.json },
+		{ "--name", 1, &a.name, NULL }, { "--docking", 1, &a.docking, NULL },
+		{ "--json", 0, NULL, &a.json },
 		{ "--pass", 0, NULL, &a.pass }, { "--fail", 0, NULL, &a.fail },
 		{ NULL, 0, NULL, NULL },
 	};
@@ -625,7 +632,7 @@ cmd_ledger(const struct cmd_entry *cmd, int argc, char **argv)
 	a.actor.login = a.who;
 	a.actor.role = ROLE_ADMIN;
 	if (a.as != NULL && ledger_actor_of(st, a.as, &a.actor, a.login, sizeof a.login,
-	    a.actor_province, sizeof a.actor_province, &cause) != 0)
+	    a.actor_region, sizeof a.actor_region, &cause) != 0)
 		rc = failed(&a, cause);
 	else
 		rc = subs[s].fn(st, &a);

@@ -1,6 +1,7 @@
 /*
  * cmd_search.c — `fairmatch search` and `fairmatch reindex`.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ int
 cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 {
 	const char *kind = "supply", *limit_s = NULL, *region = NULL, *category = NULL;
-	const char *fair = NULL, *engine = NULL;
+	const char *fair = NULL, *engine = NULL, *exhibitor_s = NULL;
 	int json = 0, prefix = 0, n, rc, served;
 	const struct cli_opt opts[] = {
 		{ "--kind", 1, &kind, NULL },
@@ -45,6 +46,7 @@ cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 		{ "--region", 1, &region, NULL },
 		{ "--category", 1, &category, NULL },
 		{ "--fair", 1, &fair, NULL },
+		{ "--exhibitor", 1, &exhibitor_s, NULL },
 		{ "--engine", 1, &engine, NULL },
 		{ "--json", 0, NULL, &json },
 		{ NULL, 0, NULL, NULL },
@@ -54,7 +56,7 @@ cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 	struct tokenizer *tk;
 	struct store *st;
 	char *pos[1], *cause = NULL;
-	long limit;
+	long limit, exhibitor = 0;
 
 	if ((n = cli_parse(cmd, argc, argv, opts, pos, 1)) < 0)
 		return EXIT_USAGE;
@@ -69,7 +71,11 @@ cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 			    " whole number from 1 to %d", SEARCH_MAX_LIMIT, SEARCH_MAX_LIMIT);
 		so.limit = (size_t)limit;
 	}
+	if (exhibitor_s != NULL && parse_long(exhibitor_s, 1, INT_MAX, &exhibitor) != 0)
+		return cli_usage_error(cmd, "--exhibitor 应为展商编号（1 到 %d 之间的整数） / --exhibitor"
+		    " must be an exhibitor's id (a whole number from 1 to %d)", INT_MAX, INT_MAX);
 	so.kind = kind;
+	so.exhibitor = exhibitor;
 	so.region = region;
 	so.category = category;
 	if (engine != NULL && strcmp(engine, "serve") != 0 && strcmp(engine, "fts5") != 0)
@@ -78,16 +84,20 @@ cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 	/*
 	 * A command builds the serving layer from the whole store before it can
 	 * answer (about 100 s at a million products), so it does that only when
-	 * asked (--engine serve) or when only that engine can answer (--fair);
-	 * otherwise FTS5 answers, with the same top hits (test_search_parity).
+	 * asked (--engine serve) or when only that engine can answer (--fair,
+	 * --exhibitor); otherwise FTS5 answers, with the same top hits
+	 * (test_search_parity).
 	 */
-	served = serving_applies(&so) && (fair != NULL || (engine != NULL &&
+	served = serving_applies(&so) && (fair != NULL || exhibitor != 0 || (engine != NULL &&
 	    strcmp(engine, "serve") == 0));
-	if (engine != NULL && strcmp(engine, "fts5") == 0 && fair != NULL)
+	if (engine != NULL && strcmp(engine, "fts5") == 0 && (fair != NULL || exhibitor != 0))
 		served = 0;
 	if (fair != NULL && !served)
 		return cli_usage_error(cmd, "--fair 只用于产品搜索 / --fair is for product search"
 		    " only");
+	if (exhibitor != 0 && !served)
+		return cli_usage_error(cmd, "--exhibitor 只用于产品搜索 / --exhibitor is for product"
+		    " search only");
 	if (store_open(cli_data_dir(), 0, &st, &cause) != 0 ||
 	    indexing_catch_up_if_behind(st, &cause) != 0 ||
 	    (tk = tokenizer_new(&cause)) == NULL) {

@@ -21,6 +21,7 @@ struct replica {
 	char	*dir;		/* the data directory */
 	char	*url;		/* its box */
 	char	*cacert;	/* NULL = the system's */
+	char	*token;		/* a site account's on the box */
 	long	 seconds;	/* between exchanges */
 };
 
@@ -40,7 +41,7 @@ replica_loop(void *arg)
 		char *cause = NULL;
 
 		if (store_open(r->dir, 0, &st, &cause) == 0 &&
-		    sync_with_peer(st, r->url, r->cacert, NULL, &sum, &cause) == 0) {
+		    sync_with_peer(st, r->url, r->cacert, r->token, &sum, &cause) == 0) {
 			json_int_t got = json_integer_value(json_object_get(json_object_get(sum,
 			    "received"), "changes"));
 
@@ -73,6 +74,7 @@ replica_start(const struct settings *cfg, char **cause)
 	r->url = xstrdup(cfg->replica_of);
 	r->cacert = cfg->replica_cacert[0] != '\0' ? xstrdup(cfg->replica_cacert) : NULL;
 	r->seconds = cfg->replica_seconds;
+	r->token = cfg->replica_token[0] != '\0' ? xstrdup(cfg->replica_token) : NULL;
 	if (pthread_create(&t, NULL, replica_loop, r) != 0) {
 		*cause = xstrdup("无法启动副本同步线程 / cannot start the replica's thread");
 		return -1;

@@ -86,7 +86,7 @@ sub_export(struct sync_args *a, char **cause)
 	char *peer = a->peer != NULL ? xstrdup(a->peer) : sync_only_peer(a->st, cause);
 	int rc = -1;
 
-	if (peer != NULL && sync_export(a->st, peer, &out, &r, cause) == 0) {
+	if (peer != NULL && sync_export(a->st, peer, NULL, NULL, &out, &r, cause) == 0) {
 		if (sync_write_file(a->out, out.data, out.len, 0600, cause) == 0) {
 			report_print("已导出给", "exported for", &r, a->json);
 			rc = 0;

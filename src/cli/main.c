@@ -18,7 +18,7 @@ static const struct cmd_entry commands[] = {
 	  " load a catalogue file (CSV, XLSX or JSON); any error and nothing changes",
 	  cmd_import },
 	{ "search", "QUERY [--kind supply|demand] [--limit N] [--region R] [--category C]"
-	  " [--prefix] [--json] [--data DIR]",
+	  " [--fair CODE] [--exhibitor ID] [--engine serve|fts5] [--prefix] [--json] [--data DIR]",
 	  "搜索产品或需求（中文、繁体、拼音、型号均可） / search products or demands (Chinese,"
 	  " traditional, pinyin, model numbers)", cmd_search },
 	{ "match", "demand|supply|fair CODE [--limit N] [--region R] [--honour H]"
@@ -101,8 +101,8 @@ static const struct cmd_entry commands[] = {
 	  "          evidence LINE FILE --kind K | check|review|joint|return|comment LINE"
 	  " [--comment C] |\n"
 	  "          line LINE | lines --year Y | sample draw|show|record … |\n"
-	  "          figures --year Y [--by province|centre|distributor|city|network] [--out F] |"
-	  " late --year Y\n"
+	  "          figures --year Y [--by province|centre|distributor|city|network]"
+	  " [--province P|--docking CITY] [--out F] | late --year Y\n"
 	  "          [--as LOGIN] [--json] [--data DIR]",
 	  "营销网络台账：名录、季度申报与初核/复审/联审、随机抽查、对照方案的业绩、逾期 / the"
 	  " marketing network's ledger: register, quarterly returns and their review, spot"

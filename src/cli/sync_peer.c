@@ -97,6 +97,39 @@ peer_call(const char *url, const char *cacert, const char *token, const char *bo
 	return 0;
 }
 
+/* Where and how to ask the peer which files it holds. */
+struct held_ask {
+	const char	*endpoint;	/* …/api/v1/sync/files */
+	const char	*cacert;
+	const char	*token;
+};
+
+/*
+ * sync_held_fn: posts the SHA-256s to the peer; the set it holds, or NULL
+ * when it does not answer (then every file is carried, as before).
+ */
+static struct strset *
+held_ask(void *arg, json_t *shas)
+{
+	struct held_ask *a = arg;
+	json_t *req = json_pack("{s:O}", "sha256", shas), *reply = NULL, *v;
+	char *body = json_dumps(req, JSON_COMPACT), *cause = NULL;
+	struct strset *held = NULL;
+	size_t i;
+
+	json_decref(req);
+	if (peer_call(a->endpoint, a->cacert, a->token, body, &reply, &cause) == 0) {
+		held = strset_new();
+		json_array_foreach(json_object_get(reply, "held"), i, v)
+			if (json_is_string(v))
+				strset_add(held, json_string_value(v));
+	}
+	free(cause);
+	free(body);
+	json_decref(reply);
+	return held;
+}
+
 int
 sync_with_peer(struct store *st, const char *url, const char *cacert, const char *token,
     json_t **summary, char **cause)
@@ -104,7 +137,8 @@ sync_with_peer(struct store *st, const char *url, const char *cacert, const char
 	struct sync_report sent = { 0 }, got = { 0 };
 	struct buf file = { 0 };
 	json_t *hello = NULL, *reply = NULL, *req;
-	char *base = xstrdup(url), *endpoint, *body;
+	char *base = xstrdup(url), *endpoint, *files_endpoint, *body;
+	struct held_ask ask;
 	const char *site;
 	unsigned char *bytes = NULL;
 	size_t n;
@@ -113,13 +147,15 @@ sync_with_peer(struct store *st, const char *url, const char *cacert, const char
 	while (*base != '\0' && base[strlen(base) - 1] == '/')
 		base[strlen(base) - 1] = '\0';
 	endpoint = xasprintf("%s/api/v1/sync", base);
+	files_endpoint = xasprintf("%s/api/v1/sync/files", base);
+	ask = (struct held_ask){ files_endpoint, cacert, token };
 	if (peer_call(endpoint, cacert, token, NULL, &hello, cause) != 0)
 		goto out;
 	if ((site = json_string_value(json_object_get(hello, "site"))) == NULL) {
 		*cause = xasprintf("%s 不是 fairmatch 站点 / %s is not a fairmatch site", url, url);
 		goto out;
 	}
-	if (sync_export(st, site, &file, &sent, cause) != 0)
+	if (sync_export(st, site, held_ask, &ask, &file, &sent, cause) != 0)
 		goto out;
 	req = json_pack("{s:o}", "file", sync_base64_json(file.data, file.len));
 	body = json_dumps(req, JSON_COMPACT);
@@ -141,9 +177,10 @@ sync_with_peer(struct store *st, const char *url, const char *cacert, const char
 		free(*cause);
 		*cause = NULL;
 	}
-	*summary = json_pack("{s:s, s:{s:I, s:i, s:i}, s:O, s:{s:I, s:i, s:i, s:i}}",
+	*summary = json_pack("{s:s, s:{s:I, s:i, s:i, s:i}, s:O, s:{s:I, s:i, s:i, s:i}}",
 	    "peer", site, "sent", "seq", (json_int_t)sent.seq, "changes", (int)sent.changes,
-	    "files", (int)sent.files, "peer_applied", json_object_get(reply, "applied"),
+	    "files", (int)sent.files, "held", (int)sent.held, "peer_applied",
+	    json_object_get(reply, "applied"),
 	    "received", "seq", (json_int_t)got.seq, "changes", (int)got.changes, "files",
 	    (int)got.files, "conflicts", (int)got.conflicts);
 	rc = 0;
@@ -155,6 +192,7 @@ out:
 	json_decref(reply);
 	free(bytes);
 	free(endpoint);
+	free(files_endpoint);
 	free(base);
 	return rc;
 }

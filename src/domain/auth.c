@@ -30,6 +30,7 @@ static const struct {
 } roles[] = {
 	{ ROLE_ADMIN, "admin" }, { ROLE_CITY, "city" }, { ROLE_EXPANSION, "expansion" },
 	{ ROLE_ORGANISER, "organiser" }, { ROLE_KIOSK, "kiosk" }, { ROLE_FINANCE, "finance" },
+	{ ROLE_SITE, "site" },
 	{ ROLE_PUBLIC, "public" },
 };
 
@@ -423,9 +424,9 @@ auth_user_add(struct store *st, const char *login, const char *role, const char 
 		return -1;
 	}
 	if (r == 0) {
-		*cause = xasprintf("未知角色 %s；可选 admin、city、expansion、organiser、kiosk、finance /"
-		    " unknown role %s; one of admin, city, expansion, organiser, kiosk, finance", role,
-		    role);
+		*cause = xasprintf("未知角色 %s；可选 admin、city、expansion、organiser、kiosk、finance、"
+		    "site / unknown role %s; one of admin, city, expansion, organiser, kiosk, finance,"
+		    " site", role, role);
 		return -1;
 	}
 	if (password != NULL && (why = password_problem(password)) != NULL) {

@@ -21,8 +21,9 @@ enum role {
 	ROLE_ORGANISER	= 1 << 4,	/* fairs, matching, schedules */
 	ROLE_ADMIN	= 1 << 5,	/* everything */
 	ROLE_FINANCE	= 1 << 6,	/* the finance department: reviews ledger lines, comments */
+	ROLE_SITE	= 1 << 7,	/* another box (docs/sync.md): sync and nothing else */
 };
-#define ROLE_ANYONE	0x7f
+#define ROLE_ANYONE	0x7f		/* every role but a site's, which only syncs */
 #define ROLE_SIGNED_IN	(ROLE_ANYONE & ~ROLE_PUBLIC)
 
 /* A 256-bit token as base64url without padding, plus NUL. */

@@ -5,9 +5,14 @@
  * the server writes), uploads/ab/abcd… (every kept original and piece of
  * evidence), link.key (the key the personal links' tokens are derived under,
  * so that the QR codes already printed still open their pages on the
- * restored box) and manifest.json naming each file with its size and SHA-256.
- * Kept files are written durably before the row that names them commits,
- * so listing uploads/ after the snapshot finds every file it names.
+ * restored box), the sync state (sync.key, the site's signing key, and
+ * sync/: each peer's snapshot and the changesets it has not acknowledged,
+ * docs/sync.md) and manifest.json naming each file with its size and
+ * SHA-256.  Kept files are written durably before the row that names them
+ * commits, so listing uploads/ after the snapshot finds every file it
+ * names.  The sync state is copied before the store: a peer's snapshot
+ * that is behind the store only makes the next changeset repeat what the
+ * peer holds, which changes nothing, where one ahead would lose changes.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -26,10 +31,11 @@
 
 #include "backup.h"
 #include "indexing.h"
+#include "sync.h"
 #include "util.h"
 
 #define BACKUP_FORMAT	"fairmatch-backup"
-#define BACKUP_VERSION	2	/* 2: link.key may be in the archive; 1 is read too */
+#define BACKUP_VERSION	3	/* 3: sync.key and sync/; 2: link.key; 1 and 2 are read too */
 
 /* One file in the archive: its name there and where it is read from. */
 struct backup_file {
@@ -127,6 +133,97 @@ list_kept(const char *datadir, struct backup_list *l, char **cause)
 	return 0;
 }
 
+/*
+ * Whether name is a sync state file: "peer-N.db" (a peer's snapshot) or
+ * "peer-N.out-M" (a changeset made for it, kept until acknowledged).
+ */
+static int
+is_sync_state(const char *name)
+{
+	size_t n;
+
+	if (strncmp(name, "peer-", 5) != 0 || (n = strspn(name + 5, "0123456789")) == 0)
+		return 0;
+	name += 5 + n;
+	if (strcmp(name, ".db") == 0)
+		return 1;
+	return strncmp(name, ".out-", 5) == 0 && (n = strspn(name + 5, "0123456789")) > 0 &&
+	    name[5 + n] == '\0';
+}
+
+/*
+ * The sync state, added to l as sync/NAME: each peer's snapshot copied
+ * (VACUUM INTO tmp.sync-NAME, consistent while a sync writes it) and the
+ * changesets not acknowledged, which are never changed once written.
+ */
+static int
+list_sync(const char *datadir, const char *tmp, struct backup_list *l, char **cause)
+{
+	char *top = xasprintf("%s/sync", datadir);
+	DIR *d = opendir(top);
+	struct dirent *e;
+	int rc = 0;
+
+	if (d == NULL) {
+		int missing = errno == ENOENT;
+
+		if (!missing)
+			*cause = xasprintf("无法读取 %s：%s / cannot read %s: %s", top,
+			    strerror(errno), top, strerror(errno));
+		free(top);
+		return missing ? 0 : -1;
+	}
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		char *name, *path;
+
+		if (!is_sync_state(e->d_name))
+			continue;
+		name = xasprintf("sync/%s", e->d_name);
+		path = xasprintf("%s/%s", top, e->d_name);
+		if (strcmp(e->d_name + strlen(e->d_name) - 3, ".db") == 0) {
+			char *copy = xasprintf("%s.sync-%s", tmp, e->d_name), *sql;
+			sqlite3 *db = NULL;
+
+			unlink(copy);
+			sql = sqlite3_mprintf("VACUUM INTO %Q", copy);
+			if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+			    (sqlite3_busy_timeout(db, 10000), sqlite3_exec(db, sql, NULL, NULL, NULL)) !=
+			    SQLITE_OK) {
+				*cause = xasprintf("%s: %s", path, sqlite3_errmsg(db));
+				rc = -1;
+			} else
+				list_add(l, name, copy);
+			sqlite3_free(sql);
+			sqlite3_close(db);
+			free(copy);
+		} else
+			list_add(l, name, path);
+		free(name);
+		free(path);
+	}
+	closedir(d);
+	free(top);
+	return rc;
+}
+
+/* Adds DATA/name to l when it is there (a key made on first use); -1 with *cause. */
+static int
+list_if_there(struct backup_list *l, const char *datadir, const char *name, char **cause)
+{
+	char *path = xasprintf("%s/%s", datadir, name);
+	struct stat sb;
+	int rc = 0;
+
+	if (stat(path, &sb) == 0)
+		list_add(l, name, path);
+	else if (errno != ENOENT) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	free(path);
+	return rc;
+}
+
 /* manifest.json for the files listed; caller frees. */
 static char *
 manifest_text(const struct backup_list *l, int schema)
@@ -200,7 +297,7 @@ fail:
 int
 backup_write(struct store *st, const char *out, struct backup_summary *sum, char **cause)
 {
-	struct backup_list l = { 0 };
+	struct backup_list l = { 0 }, state = { 0 };
 	char *base = xstrdup(out), *slash = strrchr(base, '/'), *partial, *snap, *manifest = NULL;
 	char *why = NULL, *esc;
 	sqlite3 *snapdb = NULL;
@@ -215,6 +312,9 @@ backup_write(struct store *st, const char *out, struct backup_summary *sum, char
 	} else
 		partial = xasprintf(".%s.partial.%ld", base, (long)getpid());
 	snap = xasprintf("%s.db", partial);
+	/* The sync state before the store: behind it, never ahead (above). */
+	if (list_sync(store_dir(st), partial, &state, &why) != 0)
+		goto fail;
 	unlink(snap);
 	esc = sqlite3_mprintf("VACUUM INTO %Q", snap);
 	rc = store_exec(st, esc, &why);
@@ -236,18 +336,11 @@ backup_write(struct store *st, const char *out, struct backup_summary *sum, char
 	}
 	sqlite3_close(snapdb);
 	list_add(&l, "fairmatch.db", snap);
-	{
-		char *key = xasprintf("%s/link.key", store_dir(st));
-
-		if (stat(key, &sb) == 0)
-			list_add(&l, "link.key", key);
-		else if (errno != ENOENT) {
-			why = xasprintf("%s: %s", key, strerror(errno));
-			free(key);
-			goto fail;
-		}
-		free(key);
-	}
+	if (list_if_there(&l, store_dir(st), "link.key", &why) != 0 ||
+	    list_if_there(&l, store_dir(st), "sync.key", &why) != 0)
+		goto fail;
+	for (size_t i = 0; i < state.n; i++)
+		list_add(&l, state.v[i].name, state.v[i].path);
 	if (list_kept(store_dir(st), &l, &why) != 0)
 		goto fail;
 	for (size_t i = 0; i < l.n; i++) {
@@ -279,6 +372,10 @@ fail:
 	unlink(partial);
 done:
 	unlink(snap);
+	for (size_t i = 0; i < state.n; i++)	/* the snapshots' copies */
+		if (strncmp(state.v[i].path, partial, strlen(partial)) == 0)
+			unlink(state.v[i].path);
+	list_free(&state);
 	list_free(&l);
 	free(manifest);
 	free(snap);
@@ -287,11 +384,16 @@ done:
 	return rc;
 }
 
-/* Whether name is one a backup may hold: fairmatch.db or uploads/ab/ab… (no way out of dir). */
+/*
+ * Whether name is one a backup may hold: fairmatch.db, a key, sync/peer-…
+ * or uploads/ab/ab… (no way out of dir).
+ */
 static int
 restorable_name(const char *name)
 {
-	if (strcmp(name, "fairmatch.db") == 0 || strcmp(name, "link.key") == 0)
+	if (strcmp(name, "fairmatch.db") == 0 || strcmp(name, "link.key") == 0 ||
+	    strcmp(name, "sync.key") == 0 || (strncmp(name, "sync/", 5) == 0 &&
+	    is_sync_state(name + 5)))
 		return 1;
 	return strncmp(name, "uploads/", 8) == 0 && strlen(name) == 8 + 3 + 64 &&
 	    name[10] == '/' && strncmp(name + 8, name + 11, 2) == 0 && is_sha(name + 11);
@@ -483,13 +585,25 @@ backup_restore(const char *archive, const char *dir, struct backup_summary *sum,
 		}
 		if (strcmp(name, "fairmatch.db") == 0)
 			continue;
-		if (strcmp(name, "link.key") == 0) {
-			/* A key already there is never overwritten, nor removed by a failure. */
-			path = xasprintf("%s/link.key", dir);
+		if (strncmp(name, "uploads/", 8) != 0) {
+			/*
+			 * A key or the sync state, for the operator's eyes only.  A file
+			 * already there is never overwritten, nor removed by a failure.
+			 */
+			if (strncmp(name, "sync/", 5) == 0) {
+				sub = xasprintf("%s/sync", dir);
+				if (mkdir_p(sub, 0700) != 0) {
+					why = xasprintf("无法创建 %s：%s / cannot create %s: %s", sub,
+					    strerror(errno), sub, strerror(errno));
+					free(sub);
+					goto fail;
+				}
+				free(sub);
+			}
+			path = xasprintf("%s/%s", dir, name);
 			if (stat(path, &sb) == 0) {
-				why = xasprintf("%s 已有 link.key，只能恢复到空的数据目录 / %s already"
-				    " holds a link.key: restore only into an empty data directory",
-				    dir, dir);
+				why = xasprintf("%s 已有 %s，只能恢复到空的数据目录 / %s already holds a %s:"
+				    " restore only into an empty data directory", dir, name, dir, name);
 				free(path);
 				goto fail;
 			}
@@ -499,8 +613,8 @@ backup_restore(const char *archive, const char *dir, struct backup_summary *sum,
 			if (extract(za, name, path, 0600, sha, &size, &why) != 0)
 				goto fail;
 			if (strcmp(sha, want) != 0) {
-				why = xstrdup("link.key 的 SHA-256 不符 / link.key does not hash to its"
-				    " SHA-256");
+				why = xasprintf("%s 的 SHA-256 不符 / %s does not hash to its SHA-256",
+				    name, name);
 				goto fail;
 			}
 			sum->bytes += size;
@@ -566,7 +680,8 @@ backup_restore(const char *archive, const char *dir, struct backup_summary *sum,
 			why = xstrdup("数据库完整性检查未通过 / the database fails its integrity check");
 		goto fail;
 	}
-	if (check_named(st, restored, &why) != 0 || indexing_update(st, 1, &applied, &why) != 0)
+	if (check_named(st, restored, &why) != 0 || sync_restored(st, &why) != 0 ||
+	    indexing_update(st, 1, &applied, &why) != 0)
 		goto fail;
 	rc = 0;
 	goto out;

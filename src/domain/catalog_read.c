@@ -41,7 +41,7 @@ catalog_item_json(struct store *st, const char *kind, const char *code, json_t *
 	    "SELECT p.code, p.name, p.category, p.spec, p.brand, p.price, p.price_min,"
 	    " p.price_max, p.unit, p.moq, p.honours, p.keywords, p.description, p.contact, p.phone,"
 	    " p.updated_at, p.withdrawn_at, p.withdrawn_by, s.name AS company, s.city, s.county,"
-	    " s.credit_code"
+	    " s.credit_code, s.id AS supplier_id"
 	    " FROM products p JOIN suppliers s ON s.id = p.supplier_id WHERE p.code = ?";
 	static const char demand_sql[] =
 	    "SELECT d.code, d.product, d.category, d.description, d.quantity, d.unit,"

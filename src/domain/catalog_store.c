@@ -108,13 +108,14 @@ writer_prepare(struct catalog_writer *w, char **cause)
 		goto fail;
 	buf_reset(&a);
 
-	/* INSERT INTO owner (keys, attrs) VALUES (?1, …) */
-	buf_addf(&a, "INSERT INTO %s (", cat->owner_table);
+	/* INSERT INTO owner (id, keys, attrs) VALUES (site_id('owner'), ?1, …): docs/sync.md */
+	buf_addf(&a, "INSERT INTO %s (id", cat->owner_table);
+	buf_addf(&b, "site_id('%s')", cat->owner_table);
 	for (i = 0; i < w->nokey + w->noattr; i++) {
 		const struct slot *s = i < w->nokey ? &w->okey[i] : &w->oattr[i - w->nokey];
 
-		buf_addf(&a, "%s%s", i ? ", " : "", s->column);
-		buf_addf(&b, "%s?%zu", i ? ", " : "", i + 1);
+		buf_addf(&a, ", %s", s->column);
+		buf_addf(&b, ", ?%zu", i + 1);
 	}
 	buf_addf(&a, ") VALUES (%s)", b.data);
 	if (store_query(w->st, a.data, &w->owner_ins, cause) != 0)

@@ -162,17 +162,19 @@ fair_setup(struct store *st, const char *code, const struct fair_setup *fs,
 	    " fair_slots WHERE fair_id = ?1) AND participant_id IN (SELECT id FROM participants"
 	    " WHERE fair_id = ?1)", fair.id, NULL, cause) != 0 ||
 	    /* Participants: the buyers and suppliers of the fair's candidates. */
-	    run(st, "INSERT INTO participants (fair_id, side, buyer_id, badge, name)"
-	    " SELECT DISTINCT ?1, 'buyer', b.id, printf('B%05d', b.id), b.name FROM candidates c"
-	    " JOIN demands d ON d.id = c.demand_id JOIN buyers b ON b.id = d.buyer_id"
-	    " WHERE c.fair_id = ?1 AND NOT EXISTS (SELECT 1 FROM participants p WHERE"
-	    " p.fair_id = ?1 AND p.buyer_id = b.id) ORDER BY b.id", fair.id, NULL, cause) != 0 ||
-	    run(st, "INSERT INTO participants (fair_id, side, supplier_id, badge, name)"
-	    " SELECT DISTINCT ?1, 'supplier', s.id, printf('S%05d', s.id), s.name FROM"
-	    " candidates c JOIN products p ON p.id = c.product_id JOIN suppliers s ON"
-	    " s.id = p.supplier_id WHERE c.fair_id = ?1 AND NOT EXISTS (SELECT 1 FROM"
-	    " participants q WHERE q.fair_id = ?1 AND q.supplier_id = s.id) ORDER BY s.id",
-	    fair.id, NULL, cause) != 0 || store_commit(st, cause) != 0) {
+	    run(st, "INSERT INTO participants (id, fair_id, side, buyer_id, badge, name)"
+	    " SELECT site_id('participants'), * FROM (SELECT DISTINCT ?1, 'buyer', b.id,"
+	    " printf('B%05d', b.id), b.name FROM candidates c JOIN demands d ON"
+	    " d.id = c.demand_id JOIN buyers b ON b.id = d.buyer_id WHERE c.fair_id = ?1 AND"
+	    " NOT EXISTS (SELECT 1 FROM participants p WHERE p.fair_id = ?1 AND"
+	    " p.buyer_id = b.id) ORDER BY b.id)", fair.id, NULL, cause) != 0 ||
+	    run(st, "INSERT INTO participants (id, fair_id, side, supplier_id, badge, name)"
+	    " SELECT site_id('participants'), * FROM (SELECT DISTINCT ?1, 'supplier', s.id,"
+	    " printf('S%05d', s.id), s.name FROM candidates c JOIN products p ON"
+	    " p.id = c.product_id JOIN suppliers s ON s.id = p.supplier_id WHERE c.fair_id = ?1"
+	    " AND NOT EXISTS (SELECT 1 FROM participants q WHERE q.fair_id = ?1 AND"
+	    " q.supplier_id = s.id) ORDER BY s.id)", fair.id, NULL, cause) != 0 ||
+	    store_commit(st, cause) != 0) {
 		store_rollback(st);
 		fair_clear(&fair);
 		return -1;
@@ -340,11 +342,12 @@ request_put(struct store *st, const char *code, const char *badge, const char *p
 		    " not a participant of %s", product_code, fair.name, product_code, fair.name);
 		goto out;
 	}
-	if (store_query(st, force ? "INSERT INTO meeting_requests (fair_id, buyer_pid,"
-	    " supplier_pid, product_id, state, value) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO"
-	    " UPDATE SET state = excluded.state, product_id = excluded.product_id" :
-	    "INSERT INTO meeting_requests (fair_id, buyer_pid, supplier_pid, product_id, state,"
-	    " value) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", &q, cause) != 0)
+	if (store_query(st, force ? "INSERT INTO meeting_requests (id, fair_id, buyer_pid,"
+	    " supplier_pid, product_id, state, value) VALUES (site_id('meeting_requests'), ?, ?,"
+	    " ?, ?, ?, ?) ON CONFLICT DO UPDATE SET state = excluded.state, product_id ="
+	    " excluded.product_id" : "INSERT INTO meeting_requests (id, fair_id, buyer_pid,"
+	    " supplier_pid, product_id, state, value) VALUES (site_id('meeting_requests'), ?, ?,"
+	    " ?, ?, ?, ?) ON CONFLICT DO NOTHING", &q, cause) != 0)
 		goto out;
 	sqlite3_bind_int64(q, 1, fair.id);
 	sqlite3_bind_int64(q, 2, pid);

@@ -470,16 +470,18 @@ fairday_walk_in(struct store *st, const char *code, json_t *in, const char *who,
 	 * it; its badge, BW001 or SW001…, stands apart from B<id> and S<id>.
 	 */
 	*status = 500;
-	if (store_query(st, buyer ? "INSERT INTO buyers (name, province) VALUES (?1, ?2)"
-	    " ON CONFLICT DO UPDATE SET name = excluded.name RETURNING id" :
-	    "INSERT INTO suppliers (name, city) VALUES (?1, ?2) ON CONFLICT DO UPDATE SET"
-	    " name = excluded.name RETURNING id", &q, cause) != 0)
+	if (store_query(st, buyer ? "INSERT INTO buyers (id, name, province) VALUES"
+	    " (site_id('buyers'), ?1, ?2) ON CONFLICT DO UPDATE SET name = excluded.name"
+	    " RETURNING id" : "INSERT INTO suppliers (id, name, city) VALUES"
+	    " (site_id('suppliers'), ?1, ?2) ON CONFLICT DO UPDATE SET name = excluded.name"
+	    " RETURNING id", &q, cause) != 0)
 		goto fail;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 2, region, -1, SQLITE_TRANSIENT);
 	if (returning_id(st, q, buyer ? "buyers" : "suppliers", &company, status, cause) != 0 ||
-	    store_query_id(st, "INSERT INTO participants (fair_id, side, buyer_id, supplier_id,"
-	    " badge, name, reps, walk_in, checked_in_at) VALUES (?1, ?2, ?6, ?7,"
+	    store_query_id(st, "INSERT INTO participants (id, fair_id, side, buyer_id,"
+	    " supplier_id, badge, name, reps, walk_in, checked_in_at) VALUES"
+	    " (site_id('participants'), ?1, ?2, ?6, ?7,"
 	    " printf('%sW%03d', ?3, 1 + (SELECT count(*) FROM participants WHERE fair_id = ?1 AND"
 	    " side = ?2 AND walk_in = 1)), ?4, ?5, 1, " NOW ") RETURNING id", fair.id, &q,
 	    cause) != 0)
@@ -617,8 +619,9 @@ add_pair(struct store *st, const struct fair *fair, int64_t b, int64_t s, const 
 	sqlite3_stmt *q;
 
 	*status = 500;
-	if (store_query_id(st, "INSERT INTO meeting_requests (fair_id, buyer_pid,"
-	    " supplier_pid, state, value, asked_by, decided_by, decided_at) VALUES (?1, ?2, ?3,"
+	if (store_query_id(st, "INSERT INTO meeting_requests (id, fair_id, buyer_pid,"
+	    " supplier_pid, state, value, asked_by, decided_by, decided_at) VALUES"
+	    " (site_id('meeting_requests'), ?1, ?2, ?3,"
 	    " ?4, coalesce((SELECT max(c.score) FROM candidates c JOIN demands d ON"
 	    " d.id = c.demand_id JOIN products p ON p.id = c.product_id JOIN participants pb ON"
 	    " pb.buyer_id = d.buyer_id JOIN participants ps ON ps.supplier_id = p.supplier_id"
@@ -873,8 +876,9 @@ fairday_backfill_accept(struct store *st, const char *code, json_t *in, const ch
 	/* The no-show's meeting gives up its place (the no-show stays on its participant). */
 	if (exec_fair(st, "DELETE FROM meetings WHERE fair_id = ?1 AND id = ?2 AND id NOT IN"
 	    " (SELECT meeting_id FROM outcomes)", fair.id, freed, NULL, status, cause) != 0 ||
-	    store_query_id(st, "INSERT INTO meetings (fair_id, buyer_pid, supplier_pid, slot,"
-	    " table_no, locked, value, backfill) SELECT ?1, b.id, s.id, ?4, ?5, 1, ?6, 1 FROM"
+	    store_query_id(st, "INSERT INTO meetings (id, fair_id, buyer_pid, supplier_pid, slot,"
+	    " table_no, locked, value, backfill) SELECT site_id('meetings'), ?1, b.id, s.id, ?4,"
+	    " ?5, 1, ?6, 1 FROM"
 	    " participants b, participants s WHERE b.fair_id = ?1 AND s.fair_id = ?1 AND"
 	    " b.badge = ?2 AND s.badge = ?3 RETURNING id", fair.id, &q, cause) != 0)
 		goto fail;

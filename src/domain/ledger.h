@@ -20,14 +20,16 @@ struct ledger_actor {
 	const char	*login;		/* a login, or cli:<os user> */
 	int		 role;		/* one enum role bit (auth.h) */
 	const char	*province;	/* an expansion office's province, canonical */
+	const char	*city;		/* a city office's city, canonical */
 };
 
 /*
- * The actor for login as the store knows it (role, province); login
- * copied into buf.  0, or -1 with *cause (no such user).
+ * The actor for login as the store knows it (role, province or city);
+ * login copied into buf, the office's province or city into region.  0, or
+ * -1 with *cause (no such user).
  */
 int ledger_actor_of(struct store *st, const char *login, struct ledger_actor *a,
-    char *buf, size_t bufsize, char *province, size_t provsize, char **cause);
+    char *buf, size_t bufsize, char *region, size_t regionsize, char **cause);
 
 /* ---- the register (ledger_register.c) ---- */
 
@@ -47,6 +49,16 @@ int ledger_register_import(struct store *st, const char *path, const char *who,
  * filtered by province (canonical; NULL = all).  NULL with *cause.
  */
 json_t *ledger_register_json(struct store *st, const char *province, char **cause);
+/*
+ * Adds or replaces (by code) one centre or distributor from a form: the
+ * register's columns as fields of in (code, kind, name, market, province,
+ * city, tier, batch, new, base, step1..step5, approver, docking), each
+ * holding what its cell would, checked as the import checks a row.  0 and
+ * *out ({code, inserted}; caller decrefs), or -1 with *cause naming the
+ * field and its value; nothing changes then.
+ */
+int ledger_outlet_save(struct store *st, json_t *in, const char *who, json_t **out,
+    char **cause);
 /* Writes the register to path as xlsx or csv, the import's columns; 0 or -1 with *cause. */
 int ledger_register_export(json_t *reg, const char *format, const char *path, char **cause);
 /* The selection step's name, 1..5 ("拓展办考察" …), or NULL. */
@@ -71,8 +83,10 @@ int ledger_line_submit(struct store *st, const struct ledger_actor *a,
     const struct ledger_line_in *in, int64_t *id, int *forbidden, char **cause);
 /*
  * Reads a returns file (编号, 金额（万元）, 说明) for year and quarter and
- * submits each line, all or nothing.  0 and *out ({rows, ids}), or -1 with
- * *cause naming the row, column and value.
+ * submits each line, all or nothing.  0 and *out ({ok: true, rows, ids}),
+ * or -1 with *cause; when rows were bad, *out is the report as the other
+ * uploads give it ({ok: false, error_count, errors: [{row, column, cell,
+ * value, message}]}, every bad row).  Caller decrefs *out.
  */
 int ledger_returns_import(struct store *st, const struct ledger_actor *a, const char *path,
     int year, int quarter, json_t **out, int *forbidden, char **cause);
@@ -126,11 +140,14 @@ int ledger_sample_record(struct store *st, const struct ledger_actor *a, int64_t
  * The figures of year through quarter (0 = the whole year) grouped by
  * "province", "centre", "distributor", "city" or "network": rows of
  * {key, province, outlets, base, verified, pending, increase, new_sales,
- * counted, target_yi} with amounts in 万元 as text, totals and the plan's
- * network targets.  NULL with *cause.
+ * counted, target_yi} with amounts in 万元 as text, the quarters' counted
+ * totals and the plan's network targets.  Scoped to a province's outlets,
+ * or to those docking with a Zhejiang city (canonical; NULL = no scope),
+ * the quarters are the scope's own and the network's plan is left out.
+ * NULL with *cause.
  */
 json_t *ledger_figures_json(struct store *st, const char *by, int year, int quarter,
-    const char *province, char **cause);
+    const char *province, const char *docking, char **cause);
 /* Writes figures row by row to path as xlsx or csv. */
 int ledger_figures_export(json_t *fig, const char *format, const char *path, char **cause);
 /* Hundredths of 万元 as "1,234,567.89"; caller frees. */

@@ -124,7 +124,7 @@ figs_free(struct figs *f)
  */
 static int
 figs_sum(struct store *st, const struct grouping *g, int year, int quarter,
-    const char *province, struct figs *f, char **cause)
+    const char *province, const char *docking, struct figs *f, char **cause)
 {
 	sqlite3_stmt *q;
 
@@ -136,12 +136,14 @@ figs_sum(struct store *st, const struct grouping *g, int year, int quarter,
 	    " FROM ledger_outlets o LEFT JOIN ledger_lines l ON l.outlet_id = o.id"
 	    "   AND l.year = ?1 AND l.quarter <= ?2"
 	    " WHERE (?3 IS NULL OR o.province = ?3) AND (?4 IS NULL OR o.kind = ?4)"
+	    "   AND (?5 IS NULL OR instr('、' || o.docking || '、', '、' || ?5 || '、') > 0)"
 	    " GROUP BY o.id ORDER BY o.province, o.kind, o.code", &q, cause) != 0)
 		return -1;
 	sqlite3_bind_int(q, 1, year);
 	sqlite3_bind_int(q, 2, quarter);
 	sqlite3_bind_text(q, 3, province, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 4, g->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, docking, -1, SQLITE_STATIC);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		const char *code = (const char *)sqlite3_column_text(q, 0),
 		    *name = (const char *)sqlite3_column_text(q, 1),
@@ -272,10 +274,10 @@ plan_json(struct store *st, int year, long long centres, long long distributors,
 	return a;
 }
 
-/* Network-wide counted sales of centres and distributors through quarter. */
+/* Counted sales of centres and distributors through quarter, in the scope or the network. */
 static int
-network_counted(struct store *st, int year, int quarter, long long *centres,
-    long long *distributors, char **cause)
+network_counted(struct store *st, int year, int quarter, const char *province,
+    const char *docking, long long *centres, long long *distributors, char **cause)
 {
 	struct figs f = { 0 };
 	int rc = 0;
@@ -285,7 +287,7 @@ network_counted(struct store *st, int year, int quarter, long long *centres,
 		const struct grouping net = { "network", "", k == 1 ? "centre" : "distributor" };
 
 		memset(&f, 0, sizeof f);
-		rc = figs_sum(st, &net, year, quarter, NULL, &f, cause);
+		rc = figs_sum(st, &net, year, quarter, province, docking, &f, cause);
 		if (rc == 0 && f.n > 0)
 			*(k == 1 ? centres : distributors) = f.rows[0].increase + f.rows[0].new_sales;
 		figs_free(&f);
@@ -295,9 +297,10 @@ network_counted(struct store *st, int year, int quarter, long long *centres,
 
 json_t *
 ledger_figures_json(struct store *st, const char *by, int year, int quarter,
-    const char *province, char **cause)
+    const char *province, const char *docking, char **cause)
 {
 	const struct grouping *g = NULL;
+	int scoped = province != NULL || docking != NULL;
 	struct figs f = { 0 };
 	json_t *out, *rows, *quarters, *plan;
 	long long c = 0, d = 0;
@@ -310,7 +313,7 @@ ledger_figures_json(struct store *st, const char *by, int year, int quarter,
 		    " --by %s: one of province, centre, distributor, city, network", by, by);
 		return NULL;
 	}
-	if (figs_sum(st, g, year, quarter ? quarter : 4, province, &f, cause) != 0 ||
+	if (figs_sum(st, g, year, quarter ? quarter : 4, province, docking, &f, cause) != 0 ||
 	    targets_apply(st, g, year, &f, cause) != 0) {
 		figs_free(&f);
 		return NULL;
@@ -321,7 +324,7 @@ ledger_figures_json(struct store *st, const char *by, int year, int quarter,
 	figs_free(&f);
 	quarters = json_array();
 	for (int qn = 1; qn <= 4; qn++) {
-		if (network_counted(st, year, qn, &c, &d, cause) != 0) {
+		if (network_counted(st, year, qn, province, docking, &c, &d, cause) != 0) {
 			json_decref(rows);
 			json_decref(quarters);
 			return NULL;
@@ -330,14 +333,17 @@ ledger_figures_json(struct store *st, const char *by, int year, int quarter,
 		    "counted", ledger_str_take(ledger_wan_text(c + d)), "counted_yi",
 		    ledger_str_take(ledger_yi_text(c + d))));
 	}
-	if (network_counted(st, year, quarter ? quarter : 4, &c, &d, cause) != 0 ||
-	    (plan = plan_json(st, year, c, d, cause)) == NULL) {
+	/* The plan's targets are the network's: a scoped view has none. */
+	if (network_counted(st, year, quarter ? quarter : 4, province, docking, &c, &d,
+	    cause) != 0 || (plan = scoped ? json_array() : plan_json(st, year, c, d,
+	    cause)) == NULL) {
 		json_decref(rows);
 		json_decref(quarters);
 		return NULL;
 	}
-	out = json_pack("{s:s, s:s, s:i, s:i, s:o, s:o, s:o}", "by", g->by, "by_zh", g->zh,
-	    "year", year, "quarter", quarter, "rows", rows, "quarters", quarters, "plan", plan);
+	out = json_pack("{s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:s?, s:s?}", "by", g->by, "by_zh",
+	    g->zh, "year", year, "quarter", quarter, "rows", rows, "quarters", quarters, "plan",
+	    plan, "province", province, "docking", docking);
 	return out;
 }
 
@@ -547,7 +553,9 @@ late_offices(struct store *st, int year, const char *due, int quarter, int batch
 	/*
 	 * A quarter: every outlet running (挂牌运行) by the quarter's end owes a
 	 * line submitted by the due date.  A batch: its outlets' papers (报送资料)
-	 * are due.
+	 * are due.  A submission is stamped in UTC and a due date is a local
+	 * day (the process's zone: the time_zone setting, Asia/Shanghai), so
+	 * the stamp is read as a local date before the two are compared.
 	 */
 	rc = store_query(st, quarter ?
 	    "SELECT f.name, o.province, count(*) FROM ledger_outlets o"
@@ -555,7 +563,7 @@ late_offices(struct store *st, int year, const char *due, int quarter, int batch
 	    " JOIN ledger_steps s ON s.outlet_id = o.id AND s.step = 5 AND s.date <= ?4"
 	    " WHERE NOT EXISTS (SELECT 1 FROM ledger_lines l JOIN ledger_history h"
 	    "   ON h.line_id = l.id AND h.action = 'submit' WHERE l.outlet_id = o.id"
-	    "   AND l.year = ?1 AND l.quarter = ?2 AND substr(h.at, 1, 10) <= ?3)"
+	    "   AND l.year = ?1 AND l.quarter = ?2 AND date(h.at, 'localtime') <= ?3)"
 	    " GROUP BY f.id ORDER BY o.province" :
 	    "SELECT f.name, o.province, count(*) FROM ledger_outlets o"
 	    " JOIN offices f ON f.id = o.office_id WHERE o.batch = ?2 AND NOT EXISTS"

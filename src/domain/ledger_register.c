@@ -17,21 +17,23 @@
 
 /* The register's columns, in the order an export writes them. */
 enum rfield { F_CODE, F_KIND, F_NAME, F_MARKET, F_PROVINCE, F_CITY, F_TIER, F_BATCH, F_NEW,
-    F_BASE, F_STEP1, F_STEP2, F_STEP3, F_APPROVER, F_STEP4, F_STEP5, F_N };
+    F_BASE, F_STEP1, F_STEP2, F_STEP3, F_APPROVER, F_STEP4, F_STEP5, F_DOCKING, F_N };
 
 static const struct rcol {
 	const char	*head;		/* the header cell (a bracketed note may follow) */
+	const char	*key;		/* the field of ledger_outlet_save's JSON */
 	int		 required;	/* the column must be there and the cell filled */
 	double		 width;		/* in an export */
 } rcols[F_N] = {
-	[F_CODE] = { "编号", 1, 10 }, [F_KIND] = { "类别", 1, 12 }, [F_NAME] = { "名称", 1, 36 },
-	[F_MARKET] = { "所在市场", 0, 24 }, [F_PROVINCE] = { "省份", 1, 8 },
-	[F_CITY] = { "城市", 1, 8 }, [F_TIER] = { "档次（亿元）", 0, 10 },
-	[F_BATCH] = { "批次", 1, 6 }, [F_NEW] = { "新建", 1, 6 },
-	[F_BASE] = { "2009年基数（万元）", 0, 14 }, [F_STEP1] = { "拓展办考察", 0, 12 },
-	[F_STEP2] = { "报送资料", 0, 12 }, [F_STEP3] = { "省经合办核准", 0, 12 },
-	[F_APPROVER] = { "核准人", 0, 10 }, [F_STEP4] = { "签订协议", 0, 12 },
-	[F_STEP5] = { "挂牌运行", 0, 12 },
+	[F_CODE] = { "编号", "code", 1, 10 }, [F_KIND] = { "类别", "kind", 1, 12 },
+	[F_NAME] = { "名称", "name", 1, 36 }, [F_MARKET] = { "所在市场", "market", 0, 24 },
+	[F_PROVINCE] = { "省份", "province", 1, 8 }, [F_CITY] = { "城市", "city", 1, 8 },
+	[F_TIER] = { "档次（亿元）", "tier", 0, 10 }, [F_BATCH] = { "批次", "batch", 1, 6 },
+	[F_NEW] = { "新建", "new", 1, 6 }, [F_BASE] = { "2009年基数（万元）", "base", 0, 14 },
+	[F_STEP1] = { "拓展办考察", "step1", 0, 12 }, [F_STEP2] = { "报送资料", "step2", 0, 12 },
+	[F_STEP3] = { "省经合办核准", "step3", 0, 12 }, [F_APPROVER] = { "核准人", "approver", 0, 10 },
+	[F_STEP4] = { "签订协议", "step4", 0, 12 }, [F_STEP5] = { "挂牌运行", "step5", 0, 12 },
+	[F_DOCKING] = { "对接城市", "docking", 0, 16 },
 };
 
 /* The selection steps, 1..5, and the column holding each one's date. */
@@ -49,6 +51,7 @@ struct outlet {
 	int		 tier, batch, is_new;
 	long long	 base;
 	char		 dates[5][11];	/* "" = step not reached */
+	char		 docking[160];	/* Zhejiang cities, canonical, joined by 、 */
 };
 
 const char *
@@ -93,17 +96,59 @@ cell(const struct table_row *r, const int *map, int f)
 	return map[f] >= 0 && (size_t)map[f] < r->ncells ? r->cells[map[f]] : "";
 }
 
-/* The message for a bad cell: row, column header, cell address, value, and why. */
+/*
+ * The message for a bad cell: row, column header, cell address, value, and
+ * why; for a form's field (row 0) the column's name and its field.
+ */
 static char *
 bad_cell(const struct table_row *r, const int *map, int f, const char *zh, const char *en)
 {
 	char col[8] = "?";
 
+	if (r->line == 0)
+		return xasprintf("“%s”的值“%s”无效：%s / %s (%s): \"%s\" %s", rcols[f].head,
+		    cell(r, map, f), zh, rcols[f].head, rcols[f].key, cell(r, map, f), en);
 	if (map[f] >= 0)
 		table_colname((size_t)map[f], col);
 	return xasprintf("第 %zu 行“%s”（%s%zu）的值“%s”无效：%s / row %zu, column %s (%s%zu):"
 	    " \"%s\" %s", r->line, rcols[f].head, col, r->line, cell(r, map, f), zh, r->line,
 	    rcols[f].head, col, r->line, cell(r, map, f), en);
+}
+
+/*
+ * Zhejiang cities in any spelling norm_zj_city knows, separated by 、 , ，
+ * ; ； or spaces, as canonical names joined by 、 into out, each once.  0,
+ * or -1 if one is not a city of Zhejiang.
+ */
+static int
+docking_parse(const char *s, char *out, size_t size)
+{
+	static const char *const wide[] = { "、", "，", "；" };
+	char *copy = xstrdup(s), *p = copy, *tok, *at;
+	int rc = 0;
+
+	for (size_t i = 0; i < nitems(wide); i++)	/* every separator as ',' */
+		while ((at = strstr(copy, wide[i])) != NULL) {
+			*at = ',';
+			memmove(at + 1, at + strlen(wide[i]), strlen(at + strlen(wide[i])) + 1);
+		}
+	for (at = copy; *at != '\0'; at++)
+		if (*at == ';' || *at == ' ')
+			*at = ',';
+	*out = '\0';
+	while (rc == 0 && (tok = str_split(&p, ",")) != NULL) {
+		const char *city;
+
+		if (*tok == '\0')
+			continue;
+		if ((city = norm_zj_city(tok)) == NULL)
+			rc = -1;
+		else if (strstr(out, city) == NULL)
+			snprintf(out + strlen(out), size - strlen(out), "%s%s", *out ? "、" : "",
+			    city);
+	}
+	free(copy);
+	return rc;
 }
 
 /* Checks one data row into o; 0, or -1 with *cause. */
@@ -202,6 +247,11 @@ row_check(const struct table_row *r, const int *map, struct outlet *o, char **ca
 			return -1;
 		}
 	}
+	if (docking_parse(cell(r, map, F_DOCKING), o->docking, sizeof o->docking) != 0) {
+		*cause = bad_cell(r, map, F_DOCKING, "应为浙江省的设区市，用“、”分隔（嘉兴、金华）",
+		    "is not Zhejiang cities separated by 、 (嘉兴、金华)");
+		return -1;
+	}
 	o->approver = cell(r, map, F_APPROVER);
 	if (o->dates[2][0] != '\0' && *o->approver == '\0') {
 		*cause = bad_cell(r, map, F_APPROVER, "核准要写明核准人",
@@ -228,12 +278,13 @@ outlet_store(struct store *st, const struct outlet *o, const char *who, int *ins
 	if (store_finish(st, q, cause) != 0)
 		return -1;
 	if (store_query(st, "INSERT INTO ledger_outlets (code, kind, name, market, province, city,"
-	    " office_id, tier_yi, batch, is_new, base_cents, updated_by) VALUES (?, ?, ?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET kind = excluded.kind,"
+	    " office_id, tier_yi, batch, is_new, base_cents, updated_by, docking) VALUES (?, ?, ?,"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET kind = excluded.kind,"
 	    " name = excluded.name, market = excluded.market, province = excluded.province,"
 	    " city = excluded.city, office_id = excluded.office_id, tier_yi = excluded.tier_yi,"
 	    " batch = excluded.batch, is_new = excluded.is_new, base_cents = excluded.base_cents,"
-	    " updated_by = excluded.updated_by, updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+	    " updated_by = excluded.updated_by, docking = excluded.docking,"
+	    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 	    " RETURNING id", &q, cause) != 0)
 		return -1;
 	sqlite3_bind_text(q, 1, o->code, -1, SQLITE_STATIC);
@@ -249,6 +300,7 @@ outlet_store(struct store *st, const struct outlet *o, const char *who, int *ins
 	sqlite3_bind_int(q, 10, o->is_new);
 	sqlite3_bind_int64(q, 11, o->base);
 	sqlite3_bind_text(q, 12, who, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 13, o->docking, -1, SQLITE_STATIC);
 	id = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
 	if (store_finish(st, q, cause) != 0)
 		return -1;
@@ -418,7 +470,7 @@ ledger_register_json(struct store *st, const char *province, char **cause)
 	if (counts_set(st, out, province, cause) != 0)
 		goto fail;
 	if (store_query(st, "SELECT l.id, l.code, l.kind, l.name, l.market, l.province, l.city,"
-	    " o.name, l.tier_yi, l.batch, l.is_new, l.base_cents FROM ledger_outlets l"
+	    " o.name, l.tier_yi, l.batch, l.is_new, l.base_cents, l.docking FROM ledger_outlets l"
 	    " JOIN offices o ON o.id = l.office_id WHERE ?1 IS NULL OR l.province = ?1"
 	    " ORDER BY l.province, l.kind, l.code", &q, cause) != 0)
 		goto fail;
@@ -432,7 +484,7 @@ ledger_register_json(struct store *st, const char *province, char **cause)
 			goto fail;
 		}
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:i, s:b, s:o, s:o,"
-		    " s:s}", "code", (const char *)sqlite3_column_text(q, 1),
+		    " s:s, s:s}", "code", (const char *)sqlite3_column_text(q, 1),
 		    "kind", (const char *)sqlite3_column_text(q, 2),
 		    "name", (const char *)sqlite3_column_text(q, 3),
 		    "market", (const char *)sqlite3_column_text(q, 4),
@@ -444,7 +496,8 @@ ledger_register_json(struct store *st, const char *province, char **cause)
 		    "key", sqlite3_column_type(q, 8) != SQLITE_NULL,
 		    "batch", sqlite3_column_int(q, 9), "new", sqlite3_column_int(q, 10),
 		    "base", ledger_str_take(outcome_amount_text(sqlite3_column_int64(q, 11))),
-		    "steps", s, "stage", stage);
+		    "steps", s, "stage", stage,
+		    "docking", (const char *)sqlite3_column_text(q, 12));
 		json_array_append_new(a, o);
 	}
 	if (store_finish(st, q, cause) != 0)
@@ -490,6 +543,7 @@ ledger_register_export(json_t *reg, const char *format, const char *path, char *
 		snprintf(batch, sizeof batch, "%lld",
 		    (long long)json_integer_value(json_object_get(o, "batch")));
 		cells[F_BATCH] = batch;
+		cells[F_DOCKING] = json_string_value(json_object_get(o, "docking"));
 		cells[F_NEW] = json_is_true(json_object_get(o, "new")) ? "是" : "否";
 		cells[F_BASE] = json_is_true(json_object_get(o, "new")) ? "" :
 		    json_string_value(json_object_get(o, "base"));
@@ -504,4 +558,35 @@ ledger_register_export(json_t *reg, const char *format, const char *path, char *
 		sink_row(s, cells);
 	}
 	return sink_close(s, cause);
+}
+
+int
+ledger_outlet_save(struct store *st, json_t *in, const char *who, json_t **out, char **cause)
+{
+	char *cells[F_N], number[32];
+	struct table_row r = { 0, F_N, cells };
+	struct outlet o;
+	int map[F_N], inserted;
+
+	*out = NULL;
+	for (int f = 0; f < F_N; f++) {
+		json_t *v = json_object_get(in, rcols[f].key);
+
+		map[f] = f;
+		if (json_is_integer(v))
+			snprintf(number, sizeof number, "%lld", (long long)json_integer_value(v));
+		cells[f] = xstrdup(json_is_string(v) ? json_string_value(v) :
+		    json_is_integer(v) ? number : "");
+	}
+	if (row_check(&r, map, &o, cause) != 0 || store_begin(st, cause) != 0)
+		goto done;
+	if (outlet_store(st, &o, who, &inserted, cause) != 0 || store_commit(st, cause) != 0) {
+		store_rollback(st);
+		goto done;
+	}
+	*out = json_pack("{s:s, s:b}", "code", o.code, "inserted", inserted);
+done:
+	for (int f = 0; f < F_N; f++)
+		free(cells[f]);
+	return *out != NULL ? 0 : -1;
 }

@@ -6,9 +6,13 @@
  * the way may return it to the submitter with a reason.  Every step is a
  * row of ledger_history, which the schema never lets change.
  */
+#include <sys/stat.h>
+
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "blob.h"
@@ -70,20 +74,20 @@ step_for(const char *state)
 
 int
 ledger_actor_of(struct store *st, const char *login, struct ledger_actor *a, char *buf,
-    size_t bufsize, char *province, size_t provsize, char **cause)
+    size_t bufsize, char *region, size_t regionsize, char **cause)
 {
 	sqlite3_stmt *q;
 	int found = 0;
 
 	memset(a, 0, sizeof a[0]);
-	if (store_query(st, "SELECT u.role, o.province FROM users u LEFT JOIN offices o"
-	    " ON o.id = u.office_id WHERE u.login = ?", &q, cause) != 0)
+	if (store_query(st, "SELECT u.role, COALESCE(o.province, o.city) FROM users u"
+	    " LEFT JOIN offices o ON o.id = u.office_id WHERE u.login = ?", &q, cause) != 0)
 		return -1;
 	sqlite3_bind_text(q, 1, login, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		found = 1;
 		a->role = role_from_name((const char *)sqlite3_column_text(q, 0));
-		utf8_copy(province, provsize, sqlite3_column_type(q, 1) == SQLITE_NULL ? "" :
+		utf8_copy(region, regionsize, sqlite3_column_type(q, 1) == SQLITE_NULL ? "" :
 		    (const char *)sqlite3_column_text(q, 1));
 	}
 	if (store_finish(st, q, cause) != 0)
@@ -94,7 +98,10 @@ ledger_actor_of(struct store *st, const char *login, struct ledger_actor *a, cha
 	}
 	utf8_copy(buf, bufsize, login);
 	a->login = buf;
-	a->province = *province != '\0' ? province : NULL;
+	if (*region != '\0' && a->role == ROLE_CITY)
+		a->city = region;
+	else if (*region != '\0')
+		a->province = region;
 	return 0;
 }
 
@@ -293,6 +300,22 @@ ledger_line_submit(struct store *st, const struct ledger_actor *a,
 	return store_commit(st, cause);
 }
 
+/* A returns file's row error as the upload reports have it: {row, column, cell, value, message}. */
+static json_t *
+row_error(const struct table_row *r, const char *head, int col, char *message)
+{
+	char name[8], cell[32];
+	json_t *e;
+
+	table_colname((size_t)col, name);
+	snprintf(cell, sizeof cell, "%s%zu", name, r->line);
+	e = json_pack("{s:I, s:s, s:s, s:s, s:s}", "row", (json_int_t)r->line, "column", head,
+	    "cell", cell, "value", (size_t)col < r->ncells ? r->cells[col] : "", "message",
+	    message);
+	free(message);
+	return e;
+}
+
 int
 ledger_returns_import(struct store *st, const struct ledger_actor *a, const char *path,
     int year, int quarter, json_t **out, int *forbidden, char **cause)
@@ -301,11 +324,16 @@ ledger_returns_import(struct store *st, const struct ledger_actor *a, const char
 	struct table_reader *tr;
 	struct table_row r;
 	int map[3] = { -1, -1, -1 }, got;
-	json_t *ids = json_array();
-	char *why = NULL, col[8];
+	json_t *ids = json_array(), *errors = json_array();
+	size_t nerrors;
 
 	*out = NULL;
 	*forbidden = 0;
+	if (!(a->role & (ROLE_EXPANSION | ROLE_ADMIN))) {
+		refuse(forbidden, cause, xasprintf("%s 不能填报申报 / %s may not submit return lines",
+		    a->login, a->login));
+		goto fail_noread;
+	}
 	if ((tr = table_open(path, NULL, &table_default_limits, cause)) == NULL)
 		goto fail_noread;
 	if ((got = table_next(tr, &r, cause)) <= 0) {
@@ -326,9 +354,13 @@ ledger_returns_import(struct store *st, const struct ledger_actor *a, const char
 	}
 	if (store_begin(st, cause) != 0)
 		goto fail_read;
+	/* Every row is tried, so that the report names each bad one; any and nothing is kept. */
 	while ((got = table_next(tr, &r, cause)) > 0) {
 		struct ledger_line_in in = { 0 };
+		long long cents;
 		int64_t id;
+		int refused;
+		char *why = NULL;
 
 		if ((size_t)map[0] >= r.ncells || r.cells[map[0]][0] == '\0')
 			continue;
@@ -337,30 +369,55 @@ ledger_returns_import(struct store *st, const struct ledger_actor *a, const char
 		in.note = map[2] >= 0 && (size_t)map[2] < r.ncells ? r.cells[map[2]] : "";
 		in.year = year;
 		in.quarter = quarter;
-		if (submit_one(st, a, &in, &id, forbidden, &why) != 0) {
-			table_colname((size_t)map[0], col);
-			*cause = xasprintf("第 %zu 行（%s%zu）：%s / row %zu (%s%zu): see above",
-			    r.line, col, r.line, why, r.line, col, r.line);
-			free(why);
-			store_rollback(st);
-			goto fail_read;
-		}
-		json_array_append_new(ids, json_integer(id));
+		if (outcome_parse_amount(in.amount, &cents, &why) != 0)
+			json_array_append_new(errors, row_error(&r, heads[1], map[1], why));
+		else if (submit_one(st, a, &in, &id, &refused, &why) != 0)
+			json_array_append_new(errors, row_error(&r, heads[0], map[0], why));
+		else
+			json_array_append_new(ids, json_integer(id));
 	}
 	if (got < 0) {
 		store_rollback(st);
 		goto fail_read;
 	}
+	if ((nerrors = json_array_size(errors)) > 0) {
+		store_rollback(st);
+		*cause = xasprintf("申报文件有 %zu 处错误，一行也没有导入 / the returns file has %zu"
+		    " error%s; no line was imported", nerrors, nerrors, nerrors == 1 ? "" : "s");
+		*out = json_pack("{s:b, s:I, s:o}", "ok", 0, "error_count", (json_int_t)nerrors,
+		    "errors", errors);
+		errors = NULL;
+		goto fail_read;
+	}
 	if (store_commit(st, cause) != 0)
 		goto fail_read;
 	table_close(tr);
-	*out = json_pack("{s:I, s:o}", "rows", (json_int_t)json_array_size(ids), "ids", ids);
+	json_decref(errors);
+	*out = json_pack("{s:b, s:I, s:o}", "ok", 1, "rows", (json_int_t)json_array_size(ids),
+	    "ids", ids);
 	return 0;
 fail_read:
 	table_close(tr);
 fail_noread:
 	json_decref(ids);
+	json_decref(errors);
 	return -1;
+}
+
+/*
+ * The race test (tests/cli/ledger.sh) stops the process at these points,
+ * named by FAIRMATCH_FAULT=stop:NAME, and takes a step from another
+ * process before continuing it.  Only test builds have the hook.
+ */
+static void
+fault_stop(const char *name)
+{
+#ifdef FM_FAULT_INJECTION
+	const char *want = getenv("FAIRMATCH_FAULT");
+
+	if (want != NULL && strncmp(want, "stop:", 5) == 0 && strcmp(want + 5, name) == 0)
+		raise(SIGSTOP);
+#endif
 }
 
 int
@@ -369,11 +426,10 @@ ledger_evidence_add(struct store *st, const struct ledger_actor *a, int64_t line
 {
 	struct line_row l;
 	sqlite3_stmt *q;
-	char sha[65];
+	struct stat sb;
+	char sha[65], *kept = NULL;
 	const char *base;
-	int known = 0, created, found;
-	long long size;
-	FILE *f;
+	int known = 0, created;
 
 	*forbidden = 0;
 	for (size_t i = 0; i < nitems(evidence_kinds); i++)
@@ -384,83 +440,86 @@ ledger_evidence_add(struct store *st, const struct ledger_actor *a, int64_t line
 		    " delivery or other", kind, kind);
 		return -1;
 	}
-	if ((found = line_load(st, line, &l, cause)) <= 0)
-		return -1;
-	if (!(a->role & (ROLE_EXPANSION | ROLE_ADMIN)) || !may_see(a, l.province))
-		return refuse(forbidden, cause, xasprintf("%s 不能为第 %lld 条申报添加凭证 / %s may"
-		    " not add evidence to line %lld", a->login, (long long)line, a->login,
-		    (long long)line));
-	if (strcmp(l.state, "submitted") != 0 && strcmp(l.state, "returned") != 0) {
-		*cause = xasprintf("第 %lld 条申报已%s，凭证不能再改 / line %lld is %s: its evidence"
-		    " is closed", (long long)line, state_zh(l.state), (long long)line, l.state);
-		return -1;
-	}
-	if (sha256_file(path, sha, cause) != 0)
-		return -1;
-	if ((f = fopen(path, "rb")) == NULL || fseek(f, 0, SEEK_END) != 0 ||
-	    (size = ftell(f)) < 0) {
-		if (f != NULL)
-			fclose(f);
+	if (stat(path, &sb) == -1 || !S_ISREG(sb.st_mode)) {
 		*cause = xasprintf("读不了 %s / cannot read %s", path, path);
 		return -1;
 	}
-	fclose(f);
-	if (store_blob_keep(st, path, sha, &created, cause) != 0)
-		return -1;
 	base = name != NULL ? name : strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	fault_stop("ledger-evidence-before-begin");
+	/* The line's state is read inside the write transaction: no step slips in between. */
 	if (store_begin(st, cause) != 0)
 		return -1;
+	if (line_load(st, line, &l, cause) <= 0)
+		goto fail;
+	if (!(a->role & (ROLE_EXPANSION | ROLE_ADMIN)) || !may_see(a, l.province)) {
+		refuse(forbidden, cause, xasprintf("%s 不能为第 %lld 条申报添加凭证 / %s may not add"
+		    " evidence to line %lld", a->login, (long long)line, a->login, (long long)line));
+		goto fail;
+	}
+	if (strcmp(l.state, "submitted") != 0 && strcmp(l.state, "returned") != 0) {
+		*cause = xasprintf("第 %lld 条申报已%s，凭证不能再改 / line %lld is %s: its evidence"
+		    " is closed", (long long)line, state_zh(l.state), (long long)line, l.state);
+		goto fail;
+	}
+	if (sha256_file(path, sha, cause) != 0 ||
+	    store_blob_keep(st, path, sha, &created, cause) != 0)
+		goto fail;
+	if (created)
+		kept = store_blob_path(st, sha);
 	if (store_query_id(st, "INSERT OR IGNORE INTO ledger_evidence (line_id, sha256, kind,"
 	    " filename, size, added_by) VALUES (?, ?, ?, ?, ?, ?)", line, &q, cause) != 0)
 		goto fail;
 	sqlite3_bind_text(q, 2, sha, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 4, base, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 5, size);
+	sqlite3_bind_int64(q, 5, (sqlite3_int64)sb.st_size);
 	sqlite3_bind_text(q, 6, a->login, -1, SQLITE_STATIC);
 	if (ledger_run_once(st, q, cause) != 0 || ledger_history_add(st, line, "evidence", l.state,
 	    -1, base, a->login, role_name(a->role), cause) != 0 || store_commit(st, cause) != 0)
 		goto fail;
+	free(kept);
 	return 0;
 fail:
 	store_rollback(st);
+	if (kept != NULL)
+		unlink(kept);	/* a copy this call made and no row names */
+	free(kept);
 	return -1;
+}
+
+/* The count sql gives for line (?1) and text (?2, bound when not NULL); -1 with *cause. */
+static int
+line_count(struct store *st, const char *sql, int64_t line, const char *text, char **cause)
+{
+	sqlite3_stmt *q;
+	int n = 0;
+
+	if (store_query_id(st, sql, line, &q, cause) != 0)
+		return -1;
+	if (text != NULL)
+		sqlite3_bind_text(q, 2, text, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int(q, 0);
+	if (store_finish(st, q, cause) != 0)
+		return -1;
+	return n;
 }
 
 /* How many 联审 signatures by role the line has had since it was last submitted. */
 static int
 joint_signed(struct store *st, int64_t line, const char *role, char **cause)
 {
-	sqlite3_stmt *q;
-	int n = 0;
-
-	if (store_query_id(st, "SELECT count(*) FROM ledger_history WHERE line_id = ?1 AND"
+	return line_count(st, "SELECT count(*) FROM ledger_history WHERE line_id = ?1 AND"
 	    " action = 'joint' AND by_role = ?2 AND id > (SELECT max(id) FROM ledger_history"
-	    " WHERE line_id = ?1 AND action = 'submit')", line, &q, cause) != 0)
-		return -1;
-	sqlite3_bind_text(q, 2, role, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int(q, 0);
-	if (store_finish(st, q, cause) != 0)
-		return -1;
-	return n;
+	    " WHERE line_id = ?1 AND action = 'submit')", line, role, cause);
 }
 
 /* How many evidence files a line has; -1 with *cause. */
 static int
 evidence_count(struct store *st, int64_t line, char **cause)
 {
-	sqlite3_stmt *q;
-	int n = 0;
-
-	if (store_query_id(st, "SELECT count(*) FROM ledger_evidence WHERE line_id = ?", line,
-	    &q, cause) != 0)
-		return -1;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		n = sqlite3_column_int(q, 0);
-	if (store_finish(st, q, cause) != 0)
-		return -1;
-	return n;
+	return line_count(st, "SELECT count(*) FROM ledger_evidence WHERE line_id = ?1", line,
+	    NULL, cause);
 }
 
 /* Checks that a may take action on l, and works out the state it leaves in *to. */

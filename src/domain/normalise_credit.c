@@ -45,6 +45,11 @@ static const char credit_old_regno_msg[] =
     "an old 15-digit registration number; give the 18-character unified "
     "social credit code";
 
+static const char credit_number_msg[] =
+    "统一社会信用代码被 Excel 当成了数字：Excel 只保留 15 位，后三位变成了 000；"
+    "请把这一列设为“文本”格式，再重新填写代码 / Excel took the credit code for a "
+    "number: it keeps only 15 digits, so the last three became 000; format the "
+    "column as Text and type the codes again";
 static const char credit_scientific_msg[] =
     "统一社会信用代码被 Excel 变成了科学计数法（如 9.13301E+17），后几位已丢失；"
     "请把这一列设为“文本”格式，再重新填写代码 / Excel turned the credit code "
@@ -145,7 +150,10 @@ check_credit_code(const char *s, char out[19], const char **why)
 	}
 	check = (31 - sum % 31) % 31;
 	if (credit_value(line[17]) != check) {
-		*why = credit_check_msg[check];
+		/* A number cell shows 15 digits of the 18, then 000. */
+		*why = strspn(line, "0123456789") == 18 &&
+		    strcmp(line + 15, "000") == 0 ? credit_number_msg :
+		    credit_check_msg[check];
 		goto fail;
 	}
 	memcpy(out, line, 18);

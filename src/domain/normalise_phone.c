@@ -350,7 +350,8 @@ static const char phone_lost_zero_msg[] =
 
 /*
  * 1 if s is digits only that make a landline once a 0 is put in front:
- * 57187654321 is 0571-87654321 after Excel read it as a number.
+ * 57187654321 is 0571-87654321 after Excel read it as a number, and
+ * 1032183437 is Beijing's 010-32183437.
  */
 static int
 phone_lost_zero(const char *s)
@@ -361,8 +362,10 @@ phone_lost_zero(const char *s)
 	enum phone_error err;
 	int lost = 0;
 
+	/* 1…: a mobile, except Beijing's 010 without its 0 (10 digits). */
 	if (n >= 9 && n <= 11 && strspn(line, "0123456789") == n &&
-	    line[0] != '0' && line[0] != '1' && strncmp(line, "400", 3) != 0 &&
+	    line[0] != '0' && (line[0] != '1' || (n == 10 && line[1] == '0')) &&
+	    strncmp(line, "400", 3) != 0 &&
 	    strncmp(line, "800", 3) != 0) {
 		zero = xasprintf("0%s", line);
 		lost = phone_one(zero, &b, &err) == 0;

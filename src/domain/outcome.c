@@ -207,8 +207,9 @@ history_add(struct store *st, long long id, const char *field, const char *old,
 {
 	sqlite3_stmt *q;
 
-	if (store_query(st, "INSERT INTO outcome_history (meeting_id, field, old_value,"
-	    " new_value, changed_by, user_id) VALUES (?, ?, ?, ?, ?, ?)", &q, cause) != 0)
+	if (store_query(st, "INSERT INTO outcome_history (id, meeting_id, field, old_value,"
+	    " new_value, changed_by, user_id) VALUES (site_id('outcome_history'), ?, ?, ?, ?, ?,"
+	    " ?)", &q, cause) != 0)
 		return -1;
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_text(q, 2, field, -1, SQLITE_STATIC);

@@ -26,10 +26,10 @@ search_result_json(const struct search_result *r)
 	for (size_t i = 0; i < r->nhits; i++) {
 		const struct search_hit *h = &r->hits[i];
 
-		json_array_append_new(hits, json_pack("{s:s, s:s, s:f, s:s, s:s, s:s, s:s, s:s}",
+		json_array_append_new(hits, json_pack("{s:s, s:s, s:f, s:s, s:s, s:s, s:I, s:s, s:s}",
 		    "code", h->code, "name", h->name, "score", h->score, "highlight", h->highlight,
-		    "snippet", h->snippet, "owner", h->owner, "region", h->region,
-		    "category", h->category));
+		    "snippet", h->snippet, "owner", h->owner, "owner_id", (json_int_t)h->owner_id,
+		    "region", h->region, "category", h->category));
 	}
 	json_object_set_new(root, "hits", hits);
 	json_object_set_new(root, "total", json_integer(r->total));

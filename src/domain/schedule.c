@@ -286,8 +286,8 @@ write_meetings(struct store *st, struct fair_sched *fs, const struct sel_result 
 
 	if (store_query(st, "UPDATE meetings SET slot = ?, table_no = ?, value = ?,"
 	    " product_id = ? WHERE id = ?", &upd, cause) != 0 || store_query(st, "INSERT INTO"
-	    " meetings (fair_id, buyer_pid, supplier_pid, product_id, slot, table_no, value)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?)", &ins, cause) != 0 ||
+	    " meetings (id, fair_id, buyer_pid, supplier_pid, product_id, slot, table_no, value)"
+	    " VALUES (site_id('meetings'), ?, ?, ?, ?, ?, ?, ?)", &ins, cause) != 0 ||
 	    store_query(st, "DELETE FROM meetings WHERE id = ?", &del, cause) != 0 ||
 	    store_query_id(st, "SELECT id, buyer_pid, supplier_pid FROM meetings WHERE fair_id = ?",
 	    fs->fair.id, &q, cause) != 0)
@@ -363,7 +363,8 @@ write_version(struct store *st, struct fair_sched *fs, const struct sel_result *
 		return -1;
 	sqlite3_step(q);
 	if (store_finish(st, q, cause) != 0 || store_query_id(st, "INSERT INTO"
-	    " schedule_versions (fair_id, number, state, summary, created_by) VALUES (?1,"
+	    " schedule_versions (id, fair_id, number, state, summary, created_by) VALUES"
+	    " (site_id('schedule_versions'), ?1,"
 	    " (SELECT coalesce(max(number), 0) + 1 FROM schedule_versions WHERE fair_id = ?1),"
 	    " 'draft', ?2, ?3) RETURNING id, number", fs->fair.id, &q, cause) != 0)
 		return -1;

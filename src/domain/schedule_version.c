@@ -260,9 +260,10 @@ publish(struct store *st, const struct fair *fair, int64_t vid, int num, json_t 
 		" product_id = v.product_id FROM version_meetings v WHERE v.version_id = ?1 AND"
 		" meetings.fair_id = ?2 AND v.buyer_pid = meetings.buyer_pid AND"
 		" v.supplier_pid = meetings.supplier_pid",
-		"INSERT INTO meetings (fair_id, buyer_pid, supplier_pid, product_id, slot, table_no,"
-		" value, locked) SELECT ?2, buyer_pid, supplier_pid, product_id, slot, table_no,"
-		" value, locked FROM version_meetings v WHERE v.version_id = ?1 AND NOT EXISTS"
+		"INSERT INTO meetings (id, fair_id, buyer_pid, supplier_pid, product_id, slot,"
+		" table_no, value, locked) SELECT site_id('meetings'), ?2, buyer_pid, supplier_pid,"
+		" product_id, slot, table_no, value, locked FROM version_meetings v WHERE"
+		" v.version_id = ?1 AND NOT EXISTS"
 		" (SELECT 1 FROM meetings m WHERE m.fair_id = ?2 AND m.buyer_pid = v.buyer_pid AND"
 		" m.supplier_pid = v.supplier_pid)",
 		"UPDATE schedule_versions SET state = 'old' WHERE fair_id = ?2 AND"

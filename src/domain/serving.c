@@ -222,6 +222,22 @@ fair_cities(struct store *st, const char *code, char ***cities, size_t *n)
 	return found ? 0 : -1;
 }
 
+/* Whether the store has supplier id (an exhibitor); -1 on a store error. */
+static int
+exhibitor_known(struct store *st, int64_t id)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM suppliers WHERE id = ?", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(q, 1, id);
+	rc = sqlite3_step(q);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 serving_search(struct serving *sv, struct store *st, struct tokenizer *tk,
     struct serve_scratch *s, const char *query, int last_is_prefix, const char *fair,
@@ -235,6 +251,14 @@ serving_search(struct serving *sv, struct store *st, struct tokenizer *tk,
 	if (fair != NULL && fair_cities(st, fair, &cities, &ncities) != 0) {
 		memset(res, 0, sizeof *res);
 		*cause = xasprintf("没有编号为 %s 的展会 / no fair has the code %s", fair, fair);
+		return -1;
+	}
+	if (o->exhibitor != 0 && (rc = exhibitor_known(st, o->exhibitor)) != 1) {
+		memset(res, 0, sizeof *res);
+		*cause = rc < 0 ? xasprintf("搜索出错：%s / search failed: %s",
+		    sqlite3_errmsg(store_db(st)), sqlite3_errmsg(store_db(st))) :
+		    xasprintf("没有编号为 %lld 的展商 / no exhibitor has the id %lld",
+		    (long long)o->exhibitor, (long long)o->exhibitor);
 		return -1;
 	}
 	if (ncities > 0) {

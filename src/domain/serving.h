@@ -38,7 +38,7 @@ int serving_catch_up(struct serving *sv, struct store *st, struct tokenizer *tk,
 
 /*
  * Whether search_opts o is the kiosk path this layer answers: products,
- * with no other filter than a fair, a city or a category.
+ * with no other filter than a fair, a city, a category or an exhibitor.
  */
 int serving_applies(const struct search_opts *o);
 
@@ -46,7 +46,7 @@ int serving_applies(const struct search_opts *o);
  * search_forgiving_run (forgive.h: the exact hits, then corrected or
  * relaxed ones when they are few) through st (hit details) with the
  * calling thread's scratch s.  fair (a fair's code, or NULL) limits the hits to its cities;
- * an unknown fair is an error.  0, or -1 with *cause.
+ * an unknown fair, or an o->exhibitor the store lacks, is an error.  0, or -1 with *cause.
  */
 int serving_search(struct serving *sv, struct store *st, struct tokenizer *tk,
     struct serve_scratch *s, const char *query, int last_is_prefix, const char *fair,

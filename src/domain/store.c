@@ -14,10 +14,22 @@
 #include "store_fault.h"
 #include "util.h"
 
+/*
+ * The tables whose rows a box makes and another box receives (docs/sync.md).
+ * site_id('table') numbers a new row in this site's own range, so that rows
+ * made on two boxes never share a key when they meet.
+ */
+static const char *const site_tables[] = {
+	"buyers", "suppliers", "participants", "meeting_requests", "meetings",
+	"outcome_history", "schedule_versions",
+};
+
 struct store {
 	sqlite3		*db;		/* the connection; owned */
 	char		*dir;		/* the data directory; owned */
 	enum store_fail	 fail;		/* the last failure recorded, until reset */
+	sqlite3_stmt	*site_top[nitems(site_tables)];	/* the range's last id; owned */
+	int64_t		 site_last[nitems(site_tables)];	/* the last id site_id gave */
 };
 
 /*
@@ -615,6 +627,48 @@ static const char *const migrations[] = {
 	"  at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
 	"  settled_at TEXT, settled_by TEXT"
 	");",
+
+	/*
+	 * 16: each site numbers the rows it makes (walk-ins, requests,
+	 * meetings, outcome history, schedule versions) from id_base + 1, its
+	 * own range (sync_site_init sets it; 0 is the province's), so that two
+	 * fair boxes' rows never share a key at the province.
+	 */
+	"ALTER TABLE sync_site ADD COLUMN id_base INTEGER NOT NULL DEFAULT 0;",
+
+	/*
+	 * 17: the site role, an account another box signs in with to sync and
+	 * do nothing else (docs/sync.md); users' CHECK is loosened in place,
+	 * as in 14.
+	 */
+	"PRAGMA writable_schema = ON;"
+	"UPDATE sqlite_schema SET sql = replace(sql, '''finance''))',"
+	"  '''finance'', ''site''))') WHERE type = 'table' AND name = 'users';"
+	"PRAGMA writable_schema = RESET;",
+
+	/*
+	 * 18: the views the indexes read name each item's owner by id
+	 * (owner_id: a product's supplier, a demand's buyer), so that the
+	 * serving layer can list an exhibitor's products and a hit can lead
+	 * to them.
+	 */
+	"DROP VIEW " IX_PRODUCT_TEXT ";"
+	"DROP VIEW " IX_DEMAND_TEXT ";"
+	"CREATE VIEW " IX_PRODUCT_TEXT " AS SELECT p.id, p.code, p.name, p.spec, p.brand,"
+	"  p.keywords, p.category, s.name AS company, p.description, s.city, p.price_min, p.price_max,"
+	"  p.honours, s.id AS owner_id FROM products p JOIN suppliers s ON s.id = p.supplier_id"
+	"  WHERE p.withdrawn_at IS NULL;"
+	"CREATE VIEW " IX_DEMAND_TEXT " AS SELECT d.id, d.code, d.product, d.category,"
+	"  b.name AS buyer, d.description, b.province, b.city, b.buyer_type, d.price_min, d.price_max,"
+	"  d.deadline, b.id AS owner_id FROM demands d JOIN buyers b ON b.id = d.buyer_id"
+	"  WHERE d.withdrawn_at IS NULL;",
+
+	/*
+	 * 19: the Zhejiang city offices each ledger outlet docks with (对接:
+	 * the city organises its firms' trade with the outlet), canonical
+	 * names joined by '、'.  A city office's ledger view is those outlets.
+	 */
+	"ALTER TABLE ledger_outlets ADD COLUMN docking TEXT NOT NULL DEFAULT '';",
 };
 
 int
@@ -906,6 +960,62 @@ store_path(const char *dir, int create, char **cause)
 	return path;
 }
 
+/*
+ * site_id('table'): the next id for a row this site makes in table: one past
+ * the last id in the site's range (sync_site.id_base + 1 .. + STORE_SITE_SPAN)
+ * and past the last this connection gave, as an INSERT … SELECT may ask for
+ * several before any is inserted.  A rolled-back id leaves a gap, which is
+ * harmless.
+ */
+static void
+site_id(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct store *st = sqlite3_user_data(ctx);
+	const char *table = (const char *)sqlite3_value_text(argv[0]);
+	int64_t lo, next;
+	size_t i;
+
+	for (i = 0; i < nitems(site_tables); i++)
+		if (table != NULL && strcmp(table, site_tables[i]) == 0)
+			break;
+	if (i == nitems(site_tables)) {
+		sqlite3_result_error(ctx, "site_id: not a table numbered by site", -1);
+		return;
+	}
+	if (st->site_top[i] == NULL) {
+		char *sql = sqlite3_mprintf("SELECT lo, (SELECT id FROM %s WHERE id > lo AND"
+		    " id <= lo + %lld ORDER BY id DESC LIMIT 1) FROM (SELECT coalesce((SELECT"
+		    " id_base FROM sync_site WHERE id = 1), 0) AS lo)", site_tables[i],
+		    (long long)STORE_SITE_SPAN);
+		int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+		    &st->site_top[i], NULL);
+
+		sqlite3_free(sql);
+		if (rc != SQLITE_OK) {
+			sqlite3_result_error(ctx, sqlite3_errmsg(st->db), -1);
+			return;
+		}
+	}
+	if (sqlite3_step(st->site_top[i]) != SQLITE_ROW) {
+		sqlite3_result_error(ctx, sqlite3_errmsg(st->db), -1);
+		sqlite3_reset(st->site_top[i]);
+		return;
+	}
+	lo = sqlite3_column_int64(st->site_top[i], 0);
+	next = sqlite3_column_type(st->site_top[i], 1) == SQLITE_NULL ? lo :
+	    sqlite3_column_int64(st->site_top[i], 1);
+	sqlite3_reset(st->site_top[i]);
+	if (st->site_last[i] > next && st->site_last[i] <= lo + STORE_SITE_SPAN)
+		next = st->site_last[i];
+	if (++next > lo + STORE_SITE_SPAN) {
+		sqlite3_result_error(ctx, "本站点的行号已用完 / this site has used every id of its"
+		    " range", -1);
+		return;
+	}
+	st->site_last[i] = next;
+	sqlite3_result_int64(ctx, next);
+}
+
 /* Opens path with flags into a new store with the tokenizer registered; NULL with *cause. */
 static struct store *
 store_connect(const char *dir, const char *path, int flags, char **cause)
@@ -921,6 +1031,13 @@ store_connect(const char *dir, const char *path, int flags, char **cause)
 		return NULL;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
+	if (sqlite3_create_function_v2(st->db, "site_id", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st,
+	    site_id, NULL, NULL, NULL) != SQLITE_OK) {
+		*cause = xasprintf("无法注册 site_id / cannot register site_id: %s",
+		    sqlite3_errmsg(st->db));
+		store_close(st);
+		return NULL;
+	}
 	if (fts5_tok_register(st->db, cause) != 0) {
 		store_close(st);
 		return NULL;
@@ -990,6 +1107,8 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	for (size_t i = 0; i < nitems(site_tables); i++)
+		sqlite3_finalize(st->site_top[i]);
 	sqlite3_close_v2(st->db);
 	free(st->dir);
 	free(st);

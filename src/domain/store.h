@@ -13,6 +13,13 @@
 struct store;
 
 /*
+ * How many ids each site's range holds (store.c's site_id): a fair box's
+ * range starts at a multiple of it, the province's at 0.  Ranges end below
+ * 2^53, so an id stays exact as a JavaScript number.
+ */
+#define STORE_SITE_SPAN		((int64_t)1 << 28)
+
+/*
  * What kind of failure the store last reported, so that a server can answer
  * "try again" (503) for a lock and "broken" (500) for the disk.  Recorded by
  * store_error, store_query, store_finish, store_run, store_exec and

@@ -15,6 +15,7 @@
 #define SQLITE_ENABLE_PREUPDATE_HOOK 1
 #include <sqlite3.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -38,14 +39,15 @@
 struct sync_table {
 	const char	*name;
 	enum sync_role	 owner;
-	const char	*fair_columns;	/* columns a fair box owns in a province row, " a b " */
+	const char	*fair_columns;	/* columns a fair box owns in a province row, " a b ";
+					   "" for a table a fair box only adds rows to */
 };
 
 static const struct sync_table sync_tables[] = {
 	{ "uploads", SYNC_ROLE_PROVINCE, NULL },
-	{ "suppliers", SYNC_ROLE_PROVINCE, NULL },
+	{ "suppliers", SYNC_ROLE_PROVINCE, "" },	/* a walk-in's company */
 	{ "products", SYNC_ROLE_PROVINCE, NULL },
-	{ "buyers", SYNC_ROLE_PROVINCE, NULL },
+	{ "buyers", SYNC_ROLE_PROVINCE, "" },
 	{ "demands", SYNC_ROLE_PROVINCE, NULL },
 	{ "fairs", SYNC_ROLE_PROVINCE, NULL },
 	{ "fair_cities", SYNC_ROLE_PROVINCE, NULL },
@@ -351,57 +353,70 @@ carried_free(struct carried *c)
 	memset(c, 0, sizeof *c);
 }
 
-/*
- * The kept files that the changeset's new uploads and evidence rows name,
- * each once, when this box has them.
- */
-static int
-changeset_files(struct store *st, const void *p, int n, struct carried *c, char **cause)
+/* The SHA-256s of the kept files the changeset's new uploads and evidence rows name, each once. */
+static json_t *
+changeset_shas(struct store *st, const void *p, int n)
 {
 	struct columns cols[nitems(file_tables)];
 	struct strset *seen = strset_new();
 	sqlite3_changeset_iter *it;
-	int rc = 0;
+	json_t *shas = json_array();
 
 	for (size_t i = 0; i < nitems(file_tables); i++)
 		if (columns_load(store_db(st), "main", file_tables[i], &cols[i]) != 0)
 			fatal("%s: cannot read the columns of %s", __func__, file_tables[i]);
 	if (n > 0 && sqlite3changeset_start(&it, n, (void *)p) == SQLITE_OK) {
-		while (rc == 0 && sqlite3changeset_next(it) == SQLITE_ROW) {
-			const char *tab, *sha;
+		while (sqlite3changeset_next(it) == SQLITE_ROW) {
+			const char *tab;
 			int ncol, op, ind, col;
 			sqlite3_value *v;
-			size_t before;
-			char *path;
 
 			sqlite3changeset_op(it, &tab, &ncol, &op, &ind);
-			for (size_t i = 0; i < nitems(file_tables) && op != SQLITE_DELETE; i++) {
-				if (strcmp(tab, file_tables[i]) != 0 ||
-				    (col = column_index(&cols[i], "sha256")) < 0 ||
-				    sqlite3changeset_new(it, col, &v) != SQLITE_OK || v == NULL ||
-				    sqlite3_value_type(v) != SQLITE_TEXT)
-					continue;
-				sha = (const char *)sqlite3_value_text(v);
-				if (!strset_add(seen, sha))
-					continue;
-				path = store_blob_path(st, sha);
-				before = c->bytes.len;
-				if (access(path, R_OK) == 0 &&
-				    (rc = sync_read_file(path, &c->bytes, cause)) == 0) {
-					c->sha = xreallocarray(c->sha, c->n + 1, sizeof *c->sha);
-					c->len = xreallocarray(c->len, c->n + 1, sizeof *c->len);
-					c->sha[c->n] = xstrdup(sha);
-					c->len[c->n++] = c->bytes.len - before;
-				}
-				free(path);
-			}
+			for (size_t i = 0; i < nitems(file_tables) && op != SQLITE_DELETE; i++)
+				if (strcmp(tab, file_tables[i]) == 0 &&
+				    (col = column_index(&cols[i], "sha256")) >= 0 &&
+				    sqlite3changeset_new(it, col, &v) == SQLITE_OK && v != NULL &&
+				    sqlite3_value_type(v) == SQLITE_TEXT &&
+				    strset_add(seen, (const char *)sqlite3_value_text(v)))
+					json_array_append_new(shas,
+					    json_string((const char *)sqlite3_value_text(v)));
 		}
 		sqlite3changeset_finalize(it);
 	}
 	for (size_t i = 0; i < nitems(file_tables); i++)
 		columns_free(&cols[i]);
 	strset_free(seen);
-	return rc;
+	return shas;
+}
+
+/* The files named in shas that this box has, read into c, but those the peer holds. */
+static int
+changeset_files(struct store *st, json_t *shas, const struct strset *held, struct carried *c,
+    char **cause)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(shas, i, v) {
+		const char *sha = json_string_value(v);
+		char *path;
+		size_t before = c->bytes.len;
+		int rc = 0;
+
+		if (held != NULL && strset_has(held, sha))
+			continue;
+		path = store_blob_path(st, sha);
+		if (access(path, R_OK) == 0 && (rc = sync_read_file(path, &c->bytes, cause)) == 0) {
+			c->sha = xreallocarray(c->sha, c->n + 1, sizeof *c->sha);
+			c->len = xreallocarray(c->len, c->n + 1, sizeof *c->len);
+			c->sha[c->n] = xstrdup(sha);
+			c->len[c->n++] = c->bytes.len - before;
+		}
+		free(path);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Counts the changeset's changes. */
@@ -448,9 +463,11 @@ peer_known(struct store *st, const char *name, struct sync_peer *peer, char **ca
 }
 
 int
-sync_export(struct store *st, const char *peer_name, struct buf *out, struct sync_report *r,
-    char **cause)
+sync_export(struct store *st, const char *peer_name, sync_held_fn held_fn, void *held_arg,
+    struct buf *out, struct sync_report *r, char **cause)
 {
+	struct strset *held = NULL;
+	json_t *shas = NULL;
 	struct carried files = { 0 };
 	struct sync_peer peer;
 	enum sync_role role;
@@ -470,8 +487,12 @@ sync_export(struct store *st, const char *peer_name, struct buf *out, struct syn
 	if ((snap = snapshot_open(st, peer.id, cause)) == NULL)
 		goto out;
 	sqlite3_close_v2(snap);
-	if (changeset_diff(st, peer.id, role, peer.role, &cs, &n, cause) != 0 ||
-	    changeset_files(st, cs, n, &files, cause) != 0)
+	if (changeset_diff(st, peer.id, role, peer.role, &cs, &n, cause) != 0)
+		goto out;
+	shas = changeset_shas(st, cs, n);
+	if (held_fn != NULL && json_array_size(shas) > 0)
+		held = held_fn(held_arg, shas);
+	if (changeset_files(st, shas, held, &files, cause) != 0)
 		goto out;
 
 	/* Kept until the peer acknowledges it, to move its snapshot forward then. */
@@ -494,8 +515,12 @@ sync_export(struct store *st, const char *peer_name, struct buf *out, struct syn
 	r->seq = seq;
 	r->changes = changeset_count(cs, (size_t)n);
 	r->files = (long)files.n;
+	r->held = (long)(json_array_size(shas) - files.n);
 	rc = 0;
 out:
+	if (held != NULL)
+		strset_free(held);
+	json_decref(shas);
 	carried_free(&files);
 	sqlite3_free(cs);
 	sync_peer_free(&peer);
@@ -831,7 +856,7 @@ apply_changeset(struct store *st, const struct sync_peer *peer, const struct syn
 {
 	int64_t acked = p->ack > peer->acked_seq && p->ack <= peer->out_seq ? p->ack :
 	    peer->acked_seq;
-	char *fk_cause = NULL;
+	char *fk_cause = NULL, *snap;
 	sqlite3_stmt *q;
 	int64_t in_seq;
 	int rc = -1;
@@ -859,6 +884,23 @@ apply_changeset(struct store *st, const struct sync_peer *peer, const struct syn
 		goto out;
 	}
 	dangling_keep(st, ctx);
+	/*
+	 * An acknowledgement going backwards comes from a peer restored from a
+	 * backup: it lost what it applied since.  Its snapshot goes, before
+	 * the commit (a crash then only makes it bigger), so that the next
+	 * changeset for it carries everything.
+	 */
+	if (p->ack < peer->acked_seq) {
+		acked = p->ack;
+		snap = peer_path(st, peer->id, NULL, 0);
+		if (unlink(snap) != 0 && errno != ENOENT) {
+			*cause = xasprintf("无法删除 %s：%s / cannot remove %s: %s", snap,
+			    strerror(errno), snap, strerror(errno));
+			free(snap);
+			goto out;
+		}
+		free(snap);
+	}
 	if (conflicts_record(st, peer->name, p->seq, ctx->conflicts, cause) != 0 ||
 	    peer_set(st, peer->id, "UPDATE sync_peers SET in_seq = ?2 WHERE id = ?1", p->seq,
 	    cause) != 0 ||
@@ -880,6 +922,37 @@ out:
 		rc = -1;
 	}
 	return rc;
+}
+
+/*
+ * Removes the changesets made for peer up to ack, which it acknowledged.
+ * Read from the directory, as a restored box's numbers jump (sync_restored).
+ */
+static void
+out_files_drop(struct store *st, int64_t peer, int64_t ack)
+{
+	char *dir = xasprintf("%s/sync", store_dir(st));
+	char *prefix = xasprintf("peer-%lld.out-", (long long)peer);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		char *end, *path;
+		long long n;
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		n = strtoll(e->d_name + strlen(prefix), &end, 10);
+		if (*end != '\0' || n > ack)
+			continue;
+		path = xasprintf("%s/%s", dir, e->d_name);
+		unlink(path);
+		free(path);
+	}
+	if (d != NULL)
+		closedir(d);
+	free(prefix);
+	free(dir);
 }
 
 /*
@@ -907,11 +980,7 @@ snapshot_forward(struct store *st, const struct sync_peer *peer, const struct sy
 			goto out;
 		}
 		free(path);
-		for (int64_t n = peer->acked_seq + 1; n <= p->ack; n++) {
-			path = peer_path(st, peer->id, "out", n);
-			unlink(path);
-			free(path);
-		}
+		out_files_drop(st, peer->id, p->ack);
 	}
 	if (snapshot_apply(snap, p->changeset, p->changeset_len, cause) != 0)
 		goto out;
@@ -982,6 +1051,32 @@ out:
 	sync_pack_free(&p);
 	free(self);
 	return rc;
+}
+
+json_t *
+sync_files_held(struct store *st, json_t *shas)
+{
+	json_t *held = json_array(), *v;
+	size_t i;
+
+	json_array_foreach(shas, i, v) {
+		const char *sha = json_string_value(v);
+		char *path;
+
+		if (sha == NULL || strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64)
+			continue;
+		path = store_blob_path(st, sha);
+		if (access(path, R_OK) == 0)
+			json_array_append_new(held, json_string(sha));
+		free(path);
+	}
+	return held;
+}
+
+int
+sync_restored(struct store *st, char **cause)
+{
+	return store_exec(st, "UPDATE sync_peers SET out_seq = out_seq + 1000000", cause);
 }
 
 void

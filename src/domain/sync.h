@@ -54,15 +54,26 @@ struct sync_report {
 	long		 changes;	/* rows inserted, updated or deleted */
 	long		 conflicts;	/* changes kept for the organiser */
 	long		 files;		/* originals and evidence carried */
+	long		 held;		/* those left out as the peer said it holds them */
 };
 void sync_report_free(struct sync_report *r);
 
 /*
- * Everything peer does not hold yet of what this site owns, as a signed
- * changeset file in out (appended).  0, or -1 with *cause.
+ * Which of the SHA-256s (a JSON array of strings) the peer holds already, as
+ * a new set, or NULL when it cannot say (then every file is carried).
  */
-int sync_export(struct store *st, const char *peer, struct buf *out, struct sync_report *r,
-    char **cause);
+typedef struct strset *(*sync_held_fn)(void *arg, json_t *shas);
+
+/*
+ * Everything peer does not hold yet of what this site owns, as a signed
+ * changeset file in out (appended).  With held_fn, the peer is asked which
+ * of the files the changeset names it holds, and those are left out.  0, or
+ * -1 with *cause.
+ */
+int sync_export(struct store *st, const char *peer, sync_held_fn held_fn, void *held_arg,
+    struct buf *out, struct sync_report *r, char **cause);
+/* Those of the SHA-256s (a JSON array) whose files this box keeps, as a new JSON array. */
+json_t *sync_files_held(struct store *st, json_t *shas);
 /*
  * Checks and applies a changeset file from a trusted peer: a file from an
  * unknown site, for another site, with a bad signature, altered, or
@@ -82,6 +93,13 @@ int sync_write_file(const char *path, const void *p, size_t n, int mode, char **
 json_t *sync_base64_json(const void *p, size_t n);
 /* The bytes of base64 text, or NULL if it is not base64; caller frees. */
 unsigned char *sync_base64_bytes(const char *text, size_t *n);
+
+/*
+ * After a restore from a backup: this box's next changesets are numbered
+ * 1,000,000 past the last it knows of, so that a peer that applied one made
+ * after the backup does not take the next for a replay.  0, or -1 with *cause.
+ */
+int sync_restored(struct store *st, char **cause);
 
 /* The conflicts not yet settled, as a JSON array (caller decrefs); NULL with *cause. */
 json_t *sync_conflicts(struct store *st, char **cause);

@@ -36,6 +36,9 @@ void sync_peer_free(struct sync_peer *p);
 const char *sync_role_name(enum sync_role role);
 int sync_role_parse(const char *name);
 
+/* Where the site's range of row ids starts (store.h's STORE_SITE_SPAN); 0 for the province. */
+int64_t sync_id_base(const char *name, enum sync_role role);
+
 /* Signs the SHA-256 of p with this site's key: the signature as hex in *sig (caller frees). */
 int sync_sign(struct store *st, const void *p, size_t n, char **sig, char **cause);
 /* 0 if sig (hex) is public_key's signature of p, else -1 with *cause. */

@@ -42,6 +42,25 @@ sync_role_parse(const char *name)
 	return -1;
 }
 
+/*
+ * Where a site's range of row ids starts (store.h's STORE_SITE_SPAN): the
+ * province (and a replica, which makes no rows) at 0, a fair's box at a
+ * multiple of the span drawn from the SHA-256 of its name, below 2^52.  Two
+ * names that draw the same range are refused when trusted (sync_trust).
+ */
+int64_t
+sync_id_base(const char *name, enum sync_role role)
+{
+	unsigned char hash[32];
+	uint32_t n;
+
+	if (role != SYNC_ROLE_FAIR)
+		return 0;
+	mbedtls_sha256_ret((const unsigned char *)name, strlen(name), hash, 0);
+	n = ((uint32_t)hash[0] << 16 | (uint32_t)hash[1] << 8 | hash[2]) % ((1u << 24) - 1) + 1;
+	return (int64_t)n * STORE_SITE_SPAN;
+}
+
 /* DIR/sync.key; caller frees. */
 static char *
 key_path(struct store *st)
@@ -149,7 +168,14 @@ sync_site_init(struct store *st, const char *name, int replica, int *made, char 
 			return -1;
 		}
 		free(have);
-		return 0;
+		/* A fair's box made before sites had ranges takes its range now. */
+		if (store_query(st, "UPDATE sync_site SET id_base = ? WHERE id = 1 AND id_base = 0",
+		    &q, cause) != 0)
+			return -1;
+		sqlite3_bind_int64(q, 1, sync_id_base(name, role));
+		rc = store_run(st, q, cause);
+		store_finish(st, q, NULL);
+		return rc;
 	}
 	free(*cause);
 	*cause = NULL;
@@ -158,14 +184,15 @@ sync_site_init(struct store *st, const char *name, int replica, int *made, char 
 		goto out;
 	if (mbedtls_pk_write_pubkey_pem(&pk, pub, sizeof pub) != 0)
 		fatal("%s: the public key does not fit", __func__);
-	if (store_query(st, "INSERT INTO sync_site (id, name, role, public_key) VALUES (1, ?, ?, ?)",
-	    &q, cause) != 0)
+	if (store_query(st, "INSERT INTO sync_site (id, name, role, public_key, id_base)"
+	    " VALUES (1, ?, ?, ?, ?)", &q, cause) != 0)
 		goto out;
+	role = replica ? SYNC_ROLE_REPLICA : strcmp(name, SYNC_PROVINCE_SITE) == 0 ?
+	    SYNC_ROLE_PROVINCE : SYNC_ROLE_FAIR;
 	sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 2, sync_role_name(replica ? SYNC_ROLE_REPLICA :
-	    strcmp(name, SYNC_PROVINCE_SITE) == 0 ? SYNC_ROLE_PROVINCE : SYNC_ROLE_FAIR), -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, sync_role_name(role), -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, (char *)pub, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(q, 4, sync_id_base(name, role));
 	if (store_run(st, q, cause) != 0)
 		goto out;
 	*made = 1;
@@ -251,6 +278,44 @@ card_line(const char **s, const char *key)
 	return xstrndup(*s - len - 1, len);
 }
 
+/*
+ * -1 with *cause if the fair box name would number its rows in the range of
+ * this site or of a fair box already trusted: their rows would share keys.
+ */
+static int
+range_taken(struct store *st, const char *name, enum sync_role role, const char *self,
+    enum sync_role self_role, char **cause)
+{
+	int64_t base = sync_id_base(name, role);
+	char *other = NULL;
+	sqlite3_stmt *q;
+
+	if (base == 0)
+		return 0;
+	if (sync_id_base(self, self_role) == base)
+		other = xstrdup(self);
+	else {
+		if (store_query(st, "SELECT name FROM sync_peers WHERE role = 'fair'", &q,
+		    cause) != 0)
+			return -1;
+		while (other == NULL && sqlite3_step(q) == SQLITE_ROW)
+			if (sync_id_base((const char *)sqlite3_column_text(q, 0), SYNC_ROLE_FAIR) ==
+			    base)
+				other = xstrdup((const char *)sqlite3_column_text(q, 0));
+		if (store_finish(st, q, cause) != 0) {
+			free(other);
+			return -1;
+		}
+	}
+	if (other == NULL)
+		return 0;
+	*cause = xasprintf("站点“%s”与“%s”的行号区间相同，两边新增的行会撞号：请给其中一个站点换个名字"
+	    "重新 init / the sites \"%s\" and \"%s\" would number their rows in the same range:"
+	    " make one of them again under another name", name, other, name, other);
+	free(other);
+	return -1;
+}
+
 int
 sync_trust(struct store *st, const char *path, char **name, char **cause)
 {
@@ -302,7 +367,9 @@ sync_trust(struct store *st, const char *path, char **name, char **cause)
 		    " site \"%s\" has another key; refusing to replace it", *name, *name);
 		goto out;
 	}
-	if (store_query(st, "INSERT INTO sync_peers (name, role, public_key) VALUES (?, ?, ?)", &q,
+	if (range_taken(st, *name, (enum sync_role)sync_role_parse(role), self, self_role,
+	    cause) != 0 ||
+	    store_query(st, "INSERT INTO sync_peers (name, role, public_key) VALUES (?, ?, ?)", &q,
 	    cause) != 0)
 		goto out;
 	sqlite3_bind_text(q, 1, *name, -1, SQLITE_STATIC);

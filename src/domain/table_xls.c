@@ -8,22 +8,18 @@
  * size is checked against the limits and against XLS_MAX_CELLS: a small
  * file that declares 65,536 × 256 cells (an .xls bomb) is refused before
  * anything is allocated for it.  Rows are then handed out one at a time,
- * with the same per-row limits as the other readers.  Numbers and dates
- * read the way the XLSX reader shows them (xlsx_number.c).
+ * built by the row builder the XLSX and SpreadsheetML readers use too
+ * (table_sheet.c): the same limits, sheet choice, numbers and messages.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <freexl.h>
 
-#include "table.h"
-#include "util.h"
-#include "xlsx_number.h"
+#include "table_sheet.h"
 
 #define XLS_MAX_CELLS		(8UL * 1024 * 1024)	/* all sheets, as declared */
-#define XLS_NAMES_LISTED	20			/* sheet names quoted in an error */
 
 /* What FreeXL's errors mean to the person who uploaded the file. */
 static const struct {
@@ -57,10 +53,8 @@ struct xls_reader {
 	unsigned int		 nrows;		/* the sheet's declared rows */
 	unsigned short		 ncols;		/* and columns */
 	unsigned int		 next;		/* 0-based row to read next */
-	size_t			 nreturned;	/* data rows returned */
-	struct buf		 row;		/* the row's text, NUL-separated */
-	size_t			*off;		/* each cell's offset in row */
-	char			**cells;	/* pointers handed out */
+	struct sheet_rows	 rows;		/* the row being built */
+	struct buf		 cell;		/* the text of one cell */
 };
 
 static int	xls_next(struct table_reader *, struct table_row *, char **);
@@ -83,63 +77,34 @@ xls_message(int rc)
 	    "error %d); open it in Excel or WPS and save it again", rc, rc);
 }
 
-/* Lists the sheet names for an error message; caller frees. */
-static char *
-xls_sheet_names(const void *xls, unsigned int nsheets)
-{
-	struct buf names = { 0 };
-	const char *name;
-	unsigned int i;
-
-	for (i = 0; i < nsheets && i < XLS_NAMES_LISTED; i++) {
-		if (freexl_get_worksheet_name(xls, (unsigned short)i, &name) !=
-		    FREEXL_OK || name == NULL)
-			name = "?";
-		buf_addf(&names, "%s“%s”", i > 0 ? ", " : "", name);
-	}
-	if (nsheets > XLS_NAMES_LISTED)
-		buf_addstr(&names, ", …");
-	if (names.data == NULL)
-		buf_addstr(&names, "");
-	return buf_take(&names);
-}
-
 /*
- * Finds the sheet named sheet (exactly, else ignoring ASCII case; NULL
- * for the first) among the workbook's nsheets; its index, or -1 with *cause.
+ * Finds the sheet named sheet (table_sheet.c's choice; NULL for the first)
+ * among the workbook's nsheets; its index, or -1 with *cause.
  */
 static long
 xls_find_sheet(const void *xls, unsigned int nsheets, const char *sheet,
     char **cause)
 {
-	const char *name;
+	const char **names;
 	unsigned int i;
-	char *names;
-	int pass;
+	long idx;
 
 	if (nsheets == 0) {
-		*cause = xstrdup("工作簿中没有数据工作表 / the workbook has no "
-		    "worksheets");
+		*cause = sheet_none_message();
 		return -1;
 	}
 	if (sheet == NULL)
 		return 0;
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < nsheets; i++) {
-			if (freexl_get_worksheet_name(xls, (unsigned short)i,
-			    &name) != FREEXL_OK || name == NULL)
-				continue;
-			if (pass == 0 ? strcmp(name, sheet) == 0 :
-			    strcasecmp(name, sheet) == 0)
-				return i;
-		}
+	names = xcalloc(nsheets, sizeof *names);
+	for (i = 0; i < nsheets; i++) {
+		if (freexl_get_worksheet_name(xls, (unsigned short)i, &names[i]) !=
+		    FREEXL_OK)
+			names[i] = NULL;
 	}
-	names = xls_sheet_names(xls, nsheets);
-	*cause = xasprintf("工作簿中没有名为“%s”的工作表（现有：%s） / the "
-	    "workbook has no sheet named \"%s\" (it has: %s)", sheet, names,
-	    sheet, names);
+	if ((idx = sheet_pick(names, nsheets, sheet)) < 0)
+		*cause = sheet_missing_message(names, nsheets, nsheets, sheet);
 	free(names);
-	return -1;
+	return idx;
 }
 
 /*
@@ -235,6 +200,7 @@ table_xls_open(const char *path, const char *sheet,
 	r->base.ops = &xls_ops;
 	r->base.charset = "xls";
 	r->lim = lim;
+	sheet_rows_init(&r->rows, &r->base, lim);
 	if ((rc = freexl_open(path, &r->xls)) != FREEXL_OK) {
 		*cause = xls_message(rc);
 		r->xls = NULL;
@@ -248,23 +214,22 @@ table_xls_open(const char *path, const char *sheet,
 		xls_close(&r->base);
 		return NULL;
 	}
-	r->off = xcalloc(r->ncols + 1, sizeof *r->off);
-	r->cells = xcalloc(r->ncols + 1, sizeof *r->cells);
 	return &r->base;
 }
 
-/* Appends what cell (row, col) shows to r->row; -1 with *cause. */
+/* What cell (row, col) shows, into r->cell; -1 with *cause. */
 static int
 xls_cell(struct xls_reader *r, unsigned int row, unsigned short col,
     char **cause)
 {
 	FreeXL_CellValue v;
 	char name[8];
-	size_t mark = r->row.len;
 	int rc;
 
-	table_colname(col, name);
+	buf_reset(&r->cell);
 	if ((rc = freexl_get_cell_value(r->xls, row, col, &v)) != FREEXL_OK) {
+		table_colname(col, name);
+		r->base.err_line = row + 1;
 		*cause = xasprintf("第 %u 行单元格 %s%u 无法读取（FreeXL 错误 %d），"
 		    "文件可能已损坏 / row %u: cell %s%u cannot be read (FreeXL "
 		    "error %d); the file may be damaged", row + 1, name, row + 1,
@@ -273,26 +238,21 @@ xls_cell(struct xls_reader *r, unsigned int row, unsigned short col,
 	}
 	switch (v.type) {
 	case FREEXL_CELL_INT:
-		buf_addf(&r->row, "%d", v.value.int_value);
+		sheet_number(v.value.int_value, XLSX_NUMBER, 0, &r->cell);
 		break;
 	case FREEXL_CELL_DOUBLE:
-		xlsx_format_number(v.value.double_value, &r->row);
+		sheet_number(v.value.double_value, XLSX_NUMBER, 0, &r->cell);
 		break;
 	case FREEXL_CELL_TEXT:
 	case FREEXL_CELL_SST_TEXT:
-	case FREEXL_CELL_DATE:
-	case FREEXL_CELL_DATETIME:
-	case FREEXL_CELL_TIME:
+	case FREEXL_CELL_DATE:		/* FreeXL's text: 2026-03-05 */
+	case FREEXL_CELL_DATETIME:	/* 2026-03-05 08:30:00 */
+	case FREEXL_CELL_TIME:		/* 08:30:00 */
 		if (v.value.text_value != NULL)
-			buf_addstr(&r->row, v.value.text_value);
+			buf_addstr(&r->cell, v.value.text_value);
 		break;
 	default:
 		break;
-	}
-	if (!utf8_valid(r->row.data + mark, r->row.len - mark)) {
-		*cause = xasprintf("单元格 %s%u 不是有效的 UTF-8 / cell %s%u is not "
-		    "valid UTF-8", name, row + 1, name, row + 1);
-		return -1;
 	}
 	return 0;
 }
@@ -303,47 +263,19 @@ xls_next(struct table_reader *base, struct table_row *row, char **cause)
 	struct xls_reader *r = (struct xls_reader *)base;
 	unsigned int rownum;
 	unsigned short col;
-	size_t ncells, start, i;
+	int rc;
 
 	while (r->next < r->nrows) {
 		rownum = r->next++;
-		buf_reset(&r->row);
-		ncells = 0;
+		sheet_rows_start(&r->rows, (size_t)rownum + 1);
 		for (col = 0; col < r->ncols; col++) {
-			start = r->row.len;
-			r->off[col] = start;
-			if (xls_cell(r, rownum, col, cause) != 0) {
-				r->base.err_line = rownum + 1;
+			if (xls_cell(r, rownum, col, cause) != 0 ||
+			    sheet_rows_add(&r->rows, col, r->cell.data, r->cell.len,
+			    cause) != 0)
 				return -1;
-			}
-			if (r->row.len > start)
-				ncells = (size_t)col + 1;
-			if (r->row.len > r->lim->max_row_bytes) {
-				r->base.err_line = rownum + 1;
-				*cause = xasprintf("第 %u 行的文字超过上限 %zu 字节 / "
-				    "row %u is longer than the limit of %zu bytes",
-				    rownum + 1, r->lim->max_row_bytes, rownum + 1,
-				    r->lim->max_row_bytes);
-				return -1;
-			}
-			buf_addc(&r->row, '\0');
 		}
-		if (ncells == 0)
-			continue;	/* a row Excel would not store */
-		if (r->nreturned++ > r->lim->max_rows) {
-			r->base.err_line = rownum + 1;
-			*cause = xasprintf("工作表的数据超过 %zu 行的上限（第 %u 行） / "
-			    "the sheet has more than the limit of %zu data rows (at "
-			    "row %u)", r->lim->max_rows, rownum + 1,
-			    r->lim->max_rows, rownum + 1);
-			return -1;
-		}
-		for (i = 0; i < ncells; i++)
-			r->cells[i] = r->row.data + r->off[i];
-		row->line = rownum + 1;
-		row->ncells = ncells;
-		row->cells = r->cells;
-		return 1;
+		if ((rc = sheet_rows_end(&r->rows, row, cause)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -355,8 +287,7 @@ xls_close(struct table_reader *base)
 
 	if (r->xls != NULL)
 		freexl_close(r->xls);
-	buf_free(&r->row);
-	free(r->off);
-	free(r->cells);
+	sheet_rows_free(&r->rows);
+	buf_free(&r->cell);
 	free(r);
 }

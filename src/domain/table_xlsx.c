@@ -8,27 +8,25 @@
  * expat, which is suspended at the end of each row.  Every byte taken out
  * of the zip is counted against the limits, whatever the zip directory
  * claims, because a small upload can unpack to gigabytes (a zip bomb).
- * What a number cell shows (a number, a date, a time) is xlsx_number.c's.
+ * What a number cell shows (a number, a date, a time) is xlsx_number.c's;
+ * rows are built by the row builder the .xls and SpreadsheetML readers use
+ * too (table_sheet.c): the same limits, sheet choice and messages.
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <expat.h>
 #include <zip.h>
 
-#include "table.h"
-#include "util.h"
-#include "xlsx_number.h"
+#include "table_sheet.h"
 
 #define XLSX_CHUNK		65536		/* bytes read from the zip at a time */
 #define XLSX_RATIO_FLOOR	(1024 * 1024)	/* smaller parts skip the ratio check */
 #define XLSX_MAX_COLUMN		16384		/* XFD, Excel's last column */
 #define XLSX_MAX_ROW		1048576		/* Excel's last row */
-#define XLSX_NAMES_LISTED	20		/* sheet names quoted in an error */
 
 enum xlsx_type {
 	XLSX_T_NUMBER,			/* t="n" or none */
@@ -164,13 +162,8 @@ struct xlsx_reader {
 	long			 cstyle;	/* its s attribute, -1 if none */
 	struct buf		 value;		/* its value, formatted */
 
-	struct buf		 row;		/* cells of the row, each NUL-ended */
-	size_t			 rowbytes;	/* their text, NULs not counted */
-	size_t			*off;		/* where each cell begins in row */
-	char			**cells;	/* handed out in struct table_row */
-	size_t			 ncells;	/* cells in the row so far */
-	size_t			 cellcap;	/* entries allocated in off, cells */
-	size_t			 nreturned;	/* rows handed out, header included */
+	struct sheet_rows	 rows;		/* the row being built */
+	struct table_row	 ready;		/* the row expat stopped at */
 
 	int			 suspended;	/* expat stopped at the end of a row */
 	int			 final;		/* expat has been told the end */
@@ -761,9 +754,7 @@ xlsx_row_start(struct xlsx_reader *r, const char **attrs)
 		r->rownum++;
 	r->in_row = 1;
 	r->nextcol = 0;
-	r->ncells = 0;
-	r->rowbytes = 0;
-	buf_reset(&r->row);
+	sheet_rows_start(&r->rows, r->rownum);
 }
 
 /* Handles <c>: where the cell is and what type its value has. */
@@ -888,19 +879,15 @@ xlsx_cell_value(struct xlsx_reader *r, const char *name)
 	kind = XLSX_NUMBER;
 	if (r->cstyle >= 0 && (size_t)r->cstyle < r->nxf)
 		kind = r->xfkind[r->cstyle];
-	if (kind == XLSX_NUMBER ||
-	    xlsx_format_date(v, kind, r->date1904, &r->value) != 0)
-		xlsx_format_number(v, &r->value);
+	sheet_number(v, kind, r->date1904, &r->value);
 	return 0;
 }
 
-/* Handles </c>: the value joins the row, after "" for any skipped columns. */
+/* Handles </c>: the value joins the row (table_sheet.c). */
 static void
 xlsx_cell_end(struct xlsx_reader *r)
 {
-	const struct table_limits *lim = r->lim;
-	char name[32];
-	size_t len;
+	char name[32], *cause = NULL;
 
 	r->in_c = 0;
 	xlsx_cellname(r, r->col, name, sizeof name);
@@ -908,62 +895,28 @@ xlsx_cell_end(struct xlsx_reader *r)
 		r->base.err_line = r->rownum;
 		return;
 	}
-	if ((len = r->value.len) == 0)
-		return;
-	r->base.err_line = r->rownum;
-	if (r->col >= lim->max_cols) {
-		xlsx_fail(r, "第 %zu 行的单元格 %s 超出列数上限 %zu / row %zu: "
-		    "cell %s is beyond the limit of %zu columns", r->rownum,
-		    name, lim->max_cols, r->rownum, name, lim->max_cols);
-		return;
+	if (sheet_rows_add(&r->rows, r->col, r->value.data, r->value.len,
+	    &cause) != 0) {
+		xlsx_fail(r, "%s", cause);
+		free(cause);
 	}
-	if (len > lim->max_row_bytes - r->rowbytes) {
-		xlsx_fail(r, "第 %zu 行（单元格 %s）的文字超过上限 %zu 字节 / "
-		    "row %zu is longer than the limit of %zu bytes (at cell %s)",
-		    r->rownum, name, lim->max_row_bytes, r->rownum,
-		    lim->max_row_bytes, name);
-		return;
-	}
-	if (!utf8_valid(r->value.data, len)) {
-		xlsx_fail(r, "单元格 %s 不是有效的 UTF-8 / cell %s is not valid "
-		    "UTF-8", name, name);
-		return;
-	}
-	r->base.err_line = 0;
-	if (r->col + 1 > r->cellcap) {
-		r->cellcap = r->col + 1 > r->cellcap * 2 ? r->col + 1 :
-		    r->cellcap * 2;
-		r->off = xreallocarray(r->off, r->cellcap, sizeof *r->off);
-		r->cells = xreallocarray(r->cells, r->cellcap, sizeof *r->cells);
-	}
-	while (r->ncells < r->col) {
-		r->off[r->ncells++] = r->row.len;
-		buf_add(&r->row, "", 1);
-	}
-	r->off[r->ncells++] = r->row.len;
-	buf_add(&r->row, r->value.data, len + 1);
-	r->rowbytes += len;
 }
 
 /* Handles </row>: a row with any text is handed out by suspending expat. */
 static void
 xlsx_row_end(struct xlsx_reader *r)
 {
-	size_t i;
+	char *cause = NULL;
 
 	r->in_row = 0;
-	if (r->ncells == 0)
+	switch (sheet_rows_end(&r->rows, &r->ready, &cause)) {
+	case 0:
 		return;
-	if (r->nreturned > r->lim->max_rows) {
-		r->base.err_line = r->rownum;
-		xlsx_fail(r, "工作表的数据超过 %zu 行的上限（第 %zu 行） / the sheet "
-		    "has more than the limit of %zu data rows (at row %zu)",
-		    r->lim->max_rows, r->rownum, r->lim->max_rows, r->rownum);
+	case -1:
+		xlsx_fail(r, "%s", cause);
+		free(cause);
 		return;
 	}
-	for (i = 0; i < r->ncells; i++)
-		r->cells[i] = r->row.data + r->off[i];
-	r->nreturned++;
 	XML_StopParser(r->parser, XML_TRUE);
 }
 
@@ -1025,18 +978,15 @@ static void
 xlsx_sheet_text(void *ud, const XML_Char *s, int len)
 {
 	struct xlsx_reader *r = ud;
-	char name[32];
+	char *cause = NULL;
 
 	if (!r->in_c || !(r->in_v || (r->in_t && r->in_rph == 0)))
 		return;
-	/* rowbytes + text.len never exceeds the limit: checked on the way. */
-	if ((size_t)len > r->lim->max_row_bytes - r->rowbytes - r->text.len) {
-		r->base.err_line = r->rownum;
-		xlsx_cellname(r, r->col, name, sizeof name);
-		xlsx_fail(r, "第 %zu 行（单元格 %s）的文字超过上限 %zu 字节 / "
-		    "row %zu is longer than the limit of %zu bytes (at cell %s)",
-		    r->rownum, name, r->lim->max_row_bytes, r->rownum,
-		    r->lim->max_row_bytes, name);
+	/* The row's text and text.len never exceed the limit: checked on the way. */
+	if (sheet_rows_room(&r->rows, r->col, r->text.len + (size_t)len,
+	    &cause) != 0) {
+		xlsx_fail(r, "%s", cause);
+		free(cause);
 		return;
 	}
 	buf_add(&r->text, s, len);
@@ -1116,40 +1066,15 @@ xlsx_rel_part(struct xlsx_reader *r, const char *type, const char *fallback)
 	return xstrdup(fallback);
 }
 
-/* The message for a sheet name not in the workbook; caller frees. */
-static char *
-xlsx_no_sheet_message(struct xlsx_reader *r, const char *sheet)
+/* The sheets' names, in tab order; caller frees the array only. */
+static const char **
+xlsx_sheet_names(struct xlsx_reader *r)
 {
-	struct buf names = { 0 };
-	size_t i;
-	char *s;
+	const char **names = xcalloc(r->nsheets + 1, sizeof *names);
 
-	for (i = 0; i < r->nsheets && i < XLSX_NAMES_LISTED; i++)
-		buf_addf(&names, "%s“%s”", i > 0 ? ", " : "", r->sheets[i].name);
-	if (r->nsheets > XLSX_NAMES_LISTED)
-		buf_addstr(&names, ", …");
-	s = xasprintf("工作簿中没有名为“%s”的工作表（现有：%s） / the workbook "
-	    "has no sheet named \"%s\" (it has: %s)", sheet, names.data, sheet,
-	    names.data);
-	buf_free(&names);
-	return s;
-}
-
-/* Index of the sheet named name (exactly, else ignoring ASCII case), or -1. */
-static long
-xlsx_sheet_index(struct xlsx_reader *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->nsheets; i++) {
-		if (strcmp(r->sheets[i].name, name) == 0)
-			return i;
-	}
-	for (i = 0; i < r->nsheets; i++) {
-		if (strcasecmp(r->sheets[i].name, name) == 0)
-			return i;
-	}
-	return -1;
+	for (size_t i = 0; i < r->nsheets; i++)
+		names[i] = r->sheets[i].name;
+	return names;
 }
 
 /* Index of the first sheet that is a worksheet (not a chart), or -1. */
@@ -1172,17 +1097,22 @@ static char *
 xlsx_find_sheet(struct xlsx_reader *r, const char *sheet, char **cause)
 {
 	const struct xlsx_rel *rel;
+	const char **names;
 	long i;
 
-	i = sheet != NULL ? xlsx_sheet_index(r, sheet) : xlsx_first_worksheet(r);
-	if (i < 0 && sheet == NULL) {
-		*cause = xstrdup("工作簿中没有数据工作表 / the workbook has no "
-		    "worksheets");
-		return NULL;
-	}
-	if (i < 0) {
-		*cause = xlsx_no_sheet_message(r, sheet);
-		return NULL;
+	if (sheet == NULL) {
+		if ((i = xlsx_first_worksheet(r)) < 0) {
+			*cause = sheet_none_message();
+			return NULL;
+		}
+	} else {
+		names = xlsx_sheet_names(r);
+		if ((i = sheet_pick(names, r->nsheets, sheet)) < 0)
+			*cause = sheet_missing_message(names, r->nsheets,
+			    r->nsheets, sheet);
+		free(names);
+		if (i < 0)
+			return NULL;
 	}
 	rel = xlsx_rel_find(r, r->sheets[i].rid);
 	if (rel == NULL) {
@@ -1314,6 +1244,7 @@ table_xlsx_open(const char *path, const char *sheet,
 	r->base.ops = &xlsx_ops;
 	r->base.charset = "UTF-8";
 	r->lim = lim;
+	sheet_rows_init(&r->rows, &r->base, lim);
 	r->zip = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
 	if (r->zip == NULL) {
 		*cause = xlsx_zip_message(ze, NULL);
@@ -1395,9 +1326,7 @@ xlsx_next(struct table_reader *base, struct table_row *row, char **cause)
 		xlsx_part_close(r);
 		return 0;
 	}
-	row->line = r->rownum;
-	row->ncells = r->ncells;
-	row->cells = r->cells;
+	*row = r->ready;
 	return 1;
 }
 
@@ -1434,9 +1363,7 @@ xlsx_close(struct table_reader *base)
 	free(r->sstoff);
 	buf_free(&r->text);
 	buf_free(&r->value);
-	buf_free(&r->row);
-	free(r->off);
-	free(r->cells);
+	sheet_rows_free(&r->rows);
 	free(r->failed);
 	free(r);
 }

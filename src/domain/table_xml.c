@@ -10,7 +10,9 @@
  * <Data ss:Type> says what a cell holds: Number cells read as the XLSX
  * reader shows them, or as dates when their style's NumberFormat shows a
  * date (as SheetJS writes them), and DateTime cells as dates (as Excel
- * writes them; xlsx_number.c).
+ * writes them; xlsx_number.c).  Rows are built by the row builder the
+ * XLSX and .xls readers use too (table_sheet.c): the same limits, sheet
+ * choice, numbers and messages.
  */
 #include <errno.h>
 #include <limits.h>
@@ -18,19 +20,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 
 #include <expat.h>
 
-#include "table.h"
-#include "util.h"
-#include "xlsx_number.h"
+#include "table_sheet.h"
 
 #define XML_CHUNK		65536		/* bytes read at a time */
 #define XML_NS			"urn:schemas-microsoft-com:office:spreadsheet"
 #define XML_MAX_ROW		1048576		/* Excel's last row */
-#define XML_NAMES_LISTED	20		/* sheet names quoted in an error */
 #define XML_MAX_STYLES		65536		/* <Style> elements kept */
 
 /* SpreadsheetML's named number formats that show dates or times. */
@@ -61,7 +58,7 @@ struct xml_reader {
 	XML_Parser		 parser;	/* suspended between rows */
 	char			*herr;		/* error raised in a handler */
 	const char		*want;		/* the sheet asked for, NULL: first */
-	struct buf		 names;		/* sheets seen, for an error */
+	char			*names[SHEET_NAMES_LISTED]; /* sheets seen, for an error */
 	size_t			 nsheets;	/* sheets seen */
 	int			 insheet;	/* inside the chosen <Worksheet> */
 	int			 done;		/* the chosen sheet has ended */
@@ -74,13 +71,10 @@ struct xml_reader {
 	size_t			 rownum;	/* 1-based row of the current <Row> */
 	size_t			 col;		/* 0-based column of the next cell */
 	size_t			 merge;		/* the cell's ss:MergeAcross */
-	size_t			 nreturned;	/* rows returned */
-	int			 rowready;	/* a row waits in row/off */
+	struct sheet_rows	 rows;		/* the row being built */
+	struct table_row	 ready;		/* a row to hand out, if rowready */
+	int			 rowready;	/* the parser stopped with a row */
 	struct buf		 text;		/* the cell's text */
-	struct buf		 row;		/* the row's cells, NUL-separated */
-	size_t			*off;		/* each cell's offset in row */
-	size_t			 ncells;	/* cells in off */
-	char			**cells;	/* pointers handed out */
 };
 
 static int	xml_next(struct table_reader *, struct table_row *, char **);
@@ -100,6 +94,14 @@ xml_fail(struct xml_reader *r, const char *fmt, ...)
 		va_end(ap);
 	}
 	XML_StopParser(r->parser, XML_FALSE);
+}
+
+/* Records cause (taken) as the first error, as xml_fail does. */
+static void
+xml_fail_cause(struct xml_reader *r, char *cause)
+{
+	xml_fail(r, "%s", cause);
+	free(cause);
 }
 
 /* The local name of a SpreadsheetML element or attribute, or NULL if it is in another namespace. */
@@ -150,33 +152,14 @@ xml_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
 	    "never uses");
 }
 
-/* Adds one cell's text at column col, after "" for any skipped columns. */
+/* Adds one cell's text at column col (table_sheet.c). */
 static void
 xml_add_cell(struct xml_reader *r, size_t col, const char *s, size_t len)
 {
-	char name[8];
+	char *cause = NULL;
 
-	table_colname(col, name);
-	if (col >= r->lim->max_cols) {
-		xml_fail(r, "第 %zu 行的单元格 %s 超出列数上限 %zu / row %zu: cell "
-		    "%s is beyond the limit of %zu columns", r->rownum, name,
-		    r->lim->max_cols, r->rownum, name, r->lim->max_cols);
-		return;
-	}
-	if (len + col > r->lim->max_row_bytes - r->row.len) {
-		xml_fail(r, "第 %zu 行（单元格 %s）的文字超过上限 %zu 字节 / row %zu "
-		    "is longer than the limit of %zu bytes (at cell %s)",
-		    r->rownum, name, r->lim->max_row_bytes, r->rownum,
-		    r->lim->max_row_bytes, name);
-		return;
-	}
-	while (r->ncells < col) {
-		r->off[r->ncells++] = r->row.len;
-		buf_addc(&r->row, '\0');
-	}
-	r->off[r->ncells++] = r->row.len;
-	buf_add(&r->row, s, len);
-	buf_addc(&r->row, '\0');
+	if (sheet_rows_add(&r->rows, col, s, len, &cause) != 0)
+		xml_fail_cause(r, cause);
 }
 
 /* What number format ss:Format shows. */
@@ -241,13 +224,11 @@ xml_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 		v = xml_attr(attrs, "Name");
 		if (v == NULL)
 			v = "";
-		if (r->nsheets < XML_NAMES_LISTED)
-			buf_addf(&r->names, "%s“%s”", r->nsheets > 0 ? ", " : "", v);
-		else if (r->nsheets == XML_NAMES_LISTED)
-			buf_addstr(&r->names, ", …");
+		if (r->nsheets < SHEET_NAMES_LISTED)
+			r->names[r->nsheets] = xstrdup(v);
 		r->nsheets++;
-		r->insheet = r->want == NULL || strcmp(r->want, v) == 0 ||
-		    strcasecmp(r->want, v) == 0;
+		/* Streamed: the first sheet whose name matches, exactly or not. */
+		r->insheet = r->want == NULL || sheet_name_matches(v, r->want, 0);
 	} else if (!r->insheet)
 		return;
 	else if (strcmp(l, "Row") == 0) {
@@ -264,8 +245,7 @@ xml_start(void *ud, const XML_Char *name, const XML_Char **attrs)
 		}
 		r->inrow = 1;
 		r->col = 0;
-		r->ncells = 0;
-		buf_reset(&r->row);
+		sheet_rows_start(&r->rows, r->rownum);
 	} else if (r->inrow && strcmp(l, "Cell") == 0) {
 		if ((v = xml_attr(attrs, "Index")) != NULL) {
 			if ((idx = xml_index(v, 16384)) < 0 || (size_t)idx < r->col) {
@@ -328,13 +308,10 @@ xml_data_end(struct xml_reader *r)
 			buf_free(&out);
 			return;
 		}
-		if (r->ckind == XLSX_NUMBER ||
-		    xlsx_format_date(v, r->ckind, 0, &out) != 0)
-			xlsx_format_number(v, &out);
+		sheet_number(v, r->ckind, 0, &out);
 		break;
 	}
-	if (out.len > 0)
-		xml_add_cell(r, r->col, out.data, out.len);
+	xml_add_cell(r, r->col, out.data, out.len);
 	buf_free(&out);
 }
 
@@ -342,6 +319,7 @@ static void
 xml_end(void *ud, const XML_Char *name)
 {
 	struct xml_reader *r = ud;
+	char *cause = NULL;
 	const char *l;
 
 	if (r->indata > 1) {
@@ -354,11 +332,16 @@ xml_end(void *ud, const XML_Char *name)
 		r->indata = 0;
 		xml_data_end(r);
 	} else if (r->inrow && strcmp(l, "Cell") == 0)
-		r->col++;
+		r->col += 1 + r->merge;	/* a merged cell spans MergeAcross more */
 	else if (r->inrow && strcmp(l, "Row") == 0) {
 		r->inrow = 0;
-		if (r->ncells == 0)
+		switch (sheet_rows_end(&r->rows, &r->ready, &cause)) {
+		case 0:
 			return;		/* an empty row: nothing to hand out */
+		case -1:
+			xml_fail_cause(r, cause);
+			return;
+		}
 		r->rowready = 1;
 		XML_StopParser(r->parser, XML_TRUE);
 	} else if (strcmp(l, "Worksheet") == 0) {
@@ -372,13 +355,13 @@ static void
 xml_text(void *ud, const XML_Char *s, int len)
 {
 	struct xml_reader *r = ud;
+	char *cause = NULL;
 
 	if (r->indata == 0)
 		return;
-	if ((size_t)len > r->lim->max_row_bytes - r->text.len) {
-		xml_fail(r, "第 %zu 行的文字超过上限 %zu 字节 / row %zu is longer "
-		    "than the limit of %zu bytes", r->rownum, r->lim->max_row_bytes,
-		    r->rownum, r->lim->max_row_bytes);
+	if (sheet_rows_room(&r->rows, r->col, r->text.len + (size_t)len,
+	    &cause) != 0) {
+		xml_fail_cause(r, cause);
 		return;
 	}
 	buf_add(&r->text, s, (size_t)len);
@@ -389,27 +372,15 @@ table_xml_open(const char *path, const char *sheet,
     const struct table_limits *lim, char **cause)
 {
 	struct xml_reader *r;
-	struct stat sb;
 	FILE *f;
 
 	if (lim == NULL)
 		lim = &table_default_limits;
+	if (table_check_file(path, lim, cause) != 0)
+		return NULL;
 	if ((f = fopen(path, "rb")) == NULL) {
 		*cause = xasprintf("无法打开文件：%s / cannot open the file: %s",
 		    strerror(errno), strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		fclose(f);
-		*cause = xstrdup("不是普通文件 / not a regular file");
-		return NULL;
-	}
-	if ((unsigned long long)sb.st_size > lim->max_file_bytes) {
-		fclose(f);
-		*cause = xasprintf("文件大小 %lld 字节，超过上限 %zu 字节 / the file "
-		    "is %lld bytes, more than the limit of %zu bytes",
-		    (long long)sb.st_size, lim->max_file_bytes,
-		    (long long)sb.st_size, lim->max_file_bytes);
 		return NULL;
 	}
 	r = xcalloc(1, sizeof *r);
@@ -418,8 +389,7 @@ table_xml_open(const char *path, const char *sheet,
 	r->lim = lim;
 	r->f = f;
 	r->want = sheet;
-	r->off = xcalloc(lim->max_cols + 1, sizeof *r->off);
-	r->cells = xcalloc(lim->max_cols + 1, sizeof *r->cells);
+	sheet_rows_init(&r->rows, &r->base, lim);
 	if ((r->parser = XML_ParserCreateNS(NULL, '|')) == NULL)
 		fatal("%s: out of memory", __func__);
 	XML_SetUserData(r->parser, r);
@@ -494,7 +464,6 @@ static int
 xml_next(struct table_reader *base, struct table_row *row, char **cause)
 {
 	struct xml_reader *r = (struct xml_reader *)base;
-	size_t i;
 
 	r->rowready = 0;
 	if (!r->done && xml_advance(r, cause) != 0)
@@ -502,36 +471,17 @@ xml_next(struct table_reader *base, struct table_row *row, char **cause)
 	if (!r->rowready) {
 		if (r->nsheets == 0 || (r->want != NULL && !r->done)) {
 			if (r->nsheets == 0)
-				*cause = xstrdup("Excel 2003 XML 表格中没有工作表 / "
-				    "the Excel 2003 XML spreadsheet has no "
-				    "worksheets");
+				*cause = sheet_none_message();
 			else
-				*cause = xasprintf("工作簿中没有名为“%s”的工作表（现有："
-				    "%s） / the workbook has no sheet named \"%s\" "
-				    "(it has: %s)", r->want, r->names.data, r->want,
-				    r->names.data);
+				*cause = sheet_missing_message(
+				    (const char *const *)r->names,
+				    r->nsheets < SHEET_NAMES_LISTED ? r->nsheets :
+				    SHEET_NAMES_LISTED, r->nsheets, r->want);
 			return -1;
 		}
 		return 0;
 	}
-	if (r->nreturned++ > r->lim->max_rows) {
-		r->base.err_line = r->rownum;
-		*cause = xasprintf("工作表的数据超过 %zu 行的上限（第 %zu 行） / the "
-		    "sheet has more than the limit of %zu data rows (at row %zu)",
-		    r->lim->max_rows, r->rownum, r->lim->max_rows, r->rownum);
-		return -1;
-	}
-	for (i = 0; i < r->ncells; i++) {
-		r->cells[i] = r->row.data + r->off[i];
-		if (!utf8_valid(r->cells[i], strlen(r->cells[i]))) {
-			*cause = xstrdup("文件不是有效的 UTF-8 / the file is not "
-			    "valid UTF-8");
-			return -1;
-		}
-	}
-	row->line = r->rownum;
-	row->ncells = r->ncells;
-	row->cells = r->cells;
+	*row = r->ready;
 	return 1;
 }
 
@@ -548,10 +498,9 @@ xml_close(struct table_reader *base)
 	for (size_t i = 0; i < r->nstyles; i++)
 		free(r->styles[i].id);
 	free(r->styles);
-	buf_free(&r->names);
+	for (size_t i = 0; i < r->nsheets && i < SHEET_NAMES_LISTED; i++)
+		free(r->names[i]);
+	sheet_rows_free(&r->rows);
 	buf_free(&r->text);
-	buf_free(&r->row);
-	free(r->off);
-	free(r->cells);
 	free(r);
 }

@@ -6,6 +6,11 @@
  * each search stopped once the sink is settled; it stops when no path of
  * negative cost is left.  Slots and tables are relaxed to counts, so the
  * result bounds every schedule from above.
+ *
+ * Most fairs never fill anyone's capacity with their best candidates: then
+ * the heaviest candidates up to the total are the b-matching, found by one
+ * sort (a fair-day re-solve of 300 × 300 spent 0.5 s of its 0.6 s in the
+ * flow).  The flow runs only when someone would fill up.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +96,69 @@ capacity(const unsigned char *unavail, int reps, int nslots)
 	return n * reps;
 }
 
+/* A candidate and its weight, for sorting. */
+struct weighed {
+	double	 w;
+	int	 i;
+};
+
+/* Heaviest first, then by index. */
+static int
+by_weight(const void *a, const void *b)
+{
+	const struct weighed *x = a, *y = b;
+
+	if (x->w != y->w)
+		return x->w > y->w ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/*
+ * The heaviest free candidates of positive weight, up to total, if they
+ * leave every participant within its capacity (bcap, scap: what the locked
+ * meetings left): dropping the capacities can only raise the optimum, and
+ * these are the optimum without them, so they are the b-matching.  Then
+ * adds their weights to *sum, marks them in chosen (if not NULL) and
+ * returns 1; returns 0, changing nothing, if one would overfill its side.
+ */
+static int
+heaviest(const struct sel_model *m, const double *w, long total, const int *bcap,
+    const int *scap, double *sum, unsigned char *chosen)
+{
+	struct weighed *c = xcalloc((size_t)m->ncands + 1, sizeof *c);
+	int *bleft = xcalloc((size_t)m->nbuyers + 1, sizeof *bleft);
+	int *sleft = xcalloc((size_t)m->nsuppliers + 1, sizeof *sleft);
+	int n = 0, ok = 1, k;
+	double add = 0;
+
+	memcpy(bleft, bcap, (size_t)m->nbuyers * sizeof *bleft);
+	memcpy(sleft, scap, (size_t)m->nsuppliers * sizeof *sleft);
+	for (int i = 0; i < m->ncands; i++) {
+		double wi = w != NULL ? w[i] : m->cands[i].value;
+
+		if (m->cands[i].lock_slot < 0 && wi > 0) {
+			c[n].w = wi;
+			c[n++].i = i;
+		}
+	}
+	qsort(c, (size_t)n, sizeof *c, by_weight);
+	for (k = 0; k < n && k < total && ok; k++) {
+		const struct sel_cand *cd = &m->cands[c[k].i];
+
+		ok = bleft[cd->buyer]-- > 0 && sleft[cd->supplier]-- > 0;
+		add += c[k].w;
+	}
+	if (ok) {
+		*sum += add;
+		for (int j = 0; j < k && chosen != NULL; j++)
+			chosen[c[j].i] = 1;
+	}
+	free(c);
+	free(bleft);
+	free(sleft);
+	return ok;
+}
+
 double
 sel_flow_bound(const struct sel_model *m, const double *w, unsigned char *chosen)
 {
@@ -123,6 +191,11 @@ sel_flow_bound(const struct sel_model *m, const double *w, unsigned char *chosen
 			chosen[i] = 1;
 	}
 
+	if (heaviest(m, w, total, bcap, scap, &sum, chosen)) {
+		free(bcap);
+		free(scap);
+		return sum;
+	}
 	f.nnodes = sink + 1;
 	f.head = xcalloc((size_t)f.nnodes, sizeof *f.head);
 	memset(f.head, 0xff, (size_t)f.nnodes * sizeof *f.head);

@@ -770,7 +770,10 @@ sel_solve(const struct sel_model *m, const struct sel_opts *o, struct sel_result
 		/*
 		 * Ejections until nothing improves or time runs out, whatever
 		 * the number of new candidates: first around the kept
-		 * meetings, then, for what is still out, through them.
+		 * meetings; then, for the candidates the b-matching holds that
+		 * are still out, through them.  Only those may move a kept
+		 * meeting, so the rest of the schedule being redone stays
+		 * where it was and the pass ends long before the time limit.
 		 */
 		n = 0;
 		for (int i = 0; i < m->ncands; i++)
@@ -778,6 +781,8 @@ sel_solve(const struct sel_model *m, const struct sel_opts *o, struct sel_result
 				order[n++] = i;
 		qsort(order, (size_t)n, sizeof *order, by_value);
 		for (int through = 0; through < 2 && !placed_exact; through++) {
+			if (through == 1 && kept == 0)
+				break;		/* nothing kept: the first pass did it all */
 			st.free_kept = through;
 			for (int round = 0; round < 50; round++) {
 				int better = 0;
@@ -785,7 +790,7 @@ sel_solve(const struct sel_model *m, const struct sel_opts *o, struct sel_result
 				for (int k = 0; k < n && !out_of_time(&st); k++) {
 					int i = order[k];
 
-					if (st.slot[i] >= 0)
+					if (st.slot[i] >= 0 || (through && !chosen[i]))
 						continue;
 					for (int t = 0; t < m->nslots; t++)
 						if (eject(&st, i, t, buf, buf2)) {

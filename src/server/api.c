@@ -478,7 +478,7 @@ get_users(struct hreq *h, char **args)
 /* ---- catalogues ---- */
 
 /*
- * GET /api/v1/search?q=&kind=&limit=&offset=&region=&category=&fair=&prefix=&engine=
+ * GET /api/v1/search?q=&kind=&limit=&offset=&region=&category=&fair=&exhibitor=&prefix=&engine=
  * Products are answered by the serving layer (the kiosk path); demands, and
  * engine=fts5, by FTS5 over the record.
  */
@@ -494,11 +494,12 @@ get_search(struct hreq *h, char **args)
 	struct search_result res;
 	const char *cached;
 	char *cause = NULL;
-	long limit, offset;
+	long limit, offset, exhibitor;
 	long long version;
 
 	if ((limit = arg_long(h, "limit", 1, 100, 20)) < 0 ||
-	    (offset = arg_long(h, "offset", 0, 10000, 0)) < 0)
+	    (offset = arg_long(h, "offset", 0, 10000, 0)) < 0 ||
+	    (exhibitor = arg_long(h, "exhibitor", 1, INT_MAX, 0)) < 0)
 		return;
 	if (q == NULL) {
 		http_error(h, 400, "bad_argument", "需要查询参数 q / needs the query argument q");
@@ -514,6 +515,7 @@ get_search(struct hreq *h, char **args)
 	so.kind = kind;
 	so.limit = (size_t)limit;
 	so.offset = (size_t)offset;
+	so.exhibitor = exhibitor;
 	so.region = hreq_arg(h, "region");
 	so.category = hreq_arg(h, "category");
 	if (so.region != NULL && *so.region == '\0')
@@ -532,6 +534,11 @@ get_search(struct hreq *h, char **args)
 	if (fair != NULL && !served) {
 		http_error(h, 400, "bad_argument", "按展会筛选只用于产品搜索 / the fair filter is for"
 		    " product search only");
+		return;
+	}
+	if (exhibitor != 0 && !served) {
+		http_error(h, 400, "bad_argument", "按展商筛选只用于产品搜索 / the exhibitor filter is"
+		    " for product search only");
 		return;
 	}
 	/* The same question since the index last changed: the same answer. */
@@ -990,21 +997,27 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/fairs/*/meetings/*/outcome", ORGANISERS, api_outcome_post },
 	{ "POST", "/api/v1/fairs/*/meetings/*/evidence", ORGANISERS, api_outcome_evidence },
 	{ "GET",  "/api/v1/ledger/register",	LEDGER,		api_ledger_register },
+	{ "POST", "/api/v1/ledger/register",	ROLE_ADMIN,	api_ledger_outlet_save },
 	{ "GET",  "/api/v1/ledger/lines",	LEDGER,		api_ledger_lines },
 	{ "POST", "/api/v1/ledger/lines",	ROLE_EXPANSION | ROLE_ADMIN, api_ledger_submit },
+	{ "POST", "/api/v1/ledger/returns",	ROLE_EXPANSION | ROLE_ADMIN, api_ledger_returns },
 	{ "GET",  "/api/v1/ledger/lines/*",	LEDGER,		api_ledger_line },
 	{ "POST", "/api/v1/ledger/lines/*/evidence", ROLE_EXPANSION | ROLE_ADMIN,
 	  api_ledger_evidence },
 	{ "POST", "/api/v1/ledger/lines/*/review", LEDGER,	api_ledger_act },
-	{ "GET",  "/api/v1/ledger/figures",	LEDGER,		api_ledger_figures },
+	{ "GET",  "/api/v1/ledger/figures",	LEDGER | ROLE_CITY, api_ledger_figures },
 	{ "GET",  "/api/v1/ledger/late",	LEDGER,		api_ledger_late },
 	{ "POST", "/api/v1/ledger/samples",	ROLE_ADMIN | ROLE_FINANCE, api_ledger_sample_draw },
 	{ "GET",  "/api/v1/ledger/samples/*",	ROLE_ADMIN | ROLE_FINANCE, api_ledger_sample_get },
 	{ "POST", "/api/v1/ledger/samples/*/findings", ROLE_ADMIN | ROLE_FINANCE,
 	  api_ledger_sample_record },
-	/* Boxes in step (api_sync.c): the signed file is the credential. */
-	{ "GET",  "/api/v1/sync",		ROLE_ANYONE,	api_sync_get },
-	{ "POST", "/api/v1/sync",		ROLE_ANYONE,	api_sync_post },
+	/*
+	 * Boxes in step (api_sync.c): a site account's token (or the admin's)
+	 * lets the signed file in; the signature says which site sent it.
+	 */
+	{ "GET",  "/api/v1/sync",		ROLE_ANYONE | ROLE_SITE, api_sync_get },
+	{ "POST", "/api/v1/sync",		ROLE_SITE | ROLE_ADMIN, api_sync_post },
+	{ "POST", "/api/v1/sync/files",		ROLE_SITE | ROLE_ADMIN, api_sync_files },
 };
 
 /* Whether path matches pattern, collecting the "*" segments into args. */

@@ -69,9 +69,11 @@ char *api_evidence_spool(struct hreq *h);
 
 /* The handlers of api_ledger.c: the marketing network's ledger. */
 void api_ledger_register(struct hreq *h, char **args);
+void api_ledger_outlet_save(struct hreq *h, char **args);
 void api_ledger_lines(struct hreq *h, char **args);
 void api_ledger_line(struct hreq *h, char **args);
 void api_ledger_submit(struct hreq *h, char **args);
+void api_ledger_returns(struct hreq *h, char **args);
 void api_ledger_evidence(struct hreq *h, char **args);
 void api_ledger_act(struct hreq *h, char **args);
 void api_ledger_figures(struct hreq *h, char **args);
@@ -155,6 +157,7 @@ void api_withdrawn_list(struct hreq *h, char **args);
 /* The handlers of api_sync.c: a peer's changeset in, this box's for it out. */
 void api_sync_get(struct hreq *h, char **args);
 void api_sync_post(struct hreq *h, char **args);
+void api_sync_files(struct hreq *h, char **args);
 /* Whether a fair has this code; if not, replies 404 naming it (before a job is queued). */
 int api_fair_known(struct hreq *h, const char *code);
 

@@ -25,6 +25,7 @@ actor_of(const struct hreq *h)
 	a.login = h->who.login;
 	a.role = h->who.role;
 	a.province = h->who.role == ROLE_EXPANSION ? h->who.region : NULL;
+	a.city = h->who.role == ROLE_CITY ? h->who.region : NULL;
 	return a;
 }
 
@@ -148,6 +149,38 @@ body_of(struct hreq *h)
 	return in;
 }
 
+/* Worker: add or replace one centre or distributor of the register. */
+static void
+outlet_save_work(struct task *t, struct store *st)
+{
+	char *cause = NULL;
+
+	if (ledger_outlet_save(st, t->in, t->h->who.login, &t->body, &cause) != 0) {
+		api_task_fail(t, 400, "bad_request", cause);
+		return;
+	}
+	t->status = 200;
+}
+
+/*
+ * POST /api/v1/ledger/register {code, kind, name, …}: the province office
+ * adds a centre or distributor, or edits one (by code), as a register row.
+ */
+void
+api_ledger_outlet_save(struct hreq *h, char **args)
+{
+	json_t *in;
+
+	if ((in = body_of(h)) == NULL)
+		return;
+	if (!json_is_object(in)) {
+		json_decref(in);
+		http_error(h, 400, "bad_request", "需要 JSON 对象 / needs a JSON object");
+		return;
+	}
+	api_task_run(h, outlet_save_work, in, NULL);
+}
+
 /* A domain refusal or bad input as the task's reply; a store failure overrides it. */
 static void
 ledger_fail(struct task *t, int forbidden, char *cause)
@@ -248,6 +281,57 @@ api_ledger_evidence(struct hreq *h, char **args)
 	free(path);
 }
 
+/* Worker: submit every line of a returns file the loop spooled, then remove the spool. */
+static void
+returns_work(struct task *t, struct store *st)
+{
+	struct ledger_actor a = actor_of(t->h);
+	const char *path = json_string_value(json_object_get(t->in, "path"));
+	int forbidden, rc;
+	char *cause = NULL;
+	json_t *out = NULL;
+
+	rc = ledger_returns_import(st, &a, path, (int)json_integer_value(json_object_get(t->in,
+	    "year")), (int)json_integer_value(json_object_get(t->in, "quarter")), &out,
+	    &forbidden, &cause);
+	unlink(path);
+	if (rc == 0) {
+		t->body = out;
+		t->status = 200;
+	} else if (out != NULL) {	/* the report of each bad row, beside the message */
+		json_object_set_new(out, "error", json_string("rejected"));
+		json_object_set_new(out, "message", json_string(cause));
+		free(cause);
+		t->body = out;
+		t->status = 400;
+	} else
+		ledger_fail(t, forbidden, cause);
+}
+
+/*
+ * POST /api/v1/ledger/returns?year=&quarter=&filename=NAME: the body is a
+ * returns file (编号, 金额（万元）, 说明), submitted all or nothing.
+ */
+void
+api_ledger_returns(struct hreq *h, char **args)
+{
+	long year, quarter;
+	char *path;
+
+	if (year_arg(h, &year) != 0 || int_arg(h, "quarter", 1, 4, 0, &quarter) != 0)
+		return;
+	if (quarter == 0) {
+		http_error(h, 400, "bad_argument", "需要季度 quarter（1–4） / quarter (1–4) is"
+		    " required");
+		return;
+	}
+	if ((path = api_evidence_spool(h)) == NULL)
+		return;
+	api_task_run(h, returns_work, json_pack("{s:s, s:i, s:i}", "path", path, "year",
+	    (int)year, "quarter", (int)quarter), NULL);
+	free(path);
+}
+
 /* Worker: a review step, a return or a comment. */
 static void
 act_work(struct task *t, struct store *st)
@@ -288,7 +372,10 @@ api_ledger_act(struct hreq *h, char **args)
 	api_task_run(h, act_work, in, NULL);
 }
 
-/* GET /api/v1/ledger/figures?by=&year=&quarter=&province= */
+/*
+ * GET /api/v1/ledger/figures?by=&year=&quarter=&province=: an expansion
+ * office's own province; a city office's the outlets docking with its city.
+ */
 void
 api_ledger_figures(struct hreq *h, char **args)
 {
@@ -300,7 +387,8 @@ api_ledger_figures(struct hreq *h, char **args)
 	if (year_arg(h, &year) != 0 || int_arg(h, "quarter", 1, 4, 0, &quarter) != 0)
 		return;
 	if ((v = ledger_figures_json(hreq_store(h), by != NULL ? by : "province", (int)year,
-	    (int)quarter, province_of(h), &cause)) == NULL) {
+	    (int)quarter, province_of(h), h->who.role == ROLE_CITY ? h->who.region : NULL,
+	    &cause)) == NULL) {
 		api_fail(h, hreq_store(h), 400, "bad_argument", cause);
 		return;
 	}

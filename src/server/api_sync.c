@@ -60,7 +60,7 @@ sync_work(struct task *t, struct store *st)
 	}
 	free(cause);
 	cause = NULL;
-	if (sync_export(st, in.peer, &reply, &out, &cause) != 0) {
+	if (sync_export(st, in.peer, NULL, NULL, &reply, &out, &cause) != 0) {
 		api_task_fail(t, 500, "sync", cause);
 		sync_report_free(&in);
 		return;
@@ -71,6 +71,32 @@ sync_work(struct task *t, struct store *st)
 	buf_free(&reply);
 	sync_report_free(&in);
 	sync_report_free(&out);
+}
+
+/*
+ * POST /api/v1/sync/files {"sha256": [...]}: which of these files this box
+ * keeps, so that a peer carries only the others.
+ */
+void
+api_sync_files(struct hreq *h, char **args)
+{
+	char *cause = NULL;
+	json_t *in, *shas;
+	int status;
+
+	if ((in = hreq_json_body(h, (size_t)hreq_settings(h)->max_body_bytes, &status,
+	    &cause)) == NULL) {
+		http_error(h, status, "bad_request", "%s", cause);
+		free(cause);
+		return;
+	}
+	if (!json_is_array(shas = json_object_get(in, "sha256"))) {
+		json_decref(in);
+		http_error(h, 400, "bad_request", "需要数组字段 sha256 / needs the array field sha256");
+		return;
+	}
+	http_json(h, 200, json_pack("{s:o}", "held", sync_files_held(hreq_store(h), shas)));
+	json_decref(in);
 }
 
 /* POST /api/v1/sync {"file": base64}: a peer's changeset in, ours for it out. */

@@ -104,6 +104,8 @@ static const struct setting_def table[] = {
 	  " the system's)" },
 	{ "replica_seconds", NUM(replica_seconds, 1, 3600), "10",
 	  "副本每隔几秒同步一次 / seconds between the replica's exchanges" },
+	{ "replica_token", STR(replica_token), "",
+	  "那个站点上 site 角色账号的 API 令牌 / the API token of a site account on that box" },
 };
 
 /* The setting called name, or NULL. */

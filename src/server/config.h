@@ -38,6 +38,7 @@ struct settings {
 	char	*replica_of;		/* a read-only replica of this box's URL; "" = not one */
 	char	*replica_cacert;	/* that box's server certificate; "" = the system's CAs */
 	long	 replica_seconds;	/* between the replica's exchanges with its box */
+	char	*replica_token;		/* a site account's API token on that box */
 };
 
 /* The defaults; web_root defaults to the source tree's web/. */

@@ -58,10 +58,9 @@ q "$P0" "DELETE FROM participants;
 "$fm" sync card --to "$work/f.card" --data "$F0" >/dev/null
 "$fm" sync trust "$work/p.card" --data "$F0" >/dev/null
 "$fm" sync trust "$work/f.card" --data "$P0" >/dev/null
-# An account's token on the province: the fair's evidence is over max_body_bytes.
-printf 'organiser-pass-1\n' >"$work/pw"
-"$fm" user add org --role organiser --password-file "$work/pw" --data "$P0" >/dev/null
-token=$("$fm" user token org --data "$P0" | tail -1 | awk '{print $NF}')
+# The fair box's site account on the province, whose token `sync --peer` needs.
+"$fm" user add yqh-box --role site --data "$P0" >/dev/null
+token=$("$fm" user token yqh-box --data "$P0" | tail -1 | awk '{print $NF}')
 for pair in file https; do cp -a "$P0" "$work/p-$pair"; cp -a "$F0" "$work/f-$pair"; done
 
 # The fair at DIR: 2,000 meetings, each with an outcome, 200 with an evidence file.

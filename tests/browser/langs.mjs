@@ -2,8 +2,8 @@
 // against the server run.sh started ($BASE), after fair_day.mjs has run
 // 渝洽会: the kiosk in 中文, English and Русский (start, results, a product,
 // the meeting request form), the office portal, the organiser console (the
-// fair open, a participant's details) and the statistics page in 中文 and
-// English.  In each language the page must show no string key and no
+// fair open, a participant's details), the statistics page and the network
+// ledger (the province office's, and a city office's) in 中文 and English.  In each language the page must show no string key and no
 // string of strings.js in another language: a string left untranslated,
 // or made outside strings.js in one language only, shows up as one.
 // strings.js itself must give every string in 中文 and English, and the
@@ -15,7 +15,7 @@ import path from 'node:path';
 import { strings } from '../../web/lib/strings.js';
 import { ok, step, finish } from './harness.mjs';
 
-const { BASE, WORK, CHROMIUM = '/usr/bin/chromium', ORG_PASSWORD, CLERK_PASSWORD } = process.env;
+const { BASE, WORK, CHROMIUM = '/usr/bin/chromium', ORG_PASSWORD, CLERK_PASSWORD, LEDGER_PASSWORD } = process.env;
 const SHOTS = path.join(WORK, 'screenshots');
 const FAIR = 'YQH-2026';
 const HANG = 60000;
@@ -56,7 +56,7 @@ const readable = (page) => page.evaluate(() => {
 // The keys and the other languages' strings the page shows in language l.
 async function strays(page, l, others) {
 	const text = await readable(page);
-	const keys = text.match(/\b(?:kiosk|field|page|offline|common|api|login|role|kind|office|entry|console|stats)\.[a-zA-Z][a-zA-Z_.]*/g) || [];
+	const keys = text.match(/\b(?:kiosk|field|page|offline|common|api|login|role|kind|office|entry|console|stats|ledger)\.[a-zA-Z][a-zA-Z_.]*/g) || [];
 	const found = { keys };
 	for (const o of others) found[o] = [...LIT[o]].filter((s) => !LIT[l].has(s) && text.includes(s));
 	return found;
@@ -187,6 +187,19 @@ await step('statistics: 中文, English', async () => {
 	await s.waitForFunction(() => document.querySelectorAll('#figures thead th').length > 0);
 	await walk(s, 'stats', ['zh', 'en']);
 	await s.context().close();
+});
+
+await step('ledger: 中文, English', async () => {
+	for (const [login, ready] of [['prov', '#o-pick option + option'], ['jx', '#city-view:not([hidden])']]) {
+		const g = await open('/ledger/');
+		await signIn(g, login, LEDGER_PASSWORD);
+		await g.fill('#year', '2010');
+		await g.click('#period button[type=submit]');
+		await g.waitForSelector(ready, { state: 'attached' });
+		await g.waitForFunction(() => document.querySelectorAll('#figures tbody tr').length > 0);
+		await walk(g, `ledger (${login})`, ['zh', 'en']);
+		await g.context().close();
+	}
 });
 
 // The Русский button is there only on the pages that offer it.

@@ -7,7 +7,13 @@
 // it; the finance reviewer, who has no form to submit or add evidence,
 // signs 联审 and the line is verified, its history naming each of them;
 // the figures count it; a spot check drawn with a seed fails it and it
-// stops counting, its history kept.  The page in English shows no key.
+// stops counting, its history kept.  A returns file with a bad row is
+// refused with a report naming its row and cell; a good one submits its
+// lines.  The page in English shows no key.
+// 嘉兴's city clerk lands on the figures of the outlets docking with 嘉兴
+// (四川's), without the lines or the deadlines.  The province office adds
+// a distributor on the page; a missing approver and a distributor's tier
+// are refused by their field.
 // Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -95,6 +101,23 @@ const steps = [
 		await p.waitForFunction(() => /不能自己审核|may not review/.test(document.querySelector('#line-status').textContent));
 		ok((await p.getAttribute('#line', 'data-state')) === 'submitted', 'the submitter cannot pass its own line');
 		await p.screenshot({ path: path.join(SHOTS, 'ledger-submitted.png') });
+		// A returns file with a bad amount: the report names its row and cell, nothing goes in.
+		const bad = path.join(WORK, '四川第三季度申报-错.csv');
+		writeFileSync(bad, '编号,金额（万元）,说明\nSC-C05,2300,五金\nSC-C06,两千,服装\n');
+		await p.setInputFiles('#r-file', bad);
+		await p.click('#returns-form button[type=submit]');
+		await p.waitForSelector('#r-report:not([hidden])', { timeout: 60000 });
+		const report = await p.textContent('#r-report');
+		ok(/3/.test(report) && /B3/.test(report) && /两千/.test(report), 'the report names the bad row and cell', report);
+		ok(await p.locator('#lines tbody tr', { hasText: 'SC-C05' }).count() === 0, 'a refused file submits no line');
+		const good = path.join(WORK, '四川第三季度申报.csv');
+		writeFileSync(good, '编号,金额（万元）,说明\nSC-C05,2300,五金\nSC-C06,2000,服装\n');
+		await p.setInputFiles('#r-file', good);
+		await p.click('#returns-form button[type=submit]');
+		await p.waitForFunction(() => /2/.test(document.querySelector('#r-summary').textContent) &&
+			document.querySelector('#r-report').hidden, null, { timeout: 60000 });
+		await p.waitForSelector('#lines tbody tr:has-text("SC-C06")', { timeout: 60000 });
+		ok(/已导入 2 条/.test(await p.textContent('#r-summary')), 'a good file submits its lines', await p.textContent('#r-summary'));
 		await p.context().close();
 	}],
 	['another clerk of the office passes 初核', async () => {
@@ -158,6 +181,44 @@ const steps = [
 		const text = await p.evaluate(() => document.body.innerText);
 		ok(!/ledger\.[a-z]/.test(text), 'the English page shows no string key');
 		ok(/reversed by a spot check/.test(await p.textContent('#line-state')), 'the state reads in English');
+		await p.context().close();
+	}],
+	['the province office adds a distributor to the register on the page', async () => {
+		const p = await signIn('prov');
+		await p.waitForSelector('#register-card:not([hidden])');
+		await p.waitForFunction(() => document.querySelectorAll('#o-pick option').length > 40);
+		await p.selectOption('#o-pick', '');
+		for (const [f, v] of [['code', 'SC-D040'], ['name', '成都鸿运五金机电商贸有限公司'], ['province', '四川'],
+			['city', '成都'], ['step1', '2010-07-05'], ['step2', '2010-07-12'], ['step3', '2010-08-15'], ['docking', '嘉兴']]) await p.fill('#o-' + f, v);
+		await p.selectOption('#o-kind', '重点经销户');
+		await p.selectOption('#o-batch', '2');
+		// Approved, but by nobody: refused, the message naming the field.
+		await p.click('#outlet button[type=submit]');
+		await p.waitForFunction(() => document.querySelector('#o-status').textContent !== '', null, { timeout: 60000 });
+		ok(/核准人/.test(await p.textContent('#o-status')), 'a missing approver is named', await p.textContent('#o-status'));
+		ok(await p.locator('#o-pick option[value="SC-D040"]').count() === 0, 'the refused distributor is not in the register');
+		await p.fill('#o-approver', '省经合办 沈建华');
+		await p.click('#outlet button[type=submit]');
+		await p.waitForFunction(() => /SC-D040/.test(document.querySelector('#o-status').textContent), null, { timeout: 60000 });
+		ok(await p.locator('#o-pick option[value="SC-D040"]').count() === 1 && await p.inputValue('#o-approver') === '省经合办 沈建华',
+			'the new distributor is in the register with its approver');
+		// A tier on a distributor: refused, naming the field; the saved one unchanged.
+		await p.evaluate(() => { document.querySelector('#o-status').textContent = ''; });
+		await p.selectOption('#o-tier', '5');
+		await p.click('#outlet button[type=submit]');
+		await p.waitForFunction(() => document.querySelector('#o-status').textContent !== '', null, { timeout: 60000 });
+		ok(/档次/.test(await p.textContent('#o-status')), 'a distributor\'s tier is refused by its field', await p.textContent('#o-status'));
+		await p.context().close();
+	}],
+	['the 嘉兴 city clerk lands on the view of its own city', async () => {
+		const p = await signIn('jx');
+		await p.waitForFunction(() => document.querySelectorAll('#figures tbody tr').length > 0, null, { timeout: 60000 });
+		ok(/嘉兴市/.test(await p.textContent('#city-view')), 'the page says whose view it is', await p.textContent('#city-view'));
+		const rows = await p.locator('#figures tbody tr th').allTextContents();
+		ok(rows.length === 1 && rows[0] === '四川', 'the figures are those of the province docking with 嘉兴', rows.join(' | '));
+		ok(await p.isHidden('#lines-card') && await p.isHidden('#late-card') && await p.isHidden('#submit-card') &&
+			await p.isHidden('#samples'), 'a city clerk has no lines, deadlines, submissions or spot checks');
+		ok(await p.locator('#plan li').count() === 0, 'nor the network plan set beside its figures');
 		await p.context().close();
 	}],
 ];

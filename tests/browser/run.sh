@@ -39,9 +39,11 @@ pw() { printf '%s\n' "$2" > "$WORK/pw-$1"; echo "$WORK/pw-$1"; }
     "$fm" user add org --role organiser --password-file "$(pw org organiser-pass-1)"
 } >>"$WORK/load.log" 2>&1 || { cat "$WORK/load.log"; echo "FAIL adding users"; echo "0 passed, 1 failed"; exit 1; }
 
-# The server on free loopback ports; the repository's web/ as its web root.
+# The server on free loopback ports; the repository's web/ as its web root; its scheduled
+# backups (the first a few seconds after the start) into $WORK/backups, for the console.
 "$fm" serve --listen 127.0.0.1:0 --redirect-listen 127.0.0.1:0 --port-file "$WORK/port" \
-  --threads 2 --access-log "$WORK/access.log" --web-root "$here/../../web" 2>"$WORK/server.err" &
+  --threads 2 --access-log "$WORK/access.log" --web-root "$here/../../web" \
+  --backup-dir "$WORK/backups" --backup-keep 2 2>"$WORK/server.err" &
 srv=$!
 stop() { kill -TERM "$srv" 2>/dev/null && wait "$srv" 2>/dev/null; }
 trap stop EXIT
@@ -53,7 +55,7 @@ if [ ! -s "$WORK/port" ]; then
   exit 1
 fi
 
-export BASE="https://localhost:$(cat "$WORK/port")" CHROMIUM
+export BASE="https://localhost:$(cat "$WORK/port")" CHROMIUM BACKUP_DIR="$WORK/backups"
 export CLERK_PASSWORD=hangzhou-clerk-1 ORG_PASSWORD=organiser-pass-1
 # Hang guards for each script, together inside ctest's own (3000 s): a shared,
 # loaded machine runs an ASan build slowly.
@@ -75,17 +77,17 @@ read -r ASK_BADGE ASK_PRODUCT ASK_SUPPLIER < <(sqlite3 -cmd ".timeout 10000" -se
 ASK_PIN=$("$fm" schedule pin YQH-2026 "$ASK_BADGE")
 export ASK_BADGE ASK_PIN ASK_PRODUCT ASK_SUPPLIER
 timeout 400 node "$here/pages.mjs" || rc=1
-# Every page in each of its languages, with nothing left untranslated.
-timeout 480 node "$here/langs.mjs" || rc=1
 # The ledger: the register, the province targets, 四川's two clerks, the province office and
-# the finance reviewer; one line through all three review steps.
+# the finance reviewer, 嘉兴's city clerk; one line through all three review steps.
 ledger_user() { "$fm" user add "$1" --role "$2" ${3:+--region "$3"} --password-file "$(pw "$1" ledger-pass-2010)"; }
 {
   "$fm" stats targets import "$FIXTURES/catalog/provinces.csv" --year 2010 &&
     "$fm" ledger import "$FIXTURES/ledger/register.csv" &&
     ledger_user sc1 expansion 四川 && ledger_user sc2 expansion 四川 && ledger_user prov admin &&
-    ledger_user fin finance
+    ledger_user fin finance && ledger_user jx city 嘉兴
 } >>"$WORK/load.log" 2>&1 || { tail -5 "$WORK/load.log"; echo "FAIL loading the ledger"; rc=1; }
+# Every page in each of its languages, with nothing left untranslated.
+LEDGER_PASSWORD=ledger-pass-2010 timeout 480 node "$here/langs.mjs" || rc=1
 LEDGER_PASSWORD=ledger-pass-2010 timeout 300 node "$here/ledger.mjs" || rc=1
 stop
 trap - EXIT

@@ -645,6 +645,20 @@ try {
 		ok((await row.textContent()).includes('杭州市'), 'the fair shows its paired cities');
 	});
 
+	await step('console shows the last scheduled backup', async () => {
+		// The server's first backup runs a few seconds after its start: wait until it has
+		// one, then the console, opened again, names it.
+		await con.waitForFunction(async () => {
+			const r = await fetch('/api/v1/backups', { headers: { 'X-Requested-With': 'fetch' } });
+			return r.ok && (await r.json()).last_ok_at > 0;
+		}, null, { timeout: HANG, polling: 500 });
+		await con.reload();
+		await con.waitForSelector('#app:not([hidden])');
+		await con.waitForFunction(() => /最近一次备份：/.test(document.querySelector('#backup-status').textContent));
+		const text = await con.textContent('#backup-status');
+		ok(text.includes(process.env.BACKUP_DIR + '/fairmatch-'), 'the console names the last backup file', text);
+	});
+
 	await step('console batch matching with a progress bar', async () => {
 		await con.locator('#fairs tbody tr', { hasText: FAIR }).locator('button').click();
 		await con.waitForSelector('#fair:not([hidden])');

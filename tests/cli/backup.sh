@@ -85,11 +85,11 @@ $py - "$WORK/x" "$WORK/data" <<'PY' && ok || bad "manifest"
 import hashlib, json, os, sys
 x, data = sys.argv[1], sys.argv[2]
 m = json.load(open(os.path.join(x, "manifest.json")))
-assert m["format"] == "fairmatch-backup" and m["version"] == 2, m
+assert m["format"] == "fairmatch-backup" and m["version"] == 3, m
 names = {f["name"] for f in m["files"]}
 kept = {os.path.join("uploads", d, f) for d in os.listdir(os.path.join(data, "uploads"))
         for f in os.listdir(os.path.join(data, "uploads", d))}
-want = kept | {"fairmatch.db", "link.key"}
+want = kept | {"fairmatch.db", "link.key", "sync.key"}
 assert names == want, names ^ want
 for f in m["files"]:
     b = open(os.path.join(x, f["name"]), "rb").read()

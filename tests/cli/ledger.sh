@@ -8,8 +8,12 @@
 # edit, an expansion office cannot pass its own lines or another
 # province's); a return to the submitter keeps its reason; a spot-check
 # sample is the same from the same seed, and a failed check stops a line
-# counting with its history kept; deadlines say who is late; over HTTPS an
-# office reads its own province only and each role takes only its own step.
+# counting with its history kept; deadlines say who is late, by the local
+# day; evidence racing 初核 finds the line closed; a city office sees the
+# outlets docking with its city; a returns file with bad rows is refused
+# with each row's cell named; over HTTPS an office reads its own province
+# only (its quarters too), each role takes only its own step, and the
+# province office alone edits the register, a refusal naming the field.
 set -u
 source "$(dirname "$0")/lib.bash"
 fresh_work
@@ -51,6 +55,12 @@ printf '%s\n' "$(head -1 "$FIXTURES/ledger/register.csv")" \
   "GS-C90,营销中心,兰州西部浙江商城浙江产品营销中心,兰州西部浙江商城,甘肃,兰州,,1,是,3000,2010-05-06,2010-05-13,,,," > "$WORK/bad-base.csv"
 check "a new centre with a base refused" 1 "$fm" ledger import "$WORK/bad-base.csv"
 has "bad base named" "$WORK/err" "row 2, column 2009年基数（万元） (J2)"
+printf '%s\n' "$(head -1 "$FIXTURES/ledger/register.csv")" \
+  "SC-C01,营销中心,成都荷花池市场浙江产品营销中心,成都荷花池市场,四川,成都,5,1,否,48000,2009-03-10,2009-04-08,2009-05-12,省经合办 周晓明,2009-05-26,2009-06-18,嘉兴、成都" > "$WORK/bad-docking.csv"
+check "a docking city outside Zhejiang refused" 1 "$fm" ledger import "$WORK/bad-docking.csv"
+has "bad docking named" "$WORK/err" "row 2, column 对接城市 (Q2): \"嘉兴、成都\""
+[ "$(q "SELECT docking FROM ledger_outlets WHERE code = 'SC-C01'")" = "嘉兴市、金华市、丽水市" ] &&
+  ok || bad "SC-C01 does not dock with 嘉兴、金华、丽水"
 [ "$(q "SELECT base_cents FROM ledger_outlets WHERE code = 'SC-C01'")" = 4800000 ] &&
   [ "$(q "SELECT count(*) FROM ledger_outlets")" = 800 ] && ok || bad "a refused file changed the register"
 
@@ -141,6 +151,32 @@ check "a new centre counts in full" 0 "$fm" ledger figures --year 2010 --quarter
 grep -q '"key":"四川省".*"increase":"14,000.00","increase_cents":1400000,"new_sales":"1,200.00","new_sales_cents":120000,"counted":"15,200.00"' "$WORK/out" &&
   ok || bad "四川 does not count 14,000 increase + 1,200 new"
 
+# Evidence racing 初核: the adding command stops just before its write
+# transaction (a fault point of test builds), 初核 passes meanwhile, and the
+# evidence then finds the line closed: its state is read inside the transaction.
+check "sc1 submits SC-C08" 0 "$fm" ledger submit SC-C08 --year 2010 --quarter 3 --amount 800 --as sc1 --json
+l8=$(field "$WORK/out" line)
+check "evidence: l8" 0 "$fm" ledger evidence "$l8" "$WORK/合同.txt" --kind contract --as sc1
+if grep -q FAIRMATCH_FAULT "$fm"; then
+  FAIRMATCH_FAULT=stop:ledger-evidence-before-begin "$fm" ledger evidence "$l8" "$WORK/进货凭证.txt" \
+    --kind delivery --as sc1 >"$WORK/race.out" 2>"$WORK/race.err" &
+  racer=$!
+  # Poll (generously) until the racer has stopped at its fault point.
+  for _ in $(seq 3000); do
+    case $(sed 's/.*) //' "/proc/$racer/stat" 2>/dev/null | cut -d' ' -f1) in T|Z|'') break;; esac
+    sleep 0.1
+  done
+  check "sc2 checks l8 while the evidence waits" 0 "$fm" ledger check "$l8" --as sc2
+  kill -CONT "$racer"; wait "$racer"; rc=$?
+  [ $rc = 1 ] && grep -q "line $l8 is checked: its evidence is closed" "$WORK/race.err" &&
+    ok || bad "evidence slipped in after 初核 (exit $rc): $(cat "$WORK/race.err")"
+  [ "$(q "SELECT group_concat(kind) FROM ledger_evidence WHERE line_id = $l8")" = contract ] &&
+    [ "$(q "SELECT count(*) FROM ledger_history WHERE line_id = $l8 AND action = 'evidence'")" = 1 ] &&
+    ok || bad "a checked line gained evidence"
+else
+  bad "$fm was built without FM_FAULT_INJECTION: the evidence race is not tried"
+fi
+
 # More verified lines, so that the sample has provinces to draw from.
 for c in SC-C02 SC-C03 BJ-C01 BJ-C02 BJ-C06; do
   who=sc1; chk=sc2; case $c in BJ-*) who=bj1; chk=org;; esac
@@ -202,6 +238,21 @@ check "figures by city" 0 "$fm" ledger figures --year 2010 --by city --province 
 has "成都" "$WORK/out" "成都	"
 check "bad grouping" 1 "$fm" ledger figures --year 2010 --by county
 
+# A city office's view: the outlets docking with its city (嘉兴 docks with
+# 四川's, as the plan's 西博会 pairs them), each in full; no lines, no plan.
+"$fm" user add jx1 --role city --region 嘉兴 >/dev/null || bad "user add jx1"
+check "四川's figures" 0 "$fm" ledger figures --year 2010 --quarter 3 --by province --province 四川 --json
+cp "$WORK/out" "$WORK/sichuan.json"
+check "嘉兴's figures" 0 "$fm" ledger figures --year 2010 --quarter 3 --by province --as jx1 --json
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2]))
+sys.exit(not (c["rows"] == p["rows"] and len(c["rows"]) == 1 and c["docking"] == "嘉兴市"
+              and c["plan"] == [] and c["quarters"] == p["quarters"]))' "$WORK/out" "$WORK/sichuan.json" &&
+  ok || bad "嘉兴's view is not 四川's docking outlets: $(head -c 400 "$WORK/out")"
+check "温州: nothing docks" 0 "$fm" ledger figures --year 2010 --by province --docking 温州 --json
+grep -q '"rows":\[\]' "$WORK/out" && ok || bad "温州 sees outlets it does not dock with"
+check "--docking names a Zhejiang city" 2 "$fm" ledger figures --year 2010 --docking 成都
+check "a city office reads no line" 1 "$fm" ledger line "$l1" --as jx1
+
 # Who is late: two of 新疆's and one of 甘肃's third batch sent no papers; Q3's lines were due on 15 October.
 check "late" 0 "$fm" ledger late --year 2010 --today 2010-11-01 --json
 grep -q '"what":"选定第三批营销中心和重点经销户，报送相关材料","due":"2010-10-31","quarter":0,"batch":3,"past":true,"late":\[{"office":"驻新疆拓展办","province":"新疆维吾尔自治区","missing":2},{"office":"驻甘肃拓展办","province":"甘肃省","missing":1}\]' "$WORK/out" &&
@@ -213,12 +264,46 @@ grep -q '"quarter":3,"batch":0,"past":true,"late":\[.*"office":"驻四川拓展�
 check "not yet due" 0 "$fm" ledger late --year 2010 --today 2010-06-01
 has "not yet due" "$WORK/out" "未到期 / not yet due"
 
+# A submission is stamped in UTC, a due date is a local day.  The line's
+# stamp is read in a zone where its date differs from the UTC one (UTC+14
+# in the UTC afternoon, UTC-12 in the morning), and the due date set so that
+# only the local reading is right: the local day after it is late, the day
+# itself is on time.
+check "sc1 submits SC-C01 for 2011 Q1" 0 "$fm" ledger submit SC-C01 --year 2011 --quarter 1 --amount 100 --as sc1 --json
+stamp=$(q "SELECT at FROM ledger_history WHERE line_id = $(field "$WORK/out" line) AND action = 'submit'")
+if [ "${stamp:11:2}" -ge 12 ]; then zone=Etc/GMT-14; else zone=Etc/GMT+12; fi
+local_day=$(TZ=$zone date -d "$stamp" +%F); utc_day=${stamp:0:10}
+if [[ $local_day > $utc_day ]]; then due=$utc_day; late_too=1; else due=$local_day; late_too=0; fi
+printf '事项,截止日期,季度,批次,亿元\n统计上报第一季度数据,%s,1,,\n' "$due" > "$WORK/plan-2011.csv"
+check "plan 2011" 0 "$fm" ledger plan import "$WORK/plan-2011.csv" --year 2011
+running=$(q "SELECT count(*) FROM ledger_outlets o JOIN ledger_steps s ON s.outlet_id = o.id AND
+  s.step = 5 AND s.date <= '2011-03-31' WHERE o.province = '四川省'")
+TZ=$zone check "late in $zone" 0 "$fm" ledger late --year 2011 --today "$(date -d "$due + 1 day" +%F)" --json
+missing=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["deadlines"][0]
+print(sum(o["missing"] for o in d["late"] if o["province"] == "四川省"))' "$WORK/out")
+[ "$missing" = $((running - 1 + late_too)) ] && ok ||
+  bad "submitted $stamp ($local_day in $zone), due $due: 四川 misses $missing of $running, not $((running - 1 + late_too))"
+
+# A returns file: every bad row named by row and column, and nothing imported.
+printf '编号,金额（万元）,说明\nSC-C09,3200.5,服装\nSC-C10,12.345,\nSC-X99,100,\nBJ-C03,50,\n' > "$WORK/returns-bad.csv"
+check "a bad returns file refused" 1 "$fm" ledger returns import "$WORK/returns-bad.csv" --year 2010 --quarter 3 --as sc1
+has "bad amount named" "$WORK/err" "B3："
+has "unknown outlet named" "$WORK/err" "A4：名录里没有编号“SC-X99”"
+has "another province's outlet named" "$WORK/err" "A5："
+has "the count" "$WORK/err" "the returns file has 3 errors; no line was imported"
+[ "$(q "SELECT count(*) FROM ledger_lines l JOIN ledger_outlets o ON o.id = l.outlet_id WHERE o.code = 'SC-C09'")" = 0 ] &&
+  ok || bad "a refused returns file left a line"
+printf '编号,金额（万元）,说明\nSC-C09,3200.5,服装\nSC-C10,1250,鞋帽\n' > "$WORK/returns.csv"
+check "fin cannot import returns" 1 "$fm" ledger returns import "$WORK/returns.csv" --year 2010 --quarter 3 --as fin
+check "returns imported" 0 "$fm" ledger returns import "$WORK/returns.csv" --year 2010 --quarter 3 --as sc1 --json
+has "two lines" "$WORK/out" '"ok":true,"rows":2'
 
 # Over HTTPS: each office reads its own province; each role only its own step.
 pw() { printf '%s\n' "$2" > "$WORK/pw-$1"; echo "$WORK/pw-$1"; }
 "$fm" user add hsc --role expansion --region 四川 --password-file "$(pw hsc sichuan-ledger-1)" >/dev/null &&
   "$fm" user add hbj --role expansion --region 北京 --password-file "$(pw hbj beijing-ledger-1)" >/dev/null &&
-  "$fm" user add hfin --role finance --password-file "$(pw hfin finance-ledger-1)" >/dev/null && ok || bad "user add over HTTPS"
+  "$fm" user add hfin --role finance --password-file "$(pw hfin finance-ledger-1)" >/dev/null &&
+  "$fm" user add hjx --role city --region 嘉兴 --password-file "$(pw hjx jiaxing-ledger-1)" >/dev/null && ok || bad "user add over HTTPS"
 rm -f "$WORK/port"
 "$fm" serve --listen 127.0.0.1:0 --redirect-listen 127.0.0.1:0 --port-file "$WORK/port" --threads 2 \
   --access-log "$WORK/access.log" 2>>"$WORK/server.err" &
@@ -229,7 +314,7 @@ C() { curl -sS --max-time 120 --cacert "$WORK/data/tls/cert.pem" "$@"; }
 login() { C -c "$WORK/jar-$1" -o /dev/null -w '%{http_code}' -H 'X-Requested-With: fetch' \
   -H 'Content-Type: application/json' -d "{\"login\":\"$1\",\"password\":\"$2\"}" "$base/api/v1/login"; }
 [ "$(login hsc sichuan-ledger-1)" = 200 ] && [ "$(login hbj beijing-ledger-1)" = 200 ] &&
-  [ "$(login hfin finance-ledger-1)" = 200 ] && ok || bad "sign-in: $(cat "$WORK/server.err")"
+  [ "$(login hfin finance-ledger-1)" = 200 ] && [ "$(login hjx jiaxing-ledger-1)" = 200 ] && ok || bad "sign-in: $(cat "$WORK/server.err")"
 as() { local who=$1 m=$2 p=$3; shift 3
   C -o "$WORK/body" -w '%{http_code}' -X "$m" -b "$WORK/jar-$who" -H 'X-Requested-With: fetch' "$@" "$base$p"; }
 j='Content-Type: application/json'
@@ -240,6 +325,26 @@ j='Content-Type: application/json'
   ! grep -q '"code":"SC-' "$WORK/body" && ok || bad "北京's register is not its own"
 [ "$(as hbj GET '/api/v1/ledger/figures?year=2010&by=province')" = 200 ] && grep -q '"key":"北京市"' "$WORK/body" &&
   ! grep -q '"key":"四川省"' "$WORK/body" && ok || bad "北京 reads 四川's figures"
+[ "$(as hjx GET '/api/v1/ledger/figures?year=2010&by=province')" = 200 ] &&
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+sys.exit(not ([r["key"] for r in d["rows"]] == ["四川省"] and d["docking"] == "嘉兴市"))' "$WORK/body" &&
+  ok || bad "嘉兴's clerk does not see 四川's docking outlets: $(head -c 300 "$WORK/body")"
+[ "$(as hjx GET '/api/v1/ledger/lines?year=2010')" = 403 ] && ok || bad "a city office reads the lines"
+# Its quarters are 北京's own too, and the network's plan totals are not shown to it.
+[ "$(as hbj GET '/api/v1/ledger/figures?year=2010&quarter=3&by=network')" = 200 ] &&
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+sys.exit(not (d["rows"][0]["counted"] == d["quarters"][2]["counted"] != "0.00" and d["plan"] == []))' "$WORK/body" &&
+  ok || bad "北京 reads the network's quarters: $(head -c 600 "$WORK/body")"
+# A returns file uploaded: the report names each bad row's cell; a good file submits its lines.
+up() { as "$1" POST "/api/v1/ledger/returns?year=2010&quarter=3&filename=$2" -H 'Content-Type: text/csv' --data-binary @"$WORK/$2"; }
+printf '编号,金额（万元）\nSC-C11,abc\nSC-C12,900\n' > "$WORK/http-bad.csv"
+printf '编号,金额（万元）\nSC-C11,1100\nSC-C12,900\n' > "$WORK/http-good.csv"
+[ "$(up hsc http-bad.csv)" = 400 ] && grep -q '"error_count":1' "$WORK/body" &&
+  grep -q '"row":2,"column":"金额（万元）","cell":"B2","value":"abc"' "$WORK/body" &&
+  [ "$(q "SELECT count(*) FROM ledger_lines l JOIN ledger_outlets o ON o.id = l.outlet_id WHERE o.code = 'SC-C12'")" = 0 ] &&
+  ok || bad "a bad returns upload: $(cat "$WORK/body")"
+[ "$(up hfin http-good.csv)" = 403 ] && ok || bad "finance uploads returns"
+[ "$(up hsc http-good.csv)" = 200 ] && grep -q '"ok":true,"rows":2' "$WORK/body" && ok || bad "a returns upload: $(cat "$WORK/body")"
 [ "$(as hfin POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"10"}')" = 403 ] &&
   ok || bad "finance submits over HTTPS: $(cat "$WORK/body")"
 [ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2,500.5"}')" = 400 ] &&
@@ -271,6 +376,27 @@ hl=$(q "SELECT line_id FROM ledger_sample_lines WHERE sample_id = $sh1 LIMIT 1")
   grep -q '"result":"passed","finding":"实地核查相符","checked_by":"hfin"' "$WORK/body" && ok ||
   bad "a finding over HTTPS: $(cat "$WORK/body")"
 [ "$(as hfin GET "/api/v1/ledger/samples/$sh1")" = 200 ] && ok || bad "the sample reads back"
+# The province office edits the register, field by field; nobody else may.
+[ "$(login admin "$(cat "$WORK/data/admin-password.txt")")" = 200 ] && ok || bad "the admin signs in"
+d031='"code":"SC-D031","kind":"重点经销户","name":"成都鸿运五金机电商贸有限公司","province":"四川","city":"成都","batch":"2","step1":"2010-07-05","step2":"2010-07-12","step3":"2010-08-15","docking":"嘉兴、金华"'
+[ "$(as hsc POST /api/v1/ledger/register -H "$j" -d "{$d031,\"new\":\"是\",\"approver\":\"省经合办 陈立新\"}")" = 403 ] &&
+  ok || bad "an expansion office edits the register: $(cat "$WORK/body")"
+[ "$(as admin POST /api/v1/ledger/register -H "$j" -d "{$d031,\"new\":\"是\"}")" = 400 ] &&
+  grep -q '核准人 (approver): \\"\\" is empty: an approval names who approved' "$WORK/body" &&
+  ok || bad "an approval without its approver: $(cat "$WORK/body")"
+[ "$(as admin POST /api/v1/ledger/register -H "$j" -d "{$d031,\"new\":\"是\",\"approver\":\"省经合办 陈立新\",\"tier\":\"5\"}")" = 400 ] &&
+  grep -q '档次（亿元） (tier): \\"5\\" only a marketing centre has a tier' "$WORK/body" &&
+  [ "$(q "SELECT count(*) FROM ledger_outlets WHERE code = 'SC-D031'")" = 0 ] &&
+  ok || bad "a distributor with a tier: $(cat "$WORK/body")"
+[ "$(as admin POST /api/v1/ledger/register -H "$j" -d "{$d031,\"new\":\"是\",\"approver\":\"省经合办 陈立新\"}")" = 200 ] &&
+  grep -q '"code":"SC-D031","inserted":true' "$WORK/body" &&
+  [ "$(q "SELECT o.docking || '/' || o.updated_by || '/' || group_concat(s.date || ' ' || s.approver, ';')
+       FROM ledger_outlets o JOIN ledger_steps s ON s.outlet_id = o.id WHERE o.code = 'SC-D031'")" = \
+    "嘉兴市、金华市/admin/2010-07-05 ;2010-07-12 ;2010-08-15 省经合办 陈立新" ] &&
+  ok || bad "the province office adds SC-D031: $(cat "$WORK/body")"
+[ "$(as admin POST /api/v1/ledger/register -H "$j" -d "{$d031,\"approver\":\"省经合办 陈立新\",\"new\":\"否\",\"base\":\"1200.5\"}")" = 200 ] &&
+  grep -q '"inserted":false' "$WORK/body" && [ "$(q "SELECT base_cents FROM ledger_outlets WHERE code = 'SC-D031'")" = 120050 ] &&
+  ok || bad "the province office edits SC-D031's base: $(cat "$WORK/body")"
 [ "$(C -o /dev/null -w '%{http_code}' "$base/api/v1/ledger/lines?year=2010")" = 401 ] && ok || bad "nobody reads the lines"
 kill -TERM "$srv"; wait "$srv"
 grep -q 'AddressSanitizer\|runtime error\|LeakSanitizer' "$WORK/server.err" &&

@@ -4,10 +4,12 @@
 # runs `sync --peer` against the province: the catalogues, the fair and its
 # participants arrive and the fair box's own server searches them; the
 # fair's schedule, an outcome and its evidence go home in the next
-# exchange (a changeset over the body limit only with an account's token);
-# an exchange repeated moves nothing; both boxes then hold the
-# same rows.  A tampered file and one from an unknown site are refused
-# (403) with nothing changed; a wrong certificate is refused by the client.
+# exchange.  The exchange needs the token of a `site` account on the
+# province: without one it is refused (401), with an organiser's too (403),
+# and a site's token is refused on every other route the server has.  An
+# exchange repeated moves nothing; both boxes then hold the same rows.  A
+# tampered file and one from an unknown site are refused (403) with nothing
+# changed; a wrong certificate is refused by the client.
 set -u
 : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -36,8 +38,33 @@ furl="https://localhost:$(cat "$WORK/fair.port")"
 check "who is the peer" 0 curl -sf --cacert "$P/tls/cert.pem" "$purl/api/v1/sync"
 has "who is the peer" "$WORK/out" '"site":"province"'
 
+# The fair box's account on the province: the site role, which syncs and does nothing else.
+"$fm" user add yqh-box --role site --data "$P" >/dev/null &&
+  stoken=$("$fm" user token yqh-box --label 渝洽会 --data "$P" | tail -1 | awk '{print $NF}') ||
+  { echo "FAIL the site account"; exit 1; }
+check "sync without a token" 1 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --data "$F"
+has "sync without a token" "$WORK/err" "HTTP 401"
+printf 'organiser-pass-1\n' >"$WORK/pw"
+"$fm" user add org --role organiser --password-file "$WORK/pw" --data "$P" >/dev/null
+otoken=$("$fm" user token org --data "$P" | tail -1 | awk '{print $NF}')
+check "an organiser's token" 1 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --token "$otoken" --data "$F"
+has "an organiser's token" "$WORK/err" "HTTP 403"
+[ "$(q "$F" "SELECT count(*) FROM products")" = 0 ] && ok || bad "a refused exchange brought rows"
+# Every other route refuses the site's token: each POST route the server lists, and a read.
+grep -o '{ "POST", *"/[^"]*"' "$(dirname "$0")/../../src/server/api.c" | sed 's/.*"\(\/[^"]*\)"/\1/' |
+  grep -v '^/api/v1/sync' | sed 's/\*/YQH-2026/g' >"$WORK/routes"
+[ "$(wc -l <"$WORK/routes")" -gt 30 ] && ok || bad "the server's routes were not read: $(wc -l <"$WORK/routes")"
+while read -r path; do
+  status=$(curl -s -o "$WORK/out" -w '%{http_code}' --cacert "$P/tls/cert.pem" -H "Authorization: Bearer $stoken" \
+    -H 'Content-Type: application/json' --data-binary '{}' "$purl$path")
+  [ "$status" = 403 ] && grep -q "may not do this" "$WORK/out" && ok || bad "POST $path with a site's token: HTTP $status"
+done <"$WORK/routes"
+status=$(curl -s -o "$WORK/out" -w '%{http_code}' --cacert "$P/tls/cert.pem" -H "Authorization: Bearer $stoken" \
+  "$purl/api/v1/search?q=%E8%8C%B6")
+[ "$status" = 403 ] && ok || bad "search with a site's token: HTTP $status"
+
 # The first exchange: the province's catalogues and fair come down.
-check "sync down" 0 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --json --data "$F"
+check "sync down" 0 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --token "$stoken" --json --data "$F"
 has "sync down" "$WORK/out" '"peer":"province"'
 [ "$(q "$F" "SELECT count(*) FROM products")" = "$(q "$P" "SELECT count(*) FROM products")" ] &&
   [ "$(q "$F" "SELECT count(*) FROM participants")" -gt 0 ] && ok ||
@@ -58,18 +85,27 @@ mid=$(q "$F" "SELECT id FROM meetings ORDER BY id LIMIT 1")
 printf '渝洽会签约合同 %s\n' "$mid" >"$WORK/合同.pdf"
 check "outcome at fair" 0 "$fm" outcome YQH-2026 "$mid" --held --contract --amount 300 \
   --evidence "$WORK/合同.pdf" --data "$F"
-# A changeset over max_body_bytes (1 MB: a 2 MB scan) needs an account's token on the province.
+# A changeset over max_body_bytes (1 MB: a 2 MB scan): the site's token lifts the limit.
 head -c 2097152 /dev/urandom >"$WORK/扫描件.bin"
 check "outcome with a big scan" 0 "$fm" outcome YQH-2026 "$mid" --evidence "$WORK/扫描件.bin" --data "$F"
-check "sync up, no token" 1 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --data "$F"
-has "sync up, no token" "$WORK/err" "HTTP 413"
-printf 'organiser-pass-1\n' >"$WORK/pw"
-"$fm" user add org --role organiser --password-file "$WORK/pw" --data "$P" >/dev/null
-token=$("$fm" user token org --data "$P" | tail -1 | awk '{print $NF}')
+token=$stoken
+# The two files go home first on a USB stick; the link then comes up before the province's
+# answer reached the fair box, so the exchange repeats their rows: the province says it holds
+# them and they are not carried again, only a file added since is.
+check "by USB first" 0 "$fm" sync export --to "$WORK/usb.sync" --json --data "$F"
+has "by USB first" "$WORK/out" '"files":2'
+check "the province applies the USB file" 0 "$fm" sync import "$WORK/usb.sync" --data "$P"
+printf '渝洽会补充协议 %s\n' "$mid" >"$WORK/补充协议.txt"
+check "outcome with one more file" 0 "$fm" outcome YQH-2026 "$mid" --evidence "$WORK/补充协议.txt" --data "$F"
 check "sync up" 0 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --token "$token" --json --data "$F"
+python3 - "$WORK/out" <<'PY' && ok || bad "the files the province holds were carried again: $(cat "$WORK/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["sent"]["files"] == 1 and d["sent"]["held"] == 2, d
+PY
 [ "$(q "$P" "SELECT amount_cents FROM outcomes WHERE meeting_id = $mid")" = 30000 ] && ok ||
   bad "the outcome did not reach the province"
-for f in 合同.pdf 扫描件.bin; do
+for f in 合同.pdf 扫描件.bin 补充协议.txt; do
   sha=$(sha256sum "$WORK/$f" | cut -d' ' -f1)
   cmp -s "$WORK/$f" "$P/uploads/${sha:0:2}/$sha" && ok || bad "evidence $f not kept at the province"
 done
@@ -78,7 +114,7 @@ done
 
 # Repeated until acknowledged both ways, an exchange moves nothing; the boxes hold the same rows.
 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --token "$token" --data "$F" >/dev/null
-check "idle exchange" 0 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --json --data "$F"
+check "idle exchange" 0 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --token "$token" --json --data "$F"
 python3 - "$WORK/out" <<'PY' && ok || bad "an idle exchange moved something: $(cat "$WORK/out")"
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -97,12 +133,12 @@ b[b.index(b'\nack ') + 5] ^= 0x01     # a digit of the signed header
 json.dump({"file": base64.b64encode(bytes(b)).decode()}, open(sys.argv[2], 'w'))
 PY
 before=$(state "$P" | md5sum)
-status=$(curl -s -o "$WORK/out" -w '%{http_code}' --cacert "$P/tls/cert.pem" \
-  -H 'Content-Type: application/json' -H 'X-Requested-With: test' --data-binary @"$WORK/tampered.json" "$purl/api/v1/sync")
+status=$(curl -s -o "$WORK/out" -w '%{http_code}' --cacert "$P/tls/cert.pem" -H "Authorization: Bearer $token" \
+  -H 'Content-Type: application/json' --data-binary @"$WORK/tampered.json" "$purl/api/v1/sync")
 [ "$status" = 403 ] && grep -q "signature does not match" "$WORK/out" && ok ||
   bad "tampered file: HTTP $status $(head -c 200 "$WORK/out")"
 "$fm" init --site 西博会 --data "$X" >/dev/null && "$fm" sync trust "$WORK/p.card" --data "$X" >/dev/null
-check "unknown site" 1 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --data "$X"
+check "unknown site" 1 "$fm" sync --peer "$purl" --cacert "$P/tls/cert.pem" --token "$token" --data "$X"
 has "unknown site" "$WORK/err" 'unknown site "西博会"'
 [ "$(state "$P" | md5sum)" = "$before" ] && ok || bad "a refused file changed the province"
 check "wrong certificate" 1 "$fm" sync --peer "$purl" --cacert "$F/tls/cert.pem" --data "$F"

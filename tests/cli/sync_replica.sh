@@ -24,6 +24,9 @@ check "init replica" 0 "$fm" init --site 展厅副本1 --replica --data "$R"
   "$fm" sync trust "$WORK/p.card" --data "$R" >/dev/null &&
   "$fm" sync trust "$WORK/r.card" --data "$P" >/dev/null || bad "cards"
 
+# The replica's account on the province: the site role.
+"$fm" user add replica1 --role site --data "$P" >/dev/null &&
+  rtoken=$("$fm" user token replica1 --data "$P" | tail -1 | awk '{print $NF}') || bad "the replica's account"
 pids=()
 trap 'for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null; done; wait' EXIT
 "$fm" serve --listen 127.0.0.1:0 --redirect-listen= --port-file "$WORK/p.port" --threads 2 \
@@ -32,7 +35,7 @@ pids+=($!)
 for _ in $(seq 600); do [ -s "$WORK/p.port" ] && break; sleep 0.1; done
 purl="https://localhost:$(cat "$WORK/p.port")"
 "$fm" serve --listen 127.0.0.1:0 --redirect-listen= --port-file "$WORK/r.port" --threads 2 \
-  --replica-of "$purl" --replica-cacert "$P/tls/cert.pem" --replica-seconds 1 \
+  --replica-of "$purl" --replica-cacert "$P/tls/cert.pem" --replica-token "$rtoken" --replica-seconds 1 \
   --data "$R" 2>"$WORK/r.err" &
 pids+=($!)
 for _ in $(seq 600); do [ -s "$WORK/r.port" ] && break; sleep 0.1; done

@@ -481,6 +481,10 @@ static const struct credit_case credit_cases[] = {
 	{ "9.13301E+17", NULL, "设为“文本”格式" },
 	{ "9.13301e+17", NULL, "format the column as Text" },
 	{ "9E+17", NULL, "scientific notation" },
+	/* a number cell: Excel keeps 15 of the 18 digits */
+	{ "913303027293146000", NULL, "it keeps only 15 digits, so the last three became 000" },
+	{ "913303027293146000", NULL, "后三位变成了 000" },
+	{ "913303027293146001", NULL, "should be A" },
 };
 
 /* Codes of each kind of fault, each with its own message. */
@@ -631,6 +635,7 @@ static const struct phone_case phone_cases[] = {
 	{ "5123456789", NULL, "dropped the leading 0" },
 	{ "57187654321", NULL, "dropped the leading 0" },
 	{ "2187654321", NULL, "开头的 0 被 Excel 去掉了" },
+	{ "1032183437", NULL, "dropped the leading 0" },	/* Beijing's 010 */
 	{ "1.38123E+10", NULL, "scientific notation (such as 1.38123E+10)" },
 	{ "5.71877E+10", NULL, "format the column as Text" },
 	{ "512345678901", NULL, "not a recognisable" },

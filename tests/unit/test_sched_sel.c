@@ -2,10 +2,11 @@
  * test_sched_sel.c — selection-mode scheduling: the validator catches a
  * hand-made violation of each rule; the solver reaches the optimum brute
  * force finds on small random fairs and the bound where only counts bind;
- * a re-solve keeps locked meetings and moves few others; clashing locks are
- * refused with a message.  Every solve is ended by an iteration budget,
- * never by the clock: the same run on any machine (times: script/bench
- * sched_sel).
+ * the bound is the b-matching brute force finds; a re-solve keeps locked
+ * meetings and moves few others, and after a no-show none but its own;
+ * clashing locks are refused with a message.  Every solve is ended by an
+ * iteration budget, never by the clock: the same run on any machine
+ * (times: script/bench sched_sel).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -270,6 +271,86 @@ test_small_optimum(void **state)
 	assert_true(worst >= 0.7);
 }
 
+/* Larger first. */
+static int
+by_more(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y) - (x > y);
+}
+
+/* The best b-matching by trying every subset: capacities and the table total only. */
+static double
+brute_matching(const struct sel_model *m)
+{
+	double best = 0;
+
+	for (unsigned set = 0; set < 1u << m->ncands; set++) {
+		int bn[4] = { 0 }, sn[4] = { 0 }, n = 0, ok = 1;
+		double v = 0;
+
+		for (int j = 0; j < m->ncands; j++)
+			if (set >> j & 1) {
+				bn[m->cands[j].buyer]++;
+				sn[m->cands[j].supplier]++;
+				v += m->cands[j].value;
+				n++;
+			}
+		for (int b = 0; b < m->nbuyers; b++) {
+			int cap = 0;
+
+			for (int t = 0; t < m->nslots; t++)
+				cap += !m->bunavail[b * m->nslots + t];
+			ok &= bn[b] <= cap * m->breps[b];
+		}
+		for (int s = 0; s < m->nsuppliers; s++) {
+			int cap = 0;
+
+			for (int t = 0; t < m->nslots; t++)
+				cap += !m->sunavail[s * m->nslots + t];
+			ok &= sn[s] <= cap * m->sreps[s];
+		}
+		if (ok && n <= m->nslots * m->ntables && v > best)
+			best = v;
+	}
+	return best;
+}
+
+/*
+ * The bound is the maximum-weight b-matching whether or not a capacity
+ * binds: on 300 small fairs, some where a participant's capacity binds
+ * (the flow decides) and some where the heaviest candidates fit (one
+ * sort decides), it equals brute force.
+ */
+static void
+test_bound_is_b_matching(void **state)
+{
+	int fits = 0, binds = 0;
+
+	(void)state;
+	for (uint64_t seed = 1; seed <= 300; seed++) {
+		struct sel_model *m = random_fair(seed * 7919);
+		double want = brute_matching(m), got = sel_flow_bound(m, NULL, NULL), v[8], top = 0;
+
+		if (fabs(got - want) > 1e-9)
+			fail_msg("fair %llu: bound %.1f, b-matching %.1f", (unsigned long long)seed,
+			    got, want);
+		/* Without capacities: the heaviest candidates up to the table total. */
+		for (int j = 0; j < m->ncands; j++)
+			v[j] = m->cands[j].value;
+		qsort(v, (size_t)m->ncands, sizeof *v, by_more);
+		for (int j = 0; j < m->ncands && j < m->nslots * m->ntables; j++)
+			top += v[j];
+		if (fabs(top - want) < 1e-9)
+			fits++;
+		else
+			binds++;
+		sel_model_free(m);
+	}
+	assert_true(fits >= 10 && binds >= 10);
+}
+
 /* Everyone always there: edge colouring places the whole b-matching, value = bound. */
 static void
 test_exact_colouring(void **state)
@@ -480,17 +561,85 @@ test_accepted_request_left_out_by_kept_suggestions(void **state)
 	sel_model_free(m);
 }
 
+/*
+ * A no-show: the buyer with the most meetings does not come.  Its meetings
+ * leave the schedule; every other published meeting keeps its slot and
+ * table, and the hours it freed are filled again where a candidate fits,
+ * so the value stays within 1 % of the bound.
+ */
+static void
+test_no_show_moves_only_its_meetings(void **state)
+{
+	struct sel_model *m = medium(5);
+	struct sel_opts o;
+	struct sel_result res, again;
+	struct sel_report rep;
+	char *cause = NULL;
+	int gone = -1, most = 0, own = 0, added = 0;
+
+	(void)state;
+	opts_budget(&o, MEDIUM_BUDGET);
+	assert_int_equal(sel_solve(m, &o, &res, &cause), 0);
+	for (int b = 0; b < 60; b++) {
+		int n = 0;
+
+		for (int i = 0; i < m->ncands; i++)
+			n += m->cands[i].buyer == b && res.slot[i] >= 0;
+		if (n > most) {
+			most = n;
+			gone = b;
+		}
+	}
+	assert_true(most >= 2);
+	for (int i = 0; i < m->ncands; i++) {
+		m->cands[i].prev_slot = res.slot[i];
+		m->cands[i].prev_table = res.table[i];
+	}
+	for (int t = 0; t < 8; t++)
+		m->bunavail[gone * 8 + t] = 1;
+
+	assert_int_equal(sel_solve(m, &o, &again, &cause), 0);
+	if (sel_check(m, again.slot, again.table, &rep) != 0)
+		fail_msg("%s", rep.violations[0]);
+	sel_report_free(&rep);
+	for (int i = 0; i < m->ncands; i++) {
+		const struct sel_cand *c = &m->cands[i];
+
+		if (c->buyer == gone && res.slot[i] >= 0) {
+			assert_int_equal(again.slot[i], -1);
+			own++;
+		} else if (res.slot[i] >= 0) {
+			if (again.slot[i] != res.slot[i] || again.table[i] != res.table[i])
+				fail_msg("meeting %d of buyer %d and supplier %d moved from slot %d"
+				    " table %d to slot %d table %d", i + 1, c->buyer + 1,
+				    c->supplier + 1, res.slot[i] + 1, res.table[i] + 1,
+				    again.slot[i] + 1, again.table[i] + 1);
+		} else
+			added += again.slot[i] >= 0;
+	}
+	print_message("no-show: %d dropped, %d added, ratio %.5f\n", own, added, again.value / again.bound);
+	assert_true(added > 0);
+	assert_int_equal(again.dropped, own);
+	assert_int_equal(again.moved, own);
+	assert_true(again.value / again.bound >= 0.99);
+	sel_result_free(&res);
+	sel_result_free(&again);
+	sel_model_free(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check_rules),
 		cmocka_unit_test(test_small_optimum),
+		cmocka_unit_test(test_bound_is_b_matching),
 		cmocka_unit_test(test_exact_colouring),
 		cmocka_unit_test(test_resolve_moves_few),
 		cmocka_unit_test(test_budget_ends_search),
 		cmocka_unit_test(test_locked_clash),
 		cmocka_unit_test(test_accepted_request_left_out_by_kept_suggestions),
+		cmocka_unit_test(test_no_show_moves_only_its_meetings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -230,6 +230,119 @@ test_prefix_queries(void **state)
 		compare(typed[i], 1, NULL);
 }
 
+/* The SQL answer: how many of owner's products have col (city or category) = value. */
+static long
+sql_count(const char *col, const char *value, int64_t owner)
+{
+	char *sql = xasprintf("SELECT count(*) FROM product_text WHERE owner_id = ?1 AND %s = ?2",
+	    col);
+	sqlite3_stmt *q;
+	long n;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL), SQLITE_OK);
+	sqlite3_bind_int64(q, 1, owner);
+	sqlite3_bind_text(q, 2, value, -1, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	free(sql);
+	return n;
+}
+
+/*
+ * An exhibitor's products, browsed from the empty search box, are the
+ * store's (product_text by owner_id): every one, each once, in order, paged
+ * 3 at a time, with the exact total and both facets.  A word with the
+ * exhibitor filter finds the exhibitor's products among FTS5's hits for it.
+ */
+static void
+test_exhibitor_browse(void **state)
+{
+	struct search_opts fo = { .kind = "supply", .limit = SEARCH_MAX_LIMIT };
+	struct search_result tea;
+	sqlite3_stmt *ex, *q;
+	int exhibitors = 0, with_tea = 0;
+	char *cause = NULL;
+
+	if (search_run(store_db(st), tk, "茶", 0, &fo, &tea, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_true(tea.total > 0 && tea.total < SEARCH_MAX_LIMIT);
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), "SELECT owner_id, count(*) FROM"
+	    " product_text GROUP BY owner_id ORDER BY owner_id", -1, &ex, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), "SELECT id FROM product_text WHERE"
+	    " owner_id = ? ORDER BY id", -1, &q, NULL), SQLITE_OK);
+	while (sqlite3_step(ex) == SQLITE_ROW) {
+		int64_t owner = sqlite3_column_int64(ex, 0), want[256];
+		long n = sqlite3_column_int64(ex, 1), seen = 0, sum = 0, mine = 0;
+		struct search_opts o = { .kind = "supply", .limit = 3, .exhibitor = owner };
+		struct search_result r;
+
+		assert_true(n <= (long)nitems(want));
+		sqlite3_bind_int64(q, 1, owner);
+		for (long i = 0; sqlite3_step(q) == SQLITE_ROW; i++)
+			want[i] = sqlite3_column_int64(q, 0);
+		sqlite3_reset(q);
+		for (o.offset = 0;; o.offset += o.limit) {
+			if (search_serve_run(store_db(st), tk, sv, scratch, "", 0, &o, &r, &cause) != 0)
+				fail_msg("exhibitor %lld: %s", (long long)owner, cause);
+			if (o.offset == 0) {
+				if (r.total != n)
+					fail_msg("exhibitor %lld: %ld products browsed, %ld in the store",
+					    (long long)owner, r.total, n);
+				for (size_t i = 0; i < r.nregions; i++)
+					assert_int_equal(r.regions[i].count, sql_count("city",
+					    r.regions[i].value, owner));
+				for (size_t i = 0; i < r.ncategories; i++) {
+					assert_int_equal(r.categories[i].count, sql_count("category",
+					    r.categories[i].value, owner));
+					sum += r.categories[i].count;
+				}
+				assert_int_equal(sum, n);
+			}
+			for (size_t i = 0; i < r.nhits; i++) {
+				if (seen >= n || r.hits[i].id != want[seen])
+					fail_msg("exhibitor %lld: hit %ld is %s, not the store's",
+					    (long long)owner, seen + 1, r.hits[i].code);
+				assert_int_equal(r.hits[i].owner_id, owner);
+				seen++;
+			}
+			if (r.nhits == 0) {
+				search_result_free(&r);
+				break;
+			}
+			search_result_free(&r);
+		}
+		assert_int_equal(seen, n);
+		/* A word within the exhibitor: its products among FTS5's hits, each of them. */
+		o.offset = 0;
+		o.limit = 100;
+		if (search_serve_run(store_db(st), tk, sv, scratch, "茶", 0, &o, &r, &cause) != 0)
+			fail_msg("exhibitor %lld: %s", (long long)owner, cause);
+		for (size_t i = 0; i < tea.nhits; i++) {
+			size_t k = 0;
+
+			if (tea.hits[i].owner_id != owner)
+				continue;
+			mine++;
+			while (k < r.nhits && r.hits[k].id != tea.hits[i].id)
+				k++;
+			if (k == r.nhits)
+				fail_msg("exhibitor %lld: 茶 misses %s", (long long)owner,
+				    tea.hits[i].code);
+		}
+		assert_int_equal(r.total, mine);
+		assert_int_equal((long)r.nhits, mine);
+		with_tea += mine > 0;
+		search_result_free(&r);
+		exhibitors++;
+	}
+	sqlite3_finalize(ex);
+	sqlite3_finalize(q);
+	search_result_free(&tea);
+	assert_true(exhibitors >= 100);
+	assert_true(with_tea >= 3);
+}
+
 int
 main(void)
 {
@@ -237,6 +350,7 @@ main(void)
 		cmocka_unit_test(test_bench_queries),
 		cmocka_unit_test(test_judged_queries),
 		cmocka_unit_test(test_prefix_queries),
+		cmocka_unit_test(test_exhibitor_browse),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

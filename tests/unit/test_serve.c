@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <roaring/roaring.h>
+#include <sqlite3.h>
 
 #include "serve.h"
 #include "util.h"
@@ -755,6 +756,206 @@ test_pruned_as_exhaustive(void **state)
 	serve_free(sv);
 }
 
+/*
+ * Browsing and filtering by exhibitor at a scale 16-bit value ids cannot
+ * hold: 200,000 products of 90,001 exhibitors (a big one of 200 products
+ * among them) over four segments, some removed, moved to another exhibitor
+ * or added after the build.  Every answer is checked against SQLite's over
+ * the same rows: the total, both facets, and pages of 20 reaching every
+ * product once; a word with the exhibitor filter gives the same hits and
+ * facets pruned as scoring every hit.
+ */
+#define EX_DOCS		200000
+#define EX_SMALL	90001		/* exhibitors 1..EX_SMALL, about 2 products each */
+#define EX_BIG		500000		/* every 1,000th product's exhibitor */
+
+static int64_t
+ex_of(long i)
+{
+	return i % 1000 == 0 ? EX_BIG : 1 + (i * 7919) % EX_SMALL;
+}
+
+static void
+ex_fill(struct serve_doc *d, sqlite3_stmt *ins, int64_t id, long i, int64_t ex)
+{
+	serve_doc_reset(d, id, cities[i % 5], cats[i % 4]);
+	serve_doc_exhibitor(d, ex);
+	serve_doc_token(d, 0, i % 3 == 0 ? "a" : "z", 1);
+	sqlite3_bind_int64(ins, 1, id);
+	sqlite3_bind_int64(ins, 2, ex);
+	sqlite3_bind_text(ins, 3, cities[i % 5], -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 4, cats[i % 4], -1, SQLITE_STATIC);
+	sqlite3_bind_int(ins, 5, i % 3 == 0);
+	assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+	sqlite3_reset(ins);
+}
+
+/* The SQL answer's count for ex where where[0..) holds (with ?1 the exhibitor). */
+static long
+ex_sql_count(sqlite3 *db, int64_t ex, const char *where)
+{
+	char sql[256];
+	sqlite3_stmt *q;
+	long n;
+
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM d WHERE ex = ?1%s", where);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+	sqlite3_bind_int64(q, 1, ex);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+/* r's facets are the SQL answer's for ex and filter where. */
+static void
+ex_same_facets(sqlite3 *db, int64_t ex, const char *where, const struct serve_result *r)
+{
+	char w[256];
+
+	for (size_t c = 0; c < nitems(cities); c++) {
+		snprintf(w, sizeof w, "%s AND city = '%s'", where, cities[c]);
+		assert_int_equal(count_facet(r->cities, r->ncities, cities[c]), ex_sql_count(db, ex, w));
+	}
+	for (size_t c = 0; c < nitems(cats); c++) {
+		snprintf(w, sizeof w, "%s AND cat = '%s'", where, cats[c]);
+		assert_int_equal(count_facet(r->categories, r->ncategories, cats[c]),
+		    ex_sql_count(db, ex, w));
+	}
+}
+
+static int
+i64_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void
+test_exhibitors(void **state)
+{
+	static const int64_t probe[] = { EX_BIG, 1, 2, 65535, 65536, 65537, 70001, 89999,
+	    EX_SMALL, 7919, 424242 };
+	static const struct serve_term ta = { "a", 1, 0, 0 };
+	struct serve *sv = serve_new(weights, NFIELDS);
+	struct serve_doc *d = serve_doc_new(sv);
+	struct serve_scratch *s = serve_scratch_new();
+	sqlite3_stmt *ins, *del, *ids;
+	sqlite3 *db;
+	int64_t *got = xcalloc(EX_DOCS, sizeof *got);
+
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE d (id INTEGER PRIMARY KEY, ex INTEGER,"
+	    " city TEXT, cat TEXT, a INTEGER); CREATE INDEX d_ex ON d (ex); BEGIN", NULL, NULL,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO d VALUES (?, ?, ?, ?, ?)",
+	    -1, &ins, NULL), SQLITE_OK);
+	for (long i = 0; i < EX_DOCS; i++) {
+		ex_fill(d, ins, i + 1, i, ex_of(i));
+		serve_build_add(sv, d);
+	}
+	serve_build_finish(sv, 0);
+	/* After the build: some gone, some moved to the big exhibitor, some new. */
+	assert_int_equal(sqlite3_prepare_v2(db, "DELETE FROM d WHERE id = ?", -1, &del, NULL),
+	    SQLITE_OK);
+	for (long i = 1000; i < 1600; i += 3) {
+		serve_remove(sv, i + 1);
+		sqlite3_bind_int64(del, 1, i + 1);
+		assert_int_equal(sqlite3_step(del), SQLITE_DONE);
+		sqlite3_reset(del);
+	}
+	sqlite3_finalize(del);
+	for (long i = 2001; i < 2100; i += 2) {
+		ex_fill(d, ins, i + 1, i, EX_BIG);
+		serve_put(sv, d);
+	}
+	for (long i = EX_DOCS; i < EX_DOCS + 3000; i++) {
+		ex_fill(d, ins, i + 1, i, ex_of(i));
+		serve_put(sv, d);
+	}
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id FROM d WHERE ex = ?1 ORDER BY id", -1,
+	    &ids, NULL), SQLITE_OK);
+	{	/* more exhibitors than 16 bits can name */
+		sqlite3_stmt *q;
+
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(DISTINCT ex) FROM d", -1, &q,
+		    NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+		assert_true(sqlite3_column_int64(q, 0) > 65536);
+		sqlite3_finalize(q);
+	}
+	for (size_t k = 0; k < nitems(probe); k++)
+		for (int filter = 0; filter < 4; filter++) {
+			static const char *const where[] = { "", " AND city = '宁波'",
+			    " AND cat = '五金'", " AND city IN ('杭州', '温州')" };
+			const char *fair[2] = { cities[0], cities[2] };
+			struct serve_query q = { .limit = 20, .facets = 1, .exhibitor = probe[k] };
+			long total = ex_sql_count(db, probe[k], where[filter]), n = 0, want = 0;
+			struct serve_result r;
+
+			if (filter == 1)
+				q.city = cities[1];
+			else if (filter == 2)
+				q.category = cats[1];
+			else if (filter == 3) {
+				q.fair_cities = fair;
+				q.nfair_cities = 2;
+			}
+			/* Browsing: every page, each product once, as SQL lists them. */
+			for (q.offset = 0;; q.offset += q.limit) {
+				serve_browse(sv, s, &q, &r);
+				assert_int_equal(r.total, total);
+				if (q.offset == 0)
+					ex_same_facets(db, probe[k], where[filter], &r);
+				for (size_t i = 0; i < r.nhits; i++) {
+					assert_true(n < EX_DOCS);
+					got[n++] = r.hits[i].id;
+				}
+				if (r.nhits == 0) {
+					serve_result_free(&r);
+					break;
+				}
+				serve_result_free(&r);
+			}
+			assert_int_equal(n, total);
+			qsort(got, (size_t)n, sizeof *got, i64_cmp);
+			if (filter == 0) {
+				sqlite3_bind_int64(ids, 1, probe[k]);
+				for (long i = 0; sqlite3_step(ids) == SQLITE_ROW; i++, want++)
+					assert_int_equal(got[i], sqlite3_column_int64(ids, 0));
+				sqlite3_reset(ids);
+				assert_int_equal(want, total);
+			}
+			/* A word within the exhibitor: the SQL answer, pruned as scoring every hit. */
+			{
+				char w[256];
+				struct serve_result e;
+
+				snprintf(w, sizeof w, "%s AND a = 1", where[filter]);
+				q.terms = &ta;
+				q.nterms = 1;
+				q.offset = 0;
+				serve_query(sv, s, &q, &r);
+				assert_int_equal(r.total, ex_sql_count(db, probe[k], w));
+				ex_same_facets(db, probe[k], w, &r);
+				q.exhaustive = 1;
+				serve_query(sv, s, &q, &e);
+				same_result(&r, &e);
+				serve_result_free(&r);
+				serve_result_free(&e);
+			}
+		}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(ids);
+	sqlite3_close(db);
+	free(got);
+	serve_doc_free(d);
+	serve_scratch_free(s);
+	serve_free(sv);
+}
+
 int
 main(void)
 {
@@ -768,6 +969,7 @@ main(void)
 		cmocka_unit_test(test_many_segments),
 		cmocka_unit_test(test_browse),
 		cmocka_unit_test(test_pruned_as_exhaustive),
+		cmocka_unit_test(test_exhibitors),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

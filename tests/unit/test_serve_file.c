@@ -116,6 +116,24 @@ same_search(struct serve *a, struct serve *b, const char *q)
 	search_result_free(&y);
 }
 
+/* The supplier with the most live products in the fixtures. */
+static int64_t
+exhibitor(void)
+{
+	sqlite3_stmt *q;
+	int64_t id = 0;
+
+	if (sqlite3_prepare_v2(store_db(st), "SELECT supplier_id FROM products WHERE withdrawn_at"
+	    " IS NULL GROUP BY supplier_id ORDER BY count(*) DESC LIMIT 1", -1, &q, NULL) !=
+	    SQLITE_OK)
+		fail_msg("%s", sqlite3_errmsg(store_db(st)));
+	if (sqlite3_step(q) == SQLITE_ROW)
+		id = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	assert_true(id > 0);
+	return id;
+}
+
 /* Layers a (loaded) and b (built) answer alike: searches, browsing, a match. */
 static void
 same_answers(struct serve *a, struct serve *b)
@@ -129,6 +147,17 @@ same_answers(struct serve *a, struct serve *b)
 
 	for (size_t i = 0; i < nitems(queries); i++)
 		same_search(a, b, queries[i]);
+	serve_browse(a, scratch, &bq, &x);
+	serve_browse(b, scratch, &bq, &y);
+	assert_true(x.total > 0);
+	assert_int_equal(x.total, y.total);
+	assert_int_equal(x.nhits, y.nhits);
+	for (size_t i = 0; i < x.nhits; i++)
+		assert_int_equal(x.hits[i].id, y.hits[i].id);
+	serve_result_free(&x);
+	serve_result_free(&y);
+	/* One exhibitor's products: the exhibitor ids are saved too. */
+	bq = (struct serve_query){ .limit = 1000, .facets = 1, .exhibitor = exhibitor() };
 	serve_browse(a, scratch, &bq, &x);
 	serve_browse(b, scratch, &bq, &y);
 	assert_true(x.total > 0);

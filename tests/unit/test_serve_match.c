@@ -1,6 +1,7 @@
 /*
  * test_serve_match.c — matching on the serving layer (serve_match) over a
- * real store: the two stages find what exhaustive scoring finds, a hit
+ * real store: the two stages find what exhaustive scoring finds, stage 1
+ * by bounded ranges keeps what reading every list whole keeps, a hit
  * says in which fields it has each token, and after an office uploads 500
  * changed products (and withdraws one) the layer catches up from the
  * index log without a rebuild.
@@ -220,6 +221,130 @@ test_fields_count(void **state)
 	serve_free(sv);
 }
 
+/*
+ * Stage 1 by bounded ranges keeps what reading every list whole keeps: a
+ * seeded catalogue over three segments (lists long enough to keep range
+ * maxima and short ones, products put after the build, products removed),
+ * matched with demands of heavy and light tokens, common and rare, with
+ * and without a fair's cities, gives the same candidates (a limit of
+ * SERVE_MATCH_CANDIDATES returns them all), id for id, score for score and
+ * field for field; and the bounds leave a third of the documents at
+ * least unsummed.
+ */
+#define PM_DOCS		140000
+#define PM_VOCAB	400
+#define PM_QUERIES	80
+
+static uint64_t pm_state = 88172645463325252ULL;
+
+static uint32_t
+pm_rnd(uint32_t n)
+{
+	pm_state ^= pm_state << 13;
+	pm_state ^= pm_state >> 7;
+	pm_state ^= pm_state << 17;
+	return (uint32_t)(pm_state % n);
+}
+
+/* A product of Zipf-ish tokens: a few in each field, more in the description. */
+static void
+pm_fill(struct serve_doc *d, int64_t id)
+{
+	char t[16];
+
+	serve_doc_reset(d, id, cities[pm_rnd(4)], "机械");
+	for (size_t f = 0; f < 7; f++)
+		for (uint32_t i = 0, n = pm_rnd(f == 6 ? 14 : 4); i < n; i++) {
+			snprintf(t, sizeof t, "t%03u", pm_rnd(PM_VOCAB) * pm_rnd(PM_VOCAB) / PM_VOCAB);
+			serve_doc_token(d, f, t, strlen(t));
+		}
+}
+
+static void
+same_match(const struct serve_match_result *a, const struct serve_match_result *b,
+    size_t ntok)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_int_equal(a->ids[i], b->ids[i]);
+		assert_true(a->scores[i] == b->scores[i]);
+	}
+	for (size_t i = 0; i < a->n * ntok; i++)
+		assert_int_equal(a->masks[i], b->masks[i]);
+}
+
+static void
+test_bounded_stage1_as_whole(void **state)
+{
+	static const double w[] = { 10, 4, 5, 5, 3, 2, 1 };	/* the products' fields */
+	static const double qw[] = { 4.0, 3.0, 2.0, 1.2, 1.0, 1.0, 0.3, 0.6 };
+	struct serve *sv = serve_new(w, 7);
+	struct serve_doc *d = serve_doc_new(sv);
+	struct serve_scratch *s = serve_scratch_new();
+	long bounded = 0, whole = 0;
+
+	(void)state;
+	for (int64_t id = 1; id <= PM_DOCS; id++) {
+		pm_fill(d, id);
+		serve_build_add(sv, d);
+	}
+	serve_build_finish(sv, 0);
+	for (int i = 0; i < 3000; i++) {	/* replaced, or new */
+		pm_fill(d, i % 2 ? (int64_t)pm_rnd(PM_DOCS) + 1 : PM_DOCS + 1 + i);
+		serve_put(sv, d);
+	}
+	for (int i = 0; i < 500; i++)
+		serve_remove(sv, (int64_t)pm_rnd(PM_DOCS) + 1);
+	for (int k = 0; k < PM_QUERIES; k++) {
+		struct serve_match_token t[SERVE_MATCH_TOKENS];
+		char text[SERVE_MATCH_TOKENS][16];
+		const char *fair[2] = { cities[pm_rnd(4)], cities[pm_rnd(4)] };
+		struct serve_match_query q = { .tokens = t, .limit = pm_rnd(2) ? 20 :
+		    SERVE_MATCH_CANDIDATES };
+		struct serve_match_result a, b;
+		size_t want = 3 + pm_rnd(30);
+
+		/*
+		 * As a demand: what it wants weighs most and is rarer (the first
+		 * few), then its category and description, common words mostly.
+		 */
+		while (q.ntokens < want) {
+			int head = q.ntokens < 4;
+			uint32_t v = head || pm_rnd(4) == 0 ? pm_rnd(PM_VOCAB) : pm_rnd(40);
+			size_t j;
+
+			snprintf(text[q.ntokens], sizeof text[0], "t%03u", v);
+			for (j = 0; j < q.ntokens && strcmp(text[j], text[q.ntokens]) != 0; j++)
+				;
+			if (j < q.ntokens)	/* distinct */
+				continue;
+			t[q.ntokens] = (struct serve_match_token){ text[q.ntokens],
+			    strlen(text[q.ntokens]), head ? qw[pm_rnd(3)] :
+			    qw[3 + pm_rnd(nitems(qw) - 3)] };
+			q.ntokens++;
+		}
+		if (pm_rnd(3) == 0) {
+			q.cities = fair;
+			q.ncities = 2;
+		}
+		serve_match(sv, s, &q, &a);
+		q.stage1_whole = 1;
+		serve_match(sv, s, &q, &b);
+		same_match(&a, &b, q.ntokens);
+		assert_true(a.n > 0);
+		bounded += a.scored;
+		whole += b.scored;
+		serve_match_result_free(&a);
+		serve_match_result_free(&b);
+	}
+	print_message("stage 1 summed %ld documents by ranges, %ld reading whole lists\n",
+	    bounded, whole);
+	assert_true(bounded * 3 < whole * 2);	/* a third at least never summed */
+	serve_doc_free(d);
+	serve_scratch_free(s);
+	serve_free(sv);
+}
+
 /* 500 changed products and a withdrawal reach the layer from the log; nothing is rebuilt. */
 static void
 test_incremental(void **state)
@@ -269,6 +394,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_two_stages_exact),
 		cmocka_unit_test(test_fields_count),
+		cmocka_unit_test(test_bounded_stage1_as_whole),
 		cmocka_unit_test(test_incremental),
 	};
 

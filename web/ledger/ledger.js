@@ -2,7 +2,8 @@
 // office submits its quarterly lines and their evidence; each line goes
 // 初核 (the expansion office) → 复审 (the province office) → 联审 (the
 // province office and the finance department), with who, when and what
-// they said; the figures against the plan, and who is late.  The server
+// they said; the figures against the plan, and who is late.  A city
+// office lands on the figures of the outlets docking with its city.  The server
 // decides who may take which step; this page offers the buttons the
 // caller's role has and shows the server's answer.
 import { api } from '../lib/api.js';
@@ -21,13 +22,26 @@ const ACTIONS = {
 	admin: ['review', 'joint', 'return', 'comment'],
 	finance: ['joint', 'return', 'comment'],
 };
+// The register's fields as POST /api/v1/ledger/register takes them: [field, input type,
+// choices as [the cell's value, the key of its label or null for the value itself]].
+const OUTLET_FIELDS = [
+	['code', 'text'], ['kind', 'select', [['营销中心', 'ledger.o.centre'], ['重点经销户', 'ledger.o.distributor']]],
+	['name', 'text'], ['market', 'text'], ['province', 'text'], ['city', 'text'],
+	['tier', 'select', [['', 'ledger.o.noTier'], ['10'], ['5'], ['3'], ['2']]],
+	['batch', 'select', [['1'], ['2'], ['3']]], ['new', 'select', [['是', 'ledger.o.isNew'], ['否', 'ledger.o.existing']]], ['base', 'text'],
+	['step1', 'date'], ['step2', 'date'], ['step3', 'date'], ['approver', 'text'], ['step4', 'date'],
+	['step5', 'date'], ['docking', 'text'],
+];
 const SVG = 'http://www.w3.org/2000/svg';
+let register = null;
 let lines = null;
 let line = null;
 let figures = null;
 let late = null;
 let sample = null;
 const SAMPLE_COLS = ['province', 'line', 'name', 'amount', 'result', 'finding', 'record'];
+const REPORT_COLS = ['row', 'cell', 'column', 'value', 'message'];
+let returns = null;	// the last returns upload's answer: {ok, rows} or the report of its bad rows
 
 const year = () => $('#year').value;
 const quarterArg = () => ($('#quarter').value ? '&quarter=' + $('#quarter').value : '');
@@ -43,13 +57,15 @@ async function loadLines() {
 	$('#status').textContent = t('ledger.loading');
 	try {
 		lines = (await api(`/api/v1/ledger/lines?year=${year()}${quarterArg()}`)).lines;
-		$('#status').textContent = lines.length ? '' : t('ledger.noLines');
+		$('#status').textContent = '';
 	} catch (e) { lines = null; failed(e, $('#status')); }
 	drawLines();
 }
 
 function drawLines() {
 	fill($('#lines thead tr'), LINE_COLS.map((c) => h('th', { scope: 'col', text: t('ledger.c.' + c) })));
+	// "No lines" is drawn here, not in the status line, so that a language switch redraws it.
+	if (lines && !lines.length) { fill($('#lines tbody'), h('tr', {}, h('td.muted', { colspan: LINE_COLS.length, text: t('ledger.noLines') }))); return; }
 	fill($('#lines tbody'), (lines || []).map((l) => h('tr', {
 		tabindex: 0, dataset: { line: l.id }, 'aria-selected': line && line.id === l.id ? 'true' : 'false',
 		onclick: () => openLine(l.id), onkeydown: (e) => { if (e.key === 'Enter') openLine(l.id); },
@@ -129,11 +145,76 @@ async function submitLine(ev) {
 	} catch (e) { failed(e, $('#status')); }
 }
 
+async function uploadReturns(ev) {
+	ev.preventDefault();
+	const file = $('#r-file').files[0];
+	if (!file) return;
+	try {
+		returns = await api(`/api/v1/ledger/returns?year=${year()}&quarter=${$('#s-quarter').value}&filename=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
+		$('#r-file').value = '';
+	} catch (e) {
+		if (sessionLost(e)) return;
+		returns = e.body?.errors ? e.body : { ok: false, message: e.message, errors: [] };
+	}
+	drawReturns();
+	if (returns.ok) await loadAll();
+}
+
+// The upload's outcome: how many lines went in, or each bad row by row and column.
+function drawReturns() {
+	$('#r-summary').textContent = !returns ? '' : returns.ok
+		? t('ledger.returnsDone', { n: returns.rows }) : pick(returns.message);
+	$('#r-summary').className = !returns ? '' : returns.ok ? 'good' : 'error';
+	const errors = returns?.errors || [];
+	$('#r-report').hidden = errors.length === 0;
+	fill($('#r-report thead tr'), REPORT_COLS.map((c) => h('th', { scope: 'col', text: t('ledger.rr.' + c) })));
+	fill($('#r-report tbody'), errors.map((e) => h('tr', {}, REPORT_COLS.map((c) =>
+		h('td', { text: c === 'message' ? pick(e.message) : e[c] })))));
+}
+
 async function loadRegister() {
 	try {
-		const reg = await api('/api/v1/ledger/register');
-		fill($('#s-outlet'), reg.outlets.map((o) => h('option', { value: o.code, text: `${o.code} ${o.name}` })));
+		register = await api('/api/v1/ledger/register');
+		fill($('#s-outlet'), register.outlets.map((o) => h('option', { value: o.code, text: `${o.code} ${o.name}` })));
 	} catch (e) { failed(e, $('#status')); }
+	drawRegisterForm();
+}
+
+// The province office's form: a new centre or distributor, or the one picked, field by field.
+function drawRegisterForm() {
+	if ($('#register-card').hidden) return;
+	const picked = $('#o-pick').value;
+	fill($('#o-pick'), [h('option', { value: '', text: t('ledger.o.new') }),
+		...(register ? register.outlets : []).map((o) => h('option', { value: o.code, text: `${o.code} ${o.name}`, selected: o.code === picked }))]);
+	const o = register?.outlets.find((x) => x.code === picked);
+	const step = (n, key = 'date') => o?.steps.find((s) => s.step === n)?.[key] ?? '';
+	const value = {
+		code: o?.code ?? '', kind: o ? (o.kind === 'centre' ? '营销中心' : '重点经销户') : '营销中心', name: o?.name ?? '',
+		market: o?.market ?? '', province: o?.province ?? '', city: o?.city ?? '', tier: o?.tier_yi ? String(o.tier_yi) : '',
+		batch: String(o?.batch ?? 1), new: o ? (o.new ? '是' : '否') : '是', base: o && !o.new ? o.base : '',
+		step1: step(1), step2: step(2), step3: step(3), approver: step(3, 'approver'), step4: step(4), step5: step(5),
+		docking: o?.docking ?? '',
+	};
+	fill($('#outlet'), [...OUTLET_FIELDS.map(([f, type, choices]) => h('label', {},
+		h('span', { text: t('ledger.o.' + f) }),
+		type === 'select'
+			? h('select', { id: 'o-' + f, name: f }, choices.map(([c, key]) => h('option', { value: c, text: key ? t(key) : c, selected: c === value[f] })))
+			: h('input', { id: 'o-' + f, name: f, type, value: value[f] }))),
+	h('div.actions', {}, h('button', { type: 'submit', class: 'primary', text: t('ledger.o.save') }))]);
+}
+
+async function saveOutlet(ev) {
+	ev.preventDefault();
+	const body = Object.fromEntries(OUTLET_FIELDS.map(([f]) => [f, $('#o-' + f).value.trim()]));
+	const st = $('#o-status');
+	let saved;
+	try {
+		saved = await api('/api/v1/ledger/register', { method: 'POST', body });
+	} catch (e) { failed(e, st); return; }
+	await loadRegister();
+	$('#o-pick').value = saved.code;
+	drawRegisterForm();
+	st.textContent = t(saved.inserted ? 'ledger.o.added' : 'ledger.o.saved', { code: saved.code });
 }
 
 async function loadFigures(ev) {
@@ -158,6 +239,9 @@ function drawFigures() {
 	fill($('#figures tbody'), rows.map((r) => h('tr', {}, FIG_COLS.map((c, i) => (i === 0
 		? h('th', { scope: 'row', text: r.name })
 		: h('td.num', { text: r[c] ?? '—' }))))));
+	const me = currentUser();
+	$('#city-view').hidden = me?.role !== 'city';
+	if (me?.role === 'city') $('#city-view').textContent = t(rows.length ? 'ledger.cityView' : 'ledger.cityNone', { city: me.region });
 	fill($('#plan'), (figures ? figures.plan : []).map((p) => h('li', {
 		text: t('ledger.plan', { zh: p.zh, item: p.item, target: p.target_yi, counted: p.counted_yi ?? '—' }),
 	})));
@@ -237,6 +321,7 @@ function drawLate() {
 
 async function loadAll(ev) {
 	ev?.preventDefault();
+	if (currentUser()?.role === 'city') { await loadFigures(); return; }
 	await loadLines();
 	await loadFigures();
 	await loadLate();
@@ -248,6 +333,8 @@ function redraw() {
 	drawFigures();
 	drawLate();
 	drawSampleTable();
+	drawRegisterForm();
+	drawReturns();
 }
 
 function init() {
@@ -259,16 +346,23 @@ function init() {
 	$('#fig').addEventListener('submit', loadFigures);
 	$('#csv').addEventListener('click', figuresCSV);
 	$('#draw').addEventListener('submit', drawSample);
+	$('#outlet').addEventListener('submit', saveOutlet);
+	$('#returns-form').addEventListener('submit', uploadReturns);
+	$('#o-pick').addEventListener('change', () => { $('#o-status').textContent = ''; drawRegisterForm(); });
 	onLangChange(redraw);
 	startSession({
-		allowed: ['admin', 'expansion', 'finance'],
+		allowed: ['admin', 'expansion', 'finance', 'city'],
 		onSignedIn: (me) => {
+			// A city office reads only the figures of the outlets docking with its city.
+			$('#lines-card').hidden = me.role === 'city';
+			$('#late-card').hidden = me.role === 'city';
 			$('#submit-card').hidden = !['expansion', 'admin'].includes(me.role);
 			$('#samples').hidden = !['admin', 'finance'].includes(me.role);
+			$('#register-card').hidden = me.role !== 'admin';
 			if (!$('#submit-card').hidden) loadRegister();
 			loadAll();
 		},
-		onSignedOut: () => { lines = null; line = null; figures = null; late = null; sample = null; redraw(); },
+		onSignedOut: () => { lines = null; line = null; figures = null; late = null; sample = null; register = null; returns = null; redraw(); },
 	});
 	document.body.dataset.ready = '1';
 }
