@@ -129,8 +129,8 @@ xap_last_seq(struct xc_db *x)
 	return seq;
 }
 
-static long long
-sql_scalar(sqlite3 *db, const char *sql)
+long long
+indexer_scalar(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *q;
 	long long v = -1;
@@ -154,7 +154,7 @@ rebuild_needed(sqlite3 *db)
 	char *sql = xasprintf("SELECT coalesce((SELECT seq FROM " IX_STATE " WHERE name ="
 	    " 'tokenizer'), 0) != %d OR EXISTS (SELECT 1 FROM " IX_STATE " WHERE name ="
 	    " 'xapian_rebuild')", TOKENIZE_VERSION);
-	long long v = sql_scalar(db, sql);
+	long long v = indexer_scalar(db, sql);
 
 	free(sql);
 	return v != 0;
@@ -512,14 +512,22 @@ commit_batch(struct indexer *ix, long long seq, char **cause)
 
 /*
  * Deletes the log up to high, but for what a running server's serving
- * layer ('serve') or the layer saved by the last rebuild ('serve_file')
- * has not read yet: a server started from that file replays the log after
- * it.  Caller frees.
+ * layer ('serve') or the layer saved by the last rebuild ('serve_file',
+ * of 'serve_file_docs' products) has not read yet: a server started from
+ * that file replays the log after it.  Caller frees.
  */
 static char *
 log_trim_sql(long long high)
 {
-	return xasprintf("DELETE FROM " IX_LOG " WHERE seq <= min(%1$lld, coalesce((SELECT seq"
+	/*
+	 * Once the changes since the saved layer outnumber a quarter of its
+	 * products it will not be loaded (serve_open): the log need not wait.
+	 */
+	return xasprintf("DELETE FROM " IX_STATE " WHERE name IN ('serve_file', 'serve_file_docs')"
+	    " AND (SELECT count(*) FROM " IX_LOG " WHERE seq > (SELECT seq FROM " IX_STATE
+	    " WHERE name = 'serve_file')) > coalesce((SELECT seq FROM " IX_STATE " WHERE name ="
+	    " 'serve_file_docs'), 0) / 4;"
+	    "DELETE FROM " IX_LOG " WHERE seq <= min(%1$lld, coalesce((SELECT seq"
 	    " FROM " IX_STATE " WHERE name = 'serve'), %1$lld), coalesce((SELECT seq FROM "
 	    IX_STATE " WHERE name = 'serve_file'), %1$lld))", high);
 }
@@ -528,8 +536,9 @@ int
 indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, void *arg,
     char **cause)
 {
-	long long fts_seq = sql_scalar(ix->db, "SELECT seq FROM " IX_STATE " WHERE name = 'fts'");
-	long long high = sql_scalar(ix->db, "SELECT coalesce(max(seq), 0) FROM " IX_LOG);
+	long long fts_seq = indexer_scalar(ix->db, "SELECT seq FROM " IX_STATE
+	    " WHERE name = 'fts'");
+	long long high = indexer_scalar(ix->db, "SELECT coalesce(max(seq), 0) FROM " IX_LOG);
 	long long low = fts_seq;
 	struct ix_item *items;
 	size_t n, done = 0;
@@ -916,6 +925,18 @@ view_columns(const struct ix_kind *k, sqlite3_stmt *q, int *cols, char **cause)
 	return 0;
 }
 
+/* Hands *c to the FTS5 writer (*c is then NULL); -1 with b->cause if the writer stopped. */
+static int
+hand_over(struct xap_build *b, struct fts_chunk **c)
+{
+	int rc = queue_push(b->queue, *c);
+
+	*c = NULL;
+	if (rc != 0)
+		b->cause = xstrdup("FTS5 写入已停止 / the FTS5 writer stopped");
+	return rc;
+}
+
 /*
  * Builds the shard dir/kind.new<shard> from its rows of the kind's view,
  * unsynced, and hands every row's tokens to the FTS5 writer.
@@ -963,29 +984,15 @@ xap_build_kind(struct xap_build *b, sqlite3 *db, struct tokenizer *tk, size_t ki
 			goto done;
 		}
 		xc_doc_free(doc);
-		if (c->n == IX_CHUNK) {
-			rc = queue_push(b->queue, c);
-			c = NULL;
-			if (rc != 0) {
-				b->cause = xstrdup("FTS5 写入已停止 / the FTS5 writer stopped");
-				goto done;
-			}
-			rc = -1;
-		}
+		if (c->n == IX_CHUNK && hand_over(b, &c) != 0)
+			goto done;
 	}
 	if (step != SQLITE_DONE) {
 		b->cause = sql_error(db, k->view);
 		goto done;
 	}
-	if (c != NULL) {
-		rc = queue_push(b->queue, c);
-		c = NULL;
-		if (rc != 0) {
-			b->cause = xstrdup("FTS5 写入已停止 / the FTS5 writer stopped");
-			goto done;
-		}
-		rc = -1;
-	}
+	if (c != NULL && hand_over(b, &c) != 0)
+		goto done;
 	snprintf(seq, sizeof seq, "%lld", b->seq);
 	if (xc_db_set_metadata(x, IX_LAST_SEQ, XC_NTS, seq, strlen(seq), &err) != 0 ||
 	    xc_db_commit(x, &err) != 0) {
@@ -1209,7 +1216,7 @@ shard_bounds(struct indexer *ix, struct xap_build *b, char **cause)
 				    " LIMIT 1 OFFSET (SELECT count(*) FROM %1$s) * %2$d / %3$d), -1)",
 				    kinds[k].view, s + 1, IX_SHARDS);
 
-				hi = sql_scalar(ix->db, sql);
+				hi = indexer_scalar(ix->db, sql);
 				free(sql);
 				if (hi < -1) {
 					*cause = sql_error(ix->db, kinds[k].view);
@@ -1314,6 +1321,7 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	pthread_t threads[IX_SHARDS];
 	struct fts_queue queue;
 	struct serve *layer;
+	struct serve_stats lst;
 	const char *file = sqlite3_db_filename(ix->db, "main");
 	long long high = 0, n;
 	int started = 0, rc = -1;
@@ -1345,7 +1353,7 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	    "INSERT INTO " IX_LOG " (kind, item_id) SELECT 'supply', id FROM " IX_PRODUCTS ";"
 	    "INSERT INTO " IX_LOG " (kind, item_id) SELECT 'demand', id FROM " IX_DEMANDS ";",
 	    NULL, NULL, NULL) != SQLITE_OK ||
-	    (high = sql_scalar(ix->db, "SELECT coalesce(max(seq), 0) FROM " IX_LOG)) < 0) {
+	    (high = indexer_scalar(ix->db, "SELECT coalesce(max(seq), 0) FROM " IX_LOG)) < 0) {
 		*cause = sql_error(ix->db, "rebuild");
 		goto fail;
 	}
@@ -1381,7 +1389,9 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	sql = xasprintf("UPDATE " IX_STATE " SET seq = %lld WHERE name = 'fts';"
 	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('tokenizer', %d);"
 	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('xapian_rebuild', %lld);"
-	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('serve_file', %lld);",
+	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('serve_file', %lld);"
+	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('serve_file_docs',"
+	    " (SELECT count(*) FROM " IX_PRODUCT_TEXT "));",
 	    high, TOKENIZE_VERSION, high, high);
 	rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 	free(sql);
@@ -1408,10 +1418,20 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 		rc = -1;
 		goto out;
 	}
-	/* The serving layer as a server would build it now: saved for servers to load. */
+	/*
+	 * The serving layer as a server would build it now: saved for servers
+	 * to load (no products: nothing to load, and no file).
+	 */
 	serve_build_finish(layer, high);
+	serve_stats(layer, &lst);
 	sql = xasprintf("%s/%s", ix->dir, SERVE_FILE_NAME);
-	rc = serve_file_save(layer, sql, cause);
+	if (lst.docs > 0)
+		rc = serve_file_save(layer, sql, cause);
+	else
+		rc = unlink(sql) == 0 || errno == ENOENT ? 0 : -1;
+	if (rc != 0 && lst.docs == 0)
+		*cause = xasprintf("无法删除 %s：%s / cannot remove %s: %s", sql, strerror(errno),
+		    sql, strerror(errno));
 	free(sql);
 	serve_free(layer);
 	layer = NULL;
@@ -1429,7 +1449,7 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 		*cause = sql_error(ix->db, IX_STATE);
 		goto out;
 	}
-	n = sql_scalar(ix->db, "SELECT (SELECT count(*) FROM " IX_PRODUCTS ") + (SELECT count(*)"
+	n = indexer_scalar(ix->db, "SELECT (SELECT count(*) FROM " IX_PRODUCTS ") + (SELECT count(*)"
 	    " FROM " IX_DEMANDS ")");
 	if (n < 0)
 		n = 0;
@@ -1460,7 +1480,7 @@ out:
 long long
 indexer_pending(sqlite3 *db, const char *xapian_dir)
 {
-	long long low = sql_scalar(db, "SELECT seq FROM " IX_STATE " WHERE name = 'fts'");
+	long long low = indexer_scalar(db, "SELECT seq FROM " IX_STATE " WHERE name = 'fts'");
 	char *sql;
 	long long n;
 
@@ -1468,7 +1488,7 @@ indexer_pending(sqlite3 *db, const char *xapian_dir)
 		return -1;
 	/* Made by another tokenizer, or a rebuild cut short: every item is to be indexed again. */
 	if (rebuild_needed(db))
-		return sql_scalar(db, "SELECT (SELECT count(*) FROM " IX_PRODUCTS ") +"
+		return indexer_scalar(db, "SELECT (SELECT count(*) FROM " IX_PRODUCTS ") +"
 		    " (SELECT count(*) FROM " IX_DEMANDS ")");
 	for (size_t k = 0; k < nitems(kinds); k++) {
 		char *path = xasprintf("%s/%s", xapian_dir, kinds[k].name), *err = NULL;
@@ -1486,7 +1506,7 @@ indexer_pending(sqlite3 *db, const char *xapian_dir)
 		free(err);
 	}
 	sql = xasprintf("SELECT count(*) FROM " IX_LOG " WHERE seq > %lld", low);
-	n = sql_scalar(db, sql);
+	n = indexer_scalar(db, sql);
 	free(sql);
 	return n;
 }

@@ -66,6 +66,9 @@ int indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progres
 int indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress,
     void *arg, char **cause);
 
+/* One integer that sql gives on db (its first column of its first row); -1 on error. */
+long long indexer_scalar(sqlite3 *db, const char *sql);
+
 /*
  * Log entries not yet applied to both indexes, or every item when the
  * indexes were made by another tokenizer version (-1 on error).  Cheap.

@@ -1110,10 +1110,10 @@ serve_write(struct serve *sv, serve_write_fn w, void *arg)
 		pthread_rwlock_unlock(&sv->lock);
 		return -1;
 	}
-	h = (struct serve_saved){ sizeof(struct stok), sv->nfields, sv->ntok, sv->nstrs, sv->nsorted, sv->npost,
-	    sv->ndir, sv->nbmax, sv->nranges_base, sv->nslots, sv->ndocs, sv->sumlen, sv->nfwd,
-	    sv->nfwd_ent, sv->nfmask, sv->cities.n, sv->cats.n, sv->exhs.n, sv->seq, { 0 },
-	    sv->avgdl };
+	h = (struct serve_saved){ sizeof(struct stok), sv->nfields, sv->ntok, sv->nstrs,
+	    sv->nsorted, sv->npost, sv->ndir, sv->nbmax, sv->nranges_base, sv->nslots, sv->ndocs,
+	    sv->sumlen, sv->nfwd, sv->nfwd_ent, sv->nfmask, sv->cities.n, sv->cats.n, sv->exhs.n,
+	    sv->seq, { 0 }, sv->avgdl };
 	memcpy(h.wq, sv->wq, sizeof h.wq);
 	/* Tokens without their tails (none after a build), padding zeroed. */
 	toks = xcalloc(sv->ntok + 1, sizeof *toks);
@@ -1195,10 +1195,11 @@ serve_read(serve_read_fn r, void *arg)
 	struct serve *sv;
 	int ok;
 
-	if (r(arg, &h, sizeof h) != 0 || h.layout != sizeof(struct stok) || h.nfields == 0 || h.nfields > SERVE_MAX_TERMS ||
-	    h.nsorted != h.ntok || h.ntok > UINT32_MAX || h.nslots > (uint64_t)UINT16_MAX <<
-	    SEG_BITS || h.ncities == 0 || h.ncats == 0 || h.ncities > UINT16_MAX + 1 ||
-	    h.ncats > UINT16_MAX + 1 || h.nexhs == 0 || h.nexhs > UINT32_MAX)
+	if (r(arg, &h, sizeof h) != 0 || h.layout != sizeof(struct stok) || h.nfields == 0 ||
+	    h.nfields > SERVE_MAX_TERMS || h.nsorted != h.ntok || h.ntok > UINT32_MAX ||
+	    h.nslots > (uint64_t)UINT16_MAX << SEG_BITS || h.ncities == 0 || h.ncats == 0 ||
+	    h.ncities > UINT16_MAX + 1 || h.ncats > UINT16_MAX + 1 || h.nexhs == 0 ||
+	    h.nexhs > UINT32_MAX)
 		return NULL;
 	sv = xcalloc(1, sizeof *sv);
 	pthread_rwlock_init(&sv->lock, NULL);

@@ -400,25 +400,12 @@ serve_mark_position(sqlite3 *db, long long seq, char **cause)
 	return 0;
 }
 
-/* One number from sql on db; -1 on error. */
-static long long
-db_scalar(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *q;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		v = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return v;
-}
-
 /*
  * Whether the index log still holds every change after seq (the log
- * loses its oldest entries only, so its first entry says), and not so
- * many that building from the store is as quick.  NULL, or why not.
+ * loses its oldest entries only, so its first entry says), and no more
+ * than a quarter of the docs the saved layer has: changes replayed keep
+ * the build's average length (impacts depend on it), so many of them
+ * would rank otherwise than a fresh build.  NULL, or why not.
  */
 static char *
 log_covers(sqlite3 *db, long long seq, size_t docs, const char *path)
@@ -434,18 +421,14 @@ log_covers(sqlite3 *db, long long seq, size_t docs, const char *path)
 		    " (log position %lld > %lld)", path, seq, store, path, seq, store);
 	if (seq == store)
 		return NULL;
-	first = db_scalar(db, "SELECT coalesce(min(seq), -1) FROM " IX_LOG);
+	first = indexer_scalar(db, "SELECT coalesce(min(seq), -1) FROM " IX_LOG);
 	sql = xasprintf("SELECT count(*) FROM " IX_LOG " WHERE seq > %lld", seq);
-	after = db_scalar(db, sql);
+	after = indexer_scalar(db, sql);
 	free(sql);
 	if (first < 0 || first > seq + 1)
 		return xasprintf("%s 已过时：索引日志不再保留其后的修改 / %s is stale: the index log"
 		    " no longer holds the changes made since it was saved", path, path);
-	/*
-	 * Impacts are fixed with the build's average length: a layer that
-	 * would gain more than a quarter of its documents by following the
-	 * log (an empty store's file and a first import, say) is built anew.
-	 */
+	/* Replayed changes keep the build's average length: a quarter of the build at most. */
 	if (after < 0 || (size_t)after > docs / 4)
 		return xasprintf("%s 之后修改过多（%lld）/ %s has too many changes after it (%lld)",
 		    path, after, path, after);

@@ -25,8 +25,9 @@ struct serve *serve_load(sqlite3 *db, struct tokenizer *tk, const char *kind, ch
  * (serve_file.h), brought up to date from the index log; built from the
  * store (serve_load) when there is no such file or it cannot be used:
  * truncated, corrupted, made by another version, or stale (the log no
- * longer holds every change since it was saved, or holds so many that
- * building is as quick).  *note (if not NULL) gets why an existing file
+ * longer holds every change since it was saved, or holds more than a
+ * quarter of the documents the file has: the layer would rank otherwise
+ * than a fresh build).  *note (if not NULL) gets why an existing file
  * was not used (caller frees), or NULL.  NULL with *cause on a store error.
  */
 struct serve *serve_open(sqlite3 *db, struct tokenizer *tk, const char *kind, const char *path,
