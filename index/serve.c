@@ -2134,23 +2134,33 @@ range_before(const struct serve_scratch *s, uint32_t a, uint32_t b)
 	return s->rub[a] > s->rub[b];
 }
 
-/* Restores the range heap s->rheap[0..n) below position i. */
+typedef int (*range_order_fn)(const struct serve_scratch *, uint32_t, uint32_t);
+
+/* Restores the heap of ranges h[0..n) below position i, first the range before all others. */
 static void
-range_sift(struct serve_scratch *s, size_t n, size_t i)
+heap_sift_ranges(const struct serve_scratch *s, uint32_t *h, size_t n, size_t i,
+    range_order_fn before)
 {
 	for (;;) {
 		size_t l = 2 * i + 1, m = i;
 		uint32_t t;
 
-		if (l < n && range_before(s, s->rheap[l], s->rheap[m]))
+		if (l < n && before(s, h[l], h[m]))
 			m = l;
-		if (l + 1 < n && range_before(s, s->rheap[l + 1], s->rheap[m]))
+		if (l + 1 < n && before(s, h[l + 1], h[m]))
 			m = l + 1;
 		if (m == i)
 			return;
-		t = s->rheap[i], s->rheap[i] = s->rheap[m], s->rheap[m] = t;
+		t = h[i], h[i] = h[m], h[m] = t;
 		i = m;
 	}
+}
+
+/* Restores the range heap s->rheap[0..n) below position i. */
+static void
+range_sift(struct serve_scratch *s, size_t n, size_t i)
+{
+	heap_sift_ranges(s, s->rheap, n, i, range_before);
 }
 
 /* The first position in lo[0..n) at or past x. */
@@ -3074,19 +3084,7 @@ mrange_before(const struct serve_scratch *s, uint32_t a, uint32_t b)
 static void
 mrange_sift(struct serve_scratch *s, size_t n, size_t i)
 {
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		uint32_t t;
-
-		if (l < n && mrange_before(s, s->mheap[l], s->mheap[m]))
-			m = l;
-		if (l + 1 < n && mrange_before(s, s->mheap[l + 1], s->mheap[m]))
-			m = l + 1;
-		if (m == i)
-			return;
-		t = s->mheap[i], s->mheap[i] = s->mheap[m], s->mheap[m] = t;
-		i = m;
-	}
+	heap_sift_ranges(s, s->mheap, n, i, mrange_before);
 }
 
 static int

@@ -134,6 +134,23 @@ exhibitor(void)
 	return id;
 }
 
+/* Browsing q lists the same products in the same order in a and b, and some. */
+static void
+same_browse(struct serve *a, struct serve *b, const struct serve_query *q)
+{
+	struct serve_result x, y;
+
+	serve_browse(a, scratch, q, &x);
+	serve_browse(b, scratch, q, &y);
+	assert_true(x.total > 0);
+	assert_int_equal(x.total, y.total);
+	assert_int_equal(x.nhits, y.nhits);
+	for (size_t i = 0; i < x.nhits; i++)
+		assert_int_equal(x.hits[i].id, y.hits[i].id);
+	serve_result_free(&x);
+	serve_result_free(&y);
+}
+
 /* Layers a (loaded) and b (built) answer alike: searches, browsing, a match. */
 static void
 same_answers(struct serve *a, struct serve *b)
@@ -141,32 +158,15 @@ same_answers(struct serve *a, struct serve *b)
 	struct serve_query bq = { .limit = 1000, .facets = 1, .category = "茶叶" };
 	struct serve_match_token mt[] = { { "龙井", 6, 4.0 }, { "茶叶", 6, 2.0 }, { "杯", 3, 0.3 } };
 	struct serve_match_query mq = { .tokens = mt, .ntokens = 3, .limit = 50 };
-	struct serve_result x, y;
 	struct serve_match_result mx, my;
 	struct serve_stats sa, sb;
 
 	for (size_t i = 0; i < nitems(queries); i++)
 		same_search(a, b, queries[i]);
-	serve_browse(a, scratch, &bq, &x);
-	serve_browse(b, scratch, &bq, &y);
-	assert_true(x.total > 0);
-	assert_int_equal(x.total, y.total);
-	assert_int_equal(x.nhits, y.nhits);
-	for (size_t i = 0; i < x.nhits; i++)
-		assert_int_equal(x.hits[i].id, y.hits[i].id);
-	serve_result_free(&x);
-	serve_result_free(&y);
+	same_browse(a, b, &bq);
 	/* One exhibitor's products: the exhibitor ids are saved too. */
 	bq = (struct serve_query){ .limit = 1000, .facets = 1, .exhibitor = exhibitor() };
-	serve_browse(a, scratch, &bq, &x);
-	serve_browse(b, scratch, &bq, &y);
-	assert_true(x.total > 0);
-	assert_int_equal(x.total, y.total);
-	assert_int_equal(x.nhits, y.nhits);
-	for (size_t i = 0; i < x.nhits; i++)
-		assert_int_equal(x.hits[i].id, y.hits[i].id);
-	serve_result_free(&x);
-	serve_result_free(&y);
+	same_browse(a, b, &bq);
 	serve_match(a, scratch, &mq, &mx);
 	serve_match(b, scratch, &mq, &my);
 	assert_true(mx.n > 0);
