@@ -169,10 +169,12 @@ row_check(const struct table_row *r, const int *map, struct outlet *o, char **ca
 		*cause = bad_cell(r, map, F_CODE, "最多 32 个字符", "is longer than 32 characters");
 		return -1;
 	}
+	/* As a clerk writes the cells; the console sends the API's own words (centre, yes). */
 	s = cell(r, map, F_KIND);
-	if (strcmp(s, "营销中心") == 0)
+	if (strcmp(s, "营销中心") == 0 || strcmp(s, "centre") == 0)
 		o->kind = "centre";
-	else if (strcmp(s, "重点经销户") == 0 || strcmp(s, "市场外重点经销户") == 0)
+	else if (strcmp(s, "重点经销户") == 0 || strcmp(s, "市场外重点经销户") == 0 ||
+	    strcmp(s, "distributor") == 0)
 		o->kind = "distributor";
 	else {
 		*cause = bad_cell(r, map, F_KIND, "应为“营销中心”或“重点经销户”",
@@ -206,11 +208,12 @@ row_check(const struct table_row *r, const int *map, struct outlet *o, char **ca
 	}
 	o->batch = (int)n;
 	s = cell(r, map, F_NEW);
-	if (strcmp(s, "是") != 0 && strcmp(s, "否") != 0) {
+	if (strcmp(s, "是") != 0 && strcmp(s, "否") != 0 && strcmp(s, "yes") != 0 &&
+	    strcmp(s, "no") != 0) {
 		*cause = bad_cell(r, map, F_NEW, "应为“是”或“否”", "is neither 是 nor 否");
 		return -1;
 	}
-	o->is_new = strcmp(s, "是") == 0;
+	o->is_new = strcmp(s, "是") == 0 || strcmp(s, "yes") == 0;
 	s = cell(r, map, F_BASE);
 	if (o->is_new && *s != '\0' && strcmp(s, "0") != 0) {
 		*cause = bad_cell(r, map, F_BASE, "新建的全额计入，没有基数",

@@ -190,7 +190,7 @@ const steps = [
 		await p.selectOption('#o-pick', '');
 		for (const [f, v] of [['code', 'SC-D040'], ['name', '成都鸿运五金机电商贸有限公司'], ['province', '四川'],
 			['city', '成都'], ['step1', '2010-07-05'], ['step2', '2010-07-12'], ['step3', '2010-08-15'], ['docking', '嘉兴']]) await p.fill('#o-' + f, v);
-		await p.selectOption('#o-kind', '重点经销户');
+		await p.selectOption('#o-kind', 'distributor');
 		await p.selectOption('#o-batch', '2');
 		// Approved, but by nobody: refused, the message naming the field.
 		await p.click('#outlet button[type=submit]');

@@ -25,10 +25,10 @@ const ACTIONS = {
 // The register's fields as POST /api/v1/ledger/register takes them: [field, input type,
 // choices as [the cell's value, the key of its label or null for the value itself]].
 const OUTLET_FIELDS = [
-	['code', 'text'], ['kind', 'select', [['营销中心', 'ledger.o.centre'], ['重点经销户', 'ledger.o.distributor']]],
+	['code', 'text'], ['kind', 'select', [['centre', 'ledger.o.centre'], ['distributor', 'ledger.o.distributor']]],
 	['name', 'text'], ['market', 'text'], ['province', 'text'], ['city', 'text'],
 	['tier', 'select', [['', 'ledger.o.noTier'], ['10'], ['5'], ['3'], ['2']]],
-	['batch', 'select', [['1'], ['2'], ['3']]], ['new', 'select', [['是', 'ledger.o.isNew'], ['否', 'ledger.o.existing']]], ['base', 'text'],
+	['batch', 'select', [['1'], ['2'], ['3']]], ['new', 'select', [['yes', 'ledger.o.isNew'], ['no', 'ledger.o.existing']]], ['base', 'text'],
 	['step1', 'date'], ['step2', 'date'], ['step3', 'date'], ['approver', 'text'], ['step4', 'date'],
 	['step5', 'date'], ['docking', 'text'],
 ];
@@ -189,9 +189,9 @@ function drawRegisterForm() {
 	const o = register?.outlets.find((x) => x.code === picked);
 	const step = (n, key = 'date') => o?.steps.find((s) => s.step === n)?.[key] ?? '';
 	const value = {
-		code: o?.code ?? '', kind: o ? (o.kind === 'centre' ? '营销中心' : '重点经销户') : '营销中心', name: o?.name ?? '',
+		code: o?.code ?? '', kind: o?.kind ?? 'centre', name: o?.name ?? '',
 		market: o?.market ?? '', province: o?.province ?? '', city: o?.city ?? '', tier: o?.tier_yi ? String(o.tier_yi) : '',
-		batch: String(o?.batch ?? 1), new: o ? (o.new ? '是' : '否') : '是', base: o && !o.new ? o.base : '',
+		batch: String(o?.batch ?? 1), new: o ? (o.new ? 'yes' : 'no') : 'yes', base: o && !o.new ? o.base : '',
 		step1: step(1), step2: step(2), step3: step(3), approver: step(3, 'approver'), step4: step(4), step5: step(5),
 		docking: o?.docking ?? '',
 	};
