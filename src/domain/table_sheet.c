@@ -93,6 +93,14 @@ sheet_rows_add(struct sheet_rows *rows, size_t col, const char *s, size_t len,
 		    "UTF-8", name, name);
 		return -1;
 	}
+	if (col < rows->ncells) {
+		/* A second value for a cell already read (two <Data> in one SpreadsheetML cell). */
+		rows->base->err_line = rows->rownum;
+		sheet_cellname(rows, col, name, sizeof name);
+		*cause = xasprintf("第 %zu 行的单元格 %s 重复或顺序颠倒 / row %zu: cell %s is given"
+		    " twice or out of order", rows->rownum, name, rows->rownum, name);
+		return -1;
+	}
 	if (col + 1 > rows->cap) {
 		rows->cap = col + 1 > rows->cap * 2 ? col + 1 : rows->cap * 2;
 		rows->off = xreallocarray(rows->off, rows->cap, sizeof *rows->off);
