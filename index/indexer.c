@@ -1428,10 +1428,25 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	if (lst.docs > 0)
 		rc = serve_file_save(layer, sql, cause);
 	else
-		rc = unlink(sql) == 0 || errno == ENOENT ? 0 : -1;
-	if (rc != 0 && lst.docs == 0)
-		*cause = xasprintf("无法删除 %s：%s / cannot remove %s: %s", sql, strerror(errno),
-		    sql, strerror(errno));
+		rc = -1;
+	if (rc != 0) {
+		/*
+		 * No file (an empty build, or one that could not be written: a
+		 * full disk): the file only spares a server its build, so the
+		 * rebuild stands; an older file goes, and with it the marks that
+		 * would keep the log for it.
+		 */
+		free(*cause);
+		*cause = NULL;
+		rc = 0;
+		if ((unlink(sql) != 0 && errno != ENOENT) || sqlite3_exec(ix->db, "DELETE FROM "
+		    IX_STATE " WHERE name IN ('serve_file', 'serve_file_docs')", NULL, NULL,
+		    NULL) != SQLITE_OK) {
+			*cause = xasprintf("无法删除 %s：%s / cannot remove %s: %s", sql,
+			    strerror(errno), sql, strerror(errno));
+			rc = -1;
+		}
+	}
 	free(sql);
 	serve_free(layer);
 	layer = NULL;

@@ -401,8 +401,28 @@ serve_mark_position(sqlite3 *db, long long seq, char **cause)
 }
 
 /*
- * Whether the index log still holds every change after seq (the log
- * loses its oldest entries only, so its first entry says), and no more
+ * Why the index log no longer holds every change after seq (the log loses
+ * its oldest entries only, so its first entry says), or NULL if it does.
+ */
+static char *
+log_lost(sqlite3 *db, long long seq, const char *path)
+{
+	long long store = serve_store_seq(db), first;
+
+	if (store < 0)
+		return xasprintf("%s：%s / %s: %s", path, sqlite3_errmsg(db), path,
+		    sqlite3_errmsg(db));
+	if (seq >= store)
+		return NULL;
+	first = indexer_scalar(db, "SELECT coalesce(min(seq), -1) FROM " IX_LOG);
+	if (first < 0 || first > seq + 1)
+		return xasprintf("%s 已过时：索引日志不再保留其后的修改 / %s is stale: the index log"
+		    " no longer holds the changes made since it was saved", path, path);
+	return NULL;
+}
+
+/*
+ * Whether the index log still holds every change after seq (log_lost), and no more
  * than a quarter of the docs the saved layer has: changes replayed keep
  * the build's average length (impacts depend on it), so many of them
  * would rank otherwise than a fresh build.  NULL, or why not.
@@ -410,8 +430,8 @@ serve_mark_position(sqlite3 *db, long long seq, char **cause)
 static char *
 log_covers(sqlite3 *db, long long seq, size_t docs, const char *path)
 {
-	long long store = serve_store_seq(db), first, after;
-	char *sql;
+	long long store = serve_store_seq(db), after;
+	char *sql, *why;
 
 	if (store < 0)
 		return xasprintf("%s：%s / %s: %s", path, sqlite3_errmsg(db), path,
@@ -421,13 +441,11 @@ log_covers(sqlite3 *db, long long seq, size_t docs, const char *path)
 		    " (log position %lld > %lld)", path, seq, store, path, seq, store);
 	if (seq == store)
 		return NULL;
-	first = indexer_scalar(db, "SELECT coalesce(min(seq), -1) FROM " IX_LOG);
+	if ((why = log_lost(db, seq, path)) != NULL)
+		return why;
 	sql = xasprintf("SELECT count(*) FROM " IX_LOG " WHERE seq > %lld", seq);
 	after = indexer_scalar(db, sql);
 	free(sql);
-	if (first < 0 || first > seq + 1)
-		return xasprintf("%s 已过时：索引日志不再保留其后的修改 / %s is stale: the index log"
-		    " no longer holds the changes made since it was saved", path, path);
 	/* Replayed changes keep the build's average length: a quarter of the build at most. */
 	if (after < 0 || (size_t)after > docs / 4)
 		return xasprintf("%s 之后修改过多（%lld）/ %s has too many changes after it (%lld)",
@@ -446,15 +464,15 @@ serve_open(sqlite3 *db, struct tokenizer *tk, const char *kind, const char *path
 		*note = NULL;
 	if (path != NULL && access(path, F_OK) == 0 && (sv = serve_file_load(path, &why)) != NULL) {
 		struct serve_stats st;
+		long long saved = serve_seq(sv);
 
 		serve_stats(sv, &st);
-		/* One read transaction: the log checked is the log applied. */
 		if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 			*cause = db_error(db, "BEGIN");
 			serve_free(sv);
 			return NULL;
 		}
-		why = log_covers(db, serve_seq(sv), st.docs, path);
+		why = log_covers(db, saved, st.docs, path);
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 		if (why != NULL) {
 			serve_free(sv);
@@ -462,6 +480,14 @@ serve_open(sqlite3 *db, struct tokenizer *tk, const char *kind, const char *path
 		} else if (serve_catch_up(sv, db, tk, kind, NULL, cause) != 0) {
 			serve_free(sv);
 			return NULL;
+		} else if ((why = log_lost(db, saved, path)) != NULL) {
+			/*
+			 * An indexer trimmed the log between the check and the
+			 * catch-up (no server's mark kept it yet): what it took
+			 * is not in the layer, so the layer is built anew.
+			 */
+			serve_free(sv);
+			sv = NULL;
 		}
 	}
 	if (why != NULL) {
