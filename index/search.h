@@ -17,6 +17,7 @@
 
 #define SEARCH_MAX_TOKENS	32	/* a longer query is cut, not refused */
 #define SEARCH_MAX_LIMIT	1000
+#define SEARCH_MAX_ID	((1L << 53) - 1)	/* row ids: every site's range, exact in JSON */
 #define SEARCH_CANDIDATES	200	/* best-scored matches re-ranked for a page */
 #define SEARCH_MAX_FACETS	50	/* values listed per facet */
 

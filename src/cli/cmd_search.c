@@ -1,7 +1,6 @@
 /*
  * cmd_search.c — `fairmatch search` and `fairmatch reindex`.
  */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,9 +70,10 @@ cmd_search(const struct cmd_entry *cmd, int argc, char **argv)
 			    " whole number from 1 to %d", SEARCH_MAX_LIMIT, SEARCH_MAX_LIMIT);
 		so.limit = (size_t)limit;
 	}
-	if (exhibitor_s != NULL && parse_long(exhibitor_s, 1, INT_MAX, &exhibitor) != 0)
-		return cli_usage_error(cmd, "--exhibitor 应为展商编号（1 到 %d 之间的整数） / --exhibitor"
-		    " must be an exhibitor's id (a whole number from 1 to %d)", INT_MAX, INT_MAX);
+	if (exhibitor_s != NULL && parse_long(exhibitor_s, 1, SEARCH_MAX_ID, &exhibitor) != 0)
+		return cli_usage_error(cmd, "--exhibitor 应为展商编号（1 到 %lld 之间的整数） /"
+		    " --exhibitor must be an exhibitor's id (a whole number from 1 to %lld)",
+		    (long long)SEARCH_MAX_ID, (long long)SEARCH_MAX_ID);
 	so.kind = kind;
 	so.exhibitor = exhibitor;
 	so.region = region;

@@ -499,7 +499,7 @@ get_search(struct hreq *h, char **args)
 
 	if ((limit = arg_long(h, "limit", 1, 100, 20)) < 0 ||
 	    (offset = arg_long(h, "offset", 0, 10000, 0)) < 0 ||
-	    (exhibitor = arg_long(h, "exhibitor", 1, INT_MAX, 0)) < 0)
+	    (exhibitor = arg_long(h, "exhibitor", 1, SEARCH_MAX_ID, 0)) < 0)
 		return;
 	if (q == NULL) {
 		http_error(h, 400, "bad_argument", "需要查询参数 q / needs the query argument q");
