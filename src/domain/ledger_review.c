@@ -480,9 +480,10 @@ ledger_evidence_add(struct store *st, const struct ledger_actor *a, int64_t line
 	free(kept);
 	return 0;
 fail:
-	store_rollback(st);
+	/* Under the write lock still, so that no other writer can have named it meanwhile. */
 	if (kept != NULL)
 		unlink(kept);	/* a copy this call made and no row names */
+	store_rollback(st);
 	free(kept);
 	return -1;
 }
