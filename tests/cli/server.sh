@@ -251,7 +251,7 @@ refused "an exhibitor no supplier is" "$(status GET '/api/v1/search?q=&exhibitor
 refused "an exhibitor's demands" "$(status GET '/api/v1/search?q=x&kind=demand&exhibitor=1')" 400 bad_argument \
   "按展商筛选只用于产品搜索 / the exhibitor filter is for product search only"
 refused "exhibitor=abc" "$(status GET '/api/v1/search?q=&exhibitor=abc')" 400 bad_argument \
-  "参数 exhibitor 应为 1 到 2147483647 之间的整数 / exhibitor must be a whole number from 1 to 2147483647"
+  "参数 exhibitor 应为 1 到 9007199254740991 之间的整数 / exhibitor must be a whole number from 1 to 9007199254740991"
 refused "an empty query for demands" "$(status GET '/api/v1/search?q=&kind=demand')" 400 bad_query \
   "查询中没有可以搜索的字词（只有空格或标点） / the query has nothing to search for (only spaces or punctuation)"
 refused "limit=0" "$(status GET '/api/v1/search?q=x&limit=0')" 400 bad_argument \
