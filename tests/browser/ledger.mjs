@@ -67,8 +67,10 @@ async function signIn(login) {
 
 // Opens the line in p and waits for its detail.
 async function open(p) {
-	await p.locator(`#lines tbody tr[data-line="${lineId}"]`).click();
-	await p.waitForFunction((id) => document.querySelector('#line-title')?.textContent.includes(`${id}`), lineId);
+	// The lines list loads after sign-in: on a loaded machine that takes more than the default 30 s.
+	await p.locator(`#lines tbody tr[data-line="${lineId}"]`).click({ timeout: 60000 });
+	await p.waitForFunction((id) => document.querySelector('#line-title')?.textContent.includes(`${id}`), lineId,
+		{ timeout: 60000 });
 }
 
 // Presses the action button, waits for the server's answer, and checks the line's state is want.

@@ -800,6 +800,9 @@ try {
 		await kiosk.goto(`${BASE}/?fair=${FAIR}#/p/${encodeURIComponent(m.product.code)}`);
 		await kiosk.waitForSelector('#p-body:not([hidden])');
 		const banner = kiosk.locator('[data-fm-part="banner"]');
+		// The fair's name comes with its own request: wait for it rather than race it.
+		await kiosk.waitForFunction(() => (document.querySelector('[data-fm-part="banner"]')?.textContent ?? '').length > 0,
+			null, { timeout: 60000 }).catch(() => {});
 		ok(await banner.isVisible() && (await banner.textContent()).length > 0, 'the header names the kiosk\'s fair');
 		// The PIN printed beside the badge on the buyer's agenda, as the help desk reads it.
 		const pin = execFileSync(FAIRMATCH, ['schedule', 'pin', FAIR, m.buyer.badge], { encoding: 'utf8' }).trim();
