@@ -371,9 +371,16 @@ ledger_returns_import(struct store *st, const struct ledger_actor *a, const char
 		in.quarter = quarter;
 		if (outcome_parse_amount(in.amount, &cents, &why) != 0)
 			json_array_append_new(errors, row_error(&r, heads[1], map[1], why));
-		else if (submit_one(st, a, &in, &id, &refused, &why) != 0)
+		else if (submit_one(st, a, &in, &id, &refused, &why) != 0) {
 			json_array_append_new(errors, row_error(&r, heads[0], map[0], why));
-		else
+			if (sqlite3_get_autocommit(store_db(st))) {
+				/* The store failed (a full disk) and the transaction is gone: stop. */
+				*cause = xasprintf("第 %zu 行写入失败，一行也没有导入 / row %zu could not be"
+				    " written; no line was imported", r.line, r.line);
+				got = -1;
+				break;
+			}
+		} else
 			json_array_append_new(ids, json_integer(id));
 	}
 	if (got < 0) {
