@@ -6,7 +6,7 @@
 // office lands on the figures of the outlets docking with its city.  The server
 // decides who may take which step; this page offers the buttons the
 // caller's role has and shows the server's answer.
-import { api } from '../lib/api.js';
+import { api, latest, superseded } from '../lib/api.js';
 import { $, h, fill } from '../lib/dom.js';
 import { t, pick, onLangChange } from '../lib/i18n.js';
 import { mountHeader } from '../lib/header.js';
@@ -42,6 +42,8 @@ let sample = null;
 const SAMPLE_COLS = ['province', 'line', 'name', 'amount', 'result', 'finding', 'record'];
 const REPORT_COLS = ['row', 'cell', 'column', 'value', 'message'];
 let returns = null;	// the last returns upload's answer: {ok, rows} or the report of its bad rows
+// The period's lists, each drawn from the answer to its last request only.
+const getLines = latest(), getFigures = latest(), getLate = latest();
 
 const year = () => $('#year').value;
 const quarterArg = () => ($('#quarter').value ? '&quarter=' + $('#quarter').value : '');
@@ -56,9 +58,12 @@ function failed(e, el) {
 async function loadLines() {
 	$('#status').textContent = t('ledger.loading');
 	try {
-		lines = (await api(`/api/v1/ledger/lines?year=${year()}${quarterArg()}`)).lines;
+		lines = (await getLines(`/api/v1/ledger/lines?year=${year()}${quarterArg()}`)).lines;
 		$('#status').textContent = '';
-	} catch (e) { lines = null; failed(e, $('#status')); }
+	} catch (e) {
+		if (superseded(e)) return;
+		lines = null; failed(e, $('#status'));
+	}
 	drawLines();
 }
 
@@ -220,8 +225,11 @@ async function saveOutlet(ev) {
 async function loadFigures(ev) {
 	ev?.preventDefault();
 	try {
-		figures = await api(`/api/v1/ledger/figures?by=${$('#by').value}&year=${year()}${quarterArg()}`);
-	} catch (e) { figures = null; failed(e, $('#status')); }
+		figures = await getFigures(`/api/v1/ledger/figures?by=${$('#by').value}&year=${year()}${quarterArg()}`);
+	} catch (e) {
+		if (superseded(e)) return;
+		figures = null; failed(e, $('#status'));
+	}
 	drawFigures();
 }
 
@@ -307,7 +315,10 @@ function figuresCSV() {
 }
 
 async function loadLate() {
-	try { late = await api(`/api/v1/ledger/late?year=${year()}`); } catch (e) { late = null; failed(e, $('#status')); }
+	try { late = await getLate(`/api/v1/ledger/late?year=${year()}`); } catch (e) {
+		if (superseded(e)) return;
+		late = null; failed(e, $('#status'));
+	}
 	drawLate();
 }
 

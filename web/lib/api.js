@@ -56,6 +56,22 @@ export async function api(path, { method = 'GET', body, signal, headers = {} } =
 	return data;
 }
 
+// A loader whose later call supersedes an earlier one still on its way:
+// get(path, opts) aborts the previous request, so that a slow answer for the
+// period the user has already left never overwrites the one they asked for
+// (the superseded call rejects with an AbortError; see superseded()).
+export function latest() {
+	let ctrl = null;
+	return (path, opts = {}) => {
+		ctrl?.abort();
+		ctrl = new AbortController();
+		return api(path, { ...opts, signal: ctrl.signal });
+	};
+}
+
+// Was e the rejection of a request a later one superseded?
+export const superseded = (e) => e?.name === 'AbortError';
+
 // Is the server there?  (GET /healthz, never throws.)
 export async function ping() {
 	try { await api('/healthz'); return true; } catch { return false; }
