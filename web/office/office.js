@@ -3,7 +3,7 @@
 // the validation report as a table and as a CSV file made here, the upload
 // history, the blank templates, and the office's own entries: listed a page
 // at a time with filters, searched, exported in the template's columns.
-import { api, uploadFile, pollJob } from '../lib/api.js';
+import { api, uploadFile, pollJob, latest, superseded } from '../lib/api.js';
 import { $, h, fill, highlight } from '../lib/dom.js';
 import { t, tIn, pick, onLangChange, getLang } from '../lib/i18n.js';
 import { mountHeader } from '../lib/header.js';
@@ -215,6 +215,9 @@ function ownParams(kind) {
 	return p;
 }
 
+// The list and the search of the office's own entries share one list: only the last asked is drawn.
+const getOwn = latest();
+
 // A page of the office's own entries (nothing typed in the search box):
 // filtered, sorted, and the same as files in the template's columns.
 async function listOwn(offset) {
@@ -227,7 +230,7 @@ async function listOwn(offset) {
 	p.set('offset', String(offset));
 	p.set('limit', String(own.limit));
 	try {
-		const res = await api('/api/v1/entries?' + p);
+		const res = await getOwn('/api/v1/entries?' + p);
 		const list = res.entries || [];
 		own = { ...own, offset, total: res.total || 0 };
 		out.textContent = list.length ? t('office.ownPage', { from: offset + 1, to: offset + list.length, n: own.total })
@@ -239,7 +242,7 @@ async function listOwn(offset) {
 		$('#own-next').disabled = offset + list.length >= own.total;
 		document.body.dataset.own = `${offset}:${list.length}:${own.total}`;
 	} catch (e) {
-		if (!sessionLost(e)) out.textContent = pick(e.message);
+		if (!superseded(e) && !sessionLost(e)) out.textContent = pick(e.message);
 	}
 }
 
@@ -254,14 +257,14 @@ async function searchOwn(ev) {
 	const p = new URLSearchParams({ q, kind, limit: '50', prefix: '1' });
 	if (me.role !== 'admin' && me.region) p.set('region', me.region);
 	try {
-		const res = await api('/api/v1/search?' + p);
+		const res = await getOwn('/api/v1/search?' + p);
 		const marks = res.mark || ['\u0001', '\u0002'];
 		out.textContent = t('office.ownFound', { n: res.total || 0 });
 		fill($('#own-results'), (res.hits || []).map((x) => ownItem(kind, x, highlight(x.highlight || x.name, marks),
 			[x.owner, x.region, x.category].filter(Boolean).join(' · '))));
 		document.body.dataset.own = 'search:' + q;
 	} catch (e) {
-		if (!sessionLost(e)) out.textContent = pick(e.message);
+		if (!superseded(e) && !sessionLost(e)) out.textContent = pick(e.message);
 	}
 }
 

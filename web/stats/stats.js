@@ -3,7 +3,7 @@
 // contracts and intentions against each target drawn as SVG in the page,
 // and the table, downloadable as CSV.  An office gets only its own figures:
 // the server scopes them, this page just shows what it is given.
-import { api } from '../lib/api.js';
+import { latest, superseded } from '../lib/api.js';
 import { $, h, fill } from '../lib/dom.js';
 import { t, pick, onLangChange } from '../lib/i18n.js';
 import { mountHeader } from '../lib/header.js';
@@ -34,14 +34,17 @@ function query() {
 	return p.toString();
 }
 
+// The figures drawn are the answer to the last query asked, not the slowest.
+const getStats = latest();
+
 async function load(ev) {
 	ev?.preventDefault();
 	$('#status').textContent = t('stats.loading');
 	try {
-		figures = await api('/api/v1/stats?' + query());
+		figures = await getStats('/api/v1/stats?' + query());
 		$('#status').textContent = figures.rows.length ? '' : t('stats.none');
 	} catch (e) {
-		if (sessionLost(e)) return;
+		if (superseded(e) || sessionLost(e)) return;
 		figures = null;
 		$('#status').textContent = pick(e.message);
 	}
