@@ -7,13 +7,23 @@
 # (default OR) on the same text, in the same run.  Then the two stages
 # against exhaustive scoring (--check-exact on 200 demands), and the judged
 # set: nDCG@10 of both.  index_build_s counts FTS5, Xapian and the layer.
+#
+# PEER=0 leaves the peer out (fairmatch alone, e.g. to profile it).
+# MATCH_WORK=DIR keeps the generated store in DIR, and a later run with the
+# same PRODUCTS and DEMANDS reuses it (reporting the index build it timed then).
 set -euo pipefail
 products=${1:-1000000}
 demands=${2:-20000}
+peer_on=${PEER:-1}
 here=$(cd "$(dirname "$0")" && pwd)
 fixtures=$(cd "$here/../../fixtures" && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+if [ -n "${MATCH_WORK:-}" ]; then
+  work=$MATCH_WORK
+  mkdir -p "$work"
+else
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+fi
 export FAIRMATCH_DATA="$work/data"
 
 timed() {	# timed NAME COMMAND...: "seconds peak_kb" into $work/t.NAME
@@ -22,19 +32,28 @@ timed() {	# timed NAME COMMAND...: "seconds peak_kb" into $work/t.NAME
   /usr/bin/time -f '%e %M' -o "$work/t.$name" "$@"
 }
 
-"$FMGEN" supply --count "$products" --seed 1 -o "$work/supply.csv"
-"$FMGEN" demand --count "$demands" --seed 2 -o "$work/demand.csv"
-"$FAIRMATCH" init >/dev/null
-"$FAIRMATCH" import supply "$work/supply.csv" --no-index >/dev/null
-"$FAIRMATCH" import demand "$work/demand.csv" --no-index >/dev/null
-printf '展会编号,展会名称\nBENCH,基准测试（所有需求 × 所有产品）\n' > "$work/fairs.csv"
-"$FAIRMATCH" import fairs "$work/fairs.csv" >/dev/null
-
-timed index "$FAIRMATCH" reindex >/dev/null
+if [ "$(cat "$work/made" 2>/dev/null)" != "$products $demands" ]; then
+  rm -rf "$work/data" "$work/made"
+  "$FMGEN" supply --count "$products" --seed 1 -o "$work/supply.csv"
+  "$FMGEN" demand --count "$demands" --seed 2 -o "$work/demand.csv"
+  "$FAIRMATCH" init >/dev/null
+  "$FAIRMATCH" import supply "$work/supply.csv" --no-index >/dev/null
+  "$FAIRMATCH" import demand "$work/demand.csv" --no-index >/dev/null
+  printf '展会编号,展会名称\nBENCH,基准测试（所有需求 × 所有产品）\n' > "$work/fairs.csv"
+  "$FAIRMATCH" import fairs "$work/fairs.csv" >/dev/null
+  timed index "$FAIRMATCH" reindex >/dev/null
+  echo "$products $demands" > "$work/made"
+fi
+rm -rf "$work/peer" "$work/judged" "$work/judged-peer"
 timed batch sh -c "'$FAIRMATCH' match fair BENCH --limit 20 --json > '$work/batch.json'"
 "$FAIRMATCH" match fair BENCH --check-exact 200 --json > "$work/exact.json"
-timed peer_index "$MATCH_PEER" "$work/data/fairmatch.db" "$work/peer" build
-timed peer_batch sh -c "'$MATCH_PEER' '$work/data/fairmatch.db' '$work/peer' rank 20 > '$work/peer.rank' 2>/dev/null"
+if [ "$peer_on" != 0 ]; then
+  timed peer_index "$MATCH_PEER" "$work/data/fairmatch.db" "$work/peer" build
+  timed peer_batch sh -c "'$MATCH_PEER' '$work/data/fairmatch.db' '$work/peer' rank 20 > '$work/peer.rank' 2>/dev/null"
+else
+  echo "0 0" > "$work/t.peer_index"
+  echo "0 0" > "$work/t.peer_batch"
+fi
 read -r ix_s ix_kb < "$work/t.index"
 read -r b_s b_kb < "$work/t.batch"
 read -r pi_s pi_kb < "$work/t.peer_index"
@@ -54,10 +73,13 @@ export FAIRMATCH_DATA="$work/judged"
 "$FAIRMATCH" import supply "$fixtures/catalog/supply.csv" >/dev/null
 "$FAIRMATCH" import demand "$fixtures/catalog/demand.csv" >/dev/null
 ours=$("$FAIRMATCH" evaluate "$fixtures/judged/judgments.tsv" --json)
-"$MATCH_PEER" "$work/judged/fairmatch.db" "$work/judged-peer" build
-"$MATCH_PEER" "$work/judged/fairmatch.db" "$work/judged-peer" rank 10 "$fixtures/judged/judgments.tsv" \
-  > "$work/judged.rank" 2>/dev/null
-peer=$("$FAIRMATCH" evaluate "$fixtures/judged/judgments.tsv" --ranking "$work/judged.rank" --json)
+peer=null
+if [ "$peer_on" != 0 ]; then
+  "$MATCH_PEER" "$work/judged/fairmatch.db" "$work/judged-peer" build
+  "$MATCH_PEER" "$work/judged/fairmatch.db" "$work/judged-peer" rank 10 "$fixtures/judged/judgments.tsv" \
+    > "$work/judged.rank" 2>/dev/null
+  peer=$("$FAIRMATCH" evaluate "$fixtures/judged/judgments.tsv" --ranking "$work/judged.rank" --json)
+fi
 
 printf '\nmatch benchmark: %d demands × %d products, best 20 each\n\n' "$demands" "$products"
 printf '%-44s %10s %12s %12s\n' "run" "seconds" "demands/s" "peak RSS MB"
@@ -82,7 +104,7 @@ awk -v d="$demands" -v p="$products" -v ix="$ix_s" -v ls="$layer_s" -v ms="$matc
     -v c50="$cpu_p50" -v c95="$cpu_p95" -v load="$(cut -d' ' -f1 /proc/loadavg)" 'BEGIN {
   printf "\n{\"bench\":\"match\",\"demands\":%d,\"products\":%d,\"index_s\":%s,\"layer_s\":%.1f,", d, p, ix, ls
   printf "\"peer_index_s\":%s,\"peer_batch_s\":%s,\"recall_top20\":%s,\"ours\":%s,\"peer\":%s,", pi, pb, r, ours, peer
-  printf "\"load1\":%s,\"batch_s\":%.1f,\"demands_per_s\":%.0f,\"peer_demands_per_s\":%.0f,", load, ms, d / ms, d / pb
+  printf "\"load1\":%s,\"batch_s\":%.1f,\"demands_per_s\":%.0f,\"peer_demands_per_s\":%.0f,", load, ms, d / ms, (pb > 0 ? d / pb : 0)
   printf "\"one_ms_p50\":%.1f,\"one_ms_p95\":%.1f,\"one_cpu_ms_p50\":%.2f,\"one_cpu_ms_p95\":%.2f,", o50, o95, c50, c95
   printf "\"index_build_s\":%.1f,\"index_peak_rss_mb\":%d,\"peak_rss_mb\":%d,\"ndcg10\":%s}\n", ix + ls, ikb / 1024, kb / 1024, n
 }'
