@@ -221,9 +221,6 @@ struct serve_scratch {
 	uint32_t	*mub;		/* each range's bound */
 	uint32_t	*mheap;		/* ranges, best bound first */
 	size_t		 mcap;
-	uint32_t	*mro;		/* short lists: where each range's postings are */
-	uint32_t	*mseg;		/* long lists: where each segment's run is */
-	size_t		 msegcap;
 };
 
 static uint32_t
@@ -1428,8 +1425,6 @@ serve_scratch_free(struct serve_scratch *s)
 	free(s->mmax);
 	free(s->mub);
 	free(s->mheap);
-	free(s->mro);
-	free(s->mseg);
 	free(s);
 }
 
@@ -2817,34 +2812,21 @@ match_rescore(const struct serve *sv, uint32_t d, const struct mtok *mt, size_t 
  */
 #define MATCH_WSUM	65000	/* Σ W at most (less than 65,535 − SERVE_MATCH_TOKENS) */
 
-/*
- * A stage-1 list as the ranges are scored: its weight, its maxima, and
- * where its postings of each range are, found once a query so that the
- * ranges can be scored in any order without a search: a long list's kept
- * range starts (sv->roff) within its run of each segment (seg); a short
- * list's gathered with its maxima (ro).
- */
+/* A stage-1 list as the ranges are scored: its weight, maxima, and where it stands. */
 struct mcursor {
 	const struct stok	*tok;
 	uint32_t		 w;		/* a posting adds w × impact */
 	const uint32_t		*mx;		/* its largest w × impact by range */
 	uint32_t		 top;		/* the largest of them */
-	const uint32_t		*seg;		/* long list: by segment, its run's first posting
-						   (from tok->base) and length; NULL if short */
-	const uint32_t		*ro;		/* short list: by range, its first posting (from
-						   tok->base) | its end << 16; NULL if long */
-	uint32_t		 tail;		/* a place in the tail at or before the next range */
+	uint64_t		 run;		/* the directory run last looked in */
+	size_t			 at;		/* a place in that run at or before the next range */
+	uint32_t		 tail;		/* the same in the tail */
 };
-
-#define RANGES_SEG	(SEG_SIZE / RANGE_SIZE)	/* ranges a segment */
-_Static_assert(BMAX_MIN_DF <= 65536, "a short list's places fit 16 bits");
 
 /* Grows s for stage 1 over nr ranges of nc lists. */
 static void
 scratch_match_ready(struct serve_scratch *s, size_t nr, size_t nc)
 {
-	size_t nseg = (nr + RANGES_SEG - 1) / RANGES_SEG;
-
 	if (s->mscore == NULL)
 		s->mscore = xcalloc(SEG_SIZE, sizeof *s->mscore);
 	if (s->mcap < nr) {
@@ -2855,26 +2837,18 @@ scratch_match_ready(struct serve_scratch *s, size_t nr, size_t nc)
 	if (s->mmaxcap < nr * nc) {
 		s->mmaxcap = s->mcap * SERVE_MATCH_TOKENS;
 		s->mmax = xreallocarray(s->mmax, s->mmaxcap, sizeof *s->mmax);
-		s->mro = xreallocarray(s->mro, s->mmaxcap, sizeof *s->mro);
-	}
-	if (s->msegcap < nseg * nc * 2) {
-		s->msegcap = (nseg + 16) * SERVE_MATCH_TOKENS * 2;
-		s->mseg = xreallocarray(s->mseg, s->msegcap, sizeof *s->mseg);
 	}
 }
 
 /*
  * Each list's largest w × impact in each range of docids into c->mx (its
  * kept range maxima, or its postings' own where none are kept), and each
- * range's bound, their sum, into s->mub[0..nr); and where each list's
- * postings of a range are (c->seg or c->ro).
+ * range's bound, their sum, into s->mub[0..nr).
  */
 static void
 match_bounds(const struct serve *sv, struct serve_scratch *s, struct mcursor *mc, size_t nc,
     size_t nr)
 {
-	size_t nseg = (nr + RANGES_SEG - 1) / RANGES_SEG;
-
 	memset(s->mub, 0, nr * sizeof *s->mub);
 	for (size_t i = 0; i < nc; i++) {
 		struct mcursor *c = &mc[i];
@@ -2882,42 +2856,27 @@ match_bounds(const struct serve *sv, struct serve_scratch *s, struct mcursor *mc
 		uint32_t *m = s->mmax + i * nr, top = 0;
 
 		c->mx = m;
-		c->seg = c->ro = NULL;
 		memset(m, 0, nr * sizeof *m);
 		if (t->bmax != NO_BMAX) {
 			const uint16_t *bm = sv->bmax + t->bmax;
 			size_t n = nr < sv->nranges_base ? nr : sv->nranges_base;
-			uint32_t *sg = s->mseg + i * nseg * 2;
 
 			for (size_t rg = 0; rg < n; rg++)
 				m[rg] = c->w * bm[rg];
-			memset(sg, 0, nseg * 2 * sizeof *sg);
+		} else
 			for (uint64_t r = t->dir; r < t->dir + t->ndir; r++) {
-				sg[2 * sv->dseg[r]] = sv->doff[r];
-				sg[2 * sv->dseg[r] + 1] = (r + 1 < t->dir + t->ndir ? sv->doff[r + 1] :
-				    t->nbase) - sv->doff[r];
-			}
-			c->seg = sg;
-		} else {
-			uint32_t *ro = s->mro + i * nr;
+				uint64_t from = t->base + sv->doff[r];
+				uint64_t to = t->base + (r + 1 < t->dir + t->ndir ? sv->doff[r + 1] :
+				    t->nbase);
+				uint32_t *ms = m + ((size_t)sv->dseg[r] << (SEG_BITS - RANGE_BITS));
 
-			memset(ro, 0, nr * sizeof *ro);
-			for (uint64_t r = t->dir; r < t->dir + t->ndir; r++) {
-				uint32_t from = sv->doff[r];
-				uint32_t to = r + 1 < t->dir + t->ndir ? sv->doff[r + 1] : t->nbase;
-				size_t first = (size_t)sv->dseg[r] * RANGES_SEG;
+				for (uint64_t k = from; k < to; k++) {
+					uint32_t v = c->w * sv->pimp[k];
 
-				for (uint32_t k = from; k < to; k++) {
-					size_t rg = first + (sv->plo[t->base + k] >> RANGE_BITS);
-					uint32_t v = c->w * sv->pimp[t->base + k];
-
-					if (m[rg] < v)
-						m[rg] = v;
-					ro[rg] = ((ro[rg] >> 16) == 0 ? k : (ro[rg] & 0xffff)) | (k + 1) << 16;
+					if (ms[sv->plo[k] >> RANGE_BITS] < v)
+						ms[sv->plo[k] >> RANGE_BITS] = v;
 				}
 			}
-			c->ro = ro;
-		}
 		if (t->tail != NULL)
 			for (uint32_t k = 0; k < t->tail->n; k++) {
 				uint32_t v = c->w * t->tail->imp[k];
@@ -2935,6 +2894,20 @@ match_bounds(const struct serve *sv, struct serve_scratch *s, struct mcursor *mc
 }
 
 /* The first position in a[from..n) at or past x, galloping from from (a ascending). */
+static size_t
+gallop_u16(const uint16_t *a, size_t from, size_t n, uint32_t x)
+{
+	size_t lo = from, hi = from, step = 1;
+
+	while (hi < n && a[hi] < x) {
+		lo = hi + 1;
+		hi += step;
+		step *= 2;
+	}
+	return lo + u16_lower(a + lo, (hi < n ? hi : n) - lo, x);
+}
+
+/* The same over docids. */
 static uint32_t
 gallop_u32(const uint32_t *a, uint32_t from, uint32_t n, uint32_t x)
 {
@@ -2977,34 +2950,58 @@ match_add(struct serve_scratch *s, size_t nt, uint16_t d, uint32_t v, int found)
 
 /*
  * Adds c's postings in range rg (docids [start, start + RANGE_SIZE)) to the
- * segment's accumulator (found: only to documents already there).
+ * segment's accumulator (found: only to documents already there); c moves
+ * there, forward (no search past the next posting) or back.
  */
 static size_t
 mcursor_range(const struct serve *sv, struct serve_scratch *s, struct mcursor *c, uint32_t rg,
     size_t nt, int found)
 {
 	const struct stok *t = c->tok;
-	const uint16_t *lo = sv->plo + t->base, *imp = sv->pimp + t->base;
-	uint32_t start = rg << RANGE_BITS, end = start + RANGE_SIZE, i = 0, j = 0;
+	uint32_t start = rg << RANGE_BITS, end = start + RANGE_SIZE, seg = start >> SEG_BITS;
+	uint64_t dend = t->dir + t->ndir;
 
-	if (c->ro != NULL) {
-		i = c->ro[rg] & 0xffff;
-		j = c->ro[rg] >> 16;
-	} else {
-		uint32_t sg = rg / RANGES_SEG, k = rg % RANGES_SEG, n = c->seg[2 * sg + 1];
+	if (c->run >= dend || sv->dseg[c->run] != seg) {
+		uint64_t a = t->dir, b = dend;
 
-		if (n > 0) {	/* the list has this segment, of the build's ranges */
-			i = c->seg[2 * sg] + sv->roff[t->bmax + rg];
-			j = c->seg[2 * sg] + (k + 1 < RANGES_SEG ? sv->roff[t->bmax + rg + 1] : n);
+		while (a < b) {		/* the token's run in this segment */
+			uint64_t m = (a + b) / 2;
+
+			if (sv->dseg[m] < seg)
+				a = m + 1;
+			else
+				b = m;
 		}
+		c->run = a;
+		c->at = 0;
 	}
-	for (; i < j; i++)
-		nt = match_add(s, nt, lo[i], c->w * imp[i], found);
+	if (c->run < dend && sv->dseg[c->run] == seg) {
+		uint64_t from = t->base + sv->doff[c->run];
+		size_t n = (c->run + 1 < dend ? sv->doff[c->run + 1] : t->nbase) - sv->doff[c->run];
+		const uint16_t *lo = sv->plo + from, *imp = sv->pimp + from;
+		size_t i, j;
+
+		if (t->bmax != NO_BMAX) {	/* the range's place is kept */
+			const uint16_t *ro = sv->roff + t->bmax;
+
+			i = ro[rg];
+			j = (rg + 1) % (SEG_SIZE / RANGE_SIZE) != 0 ? ro[rg + 1] : n;
+		} else {
+			if (c->at > 0 && lo[c->at - 1] >= (start & SEG_MASK))
+				c->at = 0;	/* a range before the last one */
+			i = gallop_u16(lo, c->at, n, start & SEG_MASK);
+			j = (end & SEG_MASK) != 0 ? gallop_u16(lo, i, n, end & SEG_MASK) : n;
+			c->at = j;
+		}
+		for (; i < j; i++)
+			nt = match_add(s, nt, lo[i], c->w * imp[i], found);
+	}
 	if (t->tail != NULL) {
 		const struct tail *tl = t->tail;
+		uint32_t i;
 
 		if (c->tail > 0 && tl->doc[c->tail - 1] >= start)
-			c->tail = 0;	/* a range before the last one */
+			c->tail = 0;
 		for (i = gallop_u32(tl->doc, c->tail, tl->n, start); i < tl->n && tl->doc[i] < end;
 		    i++)
 			nt = match_add(s, nt, (uint16_t)(tl->doc[i] & SEG_MASK), c->w * tl->imp[i],
@@ -3057,8 +3054,7 @@ match_range(const struct serve *sv, struct serve_scratch *s, struct mcursor *mc,
 	while (ne < nc && (uint64_t)rest + mc[ne].mx[rg] < theta)
 		rest += mc[ne++].mx[rg];
 	for (size_t i = ne; i < nc; i++)
-		if (mc[i].mx[rg] > 0)
-			nt = mcursor_range(sv, s, &mc[i], rg, nt, 0);
+		nt = mcursor_range(sv, s, &mc[i], rg, nt, 0);
 	*scored += (long)nt;
 	nt = match_keep(sv, s, base, nt, filter, theta, rest);
 	for (size_t i = ne; i-- > 0 && nt > 0;) {
@@ -3100,12 +3096,12 @@ mcursor_lighter(const void *a, const void *b)
 }
 
 /*
- * Stage 1 over the lists cur[0..nc), range by range of docids, the ranges
- * of the best bounds (the sum of each list's largest there) first, by
- * MaxScore within each, until want documents are kept and no range left
- * can reach the worst of them.  Without prune, every range in docid order
- * and every list whole: the same candidates, for checking.  *scored counts
- * the documents summed.
+ * Stage 1 over the lists cur[0..nc), range by range of docids: the ranges
+ * of the best bounds first until want documents are kept, then every
+ * other range in docid order whose bound (the sum of each list's largest
+ * there) can still reach the worst kept, by MaxScore within it.  Without
+ * prune, every range and every list whole: the same candidates, for
+ * checking.  *scored counts the documents summed.
  */
 static void
 match_bounded(const struct serve *sv, struct serve_scratch *s, const struct cursor *cur,
@@ -3123,29 +3119,27 @@ match_bounded(const struct serve *sv, struct serve_scratch *s, const struct curs
 	for (size_t i = 0; i < nc; i++) {
 		uint32_t w = (uint32_t)(cur[i].w / wsum * MATCH_WSUM);
 
-		mc[i] = (struct mcursor){ .tok = cur[i].tok, .w = w > 0 ? w : 1 };
+		mc[i] = (struct mcursor){ .tok = cur[i].tok, .w = w > 0 ? w : 1,
+		    .run = cur[i].tok->dir };
 	}
 	match_bounds(sv, s, mc, nc, nr);
 	qsort(mc, nc, sizeof *mc, mcursor_lighter);
-	if (!prune) {
-		for (uint32_t rg = 0; rg < nr; rg++)
-			if (s->mub[rg] > 0)
-				match_range(sv, s, mc, nc, rg, filter, want, nh, scored, 0);
-		return;
-	}
 	for (uint32_t rg = 0; rg < nr; rg++)
 		if (s->mub[rg] > 0)
 			s->mheap[nq++] = rg;
 	for (size_t i = nq / 2; i-- > 0;)
 		mrange_sift(s, nq, i);
-	/* Past a range whose bound is below the worst kept, no document can enter. */
-	while (nq > 0 && (*nh < want || s->mub[s->mheap[0]] >= s->heap[0].score)) {
+	while (prune && nq > 0 && *nh < want) {
 		uint32_t rg = s->mheap[0];
 
 		s->mheap[0] = s->mheap[--nq];
 		mrange_sift(s, nq, 0);
-		match_range(sv, s, mc, nc, rg, filter, want, nh, scored, 1);
+		match_range(sv, s, mc, nc, rg, filter, want, nh, scored, prune);
+		s->mub[rg] = 0;		/* done */
 	}
+	for (uint32_t rg = 0; rg < nr; rg++)
+		if (s->mub[rg] > 0 && (!prune || *nh < want || s->mub[rg] >= s->heap[0].score))
+			match_range(sv, s, mc, nc, rg, filter, want, nh, scored, prune);
 }
 
 /* Stage 1 as q asks: exhaustive (every list whole, float sums), or by ranges. */

@@ -217,10 +217,11 @@ void serve_stats(struct serve *sv, struct serve_stats *st);
  * fewer); then each is scored exactly from its forward entries, so a kept
  * document's score is exactly what an exhaustive pass gives it.  Stage 1
  * sums integers (each weight × idf quantised) range by range of 256
- * docids, the ranges of the best bounds (the sum of each list's largest
- * impact there) first, until the candidates are full and no range left
- * can reach the worst kept; within a range the lightest lists are read
- * only for the documents the others found (MaxScore).  Its
+ * docids, and only where a document can still enter the candidates: the
+ * ranges of the best bounds (the sum of each list's largest impact there)
+ * first until the candidates are full, then the others in docid order
+ * whose bound reaches the worst kept; within a range the lightest lists
+ * are read only for the documents the others found (MaxScore).  Its
  * candidates are those of reading every list whole (stage1_whole).
  * Exhaustive: every token, every document scored exactly (the check of
  * the fast path).
