@@ -33,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ccadical.h>
+#include "fixed_cadical.h"
 
 #include "fixed_int.h"
 #include "util.h"
@@ -58,7 +58,7 @@ static const struct {
 
 /* The formula being built and the solver that holds it. */
 struct enc {
-	CCaDiCaL		 *s;
+	struct fixed_cadical	 *s;
 	const struct fixed_model *m;
 	int			  nvars;	/* variables used so far */
 	int			  yes;		/* a variable fixed true: yes and -yes are constants */
@@ -100,8 +100,8 @@ clause(struct enc *e, ...)
 	}
 	va_end(ap);
 	for (int k = 0; k < n; k++)
-		ccadical_add(e->s, lits[k]);
-	ccadical_add(e->s, 0);
+		fixed_cadical_add(e->s, lits[k]);
+	fixed_cadical_add(e->s, 0);
 }
 
 /* At most one of lits: pairwise when short, else a sequential counter. */
@@ -145,9 +145,9 @@ or_lit(struct enc *e, const int *lits, int n)
 	for (int k = 0; k < n; k++)
 		clause(e, -lits[k], v, 0);
 	for (int k = 0; k < n; k++)
-		ccadical_add(e->s, lits[k]);
-	ccadical_add(e->s, -v);
-	ccadical_add(e->s, 0);
+		fixed_cadical_add(e->s, lits[k]);
+	fixed_cadical_add(e->s, -v);
+	fixed_cadical_add(e->s, 0);
 	return v;
 }
 
@@ -215,8 +215,8 @@ encode_meetings(struct enc *e, const uint64_t *dom)
 			if ((dom[i] >> t) & 1)
 				lits[n++] = e->x[i * e->T + t] = newvar(e);
 		for (int k = 0; k < n; k++)
-			ccadical_add(e->s, lits[k]);
-		ccadical_add(e->s, 0);
+			fixed_cadical_add(e->s, lits[k]);
+		fixed_cadical_add(e->s, 0);
 		at_most_one(e, lits, n);
 	}
 	free(lits);
@@ -506,7 +506,7 @@ encode_total(struct enc *e, int upto)
 	e->total = totalizer(e, e->inputs, e->ninputs, cap, 0, &e->ntotal);
 	/* Assumed later: keep them from being eliminated in between. */
 	for (int k = 0; k < e->ntotal; k++)
-		ccadical_freeze(e->s, e->total[k]);
+		fixed_cadical_freeze(e->s, e->total[k]);
 }
 
 /* The terminate callback: stop, the deadline, or another solver settled this K. */
@@ -530,7 +530,7 @@ decode(struct enc *e, int *slot)
 	for (int i = 0; i < m->nmeetings; i++) {
 		slot[i] = -1;
 		for (int t = 0; t < e->T; t++)
-			if (e->x[i * e->T + t] != 0 && ccadical_val(e->s, e->x[i * e->T + t]) > 0) {
+			if (e->x[i * e->T + t] != 0 && fixed_cadical_val(e->s, e->x[i * e->T + t]) > 0) {
 				slot[i] = t;
 				break;
 			}
@@ -559,8 +559,8 @@ encode(struct enc *e, const struct fixed_bounds *fb, int d)
 	e->ncount = xcalloc((size_t)m->nparticipants + 1, sizeof *e->ncount);
 	e->inputs = xcalloc((size_t)m->nparticipants * (size_t)e->T + 1, sizeof *e->inputs);
 	e->yes = newvar(e);
-	ccadical_add(e->s, e->yes);
-	ccadical_add(e->s, 0);
+	fixed_cadical_add(e->s, e->yes);
+	fixed_cadical_add(e->s, 0);
 	encode_meetings(e, dom);
 	encode_busy(e);
 	encode_tables(e);
@@ -582,12 +582,12 @@ fixed_sat(const struct fixed_model *m, const struct fixed_bounds *fb, int settin
 	memset(&e, 0, sizeof e);
 	e.m = m;
 	e.sh = sh;
-	e.s = ccadical_init();
-	ccadical_set_option(e.s, "quiet", 1);
+	e.s = fixed_cadical_new();
+	fixed_cadical_set_option(e.s, "quiet", 1);
 	for (int k = 0; k < SETTING_OPTIONS && settings[setting][k].name != NULL; k++)
-		ccadical_set_option(e.s, settings[setting][k].name, settings[setting][k].value);
+		fixed_cadical_set_option(e.s, settings[setting][k].name, settings[setting][k].value);
 	encode(&e, fb, sh->d);
-	ccadical_set_terminate(e.s, &e, terminate);
+	fixed_cadical_set_terminate(e.s, &e, terminate);
 	while (!fixed_share_over(sh)) {
 		int r, bound_lit = 0, lb = atomic_load(&sh->lb), ub = atomic_load(&sh->ub);
 
@@ -598,16 +598,16 @@ fixed_sat(const struct fixed_model *m, const struct fixed_bounds *fb, int settin
 			if (e.K + 1 > e.ntotal)
 				encode_total(&e, e.K + 1);
 			bound_lit = -e.total[e.K];
-			ccadical_assume(e.s, bound_lit);
+			fixed_cadical_assume(e.s, bound_lit);
 		}
 		if (sh->conflicts > 0)
-			ccadical_limit(e.s, "conflicts", sh->conflicts > INT_MAX ? INT_MAX :
+			fixed_cadical_limit(e.s, "conflicts", sh->conflicts > INT_MAX ? INT_MAX :
 			    (int)sh->conflicts);
-		r = ccadical_solve(e.s);
+		r = fixed_cadical_solve(e.s);
 		if (r == 10)
 			fixed_share_offer(sh, slot, decode(&e, slot));
 		else if (r == 20) {
-			if (bound_lit != 0 && ccadical_failed(e.s, bound_lit))
+			if (bound_lit != 0 && fixed_cadical_failed(e.s, bound_lit))
 				fixed_share_raise(sh, e.K + 1);
 			else
 				fixed_share_infeasible(sh, xasprintf("SAT 求解器证明无可行方案 / the"
@@ -615,7 +615,7 @@ fixed_sat(const struct fixed_model *m, const struct fixed_bounds *fb, int settin
 		} else if (atomic_load(&sh->lb) <= e.K && atomic_load(&sh->ub) > e.K)
 			break;	/* out of time or conflicts */
 	}
-	ccadical_release(e.s);
+	fixed_cadical_free(e.s);
 	for (int p = 0; p < m->nparticipants; p++)
 		free(e.count[p]);
 	free(e.count);
