@@ -26,7 +26,10 @@
  *
  * Search: for K = the proven bound upwards, assume "total < K + 1" on the
  * totalizer's output.  The first satisfiable K is optimal.  A refutation
- * that did not use the assumption proves the instance infeasible.
+ * that did not use the assumption proves the instance infeasible.  Before
+ * each call the solver is pointed at the best schedule in hand (CaDiCaL's
+ * phase(), through fixed_cadical.cc): the satisfiable call at the optimum
+ * is the slow one, and it starts near a schedule that is already good.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -572,12 +575,44 @@ encode(struct enc *e, const struct fixed_bounds *fb, int d)
 	free(dom);
 }
 
+/*
+ * Points the solver at the shared best schedule when it is new to this
+ * solver (*hinted: the breaks of the last one it was given): each meeting's
+ * variable for its slot there is tried true first, its other slots false.
+ * Everything else keeps CaDiCaL's own choice.  Uses slot as scratch.
+ */
+static void
+hint(struct enc *e, int *slot, int *hinted)
+{
+	struct fixed_share *sh = e->sh;
+	const struct fixed_model *m = e->m;
+	int ub;
+
+	if (atomic_load(&sh->ub) >= *hinted)
+		return;
+	pthread_mutex_lock(&sh->lock);
+	ub = atomic_load(&sh->ub);
+	if (sh->best != NULL)
+		memcpy(slot, sh->best, (size_t)m->nmeetings * sizeof *slot);
+	pthread_mutex_unlock(&sh->lock);
+	if (ub >= *hinted)
+		return;
+	*hinted = ub;
+	for (int i = 0; i < m->nmeetings; i++)
+		for (int t = 0; t < e->T; t++) {
+			int x = e->x[i * e->T + t];
+
+			if (x != 0)
+				fixed_cadical_phase(e->s, t == slot[i] ? x : -x);
+		}
+}
+
 void
 fixed_sat(const struct fixed_model *m, const struct fixed_bounds *fb, int setting,
     struct fixed_share *sh)
 {
 	struct enc e;
-	int *slot = xcalloc((size_t)m->nmeetings + 1, sizeof *slot);
+	int *slot = xcalloc((size_t)m->nmeetings + 1, sizeof *slot), hinted = INT_MAX;
 
 	memset(&e, 0, sizeof e);
 	e.m = m;
@@ -593,6 +628,7 @@ fixed_sat(const struct fixed_model *m, const struct fixed_bounds *fb, int settin
 
 		if (lb >= ub)
 			break;
+		hint(&e, slot, &hinted);
 		e.K = lb;
 		if (e.K < e.ninputs) {
 			if (e.K + 1 > e.ntotal)
