@@ -634,6 +634,29 @@ test_solve_proven(void **state)
 	fixed_model_free(m);
 }
 
+/*
+ * tic-13crafc (published optimum 4 with d = 2): annealing's schedule is
+ * handed to the SAT search as its first choice of slots, and the search
+ * still proves the optimum, with the bound equal to the breaks.
+ */
+static void
+test_solve_proven_hinted(void **state)
+{
+	struct fixed_model *m = fixture("tic-13crafc.original.dzn");
+	struct fixed_opts o;
+	struct fixed_result res;
+	char *cause = NULL;
+
+	test_opts(&o, 2);
+	assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
+	assert_int_equal(res.status, FIXED_OPTIMAL);
+	assert_int_equal(res.breaks, 4);
+	assert_int_equal(res.bound, 4);
+	assert_valid(m, &res, 2);
+	fixed_result_free(&res);
+	fixed_model_free(m);
+}
+
 /* tic-12 with 40% of meetings fixed (published UNSAT): the SAT search proves it. */
 static void
 test_solve_infeasible_variant(void **state)
@@ -667,6 +690,7 @@ main(void)
 		cmocka_unit_test(test_dzn_cut_short),
 		cmocka_unit_test(test_solve_tic12),
 		cmocka_unit_test(test_solve_proven),
+		cmocka_unit_test(test_solve_proven_hinted),
 		cmocka_unit_test(test_solve_infeasible_variant),
 	};
 
