@@ -643,17 +643,8 @@ static void
 test_solve_proven_hinted(void **state)
 {
 	struct fixed_model *m = fixture("tic-13crafc.original.dzn");
-	struct fixed_opts o;
-	struct fixed_result res;
-	char *cause = NULL;
 
-	test_opts(&o, 2);
-	assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
-	assert_int_equal(res.status, FIXED_OPTIMAL);
-	assert_int_equal(res.breaks, 4);
-	assert_int_equal(res.bound, 4);
-	assert_valid(m, &res, 2);
-	fixed_result_free(&res);
+	assert_solved(m, 2, 4, "tic-13crafc", 0);
 	fixed_model_free(m);
 }
 
