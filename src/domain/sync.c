@@ -18,7 +18,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,9 +85,6 @@ fault_point(const char *name)
 
 /* Tables whose rows name a kept file in their sha256 column. */
 static const char *const file_tables[] = { "uploads", "outcome_evidence" };
-
-/* Numbers the temporary names of files being kept. */
-static atomic_ulong incoming_seq;
 
 static const struct sync_table *
 table_find(const char *name)
@@ -910,39 +906,25 @@ conflicts_record(struct store *st, const char *peer, int64_t seq, json_t *confli
 	return store_finish(st, q, cause);
 }
 
-/* Keeps the carried files the store does not have yet, before the rows naming them commit. */
+/*
+ * Keeps the carried files the store does not have yet, straight from the
+ * changeset file, before the rows naming them commit: each file fsynced,
+ * each directory once.
+ */
 static int
 files_keep(struct store *st, const struct sync_pack *p, long *kept, char **cause)
 {
-	char *dir = xasprintf("%s/sync", store_dir(st));
+	struct blob_dirs dirs = { { 0 } };
 
-	if (p->nfiles > 0 && mkdir_p(dir, 0700) == -1) {
-		*cause = xasprintf("无法创建 %s：%s / cannot make %s: %s", dir, strerror(errno), dir,
-		    strerror(errno));
-		free(dir);
-		return -1;
-	}
-	free(dir);
 	for (size_t i = 0; i < p->nfiles; i++) {
-		char *have = store_blob_path(st, p->files[i].sha), *tmp;
-		int created = 0, rc;
+		int created = 0;
 
-		rc = access(have, F_OK);
-		free(have);
-		if (rc == 0)
-			continue;
-		/* One name per file kept, as two workers may keep files at once. */
-		tmp = xasprintf("%s/sync/incoming.%ld.%lu", store_dir(st), (long)getpid(),
-		    atomic_fetch_add(&incoming_seq, 1));
-		rc = sync_write_file(tmp, p->files[i].data, p->files[i].len, 0600, cause) != 0 ||
-		    store_blob_keep(st, tmp, p->files[i].sha, &created, cause) != 0 ? -1 : 0;
-		unlink(tmp);
-		free(tmp);
-		if (rc != 0)
+		if (store_blob_keep_bytes(st, p->files[i].data, p->files[i].len, p->files[i].sha,
+		    &dirs, &created, cause) != 0)
 			return -1;
 		*kept += created;
 	}
-	return 0;
+	return store_blob_sync_dirs(st, &dirs, cause);
 }
 
 /*
