@@ -24,8 +24,21 @@
 #include "xapian_c.h"
 
 #define IX_BATCH	20000	/* items per commit of both indexes */
+#define IX_XAPIAN_FLUSH	500	/* items per commit of Xapian alone while replaying */
 #define IX_TERM_MAX	240	/* Xapian's limit is 245 bytes */
 #define IX_LAST_SEQ	"fairmatch.last_seq"
+#define IX_MAX_FIELDS	16
+
+struct fts_chunk;
+static struct fts_chunk *chunk_new(size_t kind);
+static void chunk_clear(struct fts_chunk *c, size_t kind);
+static void chunk_free(struct fts_chunk *c);
+static void chunk_add_row(struct fts_chunk *c, const struct ix_kind *k, sqlite3_stmt *q,
+    const int *cols, struct tokenizer *tk, struct buf *marked);
+static const struct tokstream *chunk_tokens(const struct fts_chunk *c);
+static int view_columns(const struct ix_kind *k, sqlite3_stmt *q, int *cols, char **cause);
+static int fts_write_chunk(struct indexer *ix, sqlite3_stmt *ins, const struct fts_chunk *c,
+    char **cause);
 
 /* column, Xapian prefix, weight matched, pinyin, weight matched from */
 static const struct ix_field supply_fields[] = {
@@ -74,8 +87,9 @@ struct ix_part {
 	struct xc_db		*x;
 	long long		 seq;		/* last log entry applied to x */
 	sqlite3_stmt		*row;		/* SELECT * FROM view WHERE id = ? */
+	int			 cols[IX_MAX_FIELDS];	/* view_columns of row */
 	sqlite3_stmt		*fts_del;
-	sqlite3_stmt		*fts_ins;
+	sqlite3_stmt		*fts_ins;	/* fts_insert_prepare */
 };
 
 struct indexer {
@@ -84,6 +98,8 @@ struct indexer {
 	char			*dir;
 	int			 stale;		/* indexed by another tokenizer version */
 	struct ix_part		 parts[nitems(kinds)];
+	struct fts_chunk	*one;		/* the item apply_item reindexes */
+	struct buf		 marked;	/* chunk_add_row's */
 };
 
 /* A logged item to reindex. */
@@ -181,6 +197,34 @@ open_parts(struct indexer *ix, enum xc_mode mode, char **cause)
 }
 
 /*
+ * The statement that adds a row to kind k's FTS5 table, its fields' texts
+ * bound in order, then the region (fts_write_chunk).  One row's VALUES, not
+ * INSERT … SELECT: a statement that may write many rows opens a statement
+ * savepoint, and FTS5 writes its pending terms out as a new segment at
+ * every savepoint, which made the replay of a changeset item by item
+ * spend as long merging segments as tokenizing.  NULL if it fails.
+ */
+static sqlite3_stmt *
+fts_insert_prepare(sqlite3 *db, const struct ix_kind *k)
+{
+	struct buf cols = { 0 }, vals = { 0 };
+	sqlite3_stmt *q = NULL;
+	char *sql;
+
+	for (size_t f = 0; f < k->nfields; f++) {
+		buf_addf(&cols, ", %s", k->fields[f].column);
+		buf_addstr(&vals, ", ?");
+	}
+	sql = xasprintf("INSERT INTO %s (rowid%s, region) VALUES (?%s, ?)", k->fts, cols.data,
+	    vals.data);
+	sqlite3_prepare_v2(db, sql, -1, &q, NULL);
+	free(sql);
+	buf_free(&cols);
+	buf_free(&vals);
+	return q;
+}
+
+/*
  * Prepares the statements that write the FTS5 tables, in place of any
  * still prepared (a rebuild that failed part way finalized only some).
  */
@@ -189,36 +233,15 @@ prepare_fts(struct indexer *ix, char **cause)
 {
 	for (size_t k = 0; k < nitems(kinds); k++) {
 		struct ix_part *p = &ix->parts[k];
-		struct buf cols = { 0 };
 		char *sql;
 
 		sqlite3_finalize(p->fts_del);
 		sqlite3_finalize(p->fts_ins);
 		p->fts_del = p->fts_ins = NULL;
-
-		struct buf vals = { 0 };
-
-		/* Short fields carry the mark that asks the tokenizer for pinyin. */
-		for (size_t f = 0; f < kinds[k].nfields; f++) {
-			const struct ix_field *fl = &kinds[k].fields[f];
-
-			buf_addf(&cols, ", %s", fl->column);
-			if (fl->pinyin)
-				buf_addf(&vals, ", '%s' || coalesce(%s, '')", TOKENIZE_PINYIN_MARK,
-				    fl->column);
-			else
-				buf_addf(&vals, ", %s", fl->column);
-		}
 		sql = xasprintf("DELETE FROM %s WHERE rowid = ?", kinds[k].fts);
 		sqlite3_prepare_v2(ix->db, sql, -1, &p->fts_del, NULL);
 		free(sql);
-		sql = xasprintf("INSERT INTO %s (rowid%s, region) SELECT id%s, %s FROM %s"
-		    " WHERE id = ?", kinds[k].fts, cols.data, vals.data, kinds[k].region,
-		    kinds[k].view);
-		buf_free(&vals);
-		sqlite3_prepare_v2(ix->db, sql, -1, &p->fts_ins, NULL);
-		free(sql);
-		buf_free(&cols);
+		p->fts_ins = fts_insert_prepare(ix->db, &kinds[k]);
 		if (p->fts_del == NULL || p->fts_ins == NULL) {
 			*cause = sql_error(ix->db, kinds[k].fts);
 			return -1;
@@ -258,6 +281,10 @@ indexer_open(sqlite3 *db, const char *xapian_dir, char **cause)
 			indexer_close(ix);
 			return NULL;
 		}
+		if (view_columns(&kinds[k], ix->parts[k].row, ix->parts[k].cols, cause) != 0) {
+			indexer_close(ix);
+			return NULL;
+		}
 	}
 	/* Text indexed by another tokenizer, or a rebuild cut short, is indexed again. */
 	if (rebuild_needed(db))
@@ -279,6 +306,8 @@ indexer_close(struct indexer *ix)
 		if (xc_db_close(ix->parts[k].x, &err) != 0)
 			free(err);
 	}
+	chunk_free(ix->one);
+	buf_free(&ix->marked);
 	tokenizer_free(ix->tk);
 	free(ix->dir);
 	free(ix);
@@ -390,7 +419,11 @@ build_doc(struct tokenizer *tk, const struct ix_kind *kind, sqlite3_stmt *r, int
 	return c.doc;
 }
 
-/* Reindexes one item in the indexes that have not seen seq. */
+/*
+ * Reindexes one item in the indexes that have not seen seq: its row read
+ * and its fields tokenized once, the tokens replayed into FTS5 and Xapian,
+ * as the rebuild does.
+ */
 static int
 apply_item(struct indexer *ix, const struct ix_item *it, long long fts_seq, char **cause)
 {
@@ -398,36 +431,41 @@ apply_item(struct indexer *ix, const struct ix_item *it, long long fts_seq, char
 	char idterm[32], *err = NULL;
 	int exists, rc = 0;
 
-	if (it->seq > fts_seq) {
-		sqlite3_bind_int64(p->fts_del, 1, it->id);
-		sqlite3_bind_int64(p->fts_ins, 1, it->id);
-		if (sqlite3_step(p->fts_del) != SQLITE_DONE || sqlite3_step(p->fts_ins) != SQLITE_DONE)
-			rc = -1;
-		sqlite3_reset(p->fts_del);
-		sqlite3_reset(p->fts_ins);
-		if (rc != 0) {
-			*cause = sql_error(ix->db, p->kind->fts);
-			return -1;
-		}
-	}
-	if (it->seq <= p->seq)
+	if (it->seq <= fts_seq && it->seq <= p->seq)
 		return 0;
-	snprintf(idterm, sizeof idterm, "Q%lld", (long long)it->id);
 	sqlite3_bind_int64(p->row, 1, it->id);
 	exists = sqlite3_step(p->row) == SQLITE_ROW;
 	if (exists) {
-		struct xc_doc *doc = build_doc(ix->tk, p->kind, p->row, it->id, NULL, 0, &err);
-
-		rc = doc == NULL ? -1 : xc_db_replace(p->x, idterm, XC_NTS, doc, NULL, &err);
-		xc_doc_free(doc);
-	} else
-		rc = xc_db_delete(p->x, idterm, XC_NTS, &err);
-	sqlite3_reset(p->row);
-	if (rc != 0) {
-		*cause = xap_error(p->kind->name, err);
-		return -1;
+		if (ix->one == NULL)
+			ix->one = chunk_new(0);
+		chunk_clear(ix->one, (size_t)it->part);
+		chunk_add_row(ix->one, p->kind, p->row, p->cols, ix->tk, &ix->marked);
 	}
-	return 0;
+	if (it->seq > fts_seq) {
+		sqlite3_bind_int64(p->fts_del, 1, it->id);
+		if (sqlite3_step(p->fts_del) != SQLITE_DONE) {
+			*cause = sql_error(ix->db, p->kind->fts);
+			rc = -1;
+		}
+		sqlite3_reset(p->fts_del);
+		if (rc == 0 && exists)
+			rc = fts_write_chunk(ix, p->fts_ins, ix->one, cause);
+	}
+	if (rc == 0 && it->seq > p->seq) {
+		snprintf(idterm, sizeof idterm, "Q%lld", (long long)it->id);
+		if (exists) {
+			struct xc_doc *doc = build_doc(ix->tk, p->kind, p->row, it->id,
+			    chunk_tokens(ix->one), 0, &err);
+
+			rc = doc == NULL ? -1 : xc_db_replace(p->x, idterm, XC_NTS, doc, NULL, &err);
+			xc_doc_free(doc);
+		} else
+			rc = xc_db_delete(p->x, idterm, XC_NTS, &err);
+		if (rc != 0)
+			*cause = xap_error(p->kind->name, err);
+	}
+	sqlite3_reset(p->row);
+	return rc;
 }
 
 /* Loads the items logged after seq `after`, latest entry per item, in log order. */
@@ -504,6 +542,28 @@ commit_batch(struct indexer *ix, long long seq, char **cause)
 		if (xc_db_set_metadata(p->x, IX_LAST_SEQ, XC_NTS, buf, strlen(buf), &err) != 0 ||
 		    xc_db_commit(p->x, &err) != 0) {
 			*cause = xap_error(p->kind->name, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Commits each Xapian database without moving its last_seq: what the
+ * replay changed so far.  Xapian keeps a replay's changes in memory until a
+ * commit, and each replace costs more as they grow (11,000 items replayed
+ * in one go took twice the CPU time of the same in commits of 500).  A
+ * crash before the batch's commit replays these items again, as after a
+ * flush Xapian makes on its own.
+ */
+static int
+xapian_flush(struct indexer *ix, char **cause)
+{
+	for (size_t k = 0; k < nitems(kinds); k++) {
+		char *err = NULL;
+
+		if (xc_db_commit(ix->parts[k].x, &err) != 0) {
+			*cause = xap_error(kinds[k].name, err);
 			return -1;
 		}
 	}
@@ -589,7 +649,8 @@ indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progress, v
 			}
 			if (progress != NULL)
 				progress(done + 1, n, arg);
-		}
+		} else if ((done + 1) % IX_XAPIAN_FLUSH == 0 && xapian_flush(ix, cause) != 0)
+			goto fail;
 	}
 	if (commit_batch(ix, high, cause) != 0)
 		goto fail;
@@ -736,17 +797,34 @@ chunk_new(size_t kind)
 	return c;
 }
 
+/* Empties c for rows of kind. */
+static void
+chunk_clear(struct fts_chunk *c, size_t kind)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->region[i]);
+		free(c->category[i]);
+	}
+	c->n = 0;
+	c->kind = kind;
+	tokstream_reset(c->ts);
+}
+
 static void
 chunk_free(struct fts_chunk *c)
 {
 	if (c == NULL)
 		return;
-	for (size_t i = 0; i < c->n; i++) {
-		free(c->region[i]);
-		free(c->category[i]);
-	}
+	chunk_clear(c, c->kind);
 	tokstream_free(c->ts);
 	free(c);
+}
+
+/* The tokens of c's rows' fields, row i's from text i × nfields. */
+static const struct tokstream *
+chunk_tokens(const struct fts_chunk *c)
+{
+	return c->ts;
 }
 
 static void
@@ -857,7 +935,6 @@ struct xap_build {
 #define IX_SHARDS	2	/* Xapian shards built at once (the machine's cores) */
 #define IX_FLUSH_ENV	"XAPIAN_FLUSH_THRESHOLD"
 #define IX_BULK_FLUSH	"2500"	/* documents a shard holds before it flushes */
-#define IX_MAX_FIELDS	16
 
 /*
  * Tokenizes the fields of the view row q points at (cols: each field's
@@ -1047,13 +1124,11 @@ done:
 	return NULL;
 }
 
-/* Writes one chunk's rows into its kind's FTS5 table with ins[kind], replaying their tokens. */
+/* Writes one chunk's rows into its kind's FTS5 table with q (fts_insert_prepare). */
 static int
-fts_write_chunk(struct indexer *ix, sqlite3_stmt *const *ins, const struct fts_chunk *c,
-    char **cause)
+fts_write_chunk(struct indexer *ix, sqlite3_stmt *q, const struct fts_chunk *c, char **cause)
 {
 	const struct ix_kind *k = &kinds[c->kind];
-	sqlite3_stmt *q = ins[c->kind];
 
 	for (size_t i = 0; i < c->n; i++) {
 		size_t first = i * k->nfields, len;
@@ -1132,29 +1207,19 @@ fts_fill(struct indexer *ix, struct fts_queue *queue, struct serve *layer,
 
 	for (size_t k = 0; k < nitems(kinds) && rc == 0; k++) {
 		const struct ix_kind *kd = &kinds[k];
-		struct buf cols = { 0 }, vals = { 0 };
 		char *sql;
 
-		for (size_t f = 0; f < kd->nfields; f++) {
-			buf_addf(&cols, ", %s", kd->fields[f].column);
-			buf_addstr(&vals, ", ?");
-		}
 		sql = xasprintf("INSERT INTO %1$s (%1$s, rank) VALUES ('automerge', 0)", kd->fts);
 		if (sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 			rc = -1;
 		free(sql);
-		sql = xasprintf("INSERT INTO %s (rowid%s, region) VALUES (?%s, ?)", kd->fts,
-		    cols.data, vals.data);
-		if (rc == 0 && sqlite3_prepare_v2(ix->db, sql, -1, &ins[k], NULL) != SQLITE_OK)
+		if (rc == 0 && (ins[k] = fts_insert_prepare(ix->db, kd)) == NULL)
 			rc = -1;
-		free(sql);
-		buf_free(&cols);
-		buf_free(&vals);
 		if (rc != 0)
 			*cause = sql_error(ix->db, kd->fts);
 	}
 	while (rc == 0 && (c = queue_pop(queue)) != NULL) {
-		rc = fts_write_chunk(ix, ins, c, cause);
+		rc = fts_write_chunk(ix, ins[c->kind], c, cause);
 		if (rc == 0 && strcmp(kinds[c->kind].name, "supply") == 0)
 			layer_add_chunk(layer, d, c);
 		if (rc == 0)

@@ -15,5 +15,19 @@ char *store_blob_path(struct store *st, const char *sha);
  */
 int store_blob_keep(struct store *st, const char *src, const char *sha, int *created,
     char **cause);
+/* The directories under uploads/ that files were put in without their fsync. */
+struct blob_dirs {
+	unsigned char	 made[256];	/* by the hash's first two hex digits */
+};
+
+/*
+ * store_blob_keep for the bytes p[0..n), but for the directory's fsync: a
+ * file made marks its directory in dirs, and store_blob_sync_dirs then
+ * syncs each directory once for a batch of files, before the rows that
+ * name them commit.
+ */
+int store_blob_keep_bytes(struct store *st, const void *p, size_t n, const char *sha,
+    struct blob_dirs *dirs, int *created, char **cause);
+int store_blob_sync_dirs(struct store *st, const struct blob_dirs *dirs, char **cause);
 
 #endif

@@ -18,7 +18,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,9 +85,6 @@ fault_point(const char *name)
 
 /* Tables whose rows name a kept file in their sha256 column. */
 static const char *const file_tables[] = { "uploads", "outcome_evidence" };
-
-/* Numbers the temporary names of files being kept. */
-static atomic_ulong incoming_seq;
 
 static const struct sync_table *
 table_find(const char *name)
@@ -533,6 +529,8 @@ out:
 struct apply_ctx {
 	enum sync_role	 peer_role;	/* the sender's */
 	enum sync_role	 self_role;	/* a replica takes whatever its box sends */
+	int		 guarded;	/* a fair box's changeset at the province: guard_install */
+	int64_t		 peer_base;	/* the sender's range of row ids starts past this */
 	json_t		*conflicts;	/* [{tbl, key, op, reason, theirs}] kept for the organiser */
 	struct columns	 cols[nitems(sync_tables)];	/* each synced table's columns */
 };
@@ -675,6 +673,99 @@ conflict_keep(struct apply_ctx *ctx, const struct columns *c, sqlite3_changeset_
 	    "key", key, "op", op_name(op), "reason", reason, "theirs", theirs));
 }
 
+/*
+ * Whether a change is a fair box's update or delete of a row of the
+ * province's that it does not own: a row it did not make (outside its range
+ * of ids), or, in a participant's row, a column other than the check-in ones.
+ */
+static int
+change_not_sender_row(const struct apply_ctx *ctx, const struct sync_table *t,
+    const struct columns *c, sqlite3_changeset_iter *it, int op, int ncol)
+{
+	int idcol = column_index(c, "id");
+	sqlite3_value *id;
+
+	if (!ctx->guarded || t->owner != SYNC_ROLE_PROVINCE || t->fair_columns == NULL ||
+	    op == SQLITE_INSERT || idcol < 0 || sqlite3changeset_old(it, idcol, &id) != SQLITE_OK ||
+	    id == NULL)
+		return 0;
+	if (sqlite3_value_int64(id) > ctx->peer_base &&
+	    sqlite3_value_int64(id) <= ctx->peer_base + STORE_SITE_SPAN)
+		return 0;
+	return op == SQLITE_DELETE || change_owner(t, c, it, op, ncol) != SYNC_ROLE_FAIR;
+}
+
+/*
+ * A fair box owns, of the province's tables, only the rows it made (its
+ * walk-ins and their companies, numbered in its range) and a participant's
+ * check-in columns.  While its changeset is applied at the province,
+ * temporary triggers refuse its other updates and deletes of those tables:
+ * each raises a constraint error, which apply_conflict keeps for the
+ * organiser.  Without them such a change, meeting no conflict, would
+ * silently overwrite the province's row.  The province's snapshot still
+ * takes the change, so its next changeset carries its own row back.
+ */
+static int
+guard_install(struct store *st, const struct apply_ctx *ctx, char **cause)
+{
+	int64_t lo = ctx->peer_base, hi = ctx->peer_base + STORE_SITE_SPAN;
+
+	for (size_t i = 0; i < nitems(sync_tables) && ctx->guarded; i++) {
+		const struct sync_table *t = &sync_tables[i];
+		struct buf changed = { 0 };
+		char *sql;
+		int rc;
+
+		if (t->owner != SYNC_ROLE_PROVINCE || t->fair_columns == NULL)
+			continue;
+		/* Any column but the fair box's own. */
+		for (int k = 0; k < ctx->cols[i].n; k++) {
+			char word[80], *one;
+
+			snprintf(word, sizeof word, " %s ", ctx->cols[i].names[k]);
+			if (strstr(t->fair_columns, word) != NULL)
+				continue;
+			one = sqlite3_mprintf("%s old.\"%w\" IS NOT new.\"%w\"",
+			    changed.len > 0 ? " OR" : "", ctx->cols[i].names[k],
+			    ctx->cols[i].names[k]);
+			buf_addstr(&changed, one);
+			sqlite3_free(one);
+		}
+		buf_addc(&changed, '\0');
+		sql = sqlite3_mprintf("CREATE TEMP TRIGGER \"sync_guard_%w_u\" BEFORE UPDATE ON"
+		    " main.\"%w\" WHEN NOT (old.id > %lld AND old.id <= %lld) AND (%s) BEGIN"
+		    " SELECT RAISE(ABORT, 'not the sender''s row'); END;"
+		    "CREATE TEMP TRIGGER \"sync_guard_%w_d\" BEFORE DELETE ON main.\"%w\""
+		    " WHEN NOT (old.id > %lld AND old.id <= %lld) BEGIN"
+		    " SELECT RAISE(ABORT, 'not the sender''s row'); END;", t->name, t->name,
+		    (long long)lo, (long long)hi, changed.data != NULL && changed.data[0] != '\0' ?
+		    changed.data : "0", t->name, t->name, (long long)lo, (long long)hi);
+		rc = store_exec(st, sql, cause);
+		sqlite3_free(sql);
+		buf_free(&changed);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Drops guard_install's triggers, if there are any. */
+static void
+guard_remove(struct store *st)
+{
+	for (size_t i = 0; i < nitems(sync_tables); i++) {
+		char *sql;
+
+		if (sync_tables[i].owner != SYNC_ROLE_PROVINCE || sync_tables[i].fair_columns == NULL)
+			continue;
+		sql = sqlite3_mprintf("DROP TRIGGER IF EXISTS temp.\"sync_guard_%w_u\";"
+		    "DROP TRIGGER IF EXISTS temp.\"sync_guard_%w_d\"", sync_tables[i].name,
+		    sync_tables[i].name);
+		sqlite3_exec(store_db(st), sql, NULL, NULL, NULL);
+		sqlite3_free(sql);
+	}
+}
+
 /* Only the tables the sender sends are applied; anything else in its file is ignored. */
 static int
 apply_filter(void *arg, const char *tab)
@@ -730,8 +821,12 @@ apply_conflict(void *arg, int conflict, sqlite3_changeset_iter *it)
 		    " has the same key");
 		return SQLITE_CHANGESET_OMIT;
 	case SQLITE_CHANGESET_CONSTRAINT:
-		conflict_keep(ctx, c, it, tab, op, ncol, "违反本站的约束（唯一、检查或触发器） / it"
-		    " breaks a rule here (unique, check or trigger)");
+		if (change_not_sender_row(ctx, t, c, it, op, ncol))
+			conflict_keep(ctx, c, it, tab, op, ncol, "这一行归省里所有，展会站点不能修改或删除"
+			    " / the province owns this row: a fair's box may not change or delete it");
+		else
+			conflict_keep(ctx, c, it, tab, op, ncol, "违反本站的约束（唯一、检查或触发器） /"
+			    " it breaks a rule here (unique, check or trigger)");
 		return SQLITE_CHANGESET_OMIT;
 	default:
 		return SQLITE_CHANGESET_OMIT;
@@ -811,39 +906,25 @@ conflicts_record(struct store *st, const char *peer, int64_t seq, json_t *confli
 	return store_finish(st, q, cause);
 }
 
-/* Keeps the carried files the store does not have yet, before the rows naming them commit. */
+/*
+ * Keeps the carried files the store does not have yet, straight from the
+ * changeset file, before the rows naming them commit: each file fsynced,
+ * each directory once.
+ */
 static int
 files_keep(struct store *st, const struct sync_pack *p, long *kept, char **cause)
 {
-	char *dir = xasprintf("%s/sync", store_dir(st));
+	struct blob_dirs dirs = { { 0 } };
 
-	if (p->nfiles > 0 && mkdir_p(dir, 0700) == -1) {
-		*cause = xasprintf("无法创建 %s：%s / cannot make %s: %s", dir, strerror(errno), dir,
-		    strerror(errno));
-		free(dir);
-		return -1;
-	}
-	free(dir);
 	for (size_t i = 0; i < p->nfiles; i++) {
-		char *have = store_blob_path(st, p->files[i].sha), *tmp;
-		int created = 0, rc;
+		int created = 0;
 
-		rc = access(have, F_OK);
-		free(have);
-		if (rc == 0)
-			continue;
-		/* One name per file kept, as two workers may keep files at once. */
-		tmp = xasprintf("%s/sync/incoming.%ld.%lu", store_dir(st), (long)getpid(),
-		    atomic_fetch_add(&incoming_seq, 1));
-		rc = sync_write_file(tmp, p->files[i].data, p->files[i].len, 0600, cause) != 0 ||
-		    store_blob_keep(st, tmp, p->files[i].sha, &created, cause) != 0 ? -1 : 0;
-		unlink(tmp);
-		free(tmp);
-		if (rc != 0)
+		if (store_blob_keep_bytes(st, p->files[i].data, p->files[i].len, p->files[i].sha,
+		    &dirs, &created, cause) != 0)
 			return -1;
 		*kept += created;
 	}
-	return 0;
+	return store_blob_sync_dirs(st, &dirs, cause);
 }
 
 /*
@@ -878,6 +959,8 @@ apply_changeset(struct store *st, const struct sync_peer *peer, const struct syn
 		    (long long)p->seq, (long long)p->seq, peer->name);
 		goto out;
 	}
+	if (guard_install(st, ctx, cause) != 0)
+		goto out;
 	if (p->changeset_len > 0 && sqlite3changeset_apply(store_db(st), (int)p->changeset_len,
 	    (void *)p->changeset, apply_filter, apply_conflict, ctx) != SQLITE_OK) {
 		*cause = store_error(st, "sqlite3changeset_apply");
@@ -914,6 +997,7 @@ apply_changeset(struct store *st, const struct sync_peer *peer, const struct syn
 	rc = 0;
 out:
 	store_rollback(st);
+	guard_remove(st);
 	if (store_exec(st, "PRAGMA foreign_keys = ON", &fk_cause) != 0) {
 		if (rc == 0)
 			*cause = fk_cause;
@@ -1028,6 +1112,8 @@ sync_import(struct store *st, const void *data, size_t len, struct sync_report *
 		goto out;
 	ctx.peer_role = peer.role;
 	ctx.self_role = role;
+	ctx.guarded = role == SYNC_ROLE_PROVINCE && peer.role == SYNC_ROLE_FAIR;
+	ctx.peer_base = sync_id_base(peer.name, peer.role);
 	ctx.conflicts = json_array();
 	for (size_t i = 0; i < nitems(sync_tables); i++)
 		if (columns_load(store_db(st), "main", sync_tables[i].name, &ctx.cols[i]) != 0) {

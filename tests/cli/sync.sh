@@ -8,7 +8,8 @@
 # file, a tampered file, a file for another box and a file from an unknown
 # site are refused with nothing changed.  Ownership: the owner's change
 # wins over a local edit; a fair box's change to a province column is kept
-# for the organiser, not applied.
+# for the organiser, not applied, and so is its edit of a province company
+# that the province did not touch, whose value then goes back to the fair box.
 set -u
 : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -152,6 +153,34 @@ check "settle" 0 "$fm" sync settle "$cid" --data "$P"
 check "settle again" 1 "$fm" sync settle "$cid" --data "$P"
 has "settle again" "$WORK/err" "no unsettled sync conflict"
 check "settle bad id" 1 "$fm" sync settle abc --data "$P"
+
+# A fair box edits a province supplier's credit code (no edit at the province, so no
+# conflict to judge it by): the province refuses it and lists it; its next file puts the
+# province's value back at the fair box, and the boxes are in step again.
+# A round both ways first, so that the fair box's next file carries this edit alone.
+"$fm" sync export --for 渝洽会 --to "$WORK/p5.sync" --data "$P" >/dev/null &&
+  "$fm" sync import "$WORK/p5.sync" --data "$F" >/dev/null &&
+  "$fm" sync export --to "$WORK/f4.sync" --data "$F" >/dev/null &&
+  "$fm" sync import "$WORK/f4.sync" --data "$P" >/dev/null || bad "p5 round"
+sid=$(q "$P" "SELECT id FROM suppliers ORDER BY id LIMIT 1")
+code=$(q "$P" "SELECT coalesce(credit_code, '') FROM suppliers WHERE id = $sid")
+q "$F" "UPDATE suppliers SET credit_code = '91500000MA5U000000' WHERE id = $sid"
+"$fm" sync export --to "$WORK/f5.sync" --data "$F" >/dev/null
+check "a province company edited at the fair" 0 "$fm" sync import "$WORK/f5.sync" --json --data "$P"
+has "refused and listed" "$WORK/out" '"conflicts":1'
+[ "$(q "$P" "SELECT coalesce(credit_code, '') FROM suppliers WHERE id = $sid")" = "$code" ] && ok ||
+  bad "the fair box changed the province's supplier"
+"$fm" sync conflicts --json --data "$P" >"$WORK/out"
+has "the refusal names the table" "$WORK/out" '"table":"suppliers"'
+has "the refusal says why" "$WORK/out" "a fair's box may not change or delete it"
+"$fm" sync export --for 渝洽会 --to "$WORK/p6.sync" --data "$P" >/dev/null
+check "the province's value back to the fair" 0 "$fm" sync import "$WORK/p6.sync" --json --data "$F"
+has "back without a conflict" "$WORK/out" '"conflicts":0'
+[ "$(q "$F" "SELECT coalesce(credit_code, '') FROM suppliers WHERE id = $sid")" = "$code" ] && ok ||
+  bad "the fair box kept its edit of the province's supplier"
+"$fm" sync export --to "$WORK/f6.sync" --data "$F" >/dev/null &&
+  "$fm" sync import "$WORK/f6.sync" --data "$P" >/dev/null || bad "f6 round"
+same "after a fair box's edit of a province company"
 check "no sync site" 1 "$fm" sync export --to "$WORK/none.sync" --data "$WORK/nowhere"
 
 finish
