@@ -143,6 +143,18 @@ indexer_scalar(sqlite3 *db, const char *sql)
 	return v;
 }
 
+/* Whether the FTS5 tables were made by this tokenizer version. */
+static int
+fts_current(sqlite3 *db)
+{
+	char *sql = xasprintf("SELECT coalesce((SELECT seq FROM " IX_STATE " WHERE name ="
+	    " 'tokenizer'), 0) = %d", TOKENIZE_VERSION);
+	long long v = indexer_scalar(db, sql);
+
+	free(sql);
+	return v == 1;
+}
+
 /*
  * Whether every item must be indexed again: the indexes were made by
  * another tokenizer version, or a rebuild committed FTS5 but was cut short
@@ -151,13 +163,8 @@ indexer_scalar(sqlite3 *db, const char *sql)
 static int
 rebuild_needed(sqlite3 *db)
 {
-	char *sql = xasprintf("SELECT coalesce((SELECT seq FROM " IX_STATE " WHERE name ="
-	    " 'tokenizer'), 0) != %d OR EXISTS (SELECT 1 FROM " IX_STATE " WHERE name ="
-	    " 'xapian_rebuild')", TOKENIZE_VERSION);
-	long long v = indexer_scalar(db, sql);
-
-	free(sql);
-	return v != 0;
+	return !fts_current(db) || indexer_scalar(db, "SELECT EXISTS (SELECT 1 FROM " IX_STATE
+	    " WHERE name = 'xapian_rebuild')") != 0;
 }
 
 /* Opens (mode) the Xapian database of each kind. */
@@ -1105,17 +1112,19 @@ layer_add_chunk(struct serve *layer, struct serve_doc *d, const struct fts_chunk
  * while they load (only FTS5's crisis merges), then one optimize into a
  * single segment per table.  FTS5's pending-terms hash keeps its default
  * size (1 MB): at 256 MB, walking its chains took half of this thread's
- * time at 1,000,000 products.  On failure the queue is aborted.
+ * time at 1,000,000 products.  With keep_fts only the serving layer is
+ * filled.  On failure the queue is aborted.
  */
 static int
-fts_fill(struct indexer *ix, struct fts_queue *queue, struct serve *layer, char **cause)
+fts_fill(struct indexer *ix, struct fts_queue *queue, struct serve *layer, int keep_fts,
+    char **cause)
 {
 	sqlite3_stmt *ins[nitems(kinds)] = { 0 };
 	struct serve_doc *d = serve_doc_new(layer);
 	struct fts_chunk *c;
 	int rc = 0;
 
-	for (size_t k = 0; k < nitems(kinds) && rc == 0; k++) {
+	for (size_t k = 0; k < nitems(kinds) && rc == 0 && !keep_fts; k++) {
 		const struct ix_kind *kd = &kinds[k];
 		struct buf cols = { 0 }, vals = { 0 };
 		char *sql;
@@ -1139,7 +1148,8 @@ fts_fill(struct indexer *ix, struct fts_queue *queue, struct serve *layer, char 
 			*cause = sql_error(ix->db, kd->fts);
 	}
 	while (rc == 0 && (c = queue_pop(queue)) != NULL) {
-		rc = fts_write_chunk(ix, ins, c, cause);
+		if (!keep_fts)
+			rc = fts_write_chunk(ix, ins, c, cause);
 		if (rc == 0 && strcmp(kinds[c->kind].name, "supply") == 0)
 			layer_add_chunk(layer, d, c);
 		chunk_free(c);
@@ -1151,7 +1161,7 @@ fts_fill(struct indexer *ix, struct fts_queue *queue, struct serve *layer, char 
 		queue_abort(queue);
 		return -1;
 	}
-	for (size_t k = 0; k < nitems(kinds); k++) {
+	for (size_t k = 0; k < nitems(kinds) && !keep_fts; k++) {
 		char *sql = xasprintf("INSERT INTO %1$s (%1$s) VALUES ('optimize');"
 		    "INSERT INTO %1$s (%1$s, rank) VALUES ('automerge', 4);", kinds[k].fts);
 
@@ -1312,9 +1322,13 @@ remove_new(struct indexer *ix)
  * Xapian as being rebuilt ('xapian_rebuild').  After the commit the shards are
  * merged and put in place, and the mark goes.  Killed before the commit,
  * nothing changed; after it, the mark makes the next run rebuild.
+ *
+ * With keep_fts the FTS5 tables and the log stay as they are: Xapian
+ * and the serving layer reflect every row (the log's last entry), and the
+ * catch-up at the end applies to FTS5 the entries it had not seen.
  */
-int
-indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, void *arg,
+static int
+rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progress, void *arg,
     char **cause)
 {
 	struct xap_build b[IX_SHARDS];
@@ -1325,7 +1339,7 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	const char *file = sqlite3_db_filename(ix->db, "main");
 	long long high = 0, n;
 	int started = 0, rc = -1;
-	char *sql, *err = NULL;
+	char *sql, *err = NULL, fts_done[160];
 
 	if (applied != NULL)
 		*applied = 0;
@@ -1340,7 +1354,7 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	queue_init(&queue, IX_SHARDS);
 	layer = serve_empty("supply");
 	remove_new(ix);
-	for (size_t k = 0; k < nitems(kinds); k++) {
+	for (size_t k = 0; k < nitems(kinds) && !keep_fts; k++) {
 		sqlite3_finalize(ix->parts[k].fts_del);
 		sqlite3_finalize(ix->parts[k].fts_ins);
 		ix->parts[k].fts_del = ix->parts[k].fts_ins = NULL;
@@ -1349,11 +1363,12 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 			goto fail;
 		}
 	}
-	if (sqlite3_exec(ix->db, "DELETE FROM " IX_LOG ";"
+	if ((!keep_fts && sqlite3_exec(ix->db, "DELETE FROM " IX_LOG ";"
 	    "INSERT INTO " IX_LOG " (kind, item_id) SELECT 'supply', id FROM " IX_PRODUCTS ";"
 	    "INSERT INTO " IX_LOG " (kind, item_id) SELECT 'demand', id FROM " IX_DEMANDS ";",
-	    NULL, NULL, NULL) != SQLITE_OK ||
-	    (high = indexer_scalar(ix->db, "SELECT coalesce(max(seq), 0) FROM " IX_LOG)) < 0) {
+	    NULL, NULL, NULL) != SQLITE_OK) ||
+	    (high = indexer_scalar(ix->db, "SELECT max(coalesce((SELECT max(seq) FROM " IX_LOG
+	    "), 0), coalesce((SELECT seq FROM " IX_STATE " WHERE name = 'fts'), 0))")) < 0) {
 		*cause = sql_error(ix->db, "rebuild");
 		goto fail;
 	}
@@ -1369,6 +1384,9 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	 */
 	if (getenv(IX_FLUSH_ENV) == NULL)
 		setenv(IX_FLUSH_ENV, IX_BULK_FLUSH, 0);
+	snprintf(fts_done, sizeof fts_done, "UPDATE " IX_STATE " SET seq = %lld WHERE name = 'fts';"
+	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('tokenizer', %d);", high,
+	    TOKENIZE_VERSION);
 	for (int i = 0; i < IX_SHARDS; i++) {
 		b[i].queue = &queue;
 		b[i].store = file;
@@ -1384,15 +1402,14 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 		}
 		started++;
 	}
-	if (fts_fill(ix, &queue, layer, cause) != 0)
+	if (fts_fill(ix, &queue, layer, keep_fts, cause) != 0)
 		goto fail;
-	sql = xasprintf("UPDATE " IX_STATE " SET seq = %lld WHERE name = 'fts';"
-	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('tokenizer', %d);"
+	sql = xasprintf("%s"
 	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('xapian_rebuild', %lld);"
 	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('serve_file', %lld);"
 	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('serve_file_docs',"
-	    " (SELECT count(*) FROM " IX_PRODUCT_TEXT "));",
-	    high, TOKENIZE_VERSION, high, high);
+	    " (SELECT count(*) FROM " IX_PRODUCT_TEXT "));", keep_fts ? "" : fts_done, high,
+	    high);
 	rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 	free(sql);
 	if (rc != SQLITE_OK) {
@@ -1453,11 +1470,14 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	if (rc != 0)
 		goto out;
 	ix->stale = 0;
-	/* Both indexes hold everything: the log can go, but for a server's serving layer. */
+	/*
+	 * Both indexes hold everything: the log can go, but for a server's
+	 * serving layer (and, with keep_fts, for FTS5's catch-up below).
+	 */
 	rc = sqlite3_exec(ix->db, "DELETE FROM " IX_STATE " WHERE name = 'xapian_rebuild'", NULL,
 	    NULL, NULL) == SQLITE_OK ? 0 : -1;
 	sql = log_trim_sql(high);
-	if (rc == 0 && sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (rc == 0 && !keep_fts && sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		rc = -1;
 	free(sql);
 	if (rc != 0) {
@@ -1472,8 +1492,9 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 		progress((size_t)n, (size_t)n, arg);
 	if (applied != NULL)
 		*applied = (size_t)n;
-	rc = generic_refresh(ix->db, ix->tk, (size_t)n, cause);
-	/* Anything logged while this ran. */
+	/* Kept FTS5 tables come with the generic words derived from them. */
+	rc = generic_refresh(ix->db, ix->tk, keep_fts ? 0 : (size_t)n, cause);
+	/* Anything logged while this ran, and with keep_fts what FTS5 had not seen. */
 	if (rc == 0)
 		rc = indexer_catch_up(ix, NULL, NULL, NULL, cause);
 	goto out;
@@ -1490,6 +1511,20 @@ out:
 	queue_destroy(&queue);
 	remove_new(ix);
 	return rc;
+}
+
+int
+indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, void *arg,
+    char **cause)
+{
+	return rebuild(ix, 0, applied, progress, arg, cause);
+}
+
+int
+indexer_rebuild_keeping_fts(struct indexer *ix, size_t *applied, ix_progress_fn progress,
+    void *arg, char **cause)
+{
+	return rebuild(ix, fts_current(ix->db), applied, progress, arg, cause);
 }
 
 long long

@@ -689,7 +689,7 @@ backup_restore(const char *archive, const char *dir, struct backup_summary *sum,
 		goto fail;
 	}
 	if (check_named(st, restored, &why) != 0 || sync_restored(st, &why) != 0 ||
-	    indexing_update(st, 1, &applied, &why) != 0)
+	    indexing_rebuild_restored(st, &applied, &why) != 0)
 		goto fail;
 	rc = 0;
 	goto out;
