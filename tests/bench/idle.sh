@@ -2,7 +2,8 @@
 # Benchmark: what an idle keep-alive connection costs in memory.  N
 # connections (default 10,000), each after one small request, are held open
 # over TLS and then over plain HTTP, each time against a fresh server with
-# its default settings, and the server's RSS growth is divided among those
+# its default settings (but an hour's idle timeout, so that a slow run keeps
+# the first ones), and the server's RSS growth is divided among those
 # it still holds (over TLS it keeps max_idle_connections, 2,000, and closes
 # the longest idle); the difference between the two is what TLS (mbedTLS's
 # record buffers and state) adds.  The peer in
@@ -33,7 +34,8 @@ for transport in tls plain; do
   plain_port=$(free_port)
   rm -f "$work/port"
   "$FAIRMATCH" serve --listen 127.0.0.1:0 --plain-listen "127.0.0.1:$plain_port" \
-    --redirect-listen= --threads 1 --port-file "$work/port" --access-log= 2> "$work/server.err" &
+    --redirect-listen= --threads 1 --port-file "$work/port" --access-log= --timeout-seconds 3600 \
+    2> "$work/server.err" &
   srv=$!
   for _ in $(seq 600); do [ -s "$work/port" ] && break; sleep 0.1; done
   for _ in $(seq 200); do grep -q "plain HTTP on port" "$work/server.err" && break; sleep 0.1; done
