@@ -2,6 +2,7 @@
  * generic.c — deriving the generic words from the catalogues, storing
  * them, and telling content words from numbers, units and generic words.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,24 +34,32 @@ static const char *const seed_words[] = {
 
 /* --- counting ---------------------------------------------------------- */
 
+/* Strings numbered in the order first seen: 0, 1, … */
+struct gs_dict {
+	char	**s;
+	size_t	  n, cap;
+	size_t	 *slots;	/* open addressing: number + 1, 0 = empty */
+	size_t	  nslots;	/* a power of two */
+};
+
 /* One token's counts. */
 struct gs_entry {
-	char	*word;
 	size_t	 items;		/* items using it */
-	size_t	 categories;	/* categories finished with it */
-	size_t	 top;		/* most items in one finished category */
-	size_t	 cur;		/* items in category cat so far */
-	size_t	 cat;		/* the category cur counts */
 	size_t	 last_item;	/* the last item counted, to count each item once */
 };
 
+/* How many items of one category use one token. */
+struct gs_pair {
+	uint64_t key;		/* (token number + 1) << 32 | category number; 0 = empty */
+	size_t	 items;
+};
+
 struct generic_stats {
-	struct gs_entry	*e;		/* entries */
-	size_t		 n, cap;
-	size_t		*slots;		/* open addressing: entry index + 1, 0 = empty */
-	size_t		 nslots;	/* a power of two */
-	char		*category;	/* the category being added */
-	size_t		 cat;		/* its number, 1.. */
+	struct gs_dict	 words, cats;
+	struct gs_entry	*e;		/* per word */
+	struct gs_pair	*pairs;		/* open addressing */
+	size_t		 npairs, nslots;	/* used, a power of two */
+	size_t		 cat;		/* the current item's category, or SIZE_MAX: none */
 	size_t		 item;		/* the item being added, 1.. */
 };
 
@@ -66,13 +75,67 @@ hash_bytes(const char *s, size_t len)
 	return h;
 }
 
+static void
+dict_free(struct gs_dict *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->s[i]);
+	free(d->s);
+	free(d->slots);
+}
+
+/* Doubles the slot table. */
+static void
+dict_grow(struct gs_dict *d)
+{
+	size_t nslots = d->nslots ? d->nslots * 2 : 4096, *slots = xcalloc(nslots, sizeof *slots);
+
+	for (size_t i = 0; i < d->n; i++) {
+		size_t at = hash_bytes(d->s[i], strlen(d->s[i])) & (nslots - 1);
+
+		while (slots[at] != 0)
+			at = (at + 1) & (nslots - 1);
+		slots[at] = i + 1;
+	}
+	free(d->slots);
+	d->slots = slots;
+	d->nslots = nslots;
+}
+
+/* The number of s[0..len), given the next one if new (*added set). */
+static size_t
+dict_number(struct gs_dict *d, const char *s, size_t len, int *added)
+{
+	size_t at;
+
+	*added = 0;
+	if ((d->n + 1) * 2 > d->nslots)
+		dict_grow(d);
+	at = hash_bytes(s, len) & (d->nslots - 1);
+	for (; d->slots[at] != 0; at = (at + 1) & (d->nslots - 1)) {
+		const char *w = d->s[d->slots[at] - 1];
+
+		if (strncmp(w, s, len) == 0 && w[len] == '\0')
+			return d->slots[at] - 1;
+	}
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 1024;
+		d->s = xreallocarray(d->s, d->cap, sizeof *d->s);
+	}
+	d->s[d->n] = xstrndup(s, len);
+	d->slots[at] = ++d->n;
+	*added = 1;
+	return d->n - 1;
+}
+
 struct generic_stats *
 generic_stats_new(void)
 {
 	struct generic_stats *s = xcalloc(1, sizeof *s);
 
 	s->nslots = 4096;
-	s->slots = xcalloc(s->nslots, sizeof *s->slots);
+	s->pairs = xcalloc(s->nslots, sizeof *s->pairs);
+	s->cat = SIZE_MAX;
 	return s;
 }
 
@@ -81,66 +144,53 @@ generic_stats_free(struct generic_stats *s)
 {
 	if (s == NULL)
 		return;
-	for (size_t i = 0; i < s->n; i++)
-		free(s->e[i].word);
+	dict_free(&s->words);
+	dict_free(&s->cats);
 	free(s->e);
-	free(s->slots);
-	free(s->category);
+	free(s->pairs);
 	free(s);
 }
 
-/* Doubles the slot table. */
-static void
-gs_grow(struct generic_stats *s)
+static uint64_t
+hash_u64(uint64_t k)
 {
-	size_t nslots = s->nslots * 2, *slots = xcalloc(nslots, sizeof *slots);
-
-	for (size_t i = 0; i < s->n; i++) {
-		size_t at = hash_bytes(s->e[i].word, strlen(s->e[i].word)) & (nslots - 1);
-
-		while (slots[at] != 0)
-			at = (at + 1) & (nslots - 1);
-		slots[at] = i + 1;
-	}
-	free(s->slots);
-	s->slots = slots;
-	s->nslots = nslots;
+	k ^= k >> 33;	/* MurmurHash3's finaliser */
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	return k ^ (k >> 33);
 }
 
-/* The entry of word, made if new. */
-static struct gs_entry *
-gs_entry(struct generic_stats *s, const char *word, size_t len)
+/* The pair of key, made if new. */
+static struct gs_pair *
+pair_of(struct generic_stats *s, uint64_t key)
 {
 	size_t at;
 
-	if ((s->n + 1) * 2 > s->nslots)
-		gs_grow(s);
-	at = hash_bytes(word, len) & (s->nslots - 1);
-	for (; s->slots[at] != 0; at = (at + 1) & (s->nslots - 1)) {
-		struct gs_entry *e = &s->e[s->slots[at] - 1];
+	if ((s->npairs + 1) * 2 > s->nslots) {
+		size_t nslots = s->nslots * 2;
+		struct gs_pair *p = xcalloc(nslots, sizeof *p);
 
-		if (strncmp(e->word, word, len) == 0 && e->word[len] == '\0')
-			return e;
+		for (size_t i = 0; i < s->nslots; i++) {
+			if (s->pairs[i].key == 0)
+				continue;
+			at = hash_u64(s->pairs[i].key) & (nslots - 1);
+			while (p[at].key != 0)
+				at = (at + 1) & (nslots - 1);
+			p[at] = s->pairs[i];
+		}
+		free(s->pairs);
+		s->pairs = p;
+		s->nslots = nslots;
 	}
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 1024;
-		s->e = xreallocarray(s->e, s->cap, sizeof *s->e);
+	at = hash_u64(key) & (s->nslots - 1);
+	while (s->pairs[at].key != 0 && s->pairs[at].key != key)
+		at = (at + 1) & (s->nslots - 1);
+	if (s->pairs[at].key == 0) {
+		s->pairs[at].key = key;
+		s->npairs++;
 	}
-	s->e[s->n] = (struct gs_entry){ .word = xstrndup(word, len) };
-	s->slots[at] = ++s->n;
-	return &s->e[s->n - 1];
-}
-
-/* Folds the count of the entry's last category into its totals. */
-static void
-gs_finish(struct gs_entry *e)
-{
-	if (e->cur == 0)
-		return;
-	e->categories++;
-	if (e->cur > e->top)
-		e->top = e->cur;
-	e->cur = 0;
+	return &s->pairs[at];
 }
 
 static int
@@ -152,26 +202,36 @@ has_digit(const char *s, size_t len)
 	return 0;
 }
 
-/* tokenize.c callback: count a token of the current item once. */
-static int
-gs_token(void *arg, const struct token *t)
+void
+generic_stats_item(struct generic_stats *s, const char *category)
+{
+	int added;
+
+	s->item++;
+	s->cat = category == NULL || *category == '\0' ? SIZE_MAX :
+	    dict_number(&s->cats, category, strlen(category), &added);
+}
+
+int
+generic_stats_token(void *arg, const struct token *t)
 {
 	struct generic_stats *s = arg;
-	struct gs_entry *e;
+	size_t w;
+	int added;
 
 	/* Numbers are told by their digits, not by statistics. */
-	if (t->pinyin || has_digit(t->text, t->len))
+	if (s->cat == SIZE_MAX || t->pinyin || has_digit(t->text, t->len))
 		return 0;
-	e = gs_entry(s, t->text, t->len);
-	if (e->last_item == s->item)
-		return 0;
-	e->last_item = s->item;
-	e->items++;
-	if (e->cat != s->cat) {
-		gs_finish(e);
-		e->cat = s->cat;
+	w = dict_number(&s->words, t->text, t->len, &added);
+	if (added) {
+		s->e = xreallocarray(s->e, s->words.cap, sizeof *s->e);
+		s->e[w] = (struct gs_entry){ 0 };
 	}
-	e->cur++;
+	if (s->e[w].last_item == s->item)
+		return 0;
+	s->e[w].last_item = s->item;
+	s->e[w].items++;
+	pair_of(s, ((uint64_t)w + 1) << 32 | s->cat)->items++;
 	return 0;
 }
 
@@ -179,15 +239,11 @@ void
 generic_stats_add(struct generic_stats *s, struct tokenizer *tk, const char *category,
     const char *text)
 {
-	if (category == NULL || *category == '\0' || text == NULL)
+	if (text == NULL)
 		return;
-	if (s->category == NULL || strcmp(s->category, category) != 0) {
-		free(s->category);
-		s->category = xstrdup(category);
-		s->cat++;
-	}
-	s->item++;
-	tokenize(tk, text, strlen(text), TOK_DOCUMENT, gs_token, s);
+	generic_stats_item(s, category);
+	if (s->cat != SIZE_MAX)
+		tokenize(tk, text, strlen(text), TOK_DOCUMENT, generic_stats_token, s);
 }
 
 static int
@@ -203,21 +259,35 @@ word_more_used(const void *a, const void *b)
 size_t
 generic_stats_derive(const struct generic_stats *s, struct generic_word **out)
 {
-	size_t need = (s->cat + GENERIC_MIN_SHARE - 1) / GENERIC_MIN_SHARE, n = 0;
+	size_t need = (s->cats.n + GENERIC_MIN_SHARE - 1) / GENERIC_MIN_SHARE, n = 0;
+	size_t *categories = xcalloc(s->words.n + 1, sizeof *categories);
+	size_t *top = xcalloc(s->words.n + 1, sizeof *top);
 
 	if (need < GENERIC_MIN_CATEGORIES)
 		need = GENERIC_MIN_CATEGORIES;
-	*out = NULL;
-	for (size_t i = 0; i < s->n; i++) {
-		struct gs_entry e = s->e[i];
+	for (size_t i = 0; i < s->nslots; i++) {
+		const struct gs_pair *p = &s->pairs[i];
+		size_t w = (size_t)(p->key >> 32);	/* token number + 1 */
 
-		gs_finish(&e);
-		if (e.categories < need || (double)e.top > GENERIC_MAX_TOP_SHARE * (double)e.items)
+		if (p->key == 0)
+			continue;
+		categories[w]++;
+		if (p->items > top[w])
+			top[w] = p->items;
+	}
+	*out = NULL;
+	for (size_t i = 0; i < s->words.n; i++) {
+		const struct gs_entry *e = &s->e[i];
+
+		if (categories[i + 1] < need ||
+		    (double)top[i + 1] > GENERIC_MAX_TOP_SHARE * (double)e->items)
 			continue;
 		*out = xreallocarray(*out, n + 1, sizeof **out);
-		(*out)[n++] = (struct generic_word){ xstrdup(e.word), e.items, e.categories,
-		    (double)e.top / (double)e.items };
+		(*out)[n++] = (struct generic_word){ xstrdup(s->words.s[i]), e->items,
+		    categories[i + 1], (double)top[i + 1] / (double)e->items };
 	}
+	free(categories);
+	free(top);
 	if (n > 1)
 		qsort(*out, n, sizeof **out, word_more_used);
 	return n;
@@ -242,7 +312,7 @@ sql_error(sqlite3 *db, const char *what)
 
 /*
  * Every item's category and the text of the fields the matcher reads from
- * (what it is or wants), fields one per line, grouped by category.
+ * (what it is or wants), fields one per line.
  */
 static char *
 items_sql(void)
@@ -258,37 +328,20 @@ items_sql(void)
 				buf_addf(&sql, " || char(10) || coalesce(%s, '')", k[i].fields[f].column);
 		buf_addf(&sql, " FROM %s", k[i].view);
 	}
-	buf_addstr(&sql, " ORDER BY 1");
 	return buf_take(&sql);
 }
 
-/* Derives the list from the store's items and replaces the stored one. */
-static int
-derive_and_store(sqlite3 *db, struct tokenizer *tk, char **cause)
+int
+generic_store(sqlite3 *db, const struct generic_stats *s, char **cause)
 {
-	struct generic_stats *s = generic_stats_new();
 	struct generic_word *w = NULL;
-	sqlite3_stmt *q = NULL, *ins = NULL;
-	char *sql = items_sql();
-	size_t n = 0;
-	int rc = -1, step;
+	sqlite3_stmt *ins = NULL;
+	size_t n = generic_stats_derive(s, &w);
+	int rc = -1;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
-		*cause = sql_error(db, "items");
-		goto done;
-	}
-	while ((step = sqlite3_step(q)) == SQLITE_ROW)
-		generic_stats_add(s, tk, (const char *)sqlite3_column_text(q, 0),
-		    (const char *)sqlite3_column_text(q, 1));
-	if (step != SQLITE_DONE) {
-		/* A lock or the disk mid-read is not the end of the items. */
-		*cause = sql_error(db, "items");
-		goto done;
-	}
-	n = generic_stats_derive(s, &w);
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE; DELETE FROM " IX_GENERIC, NULL, NULL, NULL) !=
-	    SQLITE_OK || sqlite3_prepare_v2(db, "INSERT INTO " IX_GENERIC " (word, items,"
-	    " categories, top_share) VALUES (?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(db, "DELETE FROM " IX_GENERIC, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT INTO " IX_GENERIC " (word, items, categories,"
+	    " top_share) VALUES (?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK) {
 		*cause = sql_error(db, IX_GENERIC);
 		goto done;
 	}
@@ -303,8 +356,46 @@ derive_and_store(sqlite3 *db, struct tokenizer *tk, char **cause)
 		}
 		sqlite3_reset(ins);
 	}
-	if (sqlite3_exec(db, "INSERT OR REPLACE INTO " IX_STATE " VALUES ('generic', 0); COMMIT",
-	    NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(db, "INSERT OR REPLACE INTO " IX_STATE " VALUES ('generic', 0)", NULL,
+	    NULL, NULL) != SQLITE_OK) {
+		*cause = sql_error(db, IX_STATE);
+		goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(ins);
+	generic_words_free(w, n);
+	return rc;
+}
+
+/* Derives the list from the store's items and replaces the stored one. */
+static int
+derive_and_store(sqlite3 *db, struct tokenizer *tk, char **cause)
+{
+	struct generic_stats *s = generic_stats_new();
+	sqlite3_stmt *q = NULL;
+	char *sql = items_sql();
+	int rc = -1, step;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
+		*cause = sql_error(db, "items");
+		goto done;
+	}
+	while ((step = sqlite3_step(q)) == SQLITE_ROW)
+		generic_stats_add(s, tk, (const char *)sqlite3_column_text(q, 0),
+		    (const char *)sqlite3_column_text(q, 1));
+	if (step != SQLITE_DONE) {
+		/* A lock or the disk mid-read is not the end of the items. */
+		*cause = sql_error(db, "items");
+		goto done;
+	}
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		*cause = sql_error(db, "BEGIN");
+		goto done;
+	}
+	if (generic_store(db, s, cause) != 0)
+		goto done;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		*cause = sql_error(db, "COMMIT");
 		goto done;
 	}
@@ -313,8 +404,6 @@ done:
 	if (rc != 0 && !sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(q);
-	sqlite3_finalize(ins);
-	generic_words_free(w, n);
 	generic_stats_free(s);
 	free(sql);
 	return rc;

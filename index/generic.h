@@ -35,18 +35,24 @@ enum word_class {
 
 /* --- deriving the list ------------------------------------------------- */
 
-/* Counts of tokens over items, fed one item at a time in category order. */
+/* Counts of tokens over items, fed one item at a time in any order. */
 struct generic_stats;
 
 struct generic_stats *generic_stats_new(void);
 void generic_stats_free(struct generic_stats *s);
 /*
- * Adds one item's text (tokenized with TOK_DOCUMENT by tk) under category.
- * Items must come grouped by category (all of one, then the next); items
- * with no category count for nothing.
+ * Adds one item's text (tokenized with TOK_DOCUMENT by tk) under category;
+ * items with no category count for nothing.
  */
 void generic_stats_add(struct generic_stats *s, struct tokenizer *tk, const char *category,
     const char *text);
+/*
+ * The same from tokens already made: generic_stats_item starts an item of
+ * category, then generic_stats_token (a tok_emit_fn, arg s) counts each of
+ * its tokens (pinyin ones are skipped), e.g. replayed from a tokstream.
+ */
+void generic_stats_item(struct generic_stats *s, const char *category);
+int generic_stats_token(void *s, const struct token *t);
 
 /* One derived generic word. */
 struct generic_word {
@@ -69,6 +75,13 @@ void generic_words_free(struct generic_word *w, size_t n);
  * items changed since the last time, and stores it.  0, or -1 with *cause.
  */
 int generic_refresh(sqlite3 *db, struct tokenizer *tk, size_t applied, char **cause);
+
+/*
+ * Replaces the stored list with the words derived from s and marks it
+ * fresh, inside the caller's transaction (a from-scratch build's, which
+ * counted its items' tokens as it went).  0, or -1 with *cause.
+ */
+int generic_store(sqlite3 *db, const struct generic_stats *s, char **cause);
 
 /* --- using it ---------------------------------------------------------- */
 

@@ -1105,19 +1105,33 @@ layer_add_chunk(struct serve *layer, struct serve_doc *d, const struct fts_chunk
 	}
 }
 
+/* Counts a chunk's items for the generic words, from the fields the matcher reads. */
+static void
+generic_add_chunk(struct generic_stats *gs, const struct fts_chunk *c)
+{
+	const struct ix_kind *k = &kinds[c->kind];
+
+	for (size_t i = 0; i < c->n; i++) {
+		generic_stats_item(gs, c->category[i]);
+		for (size_t f = 0; f < k->nfields; f++)
+			if (k->fields[f].qweight > 0)
+				tokstream_replay(c->ts, i * k->nfields + f, generic_stats_token, gs);
+	}
+}
+
 /*
- * FTS5 from scratch, on the calling thread (the store's writer), and the
- * products' serving layer (laid out later): the rows the shards tokenized,
- * in the order they come, with no automatic merging
- * while they load (only FTS5's crisis merges), then one optimize into a
- * single segment per table.  FTS5's pending-terms hash keeps its default
+ * FTS5 from scratch, on the calling thread (the store's writer), the
+ * products' serving layer (laid out later) and the generic words' counts:
+ * the rows the shards tokenized, in the order they come, with no automatic
+ * merging while they load (only FTS5's crisis merges); fts_optimize then
+ * makes a single segment per table.  FTS5's pending-terms hash keeps its default
  * size (1 MB): at 256 MB, walking its chains took half of this thread's
- * time at 1,000,000 products.  With keep_fts only the serving layer is
- * filled.  On failure the queue is aborted.
+ * time at 1,000,000 products.  With keep_fts FTS5 is left as it is.  On
+ * failure the queue is aborted.
  */
 static int
-fts_fill(struct indexer *ix, struct fts_queue *queue, struct serve *layer, int keep_fts,
-    char **cause)
+fts_fill(struct indexer *ix, struct fts_queue *queue, struct serve *layer,
+    struct generic_stats *gs, int keep_fts, char **cause)
 {
 	sqlite3_stmt *ins[nitems(kinds)] = { 0 };
 	struct serve_doc *d = serve_doc_new(layer);
@@ -1152,6 +1166,8 @@ fts_fill(struct indexer *ix, struct fts_queue *queue, struct serve *layer, int k
 			rc = fts_write_chunk(ix, ins, c, cause);
 		if (rc == 0 && strcmp(kinds[c->kind].name, "supply") == 0)
 			layer_add_chunk(layer, d, c);
+		if (rc == 0)
+			generic_add_chunk(gs, c);
 		chunk_free(c);
 	}
 	serve_doc_free(d);
@@ -1161,11 +1177,18 @@ fts_fill(struct indexer *ix, struct fts_queue *queue, struct serve *layer, int k
 		queue_abort(queue);
 		return -1;
 	}
-	for (size_t k = 0; k < nitems(kinds) && !keep_fts; k++) {
+	return 0;
+}
+
+/* Merges each FTS5 table into one segment and turns automatic merging back on. */
+static int
+fts_optimize(struct indexer *ix, char **cause)
+{
+	for (size_t k = 0; k < nitems(kinds); k++) {
 		char *sql = xasprintf("INSERT INTO %1$s (%1$s) VALUES ('optimize');"
 		    "INSERT INTO %1$s (%1$s, rank) VALUES ('automerge', 4);", kinds[k].fts);
+		int rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 
-		rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 		free(sql);
 		if (rc != SQLITE_OK) {
 			*cause = sql_error(ix->db, kinds[k].fts);
@@ -1295,6 +1318,35 @@ join_shards(struct xap_build *b, pthread_t *threads, int started, char **cause)
 	return rc;
 }
 
+/*
+ * The rest of the Xapian side of a rebuild, on its own thread while the
+ * writer optimizes FTS5: waits for the shards, merges them into
+ * dir/kind.new and lays out the serving layer.
+ */
+struct rebuild_tail {
+	struct indexer	*ix;
+	struct xap_build *b;
+	pthread_t	*threads;
+	int		 started;	/* shard threads to join */
+	struct serve	*layer;
+	long long	 high;
+	int		 rc;
+	char		*cause;		/* when rc != 0; the joiner frees it */
+};
+
+static void *
+rebuild_tail_main(void *arg)
+{
+	struct rebuild_tail *t = arg;
+
+	t->rc = join_shards(t->b, t->threads, t->started, &t->cause);
+	if (t->rc == 0)
+		t->rc = merge_shards(t->ix, &t->cause);
+	if (t->rc == 0)
+		serve_build_finish(t->layer, t->high);
+	return NULL;
+}
+
 /* Removes what a bulk build leaves beside the databases. */
 static void
 remove_new(struct indexer *ix)
@@ -1318,14 +1370,18 @@ remove_new(struct indexer *ix)
  * snapshot (which this transaction changes only in the indexes), tokenize
  * each item once and build Xapian shards from the tokens; the calling
  * thread's write transaction empties the FTS5 tables and fills them from the
- * same tokens as the shards hand them over, logs every item again and marks
- * Xapian as being rebuilt ('xapian_rebuild').  After the commit the shards are
- * merged and put in place, and the mark goes.  Killed before the commit,
- * nothing changed; after it, the mark makes the next run rebuild.
+ * same tokens as the shards hand them over (and derives the generic words
+ * from them), logs every item again and marks Xapian as being rebuilt
+ * ('xapian_rebuild').  While it optimizes FTS5, another thread merges the
+ * shards into dir/kind.new and lays out the serving layer; after the
+ * commit the new databases are put in place, and the mark goes.  Killed
+ * before the commit, nothing changed; after it, the mark makes the next
+ * run rebuild.
  *
- * With keep_fts the FTS5 tables and the log stay as they are: Xapian
- * and the serving layer reflect every row (the log's last entry), and the
- * catch-up at the end applies to FTS5 the entries it had not seen.
+ * With keep_fts the FTS5 tables and the log stay as they are: Xapian,
+ * the serving layer and the generic words reflect every row (the log's
+ * last entry), and the catch-up at the end applies to FTS5 the entries it
+ * had not seen.
  */
 static int
 rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progress, void *arg,
@@ -1335,10 +1391,13 @@ rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progre
 	pthread_t threads[IX_SHARDS];
 	struct fts_queue queue;
 	struct serve *layer;
+	struct generic_stats *gs;
+	struct rebuild_tail tail = { 0 };
+	pthread_t tail_thread;
 	struct serve_stats lst;
 	const char *file = sqlite3_db_filename(ix->db, "main");
 	long long high = 0, n;
-	int started = 0, rc = -1;
+	int started = 0, tail_started = 0, rc = -1;
 	char *sql, *err = NULL, fts_done[160];
 
 	if (applied != NULL)
@@ -1353,6 +1412,7 @@ rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progre
 	}
 	queue_init(&queue, IX_SHARDS);
 	layer = serve_empty("supply");
+	gs = generic_stats_new();
 	remove_new(ix);
 	for (size_t k = 0; k < nitems(kinds) && !keep_fts; k++) {
 		sqlite3_finalize(ix->parts[k].fts_del);
@@ -1402,7 +1462,18 @@ rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progre
 		}
 		started++;
 	}
-	if (fts_fill(ix, &queue, layer, keep_fts, cause) != 0)
+	if (fts_fill(ix, &queue, layer, gs, keep_fts, cause) != 0)
+		goto fail;
+	/* The shards have handed over every row: the tail runs beside FTS5's optimize. */
+	tail = (struct rebuild_tail){ .ix = ix, .b = b, .threads = threads, .started = started,
+	    .layer = layer, .high = high };
+	if (pthread_create(&tail_thread, NULL, rebuild_tail_main, &tail) != 0) {
+		*cause = xasprintf("pthread_create: %s", strerror(errno));
+		goto fail;
+	}
+	started = 0;
+	tail_started = 1;
+	if ((!keep_fts && fts_optimize(ix, cause) != 0) || generic_store(ix->db, gs, cause) != 0)
 		goto fail;
 	sql = xasprintf("%s"
 	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('xapian_rebuild', %lld);"
@@ -1416,10 +1487,13 @@ rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progre
 		*cause = sql_error(ix->db, IX_STATE);
 		goto fail;
 	}
-	rc = join_shards(b, threads, started, cause);
-	started = 0;
-	if (rc != 0)
+	pthread_join(tail_thread, NULL);
+	tail_started = 0;
+	if (tail.rc != 0) {
+		*cause = tail.cause;
+		tail.cause = NULL;
 		goto fail;
+	}
 	if (sqlite3_exec(ix->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		*cause = sql_error(ix->db, "COMMIT");
 		goto fail;
@@ -1430,8 +1504,7 @@ rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progre
 	    strcmp(getenv("FAIRMATCH_FAULT"), "index-between-commits") == 0)
 		raise(SIGKILL);
 #endif
-	if (merge_shards(ix, cause) != 0 || swap_parts(ix, cause) != 0 ||
-	    prepare_fts(ix, cause) != 0) {
+	if (swap_parts(ix, cause) != 0 || prepare_fts(ix, cause) != 0) {
 		rc = -1;
 		goto out;
 	}
@@ -1439,7 +1512,6 @@ rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progre
 	 * The serving layer as a server would build it now: saved for servers
 	 * to load (no products: nothing to load, and no file).
 	 */
-	serve_build_finish(layer, high);
 	serve_stats(layer, &lst);
 	sql = xasprintf("%s/%s", ix->dir, SERVE_FILE_NAME);
 	if (lst.docs > 0)
@@ -1492,15 +1564,15 @@ rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progre
 		progress((size_t)n, (size_t)n, arg);
 	if (applied != NULL)
 		*applied = (size_t)n;
-	/* Kept FTS5 tables come with the generic words derived from them. */
-	rc = generic_refresh(ix->db, ix->tk, keep_fts ? 0 : (size_t)n, cause);
 	/* Anything logged while this ran, and with keep_fts what FTS5 had not seen. */
-	if (rc == 0)
-		rc = indexer_catch_up(ix, NULL, NULL, NULL, cause);
+	rc = indexer_catch_up(ix, NULL, NULL, NULL, cause);
 	goto out;
 fail:
 	queue_abort(&queue);
 	join_shards(b, threads, started, NULL);
+	if (tail_started)
+		pthread_join(tail_thread, NULL);
+	free(tail.cause);
 	if (!sqlite3_get_autocommit(ix->db))
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 	if (prepare_fts(ix, &err) != 0)
@@ -1508,6 +1580,7 @@ fail:
 	rc = -1;
 out:
 	serve_free(layer);
+	generic_stats_free(gs);
 	queue_destroy(&queue);
 	remove_new(ix);
 	return rc;

@@ -1383,6 +1383,14 @@ serve_seq(struct serve *sv)
 	return seq;
 }
 
+int
+serve_same_weights(const struct serve *a, const struct serve *b)
+{
+	/* Set once, before any reader: no lock needed. */
+	return a->nfields == b->nfields &&
+	    memcmp(a->wq, b->wq, a->nfields * sizeof *a->wq) == 0;
+}
+
 /* ---- queries ---- */
 
 struct serve_scratch *

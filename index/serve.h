@@ -94,6 +94,8 @@ void serve_apply(struct serve *sv, struct serve_doc *const *put, size_t nput,
     const int64_t *removed, size_t nremoved, long long seq);
 /* The last index_log entry reflected. */
 long long serve_seq(struct serve *sv);
+/* Do a and b weigh the same fields the same (impacts made by one serve as the other's)? */
+int serve_same_weights(const struct serve *a, const struct serve *b);
 
 /* One term of a query: words are ANDed, the terms of one word ORed (as today's FTS5 expression). */
 struct serve_term {

@@ -463,6 +463,18 @@ serve_open(sqlite3 *db, struct tokenizer *tk, const char *kind, const char *path
 	if (note != NULL)
 		*note = NULL;
 	if (path != NULL && access(path, F_OK) == 0 && (sv = serve_file_load(path, &why)) != NULL) {
+		struct serve *want = serve_empty(kind);
+
+		/* Its impacts were made with the fields' weights of the build that saved it. */
+		if (want == NULL || !serve_same_weights(sv, want)) {
+			why = xasprintf("%s 的字段权重与本版本不同 / %s weighs the fields otherwise than"
+			    " this version", path, path);
+			serve_free(sv);
+			sv = NULL;
+		}
+		serve_free(want);
+	}
+	if (sv != NULL) {
 		struct serve_stats st;
 		long long saved = serve_seq(sv);
 

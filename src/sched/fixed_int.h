@@ -93,7 +93,8 @@ void fixed_anneal(const struct fixed_model *m, const struct fixed_opts *o,
 /*
  * The SAT search: encodes m with the per-participant bounds b, then for
  * K = the shared bound upwards asks CaDiCaL for a schedule with at most K
- * breaks; setting (0 .. FIXED_SAT_SETTINGS-1) picks CaDiCaL's options.
+ * breaks, trying the shared best schedule's slots first; setting
+ * (0 .. FIXED_SAT_SETTINGS-1) picks CaDiCaL's options.
  * Offers what it finds and raises the bound on each refutation until sh
  * says stop.
  */

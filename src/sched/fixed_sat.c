@@ -26,14 +26,17 @@
  *
  * Search: for K = the proven bound upwards, assume "total < K + 1" on the
  * totalizer's output.  The first satisfiable K is optimal.  A refutation
- * that did not use the assumption proves the instance infeasible.
+ * that did not use the assumption proves the instance infeasible.  Before
+ * each call the solver is pointed at the best schedule in hand (CaDiCaL's
+ * phase(), through fixed_cadical.cc): the satisfiable call at the optimum
+ * is the slow one, and it starts near a schedule that is already good.
  */
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <ccadical.h>
+#include "fixed_cadical.h"
 
 #include "fixed_int.h"
 #include "util.h"
@@ -58,7 +61,7 @@ static const struct {
 
 /* The formula being built and the solver that holds it. */
 struct enc {
-	CCaDiCaL		 *s;
+	struct fixed_cadical	 *s;
 	const struct fixed_model *m;
 	int			  nvars;	/* variables used so far */
 	int			  yes;		/* a variable fixed true: yes and -yes are constants */
@@ -100,8 +103,8 @@ clause(struct enc *e, ...)
 	}
 	va_end(ap);
 	for (int k = 0; k < n; k++)
-		ccadical_add(e->s, lits[k]);
-	ccadical_add(e->s, 0);
+		fixed_cadical_add(e->s, lits[k]);
+	fixed_cadical_add(e->s, 0);
 }
 
 /* At most one of lits: pairwise when short, else a sequential counter. */
@@ -145,9 +148,9 @@ or_lit(struct enc *e, const int *lits, int n)
 	for (int k = 0; k < n; k++)
 		clause(e, -lits[k], v, 0);
 	for (int k = 0; k < n; k++)
-		ccadical_add(e->s, lits[k]);
-	ccadical_add(e->s, -v);
-	ccadical_add(e->s, 0);
+		fixed_cadical_add(e->s, lits[k]);
+	fixed_cadical_add(e->s, -v);
+	fixed_cadical_add(e->s, 0);
 	return v;
 }
 
@@ -215,8 +218,8 @@ encode_meetings(struct enc *e, const uint64_t *dom)
 			if ((dom[i] >> t) & 1)
 				lits[n++] = e->x[i * e->T + t] = newvar(e);
 		for (int k = 0; k < n; k++)
-			ccadical_add(e->s, lits[k]);
-		ccadical_add(e->s, 0);
+			fixed_cadical_add(e->s, lits[k]);
+		fixed_cadical_add(e->s, 0);
 		at_most_one(e, lits, n);
 	}
 	free(lits);
@@ -506,7 +509,7 @@ encode_total(struct enc *e, int upto)
 	e->total = totalizer(e, e->inputs, e->ninputs, cap, 0, &e->ntotal);
 	/* Assumed later: keep them from being eliminated in between. */
 	for (int k = 0; k < e->ntotal; k++)
-		ccadical_freeze(e->s, e->total[k]);
+		fixed_cadical_freeze(e->s, e->total[k]);
 }
 
 /* The terminate callback: stop, the deadline, or another solver settled this K. */
@@ -530,7 +533,7 @@ decode(struct enc *e, int *slot)
 	for (int i = 0; i < m->nmeetings; i++) {
 		slot[i] = -1;
 		for (int t = 0; t < e->T; t++)
-			if (e->x[i * e->T + t] != 0 && ccadical_val(e->s, e->x[i * e->T + t]) > 0) {
+			if (e->x[i * e->T + t] != 0 && fixed_cadical_val(e->s, e->x[i * e->T + t]) > 0) {
 				slot[i] = t;
 				break;
 			}
@@ -559,8 +562,8 @@ encode(struct enc *e, const struct fixed_bounds *fb, int d)
 	e->ncount = xcalloc((size_t)m->nparticipants + 1, sizeof *e->ncount);
 	e->inputs = xcalloc((size_t)m->nparticipants * (size_t)e->T + 1, sizeof *e->inputs);
 	e->yes = newvar(e);
-	ccadical_add(e->s, e->yes);
-	ccadical_add(e->s, 0);
+	fixed_cadical_add(e->s, e->yes);
+	fixed_cadical_add(e->s, 0);
 	encode_meetings(e, dom);
 	encode_busy(e);
 	encode_tables(e);
@@ -572,42 +575,75 @@ encode(struct enc *e, const struct fixed_bounds *fb, int d)
 	free(dom);
 }
 
+/*
+ * Points the solver at the shared best schedule when it is new to this
+ * solver (*hinted: the breaks of the last one it was given): each meeting's
+ * variable for its slot there is tried true first, its other slots false.
+ * Everything else keeps CaDiCaL's own choice.  Uses slot as scratch.
+ */
+static void
+hint(struct enc *e, int *slot, int *hinted)
+{
+	struct fixed_share *sh = e->sh;
+	const struct fixed_model *m = e->m;
+	int ub;
+
+	if (atomic_load(&sh->ub) >= *hinted)
+		return;
+	pthread_mutex_lock(&sh->lock);
+	ub = atomic_load(&sh->ub);
+	if (sh->best != NULL)
+		memcpy(slot, sh->best, (size_t)m->nmeetings * sizeof *slot);
+	pthread_mutex_unlock(&sh->lock);
+	if (ub >= *hinted)
+		return;
+	*hinted = ub;
+	for (int i = 0; i < m->nmeetings; i++)
+		for (int t = 0; t < e->T; t++) {
+			int x = e->x[i * e->T + t];
+
+			if (x != 0)
+				fixed_cadical_phase(e->s, t == slot[i] ? x : -x);
+		}
+}
+
 void
 fixed_sat(const struct fixed_model *m, const struct fixed_bounds *fb, int setting,
     struct fixed_share *sh)
 {
 	struct enc e;
-	int *slot = xcalloc((size_t)m->nmeetings + 1, sizeof *slot);
+	int *slot = xcalloc((size_t)m->nmeetings + 1, sizeof *slot), hinted = INT_MAX;
 
 	memset(&e, 0, sizeof e);
 	e.m = m;
 	e.sh = sh;
-	e.s = ccadical_init();
-	ccadical_set_option(e.s, "quiet", 1);
+	e.s = fixed_cadical_new();
+	fixed_cadical_set_option(e.s, "quiet", 1);
 	for (int k = 0; k < SETTING_OPTIONS && settings[setting][k].name != NULL; k++)
-		ccadical_set_option(e.s, settings[setting][k].name, settings[setting][k].value);
+		fixed_cadical_set_option(e.s, settings[setting][k].name, settings[setting][k].value);
 	encode(&e, fb, sh->d);
-	ccadical_set_terminate(e.s, &e, terminate);
+	fixed_cadical_set_terminate(e.s, &e, terminate);
 	while (!fixed_share_over(sh)) {
 		int r, bound_lit = 0, lb = atomic_load(&sh->lb), ub = atomic_load(&sh->ub);
 
 		if (lb >= ub)
 			break;
+		hint(&e, slot, &hinted);
 		e.K = lb;
 		if (e.K < e.ninputs) {
 			if (e.K + 1 > e.ntotal)
 				encode_total(&e, e.K + 1);
 			bound_lit = -e.total[e.K];
-			ccadical_assume(e.s, bound_lit);
+			fixed_cadical_assume(e.s, bound_lit);
 		}
 		if (sh->conflicts > 0)
-			ccadical_limit(e.s, "conflicts", sh->conflicts > INT_MAX ? INT_MAX :
+			fixed_cadical_limit(e.s, "conflicts", sh->conflicts > INT_MAX ? INT_MAX :
 			    (int)sh->conflicts);
-		r = ccadical_solve(e.s);
+		r = fixed_cadical_solve(e.s);
 		if (r == 10)
 			fixed_share_offer(sh, slot, decode(&e, slot));
 		else if (r == 20) {
-			if (bound_lit != 0 && ccadical_failed(e.s, bound_lit))
+			if (bound_lit != 0 && fixed_cadical_failed(e.s, bound_lit))
 				fixed_share_raise(sh, e.K + 1);
 			else
 				fixed_share_infeasible(sh, xasprintf("SAT 求解器证明无可行方案 / the"
@@ -615,7 +651,7 @@ fixed_sat(const struct fixed_model *m, const struct fixed_bounds *fb, int settin
 		} else if (atomic_load(&sh->lb) <= e.K && atomic_load(&sh->ub) > e.K)
 			break;	/* out of time or conflicts */
 	}
-	ccadical_release(e.s);
+	fixed_cadical_free(e.s);
 	for (int p = 0; p < m->nparticipants; p++)
 		free(e.count[p]);
 	free(e.count);

@@ -95,6 +95,53 @@ test_derive_from_spread(void **state)
 	generic_stats_free(s);
 }
 
+/*
+ * The counts do not depend on the order items come in: the same items,
+ * category by category and interleaved, and fed as tokens (as a rebuild
+ * replays them) rather than as text, derive the same words with the same
+ * figures.
+ */
+static void
+test_derive_any_order(void **state)
+{
+	static const char *const cats[] = { "家电", "服装", "茶叶", "食品", "五金" };
+	struct generic_stats *grouped = generic_stats_new(), *mixed = generic_stats_new();
+	struct generic_word *a, *b;
+	size_t na, nb;
+
+	for (size_t c = 0; c < nitems(cats); c++)
+		for (int i = 0; i < 4; i++) {
+			char *t = xasprintf("%s样品，要求%s到货", cats[c], i < 2 ? "春节前" : "年底");
+
+			generic_stats_add(grouped, tk, cats[c], t);
+			free(t);
+		}
+	for (int i = 0; i < 4; i++)
+		for (size_t c = 0; c < nitems(cats); c++) {
+			char *t = xasprintf("%s样品，要求%s到货", cats[c], i < 2 ? "春节前" : "年底");
+
+			generic_stats_item(mixed, cats[c]);
+			tokenize(tk, t, strlen(t), TOK_DOCUMENT_PINYIN, generic_stats_token, mixed);
+			free(t);
+		}
+	na = generic_stats_derive(grouped, &a);
+	nb = generic_stats_derive(mixed, &b);
+	assert_true(derived(a, na, "要求"));
+	assert_true(derived(a, na, "春节"));
+	assert_false(derived(a, na, "家电"));
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(a[i].word, b[i].word);
+		assert_int_equal(a[i].items, b[i].items);
+		assert_int_equal(a[i].categories, b[i].categories);
+		assert_true(a[i].top_share == b[i].top_share);
+	}
+	generic_words_free(a, na);
+	generic_words_free(b, nb);
+	generic_stats_free(grouped);
+	generic_stats_free(mixed);
+}
+
 /* Items with no category count for nothing; one category makes nothing generic. */
 static void
 test_derive_needs_categories(void **state)
@@ -145,6 +192,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_derive_from_spread),
+		cmocka_unit_test(test_derive_any_order),
 		cmocka_unit_test(test_derive_needs_categories),
 		cmocka_unit_test(test_classify),
 	};

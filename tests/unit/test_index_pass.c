@@ -5,8 +5,9 @@
  * the incremental path (the log replayed item by item, each index
  * tokenizing for itself) still does: on the fixture catalogues and on a
  * generated one, the FTS5 tables (every token instance: term, row, column,
- * position; and the stored text) and the Xapian databases (every
- * document's terms with their frequencies) are the same both ways.
+ * position; and the stored text), the Xapian databases (every
+ * document's terms with their frequencies) and the generic words derived
+ * from the catalogues are the same both ways.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -112,7 +113,11 @@ dump_xapian(struct store *st, const char *kind, struct buf *out)
 	free(dir);
 }
 
-/* Everything the two indexes hold that tokenizing decides, as text. */
+/*
+ * Everything the two indexes hold that tokenizing decides, as text, and
+ * the generic words (derived from the store's text item by item, from the
+ * recorded tokens in one pass).
+ */
 static char *
 dump_indexes(struct store *st)
 {
@@ -137,6 +142,9 @@ dump_indexes(struct store *st)
 		free(sql);
 		dump_xapian(st, k[i].name, &out);
 	}
+	buf_addstr(&out, "generic_words\n");
+	dump_sql(st, "SELECT word, items, categories, top_share FROM generic_words ORDER BY word",
+	    &out);
 	return buf_take(&out);
 }
 
@@ -205,6 +213,7 @@ test_fixtures_one_pass_as_item_by_item(void **state)
 	/* Not vacuous: pinyin (FTS5 only) and Han bigrams with their field (Xapian) are there. */
 	assert_non_null(strstr(dump, "\nlongjing\t"));
 	assert_non_null(strstr(dump, "N龙井:"));
+	assert_non_null(strstr(dump, "\n要求\t"));
 	free(dump);
 	free(supply);
 	free(demand);

@@ -634,6 +634,20 @@ test_solve_proven(void **state)
 	fixed_model_free(m);
 }
 
+/*
+ * tic-13crafc (published optimum 4 with d = 2): annealing's schedule is
+ * handed to the SAT search as its first choice of slots, and the search
+ * still proves the optimum, with the bound equal to the breaks.
+ */
+static void
+test_solve_proven_hinted(void **state)
+{
+	struct fixed_model *m = fixture("tic-13crafc.original.dzn");
+
+	assert_solved(m, 2, 4, "tic-13crafc", 0);
+	fixed_model_free(m);
+}
+
 /* tic-12 with 40% of meetings fixed (published UNSAT): the SAT search proves it. */
 static void
 test_solve_infeasible_variant(void **state)
@@ -667,6 +681,7 @@ main(void)
 		cmocka_unit_test(test_dzn_cut_short),
 		cmocka_unit_test(test_solve_tic12),
 		cmocka_unit_test(test_solve_proven),
+		cmocka_unit_test(test_solve_proven_hinted),
 		cmocka_unit_test(test_solve_infeasible_variant),
 	};
 
