@@ -159,6 +159,18 @@ indexer_scalar(sqlite3 *db, const char *sql)
 	return v;
 }
 
+/* Whether the FTS5 tables were made by this tokenizer version. */
+static int
+fts_current(sqlite3 *db)
+{
+	char *sql = xasprintf("SELECT coalesce((SELECT seq FROM " IX_STATE " WHERE name ="
+	    " 'tokenizer'), 0) = %d", TOKENIZE_VERSION);
+	long long v = indexer_scalar(db, sql);
+
+	free(sql);
+	return v == 1;
+}
+
 /*
  * Whether every item must be indexed again: the indexes were made by
  * another tokenizer version, or a rebuild committed FTS5 but was cut short
@@ -167,13 +179,8 @@ indexer_scalar(sqlite3 *db, const char *sql)
 static int
 rebuild_needed(sqlite3 *db)
 {
-	char *sql = xasprintf("SELECT coalesce((SELECT seq FROM " IX_STATE " WHERE name ="
-	    " 'tokenizer'), 0) != %d OR EXISTS (SELECT 1 FROM " IX_STATE " WHERE name ="
-	    " 'xapian_rebuild')", TOKENIZE_VERSION);
-	long long v = indexer_scalar(db, sql);
-
-	free(sql);
-	return v != 0;
+	return !fts_current(db) || indexer_scalar(db, "SELECT EXISTS (SELECT 1 FROM " IX_STATE
+	    " WHERE name = 'xapian_rebuild')") != 0;
 }
 
 /* Opens (mode) the Xapian database of each kind. */
@@ -1194,18 +1201,19 @@ generic_add_chunk(struct generic_stats *gs, const struct fts_chunk *c)
  * merging while they load (only FTS5's crisis merges); fts_optimize then
  * makes a single segment per table.  FTS5's pending-terms hash keeps its default
  * size (1 MB): at 256 MB, walking its chains took half of this thread's
- * time at 1,000,000 products.  On failure the queue is aborted.
+ * time at 1,000,000 products.  With keep_fts FTS5 is left as it is.  On
+ * failure the queue is aborted.
  */
 static int
 fts_fill(struct indexer *ix, struct fts_queue *queue, struct serve *layer,
-    struct generic_stats *gs, char **cause)
+    struct generic_stats *gs, int keep_fts, char **cause)
 {
 	sqlite3_stmt *ins[nitems(kinds)] = { 0 };
 	struct serve_doc *d = serve_doc_new(layer);
 	struct fts_chunk *c;
 	int rc = 0;
 
-	for (size_t k = 0; k < nitems(kinds) && rc == 0; k++) {
+	for (size_t k = 0; k < nitems(kinds) && rc == 0 && !keep_fts; k++) {
 		const struct ix_kind *kd = &kinds[k];
 		char *sql;
 
@@ -1219,7 +1227,8 @@ fts_fill(struct indexer *ix, struct fts_queue *queue, struct serve *layer,
 			*cause = sql_error(ix->db, kd->fts);
 	}
 	while (rc == 0 && (c = queue_pop(queue)) != NULL) {
-		rc = fts_write_chunk(ix, ins[c->kind], c, cause);
+		if (!keep_fts)
+			rc = fts_write_chunk(ix, ins[c->kind], c, cause);
 		if (rc == 0 && strcmp(kinds[c->kind].name, "supply") == 0)
 			layer_add_chunk(layer, d, c);
 		if (rc == 0)
@@ -1433,9 +1442,14 @@ remove_new(struct indexer *ix)
  * commit the new databases are put in place, and the mark goes.  Killed
  * before the commit, nothing changed; after it, the mark makes the next
  * run rebuild.
+ *
+ * With keep_fts the FTS5 tables and the log stay as they are: Xapian,
+ * the serving layer and the generic words reflect every row (the log's
+ * last entry), and the catch-up at the end applies to FTS5 the entries it
+ * had not seen.
  */
-int
-indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, void *arg,
+static int
+rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progress, void *arg,
     char **cause)
 {
 	struct xap_build b[IX_SHARDS];
@@ -1449,7 +1463,7 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	const char *file = sqlite3_db_filename(ix->db, "main");
 	long long high = 0, n;
 	int started = 0, tail_started = 0, rc = -1;
-	char *sql, *err = NULL;
+	char *sql, *err = NULL, fts_done[160];
 
 	if (applied != NULL)
 		*applied = 0;
@@ -1465,7 +1479,7 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	layer = serve_empty("supply");
 	gs = generic_stats_new();
 	remove_new(ix);
-	for (size_t k = 0; k < nitems(kinds); k++) {
+	for (size_t k = 0; k < nitems(kinds) && !keep_fts; k++) {
 		sqlite3_finalize(ix->parts[k].fts_del);
 		sqlite3_finalize(ix->parts[k].fts_ins);
 		ix->parts[k].fts_del = ix->parts[k].fts_ins = NULL;
@@ -1474,11 +1488,12 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 			goto fail;
 		}
 	}
-	if (sqlite3_exec(ix->db, "DELETE FROM " IX_LOG ";"
+	if ((!keep_fts && sqlite3_exec(ix->db, "DELETE FROM " IX_LOG ";"
 	    "INSERT INTO " IX_LOG " (kind, item_id) SELECT 'supply', id FROM " IX_PRODUCTS ";"
 	    "INSERT INTO " IX_LOG " (kind, item_id) SELECT 'demand', id FROM " IX_DEMANDS ";",
-	    NULL, NULL, NULL) != SQLITE_OK ||
-	    (high = indexer_scalar(ix->db, "SELECT coalesce(max(seq), 0) FROM " IX_LOG)) < 0) {
+	    NULL, NULL, NULL) != SQLITE_OK) ||
+	    (high = indexer_scalar(ix->db, "SELECT max(coalesce((SELECT max(seq) FROM " IX_LOG
+	    "), 0), coalesce((SELECT seq FROM " IX_STATE " WHERE name = 'fts'), 0))")) < 0) {
 		*cause = sql_error(ix->db, "rebuild");
 		goto fail;
 	}
@@ -1494,6 +1509,9 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	 */
 	if (getenv(IX_FLUSH_ENV) == NULL)
 		setenv(IX_FLUSH_ENV, IX_BULK_FLUSH, 0);
+	snprintf(fts_done, sizeof fts_done, "UPDATE " IX_STATE " SET seq = %lld WHERE name = 'fts';"
+	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('tokenizer', %d);", high,
+	    TOKENIZE_VERSION);
 	for (int i = 0; i < IX_SHARDS; i++) {
 		b[i].queue = &queue;
 		b[i].store = file;
@@ -1509,7 +1527,7 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 		}
 		started++;
 	}
-	if (fts_fill(ix, &queue, layer, gs, cause) != 0)
+	if (fts_fill(ix, &queue, layer, gs, keep_fts, cause) != 0)
 		goto fail;
 	/* The shards have handed over every row: the tail runs beside FTS5's optimize. */
 	tail = (struct rebuild_tail){ .ix = ix, .b = b, .threads = threads, .started = started,
@@ -1520,15 +1538,14 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	}
 	started = 0;
 	tail_started = 1;
-	if (fts_optimize(ix, cause) != 0 || generic_store(ix->db, gs, cause) != 0)
+	if ((!keep_fts && fts_optimize(ix, cause) != 0) || generic_store(ix->db, gs, cause) != 0)
 		goto fail;
-	sql = xasprintf("UPDATE " IX_STATE " SET seq = %lld WHERE name = 'fts';"
-	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('tokenizer', %d);"
+	sql = xasprintf("%s"
 	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('xapian_rebuild', %lld);"
 	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('serve_file', %lld);"
 	    "INSERT OR REPLACE INTO " IX_STATE " VALUES ('serve_file_docs',"
-	    " (SELECT count(*) FROM " IX_PRODUCT_TEXT "));",
-	    high, TOKENIZE_VERSION, high, high);
+	    " (SELECT count(*) FROM " IX_PRODUCT_TEXT "));", keep_fts ? "" : fts_done, high,
+	    high);
 	rc = sqlite3_exec(ix->db, sql, NULL, NULL, NULL);
 	free(sql);
 	if (rc != SQLITE_OK) {
@@ -1590,11 +1607,14 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 	if (rc != 0)
 		goto out;
 	ix->stale = 0;
-	/* Both indexes hold everything: the log can go, but for a server's serving layer. */
+	/*
+	 * Both indexes hold everything: the log can go, but for a server's
+	 * serving layer (and, with keep_fts, for FTS5's catch-up below).
+	 */
 	rc = sqlite3_exec(ix->db, "DELETE FROM " IX_STATE " WHERE name = 'xapian_rebuild'", NULL,
 	    NULL, NULL) == SQLITE_OK ? 0 : -1;
 	sql = log_trim_sql(high);
-	if (rc == 0 && sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (rc == 0 && !keep_fts && sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK)
 		rc = -1;
 	free(sql);
 	if (rc != 0) {
@@ -1609,7 +1629,7 @@ indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, vo
 		progress((size_t)n, (size_t)n, arg);
 	if (applied != NULL)
 		*applied = (size_t)n;
-	/* Anything logged while this ran. */
+	/* Anything logged while this ran, and with keep_fts what FTS5 had not seen. */
 	rc = indexer_catch_up(ix, NULL, NULL, NULL, cause);
 	goto out;
 fail:
@@ -1629,6 +1649,20 @@ out:
 	queue_destroy(&queue);
 	remove_new(ix);
 	return rc;
+}
+
+int
+indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress, void *arg,
+    char **cause)
+{
+	return rebuild(ix, 0, applied, progress, arg, cause);
+}
+
+int
+indexer_rebuild_keeping_fts(struct indexer *ix, size_t *applied, ix_progress_fn progress,
+    void *arg, char **cause)
+{
+	return rebuild(ix, fts_current(ix->db), applied, progress, arg, cause);
 }
 
 long long

@@ -66,6 +66,16 @@ int indexer_catch_up(struct indexer *ix, size_t *applied, ix_progress_fn progres
 int indexer_rebuild(struct indexer *ix, size_t *applied, ix_progress_fn progress,
     void *arg, char **cause);
 
+/*
+ * Builds Xapian (and the saved serving layer) from every item of the
+ * store, keeping the FTS5 tables, which a snapshot of the store (a
+ * restored backup) holds consistent with it, and applies to them the
+ * logged changes they have not seen.  Answers as indexer_rebuild's would;
+ * it is indexer_rebuild when FTS5 was made by another tokenizer version.
+ */
+int indexer_rebuild_keeping_fts(struct indexer *ix, size_t *applied, ix_progress_fn progress,
+    void *arg, char **cause);
+
 /* One integer that sql gives on db (its first column of its first row); -1 on error. */
 long long indexer_scalar(sqlite3 *db, const char *sql);
 

@@ -86,22 +86,34 @@ is_sha(const char *s)
 	return i == 64;
 }
 
+/*
+ * Opens the directory path into *d: 1, or 0 if there is none (no error),
+ * or -1 with *cause if it cannot be read.
+ */
+static int
+open_if_there(const char *path, DIR **d, char **cause)
+{
+	if ((*d = opendir(path)) != NULL)
+		return 1;
+	if (errno == ENOENT)
+		return 0;
+	*cause = xasprintf("无法读取 %s：%s / cannot read %s: %s", path, strerror(errno), path,
+	    strerror(errno));
+	return -1;
+}
+
 /* Every kept file under DIR/uploads/xx/, added to l as uploads/xx/NAME. */
 static int
 list_kept(const char *datadir, struct backup_list *l, char **cause)
 {
 	char *top = xasprintf("%s/uploads", datadir);
-	DIR *d = opendir(top), *sub;
+	DIR *d, *sub;
 	struct dirent *e, *f;
+	int rc;
 
-	if (d == NULL) {
-		int missing = errno == ENOENT;
-
-		if (!missing)
-			*cause = xasprintf("无法读取 %s：%s / cannot read %s: %s", top,
-			    strerror(errno), top, strerror(errno));
+	if ((rc = open_if_there(top, &d, cause)) <= 0) {
 		free(top);
-		return missing ? 0 : -1;
+		return rc;
 	}
 	while ((e = readdir(d)) != NULL) {
 		char *subdir;
@@ -160,19 +172,15 @@ static int
 list_sync(const char *datadir, const char *tmp, struct backup_list *l, char **cause)
 {
 	char *top = xasprintf("%s/sync", datadir);
-	DIR *d = opendir(top);
+	DIR *d;
 	struct dirent *e;
-	int rc = 0;
+	int rc;
 
-	if (d == NULL) {
-		int missing = errno == ENOENT;
-
-		if (!missing)
-			*cause = xasprintf("无法读取 %s：%s / cannot read %s: %s", top,
-			    strerror(errno), top, strerror(errno));
+	if ((rc = open_if_there(top, &d, cause)) <= 0) {
 		free(top);
-		return missing ? 0 : -1;
+		return rc;
 	}
+	rc = 0;
 	while (rc == 0 && (e = readdir(d)) != NULL) {
 		char *name, *path;
 
@@ -681,7 +689,7 @@ backup_restore(const char *archive, const char *dir, struct backup_summary *sum,
 		goto fail;
 	}
 	if (check_named(st, restored, &why) != 0 || sync_restored(st, &why) != 0 ||
-	    indexing_update(st, 1, &applied, &why) != 0)
+	    indexing_rebuild_restored(st, &applied, &why) != 0)
 		goto fail;
 	rc = 0;
 	goto out;

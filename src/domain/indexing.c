@@ -32,8 +32,12 @@ show_progress(size_t done, size_t total, void *arg)
 		fputc('\n', stderr);
 }
 
-int
-indexing_update(struct store *st, int rebuild, size_t *applied, char **cause)
+/* One of the indexer's ways of bringing the indexes up to date. */
+typedef int (*indexing_fn)(struct indexer *, size_t *, ix_progress_fn, void *, char **);
+
+/* Runs fn on the store's indexes. */
+static int
+indexing_run(struct store *st, indexing_fn fn, size_t *applied, char **cause)
 {
 	char *dir = indexing_xapian_dir(st);
 	struct indexer *ix = indexer_open(store_db(st), dir, cause);
@@ -45,12 +49,22 @@ indexing_update(struct store *st, int rebuild, size_t *applied, char **cause)
 		store_note_failure(st);
 		return -1;
 	}
-	rc = rebuild ? indexer_rebuild(ix, applied, progress, NULL, cause) :
-	    indexer_catch_up(ix, applied, progress, NULL, cause);
-	if (rc != 0)
+	if ((rc = fn(ix, applied, progress, NULL, cause)) != 0)
 		store_note_failure(st);
 	indexer_close(ix);
 	return rc;
+}
+
+int
+indexing_update(struct store *st, int rebuild, size_t *applied, char **cause)
+{
+	return indexing_run(st, rebuild ? indexer_rebuild : indexer_catch_up, applied, cause);
+}
+
+int
+indexing_rebuild_restored(struct store *st, size_t *applied, char **cause)
+{
+	return indexing_run(st, indexer_rebuild_keeping_fts, applied, cause);
 }
 
 int

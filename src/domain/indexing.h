@@ -25,6 +25,13 @@ char *indexing_serve_file(struct store *st);
 int indexing_update(struct store *st, int rebuild, size_t *applied, char **cause);
 
 /*
+ * After a restore: Xapian and the serving layer's file built from the
+ * store, its FTS5 tables kept (indexer_rebuild_keeping_fts).  0, or -1
+ * with *cause.
+ */
+int indexing_rebuild_restored(struct store *st, size_t *applied, char **cause);
+
+/*
  * For commands that only read: brings the indexes up to date only if the
  * store has changes they have not seen (after a crash, or an import with
  * --no-index), so that the usual search takes no write lock.

@@ -908,6 +908,8 @@ get_metrics(struct hreq *h, char **args)
 	    "fairmatch_connections_total %ld\n", atomic_load(&m->connections_total));
 	evbuffer_add_printf(b, "# TYPE fairmatch_connection_cap_reached_total counter\n"
 	    "fairmatch_connection_cap_reached_total %ld\n", atomic_load(&m->refused));
+	evbuffer_add_printf(b, "# TYPE fairmatch_idle_closed_total counter\n"
+	    "fairmatch_idle_closed_total %ld\n", atomic_load(&m->idle_closed));
 	evbuffer_add_printf(b, "# TYPE fairmatch_logins_failed_total counter\n"
 	    "fairmatch_logins_failed_total %ld\n", atomic_load(&m->logins_failed));
 	evbuffer_add_printf(b, "# TYPE fairmatch_rate_limited_total counter\n"

@@ -20,6 +20,7 @@ struct settings {
 	char	*port_file;		/* where the bound HTTPS port is written; "" = nowhere */
 	long	 threads;		/* event loops; 0 = one per core */
 	long	 max_connections;	/* open connections over all loops */
+	long	 max_idle_connections;	/* idle keep-alive HTTPS ones kept; 0 = a tenth of the above */
 	long	 max_header_bytes;	/* request line and headers */
 	long	 max_body_bytes;	/* any request body but an upload */
 	long	 max_upload_bytes;	/* a catalogue upload */

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -76,6 +77,25 @@ on_evcon_close(struct evhttp_connection *evcon, void *arg)
 	tls_bufferevent_close_notify(lp->tls, evhttp_connection_get_bufferevent(evcon));
 }
 
+/*
+ * A reply was sent whole: unless the connection closes with it, it waits
+ * idle for its next request, and past the idle cap the longest idle goes.
+ */
+static void
+on_reply_sent(struct evhttp_request *req, void *arg)
+{
+	struct loop *lp = arg;
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	const char *conn = evhttp_find_header(evhttp_request_get_output_headers(req),
+	    "Connection");
+	int closed;
+
+	if (evcon == NULL || (conn != NULL && strcasecmp(conn, "close") == 0))
+		return;
+	closed = tls_bufferevent_idle(lp->tls, evhttp_connection_get_bufferevent(evcon));
+	atomic_fetch_add(&lp->srv->m.idle_closed, closed);
+}
+
 /* Every request on an HTTPS loop: the API or a file. */
 static void
 on_request(struct evhttp_request *req, void *arg)
@@ -85,6 +105,7 @@ on_request(struct evhttp_request *req, void *arg)
 
 	/* libevent 2.1 has no hook for a new connection's first request; this is idempotent. */
 	evhttp_connection_set_closecb(evhttp_request_get_connection(req), on_evcon_close, lp);
+	evhttp_request_set_on_complete_cb(req, on_reply_sent, lp);
 	/* The request is whole: its deadline (request_timeout_seconds) stops. */
 	tls_bufferevent_message_done(lp->tls,
 	    evhttp_connection_get_bufferevent(evhttp_request_get_connection(req)));
@@ -113,7 +134,11 @@ on_conn_closed(void *arg)
 		evconnlistener_enable(evhttp_bound_socket_get_listener(lp->bound));
 }
 
-/* A new connection: its TLS bufferevent; at the cap, stop accepting until one closes. */
+/*
+ * A new connection: its TLS bufferevent.  At the cap the longest-idle
+ * connection is closed to make room, or, with none idle, the listener
+ * stops accepting until one closes.
+ */
 static struct bufferevent *
 on_connection(struct event_base *base, void *arg)
 {
@@ -122,7 +147,11 @@ on_connection(struct event_base *base, void *arg)
 
 	atomic_fetch_add(&lp->srv->m.connections, 1);
 	atomic_fetch_add(&lp->srv->m.connections_total, 1);
-	if (++lp->connections == lp->max_connections && lp->bound != NULL) {
+	if (++lp->connections < lp->max_connections)
+		return bev;
+	if (tls_server_close_idle(lp->tls))
+		atomic_fetch_add(&lp->srv->m.idle_closed, 1);
+	else if (lp->bound != NULL) {
 		evconnlistener_disable(evhttp_bound_socket_get_listener(lp->bound));
 		atomic_fetch_add(&lp->srv->m.refused, 1);
 	}
@@ -333,6 +362,7 @@ loop_init(struct server *srv, struct loop *lp, int index, evutil_socket_t fd,
     evutil_socket_t plain_fd, char **cause)
 {
 	const struct settings *cfg = srv->cfg;
+	long max_idle;
 
 	lp->srv = srv;
 	lp->index = index;
@@ -345,6 +375,9 @@ loop_init(struct server *srv, struct loop *lp, int index, evutil_socket_t fd,
 		return -1;
 	tls_server_on_close(lp->tls, on_conn_closed, lp);
 	tls_server_set_gate(lp->tls, &srv->api_gate);
+	max_idle = cfg->max_idle_connections > 0 ? cfg->max_idle_connections :
+	    cfg->max_connections / 10;
+	tls_server_set_max_idle(lp->tls, max_idle / srv->nloops > 0 ? max_idle / srv->nloops : 1);
 	evhttp_set_bevcb(lp->http, on_connection, lp);
 	/* A loop only reads: its handle cannot write, so a write put there by mistake fails. */
 	if (store_open_readonly(srv->data_dir, &lp->st, cause) != 0)

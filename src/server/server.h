@@ -33,6 +33,7 @@ struct metrics {
 	atomic_long	 connections;		/* open now */
 	atomic_long	 connections_total;
 	atomic_long	 refused;		/* times a loop reached its connection cap */
+	atomic_long	 idle_closed;		/* idle HTTPS connections closed to make room */
 	atomic_long	 logins_failed;
 	atomic_long	 rate_limited;
 };

@@ -25,6 +25,13 @@
  * brings, until tls_bufferevent_message_done() (evhttp's timeout is one of
  * inactivity, which a client sending a byte every few seconds never trips),
  * and its body's limit, checked on its head before the body is read.
+ *
+ * A connection kept alive after its reply, with no byte of a next request,
+ * is idle.  Each keeps mbedTLS's record buffers (16 KiB each way, fixed at
+ * build time in Debian's package; the handshake's state is freed when it
+ * ends), so at most max_idle are kept per loop: one more falling idle closes
+ * the longest idle, with close_notify, as does a new connection at the
+ * listener's cap.  Browsers open a new connection when a kept one is gone.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -94,6 +101,9 @@ struct tls_server {
 	mbedtls_pk_context	 key;
 	mbedtls_ssl_cache_context cache;	/* sessions, for resumption */
 	LIST_HEAD(, tls_conn)	 conns;		/* live connections, for _info */
+	TAILQ_HEAD(, tls_conn)	 idle;		/* idle connections, longest idle first */
+	long			 nidle;
+	long			 max_idle;	/* idle connections kept at most; 0 = any */
 	void			(*on_close)(void *);	/* a connection was freed */
 	void			*on_close_arg;
 	const struct reqgate_conf *gate;	/* each connection's requests' */
@@ -122,7 +132,9 @@ struct tls_conn {
 	int			 peer_closed;	/* close_notify received */
 	int			 sent_close;	/* close_notify sent */
 	int			 freeing;	/* in tls_conn_free */
+	int			 idle;		/* on ts->idle */
 	LIST_ENTRY(tls_conn)	 entry;
+	TAILQ_ENTRY(tls_conn)	 idle_entry;
 };
 
 static void	tls_writable_cb(evutil_socket_t, short, void *);
@@ -240,6 +252,44 @@ tls_expired(void *arg)
 	    BEV_TRIG_DEFER_CALLBACKS);
 }
 
+/* c is no longer idle (a request began, or it is closing). */
+static void
+tls_idle_leave(struct tls_conn *c)
+{
+	if (!c->idle)
+		return;
+	TAILQ_REMOVE(&c->ts->idle, c, idle_entry);
+	c->ts->nidle--;
+	c->idle = 0;
+}
+
+/* Sends close_notify on c now, if its handshake is over and no record is half sent. */
+static void
+tls_say_close(struct tls_conn *c)
+{
+	if (!tls_handshake_over(c) || c->failed || c->peer_closed || c->sent_close ||
+	    c->pending != 0)
+		return;
+	c->sent_close = 1;
+	c->freeing = 1;		/* no EV_WRITE for it: best effort */
+	mbedtls_ssl_close_notify(&c->ssl);
+	c->freeing = 0;
+}
+
+/* Closes the longest-idle connection of ts: 1, or 0 if none is idle. */
+static int
+tls_close_longest_idle(struct tls_server *ts)
+{
+	struct tls_conn	*c = TAILQ_FIRST(&ts->idle);
+
+	if (c == NULL)
+		return (0);
+	tls_idle_leave(c);
+	tls_say_close(c);
+	tls_expired(c);		/* evhttp frees it as after its own timeout */
+	return (1);
+}
+
 /* mbedTLS's send: ciphertext straight to the socket; EAGAIN waits for EV_WRITE. */
 static int
 tls_bio_send(void *arg, const unsigned char *buf, size_t len)
@@ -354,8 +404,10 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit,
 		evbuffer_drain(src, evbuffer_get_length(src));
 		return (BEV_ERROR);
 	}
-	if (got > 0)
+	if (got > 0) {
+		tls_idle_leave(c);
 		reqgate_pass(&c->gate, c->plain, dst);
+	}
 	return (got > 0 ? BEV_OK : BEV_NEED_MORE);
 }
 
@@ -449,6 +501,7 @@ tls_conn_free(void *arg)
 	struct tls_server	*ts;
 
 	c->freeing = 1;
+	tls_idle_leave(c);
 	LIST_REMOVE(c, entry);
 	evbuffer_remove_cb(bufferevent_get_output(c->bev), tls_output_added, c);
 	if (tls_handshake_over(c) && !c->failed && !c->peer_closed &&
@@ -561,13 +614,40 @@ tls_bufferevent_close_notify(struct tls_server *ts, struct bufferevent *bev)
 {
 	struct tls_conn	*c = tls_conn_find(ts, bev);
 
-	if (c == NULL || !tls_handshake_over(c) || c->failed ||
-	    c->peer_closed || c->sent_close || c->pending != 0)
+	if (c == NULL)
 		return;
-	c->sent_close = 1;
-	c->freeing = 1;		/* no EV_WRITE for it: best effort */
-	mbedtls_ssl_close_notify(&c->ssl);
-	c->freeing = 0;
+	tls_idle_leave(c);
+	tls_say_close(c);
+}
+
+void
+tls_server_set_max_idle(struct tls_server *ts, long max_idle)
+{
+	ts->max_idle = max_idle;
+}
+
+int
+tls_bufferevent_idle(struct tls_server *ts, struct bufferevent *bev)
+{
+	struct tls_conn	*c = tls_conn_find(ts, bev);
+	int		 closed = 0;
+
+	/* Not with a next request begun (pipelined behind the one answered). */
+	if (c == NULL || c->idle || c->failed || c->peer_closed || c->sent_close ||
+	    c->gate.in_message || evbuffer_get_length(bufferevent_get_input(c->bev)) > 0)
+		return (0);
+	TAILQ_INSERT_TAIL(&ts->idle, c, idle_entry);
+	ts->nidle++;
+	c->idle = 1;
+	while (ts->max_idle > 0 && ts->nidle > ts->max_idle)
+		closed += tls_close_longest_idle(ts);
+	return (closed);
+}
+
+int
+tls_server_close_idle(struct tls_server *ts)
+{
+	return (tls_close_longest_idle(ts));
 }
 
 /* Loads cert and key into ts. 0, or -1 with *cause. */
@@ -610,6 +690,7 @@ tls_server_new(const char *cert_path, const char *key_path, char **cause)
 	int			 rc;
 
 	LIST_INIT(&ts->conns);
+	TAILQ_INIT(&ts->idle);
 	mbedtls_entropy_init(&ts->entropy);
 	mbedtls_ctr_drbg_init(&ts->drbg);
 	mbedtls_ssl_config_init(&ts->conf);

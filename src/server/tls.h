@@ -71,6 +71,23 @@ struct bufferevent *tls_bufferevent_new(struct tls_server *ts,
 	    struct event_base *base);
 
 /*
+ * Keeps at most max_idle of ts's connections idle (0 = no cap): kept alive
+ * after a reply, with no byte of a next request yet.
+ */
+void	tls_server_set_max_idle(struct tls_server *ts, long max_idle);
+
+/*
+ * The reply on bev (a bufferevent from tls_bufferevent_new() on ts) was
+ * sent whole and the connection stays open: it is idle until the first
+ * byte of its next request.  Past the cap, the longest-idle connections are
+ * closed (close_notify, then evhttp frees them); returns how many.
+ */
+int	tls_bufferevent_idle(struct tls_server *ts, struct bufferevent *bev);
+
+/* Closes ts's longest-idle connection to make room: 1, or 0 if none is idle. */
+int	tls_server_close_idle(struct tls_server *ts);
+
+/*
  * For logs: the protocol ("TLSv1.2") and cipher suite negotiated on bev, a
  * bufferevent from tls_bufferevent_new() on ts. 0, or -1 if bev is not one
  * of ts's or its handshake has not finished. The strings are static.

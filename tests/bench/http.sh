@@ -114,7 +114,7 @@ tls_port=$(cat "$work/port")
 run fairmatch-nocache "https://127.0.0.1:$tls_port/" keep-alive tls
 
 # 10,000 idle keep-alive TLS connections: held, and what they cost in memory.
-read -r held before after < <(python3 "$here/http_idle.py" "$tls_port" 10000 "$srv")
-echo "idle keep-alive TLS connections held: $held of 10000; server RSS $((before / 1024)) MB → $((after / 1024)) MB (+$(((after - before) / 1024)) MB)"
+read -r answered held before after < <(python3 "$here/http_idle.py" "$tls_port" 10000 "$srv")
+echo "idle keep-alive TLS connections: $answered of 10000 answered, $held still held (max_idle_connections); server RSS $((before / 1024)) MB → $((after / 1024)) MB (+$(((after - before) / 1024)) MB)"
 kill -0 "$srv" 2>/dev/null || { echo "fairmatch died:"; tail -5 "$work/server.err"; }
 echo "{\"bench\":\"http\",\"rows\":$rows,\"reply_bytes\":$size,\"runs\":[$(paste -sd, "$work/json")],\"idle_held\":$held,\"idle_rss_growth_mb\":$(((after - before) / 1024))}"

@@ -1,6 +1,7 @@
 """Holds N idle keep-alive TLS (or plain) connections to a server, each
-after one request, and reports how many were held and the server's RSS
-before and after (summed over PIDS, comma-separated).
+after one request, and reports how many were answered, how many the server
+still holds open a second later (it may close idle ones past a cap) and
+its RSS before and after (summed over PIDS, comma-separated).
 Usage: http_idle.py PORT N PIDS [plain] [PATH]"""
 import asyncio, ssl, sys
 
@@ -23,7 +24,7 @@ async def one(ctx, held):
     head = await r.readuntil(b"\r\n\r\n")
     length = int([l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0].split(b":")[1])
     await r.readexactly(length)
-    held.append(w)
+    held.append((r, w))
 
 async def main():
     ctx = ssl.create_default_context()
@@ -40,8 +41,9 @@ async def main():
     await asyncio.gather(*(guarded() for _ in range(n)))
     await asyncio.sleep(1)
     after = rss_kb()
-    print(len(held), before, after)
-    for w in held:
+    still = sum(1 for r, _ in held if not r.at_eof())
+    print(len(held), still, before, after)
+    for _, w in held:
         w.close()
 
 asyncio.run(main())

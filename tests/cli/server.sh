@@ -63,14 +63,17 @@ check "short password" 1 "$fm" user add shorty --role organiser --password-file 
 says "short password says so" "$WORK/err" "fairmatch user: 密码至少 10 个字符 / a password needs at least 10 characters"
 admin_pw=$(cat "$WORK/data/admin-password.txt")
 
-# The server, on free loopback ports, with small limits to test against.
+# The server, on free loopback ports, with small limits to test against; a test that ends
+# early stops it, or ctest would wait for it.
+srv=""
+trap '[ -z "$srv" ] || kill "$srv" 2>/dev/null' EXIT
 start() {
   rm -f "$WORK/port"
   "$fm" serve --listen 127.0.0.1:0 --redirect-listen 127.0.0.1:0 --port-file "$WORK/port" \
     --threads 2 --access-log "$WORK/access.log" --max-upload-bytes 8m --max-body-bytes 64k \
     --login-per-minute 5 --web-root "$WORK/web" "$@" 2>>"$WORK/server.err" &
   srv=$!
-  for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+  for _ in $(seq 600); do [ -s "$WORK/port" ] && break; sleep 0.1; done
   port=$(cat "$WORK/port" 2>/dev/null)
   base="https://localhost:$port"
 }
