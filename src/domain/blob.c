@@ -57,11 +57,19 @@ blob_put(struct store *st, const char *sha, const char *src, const void *p, size
 	ssize_t got = 0;
 
 	*created = 0;
+	dir = xasprintf("%s/uploads/%.2s", store_dir(st), sha);
 	if (access(dst, F_OK) == 0) {
+		/*
+		 * Already there, but maybe renamed by a call that failed or
+		 * crashed before its directory was synced: synced now, before
+		 * a row that names it is acknowledged.
+		 */
+		if (sync_dir)
+			fsync_path(dir);
+		free(dir);
 		free(dst);
 		return 0;
 	}
-	dir = xasprintf("%s/uploads/%.2s", store_dir(st), sha);
 	tmp = xasprintf("%s.tmp.%ld.%lu", dst, (long)getpid(), atomic_fetch_add(&put_seq, 1));
 	if (mkdir_p(dir, 0750) == -1)
 		goto fail;
@@ -76,7 +84,9 @@ blob_put(struct store *st, const char *sha, const char *src, const void *p, size
 				got = -1;
 				break;
 			}
-	if (got < 0 || fsync(out) == -1 || close(out) == -1) {
+	if (got < 0 || fsync(out) == -1)
+		goto fail;
+	if (close(out) == -1) {
 		out = -1;
 		goto fail;
 	}
@@ -128,7 +138,8 @@ store_blob_keep_bytes(struct store *st, const void *p, size_t n, const char *sha
 
 	if (blob_put(st, sha, NULL, p, n, i < 0, created, cause) != 0)
 		return -1;
-	if (*created && i >= 0)
+	/* Synced in the batch whether made now or found (maybe not yet synced). */
+	if (i >= 0)
 		dirs->made[i] = 1;
 	return 0;
 }

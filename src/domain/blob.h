@@ -15,14 +15,15 @@ char *store_blob_path(struct store *st, const char *sha);
  */
 int store_blob_keep(struct store *st, const char *src, const char *sha, int *created,
     char **cause);
-/* The directories under uploads/ that files were put in without their fsync. */
+/* The directories under uploads/ that files were put in or found in, not yet synced. */
 struct blob_dirs {
 	unsigned char	 made[256];	/* by the hash's first two hex digits */
 };
 
 /*
  * store_blob_keep for the bytes p[0..n), but for the directory's fsync: a
- * file made marks its directory in dirs, and store_blob_sync_dirs then
+ * file made or found marks its directory in dirs (one found may be there
+ * from a call that failed before its sync), and store_blob_sync_dirs then
  * syncs each directory once for a batch of files, before the rows that
  * name them commit.
  */
