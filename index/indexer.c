@@ -441,7 +441,14 @@ apply_item(struct indexer *ix, const struct ix_item *it, long long fts_seq, char
 	if (it->seq <= fts_seq && it->seq <= p->seq)
 		return 0;
 	sqlite3_bind_int64(p->row, 1, it->id);
-	exists = sqlite3_step(p->row) == SQLITE_ROW;
+	/* A row, or none (deleted); a failed read is not taken for a deletion. */
+	if ((rc = sqlite3_step(p->row)) != SQLITE_ROW && rc != SQLITE_DONE) {
+		*cause = sql_error(ix->db, p->kind->name);
+		sqlite3_reset(p->row);
+		return -1;
+	}
+	exists = rc == SQLITE_ROW;
+	rc = 0;
 	if (exists) {
 		if (ix->one == NULL)
 			ix->one = chunk_new(0);
@@ -1462,7 +1469,7 @@ rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progre
 	struct serve_stats lst;
 	const char *file = sqlite3_db_filename(ix->db, "main");
 	long long high = 0, n;
-	int started = 0, tail_started = 0, rc = -1;
+	int started = 0, tail_started = 0, rc = -1, err_no;
 	char *sql, *err = NULL, fts_done[160];
 
 	if (applied != NULL)
@@ -1518,8 +1525,8 @@ rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progre
 		b[i].dir = ix->dir;
 		b[i].shard = i;
 		b[i].seq = high;
-		if (pthread_create(&threads[i], NULL, xap_build_main, &b[i]) != 0) {
-			*cause = xasprintf("pthread_create: %s", strerror(errno));
+		if ((err_no = pthread_create(&threads[i], NULL, xap_build_main, &b[i])) != 0) {
+			*cause = xasprintf("pthread_create: %s", strerror(err_no));
 			/* The shard that did not start produces nothing. */
 			for (int j = i; j < IX_SHARDS; j++)
 				queue_producer_done(&queue);
@@ -1532,8 +1539,8 @@ rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progre
 	/* The shards have handed over every row: the tail runs beside FTS5's optimize. */
 	tail = (struct rebuild_tail){ .ix = ix, .b = b, .threads = threads, .started = started,
 	    .layer = layer, .high = high };
-	if (pthread_create(&tail_thread, NULL, rebuild_tail_main, &tail) != 0) {
-		*cause = xasprintf("pthread_create: %s", strerror(errno));
+	if ((err_no = pthread_create(&tail_thread, NULL, rebuild_tail_main, &tail)) != 0) {
+		*cause = xasprintf("pthread_create: %s", strerror(err_no));
 		goto fail;
 	}
 	started = 0;
