@@ -749,21 +749,33 @@ guard_install(struct store *st, const struct apply_ctx *ctx, char **cause)
 	return 0;
 }
 
-/* Drops guard_install's triggers, if there are any. */
-static void
-guard_remove(struct store *st)
+/*
+ * Drops guard_install's triggers, if there are any, inside the apply's
+ * transaction (so that they go with its commit, or come back with a
+ * rollback that also undoes their creation); 0, or -1 with *cause if
+ * cause is not NULL.
+ */
+static int
+guard_remove(struct store *st, char **cause)
 {
 	for (size_t i = 0; i < nitems(sync_tables); i++) {
 		char *sql;
+		int rc;
 
 		if (sync_tables[i].owner != SYNC_ROLE_PROVINCE || sync_tables[i].fair_columns == NULL)
 			continue;
 		sql = sqlite3_mprintf("DROP TRIGGER IF EXISTS temp.\"sync_guard_%w_u\";"
 		    "DROP TRIGGER IF EXISTS temp.\"sync_guard_%w_d\"", sync_tables[i].name,
 		    sync_tables[i].name);
-		sqlite3_exec(store_db(st), sql, NULL, NULL, NULL);
+		rc = sqlite3_exec(store_db(st), sql, NULL, NULL, NULL);
 		sqlite3_free(sql);
+		if (rc != SQLITE_OK) {
+			if (cause != NULL)
+				*cause = store_error(st, "DROP TRIGGER");
+			return -1;
+		}
 	}
+	return 0;
 }
 
 /* Only the tables the sender sends are applied; anything else in its file is ignored. */
@@ -984,7 +996,8 @@ apply_changeset(struct store *st, const struct sync_peer *peer, const struct syn
 		}
 		free(snap);
 	}
-	if (conflicts_record(st, peer->name, p->seq, ctx->conflicts, cause) != 0 ||
+	if (guard_remove(st, cause) != 0 ||
+	    conflicts_record(st, peer->name, p->seq, ctx->conflicts, cause) != 0 ||
 	    peer_set(st, peer->id, "UPDATE sync_peers SET in_seq = ?2 WHERE id = ?1", p->seq,
 	    cause) != 0 ||
 	    peer_set(st, peer->id, "UPDATE sync_peers SET acked_seq = ?2 WHERE id = ?1", acked,
@@ -997,7 +1010,7 @@ apply_changeset(struct store *st, const struct sync_peer *peer, const struct syn
 	rc = 0;
 out:
 	store_rollback(st);
-	guard_remove(st);
+	guard_remove(st, NULL);	/* a rollback took them already: nothing left to drop */
 	if (store_exec(st, "PRAGMA foreign_keys = ON", &fk_cause) != 0) {
 		if (rc == 0)
 			*cause = fk_cause;
