@@ -19,6 +19,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/http_struct.h>	/* a request's HTTP version: evhttp 2.1 has no getter */
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <event2/util.h>
@@ -79,7 +80,7 @@ on_evcon_close(struct evhttp_connection *evcon, void *arg)
 
 /*
  * A reply was sent whole: unless the connection closes with it, it waits
- * idle for its next request, and past the idle cap the longest idle goes.
+ * idle for its next request, and past the idle cap one goes (tls.c chooses which).
  */
 static void
 on_reply_sent(struct evhttp_request *req, void *arg)
@@ -88,9 +89,14 @@ on_reply_sent(struct evhttp_request *req, void *arg)
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	const char *conn = evhttp_find_header(evhttp_request_get_output_headers(req),
 	    "Connection");
+	const char *asked = evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Connection");
 	int closed;
 
-	if (evcon == NULL || (conn != NULL && strcasecmp(conn, "close") == 0))
+	/* evhttp closes after it: "Connection: close", or HTTP/1.0 without keep-alive. */
+	if (evcon == NULL || (conn != NULL && strcasecmp(conn, "close") == 0) ||
+	    (req->major == 1 && req->minor == 0 &&
+	    (asked == NULL || strcasecmp(asked, "keep-alive") != 0)))
 		return;
 	closed = tls_bufferevent_idle(lp->tls, evhttp_connection_get_bufferevent(evcon));
 	atomic_fetch_add(&lp->srv->m.idle_closed, closed);
@@ -135,9 +141,9 @@ on_conn_closed(void *arg)
 }
 
 /*
- * A new connection: its TLS bufferevent.  At the cap the longest-idle
- * connection is closed to make room, or, with none idle, the listener
- * stops accepting until one closes.
+ * A new connection: its TLS bufferevent.  At the cap the listener stops
+ * accepting until one closes, and an idle connection, if any (tls.c's choice), is
+ * closed to make room.
  */
 static struct bufferevent *
 on_connection(struct event_base *base, void *arg)
@@ -149,12 +155,17 @@ on_connection(struct event_base *base, void *arg)
 	atomic_fetch_add(&lp->srv->m.connections_total, 1);
 	if (++lp->connections < lp->max_connections)
 		return bev;
+	/*
+	 * This one fits; the next would not.  No more are accepted (libevent
+	 * stops its accept loop at once) until one closes: an idle one,
+	 * if there is one, closes to make that room.
+	 */
+	if (lp->bound != NULL)
+		evconnlistener_disable(evhttp_bound_socket_get_listener(lp->bound));
 	if (tls_server_close_idle(lp->tls))
 		atomic_fetch_add(&lp->srv->m.idle_closed, 1);
-	else if (lp->bound != NULL) {
-		evconnlistener_disable(evhttp_bound_socket_get_listener(lp->bound));
+	else
 		atomic_fetch_add(&lp->srv->m.refused, 1);
-	}
 	return bev;
 }
 

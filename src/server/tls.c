@@ -30,7 +30,9 @@
  * is idle.  Each keeps mbedTLS's record buffers (16 KiB each way, fixed at
  * build time in Debian's package; the handshake's state is freed when it
  * ends), so at most max_idle are kept per loop: one more falling idle closes
- * the longest idle, with close_notify, as does a new connection at the
+ * the longest idle of the address holding the most idle connections (a
+ * client opening many pushes out its own first, not the kiosks' few), with
+ * close_notify, as does a new connection at the
  * listener's cap.  Browsers open a new connection when a kept one is gone.
  */
 #include <sys/types.h>
@@ -133,6 +135,8 @@ struct tls_conn {
 	int			 sent_close;	/* close_notify sent */
 	int			 freeing;	/* in tls_conn_free */
 	int			 idle;		/* on ts->idle */
+	unsigned char		 addr[16];	/* the peer's address while idle (IPv4 mapped) */
+	size_t			 rank;		/* scratch: its place in ts->idle */
 	LIST_ENTRY(tls_conn)	 entry;
 	TAILQ_ENTRY(tls_conn)	 idle_entry;
 };
@@ -276,11 +280,71 @@ tls_say_close(struct tls_conn *c)
 	c->freeing = 0;
 }
 
-/* Closes the longest-idle connection of ts: 1, or 0 if none is idle. */
-static int
-tls_close_longest_idle(struct tls_server *ts)
+/* Notes c's peer address (zeros if unknown), IPv4 as IPv4-mapped IPv6. */
+static void
+tls_note_addr(struct tls_conn *c)
 {
-	struct tls_conn	*c = TAILQ_FIRST(&ts->idle);
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+
+	memset(c->addr, 0, sizeof c->addr);
+	if (getpeername(bufferevent_getfd(c->under), (struct sockaddr *)&ss, &len) != 0)
+		return;
+	if (ss.ss_family == AF_INET6)
+		memcpy(c->addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+	else if (ss.ss_family == AF_INET) {
+		c->addr[10] = c->addr[11] = 0xff;
+		memcpy(c->addr + 12, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	}
+}
+
+/* By address, then longest idle first. */
+static int
+tls_addr_cmp(const void *a, const void *b)
+{
+	const struct tls_conn	*x = *(struct tls_conn *const *)a;
+	const struct tls_conn	*y = *(struct tls_conn *const *)b;
+	int			 c = memcmp(x->addr, y->addr, sizeof x->addr);
+
+	return (c != 0 ? c : (x->rank > y->rank) - (x->rank < y->rank));
+}
+
+/*
+ * The idle connection to close: the longest idle of the address that
+ * holds the most idle connections (of equals, the one idle longest), so
+ * that a client opening many cannot push out the kiosks' few.
+ */
+static struct tls_conn *
+tls_idle_victim(struct tls_server *ts)
+{
+	struct tls_conn	**v, *c, *best = NULL;
+	size_t		 n = 0, most = 0;
+
+	if (ts->nidle <= 1)
+		return (TAILQ_FIRST(&ts->idle));
+	v = xcalloc((size_t)ts->nidle, sizeof *v);
+	TAILQ_FOREACH(c, &ts->idle, idle_entry) {
+		c->rank = n;
+		v[n++] = c;
+	}
+	qsort(v, n, sizeof *v, tls_addr_cmp);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && memcmp(v[j]->addr, v[i]->addr, sizeof v[i]->addr) == 0; j++)
+			;
+		if (j - i > most || (j - i == most && v[i]->rank < best->rank)) {
+			most = j - i;
+			best = v[i];
+		}
+	}
+	free(v);
+	return (best);
+}
+
+/* Closes an idle connection of ts (tls_idle_victim's): 1, or 0 if none is idle. */
+static int
+tls_close_idle_one(struct tls_server *ts)
+{
+	struct tls_conn	*c = tls_idle_victim(ts);
 
 	if (c == NULL)
 		return (0);
@@ -636,18 +700,19 @@ tls_bufferevent_idle(struct tls_server *ts, struct bufferevent *bev)
 	if (c == NULL || c->idle || c->failed || c->peer_closed || c->sent_close ||
 	    c->gate.in_message || evbuffer_get_length(bufferevent_get_input(c->bev)) > 0)
 		return (0);
+	tls_note_addr(c);
 	TAILQ_INSERT_TAIL(&ts->idle, c, idle_entry);
 	ts->nidle++;
 	c->idle = 1;
 	while (ts->max_idle > 0 && ts->nidle > ts->max_idle)
-		closed += tls_close_longest_idle(ts);
+		closed += tls_close_idle_one(ts);
 	return (closed);
 }
 
 int
 tls_server_close_idle(struct tls_server *ts)
 {
-	return (tls_close_longest_idle(ts));
+	return (tls_close_idle_one(ts));
 }
 
 /* Loads cert and key into ts. 0, or -1 with *cause. */

@@ -79,12 +79,15 @@ void	tls_server_set_max_idle(struct tls_server *ts, long max_idle);
 /*
  * The reply on bev (a bufferevent from tls_bufferevent_new() on ts) was
  * sent whole and the connection stays open: it is idle until the first
- * byte of its next request.  Past the cap, the longest-idle connections are
+ * byte of its next request.  Past the cap, idle connections are
  * closed (close_notify, then evhttp frees them); returns how many.
  */
 int	tls_bufferevent_idle(struct tls_server *ts, struct bufferevent *bev);
 
-/* Closes ts's longest-idle connection to make room: 1, or 0 if none is idle. */
+/*
+ * Closes one of ts's idle connections to make room (the longest idle of the
+ * address holding the most idle ones): 1, or 0 if none is idle.
+ */
 int	tls_server_close_idle(struct tls_server *ts);
 
 /*

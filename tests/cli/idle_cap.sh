@@ -3,8 +3,10 @@
 # leaves them) past max_idle_connections: the longest idle are closed and
 # counted on /metrics, the newer ones still answer their next request, and
 # a new client is answered.  Then idle connections holding max_connections:
-# a new client is still answered, the longest idle making room, where the
-# listener would otherwise stop accepting until one of them closed.
+# a new client is still answered, an idle one making room, where the
+# listener would otherwise stop accepting until one of them closed.  And a
+# client that opens many connections pushes out its own idle ones, not a
+# kiosk's from another address.
 set -u
 source "$(dirname "$0")/lib.bash"
 fresh_work
@@ -31,14 +33,16 @@ stop() { kill -TERM "$srv"; wait "$srv" && ok || bad "clean stop"; }
 # The client: opens N connections one after another, one request each, and holds them; then
 # prints "closed I" for each that the server closed and "answers I" for each that answers a
 # second request (CLOSED_FIRST: how many of the oldest to wait for the server to close), then
-# "new STATUS" for a request on a new connection.
+# "new STATUS" for a request on a new connection.  KIOSKS (default 0): that many connections
+# from 127.0.0.2 are opened first and, at the end, each prints "kiosk I STATUS" or "kiosk I lost".
 cat > "$WORK/idle.py" <<'PY'
 import re, socket, ssl, sys, time
 port, n, closed_first, ca = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+kiosks = int(sys.argv[5]) if len(sys.argv) > 5 else 0
 ctx = ssl.create_default_context(cafile=ca)
 
-def connect():
-    raw = socket.create_connection(("127.0.0.1", port), timeout=120)
+def connect(source="127.0.0.1"):
+    raw = socket.create_connection(("127.0.0.1", port), timeout=120, source_address=(source, 0))
     return ctx.wrap_socket(raw, server_hostname="localhost")
 
 def get(s, path="/healthz"):
@@ -71,6 +75,12 @@ def closed_by_server(s, seconds):
             return True
     return False
 
+kiosk = []
+for i in range(kiosks):
+    s = connect("127.0.0.2")
+    status, _ = get(s)
+    print("kiosk opened", i, status, flush=True)
+    kiosk.append(s)
 conns = []
 for i in range(n):
     s = connect()
@@ -87,6 +97,12 @@ for i in range(closed_first, n):
         print("answers", i, status, flush=True)
     except Exception as e:
         print("lost", i, e, flush=True)
+for i, s in enumerate(kiosk):
+    try:
+        s.settimeout(120)
+        print("kiosk", i, get(s)[0], flush=True)
+    except Exception as e:
+        print("kiosk", i, "lost", e, flush=True)
 s = connect()
 status, body = get(s, "/metrics")
 print("new", status, flush=True)
@@ -111,8 +127,17 @@ start --max-connections 4 --max-idle-connections 100
 "$py" "$WORK/idle.py" "$port" 5 1 "$ca" > "$WORK/cap.out" 2>&1 || bad "the client failed at the cap: $(tail -3 "$WORK/cap.out")"
 [ "$(grep -c '^opened .* 200$' "$WORK/cap.out")" = 5 ] && ok ||
   bad "a client was not answered with the cap held by idle connections: $(cat "$WORK/cap.out")"
-has "the longest idle made room" "$WORK/cap.out" "closed 0"
+has "an idle connection made room" "$WORK/cap.out" "closed 0"
 has "a new client is answered at the cap" "$WORK/cap.out" "new 200"
+stop
+
+# A kiosk's idle connection (127.0.0.2) among six of one other client's (127.0.0.1) past a cap
+# of 4: that client's three oldest go, the kiosk's stays, though it has been idle longest.
+start --max-idle-connections 4
+"$py" "$WORK/idle.py" "$port" 6 3 "$ca" 1 > "$WORK/many.out" 2>&1 || bad "the client failed: $(tail -3 "$WORK/many.out")"
+[ "$(grep '^closed' "$WORK/many.out" | tr '\n' ' ')" = "closed 0 closed 1 closed 2 " ] && ok ||
+  bad "the client with many idle connections did not lose its three oldest: $(grep -v 'opened' "$WORK/many.out")"
+has "the kiosk's idle connection still answers" "$WORK/many.out" "kiosk 0 200"
 stop
 grep -E "AddressSanitizer|LeakSanitizer|runtime error" "$WORK/server.err" && bad "a sanitizer report" || ok
 finish
