@@ -27,11 +27,11 @@ struct stopper : CaDiCaL::Terminator {
 };
 
 struct fixed_cadical {
+	stopper		 hook;		/* before solver: destroyed after it */
 	CaDiCaL::Solver	 solver;
-	stopper		 hook;
 };
 
-/* Runs f, turning an allocation failure into fatal(). */
+/* Runs f, turning an allocation failure or any other exception into fatal(). */
 template <typename F>
 static auto
 guarded(const char *what, F f) -> decltype(f())
@@ -40,6 +40,8 @@ guarded(const char *what, F f) -> decltype(f())
 		return f();
 	} catch (const std::bad_alloc &) {
 		fatal("%s: out of memory", what);
+	} catch (...) {		/* nothing may unwind through C frames */
+		fatal("%s: CaDiCaL failed", what);
 	}
 }
 
@@ -76,26 +78,26 @@ fixed_cadical_solve(struct fixed_cadical *s)
 int
 fixed_cadical_val(struct fixed_cadical *s, int lit)
 {
-	return s->solver.val(lit);
+	return guarded(__func__, [&] { return s->solver.val(lit); });
 }
 
 int
 fixed_cadical_failed(struct fixed_cadical *s, int lit)
 {
-	return s->solver.failed(lit) ? 1 : 0;
+	return guarded(__func__, [&] { return s->solver.failed(lit) ? 1 : 0; });
 }
 
 void
 fixed_cadical_set_option(struct fixed_cadical *s, const char *name, int val)
 {
-	if (!s->solver.set(name, val))
+	if (!guarded(__func__, [&] { return s->solver.set(name, val); }))
 		fatal("%s: CaDiCaL has no option %s", __func__, name);
 }
 
 void
 fixed_cadical_limit(struct fixed_cadical *s, const char *name, int val)
 {
-	if (!s->solver.limit(name, val))
+	if (!guarded(__func__, [&] { return s->solver.limit(name, val); }))
 		fatal("%s: CaDiCaL has no limit %s", __func__, name);
 }
 
@@ -110,7 +112,7 @@ fixed_cadical_set_terminate(struct fixed_cadical *s, void *state, int (*stop)(vo
 {
 	s->hook.state = state;
 	s->hook.stop = stop;
-	s->solver.connect_terminator(&s->hook);
+	guarded(__func__, [&] { s->solver.connect_terminator(&s->hook); });
 }
 
 void

@@ -628,7 +628,9 @@ fixed_sat(const struct fixed_model *m, const struct fixed_bounds *fb, int settin
 
 		if (lb >= ub)
 			break;
-		hint(&e, slot, &hinted);
+		/* Setting 0 only: a forced phase would make both settings search alike. */
+		if (setting == 0)
+			hint(&e, slot, &hinted);
 		e.K = lb;
 		if (e.K < e.ninputs) {
 			if (e.K + 1 > e.ntotal)
