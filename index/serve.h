@@ -213,8 +213,9 @@ void serve_stats(struct serve *sv, struct serve_stats *st);
  * is in of field weight × BM25's saturation of its frequency there (k1 1,
  * b 0.5, as Xapian's BM25 with which the matcher began): a word in the
  * name and in the description counts for both.  Two stages: the segment
- * walk adds up the kiosk's quantised impacts of the heavier tokens
- * (weight ≥ SERVE_MATCH_HEAVY) and keeps the best SERVE_MATCH_CANDIDATES
+ * walk adds up estimates of the heavier tokens' exact scores (weight ≥
+ * SERVE_MATCH_HEAVY), read from the kiosk's quantised impacts (serve.c,
+ * match_imp), and keeps the best SERVE_MATCH_CANDIDATES
  * documents of the allowed cities (of all the tokens when that reaches
  * fewer); then each is scored exactly from its forward entries, so a kept
  * document's score is exactly what an exhaustive pass gives it.  Stage 1

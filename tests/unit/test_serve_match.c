@@ -339,7 +339,15 @@ test_bounded_stage1_as_whole(void **state)
 	}
 	print_message("stage 1 summed %ld documents by ranges, %ld reading whole lists\n",
 	    bounded, whole);
-	assert_true(bounded * 3 < whole * 2);	/* a third at least never summed */
+	/*
+	 * A fifth at least never summed.  0.74 of the whole is summed here,
+	 * 0.57 when stage 1 added the kiosk's impacts: its values now grow
+	 * near-linearly with a word's fields, so a range's bound (the sum of
+	 * its lists' maxima) stands further above what these random documents
+	 * reach.  At a million generated products a demand's match still
+	 * takes less time than it did (docs/benchmarks.md).
+	 */
+	assert_true(bounded * 5 < whole * 4);
 	serve_doc_free(d);
 	serve_scratch_free(s);
 	serve_free(sv);
