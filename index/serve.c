@@ -2832,44 +2832,25 @@ match_rescore(const struct serve *sv, uint32_t d, const struct mtok *mt, size_t 
  * million products let a fifth of the exact top 20 fall outside its 1,000
  * candidates.  (Reading f back through each document's own length ranked
  * worse, measured: 0.69 of the exact top 20 among 300 candidates against
- * 0.97 at the average length.)  A table by the impact's bucket, non-decreasing in
- * the impact, so a list's largest impact in a range still bounds what its
- * postings there add.
+ * 0.97 at the average length.)  A table by the impact's top bits,
+ * non-decreasing in the impact, so a list's largest impact in a range
+ * still bounds what its postings there add.
  */
-#define MATCH_IMP_MANT	5	/* buckets: 2^this per octave of the distance from the top */
-#define MATCH_IMP_NB	(17u << MATCH_IMP_MANT)
+#define MATCH_IMP_BITS	12	/* the table's buckets: the impact's top bits */
 #define MATCH_IMP_SAT	12.0	/* g / (g + this) */
 
-static uint16_t match_imp_tab[MATCH_IMP_NB];
+static uint16_t match_imp_tab[1u << MATCH_IMP_BITS];
 static pthread_once_t match_imp_once = PTHREAD_ONCE_INIT;
-
-/*
- * An impact's bucket: by its distance u from the largest, in octaves of u
- * and 2^MATCH_IMP_MANT steps within each, as a float's exponent and
- * mantissa.  Saturated impacts crowd near the top, where a frequency of 20
- * and one of 30 differ by little; these buckets keep them apart.  The
- * bucket falls as the impact rises.
- */
-static inline uint32_t
-match_imp_bucket(uint16_t imp)
-{
-	uint32_t u = 65536u - imp, e = 31u - (uint32_t)__builtin_clz(u), m;
-
-	m = e >= MATCH_IMP_MANT ? u >> (e - MATCH_IMP_MANT) : u << (MATCH_IMP_MANT - e);
-	return e << MATCH_IMP_MANT | (m & ((1u << MATCH_IMP_MANT) - 1));
-}
 
 static void
 match_imp_init(void)
 {
 	double km = MATCH_K1;	/* the exact score's k at the average length */
 
-	for (uint32_t b = 0; b < MATCH_IMP_NB; b++) {
-		uint32_t e = b >> MATCH_IMP_MANT, m = b & ((1u << MATCH_IMP_MANT) - 1);
-		double u = e >= MATCH_IMP_MANT ?
-		    ldexp((1u << MATCH_IMP_MANT | m) + 0.5, (int)e - MATCH_IMP_MANT) :
-		    (double)((1u << e) | (m >> (MATCH_IMP_MANT - e)));
-		double imp = (65536.0 - u) / IMP_SCALE;	/* the bucket's middle */
+	for (uint32_t b = 0; b < 1u << MATCH_IMP_BITS; b++) {
+		/* The impact at the bucket's middle, as BM25_K1 saturates f at the average length. */
+		double imp = ((b << (16 - MATCH_IMP_BITS)) + (1u << (15 - MATCH_IMP_BITS))) /
+		    IMP_SCALE;
 		double f = imp < IMP_MAX ? BM25_K1 * imp / (IMP_MAX - imp) : 1e9;
 		double g = f / (km + 1.0);
 		long v = lrint(65535.0 * g / (g + MATCH_IMP_SAT));
@@ -2882,13 +2863,13 @@ match_imp_init(void)
 static inline uint32_t
 match_imp(uint16_t imp)
 {
-	return match_imp_tab[match_imp_bucket(imp)];
+	return match_imp_tab[imp >> (16 - MATCH_IMP_BITS)];
 }
 
 /* A stage-1 list as the ranges are scored: its weight, maxima, and where it stands. */
 struct mcursor {
 	const struct stok	*tok;
-	uint32_t		 w;		/* a posting adds w × impact */
+	uint32_t		 w;		/* a posting adds w × match_imp(impact) */
 	const uint32_t		*mx;		/* its largest w × impact by range */
 	uint32_t		 top;		/* the largest of them */
 	uint64_t		 run;		/* the directory run last looked in */
