@@ -198,7 +198,7 @@ function outcomeTrail(m) {
 			h('h5', { text: t('console.o.history') }),
 			h('ul.entries', {},
 				o.evidence.map((e) => h('li', { text: t('console.o.evidenceLine', { name: e.filename, size: e.size, by: e.added_by, at: fmtWhen(e.added_at) }) })),
-				o.history.map((x) => h('li', { text: t('console.o.historyLine', { at: x.at, by: x.by, field: field(x.field), old: value(x.field, x.old), new: value(x.field, x.new) }) }))));
+				o.history.map((x) => h('li', { text: t('console.o.historyLine', { at: fmtWhen(x.at), by: x.by, field: field(x.field), old: value(x.field, x.old), new: value(x.field, x.new) }) }))));
 	}).catch((e) => { if (!sessionLost(e)) fill(box, h('p.error', { text: pick(e.message) })); });
 	return box;
 }

@@ -12,6 +12,7 @@ import { t, pick, onLangChange } from '../lib/i18n.js';
 import { mountHeader } from '../lib/header.js';
 import { startSession, sessionLost, currentUser } from '../lib/session.js';
 import { downloadCSV } from '../lib/csv.js';
+import { fmtWhen } from '../lib/time.js';
 
 const LINE_COLS = ['id', 'outlet', 'name', 'quarter', 'amount', 'state'];
 const HIST_COLS = ['at', 'action', 'by', 'state', 'comment'];
@@ -95,12 +96,12 @@ function drawLine() {
 	$('#line-state').textContent = t('ledger.lineState', { year: line.year, quarter: line.quarter, amount: line.amount, state: stateText(line.state) });
 	$('#line').dataset.state = line.state;
 	fill($('#evidence'), line.evidence.length
-		? line.evidence.map((e) => h('li', { text: t('ledger.evidenceItem', { kind: t('ledger.kind.' + e.kind), file: e.filename, by: e.by, at: e.at }) }))
+		? line.evidence.map((e) => h('li', { text: t('ledger.evidenceItem', { kind: t('ledger.kind.' + e.kind), file: e.filename, by: e.by, at: fmtWhen(e.at) }) }))
 		: h('li.muted', { text: t('ledger.noEvidence') }));
 	$('#evidence-form').hidden = !(['expansion', 'admin'].includes(me.role) && ['submitted', 'returned'].includes(line.state));
 	fill($('#history thead tr'), HIST_COLS.map((c) => h('th', { scope: 'col', text: t('ledger.h.' + c) })));
 	fill($('#history tbody'), line.history.map((r) => h('tr', {},
-		h('td', { text: r.at }), h('td', { text: t('ledger.a.' + r.action) }),
+		h('td', { text: fmtWhen(r.at) }), h('td', { text: t('ledger.a.' + r.action) }),
 		h('td', { text: t('ledger.byRole', { by: r.by, role: t('role.' + r.role) }) }), h('td', { text: stateText(r.state) }),
 		h('td', { text: r.comment }))));
 	// The role's own step when it is the one pending; returning while any is; commenting always.
@@ -297,7 +298,7 @@ async function record(line, passed) {
 
 function drawSampleTable() {
 	$('#sample-info').textContent = sample
-		? t('ledger.sampleInfo', { id: sample.id, seed: sample.seed, n: sample.per_province, by: sample.drawn_by, at: sample.drawn_at }) : '';
+		? t('ledger.sampleInfo', { id: sample.id, seed: sample.seed, n: sample.per_province, by: sample.drawn_by, at: fmtWhen(sample.drawn_at) }) : '';
 	fill($('#sample thead tr'), SAMPLE_COLS.map((c) => h('th', { scope: 'col', text: t('ledger.sc.' + c) })));
 	fill($('#sample tbody'), (sample ? sample.lines : []).map((l) => h('tr', { dataset: { line: l.line } },
 		h('td', { text: l.province }), h('td', { text: l.line }), h('td', { text: l.name }),
