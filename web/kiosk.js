@@ -36,6 +36,10 @@ let fairs = [];
 const fairByCode = new Map();
 let searchCtrl = null;
 let productCtrl = null;
+// Where phones reach this box (public_url), for the product's QR code: the address this
+// kiosk uses until the server says, or when none is set (often localhost on a kiosk).
+let publicBase = location.origin;
+api('/api/v1/tls').then((x) => { if (x && x.public_url) publicBase = x.public_url.replace(/\/+$/, ''); }).catch(() => {});
 
 // ---- fairs ----
 
@@ -228,7 +232,7 @@ function drawProduct() {
 	};
 	fill($('#p-fields'), FIELDS.filter((k) => p[k] !== undefined && p[k] !== null && p[k] !== '')
 		.map((k) => [h('dt', { text: t('field.' + k) }), h('dd', {}, value(k))]));
-	const url = location.origin + '/?idle=off#/p/' + encodeURIComponent(p.code);
+	const url = publicBase + '/?idle=off#/p/' + encodeURIComponent(p.code);
 	const qr = qrcode(0, 'M');
 	qr.addData(url);
 	qr.make();

@@ -20,7 +20,9 @@ for m in playwright-core axe-core; do
 done
 [ "$missing" = 0 ] || { echo "0 passed, $missing failed"; exit 1; }
 
-# The data: the fixtures, one product whose name is markup, and one account per role.
+# The data: the fixtures, one product whose name is markup, and one account per role; the
+# address phones use (public_url), which QR codes name instead of 127.0.0.1.
+mkdir -p "$WORK/data" && printf '[server]\npublic_url = https://fair.example/\n' > "$WORK/data/fairmatch.conf"
 {
   "$fm" init &&
     "$fm" import supply "$FIXTURES/catalog/supply.csv" &&

@@ -383,7 +383,8 @@ try {
 		ok((await kiosk.textContent('#p-fields')).includes(p.contact), 'and the contact');
 		const src = await kiosk.getAttribute('#p-qr', 'src');
 		ok(src && src.startsWith('data:image/gif;base64,'), 'a QR code is drawn');
-		ok((await kiosk.getAttribute('#p-qr', 'alt')).includes('#/p/' + code), 'the QR links to the page');
+		const base = (await kiosk.evaluate(async () => (await fetch('/api/v1/tls')).json())).public_url.replace(/\/+$/, '');
+		ok(base && (await kiosk.getAttribute('#p-qr', 'alt')).includes(base + '/?idle=off#/p/' + code), 'the QR links to the page at the address phones use (public_url)', base);
 		await shot(kiosk, 'kiosk-product');
 		await axe(kiosk, 'kiosk product');
 		await noRawKeys(kiosk, 'kiosk product');
