@@ -144,6 +144,13 @@ const steps = [
 		await con.waitForFunction(() => /已补位/.test(document.querySelector('#backfill-status').textContent));
 		const after = await api('/schedule');
 		ok(after.meetings.some((x) => x.buyer.badge === 'BW001' && x.slot === m.slot && x.table === m.table), 'the backfill meeting takes the freed place');
+		// Another desk checks someone in: the board shows it with no click here.
+		const other = after.meetings.map((x) => x.supplier.badge).find((b) => b !== m.supplier.badge);
+		const desk = await con.evaluate(async (u) => (await fetch(u, { method: 'POST', headers: { 'X-Requested-With': 'fetch' } })).status,
+			`/api/v1/fairs/${FAIR}/participants/${encodeURIComponent(other)}/checkin`);
+		ok(desk === 200, 'a second desk checks a supplier in', String(desk));
+		await con.waitForFunction((b) => document.querySelector('#arrivals').textContent.includes(`（${b}）`), other, { timeout: 30000 });
+		ok((await text('#arrivals')).includes(other), 'the arrivals board shows the other desk\'s check-in by itself', other);
 	}],
 	['an outcome for the backfill meeting', async () => {
 		await con.locator('#people-list tr[data-badge="BW001"] button.details').click();

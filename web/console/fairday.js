@@ -354,7 +354,23 @@ async function checkIn(e) {
 	});
 }
 
+// The board is live: check-ins at other desks, their backfill proposals and kiosk requests
+// show within LIVE_MS without a click, while a fair is open and the page is in view.
+const LIVE_MS = 10000;
+let live = false;
+
+async function refreshLive() {
+	if (!code || document.hidden || $('#day').hidden || live) return;
+	live = true;
+	try {
+		await Promise.all([loadDay(), loadRequests()]);
+	} finally {
+		live = false;
+	}
+}
+
 export function initFairDay() {
+	setInterval(refreshLive, LIVE_MS);
 	$('#setup-form').addEventListener('submit', saveSetup);
 	$('#tables-save').addEventListener('click', saveTables);
 	$('#walkin-form').addEventListener('submit', walkIn);
