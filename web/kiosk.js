@@ -11,7 +11,7 @@
 // ?idle=off turns it off (the QR code's link does, for a visitor's phone).
 import { api, onReachability, ping } from './lib/api.js';
 import { $, h, fill, highlight, debounce } from './lib/dom.js';
-import { t, pick, onLangChange, getLang, setLang, useLangs } from './lib/i18n.js';
+import { t, pick, onLangChange, getLang, setLang, useLangs, fmtNumbers } from './lib/i18n.js';
 import { mountHeader, setBanner } from './lib/header.js';
 import { qrcode } from './vendor/qrcode.mjs';
 
@@ -226,7 +226,11 @@ function drawProduct() {
 	$('#p-exhibitor').textContent = t('kiosk.exhibitorAll', { name: p.company });
 	$('#p-exhibitor').hidden = !p.supplier_id;
 	const value = (k) => {
-		if (k === 'price' && p.price) return p.unit ? t('kiosk.pricePer', { price: p.price, unit: p.unit }) : t('kiosk.priceYuan', { price: p.price });
+		if (k === 'price' && p.price) {
+			const price = fmtNumbers(p.price);
+
+			return p.unit ? t('kiosk.pricePer', { price, unit: p.unit }) : t('kiosk.priceYuan', { price });
+		}
 		if (k === 'phone' && p.phone) return h('a', { href: 'tel:' + p.phone.replace(/[^0-9+]/g, ''), text: p.phone });
 		return p[k];
 	};

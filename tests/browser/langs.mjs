@@ -150,6 +150,12 @@ await step('kiosk: 中文, English, Русский', async () => {
 	await k.waitForSelector('body[data-ready="1"]');
 	ok(await k.getAttribute('html', 'lang') === 'ru', 'the kiosk keeps Русский over a reload');
 	ok(await k.getAttribute('#lang-ru', 'aria-pressed') === 'true', 'the Русский button is pressed');
+	// Amounts as Russian writes them: a price range of 2400-2900 yuan, grouped by thousands.
+	await k.goto(BASE + '/?idle=off#/p/HZ-0003');
+	await k.waitForSelector('#p-body:not([hidden])');
+	const [from, to] = await k.evaluate(() => [2400, 2900].map((n) => new Intl.NumberFormat('ru').format(n)));
+	const fields = await k.textContent('#p-fields');
+	ok(from !== '2400' && fields.includes(`${from}-${to} юаней`), 'the price is grouped as Russian writes it', fields.slice(0, 200));
 	await switchTo(k, 'zh');
 	await k.context().close();
 });

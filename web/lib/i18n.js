@@ -27,6 +27,11 @@ export const LOCALES = { zh: 'zh-CN', en: 'en', ru: 'ru' };
 
 export const getLang = () => lang;
 
+// The numbers in a text (a price, a range such as 2400-2900) grouped as the page's language
+// writes them: 2,400 in Chinese and English, 2 400 in Russian.
+export const fmtNumbers = (text) => String(text).replace(/\d+(?:\.\d+)?/g,
+	(n) => new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: 2 }).format(Number(n)));
+
 // The string for key in language l, with {name} filled from vars.  A key
 // that strings.js lacks comes back as it is (the browser tests look for that).
 export function tIn(l, key, vars = {}) {
