@@ -117,7 +117,10 @@ async function rawKeys(page) {
 		for (const o of document.querySelectorAll('select option')) if (o.parentElement.checkVisibility()) texts.push(o.textContent);
 		for (const ti of document.querySelectorAll('svg title')) texts.push(ti.textContent);
 		const found = new Set();
-		for (const text of texts) {
+		for (const shown of texts) {
+			// A file path shown (the backups' folder) is the machine's, not a key: a
+			// checkout in my_clone/ must not fail the page.
+			const text = shown.replace(/\S*\/\S*/g, ' ');
 			for (const m of text.matchAll(keyLike)) found.add(m[0]);
 			for (const m of text.matchAll(snake)) found.add(m[0]);
 			for (const w of text.split(/\s+/)) if (keys.has(w)) found.add(w);
