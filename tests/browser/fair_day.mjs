@@ -146,6 +146,7 @@ const steps = [
 		ok(after.meetings.some((x) => x.buyer.badge === 'BW001' && x.slot === m.slot && x.table === m.table), 'the backfill meeting takes the freed place');
 		// Another desk checks someone in: the board shows it with no click here.
 		const other = after.meetings.map((x) => x.supplier.badge).find((b) => b !== m.supplier.badge);
+		ok(!(await text('#arrivals')).includes(`（${other}）`), 'the other supplier has not arrived yet', other);
 		const desk = await con.evaluate(async (u) => (await fetch(u, { method: 'POST', headers: { 'X-Requested-With': 'fetch' } })).status,
 			`/api/v1/fairs/${FAIR}/participants/${encodeURIComponent(other)}/checkin`);
 		ok(desk === 200, 'a second desk checks a supplier in', String(desk));
