@@ -2870,7 +2870,7 @@ match_imp(uint16_t imp)
 struct mcursor {
 	const struct stok	*tok;
 	uint32_t		 w;		/* a posting adds w × match_imp(impact) */
-	const uint32_t		*mx;		/* its largest w × impact by range */
+	const uint32_t		*mx;		/* its largest w × match_imp(impact) by range */
 	uint32_t		 top;		/* the largest of them */
 	uint64_t		 run;		/* the directory run last looked in */
 	size_t			 at;		/* a place in that run at or before the next range */

@@ -61,7 +61,8 @@ static const struct setting_def table[] = {
 	  "最大连接数 / open connections at most" },
 	{ "max_idle_connections", NUM(max_idle_connections, 0, 1000000), "0",
 	  "保持的空闲 HTTPS 连接数上限，超出时关闭空闲最久的（0 = max_connections 的十分之一） /"
-	  " idle keep-alive HTTPS connections kept at most; past it one is closed (the longest idle of the address holding the most)"
+	  " idle keep-alive HTTPS connections kept at most; past it one is closed (the longest"
+	  " idle of the address holding the most)"
 	  " (0 = a tenth of max_connections)" },
 	{ "max_header_bytes", BYTES(max_header_bytes, 1024, 1L << 20), "16k",
 	  "请求头上限 / request line and headers at most" },

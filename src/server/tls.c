@@ -135,7 +135,8 @@ struct tls_conn {
 	int			 sent_close;	/* close_notify sent */
 	int			 freeing;	/* in tls_conn_free */
 	int			 idle;		/* on ts->idle */
-	unsigned char		 addr[16];	/* the peer's address while idle (IPv4 mapped) */
+	unsigned char		 addr[16];	/* the peer's address (IPv4 mapped), once idle */
+	int			 addr_noted;	/* addr holds it (a socket's peer does not change) */
 	size_t			 rank;		/* scratch: its place in ts->idle */
 	LIST_ENTRY(tls_conn)	 entry;
 	TAILQ_ENTRY(tls_conn)	 idle_entry;
@@ -280,13 +281,19 @@ tls_say_close(struct tls_conn *c)
 	c->freeing = 0;
 }
 
-/* Notes c's peer address (zeros if unknown), IPv4 as IPv4-mapped IPv6. */
+/*
+ * Notes c's peer address the first time it falls idle (zeros if unknown),
+ * IPv4 as IPv4-mapped IPv6; its socket is evhttp's by then.
+ */
 static void
 tls_note_addr(struct tls_conn *c)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof ss;
 
+	if (c->addr_noted)
+		return;
+	c->addr_noted = 1;
 	memset(c->addr, 0, sizeof c->addr);
 	if (getpeername(bufferevent_getfd(c->under), (struct sockaddr *)&ss, &len) != 0)
 		return;
