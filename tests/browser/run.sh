@@ -60,11 +60,18 @@ fi
 export BASE="https://localhost:$(cat "$WORK/port")" CHROMIUM BACKUP_DIR="$WORK/backups"
 export CLERK_PASSWORD=hangzhou-clerk-1 ORG_PASSWORD=organiser-pass-1
 # Hang guards for each script, together inside ctest's own (3000 s): a shared,
-# loaded machine runs an ASan build slowly.
-timeout 560 node "$here/test.mjs"
-rc=$?
+# loaded machine runs an ASan build slowly.  BROWSER_ONLY=pages.mjs (a space-separated
+# list) runs only those scripts, for a developer at work on one page.
+rc=0
+js() {
+  local t=$1 f=$2
+  case " ${BROWSER_ONLY:-$f} " in *" $f "*) ;; *) echo "skip $f (BROWSER_ONLY)"; return 0 ;; esac
+  shift 2
+  timeout "$t" node "$here/$f" "$@" || rc=1
+}
+js 560 test.mjs
 # A fair run from setup to the last no-show through the console alone.
-timeout 800 node "$here/fair_day.mjs" || rc=1
+js 800 fair_day.mjs
 # The personal page on a phone: a buyer of 渝洽会 with no request yet asks for a
 # product of a supplier there; the fixtures' fairs are over, so their links
 # would have expired: 渝洽会 ends in three days here.
@@ -78,7 +85,7 @@ read -r ASK_BADGE ASK_PRODUCT ASK_SUPPLIER < <(sqlite3 -cmd ".timeout 10000" -se
   ORDER BY b.id, s.id LIMIT 1")
 ASK_PIN=$("$fm" schedule pin YQH-2026 "$ASK_BADGE")
 export ASK_BADGE ASK_PIN ASK_PRODUCT ASK_SUPPLIER
-timeout 400 node "$here/pages.mjs" || rc=1
+js 400 pages.mjs
 # The ledger: the register, the province targets, 四川's two clerks, the province office and
 # the finance reviewer, 嘉兴's city clerk; one line through all three review steps.
 ledger_user() { "$fm" user add "$1" --role "$2" ${3:+--region "$3"} --password-file "$(pw "$1" ledger-pass-2010)"; }
@@ -89,8 +96,9 @@ ledger_user() { "$fm" user add "$1" --role "$2" ${3:+--region "$3"} --password-f
     ledger_user fin finance && ledger_user jx city 嘉兴
 } >>"$WORK/load.log" 2>&1 || { tail -5 "$WORK/load.log"; echo "FAIL loading the ledger"; rc=1; }
 # Every page in each of its languages, with nothing left untranslated.
-LEDGER_PASSWORD=ledger-pass-2010 timeout 480 node "$here/langs.mjs" || rc=1
-LEDGER_PASSWORD=ledger-pass-2010 timeout 300 node "$here/ledger.mjs" || rc=1
+export LEDGER_PASSWORD=ledger-pass-2010
+js 480 langs.mjs
+js 300 ledger.mjs
 stop
 trap - EXIT
 if [ -s "$WORK/server.err" ] && grep -q 'ERROR: AddressSanitizer\|runtime error' "$WORK/server.err"; then
