@@ -219,6 +219,7 @@ submit_work(struct task *t, struct store *st)
 	in.quarter = (int)json_integer_value(json_object_get(t->in, "quarter"));
 	in.amount = json_string_value(json_object_get(t->in, "amount"));
 	in.note = json_string_value(json_object_get(t->in, "note"));
+	in.from_fair = json_is_true(json_object_get(t->in, "from_fair"));
 	if (ledger_line_submit(st, &a, &in, &id, &forbidden, &cause) != 0) {
 		ledger_fail(t, forbidden, cause);
 		return;
@@ -226,7 +227,7 @@ submit_work(struct task *t, struct store *st)
 	line_reply(t, st, &a, id);
 }
 
-/* POST /api/v1/ledger/lines {outlet, year, quarter, amount: "万元", note} */
+/* POST /api/v1/ledger/lines {outlet, year, quarter, amount: "万元", note, from_fair} */
 void
 api_ledger_submit(struct hreq *h, char **args)
 {
@@ -237,10 +238,13 @@ api_ledger_submit(struct hreq *h, char **args)
 	if (!json_is_string(json_object_get(in, "outlet")) ||
 	    !json_is_integer(json_object_get(in, "year")) ||
 	    !json_is_integer(json_object_get(in, "quarter")) ||
-	    !json_is_string(json_object_get(in, "amount"))) {
+	    !json_is_string(json_object_get(in, "amount")) ||
+	    (json_object_get(in, "from_fair") != NULL &&
+	    !json_is_boolean(json_object_get(in, "from_fair")))) {
 		json_decref(in);
-		http_error(h, 400, "bad_request", "需要 outlet、year、quarter 和 amount（万元，文本） /"
-		    " needs outlet, year, quarter and amount (万元, as text)");
+		http_error(h, 400, "bad_request", "需要 outlet、year、quarter 和 amount（万元，文本），"
+		    "from_fair 为布尔值 / needs outlet, year, quarter and amount (万元, as text),"
+		    " from_fair as a boolean");
 		return;
 	}
 	api_task_run(h, submit_work, in, NULL);

@@ -86,12 +86,13 @@ read -r ASK_BADGE ASK_PRODUCT ASK_SUPPLIER < <(sqlite3 -cmd ".timeout 10000" -se
 ASK_PIN=$("$fm" schedule pin YQH-2026 "$ASK_BADGE")
 export ASK_BADGE ASK_PIN ASK_PRODUCT ASK_SUPPLIER
 js 400 pages.mjs
-# The ledger: the register, the province targets, 四川's two clerks, the province office and
+# The ledger: the register, the plan's deadlines, the province targets, 四川's two clerks, the province office and
 # the finance reviewer, 嘉兴's city clerk; one line through all three review steps.
 ledger_user() { "$fm" user add "$1" --role "$2" ${3:+--region "$3"} --password-file "$(pw "$1" ledger-pass-2010)"; }
 {
   "$fm" stats targets import "$FIXTURES/catalog/provinces.csv" --year 2010 &&
     "$fm" ledger import "$FIXTURES/ledger/register.csv" &&
+    "$fm" ledger plan import "$FIXTURES/ledger/plan-2010.csv" --year 2010 &&
     ledger_user sc1 expansion 四川 && ledger_user sc2 expansion 四川 && ledger_user prov admin &&
     ledger_user fin finance && ledger_user jx city 嘉兴
 } >>"$WORK/load.log" 2>&1 || { tail -5 "$WORK/load.log"; echo "FAIL loading the ledger"; rc=1; }

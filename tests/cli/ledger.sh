@@ -408,8 +408,10 @@ printf '编号,金额（万元）\nSC-C11,1100\nSC-C12,900\n' > "$WORK/http-good
   ok || bad "finance submits over HTTPS: $(cat "$WORK/body")"
 [ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2,500.5"}')" = 400 ] &&
   grep -q 'amount' "$WORK/body" && ok || bad "a bad amount over HTTPS: $(cat "$WORK/body")"
-[ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2500.5"}')" = 200 ] &&
-  grep -q '"state":"submitted"' "$WORK/body" && ok || bad "四川 submits over HTTPS: $(cat "$WORK/body")"
+[ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2500.5","from_fair":"是"}')" = 400 ] &&
+  grep -q 'from_fair' "$WORK/body" && ok || bad "from_fair as text over HTTPS: $(cat "$WORK/body")"
+[ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2500.5","from_fair":true}')" = 200 ] &&
+  grep -q '"state":"submitted"' "$WORK/body" && grep -q '"from_fair":true' "$WORK/body" && ok || bad "四川 submits over HTTPS: $(cat "$WORK/body")"
 l7=$(field "$WORK/body" id)
 [ "$(as hsc POST "/api/v1/ledger/lines/$l7/evidence?filename=%E5%90%88%E5%90%8C.txt&kind=contract" \
   -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/合同.txt")" = 200 ] &&
