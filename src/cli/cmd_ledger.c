@@ -124,7 +124,7 @@ sub_import(struct store *st, struct largs *a)
 	json_t *out;
 	char *cause = NULL;
 
-	return emit(a, ledger_register_import(st, a->pos[1], a->who, &out, &cause) == 0 ? out :
+	return emit(a, ledger_register_import(st, a->pos[1], NULL, a->who, &out, &cause) == 0 ? out :
 	    NULL, &cause, show_import);
 }
 

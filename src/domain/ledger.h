@@ -39,9 +39,10 @@ int ledger_actor_of(struct store *st, const char *login, struct ledger_actor *a,
  * province's expansion office is made when first named.  All or nothing:
  * 0 and *out ({rows, inserted, updated, centres, distributors, offices};
  * caller decrefs), or -1 with *cause naming the row, column and value.
+ * name is what messages call the file (NULL: path).
  */
-int ledger_register_import(struct store *st, const char *path, const char *who,
-    json_t **out, char **cause);
+int ledger_register_import(struct store *st, const char *path, const char *name,
+    const char *who, json_t **out, char **cause);
 /*
  * The register: {outlets: [{code, kind, name, market, province, city,
  * office, tier_yi, key, batch, new, base, steps: [{step, name, date,

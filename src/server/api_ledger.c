@@ -637,11 +637,11 @@ register_import_work(struct task *t, struct store *st)
 	json_t *out;
 	int rc;
 
-	rc = ledger_register_import(st, path, t->h->who.login, &out, &cause);
+	rc = ledger_register_import(st, path, name, t->h->who.login, &out, &cause);
 	unlink(path);
 	if (rc != 0) {
-		api_task_fail(t, 400, "rejected", xasprintf("%s：%s；名录未改动 / %s: %s; the"
-		    " register was not changed", name, cause, name, cause));
+		api_task_fail(t, 400, "rejected", xasprintf("%s（名录未改动 / the register was not"
+		    " changed）", cause));
 		free(cause);
 		return;
 	}

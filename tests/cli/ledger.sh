@@ -472,7 +472,10 @@ cp "$WORK/body" "$WORK/http-register.xlsx"
   ok || bad "a bad export format: $(cat "$WORK/body")"
 regup() { as "$1" POST "/api/v1/ledger/register/import?filename=$2" -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/$2"; }
 [ "$(regup hsc bad-tier.csv)" = 403 ] && ok || bad "an expansion office imports the register"
-[ "$(regup admin bad-tier.csv)" = 400 ] && grep -q 'bad-tier.csv：第 3 行“档次（亿元）”（G3）的值“4”无效' "$WORK/body" &&
+head -1 "$FIXTURES/ledger/register.csv" > "$WORK/header-only.csv"
+[ "$(regup admin header-only.csv)" = 400 ] && grep -q 'header-only.csv 没有数据行.*the register was not changed' "$WORK/body" &&
+  ok || bad "a register upload without rows: $(cat "$WORK/body")"
+[ "$(regup admin bad-tier.csv)" = 400 ] && grep -q '第 3 行“档次（亿元）”（G3）的值“4”无效' "$WORK/body" &&
   [ "$(q "SELECT count(*) FROM ledger_outlets WHERE code = 'SC-C99'")" = 0 ] &&
   ok || bad "a bad register upload: $(cat "$WORK/body")"
 printf '%s\n' "$(head -1 "$FIXTURES/ledger/register.csv")" \
