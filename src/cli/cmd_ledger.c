@@ -344,7 +344,7 @@ show_line(json_t *v)
 	    (long long)json_integer_value(json_object_get(v, "year")),
 	    (long long)json_integer_value(json_object_get(v, "quarter")),
 	    json_string_value(json_object_get(v, "amount")),
-	    json_is_true(json_object_get(v, "from_fair")) ? "洽谈会成交" : "非洽谈会",
+	    json_is_true(json_object_get(v, "from_fair")) ? "来自洽谈会" : "非洽谈会",
 	    json_string_value(json_object_get(v, "state_zh")),
 	    json_string_value(json_object_get(v, "state")));
 	json_array_foreach(json_object_get(v, "history"), i, h)
@@ -382,7 +382,7 @@ show_lines(json_t *v)
 		    json_string_value(json_object_get(l, "name")),
 		    (long long)json_integer_value(json_object_get(l, "quarter")),
 		    json_string_value(json_object_get(l, "amount")),
-		    json_is_true(json_object_get(l, "from_fair")) ? "洽谈会成交" : "非洽谈会",
+		    json_is_true(json_object_get(l, "from_fair")) ? "来自洽谈会" : "非洽谈会",
 		    json_string_value(json_object_get(l, "state_zh")));
 }
 

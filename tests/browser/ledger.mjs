@@ -6,17 +6,18 @@
 // province office passes 复审 and signs 联审, which does not yet verify
 // it; the finance reviewer, who has no form to submit or add evidence,
 // signs 联审 and the line is verified, its history naming each of them;
-// the figures count it; a spot check drawn with a seed fails it and it
-// stops counting, its history kept.  A returns file with a bad row is
-// refused with a report naming its row and cell; a good one submits its
-// lines.  The page in English shows no key.
+// the figures count it.  The province office sees who is late (the
+// offices that missed the third batch's papers, and the expansion and city
+// offices without Q3 figures by 15 October), the chart's bars carrying the
+// figures' counted and target values, the network's sales quarter by
+// quarter, and downloads the figures as Excel.  A spot check drawn with a
+// seed fails the line and it stops counting, its history kept.  A returns
+// file with a bad row is refused with a report naming its row and cell; a
+// good one submits its lines.  The page in English shows no key.
 // The line is marked as sales from a fair meeting, the file's lines as
 // not, and the figures split the verified amount so.  The province office
-// sees who is late (the offices that missed the third batch's papers, and
-// the expansion and city offices without Q3 figures by 15 October), and
-// the chart's bars carry the figures' counted and target values; it
-// downloads the figures and the register as Excel, and imports a register
-// file (a bad cell refused by its row and column).
+// downloads the register as Excel and imports a register file (a bad cell
+// refused by its row and column).
 // 嘉兴's city clerk lands on the figures of the outlets docking with 嘉兴
 // (四川's), without the lines or the deadlines, and reports its quarter's
 // figure.  The province office adds a distributor on the page; a missing
@@ -103,8 +104,8 @@ const steps = [
 		await p.waitForSelector('#line:not([hidden])');
 		lineId = Number(await p.getAttribute('#lines tbody tr[aria-selected="true"]', 'data-line'));
 		ok(lineId > 0, 'the new line is listed and open');
-		ok(await p.textContent(`#lines tbody tr[data-line="${lineId}"] td[data-fair]`) === '洽谈会成交' &&
-			/洽谈会成交/.test(await p.textContent('#line-state')), 'the line says its sales came from a fair meeting');
+		ok(await p.textContent(`#lines tbody tr[data-line="${lineId}"] td[data-fair]`) === '来自洽谈会' &&
+			/来自洽谈会/.test(await p.textContent('#line-state')), 'the line says its sales came from a fair meeting');
 		ok(/待初核/.test(await p.textContent('#line-state')), 'a new line awaits 初核', await p.textContent('#line-state'));
 		await p.selectOption('#e-kind', 'contract');
 		await p.setInputFiles('#e-file', evidence);
@@ -150,7 +151,7 @@ const steps = [
 		ok(/待联审/.test(await p.textContent('#line-state')), 'one 联审 signature does not verify the line');
 		await p.context().close();
 	}],
-	['the finance department signs 联审: verified; a failed spot check reverses it', async () => {
+	['the finance department signs 联审: verified', async () => {
 		const p = await signIn('fin');
 		ok(await p.isHidden('#submit-card'), 'the finance reviewer has no form to submit lines');
 		await open(p);
@@ -177,28 +178,6 @@ const steps = [
 		await p.locator('#line').screenshot({ path: path.join(SHOTS, 'ledger-verified.png') });
 		const axe = await axeViolations(p);
 		ok(axe.length === 0, 'axe ledger: no serious or critical violations', axe.join('; '));
-		// A spot check of 四川's verified line fails: it stops counting, its history stays.
-		await p.fill('#d-per', '1');
-		await p.fill('#d-seed', '7');
-		await p.click('#draw button[type=submit]');
-		await p.waitForSelector(`#sample tbody tr[data-line="${lineId}"]`);
-		ok(/种子 7/.test(await p.textContent('#sample-info')), 'the sample names its seed', await p.textContent('#sample-info'));
-		await p.fill('#finding', '进货凭证无浙江供货方印章');
-		await p.locator(`#sample tbody tr[data-line="${lineId}"] button`, { hasText: '核查不符' }).click();
-		await p.waitForFunction((id) => /未通过/.test(document.querySelector(`#sample tbody tr[data-line="${id}"]`).textContent), lineId);
-		// record() reloads the figures: wait for the centre's row to change, or time out and fail.
-		await p.waitForFunction(() => [...document.querySelectorAll('#figures tbody tr')]
-			.some((r) => /成都荷花池市场浙江产品营销中心/.test(r.textContent) && !/14,000\.00/.test(r.textContent)), null, { timeout: 60000 });
-		ok(true, 'after a failed spot check the line no longer counts');
-		await p.locator(`#lines tbody tr[data-line="${lineId}"]`).click();
-		await p.waitForFunction(() => /抽查未通过/.test(document.querySelector('#line-state').textContent), null, { timeout: 60000 });
-		ok(/抽查未通过/.test(await p.textContent('#line-state')) && /抽查未通过.*进货凭证无浙江供货方印章/.test(await p.textContent('#history')) &&
-			/联审签署/.test(await p.textContent('#history')), 'the line shows the failed check and keeps its review history');
-		await p.click('#lang');
-		await p.waitForFunction(() => document.documentElement.lang === 'en');
-		const text = await p.evaluate(() => document.body.innerText);
-		ok(!/ledger\.[a-z]/.test(text), 'the English page shows no string key');
-		ok(/reversed by a spot check/.test(await p.textContent('#line-state')), 'the state reads in English');
 		await p.context().close();
 	}],
 	['the province office sees who is late and the chart of the figures against the targets', async () => {
@@ -230,13 +209,54 @@ const steps = [
 		ok(bars.every((b, i) => b.label === table[i].name && b.value === `${table[i].counted} / ${table[i].target}`),
 			'each bar reads its row\'s counted and target figures', JSON.stringify(bars.slice(0, 3)));
 		const sc = table.findIndex((r) => r.name === '四川');
-		ok(sc >= 0 && Math.abs(bars[sc].width - Math.min(1, Number(table[sc].counted) / Number(table[sc].target)) * bars[sc].full) < 1.5,
+		ok(sc >= 0 && bars[sc].width > 0 && Math.abs(bars[sc].width - Math.min(1, Number(table[sc].counted) / Number(table[sc].target)) * bars[sc].full) < 1.5,
 			'四川\'s bar is as long as its counted share of the target', JSON.stringify(bars[sc]));
+		// Quarter by quarter, the network's counted sales: through Q3 what the network row counts.
+		await p.selectOption('#by', 'network');
+		await p.click('#fig button[type=submit]');
+		await p.waitForFunction(() => document.querySelectorAll('#figures tbody tr').length === 1, null, { timeout: 60000 });
+		const net = await p.textContent('#figures tbody tr td[data-col="counted_yi"]');
+		const quarters = await p.locator('#quarters li').allTextContents();
+		ok(quarters.length === 4 && quarters[2].includes(`截至第 3 季度计入 ${net} 亿元`) && Number(net) > 0,
+			'the figures by quarter: through Q3 the network\'s counted sales', `${net}: ${quarters.join(' | ')}`);
+		await p.selectOption('#by', 'province');
+		await p.click('#fig button[type=submit]');
+		await p.waitForFunction(() => document.querySelectorAll('#figures tbody tr').length === 20, null, { timeout: 60000 });
 		// The figures as Excel, row by row, the fair-meeting split among the columns.
 		const [dl] = await Promise.all([p.waitForEvent('download'), p.click('#fig-xlsx')]);
 		const sheet = execFileSync('unzip', ['-p', await dl.path(), 'xl/worksheets/sheet1.xml']).toString();
 		ok(dl.suggestedFilename().endsWith('.xlsx') && (sheet.match(/<row /g) || []).length === 21 && /其中洽谈会成交/.test(sheet) && /四川/.test(sheet),
 			'the figures download as Excel, a header and a row per province', dl.suggestedFilename());
+		await p.context().close();
+	}],
+	['the finance department\'s spot check fails the line: it stops counting, its history kept', async () => {
+		const p = await signIn('fin');
+		await p.selectOption('#by', 'centre');
+		await p.click('#fig button[type=submit]');
+		await p.waitForFunction(() => [...document.querySelectorAll('#figures tbody tr')]
+			.some((r) => /成都荷花池市场浙江产品营销中心/.test(r.textContent) && /14,000\.00/.test(r.textContent)), null, { timeout: 60000 });
+		// A spot check of 四川's verified line fails: it stops counting, its history stays.
+		await p.fill('#d-per', '1');
+		await p.fill('#d-seed', '7');
+		await p.click('#draw button[type=submit]');
+		await p.waitForSelector(`#sample tbody tr[data-line="${lineId}"]`);
+		ok(/种子 7/.test(await p.textContent('#sample-info')), 'the sample names its seed', await p.textContent('#sample-info'));
+		await p.fill('#finding', '进货凭证无浙江供货方印章');
+		await p.locator(`#sample tbody tr[data-line="${lineId}"] button`, { hasText: '核查不符' }).click();
+		await p.waitForFunction((id) => /未通过/.test(document.querySelector(`#sample tbody tr[data-line="${id}"]`).textContent), lineId);
+		// record() reloads the figures: wait for the centre's row to change, or time out and fail.
+		await p.waitForFunction(() => [...document.querySelectorAll('#figures tbody tr')]
+			.some((r) => /成都荷花池市场浙江产品营销中心/.test(r.textContent) && !/14,000\.00/.test(r.textContent)), null, { timeout: 60000 });
+		ok(true, 'after a failed spot check the line no longer counts');
+		await p.locator(`#lines tbody tr[data-line="${lineId}"]`).click();
+		await p.waitForFunction(() => /抽查未通过/.test(document.querySelector('#line-state').textContent), null, { timeout: 60000 });
+		ok(/抽查未通过/.test(await p.textContent('#line-state')) && /抽查未通过.*进货凭证无浙江供货方印章/.test(await p.textContent('#history')) &&
+			/联审签署/.test(await p.textContent('#history')), 'the line shows the failed check and keeps its review history');
+		await p.click('#lang');
+		await p.waitForFunction(() => document.documentElement.lang === 'en');
+		const text = await p.evaluate(() => document.body.innerText);
+		ok(!/ledger\.[a-z]/.test(text), 'the English page shows no string key');
+		ok(/reversed by a spot check/.test(await p.textContent('#line-state')), 'the state reads in English');
 		await p.context().close();
 	}],
 	['the province office adds a distributor to the register on the page', async () => {

@@ -326,7 +326,7 @@ for step in "check --as sc2" review joint "joint --as fin"; do
   "$fm" ledger $step "$lf" >/dev/null || bad "review $lf: $step"
 done
 check "lines show the marker" 0 "$fm" ledger lines --year 2010 --quarter 3
-grep -q "^$lf	SC-C13	.*	640.00	洽谈会成交	已核实$" "$WORK/out" && grep -q "^$l1	SC-C01	.*	非洽谈会	" "$WORK/out" &&
+grep -q "^$lf	SC-C13	.*	640.00	来自洽谈会	已核实$" "$WORK/out" && grep -q "^$l1	SC-C01	.*	非洽谈会	" "$WORK/out" &&
   ok || bad "the lines do not say which came from a fair meeting: $(head -5 "$WORK/out")"
 check "line json marker" 0 "$fm" ledger line "$lf" --json
 has "from_fair" "$WORK/out" '"from_fair":true'

@@ -303,6 +303,7 @@ function drawFigures() {
 	const me = currentUser();
 	$('#city-view').hidden = me?.role !== 'city';
 	if (me?.role === 'city') $('#city-view').textContent = t(rows.length ? 'ledger.cityView' : 'ledger.cityNone', { city: me.region });
+	fill($('#quarters'), (figures ? figures.quarters : []).map((q) => h('li', { dataset: { quarter: q.quarter }, text: t('ledger.quarterLine', q) })));
 	fill($('#plan'), (figures ? figures.plan : []).map((p) => h('li', {
 		text: t('ledger.plan', { zh: p.zh, item: p.item, target: p.target_yi, counted: p.counted_yi ?? '—' }),
 	})));

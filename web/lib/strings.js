@@ -597,14 +597,14 @@ export const strings = {
 	// The ledger: sales from fair meetings or not, the register's and the figures' files,
 	// the city offices' quarterly figures.
 	'ledger.c.fair': { zh: '来源', en: 'Source' },
-	'ledger.fair.yes': { zh: '洽谈会成交', en: 'from a fair meeting' },
+	'ledger.fair.yes': { zh: '来自洽谈会', en: 'from a fair meeting' },
 	'ledger.fair.no': { zh: '非洽谈会', en: 'not from a fair' },
 	'ledger.fairBox': { zh: '来自洽谈会成交', en: 'Sales from a fair meeting' },
 	'ledger.f.verified_fair': { zh: '其中洽谈会成交（万元）', en: 'Of which from fair meetings (10,000 CNY)' },
 	'ledger.f.verified_other': { zh: '其中非洽谈会（万元）', en: 'Of which not from fairs (10,000 CNY)' },
 	'ledger.xlsx': { zh: '下载 Excel', en: 'Download Excel' },
 	'ledger.reg.title': { zh: '名录导入与导出', en: 'Import and export the register' },
-	'ledger.reg.hint': { zh: '列同导出的 Excel：编号、类别、名称……对接城市；编号已有的整行替换。有一格出错则整份不导入。', en: 'The columns of the exported Excel file: 编号 (register no.), 类别 (kind) … 对接城市 (docking cities); a known number is replaced. One bad cell and nothing is imported.' },
+	'ledger.reg.hint': { zh: '列同导出的 Excel：编号、类别、名称……对接城市；编号已有的整行替换。有一格出错则整份不导入。', en: 'The columns of the exported Excel file, from 编号 (register no.) to the docking cities; a known number is replaced. One bad cell and nothing is imported.' },
 	'ledger.reg.file': { zh: '名录文件（Excel、CSV）', en: 'Register file (Excel, CSV)' },
 	'ledger.reg.send': { zh: '导入名录', en: 'Import the register' },
 	'ledger.reg.done': { zh: '已导入 {rows} 行（新增 {inserted}，更新 {updated}）；营销中心 {centres}，重点经销户 {distributors}。', en: '{rows} rows imported ({inserted} new, {updated} updated); {centres} centres, {distributors} distributors.' },
@@ -617,6 +617,7 @@ export const strings = {
 	'ledger.city.item': { zh: '第 {quarter} 季度：{amount} 万元（{by}，{at}）', en: 'Q{quarter}: {amount} (10,000 CNY) ({by}, {at})' },
 	'ledger.city.none': { zh: '本年度尚未报送。', en: 'Nothing reported this year.' },
 	'ledger.city.done': { zh: '第 {quarter} 季度的数据已报送。', en: 'The figure for Q{quarter} is reported.' },
+	'ledger.quarterLine': { zh: '截至第 {quarter} 季度计入 {counted_yi} 亿元（{counted} 万元）', en: 'Through Q{quarter}: {counted_yi} counted (100 million CNY; {counted} in 10,000 CNY)' },
 
 	// The console's card for phones and the server certificate.
 	'console.cert': { zh: '手机访问与证书', en: 'Phones and the certificate' },
