@@ -40,6 +40,9 @@ check "figures, nothing verified" 0 "$fm" ledger figures --year 2010 --by networ
 has "network target 400" "$WORK/out" "全国浙商营销网络	800	"
 has "plan 350" "$WORK/out" "营销中心扩销：目标 350 亿元，计入 0.00 亿元"
 has "plan 500" "$WORK/out" "扩销合计：目标 500 亿元"
+has "plan 50" "$WORK/out" "市场外重点经销户扩销：目标 50 亿元"
+has "plan 100" "$WORK/out" "三大市场扩销：目标 100 亿元"
+has "plan 700" "$WORK/out" "力争：目标 700 亿元"
 grep -q "全国浙商营销网络.*	400$" "$WORK/out" && ok || bad "the network's target is not 400 亿元"
 check "荷花池 listed" 0 "$fm" ledger list --province 四川
 has "荷花池" "$WORK/out" "SC-C01	成都荷花池市场浙江产品营销中心	四川省	成都	挂牌运行	48000.00"
@@ -471,7 +474,9 @@ cp "$WORK/body" "$WORK/http-register.xlsx"
 [ "$(as admin GET '/api/v1/ledger/register/export?format=pdf')" = 400 ] && grep -q 'format' "$WORK/body" &&
   ok || bad "a bad export format: $(cat "$WORK/body")"
 regup() { as "$1" POST "/api/v1/ledger/register/import?filename=$2" -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/$2"; }
-[ "$(regup hsc bad-tier.csv)" = 403 ] && ok || bad "an expansion office imports the register"
+[ "$(regup hsc bad-tier.csv)" = 403 ] && [ "$(regup hfin bad-tier.csv)" = 403 ] && ok || bad "an expansion office or finance imports the register"
+[ "$(as hfin POST /api/v1/ledger/register -H "$j" -d "{$d031,\"new\":\"是\",\"approver\":\"省经合办 陈立新\"}")" = 403 ] &&
+  ok || bad "the finance reviewer edits the register: $(cat "$WORK/body")"
 head -1 "$FIXTURES/ledger/register.csv" > "$WORK/header-only.csv"
 [ "$(regup admin header-only.csv)" = 400 ] && grep -q 'header-only.csv 没有数据行.*the register was not changed' "$WORK/body" &&
   ok || bad "a register upload without rows: $(cat "$WORK/body")"
