@@ -149,15 +149,18 @@ function reportCSV() {
 async function loadHistory() {
 	try {
 		history = (await api('/api/v1/uploads')).uploads || [];
-		$('#hist-status').textContent = history.length ? '' : t('office.noHistory');
+		histStatus = () => (history.length ? '' : t('office.noHistory'));
 	} catch (e) {
 		if (sessionLost(e)) return;
-		$('#hist-status').textContent = pick(e.message);
+		histStatus = () => pick(e.message);
 	}
 	drawHistory();
 }
 
+// The line under the history, in the page's language at the time it is drawn.
+let histStatus = () => '';
 function drawHistory() {
+	$('#hist-status').textContent = histStatus();
 	fill($('#history tbody'), history.map((u) => h('tr', {},
 		h('td', { text: fmtWhen(u.uploaded_at) }),
 		h('td', { text: u.filename }),

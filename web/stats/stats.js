@@ -39,14 +39,15 @@ const getStats = latest();
 
 async function load(ev) {
 	ev?.preventDefault();
-	$('#status').textContent = t('stats.loading');
+	status = () => t('stats.loading');
+	drawStatus();
 	try {
 		figures = await getStats('/api/v1/stats?' + query());
-		$('#status').textContent = figures.rows.length ? '' : t('stats.none');
+		status = () => (figures.rows.length ? '' : t('stats.none'));
 	} catch (e) {
 		if (superseded(e) || sessionLost(e)) return;
 		figures = null;
-		$('#status').textContent = pick(e.message);
+		status = () => pick(e.message);
 	}
 	draw();
 }
@@ -104,7 +105,14 @@ function drawScope() {
 		? t('stats.scopeOwn', { region: me.region || '' }) : t('stats.scopeAll');
 }
 
+// The line under the form, in the page's language at the time it is drawn.
+let status = () => '';
+function drawStatus() {
+	$('#status').textContent = status();
+}
+
 function draw() {
+	drawStatus();
 	drawScope();
 	drawTable();
 	drawChart();
