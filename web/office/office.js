@@ -149,7 +149,8 @@ function reportCSV() {
 async function loadHistory() {
 	try {
 		history = (await api('/api/v1/uploads')).uploads || [];
-		histStatus = () => (history.length ? '' : t('office.noHistory'));
+		const none = !history.length;
+		histStatus = () => (none ? t('office.noHistory') : '');
 	} catch (e) {
 		if (sessionLost(e)) return;
 		histStatus = () => pick(e.message);
@@ -389,7 +390,7 @@ function init() {
 		allowed: ['city', 'expansion', 'admin'],
 		onSignedIn: (who) => { me = who; drawKinds(); loadHistory(); loadWithdrawn(); listOwn(0); document.body.dataset.ready = '1'; },
 		onSignedOut: () => {
-			me = null; report = null; history = []; entry = null; withdrawn = [];
+			me = null; report = null; history = []; histStatus = () => ''; entry = null; withdrawn = [];
 			$('#report').hidden = true; $('#entry').hidden = true; $('#up-state').hidden = true;
 			fill($('#own-results')); fill($('#withdrawn'));
 			$('#up-status').textContent = ''; $('#own-status').textContent = ''; $('#wd-status').textContent = '';

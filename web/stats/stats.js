@@ -43,7 +43,8 @@ async function load(ev) {
 	drawStatus();
 	try {
 		figures = await getStats('/api/v1/stats?' + query());
-		status = () => (figures.rows.length ? '' : t('stats.none'));
+		const none = !figures.rows.length;
+		status = () => (none ? t('stats.none') : '');
 	} catch (e) {
 		if (superseded(e) || sessionLost(e)) return;
 		figures = null;
@@ -134,7 +135,7 @@ function init() {
 	startSession({
 		allowed: ['admin', 'organiser', 'city', 'expansion'],
 		onSignedIn: () => load(),
-		onSignedOut: () => { figures = null; draw(); },
+		onSignedOut: () => { figures = null; status = () => ''; draw(); },
 	});
 	document.body.dataset.ready = '1';
 }
