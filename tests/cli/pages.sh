@@ -3,7 +3,8 @@
 # https://fair.example/, a stored schedule of 渝洽会, its agendas printed
 # over the API.  Every QR code in the PDF is decoded (zbarimg) and fetched
 # from the server (curl --connect-to, trusting the certificate that init
-# made for public_url's host): each opens its participant's page with their
+# made for public_url's host, which also names host_names and the box's
+# IPv4 addresses): each opens its participant's page with their
 # meetings and no one else's.  The .ics of each is parsed and its times
 # checked against the schedule; a supplier accepts a request from their
 # page and the organiser's list shows it; a participant sets their away
@@ -27,7 +28,7 @@ q() { sqlite3 "$db" "$1"; }
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 jq_() { "$py" -c "import json,sys; d=json.load(open('$WORK/out')); print($1)"; }
 
-mkdir -p "$WORK/data" && printf '[server]\npublic_url = https://fair.example/\nkiosk_per_minute = 8\n' > "$WORK/data/fairmatch.conf"
+mkdir -p "$WORK/data" && printf '[server]\npublic_url = https://fair.example/\nhost_names = fair-hall.lan, fair.local\nkiosk_per_minute = 8\n' > "$WORK/data/fairmatch.conf"
 "$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" --no-index >/dev/null &&
   "$fm" import demand "$FIXTURES/catalog/demand.csv" --no-index >/dev/null &&
   "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null &&
@@ -37,6 +38,13 @@ token=$("$fm" user token org | tail -1 | awk '{print $NF}')
 cert="$WORK/data/tls/cert.pem"
 openssl x509 -in "$cert" -noout -ext subjectAltName > "$WORK/san" 2>&1
 has "certificate names public_url's host" "$WORK/san" "DNS:fair.example"
+has "certificate names the first of host_names" "$WORK/san" "DNS:fair-hall.lan"
+has "certificate names the second of host_names" "$WORK/san" "DNS:fair.local"
+# Each of the box's IPv4 addresses, so that a phone reaching it by address gets no warning.
+for a in $(hostname -I 2>/dev/null); do
+  case "$a" in *:*|169.254.*) continue ;; esac
+  has "certificate names the LAN address $a" "$WORK/san" "IP Address:$a"
+done
 
 # 渝洽会: 2 days of 4 slots, 3 tables, 4 buyers, 3 suppliers; in slots 1–4 table t
 # seats supplier t with buyer (slot + t) mod 4.  杭州's fair gets one buyer and one supplier.
@@ -439,7 +447,7 @@ PY
 }
 restart_in() {
   kill -TERM "$srv" 2>/dev/null; wait "$srv" 2>/dev/null
-  printf '[server]\npublic_url = https://fair.example/\nkiosk_per_minute = 8\ntime_zone = %s\n' "$1" > "$WORK/data/fairmatch.conf"
+  printf '[server]\npublic_url = https://fair.example/\nhost_names = fair-hall.lan, fair.local\nkiosk_per_minute = 8\ntime_zone = %s\n' "$1" > "$WORK/data/fairmatch.conf"
   serve
 }
 restart_in Asia/Tokyo
