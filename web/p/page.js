@@ -85,6 +85,8 @@ function draw() {
 	const list = $('#meetings');
 	list.replaceChildren(...page.meetings.map(meetingItem));
 	if (!page.meetings.length) list.append(h('li.muted', null, t('page.noMeetings')));
+	const first = page.meetings[0] || page.slots[0];
+	$('#zone').textContent = t('page.timezone', { zone: zoneName(page.time_zone || 'Asia/Shanghai', first?.date ? at(first.date, first.start) : new Date()) });
 	$('#ics').href = `${base}/agenda.ics`;
 	$('#ics').setAttribute('download', `${page.fair.code}-${me.badge}.ics`);
 	for (const [key, incoming] of [['incoming', true], ['outgoing', false]]) {
@@ -92,9 +94,11 @@ function draw() {
 		ul.replaceChildren(...page[key].map((r) => requestItem(r, incoming)));
 		if (!page[key].length) ul.append(h('li.muted', null, t('page.noRequests')));
 	}
-	// A supplier is asked; a buyer asks.
+	// A supplier is asked; a buyer asks: at the product search, which sends this link along.
 	$('#incoming-box').hidden = me.side === 'buyer' && !page.incoming.length;
 	$('#outgoing-box').hidden = me.side === 'supplier' && !page.outgoing.length;
+	$('#ask-box').hidden = $('#ask-note').hidden = me.side !== 'buyer';
+	$('#ask-more').href = '/?' + new URLSearchParams({ fair: page.fair.code, idle: 'off', link: token });
 	$('#answer-status').textContent = answered ? t('page.answered', { state: t('page.state.' + answered) }) : '';
 	if (document.activeElement !== $('#reps')) $('#reps').value = me.reps;
 	const away = new Set(me.away);
