@@ -410,7 +410,7 @@ async function takeLink() {
 	drawAsBuyer();
 }
 
-// Forgets ?link= (the idle reset: the next visitor is someone else).
+// Forgets ?link= (at the idle reset; the header's home button keeps it).
 function forgetLink() {
 	asBuyer = null;
 	linkWho = null;
@@ -439,7 +439,8 @@ let idleTimer = 0;
 function resetIdle() {
 	clearTimeout(idleTimer);
 	if (IDLE_OFF) return;
-	idleTimer = setTimeout(goHome, IDLE_MS);
+	// The next visitor is someone else: the buyer of ?link= is forgotten too.
+	idleTimer = setTimeout(() => { forgetLink(); goHome(); }, IDLE_MS);
 }
 
 // Back to the start screen, as the next visitor should find it: in Chinese,
@@ -447,7 +448,6 @@ function resetIdle() {
 function goHome() {
 	const d = $('#ask-dialog');
 	if (d.open) d.close();
-	forgetLink();
 	searchCtrl?.abort();
 	state.q = ''; state.region = ''; state.category = ''; state.fair = homeFair;
 	state.exhibitor = null;

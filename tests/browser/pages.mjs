@@ -236,6 +236,14 @@ const steps = [
 		const r = (await requests()).find((x) => x.buyer.badge === buyer && x.supplier.badge === ASK_SUPPLIER);
 		ok(r && r.product_code === code, 'the request is the scanned buyer\'s', JSON.stringify(r));
 		await k.close();
+		// A kiosk left with a buyer's link forgets it at the idle reset: the next visitor is someone else.
+		const idle = await desk.newPage();
+		idle.on('pageerror', (e) => problems.push(e.message));
+		await idle.goto(`${BASE}/?fair=${FAIR}&idle=4&link=${new URL(links.get(buyer)).pathname.split('/').pop()}`);
+		await idle.waitForSelector('#as-buyer:not([hidden])');
+		await idle.waitForFunction(() => Number(document.body.dataset.idleReset || 0) > 0, null, { timeout: 30000 });
+		ok(await idle.locator('#as-buyer').isHidden() && !idle.url().includes('link='), 'the idle reset forgets the buyer', idle.url());
+		await idle.close();
 	}],
 	['the organiser revokes a link; the next print\'s works', async () => {
 		const buyer = [...links.keys()].filter((b) => b.startsWith('B') && b !== ASK_BADGE).sort()[0];
