@@ -303,8 +303,10 @@ async function whoseLink(token) {
 	}
 }
 
-// The request's buyer as the link form shows it: the link typed or scanned, once checked.
+// The request's buyer as the link form shows it: the link typed or scanned, once checked
+// (false: it opens nothing); linkFor, the token it is about.
 let linkWho = null;
+let linkFor = '';
 let linkSeq = 0;
 
 function drawLinkWho() {
@@ -320,8 +322,9 @@ function drawLinkWho() {
 async function checkLink() {
 	const token = linkToken($('#ask-link').value);
 	const seq = ++linkSeq;
-	if (!token) { linkWho = null; drawLinkWho(); return; }
-	if (linkWho && linkWho.token === token) return;
+	if (!token) { linkWho = null; linkFor = ''; drawLinkWho(); return; }
+	// Checked already (the box losing focus changes nothing): the form stays as it is.
+	if (token === linkFor) return;
 	$('#ask-who').textContent = t('kiosk.linkChecking');
 	let who;
 	try {
@@ -332,6 +335,7 @@ async function checkLink() {
 	}
 	if (seq !== linkSeq) return;
 	linkWho = who || false;
+	linkFor = token;
 	drawLinkWho();
 }
 
@@ -355,6 +359,7 @@ function openAsk() {
 	// A kiosk opened from a personal link asks as its buyer.
 	$('#ask-link').value = asBuyer ? location.origin + '/p/' + asBuyer.token : '';
 	linkWho = asBuyer || null;
+	linkFor = asBuyer ? asBuyer.token : '';
 	$(asBuyer ? '#ask-by-link' : '#ask-by-pin').checked = true;
 	drawAskHow();
 	$('#ask-send').disabled = false;
@@ -414,6 +419,7 @@ async function takeLink() {
 function forgetLink() {
 	asBuyer = null;
 	linkWho = null;
+	linkFor = '';
 	$('#as-buyer').hidden = true;
 	if (params.has('link')) {
 		params.delete('link');
