@@ -48,6 +48,7 @@ static const struct cmd_entry commands[] = {
 	  "          show FAIR [--json] | participant FAIR BADGE [--away SLOTS] [--back SLOTS|all]"
 	  " [--reps N] |\n"
 	  "          request FAIR BADGE PRODUCT [--organiser] | accept|decline FAIR REQUEST |\n"
+	  "          pin FAIR BADGE | revoke-link FAIR BADGE |\n"
 	  "          lock|unlock FAIR MEETING | move FAIR MEETING SLOT TABLE |\n"
 	  "          --dzn FILE [--fairness D] [--time-limit S] [--seed N] [--threads 1|2]\n"
 	  "          [--conflicts N] [--anneal-only] [--json]",

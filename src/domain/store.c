@@ -446,7 +446,7 @@ static const char *const migrations[] = {
 	"  participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,"
 	"  generation     INTEGER NOT NULL,"
 	"  created_at     INTEGER NOT NULL,"		/* Unix seconds */
-	"  expires_at     INTEGER NOT NULL,"		/* the day after the fair, Asia/Shanghai */
+	"  expires_at     INTEGER NOT NULL,"		/* the day after the fair, its zone */
 	"  revoked        INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),"
 	"  printed        TEXT NOT NULL DEFAULT '',"
 	"  UNIQUE (participant_id, generation)"
