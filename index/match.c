@@ -723,42 +723,27 @@ done:
 	return rc;
 }
 
-int
-match_code(struct matcher *m, const char *from_kind, const char *code,
-    const struct match_opts *o, struct match_result *res, char **cause)
+/*
+ * Matches an item of from_kind whose fields (src, in the kind's order; an
+ * empty string for none) and category (NULL for none) are given: the core
+ * of match_code and match_text.  what names the item in messages.
+ */
+static int
+match_source(struct matcher *m, int fi, const char *what, const char *const *src,
+    const char *src_category, const struct match_opts *o, struct match_result *res,
+    char **cause)
 {
-	int fi = strcmp(from_kind, "supply") == 0 ? 0 : 1;
 	struct match_side *from = &m->sides[fi], *to = &m->sides[1 - fi];
 	const struct ix_kind *fk = from->kind;
 	size_t limit = o->limit > 0 && o->limit <= MATCH_MAX_LIMIT ? o->limit : 20;
-	const char **src = xcalloc(fk->nfields, sizeof *src);
-	char *src_category = NULL;
 	struct qbuild b = { .generic = m->generic };
 	struct cands cand = { 0 };
 	struct wctx *words = NULL;
 	size_t fetch;
-	int rc = -1, step;
+	int rc = -1;
 
-	memset(res, 0, sizeof *res);
-	res->from_kind = fk->name;
-	sqlite3_bind_text(from->by_code, 1, code, -1, SQLITE_TRANSIENT);
-	if ((step = sqlite3_step(from->by_code)) != SQLITE_ROW) {
-		sqlite3 *db = sqlite3_db_handle(from->by_code);
-
-		/* A store that failed is not "no such code". */
-		if (step != SQLITE_DONE)
-			*cause = xasprintf("匹配时数据库出错：%s / database error while matching: %s",
-			    sqlite3_errmsg(db), sqlite3_errmsg(db));
-		else
-			*cause = xasprintf("没有编号为 %s 的%s / no %s has the code %s", code,
-			    fi == 0 ? "产品" : "需求", fi == 0 ? "product" : "demand", code);
-		goto done;
-	}
 	/* What the item wants, field by field, as query tokens. */
 	for (size_t f = 0; f < fk->nfields; f++) {
-		const char *v = column(from->by_code, fk->fields[f].column);
-
-		src[f] = xstrdup(v != NULL ? v : "");
 		if (fk->fields[f].qweight <= 0 || *src[f] == '\0')
 			continue;
 		b.field = f;
@@ -766,13 +751,11 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 		b.text = src[f];
 		tokenize(m->tk, src[f], strlen(src[f]), TOK_DOCUMENT, collect_token, &b);
 	}
-	src_category = column(from->by_code, fk->category) ?
-	    xstrdup(column(from->by_code, fk->category)) : NULL;
 	res->from_name = xstrdup(src[0]);
 	if (b.n == 0) {
 		*cause = xasprintf("%s %s 没有可以匹配的字词（内容为空或只有标点） / %s %s has no words"
-		    " to match on (empty, or only punctuation)", fi == 0 ? "产品" : "需求", code,
-		    fi == 0 ? "product" : "demand", code);
+		    " to match on (empty, or only punctuation)", fi == 0 ? "产品" : "需求", what,
+		    fi == 0 ? "product" : "demand", what);
 		goto done;
 	}
 	/* The heaviest tokens, where they were first seen breaking ties. */
@@ -827,7 +810,6 @@ match_code(struct matcher *m, const char *from_kind, const char *code,
 		hit_free(&res->hits[--res->nhits]);
 	rc = 0;
 done:
-	sqlite3_reset(from->by_code);
 	source_words_free(words, fk->nfields);
 	free(cand.ids);
 	free(cand.scores);
@@ -835,10 +817,70 @@ done:
 	for (size_t i = 0; i < b.n; i++)
 		free(b.t[i].text);
 	free(b.t);
+	return rc;
+}
+
+int
+match_code(struct matcher *m, const char *from_kind, const char *code,
+    const struct match_opts *o, struct match_result *res, char **cause)
+{
+	int fi = strcmp(from_kind, "supply") == 0 ? 0 : 1;
+	struct match_side *from = &m->sides[fi];
+	const struct ix_kind *fk = from->kind;
+	const char **src = xcalloc(fk->nfields, sizeof *src);
+	char *src_category = NULL;
+	int rc = -1, step;
+
+	memset(res, 0, sizeof *res);
+	res->from_kind = fk->name;
+	sqlite3_bind_text(from->by_code, 1, code, -1, SQLITE_TRANSIENT);
+	if ((step = sqlite3_step(from->by_code)) != SQLITE_ROW) {
+		sqlite3 *db = sqlite3_db_handle(from->by_code);
+
+		/* A store that failed is not "no such code". */
+		if (step != SQLITE_DONE)
+			*cause = xasprintf("匹配时数据库出错：%s / database error while matching: %s",
+			    sqlite3_errmsg(db), sqlite3_errmsg(db));
+		else
+			*cause = xasprintf("没有编号为 %s 的%s / no %s has the code %s", code,
+			    fi == 0 ? "产品" : "需求", fi == 0 ? "product" : "demand", code);
+		goto done;
+	}
+	for (size_t f = 0; f < fk->nfields; f++) {
+		const char *v = column(from->by_code, fk->fields[f].column);
+
+		src[f] = xstrdup(v != NULL ? v : "");
+	}
+	src_category = column(from->by_code, fk->category) ?
+	    xstrdup(column(from->by_code, fk->category)) : NULL;
+	rc = match_source(m, fi, code, src, src_category, o, res, cause);
+done:
+	sqlite3_reset(from->by_code);
 	for (size_t f = 0; f < fk->nfields; f++)
 		free((char *)src[f]);
 	free(src);
 	free(src_category);
+	return rc;
+}
+
+int
+match_text(struct matcher *m, const char *from_kind, const char *text, const char *category,
+    const struct match_opts *o, struct match_result *res, char **cause)
+{
+	int fi = strcmp(from_kind, "supply") == 0 ? 0 : 1;
+	const struct ix_kind *fk = m->sides[fi].kind;
+	const char **src = xcalloc(fk->nfields, sizeof *src);
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	res->from_kind = fk->name;
+	/* The text is what the item is called (its first field); the category its own. */
+	for (size_t f = 0; f < fk->nfields; f++)
+		src[f] = f == 0 ? text : category != NULL && strcmp(fk->fields[f].column,
+		    fk->category) == 0 ? category : "";
+	rc = match_source(m, fi, text, src, category != NULL && *category != '\0' ? category :
+	    NULL, o, res, cause);
+	free(src);
 	return rc;
 }
 

@@ -77,6 +77,15 @@ void matcher_use_layer(struct matcher *m, struct serve *layer);
  */
 int match_code(struct matcher *m, const char *from_kind, const char *code,
     const struct match_opts *o, struct match_result *res, char **cause);
+/*
+ * match_code() for an item that is in no catalogue (a walk-in's words on
+ * the day): text is what it is called, the product it wants or offers,
+ * category its category (NULL or "" for none).  0 with *res, or -1 with
+ * *cause: text with no words to match on.
+ */
+int match_text(struct matcher *m, const char *from_kind, const char *text,
+    const char *category, const struct match_opts *o, struct match_result *res,
+    char **cause);
 void match_result_free(struct match_result *res);
 
 #endif

@@ -294,6 +294,36 @@ links_resolve(struct store *st, const char *token, struct link_who *who, char **
 	return found;
 }
 
+int
+links_who(struct store *st, const char *fair_code, const char *badge, struct link_who *who,
+    char **cause)
+{
+	sqlite3_stmt *q;
+	int found = 0;
+
+	memset(who, 0, sizeof *who);
+	if (store_query(st, "SELECT p.fair_id, p.id, f.code, p.badge, coalesce((SELECT k.printed"
+	    " FROM participant_links k WHERE k.participant_id = p.id AND k.revoked = 0), '')"
+	    " FROM participants p JOIN fairs f ON f.id = p.fair_id"
+	    " WHERE f.code = ? AND p.badge = upper(trim(?))", &q, cause) != 0)
+		return -1;
+	sqlite3_bind_text(q, 1, fair_code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, badge, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		who->fair_id = sqlite3_column_int64(q, 0);
+		who->pid = sqlite3_column_int64(q, 1);
+		who->fair_code = xstrdup((const char *)sqlite3_column_text(q, 2));
+		who->badge = xstrdup((const char *)sqlite3_column_text(q, 3));
+		who->printed = xstrdup((const char *)sqlite3_column_text(q, 4));
+		found = 1;
+	}
+	if (store_finish(st, q, cause) != 0) {
+		link_who_clear(who);
+		return -1;
+	}
+	return found;
+}
+
 void
 link_who_clear(struct link_who *who)
 {

@@ -51,6 +51,14 @@ struct link_who {
  */
 int links_resolve(struct store *st, const char *token, struct link_who *who, char **cause);
 void link_who_clear(struct link_who *who);
+/*
+ * The participant badge (any case) of fair_code as its link would open it,
+ * for the organisers, whether or not a link was issued: 1 and *who (clear
+ * with link_who_clear), 0 for no such participant, or -1 with *cause.
+ * Reads only.
+ */
+int links_who(struct store *st, const char *fair_code, const char *badge,
+    struct link_who *who, char **cause);
 
 /*
  * Revokes the live link of badge (any case) at fair_code: its code opens

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "match.h"
 #include "serve.h"
 #include "store.h"
@@ -59,6 +61,23 @@ struct fair_match_stats {
 int matching_fair(struct store *st, struct matcher *m, const char *code, size_t top,
     void (*progress)(void *arg, size_t done, size_t total), void *arg,
     struct fair_match_stats *stats, char **cause);
+
+/*
+ * The fair's participants of the other side for participant badge (a
+ * walk-in, as a rule), ranked by how well text, what it wants (a buyer) or
+ * offers (a supplier), and category (NULL for none) match their items on
+ * m: a buyer's words against the products of the fair's cities (on the
+ * serving layer if m uses one), a supplier's against the open demands of
+ * its provinces.  Each owner once, at its best item, at most limit:
+ * {"badge","side","text","category"?,"matches":[{"badge","name","region",
+ * "score","item":{"code","name","category"},"why","checked_in","no_show",
+ * "pair": the pair's request state or null,"meeting"}]} (caller decrefs),
+ * or NULL with *cause and *status: 400 for text with no words, 404 for an
+ * unknown fair or badge, 500 (the store's failure, recorded on st).
+ */
+json_t *matching_people(struct store *st, struct matcher *m, const char *fair_code,
+    const char *badge, const char *text, const char *category, size_t limit, int *status,
+    char **cause);
 
 /* The exactness check's outcome: how much of the exhaustive top 20 the fast path found. */
 struct exact_check {

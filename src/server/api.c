@@ -981,6 +981,8 @@ static const struct route routes[] = {
 	{ "POST", "/api/v1/fairs/*/participants/*/availability", ORGANISERS, api_fair_availability },
 	{ "POST", "/api/v1/fairs/*/participants/*/checkin", ORGANISERS, api_fair_check_in },
 	{ "POST", "/api/v1/fairs/*/participants/*/noshow", ORGANISERS, api_fair_no_show },
+	{ "GET",  "/api/v1/fairs/*/participants/*/matches", ORGANISERS, api_fair_people_match },
+	{ "GET",  "/api/v1/fairs/*/participants/*/agenda.ics", ORGANISERS, api_fair_agenda_ics },
 	{ "POST", "/api/v1/fairs/*/participants/*/link/revoke", ORGANISERS, api_page_revoke },
 	{ "GET",  "/api/v1/fairs/*/requests",	ORGANISERS,	api_fair_requests },
 	{ "POST", "/api/v1/fairs/*/requests/*/decide", ORGANISERS, api_fair_request_decide },

@@ -123,6 +123,8 @@ void api_fair_version_diff(struct hreq *h, char **args);
 void api_fair_version_publish(struct hreq *h, char **args);
 void api_fair_version_discard(struct hreq *h, char **args);
 void api_fair_undo(struct hreq *h, char **args);
+void api_fair_people_match(struct hreq *h, char **args);
+void api_fair_agenda_ics(struct hreq *h, char **args);
 
 /* The handlers of api_stats.c: figures against targets, one meeting's outcome. */
 void api_stats_get(struct hreq *h, char **args);
@@ -143,6 +145,8 @@ void api_page_answer(struct hreq *h, char **args);
 void api_page_availability(struct hreq *h, char **args);
 void api_page_ics(struct hreq *h, char **args);
 void api_page_revoke(struct hreq *h, char **args);
+/* A participant's page (links_page) as the iCalendar text its link downloads; caller frees. */
+char *api_agenda_ics(struct hreq *h, json_t *page);
 
 /* The handlers of api_entries.c: an office's own entries, their export, the templates. */
 void api_entries_list(struct hreq *h, char **args);

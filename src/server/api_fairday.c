@@ -2,7 +2,8 @@
  * api_fairday.c — running a fair over HTTP (organisers and the admin):
  * its layout and tables, participants, walk-ins, requests and hand pairs,
  * schedule versions (diff, publish, undo, discard), check-in, arrivals,
- * no-shows, backfill and late meetings.  Each route is one domain action
+ * no-shows, backfill and late meetings; a walk-in's counterparts matched
+ * from its words; a participant's agenda as an iCalendar file.  Each route is one domain action
  * of fairday.h's shape: reads run on the loop with its read-only store,
  * writes on the quick pool; the body (and the path's badge or id) is the
  * action's input.  A failure of the store itself answers 503 (busy) or 500
@@ -12,11 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
 #include "api.h"
 #include "fairday.h"
 #include "http.h"
+#include "links.h"
+#include "matching.h"
 #include "schedule_version.h"
+#include "serving.h"
 #include "util.h"
+
+#define PEOPLE_LIMIT	20	/* counterparts a walk-in is offered, unless ?limit= */
 
 /* The error code that goes with a status. */
 static const char *
@@ -203,3 +211,92 @@ READ(api_fair_version_diff, version_diff, "#number")
 WRITE(api_fair_version_publish, version_publish, "#number")
 WRITE(api_fair_version_discard, version_discard, "#number")
 WRITE(api_fair_undo, version_undo, NULL)
+
+/* Worker: the counterparts of t->in's badge matched from its words (a matcher's tens of ms). */
+static void
+people_work(struct task *t, struct store *st)
+{
+	struct serving *sv = hreq_serving(t->h);
+	struct matcher *m;
+	char *cause = NULL;
+	int status = 500;
+
+	if ((m = matching_open_as_is(st, &cause)) == NULL) {
+		api_task_fail(t, 503, "index", cause);
+		return;
+	}
+	/* A buyer's words are matched on the serving layer in memory, as a demand is. */
+	if (sv != NULL) {
+		serving_fresh(sv, st);
+		matcher_use_layer(m, serving_layer(sv));
+	}
+	t->body = matching_people(st, m, t->text, json_string_value(json_object_get(t->in,
+	    "badge")), json_string_value(json_object_get(t->in, "text")),
+	    json_string_value(json_object_get(t->in, "category")),
+	    (size_t)json_integer_value(json_object_get(t->in, "limit")), &status, &cause);
+	matcher_close(m);
+	if (t->body == NULL) {
+		api_task_fail(t, status, code_of(status), cause);
+		return;
+	}
+	t->status = 200;
+}
+
+/*
+ * GET /api/v1/fairs/CODE/participants/BADGE/matches?text=…&category=…&limit=N:
+ * the other side's participants ranked for what BADGE wants or offers.
+ */
+void
+api_fair_people_match(struct hreq *h, char **args)
+{
+	const char *text = hreq_arg(h, "text"), *category = hreq_arg(h, "category");
+	long limit;
+
+	if ((limit = api_arg_long(h, "limit", 1, 100, PEOPLE_LIMIT)) < 0 ||
+	    !api_fair_known(h, args[0]))
+		return;
+	api_task_run(h, people_work, json_pack("{s:s,s:s?,s:s?,s:I}", "badge", args[1], "text",
+	    text, "category", category, "limit", (json_int_t)limit), xstrdup(args[0]));
+}
+
+/*
+ * GET /api/v1/fairs/CODE/participants/BADGE/agenda.ics: the participant's
+ * current agenda as its personal link downloads it, for the organisers.
+ */
+void
+api_fair_agenda_ics(struct hreq *h, char **args)
+{
+	struct link_who who;
+	struct evbuffer *body;
+	char *cause = NULL, *text, *disp;
+	json_t *page;
+	int rc;
+
+	if (!api_fair_known(h, args[0]))
+		return;
+	if ((rc = links_who(hreq_store(h), args[0], args[1], &who, &cause)) <= 0) {
+		if (rc < 0)
+			api_fail(h, hreq_store(h), 500, "internal", cause);
+		else
+			http_error(h, 404, "not_found", "展会 %s 没有胸牌号为 %s 的参会者 / no"
+			    " participant of fair %s has the badge %s", args[0], args[1], args[0],
+			    args[1]);
+		return;
+	}
+	if ((page = links_page(hreq_store(h), &who, &cause)) == NULL) {
+		api_fail(h, hreq_store(h), 500, "internal", cause);
+		link_who_clear(&who);
+		return;
+	}
+	text = api_agenda_ics(h, page);
+	json_decref(page);
+	body = evbuffer_new();
+	evbuffer_add(body, text, strlen(text));
+	free(text);
+	disp = xasprintf("attachment; filename=\"%s-%s.ics\"", who.fair_code, who.badge);
+	http_header(h, "Content-Disposition", disp);
+	free(disp);
+	http_header(h, "Cache-Control", "no-store");
+	http_send(h, 200, "text/calendar; charset=utf-8", body);
+	link_who_clear(&who);
+}

@@ -468,3 +468,10 @@ api_page_revoke(struct hreq *h, char **args)
 		api_task_run(h, revoke_work, json_pack("{s:s}", "badge", args[1]),
 		    xstrdup(args[0]));
 }
+
+/* The iCalendar text of a page (links_page's JSON), as api_page_ics sends it; caller frees. */
+char *
+api_agenda_ics(struct hreq *h, json_t *page)
+{
+	return ics_of(page, hreq_settings(h)->time_zone);
+}

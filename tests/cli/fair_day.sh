@@ -116,6 +116,34 @@ api "walk-in" 200 POST /participants "{\"side\":\"buyer\",\"name\":\"临时采�
 walk=$(jq_ 'd["badge"]')
 [ "$walk" = BW001 ] && ok || bad "walk-in badge: $walk"
 api "walk-in refused" 400 POST /participants '{"side":"visitor","name":"x"}'
+# The walk-in matched at once from what it wants: the fair's suppliers of it, best first,
+# each with the product that makes the match; one of them paired in a click.
+enc() { "$py" -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
+api "walk-in matches" 200 GET "/participants/$walk/matches?text=$(enc 汤圆)&category=$(enc 食品)"
+jq_ "d['side'], d['matches'][0]['item']['name'], d['matches'][0]['why'][0]['word']" > "$WORK/wm"
+has "a buyer's words find a supplier of them" "$WORK/wm" "buyer"
+grep -q "汤圆" "$WORK/wm" && ok || bad "walk-in's best match: $(cat "$WORK/out")"
+[ "$(jq_ "all(m['badge'].startswith('S') for m in d['matches']) and
+  len(set(m['badge'] for m in d['matches'])) == len(d['matches'])")" = True ] &&
+  ok || bad "matches: each a supplier of the fair, once: $(cat "$WORK/out")"
+wsup=$(jq_ "d['matches'][0]['badge']")
+[ "$(jq_ "d['matches'][0]['pair']")" = "$( [ "$wsup" = "$ns" ] && echo added || echo None)" ] &&
+  ok || bad "a match says whether the walk-in is paired with it already: $(cat "$WORK/out")"
+[ "$(q "SELECT count(*) FROM participants p JOIN products pr ON pr.supplier_id = p.supplier_id
+  WHERE p.badge = '$wsup' AND pr.name LIKE '%汤圆%'")" -ge 1 ] && ok || bad "$wsup sells no 汤圆"
+api "walk-in pair from a match" 200 POST /pairs "{\"buyer\":\"$walk\",\"supplier\":\"$wsup\"}"
+api "walk-in matches again" 200 GET "/participants/$(echo "$walk" | tr A-Z a-z)/matches?text=$(enc 汤圆)"
+[ "$(jq_ "[m['pair'] for m in d['matches'] if m['badge'] == '$wsup']")" = "['added']" ] &&
+  ok || bad "the paired match says so: $(cat "$WORK/out")"
+api "walk-in matches, no words" 400 GET "/participants/$walk/matches?text=$(enc '，。')"
+has "no words named" "$WORK/out" "no words to match on"
+api "walk-in matches, no text" 400 GET "/participants/$walk/matches"
+api "walk-in matches, unknown badge" 404 GET "/participants/NOPE/matches?text=x"
+api "supplier walk-in" 200 POST /participants '{"side":"supplier","name":"临时茶企","region":"宁波市"}'
+wsw=$(jq_ 'd["badge"]')
+api "supplier walk-in matches" 200 GET "/participants/$wsw/matches?text=$(enc 宁波汤圆礼盒)&category=$(enc 食品)"
+[ "$(jq_ "d['side'] == 'supplier' and len(d['matches']) > 0 and all(m['badge'].startswith('B') for m in d['matches'])")" = True ] &&
+  ok || bad "a supplier's words find the fair's buyers: $(cat "$WORK/out")"
 api "check-in" 200 POST "/participants/$ns/checkin"
 api "check-in unknown" 404 POST "/participants/NOPE/checkin"
 api "arrivals" 200 GET /arrivals
@@ -156,6 +184,42 @@ bare=$(q "SELECT id FROM meetings WHERE id NOT IN (SELECT meeting_id FROM outcom
 api "participant" 200 GET "/participants/$walk"
 [ "$(jq_ 'd["meetings"][0]["outcome"], d["meetings"][0]["late_minutes"]')" = "contract 10" ] && ok ||
   bad "participant's meeting: $(cat "$WORK/out")"
+# The walk-in's agenda as a calendar file, for the organisers: it parses, one event per
+# meeting, each at its slot's date and time.
+cp "$WORK/out" "$WORK/walk.json"
+api "setup for the agenda" 200 GET /setup
+cp "$WORK/out" "$WORK/setup.json"
+ics=$(curl -s -o "$WORK/walk.ics" -D "$WORK/ics.h" -w '%{http_code}' --cacert "$WORK/data/tls/cert.pem" \
+  -H "Authorization: Bearer $token" "$base/participants/$(echo "$walk" | tr A-Z a-z)/agenda.ics")
+[ "$ics" = 200 ] && ok || bad "agenda.ics: HTTP $ics $(head -c 300 "$WORK/walk.ics")"
+has "agenda.ics is a calendar download" "$WORK/ics.h" "text/calendar"
+has "agenda.ics named for the badge" "$WORK/ics.h" "YQH-2026-$walk.ics"
+"$py" - "$WORK/walk.ics" "$WORK/walk.json" "$WORK/setup.json" <<'PY' && ok || bad "agenda.ics: $(head -c 600 "$WORK/walk.ics")"
+import datetime, json, re, sys
+raw = open(sys.argv[1], encoding="utf-8", newline="").read()
+assert raw.startswith("BEGIN:VCALENDAR\r\n") and raw.endswith("END:VCALENDAR\r\n"), "not a calendar"
+lines = raw.replace("\r\n ", "").split("\r\n")	# RFC 5545 unfolding
+events, ev = [], None
+for l in lines:
+    if l == "BEGIN:VEVENT": ev = {}
+    elif l == "END:VEVENT": events.append(ev); ev = None
+    elif ev is not None and ":" in l:
+        k, v = l.split(":", 1); ev[k.split(";")[0]] = v
+me, setup = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
+slots = {s["slot"]: s for s in setup["slots"]}
+assert len(events) == len(me["meetings"]) >= 1, (len(events), len(me["meetings"]))
+for m in me["meetings"]:
+    e = next(e for e in events if e["UID"].startswith("meeting-%d-" % m["id"]))
+    s = slots[m["slot"]]
+    day = datetime.date(2026, 5, 21) + datetime.timedelta(days=s["day"] - 1)
+    want = lambda hm: day.strftime("%Y%m%d") + "T" + hm.replace(":", "") + "00"
+    assert e["DTSTART"] == want(s["start"]) and e["DTEND"] == want(s["end"]), (e, s)
+    assert m["with_name"] in e["SUMMARY"] and m["table_name"] in e["LOCATION"], e
+PY
+ics=$(curl -s -o "$WORK/out" -w '%{http_code}' --cacert "$WORK/data/tls/cert.pem" \
+  -H "Authorization: Bearer $token" "$base/participants/NOPE/agenda.ics")
+[ "$ics" = 404 ] && ok || bad "agenda.ics of no one: HTTP $ics"
+has "agenda.ics of no one names the badge" "$WORK/out" "has the badge NOPE"
 api "stats" 200 GET "/../../stats?by=fair&fair=YQH-2026"
 has "stats count the contract" "$WORK/out" "120.5"
 
