@@ -2,8 +2,11 @@
 // chromium (playwright-core) against the server run.sh started ($BASE):
 // matching, the layout, the schedule published as version 1, a request
 // made late and accepted, a re-solve whose draft shows what it changes,
-// publish, a walk-in, check-in, a no-show and its backfill, an outcome,
-// the schedule and the outcomes downloaded as spreadsheets.
+// publish, a walk-in matched at once from what it wants and paired in a
+// click, check-in, a no-show and its backfill, an outcome on the meeting's
+// own screen opened from the grid and in the participant's details, a
+// participant's agenda as .ics, the schedule and the outcomes downloaded as
+// spreadsheets.
 // Screenshots go to $WORK/screenshots (docs/fair-day.md shows some).
 // Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
@@ -130,8 +133,25 @@ const steps = [
 		await con.fill('#w-name', '临时采购商');
 		await con.fill('#w-region', '重庆市');
 		await con.fill('#w-pairs', m.supplier.badge);
+		await con.fill('#w-text', '衬衫');
+		await con.fill('#w-category', '纺织服装');
 		await con.click('#walkin-form button[type=submit]');
 		await con.waitForFunction(() => /BW001/.test(document.querySelector('#people-status').textContent));
+		// Matched at once: the fair's suppliers of shirts, in the walk-in's details, one click to pair.
+		await con.waitForSelector('#person .matches li[data-badge]');
+		const found = await text('#person .matches');
+		ok(/衬衫/.test(found) && /共同点：衬衫/.test(found), 'the walk-in\'s matches are suppliers of what it wants, saying why', found.slice(0, 300));
+		const r = await api('/participants/BW001/matches?text=' + encodeURIComponent('衬衫') + '&category=' + encodeURIComponent('纺织服装'));
+		const pick = r.matches.find((x) => !x.pair);
+		ok(r.matches.length >= 2 && pick, 'two suppliers of shirts, one not paired yet', JSON.stringify(r.matches.map((x) => [x.badge, x.item.name, x.pair])));
+		ok(await con.locator('#person .matches li[data-badge]').count() === r.matches.length, 'the console lists every match');
+		await con.locator(`#person .matches li[data-badge="${pick.badge}"] button.add-pair`).click();
+		await con.waitForFunction(() => /已添加候选洽谈/.test(document.querySelector('#people-status').textContent));
+		await con.waitForSelector(`#person .matches li[data-badge="${pick.badge}"] .paired`);
+		const rs = (await api('/requests')).requests;
+		ok(rs.some((x) => x.buyer.badge === 'BW001' && x.supplier.badge === pick.badge && x.state === 'added' && x.decided_by === 'org'),
+			'the match is a candidate pair, added by the organiser', JSON.stringify(rs.filter((x) => x.buyer.badge === 'BW001')));
+		await shot('fair-day-walkin', '#person');
 		await con.fill('#checkin-badge', m.supplier.badge.toLowerCase());
 		await con.click('#checkin-form button[type=submit]');
 		await con.waitForFunction(() => /已签到/.test(document.querySelector('#checkin-status').textContent));
@@ -152,6 +172,37 @@ const steps = [
 		ok(desk === 200, 'a second desk checks a supplier in', String(desk));
 		await con.waitForFunction((b) => document.querySelector('#arrivals').textContent.includes(`（${b}）`), other, { timeout: 30000 });
 		ok((await text('#arrivals')).includes(other), 'the arrivals board shows the other desk\'s check-in by itself', other);
+	}],
+	['a meeting\'s outcome screen, from its cell in the grid', async () => {
+		await reopen();
+		await con.waitForSelector('#grid td.meeting');
+		const g = await api('/schedule');
+		const m = g.meetings.find((x) => x.buyer.badge !== 'BW001' && !x.no_show);
+		const cell = con.locator(`#grid td.meeting[data-meeting="${m.id}"]`);
+		await cell.locator('button.outcome').click();
+		await con.waitForSelector('#meeting:not([hidden]) form.outcome-form');
+		const head = await text('#meeting');
+		ok(head.includes(m.buyer.name) && head.includes(m.supplier.name) && /尚未记录结果/.test(head), 'the screen names both sides and says nothing is recorded', head.slice(0, 200));
+		const f = con.locator('#meeting form.outcome-form');
+		await f.locator('.o-kind').selectOption('intention');
+		await f.locator('.o-amount').fill('12.5');
+		await f.locator('.o-products').fill('样品');
+		await f.locator('button[type=submit]').click();
+		await con.waitForFunction(() => /结果已保存/.test(document.querySelector('#meeting-status')?.textContent ?? ''));
+		await f.locator('.o-amount').waitFor();
+		ok(await con.locator('#meeting form.outcome-form .o-amount').inputValue() === '12.50' &&
+			await con.locator('#meeting form.outcome-form .o-kind').inputValue() === 'intention', 'the form shows what is recorded');
+		// A change: held, then a no-show after all; the history keeps both.
+		await con.locator('#meeting form.outcome-form .o-held').selectOption('0');
+		await con.locator('#meeting form.outcome-form button[type=submit]').click();
+		await con.waitForFunction(() => /是否举行 已举行 → 未到场/.test(document.querySelector('#meeting .o-trail')?.textContent ?? ''));
+		const trail = await text('#meeting .o-trail');
+		ok(/金额（万元） — → 12\.50/.test(trail) && /成果 意向 → 无/.test(trail), 'the screen shows the history of changes', trail.slice(0, 400));
+		const o = await api(`/meetings/${m.id}/outcome`);
+		ok(o.recorded && o.held === false && o.history.length >= 4, 'the outcome is stored with its history', JSON.stringify(o).slice(0, 300));
+		await shot('fair-day-meeting', '#meeting');
+		await con.locator('#meeting button', { hasText: '关闭' }).click();
+		ok(await con.locator('#meeting').isHidden(), 'the screen closes');
 	}],
 	['an outcome for the backfill meeting', async () => {
 		await con.locator('#people-list tr[data-badge="BW001"] button.details').click();
@@ -176,6 +227,29 @@ const steps = [
 		const stats = await con.evaluate(async () => (await fetch('/api/v1/stats?by=fair&fair=YQH-2026')).json());
 		ok(stats.totals.contracts === 1 && stats.totals.contract_wan === '50.00', 'the statistics count the contract', JSON.stringify(stats.totals));
 		await shot('fair-day-console');
+	}],
+	['a participant\'s agenda as .ics', async () => {
+		await con.locator('#people-list tr[data-badge="BW001"] button.details').click();
+		await con.waitForSelector('#person:not([hidden]) a.ics');
+		const [d] = await Promise.all([con.waitForEvent('download', { timeout: 60000 }), con.click('#person a.ics')]);
+		ok(d.suggestedFilename() === `${FAIR}-BW001.ics`, 'the agenda downloads as FAIR-BADGE.ics', d.suggestedFilename());
+		const file = path.join(WORK, d.suggestedFilename());
+		await d.saveAs(file);
+		// Unfolded (RFC 5545), one event per meeting, each at its slot's date and time.
+		const lines = readFileSync(file, 'utf8').replace(/\r\n /g, '').split('\r\n');
+		const events = [];
+		for (const l of lines) {
+			if (l === 'BEGIN:VEVENT') events.push({});
+			else if (events.length && l.includes(':')) { const i = l.indexOf(':'); events.at(-1)[l.slice(0, i).split(';')[0]] ??= l.slice(i + 1); }
+		}
+		const me = await api('/participants/BW001'), setup = await api('/setup');
+		const slots = new Map(setup.slots.map((s) => [s.slot, s]));
+		// The fair opens on 2026-05-21: day N is N - 1 days later.
+		const at = (s, hm) => new Date(Date.UTC(2026, 4, 20 + s.day)).toISOString().slice(0, 10).replaceAll('-', '') + `T${hm.replace(':', '')}00`;
+		ok(lines[0] === 'BEGIN:VCALENDAR' && events.length === me.meetings.length && me.meetings.length > 0, 'a calendar with every meeting', `${events.length} ${me.meetings.length}`);
+		ok(me.meetings.every((m) => events.some((e) => e.UID.startsWith(`meeting-${m.id}-`) && e.DTSTART === at(slots.get(m.slot), slots.get(m.slot).start) &&
+			e.DTEND === at(slots.get(m.slot), slots.get(m.slot).end) && e.LOCATION.includes(m.table_name))), 'each event at its meeting\'s time and table',
+			JSON.stringify(events).slice(0, 400));
 	}],
 	['the schedule and the outcomes downloaded', async () => {
 		const download = async (sel) => {

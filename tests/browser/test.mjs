@@ -760,7 +760,7 @@ try {
 			if (tb) { bad = { m, slot: other.slot, table: tb.table }; break; }
 		}
 		if (ok(bad, 'the fixture schedule has a move to refuse')) {
-			await con.locator(`#grid td[data-meeting="${bad.m.id}"] button:not([aria-pressed])`).click();
+			await con.locator(`#grid td[data-meeting="${bad.m.id}"] button.move`).click();
 			// Move mode offers only places the rules allow: this one is not offered.
 			await con.waitForSelector('#grid button.target');
 			ok(await con.locator(`#grid button.target[data-slot="${bad.slot}"][data-table="${bad.table}"]`).count() === 0,
@@ -780,7 +780,7 @@ try {
 			if (good) break;
 		}
 		if (ok(good, 'the fixture schedule has a free place to move to')) {
-			await con.locator(`#grid td[data-meeting="${good.m.id}"] button:not([aria-pressed])`).click();
+			await con.locator(`#grid td[data-meeting="${good.m.id}"] button.move`).click();
 			await con.locator(`#grid button.target[data-slot="${good.slot}"][data-table="${good.table}"]`).click();
 			await con.waitForFunction(() => document.querySelector('#grid-status').textContent.length > 0 ||
 				document.querySelector('#grid-error').textContent.length > 0);

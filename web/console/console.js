@@ -1,7 +1,7 @@
 // console.js — the organiser console: the fairs with their pairing (which
 // cities supply, which provinces buy), batch matching and scheduling as jobs
 // with a progress bar, and the schedule grid (slots × tables) where a
-// meeting can be locked or moved; move mode offers only the places the
+// meeting can be locked or moved, or its outcome opened; move mode offers only the places the
 // rules allow, and the server checks every move.  Running the fair (layout,
 // participants, requests, versions, the fair day) is in fairday.js.
 import { api, pollJob } from '../lib/api.js';
@@ -10,7 +10,7 @@ import { t, pick, onLangChange } from '../lib/i18n.js';
 import { mountHeader } from '../lib/header.js';
 import { startSession, sessionLost } from '../lib/session.js';
 import { fmtWhen } from '../lib/time.js';
-import { initFairDay, openFairDay, redrawFairDay, loadVersions, people } from './fairday.js';
+import { initFairDay, openFairDay, redrawFairDay, loadVersions, people, showMeeting } from './fairday.js';
 import { loadCertificate } from './certificate.js';
 
 let fairs = [];
@@ -258,7 +258,11 @@ function cell(slot, table, m) {
 				'aria-label': (m.locked ? t('console.unlock') : t('console.lock')) + ' ' + meetingText(m),
 				onclick: () => lock(m),
 			}),
-			h('button.ghost.small', {
+			h('button.ghost.small.outcome', {
+				type: 'button', text: t('console.m.open'), 'aria-label': t('console.m.openOf', { what: meetingText(m) }),
+				onclick: () => showMeeting(m.id, () => t('console.m.where', { when: slotLabel(slot), table: table.name || t('kiosk.tableN', { n: table.table }) })),
+			}),
+			h('button.ghost.small.move', {
 				type: 'button', text: isMoving ? t('console.cancelMove') : t('console.move'),
 				'aria-label': (isMoving ? t('console.cancelMove') : t('console.move')) + ' ' + meetingText(m),
 				onclick: () => { moving = isMoving ? null : m; $('#grid-error').textContent = ''; drawGrid(); },
@@ -308,7 +312,7 @@ function init() {
 		onSignedIn: () => { loadFairs(); loadBackups(); loadCertificate(); },
 		onSignedOut: () => {
 			fairs = []; fair = null; grid = null; moving = null;
-			for (const id of ['#fair', '#setup', '#people', '#requests', '#versions', '#day', '#cert']) $(id).hidden = true;
+			for (const id of ['#fair', '#setup', '#people', '#requests', '#versions', '#day', '#cert', '#meeting']) $(id).hidden = true;
 			fill($('#fairs tbody'));
 		},
 	});

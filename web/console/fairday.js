@@ -1,9 +1,11 @@
 // fairday.js — the console's parts for running a fair: the layout and the
-// tables' names, participants (availability, walk-ins, check-in, no-shows,
-// their meetings with an outcome form), meeting requests and hand pairs,
-// schedule versions (what a draft changes, publish, discard, undo), and the
-// fair day (check-in by badge, the arrivals board, backfill).  Every action
-// is one API call; the server checks and says what is wrong.
+// tables' names, participants (availability, walk-ins matched from their
+// words, check-in, no-shows, their agenda as .ics, their meetings with an
+// outcome form), a meeting's outcome screen opened from the grid, meeting
+// requests and hand pairs, schedule versions (what a draft changes, publish,
+// discard, undo), and the fair day (check-in by badge, the arrivals board,
+// backfill).  Every action is one API call; the server checks and says what
+// is wrong.
 import { api } from '../lib/api.js';
 import { $, h, fill } from '../lib/dom.js';
 import { t, pick } from '../lib/i18n.js';
@@ -14,6 +16,8 @@ const enc = encodeURIComponent;
 let code = null;		// the open fair
 let onChange = () => {};	// the grid reloads after a change
 let shown = null;		// the badge whose details are open (redrawn in another language)
+let lastFind = null;		// {badge, text, category}: the words its matches were found from
+let meetingShown = null;	// {id, where}: the meeting whose outcome screen is open
 export let people = [];		// the participants, for the grid's move targets
 
 const base = () => `/api/v1/fairs/${enc(code)}`;
@@ -34,7 +38,10 @@ export async function openFairDay(fairCode, changed) {
 	onChange = changed;
 	for (const id of ['#setup', '#people', '#requests', '#versions', '#day']) $(id).hidden = false;
 	$('#person').hidden = true;
+	$('#meeting').hidden = true;
 	shown = null;
+	lastFind = null;
+	meetingShown = null;
 	for (const id of ['#setup-status', '#people-status', '#requests-status', '#versions-status', '#checkin-status', '#backfill-status']) say(id, '');
 	await Promise.all([loadSetup(), loadPeople(), loadRequests(), loadVersions(), loadDay()]);
 }
@@ -43,6 +50,7 @@ export function redrawFairDay() {
 	if (!code) return;
 	loadSetup(); loadPeople(); loadRequests(); loadVersions(); loadDay();
 	if (!$('#person').hidden && shown) showPerson(shown);
+	if (!$('#meeting').hidden && meetingShown) showMeeting(meetingShown.id, meetingShown.where);
 }
 
 // ---- layout ----
@@ -126,13 +134,19 @@ async function loadPeople() {
 
 async function showPerson(badge) {
 	shown = badge;
+	const find = lastFind?.badge === badge ? lastFind : null;
+	let p = null;
 	await act('#people-status', async () => {
-		const p = await api(`${base()}/participants/${enc(badge)}`);
+		p = await api(`${base()}/participants/${enc(badge)}`);
 		const box = $('#person');
 		box.hidden = false;
 		const awayId = 'away-' + p.badge;
 		fill(box,
 			h('h3', { text: `${nb(p.name, p.badge)} · ${sideText(p.side)}` }),
+			h('p', {}, h('a.button.ics', {
+				href: `${base()}/participants/${enc(p.badge)}/agenda.ics`, download: `${code}-${p.badge}.ics`,
+				text: t('console.p.ics'), 'aria-label': t('console.p.icsOf', { name: p.name }),
+			})),
 			h('form.row.avail', { onsubmit: (e) => { e.preventDefault(); saveAvailability(p); } },
 				h('label', { for: awayId, text: t('console.p.away') }),
 				h('input', { id: awayId, value: p.away.join(','), placeholder: t('console.p.awayHint') }),
@@ -144,76 +158,165 @@ async function showPerson(badge) {
 			h('h4', { text: t('console.p.theirRequests') }),
 			p.requests.length ? h('ul.entries', {}, p.requests.map((r) => h('li', { text: `${r.buyer.name} ↔ ${r.supplier.name} · ${t('console.r.st.' + r.state)}` }))) : h('p.muted', { text: t('console.p.none') }),
 			h('h4', { text: t('console.p.theirCandidates') }),
-			p.candidates.length ? h('ul.entries', {}, p.candidates.map((c) => h('li', { text: t('console.p.candidateLine', { name: c.name, badge: c.badge, value: c.value, scheduled: c.scheduled ? t('console.p.scheduled') : '' }) }))) : h('p.muted', { text: t('console.p.none') }));
+			p.candidates.length ? h('ul.entries', {}, p.candidates.map((c) => h('li', { text: t('console.p.candidateLine', { name: c.name, badge: c.badge, value: c.value, scheduled: c.scheduled ? t('console.p.scheduled') : '' }) }))) : h('p.muted', { text: t('console.p.none') }),
+			h('h4', { text: t('console.wm.title') }),
+			h('form.row.find-form', { onsubmit: (e) => { e.preventDefault(); findMatches(p); } },
+				h('label', { for: 'wm-text-' + p.badge, text: t('console.wm.text') }),
+				h('input.wm-text', { id: 'wm-text-' + p.badge, value: find?.text || '', required: true }),
+				h('label', { for: 'wm-cat-' + p.badge, text: t('console.wm.category') }),
+				h('input.wm-category.narrow', { id: 'wm-cat-' + p.badge, value: find?.category || '' }),
+				h('button.ghost.small', { type: 'submit', text: t('console.wm.find') })),
+			h('ul.entries.matches', { id: 'matches-' + p.badge }));
 		box.scrollIntoView({ block: 'nearest' });
+	});
+	if (p && find?.text) await findMatches(p);
+}
+
+// The other side's participants ranked for what p wants or offers, each with one click to pair.
+async function findMatches(p) {
+	const text = $('#wm-text-' + p.badge).value.trim(), category = $('#wm-cat-' + p.badge).value.trim();
+	lastFind = { badge: p.badge, text, category };
+	await act('#people-status', async () => {
+		const q = new URLSearchParams({ text });
+		if (category) q.set('category', category);
+		const r = await api(`${base()}/participants/${enc(p.badge)}/matches?${q}`);
+		fill($('#matches-' + p.badge), r.matches.length ? r.matches.map((x) => matchItem(p, x)) : h('li.muted', { text: t('console.wm.none') }));
+		say('#people-status', t('console.wm.found', { n: r.matches.length }));
+	});
+}
+
+function matchItem(p, x) {
+	const words = x.why.filter((w) => w.word).map((w) => w.word);
+	const paired = x.pair && x.pair !== 'declined';
+	return h('li', { dataset: { badge: x.badge } },
+		h('span', { text: t('console.wm.line', { name: x.name, badge: x.badge, region: x.region, item: x.item.name, score: Math.round(x.score) }) }),
+		words.length ? h('span.muted', { text: ' · ' + t('console.wm.why', { words: words.join(t('common.listSep')) }) }) : null,
+		x.checked_in ? h('span.muted', { text: ' · ' + t('console.wm.present') }) : null,
+		' ',
+		paired ? h('span.muted.paired', { text: t('console.wm.paired') }) : h('button.primary.small.add-pair', {
+			type: 'button', text: t('console.wm.add'), 'aria-label': t('console.wm.addOf', { name: x.name }), onclick: () => addMatch(p, x),
+		}));
+}
+
+async function addMatch(p, x) {
+	const [buyer, supplier] = p.side === 'buyer' ? [p.badge, x.badge] : [x.badge, p.badge];
+	await act('#people-status', async () => {
+		await post('/pairs', { buyer, supplier });
+		// The details again: the new pair among the requests and candidates, the match marked.
+		await showPerson(p.badge);
+		say('#people-status', t('console.wm.added', { buyer, supplier }));
+		await Promise.all([loadRequests(), loadPeople()]);
 	});
 }
 
 // One meeting of a participant: where, with whom, late mark, and its outcome form.
 function meetingItem(p, m) {
-	const id = `o-${m.id}`;
 	const label = (k) => t('console.o.fieldOf', { field: t(k), meeting: m.when });
-	const sel = (cls, key, opts) => h('select.' + cls, { 'aria-label': label(key) }, opts.map(([v, k]) => h('option', { value: v, text: t(k) })));
+	const done = () => showPerson(p.badge);
 	return h('li', { dataset: { meeting: m.id } },
 		h('span', { text: t('console.p.meetingLine', { when: m.when, table: m.table_name, with: nb(m.with_name, m.with_badge) }) }),
 		m.late_minutes ? h('span.muted', { text: ' · ' + t('console.p.late', { n: m.late_minutes }) }) : null,
 		m.outcome ? h('span.muted', { text: ' · ' + t('console.o.recorded', { what: t('console.o.' + (m.outcome === 'no_show' ? 'no' : m.outcome)) }) }) : null,
 		h('button.ghost.small.late', { type: 'button', text: t('console.p.markLate'), onclick: () => act('#people-status', async () => { await post(`/meetings/${m.id}/late`, { minutes: 10 }); await showPerson(p.badge); onChange(); }) }),
-		h('form.outcome-form', { id, onsubmit: (e) => { e.preventDefault(); saveOutcome(p, m, e.target); } },
-			sel('o-held', 'console.o.held', [['1', 'console.o.yes'], ['0', 'console.o.no']]),
-			sel('o-kind', 'console.o.kind', [['none', 'console.o.none'], ['intention', 'console.o.intention'], ['contract', 'console.o.contract']]),
-			h('input.o-amount', { inputmode: 'decimal', placeholder: t('console.o.amount'), 'aria-label': label('console.o.amount') }),
-			h('input.o-products', { placeholder: t('console.o.products'), 'aria-label': label('console.o.products') }),
-			h('button.primary.small', { type: 'submit', text: t('console.o.save') })),
-		m.outcome ? evidenceForm(p, m, label) : null,
-		m.outcome ? outcomeTrail(m) : null);
+		outcomeForm(m.id, label, '#people-status', done, null),
+		m.outcome ? evidenceForm(m.id, label, '#people-status', done) : null,
+		m.outcome ? outcomeTrail(m.id) : null);
+}
+
+// ---- outcomes: in a participant's details and on a meeting's own screen ----
+
+// The outcome form of meeting id, filled with o (the recorded outcome) if given; after a save,
+// done() redraws what shows it and sel says so.  label(key) names a field for screen readers.
+function outcomeForm(id, label, sel, done, o) {
+	const choice = (cls, key, opts, v) => h('select.' + cls, { 'aria-label': label(key) },
+		opts.map(([val, k]) => h('option', { value: val, text: t(k), selected: v === val })));
+	return h('form.outcome-form', { onsubmit: (e) => { e.preventDefault(); saveOutcome(id, e.target, sel, done); } },
+		choice('o-held', 'console.o.held', [['1', 'console.o.yes'], ['0', 'console.o.no']], o ? (o.held ? '1' : '0') : null),
+		choice('o-kind', 'console.o.kind', [['none', 'console.o.none'], ['intention', 'console.o.intention'], ['contract', 'console.o.contract']], o?.kind),
+		h('input.o-amount', { inputmode: 'decimal', placeholder: t('console.o.amount'), 'aria-label': label('console.o.amount'), value: o?.held && o.kind !== 'none' ? o.amount : null }),
+		h('input.o-products', { placeholder: t('console.o.products'), 'aria-label': label('console.o.products'), value: o?.products || null }),
+		h('button.primary.small', { type: 'submit', text: t('console.o.save') }));
 }
 
 // Upload an evidence file (a contract's photo, a signed intention) for a recorded outcome.
-function evidenceForm(p, m, label) {
-	return h('form.row.evidence-form', { onsubmit: (e) => { e.preventDefault(); saveEvidence(p, m, e.target); } },
+function evidenceForm(id, label, sel, done) {
+	return h('form.row.evidence-form', { onsubmit: (e) => { e.preventDefault(); saveEvidence(id, e.target, sel, done); } },
 		h('input.o-file', { type: 'file', 'aria-label': label('console.o.evidenceFile') }),
 		h('button.ghost.small', { type: 'submit', text: t('console.o.evidence') }));
 }
 
-async function saveEvidence(p, m, form) {
+async function saveEvidence(id, form, sel, done) {
 	const file = form.querySelector('.o-file').files[0];
-	if (!file) return say('#people-status', t('console.o.evidenceNone'));
-	await act('#people-status', async () => {
-		await api(`${base()}/meetings/${m.id}/evidence?filename=${enc(file.name)}`, { method: 'POST', body: file });
-		await showPerson(p.badge);
-		say('#people-status', t('console.o.evidenceSaved', { name: file.name }));
+	if (!file) return say(sel, t('console.o.evidenceNone'));
+	await act(sel, async () => {
+		await api(`${base()}/meetings/${id}/evidence?filename=${enc(file.name)}`, { method: 'POST', body: file });
+		await done();
+		say(sel, t('console.o.evidenceSaved', { name: file.name }));
 	});
 }
 
-// A recorded outcome's evidence files and its history of changes, loaded after the list.
-function outcomeTrail(m) {
-	const box = h('div.o-trail', { dataset: { meeting: m.id } });
-	api(`${base()}/meetings/${m.id}/outcome`).then((o) => {
-		const field = (f) => t('console.o.f.' + f);
-		// Values as the form shows them; evidence as its file name, without the SHA-256.
-		const value = (f, v) => (v == null ? '—' : f === 'kind' ? t('console.o.' + v)
-			: f === 'held' ? t(v === 'held' ? 'console.o.yes' : 'console.o.no')
-			: f === 'evidence' ? v.replace(/^[0-9a-f]{64} /, '') : v);
-		fill(box,
-			h('h5', { text: t('console.o.history') }),
-			h('ul.entries', {},
-				o.evidence.map((e) => h('li', { text: t('console.o.evidenceLine', { name: e.filename, size: e.size, by: e.added_by, at: fmtWhen(e.added_at) }) })),
-				o.history.map((x) => h('li', { text: t('console.o.historyLine', { at: fmtWhen(x.at), by: x.by, field: field(x.field), old: value(x.field, x.old), new: value(x.field, x.new) }) }))));
-	}).catch((e) => { if (!sessionLost(e)) fill(box, h('p.error', { text: pick(e.message) })); });
+// A recorded outcome's evidence files and its history of changes (o as GET …/outcome gives it) into box.
+function trailOf(box, o) {
+	const field = (f) => t('console.o.f.' + f);
+	// Values as the form shows them; evidence as its file name, without the SHA-256.
+	const value = (f, v) => (v == null ? '—' : f === 'kind' ? t('console.o.' + v)
+		: f === 'held' ? t(v === 'held' ? 'console.o.yes' : 'console.o.no')
+		: f === 'evidence' ? v.replace(/^[0-9a-f]{64} /, '') : v);
+	return fill(box,
+		h('h5', { text: t('console.o.history') }),
+		h('ul.entries', {},
+			o.evidence.map((e) => h('li', { text: t('console.o.evidenceLine', { name: e.filename, size: e.size, by: e.added_by, at: fmtWhen(e.added_at) }) })),
+			o.history.map((x) => h('li', { text: t('console.o.historyLine', { at: fmtWhen(x.at), by: x.by, field: field(x.field), old: value(x.field, x.old), new: value(x.field, x.new) }) }))));
+}
+
+// The same, loaded after the list that shows it.
+function outcomeTrail(id) {
+	const box = h('div.o-trail', { dataset: { meeting: id } });
+	api(`${base()}/meetings/${id}/outcome`).then((o) => trailOf(box, o))
+		.catch((e) => { if (!sessionLost(e)) fill(box, h('p.error', { text: pick(e.message) })); });
 	return box;
 }
 
-async function saveOutcome(p, m, form) {
+async function saveOutcome(id, form, sel, done) {
 	const held = form.querySelector('.o-held').value === '1';
 	const body = { held, kind: held ? form.querySelector('.o-kind').value : 'none' };
 	const amount = form.querySelector('.o-amount').value.trim(), products = form.querySelector('.o-products').value.trim();
-	if (held && amount) body.amount = amount;
+	// A no-show has no amount: the one recorded while it was held goes.
+	if (!held) body.amount = '0';
+	else if (amount) body.amount = amount;
 	if (products) body.products = products;
-	await act('#people-status', async () => {
-		await post(`/meetings/${m.id}/outcome`, body);
-		await showPerson(p.badge);
-		say('#people-status', t('console.o.saved'));
+	await act(sel, async () => {
+		await post(`/meetings/${id}/outcome`, body);
+		await done();
+		say(sel, t('console.o.saved'));
+	});
+}
+
+// A meeting's outcome screen, opened from its cell in the grid: both sides, when and where
+// (where(), in the page's language), the form with what is recorded, evidence and history.
+export async function showMeeting(id, where) {
+	meetingShown = { id, where };
+	const box = $('#meeting');
+	await act('#grid-error', async () => {
+		const o = await api(`${base()}/meetings/${id}/outcome`);
+		const label = (k) => t('console.o.fieldOf', { field: t(k), meeting: where() });
+		const done = async () => {
+			await showMeeting(id, where);
+			if (!$('#person').hidden && shown) await showPerson(shown);
+		};
+		const now = o.recorded ? t('console.m.current', { what: [t('console.o.' + (o.held ? o.kind : 'no')),
+			o.held && o.kind !== 'none' ? `${t('console.o.amount')} ${o.amount}` : '', o.products].filter(Boolean).join(' · ') }) : t('console.m.notYet');
+		box.hidden = false;
+		fill(box,
+			h('h3', { id: 'meeting-title', tabindex: -1, text: t('console.m.title', { buyer: o.buyer, supplier: o.supplier }) }),
+			h('p.muted', { text: where() }),
+			h('p.o-now', { text: now }),
+			outcomeForm(id, label, '#meeting-status', done, o.recorded ? o : null),
+			o.recorded ? evidenceForm(id, label, '#meeting-status', done) : null,
+			o.recorded ? trailOf(h('div.o-trail', { dataset: { meeting: id } }), o) : null,
+			h('p.status', { id: 'meeting-status', role: 'status', 'aria-live': 'polite' }),
+			h('button.ghost.small', { type: 'button', text: t('common.close'), onclick: () => { box.hidden = true; meetingShown = null; } }));
+		box.scrollIntoView({ block: 'nearest' });
 	});
 }
 
@@ -268,11 +371,17 @@ async function noShow(badge) {
 async function walkIn(e) {
 	e.preventDefault();
 	const pairs = $('#w-pairs').value.split(/[,，\s]+/).filter(Boolean).map((b) => b.toUpperCase());
+	const text = $('#w-text').value.trim(), category = $('#w-category').value.trim();
 	await act('#people-status', async () => {
 		const p = await post('/participants', { side: $('#w-side').value, name: $('#w-name').value.trim(), region: $('#w-region').value.trim(), pairs });
-		say('#people-status', t('console.w.added', { name: p.name, badge: p.badge }));
 		$('#walkin-form').reset();
 		await Promise.all([loadPeople(), loadDay()]);
+		// What the walk-in wants or offers finds its matches at once, in its details.
+		if (text) {
+			lastFind = { badge: p.badge, text, category };
+			await showPerson(p.badge);
+		}
+		say('#people-status', t('console.w.added', { name: p.name, badge: p.badge }));
 	});
 }
 
