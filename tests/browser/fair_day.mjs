@@ -222,6 +222,8 @@ const steps = [
 		await con.waitForFunction(() => /凭证已保存/.test(document.querySelector('#people-status').textContent));
 		await con.waitForFunction(() => /合同扫描件\.pdf/.test(document.querySelector('#person .o-trail')?.textContent ?? ''));
 		const trail = await text('#person .o-trail');
+		ok(await con.locator('#person form.outcome-form .o-amount').first().inputValue() === '50.00' &&
+			await con.locator('#person form.outcome-form .o-kind').first().inputValue() === 'contract', 'the details\' form shows what is recorded');
 		ok(/修改记录/.test(trail) && /金额（万元） — → 50\.00/.test(trail) && /凭证 合同扫描件\.pdf/.test(trail), 'the outcome shows its evidence and history', trail.slice(0, 300));
 		await shot('fair-day-outcome', '#people');
 		const stats = await con.evaluate(async () => (await fetch('/api/v1/stats?by=fair&fair=YQH-2026')).json());

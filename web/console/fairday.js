@@ -213,14 +213,15 @@ async function addMatch(p, x) {
 function meetingItem(p, m) {
 	const label = (k) => t('console.o.fieldOf', { field: t(k), meeting: m.when });
 	const done = () => showPerson(p.badge);
+	const form = outcomeForm(m.id, label, '#people-status', done, null);
 	return h('li', { dataset: { meeting: m.id } },
 		h('span', { text: t('console.p.meetingLine', { when: m.when, table: m.table_name, with: nb(m.with_name, m.with_badge) }) }),
 		m.late_minutes ? h('span.muted', { text: ' · ' + t('console.p.late', { n: m.late_minutes }) }) : null,
 		m.outcome ? h('span.muted', { text: ' · ' + t('console.o.recorded', { what: t('console.o.' + (m.outcome === 'no_show' ? 'no' : m.outcome)) }) }) : null,
 		h('button.ghost.small.late', { type: 'button', text: t('console.p.markLate'), onclick: () => act('#people-status', async () => { await post(`/meetings/${m.id}/late`, { minutes: 10 }); await showPerson(p.badge); onChange(); }) }),
-		outcomeForm(m.id, label, '#people-status', done, null),
+		form,
 		m.outcome ? evidenceForm(m.id, label, '#people-status', done) : null,
-		m.outcome ? outcomeTrail(m.id) : null);
+		m.outcome ? outcomeTrail(m.id, form) : null);
 }
 
 // ---- outcomes: in a participant's details and on a meeting's own screen ----
@@ -269,10 +270,17 @@ function trailOf(box, o) {
 			o.history.map((x) => h('li', { text: t('console.o.historyLine', { at: fmtWhen(x.at), by: x.by, field: field(x.field), old: value(x.field, x.old), new: value(x.field, x.new) }) }))));
 }
 
-// The same, loaded after the list that shows it.
-function outcomeTrail(id) {
+// The same, loaded after the list that shows it, and form filled with what is recorded.
+function outcomeTrail(id, form) {
 	const box = h('div.o-trail', { dataset: { meeting: id } });
-	api(`${base()}/meetings/${id}/outcome`).then((o) => trailOf(box, o))
+	api(`${base()}/meetings/${id}/outcome`).then((o) => {
+		trailOf(box, o);
+		if (!o.recorded) return;
+		form.querySelector('.o-held').value = o.held ? '1' : '0';
+		form.querySelector('.o-kind').value = o.kind;
+		form.querySelector('.o-amount').value = o.held && o.kind !== 'none' ? o.amount : '';
+		form.querySelector('.o-products').value = o.products || '';
+	})
 		.catch((e) => { if (!sessionLost(e)) fill(box, h('p.error', { text: pick(e.message) })); });
 	return box;
 }
