@@ -214,6 +214,54 @@ test_bad_input(void **state)
 	match_result_free(&r);
 }
 
+/* Codes of the matches of words in no catalogue, best first, "A B C". */
+static char *
+text_matches(const char *kind, const char *text, const char *category)
+{
+	struct match_opts o = { .limit = 10 };
+	struct match_result r;
+	struct buf b = { 0 };
+	char *cause = NULL;
+
+	if (match_text(m, kind, text, category, &o, &r, &cause) != 0)
+		fail_msg("match %s %s: %s", kind, text, cause);
+	buf_add(&b, "", 0);
+	for (size_t i = 0; i < r.nhits; i++)
+		buf_addf(&b, "%s%s", i ? " " : "", r.hits[i].code);
+	match_result_free(&r);
+	return buf_take(&b);
+}
+
+/* A walk-in's words match as the catalogue item that says the same does. */
+static void
+test_text_as_item(void **state)
+{
+	struct match_opts o = { .limit = 10 };
+	struct match_result r;
+	char *got, *cause = NULL;
+
+	/* D1's product and category: the same teas, the canister of another category last. */
+	got = text_matches("demand", "龙井茶叶", "茶叶");
+	assert_string_equal(got, "T1 T2 C1");
+	free(got);
+	/* Without a category, the words alone still find 西湖龙井茶. */
+	got = text_matches("demand", "龙井茶叶", NULL);
+	assert_non_null(strstr(got, "T1"));
+	free(got);
+	got = text_matches("demand", "電動工具", "五金工具");
+	assert_string_equal(got, "E1 E2");
+	free(got);
+	/* A supplier's words find the demands that want them. */
+	got = text_matches("supply", "西湖龙井茶", "茶叶");
+	assert_string_equal(got, "D1");
+	free(got);
+	assert_int_equal(match_text(m, "demand", "，。", NULL, &o, &r, &cause), -1);
+	assert_string_equal(cause, "需求 ，。 没有可以匹配的字词（内容为空或只有标点） / demand ，。 has no"
+	    " words to match on (empty, or only punctuation)");
+	free(cause);
+	match_result_free(&r);
+}
+
 int
 main(void)
 {
@@ -225,6 +273,7 @@ main(void)
 		cmocka_unit_test(test_product_to_demands),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_text_as_item),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
