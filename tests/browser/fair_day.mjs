@@ -5,8 +5,8 @@
 // publish, a walk-in matched at once from what it wants and paired in a
 // click, check-in, a no-show and its backfill, an outcome on the meeting's
 // own screen opened from the grid and in the participant's details, a
-// participant's agenda as .ics, the schedule and the outcomes downloaded as
-// spreadsheets.
+// participant's agenda as .ics, the schedule (current, and an earlier version
+// from the list of versions) and the outcomes downloaded as spreadsheets.
 // Screenshots go to $WORK/screenshots (docs/fair-day.md shows some).
 // Prints "N passed, N failed".
 import { chromium } from 'playwright-core';
@@ -267,6 +267,12 @@ const steps = [
 			'the schedule CSV has every meeting of the published version', csv.slice(0, 200));
 		ok(rows.some((l) => /,A厅1号,A厅东侧,BW001,临时采购商,.*,补位$/.test(l)) && rows.some((l) => l.endsWith(',未到场')),
 			'the schedule CSV names tables and carries the day\'s marks', rows.slice(0, 3).join(' | '));
+		// An earlier version, from the list of versions.
+		const v1 = (await api('/versions')).versions.find((x) => x.number === 1);
+		const csv1 = readFileSync(await download('#versions-list tr[data-version="1"] button[data-render$="format=csv"]'), 'utf8');
+		const rows1 = csv1.split('\r\n').filter(Boolean).slice(1);
+		ok(v1.state === 'old' && rows1.length === v1.meetings && rows1.every((l) => l.startsWith('1,')),
+			'version 1, published before, downloads as CSV from the list of versions', `${v1.state} ${v1.meetings} ${rows1.length} ${rows1[0]}`);
 		const xlsx = await download('button[data-render="export/outcomes"]');
 		ok(/outcomes-YQH-2026\.xlsx$/.test(xlsx) && readFileSync(xlsx).subarray(0, 2).toString() === 'PK', 'the outcomes download as XLSX', xlsx);
 	}],

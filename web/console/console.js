@@ -304,7 +304,8 @@ function init() {
 	$('#run-schedule').addEventListener('click', runSchedule);
 	$('#reload-grid').addEventListener('click', loadGrid);
 	$('#print').addEventListener('click', () => window.print());
-	for (const b of document.querySelectorAll('button.render')) b.addEventListener('click', () => runRender(b.dataset.render));
+	// Render buttons, also those drawn later (each version's export): one listener for all.
+	document.addEventListener('click', (e) => { const b = e.target.closest?.('button.render'); if (b && !b.disabled) runRender(b.dataset.render); });
 	document.addEventListener('keydown', (e) => { if (e.key === 'Escape' && moving) { moving = null; drawGrid(); } });
 	onLangChange(() => { drawFairs(); drawFair(); drawGrid(); drawBackups(); redrawFairDay(); });
 	startSession({

@@ -442,6 +442,19 @@ export async function loadVersions() {
 		const v = await api(base() + '/versions');
 		say('#versions-summary', v.published ? t('console.v.summary', { published: v.published, n: v.versions.length }) : t('console.v.none'));
 		$('#undo').hidden = !v.versions.some((x) => x.state === 'old');
+		// Every version but a discarded one downloads as a spreadsheet (console.js runs button.render).
+		const cols = ['number', 'state', 'made', 'meetings', 'export'];
+		fill($('#versions-list'),
+			h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', text: t('console.v.col.' + c) })))),
+			h('tbody', {}, v.versions.map((x) => h('tr', { dataset: { version: x.number } },
+				h('th', { scope: 'row', text: t('console.v.n', { n: x.number }) }),
+				h('td', { text: t('console.v.st.' + x.state) }),
+				h('td', { text: t('console.v.made', { by: x.created_by, at: fmtWhen(x.created_at) }) }),
+				h('td.num', { text: x.meetings }),
+				h('td', {}, x.state === 'discarded' ? null : [
+					h('button.ghost.small.render', { type: 'button', text: t('console.v.xlsx'), 'aria-label': t('console.v.xlsxOf', { n: x.number }), dataset: { render: `export/schedule?version=${x.number}` } }),
+					h('button.ghost.small.render', { type: 'button', text: t('console.v.csv'), 'aria-label': t('console.v.csvOf', { n: x.number }), dataset: { render: `export/schedule?version=${x.number}&format=csv` } }),
+				])))));
 		$('#diff').hidden = !v.draft;
 		if (!v.draft) return;
 		const d = await api(`${base()}/versions/${v.draft}/diff`);
