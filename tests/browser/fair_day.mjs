@@ -200,7 +200,17 @@ const steps = [
 		ok(/金额（万元） — → 12\.50/.test(trail) && /成果 意向 → 无/.test(trail), 'the screen shows the history of changes', trail.slice(0, 400));
 		const o = await api(`/meetings/${m.id}/outcome`);
 		ok(o.recorded && o.held === false && o.history.length >= 4, 'the outcome is stored with its history', JSON.stringify(o).slice(0, 300));
+		// Running late: marked on the screen, shown in the grid, then cleared.
+		await con.fill('#meeting .late-min', '15');
+		await con.click('#meeting form.late-form button[type=submit]');
+		await con.waitForFunction((id) => /迟到 15 分钟/.test(document.querySelector(`#grid td[data-meeting="${id}"]`)?.textContent ?? ''), m.id);
+		ok((await api('/schedule')).meetings.find((x) => x.id === m.id).late_minutes === 15, 'the meeting is marked 15 minutes late');
 		await shot('fair-day-meeting', '#meeting');
+		await con.fill('#meeting .late-min', '0');
+		await con.click('#meeting form.late-form button[type=submit]');
+		await con.waitForFunction(() => /已取消迟到标记/.test(document.querySelector('#meeting-status')?.textContent ?? ''));
+		await con.waitForFunction((id) => !/迟到/.test(document.querySelector(`#grid td[data-meeting="${id}"]`)?.textContent ?? '迟到'), m.id);
+		ok(!(await api('/schedule')).meetings.find((x) => x.id === m.id).late_minutes, 'the late mark is cleared');
 		await con.locator('#meeting button', { hasText: '关闭' }).click();
 		ok(await con.locator('#meeting').isHidden(), 'the screen closes');
 	}],

@@ -260,7 +260,7 @@ function cell(slot, table, m) {
 			}),
 			h('button.ghost.small.outcome', {
 				type: 'button', text: t('console.m.open'), 'aria-label': t('console.m.openOf', { what: meetingText(m) }),
-				onclick: () => showMeeting(m.id, () => t('console.m.where', { when: slotLabel(slot), table: table.name || t('kiosk.tableN', { n: table.table }) })),
+				onclick: () => showMeeting(m.id, () => t('console.m.where', { when: slotLabel(slot), table: table.name || t('kiosk.tableN', { n: table.table }) }), m.late_minutes),
 			}),
 			h('button.ghost.small.move', {
 				type: 'button', text: isMoving ? t('console.cancelMove') : t('console.move'),

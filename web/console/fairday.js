@@ -50,7 +50,7 @@ export function redrawFairDay() {
 	if (!code) return;
 	loadSetup(); loadPeople(); loadRequests(); loadVersions(); loadDay();
 	if (!$('#person').hidden && shown) showPerson(shown);
-	if (!$('#meeting').hidden && meetingShown) showMeeting(meetingShown.id, meetingShown.where);
+	if (!$('#meeting').hidden && meetingShown) showMeeting(meetingShown.id, meetingShown.where, meetingShown.late);
 }
 
 // ---- layout ----
@@ -218,13 +218,28 @@ function meetingItem(p, m) {
 		h('span', { text: t('console.p.meetingLine', { when: m.when, table: m.table_name, with: nb(m.with_name, m.with_badge) }) }),
 		m.late_minutes ? h('span.muted', { text: ' · ' + t('console.p.late', { n: m.late_minutes }) }) : null,
 		m.outcome ? h('span.muted', { text: ' · ' + t('console.o.recorded', { what: t('console.o.' + (m.outcome === 'no_show' ? 'no' : m.outcome)) }) }) : null,
-		h('button.ghost.small.late', { type: 'button', text: t('console.p.markLate'), onclick: () => act('#people-status', async () => { await post(`/meetings/${m.id}/late`, { minutes: 10 }); await showPerson(p.badge); onChange(); }) }),
+		lateForm(m.id, label, '#people-status', m.late_minutes, async () => { await showPerson(p.badge); onChange(); }),
 		form,
 		m.outcome ? evidenceForm(m.id, label, '#people-status', done) : null,
 		m.outcome ? outcomeTrail(m.id, form) : null);
 }
 
 // ---- outcomes: in a participant's details and on a meeting's own screen ----
+
+// Marks meeting id late by the minutes typed (0 clears the mark); done(n) redraws.
+function lateForm(id, label, sel, current, done) {
+	return h('form.row.late-form', { onsubmit: (e) => {
+		e.preventDefault();
+		const n = Number(e.target.querySelector('.late-min').value);
+		act(sel, async () => {
+			await post(`/meetings/${id}/late`, { minutes: n });
+			await done(n);
+			say(sel, n ? t('console.late.done', { n }) : t('console.late.cleared'));
+		});
+	} },
+	h('input.late-min.narrow', { type: 'number', min: 0, max: 240, value: current || 10, 'aria-label': label('console.late.minutes') }),
+	h('button.ghost.small.late', { type: 'submit', text: t('console.late.set') }));
+}
 
 // The outcome form of meeting id, filled with o (the recorded outcome) if given; after a save,
 // done() redraws what shows it and sel says so.  label(key) names a field for screen readers.
@@ -302,14 +317,14 @@ async function saveOutcome(id, form, sel, done) {
 
 // A meeting's outcome screen, opened from its cell in the grid: both sides, when and where
 // (where(), in the page's language), the form with what is recorded, evidence and history.
-export async function showMeeting(id, where) {
-	meetingShown = { id, where };
+export async function showMeeting(id, where, late = 0) {
+	meetingShown = { id, where, late };
 	const box = $('#meeting');
 	await act('#grid-error', async () => {
 		const o = await api(`${base()}/meetings/${id}/outcome`);
 		const label = (k) => t('console.o.fieldOf', { field: t(k), meeting: where() });
 		const done = async () => {
-			await showMeeting(id, where);
+			await showMeeting(id, where, meetingShown?.late ?? late);
 			if (!$('#person').hidden && shown) await showPerson(shown);
 		};
 		const now = o.recorded ? t('console.m.current', { what: [t('console.o.' + (o.held ? o.kind : 'no')),
@@ -319,6 +334,7 @@ export async function showMeeting(id, where) {
 			h('h3', { id: 'meeting-title', tabindex: -1, text: t('console.m.title', { buyer: o.buyer, supplier: o.supplier }) }),
 			h('p.muted', { text: where() }),
 			h('p.o-now', { text: now }),
+			lateForm(id, label, '#meeting-status', late, async (n) => { meetingShown.late = n; await done(); onChange(); }),
 			outcomeForm(id, label, '#meeting-status', done, o.recorded ? o : null),
 			o.recorded ? evidenceForm(id, label, '#meeting-status', done) : null,
 			o.recorded ? trailOf(h('div.o-trail', { dataset: { meeting: id } }), o) : null,
