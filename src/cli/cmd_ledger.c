@@ -228,6 +228,20 @@ sub_plan(struct store *st, struct largs *a)
 	    &cause, NULL);
 }
 
+/* The year and quarter (both required) and --amount; -1 after a usage error. */
+static int
+quarter_amount(struct largs *a, int *year, int *quarter)
+{
+	if (year_quarter(a, year, quarter) != 0)
+		return -1;
+	if (*quarter == 0 || a->amount == NULL) {
+		cli_usage_error(a->cmd, "需要 --quarter 和 --amount / --quarter and --amount are"
+		    " required");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 sub_submit(struct store *st, struct largs *a)
 {
@@ -236,11 +250,8 @@ sub_submit(struct store *st, struct largs *a)
 	int forbidden, year, quarter;
 	char *cause = NULL;
 
-	if (year_quarter(a, &year, &quarter) != 0)
+	if (quarter_amount(a, &year, &quarter) != 0)
 		return EXIT_USAGE;
-	if (quarter == 0 || a->amount == NULL)
-		return cli_usage_error(a->cmd, "需要 --quarter 和 --amount / --quarter and --amount"
-		    " are required");
 	in.outlet = a->pos[1];
 	in.year = year;
 	in.quarter = quarter;
@@ -588,11 +599,8 @@ sub_city_report(struct store *st, struct largs *a)
 	int forbidden, year, quarter;
 	char *cause = NULL;
 
-	if (year_quarter(a, &year, &quarter) != 0)
+	if (quarter_amount(a, &year, &quarter) != 0)
 		return EXIT_USAGE;
-	if (quarter == 0 || a->amount == NULL)
-		return cli_usage_error(a->cmd, "需要 --quarter 和 --amount / --quarter and --amount"
-		    " are required");
 	if (a->actor.role != ROLE_CITY && a->city == NULL)
 		return cli_usage_error(a->cmd, "需要 --city / --city is required");
 	if (ledger_city_report(st, &a->actor, a->city, year, quarter, a->amount, a->note,

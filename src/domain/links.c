@@ -259,26 +259,15 @@ links_free(struct links *l)
 	free(l);
 }
 
-int
-links_resolve(struct store *st, const char *token, struct link_who *who, char **cause)
+/*
+ * Steps q (fair_id, participant id, fair code, badge, printed) into who:
+ * 1 if it had a row, 0 if not, -1 on an error (cause set); finishes q.
+ */
+static int
+who_read(struct store *st, sqlite3_stmt *q, struct link_who *who, char **cause)
 {
-	sqlite3_stmt *q;
-	char hash[65];
 	int found = 0;
 
-	memset(who, 0, sizeof *who);
-	/* Only what a token can be: anything else is simply no link. */
-	if (strlen(token) != LINK_TOKEN_LEN - 1 || strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789-_") != LINK_TOKEN_LEN - 1)
-		return 0;
-	token_hash(token, hash);
-	if (store_query(st, "SELECT p.fair_id, p.id, f.code, p.badge, k.printed"
-	    " FROM participant_links k JOIN participants p ON p.id = k.participant_id"
-	    " JOIN fairs f ON f.id = p.fair_id"
-	    " WHERE k.token_hash = ? AND k.revoked = 0 AND k.expires_at > ?", &q, cause) != 0)
-		return -1;
-	sqlite3_bind_text(q, 1, hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(q, 2, (sqlite3_int64)time(NULL));
 	if (sqlite3_step(q) == SQLITE_ROW) {
 		who->fair_id = sqlite3_column_int64(q, 0);
 		who->pid = sqlite3_column_int64(q, 1);
@@ -295,11 +284,32 @@ links_resolve(struct store *st, const char *token, struct link_who *who, char **
 }
 
 int
+links_resolve(struct store *st, const char *token, struct link_who *who, char **cause)
+{
+	sqlite3_stmt *q;
+	char hash[65];
+
+	memset(who, 0, sizeof *who);
+	/* Only what a token can be: anything else is simply no link. */
+	if (strlen(token) != LINK_TOKEN_LEN - 1 || strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_") != LINK_TOKEN_LEN - 1)
+		return 0;
+	token_hash(token, hash);
+	if (store_query(st, "SELECT p.fair_id, p.id, f.code, p.badge, k.printed"
+	    " FROM participant_links k JOIN participants p ON p.id = k.participant_id"
+	    " JOIN fairs f ON f.id = p.fair_id"
+	    " WHERE k.token_hash = ? AND k.revoked = 0 AND k.expires_at > ?", &q, cause) != 0)
+		return -1;
+	sqlite3_bind_text(q, 1, hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)time(NULL));
+	return who_read(st, q, who, cause);
+}
+
+int
 links_who(struct store *st, const char *fair_code, const char *badge, struct link_who *who,
     char **cause)
 {
 	sqlite3_stmt *q;
-	int found = 0;
 
 	memset(who, 0, sizeof *who);
 	if (store_query(st, "SELECT p.fair_id, p.id, f.code, p.badge, coalesce((SELECT k.printed"
@@ -309,19 +319,7 @@ links_who(struct store *st, const char *fair_code, const char *badge, struct lin
 		return -1;
 	sqlite3_bind_text(q, 1, fair_code, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 2, badge, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		who->fair_id = sqlite3_column_int64(q, 0);
-		who->pid = sqlite3_column_int64(q, 1);
-		who->fair_code = xstrdup((const char *)sqlite3_column_text(q, 2));
-		who->badge = xstrdup((const char *)sqlite3_column_text(q, 3));
-		who->printed = xstrdup((const char *)sqlite3_column_text(q, 4));
-		found = 1;
-	}
-	if (store_finish(st, q, cause) != 0) {
-		link_who_clear(who);
-		return -1;
-	}
-	return found;
+	return who_read(st, q, who, cause);
 }
 
 void
