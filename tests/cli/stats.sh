@@ -19,7 +19,7 @@ py=/usr/bin/python3; [ -x "$py" ] || py=python3
   "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null &&
   "$fm" match fair YQH-2026 --limit 5 >/dev/null &&
   "$fm" schedule setup YQH-2026 --days 2 --slots-per-day 4 --tables 3 >/dev/null &&
-  "$fm" schedule YQH-2026 --time-limit 600 >/dev/null || { echo "FAIL loading"; exit 1; }
+  "$fm" schedule YQH-2026 --time-limit 600 --publish >/dev/null || { echo "FAIL loading"; exit 1; }
 
 # Targets: seed 000's table reproduces its totals row; the city table too.
 check "targets import provinces" 0 "$fm" stats targets import "$FIXTURES/catalog/provinces.csv" --year 2026 --json
