@@ -100,7 +100,7 @@ check "both held and no-show" 2 "$fm" outcome YQH-2026 "$c2" --held --no-show
 [ "$(q "SELECT count(*) || '/' || sum(amount_cents) FROM outcomes")" = "$before" ] &&
   [ "$(q "SELECT count(*) FROM outcome_history")" = "$hbefore" ] && ok || bad "a refusal changed something"
 
-# A new layout or a re-solve may not drop a meeting whose outcome is recorded.
+# A new layout may not drop a meeting whose outcome is recorded.
 check "re-layout over recorded deals" 1 "$fm" schedule setup YQH-2026 --days 1 --slots-per-day 1 --tables 1
 has "re-layout refused" "$WORK/err" "a meeting with a recorded outcome cannot be removed"
 [ "$(q "SELECT count(*) || '/' || sum(amount_cents) FROM outcomes")" = "$before" ] &&
