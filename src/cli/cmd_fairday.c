@@ -119,6 +119,7 @@ state_text(const char *state)
 	return state;
 }
 
+/* The versions, newest first, one a line. */
 static void
 print_versions(json_t *v)
 {
@@ -159,6 +160,7 @@ print_place(json_t *p)
 	printf("%s，%s", s_of(p, "when"), s_of(p, "table_name"));
 }
 
+/* A version's changes: the counts, then + added, ~ moved (from → to), - dropped. */
 static void
 print_diff(json_t *d)
 {
@@ -220,6 +222,7 @@ verb_diff(const struct cmd_entry *cmd, int argc, char **argv)
 	return finish(cmd, st, d != NULL ? 0 : -1, cause, d, json, print_diff);
 }
 
+/* What publishing (or undo) changed. */
 static void
 print_published(json_t *s)
 {
@@ -269,6 +272,7 @@ verb_undo(const struct cmd_entry *cmd, int argc, char **argv)
 	return finish(cmd, st, rc, cause, s, json, print_published);
 }
 
+/* Which draft went. */
 static void
 print_discarded(json_t *s)
 {
@@ -323,6 +327,7 @@ run_action(const struct cmd_entry *cmd, fairday_fn *fn, const char *fair, json_t
 	return finish(cmd, st, rc, cause, out, json, print);
 }
 
+/* The tables with their names and locations. */
 static void
 print_tables(json_t *s)
 {
@@ -379,6 +384,7 @@ print_meetings(json_t *p)
 		    i_of(m, "no_show") ? "  [未到场 / no-show]" : "");
 }
 
+/* The walk-in's badge, and its meetings if any. */
 static void
 print_walk_in(json_t *p)
 {
@@ -431,6 +437,7 @@ verb_walk_in(const struct cmd_entry *cmd, int argc, char **argv)
 	return run_action(cmd, fairday_walk_in, pos[0], in, json, print_walk_in);
 }
 
+/* Who checked in, and their meetings. */
 static void
 print_checked_in(json_t *p)
 {
@@ -454,6 +461,7 @@ verb_check_in(const struct cmd_entry *cmd, int argc, char **argv)
 	    json, print_checked_in);
 }
 
+/* The counts, then who is still awaited. */
 static void
 print_arrivals(json_t *a)
 {
@@ -481,6 +489,7 @@ verb_arrivals(const struct cmd_entry *cmd, int argc, char **argv)
 	return run_action(cmd, fairday_arrivals, pos[0], json_object(), json, print_arrivals);
 }
 
+/* How many meetings the no-show marked. */
 static void
 print_no_show(json_t *o)
 {
@@ -502,6 +511,7 @@ verb_no_show(const struct cmd_entry *cmd, int argc, char **argv)
 	    json, print_no_show);
 }
 
+/* Each freed place with the meeting proposed in it. */
 static void
 print_proposals(json_t *o)
 {
@@ -520,6 +530,7 @@ print_proposals(json_t *o)
 		    json_number_value(json_object_get(p, "score")), i_of(p, "meeting"));
 }
 
+/* The backfill meeting booked. */
 static void
 print_backfilled(json_t *o)
 {
@@ -561,6 +572,7 @@ verb_backfill(const struct cmd_entry *cmd, int argc, char **argv)
 	    (json_int_t)id), json, print_backfilled);
 }
 
+/* The late mark set or cleared. */
 static void
 print_late(json_t *o)
 {
@@ -595,6 +607,7 @@ verb_late(const struct cmd_entry *cmd, int argc, char **argv)
 	    (json_int_t)id, "minutes", (json_int_t)minutes), json, print_late);
 }
 
+/* The verbs, looked up after cmd_schedule.c's own. */
 static const struct {
 	const char	*name;
 	int		(*run)(const struct cmd_entry *, int, char **);
