@@ -8,7 +8,14 @@
 //
 // Settings in the address: ?fair=CODE makes that fair the kiosk's own
 // (kept through idle resets); ?idle=SECONDS changes the 60 s idle reset and
-// ?idle=off turns it off (the QR code's link does, for a visitor's phone).
+// ?idle=off turns it off (the QR code's link does, for a visitor's phone);
+// ?link=TOKEN, a buyer's personal link (their page's "find a product and
+// ask" sends it), asks for meetings as that buyer, with no badge or PIN,
+// until the idle reset forgets it.
+//
+// A meeting request names its buyer by badge code and the PIN printed
+// beside it, or by the personal link of their agenda: scanned (a scanner
+// types the QR code's address), pasted, or brought along by ?link=.
 import { api, onReachability, ping } from './lib/api.js';
 import { $, h, fill, highlight, debounce } from './lib/dom.js';
 import { t, pick, onLangChange, getLang, setLang, useLangs, fmtNumbers } from './lib/i18n.js';
@@ -36,6 +43,9 @@ let fairs = [];
 const fairByCode = new Map();
 let searchCtrl = null;
 let productCtrl = null;
+// The buyer whose personal link this kiosk carries (?link=): { token, name, badge, fair },
+// or false for a link that opens nothing.
+let asBuyer = null;
 // Where phones reach this box (public_url), for the product's QR code: the address this
 // kiosk uses until the server says, or when none is set (often localhost on a kiosk).
 let publicBase = location.origin;
@@ -278,35 +288,143 @@ function showExhibitor() {
 
 // ---- ask for a meeting ----
 
+// The token in what a scanner typed or a buyer pasted: an agenda's address (…/p/TOKEN) or
+// the token alone; '' for anything else.
+const linkToken = (text) => (String(text).trim().match(/(?:^|\/p\/)([A-Za-z0-9_-]{43})(?:[/?#]|$)/) || [])[1] || '';
+
+// Who a personal link opens: { token, name, badge, fair, side }, or null when it opens nothing.
+async function whoseLink(token) {
+	try {
+		const p = await api('/api/v1/p/' + encodeURIComponent(token));
+		return { token, name: p.me.name, badge: p.me.badge, side: p.me.side, fair: p.fair.code, fairName: p.fair.name };
+	} catch (e) {
+		if (e.status === 404) return null;
+		throw e;
+	}
+}
+
+// The request's buyer as the link form shows it: the link typed or scanned, once checked
+// (false: it opens nothing); linkFor, the token it is about.
+let linkWho = null;
+let linkFor = '';
+let linkSeq = 0;
+
+function drawLinkWho() {
+	const el = $('#ask-who');
+	el.textContent = linkWho === false ? t('kiosk.linkInvalid')
+		: linkWho ? t('kiosk.linkWho', { name: linkWho.name, badge: linkWho.badge, fair: linkWho.fairName || fairName(linkWho.fair) }) : '';
+	// The link names its fair (the line above says which): the request goes there.
+	if (linkWho) $('#ask-fair').value = linkWho.fair;
+	$('#ask-fair').hidden = $('#ask-fair-label').hidden = Boolean(linkWho) && byLink();
+}
+
+// Checks the link in the form as it is typed or scanned.
+async function checkLink() {
+	const token = linkToken($('#ask-link').value);
+	const seq = ++linkSeq;
+	if (!token) { linkWho = null; linkFor = ''; drawLinkWho(); return; }
+	// Checked already (the box losing focus changes nothing): the form stays as it is.
+	if (token === linkFor) return;
+	$('#ask-who').textContent = t('kiosk.linkChecking');
+	let who;
+	try {
+		who = await whoseLink(token);
+	} catch (e) {
+		if (seq === linkSeq) $('#ask-who').textContent = e.status === 0 ? t('offline.title') : pick(e.message);
+		return;
+	}
+	if (seq !== linkSeq) return;
+	linkWho = who || false;
+	linkFor = token;
+	drawLinkWho();
+}
+
+const byLink = () => $('#ask-by-link').checked;
+
+// Shows the badge-and-PIN part or the link part of the form; the other is disabled, so the
+// browser neither checks nor sends it.
+function drawAskHow() {
+	const link = byLink();
+	$('#ask-pin-part').hidden = $('#ask-pin-part').disabled = link;
+	$('#ask-link-part').hidden = $('#ask-link-part').disabled = !link;
+	drawLinkWho();
+}
+
 function openAsk() {
 	const d = $('#ask-dialog');
 	fairOptions($('#ask-fair'), state.fair || homeFair || fairs[0]?.code || '', false);
 	$('#ask-product').textContent = [state.product?.name, state.product?.company].filter(Boolean).join(' · ');
 	$('#ask-result').textContent = '';
 	$('#ask-badge').value = $('#ask-pin').value = $('#ask-phone').value = '';
+	// A kiosk opened from a personal link asks as its buyer.
+	$('#ask-link').value = asBuyer ? location.origin + '/p/' + asBuyer.token : '';
+	linkWho = asBuyer || null;
+	linkFor = asBuyer ? asBuyer.token : '';
+	$(asBuyer ? '#ask-by-link' : '#ask-by-pin').checked = true;
+	drawAskHow();
 	$('#ask-send').disabled = false;
 	d.showModal();
-	$('#ask-badge').focus();
+	$(asBuyer ? '#ask-phone' : '#ask-badge').focus();
 }
 
 async function sendAsk(ev) {
 	ev.preventDefault();
-	const badge = $('#ask-badge').value.trim();
-	const fair = $('#ask-fair').value;
 	const out = $('#ask-result');
-	const pin = $('#ask-pin').value.trim();
 	const phone = $('#ask-phone').value.trim();
-	if (!badge) { out.textContent = t('kiosk.badgeNeeded'); $('#ask-badge').focus(); return; }
-	if (!/^[0-9]{6}$/.test(pin) || !phone) { out.textContent = t('kiosk.pinNeeded'); $('#ask-pin').focus(); return; }
+	let fair = $('#ask-fair').value;
+	const body = { product: state.product.code, phone };
+	if (byLink()) {
+		const token = linkToken($('#ask-link').value);
+		if (!token || !phone) { out.textContent = t('kiosk.linkNeeded'); $(token ? '#ask-phone' : '#ask-link').focus(); return; }
+		if (linkWho && linkWho.token === token) fair = linkWho.fair;
+		body.link = token;
+	} else {
+		const badge = $('#ask-badge').value.trim();
+		const pin = $('#ask-pin').value.trim();
+		if (!badge) { out.textContent = t('kiosk.badgeNeeded'); $('#ask-badge').focus(); return; }
+		if (!/^[0-9]{6}$/.test(pin) || !phone) { out.textContent = t('kiosk.pinNeeded'); $('#ask-pin').focus(); return; }
+		Object.assign(body, { badge, pin });
+	}
 	$('#ask-send').disabled = true;
 	try {
-		await api('/api/v1/fairs/' + encodeURIComponent(fair) + '/requests', {
-			method: 'POST', body: { badge, pin, product: state.product.code, phone },
-		});
+		await api('/api/v1/fairs/' + encodeURIComponent(fair) + '/requests', { method: 'POST', body });
 		out.textContent = t('kiosk.asked', { fair: fairName(fair) });
 	} catch (e) {
 		out.textContent = e.status === 0 ? t('offline.title') : pick(e.message);
 		$('#ask-send').disabled = false;
+	}
+}
+
+// The buyer of ?link=, shown above the page with the way back to their agenda.
+function drawAsBuyer() {
+	$('#as-buyer').hidden = asBuyer === null;
+	$('#as-buyer-back').hidden = !asBuyer;
+	if (asBuyer === false) $('#as-buyer-text').textContent = t('kiosk.linkInvalid');
+	if (!asBuyer) return;
+	$('#as-buyer-text').textContent = t('kiosk.asBuyer', { name: asBuyer.name, badge: asBuyer.badge });
+	$('#as-buyer-back').href = '/p/' + encodeURIComponent(asBuyer.token);
+}
+
+// Takes up ?link=TOKEN: its buyer asks from this kiosk; a link that opens nothing is said so.
+async function takeLink() {
+	const token = linkToken(params.get('link') || '');
+	if (!token) return;
+	try {
+		asBuyer = (await whoseLink(token)) || false;
+	} catch { /* the server away: the notice says so; the badge and PIN still work */ }
+	drawAsBuyer();
+}
+
+// Forgets ?link= (at the idle reset; the header's home button keeps it).
+function forgetLink() {
+	asBuyer = null;
+	linkWho = null;
+	linkFor = '';
+	$('#as-buyer').hidden = true;
+	if (params.has('link')) {
+		params.delete('link');
+		const q = params.toString();
+		history.replaceState(null, '', location.pathname + (q ? '?' + q : '') + location.hash);
 	}
 }
 
@@ -327,7 +445,8 @@ let idleTimer = 0;
 function resetIdle() {
 	clearTimeout(idleTimer);
 	if (IDLE_OFF) return;
-	idleTimer = setTimeout(goHome, IDLE_MS);
+	// The next visitor is someone else: the buyer of ?link= is forgotten too.
+	idleTimer = setTimeout(() => { forgetLink(); goHome(); }, IDLE_MS);
 }
 
 // Back to the start screen, as the next visitor should find it: in Chinese,
@@ -387,18 +506,25 @@ function init() {
 	$('#p-exhibitor').addEventListener('click', showExhibitor);
 	$('#ask-form').addEventListener('submit', sendAsk);
 	$('#ask-close').addEventListener('click', () => $('#ask-dialog').close());
+	for (const r of ['#ask-by-pin', '#ask-by-link']) $(r).addEventListener('change', () => { drawAskHow(); $(byLink() ? '#ask-link' : '#ask-badge').focus(); });
+	const typedLink = debounce(checkLink, 250);
+	$('#ask-link').addEventListener('input', typedLink);
+	$('#ask-link').addEventListener('change', () => { typedLink.cancel(); checkLink(); });
 	window.addEventListener('hashchange', route);
 	for (const ev of ['pointerdown', 'keydown', 'input', 'wheel', 'touchstart', 'scroll']) {
 		document.addEventListener(ev, resetIdle, { passive: true, capture: true });
 	}
 	onLangChange(() => {
 		drawFairs();
+		drawAsBuyer();
+		if ($('#ask-dialog').open) drawLinkWho();
 		if (state.product) drawProduct();
 		if ($('#start').hidden) drawResults(); else drawStart();
 	});
 	resetIdle();
 	drawStart();
 	loadFairs().then(() => search());
+	takeLink();
 	route();
 	document.body.dataset.ready = '1';
 }

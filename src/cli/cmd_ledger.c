@@ -24,8 +24,8 @@ struct largs {
 	int			 npos;
 	const char		*year, *quarter, *amount, *note, *as, *kind, *comment, *state;
 	const char		*province, *out, *format, *by, *per_province, *seed, *finding;
-	const char		*today, *name, *docking;
-	int			 json, pass, fail;
+	const char		*today, *name, *docking, *city;
+	int			 json, pass, fail, fair;
 	struct ledger_actor	 actor;
 	char			 login[128], actor_region[64];
 	char			*who;
@@ -124,7 +124,7 @@ sub_import(struct store *st, struct largs *a)
 	json_t *out;
 	char *cause = NULL;
 
-	return emit(a, ledger_register_import(st, a->pos[1], a->who, &out, &cause) == 0 ? out :
+	return emit(a, ledger_register_import(st, a->pos[1], NULL, a->who, &out, &cause) == 0 ? out :
 	    NULL, &cause, show_import);
 }
 
@@ -246,6 +246,7 @@ sub_submit(struct store *st, struct largs *a)
 	in.quarter = quarter;
 	in.amount = a->amount;
 	in.note = a->note;
+	in.from_fair = a->fair;
 	if (ledger_line_submit(st, &a->actor, &in, &id, &forbidden, &cause) != 0)
 		return failed(a, cause);
 	if (a->json)
@@ -336,13 +337,14 @@ show_line(json_t *v)
 	size_t i;
 	json_t *h;
 
-	printf("申报 %lld：%s %s，%lld 年第 %lld 季度，%s 万元，%s / %s\n",
+	printf("申报 %lld：%s %s，%lld 年第 %lld 季度，%s 万元（%s），%s / %s\n",
 	    (long long)json_integer_value(json_object_get(v, "id")),
 	    json_string_value(json_object_get(v, "outlet")),
 	    json_string_value(json_object_get(v, "name")),
 	    (long long)json_integer_value(json_object_get(v, "year")),
 	    (long long)json_integer_value(json_object_get(v, "quarter")),
 	    json_string_value(json_object_get(v, "amount")),
+	    json_is_true(json_object_get(v, "from_fair")) ? "来自洽谈会" : "非洽谈会",
 	    json_string_value(json_object_get(v, "state_zh")),
 	    json_string_value(json_object_get(v, "state")));
 	json_array_foreach(json_object_get(v, "history"), i, h)
@@ -374,12 +376,13 @@ show_lines(json_t *v)
 	json_t *l;
 
 	json_array_foreach(json_object_get(v, "lines"), i, l)
-		printf("%lld\t%s\t%s\tQ%lld\t%s\t%s\n",
+		printf("%lld\t%s\t%s\tQ%lld\t%s\t%s\t%s\n",
 		    (long long)json_integer_value(json_object_get(l, "id")),
 		    json_string_value(json_object_get(l, "outlet")),
 		    json_string_value(json_object_get(l, "name")),
 		    (long long)json_integer_value(json_object_get(l, "quarter")),
 		    json_string_value(json_object_get(l, "amount")),
+		    json_is_true(json_object_get(l, "from_fair")) ? "来自洽谈会" : "非洽谈会",
 		    json_string_value(json_object_get(l, "state_zh")));
 }
 
@@ -469,19 +472,21 @@ show_figures(json_t *v)
 	size_t i;
 	json_t *r;
 
-	printf("%s\t数量\t基数（万元）\t已核实（万元）\t待审（万元）\t计入（万元）\t计入（亿元）\t"
-	    "目标（亿元）\n", json_string_value(json_object_get(v, "by_zh")));
+	printf("%s\t数量\t基数（万元）\t已核实（万元）\t其中洽谈会成交（万元）\t待审（万元）\t"
+	    "计入（万元）\t计入（亿元）\t目标（亿元）\n", json_string_value(json_object_get(v,
+	    "by_zh")));
 	json_array_foreach(json_object_get(v, "rows"), i, r) {
 		json_t *t = json_object_get(r, "target_yi");
 		char target[32] = "—";
 
 		if (json_is_real(t))
 			snprintf(target, sizeof target, "%g", json_real_value(t));
-		printf("%s\t%lld\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		printf("%s\t%lld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 		    json_string_value(json_object_get(r, "name")),
 		    (long long)json_integer_value(json_object_get(r, "outlets")),
 		    json_string_value(json_object_get(r, "base")),
 		    json_string_value(json_object_get(r, "verified")),
+		    json_string_value(json_object_get(r, "verified_fair")),
 		    json_string_value(json_object_get(r, "pending")),
 		    json_string_value(json_object_get(r, "counted")),
 		    json_string_value(json_object_get(r, "counted_yi")), target);
@@ -546,11 +551,16 @@ show_late(json_t *v)
 		    !json_is_true(json_object_get(d, "past")) ? "未到期 / not yet due" :
 		    json_array_size(json_object_get(d, "late")) == 0 ? "按时 / on time" :
 		    "逾期 / late:");
-		json_array_foreach(json_object_get(d, "late"), j, o)
-			printf("\t%s\t缺 %lld / missing %lld\n",
-			    json_string_value(json_object_get(o, "office")),
-			    (long long)json_integer_value(json_object_get(o, "missing")),
-			    (long long)json_integer_value(json_object_get(o, "missing")));
+		json_array_foreach(json_object_get(d, "late"), j, o) {
+			long long n = json_integer_value(json_object_get(o, "missing"));
+
+			if (strcmp(json_string_value(json_object_get(o, "kind")), "city") == 0)
+				printf("\t%s\t未报送季度数据 / no quarterly figure\n",
+				    json_string_value(json_object_get(o, "office")));
+			else
+				printf("\t%s\t缺 %lld / missing %lld\n",
+				    json_string_value(json_object_get(o, "office")), n, n);
+		}
 	}
 }
 
@@ -571,6 +581,26 @@ sub_late(struct store *st, struct largs *a)
 	return emit(a, ledger_late_json(st, year, today, &cause), &cause, show_late);
 }
 
+/* `ledger city-report --year Y --quarter Q --amount 万元 [--city C]`: a city office's figure. */
+static int
+sub_city_report(struct store *st, struct largs *a)
+{
+	int forbidden, year, quarter;
+	char *cause = NULL;
+
+	if (year_quarter(a, &year, &quarter) != 0)
+		return EXIT_USAGE;
+	if (quarter == 0 || a->amount == NULL)
+		return cli_usage_error(a->cmd, "需要 --quarter 和 --amount / --quarter and --amount"
+		    " are required");
+	if (a->actor.role != ROLE_CITY && a->city == NULL)
+		return cli_usage_error(a->cmd, "需要 --city / --city is required");
+	if (ledger_city_report(st, &a->actor, a->city, year, quarter, a->amount, a->note,
+	    &forbidden, &cause) != 0)
+		return failed(a, cause);
+	return emit(a, ledger_city_reports_json(st, &a->actor, year, &cause), &cause, NULL);
+}
+
 /* The subcommands and how many positional arguments each takes, its name included. */
 static const struct {
 	const char	*name;
@@ -585,7 +615,7 @@ static const struct {
 	{ "return", 2, 2, sub_act }, { "comment", 2, 2, sub_act },
 	{ "line", 2, 2, sub_line }, { "lines", 1, 1, sub_lines },
 	{ "sample", 2, 4, sub_sample }, { "figures", 1, 1, sub_figures },
-	{ "late", 1, 1, sub_late },
+	{ "late", 1, 1, sub_late }, { "city-report", 1, 1, sub_city_report },
 };
 
 int
@@ -609,7 +639,8 @@ cmd_ledger(const struct cmd_entry *cmd, int argc, char **argv)
 		{ "--per-province", 1, &a.per_province, NULL }, { "--seed", 1, &a.seed, NULL },
 		{ "--finding", 1, &a.finding, NULL }, { "--today", 1, &a.today, NULL },
 		{ "--name", 1, &a.name, NULL }, { "--docking", 1, &a.docking, NULL },
-		{ "--json", 0, NULL, &a.json },
+		{ "--city", 1, &a.city, NULL }, { "--json", 0, NULL, &a.json },
+		{ "--fair", 0, NULL, &a.fair },
 		{ "--pass", 0, NULL, &a.pass }, { "--fail", 0, NULL, &a.fail },
 		{ NULL, 0, NULL, NULL },
 	};

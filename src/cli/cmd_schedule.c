@@ -363,6 +363,28 @@ verb_pin(const struct cmd_entry *cmd, int argc, char **argv)
 	return finish(cmd, st, rc, cause);
 }
 
+/*
+ * `schedule revoke-link FAIR BADGE`: the participant's personal link opens
+ * nothing from now on (a lost or passed-on agenda); the next print of the
+ * agendas carries a new one.
+ */
+static int
+verb_revoke_link(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	struct store *st;
+	char *pos[2], *cause = NULL;
+	int rc;
+
+	if (cli_parse(cmd, argc, argv, NULL, pos, 2) != 2)
+		return cli_usage_error(cmd, "用法 / usage: schedule revoke-link FAIR BADGE");
+	if ((st = open_store(cmd)) == NULL)
+		return EXIT_REJECTED;
+	if ((rc = links_revoke(st, pos[0], pos[1], &cause)) == 0)
+		printf("已撤销 %s 的个人链接，重新打印日程即得新链接 / revoked the personal link of %s;"
+		    " print the agendas again for a new one\n", pos[1], pos[1]);
+	return finish(cmd, st, rc, cause);
+}
+
 /* `schedule accept|decline FAIR REQUEST-ID`. */
 static int
 verb_answer(const struct cmd_entry *cmd, int argc, char **argv, const char *state)
@@ -516,6 +538,7 @@ static const struct {
 	{ "participant", verb_participant },
 	{ "request", verb_request },
 	{ "pin", verb_pin },
+	{ "revoke-link", verb_revoke_link },
 	{ "accept", verb_accept },
 	{ "decline", verb_decline },
 	{ "lock", verb_lock },

@@ -48,6 +48,7 @@ static const struct cmd_entry commands[] = {
 	  "          show FAIR [--json] | participant FAIR BADGE [--away SLOTS] [--back SLOTS|all]"
 	  " [--reps N] |\n"
 	  "          request FAIR BADGE PRODUCT [--organiser] | accept|decline FAIR REQUEST |\n"
+	  "          pin FAIR BADGE | revoke-link FAIR BADGE |\n"
 	  "          lock|unlock FAIR MEETING | move FAIR MEETING SLOT TABLE |\n"
 	  "          versions FAIR | diff|publish|discard FAIR [VERSION|draft] | undo FAIR |\n"
 	  "          tables FAIR [TABLE NAME [--location L]] |\n"
@@ -103,13 +104,14 @@ static const struct cmd_entry commands[] = {
 	  " empty data directory, checking every file's SHA-256, and rebuild the indexes",
 	  cmd_restore },
 	{ "ledger", "import|export FILE | list | plan import FILE --year Y |\n"
-	  "          submit CODE --year Y --quarter Q --amount A | returns import FILE --year Y"
-	  " --quarter Q |\n"
+	  "          submit CODE --year Y --quarter Q --amount A [--fair] | returns import FILE"
+	  " --year Y --quarter Q |\n"
 	  "          evidence LINE FILE --kind K | check|review|joint|return|comment LINE"
 	  " [--comment C] |\n"
 	  "          line LINE | lines --year Y | sample draw|show|record … |\n"
 	  "          figures --year Y [--by province|centre|distributor|city|network]"
-	  " [--province P|--docking CITY] [--out F] | late --year Y\n"
+	  " [--province P|--docking CITY] [--out F] | late --year Y |\n"
+	  "          city-report --year Y --quarter Q --amount A [--city C]\n"
 	  "          [--as LOGIN] [--json] [--data DIR]",
 	  "营销网络台账：名录、季度申报与初核/复审/联审、随机抽查、对照方案的业绩、逾期 / the"
 	  " marketing network's ledger: register, quarterly returns and their review, spot"

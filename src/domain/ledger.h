@@ -39,9 +39,10 @@ int ledger_actor_of(struct store *st, const char *login, struct ledger_actor *a,
  * province's expansion office is made when first named.  All or nothing:
  * 0 and *out ({rows, inserted, updated, centres, distributors, offices};
  * caller decrefs), or -1 with *cause naming the row, column and value.
+ * name is what messages call the file (NULL: path).
  */
-int ledger_register_import(struct store *st, const char *path, const char *who,
-    json_t **out, char **cause);
+int ledger_register_import(struct store *st, const char *path, const char *name,
+    const char *who, json_t **out, char **cause);
 /*
  * The register: {outlets: [{code, kind, name, market, province, city,
  * office, tier_yi, key, batch, new, base, steps: [{step, name, date,
@@ -73,7 +74,11 @@ struct ledger_line_in {
 	int		 quarter;	/* 1..4 */
 	const char	*amount;	/* 万元 as text */
 	const char	*note;
+	int		 from_fair;	/* the sales came from a fair meeting (洽谈会成交) */
 };
+
+/* A 洽谈会成交 cell: 1 for 是 (from a fair meeting), 0 for 否 or empty, -1 otherwise. */
+int ledger_fair_parse(const char *s);
 
 /*
  * Submits a line (new, or a returned one again) for a's office.  0 and
@@ -82,7 +87,8 @@ struct ledger_line_in {
 int ledger_line_submit(struct store *st, const struct ledger_actor *a,
     const struct ledger_line_in *in, int64_t *id, int *forbidden, char **cause);
 /*
- * Reads a returns file (编号, 金额（万元）, 说明) for year and quarter and
+ * Reads a returns file (编号, 金额（万元）, 说明, optionally 洽谈会成交 是/否)
+ * for year and quarter and
  * submits each line, all or nothing.  0 and *out ({ok: true, rows, ids}),
  * or -1 with *cause; when rows were bad, *out is the report as the other
  * uploads give it ({ok: false, error_count, errors: [{row, column, cell,
@@ -134,6 +140,25 @@ json_t *ledger_sample_json(struct store *st, int64_t id, char **cause);
 int ledger_sample_record(struct store *st, const struct ledger_actor *a, int64_t sample,
     int64_t line, int passed, const char *finding, char **cause);
 
+/* ---- the city offices' quarterly figures (ledger_city.c) ---- */
+
+/*
+ * Records city's 三大市场 sales (amount: 万元 as text) for year and
+ * quarter: a city office for its own city (city is then ignored), the
+ * province office for any.  A second report of the quarter corrects the
+ * amount and keeps the first one's time.  0, or -1 with *cause;
+ * *forbidden set when the actor may not.
+ */
+int ledger_city_report(struct store *st, const struct ledger_actor *a, const char *city,
+    int year, int quarter, const char *amount, const char *note, int *forbidden, char **cause);
+/*
+ * The city offices' reports of year: {year, reports: [{city, office,
+ * quarter, amount, amount_cents, note, submitted_by, submitted_at}],
+ * total}; a city office's own only.  NULL with *cause.
+ */
+json_t *ledger_city_reports_json(struct store *st, const struct ledger_actor *a, int year,
+    char **cause);
+
 /* ---- figures, plan and deadlines (ledger_figures.c) ---- */
 
 /*
@@ -165,8 +190,11 @@ int ledger_plan_import(struct store *st, const char *path, int year, json_t **ou
     char **cause);
 /*
  * Who is late on today (YYYY-MM-DD): each deadline past due with the
- * expansion offices that missed it (a quarter's return lines not all
- * submitted by then; a batch's outlets not 报送 by then).
+ * offices that missed it: for a quarter, the expansion offices whose
+ * return lines were not all submitted by then and the city offices that
+ * had not reported their figure; for a batch, the expansion offices whose
+ * outlets were not 报送 by then.  Each late office is {office, kind
+ * (expansion or city), province or city, missing}.
  */
 json_t *ledger_late_json(struct store *st, int year, const char *today, char **cause);
 

@@ -79,6 +79,7 @@ static const struct grouping {
 struct fig {
 	char		*key, *name, *province, *city;
 	long long	 outlets, base, verified, pending, increase, new_sales;
+	long long	 verified_fair;	/* of verified, the lines from fair meetings */
 	double		 target_yi;	/* < 0 = none */
 };
 
@@ -132,7 +133,8 @@ figs_sum(struct store *st, const struct grouping *g, int year, int quarter,
 	    " o.base_cents, o.tier_yi,"
 	    " COALESCE(sum(l.amount_cents) FILTER (WHERE l.state = 'verified'), 0),"
 	    " COALESCE(sum(l.amount_cents) FILTER (WHERE l.state IN ('submitted', 'checked',"
-	    "   'reviewed')), 0)"
+	    "   'reviewed')), 0),"
+	    " COALESCE(sum(l.amount_cents) FILTER (WHERE l.state = 'verified' AND l.from_fair), 0)"
 	    " FROM ledger_outlets o LEFT JOIN ledger_lines l ON l.outlet_id = o.id"
 	    "   AND l.year = ?1 AND l.quarter <= ?2"
 	    " WHERE (?3 IS NULL OR o.province = ?3) AND (?4 IS NULL OR o.kind = ?4)"
@@ -172,6 +174,7 @@ figs_sum(struct store *st, const struct grouping *g, int year, int quarter,
 		r->base += base;
 		r->verified += verified;
 		r->pending += sqlite3_column_int64(q, 9);
+		r->verified_fair += sqlite3_column_int64(q, 10);
 		if (is_new)
 			r->new_sales += verified;
 		else if (verified > base)
@@ -222,6 +225,8 @@ fig_json(const struct fig *r)
 
 	amount_set(o, "base", r->base);
 	amount_set(o, "verified", r->verified);
+	amount_set(o, "verified_fair", r->verified_fair);
+	amount_set(o, "verified_other", r->verified - r->verified_fair);
 	amount_set(o, "pending", r->pending);
 	amount_set(o, "increase", r->increase);
 	amount_set(o, "new_sales", r->new_sales);
@@ -235,10 +240,13 @@ fig_json(const struct fig *r)
 	return o;
 }
 
-/* The plan's network targets of year beside what counts: {item, zh, target_yi, counted_yi}. */
+/*
+ * The plan's network targets of year beside what counts: {item, zh,
+ * target_yi, counted_yi}; the 三大市场 are the city offices' reports.
+ */
 static json_t *
 plan_json(struct store *st, int year, long long centres, long long distributors,
-    char **cause)
+    long long markets, char **cause)
 {
 	static const struct {
 		const char	*item;
@@ -256,8 +264,8 @@ plan_json(struct store *st, int year, long long centres, long long distributors,
 		return NULL;
 	}
 	for (size_t i = 0; i < nitems(items); i++) {
-		long long counted = i == 0 ? centres : i == 1 ? distributors : i == 2 ? -1 :
-		    centres + distributors;
+		long long counted = i == 0 ? centres : i == 1 ? distributors : i == 2 ? markets :
+		    centres + distributors + markets;
 
 		sqlite3_bind_text(q, 2, items[i].item, -1, SQLITE_STATIC);
 		if (sqlite3_step(q) == SQLITE_ROW)
@@ -272,6 +280,22 @@ plan_json(struct store *st, int year, long long centres, long long distributors,
 		return NULL;
 	}
 	return a;
+}
+
+/* The city offices' reported 三大市场 sales of year through quarter into *cents. */
+static int
+markets_reported(struct store *st, int year, int quarter, long long *cents, char **cause)
+{
+	sqlite3_stmt *q;
+
+	*cents = 0;
+	if (store_query_id(st, "SELECT COALESCE(sum(amount_cents), 0) FROM ledger_city_reports"
+	    " WHERE year = ?1 AND quarter <= ?2", year, &q, cause) != 0)
+		return -1;
+	sqlite3_bind_int(q, 2, quarter);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*cents = sqlite3_column_int64(q, 0);
+	return store_finish(st, q, cause);
 }
 
 /* Counted sales of centres and distributors through quarter, in the scope or the network. */
@@ -303,7 +327,7 @@ ledger_figures_json(struct store *st, const char *by, int year, int quarter,
 	int scoped = province != NULL || docking != NULL;
 	struct figs f = { 0 };
 	json_t *out, *rows, *quarters, *plan;
-	long long c = 0, d = 0;
+	long long c = 0, d = 0, m = 0;
 
 	for (size_t i = 0; i < nitems(groupings); i++)
 		if (strcmp(groupings[i].by, by) == 0)
@@ -335,8 +359,8 @@ ledger_figures_json(struct store *st, const char *by, int year, int quarter,
 	}
 	/* The plan's targets are the network's: a scoped view has none. */
 	if (network_counted(st, year, quarter ? quarter : 4, province, docking, &c, &d,
-	    cause) != 0 || (plan = scoped ? json_array() : plan_json(st, year, c, d,
-	    cause)) == NULL) {
+	    cause) != 0 || markets_reported(st, year, quarter ? quarter : 4, &m, cause) != 0 ||
+	    (plan = scoped ? json_array() : plan_json(st, year, c, d, m, cause)) == NULL) {
 		json_decref(rows);
 		json_decref(quarters);
 		return NULL;
@@ -357,7 +381,10 @@ ledger_figures_export(json_t *fig, const char *format, const char *path, char **
 	} cols[] = {
 		{ "名称", "name", 0 }, { "省份", "province", 0 }, { "城市", "city", 0 },
 		{ "数量", "outlets", 2 }, { "2009年基数（万元）", "base_cents", 1 },
-		{ "已核实（万元）", "verified_cents", 1 }, { "待审（万元）", "pending_cents", 1 },
+		{ "已核实（万元）", "verified_cents", 1 },
+		{ "其中洽谈会成交（万元）", "verified_fair_cents", 1 },
+		{ "其中非洽谈会（万元）", "verified_other_cents", 1 },
+		{ "待审（万元）", "pending_cents", 1 },
 		{ "增量（万元）", "increase_cents", 1 }, { "新建全额（万元）", "new_sales_cents", 1 },
 		{ "计入（万元）", "counted_cents", 1 }, { "目标（亿元）", "target_yi", 3 },
 	};
@@ -555,17 +582,23 @@ late_offices(struct store *st, int year, const char *due, int quarter, int batch
 	 * line submitted by the due date.  A batch: its outlets' papers (报送资料)
 	 * are due.  A submission is stamped in UTC and a due date is a local
 	 * day (the process's zone: the time_zone setting, Asia/Shanghai), so
-	 * the stamp is read as a local date before the two are compared.
+	 * the stamp is read as a local date before the two are compared.  A
+	 * quarter's figures are due from every city office too (its 三大市场
+	 * report), after the expansion offices.
 	 */
 	rc = store_query(st, quarter ?
-	    "SELECT f.name, o.province, count(*) FROM ledger_outlets o"
+	    "SELECT * FROM (SELECT f.name, 'expansion', o.province, count(*) FROM ledger_outlets o"
 	    " JOIN offices f ON f.id = o.office_id"
 	    " JOIN ledger_steps s ON s.outlet_id = o.id AND s.step = 5 AND s.date <= ?4"
 	    " WHERE NOT EXISTS (SELECT 1 FROM ledger_lines l JOIN ledger_history h"
 	    "   ON h.line_id = l.id AND h.action = 'submit' WHERE l.outlet_id = o.id"
 	    "   AND l.year = ?1 AND l.quarter = ?2 AND date(h.at, 'localtime') <= ?3)"
-	    " GROUP BY f.id ORDER BY o.province" :
-	    "SELECT f.name, o.province, count(*) FROM ledger_outlets o"
+	    " GROUP BY f.id ORDER BY o.province)"
+	    " UNION ALL SELECT * FROM (SELECT f.name, 'city', f.city, 1 FROM offices f"
+	    " WHERE f.kind = 'city' AND NOT EXISTS (SELECT 1 FROM ledger_city_reports r"
+	    "   WHERE r.city = f.city AND r.year = ?1 AND r.quarter = ?2"
+	    "   AND date(r.submitted_at, 'localtime') <= ?3) ORDER BY f.id)" :
+	    "SELECT f.name, 'expansion', o.province, count(*) FROM ledger_outlets o"
 	    " JOIN offices f ON f.id = o.office_id WHERE o.batch = ?2 AND NOT EXISTS"
 	    " (SELECT 1 FROM ledger_steps s WHERE s.outlet_id = o.id AND s.step = 2"
 	    "   AND s.date <= ?3)"
@@ -579,11 +612,14 @@ late_offices(struct store *st, int year, const char *due, int quarter, int batch
 	sqlite3_bind_int(q, 2, quarter ? quarter : batch);
 	sqlite3_bind_text(q, 3, due, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 4, qend, -1, SQLITE_STATIC);
-	while (sqlite3_step(q) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:s, s:s, s:i}",
-		    "office", (const char *)sqlite3_column_text(q, 0),
-		    "province", (const char *)sqlite3_column_text(q, 1),
-		    "missing", sqlite3_column_int(q, 2)));
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *kind = (const char *)sqlite3_column_text(q, 1);
+
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:i}",
+		    "office", (const char *)sqlite3_column_text(q, 0), "kind", kind,
+		    strcmp(kind, "city") == 0 ? "city" : "province",
+		    (const char *)sqlite3_column_text(q, 2), "missing", sqlite3_column_int(q, 3)));
+	}
 	free(qend);
 	if (store_finish(st, q, cause) != 0) {
 		json_decref(a);

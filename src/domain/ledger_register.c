@@ -369,8 +369,8 @@ counts_set(struct store *st, json_t *out, const char *province, char **cause)
 }
 
 int
-ledger_register_import(struct store *st, const char *path, const char *who, json_t **out,
-    char **cause)
+ledger_register_import(struct store *st, const char *path, const char *name,
+    const char *who, json_t **out, char **cause)
 {
 	struct table_reader *tr;
 	struct table_row r;
@@ -380,11 +380,13 @@ ledger_register_import(struct store *st, const char *path, const char *who, json
 	size_t rows = 0, ins = 0;
 
 	*out = NULL;
+	if (name == NULL)
+		name = path;
 	if ((tr = table_open(path, NULL, &table_default_limits, cause)) == NULL)
 		goto fail;
 	if ((got = table_next(tr, &r, cause)) <= 0) {
 		if (got == 0)
-			*cause = xasprintf("%s 是空的 / %s is empty", path, path);
+			*cause = xasprintf("%s 是空的 / %s is empty", name, name);
 		goto fail;
 	}
 	if (header_map(&r, map, cause) != 0 || store_begin(st, cause) != 0)
@@ -414,7 +416,7 @@ ledger_register_import(struct store *st, const char *path, const char *who, json
 	if (got < 0)
 		goto fail;
 	if (rows == 0) {
-		*cause = xasprintf("%s 没有数据行 / %s has no rows", path, path);
+		*cause = xasprintf("%s 没有数据行 / %s has no rows", name, name);
 		goto fail;
 	}
 	*out = json_pack("{s:I, s:I, s:I}", "rows", (json_int_t)rows, "inserted",

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "auth.h"
@@ -259,8 +260,8 @@ submit_one(struct store *st, const struct ledger_actor *a, const struct ledger_l
 	}
 	if (line == 0) {
 		if (store_query(st, "INSERT INTO ledger_lines (outlet_id, year, quarter,"
-		    " amount_cents, note, state, submitted_by) VALUES (?, ?, ?, ?, ?, 'submitted', ?)"
-		    " RETURNING id", &q, cause) != 0)
+		    " amount_cents, note, state, submitted_by, from_fair) VALUES (?, ?, ?, ?, ?,"
+		    " 'submitted', ?, ?) RETURNING id", &q, cause) != 0)
 			return -1;
 		sqlite3_bind_int64(q, 1, outlet);
 		sqlite3_bind_int(q, 2, in->year);
@@ -268,15 +269,17 @@ submit_one(struct store *st, const struct ledger_actor *a, const struct ledger_l
 		sqlite3_bind_int64(q, 4, cents);
 		sqlite3_bind_text(q, 5, in->note != NULL ? in->note : "", -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 6, a->login, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 7, in->from_fair != 0);
 	} else {
 		if (store_query_id(st, "UPDATE ledger_lines SET amount_cents = ?2, note = ?3,"
-		    " state = 'submitted', submitted_by = ?4, submitted_at ="
+		    " state = 'submitted', submitted_by = ?4, from_fair = ?5, submitted_at ="
 		    " strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1 RETURNING id", line, &q,
 		    cause) != 0)
 			return -1;
 		sqlite3_bind_int64(q, 2, cents);
 		sqlite3_bind_text(q, 3, in->note != NULL ? in->note : "", -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 4, a->login, -1, SQLITE_STATIC);
+		sqlite3_bind_int(q, 5, in->from_fair != 0);
 	}
 	if (sqlite3_step(q) == SQLITE_ROW)
 		*id = sqlite3_column_int64(q, 0);
@@ -284,6 +287,21 @@ submit_one(struct store *st, const struct ledger_actor *a, const struct ledger_l
 		return -1;
 	return ledger_history_add(st, *id, "submit", "submitted", cents, in->note, a->login,
 	    role_name(a->role), cause);
+}
+
+int
+ledger_fair_parse(const char *s)
+{
+	static const char *const yes[] = { "是", "yes", "y", "1", "true", "洽谈会" };
+	static const char *const no[] = { "否", "no", "n", "0", "false", "" };
+
+	for (size_t i = 0; i < nitems(yes); i++)
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+	for (size_t i = 0; i < nitems(no); i++)
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	return -1;
 }
 
 int
@@ -320,10 +338,10 @@ int
 ledger_returns_import(struct store *st, const struct ledger_actor *a, const char *path,
     int year, int quarter, json_t **out, int *forbidden, char **cause)
 {
-	static const char *const heads[] = { "编号", "金额（万元）", "说明" };
+	static const char *const heads[] = { "编号", "金额（万元）", "说明", "洽谈会成交" };
 	struct table_reader *tr;
 	struct table_row r;
-	int map[3] = { -1, -1, -1 }, got;
+	int map[4] = { -1, -1, -1, -1 }, got;
 	json_t *ids = json_array(), *errors = json_array();
 	size_t nerrors;
 
@@ -371,6 +389,10 @@ ledger_returns_import(struct store *st, const struct ledger_actor *a, const char
 		in.quarter = quarter;
 		if (outcome_parse_amount(in.amount, &cents, &why) != 0)
 			json_array_append_new(errors, row_error(&r, heads[1], map[1], why));
+		else if (map[3] >= 0 && (size_t)map[3] < r.ncells &&
+		    (in.from_fair = ledger_fair_parse(r.cells[map[3]])) < 0)
+			json_array_append_new(errors, row_error(&r, heads[3], map[3], xasprintf(
+			    "应为“是”或“否” / must be 是 (from a fair meeting) or 否 (not)")));
 		else if (submit_one(st, a, &in, &id, &refused, &why) != 0) {
 			json_array_append_new(errors, row_error(&r, heads[0], map[0], why));
 			if (sqlite3_get_autocommit(store_db(st))) {
@@ -678,7 +700,7 @@ line_detail(struct store *st, int64_t line, json_t *o, char **cause)
 
 /* The columns a line's JSON is made from, in the lines queries' order. */
 #define LINE_COLS "l.id, o.code, o.name, o.kind, o.province, l.year, l.quarter," \
-	" l.amount_cents, l.note, l.state, l.submitted_by, l.submitted_at"
+	" l.amount_cents, l.note, l.state, l.submitted_by, l.submitted_at, l.from_fair"
 
 /* One row of a LINE_COLS query as JSON. */
 static json_t *
@@ -687,7 +709,8 @@ line_row_json(sqlite3_stmt *q)
 	const char *state = (const char *)sqlite3_column_text(q, 9);
 	const struct step *s = step_for(state);
 
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:o, s:s, s:s, s:s, s:s?, s:s, s:s}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:i, s:o, s:s, s:s, s:s, s:s?, s:s, s:s,"
+	    " s:b}",
 	    "id", (json_int_t)sqlite3_column_int64(q, 0),
 	    "outlet", (const char *)sqlite3_column_text(q, 1),
 	    "name", (const char *)sqlite3_column_text(q, 2),
@@ -699,7 +722,8 @@ line_row_json(sqlite3_stmt *q)
 	    "state", state, "state_zh", state_zh(state),
 	    "next", s != NULL ? s->action : NULL,
 	    "submitted_by", (const char *)sqlite3_column_text(q, 10),
-	    "submitted_at", (const char *)sqlite3_column_text(q, 11));
+	    "submitted_at", (const char *)sqlite3_column_text(q, 11),
+	    "from_fair", sqlite3_column_int(q, 12));
 }
 
 json_t *

@@ -23,7 +23,6 @@
 
 #define LINK_KEY_LEN	32
 #define DAY		86400
-#define SHANGHAI	(8 * 3600)	/* UTC+8, no daylight saving */
 
 struct links {
 	int64_t	*pid;			/* ascending */
@@ -124,7 +123,9 @@ token_hash(const char *token, char hex[65])
 
 /*
  * When the fair's links end: the start of the day after its end date in
- * Asia/Shanghai, or 30 days from now for a fair without dates.
+ * the fair's time zone (the process's: the server's time_zone, $TZ or
+ * Asia/Shanghai on the command line), or 30 days from now for a fair
+ * without dates.
  */
 static long long
 fair_expiry(const char *end_date)
@@ -136,8 +137,9 @@ fair_expiry(const char *end_date)
 		return (long long)time(NULL) + 30LL * DAY;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	return (long long)timegm(&tm) + DAY - SHANGHAI;
+	tm.tm_mday = d + 1;	/* mktime carries the 32nd into the next month */
+	tm.tm_isdst = -1;
+	return (long long)mktime(&tm);
 }
 
 int
@@ -311,7 +313,8 @@ links_revoke(struct store *st, const char *fair_code, const char *badge, char **
 	if (fair_get(st, fair_code, &fair, cause) != 0)
 		return -1;
 	if (store_query_id(st, "UPDATE participant_links SET revoked = 1 WHERE revoked = 0 AND"
-	    " participant_id = (SELECT id FROM participants WHERE fair_id = ?1 AND badge = ?2)",
+	    " participant_id = (SELECT id FROM participants WHERE fair_id = ?1 AND"
+	    " upper(badge) = upper(?2))",
 	    fair.id, &q, cause) != 0) {
 		fair_clear(&fair);
 		return -1;

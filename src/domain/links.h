@@ -5,7 +5,7 @@
  * A token is HMAC-SHA256 of the participant and the link's generation under
  * DATA/link.key (256 bits, base64url), so printing the agendas again gives
  * the same codes; the store keeps only its SHA-256, as for API tokens.  A
- * link ends the day after the fair's last day (Asia/Shanghai) or when
+ * link ends the day after the fair's last day (in the fair's zone) or when
  * revoked; revoking moves the participant to the next generation, so the
  * next print carries a new code.
  */
@@ -53,8 +53,9 @@ int links_resolve(struct store *st, const char *token, struct link_who *who, cha
 void link_who_clear(struct link_who *who);
 
 /*
- * Revokes the live link of badge at fair_code: its code opens nothing from
- * now on, and the next print carries a new one.  0, or -1 with *cause.
+ * Revokes the live link of badge (any case) at fair_code: its code opens
+ * nothing from now on, and the next print carries a new one.  0, or -1
+ * with *cause (naming the badge when it has no live link).
  */
 int links_revoke(struct store *st, const char *fair_code, const char *badge, char **cause);
 

@@ -29,7 +29,7 @@ static const struct grouping {
 	  "SELECT province, sales_yi FROM province_targets WHERE year = ? ORDER BY rowid", 0 },
 	{ "city", "city", "city", NULL,
 	  "SELECT city, sales_yi FROM city_targets WHERE year = ? ORDER BY rowid", 1 },
-	{ "centre", "buyer", "province", "buyer_type = '营销中心'", NULL, 0 },
+	{ "centre", "buyer", "buyer", "buyer_type = '营销中心'", NULL, 0 },
 	{ "quarter", "COALESCE(substr(d, 1, 4) || '-Q' || ((CAST(substr(d, 6, 2) AS INTEGER)"
 	  " + 2) / 3), '未定日期')", "COALESCE(substr(d, 1, 4) || ' 年第 ' ||"
 	  " ((CAST(substr(d, 6, 2) AS INTEGER) + 2) / 3) || ' 季度 / ' || substr(d, 1, 4) || ' Q' ||"

@@ -446,7 +446,7 @@ static const char *const migrations[] = {
 	"  participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,"
 	"  generation     INTEGER NOT NULL,"
 	"  created_at     INTEGER NOT NULL,"		/* Unix seconds */
-	"  expires_at     INTEGER NOT NULL,"		/* the day after the fair, Asia/Shanghai */
+	"  expires_at     INTEGER NOT NULL,"		/* the day after the fair, its zone */
 	"  revoked        INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1)),"
 	"  printed        TEXT NOT NULL DEFAULT '',"
 	"  UNIQUE (participant_id, generation)"
@@ -669,6 +669,26 @@ static const char *const migrations[] = {
 	 * names joined by '、'.  A city office's ledger view is those outlets.
 	 */
 	"ALTER TABLE ledger_outlets ADD COLUMN docking TEXT NOT NULL DEFAULT '';",
+
+	/*
+	 * 20: a return line says whether its sales came from a fair meeting
+	 * (from_fair) or not; and the city offices' quarterly figures, which
+	 * the plan has them report as the expansion offices do theirs: what
+	 * their city's supporting, new and tender markets (三大市场) sold.
+	 */
+	"ALTER TABLE ledger_lines ADD COLUMN from_fair INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (from_fair IN (0, 1));"
+	"CREATE TABLE ledger_city_reports ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  city         TEXT NOT NULL,"			/* a Zhejiang city, canonical */
+	"  year         INTEGER NOT NULL,"
+	"  quarter      INTEGER NOT NULL CHECK (quarter BETWEEN 1 AND 4),"
+	"  amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),"	/* 三大市场 sales */
+	"  note         TEXT NOT NULL DEFAULT '',"
+	"  submitted_by TEXT NOT NULL,"			/* a login, or cli:<os user> */
+	"  submitted_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+	"  UNIQUE (city, year, quarter)"
+	");",
 };
 
 int

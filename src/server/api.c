@@ -1013,6 +1013,12 @@ static const struct route routes[] = {
 	{ "GET",  "/api/v1/ledger/samples/*",	ROLE_ADMIN | ROLE_FINANCE, api_ledger_sample_get },
 	{ "POST", "/api/v1/ledger/samples/*/findings", ROLE_ADMIN | ROLE_FINANCE,
 	  api_ledger_sample_record },
+	{ "GET",  "/api/v1/ledger/register/export", LEDGER,	api_ledger_register_export },
+	{ "POST", "/api/v1/ledger/register/import", ROLE_ADMIN, api_ledger_register_import },
+	{ "GET",  "/api/v1/ledger/figures/export", LEDGER | ROLE_CITY, api_ledger_figures_export },
+	{ "GET",  "/api/v1/ledger/city-reports", ROLE_CITY | ROLE_ADMIN | ROLE_FINANCE,
+	  api_ledger_city_reports },
+	{ "POST", "/api/v1/ledger/city-reports", ROLE_CITY | ROLE_ADMIN, api_ledger_city_report },
 	/*
 	 * Boxes in step (api_sync.c): a site account's token (or the admin's)
 	 * lets the signed file in; the signature says which site sent it.
@@ -1056,6 +1062,7 @@ static const char *const upload_routes[] = {
 	"/api/v1/uploads",
 	"/api/v1/fairs/*/meetings/*/evidence",
 	"/api/v1/sync",				/* a changeset with its evidence files */
+	"/api/v1/ledger/register/import",	/* the marketing network's register */
 };
 
 int

@@ -81,6 +81,11 @@ void api_ledger_late(struct hreq *h, char **args);
 void api_ledger_sample_draw(struct hreq *h, char **args);
 void api_ledger_sample_get(struct hreq *h, char **args);
 void api_ledger_sample_record(struct hreq *h, char **args);
+void api_ledger_register_export(struct hreq *h, char **args);
+void api_ledger_register_import(struct hreq *h, char **args);
+void api_ledger_figures_export(struct hreq *h, char **args);
+void api_ledger_city_reports(struct hreq *h, char **args);
+void api_ledger_city_report(struct hreq *h, char **args);
 
 /* The handlers of api_upload.c, routed by api.c. */
 void api_upload_post(struct hreq *h, char **args);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "auth.h"
 #include "http.h"
 #include "ledger.h"
 #include "normalise.h"
@@ -218,6 +219,7 @@ submit_work(struct task *t, struct store *st)
 	in.quarter = (int)json_integer_value(json_object_get(t->in, "quarter"));
 	in.amount = json_string_value(json_object_get(t->in, "amount"));
 	in.note = json_string_value(json_object_get(t->in, "note"));
+	in.from_fair = json_is_true(json_object_get(t->in, "from_fair"));
 	if (ledger_line_submit(st, &a, &in, &id, &forbidden, &cause) != 0) {
 		ledger_fail(t, forbidden, cause);
 		return;
@@ -225,7 +227,7 @@ submit_work(struct task *t, struct store *st)
 	line_reply(t, st, &a, id);
 }
 
-/* POST /api/v1/ledger/lines {outlet, year, quarter, amount: "万元", note} */
+/* POST /api/v1/ledger/lines {outlet, year, quarter, amount: "万元", note, from_fair} */
 void
 api_ledger_submit(struct hreq *h, char **args)
 {
@@ -236,10 +238,13 @@ api_ledger_submit(struct hreq *h, char **args)
 	if (!json_is_string(json_object_get(in, "outlet")) ||
 	    !json_is_integer(json_object_get(in, "year")) ||
 	    !json_is_integer(json_object_get(in, "quarter")) ||
-	    !json_is_string(json_object_get(in, "amount"))) {
+	    !json_is_string(json_object_get(in, "amount")) ||
+	    (json_object_get(in, "from_fair") != NULL &&
+	    !json_is_boolean(json_object_get(in, "from_fair")))) {
 		json_decref(in);
-		http_error(h, 400, "bad_request", "需要 outlet、year、quarter 和 amount（万元，文本） /"
-		    " needs outlet, year, quarter and amount (万元, as text)");
+		http_error(h, 400, "bad_request", "需要 outlet、year、quarter 和 amount（万元，文本），"
+		    "from_fair 为布尔值 / needs outlet, year, quarter and amount (万元, as text),"
+		    " from_fair as a boolean");
 		return;
 	}
 	api_task_run(h, submit_work, in, NULL);
@@ -525,4 +530,236 @@ api_ledger_late(struct hreq *h, char **args)
 		return;
 	}
 	http_json(h, 200, v);
+}
+
+/* The spreadsheet Content-Types, by format. */
+static const struct {
+	const char	*format;
+	const char	*type;
+} sheet_types[] = {
+	{ "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+	{ "csv", "text/csv; charset=utf-8" },
+};
+
+/* The file format from ?format=, xlsx by default; NULL after replying 400. */
+static const char *
+sheet_format(struct hreq *h)
+{
+	const char *f = hreq_arg(h, "format");
+
+	for (size_t i = 0; i < nitems(sheet_types); i++)
+		if (f == NULL || *f == '\0' ? i == 0 : strcmp(f, sheet_types[i].format) == 0)
+			return sheet_types[i].format;
+	http_error(h, 400, "bad_argument", "format 应为 xlsx 或 csv / format must be xlsx or csv:"
+	    " %s", f);
+	return NULL;
+}
+
+/*
+ * Sets t to send the file the worker just wrote to t->text as name.format,
+ * or fails it with cause when writing failed (rc != 0).
+ */
+static void
+sheet_reply(struct task *t, int rc, const char *format, char *name, char *cause)
+{
+	if (rc != 0) {
+		unlink(t->text);
+		free(name);
+		api_task_fail(t, 500, "export", cause);
+		return;
+	}
+	t->file = xstrdup(t->text);
+	for (size_t i = 0; i < nitems(sheet_types); i++)
+		if (strcmp(format, sheet_types[i].format) == 0)
+			t->file_type = sheet_types[i].type;
+	t->file_name = xasprintf("%s.%s", name, format);
+	free(name);
+}
+
+/* A path for a file a worker writes and the reply sends (caller frees); NULL after 500. */
+static char *
+sheet_path(struct hreq *h, const char *what, const char *format)
+{
+	char tok[AUTH_TOKEN_LEN], *dir = xasprintf("%s/prints", hreq_data_dir(h)), *path;
+
+	if (mkdir_p(dir, 0700) != 0) {
+		http_error(h, 500, "unwritable", "无法创建 / cannot make %s", dir);
+		free(dir);
+		return NULL;
+	}
+	auth_random_token(tok);
+	tok[16] = '\0';
+	path = xasprintf("%s/%s-%s.%s", dir, tok, what, format);
+	free(dir);
+	return path;
+}
+
+/* Worker: the register (of a province, or all) as a spreadsheet. */
+static void
+register_export_work(struct task *t, struct store *st)
+{
+	const char *province = json_string_value(json_object_get(t->in, "province"));
+	const char *format = json_string_value(json_object_get(t->in, "format"));
+	char *cause = NULL;
+	json_t *reg;
+	int rc;
+
+	if ((reg = ledger_register_json(st, province, &cause)) == NULL) {
+		api_task_fail(t, 500, "store", cause);
+		return;
+	}
+	rc = ledger_register_export(reg, format, t->text, &cause);
+	json_decref(reg);
+	sheet_reply(t, rc, format, xasprintf("营销网络名录-%s", province != NULL ?
+	    province_short(province) : "全部"), cause);
+}
+
+/* GET /api/v1/ledger/register/export?province=&format=xlsx|csv: the import's columns. */
+void
+api_ledger_register_export(struct hreq *h, char **args)
+{
+	const char *format = sheet_format(h);
+	char *path;
+
+	if (format == NULL || (path = sheet_path(h, "register", format)) == NULL)
+		return;
+	api_task_run(h, register_export_work, json_pack("{s:s, s:s?}", "format", format,
+	    "province", province_of(h)), path);
+}
+
+/* Worker: read a register file the loop spooled, then remove the spool. */
+static void
+register_import_work(struct task *t, struct store *st)
+{
+	const char *path = json_string_value(json_object_get(t->in, "path"));
+	const char *name = json_string_value(json_object_get(t->in, "filename"));
+	char *cause = NULL;
+	json_t *out;
+	int rc;
+
+	rc = ledger_register_import(st, path, name, t->h->who.login, &out, &cause);
+	unlink(path);
+	if (rc != 0) {
+		api_task_fail(t, 400, "rejected", xasprintf("%s（名录未改动 / the register was not"
+		    " changed）", cause));
+		free(cause);
+		return;
+	}
+	json_object_set_new(out, "ok", json_true());
+	t->body = out;
+	t->status = 200;
+}
+
+/*
+ * POST /api/v1/ledger/register/import?filename=NAME: the body is a register
+ * file (CSV, XLSX …), loaded all or nothing as `ledger import` loads it.
+ */
+void
+api_ledger_register_import(struct hreq *h, char **args)
+{
+	char *path;
+
+	if ((path = api_evidence_spool(h)) == NULL)
+		return;
+	api_task_run(h, register_import_work, json_pack("{s:s, s:s}", "path", path, "filename",
+	    hreq_arg(h, "filename")), NULL);
+	free(path);
+}
+
+/* Worker: the figures as a spreadsheet, row by row. */
+static void
+figures_export_work(struct task *t, struct store *st)
+{
+	const char *format = json_string_value(json_object_get(t->in, "format"));
+	const char *by = json_string_value(json_object_get(t->in, "by"));
+	int year = (int)json_integer_value(json_object_get(t->in, "year"));
+	char *cause = NULL;
+	json_t *fig;
+	int rc;
+
+	if ((fig = ledger_figures_json(st, by, year, (int)json_integer_value(json_object_get(t->in,
+	    "quarter")), json_string_value(json_object_get(t->in, "province")),
+	    json_string_value(json_object_get(t->in, "docking")), &cause)) == NULL) {
+		unlink(t->text);
+		api_task_fail(t, 400, "bad_argument", cause);
+		return;
+	}
+	rc = ledger_figures_export(fig, format, t->text, &cause);
+	json_decref(fig);
+	sheet_reply(t, rc, format, xasprintf("营销网络业绩-%s-%d", by, year), cause);
+}
+
+/* GET /api/v1/ledger/figures/export?by=&year=&quarter=&province=&format=xlsx|csv */
+void
+api_ledger_figures_export(struct hreq *h, char **args)
+{
+	const char *by = hreq_arg(h, "by"), *format;
+	long year, quarter;
+	char *path;
+
+	if (year_arg(h, &year) != 0 || int_arg(h, "quarter", 1, 4, 0, &quarter) != 0 ||
+	    (format = sheet_format(h)) == NULL)
+		return;
+	if ((path = sheet_path(h, "figures", format)) == NULL)
+		return;
+	api_task_run(h, figures_export_work, json_pack("{s:s, s:s, s:i, s:i, s:s?, s:s?}",
+	    "format", format, "by", by != NULL && *by != '\0' ? by : "province", "year", (int)year,
+	    "quarter", (int)quarter, "province", province_of(h), "docking",
+	    h->who.role == ROLE_CITY ? h->who.region : NULL), path);
+}
+
+/* GET /api/v1/ledger/city-reports?year=: the city offices' quarterly figures (a city its own). */
+void
+api_ledger_city_reports(struct hreq *h, char **args)
+{
+	struct ledger_actor a = actor_of(h);
+	long year;
+	char *cause = NULL;
+	json_t *v;
+
+	if (year_arg(h, &year) != 0)
+		return;
+	if ((v = ledger_city_reports_json(hreq_store(h), &a, (int)year, &cause)) == NULL) {
+		api_fail(h, hreq_store(h), 500, "store", cause);
+		return;
+	}
+	http_json(h, 200, v);
+}
+
+/* Worker: record a city office's quarterly figure and reply with the year's reports. */
+static void
+city_report_work(struct task *t, struct store *st)
+{
+	struct ledger_actor a = actor_of(t->h);
+	int forbidden, year = (int)json_integer_value(json_object_get(t->in, "year"));
+	char *cause = NULL;
+
+	if (ledger_city_report(st, &a, json_string_value(json_object_get(t->in, "city")), year,
+	    (int)json_integer_value(json_object_get(t->in, "quarter")),
+	    json_string_value(json_object_get(t->in, "amount")),
+	    json_string_value(json_object_get(t->in, "note")), &forbidden, &cause) != 0 ||
+	    (t->body = ledger_city_reports_json(st, &a, year, &cause)) == NULL) {
+		ledger_fail(t, forbidden, cause);
+		return;
+	}
+	t->status = 200;
+}
+
+/* POST /api/v1/ledger/city-reports {year, quarter, amount: "万元", note, city (admin only)} */
+void
+api_ledger_city_report(struct hreq *h, char **args)
+{
+	json_t *in;
+
+	if ((in = body_of(h)) == NULL)
+		return;
+	if (!json_is_integer(json_object_get(in, "year")) ||
+	    !json_is_integer(json_object_get(in, "quarter")) ||
+	    !json_is_string(json_object_get(in, "amount"))) {
+		json_decref(in);
+		http_error(h, 400, "bad_request", "需要 year、quarter 和 amount（万元，文本） / needs"
+		    " year, quarter and amount (万元, as text)");
+		return;
+	}
+	api_task_run(h, city_report_work, in, NULL);
 }

@@ -2,8 +2,8 @@
  * api_pages.c — what a personal link opens (links.h), with no password:
  * the participant's page as JSON, their answer to a request, their away
  * slots and representatives, and their agenda as an iCalendar file (RFC
- * 5545).  A token that opens nothing — unknown, revoked, expired — gets one
- * 404 that tells nothing more.
+ * 5545) in the fair's time zone.  A token that opens nothing — unknown,
+ * revoked, expired — gets one 404 that tells nothing more.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +13,13 @@
 #include <event2/buffer.h>
 
 #include "api.h"
+#include "config.h"
 #include "fairday.h"
 #include "http.h"
 #include "links.h"
 #include "util.h"
+
+#define DAY	86400
 
 #define NO_LINK	"此链接无效或已过期，请向主办方索取新的日程 / this link is not valid or has" \
 		" expired: ask the organisers for a new agenda"
@@ -35,7 +38,16 @@ page_who(struct hreq *h, struct store *st, const char *token, struct link_who *w
 	return rc > 0;
 }
 
-/* GET /api/v1/p/TOKEN: the participant's page. */
+/* Names the fair's time zone on page (a new reference, or NULL, passed through). */
+static json_t *
+page_zone(json_t *page, const struct settings *cfg)
+{
+	if (page != NULL)
+		json_object_set_new(page, "time_zone", json_string(cfg->time_zone));
+	return page;
+}
+
+/* GET /api/v1/p/TOKEN: the participant's page, with the fair's time_zone. */
 void
 api_page_get(struct hreq *h, char **args)
 {
@@ -45,7 +57,8 @@ api_page_get(struct hreq *h, char **args)
 
 	if (!page_who(h, hreq_store(h), args[0], &who))
 		return;
-	if ((page = links_page(hreq_store(h), &who, &cause)) == NULL)
+	if ((page = page_zone(links_page(hreq_store(h), &who, &cause), hreq_settings(h))) ==
+	    NULL)
 		api_fail(h, hreq_store(h), 500, "internal", cause);
 	else {
 		http_header(h, "Cache-Control", "no-store");
@@ -163,7 +176,7 @@ availability_work(struct task *t, struct store *st)
 	if (rc != 0)
 		api_task_fail(t, status, status == 400 ? "bad_request" : status == 404 ?
 		    "not_found" : "internal", cause);
-	else if ((page = links_page(st, &who, &cause)) == NULL)
+	else if ((page = page_zone(links_page(st, &who, &cause), hreq_settings(t->h))) == NULL)
 		api_task_fail(t, 500, "internal", cause);
 	else {
 		t->status = 200;
@@ -228,64 +241,149 @@ ics_line(struct buf *b, const char *name, const char *value, int text)
 	buf_free(&line);
 }
 
-/* "2026-05-21" and "09:00" as 20260521T090000; 0, or -1 if either is malformed. */
+/* "2026-05-21" and "09:00" as a broken-down time (no zone); 0, or -1 if either is malformed. */
 static int
-ics_time(const char *date, const char *hm, char out[16])
+ics_wall(const char *date, const char *hm, struct tm *tm)
 {
 	int y, mo, d, hh, mm;
 
 	if (date == NULL || hm == NULL || sscanf(date, "%4d-%2d-%2d", &y, &mo, &d) != 3 ||
 	    sscanf(hm, "%2d:%2d", &hh, &mm) != 2)
 		return -1;
-	snprintf(out, 16, "%04d%02d%02dT%02d%02d00", y, mo, d, hh, mm);
+	memset(tm, 0, sizeof *tm);
+	tm->tm_year = y - 1900;
+	tm->tm_mon = mo - 1;
+	tm->tm_mday = d;
+	tm->tm_hour = hh;
+	tm->tm_min = mm;
+	tm->tm_isdst = -1;
 	return 0;
 }
 
-/* The page as an iCalendar file: one VEVENT per meeting, Asia/Shanghai times; caller frees. */
+/*
+ * Whether the fair's zone (the process's: the server made time_zone its
+ * own) keeps one UTC offset all through the years y0 to y1: 1 with the
+ * offset (seconds east) and its abbreviation, or 0 when it changes (daylight
+ * saving, or a change of law), sampled daily.
+ */
+static int
+zone_fixed(int y0, int y1, long *offset, char abbr[16])
+{
+	struct tm tm = { .tm_mday = 1, .tm_hour = 12 }, lt;
+	time_t t, first, end;
+
+	tm.tm_year = y1 + 1 - 1900;
+	end = timegm(&tm);
+	tm.tm_year = y0 - 1900;
+	first = timegm(&tm);
+	for (t = first; t < end; t += DAY) {
+		if (localtime_r(&t, &lt) == NULL)
+			return 0;
+		if (t == first) {
+			*offset = lt.tm_gmtoff;
+			snprintf(abbr, 16, "%s", lt.tm_zone != NULL ? lt.tm_zone : "");
+		} else if (lt.tm_gmtoff != *offset)
+			return 0;
+	}
+	return 1;
+}
+
+/* An offset in seconds east as RFC 5545's UTC-OFFSET: +0800, -0330, +053000. */
+static void
+ics_offset(long off, char out[8])
+{
+	int a = (int)((off < 0 ? -off : off) % 86400);	/* a zone is within a day of UTC */
+
+	if (a % 60 != 0)
+		snprintf(out, 8, "%c%02d%02d%02d", off < 0 ? '-' : '+', a / 3600 % 24,
+		    a / 60 % 60, a % 60);
+	else
+		snprintf(out, 8, "%c%02d%02d", off < 0 ? '-' : '+', a / 3600 % 24, a / 60 % 60);
+}
+
+/*
+ * The page as an iCalendar file, one VEVENT per meeting; caller frees.  A
+ * fair whose zone keeps one offset through the meetings' years gets its
+ * times in that zone (TZID zone, with a VTIMEZONE of that one offset); a
+ * zone with daylight saving gets them in UTC, which every calendar reads
+ * alike, rather than rules of our own making.
+ */
 static char *
-ics_of(json_t *page)
+ics_of(json_t *page, const char *zone)
 {
 	json_t *fair = json_object_get(page, "fair"), *me = json_object_get(page, "me"), *m;
+	json_t *meetings = json_object_get(page, "meetings");
 	const char *fair_code = json_string_value(json_object_get(fair, "code"));
 	const char *fair_name = json_string_value(json_object_get(fair, "name"));
 	int buyer = strcmp(json_string_value(json_object_get(me, "side")), "buyer") == 0;
 	struct buf b = { 0 };
-	char stamp[20];
+	char stamp[20], abbr[16], off[8], *dtstart, *dtend;
 	time_t now = time(NULL);
 	struct tm tm;
+	int y0 = 9999, y1 = 0, fixed;
+	long offset = 0;
 	size_t i;
 
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+	json_array_foreach(meetings, i, m) {
+		if (ics_wall(json_string_value(json_object_get(m, "date")), "00:00", &tm) != 0)
+			continue;
+		y0 = tm.tm_year + 1900 < y0 ? tm.tm_year + 1900 : y0;
+		y1 = tm.tm_year + 1900 > y1 ? tm.tm_year + 1900 : y1;
+	}
+	fixed = y0 <= y1 && zone_fixed(y0, y1, &offset, abbr);
 	ics_line(&b, "BEGIN", "VCALENDAR", 0);
 	ics_line(&b, "VERSION", "2.0", 0);
 	ics_line(&b, "PRODID", "-//fairmatch//agenda//ZH", 0);
 	ics_line(&b, "CALSCALE", "GREGORIAN", 0);
 	ics_line(&b, "METHOD", "PUBLISH", 0);
 	ics_line(&b, "X-WR-CALNAME", fair_name, 1);
-	ics_line(&b, "X-WR-TIMEZONE", "Asia/Shanghai", 0);
-	/* China keeps UTC+8 all year: one STANDARD block describes the zone. */
-	ics_line(&b, "BEGIN", "VTIMEZONE", 0);
-	ics_line(&b, "TZID", "Asia/Shanghai", 0);
-	ics_line(&b, "BEGIN", "STANDARD", 0);
-	ics_line(&b, "DTSTART", "19700101T000000", 0);
-	ics_line(&b, "TZOFFSETFROM", "+0800", 0);
-	ics_line(&b, "TZOFFSETTO", "+0800", 0);
-	ics_line(&b, "TZNAME", "CST", 0);
-	ics_line(&b, "END", "STANDARD", 0);
-	ics_line(&b, "END", "VTIMEZONE", 0);
-	json_array_foreach(json_object_get(page, "meetings"), i, m) {
+	ics_line(&b, "X-WR-TIMEZONE", zone, 0);
+	if (fixed) {
+		char begin[16];
+
+		/* One STANDARD observance, from the first meeting's year on, describes it. */
+		snprintf(begin, sizeof begin, "%04d0101T000000", y0);
+		ics_offset(offset, off);
+		ics_line(&b, "BEGIN", "VTIMEZONE", 0);
+		ics_line(&b, "TZID", zone, 0);
+		ics_line(&b, "BEGIN", "STANDARD", 0);
+		ics_line(&b, "DTSTART", begin, 0);
+		ics_line(&b, "TZOFFSETFROM", off, 0);
+		ics_line(&b, "TZOFFSETTO", off, 0);
+		if (abbr[0] != '\0')
+			ics_line(&b, "TZNAME", abbr, 1);
+		ics_line(&b, "END", "STANDARD", 0);
+		ics_line(&b, "END", "VTIMEZONE", 0);
+	}
+	dtstart = fixed ? xasprintf("DTSTART;TZID=%s", zone) : xstrdup("DTSTART");
+	dtend = fixed ? xasprintf("DTEND;TZID=%s", zone) : xstrdup("DTEND");
+	json_array_foreach(meetings, i, m) {
 		const char *date = json_string_value(json_object_get(m, "date"));
 		const char *with = json_string_value(json_object_get(json_object_get(m, "with"),
 		    "name"));
 		const char *table = json_string_value(json_object_get(m, "table_name"));
 		const char *where = json_string_value(json_object_get(m, "location"));
 		const char *about = json_string_value(json_object_get(m, "about"));
-		char start[16], end[16], *uid, *summary, *location, *desc;
+		char start[20], end[20], *uid, *summary, *location, *desc;
+		struct tm ts, te;
 
-		if (ics_time(date, json_string_value(json_object_get(m, "start")), start) != 0 ||
-		    ics_time(date, json_string_value(json_object_get(m, "end")), end) != 0)
+		if (ics_wall(date, json_string_value(json_object_get(m, "start")), &ts) != 0 ||
+		    ics_wall(date, json_string_value(json_object_get(m, "end")), &te) != 0)
 			continue;
+		if (fixed) {
+			strftime(start, sizeof start, "%Y%m%dT%H%M%S", &ts);
+			strftime(end, sizeof end, "%Y%m%dT%H%M%S", &te);
+		} else {
+			/* The wall time in the fair's zone, as the moment it is, in UTC. */
+			time_t s = mktime(&ts), e = mktime(&te);
+
+			gmtime_r(&s, &ts);
+			gmtime_r(&e, &te);
+			strftime(start, sizeof start, "%Y%m%dT%H%M%SZ", &ts);
+			strftime(end, sizeof end, "%Y%m%dT%H%M%SZ", &te);
+		}
 		uid = xasprintf("meeting-%lld-%s@fairmatch", (long long)json_integer_value(
 		    json_object_get(m, "id")), fair_code);
 		summary = xasprintf("洽谈 Meeting: %s", with != NULL ? with : "");
@@ -296,8 +394,8 @@ ics_of(json_t *page)
 		ics_line(&b, "BEGIN", "VEVENT", 0);
 		ics_line(&b, "UID", uid, 0);
 		ics_line(&b, "DTSTAMP", stamp, 0);
-		ics_line(&b, "DTSTART;TZID=Asia/Shanghai", start, 0);
-		ics_line(&b, "DTEND;TZID=Asia/Shanghai", end, 0);
+		ics_line(&b, dtstart, start, 0);
+		ics_line(&b, dtend, end, 0);
 		ics_line(&b, "SUMMARY", summary, 1);
 		ics_line(&b, "LOCATION", location, 1);
 		ics_line(&b, "DESCRIPTION", desc, 1);
@@ -307,6 +405,8 @@ ics_of(json_t *page)
 		free(location);
 		free(desc);
 	}
+	free(dtstart);
+	free(dtend);
 	ics_line(&b, "END", "VCALENDAR", 0);
 	return buf_take(&b);
 }
@@ -327,7 +427,7 @@ api_page_ics(struct hreq *h, char **args)
 		link_who_clear(&who);
 		return;
 	}
-	text = ics_of(page);
+	text = ics_of(page, hreq_settings(h)->time_zone);
 	json_decref(page);
 	body = evbuffer_new();
 	evbuffer_add(body, text, strlen(text));

@@ -1,7 +1,7 @@
 // Every page in each of its languages, in Debian's chromium (playwright-core)
 // against the server run.sh started ($BASE), after fair_day.mjs has run
 // 渝洽会: the kiosk in 中文, English and Русский (start, results, a product,
-// the meeting request form), the office portal, the organiser console (the
+// the meeting request form, by badge and PIN and by personal link), the office portal, the organiser console (the
 // fair open, a participant's details), the statistics page and the network
 // ledger (the province office's, and a city office's) in 中文 and English.  In each language the page must show no string key and no
 // string of strings.js in another language: a string left untranslated,
@@ -136,6 +136,12 @@ await step('kiosk: 中文, English, Русский', async () => {
 	await k.click('#ask');
 	await k.waitForSelector('#ask-dialog[open]');
 	await check(k, 'kiosk request form', 'ru', ['zh', 'en']);
+	// Asking by the agenda's personal link instead: its form, and what it says of a link that opens nothing.
+	await k.check('#ask-by-link');
+	await k.fill('#ask-link', BASE + '/p/' + 'Zx9'.repeat(14) + 'Q');
+	await k.waitForFunction((s) => document.querySelector('#ask-who').textContent === s, strings['kiosk.linkInvalid'].ru);
+	await check(k, 'kiosk request form by personal link', 'ru', ['zh', 'en']);
+	await k.check('#ask-by-pin');
 	// The server's answer ("中文 / English") shows its English part in Russian.
 	await k.fill('#ask-badge', 'B999');
 	await k.fill('#ask-pin', '000000');

@@ -40,6 +40,9 @@ check "figures, nothing verified" 0 "$fm" ledger figures --year 2010 --by networ
 has "network target 400" "$WORK/out" "全国浙商营销网络	800	"
 has "plan 350" "$WORK/out" "营销中心扩销：目标 350 亿元，计入 0.00 亿元"
 has "plan 500" "$WORK/out" "扩销合计：目标 500 亿元"
+has "plan 50" "$WORK/out" "市场外重点经销户扩销：目标 50 亿元"
+has "plan 100" "$WORK/out" "三大市场扩销：目标 100 亿元"
+has "plan 700" "$WORK/out" "力争：目标 700 亿元"
 grep -q "全国浙商营销网络.*	400$" "$WORK/out" && ok || bad "the network's target is not 400 亿元"
 check "荷花池 listed" 0 "$fm" ledger list --province 四川
 has "荷花池" "$WORK/out" "SC-C01	成都荷花池市场浙江产品营销中心	四川省	成都	挂牌运行	48000.00"
@@ -255,12 +258,19 @@ check "a city office reads no line" 1 "$fm" ledger line "$l1" --as jx1
 
 # Who is late: two of 新疆's and one of 甘肃's third batch sent no papers; Q3's lines were due on 15 October.
 check "late" 0 "$fm" ledger late --year 2010 --today 2010-11-01 --json
-grep -q '"what":"选定第三批营销中心和重点经销户，报送相关材料","due":"2010-10-31","quarter":0,"batch":3,"past":true,"late":\[{"office":"驻新疆拓展办","province":"新疆维吾尔自治区","missing":2},{"office":"驻甘肃拓展办","province":"甘肃省","missing":1}\]' "$WORK/out" &&
+grep -q '"what":"选定第三批营销中心和重点经销户，报送相关材料","due":"2010-10-31","quarter":0,"batch":3,"past":true,"late":\[{"office":"驻新疆拓展办","kind":"expansion","province":"新疆维吾尔自治区","missing":2},{"office":"驻甘肃拓展办","kind":"expansion","province":"甘肃省","missing":1}\]' "$WORK/out" &&
   ok || bad "新疆 and 甘肃 are not late with their third batch"
 grep -q '"what":"选定第一批营销中心和重点经销户，报送相关材料","due":"2010-06-30","quarter":0,"batch":1,"past":true,"late":\[\]' "$WORK/out" &&
   ok || bad "the first batch shows someone late"
-grep -q '"quarter":3,"batch":0,"past":true,"late":\[.*"office":"驻四川拓展办","province":"四川省","missing":4[0-9]' "$WORK/out" &&
+grep -q '"quarter":3,"batch":0,"past":true,"late":\[.*"office":"驻四川拓展办","kind":"expansion","province":"四川省","missing":4[0-9]' "$WORK/out" &&
   ok || bad "四川 is not late with most of its Q3 lines"
+# The city offices report their quarter's figures too: none of the 11 had reported Q3 by 15 October.
+python3 -c 'import json,sys; d=[d for d in json.load(open(sys.argv[1]))["deadlines"] if d["quarter"] == 3][0]
+c=[o["office"] for o in d["late"] if o["kind"] == "city"]
+sys.exit(not (len(c) == 11 and c[0] == "杭州市经济合作交流办公室" and d["late"][-1]["city"] == "丽水市"))' "$WORK/out" &&
+  ok || bad "the 11 city offices are not late with Q3: $(head -c 600 "$WORK/out")"
+check "late, as text" 0 "$fm" ledger late --year 2010 --today 2010-11-01
+has "a city office late as text" "$WORK/out" "嘉兴市经济合作交流办公室	未报送季度数据 / no quarterly figure"
 check "not yet due" 0 "$fm" ledger late --year 2010 --today 2010-06-01
 has "not yet due" "$WORK/out" "未到期 / not yet due"
 
@@ -280,9 +290,56 @@ running=$(q "SELECT count(*) FROM ledger_outlets o JOIN ledger_steps s ON s.outl
   s.step = 5 AND s.date <= '2011-03-31' WHERE o.province = '四川省'")
 TZ=$zone check "late in $zone" 0 "$fm" ledger late --year 2011 --today "$(date -d "$due + 1 day" +%F)" --json
 missing=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["deadlines"][0]
-print(sum(o["missing"] for o in d["late"] if o["province"] == "四川省"))' "$WORK/out")
+print(sum(o["missing"] for o in d["late"] if o.get("province") == "四川省"))' "$WORK/out")
 [ "$missing" = $((running - 1 + late_too)) ] && ok ||
   bad "submitted $stamp ($local_day in $zone), due $due: 四川 misses $missing of $running, not $((running - 1 + late_too))"
+
+# A city office's figure reported on its due day is on time; a city without one is late.
+"$fm" user add hz1 --role city --region 杭州 >/dev/null || bad "user add hz1"
+check "a city office reports" 0 "$fm" ledger city-report --year 2012 --quarter 2 --amount 8500.25 --note 配套市场 --as hz1 --json
+has "the report" "$WORK/out" '"city":"杭州市","office":"杭州市经济合作交流办公室","quarter":2,"amount":"8,500.25"'
+check "a city office reports its own city only" 0 "$fm" ledger city-report --year 2012 --quarter 2 --amount 1 --city 宁波 --as hz1 --json
+has "corrected, still 杭州" "$WORK/out" '"city":"杭州市","office":"杭州市经济合作交流办公室","quarter":2,"amount":"1.00"'
+check "a bad amount refused" 1 "$fm" ledger city-report --year 2012 --quarter 2 --amount 1,5 --city 宁波
+check "an expansion office cannot report a city's figure" 1 "$fm" ledger city-report --year 2012 --quarter 2 --amount 1 --city 宁波 --as sc1
+check "the province reports for 宁波" 0 "$fm" ledger city-report --year 2012 --quarter 2 --amount 700 --city 宁波
+check "a city outside Zhejiang refused" 1 "$fm" ledger city-report --year 2012 --quarter 2 --amount 1 --city 成都
+has "city named" "$WORK/err" 'city "成都" is not one of Zhejiang'
+[ "$(q "SELECT count(*) FROM ledger_city_reports")" = 2 ] && ok || bad "refused reports were kept"
+rday=$(q "SELECT date(submitted_at, 'localtime') FROM ledger_city_reports WHERE city = '杭州市'")
+printf '事项,截止日期,季度,批次,亿元\n统计上报第二季度数据,%s,2,,\n三大市场扩销,,,,100\n' "$rday" > "$WORK/plan-2012.csv"
+check "plan 2012" 0 "$fm" ledger plan import "$WORK/plan-2012.csv" --year 2012
+check "late 2012" 0 "$fm" ledger late --year 2012 --today "$(date -d "$rday + 1 day" +%F)" --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["deadlines"][0]
+c=[o["city"] for o in d["late"] if o["kind"] == "city"]
+sys.exit(not (len(c) == 9 and "杭州市" not in c and "宁波市" not in c and "温州市" in c))' "$WORK/out" &&
+  ok || bad "杭州 and 宁波 reported on the due day but are late, or the others are not: $(head -c 600 "$WORK/out")"
+check "figures 2012: the 三大市场 reported" 0 "$fm" ledger figures --year 2012 --by network
+has "markets counted" "$WORK/out" "三大市场扩销：目标"
+check "figures 2012 json" 0 "$fm" ledger figures --year 2012 --by network --json
+python3 -c 'import json,sys; p={i["item"]: i for i in json.load(open(sys.argv[1]))["plan"]}
+sys.exit(not (p["markets"]["counted_yi"] == "0.07"))' "$WORK/out" &&
+  ok || bad "the city offices' reports do not count for the 三大市场: $(head -c 600 "$WORK/out")"
+
+# Sales from a fair meeting or not: each line says which, and the figures split the verified amount.
+check "a line from a fair meeting" 0 "$fm" ledger submit SC-C13 --year 2010 --quarter 3 --amount 640 --fair --as sc1 --json
+lf=$(field "$WORK/out" line)
+check "its evidence" 0 "$fm" ledger evidence "$lf" "$WORK/合同.txt" --kind contract --as sc1
+for step in "check --as sc2" review joint "joint --as fin"; do
+  "$fm" ledger $step "$lf" >/dev/null || bad "review $lf: $step"
+done
+check "lines show the marker" 0 "$fm" ledger lines --year 2010 --quarter 3
+grep -q "^$lf	SC-C13	.*	640.00	来自洽谈会	已核实$" "$WORK/out" && grep -q "^$l1	SC-C01	.*	非洽谈会	" "$WORK/out" &&
+  ok || bad "the lines do not say which came from a fair meeting: $(head -5 "$WORK/out")"
+check "line json marker" 0 "$fm" ledger line "$lf" --json
+has "from_fair" "$WORK/out" '"from_fair":true'
+check "figures split fair and not" 0 "$fm" ledger figures --year 2010 --quarter 3 --by province --province 四川 --json
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["rows"][0]
+sys.exit(not (r["verified_fair_cents"] == 64000 and r["verified_fair_cents"] + r["verified_other_cents"] == r["verified_cents"]))' "$WORK/out" &&
+  ok || bad "四川's verified sales are not split 640 from fairs and the rest: $(head -c 600 "$WORK/out")"
+check "figures xlsx with the split" 0 "$fm" ledger figures --year 2010 --quarter 3 --by province --province 四川 --out "$WORK/fair.xlsx"
+unzip -p "$WORK/fair.xlsx" xl/worksheets/sheet1.xml | grep -q "其中洽谈会成交（万元）" &&
+  unzip -p "$WORK/fair.xlsx" xl/worksheets/sheet1.xml | grep -q "<v>640</v>" && ok || bad "the XLSX lacks the fair-meeting column or 640"
 
 # A returns file: every bad row named by row and column, and nothing imported.
 printf '编号,金额（万元）,说明\nSC-C09,3200.5,服装\nSC-C10,12.345,\nSC-X99,100,\nBJ-C03,50,\n' > "$WORK/returns-bad.csv"
@@ -293,10 +350,15 @@ has "another province's outlet named" "$WORK/err" "A5："
 has "the count" "$WORK/err" "the returns file has 3 errors; no line was imported"
 [ "$(q "SELECT count(*) FROM ledger_lines l JOIN ledger_outlets o ON o.id = l.outlet_id WHERE o.code = 'SC-C09'")" = 0 ] &&
   ok || bad "a refused returns file left a line"
-printf '编号,金额（万元）,说明\nSC-C09,3200.5,服装\nSC-C10,1250,鞋帽\n' > "$WORK/returns.csv"
+printf '编号,金额（万元）,说明,洽谈会成交\nSC-C09,3200.5,服装,是\nSC-C10,1250,鞋帽,也许\n' > "$WORK/returns-fair.csv"
+check "a bad 洽谈会成交 cell refused" 1 "$fm" ledger returns import "$WORK/returns-fair.csv" --year 2010 --quarter 3 --as sc1
+has "bad fair cell named" "$WORK/err" "D3：应为“是”或“否”"
+printf '编号,金额（万元）,说明,洽谈会成交\nSC-C09,3200.5,服装,是\nSC-C10,1250,鞋帽,\n' > "$WORK/returns.csv"
 check "fin cannot import returns" 1 "$fm" ledger returns import "$WORK/returns.csv" --year 2010 --quarter 3 --as fin
 check "returns imported" 0 "$fm" ledger returns import "$WORK/returns.csv" --year 2010 --quarter 3 --as sc1 --json
 has "two lines" "$WORK/out" '"ok":true,"rows":2'
+[ "$(q "SELECT group_concat(o.code || ':' || l.from_fair) FROM ledger_lines l JOIN ledger_outlets o ON o.id = l.outlet_id
+     WHERE o.code IN ('SC-C09', 'SC-C10') ORDER BY o.code")" = "SC-C09:1,SC-C10:0" ] && ok || bad "the returns file's 洽谈会成交 was not kept"
 
 # Over HTTPS: each office reads its own province; each role only its own step.
 pw() { printf '%s\n' "$2" > "$WORK/pw-$1"; echo "$WORK/pw-$1"; }
@@ -349,8 +411,10 @@ printf '编号,金额（万元）\nSC-C11,1100\nSC-C12,900\n' > "$WORK/http-good
   ok || bad "finance submits over HTTPS: $(cat "$WORK/body")"
 [ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2,500.5"}')" = 400 ] &&
   grep -q 'amount' "$WORK/body" && ok || bad "a bad amount over HTTPS: $(cat "$WORK/body")"
-[ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2500.5"}')" = 200 ] &&
-  grep -q '"state":"submitted"' "$WORK/body" && ok || bad "四川 submits over HTTPS: $(cat "$WORK/body")"
+[ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2500.5","from_fair":"是"}')" = 400 ] &&
+  grep -q 'from_fair' "$WORK/body" && ok || bad "from_fair as text over HTTPS: $(cat "$WORK/body")"
+[ "$(as hsc POST /api/v1/ledger/lines -H "$j" -d '{"outlet":"SC-C07","year":2010,"quarter":3,"amount":"2500.5","from_fair":true}')" = 200 ] &&
+  grep -q '"state":"submitted"' "$WORK/body" && grep -q '"from_fair":true' "$WORK/body" && ok || bad "四川 submits over HTTPS: $(cat "$WORK/body")"
 l7=$(field "$WORK/body" id)
 [ "$(as hsc POST "/api/v1/ledger/lines/$l7/evidence?filename=%E5%90%88%E5%90%8C.txt&kind=contract" \
   -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/合同.txt")" = 200 ] &&
@@ -397,6 +461,57 @@ d031='"code":"SC-D031","kind":"重点经销户","name":"成都鸿运五金机电
 [ "$(as admin POST /api/v1/ledger/register -H "$j" -d "{$d031,\"approver\":\"省经合办 陈立新\",\"new\":\"否\",\"base\":\"1200.5\"}")" = 200 ] &&
   grep -q '"inserted":false' "$WORK/body" && [ "$(q "SELECT base_cents FROM ledger_outlets WHERE code = 'SC-D031'")" = 120050 ] &&
   ok || bad "the province office edits SC-D031's base: $(cat "$WORK/body")"
+# The register over HTTPS: exported as the CLI exports it (an office its own province), and
+# imported by the province office alone, all or nothing, a bad cell named.
+[ "$(as admin GET '/api/v1/ledger/register/export')" = 200 ] &&
+  unzip -p "$WORK/body" xl/worksheets/sheet1.xml | grep -q "成都荷花池市场浙江产品营销中心" &&
+  [ "$(unzip -p "$WORK/body" xl/worksheets/sheet1.xml | grep -o '<row ' | wc -l)" = "$(( $(q "SELECT count(*) FROM ledger_outlets") + 1 ))" ] &&
+  ok || bad "the register's XLSX over HTTPS: $(head -c 200 "$WORK/body")"
+cp "$WORK/body" "$WORK/http-register.xlsx"
+[ "$(as hbj GET '/api/v1/ledger/register/export?format=csv')" = 200 ] && grep -q "^BJ-C01," "$WORK/body" &&
+  ! grep -q "^SC-" "$WORK/body" && ok || bad "北京's register export is not its own: $(head -c 300 "$WORK/body")"
+[ "$(as hjx GET '/api/v1/ledger/register/export')" = 403 ] && ok || bad "a city office exports the register"
+[ "$(as admin GET '/api/v1/ledger/register/export?format=pdf')" = 400 ] && grep -q 'format' "$WORK/body" &&
+  ok || bad "a bad export format: $(cat "$WORK/body")"
+regup() { as "$1" POST "/api/v1/ledger/register/import?filename=$2" -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/$2"; }
+[ "$(regup hsc bad-tier.csv)" = 403 ] && [ "$(regup hfin bad-tier.csv)" = 403 ] && ok || bad "an expansion office or finance imports the register"
+[ "$(as hfin POST /api/v1/ledger/register -H "$j" -d "{$d031,\"new\":\"是\",\"approver\":\"省经合办 陈立新\"}")" = 403 ] &&
+  ok || bad "the finance reviewer edits the register: $(cat "$WORK/body")"
+head -1 "$FIXTURES/ledger/register.csv" > "$WORK/header-only.csv"
+[ "$(regup admin header-only.csv)" = 400 ] && grep -q 'header-only.csv 没有数据行.*the register was not changed' "$WORK/body" &&
+  ok || bad "a register upload without rows: $(cat "$WORK/body")"
+[ "$(regup admin bad-tier.csv)" = 400 ] && grep -q '第 3 行“档次（亿元）”（G3）的值“4”无效' "$WORK/body" &&
+  [ "$(q "SELECT count(*) FROM ledger_outlets WHERE code = 'SC-C99'")" = 0 ] &&
+  ok || bad "a bad register upload: $(cat "$WORK/body")"
+printf '%s\n' "$(head -1 "$FIXTURES/ledger/register.csv")" \
+  "SC-C95,营销中心,成都国际商贸城浙江产品营销中心,成都国际商贸城,四川,成都,,3,是,,2010-09-06,2010-09-20,,,," > "$WORK/one-more.csv"
+[ "$(regup admin one-more.csv)" = 200 ] && grep -q '"rows":1,"inserted":1,"updated":0' "$WORK/body" &&
+  [ "$(q "SELECT name FROM ledger_outlets WHERE code = 'SC-C95'")" = 成都国际商贸城浙江产品营销中心 ] &&
+  ok || bad "a register upload: $(cat "$WORK/body")"
+[ "$(regup admin http-register.xlsx)" = 200 ] && grep -q '"inserted":0' "$WORK/body" && ok || bad "the exported register read back: $(cat "$WORK/body")"
+# The figures as XLSX, row by row, with the fair-meeting split; a city office its docking outlets.
+[ "$(as hfin GET '/api/v1/ledger/figures/export?by=province&year=2010')" = 200 ] &&
+  [ "$(unzip -p "$WORK/body" xl/worksheets/sheet1.xml | grep -o '<row ' | wc -l)" = 21 ] &&
+  unzip -p "$WORK/body" xl/worksheets/sheet1.xml | grep -q "其中洽谈会成交（万元）" &&
+  ok || bad "the figures' XLSX over HTTPS: $(head -c 200 "$WORK/body")"
+[ "$(as hjx GET '/api/v1/ledger/figures/export?by=province&year=2010')" = 200 ] &&
+  [ "$(unzip -p "$WORK/body" xl/worksheets/sheet1.xml | grep -o '<row ' | wc -l)" = 2 ] &&
+  ok || bad "嘉兴's figures export is not its one docking province"
+[ "$(as hfin GET '/api/v1/ledger/figures/export?by=county&year=2010')" = 400 ] && grep -q 'county' "$WORK/body" &&
+  ok || bad "a bad grouping exported: $(cat "$WORK/body")"
+# A city office reports its quarter over HTTPS, its own city only; an expansion office may not.
+[ "$(as hjx POST /api/v1/ledger/city-reports -H "$j" -d '{"year":2010,"quarter":3,"amount":"4200","city":"宁波"}')" = 200 ] &&
+  grep -q '"reports":\[{"city":"嘉兴市","office":"嘉兴市经济合作交流办公室","quarter":3,"amount":"4,200.00"' "$WORK/body" &&
+  ! grep -q '宁波' "$WORK/body" && ok || bad "嘉兴 reports over HTTPS: $(cat "$WORK/body")"
+[ "$(as hsc POST /api/v1/ledger/city-reports -H "$j" -d '{"year":2010,"quarter":3,"amount":"1"}')" = 403 ] &&
+  ok || bad "an expansion office reports a city's figure"
+[ "$(as hjx POST /api/v1/ledger/city-reports -H "$j" -d '{"year":2010,"quarter":3,"amount":"1,0"}')" = 400 ] &&
+  [ "$(q "SELECT amount_cents FROM ledger_city_reports WHERE city = '嘉兴市' AND year = 2010")" = 420000 ] &&
+  ok || bad "a bad amount over HTTPS changed the report: $(cat "$WORK/body")"
+[ "$(as hfin GET '/api/v1/ledger/late?year=2010')" = 200 ] &&
+  python3 -c 'import json,sys; d=[d for d in json.load(open(sys.argv[1]))["deadlines"] if d["quarter"] == 3][0]
+c=[o["city"] for o in d["late"] if o["kind"] == "city"]
+sys.exit(not (len(c) == 11 and "嘉兴市" in c))' "$WORK/body" && ok || bad "嘉兴's report after the due day is on time: $(head -c 400 "$WORK/body")"
 [ "$(C -o /dev/null -w '%{http_code}' "$base/api/v1/ledger/lines?year=2010")" = 401 ] && ok || bad "nobody reads the lines"
 kill -TERM "$srv"; wait "$srv"
 grep -q 'AddressSanitizer\|runtime error\|LeakSanitizer' "$WORK/server.err" &&

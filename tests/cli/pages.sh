@@ -3,16 +3,23 @@
 # https://fair.example/, a stored schedule of 渝洽会, its agendas printed
 # over the API.  Every QR code in the PDF is decoded (zbarimg) and fetched
 # from the server (curl --connect-to, trusting the certificate that init
-# made for public_url's host): each opens its participant's page with their
+# made for public_url's host, which also names host_names and the box's
+# IPv4 addresses): each opens its participant's page with their
 # meetings and no one else's.  The .ics of each is parsed and its times
 # checked against the schedule; a supplier accepts a request from their
 # page and the organiser's list shows it; a participant sets their away
-# slots and representatives from their page, and only their own; a revoked, an expired, a guessed
-# and a malformed token open nothing, all with the same answer.  The kiosk
+# slots and representatives from their page, and only their own; a revoked (by the API or
+# `schedule revoke-link`), an expired, a guessed and a malformed token open nothing, all with
+# the same answer, and the next print's code opens the page again; another fair's token
+# neither asks nor answers here.  The kiosk
 # takes a meeting request from a buyer's link, or from their badge (any
 # case) with the PIN printed on their agenda, with a contact phone; asking
 # twice is one request; an unknown badge and a wrong PIN get the same
-# answer; too many requests from one address get 429.
+# answer; too many requests from one address get 429.  With the fair's time_zone set to
+# Asia/Tokyo (no summer time) the page names the zone and the .ics keeps Tokyo's wall times
+# with a VTIMEZONE of +0900; with Europe/Berlin (summer time) its times are in UTC; each
+# checked against the schedule's wall times in that zone (Python's zoneinfo), and the links
+# printed there end at the start of the day after the fair in Berlin.
 set -u
 source "$(dirname "$0")/lib.bash"
 fresh_work
@@ -21,7 +28,7 @@ q() { sqlite3 "$db" "$1"; }
 py=/usr/bin/python3; [ -x "$py" ] || py=python3
 jq_() { "$py" -c "import json,sys; d=json.load(open('$WORK/out')); print($1)"; }
 
-mkdir -p "$WORK/data" && printf '[server]\npublic_url = https://fair.example/\nkiosk_per_minute = 8\n' > "$WORK/data/fairmatch.conf"
+mkdir -p "$WORK/data" && printf '[server]\npublic_url = https://fair.example/\nhost_names = fair-hall.lan, fair.local\nkiosk_per_minute = 8\n' > "$WORK/data/fairmatch.conf"
 "$fm" init >/dev/null && "$fm" import supply "$FIXTURES/catalog/supply.csv" --no-index >/dev/null &&
   "$fm" import demand "$FIXTURES/catalog/demand.csv" --no-index >/dev/null &&
   "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null &&
@@ -31,6 +38,13 @@ token=$("$fm" user token org | tail -1 | awk '{print $NF}')
 cert="$WORK/data/tls/cert.pem"
 openssl x509 -in "$cert" -noout -ext subjectAltName > "$WORK/san" 2>&1
 has "certificate names public_url's host" "$WORK/san" "DNS:fair.example"
+has "certificate names the first of host_names" "$WORK/san" "DNS:fair-hall.lan"
+has "certificate names the second of host_names" "$WORK/san" "DNS:fair.local"
+# Each of the box's IPv4 addresses, so that a phone reaching it by address gets no warning.
+for a in $(hostname -I 2>/dev/null); do
+  case "$a" in *:*|169.254.*) continue ;; esac
+  has "certificate names the LAN address $a" "$WORK/san" "IP Address:$a"
+done
 
 # 渝洽会: 2 days of 4 slots, 3 tables, 4 buyers, 3 suppliers; in slots 1–4 table t
 # seats supplier t with buyer (slot + t) mod 4.  杭州's fair gets one buyer and one supplier.
@@ -68,12 +82,17 @@ UPDATE fairs SET end_date = date('now', '+3 days');
 other=$(q "SELECT f.code FROM participants p JOIN fairs f ON f.id = p.fair_id WHERE f.code <> 'YQH-2026'")
 [ "$(q "SELECT count(*) FROM meetings")" = 12 ] && ok || bad "schedule fixture: 12 meetings expected"
 
-"$fm" serve --listen 127.0.0.1:0 --redirect-listen= --port-file "$WORK/port" --threads 2 \
-  --access-log "$WORK/access.log" 2>"$WORK/server.err" &
-srv=$!
+# serve: the server on a free loopback port, as $srv on $port.
+serve() {
+  rm -f "$WORK/port"
+  "$fm" serve --listen 127.0.0.1:0 --redirect-listen= --port-file "$WORK/port" --threads 2 \
+    --access-log "$WORK/access.log" 2>>"$WORK/server.err" &
+  srv=$!
+  for _ in $(seq 150); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+  port=$(cat "$WORK/port")
+}
+serve
 trap 'kill -TERM $srv 2>/dev/null; wait $srv 2>/dev/null' EXIT
-for _ in $(seq 150); do [ -s "$WORK/port" ] && break; sleep 0.1; done
-port=$(cat "$WORK/port")
 # fair.example:443 is the loopback server, verified against the certificate init made.
 fetch() { curl -s --connect-to "fair.example:443:127.0.0.1:$port" --cacert "$cert" "$@"; }
 # api NAME STATUS METHOD PATH [JSON]: the organiser's request; the body in $WORK/out.
@@ -317,6 +336,19 @@ cmp -s "$WORK/out" "$WORK/revoked.json" && ok || bad "a guess answers differentl
 [ "$(page "B001")" = 404 ] && ok || bad "a badge works as a token"
 [ "$(page "$(tok_of B001 | tr 'A-Za-f' 'B-Za-g')")" = 404 ] && ok || bad "a changed token opens"
 [ "$(fetch -o /dev/null -w '%{http_code}' https://fair.example/p/B001)" = 200 ] && ok || bad "/p/ANY serves the page"
+# The help desk revokes B004's link from the command line (the badge in any case).
+"$fm" schedule revoke-link YQH-2026 b004 > "$WORK/revoke.out" 2>&1 && ok || bad "schedule revoke-link: $(cat "$WORK/revoke.out")"
+has "revoke-link says what it did" "$WORK/revoke.out" "revoked the personal link of b004"
+[ "$(page "$(tok_of B004)")" = 404 ] && cmp -s "$WORK/out" "$WORK/revoked.json" && ok ||
+  bad "B004's link opens after schedule revoke-link: $(cat "$WORK/out")"
+"$fm" schedule revoke-link YQH-2026 B004 > "$WORK/revoke.out" 2>&1
+[ $? = 1 ] && ok || bad "revoking B004 twice did not fail"
+has "a second revoke names the badge" "$WORK/revoke.out" "B004 has no live link at YQH-2026"
+"$fm" schedule revoke-link NO-SUCH-FAIR B001 > "$WORK/revoke.out" 2>&1
+[ $? = 1 ] && grep -q 'NO-SUCH-FAIR' "$WORK/revoke.out" && ok || bad "revoking at an unknown fair: $(cat "$WORK/revoke.out")"
+"$fm" schedule revoke-link YQH-2026 > "$WORK/revoke.out" 2>&1
+[ $? = 2 ] && has "revoke-link's usage" "$WORK/revoke.out" "schedule revoke-link FAIR BADGE" || bad "revoke-link without a badge: $(cat "$WORK/revoke.out")"
+[ "$(page "$(tok_of B001)")" = 200 ] && ok || bad "revoking B002 and B004 shut B001's link"
 # The next print gives B002 a new code that opens its page; the old one stays shut.
 print YQH-2026 "$WORK/third.pdf"
 pdftoppm -r 100 -png -f 2 -l 2 "$WORK/third.pdf" "$WORK/third"
@@ -324,6 +356,11 @@ new=$(zbarimg -q --raw "$WORK"/third-*2.png 2>/dev/null | sed 's|.*/p/||')
 [ -n "$new" ] && [ "$new" != "$(tok_of B002)" ] && [ "$(page "$new")" = 200 ] &&
   [ "$(jq_ 'd["me"]["badge"]')" = B002 ] && ok || bad "B002's new code after revoking: '$new'"
 [ "$(page "$(tok_of B002)")" = 404 ] && ok || bad "a revoked link opens again after printing"
+pdftoppm -r 100 -png -f 4 -l 4 "$WORK/third.pdf" "$WORK/third"
+new4=$(zbarimg -q --raw "$WORK"/third-*4.png 2>/dev/null | sed 's|.*/p/||')
+[ -n "$new4" ] && [ "$new4" != "$(tok_of B004)" ] && [ "$(page "$new4")" = 200 ] &&
+  [ "$(jq_ 'd["me"]["badge"]')" = B004 ] && ok || bad "B004's new code after schedule revoke-link: '$new4'"
+[ "$(page "$(tok_of B004)")" = 404 ] && ok || bad "the link revoked on the command line opens again after printing"
 
 # A lost link.key: printing still works, with new codes; the old ones stop opening.
 rm "$WORK/data/link.key"
@@ -345,4 +382,86 @@ otok=$(zbarimg -q --raw "$WORK"/other-*1.png 2>/dev/null | sed 's|.*/p/||')
 b1=$(away_of B001)
 avail "$otok" '{"away":[1]}' >/dev/null
 [ "$(away_of B001)" = "$b1" ] && ok || bad "the other fair's B001 changed 渝洽会's B001: $(away_of B001)"
+# Nor does it ask at 渝洽会's kiosk (from another address: this one has used up its
+# requests) or answer 渝洽会's requests.
+code=$(fetch --interface 127.0.0.3 -o "$WORK/out" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+  -H 'X-Requested-With: fetch' --data-binary "{\"link\":\"$otok\",\"product\":\"$pcode\",\"phone\":\"13812345678\"}" \
+  https://fair.example/api/v1/fairs/YQH-2026/requests)
+[ "$code" = 403 ] && cmp -s "$WORK/out" "$WORK/unknown.json" && ok || bad "another fair's link asked at 渝洽会: $code $(cat "$WORK/out")"
+[ "$(answer "$otok" "$kid" declined)" = 404 ] && [ "$(q "SELECT state FROM meeting_requests WHERE id = $kid")" = asked ] &&
+  ok || bad "another fair's link answered 渝洽会's request $kid: $(cat "$WORK/out")"
+
+# The fair's time zone.  zone_check ZONE TOKEN BADGE: the page names ZONE, and the .ics's
+# meetings are the schedule's wall times in ZONE: in ZONE itself (TZID, with a VTIMEZONE of
+# its one offset) when fixed is "tzid", in UTC when it is "utc".
+zone_check() {
+  local zone=$1 tok=$2 badge=$3 form=$4
+  [ "$(page "$tok")" = 200 ] && [ "$(jq_ 'd.get("time_zone")')" = "$zone" ] && ok ||
+    bad "$zone: the page's time_zone: $(head -c 200 "$WORK/out")"
+  q "SELECT d.date || ' ' || s.start || ' ' || s.end FROM meetings m
+    JOIN participants me ON me.badge = '$badge' AND me.fair_id = m.fair_id
+    JOIN fair_slots s ON s.fair_id = m.fair_id AND s.number = m.slot
+    JOIN fair_days d ON d.fair_id = m.fair_id AND d.day = s.day
+    WHERE m.buyer_pid = me.id OR m.supplier_pid = me.id" > "$WORK/walls"
+  fetch -o "$WORK/agenda.ics" "https://fair.example/api/v1/p/$tok/agenda.ics"
+  "$py" - "$WORK/agenda.ics" "$WORK/walls" "$zone" "$form" > "$WORK/zone.out" 2>&1 <<'PY'
+import sys
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+raw = open(sys.argv[1], 'rb').read().decode('utf-8')
+zone, form = sys.argv[3], sys.argv[4]
+tz = ZoneInfo(zone)
+lines = raw.replace('\r\n ', '').split('\r\n')[:-1]
+assert 'X-WR-TIMEZONE:' + zone in lines, 'no X-WR-TIMEZONE of the zone'
+def utc(when):
+    return datetime.strptime(when, '%Y-%m-%d %H:%M').replace(tzinfo=tz).astimezone(timezone.utc)
+want = sorted((utc(d + ' ' + s), utc(d + ' ' + e)) for d, s, e in (l.split() for l in open(sys.argv[2]) if l.strip()))
+offset, events, cur, block = None, [], None, []
+for l in lines:
+    block.append(l)
+    if l.startswith('TZOFFSETTO:'):
+        v = l.split(':', 1)[1]
+        sign = -1 if v[0] == '-' else 1
+        offset = sign * timedelta(hours=int(v[1:3]), minutes=int(v[3:5]))
+    if l == 'BEGIN:VEVENT': cur = {}
+    elif l == 'END:VEVENT': events.append(cur); cur = None
+    elif cur is not None:
+        k, v = l.split(':', 1)
+        cur[k] = v
+if form == 'tzid':
+    assert 'TZID:' + zone in lines and offset is not None, 'no VTIMEZONE for ' + zone
+    def at(e, k):
+        v = e['%s;TZID=%s' % (k, zone)]
+        return (datetime.strptime(v, '%Y%m%dT%H%M%S') - offset).replace(tzinfo=timezone.utc)
+else:
+    assert not any(l.startswith('TZID') or ';TZID=' in l for l in lines), 'a TZID for a zone with summer time'
+    def at(e, k):
+        v = e[k]
+        assert v.endswith('Z'), k + ' is not UTC: ' + v
+        return datetime.strptime(v, '%Y%m%dT%H%M%SZ').replace(tzinfo=timezone.utc)
+got = sorted((at(e, 'DTSTART'), at(e, 'DTEND')) for e in events)
+assert want and got == want, 'the .ics has %s, the schedule %s' % (got, want)
+print('ok')
+PY
+  [ "$(cat "$WORK/zone.out")" = ok ] && ok || bad "$zone: the .ics of $badge: $(tail -3 "$WORK/zone.out")"
+}
+restart_in() {
+  kill -TERM "$srv" 2>/dev/null; wait "$srv" 2>/dev/null
+  printf '[server]\npublic_url = https://fair.example/\nhost_names = fair-hall.lan, fair.local\nkiosk_per_minute = 8\ntime_zone = %s\n' "$1" > "$WORK/data/fairmatch.conf"
+  serve
+}
+restart_in Asia/Tokyo
+zone_check Asia/Tokyo "$nk" B001 tzid
+grep -q 'TZOFFSETTO:+0900' "$WORK/agenda.ics" && ok || bad "Tokyo's VTIMEZONE is not +0900"
+restart_in Europe/Berlin
+zone_check Europe/Berlin "$nk" B001 utc
+# Printed in Berlin, the links end at the start of the day after the fair there.
+print YQH-2026 "$WORK/berlin.pdf"
+want=$("$py" -c "
+from datetime import date, datetime, timedelta; from zoneinfo import ZoneInfo
+d = date.fromisoformat('$(q "SELECT end_date FROM fairs WHERE code = 'YQH-2026'")') + timedelta(days=1)
+print(int(datetime(d.year, d.month, d.day, tzinfo=ZoneInfo('Europe/Berlin')).timestamp()))")
+[ "$(q "SELECT DISTINCT k.expires_at FROM participant_links k JOIN participants p ON p.id = k.participant_id
+  JOIN fairs f ON f.id = p.fair_id WHERE f.code = 'YQH-2026' AND k.revoked = 0")" = "$want" ] && ok ||
+  bad "links printed in Berlin end at $(q "SELECT group_concat(DISTINCT expires_at) FROM participant_links WHERE revoked = 0"), not $want"
 finish

@@ -155,9 +155,12 @@ $py - "$WORK/out" "$centre" <<'PY' && ok || bad "by centre: $(cat "$WORK/out")"
 import json, sys
 rows = {r["key"]: r for r in json.load(open(sys.argv[1]))["rows"]}
 r = rows[sys.argv[2]]
-assert (r["held"], r["intention_wan"], r["contract_wan"], r["label"]) == (2, "45.75", "1000.00", "云南省"), r
+assert (r["held"], r["intention_wan"], r["contract_wan"], r["label"]) == (2, "45.75", "1000.00", sys.argv[2]), r
+assert all(r["label"] == k for k, r in rows.items()), "a centre labelled by something else"
 assert not any("批发部" in k or "商行" in k for k in rows), "a dealer counted as a centre"
 PY
+check "stats by centre text" 0 "$fm" stats --by centre --year 2026
+has "stats by centre prints the centre" "$WORK/out" "$centre"
 check "stats by city" 0 "$fm" stats --by city --year 2026 --json
 $py - "$WORK/out" <<'PY' && ok || bad "by city: $(cat "$WORK/out")"
 import json, sys

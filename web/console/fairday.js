@@ -119,7 +119,8 @@ async function loadPeople() {
 				h('td', { text: [p.checked_in_at ? t('console.p.in') : '', p.no_show ? t('console.p.noShow') : '', p.walk_in ? t('console.p.walkIn') : ''].filter(Boolean).join(' · ') }),
 				h('td', {},
 					h('button.ghost.small.details', { type: 'button', text: t('console.p.details'), 'aria-label': t('console.p.detailsOf', { name: p.name }), onclick: () => showPerson(p.badge) }),
-					h('button.ghost.small.noshow', { type: 'button', text: t('console.p.markNoShow'), 'aria-label': t('console.p.markNoShowOf', { name: p.name }), onclick: () => noShow(p.badge) }))))));
+					h('button.ghost.small.noshow', { type: 'button', text: t('console.p.markNoShow'), 'aria-label': t('console.p.markNoShowOf', { name: p.name }), onclick: () => noShow(p.badge) }),
+					revokeButton(p))))));
 	});
 }
 
@@ -223,6 +224,36 @@ async function saveAvailability(p) {
 		say('#people-status', t('console.p.availSaved', { name: p.name }));
 		await loadPeople();
 	});
+}
+
+// "撤销个人链接": a lost or passed-on agenda's QR code opens nothing after the second press
+// (the first asks "sure?" for a few seconds); the next print gives a new link.
+function revokeButton(p) {
+	const label = (k) => t(k, { name: p.name });
+	const b = h('button.ghost.small.revoke', { type: 'button', text: t('console.p.revoke'), 'aria-label': label('console.p.revokeOf') });
+	let timer = 0;
+	b.onclick = async () => {
+		if (!b.classList.contains('sure')) {
+			b.classList.add('sure');
+			b.textContent = t('console.p.revokeSure');
+			b.setAttribute('aria-label', label('console.p.revokeSureOf'));
+			timer = setTimeout(() => {
+				b.classList.remove('sure');
+				b.textContent = t('console.p.revoke');
+				b.setAttribute('aria-label', label('console.p.revokeOf'));
+			}, 5000);
+			return;
+		}
+		clearTimeout(timer);
+		await act('#people-status', async () => {
+			await post(`/participants/${enc(p.badge)}/link/revoke`);
+			say('#people-status', t('console.p.revoked', { badge: p.badge }));
+		});
+		b.classList.remove('sure');
+		b.textContent = t('console.p.revoke');
+		b.setAttribute('aria-label', label('console.p.revokeOf'));
+	};
+	return b;
 }
 
 async function noShow(badge) {

@@ -14,9 +14,9 @@ import { startSession, sessionLost, currentUser } from '../lib/session.js';
 import { downloadCSV } from '../lib/csv.js';
 import { fmtWhen } from '../lib/time.js';
 
-const LINE_COLS = ['id', 'outlet', 'name', 'quarter', 'amount', 'state'];
+const LINE_COLS = ['id', 'outlet', 'name', 'quarter', 'amount', 'fair', 'state'];
 const HIST_COLS = ['at', 'action', 'by', 'state', 'comment'];
-const FIG_COLS = ['name', 'outlets', 'base', 'verified', 'pending', 'increase', 'new_sales', 'counted', 'counted_yi', 'target_yi'];
+const FIG_COLS = ['name', 'outlets', 'base', 'verified', 'verified_fair', 'verified_other', 'pending', 'increase', 'new_sales', 'counted', 'counted_yi', 'target_yi'];
 // The buttons each role has: its review step, and returning and commenting.
 const ACTIONS = {
 	expansion: ['check', 'return', 'comment'],
@@ -43,6 +43,8 @@ let sample = null;
 const SAMPLE_COLS = ['province', 'line', 'name', 'amount', 'result', 'finding', 'record'];
 const REPORT_COLS = ['row', 'cell', 'column', 'value', 'message'];
 let returns = null;	// the last returns upload's answer: {ok, rows} or the report of its bad rows
+let cityReports = null;	// a city office's reports of the year
+const fairText = (l) => t(l.from_fair ? 'ledger.fair.yes' : 'ledger.fair.no');
 // The period's lists, each drawn from the answer to its last request only.
 const getLines = latest(), getFigures = latest(), getLate = latest();
 
@@ -75,7 +77,10 @@ function drawLines() {
 	fill($('#lines tbody'), (lines || []).map((l) => h('tr', {
 		tabindex: 0, dataset: { line: l.id }, 'aria-selected': line && line.id === l.id ? 'true' : 'false',
 		onclick: () => openLine(l.id), onkeydown: (e) => { if (e.key === 'Enter') openLine(l.id); },
-	}, LINE_COLS.map((c) => h(c === 'amount' ? 'td.num' : 'td', { text: c === 'state' ? stateText(l.state) : c === 'quarter' ? 'Q' + l.quarter : l[c] })))));
+	}, LINE_COLS.map((c) => h(c === 'amount' ? 'td.num' : 'td', {
+		text: c === 'state' ? stateText(l.state) : c === 'quarter' ? 'Q' + l.quarter : c === 'fair' ? fairText(l) : l[c],
+		dataset: c === 'fair' ? { fair: l.from_fair ? 'yes' : 'no' } : {},
+	})))));
 }
 
 async function openLine(id) {
@@ -93,7 +98,8 @@ function drawLine() {
 	if (!line) return;
 	const me = currentUser();
 	$('#line-title').textContent = t('ledger.lineTitle', { id: line.id, name: line.name });
-	$('#line-state').textContent = t('ledger.lineState', { year: line.year, quarter: line.quarter, amount: line.amount, state: stateText(line.state) });
+	$('#line-state').textContent = t('ledger.lineState', { year: line.year, quarter: line.quarter, amount: line.amount, state: stateText(line.state) }) +
+		t('common.listSep') + fairText(line);
 	$('#line').dataset.state = line.state;
 	fill($('#evidence'), line.evidence.length
 		? line.evidence.map((e) => h('li', { text: t('ledger.evidenceItem', { kind: t('ledger.kind.' + e.kind), file: e.filename, by: e.by, at: fmtWhen(e.at) }) }))
@@ -142,10 +148,11 @@ async function submitLine(ev) {
 	try {
 		const l = await api('/api/v1/ledger/lines', { method: 'POST', body: {
 			outlet: $('#s-outlet').value, year: Number(year()), quarter: Number($('#s-quarter').value),
-			amount: $('#s-amount').value.trim(), note: $('#s-note').value.trim(),
+			amount: $('#s-amount').value.trim(), note: $('#s-note').value.trim(), from_fair: $('#s-fair').checked,
 		} });
 		$('#status').textContent = t('ledger.submitted', { id: l.id });
 		$('#s-amount').value = '';
+		$('#s-fair').checked = false;
 		await loadLines();
 		await openLine(l.id);
 	} catch (e) { failed(e, $('#status')); }
@@ -223,8 +230,53 @@ async function saveOutlet(ev) {
 	st.textContent = t(saved.inserted ? 'ledger.o.added' : 'ledger.o.saved', { code: saved.code });
 }
 
+// The province office's register file: loaded all or nothing, the first bad cell named.
+async function importRegister(ev) {
+	ev.preventDefault();
+	const file = $('#reg-file').files[0];
+	const st = $('#reg-status');
+	if (!file) return;
+	st.className = 'status';
+	try {
+		const r = await api(`/api/v1/ledger/register/import?filename=${encodeURIComponent(file.name)}`, { method: 'POST', body: file });
+		$('#reg-file').value = '';
+		st.textContent = t('ledger.reg.done', r);
+		st.className = 'status good';
+	} catch (e) { failed(e, st); st.className = 'status error'; return; }
+	await loadRegister();
+	await loadAll();
+}
+
+async function loadCityReports() {
+	try {
+		cityReports = await api(`/api/v1/ledger/city-reports?year=${year()}`);
+	} catch (e) { cityReports = null; failed(e, $('#c-status')); }
+	drawCityReports();
+}
+
+function drawCityReports() {
+	const rs = cityReports ? cityReports.reports : [];
+	fill($('#city-reports'), rs.length
+		? rs.map((r) => h('li', { dataset: { quarter: r.quarter }, text: t('ledger.city.item', { quarter: r.quarter, amount: r.amount, by: r.submitted_by, at: fmtWhen(r.submitted_at) }) }))
+		: h('li.muted', { text: t('ledger.city.none') }));
+}
+
+async function reportCity(ev) {
+	ev.preventDefault();
+	const quarter = Number($('#c-quarter').value);
+	try {
+		cityReports = await api('/api/v1/ledger/city-reports', { method: 'POST', body: {
+			year: Number(year()), quarter, amount: $('#c-amount').value.trim(), note: $('#c-note').value.trim(),
+		} });
+		$('#c-amount').value = '';
+		$('#c-status').textContent = t('ledger.city.done', { quarter });
+	} catch (e) { failed(e, $('#c-status')); return; }
+	drawCityReports();
+}
+
 async function loadFigures(ev) {
 	ev?.preventDefault();
+	$('#fig-xlsx').href = `/api/v1/ledger/figures/export?format=xlsx&by=${$('#by').value}&year=${year()}${quarterArg()}`;
 	try {
 		figures = await getFigures(`/api/v1/ledger/figures?by=${$('#by').value}&year=${year()}${quarterArg()}`);
 	} catch (e) {
@@ -247,10 +299,11 @@ function drawFigures() {
 	fill($('#figures thead tr'), FIG_COLS.map((c, i) => h(i ? 'th.num' : 'th', { scope: 'col', text: t('ledger.f.' + c) })));
 	fill($('#figures tbody'), rows.map((r) => h('tr', {}, FIG_COLS.map((c, i) => (i === 0
 		? h('th', { scope: 'row', text: r.name })
-		: h('td.num', { text: r[c] ?? '—' }))))));
+		: h('td.num', { text: r[c] ?? '—', dataset: { col: c } }))))));
 	const me = currentUser();
 	$('#city-view').hidden = me?.role !== 'city';
 	if (me?.role === 'city') $('#city-view').textContent = t(rows.length ? 'ledger.cityView' : 'ledger.cityNone', { city: me.region });
+	fill($('#quarters'), (figures ? figures.quarters : []).map((q) => h('li', { dataset: { quarter: q.quarter }, text: t('ledger.quarterLine', q) })));
 	fill($('#plan'), (figures ? figures.plan : []).map((p) => h('li', {
 		text: t('ledger.plan', { zh: p.zh, item: p.item, target: p.target_yi, counted: p.counted_yi ?? '—' }),
 	})));
@@ -266,7 +319,7 @@ function drawFigures() {
 		g.append(s('title', {}, t('ledger.chartLabel', { name: r.name, counted: r.counted_yi, target: r.target_yi })));
 		g.append(s('text', { x: left - 8, y: y + 17, 'text-anchor': 'end', class: 'label' }, r.name.length > 14 ? r.name.slice(0, 13) + '…' : r.name));
 		g.append(s('rect', { x: left, y: y + 4, width: bar, height: 18, class: 'target' }));
-		g.append(s('rect', { x: left, y: y + 4, width: (Math.min(1, counted / Math.max(r.target_yi, 0.01)) * bar).toFixed(1), height: 18, class: 'counted' }));
+		g.append(s('rect', { x: left, y: y + 4, width: (Math.min(1, counted / Math.max(r.target_yi, 0.01)) * bar).toFixed(1), height: 18, class: 'counted', 'data-key': r.key }));
 		g.append(s('text', { x: left + bar + 8, y: y + 17, class: 'value' }, `${r.counted_yi} / ${r.target_yi}`));
 		svg.append(g);
 	});
@@ -325,15 +378,16 @@ async function loadLate() {
 
 function drawLate() {
 	const ds = late ? late.deadlines : [];
-	fill($('#late'), ds.length ? ds.map((d) => h('li', { text: t('ledger.lateLine', {
+	fill($('#late'), ds.length ? ds.map((d) => h('li', { dataset: { due: d.due }, text: t('ledger.lateLine', {
 		due: d.due, what: d.what,
-		status: !d.past ? t('ledger.notDue') : d.late.length ? d.late.map((o) => t('ledger.lateOffice', o)).join(t('common.listSep')) : t('ledger.lateNone'),
+		status: !d.past ? t('ledger.notDue') : d.late.length
+			? d.late.map((o) => t(o.kind === 'city' ? 'ledger.lateCity' : 'ledger.lateOffice', o)).join(t('common.listSep')) : t('ledger.lateNone'),
 	}) })) : h('li.muted', { text: t('ledger.noDeadlines') }));
 }
 
 async function loadAll(ev) {
 	ev?.preventDefault();
-	if (currentUser()?.role === 'city') { await loadFigures(); return; }
+	if (currentUser()?.role === 'city') { await loadFigures(); await loadCityReports(); return; }
 	await loadLines();
 	await loadFigures();
 	await loadLate();
@@ -347,6 +401,7 @@ function redraw() {
 	drawSampleTable();
 	drawRegisterForm();
 	drawReturns();
+	drawCityReports();
 }
 
 function init() {
@@ -360,6 +415,8 @@ function init() {
 	$('#draw').addEventListener('submit', drawSample);
 	$('#outlet').addEventListener('submit', saveOutlet);
 	$('#returns-form').addEventListener('submit', uploadReturns);
+	$('#reg-form').addEventListener('submit', importRegister);
+	$('#city-form').addEventListener('submit', reportCity);
 	$('#o-pick').addEventListener('change', () => { $('#o-status').textContent = ''; drawRegisterForm(); });
 	onLangChange(redraw);
 	startSession({
@@ -371,10 +428,11 @@ function init() {
 			$('#submit-card').hidden = !['expansion', 'admin'].includes(me.role);
 			$('#samples').hidden = !['admin', 'finance'].includes(me.role);
 			$('#register-card').hidden = me.role !== 'admin';
+			$('#city-card').hidden = me.role !== 'city';
 			if (!$('#submit-card').hidden) loadRegister();
 			loadAll();
 		},
-		onSignedOut: () => { lines = null; line = null; figures = null; late = null; sample = null; register = null; returns = null; redraw(); },
+		onSignedOut: () => { lines = null; line = null; figures = null; late = null; sample = null; register = null; returns = null; cityReports = null; redraw(); },
 	});
 	document.body.dataset.ready = '1';
 }

@@ -149,15 +149,19 @@ function reportCSV() {
 async function loadHistory() {
 	try {
 		history = (await api('/api/v1/uploads')).uploads || [];
-		$('#hist-status').textContent = history.length ? '' : t('office.noHistory');
+		const none = !history.length;
+		histStatus = () => (none ? t('office.noHistory') : '');
 	} catch (e) {
 		if (sessionLost(e)) return;
-		$('#hist-status').textContent = pick(e.message);
+		histStatus = () => pick(e.message);
 	}
 	drawHistory();
 }
 
+// The line under the history, in the page's language at the time it is drawn.
+let histStatus = () => '';
 function drawHistory() {
+	$('#hist-status').textContent = histStatus();
 	fill($('#history tbody'), history.map((u) => h('tr', {},
 		h('td', { text: fmtWhen(u.uploaded_at) }),
 		h('td', { text: u.filename }),
@@ -386,7 +390,7 @@ function init() {
 		allowed: ['city', 'expansion', 'admin'],
 		onSignedIn: (who) => { me = who; drawKinds(); loadHistory(); loadWithdrawn(); listOwn(0); document.body.dataset.ready = '1'; },
 		onSignedOut: () => {
-			me = null; report = null; history = []; entry = null; withdrawn = [];
+			me = null; report = null; history = []; histStatus = () => ''; entry = null; withdrawn = [];
 			$('#report').hidden = true; $('#entry').hidden = true; $('#up-state').hidden = true;
 			fill($('#own-results')); fill($('#withdrawn'));
 			$('#up-status').textContent = ''; $('#own-status').textContent = ''; $('#wd-status').textContent = '';

@@ -1,8 +1,11 @@
 // page.js — a participant's personal page, opened from the QR code on their
 // printed agenda (/p/TOKEN) with no password: their current agenda, the
-// requests to and from them (a supplier answers here), their availability
-// (away slots and representatives, changed here) and the agenda as .ics.  Offered in 中文, English and Русский; dates and
-// times are formatted in the chosen language, always in Beijing time.
+// requests to and from them (a supplier answers here; a buyer goes to the
+// product search to ask, the request going with this link), their
+// availability (away slots and representatives, changed here) and the
+// agenda as .ics.  Offered in 中文, English and Русский; dates and times are
+// formatted in the chosen language, as the fair's clock reads them (its
+// time_zone, which the page names), wherever the phone is.
 import { $, h } from '../lib/dom.js';
 import { api, ApiError } from '../lib/api.js';
 import { t, pick, useLangs, setLang, getLang, applyI18n, onLangChange, LOCALES } from '../lib/i18n.js';
@@ -14,10 +17,24 @@ let page = null;
 let answered = null;	// the last answer given here, shown until the next
 let availStatus = null;	// the key of the last availability save's message
 
-// "2026-05-21" and "09:00" as a Date at that time in Beijing.
-const at = (date, hm) => new Date(`${date}T${hm}:00+08:00`);
-const fmtDay = (d) => new Intl.DateTimeFormat(LOCALES[getLang()], { timeZone: 'Asia/Shanghai', weekday: 'short', month: 'long', day: 'numeric' }).format(d);
-const fmtTime = (d) => new Intl.DateTimeFormat(LOCALES[getLang()], { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+// The schedule's days and times are the fair's wall clock ("2026-05-21", "09:00"):
+// they are written as they are, in the chosen language, never moved to the phone's zone
+// (a Date at that wall time in UTC, formatted in UTC).
+const at = (date, hm) => new Date(`${date}T${hm}:00Z`);
+const fmtDay = (d) => new Intl.DateTimeFormat(LOCALES[getLang()], { timeZone: 'UTC', weekday: 'short', month: 'long', day: 'numeric' }).format(d);
+const fmtTime = (d) => new Intl.DateTimeFormat(LOCALES[getLang()], { timeZone: 'UTC', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+// The fair's zone as the chosen language names it ("中国标准时间", "China Standard Time"),
+// generic where it has summer time, with its IANA name; the name alone if the browser lacks it.
+function zoneName(zone, date) {
+	const named = (style) => new Intl.DateTimeFormat(LOCALES[getLang()], { timeZone: zone, timeZoneName: style })
+		.formatToParts(date).find((p) => p.type === 'timeZoneName')?.value;
+	try {
+		const name = named('longGeneric') || named('long');
+		return name && name !== zone ? t('page.zoneNamed', { name, zone }) : zone;
+	} catch {
+		return zone;
+	}
+}
 const when = (x) => x.date ? `${fmtDay(at(x.date, x.start))} ${fmtTime(at(x.date, x.start))}–${fmtTime(at(x.date, x.end))}` : `${x.start}–${x.end}`;
 const who = (w) => w ? (w.region ? t('page.withRegion', w) : w.name) : '';
 
@@ -68,6 +85,8 @@ function draw() {
 	const list = $('#meetings');
 	list.replaceChildren(...page.meetings.map(meetingItem));
 	if (!page.meetings.length) list.append(h('li.muted', null, t('page.noMeetings')));
+	const first = page.meetings[0] || page.slots[0];
+	$('#zone').textContent = t('page.timezone', { zone: zoneName(page.time_zone || 'Asia/Shanghai', first?.date ? at(first.date, first.start) : new Date()) });
 	$('#ics').href = `${base}/agenda.ics`;
 	$('#ics').setAttribute('download', `${page.fair.code}-${me.badge}.ics`);
 	for (const [key, incoming] of [['incoming', true], ['outgoing', false]]) {
@@ -75,9 +94,11 @@ function draw() {
 		ul.replaceChildren(...page[key].map((r) => requestItem(r, incoming)));
 		if (!page[key].length) ul.append(h('li.muted', null, t('page.noRequests')));
 	}
-	// A supplier is asked; a buyer asks.
+	// A supplier is asked; a buyer asks: at the product search, which sends this link along.
 	$('#incoming-box').hidden = me.side === 'buyer' && !page.incoming.length;
 	$('#outgoing-box').hidden = me.side === 'supplier' && !page.outgoing.length;
+	$('#ask-box').hidden = $('#ask-note').hidden = me.side !== 'buyer';
+	$('#ask-more').href = '/?' + new URLSearchParams({ fair: page.fair.code, idle: 'off', link: token });
 	$('#answer-status').textContent = answered ? t('page.answered', { state: t('page.state.' + answered) }) : '';
 	if (document.activeElement !== $('#reps')) $('#reps').value = me.reps;
 	const away = new Set(me.away);

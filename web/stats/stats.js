@@ -39,14 +39,16 @@ const getStats = latest();
 
 async function load(ev) {
 	ev?.preventDefault();
-	$('#status').textContent = t('stats.loading');
+	status = () => t('stats.loading');
+	drawStatus();
 	try {
 		figures = await getStats('/api/v1/stats?' + query());
-		$('#status').textContent = figures.rows.length ? '' : t('stats.none');
+		const none = !figures.rows.length;
+		status = () => (none ? t('stats.none') : '');
 	} catch (e) {
 		if (superseded(e) || sessionLost(e)) return;
 		figures = null;
-		$('#status').textContent = pick(e.message);
+		status = () => pick(e.message);
 	}
 	draw();
 }
@@ -104,7 +106,14 @@ function drawScope() {
 		? t('stats.scopeOwn', { region: me.region || '' }) : t('stats.scopeAll');
 }
 
+// The line under the form, in the page's language at the time it is drawn.
+let status = () => '';
+function drawStatus() {
+	$('#status').textContent = status();
+}
+
 function draw() {
+	drawStatus();
 	drawScope();
 	drawTable();
 	drawChart();
@@ -126,7 +135,7 @@ function init() {
 	startSession({
 		allowed: ['admin', 'organiser', 'city', 'expansion'],
 		onSignedIn: () => load(),
-		onSignedOut: () => { figures = null; draw(); },
+		onSignedOut: () => { figures = null; status = () => ''; draw(); },
 	});
 	document.body.dataset.ready = '1';
 }
