@@ -62,6 +62,8 @@ int cmd_reindex(const struct cmd_entry *, int, char **);
 int cmd_match(const struct cmd_entry *, int, char **);
 int cmd_evaluate(const struct cmd_entry *, int, char **);
 int cmd_schedule(const struct cmd_entry *, int, char **);
+/* `schedule VERB …` for versions and the fair day (cmd_fairday.c): the exit status, or -1 if VERB is none of them. */
+int cmd_schedule_fairday(const struct cmd_entry *, int, char **);
 int cmd_serve(const struct cmd_entry *, int, char **);
 int cmd_user(const struct cmd_entry *, int, char **);
 int cmd_print(const struct cmd_entry *, int, char **);

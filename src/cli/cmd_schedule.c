@@ -117,13 +117,16 @@ fair_progress(void *arg, double fraction)
 	fprintf(stderr, "\r排程中 / scheduling %3.0f%%", 100 * fraction);
 }
 
-/* `schedule FAIR`: solve the stored fair and save its schedule. */
+/*
+ * `schedule FAIR [--publish]`: solve the stored fair and save the result
+ * as a draft version, or publish it at once.
+ */
 static int
 solve_fair(const struct cmd_entry *cmd, const char *code, double limit, int limit_given,
-    uint64_t seed, int json)
+    uint64_t seed, int publish, int json)
 {
 	char *who = cli_who();
-	struct schedule_opts so = { limit_given ? limit : 0, seed, who };
+	struct schedule_opts so = { limit_given ? limit : 0, seed, who, publish };
 	struct store *st;
 	json_t *res;
 	char *cause = NULL;
@@ -152,6 +155,15 @@ solve_fair(const struct cmd_entry *cmd, const char *code, double limit, int limi
 		    json_integer_value(json_object_get(res, "dropped")),
 		    json_integer_value(json_object_get(res, "gaps")),
 		    json_real_value(json_object_get(res, "seconds")));
+		if (publish)
+			printf("第 %lld 版已发布 / version %lld published\n",
+			    json_integer_value(json_object_get(res, "version")),
+			    json_integer_value(json_object_get(res, "version")));
+		else
+			printf("第 %lld 版是草稿：schedule diff 看变化，schedule publish 发布 / version"
+			    " %lld is a draft: schedule diff shows its changes, schedule publish"
+			    " publishes it\n", json_integer_value(json_object_get(res, "version")),
+			    json_integer_value(json_object_get(res, "version")));
 		json_decref(res);
 	}
 	return finish(cmd, st, 0, NULL);
@@ -539,7 +551,7 @@ cmd_schedule(const struct cmd_entry *cmd, int argc, char **argv)
 {
 	const char *dzn = NULL, *fairness = NULL, *limit = NULL, *seed = NULL, *threads = NULL;
 	const char *conflicts = NULL;
-	int json = 0, anneal_only = 0, n;
+	int json = 0, anneal_only = 0, publish = 0, n;
 	const struct cli_opt opts[] = {
 		{ "--dzn", 1, &dzn, NULL },
 		{ "--fairness", 1, &fairness, NULL },
@@ -548,6 +560,7 @@ cmd_schedule(const struct cmd_entry *cmd, int argc, char **argv)
 		{ "--threads", 1, &threads, NULL },
 		{ "--conflicts", 1, &conflicts, NULL },
 		{ "--anneal-only", 0, NULL, &anneal_only },
+		{ "--publish", 0, NULL, &publish },
 		{ "--json", 0, NULL, &json },
 		{ NULL, 0, NULL, NULL },
 	};
@@ -561,6 +574,8 @@ cmd_schedule(const struct cmd_entry *cmd, int argc, char **argv)
 	for (size_t k = 0; argc > 0 && k < nitems(verbs); k++)
 		if (strcmp(argv[0], verbs[k].name) == 0)
 			return verbs[k].run(cmd, argc - 1, argv + 1);
+	if ((n = cmd_schedule_fairday(cmd, argc, argv)) >= 0)
+		return n;
 	if ((n = cli_parse(cmd, argc, argv, opts, pos, 1)) < 0)
 		return EXIT_USAGE;
 	if (dzn == NULL && n == 0)
@@ -595,8 +610,12 @@ cmd_schedule(const struct cmd_entry *cmd, int argc, char **argv)
 		so.conflicts = v;
 	}
 	so.exact = !anneal_only;
+	if (dzn != NULL && publish)
+		return cli_usage_error(cmd, "--publish 只用于展会 / --publish is for a fair, not"
+		    " --dzn");
 	if (dzn == NULL)
-		return solve_fair(cmd, pos[0], so.time_limit, limit != NULL, so.seed, json);
+		return solve_fair(cmd, pos[0], so.time_limit, limit != NULL, so.seed, publish,
+		    json);
 	if (fixed_dzn_read(dzn, &m, &cause) != 0) {
 		fprintf(stderr, "fairmatch schedule: %s\n", cause);
 		free(cause);

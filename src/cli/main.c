@@ -42,7 +42,7 @@ static const struct cmd_entry commands[] = {
 	{ "user", "add LOGIN --role admin|city|expansion|organiser|kiosk|finance [--region R]"
 	  " [--password-file F] | passwd LOGIN | list [--json] | token LOGIN [--label L]",
 	  "管理账号与接口令牌 / manage accounts and API tokens", cmd_user },
-	{ "schedule", "FAIR [--time-limit S] [--seed N] [--json] |\n"
+	{ "schedule", "FAIR [--time-limit S] [--seed N] [--publish] [--json] |\n"
 	  "          setup FAIR [--days N] [--slots-per-day N] [--slot-minutes M] [--start HH:MM]"
 	  " [--lunch HH:MM-HH:MM|none] [--tables N] |\n"
 	  "          show FAIR [--json] | participant FAIR BADGE [--away SLOTS] [--back SLOTS|all]"
@@ -50,12 +50,19 @@ static const struct cmd_entry commands[] = {
 	  "          request FAIR BADGE PRODUCT [--organiser] | accept|decline FAIR REQUEST |\n"
 	  "          pin FAIR BADGE | revoke-link FAIR BADGE |\n"
 	  "          lock|unlock FAIR MEETING | move FAIR MEETING SLOT TABLE |\n"
+	  "          versions FAIR | diff|publish|discard FAIR [VERSION|draft] | undo FAIR |\n"
+	  "          tables FAIR [TABLE NAME [--location L]] |\n"
+	  "          walk-in FAIR buyer|supplier NAME --region R [--reps N] [--pairs BADGE,…] |\n"
+	  "          check-in|no-show FAIR BADGE | arrivals FAIR |\n"
+	  "          backfill FAIR [--accept MEETING] | late FAIR MEETING MINUTES |\n"
 	  "          --dzn FILE [--fairness D] [--time-limit S] [--seed N] [--threads 1|2]\n"
 	  "          [--conflicts N] [--anneal-only] [--json]",
-	  "为展会排一对一洽谈并保存；设置时段与桌位、参会者、约谈请求；锁定或移动洽谈；"
-	  "求解公开的 B2B 排程算例 / schedule a fair's one-to-one meetings and save them; lay"
-	  " out slots and tables, participants, meeting requests; lock or move a meeting;"
-	  " solve a published B2B instance",
+	  "为展会排一对一洽谈，存为草稿版本，核对变化后发布（可撤回）；设置时段与桌位、参会者、"
+	  "约谈请求；锁定或移动洽谈；展会当天：现场登记、签到、未到场与补位、晚点；"
+	  "求解公开的 B2B 排程算例 / schedule a fair's one-to-one meetings as a draft version,"
+	  " see its changes, publish (and undo); lay out slots and tables, participants,"
+	  " meeting requests; lock or move a meeting; the fair day: walk-ins, check-in,"
+	  " no-shows and backfill, meetings running late; solve a published B2B instance",
 	  cmd_schedule },
 	{ "print", "guide|agendas|tables|grid|signin|badges [FAIR] --out FILE.pdf [--base-url URL]"
 	  " [--json] [--data DIR]",

@@ -276,74 +276,6 @@ fail:
 	return -1;
 }
 
-/* Writes the schedule into `meetings`: moves kept meetings, adds new, deletes dropped. */
-static int
-write_meetings(struct store *st, struct fair_sched *fs, const struct sel_result *res,
-    char **cause)
-{
-	sqlite3_stmt *upd = NULL, *ins = NULL, *del = NULL, *q = NULL;
-	int rc = 0;
-
-	if (store_query(st, "UPDATE meetings SET slot = ?, table_no = ?, value = ?,"
-	    " product_id = ? WHERE id = ?", &upd, cause) != 0 || store_query(st, "INSERT INTO"
-	    " meetings (id, fair_id, buyer_pid, supplier_pid, product_id, slot, table_no, value)"
-	    " VALUES (site_id('meetings'), ?, ?, ?, ?, ?, ?, ?)", &ins, cause) != 0 ||
-	    store_query(st, "DELETE FROM meetings WHERE id = ?", &del, cause) != 0 ||
-	    store_query_id(st, "SELECT id, buyer_pid, supplier_pid FROM meetings WHERE fair_id = ?",
-	    fs->fair.id, &q, cause) != 0)
-		rc = -1;
-	/* Meetings whose pair is no longer a candidate go first. */
-	while (rc == 0 && sqlite3_step(q) == SQLITE_ROW) {
-		int b = pmap_find(&fs->buyers, sqlite3_column_int64(q, 1));
-		int s = pmap_find(&fs->suppliers, sqlite3_column_int64(q, 2));
-
-		if (b >= 0 && s >= 0 && cand_find(fs->m, b, s) >= 0)
-			continue;
-		sqlite3_bind_int64(del, 1, sqlite3_column_int64(q, 0));
-		rc = store_run(st, del, cause);
-	}
-	if (rc == 0)
-		rc = store_finish(st, q, cause);
-	else
-		sqlite3_finalize(q);
-	for (int i = 0; i < fs->m->ncands && rc == 0; i++) {
-		const struct sel_cand *c = &fs->m->cands[i];
-
-		if (res->slot[i] < 0) {
-			if (fs->meeting[i] < 0)
-				continue;
-			sqlite3_bind_int64(del, 1, fs->meeting[i]);
-			rc = store_run(st, del, cause);
-			continue;
-		}
-		if (fs->meeting[i] >= 0) {
-			q = upd;
-			sqlite3_bind_int(q, 1, res->slot[i] + 1);
-			sqlite3_bind_int(q, 2, res->table[i] + 1);
-			sqlite3_bind_double(q, 3, c->value);
-			sqlite3_bind_int64(q, 5, fs->meeting[i]);
-		} else {
-			q = ins;
-			sqlite3_bind_int64(q, 1, fs->fair.id);
-			sqlite3_bind_int64(q, 2, fs->buyers.ids[c->buyer]);
-			sqlite3_bind_int64(q, 3, fs->suppliers.ids[c->supplier]);
-			sqlite3_bind_int(q, 5, res->slot[i] + 1);
-			sqlite3_bind_int(q, 6, res->table[i] + 1);
-			sqlite3_bind_double(q, 7, c->value);
-		}
-		if (fs->product[i] >= 0)
-			sqlite3_bind_int64(q, 4, fs->product[i]);
-		else
-			sqlite3_bind_null(q, 4);
-		rc = store_run(st, q, cause);
-		sqlite3_clear_bindings(q);
-	}
-	sqlite3_finalize(upd);
-	sqlite3_finalize(ins);
-	sqlite3_finalize(del);
-	return rc;
-}
-
 /*
  * Records the solve as the fair's next version, a draft (earlier drafts
  * are discarded), its meetings by pair; *number gets its number.  0, or
@@ -415,8 +347,9 @@ schedule_run(struct store *st, const char *fair_code, const struct schedule_opts
 	struct sel_opts so;
 	struct sel_result res;
 	struct sel_report rep;
-	int redo = 0, added = 0, number = 0, published;
-	json_t *summary;
+	int redo = 0, added = 0, number = 0, publish = opts != NULL && opts->publish;
+	json_t *summary, *published = NULL;
+	char *why = NULL;
 
 	if (fair_sched_load(st, fair_code, &fs, cause) != 0)
 		return -1;
@@ -451,17 +384,22 @@ schedule_run(struct store *st, const char *fair_code, const struct schedule_opts
 	    res.bound > 0 ? rep.value / res.bound : 1.0, "meetings", rep.meetings,
 	    "added", added, "moved", res.moved + fs.stale, "dropped", res.dropped + fs.stale,
 	    "gaps", rep.gaps, "exact", res.exact, "seconds", res.seconds, "valid", 1);
+	json_object_set_new(summary, "applied", json_boolean(publish));
 	if (store_begin(st, cause) != 0)
 		goto fail;
-	/* While no version is published, the solve is the schedule at once. */
-	if ((published = schedule_version_published(st, fs.fair.id, cause)) < 0)
-		goto rollback;
-	json_object_set_new(summary, "applied", json_boolean(published == 0));
 	if (write_version(st, &fs, &res, summary, opts != NULL ? opts->who : NULL, &number,
-	    cause) != 0 || (published == 0 && write_meetings(st, &fs, &res, cause) != 0) ||
-	    store_commit(st, cause) != 0)
+	    cause) != 0 || store_commit(st, cause) != 0)
 		goto rollback;
 	json_object_set_new(summary, "version", json_integer(number));
+	/* The draft stays if publishing fails; the message says so. */
+	if (publish && schedule_version_publish(st, fs.fair.code, number, &published,
+	    &why) != 0) {
+		*cause = xasprintf("已生成第 %d 版草稿，但未能发布：%s / draft version %d was made"
+		    " but not published: %s", number, why, number, why);
+		free(why);
+		goto fail;
+	}
+	json_decref(published);
 	*result = summary;
 	sel_report_free(&rep);
 	sel_result_free(&res);

@@ -18,6 +18,7 @@ struct schedule_opts {
 	double		 time_limit;	/* seconds; <= 0: 10 for a first solve, 1.5 to redo one */
 	uint64_t	 seed;		/* same seed, same schedule (within the limit) */
 	const char	*who;		/* who asked, for the version's record; or NULL */
+	int		 publish;	/* 1: publish the new version at once */
 };
 
 /* Values that put requests above every matcher score. */
@@ -28,14 +29,16 @@ struct schedule_opts {
  * Solves the fair's schedule from its candidates, requests, availability
  * and the current meetings (locked ones stay; the others are kept where
  * the value allows), checks it with the independent validator and saves
- * it as a new version (schedule_version.h) in one transaction.  While no
- * version is published the solve also becomes the current schedule in
- * `meetings` (meetings that stay keep their ids); once one is, the new
- * version is a draft until it is published.  progress (or NULL) gets the
+ * it as a new version (schedule_version.h) in one transaction.  The new
+ * version is a draft that leaves the current schedule (`meetings`) alone
+ * until it is published, the first one too: a schedule someone may have
+ * printed or read is never replaced unseen.  With opts->publish it is
+ * published at once after (schedule_version_publish; a failure there
+ * leaves the draft and is reported).  progress (or NULL) gets the
  * fraction done now and then, from this thread.  0 and *result, the
  * summary {"fair","version","applied","value","bound","ratio","meetings",
- * "added","moved","dropped","gaps","exact","seconds","valid"} (caller
- * decrefs), or -1 and *cause.
+ * "added","moved","dropped","gaps","exact","seconds","valid"} (applied:
+ * published at once; caller decrefs), or -1 and *cause.
  */
 int schedule_run(struct store *st, const char *fair_code, const struct schedule_opts *opts,
     void (*progress)(void *arg, double fraction), void *arg, json_t **result,

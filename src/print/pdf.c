@@ -558,14 +558,20 @@ pdf_table_begin(struct pdf_doc *doc, const struct pdf_table *spec)
 	table_head(doc);
 }
 
-void
-pdf_table_row(struct pdf_doc *doc, const char *const *cells)
+/*
+ * One table row; with qr_text, column qr_col holds a QR code of it, as
+ * large as the cell allows.  0, or -1 and *cause.
+ */
+static int
+table_row(struct pdf_doc *doc, const char *const *cells, size_t qr_col, const char *qr_text,
+    char **cause)
 {
 	const struct pdf_table *t = doc->table;
 	PangoLayout *stack[16], **ls = t->ncols <= nitems(stack) ? stack :
 	    xcalloc(t->ncols, sizeof *ls);
 	double h = row_layout(doc, cells, PDF_TABLE_CELL, t->max_lines > 0 ? t->max_lines : 6,
-	    ls);
+	    ls), side;
+	int rc = 0;
 
 	if (h < t->min_height)
 		h = t->min_height;
@@ -575,10 +581,31 @@ pdf_table_row(struct pdf_doc *doc, const char *const *cells)
 		table_head(doc);
 	}
 	row_show(doc, ls, PDF_TABLE_CELL, h, 0);
+	if (qr_text != NULL && qr_col < t->ncols) {
+		/* Centred in its cell; the code's own quiet zone keeps it off the rules. */
+		side = doc->colx[qr_col + 1] - doc->colx[qr_col];
+		side = side < h ? side : h;
+		rc = pdf_qr(doc, doc->colx[qr_col] - doc->x0 + (doc->colx[qr_col + 1] -
+		    doc->colx[qr_col] - side) / 2, (h - side) / 2, side, qr_text, cause);
+	}
 	doc->y += h;
 	row_free(t, ls);
 	if (ls != stack)
 		free(ls);
+	return rc;
+}
+
+void
+pdf_table_row(struct pdf_doc *doc, const char *const *cells)
+{
+	table_row(doc, cells, 0, NULL, NULL);
+}
+
+int
+pdf_table_row_qr(struct pdf_doc *doc, const char *const *cells, size_t qr_col,
+    const char *qr_text, char **cause)
+{
+	return table_row(doc, cells, qr_col, qr_text, cause);
 }
 
 void

@@ -109,6 +109,13 @@ struct pdf_table {
 void pdf_table_begin(struct pdf_doc *doc, const struct pdf_table *spec);
 /* One row of spec->ncols cells (NULL = empty); a new page if it does not fit. */
 void pdf_table_row(struct pdf_doc *doc, const char *const *cells);
+/*
+ * A row whose column qr_col holds a QR code of qr_text (byte mode, level
+ * M), square, as large as the cell's width and the row's height allow;
+ * that column's cell text should be empty.  0, or -1 and *cause.
+ */
+int pdf_table_row_qr(struct pdf_doc *doc, const char *const *cells, size_t qr_col,
+    const char *qr_text, char **cause);
 void pdf_table_end(struct pdf_doc *doc);
 
 /*

@@ -481,14 +481,18 @@ doc_grid(struct plan *p, struct pdf_doc *doc, char **cause)
 	return 0;
 }
 
-/* The columns of a sign-in sheet. */
-static const double signin_widths[] = { 5, 8, 30, 13, 9, 14, 13, 8 };
+/*
+ * The columns of a sign-in sheet: beside the badge number, its QR code
+ * (what the console's check-in box reads, as on the badge), 12 mm square.
+ */
+#define SIGNIN_QR_COL	2
+static const double signin_widths[] = { 5, 8, 7, 30, 10, 8, 14, 11, 7 };
 static const char *const signin_head[] = {
-	"序号\nNo.", "胸牌号\nBadge", "单位名称\nCompany", "地区\nRegion", "联系人\nContact",
-	"电话\nPhone", "签名\nSignature", "时间\nTime",
+	"序号\nNo.", "胸牌号\nBadge", "扫码\nScan", "单位名称\nCompany", "地区\nRegion",
+	"联系人\nContact", "电话\nPhone", "签名\nSignature", "时间\nTime",
 };
 static const struct pdf_table signin_table = {
-	nitems(signin_widths), signin_widths, signin_head, NULL, 2, 26,
+	nitems(signin_widths), signin_widths, signin_head, NULL, 2, 34,
 };
 
 /* Whether party k has a meeting on day (NULL = any day). */
@@ -506,8 +510,8 @@ meets_on(const struct plan *p, size_t k, const char *day)
 
 /*
  * Sign-in sheets, for each day of the timetable: the buyers, then the
- * suppliers, who meet that day.  Those with no meeting at all sign in on
- * the first day's sheets.
+ * suppliers, who meet that day, each row with its badge number's QR code.
+ * Those with no meeting at all sign in on the first day's sheets.
  */
 static int
 doc_signin(struct plan *p, struct pdf_doc *doc, char **cause)
@@ -554,12 +558,17 @@ doc_signin(struct plan *p, struct pdf_doc *doc, char **cause)
 					continue;
 				snprintf(num, sizeof num, "%zu", ++no);
 				{
-					const char *cells[8] = {
-						num, str(x->code), str(x->name), str(x->region),
+					const char *cells[9] = {
+						num, str(x->code), "", str(x->name), str(x->region),
 						str(x->contact), str(x->phone), "", "",
 					};
 
-					pdf_table_row(doc, cells);
+					if (pdf_table_row_qr(doc, cells, SIGNIN_QR_COL,
+					    str(x->code), cause) != 0) {
+						free(line);
+						free(days);
+						return -1;
+					}
 				}
 			}
 			pdf_table_end(doc);

@@ -64,19 +64,22 @@ solve_job(struct job *j, struct store *st, void *arg, json_t **result, char **ca
 	return schedule_run(st, a->code, &a->opts, solve_progress, j, result, cause);
 }
 
-/* POST /api/v1/fairs/CODE/schedule[?time_limit=S&seed=N] */
+/* POST /api/v1/fairs/CODE/schedule[?time_limit=S&seed=N&publish=1] */
 void
 api_schedule_run(struct hreq *h, char **args)
 {
 	const char *tl = hreq_arg(h, "time_limit"), *seed = hreq_arg(h, "seed");
+	const char *publish = hreq_arg(h, "publish");
 	struct solve_arg *a;
-	long v_tl = 0, v_seed = 1;
+	long v_tl = 0, v_seed = 1, v_publish = 0;
 	long long id;
 
 	if ((tl != NULL && parse_long(tl, 1, 600, &v_tl) != 0) ||
-	    (seed != NULL && parse_long(seed, 0, LONG_MAX, &v_seed) != 0)) {
-		http_error(h, 400, "bad_argument", "time_limit 应为 1 到 600 秒，seed 为非负整数 /"
-		    " time_limit must be 1 to 600 seconds and seed a whole number");
+	    (seed != NULL && parse_long(seed, 0, LONG_MAX, &v_seed) != 0) ||
+	    (publish != NULL && parse_long(publish, 0, 1, &v_publish) != 0)) {
+		http_error(h, 400, "bad_argument", "time_limit 应为 1 到 600 秒，seed 为非负整数，"
+		    "publish 为 0 或 1 / time_limit must be 1 to 600 seconds, seed a whole number"
+		    " and publish 0 or 1");
 		return;
 	}
 	if (!api_fair_known(h, args[0]))
@@ -85,6 +88,7 @@ api_schedule_run(struct hreq *h, char **args)
 	a->code = xstrdup(args[0]);
 	a->opts.time_limit = (double)v_tl;
 	a->opts.seed = (uint64_t)v_seed;
+	a->opts.publish = (int)v_publish;
 	a->who = xstrdup(h->who.login);
 	a->opts.who = a->who;
 	if ((id = jobs_submit(hreq_jobs(h), "schedule", h->who.user_id, solve_job, a,

@@ -82,10 +82,13 @@ const steps = [
 		await con.waitForSelector('#people-list tbody tr');
 		await con.click('#run-schedule');
 		await jobDone();
-		await con.waitForSelector('#grid td.meeting');
-		await con.waitForSelector('#diff:not([hidden])');
+		// The first solve is a draft like every other: nothing is scheduled until it is published.
+		ok(/草稿/.test(await text('#job-status')), 'the first solve is a draft', await text('#job-status'));
+		ok((await api('/schedule')).meetings.length === 0, 'nothing is scheduled before publishing');
+		await con.waitForSelector('#diff:not([hidden]) #diff-list li');
 		await con.click('#publish');
 		await con.waitForFunction(() => /第 1 版已发布/.test(document.querySelector('#versions-status').textContent));
+		await con.waitForSelector('#grid td.meeting');
 		ok((await api('/versions')).published === 1, 'version 1 is published');
 	}],
 	['a late request, recorded and accepted in the console', async () => {

@@ -726,7 +726,10 @@ try {
 		await con.click('#run-schedule');
 		await con.waitForFunction(() => document.body.dataset.job === 'done', null, { timeout: HANG });
 		const status = await con.textContent('#job-status');
-		ok(/日程已生成/.test(status), 'scheduling finishes', status + ' ' + (await con.textContent('#grid-status')));
+		ok(/草稿/.test(status), 'scheduling finishes with a draft', status + ' ' + (await con.textContent('#grid-status')));
+		// The draft is the schedule once published (fair_day.mjs looks at its diff).
+		await con.waitForSelector('#diff:not([hidden])', { timeout: HANG });
+		await con.click('#publish');
 		await con.waitForSelector('#grid td.meeting', { timeout: HANG });
 		grid = await con.evaluate(async (f) => (await fetch(`/api/v1/fairs/${f}/schedule`)).json(), FAIR);
 		ok(await con.locator('#grid td.meeting').count() === grid.meetings.length, 'the grid shows every meeting');

@@ -19,7 +19,7 @@ py=/usr/bin/python3; [ -x "$py" ] || py=python3
   "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null &&
   "$fm" match fair YQH-2026 --limit 5 >/dev/null &&
   "$fm" schedule setup YQH-2026 --days 2 --slots-per-day 4 --tables 3 >/dev/null &&
-  "$fm" schedule YQH-2026 --time-limit 1 >/dev/null || { echo "FAIL loading"; exit 1; }
+  "$fm" schedule YQH-2026 --time-limit 1 --publish >/dev/null || { echo "FAIL loading"; exit 1; }
 mid=$(sqlite3 "$WORK/data/fairmatch.db" "SELECT id FROM meetings ORDER BY id LIMIT 1")
 printf '合同扫描件 %s\n' "$mid" > "$WORK/合同.txt"
 check "outcome with evidence" 0 "$fm" outcome YQH-2026 "$mid" --held --contract --amount 88 \

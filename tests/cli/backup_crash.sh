@@ -21,7 +21,7 @@ cycles=${BACKUP_CYCLES:-50}
   "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null &&
   "$fm" match fair YQH-2026 --limit 5 >/dev/null &&
   "$fm" schedule setup YQH-2026 --days 2 --slots-per-day 4 --tables 3 >/dev/null &&
-  "$fm" schedule YQH-2026 --time-limit 1 >/dev/null || { echo "FAIL loading"; exit 1; }
+  "$fm" schedule YQH-2026 --time-limit 1 --publish >/dev/null || { echo "FAIL loading"; exit 1; }
 mapfile -t meetings < <(sqlite3 "$WORK/data/fairmatch.db" "SELECT id FROM meetings ORDER BY id LIMIT 20")
 
 "$fm" serve --listen 127.0.0.1:0 --redirect-listen= --port-file "$WORK/port" --threads 1 \

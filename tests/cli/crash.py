@@ -103,7 +103,7 @@ def drive(port, ca, clerk, org, cycle, log_path, template):
             else:
                 op.update(kind="schedule")
                 note("sent", op)
-                status, b = call("POST", "/api/v1/fairs/%s/schedule?wait=1&time_limit=1" % FAIR,
+                status, b = call("POST", "/api/v1/fairs/%s/schedule?wait=1&time_limit=1&publish=1" % FAIR,
                                  org, b"")
                 if status == 200:
                     note("ack", op)

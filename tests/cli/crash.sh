@@ -25,7 +25,7 @@ cycles=${CRASH_CYCLES:-50}
   "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null &&
   "$fm" match fair YQH-2026 --limit 5 >/dev/null &&
   "$fm" schedule setup YQH-2026 --days 2 --slots-per-day 4 --tables 3 >/dev/null &&
-  "$fm" schedule YQH-2026 --time-limit 1 >/dev/null || { echo "FAIL loading"; exit 1; }
+  "$fm" schedule YQH-2026 --time-limit 1 --publish >/dev/null || { echo "FAIL loading"; exit 1; }
 printf 'hangzhou-clerk-1\n' > "$WORK/pw-clerk" && printf 'organiser-pass-1\n' > "$WORK/pw-org"
 "$fm" user add clerk --role city --region 杭州 --password-file "$WORK/pw-clerk" >/dev/null &&
   "$fm" user add org --role organiser --password-file "$WORK/pw-org" >/dev/null ||

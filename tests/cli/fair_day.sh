@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A fair run end to end over the API only, as the console runs it: the real
 # server on a loopback port, an organiser's token.  Batch matching, layout
-# (with a refused one), table names, availability, a solve published as
-# version 1, a kiosk request accepted late, a re-solve that is a draft (the
-# current schedule untouched) whose diff names the added meeting, publish,
+# (with a refused one), table names, availability, a solve that is a draft
+# (nothing scheduled) published as version 1, a kiosk request accepted
+# late, a re-solve that is a draft (the current schedule untouched) whose
+# diff names the added meeting, publish,
 # undo and publish again, a walk-in with a hand pair, check-in, a no-show
 # whose freed place is backfilled, a meeting marked late, an outcome with
 # its evidence file and the figures that follow it.  Then the exports: the schedule of version 1 and
@@ -64,11 +65,13 @@ api "availability" 200 POST "/participants/$away/availability" '{"away":[2],"rep
 [ "$(jq_ 'd["away"], d["reps"]')" = "[2] 2" ] && ok || bad "availability: $(cat "$WORK/out")"
 api "availability bad slot" 400 POST "/participants/$away/availability" '{"away":[99]}'
 
-# Version 1: made and published.
+# Version 1: a draft, like every solve, then published.
 api "schedule" 200 POST "/schedule?wait=1"
-[ "$(jq_ 'd["result"]["version"], d["result"]["applied"]')" = "1 True" ] && ok || bad "first solve: $(cat "$WORK/out")"
-n1=$(q "SELECT count(*) FROM meetings")
+[ "$(jq_ 'd["result"]["version"], d["result"]["applied"]')" = "1 False" ] && ok || bad "first solve: $(cat "$WORK/out")"
+[ "$(q "SELECT count(*) FROM meetings")" = 0 ] && ok || bad "the first solve filled the schedule before publishing"
 api "publish 1" 200 POST /versions/1/publish
+n1=$(q "SELECT count(*) FROM meetings")
+[ "$n1" -gt 0 ] && ok || bad "publishing version 1 scheduled nothing"
 api "versions" 200 GET /versions
 [ "$(jq_ 'd["published"], d["draft"]')" = "1 None" ] && ok || bad "versions: $(cat "$WORK/out")"
 

@@ -146,6 +146,18 @@ pdftotext -f 1 -l 1 -layout "$WORK/signin.pdf" "$WORK/s1.txt"
 has "signin title" "$WORK/s1.txt" "签到表"
 has "signin buyer" "$WORK/s1.txt" "$b1"
 png "$WORK/signin.pdf" 1 && ok || bad "sign-in to PNG"
+# Each row's QR code holds its badge number, as the badge's does: every sheet's rows decoded
+# (the second day's sheets list no one in this fixture).
+pdftoppm -r 150 -png "$WORK/signin.pdf" "$WORK/signin"
+all=
+for i in 1 2 3 4; do
+  got=$(zbarimg -q --raw "$WORK/signin-$i.png" 2>/dev/null | sort | tr '\n' ' ')
+  want=$(pdftotext -f $i -l $i -layout "$WORK/signin.pdf" - | grep -oE '\b[BS][0-9]{3}\b' | sort | tr '\n' ' ')
+  [ "$got" = "$want" ] && ok || bad "sign-in sheet $i: QR codes '$got', badge numbers '$want'"
+  all+=$got
+done
+want=$(q "SELECT badge FROM participants WHERE fair_id = (SELECT id FROM fairs WHERE code = 'YQH-2026') ORDER BY side, badge" | tr '\n' ' ')
+[ "$all" = "$want" ] && ok || bad "the sign-in sheets' QR codes: '$all', the participants: '$want'"
 # Badges: every participant's, its QR code the badge number the console's check-in box reads.
 check "print badges" 0 "$fm" print badges YQH-2026 --out "$WORK/badges.pdf" --json
 has "badges --json" "$WORK/out" '"document":"badges"'

@@ -49,7 +49,7 @@ check "accept" 0 "$fm" schedule accept YQH-2026 "$rid"
 
 # The time limit is a cap that only stops a hang: the search ends by itself long before,
 # so the schedule does not depend on how fast the machine is.
-check "schedule" 0 "$fm" schedule YQH-2026 --time-limit 600 --json
+check "schedule" 0 "$fm" schedule YQH-2026 --time-limit 600 --publish --json
 cp "$WORK/out" "$WORK/run1.json"
 python3 - "$WORK/run1.json" <<'PY' && ok || bad "schedule summary: $(cat "$WORK/run1.json")"
 import json, sys
@@ -94,7 +94,7 @@ read -r oid obadge oslot < <(q "SELECT m.id, p.badge, m.slot FROM meetings m JOI
 check "away" 0 "$fm" schedule participant YQH-2026 "$obadge" --away "$oslot"
 check "move into an away slot" 1 "$fm" schedule move YQH-2026 "$oid" "$oslot" 1
 has "move into an away slot" "$WORK/err" "is unavailable in that slot"
-check "re-solve" 0 "$fm" schedule YQH-2026 --time-limit 600 --json
+check "re-solve" 0 "$fm" schedule YQH-2026 --time-limit 600 --publish --json
 python3 - "$WORK/out" <<'PY' && ok || bad "re-solve moved too many: $(cat "$WORK/out")"
 import json, sys
 d = json.load(open(sys.argv[1]))

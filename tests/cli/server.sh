@@ -583,8 +583,12 @@ refused "tables must be a number" "$(as org POST /api/v1/fairs/YQH-2026/schedule
 [ "$(as org POST /api/v1/fairs/YQH-2026/schedule/setup -d '{"days":1,"slots_per_day":6,"tables":8,"start":"09:00","lunch":null}')" = 200 ] &&
   has "setup summary" "$WORK/body" '"slots":6' || bad "setup over the API: $(head -c 300 "$WORK/body")"
 # time_limit=600 only stops a hang; the search ends by itself long before.
-[ "$(as org POST '/api/v1/fairs/YQH-2026/schedule?wait=1&time_limit=600')" = 200 ] &&
-  has "schedule job" "$WORK/body" '"valid":true' || bad "schedule over the API: $(head -c 300 "$WORK/body")"
+refused "publish must be 0 or 1" "$(as org POST '/api/v1/fairs/YQH-2026/schedule?publish=yes')" 400 bad_argument \
+  "time_limit 应为 1 到 600 秒，seed 为非负整数，publish 为 0 或 1 / time_limit must be 1 to 600 seconds, seed a whole number and publish 0 or 1"
+# A solve is a draft; publish=1 publishes it at once.
+[ "$(as org POST '/api/v1/fairs/YQH-2026/schedule?wait=1&time_limit=600&publish=1')" = 200 ] &&
+  has "schedule job" "$WORK/body" '"valid":true' && has "published at once" "$WORK/body" '"applied":true' ||
+  bad "schedule over the API: $(head -c 300 "$WORK/body")"
 [ "$(as public GET /api/v1/fairs/YQH-2026/schedule)" = 200 ] && ok || bad "schedule grid: $(head -c 300 "$WORK/body")"
 cp "$WORK/body" "$WORK/grid.json"
 read -r mid other_id other_slot other_table < <(jq_ '" ".join(map(str, [d["meetings"][0]["id"], d["meetings"][1]["id"], d["meetings"][1]["slot"], d["meetings"][1]["table"]]))' < "$WORK/grid.json")

@@ -19,7 +19,7 @@ py=/usr/bin/python3; [ -x "$py" ] || py=python3
   "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null &&
   "$fm" match fair YQH-2026 --limit 5 >/dev/null &&
   "$fm" schedule setup YQH-2026 --days 2 --slots-per-day 4 --tables 3 >/dev/null &&
-  "$fm" schedule YQH-2026 --time-limit 600 >/dev/null || { echo "FAIL loading"; exit 1; }
+  "$fm" schedule YQH-2026 --time-limit 600 --publish >/dev/null || { echo "FAIL loading"; exit 1; }
 
 # Targets: seed 000's table reproduces its totals row; the city table too.
 check "targets import provinces" 0 "$fm" stats targets import "$FIXTURES/catalog/provinces.csv" --year 2026 --json
@@ -100,7 +100,7 @@ check "both held and no-show" 2 "$fm" outcome YQH-2026 "$c2" --held --no-show
 [ "$(q "SELECT count(*) || '/' || sum(amount_cents) FROM outcomes")" = "$before" ] &&
   [ "$(q "SELECT count(*) FROM outcome_history")" = "$hbefore" ] && ok || bad "a refusal changed something"
 
-# A new layout or a re-solve may not drop a meeting whose outcome is recorded.
+# A new layout may not drop a meeting whose outcome is recorded.
 check "re-layout over recorded deals" 1 "$fm" schedule setup YQH-2026 --days 1 --slots-per-day 1 --tables 1
 has "re-layout refused" "$WORK/err" "a meeting with a recorded outcome cannot be removed"
 [ "$(q "SELECT count(*) || '/' || sum(amount_cents) FROM outcomes")" = "$before" ] &&

@@ -27,7 +27,7 @@ chromium=${CHROMIUM:-/usr/bin/chromium}
   "$fm" import fairs "$FIXTURES/catalog/fairs.csv" >/dev/null &&
   "$fm" match fair YQH-2026 --limit 5 >/dev/null &&
   "$fm" schedule setup YQH-2026 --days 2 --slots-per-day 4 --tables 3 >/dev/null &&
-  "$fm" schedule YQH-2026 --time-limit 600 >/dev/null &&
+  "$fm" schedule YQH-2026 --time-limit 600 --publish >/dev/null &&
   "$fm" stats targets import "$FIXTURES/catalog/provinces.csv" --year 2026 >/dev/null ||
   { echo "FAIL loading"; exit 1; }
 pick() { q "SELECT m.id FROM meetings m JOIN participants p ON p.id = m.buyer_pid JOIN buyers b

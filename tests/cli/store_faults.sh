@@ -19,7 +19,7 @@ grep -q sqlite-full "$fm" || { echo "FAIL: $fm was built without FM_FAULT_INJECT
 load_catalogues fairs
 "$fm" match fair YQH-2026 --limit 5 >/dev/null &&
   "$fm" schedule setup YQH-2026 --days 2 --slots-per-day 4 --tables 3 >/dev/null &&
-  "$fm" schedule YQH-2026 --time-limit 1 >/dev/null || { echo "FAIL loading"; exit 1; }
+  "$fm" schedule YQH-2026 --time-limit 1 --publish >/dev/null || { echo "FAIL loading"; exit 1; }
 meeting=$(sqlite3 "$db" "SELECT id FROM meetings ORDER BY id LIMIT 1")
 [ -n "$meeting" ] || { echo "FAIL no meeting"; exit 1; }
 "$fm" backup --out "$WORK/good.zip" >/dev/null || { echo "FAIL backup"; exit 1; }

@@ -108,7 +108,7 @@ wname=$(q "$P" "SELECT name FROM products ORDER BY id LIMIT 1")
 if grep -q "\"$wcode\"" "$WORK/out"; then bad "withdrawn $wcode still found at the fair box"; else ok; fi
 
 # Fair box → province: the schedule, an outcome with its evidence file.
-check "schedule at fair" 0 "$fm" schedule YQH-2026 --time-limit 5 --data "$F"
+check "schedule at fair" 0 "$fm" schedule YQH-2026 --time-limit 5 --publish --data "$F"
 mid=$(q "$F" "SELECT id FROM meetings ORDER BY id LIMIT 1")
 printf '渝洽会合同扫描件 %s\n' "$mid" >"$WORK/合同.txt"
 check "outcome at fair" 0 "$fm" outcome YQH-2026 "$mid" --held --contract --amount 120 \

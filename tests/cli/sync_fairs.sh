@@ -88,7 +88,7 @@ done
 for b in H Y; do
   dir=${!b} code=$([ $b = H ] && echo HQH-2026 || echo YQH-2026)
   tok=$("$fm" user token org --data "$dir" | tail -1 | awk '{print $NF}')
-  check "$code schedule" 0 "$fm" schedule $code --time-limit 5 --data "$dir"
+  check "$code schedule" 0 "$fm" schedule $code --time-limit 5 --publish --data "$dir"
   read -r nb ns < <(q "$dir" "SELECT b.badge, s.badge FROM meetings m JOIN participants b ON
     b.id = m.buyer_pid JOIN participants s ON s.id = m.supplier_pid ORDER BY m.id LIMIT 1" | tr '|' ' ')
   api "$dir" $b "$tok" "$code walk-in buyer" 200 POST /api/v1/fairs/$code/participants \

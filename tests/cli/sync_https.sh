@@ -80,7 +80,7 @@ done
 [ "$found" = 1 ] && ok || bad "the fair box's server finds nothing: $(head -c 200 "$WORK/search.json")"
 
 # The fair runs: a schedule and an outcome with evidence go up in the next exchange.
-check "schedule at fair" 0 "$fm" schedule YQH-2026 --time-limit 5 --data "$F"
+check "schedule at fair" 0 "$fm" schedule YQH-2026 --time-limit 5 --publish --data "$F"
 mid=$(q "$F" "SELECT id FROM meetings ORDER BY id LIMIT 1")
 printf '渝洽会签约合同 %s\n' "$mid" >"$WORK/合同.pdf"
 check "outcome at fair" 0 "$fm" outcome YQH-2026 "$mid" --held --contract --amount 300 \

@@ -23,7 +23,7 @@ echo "seed $seed (SYNC_SEED=$seed replays this run)"
 two_boxes &&
   "$fm" sync export --to "$WORK/first.sync" --data "$P" >/dev/null &&
   "$fm" sync import "$WORK/first.sync" --data "$F" >/dev/null &&
-  "$fm" schedule YQH-2026 --time-limit 5 --data "$F" >/dev/null || { echo "FAIL setting up"; exit 1; }
+  "$fm" schedule YQH-2026 --time-limit 5 --publish --data "$F" >/dev/null || { echo "FAIL setting up"; exit 1; }
 mapfile -t meetings < <(q "$F" "SELECT id FROM meetings ORDER BY id")
 mapfile -t products < <(q "$P" "SELECT code FROM products ORDER BY id LIMIT 40")
 mapfile -t demands < <(q "$P" "SELECT code FROM demands ORDER BY id LIMIT 40")

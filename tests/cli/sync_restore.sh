@@ -30,7 +30,7 @@ round() {
 }
 
 two_boxes || { echo "FAIL setting up"; exit 1; }
-round p1 "$P" "$F" && "$fm" schedule YQH-2026 --time-limit 5 --data "$F" >/dev/null || bad "the first round"
+round p1 "$P" "$F" && "$fm" schedule YQH-2026 --time-limit 5 --publish --data "$F" >/dev/null || bad "the first round"
 mids=($(q "$F" "SELECT id FROM meetings ORDER BY id LIMIT 3"))
 "$fm" outcome YQH-2026 "${mids[0]}" --held --contract --amount 50 --data "$F" >/dev/null &&
   round f1 "$F" "$P" && round p2 "$P" "$F" || bad "the second round"

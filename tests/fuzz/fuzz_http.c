@@ -325,14 +325,14 @@ add_accounts(void)
 
 /*
  * One fair ready for its day, as an organiser would leave it: candidates
- * matched, days and tables laid out, a schedule solved.  So meetings 1, 2,
+ * matched, days and tables laid out, a schedule solved and published.  So meetings 1, 2,
  * … and the badges of its participants exist from the first input on,
  * and requests about them (lock, move, outcomes, agendas) find them.
  */
 static void
 prepare_fair(const char *code)
 {
-	struct schedule_opts so = { .time_limit = 2, .seed = 1 };
+	struct schedule_opts so = { .time_limit = 2, .seed = 1, .publish = 1 };
 	struct fair_match_stats stats;
 	struct fair_setup fs;
 	struct matcher *m;

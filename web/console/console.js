@@ -152,7 +152,7 @@ function runRender(what) {
 function runSchedule() {
 	runJob(`/api/v1/fairs/${enc(fair.code)}/schedule`, t('console.scheduling'), async (r) => {
 		await loadVersions();
-		// Once a version is published a solve is a draft: the changes wait for "publish".
+		// A solve is a draft, the first one too: its changes wait for "publish" under the versions.
 		if (r.applied === false) {
 			$('#job-status').textContent = t('console.v.draftMade', {
 				version: r.version, meetings: r.meetings ?? 0, ratio: r.ratio !== undefined ? Math.round(r.ratio * 1000) / 10 : '—',
