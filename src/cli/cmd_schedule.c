@@ -339,7 +339,7 @@ verb_request(const struct cmd_entry *cmd, int argc, char **argv)
 	else if ((rc = schedule_request_add(st, pos[0], pos[1], pos[2], &cause)) == 0)
 		rc = fair_request_find(st, pos[0], pos[1], pos[2], &id, &cause);
 	if (rc == 0)
-		printf("约谈请求 / meeting request %lld\n", id);
+		printf("洽谈请求 / meeting request %lld\n", id);
 	return finish(cmd, st, rc, cause);
 }
 
@@ -403,7 +403,7 @@ verb_answer(const struct cmd_entry *cmd, int argc, char **argv, const char *stat
 	rc = fair_request_answer(st, pos[0], id, state, who, &cause);
 	free(who);
 	if (rc == 0)
-		printf("约谈请求 %ld：%s / meeting request %ld: %s\n", id, state, id, state);
+		printf("洽谈请求 %ld：%s / meeting request %ld: %s\n", id, state, id, state);
 	return finish(cmd, st, rc, cause);
 }
 

@@ -58,7 +58,7 @@ static const struct cmd_entry commands[] = {
 	  "          --dzn FILE [--fairness D] [--time-limit S] [--seed N] [--threads 1|2]\n"
 	  "          [--conflicts N] [--anneal-only] [--json]",
 	  "为展会排一对一洽谈，存为草稿版本，核对变化后发布（可撤回）；设置时段与桌位、参会者、"
-	  "约谈请求；锁定或移动洽谈；展会当天：现场登记、签到、未到场与补位、晚点；"
+	  "洽谈请求；锁定或移动洽谈；展会当天：现场登记、签到、未到场与补位、晚点；"
 	  "求解公开的 B2B 排程算例 / schedule a fair's one-to-one meetings as a draft version,"
 	  " see its changes, publish (and undo); lay out slots and tables, participants,"
 	  " meeting requests; lock or move a meeting; the fair day: walk-ins, check-in,"

@@ -311,7 +311,7 @@ request_put(struct store *st, const char *code, const char *badge, const char *p
 	if (participant(st, &fair, badge, &pid, &buyer, cause) != 0)
 		goto out;
 	if (!buyer) {
-		*cause = xasprintf("胸牌 %s 属于供应商，只有采购方可以约谈 / badge %s belongs to a"
+		*cause = xasprintf("胸牌 %s 属于供应商，只有采购方可以申请洽谈 / badge %s belongs to a"
 		    " supplier; only buyers ask for meetings", badge, badge);
 		goto out;
 	}
@@ -426,7 +426,7 @@ fair_request_answer(struct store *st, const char *code, long long request_id,
 	if (store_finish(st, q, cause) != 0)
 		rc = -1;
 	else if (sqlite3_changes(store_db(st)) == 0) {
-		*cause = xasprintf("展会 %s 没有编号为 %lld 的约谈请求 / fair %s has no meeting"
+		*cause = xasprintf("展会 %s 没有编号为 %lld 的洽谈请求 / fair %s has no meeting"
 		    " request %lld", code, request_id, code, request_id);
 		rc = -1;
 	}

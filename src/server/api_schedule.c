@@ -249,7 +249,7 @@ api_schedule_request(struct hreq *h, char **args)
 		snprintf(secs, sizeof secs, "%d", wait);
 		http_header(h, "Retry-After", secs);
 		atomic_fetch_add(&hreq_metrics(h)->rate_limited, 1);
-		http_error(h, 429, "too_many_requests", "这台设备的约谈请求过于频繁，请 %d 秒后再试 /"
+		http_error(h, 429, "too_many_requests", "这台设备的洽谈请求过于频繁，请 %d 秒后再试 /"
 		    " too many meeting requests from this device; try again in %d seconds", wait,
 		    wait);
 		return;

@@ -81,7 +81,7 @@ static const struct setting_def table[] = {
 	{ "login_per_minute", NUM(login_per_minute, 1, 10000), "10",
 	  "每个地址每分钟允许的失败登录 / failed sign-ins per address per minute" },
 	{ "kiosk_per_minute", NUM(kiosk_per_minute, 1, 10000), "20",
-	  "每台自助机（地址）每分钟允许的约谈请求 / kiosk meeting requests per address per"
+	  "每台自助机（地址）每分钟允许的洽谈请求 / kiosk meeting requests per address per"
 	  " minute" },
 	{ "busy_timeout_ms", NUM(busy_timeout_ms, 0, 600000), "10000",
 	  "写入等待另一写者的锁的毫秒数，超时则答 503 / milliseconds a write waits for another"
