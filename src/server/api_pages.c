@@ -341,7 +341,7 @@ ics_of(json_t *page, const char *zone)
 	ics_line(&b, "X-WR-CALNAME", fair_name, 1);
 	ics_line(&b, "X-WR-TIMEZONE", zone, 0);
 	if (fixed) {
-		char begin[16];
+		char begin[32];
 
 		/* One STANDARD observance, from the first meeting's year on, describes it. */
 		snprintf(begin, sizeof begin, "%04d0101T000000", y0);
