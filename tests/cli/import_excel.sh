@@ -20,7 +20,9 @@ expect() {
       '5|统一社会信用代码|scientific notation (such as 9.13301E+17)|科学计数法' ;;
     demand) printf '%s\n' \
       '3|截止日期|this looks like an Excel date serial number|Excel 的日期序号' \
-      '4|联系电话|Excel dropped the leading 0 of the area code|开头的 0 被 Excel 去掉了' ;;
+      '4|联系电话|Excel dropped the leading 0 of the area code|开头的 0 被 Excel 去掉了' \
+      '5|需求编号|Excel dropped the leading zeros of the code 2004|编号 2004 开头的 0 被 Excel 去掉了' \
+      '5|需求编号|put the zeros back (002004)|再补上开头的 0（应为 002004）' ;;
   esac
 }
 
