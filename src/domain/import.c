@@ -45,6 +45,98 @@ report_take(struct import_report *rep, struct cell_error *errs, size_t nerrs)
 	free(errs);
 }
 
+/*
+ * Codes that may have lost their leading zeros.  Excel reads a code typed
+ * into a General cell, or a CSV it opens, as a number: 00123 becomes 123.
+ * That is known only against the rest of the column: when other all-digit
+ * codes begin with 0 and are longer, a shorter all-digit code that does not
+ * is one Excel cut.  So the all-digit codes without a leading 0 are kept
+ * until the column has been read.
+ */
+struct code_zeros {
+	size_t		 width;		/* longest all-digit code beginning with 0 */
+	char		*example;	/* that code; owned */
+	struct zero_suspect {
+		size_t	 line;		/* the row */
+		char	*code;		/* owned */
+	}		*suspects;	/* all-digit codes not beginning with 0 */
+	size_t		 nsuspects, cap;
+};
+
+/* Notes the checked code of the row at line. */
+static void
+code_zeros_see(struct code_zeros *z, size_t line, const char *code)
+{
+	size_t len = strlen(code);
+
+	if (len == 0 || strspn(code, "0123456789") != len)
+		return;
+	if (code[0] == '0') {
+		if (len > z->width) {
+			z->width = len;
+			free(z->example);
+			z->example = xstrdup(code);
+		}
+		return;
+	}
+	if (z->nsuspects == z->cap) {
+		z->cap = z->cap ? 2 * z->cap : 64;
+		z->suspects = xreallocarray(z->suspects, z->cap, sizeof *z->suspects);
+	}
+	z->suspects[z->nsuspects].line = line;
+	z->suspects[z->nsuspects++].code = xstrdup(code);
+}
+
+/* Reports each code shorter than the column's zero-led codes; frees z's contents. */
+static void
+code_zeros_report(struct code_zeros *z, const struct header_map *hm,
+    struct import_report *rep)
+{
+	static const char zeros[] = "00000000000000000000000000000000";
+	const struct field_spec *fs = &hm->cat->fields[hm->cat->code_field];
+	size_t col = hm->col[hm->cat->code_field];
+	const char *name = col < hm->ncols && *hm->names[col] != '\0' ? hm->names[col] :
+	    fs->zh;
+
+	for (size_t i = 0; i < z->nsuspects; i++) {
+		const struct zero_suspect *sp = &z->suspects[i];
+		size_t len = strlen(sp->code);
+
+		if (z->width > len && z->width - len < sizeof zeros) {
+			int pad = (int)(z->width - len);
+
+			report_error(rep, sp->line, col, name, fs->key, sp->code,
+			    xasprintf("“%s”：编号 %s 开头的 0 被 Excel 去掉了——本列其他纯数字编号"
+			    "（如 %s）都是 %zu 位，Excel 把编号当作数字读入时会去掉开头的 0；请把这一列"
+			    "设为“文本”格式，再补上开头的 0（应为 %.*s%s） / “%s”: Excel dropped"
+			    " the leading zeros of the code %s: the column's other all-digit"
+			    " codes (such as %s) have %zu digits, and Excel drops leading zeros"
+			    " when it reads a code as a number; format the column as Text and"
+			    " put the zeros back (%.*s%s)", name, sp->code, z->example, z->width,
+			    pad, zeros, sp->code, name, sp->code, z->example, z->width, pad,
+			    zeros, sp->code));
+		}
+		free(sp->code);
+	}
+	free(z->suspects);
+	free(z->example);
+	memset(z, 0, sizeof *z);
+}
+
+/* Puts the report's problems in row order, keeping the order within a row. */
+static void
+report_sort(struct import_report *rep)
+{
+	for (size_t i = 1; i < rep->nerrors; i++) {
+		struct cell_error e = rep->errors[i];
+		size_t j = i;
+
+		for (; j > 0 && rep->errors[j - 1].row > e.row; j--)
+			rep->errors[j] = rep->errors[j - 1];
+		rep->errors[j] = e;
+	}
+}
+
 /* How many fields a candidate header row names. */
 static size_t
 header_score(const struct header_map *hm)
@@ -211,7 +303,8 @@ import_rows(struct store *st, struct table_reader *tr, const struct header_map *
 	struct catalog_writer *w;
 	struct field_value *vals;
 	struct strset *codes;
-	size_t code_col = hm->col[cat->code_field];
+	struct code_zeros zeros = { 0 };
+	size_t code_col = hm->col[cat->code_field], before;
 	struct table_row row;
 	char *cause = NULL;
 	int rc;
@@ -238,6 +331,8 @@ import_rows(struct store *st, struct table_reader *tr, const struct header_map *
 		report_take(rep, errs, nerrs);
 		code = vals[cat->code_field].text;
 		home = vals[cat->region_field].text;
+		if (code != NULL)
+			code_zeros_see(&zeros, row.line, code);
 		if (opts->only_region != NULL && home != NULL &&
 		    strcmp(home, opts->only_region) != 0) {
 			size_t rc_col = hm->col[cat->region_field];
@@ -277,8 +372,14 @@ import_rows(struct store *st, struct table_reader *tr, const struct header_map *
 		}
 		catalog_values_clear(cat, vals);
 	}
-	if (rc == -1)
+	if (rc == -1) {
 		report_error(rep, tr->err_line, SIZE_MAX, NULL, NULL, NULL, cause);
+		zeros.width = 0;	/* the column was not read to its end */
+	}
+	before = rep->nerrors;
+	code_zeros_report(&zeros, hm, rep);
+	if (rep->nerrors > before)
+		report_sort(rep);
 	if (rep->rows == 0 && rep->total_errors == 0)
 		report_error(rep, 0, SIZE_MAX, NULL, NULL, NULL, xstrdup("文件只有表头，没有数据行 /"
 		    " the file has a header but no data rows"));

@@ -10,10 +10,24 @@
  * anything is allocated for it.  Rows are then handed out one at a time,
  * built by the row builder the XLSX and SpreadsheetML readers use too
  * (table_sheet.c): the same limits, sheet choice, numbers and messages.
+ *
+ * Excel 5.0/95 (BIFF5) keeps text in the workbook's code page, CP936 (GBK)
+ * in a Chinese office.  FreeXL 1.0.6 misreads BIFF5 FORMAT records: it takes
+ * the string's first byte for its length and converts what lies beyond the
+ * record too, so a GBK workbook is refused (or opened as no workbook at all)
+ * whenever those stray bytes are not valid GBK.  Such a workbook is handed to
+ * FreeXL as a private copy whose CODEPAGE record says CP437, a code page in
+ * which any byte is a character; each text cell is turned back into its bytes
+ * and decoded from the workbook's real code page here (xls_recode).
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <freexl.h>
 
@@ -55,6 +69,9 @@ struct xls_reader {
 	unsigned int		 next;		/* 0-based row to read next */
 	struct sheet_rows	 rows;		/* the row being built */
 	struct buf		 cell;		/* the text of one cell */
+	iconv_t			 to437;		/* BIFF5: UTF-8 → CP437 bytes, or (iconv_t)-1 */
+	iconv_t			 fromcp;	/* and the workbook's code page → UTF-8 */
+	char			*codepage;	/* its iconv name ("CP936"); NULL if not recoded */
 };
 
 static int	xls_next(struct table_reader *, struct table_row *, char **);
@@ -107,14 +124,179 @@ xls_find_sheet(const void *xls, unsigned int nsheets, const char *sheet,
 	return idx;
 }
 
+/* Reads n bytes at off: 0, or -1 on a short read. */
+static int
+xls_pread(int fd, void *buf, size_t n, off_t off)
+{
+	return pread(fd, buf, n, off) == (ssize_t)n ? 0 : -1;
+}
+
+static uint32_t
+le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+/* The compound file's next sector after sect, by the FAT; CFB_END if unknown. */
+#define CFB_END	0xfffffffeU
+static uint32_t
+xls_fat_next(int fd, const unsigned char *hdr, size_t ssz, uint32_t sect)
+{
+	size_t per = ssz / 4, idx = sect / per;
+	unsigned char v[4];
+
+	/* The header lists the first 109 FAT sectors: 6.9 MB of a 512-byte-sector file. */
+	if (idx >= 109 || xls_pread(fd, v, 4, ((off_t)le32(hdr + 0x4c + 4 * idx) + 1) *
+	    (off_t)ssz + (off_t)(sect % per) * 4) != 0)
+		return CFB_END;
+	return le32(v);
+}
+
+/* Is the 128-byte directory entry e the stream "Book" or "Workbook"? */
+static int
+xls_is_book(const unsigned char *e)
+{
+	static const char *const names[] = { "Book", "Workbook" };
+	size_t i, j, len;
+
+	if (e[0x42] != 2)		/* a stream */
+		return 0;
+	for (i = 0; i < 2; i++) {
+		len = strlen(names[i]);
+		if ((size_t)(e[0x40] | e[0x41] << 8) != 2 * (len + 1))
+			continue;
+		for (j = 0; j < len && e[2 * j] == (unsigned char)names[i][j] &&
+		    e[2 * j + 1] == 0; j++)
+			;
+		if (j == len)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Where the value of the workbook's CODEPAGE record lies in the file: its
+ * offset, or -1 if it is not in the workbook stream's first sector, where
+ * Excel and every other writer put it.
+ */
+static off_t
+xls_codepage_at(int fd)
+{
+	unsigned char hdr[512], sec[4096];
+	uint32_t dir, start = CFB_END, size = 0;
+	size_t ssz, at, len;
+	int hops;
+
+	if (xls_pread(fd, hdr, sizeof hdr, 0) != 0 ||
+	    memcmp(hdr, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) != 0 ||
+	    (hdr[0x1e] != 9 && hdr[0x1e] != 12) || hdr[0x1f] != 0)
+		return -1;
+	ssz = (size_t)1 << hdr[0x1e];
+	for (dir = le32(hdr + 0x30), hops = 0; dir < 0xfffffffaU && hops < 256 &&
+	    start == CFB_END; dir = xls_fat_next(fd, hdr, ssz, dir), hops++) {
+		if (xls_pread(fd, sec, ssz, ((off_t)dir + 1) * (off_t)ssz) != 0)
+			return -1;
+		for (at = 0; at < ssz && start == CFB_END; at += 128)
+			if (xls_is_book(sec + at)) {
+				start = le32(sec + at + 0x74);
+				size = le32(sec + at + 0x78);
+			}
+	}
+	/* A workbook in the mini stream is one FreeXL cannot read at all. */
+	if (start >= 0xfffffffaU || size < le32(hdr + 0x38) ||
+	    xls_pread(fd, sec, ssz, ((off_t)start + 1) * (off_t)ssz) != 0)
+		return -1;
+	for (at = 0; at + 4 <= ssz && at + 4 <= size; at += 4 + len) {
+		len = (size_t)(sec[at + 2] | sec[at + 3] << 8);
+		if (sec[at] == 0x42 && sec[at + 1] == 0 && len == 2 && at + 6 <= ssz)
+			return ((off_t)start + 1) * (off_t)ssz + (off_t)at + 4;
+	}
+	return -1;
+}
+
+/*
+ * A private copy of the BIFF5 workbook at path whose CODEPAGE record says
+ * CP437: its path (caller unlinks and frees), or NULL if the record is not
+ * found or the copy cannot be made (then the file is read as it is).
+ */
+static char *
+xls_copy_as_437(const char *path)
+{
+	static const unsigned char cp437[2] = { 0xb5, 0x01 };
+	const char *tmpdir = getenv("TMPDIR");
+	char *copy, chunk[65536];
+	int in, out = -1, ok = 0;
+	off_t at;
+	ssize_t n;
+
+	if ((in = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	copy = xasprintf("%s/fairmatch-xls-XXXXXX", tmpdir != NULL && *tmpdir != '\0' ?
+	    tmpdir : "/tmp");
+	if ((at = xls_codepage_at(in)) < 0 || (out = mkstemp(copy)) == -1)
+		goto done;
+	while ((n = read(in, chunk, sizeof chunk)) > 0)
+		if (write(out, chunk, (size_t)n) != n)
+			goto done;
+	ok = n == 0 && pwrite(out, cp437, 2, at) == 2;
+done:
+	if (out != -1) {
+		close(out);
+		if (!ok)
+			unlink(copy);
+	}
+	close(in);
+	if (!ok) {
+		free(copy);
+		return NULL;
+	}
+	return copy;
+}
+
+/*
+ * Text FreeXL read as CP437 from the copy, back to its bytes and then from
+ * the workbook's code page to UTF-8, into out: 0, or -1 if the bytes are not
+ * text in that code page.
+ */
+static int
+xls_recode(struct xls_reader *r, const char *text, struct buf *out)
+{
+	size_t inlen = strlen(text), nbytes, left, cap;
+	char *bytes = xmalloc(inlen + 1), *utf8, *in = (char *)text, *o = bytes;
+	int rc = -1;
+
+	left = inlen;
+	iconv(r->to437, NULL, NULL, NULL, NULL);
+	if (iconv(r->to437, &in, &inlen, &o, &left) == (size_t)-1)
+		goto done;
+	nbytes = (size_t)(o - bytes);
+	cap = nbytes * 4 + 1;
+	utf8 = xmalloc(cap);
+	in = bytes;
+	o = utf8;
+	left = cap;
+	iconv(r->fromcp, NULL, NULL, NULL, NULL);
+	if (iconv(r->fromcp, &in, &nbytes, &o, &left) != (size_t)-1 &&
+	    iconv(r->fromcp, NULL, NULL, &o, &left) != (size_t)-1) {
+		buf_add(out, utf8, (size_t)(o - utf8));
+		rc = 0;
+	}
+	free(utf8);
+done:
+	free(bytes);
+	return rc;
+}
+
 /*
  * Opens path for its metadata: refuses a password, and any sheet whose
  * declared size is beyond the limits, before FreeXL allocates the cells.
- * Returns the chosen sheet's index, or -1 with *cause.
+ * Returns the chosen sheet's index, or -1 with *cause; *codepage gets a
+ * BIFF5 workbook's code page, 0 for BIFF8.
  */
 static long
 xls_inspect(const char *path, const char *sheet,
-    const struct table_limits *lim, char **cause)
+    const struct table_limits *lim, unsigned int *codepage, char **cause)
 {
 	const void *xls = NULL;
 	unsigned int info, nsheets, i, rows;
@@ -134,6 +316,11 @@ xls_inspect(const char *path, const char *sheet,
 		    "workbook is encrypted; remove the password and save it again");
 		goto out;
 	}
+	*codepage = 0;
+	if (freexl_get_info(xls, FREEXL_BIFF_VERSION, &info) == FREEXL_OK &&
+	    info == FREEXL_BIFF_VER_5 &&
+	    freexl_get_info(xls, FREEXL_BIFF_CODEPAGE, &info) == FREEXL_OK)
+		*codepage = info;
 	if (freexl_get_info(xls, FREEXL_BIFF_SHEET_COUNT, &nsheets) != FREEXL_OK)
 		nsheets = 0;
 	if ((idx = xls_find_sheet(xls, nsheets, sheet, cause)) < 0)
@@ -182,11 +369,36 @@ out:
 	return idx;
 }
 
+/*
+ * Sets r up to read a BIFF5 workbook in code page cp from a CP437 copy of
+ * path (see the top of this file): the copy's path, which the caller
+ * unlinks and frees, or NULL if path is read as it is.
+ */
+static char *
+xls_recode_setup(struct xls_reader *r, const char *path, unsigned int cp)
+{
+	char *name, *copy = NULL;
+
+	if (cp == 0 || cp == FREEXL_BIFF_CP437 || cp == FREEXL_BIFF_UTF16LE)
+		return NULL;
+	name = cp == 0x8000 ? xstrdup("MACINTOSH") : xasprintf("CP%u", cp);
+	if ((r->to437 = iconv_open("CP437", "UTF-8")) != (iconv_t)-1 &&
+	    (r->fromcp = iconv_open("UTF-8", name)) != (iconv_t)-1 &&
+	    (copy = xls_copy_as_437(path)) != NULL) {
+		r->codepage = name;
+		return copy;
+	}
+	free(name);
+	return NULL;
+}
+
 struct table_reader *
 table_xls_open(const char *path, const char *sheet,
     const struct table_limits *lim, char **cause)
 {
 	struct xls_reader *r;
+	unsigned int codepage;
+	char *copy;
 	long idx;
 	int rc;
 
@@ -194,15 +406,23 @@ table_xls_open(const char *path, const char *sheet,
 		lim = &table_default_limits;
 	if (table_check_file(path, lim, cause) != 0)
 		return NULL;
-	if ((idx = xls_inspect(path, sheet, lim, cause)) < 0)
+	if ((idx = xls_inspect(path, sheet, lim, &codepage, cause)) < 0)
 		return NULL;
 	r = xcalloc(1, sizeof *r);
 	r->base.ops = &xls_ops;
 	r->base.charset = "xls";
 	r->lim = lim;
+	r->to437 = r->fromcp = (iconv_t)-1;
 	sheet_rows_init(&r->rows, &r->base, lim);
-	if ((rc = freexl_open(path, &r->xls)) != FREEXL_OK) {
-		*cause = xls_message(rc);
+	copy = xls_recode_setup(r, path, codepage);
+	rc = freexl_open(copy != NULL ? copy : path, &r->xls);
+	if (copy != NULL) {
+		unlink(copy);		/* FreeXL has read it all */
+		free(copy);
+	}
+	/* FreeXL 1.0.6 can fail a record yet say FREEXL_OK, with no handle. */
+	if (rc != FREEXL_OK || r->xls == NULL) {
+		*cause = xls_message(rc != FREEXL_OK ? rc : FREEXL_BIFF_INVALID_BOF);
 		r->xls = NULL;
 		xls_close(&r->base);
 		return NULL;
@@ -248,8 +468,19 @@ xls_cell(struct xls_reader *r, unsigned int row, unsigned short col,
 	case FREEXL_CELL_DATE:		/* FreeXL's text: 2026-03-05 */
 	case FREEXL_CELL_DATETIME:	/* 2026-03-05 08:30:00 */
 	case FREEXL_CELL_TIME:		/* 08:30:00 */
-		if (v.value.text_value != NULL)
+		if (v.value.text_value == NULL)
+			break;
+		if (r->codepage == NULL)
 			buf_addstr(&r->cell, v.value.text_value);
+		else if (xls_recode(r, v.value.text_value, &r->cell) != 0) {
+			table_colname(col, name);
+			r->base.err_line = row + 1;
+			*cause = xasprintf("第 %u 行单元格 %s%u 的文字不是工作簿声明的字符集"
+			    "（代码页 %s） / row %u: cell %s%u holds text that is not in the"
+			    " workbook's declared charset (code page %s)", row + 1, name,
+			    row + 1, r->codepage, row + 1, name, row + 1, r->codepage);
+			return -1;
+		}
 		break;
 	default:
 		break;
@@ -289,5 +520,10 @@ xls_close(struct table_reader *base)
 		freexl_close(r->xls);
 	sheet_rows_free(&r->rows);
 	buf_free(&r->cell);
+	if (r->to437 != (iconv_t)-1)
+		iconv_close(r->to437);
+	if (r->fromcp != (iconv_t)-1)
+		iconv_close(r->fromcp);
+	free(r->codepage);
 	free(r);
 }

@@ -3,7 +3,7 @@
 # fixtures/excel/make.js) and spoilt as a clerk's Excel spoils it (fixtures/damage/): each
 # catalogue's three files are refused with the same report, row by row, naming the column
 # as the header has it and saying what Excel did; nothing is stored.  Then the catalogues'
-# .xls and XML files import as the same rows as their .xlsx.
+# .xls (BIFF8 and BIFF5) and XML files import as the same rows as their .xlsx.
 source "$(dirname "$0")/lib.bash"
 fresh_work
 py=${PYTHON:-python3}
@@ -20,7 +20,9 @@ expect() {
       '5|统一社会信用代码|scientific notation (such as 9.13301E+17)|科学计数法' ;;
     demand) printf '%s\n' \
       '3|截止日期|this looks like an Excel date serial number|Excel 的日期序号' \
-      '4|联系电话|Excel dropped the leading 0 of the area code|开头的 0 被 Excel 去掉了' ;;
+      '4|联系电话|Excel dropped the leading 0 of the area code|开头的 0 被 Excel 去掉了' \
+      '5|需求编号|Excel dropped the leading zeros of the code 2004|编号 2004 开头的 0 被 Excel 去掉了' \
+      '5|需求编号|put the zeros back (002004)|再补上开头的 0（应为 002004）' ;;
   esac
 }
 
@@ -51,15 +53,27 @@ done
 [ "$(sqlite3 "$db" 'SELECT (SELECT count(*) FROM products) + (SELECT count(*) FROM demands)')" = 0 ] && ok ||
   bad "a refused workbook stored rows"
 
-# The catalogues themselves: the .xls and XML files hold the XLSX file's rows, to the last one.
+# The catalogues themselves: the .xls (Excel 97-2003, and Excel 5.0/95 in code page 936,
+# GBK, written by Gnumeric: fixtures/excel/make-biff5.sh) and XML files hold the XLSX
+# file's rows, to the last one and to the last Chinese character.
 for kc in supply:448 demand:180; do
   kind=${kc%:*} n=${kc#*:}
   check "$kind.xlsx" 0 "$fm" import "$kind" "$FIXTURES/catalog/$kind.xlsx" --json
   has "$kind.xlsx: every row new" "$WORK/out" "\"inserted\":$n,"
-  for ext in xls xml; do
-    check "$kind.$ext" 0 "$fm" import "$kind" "$FIXTURES/catalog/$kind.$ext" --json
-    has "$kind.$ext: the same rows as the .xlsx" "$WORK/out" "\"inserted\":0,\"updated\":0,\"unchanged\":$n"
+  for f in "$kind.xls" "$kind.xml" "$kind-excel95.xls"; do
+    check "$f" 0 "$fm" import "$kind" "$FIXTURES/catalog/$f" --json
+    has "$f read as ${f##*.}" "$WORK/out" "\"format\":\"${f##*.}\""
+    has "$f: the same rows as the .xlsx" "$WORK/out" "\"inserted\":0,\"updated\":0,\"unchanged\":$n"
   done
 done
+
+# The Excel 95 workbook alone, into a store that has not seen the XLSX: its GBK text is
+# stored as Chinese, not as the bytes of another code page.
+rm -rf "$WORK/data"
+check "init again" 0 "$fm" init
+check "supply-excel95.xls into an empty store" 0 "$fm" import supply "$FIXTURES/catalog/supply-excel95.xls" --json
+has "supply-excel95.xls: every row new" "$WORK/out" "\"inserted\":448,"
+[ "$(sqlite3 "$db" "SELECT p.name || '|' || s.name FROM products p JOIN suppliers s ON s.id = p.supplier_id WHERE p.code = 'HZ-0001'")" = "明前西湖龙井|杭州盛源茶叶有限公司" ] && ok ||
+  bad "supply-excel95.xls: HZ-0001's Chinese names not stored as in the file"
 
 finish
