@@ -228,18 +228,20 @@ test_opts(struct fixed_opts *o, int d)
 }
 
 /*
- * Solves m with fairness d and checks the answer against want (brute
- * force's optimum, or -1 for none): proven optimal with a valid schedule,
- * or proven infeasible; the first bound never exceeds the optimum.
+ * Solves m with fairness d on threads cores and checks the answer against
+ * want (brute force's optimum, or -1 for none): proven optimal with a valid
+ * schedule, or proven infeasible; the first bound never exceeds the optimum.
  */
 static void
-assert_solved(const struct fixed_model *m, int d, int want, const char *what, int round)
+assert_solved_on(const struct fixed_model *m, int d, int want, const char *what, int round,
+    int threads)
 {
 	struct fixed_opts o;
 	struct fixed_result res;
 	char *cause = NULL;
 
 	test_opts(&o, d);
+	o.threads = threads;
 	assert_int_equal(fixed_solve(m, &o, &res, &cause), 0);
 	if (want < 0) {
 		if (res.status != FIXED_INFEASIBLE)
@@ -257,6 +259,18 @@ assert_solved(const struct fixed_model *m, int d, int want, const char *what, in
 			    res.lower, want);
 	}
 	fixed_result_free(&res);
+}
+
+/*
+ * The same on one core (annealing, then the SAT search) and on two (the
+ * portfolio, its two settings racing): whichever core answers, the answer
+ * is the same.
+ */
+static void
+assert_solved(const struct fixed_model *m, int d, int want, const char *what, int round)
+{
+	assert_solved_on(m, d, want, what, round, 1);
+	assert_solved_on(m, d, want, what, round, 2);
 }
 
 /* The exact solver matches brute force on small random instances. */
