@@ -306,7 +306,8 @@ check "the province reports for 宁波" 0 "$fm" ledger city-report --year 2012 -
 check "a city outside Zhejiang refused" 1 "$fm" ledger city-report --year 2012 --quarter 2 --amount 1 --city 成都
 has "city named" "$WORK/err" 'city "成都" is not one of Zhejiang'
 [ "$(q "SELECT count(*) FROM ledger_city_reports")" = 2 ] && ok || bad "refused reports were kept"
-rday=$(q "SELECT date(submitted_at, 'localtime') FROM ledger_city_reports WHERE city = '杭州市'")
+# The day by the clock fairmatch reads it with: $TZ, else Asia/Shanghai (sqlite3 uses $TZ, else UTC).
+rday=$(TZ=${TZ:-Asia/Shanghai} q "SELECT date(submitted_at, 'localtime') FROM ledger_city_reports WHERE city = '杭州市'")
 printf '事项,截止日期,季度,批次,亿元\n统计上报第二季度数据,%s,2,,\n三大市场扩销,,,,100\n' "$rday" > "$WORK/plan-2012.csv"
 check "plan 2012" 0 "$fm" ledger plan import "$WORK/plan-2012.csv" --year 2012
 check "late 2012" 0 "$fm" ledger late --year 2012 --today "$(date -d "$rday + 1 day" +%F)" --json
