@@ -376,6 +376,8 @@ async function sendAsk(ev) {
 	if (byLink()) {
 		const token = linkToken($('#ask-link').value);
 		if (!token || !phone) { out.textContent = t('kiosk.linkNeeded'); $(token ? '#ask-phone' : '#ask-link').focus(); return; }
+		// A scanner's Enter can come before the link's check: the link's fair decides where it goes.
+		if (token !== linkFor) await checkLink();
 		if (linkWho && linkWho.token === token) fair = linkWho.fair;
 		body.link = token;
 	} else {
@@ -406,26 +408,38 @@ function drawAsBuyer() {
 }
 
 // Takes up ?link=TOKEN: its buyer asks from this kiosk; a link that opens nothing is said so.
+// The token leaves the address at once (a product's address copied or shared, or a
+// Referer, must not carry it) and stays in this tab's session storage, for a reload.
+const LINK_KEY = 'fairmatch.kiosk.link';
+let linkGen = 0;	// counts forgetLink: a check that started before one is dropped
 async function takeLink() {
-	const token = linkToken(params.get('link') || '');
-	if (!token) return;
-	try {
-		asBuyer = (await whoseLink(token)) || false;
-	} catch { /* the server away: the notice says so; the badge and PIN still work */ }
-	drawAsBuyer();
-}
-
-// Forgets ?link= (at the idle reset; the header's home button keeps it).
-function forgetLink() {
-	asBuyer = null;
-	linkWho = null;
-	linkFor = '';
-	$('#as-buyer').hidden = true;
+	let token = linkToken(params.get('link') || '');
 	if (params.has('link')) {
 		params.delete('link');
 		const q = params.toString();
 		history.replaceState(null, '', location.pathname + (q ? '?' + q : '') + location.hash);
+		if (token) sessionStorage.setItem(LINK_KEY, token);
 	}
+	token ||= sessionStorage.getItem(LINK_KEY) || '';
+	if (!token) return;
+	const gen = linkGen;
+	let who;
+	try {
+		who = (await whoseLink(token)) || false;
+	} catch { return; /* the server away: the notice says so; the badge and PIN still work */ }
+	if (gen !== linkGen) return;
+	asBuyer = who;
+	drawAsBuyer();
+}
+
+// Forgets the buyer of ?link= (at the idle reset; the header's home button keeps it).
+function forgetLink() {
+	linkGen++;
+	asBuyer = null;
+	linkWho = null;
+	linkFor = '';
+	$('#as-buyer').hidden = true;
+	sessionStorage.removeItem(LINK_KEY);
 }
 
 // ---- routing ----

@@ -125,7 +125,8 @@ const steps = [
 		const first = data.meetings[0];
 		const when = await me.textContent(`#meetings li[data-meeting="${first.id}"] .when`);
 		ok(when.includes(`${first.start}–${first.end}`), 'the meeting at the fair\'s time, not the phone\'s', `${when} / ${first.start}–${first.end}`);
-		ok(data.time_zone === 'Asia/Shanghai' && (await me.textContent('#zone')).includes(data.time_zone), 'the page names the fair\'s zone', await me.textContent('#zone'));
+		const zone = await me.textContent('#zone');
+		ok(data.time_zone === 'Asia/Shanghai' && zone.includes(data.time_zone) && zone.includes('中国标准时间'), 'the page names the fair\'s zone, in words too', zone);
 		ok(await me.locator('#ask-more').isHidden(), 'a supplier is not offered to ask for meetings');
 
 		const item = me.locator('#incoming li[data-request]', { hasText: data.incoming.find((r) => r.state === 'asked')?.with.name ?? '?' });
@@ -184,6 +185,7 @@ const steps = [
 		await me.waitForSelector('body[data-ready="1"]');
 		await me.waitForSelector('#as-buyer:not([hidden])');
 		ok((await me.textContent('#as-buyer')).includes(ASK_BADGE), 'the search says whom it asks as', await me.textContent('#as-buyer'));
+		ok(!me.url().includes(token), 'the token leaves the address (a shared product page does not carry it)', me.url());
 		await me.evaluate((c) => { location.hash = '#/p/' + c; }, code);
 		await me.waitForSelector('#p-body:not([hidden])');
 		await me.click('#ask');
@@ -199,7 +201,7 @@ const steps = [
 		const r = (await requests()).find((x) => x.buyer.badge === ASK_BADGE && x.supplier.badge === supplier);
 		ok(r && r.state === 'asked' && r.product_code === code, 'the organisers see the buyer\'s request', JSON.stringify(r));
 		const sent = await con.evaluate(async ([fair, tok, product]) => (await fetch(`/api/v1/fairs/${fair}/requests`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'fetch' }, body: JSON.stringify({ link: tok, product, phone: '13912340000' }) })).json(), [FAIR, token, code]);
-		ok(sent.id === r?.id, 'asking again by the link is the same request', JSON.stringify(sent));
+		ok(r && sent.id === r.id, 'asking again by the link is the same request', JSON.stringify(sent));
 		// Back to the agenda: the request is among theirs.
 		await me.click('#ask-close');
 		await me.click('#as-buyer-back');
@@ -243,6 +245,10 @@ const steps = [
 		await idle.waitForSelector('#as-buyer:not([hidden])');
 		await idle.waitForFunction(() => Number(document.body.dataset.idleReset || 0) > 0, null, { timeout: 30000 });
 		ok(await idle.locator('#as-buyer').isHidden() && !idle.url().includes('link='), 'the idle reset forgets the buyer', idle.url());
+		await idle.reload();
+		await idle.waitForSelector('body[data-ready="1"]');
+		await idle.waitForTimeout(500);
+		ok(await idle.locator('#as-buyer').isHidden(), 'a reload after the idle reset does not bring the buyer back');
 		await idle.close();
 	}],
 	['the organiser revokes a link; the next print\'s works', async () => {

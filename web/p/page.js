@@ -98,7 +98,7 @@ function draw() {
 	$('#incoming-box').hidden = me.side === 'buyer' && !page.incoming.length;
 	$('#outgoing-box').hidden = me.side === 'supplier' && !page.outgoing.length;
 	$('#ask-box').hidden = $('#ask-note').hidden = me.side !== 'buyer';
-	$('#ask-more').href = '/?' + new URLSearchParams({ fair: page.fair.code, idle: 'off', link: token });
+	$('#ask-more').href = '/?' + new URLSearchParams({ fair: page.fair.code, link: token });
 	$('#answer-status').textContent = answered ? t('page.answered', { state: t('page.state.' + answered) }) : '';
 	if (document.activeElement !== $('#reps')) $('#reps').value = me.reps;
 	const away = new Set(me.away);
