@@ -63,6 +63,13 @@ export CLERK_PASSWORD=hangzhou-clerk-1 ORG_PASSWORD=organiser-pass-1
 # loaded machine runs an ASan build slowly.  BROWSER_ONLY=pages.mjs (a space-separated
 # list) runs only those scripts, for a developer at work on one page.
 rc=0
+for f in ${BROWSER_ONLY:-}; do
+  case " test.mjs fair_day.mjs pages.mjs langs.mjs ledger.mjs " in
+    *" $f "*) ;;
+    *) echo "FAIL BROWSER_ONLY names $f, which is not one of the browser scripts"; rc=1 ;;
+  esac
+done
+[ -z "${BROWSER_ONLY:-}" ] || echo "note: BROWSER_ONLY=$BROWSER_ONLY: the other scripts are skipped"
 js() {
   local t=$1 f=$2
   case " ${BROWSER_ONLY:-$f} " in *" $f "*) ;; *) echo "skip $f (BROWSER_ONLY)"; return 0 ;; esac
