@@ -217,10 +217,11 @@ xls_codepage_at(int fd)
 
 /*
  * A private copy of the BIFF5 workbook at path whose CODEPAGE record says
- * CP437: its path (caller unlinks and frees), or NULL if the record is not
- * found or the copy cannot be made (then the file is read as it is).
+ * CP437, already unlinked: an open descriptor (caller closes), or -1 if the
+ * record is not found or the copy cannot be made (then the file is read as
+ * it is).
  */
-static char *
+static int
 xls_copy_as_437(const char *path)
 {
 	static const unsigned char cp437[2] = { 0xb5, 0x01 };
@@ -231,27 +232,25 @@ xls_copy_as_437(const char *path)
 	ssize_t n;
 
 	if ((in = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
+		return -1;
 	copy = xasprintf("%s/fairmatch-xls-XXXXXX", tmpdir != NULL && *tmpdir != '\0' ?
 	    tmpdir : "/tmp");
 	if ((at = xls_codepage_at(in)) < 0 || (out = mkstemp(copy)) == -1)
 		goto done;
+	/* Nameless from the start: nothing of the upload stays behind, whatever happens. */
+	unlink(copy);
 	while ((n = read(in, chunk, sizeof chunk)) > 0)
 		if (write(out, chunk, (size_t)n) != n)
 			goto done;
 	ok = n == 0 && pwrite(out, cp437, 2, at) == 2;
 done:
-	if (out != -1) {
+	if (out != -1 && !ok) {
 		close(out);
-		if (!ok)
-			unlink(copy);
+		out = -1;
 	}
 	close(in);
-	if (!ok) {
-		free(copy);
-		return NULL;
-	}
-	return copy;
+	free(copy);
+	return out;
 }
 
 /*
@@ -371,25 +370,26 @@ out:
 
 /*
  * Sets r up to read a BIFF5 workbook in code page cp from a CP437 copy of
- * path (see the top of this file): the copy's path, which the caller
- * unlinks and frees, or NULL if path is read as it is.
+ * path (see the top of this file): the copy's descriptor, which the caller
+ * closes, or -1 if path is read as it is.
  */
-static char *
+static int
 xls_recode_setup(struct xls_reader *r, const char *path, unsigned int cp)
 {
-	char *name, *copy = NULL;
+	char *name;
+	int fd = -1;
 
 	if (cp == 0 || cp == FREEXL_BIFF_CP437 || cp == FREEXL_BIFF_UTF16LE)
-		return NULL;
+		return -1;
 	name = cp == 0x8000 ? xstrdup("MACINTOSH") : xasprintf("CP%u", cp);
 	if ((r->to437 = iconv_open("CP437", "UTF-8")) != (iconv_t)-1 &&
 	    (r->fromcp = iconv_open("UTF-8", name)) != (iconv_t)-1 &&
-	    (copy = xls_copy_as_437(path)) != NULL) {
+	    (fd = xls_copy_as_437(path)) != -1) {
 		r->codepage = name;
-		return copy;
+		return fd;
 	}
 	free(name);
-	return NULL;
+	return -1;
 }
 
 struct table_reader *
@@ -398,9 +398,9 @@ table_xls_open(const char *path, const char *sheet,
 {
 	struct xls_reader *r;
 	unsigned int codepage;
-	char *copy;
+	char copyname[64];
 	long idx;
-	int rc;
+	int copy, rc;
 
 	if (lim == NULL)
 		lim = &table_default_limits;
@@ -414,12 +414,12 @@ table_xls_open(const char *path, const char *sheet,
 	r->lim = lim;
 	r->to437 = r->fromcp = (iconv_t)-1;
 	sheet_rows_init(&r->rows, &r->base, lim);
-	copy = xls_recode_setup(r, path, codepage);
-	rc = freexl_open(copy != NULL ? copy : path, &r->xls);
-	if (copy != NULL) {
-		unlink(copy);		/* FreeXL has read it all */
-		free(copy);
-	}
+	/* FreeXL opens by name: the unlinked copy's is its descriptor's under /proc. */
+	if ((copy = xls_recode_setup(r, path, codepage)) != -1)
+		snprintf(copyname, sizeof copyname, "/proc/self/fd/%d", copy);
+	rc = freexl_open(copy != -1 ? copyname : path, &r->xls);
+	if (copy != -1)
+		close(copy);		/* FreeXL has read it all */
 	/* FreeXL 1.0.6 can fail a record yet say FREEXL_OK, with no handle. */
 	if (rc != FREEXL_OK || r->xls == NULL) {
 		*cause = xls_message(rc != FREEXL_OK ? rc : FREEXL_BIFF_INVALID_BOF);
