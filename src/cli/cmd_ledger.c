@@ -355,7 +355,8 @@ show_line(json_t *v)
 	    (long long)json_integer_value(json_object_get(v, "year")),
 	    (long long)json_integer_value(json_object_get(v, "quarter")),
 	    json_string_value(json_object_get(v, "amount")),
-	    json_is_true(json_object_get(v, "from_fair")) ? "来自洽谈会" : "非洽谈会",
+	    json_is_true(json_object_get(v, "from_fair")) ? "来自洽谈会 / from a fair meeting" :
+	    "非洽谈会 / not from a fair",
 	    json_string_value(json_object_get(v, "state_zh")),
 	    json_string_value(json_object_get(v, "state")));
 	json_array_foreach(json_object_get(v, "history"), i, h)

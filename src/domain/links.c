@@ -131,6 +131,7 @@ static long long
 fair_expiry(const char *end_date)
 {
 	struct tm tm = { 0 };
+	time_t at;
 	int y, m, d;
 
 	if (end_date == NULL || sscanf(end_date, "%4d-%2d-%2d", &y, &m, &d) != 3)
@@ -139,7 +140,10 @@ fair_expiry(const char *end_date)
 	tm.tm_mon = m - 1;
 	tm.tm_mday = d + 1;	/* mktime carries the 32nd into the next month */
 	tm.tm_isdst = -1;
-	return (long long)mktime(&tm);
+	/* A date mktime cannot place: as a fair without dates, not a link dead at birth. */
+	if ((at = mktime(&tm)) == (time_t)-1)
+		return (long long)time(NULL) + 30LL * DAY;
+	return (long long)at;
 }
 
 int

@@ -160,6 +160,7 @@ matching_people(struct store *st, struct matcher *m, const char *fair_code,
 	mo.regions = (const char *const *)(buyer ? fair.cities : fair.provinces);
 	mo.nregions = buyer ? fair.ncities : fair.nprovinces;
 	if (match_text(m, buyer ? "demand" : "supply", text, category, &mo, &res, cause) != 0) {
+		match_result_free(&res);	/* what it set before it refused */
 		free(canon);
 		fair_clear(&fair);
 		store_note_failure(st);	/* a lock or the disk is the store's, not the words' */

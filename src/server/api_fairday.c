@@ -250,13 +250,20 @@ void
 api_fair_people_match(struct hreq *h, char **args)
 {
 	const char *text = hreq_arg(h, "text"), *category = hreq_arg(h, "category");
+	json_t *in;
 	long limit;
 
 	if ((limit = api_arg_long(h, "limit", 1, 100, PEOPLE_LIMIT)) < 0 ||
 	    !api_fair_known(h, args[0]))
 		return;
-	api_task_run(h, people_work, json_pack("{s:s,s:s?,s:s?,s:I}", "badge", args[1], "text",
-	    text, "category", category, "limit", (json_int_t)limit), xstrdup(args[0]));
+	/* jansson takes UTF-8 only: a query string can decode to any bytes. */
+	if ((in = json_pack("{s:s,s:s?,s:s?,s:I}", "badge", args[1], "text", text, "category",
+	    category, "limit", (json_int_t)limit)) == NULL) {
+		http_error(h, 400, "bad_argument", "badge、text 和 category 须为 UTF-8 文本 / badge,"
+		    " text and category must be UTF-8 text");
+		return;
+	}
+	api_task_run(h, people_work, in, xstrdup(args[0]));
 }
 
 /*

@@ -610,18 +610,25 @@ register_export_work(struct task *t, struct store *st)
 	}
 	rc = ledger_register_export(reg, format, t->text, &cause);
 	json_decref(reg);
-	sheet_reply(t, rc, format, xasprintf("营销网络名录-%s", province != NULL ?
-	    province_short(province) : "全部"), cause);
+	sheet_reply(t, rc, format, xasprintf("营销网络名录-%s", province == NULL ? "全部" :
+	    province_short(province) != NULL ? province_short(province) : province), cause);
 }
 
 /* GET /api/v1/ledger/register/export?province=&format=xlsx|csv: the import's columns. */
 void
 api_ledger_register_export(struct hreq *h, char **args)
 {
-	const char *format = sheet_format(h);
+	const char *format, *asked = hreq_arg(h, "province");
 	char *path;
 
-	if (format == NULL || (path = sheet_path(h, "register", format)) == NULL)
+	if (h->who.role != ROLE_EXPANSION && asked != NULL && *asked != '\0' &&
+	    norm_province(asked) == NULL) {
+		http_error(h, 400, "bad_argument", "province “%s” 不是省份名 / province: \"%s\" is"
+		    " not a province", asked, asked);
+		return;
+	}
+	/* sheet_format answers a bad format itself: h is gone then. */
+	if ((format = sheet_format(h)) == NULL || (path = sheet_path(h, "register", format)) == NULL)
 		return;
 	api_task_run(h, register_export_work, json_pack("{s:s, s:s?}", "format", format,
 	    "province", province_of(h)), path);

@@ -472,6 +472,8 @@ cp "$WORK/body" "$WORK/http-register.xlsx"
 [ "$(as hbj GET '/api/v1/ledger/register/export?format=csv')" = 200 ] && grep -q "^BJ-C01," "$WORK/body" &&
   ! grep -q "^SC-" "$WORK/body" && ok || bad "北京's register export is not its own: $(head -c 300 "$WORK/body")"
 [ "$(as hjx GET '/api/v1/ledger/register/export')" = 403 ] && ok || bad "a city office exports the register"
+[ "$(as admin GET '/api/v1/ledger/register/export?province=火星')" = 400 ] && grep -q '火星' "$WORK/body" &&
+  ok || bad "an unknown province exported as an empty register: $(head -c 300 "$WORK/body")"
 [ "$(as admin GET '/api/v1/ledger/register/export?format=pdf')" = 400 ] && grep -q 'format' "$WORK/body" &&
   ok || bad "a bad export format: $(cat "$WORK/body")"
 regup() { as "$1" POST "/api/v1/ledger/register/import?filename=$2" -H 'Content-Type: application/octet-stream' --data-binary @"$WORK/$2"; }
