@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "store.h"
 #include "util.h"
 
 static const char *data_dir;	/* from --data; NULL = environment or default */
@@ -131,4 +132,19 @@ cli_who(void)
 	if (u == NULL || *u == '\0')
 		u = (pw = getpwuid(geteuid())) != NULL ? pw->pw_name : getenv("USER");
 	return xasprintf("cli:%s", u != NULL ? u : "unknown");
+}
+
+/* Opens the store of the data directory, or prints why not; NULL then. */
+struct store *
+cli_open_store(const struct cmd_entry *cmd)
+{
+	struct store *st;
+	char *cause = NULL;
+
+	if (store_open(cli_data_dir(), 0, &st, &cause) != 0) {
+		fprintf(stderr, "fairmatch %s: %s\n", cmd->name, cause);
+		free(cause);
+		return NULL;
+	}
+	return st;
 }

@@ -36,6 +36,9 @@ int cli_parse(const struct cmd_entry *cmd, int argc, char **argv,
     const struct cli_opt *opts, char **pos, int npos);
 /* The data directory: --data, else $FAIRMATCH_DATA, else ./var. */
 const char *cli_data_dir(void);
+struct store;
+/* Opens the store of the data directory, or prints why not; NULL then. */
+struct store *cli_open_store(const struct cmd_entry *cmd);
 /* Prints "fairmatch NAME: message" to stderr with the usage line; returns EXIT_USAGE. */
 int cli_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -18,21 +18,6 @@
 #include "store.h"
 #include "util.h"
 
-/* Opens the store of the data directory, or prints why not; NULL then. */
-static struct store *
-open_store(const struct cmd_entry *cmd)
-{
-	struct store *st;
-	char *cause = NULL;
-
-	if (store_open(cli_data_dir(), 0, &st, &cause) != 0) {
-		fprintf(stderr, "fairmatch %s: %s\n", cmd->name, cause);
-		free(cause);
-		return NULL;
-	}
-	return st;
-}
-
 /*
  * Ends a verb: with rc 0 prints out (JSON, or through print) and
  * releases it; else prints cause.  Closes the store; the exit status.
@@ -147,7 +132,7 @@ verb_versions(const struct cmd_entry *cmd, int argc, char **argv)
 
 	if (cli_parse(cmd, argc, argv, opts, pos, 1) != 1)
 		return cli_usage_error(cmd, "用法 / usage: schedule versions FAIR [--json]");
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = cli_open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
 	v = schedule_versions_json(st, pos[0], &cause);
 	return finish(cmd, st, v != NULL ? 0 : -1, cause, v, json, print_versions);
@@ -216,7 +201,7 @@ verb_diff(const struct cmd_entry *cmd, int argc, char **argv)
 		    " [--json]");
 	if ((number = version_arg(cmd, n > 1 ? pos[1] : NULL)) < 0)
 		return EXIT_USAGE;
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = cli_open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
 	d = schedule_version_diff(st, pos[0], number, &cause);
 	return finish(cmd, st, d != NULL ? 0 : -1, cause, d, json, print_diff);
@@ -248,7 +233,7 @@ verb_publish(const struct cmd_entry *cmd, int argc, char **argv)
 		    " [--json]");
 	if ((number = version_arg(cmd, n > 1 ? pos[1] : NULL)) < 0)
 		return EXIT_USAGE;
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = cli_open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
 	rc = schedule_version_publish(st, pos[0], number, &s, &cause);
 	return finish(cmd, st, rc, cause, s, json, print_published);
@@ -266,7 +251,7 @@ verb_undo(const struct cmd_entry *cmd, int argc, char **argv)
 
 	if (cli_parse(cmd, argc, argv, opts, pos, 1) != 1)
 		return cli_usage_error(cmd, "用法 / usage: schedule undo FAIR [--json]");
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = cli_open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
 	rc = schedule_version_undo(st, pos[0], &s, &cause);
 	return finish(cmd, st, rc, cause, s, json, print_published);
@@ -297,7 +282,7 @@ verb_discard(const struct cmd_entry *cmd, int argc, char **argv)
 		    " [--json]");
 	if ((number = version_arg(cmd, n > 1 ? pos[1] : NULL)) < 0)
 		return EXIT_USAGE;
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = cli_open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
 	rc = schedule_version_discard(st, pos[0], number, &cause);
 	return finish(cmd, st, rc, cause, rc == 0 ? json_pack("{s:s,s:i,s:s}", "fair", pos[0],
@@ -316,7 +301,7 @@ run_action(const struct cmd_entry *cmd, fairday_fn *fn, const char *fair, json_t
 	char *cause = NULL, *who;
 	int status = 0, rc;
 
-	if ((st = open_store(cmd)) == NULL) {
+	if ((st = cli_open_store(cmd)) == NULL) {
 		json_decref(in);
 		return EXIT_REJECTED;
 	}

@@ -82,21 +82,6 @@ result_print(FILE *f, const struct fixed_model *m, const struct fixed_result *re
 	}
 }
 
-/* Opens the store of the data directory, or prints why not; NULL then. */
-static struct store *
-open_store(const struct cmd_entry *cmd)
-{
-	struct store *st;
-	char *cause = NULL;
-
-	if (store_open(cli_data_dir(), 0, &st, &cause) != 0) {
-		fprintf(stderr, "fairmatch %s: %s\n", cmd->name, cause);
-		free(cause);
-		return NULL;
-	}
-	return st;
-}
-
 /* Ends a verb: prints the failure, if any, closes the store; the exit status. */
 static int
 finish(const struct cmd_entry *cmd, struct store *st, int rc, char *cause)
@@ -132,7 +117,7 @@ solve_fair(const struct cmd_entry *cmd, const char *code, double limit, int limi
 	char *cause = NULL;
 	int tty = !json && isatty(STDERR_FILENO), rc;
 
-	if ((st = open_store(cmd)) == NULL) {
+	if ((st = cli_open_store(cmd)) == NULL) {
 		free(who);
 		return EXIT_REJECTED;
 	}
@@ -233,7 +218,7 @@ verb_setup(const struct cmd_entry *cmd, int argc, char **argv)
 			return cli_usage_error(cmd, "--lunch 应为 HH:MM-HH:MM 或 none / --lunch must be"
 			    " HH:MM-HH:MM or none, not “%s”", lunch);
 	}
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = cli_open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
 	if (fair_setup(st, pos[0], &fs, &sum, &cause) != 0)
 		return finish(cmd, st, -1, cause);
@@ -300,7 +285,7 @@ verb_participant(const struct cmd_entry *cmd, int argc, char **argv)
 	    (back != NULL && strcmp(back, "all") != 0 && (n = slot_list(back, &slots)) < 0))
 		return cli_usage_error(cmd, "时段应为以逗号分隔的编号，如 3,4 / slots are numbers"
 		    " separated by commas, such as 3,4");
-	if ((st = open_store(cmd)) == NULL) {
+	if ((st = cli_open_store(cmd)) == NULL) {
 		free(slots);
 		return EXIT_REJECTED;
 	}
@@ -332,7 +317,7 @@ verb_request(const struct cmd_entry *cmd, int argc, char **argv)
 	if (cli_parse(cmd, argc, argv, opts, pos, 3) != 3)
 		return cli_usage_error(cmd, "用法 / usage: schedule request FAIR BADGE PRODUCT-CODE"
 		    " [--organiser]");
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = cli_open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
 	if (organiser)
 		rc = fair_request_organiser(st, pos[0], pos[1], pos[2], &id, &cause);
@@ -356,7 +341,7 @@ verb_pin(const struct cmd_entry *cmd, int argc, char **argv)
 
 	if (cli_parse(cmd, argc, argv, NULL, pos, 2) != 2)
 		return cli_usage_error(cmd, "用法 / usage: schedule pin FAIR BADGE");
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = cli_open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
 	if ((rc = links_pin(st, pos[0], pos[1], pin, &cause)) == 0)
 		printf("%s\n", pin);
@@ -377,7 +362,7 @@ verb_revoke_link(const struct cmd_entry *cmd, int argc, char **argv)
 
 	if (cli_parse(cmd, argc, argv, NULL, pos, 2) != 2)
 		return cli_usage_error(cmd, "用法 / usage: schedule revoke-link FAIR BADGE");
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = cli_open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
 	if ((rc = links_revoke(st, pos[0], pos[1], &cause)) == 0)
 		printf("已撤销 %s 的个人链接，重新打印日程即得新链接 / revoked the personal link of %s;"
@@ -397,7 +382,7 @@ verb_answer(const struct cmd_entry *cmd, int argc, char **argv, const char *stat
 	if (cli_parse(cmd, argc, argv, NULL, pos, 2) != 2 ||
 	    parse_long(pos[1], 1, 2147483647L, &id) != 0)
 		return cli_usage_error(cmd, "用法 / usage: schedule accept|decline FAIR REQUEST-ID");
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = cli_open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
 	who = cli_who();
 	rc = fair_request_answer(st, pos[0], id, state, who, &cause);
@@ -433,7 +418,7 @@ verb_lock_to(const struct cmd_entry *cmd, int argc, char **argv, int locked)
 	if (cli_parse(cmd, argc, argv, NULL, pos, 2) != 2 ||
 	    parse_long(pos[1], 1, 2147483647L, &id) != 0)
 		return cli_usage_error(cmd, "用法 / usage: schedule lock|unlock FAIR MEETING-ID");
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = cli_open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
 	rc = schedule_lock(st, pos[0], id, locked, &cause);
 	if (rc == 0)
@@ -469,7 +454,7 @@ verb_move(const struct cmd_entry *cmd, int argc, char **argv)
 	    parse_long(pos[1], 1, 2147483647L, &id) != 0 ||
 	    parse_long(pos[2], 1, 100000, &slot) != 0 || parse_long(pos[3], 1, 100000, &table) != 0)
 		return cli_usage_error(cmd, "用法 / usage: schedule move FAIR MEETING-ID SLOT TABLE");
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = cli_open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
 	rc = schedule_move(st, pos[0], id, (int)slot, (int)table, &cause);
 	if (rc == 0)
@@ -494,7 +479,7 @@ verb_show(const struct cmd_entry *cmd, int argc, char **argv)
 
 	if (cli_parse(cmd, argc, argv, opts, pos, 1) != 1)
 		return cli_usage_error(cmd, "用法 / usage: schedule show FAIR [--json]");
-	if ((st = open_store(cmd)) == NULL)
+	if ((st = cli_open_store(cmd)) == NULL)
 		return EXIT_REJECTED;
 	if ((grid = schedule_json(st, pos[0], &cause)) == NULL)
 		return finish(cmd, st, -1, cause);
