@@ -4,7 +4,9 @@
  * their city's supporting, new and tender markets (三大市场) sold of
  * Zhejiang's products, against the plan's 100 亿元.  One figure per city
  * and quarter; a later report corrects the amount and keeps the first
- * report's time, which is what the deadline looks at.
+ * report's time, which is what the deadline looks at.  Every report,
+ * corrections included, stays in ledger_city_history (triggers of the
+ * store's schema), listed with the figure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +70,10 @@ ledger_city_reports_json(struct store *st, const struct ledger_actor *a, int yea
 	long long total = 0;
 
 	if (store_query(st, "SELECT r.city, f.name, r.quarter, r.amount_cents, r.note,"
-	    " r.submitted_by, r.submitted_at FROM ledger_city_reports r"
+	    " r.submitted_by, r.submitted_at, (SELECT json_group_array(json_object('amount_cents',"
+	    " h.amount_cents, 'note', h.note, 'by', h.by_login, 'at', h.at)) FROM (SELECT * FROM"
+	    " ledger_city_history WHERE city = r.city AND year = r.year AND quarter = r.quarter"
+	    " ORDER BY id) h) FROM ledger_city_reports r"
 	    " LEFT JOIN offices f ON f.kind = 'city' AND f.city = r.city"
 	    " WHERE r.year = ?1 AND (?2 IS NULL OR r.city = ?2) ORDER BY r.quarter, f.id", &q,
 	    cause) != 0) {
@@ -83,7 +88,9 @@ ledger_city_reports_json(struct store *st, const struct ledger_actor *a, int yea
 		long long cents = sqlite3_column_int64(q, 3);
 
 		total += cents;
-		json_array_append_new(arr, json_pack("{s:s, s:s?, s:i, s:o, s:I, s:s, s:s, s:s}",
+		json_t *history = json_loads((const char *)sqlite3_column_text(q, 7), 0, NULL);
+
+		json_array_append_new(arr, json_pack("{s:s, s:s?, s:i, s:o, s:I, s:s, s:s, s:s, s:o}",
 		    "city", (const char *)sqlite3_column_text(q, 0),
 		    "office", (const char *)sqlite3_column_text(q, 1),
 		    "quarter", sqlite3_column_int(q, 2),
@@ -91,7 +98,8 @@ ledger_city_reports_json(struct store *st, const struct ledger_actor *a, int yea
 		    "amount_cents", (json_int_t)cents,
 		    "note", (const char *)sqlite3_column_text(q, 4),
 		    "submitted_by", (const char *)sqlite3_column_text(q, 5),
-		    "submitted_at", (const char *)sqlite3_column_text(q, 6)));
+		    "submitted_at", (const char *)sqlite3_column_text(q, 6),
+		    "history", history != NULL ? history : json_array()));
 	}
 	if (store_finish(st, q, cause) != 0) {
 		json_decref(arr);

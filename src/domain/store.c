@@ -689,6 +689,37 @@ static const char *const migrations[] = {
 	"  submitted_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
 	"  UNIQUE (city, year, quarter)"
 	");",
+
+	/*
+	 * 21: every city figure as reported, corrections included: a report
+	 * replaces the amount that counts, never the record of what was said.
+	 */
+	"CREATE TABLE ledger_city_history ("
+	"  id           INTEGER PRIMARY KEY,"
+	"  city         TEXT NOT NULL,"
+	"  year         INTEGER NOT NULL,"
+	"  quarter      INTEGER NOT NULL,"
+	"  amount_cents INTEGER NOT NULL,"
+	"  note         TEXT NOT NULL,"
+	"  by_login     TEXT NOT NULL,"
+	"  at           TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+	");"
+	"CREATE INDEX ledger_city_history_report ON ledger_city_history(city, year, quarter, id);"
+	"INSERT INTO ledger_city_history (city, year, quarter, amount_cents, note, by_login, at)"
+	"  SELECT city, year, quarter, amount_cents, note, submitted_by, submitted_at"
+	"  FROM ledger_city_reports;"
+	"CREATE TRIGGER ledger_city_reported AFTER INSERT ON ledger_city_reports BEGIN"
+	"  INSERT INTO ledger_city_history (city, year, quarter, amount_cents, note, by_login)"
+	"  VALUES (NEW.city, NEW.year, NEW.quarter, NEW.amount_cents, NEW.note, NEW.submitted_by);"
+	"  END;"
+	"CREATE TRIGGER ledger_city_corrected AFTER UPDATE ON ledger_city_reports BEGIN"
+	"  INSERT INTO ledger_city_history (city, year, quarter, amount_cents, note, by_login)"
+	"  VALUES (NEW.city, NEW.year, NEW.quarter, NEW.amount_cents, NEW.note, NEW.submitted_by);"
+	"  END;"
+	"CREATE TRIGGER ledger_city_history_no_update BEFORE UPDATE ON ledger_city_history BEGIN"
+	"  SELECT RAISE(ABORT, '报送记录不能修改 / the report history is never changed'); END;"
+	"CREATE TRIGGER ledger_city_history_no_delete BEFORE DELETE ON ledger_city_history BEGIN"
+	"  SELECT RAISE(ABORT, '报送记录不能删除 / the report history is never removed'); END;",
 };
 
 int

@@ -300,6 +300,12 @@ check "a city office reports" 0 "$fm" ledger city-report --year 2012 --quarter 2
 has "the report" "$WORK/out" '"city":"杭州市","office":"杭州市经济合作交流办公室","quarter":2,"amount":"8,500.25"'
 check "a city office reports its own city only" 0 "$fm" ledger city-report --year 2012 --quarter 2 --amount 1 --city 宁波 --as hz1 --json
 has "corrected, still 杭州" "$WORK/out" '"city":"杭州市","office":"杭州市经济合作交流办公室","quarter":2,"amount":"1.00"'
+python3 -c 'import json,sys; r=[x for x in json.load(open(sys.argv[1]))["reports"] if x["city"] == "杭州市"][0]
+sys.exit(not ([h["amount_cents"] for h in r["history"]] == [850025, 100] and r["history"][0]["note"] == "配套市场"
+  and all(h["by"] == "hz1" for h in r["history"])))' "$WORK/out" &&
+  ok || bad "the corrected report's first figure is not kept: $(head -c 600 "$WORK/out")"
+[ "$(q "UPDATE ledger_city_history SET amount_cents = 0" 2>&1 | grep -c 'never changed')" = 1 ] &&
+  ok || bad "the report history can be changed"
 check "a bad amount refused" 1 "$fm" ledger city-report --year 2012 --quarter 2 --amount 1,5 --city 宁波
 check "an expansion office cannot report a city's figure" 1 "$fm" ledger city-report --year 2012 --quarter 2 --amount 1 --city 宁波 --as sc1
 check "the province reports for 宁波" 0 "$fm" ledger city-report --year 2012 --quarter 2 --amount 700 --city 宁波
