@@ -413,14 +413,16 @@ function drawAsBuyer() {
 const LINK_KEY = 'fairmatch.kiosk.link';
 let linkGen = 0;	// counts forgetLink: a check that started before one is dropped
 async function takeLink() {
-	let token = linkToken(params.get('link') || '');
+	let token;
 	if (params.has('link')) {
+		// The address's link, whatever the tab held before: a new one, or none that works.
+		token = linkToken(params.get('link'));
 		params.delete('link');
 		const q = params.toString();
 		history.replaceState(null, '', location.pathname + (q ? '?' + q : '') + location.hash);
 		if (token) sessionStorage.setItem(LINK_KEY, token);
-	}
-	token ||= sessionStorage.getItem(LINK_KEY) || '';
+		else sessionStorage.removeItem(LINK_KEY);
+	} else token = sessionStorage.getItem(LINK_KEY) || '';
 	if (!token) return;
 	const gen = linkGen;
 	let who;
