@@ -51,6 +51,7 @@ struct tail {
 	uint32_t	 n, cap;
 	uint32_t	*doc;
 	uint16_t	*imp;
+	uint16_t	*mx;		/* matching's exact factors, as sv->pmx */
 };
 
 /* One distinct token. */
@@ -97,6 +98,7 @@ struct serve {
 	/* Base postings, laid out by serve_build_finish. */
 	uint16_t		*plo;		/* docid & SEG_MASK */
 	uint16_t		*pimp;
+	uint16_t		*pmx;		/* matching: each posting's exact factor, quantised */
 	size_t			 npost;
 	uint16_t		*dseg;		/* directory: a run's segment */
 	uint32_t		*doff;		/* its first posting, from the token's base */
@@ -106,6 +108,7 @@ struct serve {
 						   largest impact */
 	uint16_t		*roff;		/* and where the range starts in the
 						   list's run for its segment */
+	uint16_t		*bmaxm;		/* and its largest matching factor */
 	size_t			 nbmax;
 	size_t			 nranges_base;	/* ranges the build's segments span */
 
@@ -120,6 +123,7 @@ struct serve {
 	size_t			 ndocs;		/* live */
 	uint64_t		 sumlen;	/* Σ length of live documents */
 	double			 avgdl;		/* fixed at the build: impacts depend on it */
+	double			 mxscale;	/* matching factor → uint16_t */
 	roaring_bitmap_t	*live_bm;
 
 	/* Forward index: per entry varint(token id − previous) varint(weighted frequency × FREQ_SCALE, capped). */
@@ -377,6 +381,7 @@ serve_free(struct serve *sv)
 		if (sv->toks[t].tail != NULL) {
 			free(sv->toks[t].tail->doc);
 			free(sv->toks[t].tail->imp);
+			free(sv->toks[t].tail->mx);
 			free(sv->toks[t].tail);
 		}
 	free(sv->toks);
@@ -385,10 +390,12 @@ serve_free(struct serve *sv)
 	free(sv->sorted);
 	free(sv->plo);
 	free(sv->pimp);
+	free(sv->pmx);
 	free(sv->dseg);
 	free(sv->doff);
 	free(sv->bmax);
 	free(sv->roff);
+	free(sv->bmaxm);
 	free(sv->pid);
 	free(sv->dlen);
 	free(sv->city);
@@ -933,6 +940,77 @@ slots_in_id_order(struct serve *sv)
 	free(order);
 }
 
+/* ---- matching's exact factor ---- */
+
+#define MATCH_K1		1.0	/* a field's saturation in matching, as Xapian's BM25 */
+#define MATCH_B			0.5
+#define MATCH_MIN_NORMLEN	0.5
+
+/*
+ * What a token adds to slot d's matching score before the query's weight
+ * × idf: its frequency f (field-weighted) split back into the fields of
+ * mask (one occurrence each, the rest in the lightest, the longest text as
+ * a rule), each field saturated on its own as Xapian's BM25 does, so a word
+ * in the name and the description counts for both, not once and a bit.
+ * The length factor uses the build's avgdl, fixed as the impacts' is.
+ */
+static double
+match_factor(const struct serve *sv, uint32_t d, double f, unsigned mask)
+{
+	double wsum = 0, wmin = 0, extra, normlen, k, score = 0;
+	size_t fmin = 0;
+
+	for (size_t i = 0; i < sv->nfields && i < SERVE_MATCH_FIELDS; i++)
+		if (mask & (1u << i) && sv->wq[i] > 0) {
+			double w = sv->wq[i] / FREQ_SCALE;
+
+			wsum += w;
+			if (wmin == 0 || w < wmin) {
+				wmin = w;
+				fmin = i;
+			}
+		}
+	if (wmin <= 0)
+		return 0;
+	extra = f > wsum ? (f - wsum) / wmin : 0;
+	normlen = sv->dlen[d] / sv->avgdl;
+	if (normlen < MATCH_MIN_NORMLEN)
+		normlen = MATCH_MIN_NORMLEN;
+	k = MATCH_K1 * (normlen * MATCH_B + (1 - MATCH_B));
+	for (size_t i = 0; i < sv->nfields && i < SERVE_MATCH_FIELDS; i++)
+		if (mask & (1u << i)) {
+			double wdf = 1 + (i == fmin ? extra : 0);
+
+			score += sv->wq[i] / FREQ_SCALE * wdf / (k + wdf);
+		}
+	return score;
+}
+
+/* Sets the scale of quantised factors: the largest factor (each field's weight) to 65,535. */
+static void
+match_scale(struct serve *sv)
+{
+	double sup = 0;
+
+	for (size_t i = 0; i < sv->nfields && i < SERVE_MATCH_FIELDS; i++)
+		if (sv->wq[i] > 0)
+			sup += sv->wq[i] / FREQ_SCALE;
+	sv->mxscale = sup > 0 ? 65535.0 / sup : 0;
+}
+
+/*
+ * A posting's factor (frequency freq in FREQ_SCALE units, fields mask) as
+ * stage 1 of matching sums it: quantised, and at least 1, so a posting
+ * always adds to the document it touches.
+ */
+static uint16_t
+match_q(const struct serve *sv, uint32_t d, uint32_t freq, unsigned mask)
+{
+	long v = lrint(match_factor(sv, d, freq / FREQ_SCALE, mask) * sv->mxscale);
+
+	return (uint16_t)(v < 1 ? 1 : v > 65535 ? 65535 : v);
+}
+
 void
 serve_build_finish(struct serve *sv, long long seq)
 {
@@ -978,16 +1056,22 @@ serve_build_finish(struct serve *sv, long long seq)
 		last[t] = 0;
 	}
 	sv->bmax = xcalloc(sv->nbmax + 1, sizeof *sv->bmax);
+	sv->bmaxm = xcalloc(sv->nbmax + 1, sizeof *sv->bmaxm);
 	sv->plo = xmalloc((sv->npost + 1) * sizeof *sv->plo);
 	sv->pimp = xmalloc((sv->npost + 1) * sizeof *sv->pimp);
+	sv->pmx = xmalloc((sv->npost + 1) * sizeof *sv->pmx);
+	match_scale(sv);
 	sv->dseg = xmalloc((sv->ndir + 1) * sizeof *sv->dseg);
 	sv->doff = xmalloc((sv->ndir + 1) * sizeof *sv->doff);
 	for (uint32_t d = 0; d < sv->nslots; d++) {
+		uint64_t e;
+
 		if (!is_live(sv, d))
 			continue;
 		fwd_begin(sv, d, &it);
-		while (fwd_next(&it, &tok, &freq)) {
+		for (e = sv->fmask_off[d]; fwd_next(&it, &tok, &freq); e++) {
 			struct stok *t = &sv->toks[tok];
+			uint64_t p = t->base + t->nbase;
 
 			if (last[tok] != (d >> SEG_BITS) + 1) {
 				last[tok] = (d >> SEG_BITS) + 1;
@@ -995,13 +1079,17 @@ serve_build_finish(struct serve *sv, long long seq)
 				sv->doff[t->dir + t->ndir] = t->nbase;
 				t->ndir++;
 			}
-			sv->plo[t->base + t->nbase] = (uint16_t)(d & SEG_MASK);
-			sv->pimp[t->base + t->nbase] = impact(sv, (uint16_t)freq, sv->dlen[d]);
+			sv->plo[p] = (uint16_t)(d & SEG_MASK);
+			sv->pimp[p] = impact(sv, (uint16_t)freq, sv->dlen[d]);
+			sv->pmx[p] = match_q(sv, d, freq, sv->fmask[e]);
 			if (t->bmax != NO_BMAX) {
 				uint16_t *m = &sv->bmax[t->bmax + (d >> RANGE_BITS)];
+				uint16_t *mm = &sv->bmaxm[t->bmax + (d >> RANGE_BITS)];
 
-				if (*m < sv->pimp[t->base + t->nbase])
-					*m = sv->pimp[t->base + t->nbase];
+				if (*m < sv->pimp[p])
+					*m = sv->pimp[p];
+				if (*mm < sv->pmx[p])
+					*mm = sv->pmx[p];
 			}
 			t->nbase++;
 		}
@@ -1127,10 +1215,12 @@ serve_write(struct serve *sv, serve_write_fn w, void *arg)
 	    array_write(w, arg, sv->sorted, sv->nsorted * sizeof *sv->sorted) != 0 ||
 	    array_write(w, arg, sv->plo, sv->npost * sizeof *sv->plo) != 0 ||
 	    array_write(w, arg, sv->pimp, sv->npost * sizeof *sv->pimp) != 0 ||
+	    array_write(w, arg, sv->pmx, sv->npost * sizeof *sv->pmx) != 0 ||
 	    array_write(w, arg, sv->dseg, sv->ndir * sizeof *sv->dseg) != 0 ||
 	    array_write(w, arg, sv->doff, sv->ndir * sizeof *sv->doff) != 0 ||
 	    array_write(w, arg, sv->bmax, sv->nbmax * sizeof *sv->bmax) != 0 ||
 	    array_write(w, arg, sv->roff, sv->nbmax * sizeof *sv->roff) != 0 ||
+	    array_write(w, arg, sv->bmaxm, sv->nbmax * sizeof *sv->bmaxm) != 0 ||
 	    array_write(w, arg, sv->pid, sv->nslots * sizeof *sv->pid) != 0 ||
 	    array_write(w, arg, sv->dlen, sv->nslots * sizeof *sv->dlen) != 0 ||
 	    array_write(w, arg, sv->city, sv->nslots * sizeof *sv->city) != 0 ||
@@ -1205,6 +1295,7 @@ serve_read(serve_read_fn r, void *arg)
 	pthread_rwlock_init(&sv->lock, NULL);
 	memcpy(sv->wq, h.wq, sizeof sv->wq);
 	sv->nfields = h.nfields;
+	match_scale(sv);
 	sv->seq = h.seq;
 	sv->avgdl = h.avgdl;
 	sv->ntok = sv->captok = h.ntok;
@@ -1231,10 +1322,12 @@ serve_read(serve_read_fn r, void *arg)
 	    (sv->sorted = array_read(r, arg, h.nsorted * sizeof *sv->sorted, 0)) != NULL &&
 	    (sv->plo = array_read(r, arg, h.npost * sizeof *sv->plo, 0)) != NULL &&
 	    (sv->pimp = array_read(r, arg, h.npost * sizeof *sv->pimp, 0)) != NULL &&
+	    (sv->pmx = array_read(r, arg, h.npost * sizeof *sv->pmx, 0)) != NULL &&
 	    (sv->dseg = array_read(r, arg, h.ndir * sizeof *sv->dseg, 0)) != NULL &&
 	    (sv->doff = array_read(r, arg, h.ndir * sizeof *sv->doff, 0)) != NULL &&
 	    (sv->bmax = array_read(r, arg, h.nbmax * sizeof *sv->bmax, 0)) != NULL &&
 	    (sv->roff = array_read(r, arg, h.nbmax * sizeof *sv->roff, 0)) != NULL &&
+	    (sv->bmaxm = array_read(r, arg, h.nbmax * sizeof *sv->bmaxm, 0)) != NULL &&
 	    (sv->pid = array_read(r, arg, h.nslots * sizeof *sv->pid,
 	    sv->capslots * sizeof *sv->pid)) != NULL &&
 	    (sv->dlen = array_read(r, arg, h.nslots * sizeof *sv->dlen,
@@ -1304,11 +1397,14 @@ put_locked(struct serve *sv, const struct serve_doc *d)
 {
 	uint32_t s = slot_add(sv, d), tok, freq;
 	struct fwd_it it;
+	uint64_t e;
 
 	if (sv->avgdl <= 0)
 		sv->avgdl = 1.0;
+	if (sv->mxscale <= 0)
+		match_scale(sv);
 	fwd_begin(sv, s, &it);
-	while (fwd_next(&it, &tok, &freq)) {
+	for (e = sv->fmask_off[s]; fwd_next(&it, &tok, &freq); e++) {
 		struct stok *t = &sv->toks[tok];
 		struct tail *tl = t->tail;
 
@@ -1318,9 +1414,11 @@ put_locked(struct serve *sv, const struct serve_doc *d)
 			tl->cap = tl->cap ? tl->cap * 2 : 4;
 			tl->doc = xreallocarray(tl->doc, tl->cap, sizeof *tl->doc);
 			tl->imp = xreallocarray(tl->imp, tl->cap, sizeof *tl->imp);
+			tl->mx = xreallocarray(tl->mx, tl->cap, sizeof *tl->mx);
 		}
 		tl->doc[tl->n] = s;
 		tl->imp[tl->n] = impact(sv, (uint16_t)freq, sv->dlen[s]);
+		tl->mx[tl->n] = match_q(sv, s, freq, sv->fmask[e]);
 		tl->n++;
 		sv->ntail++;
 	}
@@ -2604,7 +2702,7 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 	bm = roaring_bitmap_size_in_bytes(sv->live_bm);
 	for (size_t t = 0; t < sv->ntok; t++)
 		if (sv->toks[t].tail != NULL)
-			tails += sizeof(struct tail) + sv->toks[t].tail->cap * 6;
+			tails += sizeof(struct tail) + sv->toks[t].tail->cap * 8;
 	for (size_t i = 1; i < sv->cities.n; i++)
 		bm += roaring_bitmap_size_in_bytes(sv->cities.bm[i]);
 	for (size_t i = 1; i < sv->cats.n; i++)
@@ -2617,8 +2715,8 @@ serve_stats(struct serve *sv, struct serve_stats *st)
 	st->tokens = sv->ntok;
 	st->postings = sv->npost + sv->ntail;
 	st->forward = sv->nfwd_ent;
-	st->postings_bytes = sv->npost * 4 + sv->ndir * 6 + tails + sv->nbmax * (sizeof *sv->bmax +
-	    sizeof *sv->roff);
+	st->postings_bytes = sv->npost * 6 + sv->ndir * 6 + tails + sv->nbmax * (sizeof *sv->bmax +
+	    sizeof *sv->roff + sizeof *sv->bmaxm);
 	st->forward_bytes = sv->capfwd + (sv->capslots + 1) * sizeof *sv->fwd_off;
 	st->bitmap_bytes = bm;
 	st->fields_bytes = sv->capfmask + sv->capfmask_off * sizeof *sv->fmask_off;
@@ -2669,10 +2767,6 @@ serve_vocab_prefix(struct serve *sv, const char *p, size_t n, serve_vocab_fn cb,
 }
 
 /* ---- matching ---- */
-
-#define MATCH_K1		1.0	/* a field's saturation in matching, as Xapian's BM25 */
-#define MATCH_B			0.5
-#define MATCH_MIN_NORMLEN	0.5
 
 /* A match query's token the layer has: its id, its place in the query, weight × idf. */
 struct mtok {
@@ -2743,44 +2837,12 @@ match_cursors(const struct serve *sv, const struct mtok *mt, size_t nm, int all,
 	return nc;
 }
 
-/*
- * One token's exact score in slot d: its frequency f (field-weighted) split
- * back into the fields of mask (one occurrence each, the rest in the
- * lightest, the longest text as a rule), each field saturated on its own
- * as Xapian's BM25 does, so a word in the name and the description counts
- * for both, not once and a bit.
- */
+/* One token's exact score in slot d: its weight × idf × its factor there. */
 static double
 match_token_score(const struct serve *sv, uint32_t d, const struct mtok *m, double f,
     unsigned mask)
 {
-	double wsum = 0, wmin = 0, extra, normlen, k, score = 0;
-	size_t fmin = 0;
-
-	for (size_t i = 0; i < sv->nfields && i < SERVE_MATCH_FIELDS; i++)
-		if (mask & (1u << i) && sv->wq[i] > 0) {
-			double w = sv->wq[i] / FREQ_SCALE;
-
-			wsum += w;
-			if (wmin == 0 || w < wmin) {
-				wmin = w;
-				fmin = i;
-			}
-		}
-	if (wmin <= 0)
-		return 0;
-	extra = f > wsum ? (f - wsum) / wmin : 0;
-	normlen = sv->dlen[d] / sv->avgdl;
-	if (normlen < MATCH_MIN_NORMLEN)
-		normlen = MATCH_MIN_NORMLEN;
-	k = MATCH_K1 * (normlen * MATCH_B + (1 - MATCH_B));
-	for (size_t i = 0; i < sv->nfields && i < SERVE_MATCH_FIELDS; i++)
-		if (mask & (1u << i)) {
-			double wdf = 1 + (i == fmin ? extra : 0);
-
-			score += sv->wq[i] / FREQ_SCALE * wdf / (k + wdf);
-		}
-	return m->w * score;
+	return m->w * match_factor(sv, d, f, mask);
 }
 
 /*
@@ -2821,56 +2883,16 @@ match_rescore(const struct serve *sv, uint32_t d, const struct mtok *mt, size_t 
 #define MATCH_WSUM	65000	/* Σ W at most (less than 65,535 − SERVE_MATCH_TOKENS) */
 
 /*
- * What a posting adds in stage 1 is not the kiosk's impact itself but an
- * estimate of the exact score from it: the field-weighted frequency f the
- * impact was made from, read back at the average length, over the exact
- * score's length factor there (k + 1, one occurrence a field), gently
- * saturated to fit 16 bits.  The kiosk saturates f once (k1 1.2), so a
- * word in the name (weight 10) gets twice the impact of a word in the
- * description (weight 1), where the exact score (each field apart) gives
- * it ten times as much; ranked by the kiosk's impacts, stage 1 at a
- * million products let a fifth of the exact top 20 fall outside its 1,000
- * candidates.  (Reading f back through each document's own length ranked
- * worse, measured: 0.69 of the exact top 20 among 300 candidates against
- * 0.97 at the average length.)  A table by the impact's top bits,
- * non-decreasing in the impact, so a list's largest impact in a range
- * still bounds what its postings there add.
+ * What a posting adds in stage 1 is its token's exact factor in the
+ * document, quantised at the build (sv->pmx, match_q), times W: stage 1
+ * ranks the heavy tokens' part of the exact score, to 16 bits.
  */
-#define MATCH_IMP_BITS	12	/* the table's buckets: the impact's top bits */
-#define MATCH_IMP_SAT	12.0	/* g / (g + this) */
-
-static uint16_t match_imp_tab[1u << MATCH_IMP_BITS];
-static pthread_once_t match_imp_once = PTHREAD_ONCE_INIT;
-
-static void
-match_imp_init(void)
-{
-	double km = MATCH_K1;	/* the exact score's k at the average length */
-
-	for (uint32_t b = 0; b < 1u << MATCH_IMP_BITS; b++) {
-		/* The impact at the bucket's middle, as BM25_K1 saturates f at the average length. */
-		double imp = ((b << (16 - MATCH_IMP_BITS)) + (1u << (15 - MATCH_IMP_BITS))) /
-		    IMP_SCALE;
-		double f = imp < IMP_MAX ? BM25_K1 * imp / (IMP_MAX - imp) : 1e9;
-		double g = f / (km + 1.0);
-		long v = lrint(65535.0 * g / (g + MATCH_IMP_SAT));
-
-		match_imp_tab[b] = (uint16_t)(v < 1 ? 1 : v > 65535 ? 65535 : v);
-	}
-}
-
-/* A posting's stage-1 value from its kiosk impact. */
-static inline uint32_t
-match_imp(uint16_t imp)
-{
-	return match_imp_tab[imp >> (16 - MATCH_IMP_BITS)];
-}
 
 /* A stage-1 list as the ranges are scored: its weight, maxima, and where it stands. */
 struct mcursor {
 	const struct stok	*tok;
-	uint32_t		 w;		/* a posting adds w × match_imp(impact) */
-	const uint32_t		*mx;		/* its largest w × match_imp(impact) by range */
+	uint32_t		 w;		/* a posting adds w × its factor */
+	const uint32_t		*mx;		/* its largest w × factor by range */
 	uint32_t		 top;		/* the largest of them */
 	uint64_t		 run;		/* the directory run last looked in */
 	size_t			 at;		/* a place in that run at or before the next range */
@@ -2912,11 +2934,11 @@ match_bounds(const struct serve *sv, struct serve_scratch *s, struct mcursor *mc
 		c->mx = m;
 		memset(m, 0, nr * sizeof *m);
 		if (t->bmax != NO_BMAX) {
-			const uint16_t *bm = sv->bmax + t->bmax;
+			const uint16_t *bm = sv->bmaxm + t->bmax;
 			size_t n = nr < sv->nranges_base ? nr : sv->nranges_base;
 
 			for (size_t rg = 0; rg < n; rg++)
-				m[rg] = c->w * match_imp(bm[rg]);
+				m[rg] = c->w * bm[rg];
 		} else
 			for (uint64_t r = t->dir; r < t->dir + t->ndir; r++) {
 				uint64_t from = t->base + sv->doff[r];
@@ -2925,7 +2947,7 @@ match_bounds(const struct serve *sv, struct serve_scratch *s, struct mcursor *mc
 				uint32_t *ms = m + ((size_t)sv->dseg[r] << (SEG_BITS - RANGE_BITS));
 
 				for (uint64_t k = from; k < to; k++) {
-					uint32_t v = c->w * match_imp(sv->pimp[k]);
+					uint32_t v = c->w * sv->pmx[k];
 
 					if (ms[sv->plo[k] >> RANGE_BITS] < v)
 						ms[sv->plo[k] >> RANGE_BITS] = v;
@@ -2933,7 +2955,7 @@ match_bounds(const struct serve *sv, struct serve_scratch *s, struct mcursor *mc
 			}
 		if (t->tail != NULL)
 			for (uint32_t k = 0; k < t->tail->n; k++) {
-				uint32_t v = c->w * match_imp(t->tail->imp[k]);
+				uint32_t v = c->w * t->tail->mx[k];
 
 				if (m[t->tail->doc[k] >> RANGE_BITS] < v)
 					m[t->tail->doc[k] >> RANGE_BITS] = v;
@@ -3032,7 +3054,7 @@ mcursor_range(const struct serve *sv, struct serve_scratch *s, struct mcursor *c
 	if (c->run < dend && sv->dseg[c->run] == seg) {
 		uint64_t from = t->base + sv->doff[c->run];
 		size_t n = (c->run + 1 < dend ? sv->doff[c->run + 1] : t->nbase) - sv->doff[c->run];
-		const uint16_t *lo = sv->plo + from, *imp = sv->pimp + from;
+		const uint16_t *lo = sv->plo + from, *mx = sv->pmx + from;
 		size_t i, j;
 
 		if (t->bmax != NO_BMAX) {	/* the range's place is kept */
@@ -3048,7 +3070,7 @@ mcursor_range(const struct serve *sv, struct serve_scratch *s, struct mcursor *c
 			c->at = j;
 		}
 		for (; i < j; i++)
-			nt = match_add(s, nt, lo[i], c->w * match_imp(imp[i]), found);
+			nt = match_add(s, nt, lo[i], c->w * mx[i], found);
 	}
 	if (t->tail != NULL) {
 		const struct tail *tl = t->tail;
@@ -3059,7 +3081,7 @@ mcursor_range(const struct serve *sv, struct serve_scratch *s, struct mcursor *c
 		for (i = gallop_u32(tl->doc, c->tail, tl->n, start); i < tl->n && tl->doc[i] < end;
 		    i++)
 			nt = match_add(s, nt, (uint16_t)(tl->doc[i] & SEG_MASK),
-			    c->w * match_imp(tl->imp[i]), found);
+			    c->w * tl->mx[i], found);
 		c->tail = i;
 	}
 	return nt;
@@ -3167,7 +3189,6 @@ match_bounded(const struct serve *sv, struct serve_scratch *s, const struct curs
 
 	if (want == 0 || nc == 0)
 		return;
-	pthread_once(&match_imp_once, match_imp_init);
 	scratch_match_ready(s, nr, nc);
 	for (size_t i = 0; i < nc; i++)
 		wsum += cur[i].w;

@@ -213,15 +213,15 @@ void serve_stats(struct serve *sv, struct serve_stats *st);
  * is in of field weight × BM25's saturation of its frequency there (k1 1,
  * b 0.5, as Xapian's BM25 with which the matcher began): a word in the
  * name and in the description counts for both.  Two stages: the segment
- * walk adds up estimates of the heavier tokens' exact scores (weight ≥
- * SERVE_MATCH_HEAVY), read from the kiosk's quantised impacts (serve.c,
- * match_imp), and keeps the best SERVE_MATCH_CANDIDATES
+ * walk adds up the heavier tokens' exact scores (weight ≥ SERVE_MATCH_HEAVY),
+ * each posting's factor quantised at the build beside the kiosk's impact
+ * (serve.c, match_q), and keeps the best SERVE_MATCH_CANDIDATES
  * documents of the allowed cities (of all the tokens when that reaches
  * fewer); then each is scored exactly from its forward entries, so a kept
  * document's score is exactly what an exhaustive pass gives it.  Stage 1
  * sums integers (each weight × idf quantised) range by range of 256
  * docids, and only where a document can still enter the candidates: the
- * ranges of the best bounds (the sum of each list's largest impact there)
+ * ranges of the best bounds (the sum of each list's largest factor there)
  * first until the candidates are full, then the others in docid order
  * whose bound reaches the worst kept; within a range the lightest lists
  * are read only for the documents the others found (MaxScore).  Its
@@ -229,7 +229,7 @@ void serve_stats(struct serve *sv, struct serve_stats *st);
  * Exhaustive: every token, every document scored exactly (the check of
  * the fast path).
  */
-#define SERVE_MATCH_CANDIDATES	1000	/* stage 1 keeps this many (or the limit, if more) */
+#define SERVE_MATCH_CANDIDATES	200	/* stage 1 keeps this many (or the limit, if more) */
 #define SERVE_MATCH_HEAVY	1.0	/* stage 1 reads tokens at least this heavy */
 #define SERVE_MATCH_TOKENS	64	/* tokens of a match query, at most */
 #define SERVE_MATCH_FIELDS	8	/* fields a hit's masks tell apart */

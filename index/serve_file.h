@@ -15,7 +15,7 @@
 
 #include "serve.h"
 
-#define SERVE_FILE_FORMAT	2	/* bump when serve_write's bytes change */
+#define SERVE_FILE_FORMAT	3	/* bump when serve_write's bytes change */
 #define SERVE_FILE_NAME		"supply.serve"	/* the products' layer, in the index directory */
 
 /*

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "import.h"
+#include "serve_file.h"
 #include "serve_load.h"
 #include "store.h"
 #include "testutil.h"
@@ -165,6 +166,39 @@ test_two_stages_exact(void **state)
 	assert_int_equal(fast.ids[0], product_id("P0008"));
 	assert_int_equal(fast.masks[0], 1u << 0 | 1u << 6);	/* 齿轮: name, description */
 	assert_int_equal(fast.masks[1], 1u << 6);		/* 轴承: description */
+	/*
+	 * The layer as `reindex` saves it and a server loads it: the same
+	 * stage 1.  齿轮 alone is in some 750 products, in the name and the
+	 * description, in the description twice, or once: stage 1 must rank
+	 * by each posting's factor to keep the exhaustive top 20 among its 200.
+	 */
+	{
+		char *path = xasprintf("%s/serve.bin", dir), *cause = NULL;
+		struct serve_match_query one = { .tokens = t, .ntokens = 1, .limit = 20 };
+		struct serve_match_result want, built, again;
+		struct serve *loaded;
+
+		assert_int_equal(serve_file_save(sv, path, &cause), 0);
+		assert_non_null(loaded = serve_file_load(path, &cause));
+		one.exhaustive = 1;
+		serve_match(sv, s, &one, &want);
+		one.exhaustive = 0;
+		serve_match(sv, s, &one, &built);
+		serve_match(loaded, s, &one, &again);
+		assert_int_equal(want.n, 20);
+		assert_int_equal(built.n, 20);
+		assert_int_equal(again.n, 20);
+		for (size_t i = 0; i < 20; i++) {
+			assert_int_equal(built.ids[i], want.ids[i]);
+			assert_int_equal(again.ids[i], want.ids[i]);
+			assert_true(again.scores[i] == want.scores[i]);
+		}
+		serve_match_result_free(&want);
+		serve_match_result_free(&built);
+		serve_match_result_free(&again);
+		serve_free(loaded);
+		free(path);
+	}
 	serve_match_result_free(&fast);
 	serve_match_result_free(&full);
 	serve_scratch_free(s);
