@@ -10,8 +10,8 @@
 #
 # PEER=0 leaves the peer out (fairmatch alone, e.g. to profile it).
 # PEER_SAMPLE=N has the peer rank every k-th demand, N in all (its index is
-# still of every product), and its demands/s are over those N: at a million
-# products its batch of every demand takes hours.
+# still of every product), and its demands/s are over those N: a shorter run
+# at a million products.
 # MATCH_WORK=DIR keeps the generated store in DIR, and a later run with the
 # same PRODUCTS and DEMANDS reuses it (reporting the index build it timed then).
 set -euo pipefail
