@@ -62,9 +62,10 @@ match_fair(struct store *st, struct matcher *m, const char *code, size_t top, in
 		fprintf(stderr, "%zu 个需求没有可匹配的词 / %zu demands had nothing to match on\n",
 		    stats.skipped, stats.skipped);
 	if (json)
-		cli_print_json(json_pack("{s:s, s:I, s:I, s:f, s:f, s:f, s:I, s:f, s:f, s:f, s:f}",
+		cli_print_json(json_pack("{s:s, s:I, s:I, s:s, s:f, s:f, s:f, s:I, s:f, s:f, s:f, s:f}",
 		    "fair", fair.code, "demands", (json_int_t)stats.demands, "candidates",
-		    (json_int_t)stats.candidates, "layer_s", stats.layer_s, "match_s",
+		    (json_int_t)stats.candidates, "layer", stats.layer_saved ? "saved" : "built",
+		    "layer_s", stats.layer_s, "match_s",
 		    stats.match_s, "batch_s", stats.batch_s, "layer_mb",
 		    (json_int_t)(stats.layer_bytes >> 20), "one_ms_p50", stats.one_ms_p50,
 		    "one_ms_p95", stats.one_ms_p95, "one_cpu_ms_p50", stats.one_cpu_ms_p50,
@@ -160,7 +161,7 @@ cmd_match(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	/* A demand is matched on the serving layer, as in a batch. */
 	if (strcmp(pos[0], "demand") == 0 && honour == NULL) {
-		if ((ml = matching_layer(st, &cause)) == NULL) {
+		if ((ml = matching_layer(st, NULL, &cause)) == NULL) {
 			fprintf(stderr, "fairmatch match: %s\n", cause);
 			free(cause);
 			matcher_close(m);
@@ -359,7 +360,7 @@ cmd_evaluate(const struct cmd_entry *cmd, int argc, char **argv)
 		    ranking);
 	if (cause != NULL || (j = read_judgments(pos[0], &nj, &cause)) == NULL ||
 	    (ranking == NULL && (m = open_matcher(&st, &cause)) == NULL) ||
-	    (ranking == NULL && (ml = matching_layer(st, &cause)) == NULL)) {
+	    (ranking == NULL && (ml = matching_layer(st, NULL, &cause)) == NULL)) {
 		fprintf(stderr, "fairmatch evaluate: %s\n", cause);
 		free(cause);
 		matcher_close(m);

@@ -29,17 +29,20 @@ int matching_code(struct store *st, struct matcher *m, const char *kind, const c
 #define MATCHING_THREADS	2	/* a batch's threads */
 
 /*
- * The products' serving layer (serve.h, the kiosk's) built from st, for
- * batches and single matches outside a server (which has its own, kept
- * current).  NULL with *cause.  Free with serve_free.
+ * The products' serving layer (serve.h, the kiosk's) for batches and single
+ * matches outside a server (which has its own, kept current): the one
+ * `reindex` saved when it reflects st as it is now (*saved 1, if saved is
+ * not NULL), else built from st (*saved 0).  NULL with *cause.  Free with
+ * serve_free.
  */
-struct serve *matching_layer(struct store *st, char **cause);
+struct serve *matching_layer(struct store *st, int *saved, char **cause);
 
 struct fair_match_stats {
 	size_t	 demands;	/* demands matched */
 	size_t	 candidates;	/* candidate meetings stored */
 	size_t	 skipped;	/* demands with nothing to match on */
-	double	 layer_s;	/* building the serving layer */
+	double	 layer_s;	/* building (or loading) the serving layer */
+	int	 layer_saved;	/* 1: the layer `reindex` saved was loaded */
 	size_t	 layer_bytes;	/* its memory */
 	double	 match_s;	/* matching every demand */
 	double	 batch_s;	/* matching and storing the candidates */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A fair's batch on the serving layer: `match fair --check-exact N` finds
-# the exhaustive top 20 (recall ≥ 0.999), bad uses of it are refused, and
-# the batch leaves out withdrawn products and demands past their deadline.
+# the exhaustive top 20 (recall ≥ 0.999), bad uses of it are refused, the
+# batch leaves out withdrawn products and demands past their deadline, and
+# it loads the layer `reindex` saved only while that is current.
 set -u
 : "${FAIRMATCH:?}" "${FIXTURES:?}" "${WORK:?}"
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -53,5 +54,27 @@ check "restore the frames" 0 "$fm" withdraw supply WZ-0004 --restore
 check "batch again" 0 "$fm" match fair XQH-2026 --limit 20 --json
 q "SELECT count(*) FROM candidates c JOIN products p ON p.id = c.product_id WHERE p.code = 'WZ-0004'" |
   grep -qvx 0 && ok || bad "the restored frames are no candidate"
+
+# The layer `reindex` saved is used while the store has not changed since, and gives the
+# candidates a build gives; after a change, or without the file, the batch builds.
+cands() { q "SELECT d.code, p.code, c.rank, printf('%.9f', c.score) FROM candidates c
+  JOIN demands d ON d.id = c.demand_id JOIN products p ON p.id = c.product_id
+  WHERE c.fair_id = (SELECT id FROM fairs WHERE code = 'XQH-2026') ORDER BY 1, 3"; }
+check "reindex" 0 "$fm" reindex
+check "batch on the saved layer" 0 "$fm" match fair XQH-2026 --limit 20 --json
+has "loads the saved layer" "$WORK/out" '"layer":"saved"'
+cands > "$WORK/saved.cands"
+mv "$WORK/data/xapian/supply.serve" "$WORK/supply.serve"
+check "batch without the file" 0 "$fm" match fair XQH-2026 --limit 20 --json
+has "builds the layer" "$WORK/out" '"layer":"built"'
+cands > "$WORK/built.cands"
+[ -s "$WORK/saved.cands" ] && cmp -s "$WORK/saved.cands" "$WORK/built.cands" && ok ||
+  bad "the saved layer's candidates differ from a build's: $(diff "$WORK/saved.cands" "$WORK/built.cands" | head -5)"
+mv "$WORK/supply.serve" "$WORK/data/xapian/supply.serve"
+check "withdraw the frames again" 0 "$fm" withdraw supply WZ-0004
+check "batch after a change" 0 "$fm" match fair XQH-2026 --limit 20 --json
+has "builds after a change" "$WORK/out" '"layer":"built"'
+q "SELECT count(*) FROM candidates c JOIN products p ON p.id = c.product_id WHERE p.code = 'WZ-0004'" |
+  grep -qx 0 && ok || bad "the frames withdrawn after the save are among the candidates"
 
 finish
