@@ -124,6 +124,42 @@ done:
 	return rc;
 }
 
+/* Reads f's header into h: 0, or -1 with *why (not such a file, or another version's). */
+static int
+head_read(FILE *f, const char *path, struct serve_file_head *h, char **why)
+{
+	if (fread(h, sizeof *h, 1, f) != 1 || memcmp(h->magic, SERVE_FILE_MAGIC,
+	    sizeof h->magic) != 0) {
+		*why = xasprintf("%s 不是服务层文件或已截断 / %s is not a serving layer's file, or is"
+		    " truncated", path, path);
+		return -1;
+	}
+	if (h->format != SERVE_FILE_FORMAT || h->tokenizer != TOKENIZE_VERSION) {
+		*why = xasprintf("%s 由其他版本生成（格式 %u，分词 %u）/ %s was made by another"
+		    " version (format %u, tokenizer %u)", path, h->format, h->tokenizer, path,
+		    h->format, h->tokenizer);
+		return -1;
+	}
+	return 0;
+}
+
+long long
+serve_file_seq(const char *path)
+{
+	struct serve_file_head h;
+	FILE *f = fopen(path, "rb");
+	char *why = NULL;
+	long long seq = -1;
+
+	if (f == NULL)
+		return -1;
+	if (head_read(f, path, &h, &why) == 0)
+		seq = h.seq;
+	free(why);
+	fclose(f);
+	return seq;
+}
+
 struct serve *
 serve_file_load(const char *path, char **why)
 {
@@ -138,18 +174,8 @@ serve_file_load(const char *path, char **why)
 		return NULL;
 	}
 	setvbuf(io.f, NULL, _IOFBF, IO_BUF);
-	if (fread(&h, sizeof h, 1, io.f) != 1 || memcmp(h.magic, SERVE_FILE_MAGIC,
-	    sizeof h.magic) != 0) {
-		*why = xasprintf("%s 不是服务层文件或已截断 / %s is not a serving layer's file, or is"
-		    " truncated", path, path);
+	if (head_read(io.f, path, &h, why) != 0)
 		goto done;
-	}
-	if (h.format != SERVE_FILE_FORMAT || h.tokenizer != TOKENIZE_VERSION) {
-		*why = xasprintf("%s 由其他版本生成（格式 %u，分词 %u）/ %s was made by another"
-		    " version (format %u, tokenizer %u)", path, h.format, h.tokenizer, path,
-		    h.format, h.tokenizer);
-		goto done;
-	}
 	if (fstat(fileno(io.f), &sb) != 0 || (uint64_t)sb.st_size != sizeof h + h.bytes) {
 		*why = xasprintf("%s 已截断 / %s is truncated", path, path);
 		goto done;

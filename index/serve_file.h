@@ -31,4 +31,11 @@ int serve_file_save(struct serve *sv, const char *path, char **cause);
  */
 struct serve *serve_file_load(const char *path, char **why);
 
+/*
+ * The log position the layer saved at path reflects, from its header
+ * alone (nothing is checked past it); -1 if there is no file of this
+ * format and tokenizer there.
+ */
+long long serve_file_seq(const char *path);
+
 #endif

@@ -86,10 +86,9 @@ ledger_city_reports_json(struct store *st, const struct ledger_actor *a, int yea
 		    norm_zj_city(a->city) : "-", -1, SQLITE_STATIC);
 	while (sqlite3_step(q) == SQLITE_ROW) {
 		long long cents = sqlite3_column_int64(q, 3);
-
-		total += cents;
 		json_t *history = json_loads((const char *)sqlite3_column_text(q, 7), 0, NULL);
 
+		total += cents;
 		json_array_append_new(arr, json_pack("{s:s, s:s?, s:i, s:o, s:I, s:s, s:s, s:s, s:o}",
 		    "city", (const char *)sqlite3_column_text(q, 0),
 		    "office", (const char *)sqlite3_column_text(q, 1),
