@@ -15,6 +15,7 @@
 #define WORD_MAX	48	/* bytes of a Latin word that is corrected */
 #define MODEL_CUTS	8	/* hyphen positions tried in a model number (2^8 variants) */
 #define PREFIX_SCAN	5000	/* tokens looked at for a completion */
+#define COMPLETE_TRY	8	/* a last syllable's commonest completions tried with the pairs */
 
 /* How far a correction is from what was typed: the smallest class wins. */
 enum fix_class {
@@ -34,6 +35,7 @@ struct fix {
 	uint32_t	 df;		/* products having it */
 	uint32_t	 floor;		/* a correction must be in more products than the word */
 	struct serve	*sv;
+	struct serve_scratch *s;	/* for counting the products having every part */
 };
 
 /* One word of the query, as typed and normalised. */
@@ -170,10 +172,16 @@ fix_edits(struct fix *f, const char *w)
 		}
 }
 
-/* A completion being looked for: the commonest all-letter token with the prefix. */
+/*
+ * The completions of a prefix: its commonest all-letter tokens in more
+ * products than floor, most products first (of equals, the first seen).
+ */
 struct completion {
-	struct fix	*f;
+	uint32_t	 floor;
 	size_t		 seen;
+	size_t		 n;
+	uint32_t	 df[COMPLETE_TRY];
+	char		 text[COMPLETE_TRY][WORD_MAX + 1];
 };
 
 /* serve_vocab_prefix callback for fix_prefix. */
@@ -181,36 +189,67 @@ static int
 prefix_token(void *arg, const char *text, size_t len, uint32_t df)
 {
 	struct completion *c = arg;
-	struct fix *f = c->f;
+	size_t i, last;
 
-	for (size_t i = 0; i < len; i++)
+	for (i = 0; i < len; i++)
 		if (!islower((unsigned char)text[i]))
 			return 0;
-	if (df > f->floor && (f->class > FIX_PREFIX || df > f->df) && len < sizeof f->text) {
-		memcpy(f->text, text, len);
-		f->text[len] = '\0';
-		f->df = df;
-		f->class = FIX_PREFIX;
+	if (df > c->floor && len <= WORD_MAX) {
+		for (i = c->n; i > 0 && c->df[i - 1] < df; i--)
+			;
+		if (i < COMPLETE_TRY) {
+			last = c->n < COMPLETE_TRY ? c->n : COMPLETE_TRY - 1;
+			memmove(&c->df[i + 1], &c->df[i], (last - i) * sizeof c->df[0]);
+			memmove(c->text[i + 1], c->text[i], (last - i) * sizeof c->text[0]);
+			c->df[i] = df;
+			memcpy(c->text[i], text, len);
+			c->text[i][len] = '\0';
+			if (c->n < COMPLETE_TRY)
+				c->n++;
+		}
 	}
 	return ++c->seen >= PREFIX_SCAN;
 }
 
-/* Offers the tokens parts[0..n) (all must be known) as one correction, "a b c". */
+/*
+ * The live products having every one of the tokens parts[0..n): a part's
+ * own count, or the layer's exact total for the parts as words of one
+ * query (pairs that each exist may never meet in one product).
+ */
+static uint32_t
+parts_count(const struct fix *f, char parts[][WORD_MAX + 1], size_t n)
+{
+	struct serve_term t[SERVE_MAX_TERMS];
+	struct serve_query q = { .terms = t, .nterms = n };
+	struct serve_result r;
+	uint32_t count;
+
+	if (n == 1)
+		return serve_vocab_df(f->sv, parts[0], strlen(parts[0]));
+	if (n > SERVE_MAX_TERMS)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		t[i] = (struct serve_term){ .text = parts[i], .len = strlen(parts[i]),
+		    .word = (unsigned)i };
+	serve_query(f->sv, f->s, &q, &r);
+	count = r.total > 0 ? (uint32_t)r.total : 0;
+	serve_result_free(&r);
+	return count;
+}
+
+/* Offers the tokens parts[0..n) as one correction, "a b c", if some product has them all. */
 static void
 fix_offer_parts(struct fix *f, char parts[][WORD_MAX + 1], size_t n, enum fix_class c)
 {
 	char text[sizeof f->text];
-	uint32_t df = UINT32_MAX;
+	uint32_t df;
 	size_t o = 0;
 
 	if (c > f->class || n == 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t d = serve_vocab_df(f->sv, parts[i], strlen(parts[i]));
 		size_t l = strlen(parts[i]);
 
-		if (d < df)
-			df = d;
 		if (o + l + 2 > sizeof text)
 			return;
 		if (i > 0)
@@ -218,6 +257,7 @@ fix_offer_parts(struct fix *f, char parts[][WORD_MAX + 1], size_t n, enum fix_cl
 		memcpy(text + o, parts[i], l);
 		o += l;
 	}
+	df = parts_count(f, parts, n);
 	if (df == 0 || df <= f->floor || (c == f->class && df <= f->df))
 		return;
 	memcpy(f->text, text, o);
@@ -230,24 +270,24 @@ fix_offer_parts(struct fix *f, char parts[][WORD_MAX + 1], size_t n, enum fix_cl
  * Pinyin typed across syllables, cut short: jiaomoj → jiaomoji when some
  * product has that word; else the whole syllables as the pairs the
  * documents have (bao|wen → baowen) and the last one completed with what
- * follows it (wen + b → wenbei): baowenb → "baowen wenbei".
+ * follows it (wen + b → wenbei): baowenb → "baowen wenbei".  Of the last
+ * syllable's completions, the one most products have with the pairs
+ * before it wins, not the commonest alone (jiaomoj → "jiaomo moji", 角磨机,
+ * though more products have moju, 模具).
  */
 static void
 fix_prefix(struct fix *f, const char *w)
 {
-	struct fix done = { .class = FIX_NONE, .floor = f->floor, .sv = f->sv };
-	struct completion c = { .f = &done };
+	struct completion c = { .floor = f->floor };
 	char parts[PINYIN_SEGMENT_MAX][WORD_MAX + 1];
-	size_t len = strlen(w), cuts[PINYIN_SEGMENT_MAX], ns = 0, k, np = 0;
+	size_t len = strlen(w), cuts[PINYIN_SEGMENT_MAX], ns = 0, k, np = 0, best = 0;
+	uint32_t most = 0;
 
 	if (f->class < FIX_PREFIX || len < 3)
 		return;
 	serve_vocab_prefix(f->sv, w, len, prefix_token, &c);
-	if (done.class == FIX_PREFIX) {
-		char one[1][WORD_MAX + 1];
-
-		memcpy(one[0], done.text, strlen(done.text) + 1);
-		fix_offer_parts(f, one, 1, FIX_PREFIX);
+	if (c.n > 0) {
+		fix_offer_parts(f, c.text, 1, FIX_PREFIX);
 		return;
 	}
 	for (k = len - 1; k >= 2; k--)	/* the longest start that is whole syllables */
@@ -263,15 +303,21 @@ fix_prefix(struct fix *f, const char *w)
 		np++;
 	}
 	/* The last syllable and what was typed of the next, completed. */
-	done.class = FIX_NONE;
-	done.df = 0;
-	done.floor = 0;
-	c.seen = 0;
+	memset(&c, 0, sizeof c);
 	serve_vocab_prefix(f->sv, w + cuts[ns - 2], len - cuts[ns - 2], prefix_token, &c);
-	if (done.class != FIX_PREFIX || strlen(done.text) > WORD_MAX)
+	for (size_t i = 0; i < c.n; i++) {
+		uint32_t n;
+
+		memcpy(parts[np], c.text[i], strlen(c.text[i]) + 1);
+		if ((n = parts_count(f, parts, np + 1)) > most) {
+			most = n;
+			best = i;
+		}
+	}
+	if (most == 0)
 		return;
-	memcpy(parts[np++], done.text, strlen(done.text) + 1);
-	fix_offer_parts(f, parts, np, FIX_PREFIX);
+	memcpy(parts[np], c.text[best], strlen(c.text[best]) + 1);
+	fix_offer_parts(f, parts, np + 1, FIX_PREFIX);
 }
 
 /* Initials of three to six syllables (bwb: 保温杯) as the pairs the documents have: "bw wb". */
@@ -319,7 +365,7 @@ fix_han_pairs(struct fix *f, const char *w)
 		return;
 	at[nc] = len;
 	for (size_t i = 0; i + 1 < nc; i++) {
-		struct fix pair = { .class = FIX_NONE, .sv = f->sv };
+		struct fix pair = { .class = FIX_NONE, .sv = f->sv, .s = f->s };
 
 		pinyin_word(w + at[i], at[i + 2] - at[i], PINYIN_MAX_COMBINATIONS, pinyin_token,
 		    &pair);
@@ -332,9 +378,9 @@ fix_han_pairs(struct fix *f, const char *w)
 
 /* The best correction of w (NULL if none), stored in w. */
 static void
-word_fix(struct serve *sv, struct word *w)
+word_fix(struct serve *sv, struct serve_scratch *s, struct word *w)
 {
-	struct fix f = { .class = FIX_NONE, .floor = w->df, .sv = sv };
+	struct fix f = { .class = FIX_NONE, .floor = w->df, .sv = sv, .s = s };
 	int letters = 1;
 
 	if (w->latin) {
@@ -493,10 +539,10 @@ words_join(const struct word *w, size_t n, size_t skip, int fixed)
  * letters and digits and the joined form is in the vocabulary.
  */
 static void
-words_join_models(struct serve *sv, struct word *w, size_t *n)
+words_join_models(struct serve *sv, struct serve_scratch *s, struct word *w, size_t *n)
 {
 	for (size_t i = 0; i + 1 < *n; i++) {
-		struct fix f = { .class = FIX_NONE, .sv = sv };
+		struct fix f = { .class = FIX_NONE, .sv = sv, .s = s };
 		char *both;
 
 		if (!w[i].latin || !w[i + 1].latin || !(w[i].digits || w[i + 1].digits) ||
@@ -715,10 +761,10 @@ search_forgiving_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv,
 	n = words_split(tk, sv, query, last_is_prefix, w);
 	if (n > MAX_WORDS || n == 0)
 		goto exact;
-	words_join_models(sv, w, &n);
+	words_join_models(sv, s, w, &n);
 	for (size_t i = 0; i < n; i++) {
 		if (w[i].fixed == NULL && w[i].df < FORGIVE_FEW)
-			word_fix(sv, &w[i]);
+			word_fix(sv, s, &w[i]);
 		fixed |= w[i].fixed != NULL;
 	}
 	/* The forgiving query leaves the exact hits out: they are counted and shown first. */

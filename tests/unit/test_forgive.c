@@ -2,7 +2,9 @@
  * test_forgive.c — forgiving kiosk search (index/forgive.c), one test per
  * rule of docs/search.md "Forgiving search", on the fixture catalogue and
  * one more product whose brand, 龙锦 (longjin), is one IME slip from 龙井
- * (longjing): its exact hit must come before every corrected one.
+ * (longjing): its exact hit must come before every corrected one.  Eight
+ * moulds from Huangyan (模具, moju) make moju the commonest completion of
+ * moj, though no product has it beside jiaomo (角磨机 is jiaomo moji).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,7 +34,29 @@ static const char longjin_csv[] =
     "产品编号,产品名称,企业名称,统一社会信用代码,所在城市,区县,产品类别,规格型号,品牌,参考价格,"
     "计价单位,起订量,荣誉认证,关键词,产品简介,联系人,联系电话\n"
     "HZ-0901,龙锦织锦丝巾,杭州中恒丝绸科技有限公司,913301007GP5QL2LX9,杭州市,临平区,纺织服装,"
-    "90cm×90cm,龙锦,268,条,100条,,丝巾；丝绸,桑蚕丝织锦，图案取材西湖十景。,马杰,0571-44657342\n";
+    "90cm×90cm,龙锦,268,条,100条,,丝巾；丝绸,桑蚕丝织锦，图案取材西湖十景。,马杰,0571-44657342\n"
+    "TZ-0901,汽车保险杠注塑模具,台州市黄岩精诚模具有限公司,91331003MA2HX7K3QK,台州市,黄岩区,"
+    "汽摩配件,P20钢 一模两腔,精诚,280000,套,1套,,模具；注塑模具,模具寿命50万模次。,王建,0576-84221356\n"
+    "TZ-0902,汽车仪表台模具,台州市黄岩精诚模具有限公司,91331003MA2HX7K3QK,台州市,黄岩区,"
+    "汽摩配件,718H钢 热流道,精诚,360000,套,1套,,模具；汽车模具,热流道进胶，外观件免喷涂。,王建,"
+    "0576-84221356\n"
+    "TZ-0903,汽车灯罩模具,台州市黄岩精诚模具有限公司,91331003MA2HX7K3QK,台州市,黄岩区,"
+    "汽摩配件,S136钢 镜面抛光,精诚,150000,套,1套,,模具；汽车模具,镜面抛光，透光均匀。,王建,"
+    "0576-84221356\n"
+    "TZ-0904,精密五金冲压模具,台州市黄岩精诚模具有限公司,91331003MA2HX7K3QK,台州市,黄岩区,"
+    "五金工具,SKD11 级进模,精诚,90000,套,1套,,模具；冲压模具,级进模，每分钟冲次120。,王建,"
+    "0576-84221356\n"
+    "TZ-0905,家电外壳注塑模具,台州市黄岩宏达塑料模具有限公司,91331003MA2K8LRT53,台州市,黄岩区,"
+    "家居用品,P20钢 一模一腔,宏达,120000,套,1套,,模具；注塑模具,洗衣机、空调外壳模具。,陈丽,"
+    "0576-84357720\n"
+    "TZ-0906,塑料周转箱模具,台州市黄岩宏达塑料模具有限公司,91331003MA2K8LRT53,台州市,黄岩区,"
+    "家居用品,P20钢 一模一腔,宏达,85000,套,1套,,模具；塑料模具,周转箱、物流箱模具。,陈丽,"
+    "0576-84357720\n"
+    "TZ-0907,PET瓶坯模具,台州市黄岩宏达塑料模具有限公司,91331003MA2K8LRT53,台州市,黄岩区,"
+    "日用小商品,S136钢 一模三十二腔,宏达,220000,套,1套,,模具；瓶坯模具,针阀热流道，周期12秒。,陈丽,"
+    "0576-84357720\n"
+    "TZ-0908,一次性餐盒模具,台州市黄岩宏达塑料模具有限公司,91331003MA2K8LRT53,台州市,黄岩区,"
+    "日用小商品,718H钢 薄壁,宏达,98000,套,1套,,模具；餐盒模具,薄壁快速成型。,陈丽,0576-84357720\n";
 
 static void
 load(const char *kind, const char *path)
@@ -128,6 +152,7 @@ test_pinyin_fuzzy_sounds(void **state)
 static void
 test_pinyin_prefix_across_syllables(void **state)
 {
+	/* jiao|mo + j: "jiaomo moji", not the commoner moju, which never follows jiaomo. */
 	corrected("jiaomoj", "角磨机", "角磨机");
 	corrected("baowenb", "保温杯", "保温杯");
 	corrected("bwb", "保温杯", "保温杯");
