@@ -52,9 +52,11 @@ printf '%-34s %10s %12s %12s\n' "fairmatch reindex (CPU $index_cpu s)" "$index_s
   "$((fts_bytes / 1048576)) + $((xapian_bytes / 1048576))" "$((index_kb / 1024))"
 printf '%-34s %10s %12s %12s\n' "peer: SQLite trigram FTS5" "$tri_s" "$((tri_bytes / 1048576))" "$((tri_kb / 1024))"
 echo
-echo "query latency, ms (fairmatch: the serving layer, top 20, then with exact total and both"
-echo "facets; every: the same scoring every hit, unpruned; scored: the share of hits the pruned"
-echo "walk scored; trigram: top 20; fts5: today's FTS5 path with total and facets, FTS5_QUERIES=1):"
+echo "query latency, ms, each query as the kiosk sends it, its last word a prefix (fairmatch: the"
+echo "serving layer's top 20, then the kiosk's whole request: exact total, both facets, forgiving"
+echo "a query that finds fewer than three; every: the same scoring every hit, unpruned; scored: the"
+echo "share of hits the pruned walk scored; trigram: top 20; fts5: today's FTS5 path with total and"
+echo "facets, FTS5_QUERIES=1):"
 FTS5=$fts_queries "$SEARCH_BENCH" "$data" "$work/tri.db" "$here/search.queries" "$rounds" | tee "$work/ours.out"
 ours=$(tail -n 1 "$work/ours.out")
 jnum() { sed -n "s/.*\"$1\":\([-0-9.]*\).*/\1/p" <<<"$ours"; }

@@ -2,9 +2,12 @@
  * search_bench.c — query latency of fairmatch's kiosk search (the serving
  * layer, built here from the store and timed) and of SQLite's trigram FTS5
  * over the same products, in one process, one run; each query as the kiosk
- * sends it (its last word may be the start of a longer one); the serving layer both
- * pruned (as served) and scoring every hit; with FTS5=1 also today's FTS5
- * path, and how many queries' top 20 agree between the two.
+ * sends it (its last word may be the start of a longer one).  The top 20
+ * alone is the serving layer's answer; with the total and both facets it is
+ * the kiosk's whole request as the server answers it (a query that finds
+ * fewer than three is forgiven: index/forgive.c), both pruned (as served)
+ * and scoring every hit; with FTS5=1 also today's FTS5 path, and how many
+ * of the queries answered without forgiving have the same top 20 in both.
  *
  * usage: search_bench DATADIR TRIGRAM_DB QUERIES ROUNDS
  * Prints a table per query class, the slowest samples (with the thread's
@@ -18,6 +21,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "forgive.h"
 #include "indexing.h"
 #include "search.h"
 #include "serve_load.h"
@@ -44,6 +48,7 @@ struct sample {
 	long	 ours_hits, tri_hits, fts_hits;
 	long	 ours_scored;	/* hits the pruned walk scored */
 	int	 same_top;	/* FTS5 and the serving layer agree on the top 20 */
+	int	 forgiven;	/* the kiosk's answer was forgiven (FTS5 has no such rule) */
 };
 
 /* Resident and peak resident memory of this process, MB. */
@@ -184,7 +189,7 @@ main(int argc, char **argv)
 	struct serve_stats sst;
 	double build_ms, rss0, rss1, peak, dummy;
 	int with_fts = getenv("FTS5") != NULL && strcmp(getenv("FTS5"), "1") == 0;
-	size_t same = 0, hl_hits = 0;
+	size_t same = 0, plain = 0, hl_hits = 0;
 	double hl_needed_ms = 0, hl_every_ms = 0;
 	sqlite3 *tri;
 	sqlite3_stmt *tq;
@@ -305,10 +310,11 @@ main(int argc, char **argv)
 			o.no_facets = 0;
 			t0 = now_ms();
 			c0 = cpu_ms();
-			if (search_serve_run(store_db(st), tk, sv, scratch, s[i].q, KIOSK_PREFIX,
+			if (search_forgiving_run(store_db(st), tk, sv, scratch, s[i].q, KIOSK_PREFIX,
 			    &o, &res, &cause) == 0) {
 				s[i].ours_hits = res.total;
 				s[i].ours_scored = res.scored;
+				s[i].forgiven = res.forgive != NULL;
 			}
 			else {
 				free(cause);
@@ -323,7 +329,7 @@ main(int argc, char **argv)
 
 				o.exhaustive = 1;
 				t0 = now_ms();
-				if (search_serve_run(store_db(st), tk, sv, scratch, s[i].q,
+				if (search_forgiving_run(store_db(st), tk, sv, scratch, s[i].q,
 				    KIOSK_PREFIX, &o, &er, &cause) == 0)
 					search_result_free(&er);
 				else {
@@ -345,7 +351,7 @@ main(int argc, char **argv)
 					s[i].same_top = fr.nhits == res.nhits;
 					for (size_t h = 0; h < fr.nhits && s[i].same_top; h++)
 						s[i].same_top = fr.hits[h].id == res.hits[h].id;
-					if (r == 0 && !s[i].same_top)
+					if (r == 0 && !s[i].same_top && !s[i].forgiven)
 						fprintf(stderr, "top 20 differ for %s\n", s[i].q);
 					search_result_free(&fr);
 				} else {
@@ -362,10 +368,13 @@ main(int argc, char **argv)
 	}
 
 	/* Per query class: p50 and p99 over all its queries and rounds. */
-	for (size_t i = 0; i < ns; i++)
-		same += s[i].same_top;
+	for (size_t i = 0; i < ns; i++) {
+		same += s[i].same_top && !s[i].forgiven;
+		plain += !s[i].forgiven;
+	}
 	if (with_fts)
-		printf("today's FTS5 path agrees on the top 20 for %zu of %zu queries\n", same, ns);
+		printf("today's FTS5 path agrees on the top 20 for %zu of the %zu queries answered"
+		    " without forgiving\n", same, plain);
 	/* Highlighting a hit: per query the median difference over rounds, summed, over the hits. */
 	for (size_t i = 0; i < ns; i++) {
 		double need = pct(s[i].hl_need, rounds, 50);
