@@ -1718,6 +1718,33 @@ prefix_list(const struct serve *sv, struct serve_scratch *s, size_t slot, const 
 	return np;
 }
 
+/*
+ * The one token starting with p[0..n), or -1 if none or several do.  A
+ * prefix only one token has (the last bigram of a query in characters,
+ * mostly) is read as that token's list, pruned like any other, instead of
+ * summed into the prefix accumulator: a one-token prefix scores as the
+ * token (prefix_list).
+ */
+static long
+prefix_one(const struct serve *sv, const char *p, size_t n)
+{
+	size_t lo = first_sorted_from(sv, p, n);
+	long one = -1;
+
+	if (lo < sv->nsorted && tok_has_prefix(sv, sv->sorted[lo], p, n)) {
+		if (lo + 1 < sv->nsorted && tok_has_prefix(sv, sv->sorted[lo + 1], p, n))
+			return -1;
+		one = sv->sorted[lo];
+	}
+	for (size_t i = sv->nsorted; i < sv->ntok; i++)	/* tokens that came with updates */
+		if (tok_has_prefix(sv, (uint32_t)i, p, n)) {
+			if (one >= 0)
+				return -1;
+			one = (long)i;
+		}
+	return one;
+}
+
 /* Whether a ranks after b: category first, then score, then the smaller id. */
 static int
 ent_worse(const struct heap_ent *a, const struct heap_ent *b)
@@ -1999,13 +2026,14 @@ query_prepare(struct serve *sv, struct serve_scratch *s, const struct serve_quer
 		c->bit = 1u << (t->word % SERVE_MAX_TERMS);
 		p->all |= c->bit;
 		p->tid_of[i] = -1;
-		if (t->prefix) {
+		if (t->prefix && (tid = prefix_one(sv, t->text, t->len)) < 0) {
 			c->npl = prefix_list(sv, s, i, t->text, t->len, &p->idf_of[i]);
 			c->pl = s->pl[i];
 			p->last_tid = LONG_MAX;
 			continue;
 		}
-		if ((tid = tok_find(sv, t->text, t->len, hash_bytes(t->text, t->len))) < 0)
+		if (!t->prefix && (tid = tok_find(sv, t->text, t->len, hash_bytes(t->text,
+		    t->len))) < 0)
 			continue;
 		p->tid_of[i] = tid;
 		if (tid > p->last_tid)

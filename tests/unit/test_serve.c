@@ -723,8 +723,8 @@ test_pruned_as_exhaustive(void **state)
 				t->len = strlen(t->text);
 				t->word = w;
 				t->prefix = w + 1 == nwords && i + 1 == n && rnd(4) == 0;
-				if (t->prefix)
-					t->len = 3;	/* w00: w000 to w009 */
+				if (t->prefix)	/* w00: w000 to w009; w003: w003 alone */
+					t->len = rnd(2) ? 3 : 4;
 				q.nterms++;
 			}
 		q.category_first = rnd(3) == 0 ? cats[rnd(4)] : NULL;
@@ -751,6 +751,23 @@ test_pruned_as_exhaustive(void **state)
 	/* A one-term query's bound is its list's largest impact in the range: tight. */
 	assert_true(big_total > 0);
 	assert_true(big_scored * 3 < big_total);
+	/* A prefix only one token has (w123 of w000 to w298) answers as that token. */
+	for (int k = 0; k < 40; k++) {
+		struct serve_term t = { .text = text[0], .len = 4 };
+		struct serve_query q = { .terms = &t, .nterms = 1, .limit = 20, .facets = 1,
+		    .offset = k % 2 ? 0 : rnd(100) };
+		struct serve_result a, b;
+
+		snprintf(text[0], sizeof text[0], "w%03u", rnd(200));
+		t.prefix = 1;
+		serve_query(sv, s, &q, &a);
+		t.prefix = 0;
+		serve_query(sv, s, &q, &b);
+		assert_true(a.total > 0);
+		same_result(&a, &b);
+		serve_result_free(&a);
+		serve_result_free(&b);
+	}
 	serve_doc_free(d);
 	serve_scratch_free(s);
 	serve_free(sv);
