@@ -567,6 +567,41 @@ words_join_models(struct serve *sv, struct serve_scratch *s, struct word *w, siz
 	}
 }
 
+/*
+ * The first run of characters in passage whose readings begin with the
+ * letters of initials, in order, or NULL; allocated.  Initials are loose:
+ * the passage marked for bwb (the pairs bw and wb) in 商务保温杯 is 务保温杯,
+ * as 务保 is wu bao; the run is 保温杯.
+ */
+static char *
+initials_run(const char *passage, const char *initials)
+{
+	size_t len = strlen(passage), k = strlen(initials);
+
+	for (size_t at = 0; at < len; at = utf8_char_next(passage, len, at)) {
+		size_t i = at, j = 0;
+
+		while (j < k && i < len) {
+			const char *r[PINYIN_MAX_READINGS];
+			uint32_t cp;
+			size_t n = utf8_decode(passage + i, len - i, &cp), nr, m;
+
+			if (n == 0)
+				break;
+			nr = pinyin_readings(cp, r, PINYIN_MAX_READINGS);
+			for (m = 0; m < nr && r[m][0] != initials[j]; m++)
+				;
+			if (m == nr)
+				break;
+			i += n;
+			j++;
+		}
+		if (j == k)
+			return xstrndup(passage + at, i - at);
+	}
+	return NULL;
+}
+
 /* The first marked passage of text (between o's marks), or NULL; allocated. */
 static char *
 first_marked(const char *text, const struct search_opts *o)
@@ -820,6 +855,14 @@ search_forgiving_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv,
 			if (n == 1 && w[i].fixed != NULL && w[i].class != FIX_MODEL)
 				if ((shown = first_marked(more.hits[0].highlight, o)) == NULL)
 					shown = first_marked(more.hits[0].snippet, o);
+			if (shown != NULL && w[i].class == FIX_INITIALS) {
+				char *run = initials_run(shown, w[i].norm);
+
+				if (run != NULL) {
+					free(shown);
+					shown = run;
+				}
+			}
 			if (b.len > 0)
 				buf_addc(&b, ' ');
 			buf_addstr(&b, shown != NULL ? shown : w[i].fixed != NULL ? w[i].fixed :
