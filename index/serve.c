@@ -1720,10 +1720,10 @@ prefix_list(const struct serve *sv, struct serve_scratch *s, size_t slot, const 
 
 /*
  * The one token starting with p[0..n), or -1 if none or several do.  A
- * prefix only one token has (the last bigram of a query in characters,
- * mostly) is read as that token's list, pruned like any other, instead of
- * summed into the prefix accumulator: a one-token prefix scores as the
- * token (prefix_list).
+ * prefix only one token has (a whole pinyin word or model number typed
+ * last, mostly) is read as that token's list, pruned like any other,
+ * instead of summed into the prefix accumulator: a one-token prefix scores
+ * as the token (prefix_list).
  */
 static long
 prefix_one(const struct serve *sv, const char *p, size_t n)

@@ -52,7 +52,7 @@ printf '%-34s %10s %12s %12s\n' "fairmatch reindex (CPU $index_cpu s)" "$index_s
   "$((fts_bytes / 1048576)) + $((xapian_bytes / 1048576))" "$((index_kb / 1024))"
 printf '%-34s %10s %12s %12s\n' "peer: SQLite trigram FTS5" "$tri_s" "$((tri_bytes / 1048576))" "$((tri_kb / 1024))"
 echo
-echo "query latency, ms, each query as the kiosk sends it, its last word a prefix (fairmatch: the"
+echo "query latency, ms, each query as the kiosk sends it, a last Latin word a prefix (fairmatch: the"
 echo "serving layer's top 20, then the kiosk's whole request: exact total, both facets, forgiving"
 echo "a query that finds fewer than three; every: the same scoring every hit, unpruned; scored: the"
 echo "share of hits the pruned walk scored; trigram: top 20; fts5: today's FTS5 path with total and"
