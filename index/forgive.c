@@ -100,6 +100,34 @@ fix_model(struct fix *f, const char *w)
 	}
 }
 
+static void fix_offer_parts(struct fix *, char [][WORD_MAX + 1], size_t, enum fix_class);
+
+/*
+ * Offers w[0..n), read whole as three syllables or more, as the pairs the
+ * documents have (zhong|xing|bi → "zhongxing xingbi": 中性笔) when each pair
+ * is a known token: a reading of three syllables is a token only where a
+ * dictionary word of three or four characters has it.
+ */
+static void
+fix_offer_syllables(struct fix *f, const char *w, size_t n, enum fix_class c)
+{
+	char parts[PINYIN_SEGMENT_MAX][WORD_MAX + 1];
+	size_t cuts[PINYIN_SEGMENT_MAX], ns, np = 0;
+
+	if (c > f->class || n > PINYIN_SEGMENT_MAX ||
+	    (ns = pinyin_segment(w, n, cuts, PINYIN_SEGMENT_MAX)) < 3)
+		return;
+	for (size_t i = 0; i + 1 < ns; i++) {
+		size_t from = i == 0 ? 0 : cuts[i - 1], l = cuts[i + 1] - from;
+
+		if (l > WORD_MAX || serve_vocab_df(f->sv, w + from, l) == 0)
+			return;
+		memcpy(parts[np], w + from, l);
+		parts[np++][l] = '\0';
+	}
+	fix_offer_parts(f, parts, np, c);
+}
+
 /* Sounds a pinyin IME user confuses: each replaced by the other, anywhere. */
 static const char *const sounds[][2] = {
 	{ "ing", "in" }, { "eng", "en" }, { "ang", "an" },
@@ -107,7 +135,10 @@ static const char *const sounds[][2] = {
 	{ "l", "n" },
 };
 
-/* Calls fix_offer for every single replacement of sounds[] in w (and, with depth, pairs). */
+/*
+ * Offers every single replacement of sounds[] in w (and, with depth, pairs),
+ * as one token or as its syllable pairs.
+ */
 static void
 fix_sounds(struct fix *f, const char *w, int depth)
 {
@@ -130,6 +161,7 @@ fix_sounds(struct fix *f, const char *w, int depth)
 				memcpy(out + i, to, tl);
 				memcpy(out + i + tl, w + i + fl, n - i - fl + 1);
 				fix_offer(f, out, n - fl + tl, FIX_SOUND);
+				fix_offer_syllables(f, out, n - fl + tl, FIX_SOUND);
 				if (depth > 1)
 					fix_sounds(f, out, depth - 1);
 			}
