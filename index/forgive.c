@@ -100,7 +100,8 @@ fix_model(struct fix *f, const char *w)
 	}
 }
 
-static void fix_offer_parts(struct fix *, char [][WORD_MAX + 1], size_t, enum fix_class);
+static void fix_offer_parts(struct fix *f, char parts[][WORD_MAX + 1], size_t n,
+    enum fix_class c);
 
 /*
  * Offers w[0..n), read whole as three syllables or more, as the pairs the
