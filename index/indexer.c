@@ -1637,9 +1637,9 @@ rebuild(struct indexer *ix, int keep_fts, size_t *applied, ix_progress_fn progre
 		 * No file (an empty build, or one that could not be written: a
 		 * full disk): the file only spares a server its build, so the
 		 * rebuild stands; an older file goes, and with it the marks that
-		 * would keep the log for it.
+		 * would keep the log for it (remove_new, below, clears the staged
+		 * name).
 		 */
-		unlink(save.staged);
 		rc = 0;
 		if ((unlink(sql) != 0 && errno != ENOENT) || sqlite3_exec(ix->db, "DELETE FROM "
 		    IX_STATE " WHERE name IN ('serve_file', 'serve_file_docs')", NULL, NULL,
