@@ -17,8 +17,13 @@
  * ciphertext arrives but in a "step" event at the base's lowest priority:
  * with a loop set up for it (server.c), a flood of new connections waits its
  * turn behind the requests of established ones, while reading, closing and
- * everything else about any connection stay at the default priority. Until
- * the handshake is over, at most TLS_HANDSHAKE_INPUT bytes are read ahead.
+ * everything else about any connection stay at the default priority. A loop
+ * whose established connections always have a request waiting never reaches
+ * the lowest priority, so every TLS_TURN_MS the step that has waited longest
+ * runs at the default priority (a "turn"): a new connection gets in however
+ * busy the loop, and a flood takes at most one step in TLS_TURN_MS from the
+ * requests. Until the handshake is over, at most TLS_HANDSHAKE_INPUT bytes
+ * are read ahead.
  *
  * Plaintext passes through a request gate (reqgate.c) on its way to evhttp:
  * each request's deadline, from its first byte and extended by the bytes it
@@ -67,6 +72,8 @@
 #define TLS_CHUNK	16384
 /* Ciphertext read ahead while a handshake step waits its turn. */
 #define TLS_HANDSHAKE_INPUT	65536
+/* However busy the loop, the handshake step waiting longest runs this often (ms). */
+#define TLS_TURN_MS	20
 /* Sessions kept for abbreviated handshakes, and for how long (seconds). */
 #define TLS_CACHE_ENTRIES	1024
 #define TLS_CACHE_SECONDS	3600
@@ -104,6 +111,9 @@ struct tls_server {
 	mbedtls_ssl_cache_context cache;	/* sessions, for resumption */
 	LIST_HEAD(, tls_conn)	 conns;		/* live connections, for _info */
 	TAILQ_HEAD(, tls_conn)	 idle;		/* idle connections, longest idle first */
+	TAILQ_HEAD(, tls_conn)	 waiting;	/* handshake steps waiting, oldest first */
+	struct event		*turn;		/* runs the oldest of them (TLS_TURN_MS);
+						   NULL until needed and once dying */
 	long			 nidle;
 	long			 max_idle;	/* idle connections kept at most; 0 = any */
 	void			(*on_close)(void *);	/* a connection was freed */
@@ -135,11 +145,13 @@ struct tls_conn {
 	int			 sent_close;	/* close_notify sent */
 	int			 freeing;	/* in tls_conn_free */
 	int			 idle;		/* on ts->idle */
+	int			 waiting;	/* on ts->waiting */
 	unsigned char		 addr[16];	/* the peer's address (IPv4 mapped), once idle */
 	int			 addr_noted;	/* addr holds it (a socket's peer does not change) */
 	size_t			 rank;		/* scratch: its place in ts->idle */
 	LIST_ENTRY(tls_conn)	 entry;
 	TAILQ_ENTRY(tls_conn)	 idle_entry;
+	TAILQ_ENTRY(tls_conn)	 wait_entry;
 };
 
 static void	tls_writable_cb(evutil_socket_t, short, void *);
@@ -223,11 +235,57 @@ tls_handshake_step(struct tls_conn *c, int in_filter)
 	return (0);
 }
 
+/* c's handshake step no longer waits (it runs, or c is going). */
+static void
+tls_step_leave(struct tls_conn *c)
+{
+	if (!c->waiting)
+		return;
+	TAILQ_REMOVE(&c->ts->waiting, c, wait_entry);
+	c->waiting = 0;
+}
+
 /* A handshake step, at the lowest priority, on the ciphertext read so far. */
 static void
 tls_step_cb(evutil_socket_t fd, short what, void *arg)
 {
+	tls_step_leave(arg);
 	tls_handshake_step(arg, 0);
+}
+
+/* The turn: the step that has waited longest runs now, however busy the loop. */
+static void
+tls_turn_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tls_server	*ts = arg;
+	struct tls_conn		*c = TAILQ_FIRST(&ts->waiting);
+	struct timeval		 tv = { 0, TLS_TURN_MS * 1000 };
+
+	if (c != NULL) {
+		tls_step_leave(c);
+		event_del(c->step);	/* out of the lowest priority's queue */
+		tls_handshake_step(c, 0);
+	}
+	if (!TAILQ_EMPTY(&ts->waiting))
+		evtimer_add(ts->turn, &tv);
+}
+
+/* Queues c's next handshake step: when the loop is free, or at its turn. */
+static void
+tls_step_wait(struct tls_conn *c)
+{
+	struct tls_server	*ts = c->ts;
+	struct timeval		 tv = { 0, TLS_TURN_MS * 1000 };
+
+	event_active(c->step, EV_TIMEOUT, 0);
+	if (c->waiting || ts->dying)
+		return;
+	if (ts->turn == NULL && (ts->turn = evtimer_new(c->base, tls_turn_cb, ts)) == NULL)
+		fatal("%s: evtimer_new failed", __func__);
+	TAILQ_INSERT_TAIL(&ts->waiting, c, wait_entry);
+	c->waiting = 1;
+	if (!evtimer_pending(ts->turn, NULL))
+		evtimer_add(ts->turn, &tv);
 }
 
 /*
@@ -443,9 +501,9 @@ tls_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit,
 	    evbuffer_get_length(src) > 0 && tls_handshake_step(c, 1) != 0)
 		return (BEV_ERROR);
 	if (!tls_handshake_over(c)) {
-		/* The costly steps' turn comes at the lowest priority (tls_step_cb). */
+		/* The costly steps wait for the lowest priority or their turn. */
 		if (evbuffer_get_length(src) > 0)
-			event_active(c->step, EV_TIMEOUT, 0);
+			tls_step_wait(c);
 		return (BEV_NEED_MORE);
 	}
 	for (;;) {
@@ -573,6 +631,7 @@ tls_conn_free(void *arg)
 
 	c->freeing = 1;
 	tls_idle_leave(c);
+	tls_step_leave(c);
 	LIST_REMOVE(c, entry);
 	evbuffer_remove_cb(bufferevent_get_output(c->bev), tls_output_added, c);
 	if (tls_handshake_over(c) && !c->failed && !c->peer_closed &&
@@ -763,6 +822,7 @@ tls_server_new(const char *cert_path, const char *key_path, char **cause)
 
 	LIST_INIT(&ts->conns);
 	TAILQ_INIT(&ts->idle);
+	TAILQ_INIT(&ts->waiting);
 	mbedtls_entropy_init(&ts->entropy);
 	mbedtls_ctr_drbg_init(&ts->drbg);
 	mbedtls_ssl_config_init(&ts->conf);
@@ -816,6 +876,10 @@ tls_server_free(struct tls_server *ts)
 		return;
 	ts->dying = 1;
 	ts->on_close = NULL;
+	/* Now, while its base is alive: connections freed later may outlive the base. */
+	if (ts->turn != NULL)
+		event_free(ts->turn);
+	ts->turn = NULL;
 	if (LIST_EMPTY(&ts->conns))
 		tls_server_destroy(ts);
 }

@@ -60,7 +60,8 @@ void	tls_server_set_gate(struct tls_server *ts,
  * A bufferevent for evhttp_set_bevcb(): made with fd -1 as libevent 2.1
  * requires; evhttp calls bufferevent_setfd() later. Its handshake steps run
  * at base's lowest priority (the numerically highest), the rest at the
- * default (npriorities / 2). Handshake, reading,
+ * default (npriorities / 2); however busy the loop, the step of ts's that
+ * has waited longest runs every 20 ms at the default. Handshake, reading,
  * writing and close_notify happen inside it; a failed handshake is reported
  * to evhttp as BEV_EVENT_ERROR. Freeing it (evhttp does) closes the socket.
  * Use it only on base, the loop ts belongs to. Never NULL: it fails only

@@ -457,6 +457,7 @@ static void
 server_start(struct test_server *ts, const char *c, const char *k)
 {
 	struct evhttp_bound_socket	*bound;
+	struct event_config		*ec;
 	struct sockaddr_in		 sin;
 	socklen_t			 slen = sizeof sin;
 	char				*cause = NULL;
@@ -464,7 +465,13 @@ server_start(struct test_server *ts, const char *c, const char *k)
 
 	if ((ts->tls = tls_server_new(c, k, &cause)) == NULL)
 		fatal("%s", cause);
-	ts->base = event_base_new();
+	/* As the server's loops have it (server.c): handshake steps at the lowest of three. */
+	if ((ec = event_config_new()) == NULL ||
+	    event_config_set_max_dispatch_interval(ec, NULL, 1, 2) != 0 ||
+	    (ts->base = event_base_new_with_config(ec)) == NULL ||
+	    event_base_priority_init(ts->base, 3) != 0)
+		fatal("event_base_new_with_config");
+	event_config_free(ec);
 	ts->http = evhttp_new(ts->base);
 	evhttp_set_bevcb(ts->http, server_bevcb, ts->tls);
 	tls_server_on_close(ts->tls, server_conn_freed, NULL);
@@ -747,6 +754,61 @@ test_parallel(void **state)
 	}
 }
 
+/* Work at the default priority on every pass of the loop, as requests always waiting would be. */
+struct busy {
+	struct event	*ev;
+	long		 runs;
+	int		 stop;		/* asked by the test */
+	int		 stopped;	/* the callback saw it and did not come back */
+};
+
+static void
+busy_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct busy	*b = arg;
+	struct timeval	 now = { 0, 0 };
+
+	if (__atomic_load_n(&b->stop, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&b->stopped, 1, __ATOMIC_RELEASE);
+		return;
+	}
+	__atomic_add_fetch(&b->runs, 1, __ATOMIC_RELAXED);
+	evtimer_add(b->ev, &now);
+}
+
+static void
+test_handshake_on_busy_loop(void **state)
+{
+	struct busy	 b = { 0 };
+	struct timeval	 now = { 0, 0 };
+	long		 before;
+	char		*cmd, *out;
+
+	/*
+	 * A loop whose kept-alive connections always have a request waiting
+	 * never reaches the lowest priority, where handshake steps wait: a new
+	 * connection still gets in, at its turn, and is answered while the
+	 * loop stays busy (not after the 10 s timeout closed it).
+	 */
+	b.ev = evtimer_new(main_server.base, busy_cb, &b);
+	assert_non_null(b.ev);
+	evtimer_add(b.ev, &now);
+	while (__atomic_load_n(&b.runs, __ATOMIC_RELAXED) < 1000)
+		usleep(1000);
+	before = __atomic_load_n(&b.runs, __ATOMIC_RELAXED);
+	cmd = xasprintf(CURL "%s --max-time 5 https://localhost:%d/small", cert, server_port);
+	assert_int_equal(run(cmd, &out), 0);
+	assert_string_equal(out, small_body);
+	assert_true(__atomic_load_n(&b.runs, __ATOMIC_RELAXED) > before + 1000);
+	/* Stopped from the loop: event_del from here could race the callback's evtimer_add. */
+	__atomic_store_n(&b.stop, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&b.stopped, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	event_free(b.ev);
+	free(out);
+	free(cmd);
+}
+
 static void
 test_rsa_certificate(void **state)
 {
@@ -1019,6 +1081,7 @@ main(void)
 		cmocka_unit_test(test_big_post_echo),
 		cmocka_unit_test(test_chunked_reply),
 		cmocka_unit_test(test_parallel),
+		cmocka_unit_test(test_handshake_on_busy_loop),
 		cmocka_unit_test(test_rsa_certificate),
 		cmocka_unit_test(test_refused_versions),
 		cmocka_unit_test(test_openssl_s_client),
