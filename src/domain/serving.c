@@ -246,11 +246,12 @@ serving_search(struct serving *sv, struct store *st, struct tokenizer *tk,
 	struct search_opts so = *o;
 	char **cities = NULL;
 	size_t ncities = 0;
-	int rc;
+	int rc, began = store_read_begin(st);
 
 	if (fair != NULL && fair_cities(st, fair, &cities, &ncities) != 0) {
 		memset(res, 0, sizeof *res);
 		*cause = xasprintf("没有编号为 %s 的展会 / no fair has the code %s", fair, fair);
+		store_read_end(st, began);
 		return -1;
 	}
 	if (o->exhibitor != 0 && (rc = exhibitor_known(st, o->exhibitor)) != 1) {
@@ -259,6 +260,7 @@ serving_search(struct serving *sv, struct store *st, struct tokenizer *tk,
 		    sqlite3_errmsg(store_db(st)), sqlite3_errmsg(store_db(st))) :
 		    xasprintf("没有编号为 %lld 的展商 / no exhibitor has the id %lld",
 		    (long long)o->exhibitor, (long long)o->exhibitor);
+		store_read_end(st, began);
 		return -1;
 	}
 	if (ncities > 0) {
@@ -267,6 +269,7 @@ serving_search(struct serving *sv, struct store *st, struct tokenizer *tk,
 	}
 	rc = search_forgiving_run(store_db(st), tk, sv->layer, s, query, last_is_prefix, &so, res,
 	    cause);
+	store_read_end(st, began);
 	for (size_t i = 0; i < ncities; i++)
 		free(cities[i]);
 	free(cities);

@@ -966,6 +966,20 @@ store_rollback(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int
+store_read_begin(struct store *st)
+{
+	return sqlite3_get_autocommit(st->db) &&
+	    sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+}
+
+void
+store_read_end(struct store *st, int began)
+{
+	if (began && !sqlite3_get_autocommit(st->db))
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+}
+
 /* Applies the migrations the database has not seen, each in its own transaction. */
 static int
 store_migrate(struct store *st, char **cause)

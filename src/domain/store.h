@@ -65,6 +65,14 @@ void store_busy_timeout(struct store *st, int ms);
 int store_begin(struct store *st, char **cause);
 int store_commit(struct store *st, char **cause);
 void store_rollback(struct store *st);
+/*
+ * A read transaction around several statements, unless one is open already:
+ * they see one snapshot, and take the file's locks once instead of once each
+ * (a search page reads a row a hit).  store_read_begin returns whether it
+ * opened one; store_read_end takes that and ends it if so.
+ */
+int store_read_begin(struct store *st);
+void store_read_end(struct store *st, int began);
 
 /* Runs SQL with no result rows; 0 or -1 with *cause naming what failed. */
 int store_exec(struct store *st, const char *sql, char **cause);
