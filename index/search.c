@@ -13,6 +13,8 @@
 struct qtok {
 	char	*text;
 	size_t	 word;
+	int	 paired;	/* one of its word's syllable pairs, all required (query_pair) */
+	int	 pinyin;	/* a syllable pair of pinyin typed without spaces */
 };
 
 struct qctx {
@@ -55,8 +57,59 @@ query_token(void *arg, const struct token *t)
 			return 0;
 	c->toks[c->n].text = xstrndup(t->text, t->len);
 	c->toks[c->n].word = word_at(c->query, t->start);
+	c->toks[c->n].paired = 0;
+	c->toks[c->n].pinyin = t->pinyin;
 	c->n++;
 	return 0;
+}
+
+/*
+ * Marks the syllable pairs that are required together: in a word with one
+ * run of pinyin typed without spaces (anjibaicha: anji, jibai, baicha), the
+ * pairs are ANDed with each other and ORed with the word's other tokens
+ * (the run as typed).  A pair alone is a homophone, not the word: gansan
+ * is 杆伞 as much as 干伞, so mogansan must not find umbrellas.  A Han run's
+ * bigrams stay ORed, as do the pairs of a word with two runs.
+ */
+static void
+query_pair(struct qctx *c)
+{
+	for (size_t a = 0, b; a < c->n; a = b) {
+		size_t runs = 0, pairs = 0;
+
+		for (b = a; b < c->n && c->toks[b].word == c->toks[a].word; b++) {
+			runs += c->toks[b].pinyin && (b == a || !c->toks[b - 1].pinyin);
+			pairs += c->toks[b].pinyin != 0;
+		}
+		for (size_t i = a; i < b; i++)
+			c->toks[i].paired = runs == 1 && pairs >= 2 && c->toks[i].pinyin;
+	}
+}
+
+/*
+ * What each token meets (need[i], a bit each, as struct serve_term's
+ * need): a bit a word, or in a word with paired tokens a bit each pair,
+ * all of which the word's other tokens meet too.
+ */
+_Static_assert(SEARCH_MAX_TOKENS <= 32, "a requirement bit each token at most");
+
+static void
+query_needs(const struct qctx *c, uint32_t *need)
+{
+	size_t bit = 0;
+
+	for (size_t a = 0, b; a < c->n; a = b) {
+		uint32_t all = 0;
+
+		for (b = a; b < c->n && c->toks[b].word == c->toks[a].word; b++)
+			if (c->toks[b].paired)
+				all |= need[b] = 1u << bit++;
+		if (all == 0)
+			all = 1u << bit++;
+		for (size_t i = a; i < b; i++)
+			if (!c->toks[i].paired)
+				need[i] = all;
+	}
 }
 
 /* Tokenizes query into c; 0, or -1 with *cause if there is nothing to search for. */
@@ -73,6 +126,7 @@ query_parse(struct tokenizer *tk, const char *query, int last_is_prefix, struct 
 		return -1;
 	}
 	tokenize(tk, query, len, TOK_QUERY_EXPANDED, query_token, c);
+	query_pair(c);
 	if (c->n == 0) {
 		*cause = xstrdup("查询中没有可以搜索的字词（只有空格或标点） / the query has nothing to"
 		    " search for (only spaces or punctuation)");
@@ -92,7 +146,10 @@ query_free(struct qctx *c)
 	c->n = 0;
 }
 
-/* The FTS5 expression: words ANDed, the tokens of one word (a Han run's bigrams) ORed. */
+/*
+ * The FTS5 expression: words ANDed, the tokens of one word (a Han run's
+ * bigrams) ORed, a word's paired tokens ANDed in a group of their own.
+ */
 static char *
 query_expression(const struct qctx *c)
 {
@@ -101,10 +158,14 @@ query_expression(const struct qctx *c)
 	for (size_t i = 0; i < c->n; i++) {
 		int first_of_word = i == 0 || c->toks[i].word != c->toks[i - 1].word;
 		int last_of_word = i + 1 == c->n || c->toks[i + 1].word != c->toks[i].word;
+		int in_group = !first_of_word && c->toks[i].paired && c->toks[i - 1].paired;
+		int ends_group = c->toks[i].paired && (last_of_word || !c->toks[i + 1].paired);
 
 		if (i > 0)
-			buf_addstr(&e, first_of_word ? " AND " : " OR ");
+			buf_addstr(&e, first_of_word || in_group ? " AND " : " OR ");
 		if (first_of_word && !last_of_word)
+			buf_addc(&e, '(');
+		if (c->toks[i].paired && !in_group)
 			buf_addc(&e, '(');
 		buf_addc(&e, '"');
 		for (const char *p = c->toks[i].text; *p != '\0'; p++) {
@@ -115,6 +176,8 @@ query_expression(const struct qctx *c)
 		buf_addc(&e, '"');
 		if (c->prefix && i + 1 == c->n)
 			buf_addc(&e, '*');
+		if (ends_group)
+			buf_addc(&e, ')');
 		if (last_of_word && !first_of_word)
 			buf_addc(&e, ')');
 	}
@@ -782,6 +845,7 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 {
 	const struct ix_kind *k = ix_kind_get(o->kind);
 	struct serve_term terms[SEARCH_MAX_TOKENS];
+	uint32_t need[SEARCH_MAX_TOKENS];
 	struct serve_query sq = { 0 };
 	struct serve_result sr;
 	sqlite3_stmt *q = NULL;
@@ -805,10 +869,12 @@ search_serve_run(sqlite3 *db, struct tokenizer *tk, struct serve *sv, struct ser
 		return -1;
 	qhint_make(&qc, &hint);
 	res->expression = query_expression(&qc);
+	query_needs(&qc, need);
 	for (size_t i = 0; i < qc.n; i++) {
 		terms[i].text = qc.toks[i].text;
 		terms[i].len = strlen(qc.toks[i].text);
 		terms[i].word = (unsigned)(qc.toks[i].word % SERVE_MAX_TERMS);
+		terms[i].need = need[i];
 		terms[i].prefix = qc.prefix && i + 1 == qc.n;
 	}
 	whole = browse ? NULL : textnorm_string(tokenizer_textnorm(tk), query, strlen(query),

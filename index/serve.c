@@ -221,6 +221,8 @@ struct serve_scratch {
 	uint64_t	*hits;		/* the hits, a bit a docid, in the segments visited */
 	size_t		 hitcap;	/* words */
 	uint64_t	*wbits;		/* one word's docids in one segment */
+	uint64_t	*mbits;		/* by cursor: the docids in one segment of a list
+					   meeting several requirements; NULL until one does */
 	uint32_t	*segs;		/* the segments visited */
 	size_t		 segcap;
 	float		*rm[SERVE_MAX_TERMS];	/* a term's largest contribution by range,
@@ -1533,6 +1535,7 @@ serve_scratch_free(struct serve_scratch *s)
 	free(s->heap);
 	free(s->hits);
 	free(s->wbits);
+	free(s->mbits);
 	free(s->segs);
 	for (size_t i = 0; i < SERVE_MAX_TERMS; i++)
 		free(s->rm[i]);
@@ -2023,7 +2026,7 @@ query_prepare(struct serve *sv, struct serve_scratch *s, const struct serve_quer
 		struct cursor *c = &p->cur[p->nc++];
 		long tid;
 
-		c->bit = 1u << (t->word % SERVE_MAX_TERMS);
+		c->bit = t->need != 0 ? t->need : 1u << (t->word % SERVE_MAX_TERMS);
 		p->all |= c->bit;
 		p->tid_of[i] = -1;
 		if (t->prefix && (tid = prefix_one(sv, t->text, t->len)) < 0) {
@@ -2217,9 +2220,13 @@ prune_find_hits(struct serve *sv, struct serve_scratch *s, const struct serve_qu
 {
 	size_t nseg = 0, nlive = (sv->nslots + 63) / 64;
 	int iterate = p->filter || p->cat_only != 0 || p->exh_only != 0 || p->nexcl > 0 ||
-	    q->facets || p->cat_first != 0;
+	    q->facets || p->cat_first != 0, multi = 0;
 	uint32_t seg;
 
+	for (size_t i = 0; i < p->nc; i++)
+		multi |= (p->cur[i].bit & (p->cur[i].bit - 1)) != 0;
+	if (multi && s->mbits == NULL)
+		s->mbits = xmalloc((size_t)SERVE_MAX_TERMS * SEG_WORDS * sizeof *s->mbits);
 	while ((seg = next_segment(sv, p->cur, p->nc)) != UINT32_MAX) {
 		uint64_t *h = s->hits + (size_t)seg * SEG_WORDS;
 		size_t w0 = (size_t)seg * SEG_WORDS;
@@ -2227,7 +2234,15 @@ prune_find_hits(struct serve *sv, struct serve_scratch *s, const struct serve_qu
 		int first = 1;
 
 		s->segs[nseg++] = seg;
-		/* Each word's lists ORed into a bitset, the words ANDed. */
+		/* A list meeting several requirements is read once, for each of them. */
+		for (size_t i = 0; multi && i < p->nc; i++)
+			if ((p->cur[i].bit & (p->cur[i].bit - 1)) != 0) {
+				uint64_t *mb = s->mbits + i * SEG_WORDS;
+
+				memset(mb, 0, SEG_WORDS * sizeof *mb);
+				cursor_bits(sv, &p->cur[i], seg, mb);
+			}
+		/* For each requirement, the lists meeting it ORed into a bitset; those ANDed. */
 		while (rest != 0) {
 			uint32_t bit = rest & -rest;
 			uint64_t *dst = first ? h : s->wbits;
@@ -2237,6 +2252,9 @@ prune_find_hits(struct serve *sv, struct serve_scratch *s, const struct serve_qu
 			for (size_t i = 0; i < p->nc; i++)
 				if (p->cur[i].bit == bit)
 					cursor_bits(sv, &p->cur[i], seg, dst);
+				else if ((p->cur[i].bit & bit) != 0)
+					for (size_t w = 0; w < SEG_WORDS; w++)
+						dst[w] |= s->mbits[i * SEG_WORDS + w];
 			if (!first)
 				for (size_t w = 0; w < SEG_WORDS; w++)
 					h[w] &= dst[w];

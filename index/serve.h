@@ -97,12 +97,19 @@ long long serve_seq(struct serve *sv);
 /* Do a and b weigh the same fields the same (impacts made by one serve as the other's)? */
 int serve_same_weights(const struct serve *a, const struct serve *b);
 
-/* One term of a query: words are ANDed, the terms of one word ORed (as today's FTS5 expression). */
+/*
+ * One term of a query.  A document matches when it meets every requirement
+ * the terms name, each requirement met by any term that names it: with one
+ * requirement a word, words are ANDed and the terms of one word ORed (as
+ * the FTS5 expression).  need names several where a term alone stands for
+ * a group of others ANDed (search.c: a pinyin word, or all its syllable pairs).
+ */
 struct serve_term {
 	const char	*text;
 	size_t		 len;
 	unsigned	 word;		/* 0..SERVE_MAX_TERMS-1 */
 	int		 prefix;	/* matches every token starting with text */
+	uint32_t	 need;		/* the requirements it meets, a bit each; 0: bit word */
 };
 
 struct serve_query {

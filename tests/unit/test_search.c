@@ -120,6 +120,13 @@ test_pinyin(void **state)
 	assert_first("lj", "T1");
 	assert_first("anji baicha", "T2");
 	assert_first("anjibaicha", "T2");	/* typed without spaces: an|ji|bai|cha */
+	/*
+	 * Every pair of its syllables, not any: kai|hua is 开化 (T3) and long|jing
+	 * 龙井 (T1), but no product has 开化 and 龙井 and hua|long together.
+	 */
+	assert_codes("anjibaicha", 0, "T2");
+	assert_codes("xihulongjing", 0, "T1");
+	assert_codes("kaihualongjing", 0, "");
 }
 
 static void

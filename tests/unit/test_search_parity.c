@@ -224,10 +224,22 @@ test_judged_queries(void **state)
 static void
 test_prefix_queries(void **state)
 {
-	static const char *const typed[] = { "longj", "lj", "DZ4", "yangm", "E2", "LED 灯", "hu" };
+	static const char *const typed[] = { "longj", "lj", "DZ4", "yangm", "E2", "LED 灯", "hu",
+	    "xihulongjing", "shanchayou 衢州" };
 
 	for (size_t i = 0; i < nitems(typed); i++)
 		compare(typed[i], 1, NULL);
+}
+
+/* Pinyin typed without spaces: every syllable pair required, in both engines. */
+static void
+test_pinyin_words(void **state)
+{
+	static const char *const typed[] = { "shanchayou", "mogansan", "moganshan",
+	    "anjibaicha 礼盒", "xihulongjing mingqian", "kaihualongjing" };
+
+	for (size_t i = 0; i < nitems(typed); i++)
+		compare(typed[i], 0, NULL);
 }
 
 /* The SQL answer: how many of owner's products have col (city or category) = value. */
@@ -350,6 +362,7 @@ main(void)
 		cmocka_unit_test(test_bench_queries),
 		cmocka_unit_test(test_judged_queries),
 		cmocka_unit_test(test_prefix_queries),
+		cmocka_unit_test(test_pinyin_words),
 		cmocka_unit_test(test_exhibitor_browse),
 	};
 

@@ -94,10 +94,15 @@ has_tok(const struct bdoc *b, int t)
 	return 0;
 }
 
-/* A query: words[w] lists vocabulary indexes, ORed; words ANDed. */
+/*
+ * A query: words[w] lists vocabulary indexes, ORed; words ANDed.  A paired
+ * word (three indexes) is its first, or else both others (a pinyin word
+ * as typed, or all its syllable pairs).
+ */
 struct bquery {
 	int	 words[3][3];
 	int	 nwords, nper[3];
+	int	 paired[3];
 };
 
 static int
@@ -106,11 +111,13 @@ bmatch(const struct bdoc *b, const struct bquery *q)
 	if (!b->live)
 		return 0;
 	for (int w = 0; w < q->nwords; w++) {
-		int any = 0;
+		int any = 0, all = 1;
 
 		for (int i = 0; i < q->nper[w]; i++)
 			any |= has_tok(b, q->words[w][i]);
-		if (!any)
+		for (int i = 1; q->paired[w] && i < q->nper[w]; i++)
+			all &= has_tok(b, q->words[w][i]);
+		if (q->paired[w] ? !has_tok(b, q->words[w][0]) && !all : !any)
 			return 0;
 	}
 	return 1;
@@ -119,15 +126,29 @@ bmatch(const struct bdoc *b, const struct bquery *q)
 static void
 to_serve(const struct bquery *bq, struct serve_term *t, size_t *n)
 {
+	unsigned bit = 0;
+
 	*n = 0;
-	for (int w = 0; w < bq->nwords; w++)
+	for (int w = 0; w < bq->nwords; w++) {
+		uint32_t all = 0;
+
 		for (int i = 0; i < bq->nper[w]; i++) {
-			t[*n].text = vocab[bq->words[w][i]];
-			t[*n].len = strlen(vocab[bq->words[w][i]]);
-			t[*n].word = (unsigned)w;
-			t[*n].prefix = 0;
-			(*n)++;
+			t[*n + i].text = vocab[bq->words[w][i]];
+			t[*n + i].len = strlen(vocab[bq->words[w][i]]);
+			t[*n + i].word = (unsigned)w;
+			t[*n + i].prefix = 0;
+			t[*n + i].need = 0;
+			/* A paired word: a requirement each pair, all of which the first meets. */
+			if (bq->paired[w] && i > 0)
+				all |= t[*n + i].need = 1u << bit++;
 		}
+		if (all == 0)
+			all = 1u << bit++;
+		for (int i = 0; i < bq->nper[w]; i++)
+			if (!bq->paired[w] || i == 0)
+				t[*n + i].need = all;
+		*n += (size_t)bq->nper[w];
+	}
 }
 
 static struct serve *
@@ -195,6 +216,7 @@ check_queries(struct serve *sv, int nq)
 
 		for (int w = 0; w < bq.nwords; w++) {
 			bq.nper[w] = 1 + (int)rnd(3);
+			bq.paired[w] = bq.nper[w] == 3 && rnd(2);
 			for (int i = 0; i < bq.nper[w]; i++)
 				bq.words[w][i] = (int)rnd(NVOCAB);
 		}
@@ -293,7 +315,7 @@ test_paging_to_the_last_hit(void **state)
 {
 	struct serve *sv = build();
 	struct serve_scratch *s = serve_scratch_new();
-	struct serve_term t = { vocab[0], strlen(vocab[0]), 0, 0 };
+	struct serve_term t = { vocab[0], strlen(vocab[0]), 0, 0, 0 };
 	struct serve_query q = { .terms = &t, .nterms = 1, .limit = 7 };
 	struct serve_result r;
 	int64_t *seen = NULL;
@@ -334,7 +356,7 @@ test_update_after_build(void **state)
 	struct serve *sv = build();
 	struct serve_doc *d = serve_doc_new(sv);
 	struct serve_scratch *s = serve_scratch_new();
-	struct serve_term t = { "新词", strlen("新词"), 0, 0 };
+	struct serve_term t = { "新词", strlen("新词"), 0, 0, 0 };
 	struct serve_query q = { .terms = &t, .nterms = 1, .limit = 5, .facets = 1 };
 	struct serve_result r;
 	int64_t gone[2];
@@ -390,7 +412,7 @@ test_scores_follow_bm25(void **state)
 	struct serve *sv = serve_new(weights, NFIELDS);
 	struct serve_doc *d = serve_doc_new(sv);
 	struct serve_scratch *s = serve_scratch_new();
-	struct serve_term t = { "茶", strlen("茶"), 0, 0 };
+	struct serve_term t = { "茶", strlen("茶"), 0, 0, 0 };
 	struct serve_query q = { .terms = &t, .nterms = 1, .limit = 5, .category_first = "茶具" };
 	struct serve_result r;
 
@@ -433,7 +455,7 @@ test_no_hit_sorts_nothing(void **state)
 	struct serve *sv = serve_new(weights, NFIELDS);
 	struct serve_doc *d = serve_doc_new(sv);
 	struct serve_scratch *s = serve_scratch_new();
-	struct serve_term t = { "木耳", strlen("木耳"), 0, 0 };
+	struct serve_term t = { "木耳", strlen("木耳"), 0, 0, 0 };
 	struct serve_query q = { .terms = &t, .nterms = 1, .limit = 20, .facets = 1 };
 	struct serve_result r;
 
@@ -498,11 +520,11 @@ static void
 test_many_segments(void **state)
 {
 	static const struct serve_term qt[][2] = {
-		{ { "a", 1, 0, 0 } },
-		{ { "a", 1, 0, 0 }, { "b", 1, 1, 0 } },
-		{ { "a", 1, 0, 0 }, { "c", 1, 0, 0 } },
-		{ { "px", 2, 0, 1 } },
-		{ { "px1", 3, 0, 1 }, { "a", 1, 1, 0 } },
+		{ { "a", 1, 0, 0, 0 } },
+		{ { "a", 1, 0, 0, 0 }, { "b", 1, 1, 0, 0 } },
+		{ { "a", 1, 0, 0, 0 }, { "c", 1, 0, 0, 0 } },
+		{ { "px", 2, 0, 1, 0 } },
+		{ { "px1", 3, 0, 1, 0 }, { "a", 1, 1, 0, 0 } },
 	};
 	static const size_t qn[] = { 1, 2, 2, 1, 2 };
 	struct serve *sv = serve_new(weights, NFIELDS);
@@ -710,23 +732,35 @@ test_pruned_as_exhaustive(void **state)
 		struct serve_result a, b;
 		const char *fair[2] = { cities[rnd(5)], cities[rnd(5)] };
 		int64_t excl[2] = { (int64_t)rnd(PR_DOCS) + 1, (int64_t)rnd(PR_DOCS) + 1 };
-		uint32_t nwords = 1 + rnd(3), filter = rnd(5);
+		uint32_t nwords = 1 + rnd(3), filter = rnd(5), bit = 0;
 
-		for (uint32_t w = 0; w < nwords; w++)
-			for (uint32_t i = 0, n = 1 + rnd(2); i < n; i++) {
-				struct serve_term *t = &terms[q.nterms];
+		for (uint32_t w = 0; w < nwords; w++) {
+			uint32_t n = 1 + rnd(3), all = 0;
+			int paired = n == 3 && rnd(2);	/* the first, or both others */
+
+			for (uint32_t i = 0; i < n; i++) {
+				struct serve_term *t = &terms[q.nterms + i];
 
 				/* Common words mostly: the lists pruning is for. */
-				snprintf(text[q.nterms], sizeof text[0], "w%03u", rnd(4) ? rnd(12) :
-				    rnd(PR_VOCAB));
-				t->text = text[q.nterms];
+				snprintf(text[q.nterms + i], sizeof text[0], "w%03u", rnd(4) ?
+				    rnd(12) : rnd(PR_VOCAB));
+				t->text = text[q.nterms + i];
 				t->len = strlen(t->text);
 				t->word = w;
 				t->prefix = w + 1 == nwords && i + 1 == n && rnd(4) == 0;
 				if (t->prefix)	/* w00: w000 to w009; w003: w003 alone */
 					t->len = rnd(2) ? 3 : 4;
-				q.nterms++;
+				t->need = 0;
+				if (paired && i > 0)
+					all |= t->need = 1u << bit++;
 			}
+			if (all == 0)
+				all = 1u << bit++;
+			for (uint32_t i = 0; i < n; i++)
+				if (!paired || i == 0)
+					terms[q.nterms + i].need = all;
+			q.nterms += n;
+		}
 		q.category_first = rnd(3) == 0 ? cats[rnd(4)] : NULL;
 		q.facets = rnd(2);
 		q.offset = rnd(4) == 0 ? rnd(300) : 0;
@@ -854,7 +888,7 @@ test_exhibitors(void **state)
 {
 	static const int64_t probe[] = { EX_BIG, 1, 2, 65535, 65536, 65537, 70001, 89999,
 	    EX_SMALL, 7919, 424242 };
-	static const struct serve_term ta = { "a", 1, 0, 0 };
+	static const struct serve_term ta = { "a", 1, 0, 0, 0 };
 	struct serve *sv = serve_new(weights, NFIELDS);
 	struct serve_doc *d = serve_doc_new(sv);
 	struct serve_scratch *s = serve_scratch_new();
