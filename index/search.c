@@ -68,7 +68,7 @@ query_token(void *arg, const struct token *t)
  * run of pinyin typed without spaces (anjibaicha: anji, jibai, baicha), the
  * pairs are ANDed with each other and ORed with the word's other tokens
  * (the run as typed).  A pair alone is a homophone, not the word: gansan
- * is 杆伞 as much as 干伞, so mogansan must not find umbrellas.  A Han run's
+ * is 杆伞 as much as 干散, so mogansan must not find umbrellas.  A Han run's
  * bigrams stay ORed, as do the pairs of a word with two runs.
  */
 static void
@@ -86,12 +86,13 @@ query_pair(struct qctx *c)
 	}
 }
 
+_Static_assert(SEARCH_MAX_TOKENS <= 32, "a requirement bit each token at most");
+
 /*
  * What each token meets (need[i], a bit each, as struct serve_term's
  * need): a bit a word, or in a word with paired tokens a bit each pair,
  * all of which the word's other tokens meet too.
  */
-_Static_assert(SEARCH_MAX_TOKENS <= 32, "a requirement bit each token at most");
 
 static void
 query_needs(const struct qctx *c, uint32_t *need)
