@@ -174,11 +174,22 @@ tls_handshake_over(struct tls_conn *c)
 	return (c->ssl.state == MBEDTLS_SSL_HANDSHAKE_OVER);
 }
 
+/* c's handshake step no longer waits (it runs, the handshake is over, or c failed or is going). */
+static void
+tls_step_leave(struct tls_conn *c)
+{
+	if (!c->waiting)
+		return;
+	TAILQ_REMOVE(&c->ts->waiting, c, wait_entry);
+	c->waiting = 0;
+}
+
 /* Marks c broken and tells evhttp, once, from the loop (deferred). */
 static void
 tls_fail(struct tls_conn *c)
 {
 	c->failed = 1;
+	tls_step_leave(c);
 	if (c->reported || c->freeing)
 		return;
 	c->reported = 1;
@@ -204,6 +215,7 @@ tls_handshake_progressed(struct tls_conn *c, int in_filter)
 {
 	if (!tls_handshake_over(c))
 		return;
+	tls_step_leave(c);
 	bufferevent_setwatermark(c->under, EV_READ, 0, 0);
 	if (c->writable != NULL)
 		event_priority_set(c->writable, tls_conn_priority(c));
@@ -235,16 +247,6 @@ tls_handshake_step(struct tls_conn *c, int in_filter)
 	return (0);
 }
 
-/* c's handshake step no longer waits (it runs, or c is going). */
-static void
-tls_step_leave(struct tls_conn *c)
-{
-	if (!c->waiting)
-		return;
-	TAILQ_REMOVE(&c->ts->waiting, c, wait_entry);
-	c->waiting = 0;
-}
-
 /* A handshake step, at the lowest priority, on the ciphertext read so far. */
 static void
 tls_step_cb(evutil_socket_t fd, short what, void *arg)
@@ -270,15 +272,18 @@ tls_turn_cb(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(ts->turn, &tv);
 }
 
-/* Queues c's next handshake step: when the loop is free, or at its turn. */
+/*
+ * Puts c in line for a turn: its handshake waits for a step (the client's
+ * next flight came) or for the socket to take the server's (EAGAIN), both
+ * at the lowest priority.
+ */
 static void
-tls_step_wait(struct tls_conn *c)
+tls_turn_queue(struct tls_conn *c)
 {
 	struct tls_server	*ts = c->ts;
 	struct timeval		 tv = { 0, TLS_TURN_MS * 1000 };
 
-	event_active(c->step, EV_TIMEOUT, 0);
-	if (c->waiting || ts->dying)
+	if (c->waiting || ts->dying || c->failed || c->freeing)
 		return;
 	if (ts->turn == NULL && (ts->turn = evtimer_new(c->base, tls_turn_cb, ts)) == NULL)
 		fatal("%s: evtimer_new failed", __func__);
@@ -286,6 +291,14 @@ tls_step_wait(struct tls_conn *c)
 	c->waiting = 1;
 	if (!evtimer_pending(ts->turn, NULL))
 		evtimer_add(ts->turn, &tv);
+}
+
+/* Queues c's next handshake step: when the loop is free, or at its turn. */
+static void
+tls_step_wait(struct tls_conn *c)
+{
+	event_active(c->step, EV_TIMEOUT, 0);
+	tls_turn_queue(c);
 }
 
 /*
@@ -308,6 +321,7 @@ tls_expired(void *arg)
 	struct tls_conn	*c = arg;
 
 	c->failed = 1;		/* read nothing more from it */
+	tls_step_leave(c);
 	if (c->reported || c->freeing)
 		return;
 	c->reported = 1;
@@ -462,6 +476,8 @@ tls_bio_send(void *arg, const unsigned char *buf, size_t len)
 		event_priority_set(c->writable, tls_conn_priority(c));
 	}
 	event_add(c->writable, NULL);
+	if (!tls_handshake_over(c))
+		tls_turn_queue(c);	/* the writable event waits at the lowest priority */
 	return (MBEDTLS_ERR_SSL_WANT_WRITE);
 }
 

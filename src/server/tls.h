@@ -34,7 +34,8 @@ char	*tls_cert_fingerprint(const char *cert_path, char **cause);
  * certificate chain and key (RSA or EC), with its own ssl_config, entropy,
  * ctr_drbg and session cache (so nothing is shared between loops). NULL with
  * *cause (caller frees) on failure. Caller frees with tls_server_free(),
- * after evhttp_free(): libevent frees bufferevents late (in the loop or in
+ * after evhttp_free() and before event_base_free() of the loop's base (it
+ * frees a timer there): libevent frees bufferevents late (in the loop or in
  * event_base_free()), so ts lives on until its last connection is gone.
  */
 struct tls_server *tls_server_new(const char *cert_path, const char *key_path,

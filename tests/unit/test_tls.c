@@ -781,8 +781,9 @@ test_handshake_on_busy_loop(void **state)
 {
 	struct busy	 b = { 0 };
 	struct timeval	 now = { 0, 0 };
-	long		 before;
+	long		 before, after;
 	char		*cmd, *out;
+	int		 rc;
 
 	/*
 	 * A loop whose kept-alive connections always have a request waiting
@@ -797,14 +798,19 @@ test_handshake_on_busy_loop(void **state)
 		usleep(1000);
 	before = __atomic_load_n(&b.runs, __ATOMIC_RELAXED);
 	cmd = xasprintf(CURL "%s --max-time 5 https://localhost:%d/small", cert, server_port);
-	assert_int_equal(run(cmd, &out), 0);
-	assert_string_equal(out, small_body);
-	assert_true(__atomic_load_n(&b.runs, __ATOMIC_RELAXED) > before + 1000);
-	/* Stopped from the loop: event_del from here could race the callback's evtimer_add. */
+	rc = run(cmd, &out);
+	after = __atomic_load_n(&b.runs, __ATOMIC_RELAXED);
+	/*
+	 * Stopped from the loop (event_del from here could race the callback's
+	 * evtimer_add), and before any assertion: b is on this stack.
+	 */
 	__atomic_store_n(&b.stop, 1, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&b.stopped, __ATOMIC_ACQUIRE))
 		usleep(1000);
 	event_free(b.ev);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, small_body);
+	assert_true(after > before + 1000);
 	free(out);
 	free(cmd);
 }
