@@ -976,8 +976,10 @@ store_read_begin(struct store *st)
 void
 store_read_end(struct store *st, int began)
 {
-	if (began && !sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	/* A read cannot fail to commit; if it did, the snapshot must still go. */
+	if (began && !sqlite3_get_autocommit(st->db) &&
+	    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* Applies the migrations the database has not seen, each in its own transaction. */
