@@ -93,6 +93,12 @@ async function walk(page, name, langs) {
 		await check(page, name, l, langs.filter((o) => o !== l));
 	}
 	await switchTo(page, 'zh');
+	/*
+	 * A switch redraws from fresh requests (the console reloads its lists):
+	 * they finish before the caller clicks, or a click's mousedown and
+	 * mouseup can land on two renderings of a row, which is no click.
+	 */
+	await page.waitForLoadState('networkidle');
 }
 
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
