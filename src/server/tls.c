@@ -74,6 +74,7 @@
 #define TLS_HANDSHAKE_INPUT	65536
 /* However busy the loop, the handshake step waiting longest runs this often (ms). */
 #define TLS_TURN_MS	20
+static const struct timeval tls_turn_every = { 0, TLS_TURN_MS * 1000 };
 /* Sessions kept for abbreviated handshakes, and for how long (seconds). */
 #define TLS_CACHE_ENTRIES	1024
 #define TLS_CACHE_SECONDS	3600
@@ -261,7 +262,6 @@ tls_turn_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tls_server	*ts = arg;
 	struct tls_conn		*c = TAILQ_FIRST(&ts->waiting);
-	struct timeval		 tv = { 0, TLS_TURN_MS * 1000 };
 
 	if (c != NULL) {
 		tls_step_leave(c);
@@ -269,7 +269,7 @@ tls_turn_cb(evutil_socket_t fd, short what, void *arg)
 		tls_handshake_step(c, 0);
 	}
 	if (!TAILQ_EMPTY(&ts->waiting))
-		evtimer_add(ts->turn, &tv);
+		evtimer_add(ts->turn, &tls_turn_every);
 }
 
 /*
@@ -281,7 +281,6 @@ static void
 tls_turn_queue(struct tls_conn *c)
 {
 	struct tls_server	*ts = c->ts;
-	struct timeval		 tv = { 0, TLS_TURN_MS * 1000 };
 
 	if (c->waiting || ts->dying || c->failed || c->freeing)
 		return;
@@ -290,7 +289,7 @@ tls_turn_queue(struct tls_conn *c)
 	TAILQ_INSERT_TAIL(&ts->waiting, c, wait_entry);
 	c->waiting = 1;
 	if (!evtimer_pending(ts->turn, NULL))
-		evtimer_add(ts->turn, &tv);
+		evtimer_add(ts->turn, &tls_turn_every);
 }
 
 /* Queues c's next handshake step: when the loop is free, or at its turn. */
